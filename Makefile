@@ -1,0 +1,121 @@
+# lambdactl - one GNU Makefile, no recursion but for `make test`.
+# Targets: all test unit e2e lint bench install uninstall clean deps.
+
+VERSION = 0.1.0
+
+PREFIX      ?= /usr/local
+BINDIR      ?= $(PREFIX)/bin
+MANDIR      ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+INSTALL     ?= install
+
+PKGS      = libcurl libcrypto yaml-0.1 libcjson libzip
+TEST_PKGS = cmocka
+
+WARN = -Wall -Wextra -Werror -Wpedantic -Wshadow -Wstrict-prototypes \
+       -Wmissing-prototypes -Wwrite-strings -Wformat=2 -Wvla
+CFLAGS ?= -O2 -g
+LC_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+            -DLC_VERSION=\"$(VERSION)\" $(WARN) -MMD -MP
+
+# SANITIZE=1 builds into build/san with ASan + UBSan (what `make test` runs).
+ifeq ($(SANITIZE),1)
+BUILD = build/san
+SAN   = -fsanitize=address,undefined -fno-sanitize-recover=all \
+        -fno-omit-frame-pointer
+BIN   = $(BUILD)/lambdactl
+else
+BUILD = build/rel
+SAN   =
+BIN   = lambdactl
+endif
+
+# Goals that need no libraries: no pkg-config check for them.
+NODEP_GOALS = test deps clean uninstall
+ifneq ($(filter-out $(NODEP_GOALS),$(or $(MAKECMDGOALS),all)),)
+missing := $(strip $(foreach p,$(PKGS) $(TEST_PKGS),$(if $(shell pkg-config --exists $(p) && echo y),,$(p))))
+ifneq ($(missing),)
+$(error missing libraries (pkg-config): $(missing); run 'scripts/install-deps.sh' or install their Debian -dev packages)
+endif
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+TEST_CFLAGS := $(shell pkg-config --cflags $(TEST_PKGS))
+TEST_LIBS   := $(shell pkg-config --libs $(TEST_PKGS))
+endif
+
+SRCS      := $(sort $(wildcard src/*.c))
+CMD_SRCS  := src/main.c src/cmd.c $(filter src/cmd-%.c,$(SRCS))
+LIB_SRCS  := $(filter-out $(CMD_SRCS),$(SRCS))
+LIB_OBJS  := $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
+CMD_OBJS  := $(CMD_SRCS:src/%.c=$(BUILD)/%.o)
+UNIT_SRCS := $(sort $(wildcard tests/unit/test-*.c))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+LIBLC     := $(BUILD)/liblambdactl.a
+
+all: $(BIN)
+
+$(BIN): $(CMD_OBJS) $(LIBLC)
+	$(CC) $(SAN) $(LDFLAGS) -o $@ $(CMD_OBJS) $(LIBLC) $(PKG_LIBS)
+
+$(LIBLC): $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $(LIB_OBJS)
+
+$(BUILD)/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(LC_CFLAGS) $(PKG_CFLAGS) $(SAN) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIBLC)
+	@mkdir -p $(@D)
+	$(CC) $(LC_CFLAGS) -Isrc $(PKG_CFLAGS) $(TEST_CFLAGS) $(SAN) $(CFLAGS) \
+	    -o $@ $< $(LIBLC) $(PKG_LIBS) $(TEST_LIBS)
+
+-include $(LIB_OBJS:.o=.d) $(CMD_OBJS:.o=.d) $(UNIT_BINS:=.d)
+
+# The README's test command: installs what is missing, builds with the
+# sanitizers, runs every unit and end-to-end test.
+test:
+	@scripts/install-deps.sh
+	@$(MAKE) --no-print-directory SANITIZE=1 check
+
+check: $(BIN) $(UNIT_BINS)
+	@LAMBDACTL=$(abspath $(BIN)) tests/run.sh $(UNIT_BINS) $(sort $(wildcard tests/e2e/t[0-9]*.sh))
+
+unit: $(UNIT_BINS)
+	@tests/run.sh $(UNIT_BINS)
+
+e2e: $(BIN)
+	@LAMBDACTL=$(abspath $(BIN)) tests/run.sh $(sort $(wildcard tests/e2e/t[0-9]*.sh))
+
+deps:
+	@scripts/install-deps.sh
+
+lint:
+	mandoc -Tlint -W warning man/*.1 man/*.5
+	cppcheck --quiet --error-exitcode=1 --std=c11 src
+
+bench: $(BIN)
+	@for b in bench/*.sh; do echo "== $$b"; LAMBDACTL=$(abspath $(BIN)) sh $$b || exit 1; done
+
+install: $(BIN)
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(BASHCOMPDIR) \
+	    $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	$(INSTALL) -m 755 $(BIN) $(DESTDIR)$(BINDIR)/lambdactl
+	$(INSTALL) -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	$(if $(wildcard man/*.5),$(INSTALL) -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5/)
+	$(INSTALL) -m 644 completions/lambdactl.bash $(DESTDIR)$(BASHCOMPDIR)/lambdactl
+	$(INSTALL) -m 644 completions/_lambdactl $(DESTDIR)$(ZSHCOMPDIR)/_lambdactl
+	$(INSTALL) -m 644 completions/lambdactl.fish $(DESTDIR)$(FISHCOMPDIR)/lambdactl.fish
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/lambdactl $(DESTDIR)$(MANDIR)/man1/lambdactl*.1 \
+	    $(DESTDIR)$(MANDIR)/man5/lambda.yml.5 $(DESTDIR)$(BASHCOMPDIR)/lambdactl \
+	    $(DESTDIR)$(ZSHCOMPDIR)/_lambdactl $(DESTDIR)$(FISHCOMPDIR)/lambdactl.fish
+
+clean:
+	rm -rf build lambdactl
+
+.PHONY: all test check unit e2e deps lint bench install uninstall clean

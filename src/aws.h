@@ -1,0 +1,91 @@
+/*
+ * aws.h - one AWS API call: resolve the endpoint, sign (SigV4), send, retry
+ * the AWS "standard" way, and turn an error response into one line.
+ */
+#ifndef LC_AWS_H
+#define LC_AWS_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "buf.h"
+#include "creds.h"
+#include "err.h"
+#include "http.h"
+
+struct aws_client {
+	struct http_client	*http;
+	const struct creds	*creds;
+	const struct aws_config	*cfg;		/* for endpoint_url */
+	const char		*region;
+	const char		*endpoint_flag;	/* --endpoint-url */
+	int			 max_attempts;	/* 0: 3 */
+	/* Sleeps between attempts; NULL: nanosleep.  Tests replace it. */
+	void			(*sleep_ms)(long ms);
+};
+
+struct aws_request {
+	const char			*service;	/* "lambda", "logs", "sts" */
+	const char			*op;		/* "GetFunction" */
+	const char			*method;
+	const char			*path;		/* percent-encoded */
+	const char			*query;		/* encoded, no '?'; or NULL */
+	const struct http_header	*headers;	/* extra headers */
+	size_t				 nheaders;
+	const void			*body;
+	size_t				 body_len;
+	/* A streamed body and its SHA-256 (hex), computed beforehand. */
+	const struct http_stream	*stream;
+	const char			*payload_hash;
+	/*
+	 * Once the body may have reached the server, retry nothing but
+	 * throttling (a synchronous Invoke must never run twice).
+	 */
+	int				 no_retry_after_send;
+	long				 timeout;	/* total seconds; 0: none */
+	int	(*sink)(void *arg, const char *data, size_t len);
+	void	 *sink_arg;
+};
+
+struct aws_response {
+	struct http_response	 http;
+	/* On an AWS error: the code ("ResourceNotFoundException") or "". */
+	char			 error_code[128];
+};
+
+/*
+ * Performs rq.  Returns 0 on a 2xx response; -1 with err on a transport
+ * failure ("OP: ...", LC_EFAIL) or an AWS error ("OP: CODE: message",
+ * LC_EFAIL), in which case rs still holds the response (release it either
+ * way with aws_response_release).
+ */
+int aws_call(struct aws_client *c, const struct aws_request *rq,
+    struct aws_response *rs, struct lc_err *err);
+void aws_response_release(struct aws_response *rs);
+
+/*
+ * Pulls the error code and message out of an error response: the code from
+ * the x-amzn-ErrorType header (cut at ':'), or JSON "__type" (cut after
+ * '#'), "code", "Code", "Type", or XML <Code>; the message from JSON
+ * "message", "Message", "errorMessage" or XML <Message>.  Falls back to
+ * "HTTP STATUS" and the start of the body.
+ */
+void aws_parse_error(long status, const char *error_type, const char *body,
+    size_t len, char *code, size_t codelen, char *msg, size_t msglen);
+
+/* Whether code names a throttling error (retried even after sending). */
+int aws_is_throttle(const char *code);
+
+/*
+ * Appends the text of the first <tag>...</tag> element in xml to out,
+ * with the five predefined XML entities decoded.  Returns 0, or -1 when
+ * there is no such element.  Enough for STS's small Query responses.
+ */
+int aws_xml_leaf(const char *xml, size_t len, const char *tag,
+    struct buf *out);
+
+/* Splits "scheme://host[:port][/base]"; out strings are the caller's. */
+int aws_split_url(const char *url, char **origin, char **host,
+    char **base, struct lc_err *err);
+
+#endif

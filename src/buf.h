@@ -1,0 +1,35 @@
+/* buf.h - a growable byte buffer, always NUL-terminated, never NULL. */
+#ifndef LC_BUF_H
+#define LC_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "xmalloc.h"
+
+struct buf {
+	char	*data;	/* points at buf_empty until something is added */
+	size_t	 len;
+	size_t	 cap;
+};
+
+extern char buf_empty[];
+#define BUF_INIT { buf_empty, 0, 0 }
+
+void buf_init(struct buf *b);
+/* Frees the storage and leaves b as after buf_init. */
+void buf_release(struct buf *b);
+/* buf_release, after overwriting the contents with zeroes (secrets). */
+void buf_wipe(struct buf *b);
+void buf_grow(struct buf *b, size_t extra);
+void buf_add(struct buf *b, const void *data, size_t len);
+void buf_adds(struct buf *b, const char *s);
+void buf_addch(struct buf *b, int c);
+void buf_addf(struct buf *b, const char *fmt, ...) LC_PRINTF(2, 3);
+void buf_vaddf(struct buf *b, const char *fmt, va_list ap) LC_PRINTF(2, 0);
+void buf_reset(struct buf *b);
+void buf_truncate(struct buf *b, size_t len);
+/* Hands the string to the caller (who frees it); b is left empty. */
+char *buf_detach(struct buf *b, size_t *len);
+
+#endif

@@ -1,0 +1,365 @@
+/* cmd.c - the command table, the option parser and usage text. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "xmalloc.h"
+
+/* Keep sorted by name: help and completion list them in this order. */
+const struct cmd_entry *const cmd_table[] = {
+	&cmd_help_entry,
+	&cmd_whoami_entry,
+	NULL,
+};
+
+/* Accepted before the command name and after it. */
+const struct cmd_opt cmd_global_opts[] = {
+	{ "profile", 0, "NAME", "use this profile of ~/.aws/config" },
+	{ "region", 0, "REGION", "AWS region (e.g. eu-west-1)" },
+	{ "endpoint-url", 0, "URL", "send every AWS request to URL" },
+	{ "output", 'o', "FORMAT", "text (default) or json" },
+	{ "connect-timeout", 0, "SECONDS", "connection timeout (default 10)" },
+	{ "read-timeout", 0, "SECONDS", "read timeout (default 60)" },
+	{ "debug", 0, NULL, "print each HTTP request and response" },
+	{ "verbose", 'v', NULL, "say more about what happens" },
+	{ "help", 'h', NULL, "show help and exit" },
+	{ NULL, 0, NULL, NULL },
+};
+
+const struct cmd_entry *
+cmd_lookup(const char *name)
+{
+	size_t i;
+
+	for (i = 0; cmd_table[i] != NULL; i++)
+		if (strcmp(cmd_table[i]->name, name) == 0)
+			return cmd_table[i];
+	return NULL;
+}
+
+/* Damerau-free Levenshtein distance, for "did you mean". */
+static size_t
+edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, *row, prev, tmp, best;
+
+	row = xcalloc(lb + 1, sizeof *row);
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			tmp = row[j];
+			best = prev + (a[i - 1] != b[j - 1]);
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			prev = tmp;
+		}
+	}
+	best = row[lb];
+	free(row);
+	return best;
+}
+
+/*
+ * The candidate closest to name if close enough to be a typo (one edit for
+ * short names, two otherwise), else the only candidate name is a prefix of.
+ */
+static const char *
+closest(const char *name, const char *const *cand, size_t n)
+{
+	const char *best = NULL, *prefix = NULL;
+	size_t i, d, bestd = (size_t)-1, nprefix = 0;
+	size_t len = strlen(name), limit = len < 5 ? 1 : 2;
+
+	for (i = 0; i < n; i++) {
+		d = edit_distance(name, cand[i]);
+		if (d < bestd) {
+			bestd = d;
+			best = cand[i];
+		}
+		if (len >= 2 && strncmp(cand[i], name, len) == 0) {
+			prefix = cand[i];
+			nprefix++;
+		}
+	}
+	if (bestd <= limit)
+		return best;
+	return nprefix == 1 ? prefix : NULL;
+}
+
+int
+cmd_unknown(const char *name, struct lc_err *err)
+{
+	const char *names[64], *hint;
+	size_t n = 0;
+
+	while (cmd_table[n] != NULL && n < 64) {
+		names[n] = cmd_table[n]->name;
+		n++;
+	}
+	if ((hint = closest(name, names, n)) != NULL)
+		return lc_error(err, LC_EUSAGE,
+		    "unknown command '%s' (did you mean '%s'?)", name, hint);
+	return lc_error(err, LC_EUSAGE,
+	    "unknown command '%s' (see 'lambdactl -h')", name);
+}
+
+/* Finds a long option by exact name in opts, then in the globals. */
+static const struct cmd_opt *
+find_long(const struct cmd_opt *opts, int globals, const char *name,
+    size_t len)
+{
+	const struct cmd_opt *o;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		o = pass == 0 ? opts : (globals ? cmd_global_opts : NULL);
+		for (; o != NULL && o->name != NULL; o++)
+			if (strlen(o->name) == len &&
+			    strncmp(o->name, name, len) == 0)
+				return o;
+	}
+	return NULL;
+}
+
+static const struct cmd_opt *
+find_short(const struct cmd_opt *opts, int globals, int c)
+{
+	const struct cmd_opt *o;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		o = pass == 0 ? opts : (globals ? cmd_global_opts : NULL);
+		for (; o != NULL && o->name != NULL; o++)
+			if (o->short_name == c)
+				return o;
+	}
+	return NULL;
+}
+
+/* "unknown option '--x'", with the closest known long option as a hint. */
+static int
+unknown_option(const struct cmd_opt *opts, int globals, const char *arg,
+    struct lc_err *err)
+{
+	const char *names[128], *hint;
+	char want[128];
+	const struct cmd_opt *o;
+	size_t n = 0, len;
+	int pass;
+
+	if (arg[1] != '-')
+		return lc_error(err, LC_EUSAGE, "unknown option '%s'", arg);
+	len = strcspn(arg + 2, "=");
+	snprintf(want, sizeof want, "%.*s", (int)len, arg + 2);
+	for (pass = 0; pass < 2; pass++) {
+		o = pass == 0 ? opts : (globals ? cmd_global_opts : NULL);
+		for (; o != NULL && o->name != NULL && n < 128; o++)
+			names[n++] = o->name;
+	}
+	hint = closest(want, names, n);
+	if (hint != NULL)
+		return lc_error(err, LC_EUSAGE,
+		    "unknown option '--%s' (did you mean '--%s'?)", want, hint);
+	return lc_error(err, LC_EUSAGE, "unknown option '--%s'", want);
+}
+
+static void
+add_val(struct cmd_args *a, const struct cmd_opt *o, const char *v)
+{
+	a->vals = xrealloc(a->vals, (a->nvals + 1) * sizeof *a->vals);
+	a->vals[a->nvals].opt = o;
+	a->vals[a->nvals].value = v;
+	a->nvals++;
+}
+
+static void
+add_arg(struct cmd_args *a, char *arg)
+{
+	a->argv = xrealloc(a->argv, ((size_t)a->argc + 2) * sizeof *a->argv);
+	a->argv[a->argc++] = arg;
+	a->argv[a->argc] = NULL;
+}
+
+/* Parses one "-xyz" cluster at argv[*i]. */
+static int
+parse_short(const struct cmd_opt *opts, int globals, int argc, char **argv,
+    int *i, struct cmd_args *out, struct lc_err *err)
+{
+	const char *p = argv[*i] + 1;
+	const struct cmd_opt *o;
+
+	for (; *p != '\0'; p++) {
+		if ((o = find_short(opts, globals, (unsigned char)*p)) == NULL)
+			return lc_error(err, LC_EUSAGE, "unknown option '-%c'",
+			    *p);
+		if (o->arg == NULL) {
+			add_val(out, o, "");
+			continue;
+		}
+		if (p[1] != '\0')
+			add_val(out, o, p + 1);
+		else if (*i + 1 < argc)
+			add_val(out, o, argv[++*i]);
+		else
+			return lc_error(err, LC_EUSAGE,
+			    "option '-%c' needs a value (%s)", *p, o->arg);
+		break;
+	}
+	return 0;
+}
+
+int
+cmd_parse(const struct cmd_opt *opts, int globals, int stop_at_arg,
+    int argc, char **argv, struct cmd_args *out, struct lc_err *err)
+{
+	const struct cmd_opt *o;
+	const char *a, *eq;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		a = argv[i];
+		if (strcmp(a, "--") == 0) {
+			if (stop_at_arg)
+				return i;
+			while (++i < argc)
+				add_arg(out, argv[i]);
+			break;
+		}
+		if (a[0] != '-' || a[1] == '\0') {	/* "-" is stdin */
+			if (stop_at_arg)
+				return i;
+			add_arg(out, argv[i]);
+			continue;
+		}
+		if (a[1] != '-') {
+			if (parse_short(opts, globals, argc, argv, &i, out,
+			    err) == -1)
+				return -1;
+			continue;
+		}
+		eq = strchr(a + 2, '=');
+		o = find_long(opts, globals, a + 2,
+		    eq ? (size_t)(eq - a - 2) : strlen(a + 2));
+		if (o == NULL)
+			return unknown_option(opts, globals, a, err);
+		if (o->arg == NULL) {
+			if (eq != NULL)
+				return lc_error(err, LC_EUSAGE,
+				    "option '--%s' takes no value", o->name);
+			add_val(out, o, "");
+		} else if (eq != NULL)
+			add_val(out, o, eq + 1);
+		else if (i + 1 < argc)
+			add_val(out, o, argv[++i]);
+		else
+			return lc_error(err, LC_EUSAGE,
+			    "option '--%s' needs a value (%s)", o->name,
+			    o->arg);
+	}
+	return i;
+}
+
+void
+cmd_args_release(struct cmd_args *a)
+{
+	free(a->vals);
+	free(a->argv);
+	memset(a, 0, sizeof *a);
+}
+
+const char *
+cmd_get(const struct cmd_args *a, const char *name)
+{
+	size_t i;
+
+	for (i = a->nvals; i > 0; i--)
+		if (strcmp(a->vals[i - 1].opt->name, name) == 0)
+			return a->vals[i - 1].value;
+	return NULL;
+}
+
+int
+cmd_has(const struct cmd_args *a, const char *name)
+{
+	return cmd_get(a, name) != NULL;
+}
+
+static void
+print_opts(const struct cmd_opt *o, FILE *fp)
+{
+	char left[64];
+
+	for (; o->name != NULL; o++) {
+		if (o->short_name)
+			snprintf(left, sizeof left, "-%c, --%s%s%s",
+			    o->short_name, o->name, o->arg ? " " : "",
+			    o->arg ? o->arg : "");
+		else
+			snprintf(left, sizeof left, "    --%s%s%s", o->name,
+			    o->arg ? " " : "", o->arg ? o->arg : "");
+		fprintf(fp, "  %-28s %s\n", left, o->help);
+	}
+}
+
+void
+cmd_usage(const struct cmd_entry *ce, FILE *fp)
+{
+	size_t i;
+
+	if (ce == NULL) {
+		fputs("usage: lambdactl [options] COMMAND [ARGS...]\n\n"
+		    "Deploy and invoke AWS Lambda functions.\n\n"
+		    "Commands:\n", fp);
+		for (i = 0; cmd_table[i] != NULL; i++)
+			fprintf(fp, "  %-12s %s\n", cmd_table[i]->name,
+			    cmd_table[i]->summary);
+		fputs("\nOptions (before or after the command):\n", fp);
+		print_opts(cmd_global_opts, fp);
+		fputs("      --version                "
+		    "show the version and exit\n\n"
+		    "'lambdactl help COMMAND' or 'lambdactl COMMAND -h' "
+		    "describes a command;\nman lambdactl has the rest.\n", fp);
+		return;
+	}
+	fprintf(fp, "usage: lambdactl %s %s\n\n%s.\n", ce->name, ce->usage,
+	    ce->summary);
+	if (ce->opts != NULL && ce->opts[0].name != NULL) {
+		fputs("\nOptions:\n", fp);
+		print_opts(ce->opts, fp);
+	}
+	fputs("\nGlobal options (--profile, --region, --output, --debug, ...): "
+	    "see 'lambdactl -h'.\n", fp);
+}
+
+void
+cmd_aws_init(struct cmd_ctx *ctx, struct aws_client *c)
+{
+	struct http_opts ho = { 0 };
+	const char *ca = getenv("AWS_CA_BUNDLE");
+
+	if (ca == NULL || *ca == '\0')
+		ca = aws_config_get(&ctx->cfg, "ca_bundle");
+	ho.connect_timeout = ctx->connect_timeout;
+	ho.read_timeout = ctx->read_timeout;
+	ho.ca_bundle = ca;
+	memset(c, 0, sizeof *c);
+	c->http = http_client_new(&ho);
+	c->creds = &ctx->creds;
+	c->cfg = &ctx->cfg;
+	c->region = ctx->region;
+	c->endpoint_flag = ctx->endpoint_flag;
+}
+
+void
+cmd_aws_release(struct aws_client *c)
+{
+	http_client_free(c->http);
+	c->http = NULL;
+}

@@ -1,0 +1,121 @@
+/*
+ * cmd.h - the command table: every subcommand, its options and what main.c
+ * prepares before it runs.
+ *
+ * Adding a command touches:
+ *   1. src/cmd-foo.c, defining `const struct cmd_entry cmd_foo_entry`;
+ *   2. one line in cmd_table[] (cmd.c) and its extern below;
+ *   3. man/lambdactl-foo.1, documenting every option, with EXAMPLES;
+ *   4. a test in tests/e2e/ (t0002-doc-check then covers -h, the man page
+ *      and completion by itself);
+ *   5. the command list in README.md.
+ * Only main.c and cmd-*.c print, exit or see argv; no cmd-*.c calls another.
+ */
+#ifndef LC_CMD_H
+#define LC_CMD_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "aws.h"
+#include "creds.h"
+#include "err.h"
+
+struct cmd_opt {
+	const char	*name;		/* long name, without "--" */
+	int		 short_name;	/* 0: none */
+	const char	*arg;		/* placeholder ("FILE"); NULL: a flag */
+	const char	*help;
+};
+
+/* What main.c prepares before exec runs. */
+enum cmd_flags {
+	CMD_NEEDS_REGION = 1 << 0,	/* resolve the region */
+	CMD_NEEDS_CREDS = 1 << 1,	/* resolve credentials and region */
+};
+
+struct cmd_optval {
+	const struct cmd_opt	*opt;
+	const char		*value;	/* "" for flags */
+};
+
+struct cmd_args {
+	struct cmd_optval	*vals;	/* in command-line order */
+	size_t			 nvals;
+	char			**argv;	/* positional arguments */
+	int			 argc;
+};
+
+enum output_format { OUTPUT_TEXT, OUTPUT_JSON };
+
+struct cmd_ctx {
+	/* Global options. */
+	const char		*profile;
+	const char		*region_flag;
+	const char		*endpoint_flag;
+	enum output_format	 output;
+	int			 debug;
+	int			 verbose;
+	long			 connect_timeout;	/* seconds */
+	long			 read_timeout;		/* seconds */
+	/* Prepared by main.c according to the entry's flags. */
+	struct aws_config	 cfg;
+	struct creds		 creds;
+	char			*region;
+	/* A failing exec fills this; main.c prints it once. */
+	struct lc_err		 err;
+};
+
+struct cmd_entry {
+	const char		*name;
+	const char		*summary;	/* one line, for help */
+	const char		*usage;		/* after "lambdactl NAME " */
+	const struct cmd_opt	*opts;		/* NULL-name terminated */
+	int			 min_args;
+	int			 max_args;	/* -1: no limit */
+	unsigned		 flags;		/* enum cmd_flags */
+	/* Returns the exit status; on failure fills ctx->err. */
+	int			(*exec)(struct cmd_ctx *, struct cmd_args *);
+};
+
+extern const struct cmd_entry cmd_help_entry;
+extern const struct cmd_entry cmd_whoami_entry;
+
+extern const struct cmd_entry *const cmd_table[];
+extern const struct cmd_opt cmd_global_opts[];
+
+/* The entry named exactly name, or NULL. */
+const struct cmd_entry *cmd_lookup(const char *name);
+/*
+ * Fills err (LC_EUSAGE) with "unknown command 'invok' (did you mean
+ * 'invoke'?)"; returns -1.
+ */
+int cmd_unknown(const char *name, struct lc_err *err);
+
+/*
+ * Parses argv[0..argc) against opts (and, when globals is set, the global
+ * options too).  With stop_at_arg, stops at the first positional argument
+ * (the command name); otherwise options and arguments may mix, and "--"
+ * ends the options.  Returns the number of argv elements consumed, or -1
+ * with err (LC_EUSAGE) for an unknown option, a missing or unexpected value.
+ */
+int cmd_parse(const struct cmd_opt *opts, int globals, int stop_at_arg,
+    int argc, char **argv, struct cmd_args *out, struct lc_err *err);
+void cmd_args_release(struct cmd_args *a);
+
+/* The last value given for option name, or NULL when absent. */
+const char *cmd_get(const struct cmd_args *a, const char *name);
+int cmd_has(const struct cmd_args *a, const char *name);
+
+/*
+ * Sets up c to call AWS with ctx's credentials, region, endpoint and
+ * timeouts (CA bundle: AWS_CA_BUNDLE > profile ca_bundle).  Release with
+ * cmd_aws_release.
+ */
+void cmd_aws_init(struct cmd_ctx *ctx, struct aws_client *c);
+void cmd_aws_release(struct aws_client *c);
+
+/* Prints "usage: ..." and the option list of ce (or of lambdactl). */
+void cmd_usage(const struct cmd_entry *ce, FILE *fp);
+
+#endif

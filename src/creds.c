@@ -1,0 +1,748 @@
+/*
+ * creds.c - credentials, region and endpoint resolution, with the AWS CLI's
+ * precedence: the shared config and credentials files, the environment and
+ * credential_process.
+ */
+#include <sys/wait.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+#include <openssl/crypto.h>
+
+#include "creds.h"
+#include "err.h"
+#include "log.h"
+#include "xmalloc.h"
+
+#define nitems(a)	(sizeof (a) / sizeof (a)[0])
+
+/* More than this on credential_process's stdout is an error. */
+#define PROCESS_MAX_OUTPUT	(64 * 1024)
+
+/* The environment's value for name, or NULL when it is unset or empty. */
+static const char *
+env_get(const char *name)
+{
+	const char *v = getenv(name);
+
+	return (v != NULL && *v != '\0') ? v : NULL;
+}
+
+/* The profile's value for key, or NULL when it is absent or empty. */
+static const char *
+cfg_value(const struct aws_config *cfg, const char *key)
+{
+	const char *v;
+
+	if (cfg == NULL || (v = aws_config_get(cfg, key)) == NULL)
+		return NULL;
+	return *v != '\0' ? v : NULL;
+}
+
+/* Returns path with a leading "~/" replaced by the home directory. */
+static char *
+expand_home(const char *path)
+{
+	const char *home;
+	struct passwd *pw;
+
+	if (strncmp(path, "~/", 2) != 0)
+		return xstrdup(path);
+	if ((home = env_get("HOME")) == NULL) {
+		if ((pw = getpwuid(getuid())) == NULL || pw->pw_dir == NULL)
+			return xstrdup(path);
+		home = pw->pw_dir;
+	}
+	return xasprintf("%s%s", home, path + 1);
+}
+
+/* The file named by the environment variable, or dflt; caller frees. */
+static char *
+config_path(const char *var, const char *dflt)
+{
+	const char *v;
+
+	if ((v = env_get(var)) == NULL)
+		v = dflt;
+	return expand_home(v);
+}
+
+/* Sets key to value in cfg's settings, replacing an earlier value. */
+static void
+setting_set(struct aws_config *cfg, const char *key, const char *value)
+{
+	struct aws_setting *s;
+	size_t i;
+
+	for (i = 0; i < cfg->nsettings; i++) {
+		s = &cfg->settings[i];
+		if (strcmp(s->key, key) == 0) {
+			free_secret(s->value);
+			s->value = xstrdup(value);
+			return;
+		}
+	}
+	cfg->settings = xrealloc(cfg->settings,
+	    (cfg->nsettings + 1) * sizeof *cfg->settings);
+	s = &cfg->settings[cfg->nsettings++];
+	s->key = xstrdup(key);
+	s->value = xstrdup(value);
+}
+
+/* Trims leading and trailing white space in place. */
+static char *
+trim(char *s)
+{
+	size_t n;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	n = strlen(s);
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+	return s;
+}
+
+/*
+ * Whether a section header names the profile: "[NAME]" in the credentials
+ * file; "[profile NAME]" or, for the default profile, "[default]" in the
+ * config file, whose other sections (sso-session, services) are not
+ * profiles.
+ */
+static int
+section_matches(const char *name, const char *profile, int is_config)
+{
+	if (!is_config)
+		return strcmp(name, profile) == 0;
+	if (strcmp(name, "default") == 0)
+		return strcmp(profile, "default") == 0;
+	if (strncmp(name, "profile", 7) != 0 ||
+	    (name[7] != ' ' && name[7] != '\t'))
+		return 0;
+	name += 7;
+	while (*name == ' ' || *name == '\t')
+		name++;
+	return strcmp(name, profile) == 0;
+}
+
+/*
+ * Parses one INI line that is neither blank nor a comment; a key of the
+ * profile's section is stored in cfg.  *in_section and *in_target track the
+ * current section, *empty_key whether the line was "key =" (whose indented
+ * followers form a sub-section).
+ */
+static int
+parse_line(struct aws_config *cfg, char *p, const char *path, int lineno,
+    int is_config, int *found, int *in_section, int *in_target,
+    int *empty_key, struct lc_err *err)
+{
+	char *end, *key, *value;
+
+	if (*p == '[') {
+		if ((end = strrchr(p, ']')) == NULL)
+			return lc_error(err, LC_ECONFIG,
+			    "%s:%d: unterminated section header", path, lineno);
+		*end++ = '\0';
+		end = trim(end);
+		if (*end != '\0' && *end != '#' && *end != ';')
+			return lc_error(err, LC_ECONFIG,
+			    "%s:%d: unexpected text after section header",
+			    path, lineno);
+		key = trim(p + 1);
+		if (*key == '\0')
+			return lc_error(err, LC_ECONFIG,
+			    "%s:%d: empty section name", path, lineno);
+		*in_section = 1;
+		*in_target = section_matches(key, cfg->profile, is_config);
+		if (*in_target)
+			*found = 1;
+		return 0;
+	}
+	if ((end = strchr(p, '=')) == NULL)
+		return lc_error(err, LC_ECONFIG,
+		    "%s:%d: expected '[section]' or 'key = value'",
+		    path, lineno);
+	*end = '\0';
+	key = trim(p);
+	value = trim(end + 1);
+	if (*key == '\0')
+		return lc_error(err, LC_ECONFIG,
+		    "%s:%d: expected '[section]' or 'key = value'",
+		    path, lineno);
+	if (!*in_section)
+		return lc_error(err, LC_ECONFIG,
+		    "%s:%d: '%s' is outside of any section", path, lineno, key);
+	if (*in_target)
+		setting_set(cfg, key, value);
+	*empty_key = *value == '\0';
+	return 0;
+}
+
+/*
+ * Reads the profile's section(s) of one INI file into cfg, later keys
+ * replacing earlier ones.  A missing file is empty; *found is set when the
+ * profile has a section.  The whole file is checked, as the AWS CLI does.
+ */
+static int
+parse_file(struct aws_config *cfg, const char *path, int is_config,
+    int *found, struct lc_err *err)
+{
+	FILE *fp;
+	char *line = NULL, *p;
+	size_t cap = 0, n;
+	ssize_t len;
+	int lineno = 0, in_section = 0, in_target = 0, empty_key = 0;
+	int in_sub = 0, rv = -1;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return 0;
+		return lc_error(err, LC_ECONFIG, "cannot open '%s': %s",
+		    path, strerror(errno));
+	}
+	while ((len = getline(&line, &cap, fp)) != -1) {
+		lineno++;
+		n = (size_t)len;
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		p = line;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0' || *p == '#' || *p == ';')
+			continue;
+		/* "s3 =" followed by indented lines: a nested section. */
+		if (p != line && (in_sub || empty_key)) {
+			in_sub = 1;
+			continue;
+		}
+		in_sub = empty_key = 0;
+		if (parse_line(cfg, p, path, lineno, is_config, found,
+		    &in_section, &in_target, &empty_key, err) == -1)
+			goto out;
+	}
+	if (ferror(fp)) {
+		lc_error(err, LC_ECONFIG, "cannot read '%s': %s", path,
+		    strerror(errno));
+		goto out;
+	}
+	rv = 0;
+out:
+	if (line != NULL) {
+		OPENSSL_cleanse(line, cap);
+		free(line);
+	}
+	fclose(fp);
+	return rv;
+}
+
+int
+aws_config_load(struct aws_config *cfg, const char *profile_flag,
+    struct lc_err *err)
+{
+	const char *env_profile;
+
+	memset(cfg, 0, sizeof *cfg);
+	env_profile = env_get("AWS_PROFILE");
+	if (profile_flag != NULL) {
+		cfg->profile = xstrdup(profile_flag);
+		cfg->profile_from_flag = cfg->profile_explicit = 1;
+	} else if (env_profile != NULL) {
+		cfg->profile = xstrdup(env_profile);
+		cfg->profile_explicit = 1;
+	} else
+		cfg->profile = xstrdup("default");
+	cfg->config_file = config_path("AWS_CONFIG_FILE", "~/.aws/config");
+	cfg->credentials_file = config_path("AWS_SHARED_CREDENTIALS_FILE",
+	    "~/.aws/credentials");
+
+	/* Credentials file second: its settings win. */
+	if (parse_file(cfg, cfg->config_file, 1, &cfg->profile_found,
+	    err) == -1 ||
+	    parse_file(cfg, cfg->credentials_file, 0, &cfg->profile_found,
+	    err) == -1)
+		goto fail;
+	if (cfg->profile_explicit && !cfg->profile_found) {
+		lc_error(err, LC_ECONFIG,
+		    "profile '%s' not found in '%s' or '%s'", cfg->profile,
+		    cfg->config_file, cfg->credentials_file);
+		goto fail;
+	}
+	return 0;
+fail:
+	aws_config_release(cfg);
+	return -1;
+}
+
+const char *
+aws_config_get(const struct aws_config *cfg, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nsettings; i++)
+		if (strcmp(cfg->settings[i].key, key) == 0)
+			return cfg->settings[i].value;
+	return NULL;
+}
+
+void
+aws_config_release(struct aws_config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nsettings; i++) {
+		free(cfg->settings[i].key);
+		free_secret(cfg->settings[i].value);
+	}
+	free(cfg->settings);
+	free(cfg->profile);
+	free(cfg->config_file);
+	free(cfg->credentials_file);
+	memset(cfg, 0, sizeof *cfg);
+}
+
+/* The file the profile's key came from, for error messages. */
+static const char *
+setting_file(const struct aws_config *cfg, const char *key)
+{
+	struct aws_config tmp;
+	struct lc_err err;
+	const char *path = cfg->config_file;
+	int found = 0;
+
+	memset(&tmp, 0, sizeof tmp);
+	tmp.profile = cfg->profile;
+	if (parse_file(&tmp, cfg->credentials_file, 0, &found, &err) == 0 &&
+	    aws_config_get(&tmp, key) != NULL)
+		path = cfg->credentials_file;
+	tmp.profile = NULL;
+	aws_config_release(&tmp);
+	return path;
+}
+
+/* Copies a key pair (and token, which may be NULL) into c, taking source. */
+static void
+creds_fill(struct creds *c, const char *ak, const char *sk, const char *tok,
+    char *source)
+{
+	c->access_key_id = xstrdup(ak);
+	c->secret_access_key = xstrdup(sk);
+	c->session_token = xstrdup(tok);
+	c->source = source;
+}
+
+/* Provider: AWS_ACCESS_KEY_ID and friends, unless --profile was given. */
+static int
+load_env(struct creds *c, const struct aws_config *cfg, struct lc_err *err)
+{
+	const char *ak, *sk, *tok;
+
+	if (cfg->profile_from_flag)
+		return 0;
+	ak = env_get("AWS_ACCESS_KEY_ID");
+	sk = env_get("AWS_SECRET_ACCESS_KEY");
+	if (ak == NULL && sk == NULL)
+		return 0;
+	if (sk == NULL)
+		return lc_error(err, LC_ECONFIG, "AWS_ACCESS_KEY_ID is set "
+		    "but AWS_SECRET_ACCESS_KEY is not");
+	if (ak == NULL)
+		return lc_error(err, LC_ECONFIG, "AWS_SECRET_ACCESS_KEY is set "
+		    "but AWS_ACCESS_KEY_ID is not");
+	if ((tok = env_get("AWS_SESSION_TOKEN")) == NULL)
+		tok = env_get("AWS_SECURITY_TOKEN");
+	creds_fill(c, ak, sk, tok, xstrdup("env"));
+	return 1;
+}
+
+/* Provider: the profile's aws_access_key_id / aws_secret_access_key. */
+static int
+load_profile(struct creds *c, const struct aws_config *cfg,
+    struct lc_err *err)
+{
+	const char *ak, *sk;
+
+	ak = cfg_value(cfg, "aws_access_key_id");
+	sk = cfg_value(cfg, "aws_secret_access_key");
+	if (ak == NULL && sk == NULL)
+		return 0;
+	if (sk == NULL)
+		return lc_error(err, LC_ECONFIG, "profile '%s' in '%s' has "
+		    "aws_access_key_id but no aws_secret_access_key",
+		    cfg->profile, setting_file(cfg, "aws_access_key_id"));
+	if (ak == NULL)
+		return lc_error(err, LC_ECONFIG, "profile '%s' in '%s' has "
+		    "aws_secret_access_key but no aws_access_key_id",
+		    cfg->profile, setting_file(cfg, "aws_secret_access_key"));
+	creds_fill(c, ak, sk, cfg_value(cfg, "aws_session_token"),
+	    xasprintf("profile %s", cfg->profile));
+	return 1;
+}
+
+/* Reads exactly n digits at *sp into *v, advancing *sp. */
+static int
+digits(const char **sp, int n, int *v)
+{
+	const char *s = *sp;
+
+	*v = 0;
+	while (n-- > 0) {
+		if (!isdigit((unsigned char)*s))
+			return -1;
+		*v = *v * 10 + (*s++ - '0');
+	}
+	*sp = s;
+	return 0;
+}
+
+/* Reads a character at *sp that is one of set, advancing *sp. */
+static int
+expect(const char **sp, const char *set)
+{
+	if (**sp == '\0' || strchr(set, **sp) == NULL)
+		return -1;
+	(*sp)++;
+	return 0;
+}
+
+/*
+ * Parses an ISO-8601 timestamp, "2026-01-01T00:00:00Z", with optional
+ * fractional seconds and a "Z", "+HH:MM" or "+HHMM" offset, into *out.
+ */
+static int
+parse_iso8601(const char *s, time_t *out)
+{
+	struct tm tm, chk;
+	int y, mo, d, h, mi, se, oh = 0, om = 0, sign = 0;
+	time_t t;
+
+	if (digits(&s, 4, &y) || expect(&s, "-") || digits(&s, 2, &mo) ||
+	    expect(&s, "-") || digits(&s, 2, &d) || expect(&s, "Tt ") ||
+	    digits(&s, 2, &h) || expect(&s, ":") || digits(&s, 2, &mi) ||
+	    expect(&s, ":") || digits(&s, 2, &se))
+		return -1;
+	if (expect(&s, ".,") == 0) {
+		if (!isdigit((unsigned char)*s))
+			return -1;
+		while (isdigit((unsigned char)*s))
+			s++;
+	}
+	if (*s == '+' || *s == '-') {
+		sign = *s++ == '-' ? -1 : 1;
+		if (digits(&s, 2, &oh) || (*s == ':' && *++s == '\0') ||
+		    digits(&s, 2, &om) || oh > 23 || om > 59)
+			return -1;
+	} else if (expect(&s, "Zz") == -1)
+		return -1;
+	if (*s != '\0' || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 ||
+	    se > 59)
+		return -1;
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = se;
+	t = timegm(&tm);
+	/* timegm normalizes February 30th; the round trip catches it. */
+	if (gmtime_r(&t, &chk) == NULL || chk.tm_mday != d ||
+	    chk.tm_mon != mo - 1)
+		return -1;
+	*out = t - sign * (oh * 3600 + om * 60);
+	return 0;
+}
+
+/* Sets *out to obj's string member name (NULL: optional and absent). */
+static int
+json_string(const cJSON *obj, const char *name, int required,
+    const char **out, const char *profile, struct lc_err *err)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
+
+	*out = NULL;
+	if (v == NULL || cJSON_IsNull(v)) {
+		if (!required)
+			return 0;
+		return lc_error(err, LC_ECONFIG, "credential_process for "
+		    "profile '%s': output has no '%s'", profile, name);
+	}
+	if (!cJSON_IsString(v) || (required && *v->valuestring == '\0'))
+		return lc_error(err, LC_ECONFIG, "credential_process for "
+		    "profile '%s': '%s' is not a non-empty string", profile,
+		    name);
+	*out = v->valuestring;
+	return 0;
+}
+
+/* Checks credential_process's JSON output and copies it into c. */
+static int
+process_parse(struct creds *c, const char *out, size_t len,
+    const char *profile, struct lc_err *err)
+{
+	cJSON *root, *item;
+	const cJSON *ver;
+	const char *ak, *sk, *tok, *exp;
+	time_t expiration = 0;
+	int rv = -1;
+	size_t i;
+	static const char *const secrets[] = {
+		"SecretAccessKey", "SessionToken"
+	};
+
+	if ((root = cJSON_ParseWithLength(out, len)) == NULL)
+		return lc_error(err, LC_ECONFIG, "credential_process for "
+		    "profile '%s': output is not valid JSON", profile);
+	if (!cJSON_IsObject(root)) {
+		lc_error(err, LC_ECONFIG, "credential_process for profile "
+		    "'%s': output is not a JSON object", profile);
+		goto out;
+	}
+	ver = cJSON_GetObjectItemCaseSensitive(root, "Version");
+	if (ver == NULL) {
+		lc_error(err, LC_ECONFIG, "credential_process for profile "
+		    "'%s': output has no 'Version'", profile);
+		goto out;
+	}
+	if (!cJSON_IsNumber(ver) || ver->valuedouble != 1) {
+		lc_error(err, LC_ECONFIG, "credential_process for profile "
+		    "'%s': unsupported Version (expected 1)", profile);
+		goto out;
+	}
+	if (json_string(root, "AccessKeyId", 1, &ak, profile, err) == -1 ||
+	    json_string(root, "SecretAccessKey", 1, &sk, profile, err) == -1 ||
+	    json_string(root, "SessionToken", 0, &tok, profile, err) == -1 ||
+	    json_string(root, "Expiration", 0, &exp, profile, err) == -1)
+		goto out;
+	if (exp != NULL && parse_iso8601(exp, &expiration) == -1) {
+		lc_error(err, LC_ECONFIG, "credential_process for profile "
+		    "'%s': invalid Expiration '%.64s' (expected ISO-8601, "
+		    "e.g. 2026-01-01T00:00:00Z)", profile, exp);
+		goto out;
+	}
+	creds_fill(c, ak, sk, tok != NULL && *tok != '\0' ? tok : NULL,
+	    xasprintf("process (profile %s)", profile));
+	c->expiration = expiration;
+	rv = 0;
+out:
+	for (i = 0; i < nitems(secrets); i++) {
+		item = cJSON_GetObjectItemCaseSensitive(root, secrets[i]);
+		if (cJSON_IsString(item))
+			OPENSSL_cleanse(item->valuestring,
+			    strlen(item->valuestring));
+	}
+	cJSON_Delete(root);
+	return rv;
+}
+
+/*
+ * Provider: the profile's credential_process, run with /bin/sh -c; its
+ * stderr passes through, its stdout is the JSON document read here.
+ * Messages never quote the output, which holds the secret.
+ */
+static int
+load_process(struct creds *c, const struct aws_config *cfg,
+    struct lc_err *err)
+{
+	const char *cmd;
+	FILE *fp;
+	char *out;
+	size_t len = 0, n;
+	int status, rv = -1;
+
+	if ((cmd = cfg_value(cfg, "credential_process")) == NULL)
+		return 0;
+	if ((fp = popen(cmd, "r")) == NULL)
+		return lc_error(err, LC_ECONFIG, "credential_process for "
+		    "profile '%s': cannot run command: %s", cfg->profile,
+		    strerror(errno));
+	/* One fixed buffer, so that no realloc leaves copies of the secret. */
+	out = xmalloc(PROCESS_MAX_OUTPUT + 1);
+	while (len <= PROCESS_MAX_OUTPUT &&
+	    (n = fread(out + len, 1, PROCESS_MAX_OUTPUT + 1 - len, fp)) > 0)
+		len += n;
+	if (len > PROCESS_MAX_OUTPUT)	/* drain, so the child can exit */
+		while (fread(out, 1, PROCESS_MAX_OUTPUT, fp) > 0)
+			continue;
+	status = pclose(fp);
+	if (status == -1)
+		lc_error(err, LC_ECONFIG, "credential_process for profile "
+		    "'%s': %s", cfg->profile, strerror(errno));
+	else if (WIFSIGNALED(status))
+		lc_error(err, LC_ECONFIG, "credential_process for profile "
+		    "'%s': command killed by signal %d", cfg->profile,
+		    WTERMSIG(status));
+	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		lc_error(err, LC_ECONFIG, "credential_process for profile "
+		    "'%s': command exited with status %d", cfg->profile,
+		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	else if (len > PROCESS_MAX_OUTPUT)
+		lc_error(err, LC_ECONFIG, "credential_process for profile "
+		    "'%s': output is larger than %d bytes", cfg->profile,
+		    PROCESS_MAX_OUTPUT);
+	else if (process_parse(c, out, len, cfg->profile, err) == 0)
+		rv = 1;
+	OPENSSL_cleanse(out, PROCESS_MAX_OUTPUT + 1);
+	free(out);
+	return rv;
+}
+
+/*
+ * The provider chain, walked in order.  load returns 1 when it filled the
+ * credentials, 0 when it does not apply, -1 on error.
+ */
+static const struct provider {
+	const char	*name;
+	int		(*load)(struct creds *, const struct aws_config *,
+			    struct lc_err *);
+} providers[] = {
+	{ "env", load_env },
+	/*
+	 * Assume-role (the profile's role_arn with source_profile or
+	 * credential_source) and web identity (web_identity_token_file,
+	 * AWS_WEB_IDENTITY_TOKEN_FILE) slot in here, before the profile's
+	 * static keys, as in botocore.
+	 */
+	{ "profile", load_profile },
+	{ "process", load_process },
+	/*
+	 * The container provider (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI /
+	 * _FULL_URI) and then IMDSv2 slot in here, last.
+	 */
+};
+
+int
+creds_resolve(struct creds *c, const struct aws_config *cfg,
+    struct lc_err *err)
+{
+	size_t i;
+	int r;
+
+	memset(c, 0, sizeof *c);
+	for (i = 0; i < nitems(providers); i++) {
+		if ((r = providers[i].load(c, cfg, err)) == -1) {
+			creds_release(c);
+			return -1;
+		}
+		if (r == 1) {
+			log_secret(c->secret_access_key);
+			log_secret(c->session_token);
+			return 0;
+		}
+	}
+	return lc_error(err, LC_ECONFIG, "no credentials found (set "
+	    "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or use --profile)");
+}
+
+void
+creds_release(struct creds *c)
+{
+	free(c->access_key_id);
+	free_secret(c->secret_access_key);
+	free_secret(c->session_token);
+	free(c->source);
+	memset(c, 0, sizeof *c);
+}
+
+int
+region_resolve(char **out, const char *flag, const struct aws_config *cfg,
+    const char *manifest_region, struct lc_err *err)
+{
+	const char *r;
+
+	*out = NULL;
+	if (flag != NULL && *flag != '\0')
+		r = flag;
+	else if ((r = env_get("AWS_REGION")) != NULL ||
+	    (r = env_get("AWS_DEFAULT_REGION")) != NULL ||
+	    (r = cfg_value(cfg, "region")) != NULL)
+		;
+	else if (manifest_region != NULL && *manifest_region != '\0')
+		r = manifest_region;
+	else
+		return lc_error(err, LC_ECONFIG, "no region set (use --region, "
+		    "AWS_REGION, 'region' in the profile, or 'region' in "
+		    "lambda.yml)");
+	*out = xstrdup(r);
+	return 0;
+}
+
+/* The suffix of AWS_ENDPOINT_URL_<ID> for a service; caller frees. */
+static char *
+service_env_name(const char *service)
+{
+	static const struct {
+		const char	*service;
+		const char	*id;
+	} ids[] = {
+		{ "lambda", "LAMBDA" },
+		{ "logs", "CLOUDWATCH_LOGS" },
+		{ "sts", "STS" },
+	};
+	char *name, *p;
+	size_t i;
+
+	for (i = 0; i < nitems(ids); i++)
+		if (strcmp(service, ids[i].service) == 0)
+			return xasprintf("AWS_ENDPOINT_URL_%s", ids[i].id);
+	name = xasprintf("AWS_ENDPOINT_URL_%s", service);
+	for (p = name + strlen("AWS_ENDPOINT_URL_"); *p != '\0'; p++)
+		*p = (*p == '-' || *p == ' ') ? '_' :
+		    (char)toupper((unsigned char)*p);
+	return name;
+}
+
+/* Whether configured endpoints are ignored: environment, then profile. */
+static int
+ignore_configured(const struct aws_config *cfg)
+{
+	const char *v;
+
+	if ((v = env_get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")) == NULL)
+		v = cfg_value(cfg, "ignore_configured_endpoint_urls");
+	return v != NULL && strcasecmp(v, "true") == 0;
+}
+
+/*
+ * The default endpoint needs a region: callers resolve one first, so a NULL
+ * region there is a bug.
+ */
+char *
+endpoint_resolve(const char *flag, const char *service,
+    const struct aws_config *cfg, const char *region)
+{
+	const char *url = NULL;
+	char *name, *ret;
+	size_t n;
+
+	if (flag != NULL && *flag != '\0')
+		url = flag;
+	else if (!ignore_configured(cfg)) {
+		name = service_env_name(service);
+		url = env_get(name);
+		free(name);
+		if (url == NULL)
+			url = env_get("AWS_ENDPOINT_URL");
+		if (url == NULL)
+			url = cfg_value(cfg, "endpoint_url");
+	}
+	if (url != NULL)
+		ret = xstrdup(url);
+	else if (region == NULL)
+		die("endpoint_resolve: no region for '%s'", service);
+	else
+		ret = xasprintf("https://%s.%s.amazonaws.com%s", service,
+		    region, strncmp(region, "cn-", 3) == 0 ? ".cn" : "");
+	n = strlen(ret);
+	while (n > 0 && ret[n - 1] == '/')
+		ret[--n] = '\0';
+	return ret;
+}

@@ -1,0 +1,88 @@
+/*
+ * creds.h - credentials, region and endpoint resolution, with the AWS CLI's
+ * precedence.
+ *
+ * Credentials: --profile (skips the environment's keys) > AWS_ACCESS_KEY_ID /
+ * AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN > the profile's static keys >
+ * the profile's credential_process.  New providers (assume-role, web
+ * identity, container, IMDSv2) are new rows in the provider table of
+ * creds.c; nothing else changes shape.
+ */
+#ifndef LC_CREDS_H
+#define LC_CREDS_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "err.h"
+
+struct aws_setting {
+	char	*key;
+	char	*value;
+};
+
+/* The selected profile, read from the shared config and credentials files. */
+struct aws_config {
+	char			*profile;	/* selected profile name */
+	int			 profile_from_flag; /* --profile was given */
+	int			 profile_explicit;  /* flag or AWS_PROFILE */
+	int			 profile_found;	/* in either file */
+	char			*config_file;	/* paths, read or not */
+	char			*credentials_file;
+	struct aws_setting	*settings;	/* credentials file wins */
+	size_t			 nsettings;
+};
+
+/*
+ * Selects the profile (--profile > AWS_PROFILE > "default") and reads its
+ * settings from AWS_CONFIG_FILE (default ~/.aws/config, "[profile NAME]"
+ * sections, "[default]") and AWS_SHARED_CREDENTIALS_FILE (default
+ * ~/.aws/credentials, "[NAME]" sections).  Missing files are not an error;
+ * an explicitly named profile found in neither file is:
+ * "profile 'ci' not found in '/home/u/.aws/config' or '/home/u/.aws/credentials'".
+ * profile_flag is NULL when --profile was not given.
+ */
+int aws_config_load(struct aws_config *cfg, const char *profile_flag,
+    struct lc_err *err);
+/* The profile's value for key, or NULL. */
+const char *aws_config_get(const struct aws_config *cfg, const char *key);
+void aws_config_release(struct aws_config *cfg);
+
+struct creds {
+	char	*access_key_id;
+	char	*secret_access_key;	/* wiped on release */
+	char	*session_token;		/* NULL when none; wiped on release */
+	/* Where they came from: "env", "profile NAME", "process (profile NAME)" */
+	char	*source;
+	time_t	 expiration;		/* 0: does not expire */
+};
+
+/*
+ * Walks the provider chain.  Returns 0 with c filled, or -1: a provider
+ * failed (its message names the source: file, profile, command), or nothing
+ * was found: "no credentials found (set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY
+ * or use --profile)", both with status LC_ECONFIG.
+ */
+int creds_resolve(struct creds *c, const struct aws_config *cfg,
+    struct lc_err *err);
+void creds_release(struct creds *c);
+
+/*
+ * Region: flag > AWS_REGION > AWS_DEFAULT_REGION > profile "region" >
+ * manifest_region.  *out is the caller's.  None: LC_ECONFIG, saying how to set one.
+ */
+int region_resolve(char **out, const char *flag, const struct aws_config *cfg,
+    const char *manifest_region, struct lc_err *err);
+
+/*
+ * Endpoint for a service ("lambda", "logs", "sts"): flag >
+ * AWS_ENDPOINT_URL_<ID> (ID: LAMBDA, CLOUDWATCH_LOGS, STS) > AWS_ENDPOINT_URL
+ * > profile "endpoint_url" > https://SERVICE.REGION.amazonaws.com
+ * (amazonaws.com.cn for cn-* regions).  AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true
+ * skips the environment and the profile.  Returns a string the caller frees,
+ * without a trailing slash.
+ */
+char *endpoint_resolve(const char *flag, const char *service,
+    const struct aws_config *cfg, const char *region);
+
+#endif

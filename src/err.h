@@ -1,0 +1,32 @@
+/* err.h - the error a library function fills in for its caller to report. */
+#ifndef LC_ERR_H
+#define LC_ERR_H
+
+#include <stdarg.h>
+
+#include "xmalloc.h"
+
+/* Exit statuses: documented in lambdactl(1), EXIT STATUS. */
+enum lc_status {
+	LC_OK = 0,
+	LC_EFAIL = 1,	/* AWS, network or runtime error */
+	LC_EUSAGE = 2,	/* bad command line */
+	LC_ECONFIG = 3,	/* manifest, payload, credentials or configuration */
+	LC_EFUNC = 4,	/* the function itself returned an error */
+};
+
+struct lc_err {
+	int	status;
+	char	msg[1024];
+};
+
+/* Sets the error's status and message; always returns -1. */
+int lc_error(struct lc_err *e, int status, const char *fmt, ...)
+    LC_PRINTF(3, 4);
+int lc_verror(struct lc_err *e, int status, const char *fmt, va_list ap)
+    LC_PRINTF(3, 0);
+/* Prefixes an existing message: "prefix: old message"; returns -1. */
+int lc_error_prefix(struct lc_err *e, const char *fmt, ...) LC_PRINTF(2, 3);
+void lc_error_clear(struct lc_err *e);
+
+#endif

@@ -1,0 +1,83 @@
+/*
+ * http.h - a thin libcurl wrapper: one reused handle (keep-alive), TLS
+ * verification always on, streamed request and response bodies, redacted
+ * --debug tracing.  Knows nothing of AWS.
+ */
+#ifndef LC_HTTP_H
+#define LC_HTTP_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "err.h"
+
+struct http_client;
+
+struct http_opts {
+	long		 connect_timeout;	/* seconds; 0: 10 */
+	long		 read_timeout;		/* seconds without a byte; 0: 60 */
+	const char	*ca_bundle;		/* NULL: the system's */
+};
+
+struct http_header {
+	const char	*name;
+	const char	*value;
+};
+
+/*
+ * A streamed request body: read fills up to len bytes of dst and returns
+ * the count (0 at the end) or (size_t)-1 on error; rewind (may be NULL)
+ * starts over, for a retry.
+ */
+struct http_stream {
+	size_t	(*read)(void *arg, char *dst, size_t len);
+	int	(*rewind)(void *arg);
+	void	 *arg;
+	size_t	  len;
+};
+
+struct http_request {
+	const char			*method;
+	const char			*url;
+	const struct http_header	*headers;
+	size_t				 nheaders;
+	const void			*body;		/* in memory, or */
+	size_t				 body_len;
+	const struct http_stream	*stream;	/* streamed */
+	long				 timeout;	/* total seconds; 0: none */
+	/* Where the response body goes; NULL: into response.body. */
+	int	(*sink)(void *arg, const char *data, size_t len);
+	void	 *sink_arg;
+};
+
+enum http_failure {
+	HTTP_FAIL_NONE,
+	HTTP_FAIL_CONNECT,	/* nothing was sent: safe to retry anything */
+	HTTP_FAIL_TIMEOUT,
+	HTTP_FAIL_IO,		/* the request may have reached the server */
+};
+
+struct http_response {
+	long			 status;
+	struct buf		 body;
+	struct http_header	*headers;	/* owned copies */
+	size_t			 nheaders;
+	double			 seconds;
+	enum http_failure	 failure;
+};
+
+struct http_client *http_client_new(const struct http_opts *o);
+void http_client_free(struct http_client *c);
+
+/*
+ * Sends rq and fills rs (release it with http_response_release).  Returns 0
+ * when a response arrived, whatever its status, or -1 on a transport
+ * failure (rs->failure says which) with err naming the URL's host.
+ */
+int http_send(struct http_client *c, const struct http_request *rq,
+    struct http_response *rs, struct lc_err *err);
+/* The first response header named name (any case), or NULL. */
+const char *http_header_get(const struct http_response *rs, const char *name);
+void http_response_release(struct http_response *rs);
+
+#endif

@@ -1,0 +1,156 @@
+/* log.c - diagnostics on stderr, with secrets redacted. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "log.h"
+
+#define REDACTED "<redacted>"
+#define MAX_SECRETS 8
+
+static char *secrets[MAX_SECRETS];
+static size_t nsecrets;
+static int debug_on;
+
+void
+log_secret(const char *s)
+{
+	size_t i;
+
+	if (s == NULL || strlen(s) < LOG_SECRET_MIN)
+		return;
+	for (i = 0; i < nsecrets; i++)
+		if (strcmp(secrets[i], s) == 0)
+			return;
+	if (nsecrets == MAX_SECRETS)
+		die("too many secrets registered");
+	secrets[nsecrets++] = xstrdup(s);
+}
+
+void
+log_forget_secrets(void)
+{
+	while (nsecrets > 0)
+		free_secret(secrets[--nsecrets]);
+}
+
+/* Replaces len bytes at off with REDACTED. */
+static void
+splice(struct buf *b, size_t off, size_t len)
+{
+	struct buf out = BUF_INIT;
+
+	buf_add(&out, b->data, off);
+	buf_adds(&out, REDACTED);
+	buf_add(&out, b->data + off + len, b->len - off - len);
+	buf_wipe(b);
+	*b = out;
+}
+
+static const struct marker {
+	const char	*name;
+	const char	*stop;	/* characters that end the value */
+} markers[] = {
+	{ "Signature=", ", &\r\n\"" },
+	{ "X-Amz-Security-Token:", "\r\n" },
+	{ "X-Amz-Security-Token=", " &\r\n\"" },
+};
+
+void
+log_redact(struct buf *b)
+{
+	size_t i, off, len, n;
+	char *p;
+
+	for (i = 0; i < nsecrets; i++) {
+		n = strlen(secrets[i]);
+		off = 0;
+		while ((p = strstr(b->data + off, secrets[i])) != NULL) {
+			off = (size_t)(p - b->data);
+			splice(b, off, n);
+			off += strlen(REDACTED);
+		}
+	}
+	for (i = 0; i < sizeof markers / sizeof markers[0]; i++) {
+		n = strlen(markers[i].name);
+		for (off = 0; off + n <= b->len; off++) {
+			if (strncasecmp(b->data + off, markers[i].name, n) != 0)
+				continue;
+			off += n;
+			while (off < b->len && b->data[off] == ' ')
+				off++;
+			len = strcspn(b->data + off, markers[i].stop);
+			if (len == 0 || (len == strlen(REDACTED) &&
+			    strncmp(b->data + off, REDACTED, len) == 0))
+				continue;
+			splice(b, off, len);
+		}
+	}
+}
+
+void
+log_set_debug(int on)
+{
+	debug_on = on;
+}
+
+int
+log_debug_on(void)
+{
+	return debug_on;
+}
+
+static void
+emit(const char *prefix, const char *fmt, va_list ap)
+{
+	struct buf b = BUF_INIT;
+
+	buf_adds(&b, "lambdactl: ");
+	buf_adds(&b, prefix);
+	buf_vaddf(&b, fmt, ap);
+	log_redact(&b);
+	if (b.len == 0 || b.data[b.len - 1] != '\n')
+		buf_addch(&b, '\n');
+	fputs(b.data, stderr);
+	buf_wipe(&b);
+}
+
+void
+log_debug(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!debug_on)
+		return;
+	va_start(ap, fmt);
+	emit("debug: ", fmt, ap);
+	va_end(ap);
+}
+
+void
+log_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+static void
+emit_plain(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit("", fmt, ap);
+	va_end(ap);
+}
+
+void
+log_error(const char *msg)
+{
+	emit_plain("%s", msg);
+}

@@ -1,0 +1,34 @@
+/* log.h - diagnostics on stderr, with secrets redacted. */
+#ifndef LC_LOG_H
+#define LC_LOG_H
+
+#include "buf.h"
+
+/*
+ * Registers a string (a secret key, a session token) that no output may
+ * show.  The module keeps its own copy, wiped by log_forget_secrets().
+ * Strings shorter than LOG_SECRET_MIN are ignored: replacing every "b" of
+ * the output would hide everything and protect nothing (real secret keys
+ * are 40 characters); the markers below still apply to them.
+ */
+#define LOG_SECRET_MIN 8
+void log_secret(const char *s);
+void log_forget_secrets(void);
+
+/*
+ * Replaces, in place, every registered secret and every value that follows
+ * "Signature=", "X-Amz-Signature=", "X-Amz-Security-Token:" or
+ * "X-Amz-Security-Token=" (any case) with "<redacted>".
+ */
+void log_redact(struct buf *b);
+
+void log_set_debug(int on);
+int log_debug_on(void);
+/* "lambdactl: debug: ..." on stderr when --debug is on, redacted. */
+void log_debug(const char *fmt, ...) LC_PRINTF(1, 2);
+/* "lambdactl: warning: ..." on stderr, redacted. */
+void log_warn(const char *fmt, ...) LC_PRINTF(1, 2);
+/* "lambdactl: ..." on stderr, redacted: the one error line. */
+void log_error(const char *msg);
+
+#endif

@@ -1,0 +1,241 @@
+/*
+ * main.c - global options, command-table dispatch, the one error reporter.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <openssl/opensslv.h>
+
+#include "cmd.h"
+#include "log.h"
+#include "xmalloc.h"
+
+/* Hidden options for the completion scripts and the doc checks. */
+static int
+list_commands(void)
+{
+	size_t i;
+
+	for (i = 0; cmd_table[i] != NULL; i++)
+		printf("%s\t%s\n", cmd_table[i]->name, cmd_table[i]->summary);
+	return LC_OK;
+}
+
+static void
+list_opts(const struct cmd_opt *o)
+{
+	for (; o != NULL && o->name != NULL; o++)
+		printf("--%s\t%s\t%s\n", o->name, o->arg ? o->arg : "",
+		    o->help);
+}
+
+static int
+print_version(void)
+{
+	curl_version_info_data *cv = curl_version_info(CURLVERSION_NOW);
+
+	printf("lambdactl %s (libcurl %s, %s, cJSON %s)\n", LC_VERSION,
+	    cv->version, OPENSSL_VERSION_TEXT, cJSON_Version());
+	return LC_OK;
+}
+
+/* A non-negative number of seconds, for the timeout options. */
+static int
+parse_seconds(const char *opt, const char *s, long *out, struct lc_err *err)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < 0 || v > 86400)
+		return lc_error(err, LC_EUSAGE,
+		    "option '--%s' wants a number of seconds, not '%s'", opt, s);
+	*out = v;
+	return 0;
+}
+
+/* Copies the global options found in a into ctx. */
+static int
+apply_globals(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	const char *v;
+
+	if ((v = cmd_get(a, "profile")) != NULL)
+		ctx->profile = v;
+	if ((v = cmd_get(a, "region")) != NULL)
+		ctx->region_flag = v;
+	if ((v = cmd_get(a, "endpoint-url")) != NULL)
+		ctx->endpoint_flag = v;
+	if ((v = cmd_get(a, "output")) != NULL) {
+		if (strcmp(v, "json") == 0)
+			ctx->output = OUTPUT_JSON;
+		else if (strcmp(v, "text") == 0)
+			ctx->output = OUTPUT_TEXT;
+		else
+			return lc_error(&ctx->err, LC_EUSAGE,
+			    "option '--output' wants 'text' or 'json', not '%s'",
+			    v);
+	}
+	if ((v = cmd_get(a, "connect-timeout")) != NULL &&
+	    parse_seconds("connect-timeout", v, &ctx->connect_timeout,
+	    &ctx->err) == -1)
+		return -1;
+	if ((v = cmd_get(a, "read-timeout")) != NULL &&
+	    parse_seconds("read-timeout", v, &ctx->read_timeout,
+	    &ctx->err) == -1)
+		return -1;
+	if (cmd_has(a, "debug"))
+		ctx->debug = 1;
+	if (cmd_has(a, "verbose"))
+		ctx->verbose = 1;
+	return 0;
+}
+
+/* Resolves what the command's flags ask for, in the documented order. */
+static int
+prepare(struct cmd_ctx *ctx, const struct cmd_entry *ce)
+{
+	if (!(ce->flags & (CMD_NEEDS_REGION | CMD_NEEDS_CREDS)))
+		return 0;
+	if (aws_config_load(&ctx->cfg, ctx->profile, &ctx->err) == -1)
+		return -1;
+	if ((ce->flags & CMD_NEEDS_CREDS) &&
+	    creds_resolve(&ctx->creds, &ctx->cfg, &ctx->err) == -1)
+		return -1;
+	return region_resolve(&ctx->region, ctx->region_flag, &ctx->cfg, NULL,
+	    &ctx->err);
+}
+
+/* The one error reporter: a line on stderr, or a JSON object on stdout. */
+static void
+report(const struct cmd_ctx *ctx, int status)
+{
+	cJSON *o, *e;
+	char *s;
+
+	if (ctx->err.msg[0] == '\0')
+		return;
+	if (ctx->output != OUTPUT_JSON) {
+		log_error(ctx->err.msg);
+		return;
+	}
+	o = cJSON_CreateObject();
+	e = cJSON_AddObjectToObject(o, "error");
+	cJSON_AddStringToObject(e, "message", ctx->err.msg);
+	cJSON_AddNumberToObject(e, "status", status);
+	s = cJSON_PrintUnformatted(o);
+	if (s == NULL)
+		die("out of memory");
+	{
+		struct buf b = BUF_INIT;
+
+		buf_adds(&b, s);
+		log_redact(&b);
+		puts(b.data);
+		buf_release(&b);
+	}
+	free(s);
+	cJSON_Delete(o);
+}
+
+static int
+run(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	struct cmd_args g = { 0 }, a = { 0 };
+	const struct cmd_entry *ce;
+	int n, status = -1;	/* -1: take it from ctx->err */
+
+	/* Global options before the command name. */
+	n = cmd_parse(cmd_global_opts, 0, 1, argc - 1, argv + 1, &g, &ctx->err);
+	if (n == -1) {
+		/* Not a global option: maybe one of the hidden ones. */
+		if (argc == 2 && strcmp(argv[1], "--version") == 0)
+			status = print_version();
+		else if (argc == 2 && strcmp(argv[1], "--list-commands") == 0)
+			status = list_commands();
+		else if (argc == 2 && strcmp(argv[1], "--list-options") == 0) {
+			list_opts(cmd_global_opts);
+			status = LC_OK;
+		}
+		if (status == LC_OK)
+			lc_error_clear(&ctx->err);
+		goto out;
+	}
+	if (apply_globals(ctx, &g) == -1)
+		goto out;
+	if (1 + n == argc) {
+		cmd_usage(NULL, cmd_has(&g, "help") ? stdout : stderr);
+		status = cmd_has(&g, "help") ? LC_OK : LC_EUSAGE;
+		goto out;
+	}
+	if ((ce = cmd_lookup(argv[1 + n])) == NULL) {
+		cmd_unknown(argv[1 + n], &ctx->err);
+		goto out;
+	}
+	argc -= 2 + n;
+	argv += 2 + n;
+	if (argc == 1 && strcmp(argv[0], "--list-options") == 0) {
+		list_opts(ce->opts);
+		list_opts(cmd_global_opts);
+		status = LC_OK;
+		goto out;
+	}
+	if (cmd_parse(ce->opts, 1, 0, argc, argv, &a, &ctx->err) == -1) {
+		lc_error_prefix(&ctx->err, "%s", ce->name);
+		goto out;
+	}
+	if (cmd_has(&a, "help") || cmd_has(&g, "help")) {
+		cmd_usage(ce, stdout);
+		status = LC_OK;
+		goto out;
+	}
+	if (apply_globals(ctx, &a) == -1)
+		goto out;
+	if (a.argc < ce->min_args || (ce->max_args >= 0 &&
+	    a.argc > ce->max_args)) {
+		lc_error(&ctx->err, LC_EUSAGE, "usage: lambdactl %s %s",
+		    ce->name, ce->usage);
+		goto out;
+	}
+	log_set_debug(ctx->debug);
+	if (prepare(ctx, ce) == -1)
+		goto out;
+	status = ce->exec(ctx, &a);
+out:
+	if (status == -1)
+		status = ctx->err.status != LC_OK ? ctx->err.status : LC_EFAIL;
+	if (status != LC_OK)
+		report(ctx, status);
+	cmd_args_release(&g);
+	cmd_args_release(&a);
+	return status;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cmd_ctx ctx;
+	int status;
+
+	memset(&ctx, 0, sizeof ctx);
+	ctx.connect_timeout = 10;
+	ctx.read_timeout = 60;
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		die("cannot initialise libcurl");
+	status = run(argc, argv, &ctx);
+	creds_release(&ctx.creds);
+	aws_config_release(&ctx.cfg);
+	free(ctx.region);
+	log_forget_secrets();
+	curl_global_cleanup();
+	if (fflush(stdout) != 0 && status == LC_OK) {
+		log_error("cannot write to standard output");
+		status = LC_EFAIL;
+	}
+	return status;
+}

@@ -1,0 +1,167 @@
+# tests/e2e/lib.sh - sourced by every end-to-end test.
+#
+# Gives the test a private temp dir and $HOME (so no real AWS config or
+# credentials leak in), TAP assertions on real outputs, and on request a
+# moto_server on a free 127.0.0.1 port, all removed by a trap.
+#
+#   lc ARGS...            run lambdactl; sets $status, files $OUT and $ERR
+#   check_status N DESC   the last lc exited N
+#   check_out_eq TEXT DESC / check_err_eq TEXT DESC   exact stdout / stderr
+#   check_out_has RE DESC / check_err_has RE DESC     grep -E on it
+#   check_out_lacks RE DESC / check_err_lacks RE DESC
+#   check DESC CMD...     CMD succeeds
+#   start_moto [ENV=VAL...]  sets MOTO_URL
+#   finish                prints the plan; exits non-zero on any failure
+
+set -u
+: "${LAMBDACTL:?set LAMBDACTL to the lambdactl binary under test}"
+
+TEST_NAME=$(basename "$0" .sh)
+E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SRC_DIR=$(cd "$E2E_DIR/../.." && pwd)
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/lambdactl-$TEST_NAME.XXXXXX")
+OUT=$TMP/stdout
+ERR=$TMP/stderr
+MOTO_PID=
+MOTO_URL=
+tap_n=0
+tap_failed=0
+status=0
+
+stop_moto() {
+	if [ -n "$MOTO_PID" ]; then
+		kill "$MOTO_PID" 2>/dev/null
+		wait "$MOTO_PID" 2>/dev/null
+		MOTO_PID=
+	fi
+}
+cleanup() {
+	stop_moto
+	stop_stub
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Nothing from the caller's AWS setup may reach the binary.
+for v in $(env | sed -n 's/^\(AWS_[A-Za-z0-9_]*\)=.*/\1/p'); do
+	unset "$v"
+done
+unset LAMBDACTL_MANIFEST NO_COLOR
+export HOME=$TMP/home
+mkdir -p "$HOME" "$TMP/bin"
+ln -s "$LAMBDACTL" "$TMP/bin/lambdactl"
+export PATH="$TMP/bin:$PATH"
+cd "$TMP" || exit 1
+
+ok() {
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n - $1"
+}
+not_ok() {
+	tap_n=$((tap_n + 1))
+	tap_failed=$((tap_failed + 1))
+	echo "not ok $tap_n - $1"
+	shift
+	for d in "$@"; do
+		printf '%s\n' "$d" | sed 's/^/#   /'
+	done
+	echo "#   stdout: $(head -c 800 "$OUT" 2>/dev/null)"
+	echo "#   stderr: $(head -c 800 "$ERR" 2>/dev/null)"
+}
+
+lc() {
+	"$LAMBDACTL" "$@" >"$OUT" 2>"$ERR" </dev/null
+	status=$?
+}
+
+check_status() {
+	if [ "$status" -eq "$1" ]; then ok "$2"
+	else not_ok "$2" "exit status $status, expected $1"; fi
+}
+_check_eq() {	# file text desc
+	if [ "$(cat "$1")" = "$2" ]; then ok "$3"
+	else not_ok "$3" "expected: $2"; fi
+}
+check_out_eq() { _check_eq "$OUT" "$1" "$2"; }
+check_err_eq() { _check_eq "$ERR" "$1" "$2"; }
+_check_has() {	# file re desc
+	if grep -Eq -- "$2" "$1"; then ok "$3"
+	else not_ok "$3" "no match for: $2"; fi
+}
+check_out_has() { _check_has "$OUT" "$1" "$2"; }
+check_err_has() { _check_has "$ERR" "$1" "$2"; }
+_check_lacks() {
+	if grep -Eq -- "$2" "$1"; then not_ok "$3" "unexpected match for: $2"
+	else ok "$3"; fi
+}
+check_out_lacks() { _check_lacks "$OUT" "$1" "$2"; }
+check_err_lacks() { _check_lacks "$ERR" "$1" "$2"; }
+check() {
+	desc=$1
+	shift
+	if "$@" >"$TMP/check.log" 2>&1; then ok "$desc"
+	else not_ok "$desc" "command failed: $*" "$(tail -5 "$TMP/check.log")"; fi
+}
+
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# start_moto [VAR=VALUE...]: a fresh moto_server on 127.0.0.1 only.
+start_moto() {
+	local port i
+	port=$(free_port)
+	env "$@" moto_server -H 127.0.0.1 -p "$port" >"$TMP/moto.log" 2>&1 &
+	MOTO_PID=$!
+	MOTO_URL=http://127.0.0.1:$port
+	for i in $(seq 150); do
+		curl -fs -o /dev/null "$MOTO_URL/moto-api/" && return 0
+		kill -0 "$MOTO_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "Bail out! moto_server did not start: $(tail -3 "$TMP/moto.log")"
+	exit 1
+}
+
+# Test credentials: moto accepts any key unless told to check them.
+use_env_creds() {
+	export AWS_ACCESS_KEY_ID=AKIDLAMBDACTLTEST
+	export AWS_SECRET_ACCESS_KEY=lambdactl/test/secret/key/EXAMPLE0000
+	export AWS_REGION=us-east-1
+}
+
+# aws CLI against moto, as the independent reference client.
+ref_aws() {
+	aws --endpoint-url "$MOTO_URL" --region "${AWS_REGION:-us-east-1}" "$@"
+}
+
+finish() {
+	echo "1..$tap_n"
+	[ "$tap_failed" -eq 0 ]
+}
+
+# start_stub SCRIPT_JSON: a scripted server (tests/e2e/stub.py); sets
+# STUB_URL and STUB_LOG (one JSON line per request received).
+STUB_PID=
+start_stub() {
+	local i
+	STUB_LOG=$TMP/stub.log
+	: >"$STUB_LOG"
+	rm -f "$TMP/stub.port"
+	python3 "$E2E_DIR/stub.py" "$1" "$TMP/stub.port" "$STUB_LOG" 2>"$TMP/stub.err" &
+	STUB_PID=$!
+	for i in $(seq 100); do
+		[ -s "$TMP/stub.port" ] && break
+		sleep 0.05
+	done
+	[ -s "$TMP/stub.port" ] || { echo "Bail out! stub did not start: $(cat "$TMP/stub.err")"; exit 1; }
+	STUB_URL=http://127.0.0.1:$(cat "$TMP/stub.port")
+}
+stop_stub() {
+	if [ -n "$STUB_PID" ]; then
+		kill "$STUB_PID" 2>/dev/null
+		wait "$STUB_PID" 2>/dev/null
+		STUB_PID=
+	fi
+}

@@ -1,0 +1,78 @@
+#!/bin/bash
+# The command line itself: version, help, usage errors and their exit codes.
+. "$(dirname "$0")/lib.sh"
+
+lc --version
+check_status 0 "--version exits 0"
+check_out_has '^lambdactl [0-9]+\.[0-9]+\.[0-9]+ \(libcurl ' "--version names the version and libcurl"
+
+lc
+check_status 2 "no command is a usage error"
+check_err_has '^usage: lambdactl ' "no command prints usage on stderr"
+
+lc -h
+check_status 0 "-h exits 0"
+check_out_has '^  whoami +Show the account' "-h lists whoami with its summary"
+check_out_has '^  +--endpoint-url URL' "-h lists the global options"
+
+lc whoamii
+check_status 2 "an unknown command exits 2"
+check_err_eq "lambdactl: unknown command 'whoamii' (did you mean 'whoami'?)" "an unknown command suggests the nearest"
+
+lc frobnicate
+check_err_eq "lambdactl: unknown command 'frobnicate' (see 'lambdactl -h')" "an unknown command with no near name"
+
+lc whoami --regoin eu-west-1
+check_status 2 "an unknown option exits 2"
+check_err_eq "lambdactl: whoami: unknown option '--regoin' (did you mean '--region'?)" "an unknown option suggests the nearest"
+
+lc whoami --reg eu-west-1
+check_status 2 "an abbreviated option is not accepted"
+check_err_eq "lambdactl: whoami: unknown option '--reg' (did you mean '--region'?)" "an abbreviation is refused with a hint"
+
+lc whoami -z
+check_err_eq "lambdactl: whoami: unknown option '-z'" "an unknown short option"
+
+lc whoami --region
+check_status 2 "an option without its value exits 2"
+check_err_eq "lambdactl: whoami: option '--region' needs a value (REGION)" "the missing value is named"
+
+lc whoami --debug=yes
+check_err_eq "lambdactl: whoami: option '--debug' takes no value" "a flag given a value"
+
+lc whoami surplus
+check_status 2 "a surplus argument exits 2"
+check_err_eq "lambdactl: usage: lambdactl whoami [--profile NAME] [--output json]" "a surplus argument prints the usage line"
+
+lc --output yaml whoami
+check_status 2 "a bad --output exits 2"
+check_err_eq "lambdactl: option '--output' wants 'text' or 'json', not 'yaml'" "a bad --output is named"
+
+lc --connect-timeout soon whoami
+check_err_eq "lambdactl: option '--connect-timeout' wants a number of seconds, not 'soon'" "a bad timeout is named"
+
+lc --output json whoamii
+check_status 2 "errors under --output json keep the exit status"
+check "errors under --output json are one JSON object on stdout" \
+	jq -e '.error.status == 2 and (.error.message | test("unknown command .whoamii."))' "$OUT"
+check_err_eq "" "errors under --output json leave stderr empty"
+
+lc help whoami
+check_status 0 "help COMMAND exits 0"
+check_out_has '^usage: lambdactl whoami ' "help COMMAND prints the command's usage"
+
+lc whoami -h
+check_status 0 "COMMAND -h exits 0"
+check_out_has '^usage: lambdactl whoami ' "COMMAND -h prints the usage"
+
+lc help nosuch
+check_status 2 "help for an unknown command exits 2"
+check_err_eq "lambdactl: unknown command 'nosuch' (see 'lambdactl -h')" "help names the unknown command"
+
+lc --list-commands
+check_out_has '^whoami	' "--list-commands lists whoami"
+
+lc whoami --list-options
+check_out_has '^--profile	NAME	' "COMMAND --list-options lists the global options"
+
+finish
