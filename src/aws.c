@@ -38,7 +38,7 @@ aws_split_url(const char *url, char **origin, char **host, char **base,
 	if (slash == h)
 		return lc_error(err, LC_ECONFIG,
 		    "endpoint '%s' has no host", url);
-	if (*slash == '?' || *slash == '#')
+	if (strpbrk(slash, "?#") != NULL)
 		return lc_error(err, LC_ECONFIG,
 		    "endpoint '%s' must not have a query or fragment", url);
 	blen = strlen(slash);

@@ -1,0 +1,192 @@
+/* test-aws.c - AWS error parsing, XML leaves, endpoint URLs. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "aws.h"
+
+struct err_case {
+	const char	*name;
+	long		 status;
+	const char	*error_type;	/* x-amzn-ErrorType header */
+	const char	*body;
+	const char	*code;		/* expected */
+	const char	*msg;
+};
+
+static const struct err_case err_cases[] = {
+	{ "lambda json with header", 404,
+	    "ResourceNotFoundException:http://internal.amazon.com/",
+	    "{\"Type\":\"User\",\"message\":\"Function not found: arn:aws:"
+	    "lambda:us-east-1:123456789012:function:nope\"}",
+	    "ResourceNotFoundException",
+	    "Function not found: arn:aws:lambda:us-east-1:123456789012:"
+	    "function:nope" },
+	{ "json __type with namespace", 400, NULL,
+	    "{\"__type\":\"com.amazonaws.logs#ResourceNotFoundException\","
+	    "\"message\":\"The specified log group does not exist.\"}",
+	    "ResourceNotFoundException",
+	    "The specified log group does not exist." },
+	{ "json Code and Message", 409, NULL,
+	    "{\"Code\":\"ResourceConflictException\",\"Message\":\"An update "
+	    "is in progress\"}", "ResourceConflictException",
+	    "An update is in progress" },
+	{ "sts xml", 403, NULL,
+	    "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"
+	    "<Error><Type>Sender</Type><Code>InvalidClientTokenId</Code>"
+	    "<Message>The security token included in the request is invalid."
+	    "</Message></Error><RequestId>x</RequestId></ErrorResponse>",
+	    "InvalidClientTokenId",
+	    "The security token included in the request is invalid." },
+	{ "header wins over body", 429, "TooManyRequestsException",
+	    "{\"__type\":\"Other\",\"message\":\"Rate exceeded\"}",
+	    "TooManyRequestsException", "Rate exceeded" },
+	{ "empty 503", 503, NULL, "", "HTTP 503", "" },
+	{ "html 502", 502, NULL, "<html><body>Bad Gateway</body></html>",
+	    "HTTP 502", "" },
+	{ "plain text, first line only", 500, NULL,
+	    "upstream exploded\nstack trace", "HTTP 500",
+	    "upstream exploded" },
+	{ "json without fields", 400, NULL, "{\"foo\":1}", "HTTP 400", "" },
+	{ "errorMessage", 400, NULL,
+	    "{\"errorType\":\"x\",\"errorMessage\":\"boom\"}", "HTTP 400",
+	    "boom" },
+};
+
+static void
+test_parse_error(void **state)
+{
+	const struct err_case *c;
+	char code[128], msg[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof err_cases / sizeof err_cases[0]; i++) {
+		c = &err_cases[i];
+		aws_parse_error(c->status, c->error_type, c->body,
+		    strlen(c->body), code, sizeof code, msg, sizeof msg);
+		if (strcmp(code, c->code) != 0 || strcmp(msg, c->msg) != 0)
+			fail_msg("%s: got code '%s' message '%s', want '%s' "
+			    "'%s'", c->name, code, msg, c->code, c->msg);
+	}
+}
+
+static void
+test_parse_error_truncates(void **state)
+{
+	char code[8], msg[6];
+	const char *body = "{\"__type\":\"VeryLongErrorCodeName\","
+	    "\"message\":\"a long message\"}";
+
+	(void)state;
+	aws_parse_error(400, NULL, body, strlen(body), code, sizeof code, msg,
+	    sizeof msg);
+	assert_string_equal(code, "VeryLon");
+	assert_string_equal(msg, "a lon");
+}
+
+static void
+test_xml_leaf(void **state)
+{
+	const char *x = "<R><Arn>arn:a&amp;b&lt;c&gt;&quot;&apos;&unknown;</Arn>"
+	    "<Empty></Empty><Open>no close</R>";
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	assert_int_equal(aws_xml_leaf(x, strlen(x), "Arn", &b), 0);
+	assert_string_equal(b.data, "arn:a&b<c>\"'&unknown;");
+	buf_reset(&b);
+	assert_int_equal(aws_xml_leaf(x, strlen(x), "Empty", &b), 0);
+	assert_string_equal(b.data, "");
+	assert_int_equal(aws_xml_leaf(x, strlen(x), "Open", &b), -1);
+	assert_int_equal(aws_xml_leaf(x, strlen(x), "Missing", &b), -1);
+	/* The length bounds the search: no reading past it. */
+	assert_int_equal(aws_xml_leaf(x, 10, "Arn", &b), -1);
+	buf_release(&b);
+}
+
+struct url_case {
+	const char	*url;
+	const char	*origin, *host, *base;	/* NULL origin: an error */
+	const char	*error;
+};
+
+static const struct url_case url_cases[] = {
+	{ "http://127.0.0.1:5000", "http://127.0.0.1:5000",
+	    "127.0.0.1:5000", "", NULL },
+	{ "https://lambda.us-east-1.amazonaws.com/",
+	    "https://lambda.us-east-1.amazonaws.com",
+	    "lambda.us-east-1.amazonaws.com", "", NULL },
+	{ "https://proxy.example.com/aws/lambda//",
+	    "https://proxy.example.com", "proxy.example.com", "/aws/lambda",
+	    NULL },
+	{ "ftp://example.com", NULL, NULL, NULL,
+	    "endpoint 'ftp://example.com' is not an http:// or https:// URL" },
+	{ "example.com", NULL, NULL, NULL,
+	    "endpoint 'example.com' is not an http:// or https:// URL" },
+	{ "http://", NULL, NULL, NULL, "endpoint 'http://' has no host" },
+	{ "http://h/?a=b", NULL, NULL, NULL,
+	    "endpoint 'http://h/?a=b' must not have a query or fragment" },
+};
+
+static void
+test_split_url(void **state)
+{
+	const struct url_case *c;
+	char *origin, *host, *base;
+	struct lc_err err;
+	size_t i;
+	int r;
+
+	(void)state;
+	for (i = 0; i < sizeof url_cases / sizeof url_cases[0]; i++) {
+		c = &url_cases[i];
+		lc_error_clear(&err);
+		r = aws_split_url(c->url, &origin, &host, &base, &err);
+		if (c->origin == NULL) {
+			assert_int_equal(r, -1);
+			assert_int_equal(err.status, LC_ECONFIG);
+			assert_string_equal(err.msg, c->error);
+			continue;
+		}
+		assert_int_equal(r, 0);
+		assert_string_equal(origin, c->origin);
+		assert_string_equal(host, c->host);
+		assert_string_equal(base, c->base);
+		free(origin);
+		free(host);
+		free(base);
+	}
+}
+
+static void
+test_throttle_codes(void **state)
+{
+	(void)state;
+	assert_true(aws_is_throttle("TooManyRequestsException"));
+	assert_true(aws_is_throttle("ThrottlingException"));
+	assert_true(aws_is_throttle("Throttling"));
+	assert_true(aws_is_throttle("RequestLimitExceeded"));
+	assert_false(aws_is_throttle("ResourceConflictException"));
+	assert_false(aws_is_throttle("AccessDeniedException"));
+	assert_false(aws_is_throttle(""));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_error),
+		cmocka_unit_test(test_parse_error_truncates),
+		cmocka_unit_test(test_xml_leaf),
+		cmocka_unit_test(test_split_url),
+		cmocka_unit_test(test_throttle_codes),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
