@@ -93,7 +93,7 @@ deps:
 	@scripts/install-deps.sh
 
 lint:
-	mandoc -Tlint -W warning man/*.1 man/*.5
+	mandoc -Tlint -W warning $(wildcard man/*.1 man/*.5)
 	cppcheck --quiet --error-exitcode=1 --std=c11 src
 
 bench: $(BIN)

@@ -22,8 +22,8 @@ const struct cmd_opt cmd_global_opts[] = {
 	{ "connect-timeout", 0, "SECONDS", "connection timeout (default 10)" },
 	{ "read-timeout", 0, "SECONDS", "read timeout (default 60)" },
 	{ "debug", 0, NULL, "print each HTTP request and response" },
-	{ "verbose", 'v', NULL, "say more about what happens" },
 	{ "help", 'h', NULL, "show help and exit" },
+	{ "version", 0, NULL, "show the version and exit" },
 	{ NULL, 0, NULL, NULL },
 };
 
@@ -227,7 +227,7 @@ cmd_parse(const struct cmd_opt *opts, int globals, int stop_at_arg,
 		a = argv[i];
 		if (strcmp(a, "--") == 0) {
 			if (stop_at_arg)
-				return i;
+				return i + 1;	/* the command follows */
 			while (++i < argc)
 				add_arg(out, argv[i]);
 			break;
@@ -304,7 +304,7 @@ print_opts(const struct cmd_opt *o, FILE *fp)
 		else
 			snprintf(left, sizeof left, "    --%s%s%s", o->name,
 			    o->arg ? " " : "", o->arg ? o->arg : "");
-		fprintf(fp, "  %-28s %s\n", left, o->help);
+		fprintf(fp, "  %-31s %s\n", left, o->help);
 	}
 }
 
@@ -322,9 +322,7 @@ cmd_usage(const struct cmd_entry *ce, FILE *fp)
 			    cmd_table[i]->summary);
 		fputs("\nOptions (before or after the command):\n", fp);
 		print_opts(cmd_global_opts, fp);
-		fputs("      --version                "
-		    "show the version and exit\n\n"
-		    "'lambdactl help COMMAND' or 'lambdactl COMMAND -h' "
+		fputs("\n'lambdactl help COMMAND' or 'lambdactl COMMAND -h' "
 		    "describes a command;\nman lambdactl has the rest.\n", fp);
 		return;
 	}

@@ -55,7 +55,6 @@ struct cmd_ctx {
 	const char		*endpoint_flag;
 	enum output_format	 output;
 	int			 debug;
-	int			 verbose;
 	long			 connect_timeout;	/* seconds */
 	long			 read_timeout;		/* seconds */
 	/* Prepared by main.c according to the entry's flags. */

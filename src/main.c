@@ -25,12 +25,40 @@ list_commands(void)
 	return LC_OK;
 }
 
+/* "--name<TAB>ARG<TAB>help<TAB>-x" lines; ARG and -x may be empty. */
 static void
 list_opts(const struct cmd_opt *o)
 {
-	for (; o != NULL && o->name != NULL; o++)
-		printf("--%s\t%s\t%s\n", o->name, o->arg ? o->arg : "",
+	for (; o != NULL && o->name != NULL; o++) {
+		printf("--%s\t%s\t%s\t", o->name, o->arg ? o->arg : "",
 		    o->help);
+		if (o->short_name)
+			printf("-%c", o->short_name);
+		putchar('\n');
+	}
+}
+
+/*
+ * Whether argv asks for --output json, for errors found before the options
+ * could be parsed (an unknown option still gets a JSON error).
+ */
+static int
+sniff_json(int argc, char **argv)
+{
+	int i, json = 0;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if ((strcmp(argv[i], "--output") == 0 ||
+		    strcmp(argv[i], "-o") == 0) && i + 1 < argc)
+			json = strcmp(argv[++i], "json") == 0;
+		else if (strncmp(argv[i], "--output=", 9) == 0)
+			json = strcmp(argv[i] + 9, "json") == 0;
+		else if (strncmp(argv[i], "-o", 2) == 0 && argv[i][2] != '\0')
+			json = strcmp(argv[i] + 2, "json") == 0;
+	}
+	return json;
 }
 
 static int
@@ -52,9 +80,9 @@ parse_seconds(const char *opt, const char *s, long *out, struct lc_err *err)
 
 	errno = 0;
 	v = strtol(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < 0 || v > 86400)
-		return lc_error(err, LC_EUSAGE,
-		    "option '--%s' wants a number of seconds, not '%s'", opt, s);
+	if (errno != 0 || end == s || *end != '\0' || v < 1 || v > 86400)
+		return lc_error(err, LC_EUSAGE, "option '--%s' wants a number "
+		    "of seconds from 1 to 86400, not '%s'", opt, s);
 	*out = v;
 	return 0;
 }
@@ -91,8 +119,6 @@ apply_globals(struct cmd_ctx *ctx, const struct cmd_args *a)
 		return -1;
 	if (cmd_has(a, "debug"))
 		ctx->debug = 1;
-	if (cmd_has(a, "verbose"))
-		ctx->verbose = 1;
 	return 0;
 }
 
@@ -149,25 +175,32 @@ run(int argc, char **argv, struct cmd_ctx *ctx)
 	struct cmd_args g = { 0 }, a = { 0 };
 	const struct cmd_entry *ce;
 	int n, status = -1;	/* -1: take it from ctx->err */
+	int all_argc = argc;
+	char **all_argv = argv;
 
 	/* Global options before the command name. */
+	/* The hidden options of the completion scripts. */
+	if (argc == 2 && strcmp(argv[1], "--list-commands") == 0) {
+		status = list_commands();
+		goto out;
+	}
+	if (argc == 2 && strcmp(argv[1], "--list-options") == 0) {
+		list_opts(cmd_global_opts);
+		status = LC_OK;
+		goto out;
+	}
 	n = cmd_parse(cmd_global_opts, 0, 1, argc - 1, argv + 1, &g, &ctx->err);
 	if (n == -1) {
-		/* Not a global option: maybe one of the hidden ones. */
-		if (argc == 2 && strcmp(argv[1], "--version") == 0)
-			status = print_version();
-		else if (argc == 2 && strcmp(argv[1], "--list-commands") == 0)
-			status = list_commands();
-		else if (argc == 2 && strcmp(argv[1], "--list-options") == 0) {
-			list_opts(cmd_global_opts);
-			status = LC_OK;
-		}
-		if (status == LC_OK)
-			lc_error_clear(&ctx->err);
+		if (sniff_json(all_argc, all_argv))
+			ctx->output = OUTPUT_JSON;
 		goto out;
 	}
 	if (apply_globals(ctx, &g) == -1)
 		goto out;
+	if (cmd_has(&g, "version")) {
+		status = print_version();
+		goto out;
+	}
 	if (1 + n == argc) {
 		cmd_usage(NULL, cmd_has(&g, "help") ? stdout : stderr);
 		status = cmd_has(&g, "help") ? LC_OK : LC_EUSAGE;
@@ -187,6 +220,8 @@ run(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	if (cmd_parse(ce->opts, 1, 0, argc, argv, &a, &ctx->err) == -1) {
 		lc_error_prefix(&ctx->err, "%s", ce->name);
+		if (sniff_json(all_argc, all_argv))
+			ctx->output = OUTPUT_JSON;
 		goto out;
 	}
 	if (cmd_has(&a, "help") || cmd_has(&g, "help")) {
@@ -196,6 +231,10 @@ run(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	if (apply_globals(ctx, &a) == -1)
 		goto out;
+	if (cmd_has(&a, "version")) {
+		status = print_version();
+		goto out;
+	}
 	if (a.argc < ce->min_args || (ce->max_args >= 0 &&
 	    a.argc > ce->max_args)) {
 		lc_error(&ctx->err, LC_EUSAGE, "usage: lambdactl %s %s",

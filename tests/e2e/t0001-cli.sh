@@ -49,13 +49,27 @@ check_status 2 "a bad --output exits 2"
 check_err_eq "lambdactl: option '--output' wants 'text' or 'json', not 'yaml'" "a bad --output is named"
 
 lc --connect-timeout soon whoami
-check_err_eq "lambdactl: option '--connect-timeout' wants a number of seconds, not 'soon'" "a bad timeout is named"
+check_err_eq "lambdactl: option '--connect-timeout' wants a number of seconds from 1 to 86400, not 'soon'" "a bad timeout is named"
+lc --read-timeout 0 whoami
+check_status 2 "a zero timeout is refused"
 
 lc --output json whoamii
 check_status 2 "errors under --output json keep the exit status"
 check "errors under --output json are one JSON object on stdout" \
 	jq -e '.error.status == 2 and (.error.message | test("unknown command .whoamii."))' "$OUT"
 check_err_eq "" "errors under --output json leave stderr empty"
+
+lc -o json whoami --bogus
+check_status 2 "an unknown option under -o json exits 2"
+check "an unknown option under -o json is a JSON error on stdout" \
+	jq -e '.error.message == "whoami: unknown option '"'"'--bogus'"'"'"' "$OUT"
+
+lc --debug -- whoami -h
+check_status 0 "'--' ends the global options before the command"
+check_out_has '^usage: lambdactl whoami ' "the command after '--' runs"
+
+lc whoami --version
+check_out_has '^lambdactl [0-9.]+ ' "--version works after the command too"
 
 lc help whoami
 check_status 0 "help COMMAND exits 0"

@@ -1,0 +1,259 @@
+#!/bin/bash
+# Table-driven doc check (git t0012, curl test1139): the binary's own tables
+# (--list-commands, --list-options) drive it, so a new command or option is
+# checked without touching this file.  For every command: -h answers with its
+# usage; man/lambdactl-CMD.1 exists, passes mandoc -Tlint and documents each
+# of the command's own options; lambdactl.1 documents every global option and
+# mentions every command; bash, zsh and fish complete every option.
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+. "$ROOT/tests/e2e/lib.sh"
+
+MAN=$ROOT/man
+COMP=$ROOT/completions
+
+# Sections every page must have.
+SECTIONS=("NAME" "SYNOPSIS" "DESCRIPTION" "EXIT STATUS" "EXAMPLES" "SEE ALSO")
+
+have() { command -v "$1" >/dev/null 2>&1; }
+# Forget the last lc's output, so that not_ok does not show it for checks
+# that do not run lambdactl.
+lc_done() { : >"$OUT"; : >"$ERR"; }
+skip() { ok "$1 # SKIP $2"; }
+
+# render PAGE: the page as plain text.
+render() { mandoc -Tascii "$1" 2>/dev/null | col -b; }
+
+# mentions FILE WORD: WORD appears in FILE as a whole option name (so that
+# --dry does not pass for --dry-run).
+mentions() {
+	grep -Eq -- "(^|[^-[:alnum:]])$2([^-[:alnum:]]|\$)" "$1"
+}
+
+# lint_page PAGE: mandoc -Tlint -W warning prints nothing.
+lint_page() {
+	local page=$1 name=${1#"$ROOT"/} out
+	if ! have mandoc; then
+		skip "$name: mandoc -Tlint" "mandoc not installed"
+		return
+	fi
+	out=$(mandoc -Tlint -W warning "$page" 2>&1)
+	if [ -z "$out" ]; then ok "$name: mandoc -Tlint -W warning is clean"
+	else not_ok "$name: mandoc -Tlint -W warning is clean" "$out"; fi
+}
+
+# sections_page PAGE: every page has the sections of SECTIONS.
+sections_page() {
+	local page=$1 name=${1#"$ROOT"/} s
+	for s in "${SECTIONS[@]}"; do
+		if grep -q "^\.Sh $s\$" "$page"; then ok "$name: has section $s"
+		else not_ok "$name: has section $s" "no '.Sh $s' line"; fi
+	done
+}
+
+# The tables, from the binary.
+lc --list-commands
+check_status 0 "--list-commands exits 0"
+commands=$(cut -f1 "$OUT")
+if [ -n "$commands" ]; then ok "--list-commands lists commands"
+else not_ok "--list-commands lists commands"; fi
+
+lc --list-options
+check_status 0 "--list-options exits 0"
+globals=$(cut -f1 "$OUT")
+if [ -n "$globals" ]; then ok "--list-options lists the global options"
+else not_ok "--list-options lists the global options"; fi
+lc_done
+
+# Every page: lint, sections (man/*.5 too, once they exist).
+for page in "$MAN"/*.1 "$MAN"/*.5; do
+	[ -e "$page" ] || continue
+	lint_page "$page"
+	sections_page "$page"
+done
+
+# A page for a command that does not exist is stale.
+for page in "$MAN"/lambdactl-*.1; do
+	[ -e "$page" ] || continue
+	c=$(basename "$page" .1)
+	c=${c#lambdactl-}
+	if printf '%s\n' "$commands" | grep -qx -- "$c"; then
+		ok "man/lambdactl-$c.1 is the page of a command"
+	else
+		not_ok "man/lambdactl-$c.1 is the page of a command" \
+		    "'$c' is not in lambdactl --list-commands"
+	fi
+done
+
+# lambdactl.1: every global option, --version and every command.
+top=$TMP/lambdactl.1.txt
+if [ -f "$MAN/lambdactl.1" ]; then
+	ok "man/lambdactl.1 exists"
+	render "$MAN/lambdactl.1" >"$top"
+else
+	not_ok "man/lambdactl.1 exists"
+	: >"$top"
+fi
+for o in $globals --version; do
+	if mentions "$top" "$o"; then ok "lambdactl.1 documents global option $o"
+	else not_ok "lambdactl.1 documents global option $o" \
+	    "'$o' not found in the rendered man/lambdactl.1"; fi
+done
+for c in $commands; do
+	if grep -Fq -- "lambdactl-$c(1)" "$top"; then
+		ok "lambdactl.1 mentions command $c (lambdactl-$c(1))"
+	else
+		not_ok "lambdactl.1 mentions command $c (lambdactl-$c(1))" \
+		    "no 'lambdactl-$c(1)' in the rendered man/lambdactl.1"
+	fi
+done
+
+# bash: the candidates for COMP_WORDS=(lambdactl WORDS...), the last word
+# being completed, one a line.
+bash_complete() {
+	bash --norc --noprofile -c '
+		. "$1" || exit 1
+		shift
+		COMP_WORDS=(lambdactl "$@")
+		COMP_CWORD=$#
+		_lambdactl
+		printf "%s\n" "${COMPREPLY[@]}"' _ "$COMP/lambdactl.bash" "$@" \
+	    2>"$TMP/bash.err"
+}
+
+# zsh: the same through _lambdactl, with the completion system's output
+# builtins replaced by functions that print the candidates.
+zsh_complete() {
+	zsh -f -c '
+		fpath=("$1" $fpath)
+		shift
+		autoload -Uz _lambdactl
+		_describe() { local a=${@[-1]}; print -rl -- ${${(P)a}%%:*}; }
+		compadd() {
+			if [[ $1 == -a ]]; then print -rl -- ${(P)2}
+			else while [[ $1 != -- && $# -gt 0 ]]; do shift; done
+				shift; print -rl -- "$@"; fi
+		}
+		_files() { :; }
+		_message() { :; }
+		compset() { :; }
+		words=(lambdactl "$@")
+		CURRENT=$#words
+		_lambdactl' _ "$COMP" "$@" 2>"$TMP/zsh.err"
+}
+
+# fish: complete -C on the command line "lambdactl WORDS...".
+fish_complete() {
+	fish --no-config -c 'source $argv[1]; and complete -C"lambdactl $argv[2]"' \
+	    "$COMP/lambdactl.fish" "$*" 2>"$TMP/fish.err" | cut -f1
+}
+
+# has_line TEXT LINE
+has_line() { printf '%s\n' "$1" | grep -Fqx -- "$2"; }
+
+# check_completes SHELL WHAT CANDIDATES WANTED...
+check_completes() {
+	local sh=$1 what=$2 got=$3 w
+	shift 3
+	for w in "$@"; do
+		if has_line "$got" "$w"; then
+			ok "$sh completes '$what' with $w"
+		else
+			not_ok "$sh completes '$what' with $w" \
+			    "candidates: $(printf '%s ' $got)" \
+			    "$(cat "$TMP/$sh.err" 2>/dev/null)"
+		fi
+	done
+}
+
+have zsh && zshok=1 || zshok=0
+have fish && fishok=1 || fishok=0
+
+# The completion scripts themselves.
+if [ -f "$COMP/lambdactl.bash" ]; then
+	check "bash: completions/lambdactl.bash parses" \
+	    bash --norc -n "$COMP/lambdactl.bash"
+	check "bash: completions/lambdactl.bash registers _lambdactl" \
+	    bash --norc -c '. "$1" && complete -p lambdactl | grep -q "_lambdactl"' \
+	    _ "$COMP/lambdactl.bash"
+else
+	not_ok "completions/lambdactl.bash exists"
+fi
+if [ "$zshok" = 1 ]; then
+	check "zsh: completions/_lambdactl passes zsh -n" zsh -n "$COMP/_lambdactl"
+	check "zsh: completions/_lambdactl starts with #compdef lambdactl" \
+	    grep -qx '#compdef lambdactl' "$COMP/_lambdactl"
+	check "zsh: completions/_lambdactl loads with compinit" \
+	    zsh -f -c 'fpath=("$1" $fpath); autoload -Uz compinit; compinit -u -d "$2"; autoload -Uz _lambdactl; whence -w _lambdactl | grep -q function' \
+	    _ "$COMP" "$TMP/zcd"
+else
+	skip "zsh: completions/_lambdactl" "zsh not installed"
+fi
+if [ "$fishok" = 1 ]; then
+	check "fish: completions/lambdactl.fish parses" \
+	    fish --no-config --no-execute "$COMP/lambdactl.fish"
+else
+	skip "fish: completions/lambdactl.fish" "fish not installed"
+fi
+
+# Command names at the first position, and as help's argument.
+set -- $commands
+check_completes bash "lambdactl " "$(bash_complete '')" "$@"
+check_completes bash "lambdactl help " "$(bash_complete help '')" "$@"
+[ "$zshok" = 1 ] && check_completes zsh "lambdactl " "$(zsh_complete '')" "$@"
+[ "$fishok" = 1 ] &&
+    check_completes fish "lambdactl " "$(fish_complete '')" "$@"
+
+# Global options before the command, and --output's values.
+set -- $globals --version
+check_completes bash "lambdactl --" "$(bash_complete --)" "$@"
+check_completes bash "lambdactl --output " "$(bash_complete --output '')" \
+    text json
+[ "$zshok" = 1 ] &&
+    check_completes zsh "lambdactl --" "$(zsh_complete --)" "$@"
+[ "$fishok" = 1 ] &&
+    check_completes fish "lambdactl --" "$(fish_complete --)" "$@"
+
+# Each command.
+for c in $commands; do
+	lc "$c" -h
+	check_status 0 "$c: 'lambdactl $c -h' exits 0"
+	check_out_has "^usage: lambdactl $c( |\$)" \
+	    "$c: 'lambdactl $c -h' prints 'usage: lambdactl $c'"
+
+	lc "$c" --list-options
+	check_status 0 "$c: 'lambdactl $c --list-options' exits 0"
+	all=$(cut -f1 "$OUT")
+	own=$(printf '%s\n' "$all" | grep -Fvx -f <(printf '%s\n' $globals))
+	lc_done
+
+	page=$MAN/lambdactl-$c.1
+	if [ -f "$page" ]; then
+		ok "$c: man/lambdactl-$c.1 exists"
+		render "$page" >"$TMP/$c.txt"
+		if grep -Fq -- "lambdactl $c" "$TMP/$c.txt"; then
+			ok "$c: man/lambdactl-$c.1 shows 'lambdactl $c'"
+		else
+			not_ok "$c: man/lambdactl-$c.1 shows 'lambdactl $c'"
+		fi
+	else
+		not_ok "$c: man/lambdactl-$c.1 exists"
+		: >"$TMP/$c.txt"
+	fi
+	for o in $own; do
+		if mentions "$TMP/$c.txt" "$o"; then
+			ok "$c: option $o documented in lambdactl-$c.1"
+		else
+			not_ok "$c: option $o documented in lambdactl-$c.1" \
+			    "'$o' not found in the rendered man/lambdactl-$c.1"
+		fi
+	done
+
+	set -- $all
+	check_completes bash "lambdactl $c --" "$(bash_complete "$c" --)" "$@"
+	[ "$zshok" = 1 ] &&
+	    check_completes zsh "lambdactl $c --" "$(zsh_complete "$c" --)" "$@"
+	[ "$fishok" = 1 ] &&
+	    check_completes fish "lambdactl $c --" "$(fish_complete "$c" --)" "$@"
+done
+
+finish
