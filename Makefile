@@ -99,7 +99,7 @@ lint:
 bench: $(BIN)
 	@for b in bench/*.sh; do echo "== $$b"; LAMBDACTL=$(abspath $(BIN)) sh $$b || exit 1; done
 
-install: $(BIN)
+install: all
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(BASHCOMPDIR) \
 	    $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
