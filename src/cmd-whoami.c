@@ -22,7 +22,6 @@ whoami_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	struct aws_client c;
 	struct buf v[3] = { BUF_INIT, BUF_INIT, BUF_INIT };
 	cJSON *o;
-	char *s;
 	size_t i;
 	int status = -1;
 
@@ -52,11 +51,7 @@ whoami_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		cJSON_AddStringToObject(o, "Region", ctx->region);
 		cJSON_AddStringToObject(o, "CredentialSource",
 		    ctx->creds.source);
-		if ((s = cJSON_Print(o)) == NULL)
-			die("out of memory");
-		puts(s);
-		free(s);
-		cJSON_Delete(o);
+		cmd_print_json(o);
 	} else {
 		printf("account      %s\n", v[0].data);
 		printf("arn          %s\n", v[1].data);

@@ -3,12 +3,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "cmd.h"
 #include "xmalloc.h"
 
 /* Keep sorted by name: help and completion list them in this order. */
 const struct cmd_entry *const cmd_table[] = {
 	&cmd_help_entry,
+	&cmd_package_entry,
+	&cmd_validate_entry,
 	&cmd_whoami_entry,
 	NULL,
 };
@@ -18,6 +22,7 @@ const struct cmd_opt cmd_global_opts[] = {
 	{ "profile", 0, "NAME", "use this profile of ~/.aws/config" },
 	{ "region", 0, "REGION", "AWS region (e.g. eu-west-1)" },
 	{ "endpoint-url", 0, "URL", "send every AWS request to URL" },
+	{ "manifest", 'f', "FILE", "read FILE instead of ./lambda.yml" },
 	{ "output", 'o', "FORMAT", "text (default) or json" },
 	{ "connect-timeout", 0, "SECONDS", "connection timeout (default 10)" },
 	{ "read-timeout", 0, "SECONDS", "read timeout (default 60)" },
@@ -91,6 +96,47 @@ closest(const char *name, const char *const *cand, size_t n)
 	if (bestd <= limit)
 		return best;
 	return nprefix == 1 ? prefix : NULL;
+}
+
+int
+cmd_select_functions(const struct cmd_ctx *ctx, const struct cmd_args *a,
+    const struct manifest_fn ***out, size_t *n, struct lc_err *err)
+{
+	const struct manifest *m = &ctx->manifest;
+	const char *names[256], *hint;
+	char *picked;
+	size_t i, j, nn;
+	int k;
+
+	*out = xcalloc(m->nfns, sizeof **out);
+	*n = 0;
+	picked = xcalloc(m->nfns, 1);
+	for (k = 0; k < a->argc; k++) {
+		for (i = 0; i < m->nfns; i++)
+			if (strcmp(m->fns[i].name, a->argv[k]) == 0)
+				break;
+		if (i == m->nfns) {
+			nn = m->nfns < 256 ? m->nfns : 256;
+			for (j = 0; j < nn; j++)
+				names[j] = m->fns[j].name;
+			hint = closest(a->argv[k], names, nn);
+			free(*out);
+			free(picked);
+			*out = NULL;
+			if (hint != NULL)
+				return lc_error(err, LC_EUSAGE, "no function '%s' "
+				    "in '%s' (did you mean '%s'?)", a->argv[k],
+				    m->path, hint);
+			return lc_error(err, LC_EUSAGE,
+			    "no function '%s' in '%s'", a->argv[k], m->path);
+		}
+		picked[i] = 1;
+	}
+	for (i = 0; i < m->nfns; i++)
+		if (a->argc == 0 || picked[i])
+			(*out)[(*n)++] = &m->fns[i];
+	free(picked);
+	return 0;
 }
 
 int
@@ -360,4 +406,16 @@ cmd_aws_release(struct aws_client *c)
 {
 	http_client_free(c->http);
 	c->http = NULL;
+}
+
+void
+cmd_print_json(cJSON *o)
+{
+	char *s = cJSON_Print(o);
+
+	if (s == NULL)
+		die("out of memory");
+	puts(s);
+	free(s);
+	cJSON_Delete(o);
 }

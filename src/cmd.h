@@ -20,6 +20,7 @@
 #include "aws.h"
 #include "creds.h"
 #include "err.h"
+#include "manifest.h"
 
 struct cmd_opt {
 	const char	*name;		/* long name, without "--" */
@@ -32,6 +33,7 @@ struct cmd_opt {
 enum cmd_flags {
 	CMD_NEEDS_REGION = 1 << 0,	/* resolve the region */
 	CMD_NEEDS_CREDS = 1 << 1,	/* resolve credentials and region */
+	CMD_NEEDS_MANIFEST = 1 << 2,	/* load lambda.yml (-f) */
 };
 
 struct cmd_optval {
@@ -53,6 +55,7 @@ struct cmd_ctx {
 	const char		*profile;
 	const char		*region_flag;
 	const char		*endpoint_flag;
+	const char		*manifest_flag;
 	enum output_format	 output;
 	int			 debug;
 	long			 connect_timeout;	/* seconds */
@@ -61,6 +64,7 @@ struct cmd_ctx {
 	struct aws_config	 cfg;
 	struct creds		 creds;
 	char			*region;
+	struct manifest		 manifest;
 	/* A failing exec fills this; main.c prints it once. */
 	struct lc_err		 err;
 };
@@ -78,6 +82,8 @@ struct cmd_entry {
 };
 
 extern const struct cmd_entry cmd_help_entry;
+extern const struct cmd_entry cmd_package_entry;
+extern const struct cmd_entry cmd_validate_entry;
 extern const struct cmd_entry cmd_whoami_entry;
 
 extern const struct cmd_entry *const cmd_table[];
@@ -113,6 +119,18 @@ int cmd_has(const struct cmd_args *a, const char *name);
  */
 void cmd_aws_init(struct cmd_ctx *ctx, struct aws_client *c);
 void cmd_aws_release(struct aws_client *c);
+
+/*
+ * The manifest functions named by the arguments (every function when there
+ * are none), in manifest order without repeats; *out is the caller's to
+ * free.  An unknown name: -1 with err (LC_EUSAGE) and a "did you mean".
+ */
+int cmd_select_functions(const struct cmd_ctx *ctx, const struct cmd_args *a,
+    const struct manifest_fn ***out, size_t *n, struct lc_err *err);
+
+/* Prints o, pretty, on stdout and frees it (--output json results). */
+struct cJSON;
+void cmd_print_json(struct cJSON *o);
 
 /* Prints "usage: ..." and the option list of ce (or of lambdactl). */
 void cmd_usage(const struct cmd_entry *ce, FILE *fp);

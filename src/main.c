@@ -99,6 +99,8 @@ apply_globals(struct cmd_ctx *ctx, const struct cmd_args *a)
 		ctx->region_flag = v;
 	if ((v = cmd_get(a, "endpoint-url")) != NULL)
 		ctx->endpoint_flag = v;
+	if ((v = cmd_get(a, "manifest")) != NULL)
+		ctx->manifest_flag = v;
 	if ((v = cmd_get(a, "output")) != NULL) {
 		if (strcmp(v, "json") == 0)
 			ctx->output = OUTPUT_JSON;
@@ -126,6 +128,9 @@ apply_globals(struct cmd_ctx *ctx, const struct cmd_args *a)
 static int
 prepare(struct cmd_ctx *ctx, const struct cmd_entry *ce)
 {
+	if ((ce->flags & CMD_NEEDS_MANIFEST) && manifest_load(&ctx->manifest,
+	    manifest_path(ctx->manifest_flag), &ctx->err) == -1)
+		return -1;
 	if (!(ce->flags & (CMD_NEEDS_REGION | CMD_NEEDS_CREDS)))
 		return 0;
 	if (aws_config_load(&ctx->cfg, ctx->profile, &ctx->err) == -1)
@@ -133,8 +138,8 @@ prepare(struct cmd_ctx *ctx, const struct cmd_entry *ce)
 	if ((ce->flags & CMD_NEEDS_CREDS) &&
 	    creds_resolve(&ctx->creds, &ctx->cfg, &ctx->err) == -1)
 		return -1;
-	return region_resolve(&ctx->region, ctx->region_flag, &ctx->cfg, NULL,
-	    &ctx->err);
+	return region_resolve(&ctx->region, ctx->region_flag, &ctx->cfg,
+	    ctx->manifest.region, &ctx->err);
 }
 
 /* The one error reporter: a line on stderr, or a JSON object on stdout. */
@@ -269,6 +274,7 @@ main(int argc, char **argv)
 	status = run(argc, argv, &ctx);
 	creds_release(&ctx.creds);
 	aws_config_release(&ctx.cfg);
+	manifest_release(&ctx.manifest);
 	free(ctx.region);
 	log_forget_secrets();
 	curl_global_cleanup();

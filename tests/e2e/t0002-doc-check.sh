@@ -13,6 +13,8 @@ COMP=$ROOT/completions
 
 # Sections every page must have.
 SECTIONS=("NAME" "SYNOPSIS" "DESCRIPTION" "EXIT STATUS" "EXAMPLES" "SEE ALSO")
+# A file format (section 5) has no synopsis and no exit status.
+SECTIONS_5=("NAME" "DESCRIPTION" "EXAMPLES" "SEE ALSO")
 
 have() { command -v "$1" >/dev/null 2>&1; }
 # Forget the last lc's output, so that not_ok does not show it for checks
@@ -41,10 +43,13 @@ lint_page() {
 	else not_ok "$name: mandoc -Tlint -W warning is clean" "$out"; fi
 }
 
-# sections_page PAGE: every page has the sections of SECTIONS.
+# sections_page PAGE: every page has the sections of SECTIONS (SECTIONS_5
+# for a section-5 page).
 sections_page() {
 	local page=$1 name=${1#"$ROOT"/} s
-	for s in "${SECTIONS[@]}"; do
+	local -a want=("${SECTIONS[@]}")
+	[[ $page == *.5 ]] && want=("${SECTIONS_5[@]}")
+	for s in "${want[@]}"; do
 		if grep -q "^\.Sh $s\$" "$page"; then ok "$name: has section $s"
 		else not_ok "$name: has section $s" "no '.Sh $s' line"; fi
 	done

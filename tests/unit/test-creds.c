@@ -9,6 +9,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +23,6 @@
 #include "log.h"
 #include "xmalloc.h"
 
-extern char **environ;
 
 #define nitems(a)	(sizeof (a) / sizeof (a)[0])
 
@@ -55,32 +56,12 @@ static char dir[64];
 static char config[128];
 static char credentials[128];
 
-/* Unsets every AWS_* variable. */
-static void
-clear_aws_env(void)
-{
-	char **e, *name;
-	int again = 1;
-
-	while (again) {
-		again = 0;
-		for (e = environ; *e != NULL; e++) {
-			if (strncmp(*e, "AWS_", 4) != 0)
-				continue;
-			name = xstrndup(*e, strcspn(*e, "="));
-			unsetenv(name);
-			free(name);
-			again = 1;
-			break;
-		}
-	}
-}
 
 /* A clean environment pointing at the temporary directory's files. */
 static void
 reset_env(void)
 {
-	clear_aws_env();
+	unsetenv_prefix("AWS_");
 	setenv("HOME", dir, 1);
 	setenv("AWS_CONFIG_FILE", config, 1);
 	setenv("AWS_SHARED_CREDENTIALS_FILE", credentials, 1);
@@ -136,7 +117,7 @@ teardown(void **state)
 	snprintf(path, sizeof path, "%s/cfg", dir);
 	unlink(path);
 	rmdir(dir);
-	clear_aws_env();
+	unsetenv_prefix("AWS_");
 	log_forget_secrets();
 	return 0;
 }

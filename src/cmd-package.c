@@ -1,0 +1,126 @@
+/*
+ * cmd-package.c - lambdactl package: run each function's build, then zip
+ * its artifact deterministically and print the zip's CodeSha256.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "cmd.h"
+#include "log.h"
+#include "package.h"
+
+static const struct cmd_opt package_opts[] = {
+	{ "out", 0, "DIR", "write the zips to DIR (default .lambdactl/)" },
+	{ "no-build", 0, NULL, "skip the functions' build commands" },
+	{ NULL, 0, NULL, NULL },
+};
+
+/* "812 B", "4.0 KB", "12.3 MB". */
+static void
+human_size(char *dst, size_t len, uint64_t n)
+{
+	if (n < 1024)
+		snprintf(dst, len, "%llu B", (unsigned long long)n);
+	else if (n < 1024 * 1024)
+		snprintf(dst, len, "%.1f KB", (double)n / 1024);
+	else
+		snprintf(dst, len, "%.1f MB", (double)n / (1024 * 1024));
+}
+
+/* Runs fn's build unless the same command already ran in this process. */
+static int
+build_once(const struct manifest *m, const struct manifest_fn *fn,
+    const char **done, size_t *ndone, struct lc_err *err)
+{
+	size_t i;
+
+	if (fn->build == NULL)
+		return 0;
+	for (i = 0; i < *ndone; i++)
+		if (strcmp(done[i], fn->build) == 0)
+			return 0;
+	fprintf(stderr, "lambdactl: %s: running '%s'\n", fn->name, fn->build);
+	if (package_run_build(fn->build, m->dir, err) == -1)
+		return -1;
+	done[(*ndone)++] = fn->build;
+	return 0;
+}
+
+static int
+package_exec(struct cmd_ctx *ctx, struct cmd_args *a)
+{
+	const struct manifest *m = &ctx->manifest;
+	const struct manifest_fn **fns = NULL;
+	const char **built = NULL, *out = cmd_get(a, "out");
+	struct package_result res;
+	struct lc_err ferr;
+	char *outdir = NULL, size[32];
+	cJSON *arr = NULL, *o;
+	size_t i, n, nbuilt = 0;
+	int status = LC_OK;
+
+	if (cmd_select_functions(ctx, a, &fns, &n, &ctx->err) == -1)
+		return -1;
+	outdir = out != NULL ? xstrdup(out) : xasprintf("%s/.lambdactl", m->dir);
+	built = xcalloc(n, sizeof *built);
+	if (ctx->output == OUTPUT_JSON)
+		arr = cJSON_CreateArray();
+	for (i = 0; i < n; i++) {
+		lc_error_clear(&ferr);
+		memset(&res, 0, sizeof res);
+		if ((!cmd_has(a, "no-build") && build_once(m, fns[i], built,
+		    &nbuilt, &ferr) == -1) || package_build(fns[i], m->dir,
+		    outdir, &res, &ferr) == -1) {
+			lc_error_prefix(&ferr, "%s", fns[i]->name);
+			if (status == LC_OK)
+				status = ferr.status;
+			if (arr != NULL) {
+				o = cJSON_CreateObject();
+				cJSON_AddStringToObject(o, "function",
+				    fns[i]->name);
+				cJSON_AddStringToObject(o, "error", ferr.msg);
+				cJSON_AddItemToArray(arr, o);
+			} else
+				log_error(ferr.msg);
+			continue;
+		}
+		if (arr != NULL) {
+			o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "function", fns[i]->name);
+			cJSON_AddStringToObject(o, "path", res.path);
+			cJSON_AddNumberToObject(o, "size", (double)res.size);
+			cJSON_AddNumberToObject(o, "unzipped_size",
+			    (double)res.unzipped);
+			cJSON_AddNumberToObject(o, "entries",
+			    (double)res.entries);
+			cJSON_AddStringToObject(o, "code_sha256", res.sha256);
+			cJSON_AddItemToArray(arr, o);
+		} else {
+			human_size(size, sizeof size, res.size);
+			printf("%s  %s  %s  %s\n", fns[i]->name, res.path, size,
+			    res.sha256);
+		}
+		package_result_release(&res);
+	}
+	if (arr != NULL) {
+		cmd_print_json(arr);
+	}
+	free(built);
+	free(fns);
+	free(outdir);
+	return status;
+}
+
+const struct cmd_entry cmd_package_entry = {
+	.name = "package",
+	.summary = "Build and zip functions deterministically",
+	.usage = "[--out DIR] [--no-build] [FUNCTION...]",
+	.opts = package_opts,
+	.min_args = 0,
+	.max_args = -1,
+	.flags = CMD_NEEDS_MANIFEST,
+	.exec = package_exec,
+};

@@ -1,0 +1,1186 @@
+/*
+ * manifest.c - lambda.yml: read with libyaml's document API, checked key by
+ * key in file order, then each function merged with the top-level defaults
+ * and checked for what it still lacks.  Every message quotes values as
+ * written in the file, never as interpolated: ${env:...} may hold secrets.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <yaml.h>
+
+#include "buf.h"
+#include "err.h"
+#include "manifest.h"
+#include "xmalloc.h"
+
+#define nitems(a)	(sizeof (a) / sizeof (a)[0])
+
+/* Lambda's limits. */
+#define MEMORY_MIN	128
+#define MEMORY_MAX	10240
+#define TIMEOUT_MIN	1
+#define TIMEOUT_MAX	900
+#define EPHEMERAL_MIN	512
+#define EPHEMERAL_MAX	10240
+#define DESCRIPTION_MAX	256
+#define HANDLER_MAX	128
+#define LAYERS_MAX	5
+#define TAGS_MAX	50
+#define TAG_KEY_MAX	128
+#define TAG_VALUE_MAX	256
+#define ENV_MAX		4096
+#define FN_NAME_MAX	64
+#define ROLE_NAME_MAX	64
+
+#define LOWER		"abcdefghijklmnopqrstuvwxyz"
+#define UPPER		"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+#define DIGITS		"0123456789"
+#define ALNUM		LOWER UPPER DIGITS
+
+static const char *const runtimes[] = {
+	"provided", "provided.al2", "provided.al2023",
+	"java8.al2", "java11", "java17", "java21",
+	"python3.9", "python3.10", "python3.11", "python3.12", "python3.13",
+	"nodejs18.x", "nodejs20.x", "nodejs22.x",
+	"ruby3.2", "ruby3.3",
+	"dotnet8",
+};
+
+/* Set by Lambda itself: a function may not set them. */
+static const char *const reserved_env[] = {
+	"_HANDLER", "_X_AMZN_TRACE_ID", "AWS_REGION", "AWS_DEFAULT_REGION",
+	"AWS_EXECUTION_ENV", "AWS_LAMBDA_FUNCTION_NAME",
+	"AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION",
+	"AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME",
+	"AWS_LAMBDA_LOG_STREAM_NAME", "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID",
+	"AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_LAMBDA_RUNTIME_API",
+	"LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR",
+};
+
+/* The keys, in the order of key_names; K_FUNCTIONS is top-level only. */
+enum key {
+	K_RUNTIME, K_HANDLER, K_ROLE, K_MEMORY, K_TIMEOUT, K_ARCHITECTURE,
+	K_DESCRIPTION, K_ENVIRONMENT, K_ARTIFACT, K_BUILD, K_LAYERS, K_TAGS,
+	K_EPHEMERAL, K_REGION, K_PROFILE, K_FUNCTIONS, K_COUNT
+};
+
+static const char *const key_names[K_COUNT] = {
+	"runtime", "handler", "role", "memory", "timeout", "architecture",
+	"description", "environment", "artifact", "build", "layers", "tags",
+	"ephemeral_storage", "region", "profile", "functions",
+};
+
+/* What one map sets: the top level or one function (unset: NULL, 0). */
+struct settings {
+	struct manifest_fn	 fn;
+	int			 layers_set;
+	const yaml_node_t	*runtime;	/* the runtime's node */
+	const yaml_node_t	*key;		/* a function's key node */
+};
+
+struct ctx {
+	yaml_document_t	 doc;
+	const char	*path;
+	struct lc_err	*err;
+	struct settings	 top;
+	struct settings	*fns;
+	size_t		 nfns;
+	int		 has_functions;
+};
+
+/* Fails with "PATH:LINE:COL: message", line and col 1-based; returns -1. */
+static int LC_PRINTF(4, 5)
+at_error(struct ctx *c, size_t line, size_t col, const char *fmt, ...)
+{
+	char msg[sizeof c->err->msg];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	return lc_error(c->err, LC_ECONFIG, "%s:%zu:%zu: %s", c->path, line,
+	    col, msg);
+}
+
+/* Fails with a message at node n's position; returns -1. */
+static int LC_PRINTF(3, 4)
+node_error(struct ctx *c, const yaml_node_t *n, const char *fmt, ...)
+{
+	char msg[sizeof c->err->msg];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	return at_error(c, n->start_mark.line + 1, n->start_mark.column + 1,
+	    "%s", msg);
+}
+
+static yaml_node_t *
+node(struct ctx *c, int index)
+{
+	return yaml_document_get_node(&c->doc, index);
+}
+
+/* A scalar's text as written (libyaml NUL-terminates it). */
+static const char *
+text(const yaml_node_t *n)
+{
+	return (const char *)n->data.scalar.value;
+}
+
+/* Whether n is a null: an empty plain scalar, "~" or "null". */
+static int
+is_null(const yaml_node_t *n)
+{
+	const char *s;
+
+	if (n->type != YAML_SCALAR_NODE ||
+	    n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return 0;
+	s = text(n);
+	return *s == '\0' || strcmp(s, "~") == 0 || strcmp(s, "null") == 0 ||
+	    strcmp(s, "Null") == 0 || strcmp(s, "NULL") == 0;
+}
+
+/* "a map", "a list" or "a string", for messages. */
+static const char *
+kind(const yaml_node_t *n)
+{
+	switch (n->type) {
+	case YAML_MAPPING_NODE:
+		return "a map";
+	case YAML_SEQUENCE_NODE:
+		return "a list";
+	default:
+		return "a string";
+	}
+}
+
+/* The number of UTF-8 characters in s. */
+static size_t
+utf8_len(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/* Skips literal at *s; returns whether it was there. */
+static int
+skip_lit(const char **s, const char *literal)
+{
+	size_t n = strlen(literal);
+
+	if (strncmp(*s, literal, n) != 0)
+		return 0;
+	*s += n;
+	return 1;
+}
+
+/* Skips min to max characters of set at *s; returns whether it could. */
+static int
+skip_set(const char **s, const char *set, size_t min, size_t max)
+{
+	size_t n = strspn(*s, set);
+
+	if (n < min || n > max)
+		return 0;
+	*s += n;
+	return 1;
+}
+
+/* Skips one character of set at *s; returns whether it was there. */
+static int
+skip_one(const char **s, const char *set)
+{
+	if (**s == '\0' || strchr(set, **s) == NULL)
+		return 0;
+	(*s)++;
+	return 1;
+}
+
+/* Whether s is a function name: 1 to 64 of [A-Za-z0-9_-]. */
+static int
+valid_fn_name(const char *s)
+{
+	return skip_set(&s, ALNUM "_-", 1, FN_NAME_MAX) && *s == '\0';
+}
+
+/* Whether s is arn:aws[-a-z]*:iam::ACCOUNT:role/NAME or a bare role name. */
+static int
+valid_role(const char *s)
+{
+	const char *p = s;
+
+	if (skip_set(&p, ALNUM "+=,.@_-", 1, ROLE_NAME_MAX) && *p == '\0')
+		return 1;
+	p = s;
+	return skip_lit(&p, "arn:aws") &&
+	    skip_set(&p, LOWER "-", 0, SIZE_MAX) &&
+	    skip_lit(&p, ":iam::") && skip_set(&p, DIGITS, 12, 12) &&
+	    skip_lit(&p, ":role/") &&
+	    skip_set(&p, ALNUM "+=,.@_/-", 1, SIZE_MAX) && *p == '\0';
+}
+
+/* Whether s is arn:aws[-a-z]*:lambda:REGION:ACCOUNT:layer:NAME:VERSION. */
+static int
+valid_layer(const char *s)
+{
+	return skip_lit(&s, "arn:aws") &&
+	    skip_set(&s, LOWER "-", 0, SIZE_MAX) &&
+	    skip_lit(&s, ":lambda:") &&
+	    skip_set(&s, LOWER DIGITS "-", 1, SIZE_MAX) &&
+	    skip_lit(&s, ":") && skip_set(&s, DIGITS, 12, 12) &&
+	    skip_lit(&s, ":layer:") && skip_set(&s, ALNUM "_-", 1, 140) &&
+	    skip_lit(&s, ":") && skip_set(&s, DIGITS, 1, SIZE_MAX) &&
+	    *s == '\0';
+}
+
+/* Whether s looks like an AWS region: "eu-west-1", "us-gov-east-1". */
+static int
+valid_region(const char *s)
+{
+	int parts = 0;
+
+	if (!skip_set(&s, LOWER, 2, 2))
+		return 0;
+	while (skip_lit(&s, "-")) {
+		if (skip_set(&s, LOWER, 1, SIZE_MAX))
+			parts++;
+		else
+			return parts > 0 && skip_set(&s, DIGITS, 1, SIZE_MAX) &&
+			    *s == '\0';
+	}
+	return 0;
+}
+
+/* Whether s is an environment variable name: [A-Za-z][A-Za-z0-9_]*. */
+static int
+valid_env_name(const char *s)
+{
+	return skip_one(&s, LOWER UPPER) &&
+	    skip_set(&s, ALNUM "_", 0, SIZE_MAX) && *s == '\0';
+}
+
+static int
+in_list(const char *s, const char *const *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(s, list[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+lower(int ch)
+{
+	return ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch;
+}
+
+/*
+ * The edit distance between a and b ignoring case, a transposition of
+ * neighbours counting as one edit; SIZE_MAX for words over 64 bytes.
+ */
+static size_t
+distance(const char *a, const char *b)
+{
+	size_t d[65][65], la = strlen(a), lb = strlen(b), i, j, v;
+
+	if (la > 64 || lb > 64)
+		return SIZE_MAX;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++)
+		for (j = 1; j <= lb; j++) {
+			v = d[i - 1][j - 1] +
+			    (lower(a[i - 1]) != lower(b[j - 1]));
+			if (d[i - 1][j] + 1 < v)
+				v = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < v)
+				v = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 &&
+			    lower(a[i - 1]) == lower(b[j - 2]) &&
+			    lower(a[i - 2]) == lower(b[j - 1]) &&
+			    d[i - 2][j - 2] + 1 < v)
+				v = d[i - 2][j - 2] + 1;
+			d[i][j] = v;
+		}
+	return d[la][lb];
+}
+
+/* Whether a begins with b, ignoring case. */
+static int
+has_prefix(const char *a, const char *b)
+{
+	for (; *b != '\0'; a++, b++)
+		if (lower(*a) != lower(*b))
+			return 0;
+	return 1;
+}
+
+/*
+ * The candidate word most likely meant: the closest within 1 edit, else
+ * one that begins with word or that word begins with ("env",
+ * "memory_size"), else the closest within 2 edits for words of 4 letters
+ * or more; NULL when none is close.
+ */
+static const char *
+suggest(const char *word, const char *const *cands, size_t n)
+{
+	size_t i, d, best = SIZE_MAX, len = strlen(word);
+	const char *pick = NULL;
+
+	for (i = 0; i < n; i++)
+		if ((d = distance(word, cands[i])) < best) {
+			best = d;
+			pick = cands[i];
+		}
+	if (best <= 1 && best < len)
+		return pick;
+	if (len >= 3)
+		for (i = 0; i < n; i++)
+			if (has_prefix(cands[i], word) ||
+			    (strlen(cands[i]) >= 4 &&
+			    has_prefix(word, cands[i])))
+				return cands[i];
+	return best <= 2 && len >= 4 ? pick : NULL;
+}
+
+/*
+ * Expands ${env:NAME}, ${env:NAME:-default} and "$${" in scalar n into a
+ * string the caller wipes with free_secret; *expanded says whether any
+ * ${...} was replaced.  A set but empty variable is used as it is.
+ */
+static char *
+interpolate(struct ctx *c, const yaml_node_t *n, int *expanded)
+{
+	struct buf b = BUF_INIT;
+	const char *p = text(n), *end, *name, *after, *v;
+	char *var;
+	size_t len;
+
+	*expanded = 0;
+	while (*p != '\0') {
+		if (strncmp(p, "$${", 3) == 0) {
+			buf_adds(&b, "${");
+			p += 3;
+			continue;
+		}
+		if (strncmp(p, "${", 2) != 0) {
+			buf_addch(&b, *p++);
+			continue;
+		}
+		if ((end = strchr(p, '}')) == NULL) {
+			node_error(c, n, "unterminated '${' (write '$${' for a "
+			    "literal '${')");
+			goto fail;
+		}
+		len = (size_t)(end - p) + 1;
+		name = after = p + 2;
+		if (!skip_lit(&after, "env:") ||
+		    !skip_one(&after, LOWER UPPER "_") ||
+		    !skip_set(&after, ALNUM "_", 0, SIZE_MAX) ||
+		    (after != end && strncmp(after, ":-", 2) != 0)) {
+			node_error(c, n, "malformed '%.*s' (expected "
+			    "${env:NAME} or ${env:NAME:-default})", (int)len,
+			    p);
+			goto fail;
+		}
+		name += 4;
+		var = xstrndup(name, (size_t)(after - name));
+		if ((v = getenv(var)) != NULL)
+			buf_adds(&b, v);
+		else if (after != end)
+			buf_add(&b, after + 2, (size_t)(end - after - 2));
+		else {
+			node_error(c, n, "environment variable '%s' is not set "
+			    "(used as %.*s)", var, (int)len, p);
+			free(var);
+			goto fail;
+		}
+		free(var);
+		*expanded = 1;
+		p = end + 1;
+	}
+	return buf_detach(&b, NULL);
+fail:
+	buf_wipe(&b);
+	return NULL;
+}
+
+/*
+ * The interpolated text of scalar v, the value of key (named for
+ * messages): NULL with the error set when v is not a scalar, is a null,
+ * or holds a NUL byte.
+ */
+static char *
+scalar_value(struct ctx *c, const yaml_node_t *key, const yaml_node_t *v,
+    const char *what, int *expanded)
+{
+	if (v->type != YAML_SCALAR_NODE) {
+		node_error(c, v, "%s must be a string, not %s", what, kind(v));
+		return NULL;
+	}
+	if (is_null(v)) {
+		node_error(c, key, "%s has no value", what);
+		return NULL;
+	}
+	if (strlen(text(v)) != v->data.scalar.length) {
+		node_error(c, v, "%s contains a NUL character", what);
+		return NULL;
+	}
+	return interpolate(c, v, expanded);
+}
+
+/* A string setting's interpolated value, or NULL with the error set. */
+static char *
+string_value(struct ctx *c, const yaml_node_t *key, const yaml_node_t *v,
+    int allow_empty, int *expanded)
+{
+	char what[96], *s;
+
+	snprintf(what, sizeof what, "'%s'", text(key));
+	if ((s = scalar_value(c, key, v, what, expanded)) == NULL)
+		return NULL;
+	if (*s == '\0' && !allow_empty) {
+		node_error(c, v, "%s must not be empty", what);
+		free_secret(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* A whole-number setting from min to max unit; -1 with the error set. */
+static int
+number_value(struct ctx *c, const yaml_node_t *key, const yaml_node_t *v,
+    const char *unit, long min, long max, long *out)
+{
+	const char *name = text(key), *p;
+	char what[96], *s;
+	int expanded;
+	long n;
+
+	if (v->type != YAML_SCALAR_NODE)
+		return node_error(c, v, "'%s' must be a whole number of %s",
+		    name, unit);
+	snprintf(what, sizeof what, "'%s'", name);
+	if ((s = scalar_value(c, key, v, what, &expanded)) == NULL)
+		return -1;
+	p = s;
+	if (!skip_set(&p, DIGITS, 1, SIZE_MAX) || *p != '\0') {
+		free_secret(s);
+		return node_error(c, v, "'%s' must be a whole number of %s, "
+		    "not '%s'", name, unit, text(v));
+	}
+	errno = 0;
+	n = strtol(s, NULL, 10);
+	free_secret(s);
+	if (errno != 0 || n < min || n > max)
+		return node_error(c, v, "'%s' must be from %ld to %ld %s, "
+		    "not '%s'", name, min, max, unit, text(v));
+	*out = n;
+	return 0;
+}
+
+/*
+ * Checks the key of pair p: a scalar, not a merge key, not already in map.
+ * Returns the key node, or NULL with the error set.
+ */
+static yaml_node_t *
+map_key(struct ctx *c, const yaml_node_t *map, const yaml_node_pair_t *p)
+{
+	const yaml_node_pair_t *q;
+	yaml_node_t *k = node(c, p->key), *other;
+
+	if (k->type != YAML_SCALAR_NODE) {
+		node_error(c, k, "a key must be a string, not %s", kind(k));
+		return NULL;
+	}
+	if (strcmp(text(k), "<<") == 0) {
+		node_error(c, k, "unknown key '<<' (merge keys are not "
+		    "supported)");
+		return NULL;
+	}
+	for (q = map->data.mapping.pairs.start; q < p; q++) {
+		other = node(c, q->key);
+		if (other->type == YAML_SCALAR_NODE &&
+		    strcmp(text(other), text(k)) == 0) {
+			node_error(c, k, "duplicate key '%s' (first at line "
+			    "%zu)", text(k), other->start_mark.line + 1);
+			return NULL;
+		}
+	}
+	return k;
+}
+
+static int
+kv_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct manifest_kv *)a)->key,
+	    ((const struct manifest_kv *)b)->key);
+}
+
+static void
+kv_add(struct manifest_kv **kv, size_t *n, char *key, char *value)
+{
+	*kv = xrealloc(*kv, (*n + 1) * sizeof **kv);
+	(*kv)[*n].key = key;
+	(*kv)[(*n)++].value = value;
+}
+
+static void
+kv_free(struct manifest_kv *kv, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(kv[i].key);
+		free_secret(kv[i].value);
+	}
+	free(kv);
+}
+
+/* Checks an environment variable's or a tag's name at key node k. */
+static int
+check_kv_name(struct ctx *c, const yaml_node_t *k, int is_env)
+{
+	const char *name = text(k);
+	size_t len = utf8_len(name);
+
+	if (is_env) {
+		if (in_list(name, reserved_env, nitems(reserved_env)))
+			return node_error(c, k, "environment variable '%s' is "
+			    "reserved by Lambda", name);
+		if (!valid_env_name(name))
+			return node_error(c, k, "invalid environment variable "
+			    "name '%s' (use letters, digits and '_', starting "
+			    "with a letter)", name);
+		return 0;
+	}
+	if (len == 0 || len > TAG_KEY_MAX)
+		return node_error(c, k, "tag key '%s' must be 1 to %d "
+		    "characters", name, TAG_KEY_MAX);
+	if (has_prefix(name, "aws:"))
+		return node_error(c, k, "tag '%s' is reserved (keys beginning "
+		    "with 'aws:' belong to AWS)", name);
+	return 0;
+}
+
+/* Reads environment (is_env) or tags: a map of names to scalars. */
+static int
+read_kv(struct ctx *c, const yaml_node_t *key, const yaml_node_t *map,
+    int is_env, struct manifest_kv **kv, size_t *nkv)
+{
+	const yaml_node_pair_t *p;
+	const yaml_node_t *k, *v;
+	char what[sizeof c->err->msg], *value;
+	size_t n;
+	int expanded;
+
+	if (is_null(map))
+		return node_error(c, key, "'%s' has no value", text(key));
+	if (map->type != YAML_MAPPING_NODE)
+		return node_error(c, map, "'%s' must be a map", text(key));
+	n = (size_t)(map->data.mapping.pairs.top -
+	    map->data.mapping.pairs.start);
+	if (!is_env && n > TAGS_MAX)
+		return node_error(c, map, "'tags' has %zu entries, over "
+		    "Lambda's limit of %d", n, TAGS_MAX);
+	for (p = map->data.mapping.pairs.start;
+	    p < map->data.mapping.pairs.top; p++) {
+		if ((k = map_key(c, map, p)) == NULL ||
+		    check_kv_name(c, k, is_env) == -1)
+			return -1;
+		v = node(c, p->value);
+		snprintf(what, sizeof what, "%s '%s'", is_env ?
+		    "environment variable" : "tag", text(k));
+		if (is_null(v))
+			return node_error(c, k, "%s has no value (write \"\" "
+			    "for an empty string)", what);
+		if ((value = scalar_value(c, k, v, what, &expanded)) == NULL)
+			return -1;
+		if (!is_env && utf8_len(value) > TAG_VALUE_MAX) {
+			n = utf8_len(value);
+			free_secret(value);
+			return node_error(c, v, "%s is %zu characters, over "
+			    "Lambda's limit of %d", what, n, TAG_VALUE_MAX);
+		}
+		kv_add(kv, nkv, xstrdup(text(k)), value);
+	}
+	return 0;
+}
+
+/* Reads layers: a list of at most 5 layer version ARNs. */
+static int
+read_layers(struct ctx *c, const yaml_node_t *key, const yaml_node_t *list,
+    struct settings *s)
+{
+	const yaml_node_item_t *i;
+	const yaml_node_t *v;
+	char *arn;
+	size_t n;
+	int expanded;
+
+	if (is_null(list))
+		return node_error(c, key, "'layers' has no value");
+	if (list->type != YAML_SEQUENCE_NODE)
+		return node_error(c, list, "'layers' must be a list");
+	n = (size_t)(list->data.sequence.items.top -
+	    list->data.sequence.items.start);
+	if (n > LAYERS_MAX)
+		return node_error(c, list, "'layers' has %zu entries, over "
+		    "Lambda's limit of %d", n, LAYERS_MAX);
+	for (i = list->data.sequence.items.start;
+	    i < list->data.sequence.items.top; i++) {
+		v = node(c, *i);
+		if (v->type != YAML_SCALAR_NODE || is_null(v))
+			return node_error(c, v, "a layer must be a layer "
+			    "version ARN, not %s", is_null(v) ? "empty" :
+			    kind(v));
+		if ((arn = scalar_value(c, v, v, "a layer", &expanded)) ==
+		    NULL)
+			return -1;
+		if (!valid_layer(arn)) {
+			free_secret(arn);
+			return node_error(c, v, "invalid layer '%s' (expected "
+			    "arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION)",
+			    text(v));
+		}
+		s->fn.layers = xrealloc(s->fn.layers,
+		    (s->fn.nlayers + 1) * sizeof *s->fn.layers);
+		s->fn.layers[s->fn.nlayers++] = arn;
+	}
+	s->layers_set = 1;
+	return 0;
+}
+
+/* Checks a string setting's value; -1 with the error set. */
+static int
+check_string(struct ctx *c, enum key k, const yaml_node_t *v,
+    const char *s, int expanded)
+{
+	const char *hint;
+	size_t n;
+
+	switch (k) {
+	case K_RUNTIME:
+		if (in_list(s, runtimes, nitems(runtimes)))
+			return 0;
+		if (!expanded && (hint = suggest(s, runtimes,
+		    nitems(runtimes))) != NULL)
+			return node_error(c, v, "unknown runtime '%s' (did you "
+			    "mean '%s'?)", text(v), hint);
+		return node_error(c, v, "unknown runtime '%s'", text(v));
+	case K_HANDLER:
+		if (strpbrk(s, " \t\n\r\f\v") != NULL)
+			return node_error(c, v, "'handler' must not contain "
+			    "white space");
+		if ((n = utf8_len(s)) > HANDLER_MAX)
+			return node_error(c, v, "'handler' is %zu characters, "
+			    "over Lambda's limit of %d", n, HANDLER_MAX);
+		return 0;
+	case K_ROLE:
+		if (valid_role(s))
+			return 0;
+		return node_error(c, v, "'role' must be a role name or an IAM "
+		    "role ARN (arn:aws:iam::ACCOUNT:role/NAME), not '%s'",
+		    text(v));
+	case K_ARCHITECTURE:
+		if (strcmp(s, "x86_64") == 0 || strcmp(s, "arm64") == 0)
+			return 0;
+		return node_error(c, v, "'architecture' must be 'x86_64' or "
+		    "'arm64', not '%s'", text(v));
+	case K_DESCRIPTION:
+		if ((n = utf8_len(s)) > DESCRIPTION_MAX)
+			return node_error(c, v, "'description' is %zu "
+			    "characters, over Lambda's limit of %d", n,
+			    DESCRIPTION_MAX);
+		return 0;
+	case K_REGION:
+		if (valid_region(s))
+			return 0;
+		return node_error(c, v, "'region' must be an AWS region such "
+		    "as 'eu-west-1', not '%s'", text(v));
+	default:
+		return 0;
+	}
+}
+
+/* Where a string setting is stored in fn. */
+static char **
+string_slot(struct manifest_fn *fn, enum key k)
+{
+	switch (k) {
+	case K_RUNTIME:
+		return &fn->runtime;
+	case K_HANDLER:
+		return &fn->handler;
+	case K_ROLE:
+		return &fn->role;
+	case K_ARCHITECTURE:
+		return &fn->architecture;
+	case K_DESCRIPTION:
+		return &fn->description;
+	case K_ARTIFACT:
+		return &fn->artifact;
+	case K_BUILD:
+		return &fn->build;
+	case K_REGION:
+		return &fn->region;
+	case K_PROFILE:
+		return &fn->profile;
+	default:
+		return NULL;
+	}
+}
+
+/* Reads the setting k (named by key node) from value node v into s. */
+static int
+read_setting(struct ctx *c, struct settings *s, enum key k,
+    const yaml_node_t *key, const yaml_node_t *v)
+{
+	char *str, **slot;
+	int expanded;
+
+	switch (k) {
+	case K_MEMORY:
+		return number_value(c, key, v, "MB", MEMORY_MIN, MEMORY_MAX,
+		    &s->fn.memory);
+	case K_TIMEOUT:
+		return number_value(c, key, v, "seconds", TIMEOUT_MIN,
+		    TIMEOUT_MAX, &s->fn.timeout);
+	case K_EPHEMERAL:
+		return number_value(c, key, v, "MB", EPHEMERAL_MIN,
+		    EPHEMERAL_MAX, &s->fn.ephemeral_storage);
+	case K_ENVIRONMENT:
+		return read_kv(c, key, v, 1, &s->fn.env, &s->fn.nenv);
+	case K_TAGS:
+		return read_kv(c, key, v, 0, &s->fn.tags, &s->fn.ntags);
+	case K_LAYERS:
+		return read_layers(c, key, v, s);
+	default:
+		break;
+	}
+	if ((slot = string_slot(&s->fn, k)) == NULL)
+		die("manifest: no slot for key %d", (int)k);
+	if ((str = string_value(c, key, v, k == K_DESCRIPTION,
+	    &expanded)) == NULL)
+		return -1;
+	if (check_string(c, k, v, str, expanded) == -1) {
+		free_secret(str);
+		return -1;
+	}
+	*slot = str;
+	if (k == K_RUNTIME)
+		s->runtime = v;
+	return 0;
+}
+
+/* The key named name among the first nkeys, or -1 (unknown key error). */
+static int
+lookup_key(struct ctx *c, const yaml_node_t *k, size_t nkeys)
+{
+	const char *hint;
+	size_t i;
+
+	for (i = 0; i < nkeys; i++)
+		if (strcmp(text(k), key_names[i]) == 0)
+			return (int)i;
+	if ((hint = suggest(text(k), key_names, nkeys)) != NULL)
+		return node_error(c, k, "unknown key '%s' (did you mean "
+		    "'%s'?)", text(k), hint);
+	return node_error(c, k, "unknown key '%s'", text(k));
+}
+
+/* Reads the settings of one map (a function's or the top level's). */
+static int
+read_map(struct ctx *c, struct settings *s, const yaml_node_t *map,
+    size_t nkeys);
+
+/* Reads the functions map into c->fns. */
+static int
+read_functions(struct ctx *c, const yaml_node_t *key, const yaml_node_t *map)
+{
+	const yaml_node_pair_t *p;
+	const yaml_node_t *k, *v;
+	struct settings *s;
+
+	c->has_functions = 1;
+	if (is_null(map) || (map->type == YAML_MAPPING_NODE &&
+	    map->data.mapping.pairs.top == map->data.mapping.pairs.start))
+		return node_error(c, key, "'functions' is empty (add at least "
+		    "one function)");
+	if (map->type != YAML_MAPPING_NODE)
+		return node_error(c, map, "'functions' must be a map of "
+		    "function names to their settings");
+	for (p = map->data.mapping.pairs.start;
+	    p < map->data.mapping.pairs.top; p++) {
+		if ((k = map_key(c, map, p)) == NULL)
+			return -1;
+		if (!valid_fn_name(text(k)))
+			return node_error(c, k, "invalid function name '%s' "
+			    "(use 1 to %d letters, digits, '-' or '_')",
+			    text(k), FN_NAME_MAX);
+		v = node(c, p->value);
+		if (!is_null(v) && v->type != YAML_MAPPING_NODE)
+			return node_error(c, v, "function '%s' must be a map",
+			    text(k));
+		c->fns = xrealloc(c->fns, (c->nfns + 1) * sizeof *c->fns);
+		s = &c->fns[c->nfns++];
+		memset(s, 0, sizeof *s);
+		s->key = k;
+		s->fn.name = xstrdup(text(k));
+		s->fn.line = (int)k->start_mark.line + 1;
+		s->fn.col = (int)k->start_mark.column + 1;
+		if (v->type == YAML_MAPPING_NODE &&
+		    read_map(c, s, v, K_FUNCTIONS) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+read_map(struct ctx *c, struct settings *s, const yaml_node_t *map,
+    size_t nkeys)
+{
+	const yaml_node_pair_t *p;
+	const yaml_node_t *k, *v;
+	int i;
+
+	for (p = map->data.mapping.pairs.start;
+	    p < map->data.mapping.pairs.top; p++) {
+		if ((k = map_key(c, map, p)) == NULL ||
+		    (i = lookup_key(c, k, nkeys)) == -1)
+			return -1;
+		v = node(c, p->value);
+		if (i == K_FUNCTIONS) {
+			if (read_functions(c, k, v) == -1)
+				return -1;
+		} else if (read_setting(c, s, (enum key)i, k, v) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static void
+fn_release(struct manifest_fn *f)
+{
+	size_t i;
+
+	free(f->name);
+	free_secret(f->runtime);
+	free_secret(f->handler);
+	free_secret(f->role);
+	free_secret(f->description);
+	free_secret(f->artifact);
+	free_secret(f->build);
+	free_secret(f->architecture);
+	free_secret(f->region);
+	free_secret(f->profile);
+	kv_free(f->env, f->nenv);
+	kv_free(f->tags, f->ntags);
+	for (i = 0; i < f->nlayers; i++)
+		free_secret(f->layers[i]);
+	free(f->layers);
+	memset(f, 0, sizeof *f);
+}
+
+/* Adds to kv the entries of top whose keys it lacks, then sorts it. */
+static void
+kv_merge(struct manifest_kv **kv, size_t *n, const struct manifest_kv *top,
+    size_t ntop)
+{
+	size_t i, j, own = *n;
+
+	for (i = 0; i < ntop; i++) {
+		for (j = 0; j < own; j++)
+			if (strcmp((*kv)[j].key, top[i].key) == 0)
+				break;
+		if (j == own)
+			kv_add(kv, n, xstrdup(top[i].key),
+			    xstrdup(top[i].value));
+	}
+	if (*n > 1)
+		qsort(*kv, *n, sizeof **kv, kv_cmp);
+}
+
+/*
+ * Gives function s what it inherits from the top level and the defaults,
+ * then checks what only the merged function can show.
+ */
+static int
+finish_function(struct ctx *c, struct settings *s)
+{
+	static const enum key required[] = { K_RUNTIME, K_ROLE, K_ARTIFACT };
+	struct manifest_fn *f = &s->fn, *top = &c->top.fn;
+	const char *rt;
+	char **slot;
+	size_t i, size;
+	enum key k;
+
+	for (k = 0; k < K_FUNCTIONS; k++)
+		if ((slot = string_slot(f, k)) != NULL && *slot == NULL)
+			*slot = xstrdup(*string_slot(top, k));
+	if (s->runtime == NULL)
+		s->runtime = c->top.runtime;
+	if (f->memory == 0)
+		f->memory = top->memory ? top->memory : MANIFEST_DEFAULT_MEMORY;
+	if (f->timeout == 0)
+		f->timeout = top->timeout ? top->timeout :
+		    MANIFEST_DEFAULT_TIMEOUT;
+	if (f->ephemeral_storage == 0)
+		f->ephemeral_storage = top->ephemeral_storage ?
+		    top->ephemeral_storage : MANIFEST_DEFAULT_EPHEMERAL;
+	if (f->architecture == NULL)
+		f->architecture = xstrdup(MANIFEST_DEFAULT_ARCH);
+	if (!s->layers_set && c->top.layers_set) {
+		f->layers = xcalloc(top->nlayers, sizeof *f->layers);
+		for (i = 0; i < top->nlayers; i++)
+			f->layers[i] = xstrdup(top->layers[i]);
+		f->nlayers = top->nlayers;
+	}
+	kv_merge(&f->env, &f->nenv, top->env, top->nenv);
+	kv_merge(&f->tags, &f->ntags, top->tags, top->ntags);
+
+	for (i = 0; i < nitems(required); i++)
+		if (*string_slot(f, required[i]) == NULL)
+			return node_error(c, s->key, "function '%s' has no "
+			    "'%s' (set it under the function or at the top "
+			    "level)", f->name, key_names[required[i]]);
+	rt = text(s->runtime);
+	if (f->handler == NULL && !manifest_is_provided(f->runtime))
+		return node_error(c, s->key, "function '%s' needs a 'handler' "
+		    "for runtime '%s'", f->name, rt);
+	for (size = 0, i = 0; i < f->nenv; i++)
+		size += strlen(f->env[i].key) + strlen(f->env[i].value);
+	if (size > ENV_MAX)
+		return node_error(c, s->key, "function '%s': environment is "
+		    "%zu bytes, over Lambda's 4 KB limit", f->name, size);
+	if (f->ntags > TAGS_MAX)
+		return node_error(c, s->key, "function '%s': %zu tags, over "
+		    "Lambda's limit of %d", f->name, f->ntags, TAGS_MAX);
+	return 0;
+}
+
+/* Reports libyaml's error at its position. */
+static int
+yaml_error(struct ctx *c, const yaml_parser_t *parser, const struct buf *in)
+{
+	const char *problem = parser->problem ? parser->problem :
+	    "invalid YAML";
+	size_t line, col, i;
+
+	if (parser->error == YAML_MEMORY_ERROR)
+		die("out of memory");
+	/* The composer splits this one: context, then problem. */
+	if (parser->error == YAML_COMPOSER_ERROR &&
+	    strcmp(problem, "second occurrence") == 0)
+		return at_error(c, parser->problem_mark.line + 1,
+		    parser->problem_mark.column + 1, "duplicate anchor (first "
+		    "at line %zu)", parser->context_mark.line + 1);
+	if (parser->error != YAML_READER_ERROR)
+		return at_error(c, parser->problem_mark.line + 1,
+		    parser->problem_mark.column + 1, "%s", problem);
+	/* The reader only knows the byte offset. */
+	line = col = 1;
+	for (i = 0; i < parser->problem_offset && i < in->len; i++) {
+		if (in->data[i] == '\n') {
+			line++;
+			col = 1;
+		} else if (((unsigned char)in->data[i] & 0xc0) != 0x80)
+			col++;
+	}
+	return at_error(c, line, col, "%s", problem);
+}
+
+/* Reads the whole file at path into b. */
+static int
+read_file(const char *path, struct buf *b, struct lc_err *err)
+{
+	FILE *fp;
+	char chunk[8192];
+	size_t n;
+	int e;
+
+	if ((fp = fopen(path, "r")) == NULL)
+		return lc_error(err, LC_ECONFIG, "cannot read '%s': %s", path,
+		    strerror(errno));
+	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+		buf_add(b, chunk, n);
+	if (ferror(fp)) {
+		e = errno;
+		fclose(fp);
+		return lc_error(err, LC_ECONFIG, "cannot read '%s': %s", path,
+		    strerror(e));
+	}
+	fclose(fp);
+	return 0;
+}
+
+/* The directory part of path: "." for a bare name. */
+static char *
+dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n;
+
+	if (slash == NULL)
+		return xstrdup(".");
+	n = (size_t)(slash - path);
+	while (n > 0 && path[n - 1] == '/')
+		n--;
+	return n == 0 ? xstrdup("/") : xstrndup(path, n);
+}
+
+/* Checks the document and fills m from it. */
+static int
+read_manifest(struct ctx *c, struct manifest *m)
+{
+	const yaml_node_t *root = yaml_document_get_root_node(&c->doc);
+	size_t i;
+
+	if (root == NULL || is_null(root))
+		return at_error(c, 1, 1, "the manifest is empty (it needs a "
+		    "'functions' map)");
+	if (root->type != YAML_MAPPING_NODE)
+		return node_error(c, root, "the top level must be a map");
+	if (read_map(c, &c->top, root, K_COUNT) == -1)
+		return -1;
+	if (!c->has_functions)
+		return node_error(c, root, "no 'functions' (add a map of "
+		    "function names to their settings)");
+	for (i = 0; i < c->nfns; i++)
+		if (finish_function(c, &c->fns[i]) == -1)
+			return -1;
+	m->fns = xcalloc(c->nfns, sizeof *m->fns);
+	for (i = 0; i < c->nfns; i++) {
+		m->fns[i] = c->fns[i].fn;
+		memset(&c->fns[i].fn, 0, sizeof c->fns[i].fn);
+	}
+	m->nfns = c->nfns;
+	m->region = xstrdup(c->top.fn.region);
+	m->profile = xstrdup(c->top.fn.profile);
+	return 0;
+}
+
+int
+manifest_load(struct manifest *m, const char *path, struct lc_err *err)
+{
+	struct ctx c;
+	struct buf in = BUF_INIT;
+	yaml_parser_t parser;
+	yaml_document_t extra;
+	const yaml_node_t *second;
+	int have_parser = 0, have_doc = 0, rv = -1;
+	size_t i;
+
+	memset(m, 0, sizeof *m);
+	memset(&c, 0, sizeof c);
+	c.path = path;
+	c.err = err;
+	if (read_file(path, &in, err) == -1)
+		goto out;
+	if (!yaml_parser_initialize(&parser))
+		die("out of memory");
+	have_parser = 1;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)in.data,
+	    in.len);
+	if (!yaml_parser_load(&parser, &c.doc)) {
+		yaml_error(&c, &parser, &in);
+		goto out;
+	}
+	have_doc = 1;
+	/* Read to the end: a syntax error or a second document is an error. */
+	if (yaml_document_get_root_node(&c.doc) != NULL) {
+		if (!yaml_parser_load(&parser, &extra)) {
+			yaml_error(&c, &parser, &in);
+			goto out;
+		}
+		second = yaml_document_get_root_node(&extra);
+		if (second != NULL)
+			at_error(&c, extra.start_mark.line + 1,
+			    extra.start_mark.column + 1,
+			    "only one YAML document is allowed");
+		yaml_document_delete(&extra);
+		if (second != NULL)
+			goto out;
+	}
+	if (read_manifest(&c, m) == -1)
+		goto out;
+	m->path = xstrdup(path);
+	m->dir = dir_of(path);
+	rv = 0;
+out:
+	for (i = 0; i < c.nfns; i++)
+		fn_release(&c.fns[i].fn);
+	free(c.fns);
+	fn_release(&c.top.fn);
+	if (have_doc)
+		yaml_document_delete(&c.doc);
+	if (have_parser)
+		yaml_parser_delete(&parser);
+	buf_release(&in);
+	if (rv == -1)
+		manifest_release(m);
+	return rv;
+}
+
+void
+manifest_release(struct manifest *m)
+{
+	size_t i;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < m->nfns; i++)
+		fn_release(&m->fns[i]);
+	free(m->fns);
+	free(m->path);
+	free(m->dir);
+	free_secret(m->region);
+	free_secret(m->profile);
+	memset(m, 0, sizeof *m);
+}
+
+const struct manifest_fn *
+manifest_find(const struct manifest *m, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < m->nfns; i++)
+		if (strcmp(m->fns[i].name, name) == 0)
+			return &m->fns[i];
+	return NULL;
+}
+
+const char *
+manifest_path(const char *flag)
+{
+	const char *v;
+
+	if (flag != NULL)
+		return flag;
+	if ((v = getenv("LAMBDACTL_MANIFEST")) != NULL && *v != '\0')
+		return v;
+	return MANIFEST_DEFAULT_PATH;
+}
+
+int
+manifest_is_provided(const char *runtime)
+{
+	return runtime != NULL && strncmp(runtime, "provided", 8) == 0 &&
+	    (runtime[8] == '\0' || runtime[8] == '.');
+}

@@ -1,0 +1,862 @@
+/*
+ * package.c - deterministic deployment zips (libzip) and their CodeSha256
+ * (OpenSSL EVP), both streamed from and to files.
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+#include <zip.h>
+
+#include "err.h"
+#include "package.h"
+#include "xmalloc.h"
+
+/* 1980-01-01 00:00, the DOS epoch: the same whatever the time zone. */
+#define ZIP_DOS_TIME	0
+#define ZIP_DOS_DATE	0x21
+#define ZIP_LEVEL	6
+#define HASH_CHUNK	(64 * 1024)
+/* Descriptors the build command's child marks close-on-exec, at most. */
+#define BUILD_MAX_FD	65536
+
+/* One file or symlink of a directory tree. */
+struct entry {
+	char		*name;		/* relative, '/'-separated */
+	char		*path;		/* on disk */
+	char		*target;	/* a symlink's target; NULL: a file */
+	mode_t		 mode;		/* S_IFREG or S_IFLNK, normalised */
+	uint64_t	 size;
+};
+
+struct entries {
+	struct entry	*v;
+	size_t		 n;
+	size_t		 cap;
+	uint64_t	 total;		/* sum of the sizes */
+};
+
+/* What the walk of a tree needs besides the entries. */
+struct walk {
+	const char	*label;		/* the artifact as written */
+	int		 have_out;	/* skip the directory out_dev/ino */
+	dev_t		 out_dev;
+	ino_t		 out_ino;
+};
+
+/*
+ * dir/name, without a leading "./" (so that a manifest in the current
+ * directory gives paths as the user wrote them) or a doubled '/'; caller
+ * frees.
+ */
+static char *
+path_join(const char *dir, const char *name)
+{
+	size_t n;
+
+	while (dir[0] == '.' && dir[1] == '/') {
+		for (dir++; *dir == '/'; dir++)
+			continue;
+	}
+	if (strcmp(dir, ".") == 0)
+		dir = "";
+	if ((n = strlen(dir)) == 0)
+		return xstrdup(name);
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	if (dir[n - 1] == '/')
+		return xasprintf("/%s", name);
+	return xasprintf("%.*s/%s", (int)n, dir, name);
+}
+
+/* Writes bytes as "301.2" (MiB, to the nearest tenth) into s. */
+static const char *
+mb(char s[32], uint64_t bytes)
+{
+	uint64_t tenths = (bytes * 10 + 512 * 1024) / (1024 * 1024);
+
+	snprintf(s, 32, "%llu.%llu", (unsigned long long)(tenths / 10),
+	    (unsigned long long)(tenths % 10));
+	return s;
+}
+
+/* What kind of file a mode is, for messages. */
+static const char *
+mode_kind(mode_t mode)
+{
+	if (S_ISFIFO(mode))
+		return "a fifo";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	if (S_ISDIR(mode))
+		return "a directory";
+	return "a special file";
+}
+
+/* Whether path ends in ".jar" or ".zip", in any case. */
+static int
+is_zip_name(const char *path)
+{
+	size_t n = strlen(path);
+
+	return n > 4 && (strcasecmp(path + n - 4, ".jar") == 0 ||
+	    strcasecmp(path + n - 4, ".zip") == 0);
+}
+
+/* Creates path and its missing parents, 0755, like mkdir -p. */
+static int
+mkdir_p(const char *path, struct lc_err *err)
+{
+	struct stat st;
+	char *p, *s;
+	char c;
+	int rv = -1;
+
+	if (*path == '\0')
+		return lc_error(err, LC_EUSAGE, "empty output directory");
+	p = xstrdup(path);
+	for (s = p + 1;; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		c = *s;
+		*s = '\0';
+		if (mkdir(p, 0755) == -1 && errno != EEXIST) {
+			lc_error(err, LC_EFAIL, "cannot create directory "
+			    "'%s': %s", p, strerror(errno));
+			goto out;
+		}
+		*s = c;
+		if (c == '\0')
+			break;
+	}
+	if (stat(path, &st) == -1) {
+		lc_error(err, LC_EFAIL, "cannot create directory '%s': %s",
+		    path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		lc_error(err, LC_EFAIL, "cannot create directory '%s': %s",
+		    path, strerror(ENOTDIR));
+		goto out;
+	}
+	rv = 0;
+out:
+	free(p);
+	return rv;
+}
+
+/* The target of the symlink at path (of st_size bytes); caller frees. */
+static char *
+read_link(const char *path, off_t st_size)
+{
+	size_t cap = st_size > 0 ? (size_t)st_size + 1 : 256;
+	ssize_t n;
+	char *s;
+
+	for (;;) {
+		s = xmalloc(cap);
+		if ((n = readlink(path, s, cap)) == -1) {
+			free(s);
+			return NULL;
+		}
+		if ((size_t)n < cap) {
+			s[n] = '\0';
+			return s;
+		}
+		free(s);
+		cap *= 2;
+	}
+}
+
+/*
+ * Whether target, read from a link in directory dir (relative to the root,
+ * "" for the root itself), stays inside the root once resolved lexically:
+ * the depth below the root never goes negative.
+ */
+static int
+link_inside(const char *dir, const char *target)
+{
+	const char *p, *e;
+	size_t len;
+	long depth = 0;
+
+	if (*target == '/' || *target == '\0')
+		return 0;
+	for (p = dir; *p != '\0'; p = *e == '/' ? e + 1 : e) {
+		e = p + strcspn(p, "/");
+		if (e > p)
+			depth++;
+	}
+	for (p = target; *p != '\0'; p = *e == '/' ? e + 1 : e) {
+		e = p + strcspn(p, "/");
+		len = (size_t)(e - p);
+		if (len == 0 || (len == 1 && p[0] == '.'))
+			continue;
+		if (len == 2 && p[0] == '.' && p[1] == '.') {
+			if (--depth < 0)
+				return 0;
+		} else
+			depth++;
+	}
+	return 1;
+}
+
+/* Adds an entry, taking ownership of name, path and target. */
+static void
+entries_add(struct entries *es, char *name, char *path, char *target,
+    mode_t mode, uint64_t size)
+{
+	struct entry *e;
+
+	if (es->n == es->cap) {
+		es->cap = es->cap ? es->cap * 2 : 64;
+		es->v = xrealloc(es->v, es->cap * sizeof *es->v);
+	}
+	e = &es->v[es->n++];
+	e->name = name;
+	e->path = path;
+	e->target = target;
+	e->mode = mode;
+	e->size = size;
+	es->total += size;
+}
+
+static void
+entries_release(struct entries *es)
+{
+	size_t i;
+
+	for (i = 0; i < es->n; i++) {
+		free(es->v[i].name);
+		free(es->v[i].path);
+		free(es->v[i].target);
+	}
+	free(es->v);
+	memset(es, 0, sizeof *es);
+}
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct entry *)a)->name,
+	    ((const struct entry *)b)->name);
+}
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names in directory path but "." and "..", sorted; caller frees. */
+static char **
+read_names(const char *path, size_t *np, struct lc_err *err)
+{
+	DIR *d;
+	struct dirent *de;
+	char **v = NULL;
+	size_t n = 0, cap = 0, i;
+
+	if ((d = opendir(path)) == NULL) {
+		lc_error(err, LC_ECONFIG, "cannot read directory '%s': %s",
+		    path, strerror(errno));
+		return NULL;
+	}
+	for (;;) {
+		errno = 0;
+		if ((de = readdir(d)) == NULL)
+			break;
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 32;
+			v = xrealloc(v, cap * sizeof *v);
+		}
+		v[n++] = xstrdup(de->d_name);
+	}
+	if (errno != 0) {
+		lc_error(err, LC_ECONFIG, "cannot read directory '%s': %s",
+		    path, strerror(errno));
+		closedir(d);
+		for (i = 0; i < n; i++)
+			free(v[i]);
+		free(v);
+		return NULL;
+	}
+	closedir(d);
+	if (n > 0)
+		qsort(v, n, sizeof *v, str_cmp);
+	*np = n;
+	return v != NULL ? v : xcalloc(1, sizeof *v);
+}
+
+static int walk_dir(struct entries *, const struct walk *, const char *,
+    const char *, struct lc_err *);
+
+/*
+ * Adds one tree entry found by lstat: a regular file (0755 if any execute
+ * bit is set, else 0644), a symlink whose target stays inside the tree
+ * (0777), or a directory, walked in turn.  Anything else is an error.
+ */
+static int
+walk_one(struct entries *es, const struct walk *w, const char *dir,
+    const char *path, const char *name, struct lc_err *err)
+{
+	struct stat st;
+	char *target;
+
+	if (lstat(path, &st) == -1)
+		return lc_error(err, LC_ECONFIG, "cannot read '%s': %s", path,
+		    strerror(errno));
+	if (S_ISREG(st.st_mode)) {
+		entries_add(es, xstrdup(name), xstrdup(path), NULL, S_IFREG |
+		    ((st.st_mode & 0111) ? 0755 : 0644), (uint64_t)st.st_size);
+		return 0;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		if ((target = read_link(path, st.st_size)) == NULL)
+			return lc_error(err, LC_ECONFIG, "cannot read symlink "
+			    "'%s': %s", path, strerror(errno));
+		if (!link_inside(dir, target)) {
+			lc_error(err, LC_ECONFIG, "symlink '%s' points outside "
+			    "the artifact directory ('%s')", name, target);
+			free(target);
+			return -1;
+		}
+		entries_add(es, xstrdup(name), xstrdup(path), target,
+		    S_IFLNK | 0777, strlen(target));
+		return 0;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		/* The output directory inside the tree: not ours to ship. */
+		if (w->have_out && st.st_dev == w->out_dev &&
+		    st.st_ino == w->out_ino)
+			return 0;
+		return walk_dir(es, w, path, name, err);
+	}
+	return lc_error(err, LC_ECONFIG, "'%s' in artifact directory '%s' is "
+	    "%s (only files, directories and symlinks can be packaged)",
+	    name, w->label, mode_kind(st.st_mode));
+}
+
+/* Adds the entries under the directory at path (rel from the root). */
+static int
+walk_dir(struct entries *es, const struct walk *w, const char *path,
+    const char *rel, struct lc_err *err)
+{
+	char **names, *child, *child_rel;
+	size_t n, i;
+	int rv = 0;
+
+	if ((names = read_names(path, &n, err)) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (rv == 0) {
+			child = path_join(path, names[i]);
+			child_rel = path_join(rel, names[i]);
+			rv = walk_one(es, w, rel, child, child_rel, err);
+			free(child);
+			free(child_rel);
+		}
+		free(names[i]);
+	}
+	free(names);
+	return rv;
+}
+
+/* Fills err with libzip's message for code, prefixed by what failed. */
+static int
+zip_code_error(struct lc_err *err, int status, int code, const char *what,
+    const char *path)
+{
+	zip_error_t ze;
+
+	zip_error_init_with_code(&ze, code);
+	lc_error(err, status, "%s '%s': %s", what, path,
+	    zip_error_strerror(&ze));
+	zip_error_fini(&ze);
+	return -1;
+}
+
+/*
+ * Adds one entry to za with the fixed timestamp, method and level, and
+ * Unix attributes.  A file is read only at zip_close; a symlink's content
+ * is its target, which must outlive za.
+ */
+static int
+zip_add_entry(zip_t *za, const struct entry *e, const char *zip_path,
+    struct lc_err *err)
+{
+	zip_source_t *src;
+	zip_int64_t idx;
+
+	if (e->target != NULL)
+		src = zip_source_buffer(za, e->target, e->size, 0);
+	else
+		src = zip_source_file(za, e->path, 0, -1);
+	if (src == NULL)
+		return lc_error(err, LC_EFAIL, "cannot add '%s' to '%s': %s",
+		    e->path, zip_path, zip_strerror(za));
+	if ((idx = zip_file_add(za, e->name, src, ZIP_FL_ENC_GUESS)) < 0) {
+		zip_source_free(src);
+		return lc_error(err, LC_EFAIL, "cannot add '%s' to '%s': %s",
+		    e->name, zip_path, zip_strerror(za));
+	}
+	if (zip_set_file_compression(za, (zip_uint64_t)idx, ZIP_CM_DEFLATE,
+	    ZIP_LEVEL) == -1 ||
+	    zip_file_set_dostime(za, (zip_uint64_t)idx, ZIP_DOS_TIME,
+	    ZIP_DOS_DATE, 0) == -1 ||
+	    zip_file_set_external_attributes(za, (zip_uint64_t)idx, 0,
+	    ZIP_OPSYS_UNIX, (zip_uint32_t)e->mode << 16) == -1)
+		return lc_error(err, LC_EFAIL, "cannot add '%s' to '%s': %s",
+		    e->name, zip_path, zip_strerror(za));
+	return 0;
+}
+
+/*
+ * Writes the sorted entries to zip_path.  libzip writes a temporary file
+ * next to it and renames it at zip_close, removing it if anything fails,
+ * so that no half-written zip is ever left behind.
+ */
+static int
+zip_write(const struct entries *es, const char *zip_path,
+    struct lc_err *err)
+{
+	struct stat st;
+	zip_t *za;
+	size_t i;
+	int code;
+
+	if (stat(zip_path, &st) == 0 && !S_ISREG(st.st_mode))
+		return lc_error(err, LC_EFAIL, "cannot write '%s': it is %s",
+		    zip_path, mode_kind(st.st_mode));
+	if ((za = zip_open(zip_path, ZIP_CREATE | ZIP_TRUNCATE, &code)) ==
+	    NULL)
+		return zip_code_error(err, LC_EFAIL, code, "cannot create",
+		    zip_path);
+	for (i = 0; i < es->n; i++)
+		if (zip_add_entry(za, &es->v[i], zip_path, err) == -1)
+			goto fail;
+	if (zip_close(za) == -1) {
+		lc_error(err, LC_EFAIL, "cannot write '%s': %s", zip_path,
+		    zip_strerror(za));
+		goto fail;
+	}
+	return 0;
+fail:
+	zip_discard(za);
+	return -1;
+}
+
+/* Error for a sum of sizes over PACKAGE_MAX_UNZIPPED, or 0. */
+static int
+check_unzipped(const char *label, uint64_t total, struct lc_err *err)
+{
+	char s[32];
+
+	if (total <= PACKAGE_MAX_UNZIPPED)
+		return 0;
+	return lc_error(err, LC_ECONFIG, "artifact '%s' unzips to %s MB, over "
+	    "Lambda's %llu MB limit", label, mb(s, total),
+	    PACKAGE_MAX_UNZIPPED / (1024 * 1024));
+}
+
+/*
+ * A .jar or .zip used as it is: checked to be a consistent zip, its
+ * entries counted and their sizes summed, the file itself hashed.
+ */
+static int
+package_zip(const struct manifest_fn *fn, const char *path,
+    struct package_result *res, struct lc_err *err)
+{
+	zip_t *za;
+	zip_stat_t zs;
+	zip_int64_t n, i;
+	uint64_t total = 0;
+	char s[32];
+	int code;
+
+	if ((za = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &code)) == NULL)
+		return zip_code_error(err, LC_ECONFIG, code,
+		    "cannot read zip", fn->artifact);
+	n = zip_get_num_entries(za, 0);
+	for (i = 0; i < n; i++) {
+		if (zip_stat_index(za, (zip_uint64_t)i, 0, &zs) == -1) {
+			lc_error(err, LC_ECONFIG, "cannot read zip '%s': %s",
+			    fn->artifact, zip_strerror(za));
+			zip_discard(za);
+			return -1;
+		}
+		if (zs.valid & ZIP_STAT_SIZE)
+			total += zs.size;
+	}
+	zip_discard(za);
+	if (check_unzipped(fn->artifact, total, err) == -1)
+		return -1;
+	if (package_sha256(path, res->sha256, &res->size, err) == -1)
+		return -1;
+	if (res->size > PACKAGE_MAX_ZIPPED)
+		return lc_error(err, LC_ECONFIG, "artifact '%s' is %s MB, over "
+		    "Lambda's %llu MB direct-upload limit", fn->artifact,
+		    mb(s, res->size), PACKAGE_MAX_ZIPPED / (1024 * 1024));
+	res->kind = PACKAGE_ZIP;
+	res->path = xstrdup(path);
+	res->entries = (uint64_t)n;
+	res->unzipped = total;
+	return 0;
+}
+
+/* The artifact as written without trailing slashes; caller frees. */
+static char *
+artifact_label(const char *artifact)
+{
+	size_t n = strlen(artifact);
+
+	while (n > 1 && artifact[n - 1] == '/')
+		n--;
+	return xstrndup(artifact, n);
+}
+
+/*
+ * Collects a directory artifact's entries, sorted by path; for provided.*
+ * runtimes the root must hold a "bootstrap", stored 0755.
+ */
+static int
+collect_dir(const struct manifest_fn *fn, const char *path,
+    const char *out_dir, struct entries *es, struct lc_err *err)
+{
+	struct walk w;
+	struct stat st, out;
+	struct entry key = { 0 }, *boot;
+	char *label;
+	int rv = -1;
+
+	label = artifact_label(fn->artifact);
+	memset(&w, 0, sizeof w);
+	w.label = label;
+	if (stat(out_dir, &out) == 0 && stat(path, &st) == 0) {
+		if (st.st_dev == out.st_dev && st.st_ino == out.st_ino) {
+			lc_error(err, LC_EUSAGE, "output directory '%s' is "
+			    "the artifact directory '%s'", out_dir, label);
+			goto out;
+		}
+		w.have_out = 1;
+		w.out_dev = out.st_dev;
+		w.out_ino = out.st_ino;
+	}
+	if (walk_dir(es, &w, path, "", err) == -1)
+		goto out;
+	if (es->n == 0) {
+		lc_error(err, LC_ECONFIG, "artifact directory '%s' is empty",
+		    label);
+		goto out;
+	}
+	qsort(es->v, es->n, sizeof *es->v, entry_cmp);
+	if (manifest_is_provided(fn->runtime)) {
+		key.name = (char *)"bootstrap";
+		boot = bsearch(&key, es->v, es->n, sizeof *es->v, entry_cmp);
+		if (boot == NULL) {
+			lc_error(err, LC_ECONFIG, "artifact directory '%s' has "
+			    "no 'bootstrap' at its root (runtime %s needs one)",
+			    label, fn->runtime);
+			goto out;
+		}
+		if (S_ISREG(boot->mode))
+			boot->mode = S_IFREG | 0755;
+	}
+	rv = 0;
+out:
+	free(label);
+	return rv;
+}
+
+/* The artifact's path: as written if absolute, else under base_dir. */
+static char *
+artifact_path(const struct manifest_fn *fn, const char *base_dir)
+{
+	if (fn->artifact[0] == '/' || base_dir == NULL || *base_dir == '\0')
+		return xstrdup(fn->artifact);
+	return path_join(base_dir, fn->artifact);
+}
+
+/* The error for an artifact that stat(2) could not find (errno). */
+static int
+artifact_error(const struct manifest_fn *fn, const char *base_dir,
+    struct lc_err *err)
+{
+	const char *b = fn->build;
+
+	if (errno != ENOENT && errno != ENOTDIR)
+		return lc_error(err, LC_ECONFIG, "cannot read artifact '%s': "
+		    "%s", fn->artifact, strerror(errno));
+	if (fn->artifact[0] == '/' || base_dir == NULL || *base_dir == '\0')
+		return lc_error(err, LC_ECONFIG, "artifact '%s' not found"
+		    "%s%s%s", fn->artifact, b ? " (build it with '" : "",
+		    b ? b : "", b ? "')" : "");
+	return lc_error(err, LC_ECONFIG, "artifact '%s' not found (relative "
+	    "to '%s')%s%s%s", fn->artifact, base_dir,
+	    b ? "; build it with '" : "", b ? b : "", b ? "'" : "");
+}
+
+/*
+ * The one entry of a single-file artifact: "bootstrap" 0755 for provided.*
+ * runtimes, else its own name and normalised mode.
+ */
+static void
+collect_file(const struct manifest_fn *fn, const char *path,
+    const struct stat *st, struct entries *es)
+{
+	const char *base;
+
+	if (manifest_is_provided(fn->runtime)) {
+		entries_add(es, xstrdup("bootstrap"), xstrdup(path), NULL,
+		    S_IFREG | 0755, (uint64_t)st->st_size);
+		return;
+	}
+	base = strrchr(path, '/');
+	entries_add(es, xstrdup(base != NULL ? base + 1 : path), xstrdup(path),
+	    NULL, S_IFREG | ((st->st_mode & 0111) ? 0755 : 0644),
+	    (uint64_t)st->st_size);
+}
+
+int
+package_build(const struct manifest_fn *fn, const char *base_dir,
+    const char *out_dir, struct package_result *res, struct lc_err *err)
+{
+	struct entries es = { 0 };
+	struct stat st;
+	char *path, *zip_name = NULL, *zip_path = NULL, s[32];
+	int written = 0, rv = -1;
+
+	memset(res, 0, sizeof *res);
+	path = artifact_path(fn, base_dir);
+	if (stat(path, &st) == -1) {
+		artifact_error(fn, base_dir, err);
+		goto out;
+	}
+	if (S_ISREG(st.st_mode) && is_zip_name(path)) {
+		rv = package_zip(fn, path, res, err);
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		res->kind = PACKAGE_DIR;
+		if (collect_dir(fn, path, out_dir, &es, err) == -1)
+			goto out;
+	} else if (S_ISREG(st.st_mode)) {
+		res->kind = PACKAGE_FILE;
+		collect_file(fn, path, &st, &es);
+	} else {
+		lc_error(err, LC_ECONFIG, "artifact '%s' is %s, not a file or "
+		    "a directory", fn->artifact, mode_kind(st.st_mode));
+		goto out;
+	}
+	if (check_unzipped(fn->artifact, es.total, err) == -1 ||
+	    mkdir_p(out_dir, err) == -1)
+		goto out;
+	zip_name = xasprintf("%s.zip", fn->name);
+	zip_path = path_join(out_dir, zip_name);
+	if (zip_write(&es, zip_path, err) == -1)
+		goto out;
+	written = 1;
+	if (package_sha256(zip_path, res->sha256, &res->size, err) == -1)
+		goto out;
+	if (res->size > PACKAGE_MAX_ZIPPED) {
+		lc_error(err, LC_ECONFIG, "zip '%s' is %s MB, over "
+		    "Lambda's %llu MB direct-upload limit", zip_path,
+		    mb(s, res->size), PACKAGE_MAX_ZIPPED / (1024 * 1024));
+		goto out;
+	}
+	res->path = zip_path;
+	zip_path = NULL;
+	res->entries = es.n;
+	res->unzipped = es.total;
+	rv = 0;
+out:
+	if (rv == -1) {
+		if (written)
+			unlink(zip_path);
+		package_result_release(res);
+	}
+	entries_release(&es);
+	free(zip_path);
+	free(zip_name);
+	free(path);
+	return rv;
+}
+
+void
+package_result_release(struct package_result *res)
+{
+	if (res == NULL)
+		return;
+	free(res->path);
+	memset(res, 0, sizeof *res);
+}
+
+int
+package_sha256(const char *path, char b64[45], uint64_t *size,
+    struct lc_err *err)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen;
+	EVP_MD_CTX *ctx = NULL;
+	unsigned char *chunk = NULL;
+	uint64_t total = 0;
+	ssize_t n;
+	int fd, rv = -1;
+
+	if ((fd = open(path, O_RDONLY)) == -1)
+		return lc_error(err, LC_EFAIL, "cannot read '%s': %s", path,
+		    strerror(errno));
+	chunk = xmalloc(HASH_CHUNK);
+	if ((ctx = EVP_MD_CTX_new()) == NULL)
+		die("out of memory (EVP_MD_CTX)");
+	if (EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
+		lc_error(err, LC_EFAIL, "cannot hash '%s': SHA-256 is not "
+		    "available", path);
+		goto out;
+	}
+	for (;;) {
+		if ((n = read(fd, chunk, HASH_CHUNK)) == -1) {
+			if (errno == EINTR)
+				continue;
+			lc_error(err, LC_EFAIL, "cannot read '%s': %s", path,
+			    strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		if (EVP_DigestUpdate(ctx, chunk, (size_t)n) != 1) {
+			lc_error(err, LC_EFAIL, "cannot hash '%s'", path);
+			goto out;
+		}
+		total += (uint64_t)n;
+	}
+	if (EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 || mdlen != 32) {
+		lc_error(err, LC_EFAIL, "cannot hash '%s'", path);
+		goto out;
+	}
+	EVP_EncodeBlock((unsigned char *)b64, md, (int)mdlen);
+	if (size != NULL)
+		*size = total;
+	rv = 0;
+out:
+	EVP_MD_CTX_free(ctx);
+	free(chunk);
+	close(fd);
+	return rv;
+}
+
+/*
+ * The child of package_run_build: in dir, stdin from /dev/null, stdout
+ * onto stderr, default SIGPIPE, no blocked signals, no inherited
+ * descriptors beyond 0-2.  A failure before exec is written as
+ * {step, errno} to the close-on-exec pipe fd and exits 127.
+ */
+static void
+build_child(const char *command, const char *dir, int fd)
+{
+	sigset_t none;
+	long max;
+	int report[2], i, null;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	if ((max = sysconf(_SC_OPEN_MAX)) < 0 || max > BUILD_MAX_FD)
+		max = BUILD_MAX_FD;
+	for (i = 3; i < max; i++)
+		if (i != fd)
+			fcntl(i, F_SETFD, FD_CLOEXEC);
+	report[0] = 0;
+	if (chdir(dir) == -1)
+		goto fail;
+	report[0] = 1;
+	if ((null = open("/dev/null", O_RDONLY)) == -1 ||
+	    dup2(null, STDIN_FILENO) == -1 ||
+	    dup2(STDERR_FILENO, STDOUT_FILENO) == -1)
+		goto fail;
+	if (null > STDERR_FILENO)
+		close(null);
+	report[0] = 2;
+	execl("/bin/sh", "sh", "-c", command, (char *)NULL);
+fail:
+	report[1] = errno;
+	(void)!write(fd, report, sizeof report);
+	_exit(127);
+}
+
+int
+package_run_build(const char *command, const char *dir, struct lc_err *err)
+{
+	static const char *const steps[] = {
+		"cannot change to directory", "cannot redirect stdin or stdout",
+		"cannot run /bin/sh"
+	};
+	int report[2], pfd[2], status;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe(pfd) == -1)
+		return lc_error(err, LC_EFAIL, "build command '%s': pipe: %s",
+		    command, strerror(errno));
+	if (fcntl(pfd[0], F_SETFD, FD_CLOEXEC) == -1 ||
+	    fcntl(pfd[1], F_SETFD, FD_CLOEXEC) == -1) {
+		lc_error(err, LC_EFAIL, "build command '%s': fcntl: %s",
+		    command, strerror(errno));
+		close(pfd[0]);
+		close(pfd[1]);
+		return -1;
+	}
+	fflush(stdout);
+	fflush(stderr);
+	if ((pid = fork()) == -1) {
+		lc_error(err, LC_EFAIL, "build command '%s': fork: %s",
+		    command, strerror(errno));
+		close(pfd[0]);
+		close(pfd[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		close(pfd[0]);
+		build_child(command, dir, pfd[1]);
+	}
+	close(pfd[1]);
+	while ((n = read(pfd[0], report, sizeof report)) == -1 &&
+	    errno == EINTR)
+		continue;
+	close(pfd[0]);
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR)
+			return lc_error(err, LC_EFAIL, "build command '%s': "
+			    "waitpid: %s", command, strerror(errno));
+	if (n == (ssize_t)sizeof report && report[0] >= 0 && report[0] <= 2)
+		return lc_error(err, LC_EFAIL, "build command '%s': %s%s%s%s: "
+		    "%s", command, steps[report[0]],
+		    report[0] == 0 ? " '" : "", report[0] == 0 ? dir : "",
+		    report[0] == 0 ? "'" : "", strerror(report[1]));
+	if (WIFSIGNALED(status))
+		return lc_error(err, LC_EFAIL, "build command '%s' was killed "
+		    "by signal %d", command, WTERMSIG(status));
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return lc_error(err, LC_EFAIL, "build command '%s' failed with "
+		    "exit status %d", command,
+		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	return 0;
+}

@@ -1,0 +1,70 @@
+/*
+ * package.h - deterministic deployment zips and their CodeSha256.
+ *
+ * The same inputs always give the same bytes: entries sorted by path,
+ * a fixed DOS timestamp (1980-01-01 00:00), modes normalised to 0755 or
+ * 0644 (symlinks 0777), deflate at a fixed level, no extra fields, and
+ * the Unix "version made by", so that "skip unchanged code" can compare
+ * hashes.  Files are streamed into the zip and the zip into the hash:
+ * memory does not grow with the artifact.
+ */
+#ifndef LC_PACKAGE_H
+#define LC_PACKAGE_H
+
+#include <stdint.h>
+
+#include "err.h"
+#include "manifest.h"
+
+#define PACKAGE_MAX_ZIPPED	(50ULL * 1024 * 1024)	/* direct upload */
+#define PACKAGE_MAX_UNZIPPED	(250ULL * 1024 * 1024)
+
+enum package_kind {
+	PACKAGE_FILE,	/* one file: "bootstrap" 0755 for provided.* */
+	PACKAGE_DIR,	/* a directory tree */
+	PACKAGE_ZIP,	/* a .jar or .zip used as it is */
+};
+
+struct package_result {
+	enum package_kind	 kind;
+	char			*path;		/* the zip (or the jar itself) */
+	uint64_t		 size;		/* bytes of the zip */
+	uint64_t		 unzipped;	/* bytes of its contents */
+	uint64_t		 entries;
+	char			 sha256[45];	/* base64: Lambda's CodeSha256 */
+};
+
+/*
+ * Runs the function's build command, if any, with /bin/sh -c in dir (the
+ * manifest's directory); its stdout and stderr both go to our stderr, so
+ * that stdout stays clean for --output json.  Returns 0, or -1 with err
+ * (LC_EFAIL) naming the command and its exit status or signal.
+ */
+int package_run_build(const char *command, const char *dir,
+    struct lc_err *err);
+
+/*
+ * Packages fn's artifact (relative to base_dir) into out_dir/NAME.zip
+ * (out_dir is created if need be; the zip is written to a temporary file
+ * and renamed, so a failure leaves no half-written zip):
+ *  - a directory: its tree, sorted, relative paths; a symlink is stored as
+ *    a symlink when its target stays inside the tree and is an error when
+ *    it points outside; for provided.* runtimes the root must hold a
+ *    "bootstrap" file, always stored 0755;
+ *  - a .jar or .zip: checked to be a readable zip and used as it is (the
+ *    result's path is the artifact's own);
+ *  - any other single file: for provided.* runtimes stored as "bootstrap"
+ *    0755, otherwise under its own name.
+ * Over PACKAGE_MAX_UNZIPPED (checked before zipping) or PACKAGE_MAX_ZIPPED
+ * is an error that says so (LC_ECONFIG), as is a missing artifact.
+ * Fills res (release with package_result_release).
+ */
+int package_build(const struct manifest_fn *fn, const char *base_dir,
+    const char *out_dir, struct package_result *res, struct lc_err *err);
+void package_result_release(struct package_result *res);
+
+/* Streams the file at path into SHA-256; base64 into b64, size into size. */
+int package_sha256(const char *path, char b64[45], uint64_t *size,
+    struct lc_err *err);
+
+#endif

@@ -1,0 +1,977 @@
+/*
+ * test-manifest.c - lambda.yml: inheritance and merging, defaults,
+ * ${env:...} interpolation, limits, manifest_path and manifest_find, the
+ * shipped lambda.yml.example, and the bad-manifest corpus: every file of
+ * $BAD_MANIFESTS (default tests/fixtures/bad) is its own test, its first
+ * two lines naming the exact status and error.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "testutil.h"
+
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "err.h"
+#include "manifest.h"
+#include "xmalloc.h"
+
+
+#define nitems(a)	(sizeof (a) / sizeof (a)[0])
+
+#define GOOD		"tests/fixtures/good/"
+#define EXAMPLE		"lambda.yml.example"
+#define CORPUS_MIN	30
+#define SECRET		"hunter2-very-secret"
+
+/* The head most test manifests written here share. */
+#define JOBS	"role: lambda-exec\n" FNS
+#define FNS								\
+	"functions:\n"							\
+	"  jobs:\n"							\
+	"    runtime: java21\n"						\
+	"    handler: jobs.aws-lambda::handleRequest\n"			\
+	"    artifact: target/jobs-standalone.jar\n"
+
+/* One corpus file: its path and what its header expects. */
+struct bad_case {
+	char	*path;
+	char	*name;
+	int	 status;
+	char	*expect;	/* "PATH:" + the "# expect:" text */
+	char	*problem;	/* a malformed header, or NULL */
+};
+
+static char tmpdir[64];
+static char tmpfile_path[128];
+static struct bad_case *bad;
+static size_t nbad;
+static const char *bad_dir;
+
+
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	assert_int_equal(fputs(text, fp) >= 0, 1);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* Writes text to the scratch manifest and returns its path. */
+static const char *
+scratch(const char *text)
+{
+	write_file(tmpfile_path, text);
+	return tmpfile_path;
+}
+
+/* Loads path, failing the test with the error when it does not load. */
+static void
+load_ok(struct manifest *m, const char *path)
+{
+	struct lc_err err;
+
+	lc_error_clear(&err);
+	if (manifest_load(m, path, &err) == -1)
+		fail_msg("%s: %s", path, err.msg);
+}
+
+/* Loads path, which must fail with status 3 and "PATH:" + want. */
+static void
+load_fails(const char *path, const char *want)
+{
+	struct manifest m;
+	struct lc_err err;
+	char *full;
+
+	lc_error_clear(&err);
+	if (manifest_load(&m, path, &err) == 0) {
+		manifest_release(&m);
+		fail_msg("%s loaded, want error '%s'", path, want);
+	}
+	full = xasprintf("%s:%s", path, want);
+	assert_string_equal(err.msg, full);
+	assert_int_equal(err.status, LC_ECONFIG);
+	free(full);
+	/* Failure leaves nothing to free, and releasing is still safe. */
+	assert_null(m.fns);
+	assert_null(m.path);
+	manifest_release(&m);
+}
+
+/* The value of key in kv, which must be there. */
+static const char *
+kv_get(const struct manifest_kv *kv, size_t n, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(kv[i].key, key) == 0)
+			return kv[i].value;
+	fail_msg("no key '%s'", key);
+	return NULL;
+}
+
+/* Asserts that kv's keys are exactly the NULL-terminated list, in order. */
+static void
+assert_keys(const struct manifest_kv *kv, size_t n, ...)
+{
+	const char *k;
+	size_t i = 0;
+	va_list ap;
+
+	va_start(ap, n);
+	while ((k = va_arg(ap, const char *)) != NULL) {
+		assert_true(i < n);
+		assert_string_equal(kv[i++].key, k);
+	}
+	va_end(ap);
+	assert_int_equal(i, n);
+}
+
+static const struct manifest_fn *
+find_ok(const struct manifest *m, const char *name)
+{
+	const struct manifest_fn *f = manifest_find(m, name);
+
+	if (f == NULL)
+		fail_msg("no function '%s'", name);
+	return f;
+}
+
+static void
+test_inherit(void **state)
+{
+	struct manifest m;
+	const struct manifest_fn *f;
+
+	(void)state;
+	load_ok(&m, GOOD "inherit.yml");
+	assert_string_equal(m.path, GOOD "inherit.yml");
+	assert_string_equal(m.dir, "tests/fixtures/good");
+	assert_string_equal(m.region, "eu-west-1");
+	assert_string_equal(m.profile, "ci");
+	assert_int_equal(m.nfns, 3);
+	assert_string_equal(m.fns[0].name, "jobs");
+	assert_string_equal(m.fns[1].name, "reports");
+	assert_string_equal(m.fns[2].name, "native");
+
+	/* Every unset key from the top level; maps merged, lists replaced. */
+	f = find_ok(&m, "jobs");
+	assert_int_equal(f->line, 22);
+	assert_int_equal(f->col, 3);
+	assert_string_equal(f->runtime, "java21");
+	assert_string_equal(f->handler, "jobs.aws-lambda::handleRequest");
+	assert_string_equal(f->role, "lambda-exec");
+	assert_string_equal(f->description, "shared description");
+	assert_string_equal(f->artifact, "target/jobs-standalone.jar");
+	assert_string_equal(f->build, "lein uberjar");
+	assert_string_equal(f->architecture, "arm64");
+	assert_string_equal(f->region, "eu-west-1");
+	assert_string_equal(f->profile, "ci");
+	assert_int_equal(f->memory, 360);
+	assert_int_equal(f->timeout, 30);
+	assert_int_equal(f->ephemeral_storage, 1024);
+	assert_keys(f->env, f->nenv, "DEBUG", "EMPTY", "PORT", "SHARED",
+	    "STAGE", NULL);
+	assert_string_equal(kv_get(f->env, f->nenv, "DEBUG"), "false");
+	assert_string_equal(kv_get(f->env, f->nenv, "EMPTY"), "");
+	assert_string_equal(kv_get(f->env, f->nenv, "PORT"), "8080");
+	assert_string_equal(kv_get(f->env, f->nenv, "SHARED"), "fn");
+	assert_string_equal(kv_get(f->env, f->nenv, "STAGE"), "prod");
+	assert_keys(f->tags, f->ntags, "cost", "team", NULL);
+	assert_string_equal(kv_get(f->tags, f->ntags, "cost"), "7");
+	assert_string_equal(kv_get(f->tags, f->ntags, "team"), "data");
+	assert_int_equal(f->nlayers, 2);
+	assert_string_equal(f->layers[0],
+	    "arn:aws:lambda:eu-west-1:123456789012:layer:jdk:3");
+	assert_string_equal(f->layers[1],
+	    "arn:aws-cn:lambda:cn-north-1:123456789012:layer:extra-deps_2:12");
+
+	/* An alias: the same settings under another name and position. */
+	f = find_ok(&m, "reports");
+	assert_int_equal(f->line, 35);
+	assert_string_equal(f->artifact, "target/jobs-standalone.jar");
+	assert_int_equal(f->memory, 360);
+	assert_string_equal(kv_get(f->env, f->nenv, "SHARED"), "fn");
+	assert_int_equal(f->nlayers, 2);
+
+	/* Everything overridden; an empty list replaces the top's. */
+	f = find_ok(&m, "native");
+	assert_string_equal(f->runtime, "provided.al2023");
+	assert_string_equal(f->handler, "bootstrap");
+	assert_string_equal(f->role,
+	    "arn:aws:iam::123456789012:role/service-role/native-exec");
+	assert_string_equal(f->region, "us-east-1");
+	assert_string_equal(f->profile, "other");
+	assert_string_equal(f->description, "");
+	assert_string_equal(f->build, "make native");
+	assert_string_equal(f->architecture, "x86_64");
+	assert_int_equal(f->memory, 512);
+	assert_int_equal(f->timeout, 900);
+	assert_int_equal(f->ephemeral_storage, 10240);
+	assert_int_equal(f->nlayers, 0);
+	assert_keys(f->env, f->nenv, "SHARED", "STAGE", NULL);
+	assert_string_equal(kv_get(f->env, f->nenv, "SHARED"), "top");
+	assert_keys(f->tags, f->ntags, "cost", "team", NULL);
+	assert_string_equal(kv_get(f->tags, f->ntags, "cost"), "42");
+
+	assert_null(manifest_find(&m, "job"));
+	assert_null(manifest_find(&m, ""));
+	manifest_release(&m);
+	assert_null(m.fns);
+	assert_int_equal(m.nfns, 0);
+	manifest_release(&m);
+}
+
+static void
+test_defaults(void **state)
+{
+	struct manifest m;
+	const struct manifest_fn *f;
+
+	(void)state;
+	load_ok(&m, GOOD "minimal.yml");
+	assert_null(m.region);
+	assert_null(m.profile);
+	assert_int_equal(m.nfns, 1);
+	f = find_ok(&m, "hello");
+	assert_string_equal(f->runtime, "provided.al2");
+	assert_null(f->handler);
+	assert_null(f->description);
+	assert_null(f->build);
+	assert_null(f->region);
+	assert_null(f->profile);
+	assert_string_equal(f->architecture, MANIFEST_DEFAULT_ARCH);
+	assert_int_equal(f->memory, MANIFEST_DEFAULT_MEMORY);
+	assert_int_equal(f->timeout, MANIFEST_DEFAULT_TIMEOUT);
+	assert_int_equal(f->ephemeral_storage, MANIFEST_DEFAULT_EPHEMERAL);
+	assert_int_equal(f->nenv, 0);
+	assert_int_equal(f->ntags, 0);
+	assert_int_equal(f->nlayers, 0);
+	manifest_release(&m);
+}
+
+static void
+test_interpolation(void **state)
+{
+	struct manifest m;
+	const struct manifest_fn *f;
+
+	(void)state;
+	setenv("LCTEST_ROLE", "from-env-role", 1);
+	setenv("LCTEST_JAVA", "17", 1);
+	setenv("LCTEST_TIMEOUT", "15", 1);
+	setenv("LCTEST_EMPTY", "", 1);
+	setenv("LCTEST_SECRET", SECRET, 1);
+	setenv("LCTEST_ACCOUNT", "123456789012", 1);
+	load_ok(&m, GOOD "interpolate.yml");
+	f = find_ok(&m, "jobs");
+	assert_string_equal(f->role, "from-env-role");
+	assert_string_equal(f->runtime, "java17");
+	assert_int_equal(f->memory, 1024);	/* a default, converted */
+	assert_int_equal(f->timeout, 15);
+	assert_string_equal(f->artifact, "target/jobs-standalone.jar");
+	assert_string_equal(f->description,
+	    "costs ${env:LCTEST_ROLE} and $5, !");
+	assert_string_equal(kv_get(f->env, f->nenv, "SECRET"), SECRET);
+	assert_string_equal(kv_get(f->env, f->nenv, "EMPTY"), "");
+	/* Set but empty is set: the default is not used. */
+	assert_string_equal(kv_get(f->env, f->nenv, "EMPTY_DEFAULT"), "");
+	assert_string_equal(kv_get(f->env, f->nenv, "DEFAULT"),
+	    "fallback:-x");
+	assert_string_equal(kv_get(f->env, f->nenv, "TWO"), "17-15");
+	assert_string_equal(kv_get(f->env, f->nenv, "DOLLARS"),
+	    "$$ and $${env:LCTEST_JAVA}");
+	assert_string_equal(kv_get(f->tags, f->ntags, "owner"), "");
+	assert_string_equal(f->layers[0],
+	    "arn:aws:lambda:eu-west-1:123456789012:layer:deps:1");
+	manifest_release(&m);
+
+	unsetenv("LCTEST_SECRET");
+	load_fails(GOOD "interpolate.yml", "12:15: environment variable "
+	    "'LCTEST_SECRET' is not set (used as ${env:LCTEST_SECRET})");
+	unsetenv_prefix("LCTEST_");
+}
+
+/* Interpolated values never reach a message: the text as written does. */
+static void
+test_interpolation_secrets(void **state)
+{
+	static const struct {
+		const char	*yaml;
+		const char	*want;
+	} cases[] = {
+		{ JOBS "    memory: ${env:LCTEST_SECRET}\n",
+		  "7:13: 'memory' must be a whole number of MB, not "
+		  "'${env:LCTEST_SECRET}'" },
+		{ JOBS "    memory: ${env:LCTEST_BIG}\n",
+		  "7:13: 'memory' must be from 128 to 10240 MB, not "
+		  "'${env:LCTEST_BIG}'" },
+		{ "role: x${env:LCTEST_SECRET}/\n" FNS,
+		  "1:7: 'role' must be a role name or an IAM role ARN "
+		  "(arn:aws:iam::ACCOUNT:role/NAME), not "
+		  "'x${env:LCTEST_SECRET}/'" },
+		{ JOBS "    architecture: ${env:LCTEST_SECRET}\n",
+		  "7:19: 'architecture' must be 'x86_64' or 'arm64', not "
+		  "'${env:LCTEST_SECRET}'" },
+		{ JOBS "    region: ${env:LCTEST_SECRET}\n",
+		  "7:13: 'region' must be an AWS region such as 'eu-west-1', "
+		  "not '${env:LCTEST_SECRET}'" },
+		{ JOBS "    layers: [\"${env:LCTEST_SECRET}\"]\n",
+		  "7:14: invalid layer '${env:LCTEST_SECRET}' (expected "
+		  "arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION)" },
+		/* No "did you mean" either: it would hint at the value. */
+		{ "role: r\nfunctions:\n  jobs:\n"
+		  "    runtime: ${env:LCTEST_RUNTIME}\n"
+		  "    handler: h\n    artifact: a\n",
+		  "4:14: unknown runtime '${env:LCTEST_RUNTIME}'" },
+		{ "role: r\nfunctions:\n  jobs:\n"
+		  "    runtime: ${env:LCTEST_JAVA}\n"
+		  "    artifact: a\n",
+		  "3:3: function 'jobs' needs a 'handler' for runtime "
+		  "'${env:LCTEST_JAVA}'" },
+	};
+	struct manifest m;
+	struct lc_err err;
+	size_t i;
+
+	(void)state;
+	setenv("LCTEST_SECRET", SECRET, 1);
+	setenv("LCTEST_BIG", "20480", 1);
+	setenv("LCTEST_RUNTIME", "java22", 1);
+	setenv("LCTEST_JAVA", "java21", 1);
+	for (i = 0; i < nitems(cases); i++) {
+		print_message("# case %zu\n", i);
+		load_fails(scratch(cases[i].yaml), cases[i].want);
+	}
+
+	/* Limits report sizes, not contents. */
+	setenv("LCTEST_SECRET", SECRET "\n" SECRET, 1);
+	load_fails(scratch(JOBS "    handler_x: 1\n"),
+	    "7:5: unknown key 'handler_x' (did you mean 'handler'?)");
+	lc_error_clear(&err);
+	assert_int_equal(manifest_load(&m, scratch(
+	    "role: r\nfunctions:\n  jobs:\n    runtime: java21\n"
+	    "    handler: ${env:LCTEST_SECRET}\n    artifact: a\n"), &err),
+	    -1);
+	assert_null(strstr(err.msg, "hunter2"));
+	assert_string_equal(err.msg + strlen(tmpfile_path),
+	    ":5:14: 'handler' must not contain white space");
+	unsetenv_prefix("LCTEST_");
+}
+
+/* The environment limit counts key and value bytes: 4096 is fine. */
+static void
+test_env_limit(void **state)
+{
+	struct buf b = BUF_INIT;
+	struct manifest m;
+	size_t i;
+
+	(void)state;
+	buf_adds(&b, JOBS "    environment:\n      KEY: ");
+	for (i = 0; i < 4096 - 3 - 2; i++)
+		buf_addch(&b, 'v');
+	buf_adds(&b, "\n      AB: \"\"\n");
+	load_ok(&m, scratch(b.data));
+	assert_int_equal(strlen(m.fns[0].env[1].value), 4091);
+	manifest_release(&m);
+	buf_adds(&b, "      C: \"\"\n");
+	load_fails(scratch(b.data), "3:3: function 'jobs': environment is "
+	    "4097 bytes, over Lambda's 4 KB limit");
+
+	/* The merged environment counts; interpolated values too. */
+	setenv("LCTEST_BIG", "", 1);
+	buf_reset(&b);
+	buf_adds(&b, "environment:\n  A: ${env:LCTEST_BIG}\n" JOBS);
+	load_ok(&m, scratch(b.data));
+	manifest_release(&m);
+	for (i = 0; i < 4096; i++)
+		buf_addch(&b, 'x');
+	setenv("LCTEST_BIG", b.data + b.len - 4096, 1);
+	load_fails(scratch("environment:\n  A: ${env:LCTEST_BIG}\n" JOBS),
+	    "5:3: function 'jobs': environment is 4097 bytes, over Lambda's "
+	    "4 KB limit");
+	buf_release(&b);
+	unsetenv_prefix("LCTEST_");
+}
+
+/* Up to 50 tags and 5 layers; lengths of names and values. */
+static void
+test_other_limits(void **state)
+{
+	struct buf b = BUF_INIT;
+	struct manifest m;
+	char *want;
+	size_t i;
+
+	(void)state;
+	buf_adds(&b, JOBS "    tags:\n");
+	for (i = 0; i < 50; i++)
+		buf_addf(&b, "      t%02zu: v\n", i);
+	load_ok(&m, scratch(b.data));
+	assert_int_equal(m.fns[0].ntags, 50);
+	assert_string_equal(m.fns[0].tags[49].key, "t49");
+	manifest_release(&m);
+
+	buf_reset(&b);
+	buf_adds(&b, JOBS "    layers:\n");
+	for (i = 0; i < 5; i++)
+		buf_addf(&b, "      - arn:aws:lambda:eu-west-1:123456789012:"
+		    "layer:l%zu:%zu\n", i, i + 1);
+	load_ok(&m, scratch(b.data));
+	assert_int_equal(m.fns[0].nlayers, 5);
+	assert_string_equal(m.fns[0].layers[4],
+	    "arn:aws:lambda:eu-west-1:123456789012:layer:l4:5");
+	manifest_release(&m);
+
+	/* 256 characters of description, counted as characters. */
+	buf_reset(&b);
+	buf_adds(&b, JOBS "    description: ");
+	for (i = 0; i < 256; i++)
+		buf_adds(&b, "\xc3\xa9");
+	buf_adds(&b, "\n");
+	load_ok(&m, scratch(b.data));
+	manifest_release(&m);
+	buf_truncate(&b, b.len - 1);
+	buf_adds(&b, "e\n");
+	load_fails(scratch(b.data), "7:18: 'description' is 257 characters, "
+	    "over Lambda's limit of 256");
+
+	buf_reset(&b);
+	buf_adds(&b, JOBS "    tags:\n      ");
+	for (i = 0; i < 129; i++)
+		buf_addch(&b, 'k');
+	buf_adds(&b, ": v\n");
+	want = xasprintf("8:7: tag key '%.129s' must be 1 to 128 characters",
+	    b.data + b.len - 129 - 4);
+	load_fails(scratch(b.data), want);
+	free(want);
+	buf_reset(&b);
+	buf_adds(&b, JOBS "    tags:\n      team: ");
+	for (i = 0; i < 257; i++)
+		buf_addch(&b, 'v');
+	buf_adds(&b, "\n");
+	load_fails(scratch(b.data), "8:13: tag 'team' is 257 characters, "
+	    "over Lambda's limit of 256");
+	buf_release(&b);
+
+	/* The edges of every range. */
+	load_ok(&m, scratch(JOBS "    memory: 10240\n    timeout: 1\n"
+	    "    ephemeral_storage: 10240\n"));
+	assert_int_equal(m.fns[0].memory, 10240);
+	assert_int_equal(m.fns[0].timeout, 1);
+	manifest_release(&m);
+	load_ok(&m, scratch(JOBS "    memory: \"128\"\n    timeout: 900\n"
+	    "    ephemeral_storage: 512\n"));
+	assert_int_equal(m.fns[0].memory, 128);
+	manifest_release(&m);
+	load_fails(scratch(JOBS "    memory: 10241\n"), "7:13: 'memory' "
+	    "must be from 128 to 10240 MB, not '10241'");
+	load_fails(scratch(JOBS "    timeout: 0\n"), "7:14: 'timeout' "
+	    "must be from 1 to 900 seconds, not '0'");
+	load_fails(scratch(JOBS "    timeout: 99999999999999999999999\n"),
+	    "7:14: 'timeout' must be from 1 to 900 seconds, not "
+	    "'99999999999999999999999'");
+	load_fails(scratch(JOBS "    memory: -512\n"), "7:13: 'memory' "
+	    "must be a whole number of MB, not '-512'");
+	load_fails(scratch(JOBS "    ephemeral_storage: 10241\n"),
+	    "7:24: 'ephemeral_storage' must be from 512 to 10240 MB, not "
+	    "'10241'");
+}
+
+/* The names Lambda accepts for functions, roles, layers, variables. */
+static void
+test_names(void **state)
+{
+	static const char *const good_roles[] = {
+		"a", "lambda-exec", "Role+=,.@_-9",
+		"arn:aws:iam::123456789012:role/x",
+		"arn:aws-us-gov:iam::123456789012:role/path/to/x",
+	};
+	static const char *const bad_roles[] = {
+		"my role", "arn:aws:iam::123456789012:user/x",
+		"arn:aws:iam::1234567890123:role/x",
+		"arn:aws:iam::123456789012:role/",
+		"arn:aws:sts::123456789012:role/x",
+	};
+	static const char *const bad_layers[] = {
+		"arn:aws:lambda:eu-west-1:123456789012:layer:deps",
+		"arn:aws:lambda:eu-west-1:123456789012:layer:deps:v1",
+		"arn:aws:lambda:eu-west-1:12345678901:layer:deps:1",
+		"arn:aws:lambda:eu-west-1:123456789012:function:deps:1",
+		"arn:aws:lambda:eu-west-1:123456789012:layer:deps:1:2",
+	};
+	struct manifest m;
+	char *yaml, *want;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < nitems(good_roles); i++) {
+		yaml = xasprintf("role: \"%s\"\n%s", good_roles[i], FNS);
+		load_ok(&m, scratch(yaml));
+		assert_string_equal(m.fns[0].role, good_roles[i]);
+		manifest_release(&m);
+		free(yaml);
+	}
+	for (i = 0; i < nitems(bad_roles); i++) {
+		yaml = xasprintf("role: \"%s\"\n%s", bad_roles[i], FNS);
+		want = xasprintf("1:7: 'role' must be a role name or an IAM "
+		    "role ARN (arn:aws:iam::ACCOUNT:role/NAME), not '%s'",
+		    bad_roles[i]);
+		load_fails(scratch(yaml), want);
+		free(yaml);
+		free(want);
+	}
+	for (i = 0; i < nitems(bad_layers); i++) {
+		yaml = xasprintf("%s    layers: [\"%s\"]\n", JOBS,
+		    bad_layers[i]);
+		want = xasprintf("7:14: invalid layer '%s' (expected "
+		    "arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION)",
+		    bad_layers[i]);
+		load_fails(scratch(yaml), want);
+		free(yaml);
+		free(want);
+	}
+	load_ok(&m, scratch("role: r\nruntime: provided\nartifact: a\n"
+	    "region: us-gov-west-1\nfunctions:\n"
+	    "  a:\n  Z-9_x:\n  "
+	    "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"
+	    "abcdefghijkl:\n"
+	    "  env:\n    environment: { a: 1, Z_9: 2 }\n"));
+	assert_int_equal(m.nfns, 4);
+	assert_string_equal(m.fns[0].region, "us-gov-west-1");
+	assert_string_equal(m.fns[1].name, "Z-9_x");
+	assert_string_equal(m.fns[3].env[0].key, "Z_9");
+	manifest_release(&m);
+	load_fails(scratch("functions:\n  \"\":\n"),
+	    "2:3: invalid function name '' (use 1 to 64 letters, digits, "
+	    "'-' or '_')");
+	load_fails(scratch(JOBS "    environment: { _X_AMZN_TRACE_ID: 1 }\n"),
+	    "7:20: environment variable '_X_AMZN_TRACE_ID' is reserved by "
+	    "Lambda");
+	load_fails(scratch(JOBS "    environment: { _PRIVATE: 1 }\n"),
+	    "7:20: invalid environment variable name '_PRIVATE' (use "
+	    "letters, digits and '_', starting with a letter)");
+	load_fails(scratch(JOBS "    environment: { A-B: 1 }\n"),
+	    "7:20: invalid environment variable name 'A-B' (use letters, "
+	    "digits and '_', starting with a letter)");
+	for (i = 0; i < 3; i++)
+		assert_int_equal(manifest_is_provided((const char *[]){
+		    "provided", "provided.al2", "provided.al2023" }[i]), 1);
+	assert_int_equal(manifest_is_provided("providedx"), 0);
+	assert_int_equal(manifest_is_provided("java21"), 0);
+	assert_int_equal(manifest_is_provided(NULL), 0);
+}
+
+/* "did you mean" for keys and runtimes. */
+static void
+test_suggestions(void **state)
+{
+	static const struct {
+		const char	*key;
+		const char	*hint;	/* NULL: none */
+	} keys[] = {
+		{ "Memory", "memory" }, { "env", "environment" },
+		{ "tag", "tags" }, { "timout", "timeout" },
+		{ "role_arn", "role" }, { "arch", "architecture" },
+		{ "ephemeralStorage", "ephemeral_storage" },
+		{ "handle", "handler" }, { "ab", NULL }, { "zzzz", NULL },
+		{ "functions", NULL },
+	};
+	static const struct {
+		const char	*runtime;
+		const char	*hint;
+	} runtimes[] = {
+		{ "python3.8", "python3.9" }, { "nodejs16.x", "nodejs18.x" },
+		{ "provided.al2022", "provided.al2023" },
+		{ "java8", "java8.al2" }, { "Java21", "java21" },
+		{ "dotnet6", "dotnet8" }, { "go1.x", NULL },
+		{ "rust", NULL },
+	};
+	char *yaml, *want;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < nitems(keys); i++) {
+		yaml = xasprintf("%s    %s: 1\n", JOBS, keys[i].key);
+		if (keys[i].hint != NULL)
+			want = xasprintf("7:5: unknown key '%s' (did you mean "
+			    "'%s'?)", keys[i].key, keys[i].hint);
+		else
+			want = xasprintf("7:5: unknown key '%s'", keys[i].key);
+		load_fails(scratch(yaml), want);
+		free(yaml);
+		free(want);
+	}
+	load_fails(scratch("function:\n  jobs: {}\n"),
+	    "1:1: unknown key 'function' (did you mean 'functions'?)");
+	for (i = 0; i < nitems(runtimes); i++) {
+		yaml = xasprintf("functions:\n  jobs:\n    runtime: %s\n",
+		    runtimes[i].runtime);
+		if (runtimes[i].hint != NULL)
+			want = xasprintf("3:14: unknown runtime '%s' (did you "
+			    "mean '%s'?)", runtimes[i].runtime,
+			    runtimes[i].hint);
+		else
+			want = xasprintf("3:14: unknown runtime '%s'",
+			    runtimes[i].runtime);
+		load_fails(scratch(yaml), want);
+		free(yaml);
+		free(want);
+	}
+}
+
+/* YAML details: flow style, nulls, quoting, NULs, aliases, documents. */
+static void
+test_yaml_details(void **state)
+{
+	struct manifest m;
+
+	(void)state;
+	/* A function with no settings inherits everything. */
+	load_ok(&m, scratch("role: r\nruntime: provided.al2023\n"
+	    "artifact: bootstrap\nfunctions: { a: , b: ~, c: {} }\n"));
+	assert_int_equal(m.nfns, 3);
+	assert_string_equal(m.fns[2].artifact, "bootstrap");
+	manifest_release(&m);
+	/* An explicit document and its end marker are fine. */
+	load_ok(&m, scratch("---\n" JOBS "...\n"));
+	manifest_release(&m);
+	load_fails(scratch("---\n"), "1:1: the manifest is empty (it needs a "
+	    "'functions' map)");
+	load_fails(scratch(""), "1:1: the manifest is empty (it needs a "
+	    "'functions' map)");
+	load_fails(scratch("just text\n"), "1:1: the top level must be a "
+	    "map");
+	load_fails(scratch(JOBS "    description: \"a\\0b\"\n"),
+	    "7:18: 'description' contains a NUL character");
+	load_fails(scratch(JOBS "    environment: { A: [1] }\n"),
+	    "7:23: environment variable 'A' must be a string, not a list");
+	load_fails(scratch(JOBS "    tags: { team: }\n"),
+	    "7:13: tag 'team' has no value (write \"\" for an empty string)");
+	load_fails(scratch(JOBS "    layers: [~]\n"),
+	    "7:14: a layer must be a layer version ARN, not empty");
+	load_fails(scratch(JOBS "    layers: [[a]]\n"),
+	    "7:14: a layer must be a layer version ARN, not a list");
+	load_fails(scratch(JOBS "    layers:\n"), "7:5: 'layers' has no value");
+	load_fails(scratch(JOBS "    environment: null\n"),
+	    "7:5: 'environment' has no value");
+	load_fails(scratch(JOBS "    memory: ~\n"), "7:5: 'memory' has no "
+	    "value");
+	load_fails(scratch(JOBS "    memory: { a: 1 }\n"),
+	    "7:13: 'memory' must be a whole number of MB");
+	load_fails(scratch(JOBS "    description: ${env:LCTEST_UNSET:oops}\n"),
+	    "7:18: malformed '${env:LCTEST_UNSET:oops}' (expected "
+	    "${env:NAME} or ${env:NAME:-default})");
+	load_fails(scratch(JOBS "    description: ${env:}\n"),
+	    "7:18: malformed '${env:}' (expected ${env:NAME} or "
+	    "${env:NAME:-default})");
+	load_fails(scratch(JOBS "    description: ${env:9X}\n"),
+	    "7:18: malformed '${env:9X}' (expected ${env:NAME} or "
+	    "${env:NAME:-default})");
+	load_fails(scratch(JOBS "    description: $${\n    build: ${\n"),
+	    "8:12: unterminated '${' (write '$${' for a literal '${')");
+	load_fails(scratch(JOBS "    tags: { team: a, team: b }\n"),
+	    "7:22: duplicate key 'team' (first at line 7)");
+	load_fails(scratch(JOBS "    tags: { aws:x: a }\n"),
+	    "7:13: tag 'aws:x' is reserved (keys beginning with 'aws:' "
+	    "belong to AWS)");
+	load_fails(scratch(JOBS "    environment: { <<: { A: 1 } }\n"),
+	    "7:20: unknown key '<<' (merge keys are not supported)");
+	load_fails(scratch(JOBS "---\n---\n"),
+	    "7:1: only one YAML document is allowed");
+	load_fails(scratch(JOBS "---\n- [\n"),
+	    "9:1: did not find expected node content");
+	load_fails(scratch("a: &x 1\nb: &x 2\n"),
+	    "2:4: duplicate anchor (first at line 1)");
+	load_fails(scratch(JOBS "    functions: {}\n"),
+	    "7:5: unknown key 'functions'");
+}
+
+static void
+test_unreadable(void **state)
+{
+	struct manifest m;
+	struct lc_err err;
+	char *want;
+
+	(void)state;
+	lc_error_clear(&err);
+	assert_int_equal(manifest_load(&m, "no/such/lambda.yml", &err), -1);
+	assert_string_equal(err.msg, "cannot read 'no/such/lambda.yml': "
+	    "No such file or directory");
+	assert_int_equal(err.status, LC_ECONFIG);
+	assert_null(m.path);
+	manifest_release(&m);
+
+	assert_int_equal(manifest_load(&m, tmpdir, &err), -1);
+	want = xasprintf("cannot read '%s': Is a directory", tmpdir);
+	assert_string_equal(err.msg, want);
+	free(want);
+	manifest_release(&m);
+}
+
+/* m->dir is the manifest's directory, "." for a bare name. */
+static void
+test_dir(void **state)
+{
+	struct manifest m;
+	char cwd[PATH_MAX], *path;
+
+	(void)state;
+	load_ok(&m, scratch(JOBS));
+	assert_string_equal(m.dir, tmpdir);
+	manifest_release(&m);
+
+	path = xasprintf("%s//./t.yml", tmpdir);
+	load_ok(&m, path);
+	assert_string_equal(m.path, path);
+	assert_int_equal(strncmp(m.dir, tmpdir, strlen(tmpdir)), 0);
+	assert_string_equal(m.dir + strlen(tmpdir), "//.");
+	manifest_release(&m);
+	free(path);
+
+	assert_non_null(getcwd(cwd, sizeof cwd));
+	assert_int_equal(chdir(tmpdir), 0);
+	load_ok(&m, "t.yml");
+	assert_string_equal(m.dir, ".");
+	manifest_release(&m);
+	assert_int_equal(chdir(cwd), 0);
+}
+
+static void
+test_path(void **state)
+{
+	(void)state;
+	unsetenv("LAMBDACTL_MANIFEST");
+	assert_string_equal(manifest_path(NULL), "lambda.yml");
+	assert_string_equal(manifest_path("x.yml"), "x.yml");
+	setenv("LAMBDACTL_MANIFEST", "", 1);
+	assert_string_equal(manifest_path(NULL), "lambda.yml");
+	setenv("LAMBDACTL_MANIFEST", "env.yml", 1);
+	assert_string_equal(manifest_path(NULL), "env.yml");
+	assert_string_equal(manifest_path("flag.yml"), "flag.yml");
+	unsetenv("LAMBDACTL_MANIFEST");
+}
+
+/* The shipped example loads, given the variables it needs. */
+static void
+test_example(void **state)
+{
+	struct manifest m;
+	const struct manifest_fn *f;
+
+	(void)state;
+	setenv("DB_PASSWORD", SECRET, 1);
+	unsetenv("STAGE");
+	load_ok(&m, EXAMPLE);
+	assert_string_equal(m.region, "eu-west-1");
+	assert_int_equal(m.nfns, 2);
+
+	f = find_ok(&m, "jobs");
+	assert_string_equal(f->runtime, "java21");
+	assert_string_equal(f->handler, "jobs.aws-lambda::handleRequest");
+	assert_int_equal(f->memory, 360);
+	assert_int_equal(f->timeout, 10);
+	assert_string_equal(f->artifact, "target/jobs-standalone.jar");
+	assert_string_equal(f->build, "lein uberjar");
+	assert_string_equal(f->architecture, "x86_64");
+	assert_string_equal(f->role,
+	    "arn:aws:iam::123456789012:role/lambda-exec");
+	assert_string_equal(f->region, "eu-west-1");
+	assert_string_equal(kv_get(f->env, f->nenv, "DB_PASSWORD"), SECRET);
+	assert_string_equal(kv_get(f->env, f->nenv, "STAGE"), "dev");
+	assert_string_equal(kv_get(f->tags, f->ntags, "service"), "jobs-jvm");
+	assert_string_equal(kv_get(f->tags, f->ntags, "team"), "data");
+
+	f = find_ok(&m, "jobs-native");
+	assert_string_equal(f->runtime, "provided.al2023");
+	assert_null(f->handler);
+	assert_string_equal(f->architecture, "arm64");
+	assert_string_equal(f->artifact, "target/bootstrap");
+	assert_string_equal(f->build, "make native");
+	manifest_release(&m);
+
+	setenv("STAGE", "prod", 1);
+	load_ok(&m, EXAMPLE);
+	assert_string_equal(kv_get(m.fns[1].env, m.fns[1].nenv, "STAGE"),
+	    "prod");
+	manifest_release(&m);
+	unsetenv("STAGE");
+
+	unsetenv("DB_PASSWORD");
+	load_fails(EXAMPLE, "50:20: environment variable 'DB_PASSWORD' is "
+	    "not set (used as ${env:DB_PASSWORD})");
+}
+
+/* One corpus file: loading fails with exactly the status and message. */
+static void
+test_bad_file(void **state)
+{
+	const struct bad_case *t = *state;
+	struct manifest m;
+	struct lc_err err;
+
+	if (t->problem != NULL)
+		fail_msg("%s: %s", t->path, t->problem);
+	unsetenv_prefix("LCTEST_");
+	lc_error_clear(&err);
+	if (manifest_load(&m, t->path, &err) == 0) {
+		manifest_release(&m);
+		fail_msg("%s loaded without error, want '%s'", t->path,
+		    t->expect);
+	}
+	assert_string_equal(err.msg, t->expect);
+	assert_int_equal(err.status, t->status);
+	manifest_release(&m);
+}
+
+/* The corpus is there and big enough. */
+static void
+test_bad_corpus(void **state)
+{
+	(void)state;
+	if (nbad < CORPUS_MIN)
+		fail_msg("%s has %zu *.yml files, want at least %d", bad_dir,
+		    nbad, CORPUS_MIN);
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct bad_case *)a)->name,
+	    ((const struct bad_case *)b)->name);
+}
+
+/* Reads the "# expect-status:" and "# expect:" header of c->path. */
+static void
+read_header(struct bad_case *c)
+{
+	FILE *fp;
+	char line[1024];
+	size_t n;
+
+	if ((fp = fopen(c->path, "r")) == NULL) {
+		c->problem = xstrdup("cannot open");
+		return;
+	}
+	if (fgets(line, sizeof line, fp) == NULL ||
+	    sscanf(line, "# expect-status: %d", &c->status) != 1)
+		c->problem = xstrdup("no '# expect-status: N' first line");
+	else if (fgets(line, sizeof line, fp) == NULL ||
+	    strncmp(line, "# expect: ", 10) != 0)
+		c->problem = xstrdup("no '# expect: TEXT' second line");
+	else {
+		n = strcspn(line, "\n");
+		line[n] = '\0';
+		c->expect = xasprintf("%s:%s", c->path, line + 10);
+	}
+	fclose(fp);
+}
+
+/* Lists the corpus's *.yml files, sorted by name. */
+static void
+scan_corpus(void)
+{
+	DIR *d;
+	struct dirent *de;
+	size_t n;
+
+	if ((bad_dir = getenv("BAD_MANIFESTS")) == NULL || *bad_dir == '\0')
+		bad_dir = "tests/fixtures/bad";
+	if ((d = opendir(bad_dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		n = strlen(de->d_name);
+		if (n < 5 || strcmp(de->d_name + n - 4, ".yml") != 0)
+			continue;
+		bad = xrealloc(bad, (nbad + 1) * sizeof *bad);
+		memset(&bad[nbad], 0, sizeof *bad);
+		bad[nbad].name = xstrdup(de->d_name);
+		bad[nbad].path = xasprintf("%s/%s", bad_dir, de->d_name);
+		read_header(&bad[nbad++]);
+	}
+	closedir(d);
+	qsort(bad, nbad, sizeof *bad, name_cmp);
+}
+
+static int
+group_setup(void **state)
+{
+	(void)state;
+	snprintf(tmpdir, sizeof tmpdir, "/tmp/test-manifest.XXXXXX");
+	if (mkdtemp(tmpdir) == NULL)
+		return -1;
+	snprintf(tmpfile_path, sizeof tmpfile_path, "%s/t.yml", tmpdir);
+	unsetenv_prefix("LCTEST_");
+	return 0;
+}
+
+static int
+group_teardown(void **state)
+{
+	(void)state;
+	unlink(tmpfile_path);
+	rmdir(tmpdir);
+	return 0;
+}
+
+int
+main(void)
+{
+	static const struct CMUnitTest fixed[] = {
+		cmocka_unit_test(test_inherit),
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_interpolation),
+		cmocka_unit_test(test_interpolation_secrets),
+		cmocka_unit_test(test_env_limit),
+		cmocka_unit_test(test_other_limits),
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_suggestions),
+		cmocka_unit_test(test_yaml_details),
+		cmocka_unit_test(test_unreadable),
+		cmocka_unit_test(test_dir),
+		cmocka_unit_test(test_path),
+		cmocka_unit_test(test_example),
+		cmocka_unit_test(test_bad_corpus),
+	};
+	struct CMUnitTest *tests;
+	size_t i, n;
+	int rv;
+
+	scan_corpus();
+	n = nitems(fixed) + nbad;
+	tests = xcalloc(n, sizeof *tests);
+	memcpy(tests, fixed, sizeof fixed);
+	for (i = 0; i < nbad; i++) {
+		tests[nitems(fixed) + i].name = bad[i].name;
+		tests[nitems(fixed) + i].test_func = test_bad_file;
+		tests[nitems(fixed) + i].initial_state = &bad[i];
+	}
+	rv = _cmocka_run_group_tests("test-manifest", tests, n, group_setup,
+	    group_teardown);
+	for (i = 0; i < nbad; i++) {
+		free(bad[i].name);
+		free(bad[i].path);
+		free(bad[i].expect);
+		free(bad[i].problem);
+	}
+	free(bad);
+	free(tests);
+	return rv;
+}
