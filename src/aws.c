@@ -256,6 +256,8 @@ attempt(struct aws_client *c, const struct aws_request *rq,
 	hr.timeout = rq->timeout;
 	hr.sink = rq->sink;
 	hr.sink_arg = rq->sink_arg;
+	hr.progress = rq->progress;
+	hr.progress_arg = rq->progress_arg;
 	if (http_send(c->http, &hr, &rs->http, err) == -1) {
 		lc_error_prefix(err, "%s", rq->op);
 		goto out;

@@ -45,6 +45,8 @@ struct aws_request {
 	long				 timeout;	/* total seconds; 0: none */
 	int	(*sink)(void *arg, const char *data, size_t len);
 	void	 *sink_arg;
+	void	(*progress)(void *arg, uint64_t sent, uint64_t total);
+	void	 *progress_arg;
 };
 
 struct aws_response {

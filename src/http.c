@@ -76,7 +76,9 @@ on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow,
 	struct xfer *x = arg;
 
 	(void)dltotal;
-	(void)ultotal;
+	if (x->rq->progress != NULL && ulnow != x->last_ul)
+		x->rq->progress(x->rq->progress_arg, (uint64_t)ulnow,
+		    (uint64_t)ultotal);
 	if (dlnow != x->last_dl || ulnow != x->last_ul) {
 		x->last_dl = dlnow;
 		x->last_ul = ulnow;

@@ -7,6 +7,7 @@
 #define LC_HTTP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 #include "err.h"
@@ -48,6 +49,9 @@ struct http_request {
 	/* Where the response body goes; NULL: into response.body. */
 	int	(*sink)(void *arg, const char *data, size_t len);
 	void	 *sink_arg;
+	/* Called as the body goes out (for a progress bar); may be NULL. */
+	void	(*progress)(void *arg, uint64_t sent, uint64_t total);
+	void	 *progress_arg;
 };
 
 enum http_failure {
