@@ -17,7 +17,7 @@ TEST_PKGS = cmocka
 WARN = -Wall -Wextra -Werror -Wpedantic -Wshadow -Wstrict-prototypes \
        -Wmissing-prototypes -Wwrite-strings -Wformat=2 -Wvla
 CFLAGS ?= -O2 -g
-LC_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+LC_CFLAGS = -std=c11 -pthread -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
             -DLC_VERSION=\"$(VERSION)\" $(WARN) -MMD -MP
 
 # SANITIZE=1 builds into build/san with ASan + UBSan (what `make test` runs).
@@ -57,7 +57,7 @@ LIBLC     := $(BUILD)/liblambdactl.a
 all: $(BIN)
 
 $(BIN): $(CMD_OBJS) $(LIBLC)
-	$(CC) $(SAN) $(LDFLAGS) -o $@ $(CMD_OBJS) $(LIBLC) $(PKG_LIBS)
+	$(CC) -pthread $(SAN) $(LDFLAGS) -o $@ $(CMD_OBJS) $(LIBLC) $(PKG_LIBS)
 
 $(LIBLC): $(LIB_OBJS)
 	@rm -f $@

@@ -30,23 +30,10 @@ human_size(char *dst, size_t len, uint64_t n)
 		snprintf(dst, len, "%.1f MB", (double)n / (1024 * 1024));
 }
 
-/* Runs fn's build unless the same command already ran in this process. */
-static int
-build_once(const struct manifest *m, const struct manifest_fn *fn,
-    const char **done, size_t *ndone, struct lc_err *err)
+static void
+announce(const struct manifest_fn *fn)
 {
-	size_t i;
-
-	if (fn->build == NULL)
-		return 0;
-	for (i = 0; i < *ndone; i++)
-		if (strcmp(done[i], fn->build) == 0)
-			return 0;
 	fprintf(stderr, "lambdactl: %s: running '%s'\n", fn->name, fn->build);
-	if (package_run_build(fn->build, m->dir, err) == -1)
-		return -1;
-	done[(*ndone)++] = fn->build;
-	return 0;
 }
 
 static int
@@ -54,26 +41,26 @@ package_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
 	const struct manifest *m = &ctx->manifest;
 	const struct manifest_fn **fns = NULL;
-	const char **built = NULL, *out = cmd_get(a, "out");
+	const char *out = cmd_get(a, "out");
+	struct package_builds builds = { 0 };
 	struct package_result res;
 	struct lc_err ferr;
 	char *outdir = NULL, size[32];
 	cJSON *arr = NULL, *o;
-	size_t i, n, nbuilt = 0;
+	size_t i, n;
 	int status = LC_OK;
 
 	if (cmd_select_functions(ctx, a, &fns, &n, &ctx->err) == -1)
 		return -1;
 	outdir = out != NULL ? xstrdup(out) : xasprintf("%s/.lambdactl", m->dir);
-	built = xcalloc(n, sizeof *built);
 	if (ctx->output == OUTPUT_JSON)
 		arr = cJSON_CreateArray();
 	for (i = 0; i < n; i++) {
 		lc_error_clear(&ferr);
 		memset(&res, 0, sizeof res);
-		if ((!cmd_has(a, "no-build") && build_once(m, fns[i], built,
-		    &nbuilt, &ferr) == -1) || package_build(fns[i], m->dir,
-		    outdir, &res, &ferr) == -1) {
+		if ((!cmd_has(a, "no-build") && package_builds_run(&builds,
+		    fns[i], m->dir, announce, &ferr) == -1) ||
+		    package_build(fns[i], m->dir, outdir, &res, &ferr) == -1) {
 			lc_error_prefix(&ferr, "%s", fns[i]->name);
 			if (status == LC_OK)
 				status = ferr.status;
@@ -108,7 +95,7 @@ package_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	if (arr != NULL) {
 		cmd_print_json(arr);
 	}
-	free(built);
+	package_builds_release(&builds);
 	free(fns);
 	free(outdir);
 	return status;

@@ -10,8 +10,14 @@
 
 /* Keep sorted by name: help and completion list them in this order. */
 const struct cmd_entry *const cmd_table[] = {
+	&cmd_delete_entry,
+	&cmd_deploy_entry,
 	&cmd_help_entry,
+	&cmd_list_entry,
+	&cmd_new_entry,
 	&cmd_package_entry,
+	&cmd_plan_entry,
+	&cmd_update_entry,
 	&cmd_validate_entry,
 	&cmd_whoami_entry,
 	NULL,
@@ -383,16 +389,24 @@ cmd_usage(const struct cmd_entry *ce, FILE *fp)
 }
 
 void
-cmd_aws_init(struct cmd_ctx *ctx, struct aws_client *c)
+cmd_http_opts(const struct cmd_ctx *ctx, struct http_opts *ho)
 {
-	struct http_opts ho = { 0 };
 	const char *ca = getenv("AWS_CA_BUNDLE");
 
 	if (ca == NULL || *ca == '\0')
 		ca = aws_config_get(&ctx->cfg, "ca_bundle");
-	ho.connect_timeout = ctx->connect_timeout;
-	ho.read_timeout = ctx->read_timeout;
-	ho.ca_bundle = ca;
+	memset(ho, 0, sizeof *ho);
+	ho->connect_timeout = ctx->connect_timeout;
+	ho->read_timeout = ctx->read_timeout;
+	ho->ca_bundle = ca;
+}
+
+void
+cmd_aws_init(struct cmd_ctx *ctx, struct aws_client *c)
+{
+	struct http_opts ho;
+
+	cmd_http_opts(ctx, &ho);
 	memset(c, 0, sizeof *c);
 	c->http = http_client_new(&ho);
 	c->creds = &ctx->creds;

@@ -34,6 +34,9 @@ enum cmd_flags {
 	CMD_NEEDS_REGION = 1 << 0,	/* resolve the region */
 	CMD_NEEDS_CREDS = 1 << 1,	/* resolve credentials and region */
 	CMD_NEEDS_MANIFEST = 1 << 2,	/* load lambda.yml (-f) */
+	/* Load lambda.yml when there is one (-f or LAMBDACTL_MANIFEST must
+	 * exist; ./lambda.yml may be missing). */
+	CMD_OPTIONAL_MANIFEST = 1 << 3,
 };
 
 struct cmd_optval {
@@ -81,8 +84,14 @@ struct cmd_entry {
 	int			(*exec)(struct cmd_ctx *, struct cmd_args *);
 };
 
+extern const struct cmd_entry cmd_delete_entry;
+extern const struct cmd_entry cmd_deploy_entry;
 extern const struct cmd_entry cmd_help_entry;
+extern const struct cmd_entry cmd_list_entry;
+extern const struct cmd_entry cmd_new_entry;
 extern const struct cmd_entry cmd_package_entry;
+extern const struct cmd_entry cmd_plan_entry;
+extern const struct cmd_entry cmd_update_entry;
 extern const struct cmd_entry cmd_validate_entry;
 extern const struct cmd_entry cmd_whoami_entry;
 
@@ -118,6 +127,8 @@ int cmd_has(const struct cmd_args *a, const char *name);
  * cmd_aws_release.
  */
 void cmd_aws_init(struct cmd_ctx *ctx, struct aws_client *c);
+/* The HTTP options cmd_aws_init uses (for clients of other threads). */
+void cmd_http_opts(const struct cmd_ctx *ctx, struct http_opts *ho);
 void cmd_aws_release(struct aws_client *c);
 
 /*

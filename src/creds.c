@@ -246,7 +246,7 @@ out:
 
 int
 aws_config_load(struct aws_config *cfg, const char *profile_flag,
-    struct lc_err *err)
+    const char *manifest_profile, struct lc_err *err)
 {
 	const char *env_profile;
 
@@ -257,6 +257,9 @@ aws_config_load(struct aws_config *cfg, const char *profile_flag,
 		cfg->profile_from_flag = cfg->profile_explicit = 1;
 	} else if (env_profile != NULL) {
 		cfg->profile = xstrdup(env_profile);
+		cfg->profile_explicit = 1;
+	} else if (manifest_profile != NULL && *manifest_profile != '\0') {
+		cfg->profile = xstrdup(manifest_profile);
 		cfg->profile_explicit = 1;
 	} else
 		cfg->profile = xstrdup("default");
@@ -662,11 +665,12 @@ region_resolve(char **out, const char *flag, const struct aws_config *cfg,
 	if (flag != NULL && *flag != '\0')
 		r = flag;
 	else if ((r = env_get("AWS_REGION")) != NULL ||
-	    (r = env_get("AWS_DEFAULT_REGION")) != NULL ||
-	    (r = cfg_value(cfg, "region")) != NULL)
+	    (r = env_get("AWS_DEFAULT_REGION")) != NULL)
 		;
 	else if (manifest_region != NULL && *manifest_region != '\0')
 		r = manifest_region;
+	else if ((r = cfg_value(cfg, "region")) != NULL)
+		;
 	else
 		return lc_error(err, LC_ECONFIG, "no region set (use --region, "
 		    "AWS_REGION, 'region' in the profile, or 'region' in "

@@ -34,7 +34,8 @@ struct aws_config {
 };
 
 /*
- * Selects the profile (--profile > AWS_PROFILE > "default") and reads its
+ * Selects the profile (--profile > AWS_PROFILE > the manifest's profile >
+ * "default"; manifest_profile may be NULL) and reads its
  * settings from AWS_CONFIG_FILE (default ~/.aws/config, "[profile NAME]"
  * sections, "[default]") and AWS_SHARED_CREDENTIALS_FILE (default
  * ~/.aws/credentials, "[NAME]" sections).  Missing files are not an error;
@@ -43,7 +44,7 @@ struct aws_config {
  * profile_flag is NULL when --profile was not given.
  */
 int aws_config_load(struct aws_config *cfg, const char *profile_flag,
-    struct lc_err *err);
+    const char *manifest_profile, struct lc_err *err);
 /* The profile's value for key, or NULL. */
 const char *aws_config_get(const struct aws_config *cfg, const char *key);
 void aws_config_release(struct aws_config *cfg);
@@ -68,8 +69,9 @@ int creds_resolve(struct creds *c, const struct aws_config *cfg,
 void creds_release(struct creds *c);
 
 /*
- * Region: flag > AWS_REGION > AWS_DEFAULT_REGION > profile "region" >
- * manifest_region.  *out is the caller's.  None: LC_ECONFIG, saying how to set one.
+ * Region: flag > AWS_REGION > AWS_DEFAULT_REGION > manifest_region >
+ * profile "region" (flags > environment > lambda.yml > profile, as every
+ * setting).  *out is the caller's.  None: LC_ECONFIG, saying how to set one.
  */
 int region_resolve(char **out, const char *flag, const struct aws_config *cfg,
     const char *manifest_region, struct lc_err *err);

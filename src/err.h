@@ -13,6 +13,7 @@ enum lc_status {
 	LC_EUSAGE = 2,	/* bad command line */
 	LC_ECONFIG = 3,	/* manifest, payload, credentials or configuration */
 	LC_EFUNC = 4,	/* the function itself returned an error */
+	LC_ECHANGES = 5,	/* plan, --dry-run: changes are pending */
 };
 
 struct lc_err {

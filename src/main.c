@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
@@ -128,12 +129,18 @@ apply_globals(struct cmd_ctx *ctx, const struct cmd_args *a)
 static int
 prepare(struct cmd_ctx *ctx, const struct cmd_entry *ce)
 {
-	if ((ce->flags & CMD_NEEDS_MANIFEST) && manifest_load(&ctx->manifest,
-	    manifest_path(ctx->manifest_flag), &ctx->err) == -1)
-		return -1;
+	const char *path = manifest_path(ctx->manifest_flag);
+
+	if ((ce->flags & CMD_NEEDS_MANIFEST) || ((ce->flags &
+	    CMD_OPTIONAL_MANIFEST) && (strcmp(path, MANIFEST_DEFAULT_PATH) != 0 ||
+	    access(path, F_OK) == 0))) {
+		if (manifest_load(&ctx->manifest, path, &ctx->err) == -1)
+			return -1;
+	}
 	if (!(ce->flags & (CMD_NEEDS_REGION | CMD_NEEDS_CREDS)))
 		return 0;
-	if (aws_config_load(&ctx->cfg, ctx->profile, &ctx->err) == -1)
+	if (aws_config_load(&ctx->cfg, ctx->profile, ctx->manifest.profile,
+	    &ctx->err) == -1)
 		return -1;
 	if ((ce->flags & CMD_NEEDS_CREDS) &&
 	    creds_resolve(&ctx->creds, &ctx->cfg, &ctx->err) == -1)

@@ -860,3 +860,32 @@ package_run_build(const char *command, const char *dir, struct lc_err *err)
 		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 	return 0;
 }
+
+int
+package_builds_run(struct package_builds *b, const struct manifest_fn *fn,
+    const char *dir, void (*announce)(const struct manifest_fn *),
+    struct lc_err *err)
+{
+	size_t i;
+
+	if (fn->build == NULL)
+		return 0;
+	for (i = 0; i < b->n; i++)
+		if (strcmp(b->done[i], fn->build) == 0)
+			return 0;
+	if (announce != NULL)
+		announce(fn);
+	if (package_run_build(fn->build, dir, err) == -1)
+		return -1;
+	b->done = xrealloc(b->done, (b->n + 1) * sizeof *b->done);
+	b->done[b->n++] = fn->build;
+	return 0;
+}
+
+void
+package_builds_release(struct package_builds *b)
+{
+	free(b->done);
+	b->done = NULL;
+	b->n = 0;
+}

@@ -63,6 +63,22 @@ int package_build(const struct manifest_fn *fn, const char *base_dir,
     const char *out_dir, struct package_result *res, struct lc_err *err);
 void package_result_release(struct package_result *res);
 
+/* The build commands already run in this process: each runs once. */
+struct package_builds {
+	const char	**done;
+	size_t		  n;
+};
+
+/*
+ * Runs fn's build command (package_run_build) unless it has none or the
+ * same command already ran through b.  announce (may be NULL) is called
+ * just before a command runs.  Returns 0, or -1 with err.
+ */
+int package_builds_run(struct package_builds *b, const struct manifest_fn *fn,
+    const char *dir, void (*announce)(const struct manifest_fn *),
+    struct lc_err *err);
+void package_builds_release(struct package_builds *b);
+
 /* Streams the file at path into SHA-256; base64 into b64, size into size. */
 int package_sha256(const char *path, char b64[45], uint64_t *size,
     struct lc_err *err);

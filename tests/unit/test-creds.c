@@ -129,7 +129,7 @@ load_ok(struct aws_config *cfg, const char *flag)
 	struct lc_err err;
 
 	memset(&err, 0, sizeof err);
-	if (aws_config_load(cfg, flag, &err) == -1)
+	if (aws_config_load(cfg, flag, NULL, &err) == -1)
 		fail_msg("aws_config_load: %s", err.msg);
 }
 
@@ -141,7 +141,7 @@ load_fails(const char *flag, const char *msg)
 	struct lc_err err;
 
 	memset(&err, 0, sizeof err);
-	assert_int_equal(aws_config_load(&cfg, flag, &err), -1);
+	assert_int_equal(aws_config_load(&cfg, flag, NULL, &err), -1);
 	assert_string_equal(err.msg, msg);
 	assert_int_equal(err.status, LC_ECONFIG);
 	assert_null(cfg.profile);
@@ -744,13 +744,15 @@ static const struct region_case {
 	    "us-east-1" },
 	{ NULL, NULL, "us-east-2", "us-west-1", "us-west-2", "us-east-2" },
 	{ NULL, "", "us-east-2", "us-west-1", "us-west-2", "us-east-2" },
-	{ NULL, NULL, NULL, "us-west-1", "us-west-2", "us-west-1" },
-	{ NULL, "", "", "us-west-1", "us-west-2", "us-west-1" },
+	{ NULL, NULL, NULL, "us-west-1", "us-west-2", "us-west-2" },
+	{ NULL, "", "", "us-west-1", "us-west-2", "us-west-2" },
+	{ NULL, NULL, NULL, "us-west-1", NULL, "us-west-1" },
+	{ NULL, "", "", "us-west-1", "", "us-west-1" },
 	{ NULL, NULL, NULL, NULL, "us-west-2", "us-west-2" },
 	{ NULL, "", "", "", "us-west-2", "us-west-2" },
 };
 
-/* Region: flag > AWS_REGION > AWS_DEFAULT_REGION > profile > manifest. */
+/* Region: flag > AWS_REGION > AWS_DEFAULT_REGION > manifest > profile. */
 static void
 test_region_precedence(void **state)
 {
@@ -907,6 +909,50 @@ test_endpoint_precedence(void **state)
 	free(url);
 }
 
+/* The manifest's profile comes after --profile and AWS_PROFILE, and the
+ * environment's keys still win over it (flags > env > lambda.yml). */
+static void
+test_manifest_profile(void **state)
+{
+	struct aws_config cfg;
+	struct creds c;
+	struct lc_err err;
+
+	(void)state;
+	write_file(config, "[profile fromfile]\nregion = eu-west-3\n"
+	    "[profile ci]\nregion = ap-east-1\n");
+	write_file(credentials, "[fromfile]\naws_access_key_id = AKIDFILE\n"
+	    "aws_secret_access_key = file-secret-0000\n");
+	memset(&err, 0, sizeof err);
+
+	assert_int_equal(aws_config_load(&cfg, NULL, "fromfile", &err), 0);
+	assert_string_equal(cfg.profile, "fromfile");
+	assert_int_equal(creds_resolve(&c, &cfg, &err), 0);
+	assert_string_equal(c.source, "profile fromfile");
+	creds_release(&c);
+	setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
+	setenv("AWS_SECRET_ACCESS_KEY", "env-secret-0000", 1);
+	assert_int_equal(creds_resolve(&c, &cfg, &err), 0);
+	assert_string_equal(c.source, "env");
+	creds_release(&c);
+	aws_config_release(&cfg);
+
+	setenv("AWS_PROFILE", "ci", 1);
+	assert_int_equal(aws_config_load(&cfg, NULL, "fromfile", &err), 0);
+	assert_string_equal(cfg.profile, "ci");
+	aws_config_release(&cfg);
+	assert_int_equal(aws_config_load(&cfg, "fromfile", "ci", &err), 0);
+	assert_string_equal(cfg.profile, "fromfile");
+	aws_config_release(&cfg);
+
+	unsetenv("AWS_PROFILE");
+	assert_int_equal(aws_config_load(&cfg, NULL, "nosuch", &err), -1);
+	assert_string_equal(err.msg + strlen(err.msg) - strlen("/credentials'"),
+	    "/credentials'");
+	assert_int_equal(strncmp(err.msg, "profile 'nosuch' not found in ",
+	    30), 0);
+}
+
 int
 main(void)
 {
@@ -929,6 +975,7 @@ main(void)
 		T(test_region_precedence),
 		T(test_region_none),
 		T(test_endpoint_precedence),
+		T(test_manifest_profile),
 #undef T
 	};
 

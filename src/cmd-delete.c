@@ -1,0 +1,56 @@
+/* cmd-delete.c - lambdactl delete FUNCTION...: DeleteFunction. */
+#include <stdio.h>
+
+#include <cjson/cJSON.h>
+
+#include "cmd.h"
+#include "lambda-api.h"
+#include "log.h"
+
+static int
+delete_exec(struct cmd_ctx *ctx, struct cmd_args *a)
+{
+	struct aws_client c;
+	struct lc_err err;
+	cJSON *arr = NULL, *o;
+	int i, status = LC_OK;
+
+	cmd_aws_init(ctx, &c);
+	if (ctx->output == OUTPUT_JSON)
+		arr = cJSON_CreateArray();
+	for (i = 0; i < a->argc; i++) {
+		lc_error_clear(&err);
+		if (lambda_delete_function(&c, a->argv[i], &err) == -1) {
+			lc_error_prefix(&err, "%s", a->argv[i]);
+			if (status == LC_OK)
+				status = err.status;
+		}
+		if (arr != NULL) {
+			o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "function", a->argv[i]);
+			if (err.msg[0] != '\0')
+				cJSON_AddStringToObject(o, "error", err.msg);
+			else
+				cJSON_AddStringToObject(o, "status", "deleted");
+			cJSON_AddItemToArray(arr, o);
+		} else if (err.msg[0] != '\0')
+			log_error(err.msg);
+		else
+			printf("%s: deleted\n", a->argv[i]);
+	}
+	if (arr != NULL)
+		cmd_print_json(arr);
+	cmd_aws_release(&c);
+	return status;
+}
+
+const struct cmd_entry cmd_delete_entry = {
+	.name = "delete",
+	.summary = "Delete functions",
+	.usage = "FUNCTION...",
+	.opts = NULL,
+	.min_args = 1,
+	.max_args = -1,
+	.flags = CMD_OPTIONAL_MANIFEST | CMD_NEEDS_CREDS,
+	.exec = delete_exec,
+};

@@ -1,0 +1,461 @@
+/*
+ * cmd-deploy.c - lambdactl new, update, deploy and plan: one operation in
+ * four modes (create only, update only, whichever is needed, look only),
+ * so they share this file.  Each packages the functions, resolves their
+ * roles, then runs deploy.c's plan and apply on up to -j threads.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "cmd.h"
+#include "deploy.h"
+#include "log.h"
+#include "package.h"
+#include "sts.h"
+
+#define OPT_PUBLISH \
+	{ "publish", 0, NULL, "publish a version after the change" }
+#define OPT_ALIAS \
+	{ "alias", 0, "NAME", "point alias NAME at the new version" }
+#define OPT_DRY_RUN \
+	{ "dry-run", 0, NULL, "show what would change; change nothing" }
+#define OPT_WAIT \
+	{ "wait-timeout", 0, "DURATION", "wait at most this long (default 5m)" }
+#define OPT_JOBS \
+	{ "jobs", 'j', "N", "deploy N functions at once (default 4)" }
+#define OPT_NO_BUILD \
+	{ "no-build", 0, NULL, "skip the functions' build commands" }
+#define OPT_CODE_ONLY \
+	{ "code-only", 0, NULL, "change the code, not the configuration" }
+#define OPT_CONFIG_ONLY \
+	{ "config-only", 0, NULL, "change the configuration, not the code" }
+#define OPT_END { NULL, 0, NULL, NULL }
+
+static const struct cmd_opt new_opts[] = {
+	OPT_PUBLISH, OPT_ALIAS, OPT_DRY_RUN, OPT_WAIT, OPT_JOBS, OPT_NO_BUILD,
+	OPT_END,
+};
+static const struct cmd_opt update_opts[] = {
+	OPT_CODE_ONLY, OPT_CONFIG_ONLY, OPT_PUBLISH, OPT_ALIAS, OPT_DRY_RUN,
+	OPT_WAIT, OPT_JOBS, OPT_NO_BUILD, OPT_END,
+};
+static const struct cmd_opt plan_opts[] = {
+	OPT_CODE_ONLY, OPT_CONFIG_ONLY, OPT_JOBS, OPT_NO_BUILD, OPT_END,
+};
+
+/* What the hooks and the done callback share. */
+struct ui {
+	struct cmd_ctx		*ctx;
+	int			 tty;		/* stderr is a terminal */
+	int			 bar;		/* one upload at a time: a bar */
+	int			 dry_run;
+	const char		*alias;
+	struct timespec		 start;		/* of the current upload */
+	cJSON			*json;		/* --output json: the results */
+	size_t			 pending;	/* functions with changes */
+	/* Results print in manifest order, each once those before it did. */
+	struct deploy_job	*jobs;
+	size_t			 njobs;
+	char			*finished;
+	size_t			 next;
+};
+
+/* "300", "90s", "5m", "1h" -> seconds. */
+static int
+parse_duration(const char *s, long *out, struct lc_err *err)
+{
+	char *end;
+	long v, mult = 1;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*end == 's')
+		end++;
+	else if (*end == 'm') {
+		mult = 60;
+		end++;
+	} else if (*end == 'h') {
+		mult = 3600;
+		end++;
+	}
+	if (errno != 0 || end == s || *end != '\0' || v < 1 || v > 86400)
+		return lc_error(err, LC_EUSAGE, "option '--wait-timeout' wants "
+		    "a duration such as 300, 90s, 5m or 1h, not '%s'", s);
+	*out = v * mult;
+	return 0;
+}
+
+static void
+on_step(void *arg, const char *fn, const char *what)
+{
+	const struct ui *u = arg;
+
+	/* State transitions are shown on a terminal only. */
+	if (u->tty)
+		fprintf(stderr, "lambdactl: %s: %s\n", fn, what);
+}
+
+/* An upload progress bar: bytes, rate, ETA; terminals, over 1 MB only. */
+static void
+on_progress(void *arg, const char *fn, uint64_t sent, uint64_t total)
+{
+	struct ui *u = arg;
+	struct timespec now;
+	double secs, rate;
+
+	if (!u->bar || total < 1024 * 1024)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (sent == 0 || u->start.tv_sec == 0)
+		u->start = now;
+	secs = (double)(now.tv_sec - u->start.tv_sec) +
+	    (double)(now.tv_nsec - u->start.tv_nsec) / 1e9;
+	rate = secs > 0 ? (double)sent / secs : 0;
+	fprintf(stderr, "\r\033[Klambdactl: %s: uploading %.1f/%.1f MB  "
+	    "%3.0f%%  %.1f MB/s  ETA %.0fs", fn, (double)sent / 1048576,
+	    (double)total / 1048576, 100.0 * (double)sent / (double)total,
+	    rate / 1048576, rate > 0 ? (double)(total - sent) / rate : 0.0);
+	if (sent >= total) {
+		fputc('\n', stderr);
+		u->start.tv_sec = 0;
+	}
+}
+
+static cJSON *
+changes_json(const struct deploy_plan *p)
+{
+	cJSON *a = cJSON_CreateArray();
+	size_t i;
+
+	for (i = 0; i < p->nchanges; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(p->changes[i].text));
+	return a;
+}
+
+/* A comma-separated list of the changed fields ("memory, code"). */
+static void
+changed_fields(const struct deploy_plan *p, struct buf *b)
+{
+	size_t i;
+
+	for (i = 0; i < p->nchanges; i++)
+		buf_addf(b, "%s%s", i ? ", " : "", p->changes[i].field);
+}
+
+/* Prints the outcome of one finished function. */
+static void
+print_job(struct ui *u, struct deploy_job *j)
+{
+	const struct deploy_plan *p = &j->plan;
+	const struct deploy_result *r = &j->result;
+	struct buf b = BUF_INIT;
+	cJSON *o;
+	size_t i;
+
+	if (!j->failed && p->nchanges > 0)
+		u->pending++;
+	if (u->json != NULL) {
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "function", j->fn->name);
+		if (j->failed)
+			cJSON_AddStringToObject(o, "error", j->err.msg);
+		else if (u->dry_run) {
+			cJSON_AddBoolToObject(o, "exists", p->exists);
+			cJSON_AddItemToObject(o, "changes", changes_json(p));
+		} else {
+			cJSON_AddStringToObject(o, "status", r->status);
+			cJSON_AddStringToObject(o, "arn", r->arn);
+			cJSON_AddStringToObject(o, "version", r->version);
+			cJSON_AddStringToObject(o, "code_sha256",
+			    r->code_sha256);
+			cJSON_AddItemToObject(o, "changes", changes_json(p));
+		}
+		cJSON_AddItemToArray(u->json, o);
+		return;
+	}
+	if (j->failed) {
+		log_error(j->err.msg);
+		return;
+	}
+	if (u->dry_run) {
+		if (p->nchanges == 0) {
+			printf("%s: no changes\n", j->fn->name);
+			return;
+		}
+		printf("%s:\n", j->fn->name);
+		for (i = 0; i < p->nchanges; i++)
+			printf("  %s\n", p->changes[i].text);
+		return;
+	}
+	buf_addf(&b, "%s: %s", j->fn->name, r->status);
+	if (p->nchanges > 0 && strcmp(r->status, "updated") == 0) {
+		buf_adds(&b, " (");
+		changed_fields(p, &b);
+		buf_addch(&b, ')');
+	}
+	if (strcmp(r->version, "$LATEST") != 0)
+		buf_addf(&b, ", version %s", r->version);
+	if (u->alias != NULL)
+		buf_addf(&b, ", alias %s", u->alias);
+	printf("%s\n", b.data);
+	buf_release(&b);
+}
+
+/* Called, serialised, as each function finishes. */
+static void
+on_done(void *arg, struct deploy_job *j)
+{
+	struct ui *u = arg;
+
+	u->finished[j - u->jobs] = 1;
+	while (u->next < u->njobs && u->finished[u->next])
+		print_job(u, &u->jobs[u->next++]);
+	fflush(stdout);
+}
+
+static void
+announce(const struct manifest_fn *fn)
+{
+	fprintf(stderr, "lambdactl: %s: running '%s'\n", fn->name, fn->build);
+}
+
+/* Each function's role as an ARN; one STS call if any is a bare name. */
+static int
+resolve_roles(struct cmd_ctx *ctx, struct aws_client *c,
+    const struct manifest_fn **fns, size_t n, char **roles)
+{
+	struct sts_identity id = { 0 };
+	int have_id = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (strncmp(fns[i]->role, "arn:", 4) == 0) {
+			roles[i] = xstrdup(fns[i]->role);
+			continue;
+		}
+		if (!have_id) {
+			if (sts_get_caller_identity(c, &id, &ctx->err) == -1)
+				return lc_error_prefix(&ctx->err, "cannot "
+				    "expand role '%s' to an ARN",
+				    fns[i]->role);
+			have_id = 1;
+		}
+		roles[i] = sts_role_arn(&id, fns[i]->role);
+	}
+	sts_identity_release(&id);
+	return 0;
+}
+
+/*
+ * A function whose own profile differs from the one this run's credentials
+ * came from cannot be deployed with them.
+ */
+static int
+check_profile(struct cmd_ctx *ctx, const struct manifest_fn *fn)
+{
+	if (fn->profile == NULL || ctx->profile != NULL ||
+	    getenv("AWS_PROFILE") != NULL ||
+	    strcmp(ctx->creds.source, "env") == 0 ||
+	    strcmp(fn->profile, ctx->cfg.profile) == 0)
+		return 0;
+	return lc_error(&ctx->err, LC_ECONFIG, "%s: the function uses profile "
+	    "'%s' but this run uses '%s' (deploy it on its own with "
+	    "--profile %s)", fn->name, fn->profile, ctx->cfg.profile,
+	    fn->profile);
+}
+
+static int
+run(struct cmd_ctx *ctx, struct cmd_args *a, enum deploy_mode mode,
+    int plan_only)
+{
+	const struct manifest *m = &ctx->manifest;
+	const struct manifest_fn **fns = NULL;
+	struct package_builds builds = { 0 };
+	struct package_result *pkgs = NULL;
+	struct deploy_opts o = { 0 };
+	struct deploy_hooks h = { 0 };
+	struct deploy_job *jobs = NULL;
+	struct http_opts ho = { 0 };
+	struct aws_client c;
+	struct ui u = { 0 };
+	char **roles = NULL, **regions = NULL, *outdir = NULL, *end;
+	const char *v;
+	long jn = 4;
+	size_t i, n = 0, failed;
+	int status = -1;
+
+	o.mode = mode;
+	o.code = !cmd_has(a, "config-only");
+	o.config = !cmd_has(a, "code-only");
+	o.publish = cmd_has(a, "publish");
+	o.alias = cmd_get(a, "alias");
+	o.dry_run = plan_only || cmd_has(a, "dry-run");
+	o.wait_timeout = 300;
+	o.poll_ms = 1000;
+	if (!o.code && !o.config)
+		return lc_error(&ctx->err, LC_EUSAGE, "--code-only and "
+		    "--config-only exclude each other");
+	if ((v = cmd_get(a, "wait-timeout")) != NULL &&
+	    parse_duration(v, &o.wait_timeout, &ctx->err) == -1)
+		return -1;
+	if ((v = cmd_get(a, "jobs")) != NULL) {
+		errno = 0;
+		jn = strtol(v, &end, 10);
+		if (errno != 0 || end == v || *end != '\0' || jn < 1 ||
+		    jn > 64)
+			return lc_error(&ctx->err, LC_EUSAGE, "option '--jobs' "
+			    "wants a number from 1 to 64, not '%s'", v);
+	}
+	if (cmd_select_functions(ctx, a, &fns, &n, &ctx->err) == -1)
+		return -1;
+
+	cmd_aws_init(ctx, &c);
+	pkgs = xcalloc(n, sizeof *pkgs);
+	roles = xcalloc(n, sizeof *roles);
+	regions = xcalloc(n, sizeof *regions);
+	jobs = xcalloc(n, sizeof *jobs);
+	outdir = xasprintf("%s/.lambdactl", m->dir);
+	for (i = 0; i < n; i++) {
+		if (check_profile(ctx, fns[i]) == -1 ||
+		    region_resolve(&regions[i], ctx->region_flag, &ctx->cfg,
+		    fns[i]->region, &ctx->err) == -1)
+			goto out;
+		if (o.code && !cmd_has(a, "no-build") &&
+		    package_builds_run(&builds, fns[i], m->dir, announce,
+		    &ctx->err) == -1)
+			goto prefixed;
+		if (package_build(fns[i], m->dir, outdir, &pkgs[i],
+		    &ctx->err) == -1)
+			goto prefixed;
+	}
+	if (resolve_roles(ctx, &c, fns, n, roles) == -1)
+		goto out;
+	for (i = 0; i < n; i++) {
+		jobs[i].fn = fns[i];
+		jobs[i].region = regions[i];
+		jobs[i].role_arn = roles[i];
+		jobs[i].pkg = &pkgs[i];
+	}
+	u.ctx = ctx;
+	u.tty = isatty(STDERR_FILENO);
+	u.bar = u.tty && (jn == 1 || n == 1);
+	u.dry_run = o.dry_run;
+	u.alias = o.alias;
+	u.jobs = jobs;
+	u.njobs = n;
+	u.finished = xcalloc(n, 1);
+	if (ctx->output == OUTPUT_JSON)
+		u.json = cJSON_CreateArray();
+	h.step = on_step;
+	h.progress = on_progress;
+	h.arg = &u;
+	cmd_http_opts(ctx, &ho);
+	failed = deploy_run(&c, &ho, jobs, n, (int)jn, &o, &h, on_done, &u);
+	if (u.json != NULL)
+		cmd_print_json(u.json);
+	if (failed > 0)
+		status = LC_EFAIL;
+	else if (o.dry_run && u.pending > 0)
+		status = LC_ECHANGES;
+	else
+		status = LC_OK;
+	goto out;
+prefixed:
+	lc_error_prefix(&ctx->err, "%s", fns[i]->name);
+out:
+	for (i = 0; i < n; i++) {
+		deploy_plan_release(&jobs[i].plan);
+		deploy_result_release(&jobs[i].result);
+		package_result_release(&pkgs[i]);
+		free(roles[i]);
+		free(regions[i]);
+	}
+	free(u.finished);
+	free(jobs);
+	free(pkgs);
+	free(roles);
+	free(regions);
+	free(outdir);
+	free(fns);
+	package_builds_release(&builds);
+	cmd_aws_release(&c);
+	return status;
+}
+
+static int
+new_exec(struct cmd_ctx *ctx, struct cmd_args *a)
+{
+	return run(ctx, a, DEPLOY_CREATE, 0);
+}
+
+static int
+update_exec(struct cmd_ctx *ctx, struct cmd_args *a)
+{
+	return run(ctx, a, DEPLOY_UPDATE, 0);
+}
+
+static int
+deploy_exec(struct cmd_ctx *ctx, struct cmd_args *a)
+{
+	return run(ctx, a, DEPLOY_ANY, 0);
+}
+
+static int
+plan_exec(struct cmd_ctx *ctx, struct cmd_args *a)
+{
+	return run(ctx, a, DEPLOY_ANY, 1);
+}
+
+#define DEPLOY_FLAGS (CMD_NEEDS_MANIFEST | CMD_NEEDS_CREDS)
+
+const struct cmd_entry cmd_new_entry = {
+	.name = "new",
+	.summary = "Create functions that do not exist yet",
+	.usage = "[--publish] [--alias NAME] [--dry-run] [FUNCTION...]",
+	.opts = new_opts,
+	.min_args = 0,
+	.max_args = -1,
+	.flags = DEPLOY_FLAGS,
+	.exec = new_exec,
+};
+
+const struct cmd_entry cmd_update_entry = {
+	.name = "update",
+	.summary = "Update the code and configuration of existing functions",
+	.usage = "[--code-only | --config-only] [--publish] [--alias NAME] "
+	    "[--dry-run] [FUNCTION...]",
+	.opts = update_opts,
+	.min_args = 0,
+	.max_args = -1,
+	.flags = DEPLOY_FLAGS,
+	.exec = update_exec,
+};
+
+const struct cmd_entry cmd_deploy_entry = {
+	.name = "deploy",
+	.summary = "Create or update functions, whichever is needed",
+	.usage = "[--code-only | --config-only] [--publish] [--alias NAME] "
+	    "[--dry-run] [-j N] [FUNCTION...]",
+	.opts = update_opts,
+	.min_args = 0,
+	.max_args = -1,
+	.flags = DEPLOY_FLAGS,
+	.exec = deploy_exec,
+};
+
+const struct cmd_entry cmd_plan_entry = {
+	.name = "plan",
+	.summary = "Show what deploy would change, changing nothing",
+	.usage = "[--code-only | --config-only] [-j N] [FUNCTION...]",
+	.opts = plan_opts,
+	.min_args = 0,
+	.max_args = -1,
+	.flags = DEPLOY_FLAGS,
+	.exec = plan_exec,
+};

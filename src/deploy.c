@@ -1,0 +1,442 @@
+/* deploy.c - plan and apply: compare, create or update, wait, publish. */
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "deploy.h"
+#include "http.h"
+
+static int
+str_eq(const char *a, const char *b)
+{
+	return strcmp(a != NULL ? a : "", b != NULL ? b : "") == 0;
+}
+
+static void LC_PRINTF(3, 4)
+add_change(struct deploy_plan *p, const char *field, const char *fmt, ...)
+{
+	struct deploy_change *ch;
+	struct buf b = BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	p->changes = xrealloc(p->changes, (p->nchanges + 1) *
+	    sizeof *p->changes);
+	ch = &p->changes[p->nchanges++];
+	ch->field = xstrdup(field);
+	ch->text = buf_detach(&b, NULL);
+}
+
+static void
+cmp_str(struct deploy_plan *p, const char *field, const char *want,
+    const char *have)
+{
+	if (str_eq(want, have))
+		return;
+	add_change(p, field, "~ %s %s -> %s", field,
+	    have != NULL && *have != '\0' ? have : "(none)",
+	    want != NULL && *want != '\0' ? want : "(none)");
+	p->config_changed = 1;
+}
+
+static void
+cmp_long(struct deploy_plan *p, const char *field, long want, long have)
+{
+	if (want == have)
+		return;
+	add_change(p, field, "~ %s %ld -> %ld", field, have, want);
+	p->config_changed = 1;
+}
+
+/* "[a, b]" for a list of layer ARNs. */
+static char *
+join_list(char *const *v, size_t n)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	buf_addch(&b, '[');
+	for (i = 0; i < n; i++)
+		buf_addf(&b, "%s%s", i ? ", " : "", v[i]);
+	buf_addch(&b, ']');
+	return buf_detach(&b, NULL);
+}
+
+static void
+cmp_layers(struct deploy_plan *p, const struct manifest_fn *fn,
+    const struct lambda_config *r)
+{
+	char *want, *have;
+	size_t i;
+
+	if (fn->nlayers == r->nlayers) {
+		for (i = 0; i < fn->nlayers; i++)
+			if (strcmp(fn->layers[i], r->layers[i]) != 0)
+				break;
+		if (i == fn->nlayers)
+			return;
+	}
+	want = join_list(fn->layers, fn->nlayers);
+	have = join_list(r->layers, r->nlayers);
+	add_change(p, "layers", "~ layers %s -> %s", have, want);
+	p->config_changed = 1;
+	free(want);
+	free(have);
+}
+
+/* Environment keys added, removed, changed: names only, never values. */
+static void
+cmp_env(struct deploy_plan *p, const struct manifest_fn *fn,
+    const struct lambda_config *r)
+{
+	size_t i = 0, j = 0;
+	char field[300];
+	int c;
+
+	while (i < fn->nenv || j < r->nenv) {
+		if (i == fn->nenv)
+			c = 1;
+		else if (j == r->nenv)
+			c = -1;
+		else
+			c = strcmp(fn->env[i].key, r->env[j].key);
+		if (c < 0) {
+			snprintf(field, sizeof field, "environment.%s",
+			    fn->env[i].key);
+			add_change(p, field, "+ %s", field);
+			i++;
+		} else if (c > 0) {
+			snprintf(field, sizeof field, "environment.%s",
+			    r->env[j].key);
+			add_change(p, field, "- %s", field);
+			j++;
+		} else {
+			if (strcmp(fn->env[i].value, r->env[j].value) != 0) {
+				snprintf(field, sizeof field, "environment.%s",
+				    fn->env[i].key);
+				add_change(p, field, "~ %s (value hidden)",
+				    field);
+			} else {
+				i++;
+				j++;
+				continue;
+			}
+			i++;
+			j++;
+		}
+		p->config_changed = 1;
+	}
+}
+
+void
+deploy_compare(const struct manifest_fn *fn, const char *role_arn,
+    const struct package_result *pkg, const struct deploy_opts *o,
+    struct deploy_plan *p)
+{
+	const struct lambda_config *r = &p->remote;
+
+	if (o->code) {
+		if (!str_eq(fn->architecture, r->architecture)) {
+			add_change(p, "architecture", "~ architecture %s -> %s",
+			    r->architecture, fn->architecture);
+			p->code_changed = 1;
+		}
+		if (pkg != NULL && !str_eq(pkg->sha256, r->code_sha256)) {
+			add_change(p, "code", "~ code %s -> %s",
+			    r->code_sha256 != NULL ? r->code_sha256 : "(none)",
+			    pkg->sha256);
+			p->code_changed = 1;
+		}
+	}
+	if (o->config) {
+		cmp_str(p, "runtime", fn->runtime, r->runtime);
+		if (fn->handler != NULL)
+			cmp_str(p, "handler", fn->handler, r->handler);
+		cmp_str(p, "role", role_arn, r->role);
+		cmp_long(p, "memory", fn->memory, r->memory);
+		cmp_long(p, "timeout", fn->timeout, r->timeout);
+		cmp_str(p, "description", fn->description, r->description);
+		cmp_layers(p, fn, r);
+		cmp_long(p, "ephemeral_storage", fn->ephemeral_storage,
+		    r->ephemeral_storage);
+		cmp_env(p, fn, r);
+	}
+}
+
+int
+deploy_plan(struct aws_client *c, const struct manifest_fn *fn,
+    const char *role_arn, const struct package_result *pkg,
+    const struct deploy_opts *o, struct deploy_plan *p, struct lc_err *err)
+{
+	int found;
+
+	memset(p, 0, sizeof *p);
+	p->fn = fn;
+	p->role_arn = role_arn;
+	p->pkg = pkg;
+	if ((found = lambda_get_function(c, fn->name, &p->remote, err)) == -1)
+		return lc_error_prefix(err, "%s", fn->name);
+	p->exists = found;
+	if (!p->exists) {
+		if (o->mode == DEPLOY_UPDATE)
+			return lc_error(err, LC_EFAIL, "%s: no such function "
+			    "(create it with 'lambdactl new' or 'lambdactl "
+			    "deploy')", fn->name);
+		add_change(p, "create", "+ create (%s, %ld MB, %ld s, %s, "
+		    "code %s)", fn->runtime, fn->memory, fn->timeout,
+		    fn->architecture, pkg->sha256);
+		p->code_changed = p->config_changed = 1;
+		return 0;
+	}
+	if (o->mode == DEPLOY_CREATE)
+		return lc_error(err, LC_EFAIL, "%s: the function already "
+		    "exists (change it with 'lambdactl update' or 'lambdactl "
+		    "deploy')", fn->name);
+	deploy_compare(fn, role_arn, pkg, o, p);
+	return 0;
+}
+
+void
+deploy_plan_release(struct deploy_plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nchanges; i++) {
+		free(p->changes[i].field);
+		free(p->changes[i].text);
+	}
+	free(p->changes);
+	lambda_config_release(&p->remote);
+	memset(p, 0, sizeof *p);
+}
+
+struct ui {
+	const struct deploy_hooks	*h;
+	const char			*fn;
+};
+
+static void
+step(const struct ui *u, const char *what)
+{
+	if (u->h != NULL && u->h->step != NULL)
+		u->h->step(u->h->arg, u->fn, what);
+}
+
+static void
+on_progress(void *arg, uint64_t sent, uint64_t total)
+{
+	const struct ui *u = arg;
+
+	if (u->h != NULL && u->h->progress != NULL)
+		u->h->progress(u->h->arg, u->fn, sent, total);
+}
+
+static void
+on_change(void *arg, const char *state, const char *update)
+{
+	char what[160];
+
+	snprintf(what, sizeof what, "State %s, LastUpdateStatus %s",
+	    state != NULL ? state : "-", update != NULL ? update : "-");
+	step(arg, what);
+}
+
+/* Waits for the function to settle; *cfg becomes the last state seen. */
+static int
+settle(struct aws_client *c, const struct ui *u, const struct deploy_opts *o,
+    struct lambda_config *cfg, struct lc_err *err)
+{
+	lambda_config_release(cfg);
+	return lambda_wait(c, u->fn, o->wait_timeout, o->poll_ms, on_change,
+	    (void *)u, cfg, err);
+}
+
+static int
+busy(const struct lambda_config *cfg)
+{
+	return str_eq(cfg->state, "Pending") ||
+	    str_eq(cfg->last_update_status, "InProgress");
+}
+
+int
+deploy_apply(struct aws_client *c, struct deploy_plan *p,
+    const struct deploy_opts *o, const struct deploy_hooks *h,
+    struct deploy_result *r, struct lc_err *err)
+{
+	const struct manifest_fn *fn = p->fn;
+	struct ui u = { h, fn->name };
+	struct lambda_config cur = { 0 };
+	int changed = p->code_changed || p->config_changed;
+	int publish = o->publish || o->alias != NULL;
+	int ret = -1;
+
+	memset(r, 0, sizeof *r);
+	if (!p->exists) {
+		step(&u, "creating");
+		if (lambda_create_function(c, fn, p->role_arn, p->pkg->path, 0,
+		    on_progress, &u, &cur, err) == -1)
+			goto out;
+		if (settle(c, &u, o, &cur, err) == -1)
+			goto out;
+		r->status = xstrdup("created");
+	} else {
+		if (!changed && !publish) {
+			r->arn = xstrdup(p->remote.arn);
+			r->version = xstrdup("$LATEST");
+			r->code_sha256 = xstrdup(p->remote.code_sha256);
+			r->status = xstrdup("unchanged");
+			return 0;
+		}
+		/* Take over the state the plan read; waits replace it. */
+		cur = p->remote;
+		memset(&p->remote, 0, sizeof p->remote);
+		/*
+		 * An update right after another fails with
+		 * ResourceConflictException until the first has finished:
+		 * wait for it rather than fail.
+		 */
+		if (busy(&cur)) {
+			step(&u, "waiting for an update in progress");
+			if (settle(c, &u, o, &cur, err) == -1)
+				goto out;
+		}
+		if (p->code_changed) {
+			step(&u, "updating code");
+			if (lambda_update_code(c, fn->name, p->pkg->path,
+			    fn->architecture, cur.revision_id, on_progress, &u,
+			    NULL, err) == -1 ||
+			    settle(c, &u, o, &cur, err) == -1)
+				goto out;
+		}
+		if (p->config_changed) {
+			step(&u, "updating configuration");
+			if (lambda_update_config(c, fn, p->role_arn,
+			    cur.revision_id, NULL, err) == -1 ||
+			    settle(c, &u, o, &cur, err) == -1)
+				goto out;
+		}
+		r->status = xstrdup(changed ? "updated" : "unchanged");
+	}
+	r->arn = xstrdup(cur.arn);
+	r->code_sha256 = xstrdup(cur.code_sha256);
+	if (publish) {
+		step(&u, "publishing a version");
+		if (lambda_publish_version(c, fn->name, cur.code_sha256,
+		    cur.revision_id, NULL, &r->version, err) == -1)
+			goto out;
+		if (o->alias != NULL) {
+			step(&u, "moving the alias");
+			if (lambda_set_alias(c, fn->name, o->alias, r->version,
+			    NULL, err) == -1)
+				goto out;
+		}
+	} else
+		r->version = xstrdup("$LATEST");
+	ret = 0;
+out:
+	lambda_config_release(&cur);
+	if (ret == -1) {
+		deploy_result_release(r);
+		lc_error_prefix(err, "%s", fn->name);
+	}
+	return ret;
+}
+
+void
+deploy_result_release(struct deploy_result *r)
+{
+	free(r->arn);
+	free(r->version);
+	free(r->code_sha256);
+	free(r->status);
+	memset(r, 0, sizeof *r);
+}
+
+struct runner {
+	const struct aws_client		*tmpl;
+	const struct http_opts		*ho;
+	struct deploy_job		*jobs;
+	size_t				 n;
+	size_t				 next;
+	size_t				 failed;
+	const struct deploy_opts	*o;
+	const struct deploy_hooks	*h;
+	void				(*done)(void *, struct deploy_job *);
+	void				*done_arg;
+	pthread_mutex_t			 mu;
+};
+
+/* Plans and applies one job. */
+static void
+run_job(struct aws_client *c, struct runner *rn, struct deploy_job *j)
+{
+	lc_error_clear(&j->err);
+	if (deploy_plan(c, j->fn, j->role_arn, j->pkg, rn->o, &j->plan,
+	    &j->err) == -1)
+		j->failed = 1;
+	else if (!rn->o->dry_run && deploy_apply(c, &j->plan, rn->o, rn->h,
+	    &j->result, &j->err) == -1)
+		j->failed = 1;
+}
+
+static void *
+worker(void *arg)
+{
+	struct runner *rn = arg;
+	struct aws_client c = *rn->tmpl;
+	struct deploy_job *j;
+	size_t i;
+
+	c.http = http_client_new(rn->ho);
+	for (;;) {
+		pthread_mutex_lock(&rn->mu);
+		i = rn->next++;
+		pthread_mutex_unlock(&rn->mu);
+		if (i >= rn->n)
+			break;
+		j = &rn->jobs[i];
+		c.region = j->region != NULL ? j->region : rn->tmpl->region;
+		run_job(&c, rn, j);
+		pthread_mutex_lock(&rn->mu);
+		if (j->failed)
+			rn->failed++;
+		if (rn->done != NULL)
+			rn->done(rn->done_arg, j);
+		pthread_mutex_unlock(&rn->mu);
+	}
+	http_client_free(c.http);
+	return NULL;
+}
+
+size_t
+deploy_run(const struct aws_client *c, const struct http_opts *ho,
+    struct deploy_job *jobs, size_t n, int concurrency,
+    const struct deploy_opts *o, const struct deploy_hooks *h,
+    void (*done)(void *arg, struct deploy_job *job), void *done_arg)
+{
+	struct runner rn = { c, ho, jobs, n, 0, 0, o, h, done, done_arg,
+	    PTHREAD_MUTEX_INITIALIZER };
+	pthread_t *t;
+	size_t i, nt;
+
+	nt = concurrency < 1 ? 1 : (size_t)concurrency;
+	if (nt > n)
+		nt = n;
+	if (nt <= 1) {
+		worker(&rn);
+		return rn.failed;
+	}
+	t = xcalloc(nt, sizeof *t);
+	for (i = 0; i < nt; i++)
+		if (pthread_create(&t[i], NULL, worker, &rn) != 0)
+			die("cannot start a thread");
+	for (i = 0; i < nt; i++)
+		pthread_join(t[i], NULL);
+	free(t);
+	pthread_mutex_destroy(&rn.mu);
+	return rn.failed;
+}

@@ -1,0 +1,125 @@
+/*
+ * deploy.h - what a deploy would change, and making the change: compare a
+ * manifest function with what Lambda has, then create or update code and
+ * configuration with the right waits, publish a version, move an alias.
+ */
+#ifndef LC_DEPLOY_H
+#define LC_DEPLOY_H
+
+#include <stddef.h>
+
+#include "aws.h"
+#include "err.h"
+#include "lambda-api.h"
+#include "manifest.h"
+#include "package.h"
+
+enum deploy_mode {
+	DEPLOY_CREATE,	/* new: the function must not exist */
+	DEPLOY_UPDATE,	/* update: the function must exist */
+	DEPLOY_ANY,	/* deploy, plan: whichever is needed */
+};
+
+struct deploy_opts {
+	enum deploy_mode	 mode;
+	int			 code;		/* consider the code */
+	int			 config;	/* consider the configuration */
+	int			 publish;	/* publish a version afterwards */
+	const char		*alias;		/* move this alias (implies publish) */
+	int			 dry_run;	/* plan only */
+	long			 wait_timeout;	/* seconds */
+	long			 poll_ms;	/* GetFunction polling interval */
+};
+
+/* One line of a plan; text never shows an environment value. */
+struct deploy_change {
+	char	*field;		/* "create", "code", "memory", "environment.KEY" */
+	char	*text;		/* "~ memory 128 -> 360" */
+};
+
+struct deploy_plan {
+	const struct manifest_fn	*fn;
+	const char			*role_arn;	/* resolved, borrowed */
+	const struct package_result	*pkg;		/* borrowed */
+	int				 exists;
+	struct lambda_config		 remote;	/* when exists */
+	int				 code_changed;
+	int				 config_changed;
+	struct deploy_change		*changes;
+	size_t				 nchanges;
+};
+
+/*
+ * Compares fn (with role_arn and the packaged zip pkg) with what GetFunction
+ * reports, within what o considers.  An existing function under
+ * DEPLOY_CREATE, or a missing one under DEPLOY_UPDATE, is an error that
+ * suggests the right command (LC_EFAIL).  Errors start with the function's
+ * name, as deploy_apply's do.
+ */
+int deploy_plan(struct aws_client *c, const struct manifest_fn *fn,
+    const char *role_arn, const struct package_result *pkg,
+    const struct deploy_opts *o, struct deploy_plan *p, struct lc_err *err);
+void deploy_plan_release(struct deploy_plan *p);
+
+/*
+ * The comparison alone: fills p's changes from fn against p->remote (which
+ * the caller set, e.g. from ListFunctions).  pkg NULL: the code is not
+ * compared.
+ */
+void deploy_compare(const struct manifest_fn *fn, const char *role_arn,
+    const struct package_result *pkg, const struct deploy_opts *o,
+    struct deploy_plan *p);
+
+/* What a UI is told while a function deploys; any member may be NULL. */
+struct deploy_hooks {
+	void	(*step)(void *arg, const char *fn, const char *what);
+	void	(*progress)(void *arg, const char *fn, uint64_t sent,
+		    uint64_t total);
+	void	 *arg;
+};
+
+struct deploy_result {
+	char	*arn;
+	char	*version;	/* published version, or "$LATEST" */
+	char	*code_sha256;
+	char	*status;	/* "created", "updated", "unchanged" */
+};
+
+/*
+ * Carries out plan p: waits first if an update is still in progress,
+ * creates the function (and waits until Active) or updates its code and
+ * then its configuration (waiting for each to finish, with RevisionId
+ * preconditions), publishes a version and moves the alias when o asks.
+ * Makes no write request when nothing changed and nothing is to be
+ * published.  Takes over p->remote.
+ */
+int deploy_apply(struct aws_client *c, struct deploy_plan *p,
+    const struct deploy_opts *o, const struct deploy_hooks *h,
+    struct deploy_result *r, struct lc_err *err);
+void deploy_result_release(struct deploy_result *r);
+
+/* One function's whole job, for deploy_run. */
+struct deploy_job {
+	const struct manifest_fn	*fn;
+	const char			*region;	/* NULL: the client's */
+	const char			*role_arn;
+	const struct package_result	*pkg;
+	struct deploy_plan		 plan;
+	struct deploy_result		 result;
+	struct lc_err			 err;
+	int				 failed;
+};
+
+/*
+ * Plans (and unless o->dry_run applies) every job with up to concurrency
+ * threads, each with its own HTTP connection (c is the template: its
+ * credentials, region and endpoint are shared, its http client is not).
+ * One failure does not stop the others.  done (may be NULL) is called,
+ * serialised, as each job finishes.  Returns the number of failed jobs.
+ */
+size_t deploy_run(const struct aws_client *c, const struct http_opts *ho,
+    struct deploy_job *jobs, size_t n, int concurrency,
+    const struct deploy_opts *o, const struct deploy_hooks *h,
+    void (*done)(void *arg, struct deploy_job *job), void *done_arg);
+
+#endif

@@ -1,0 +1,1298 @@
+/*
+ * lambda-api.c - AWS Lambda operations (REST-JSON, 2015-03-31) and the
+ * waiter.  Deployment zips travel base64-encoded inside the JSON body; that
+ * body is streamed from the file in two passes (SHA-256 for the signature,
+ * then the upload), so memory stays flat whatever the zip's size.
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include "lambda-api.h"
+#include "sigv4.h"
+
+#define API_PREFIX	"/2015-03-31/functions"
+#define LIST_PAGE	"50"
+
+/* Zip bytes base64-encoded per read: a multiple of 3, so that only the
+ * last chunk may carry padding. */
+#define B64_RAW		(48 * 1024)
+#define B64_ENC		(B64_RAW / 3 * 4)
+#define HASH_BUF	(64 * 1024)
+
+static const struct http_header json_hdr[] = {
+	{ "Content-Type", "application/json" },
+};
+
+enum body_phase {
+	BODY_PREFIX,
+	BODY_ZIP,
+	BODY_SUFFIX,
+	BODY_DONE,
+};
+
+/* A JSON body with the base64 of a zip file streamed into one string. */
+struct lambda_body {
+	struct http_stream	 stream;
+	FILE			*fp;
+	char			*path;
+	char			*json;	/* prefix, placeholder, suffix */
+	size_t			 json_len;
+	size_t			 prefix_len;
+	const char		*suffix;	/* points into json */
+	size_t			 suffix_len;
+	uint64_t		 zip_size;
+	char			 sha256[SIGV4_HEX_LEN + 1];
+	/* Where the reader is. */
+	enum body_phase		 phase;
+	size_t			 off;		/* in prefix, enc or suffix */
+	uint64_t		 zip_done;	/* zip bytes encoded so far */
+	size_t			 enc_len;
+	int			 failed;
+	char			 errmsg[512];
+	unsigned char		 raw[B64_RAW];
+	unsigned char		 enc[B64_ENC + 1];
+};
+
+/* JSON building; cJSON returns NULL only when out of memory. */
+
+static cJSON *
+jcheck(cJSON *j)
+{
+	if (j == NULL)
+		die("out of memory");
+	return j;
+}
+
+static void
+jstr(cJSON *o, const char *key, const char *v)
+{
+	jcheck(cJSON_AddStringToObject(o, key, v));
+}
+
+static void
+jnum(cJSON *o, const char *key, double v)
+{
+	jcheck(cJSON_AddNumberToObject(o, key, v));
+}
+
+static void
+jbool(cJSON *o, const char *key, int v)
+{
+	jcheck(cJSON_AddBoolToObject(o, key, v));
+}
+
+static void
+jpush(cJSON *a, const char *v)
+{
+	if (!cJSON_AddItemToArray(a, jcheck(cJSON_CreateString(v))))
+		die("out of memory");
+}
+
+static void
+jkv(cJSON *o, const struct manifest_kv *kv, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		jstr(o, kv[i].key, kv[i].value);
+}
+
+/* Overwrites the string values of j, its siblings and their children. */
+static void
+json_wipe(cJSON *j)
+{
+	for (; j != NULL; j = j->next) {
+		if (j->valuestring != NULL)
+			OPENSSL_cleanse(j->valuestring, strlen(j->valuestring));
+		json_wipe(j->child);
+	}
+}
+
+/* Frees a tree after wiping its string values (environment values are
+ * secrets). */
+static void
+json_wipe_delete(cJSON *root)
+{
+	if (root == NULL)
+		return;
+	if (root->valuestring != NULL)
+		OPENSSL_cleanse(root->valuestring, strlen(root->valuestring));
+	json_wipe(root->child);
+	cJSON_Delete(root);
+}
+
+/*
+ * Prints o unformatted into a buffer of our own, so that no copy of a
+ * secret is freed without being wiped first (cJSON_Print reallocates).
+ * The caller frees the result with free_secret.
+ */
+static char *
+json_print(cJSON *o)
+{
+	size_t cap = 4096;
+	char *s;
+
+	for (;;) {
+		s = xmalloc(cap);
+		if (cJSON_PrintPreallocated(o, s, (int)cap, 0))
+			return s;
+		OPENSSL_cleanse(s, cap);
+		free(s);
+		if (cap > INT_MAX / 2)
+			die("JSON body too large");
+		cap *= 2;
+	}
+}
+
+/* Parsing a FunctionConfiguration. */
+
+static int
+bad_member(const char *op, const char *key, const char *what,
+    struct lc_err *err)
+{
+	return lc_error(err, LC_EFAIL, "%s: unexpected response: '%s' is not "
+	    "%s", op, key, what);
+}
+
+/* Copies the string member key of o into *dst (left NULL when absent or
+ * null). */
+static int
+get_str(const char *op, const cJSON *o, const char *key, char **dst,
+    struct lc_err *err)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	if (v == NULL || cJSON_IsNull(v))
+		return 0;
+	if (!cJSON_IsString(v))
+		return bad_member(op, key, "a string", err);
+	*dst = xstrdup(v->valuestring);
+	return 0;
+}
+
+/* Reads the number member key of o into *dst (left alone when absent). */
+static int
+get_num(const char *op, const cJSON *o, const char *key, double *dst,
+    struct lc_err *err)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	if (v == NULL || cJSON_IsNull(v))
+		return 0;
+	if (!cJSON_IsNumber(v))
+		return bad_member(op, key, "a number", err);
+	*dst = v->valuedouble;
+	return 0;
+}
+
+/* The object member key of o, NULL when absent; -1 when not an object. */
+static int
+get_obj(const char *op, const cJSON *o, const char *key, const cJSON **dst,
+    int array, struct lc_err *err)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	*dst = NULL;
+	if (v == NULL || cJSON_IsNull(v))
+		return 0;
+	if (array ? !cJSON_IsArray(v) : !cJSON_IsObject(v))
+		return bad_member(op, key, array ? "an array" : "an object",
+		    err);
+	*dst = v;
+	return 0;
+}
+
+static int
+kv_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct manifest_kv *)a)->key,
+	    ((const struct manifest_kv *)b)->key);
+}
+
+/* Environment.Variables, sorted by key.  Values never go into messages. */
+static int
+parse_env(const char *op, const cJSON *o, struct lambda_config *cfg,
+    struct lc_err *err)
+{
+	const cJSON *env, *vars, *v;
+	size_t n;
+
+	if (get_obj(op, o, "Environment", &env, 0, err) == -1)
+		return -1;
+	if (env == NULL)
+		return 0;
+	if (get_obj(op, env, "Variables", &vars, 0, err) == -1)
+		return -1;
+	if (vars == NULL)
+		return 0;
+	n = (size_t)cJSON_GetArraySize(vars);
+	if (n == 0)
+		return 0;
+	cfg->env = xcalloc(n, sizeof *cfg->env);
+	cJSON_ArrayForEach(v, vars) {
+		if (!cJSON_IsString(v) || v->string == NULL)
+			return lc_error(err, LC_EFAIL, "%s: unexpected "
+			    "response: environment variable '%s' is not a "
+			    "string", op, v->string != NULL ? v->string : "");
+		cfg->env[cfg->nenv].key = xstrdup(v->string);
+		cfg->env[cfg->nenv].value = xstrdup(v->valuestring);
+		cfg->nenv++;
+	}
+	qsort(cfg->env, cfg->nenv, sizeof *cfg->env, kv_cmp);
+	return 0;
+}
+
+/* Layers[].Arn, Architectures[0] and EphemeralStorage.Size. */
+static int
+parse_lists(const char *op, const cJSON *o, struct lambda_config *cfg,
+    struct lc_err *err)
+{
+	const cJSON *a, *v;
+	double size = MANIFEST_DEFAULT_EPHEMERAL;
+	size_t n;
+
+	if (get_obj(op, o, "Layers", &a, 1, err) == -1)
+		return -1;
+	if (a != NULL && (n = (size_t)cJSON_GetArraySize(a)) > 0) {
+		cfg->layers = xcalloc(n, sizeof *cfg->layers);
+		cJSON_ArrayForEach(v, a) {
+			if (!cJSON_IsObject(v))
+				return bad_member(op, "Layers[]", "an object",
+				    err);
+			if (get_str(op, v, "Arn", &cfg->layers[cfg->nlayers],
+			    err) == -1)
+				return -1;
+			if (cfg->layers[cfg->nlayers] == NULL)
+				return bad_member(op, "Layers[].Arn",
+				    "present", err);
+			cfg->nlayers++;
+		}
+	}
+	if (get_obj(op, o, "Architectures", &a, 1, err) == -1)
+		return -1;
+	if (a != NULL && (v = cJSON_GetArrayItem(a, 0)) != NULL) {
+		if (!cJSON_IsString(v))
+			return bad_member(op, "Architectures[]", "a string",
+			    err);
+		cfg->architecture = xstrdup(v->valuestring);
+	} else
+		cfg->architecture = xstrdup(MANIFEST_DEFAULT_ARCH);
+	if (get_obj(op, o, "EphemeralStorage", &a, 0, err) == -1)
+		return -1;
+	if (a != NULL && get_num(op, a, "Size", &size, err) == -1)
+		return -1;
+	cfg->ephemeral_storage = (long)size;
+	return 0;
+}
+
+/* Fills cfg from a parsed FunctionConfiguration object. */
+static int
+config_from_json(const char *op, const cJSON *o, struct lambda_config *cfg,
+    struct lc_err *err)
+{
+	static const struct {
+		const char	*key;
+		size_t		 off;
+	} strs[] = {
+#define S(k, f) { k, offsetof(struct lambda_config, f) }
+		S("FunctionName", name), S("FunctionArn", arn),
+		S("Runtime", runtime), S("Handler", handler), S("Role", role),
+		S("Description", description), S("CodeSha256", code_sha256),
+		S("RevisionId", revision_id), S("Version", version),
+		S("LastModified", last_modified), S("State", state),
+		S("StateReason", state_reason),
+		S("LastUpdateStatus", last_update_status),
+		S("LastUpdateStatusReason", last_update_status_reason),
+#undef S
+	};
+	double mem = 0, tmo = 0, size = 0;
+	size_t i;
+
+	memset(cfg, 0, sizeof *cfg);
+	if (!cJSON_IsObject(o)) {
+		lc_error(err, LC_EFAIL, "%s: unexpected response: the function "
+		    "configuration is not a JSON object", op);
+		goto fail;
+	}
+	for (i = 0; i < sizeof strs / sizeof strs[0]; i++)
+		if (get_str(op, o, strs[i].key,
+		    (char **)((char *)cfg + strs[i].off), err) == -1)
+			goto fail;
+	if (cfg->name == NULL) {
+		lc_error(err, LC_EFAIL, "%s: unexpected response: no "
+		    "FunctionName", op);
+		goto fail;
+	}
+	if (cfg->description == NULL)
+		cfg->description = xstrdup("");
+	if (get_num(op, o, "MemorySize", &mem, err) == -1 ||
+	    get_num(op, o, "Timeout", &tmo, err) == -1 ||
+	    get_num(op, o, "CodeSize", &size, err) == -1)
+		goto fail;
+	cfg->memory = (long)mem;
+	cfg->timeout = (long)tmo;
+	cfg->code_size = (int64_t)size;
+	if (parse_env(op, o, cfg, err) == -1 ||
+	    parse_lists(op, o, cfg, err) == -1)
+		goto fail;
+	return 0;
+fail:
+	lambda_config_release(cfg);
+	return -1;
+}
+
+int
+lambda_config_parse(const char *op, const char *json, size_t len,
+    struct lambda_config *cfg, struct lc_err *err)
+{
+	cJSON *o;
+	int ret;
+
+	memset(cfg, 0, sizeof *cfg);
+	if ((o = cJSON_ParseWithLength(json, len)) == NULL)
+		return lc_error(err, LC_EFAIL, "%s: the response is not valid "
+		    "JSON", op);
+	ret = config_from_json(op, o, cfg, err);
+	json_wipe_delete(o);
+	return ret;
+}
+
+void
+lambda_config_release(struct lambda_config *cfg)
+{
+	size_t i;
+
+	free(cfg->name);
+	free(cfg->arn);
+	free(cfg->runtime);
+	free(cfg->handler);
+	free(cfg->role);
+	free(cfg->description);
+	free(cfg->architecture);
+	for (i = 0; i < cfg->nenv; i++) {
+		free(cfg->env[i].key);
+		free_secret(cfg->env[i].value);
+	}
+	free(cfg->env);
+	for (i = 0; i < cfg->nlayers; i++)
+		free(cfg->layers[i]);
+	free(cfg->layers);
+	free(cfg->code_sha256);
+	free(cfg->revision_id);
+	free(cfg->version);
+	free(cfg->last_modified);
+	free(cfg->state);
+	free(cfg->state_reason);
+	free(cfg->last_update_status);
+	free(cfg->last_update_status_reason);
+	memset(cfg, 0, sizeof *cfg);
+}
+
+/* Requests. */
+
+/* "/2015-03-31/functions/NAME" then more, NAME percent-encoded (the signer
+ * encodes the path once more for the canonical request). */
+static void
+fn_path(struct buf *b, const char *name, const char *more)
+{
+	buf_adds(b, API_PREFIX "/");
+	sigv4_uri_encode(b, name, strlen(name), 0);
+	if (more != NULL)
+		buf_adds(b, more);
+}
+
+static void
+rq_init(struct aws_request *rq, const char *op, const char *method,
+    const char *path)
+{
+	memset(rq, 0, sizeof *rq);
+	rq->service = "lambda";
+	rq->op = op;
+	rq->method = method;
+	rq->path = path;
+}
+
+static void
+rq_json(struct aws_request *rq, const char *body)
+{
+	rq->headers = json_hdr;
+	rq->nheaders = sizeof json_hdr / sizeof json_hdr[0];
+	rq->body = body;
+	rq->body_len = strlen(body);
+}
+
+/* Releases a response whose body may hold environment values. */
+static void
+response_wipe(struct aws_response *rs)
+{
+	buf_wipe(&rs->http.body);
+	aws_response_release(rs);
+}
+
+/* Parses the FunctionConfiguration a write answers with, into out when
+ * out is not NULL. */
+static int
+response_config(const char *op, const struct aws_response *rs,
+    struct lambda_config *out, struct lc_err *err)
+{
+	if (out == NULL)
+		return 0;
+	return lambda_config_parse(op, rs->http.body.data, rs->http.body.len,
+	    out, err);
+}
+
+/* Sends a small JSON (or empty) body and parses the answer into out. */
+static int
+simple_call(struct aws_client *c, const char *op, const char *method,
+    const char *path, const char *body, struct lambda_config *out,
+    struct lc_err *err)
+{
+	struct aws_request rq;
+	struct aws_response rs;
+	int ret = -1;
+
+	if (out != NULL)
+		memset(out, 0, sizeof *out);
+	rq_init(&rq, op, method, path);
+	if (body != NULL)
+		rq_json(&rq, body);
+	if (aws_call(c, &rq, &rs, err) == 0)
+		ret = response_config(op, &rs, out, err);
+	response_wipe(&rs);
+	return ret;
+}
+
+/* The streamed body. */
+
+/* Refills enc with the base64 of the next chunk of the zip. */
+static int
+body_refill(struct lambda_body *b)
+{
+	uint64_t left = b->zip_size - b->zip_done;
+	size_t want = left < B64_RAW ? (size_t)left : B64_RAW, got;
+
+	got = fread(b->raw, 1, want, b->fp);
+	if (got != want) {
+		if (ferror(b->fp))
+			snprintf(b->errmsg, sizeof b->errmsg, "cannot read "
+			    "'%s': %s", b->path, strerror(errno != 0 ? errno :
+			    EIO));
+		else
+			snprintf(b->errmsg, sizeof b->errmsg, "'%s' shrank "
+			    "while being uploaded", b->path);
+		return -1;
+	}
+	b->zip_done += want;
+	if (b->zip_done == b->zip_size && getc(b->fp) != EOF) {
+		snprintf(b->errmsg, sizeof b->errmsg, "'%s' grew while being "
+		    "uploaded", b->path);
+		return -1;
+	}
+	b->enc_len = (size_t)EVP_EncodeBlock(b->enc, b->raw, (int)want);
+	b->off = 0;
+	return 0;
+}
+
+/* Copies what is left of src (from b->off) into dst, at most room bytes. */
+static size_t
+body_copy(struct lambda_body *b, char *dst, size_t room, const void *src,
+    size_t len)
+{
+	size_t n = len - b->off < room ? len - b->off : room;
+
+	memcpy(dst, (const char *)src + b->off, n);
+	b->off += n;
+	return n;
+}
+
+/* http_stream read: prefix, then base64(zip), then suffix. */
+static size_t
+body_read(void *arg, char *dst, size_t len)
+{
+	struct lambda_body *b = arg;
+	size_t n = 0;
+
+	if (b->failed)
+		return (size_t)-1;
+	while (n < len && b->phase != BODY_DONE) {
+		switch (b->phase) {
+		case BODY_PREFIX:
+			n += body_copy(b, dst + n, len - n, b->json,
+			    b->prefix_len);
+			if (b->off == b->prefix_len) {
+				b->phase = BODY_ZIP;
+				b->off = b->enc_len = 0;
+			}
+			break;
+		case BODY_ZIP:
+			if (b->off == b->enc_len) {
+				if (b->zip_done == b->zip_size) {
+					b->phase = BODY_SUFFIX;
+					b->off = 0;
+					break;
+				}
+				errno = 0;
+				if (body_refill(b) == -1) {
+					b->failed = 1;
+					return (size_t)-1;
+				}
+			}
+			n += body_copy(b, dst + n, len - n, b->enc,
+			    b->enc_len);
+			break;
+		case BODY_SUFFIX:
+			n += body_copy(b, dst + n, len - n, b->suffix,
+			    b->suffix_len);
+			if (b->off == b->suffix_len)
+				b->phase = BODY_DONE;
+			break;
+		case BODY_DONE:
+			break;
+		}
+	}
+	return n;
+}
+
+/*
+ * http_stream rewind: back to the first byte, for a retry.  Not after a
+ * read error: the file changed under us, and sending it again would not
+ * help.
+ */
+static int
+body_rewind(void *arg)
+{
+	struct lambda_body *b = arg;
+
+	if (b->failed || fseeko(b->fp, 0, SEEK_SET) == -1)
+		return -1;
+	clearerr(b->fp);
+	b->phase = BODY_PREFIX;
+	b->off = b->enc_len = 0;
+	b->zip_done = 0;
+	return 0;
+}
+
+/* Splits json around "placeholder" and opens the zip. */
+static int
+body_setup(struct lambda_body *b, const char *json, const char *placeholder,
+    const char *zip_path, struct lc_err *err)
+{
+	char *quoted = xasprintf("\"%s\"", placeholder);
+	const char *at = strstr(json, quoted);
+	struct stat st;
+	uint64_t enc;
+	int ret = -1;
+
+	if (at == NULL || strstr(at + 1, quoted) != NULL) {
+		lc_error(err, LC_EFAIL, "the request body must hold the zip "
+		    "placeholder exactly once");
+		goto out;
+	}
+	b->json_len = strlen(json);
+	b->json = xstrdup(json);
+	b->prefix_len = (size_t)(at - json) + 1;
+	b->suffix = b->json + b->prefix_len + strlen(placeholder);
+	b->suffix_len = b->json_len - b->prefix_len - strlen(placeholder);
+	b->path = xstrdup(zip_path);
+	if ((b->fp = fopen(zip_path, "rb")) == NULL ||
+	    fstat(fileno(b->fp), &st) == -1) {
+		lc_error(err, LC_ECONFIG, "cannot open '%s': %s", zip_path,
+		    strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		lc_error(err, LC_ECONFIG, "'%s' is not a regular file",
+		    zip_path);
+		goto out;
+	}
+	b->zip_size = (uint64_t)st.st_size;
+	enc = (b->zip_size + 2) / 3 * 4;
+	if (enc > SIZE_MAX - b->prefix_len - b->suffix_len) {
+		lc_error(err, LC_ECONFIG, "'%s' is too large", zip_path);
+		goto out;
+	}
+	b->stream.len = b->prefix_len + (size_t)enc + b->suffix_len;
+	b->stream.read = body_read;
+	b->stream.rewind = body_rewind;
+	b->stream.arg = b;
+	ret = 0;
+out:
+	free(quoted);
+	return ret;
+}
+
+/* The first pass: SHA-256 of the exact bytes the upload will send. */
+static int
+body_hash(struct lambda_body *b, struct lc_err *err)
+{
+	struct sigv4_hash h;
+	char *chunk = xmalloc(HASH_BUF);
+	size_t n, total = 0;
+	int ret = -1;
+
+	sigv4_hash_init(&h);
+	while ((n = body_read(b, chunk, HASH_BUF)) != 0 && n != (size_t)-1) {
+		sigv4_hash_update(&h, chunk, n);
+		total += n;
+	}
+	sigv4_hash_final(&h, b->sha256);
+	if (n == (size_t)-1)
+		lc_error(err, LC_EFAIL, "%s", b->errmsg);
+	else if (total != b->stream.len)
+		lc_error(err, LC_EFAIL, "'%s' changed while being read",
+		    b->path);
+	else if (body_rewind(b) == -1)
+		lc_error(err, LC_EFAIL, "cannot rewind '%s': %s", b->path,
+		    strerror(errno));
+	else
+		ret = 0;
+	OPENSSL_cleanse(chunk, HASH_BUF);
+	free(chunk);
+	return ret;
+}
+
+int
+lambda_body_open(struct lambda_body **bp, const char *json,
+    const char *placeholder, const char *zip_path, struct lc_err *err)
+{
+	struct lambda_body *b = xcalloc(1, sizeof *b);
+
+	*bp = NULL;
+	if (body_setup(b, json, placeholder, zip_path, err) == -1 ||
+	    body_hash(b, err) == -1) {
+		lambda_body_free(b);
+		return -1;
+	}
+	*bp = b;
+	return 0;
+}
+
+const struct http_stream *
+lambda_body_stream(const struct lambda_body *b)
+{
+	return &b->stream;
+}
+
+const char *
+lambda_body_sha256(const struct lambda_body *b)
+{
+	return b->sha256;
+}
+
+void
+lambda_body_free(struct lambda_body *b)
+{
+	if (b == NULL)
+		return;
+	if (b->fp != NULL)
+		fclose(b->fp);
+	free(b->path);
+	if (b->json != NULL) {
+		OPENSSL_cleanse(b->json, b->json_len);
+		free(b->json);
+	}
+	OPENSSL_cleanse(b, sizeof *b);
+	free(b);
+}
+
+/* A placeholder for Code.ZipFile that no real value will contain. */
+static void
+zip_placeholder(char out[LAMBDA_PLACEHOLDER_MAX])
+{
+	snprintf(out, LAMBDA_PLACEHOLDER_MAX, "lambdactl-zipfile-%08x%08x",
+	    (unsigned)arc4random(), (unsigned)arc4random());
+}
+
+char *
+lambda_create_json(const struct manifest_fn *fn, const char *role_arn,
+    int publish, const char *zipfile)
+{
+	cJSON *o = jcheck(cJSON_CreateObject()), *sub, *a;
+	char *s;
+	size_t i;
+
+	jstr(o, "FunctionName", fn->name);
+	jstr(o, "Runtime", fn->runtime);
+	jstr(o, "Role", role_arn != NULL ? role_arn : fn->role);
+	if (fn->handler != NULL)
+		jstr(o, "Handler", fn->handler);
+	if (fn->description != NULL)
+		jstr(o, "Description", fn->description);
+	jnum(o, "Timeout", (double)fn->timeout);
+	jnum(o, "MemorySize", (double)fn->memory);
+	jbool(o, "Publish", publish);
+	jstr(o, "PackageType", "Zip");
+	sub = jcheck(cJSON_AddObjectToObject(o, "Environment"));
+	jkv(jcheck(cJSON_AddObjectToObject(sub, "Variables")), fn->env,
+	    fn->nenv);
+	a = jcheck(cJSON_AddArrayToObject(o, "Architectures"));
+	jpush(a, fn->architecture != NULL ? fn->architecture :
+	    MANIFEST_DEFAULT_ARCH);
+	if (fn->nlayers > 0) {
+		a = jcheck(cJSON_AddArrayToObject(o, "Layers"));
+		for (i = 0; i < fn->nlayers; i++)
+			jpush(a, fn->layers[i]);
+	}
+	if (fn->ntags > 0)
+		jkv(jcheck(cJSON_AddObjectToObject(o, "Tags")), fn->tags,
+		    fn->ntags);
+	sub = jcheck(cJSON_AddObjectToObject(o, "EphemeralStorage"));
+	jnum(sub, "Size", (double)(fn->ephemeral_storage > 0 ?
+	    fn->ephemeral_storage : MANIFEST_DEFAULT_EPHEMERAL));
+	sub = jcheck(cJSON_AddObjectToObject(o, "Code"));
+	jstr(sub, "ZipFile", zipfile);
+	s = json_print(o);
+	json_wipe_delete(o);
+	return s;
+}
+
+char *
+lambda_code_json(const char *architecture, const char *revision_id,
+    const char *zipfile)
+{
+	cJSON *o = jcheck(cJSON_CreateObject());
+	char *s;
+
+	jstr(o, "ZipFile", zipfile);
+	if (architecture != NULL)
+		jpush(jcheck(cJSON_AddArrayToObject(o, "Architectures")),
+		    architecture);
+	if (revision_id != NULL)
+		jstr(o, "RevisionId", revision_id);
+	jbool(o, "Publish", 0);
+	s = json_print(o);
+	json_wipe_delete(o);
+	return s;
+}
+
+char *
+lambda_config_json(const struct manifest_fn *fn, const char *role_arn,
+    const char *revision_id)
+{
+	cJSON *o = jcheck(cJSON_CreateObject()), *sub, *a;
+	char *s;
+	size_t i;
+
+	jstr(o, "Runtime", fn->runtime);
+	if (fn->handler != NULL)
+		jstr(o, "Handler", fn->handler);
+	jstr(o, "Role", role_arn != NULL ? role_arn : fn->role);
+	jnum(o, "MemorySize", (double)fn->memory);
+	jnum(o, "Timeout", (double)fn->timeout);
+	/* Empty values, not missing ones, so that removals take effect. */
+	jstr(o, "Description", fn->description != NULL ? fn->description : "");
+	sub = jcheck(cJSON_AddObjectToObject(o, "Environment"));
+	jkv(jcheck(cJSON_AddObjectToObject(sub, "Variables")), fn->env,
+	    fn->nenv);
+	a = jcheck(cJSON_AddArrayToObject(o, "Layers"));
+	for (i = 0; i < fn->nlayers; i++)
+		jpush(a, fn->layers[i]);
+	sub = jcheck(cJSON_AddObjectToObject(o, "EphemeralStorage"));
+	jnum(sub, "Size", (double)(fn->ephemeral_storage > 0 ?
+	    fn->ephemeral_storage : MANIFEST_DEFAULT_EPHEMERAL));
+	if (revision_id != NULL)
+		jstr(o, "RevisionId", revision_id);
+	s = json_print(o);
+	json_wipe_delete(o);
+	return s;
+}
+
+/* Sends json (holding placeholder) with the zip streamed into it. */
+static int
+upload(struct aws_client *c, const char *op, const char *method,
+    const char *path, const char *json, const char *placeholder,
+    const char *zip_path, void (*progress)(void *, uint64_t, uint64_t),
+    void *progress_arg, struct lambda_config *out, struct lc_err *err)
+{
+	struct lambda_body *b = NULL;
+	struct aws_request rq;
+	struct aws_response rs;
+	int ret = -1;
+
+	if (out != NULL)
+		memset(out, 0, sizeof *out);
+	memset(&rs, 0, sizeof rs);
+	if (lambda_body_open(&b, json, placeholder, zip_path, err) == -1) {
+		lc_error_prefix(err, "%s", op);
+		return -1;
+	}
+	rq_init(&rq, op, method, path);
+	rq.headers = json_hdr;
+	rq.nheaders = sizeof json_hdr / sizeof json_hdr[0];
+	rq.stream = &b->stream;
+	rq.payload_hash = b->sha256;
+	rq.progress = progress;
+	rq.progress_arg = progress_arg;
+	if (aws_call(c, &rq, &rs, err) == -1) {
+		/* Say why the upload stopped, not just that curl aborted. */
+		if (b->failed)
+			lc_error(err, LC_EFAIL, "%s: %s", op, b->errmsg);
+		goto out;
+	}
+	ret = response_config(op, &rs, out, err);
+out:
+	response_wipe(&rs);
+	lambda_body_free(b);
+	return ret;
+}
+
+int
+lambda_create_function(struct aws_client *c, const struct manifest_fn *fn,
+    const char *role_arn, const char *zip_path, int publish,
+    void (*progress)(void *, uint64_t, uint64_t), void *progress_arg,
+    struct lambda_config *out, struct lc_err *err)
+{
+	char ph[LAMBDA_PLACEHOLDER_MAX], *json;
+	int ret;
+
+	zip_placeholder(ph);
+	json = lambda_create_json(fn, role_arn, publish, ph);
+	ret = upload(c, "CreateFunction", "POST", API_PREFIX, json, ph,
+	    zip_path, progress, progress_arg, out, err);
+	free_secret(json);
+	return ret;
+}
+
+int
+lambda_update_code(struct aws_client *c, const char *name,
+    const char *zip_path, const char *architecture, const char *revision_id,
+    void (*progress)(void *, uint64_t, uint64_t), void *progress_arg,
+    struct lambda_config *out, struct lc_err *err)
+{
+	char ph[LAMBDA_PLACEHOLDER_MAX], *json;
+	struct buf path = BUF_INIT;
+	int ret;
+
+	zip_placeholder(ph);
+	json = lambda_code_json(architecture, revision_id, ph);
+	fn_path(&path, name, "/code");
+	ret = upload(c, "UpdateFunctionCode", "PUT", path.data, json, ph,
+	    zip_path, progress, progress_arg, out, err);
+	free(json);
+	buf_release(&path);
+	return ret;
+}
+
+int
+lambda_update_config(struct aws_client *c, const struct manifest_fn *fn,
+    const char *role_arn, const char *revision_id, struct lambda_config *out,
+    struct lc_err *err)
+{
+	struct buf path = BUF_INIT;
+	char *json = lambda_config_json(fn, role_arn, revision_id);
+	int ret;
+
+	fn_path(&path, fn->name, "/configuration");
+	ret = simple_call(c, "UpdateFunctionConfiguration", "PUT", path.data,
+	    json, out, err);
+	free_secret(json);
+	buf_release(&path);
+	return ret;
+}
+
+/* GetFunction, also giving the AWS error code (for the waiter). */
+static int
+get_function(struct aws_client *c, const char *name,
+    struct lambda_config *cfg, char *code, size_t codelen,
+    struct lc_err *err)
+{
+	struct aws_request rq;
+	struct aws_response rs;
+	struct buf path = BUF_INIT;
+	const cJSON *conf;
+	cJSON *o = NULL;
+	int ret = -1;
+
+	memset(cfg, 0, sizeof *cfg);
+	if (code != NULL)
+		code[0] = '\0';
+	fn_path(&path, name, NULL);
+	rq_init(&rq, "GetFunction", "GET", path.data);
+	if (aws_call(c, &rq, &rs, err) == -1) {
+		if (code != NULL)
+			snprintf(code, codelen, "%s", rs.error_code);
+		if (strcmp(rs.error_code, "ResourceNotFoundException") == 0) {
+			lc_error_clear(err);
+			ret = 0;
+		}
+		goto out;
+	}
+	if ((o = cJSON_ParseWithLength(rs.http.body.data,
+	    rs.http.body.len)) == NULL) {
+		lc_error(err, LC_EFAIL, "GetFunction: the response is not "
+		    "valid JSON");
+		goto out;
+	}
+	if ((conf = cJSON_GetObjectItemCaseSensitive(o, "Configuration")) ==
+	    NULL) {
+		lc_error(err, LC_EFAIL, "GetFunction: unexpected response: no "
+		    "Configuration");
+		goto out;
+	}
+	if (config_from_json("GetFunction", conf, cfg, err) == 0)
+		ret = 1;
+out:
+	json_wipe_delete(o);
+	response_wipe(&rs);
+	buf_release(&path);
+	return ret;
+}
+
+int
+lambda_get_function(struct aws_client *c, const char *name,
+    struct lambda_config *cfg, struct lc_err *err)
+{
+	return get_function(c, name, cfg, NULL, 0, err);
+}
+
+int
+lambda_publish_version(struct aws_client *c, const char *name,
+    const char *code_sha256, const char *revision_id,
+    const char *description, char **version, struct lc_err *err)
+{
+	struct lambda_config cfg;
+	struct buf path = BUF_INIT;
+	cJSON *o = jcheck(cJSON_CreateObject());
+	char *json;
+	int ret = -1;
+
+	*version = NULL;
+	if (code_sha256 != NULL)
+		jstr(o, "CodeSha256", code_sha256);
+	if (revision_id != NULL)
+		jstr(o, "RevisionId", revision_id);
+	if (description != NULL)
+		jstr(o, "Description", description);
+	json = json_print(o);
+	cJSON_Delete(o);
+	fn_path(&path, name, "/versions");
+	if (simple_call(c, "PublishVersion", "POST", path.data, json, &cfg,
+	    err) == -1)
+		goto out;
+	if (cfg.version == NULL)
+		lc_error(err, LC_EFAIL, "PublishVersion: unexpected response: "
+		    "no Version");
+	else {
+		*version = cfg.version;
+		cfg.version = NULL;
+		ret = 0;
+	}
+	lambda_config_release(&cfg);
+out:
+	free(json);
+	buf_release(&path);
+	return ret;
+}
+
+/* Sends a small body built from name/value pairs; no response parsed. */
+static int
+alias_call(struct aws_client *c, const char *op, const char *method,
+    const char *path, const char *alias, const char *version,
+    struct aws_response *rs, struct lc_err *err)
+{
+	struct aws_request rq;
+	cJSON *o = jcheck(cJSON_CreateObject());
+	char *json;
+	int ret;
+
+	if (alias != NULL)
+		jstr(o, "Name", alias);
+	jstr(o, "FunctionVersion", version);
+	json = json_print(o);
+	cJSON_Delete(o);
+	rq_init(&rq, op, method, path);
+	rq_json(&rq, json);
+	ret = aws_call(c, &rq, rs, err);
+	free(json);
+	return ret;
+}
+
+int
+lambda_set_alias(struct aws_client *c, const char *name, const char *alias,
+    const char *version, int *created, struct lc_err *err)
+{
+	struct aws_request rq;
+	struct aws_response rs;
+	struct buf base = BUF_INIT, one = BUF_INIT;
+	int ret = -1, exists;
+
+	if (created != NULL)
+		*created = 0;
+	fn_path(&base, name, "/aliases");
+	buf_adds(&one, base.data);
+	buf_addch(&one, '/');
+	sigv4_uri_encode(&one, alias, strlen(alias), 0);
+	rq_init(&rq, "GetAlias", "GET", one.data);
+	if (aws_call(c, &rq, &rs, err) == 0)
+		exists = 1;
+	else if (strcmp(rs.error_code, "ResourceNotFoundException") == 0)
+		exists = 0;
+	else
+		goto out;
+	aws_response_release(&rs);
+	lc_error_clear(err);
+	if (!exists) {
+		if (alias_call(c, "CreateAlias", "POST", base.data, alias,
+		    version, &rs, err) == 0) {
+			if (created != NULL)
+				*created = 1;
+			ret = 0;
+			goto out;
+		}
+		/* Created by someone else since GetAlias: move it. */
+		if (strcmp(rs.error_code, "ResourceConflictException") != 0)
+			goto out;
+		aws_response_release(&rs);
+	}
+	ret = alias_call(c, "UpdateAlias", "PUT", one.data, NULL, version,
+	    &rs, err);
+out:
+	aws_response_release(&rs);
+	buf_release(&base);
+	buf_release(&one);
+	return ret;
+}
+
+int
+lambda_delete_function(struct aws_client *c, const char *name,
+    struct lc_err *err)
+{
+	struct buf path = BUF_INIT;
+	int ret;
+
+	fn_path(&path, name, NULL);
+	ret = simple_call(c, "DeleteFunction", "DELETE", path.data, NULL, NULL,
+	    err);
+	buf_release(&path);
+	return ret;
+}
+
+/* Appends the functions of one ListFunctions page; *next is the
+ * NextMarker (the caller's) or NULL. */
+static int
+list_page(const struct aws_response *rs, struct lambda_config **out,
+    size_t *n, char **next, struct lc_err *err)
+{
+	const cJSON *fns, *item, *m;
+	cJSON *o;
+	size_t cnt;
+	int ret = -1;
+
+	*next = NULL;
+	if ((o = cJSON_ParseWithLength(rs->http.body.data,
+	    rs->http.body.len)) == NULL)
+		return lc_error(err, LC_EFAIL, "ListFunctions: the response "
+		    "is not valid JSON");
+	if (get_obj("ListFunctions", o, "Functions", &fns, 1, err) == -1)
+		goto out;
+	cnt = fns != NULL ? (size_t)cJSON_GetArraySize(fns) : 0;
+	if (cnt > 0) {
+		*out = xrealloc(*out, (*n + cnt) * sizeof **out);
+		cJSON_ArrayForEach(item, fns) {
+			if (config_from_json("ListFunctions", item,
+			    &(*out)[*n], err) == -1)
+				goto out;
+			(*n)++;
+		}
+	}
+	m = cJSON_GetObjectItemCaseSensitive(o, "NextMarker");
+	if (cJSON_IsString(m) && m->valuestring[0] != '\0')
+		*next = xstrdup(m->valuestring);
+	ret = 0;
+out:
+	json_wipe_delete(o);
+	return ret;
+}
+
+int
+lambda_list_functions(struct aws_client *c, struct lambda_config **out,
+    size_t *n, struct lc_err *err)
+{
+	struct aws_request rq;
+	struct aws_response rs;
+	struct buf query = BUF_INIT;
+	char *marker = NULL, *next = NULL;
+	size_t i;
+	int ret = -1;
+
+	*out = NULL;
+	*n = 0;
+	memset(&rs, 0, sizeof rs);
+	for (;;) {
+		buf_reset(&query);
+		if (marker != NULL) {
+			buf_adds(&query, "Marker=");
+			sigv4_uri_encode(&query, marker, strlen(marker), 0);
+			buf_addch(&query, '&');
+		}
+		buf_adds(&query, "MaxItems=" LIST_PAGE);
+		rq_init(&rq, "ListFunctions", "GET", API_PREFIX "/");
+		rq.query = query.data;
+		if (aws_call(c, &rq, &rs, err) == -1 ||
+		    list_page(&rs, out, n, &next, err) == -1)
+			goto out;
+		response_wipe(&rs);
+		if (next == NULL)
+			break;
+		if (marker != NULL && strcmp(marker, next) == 0) {
+			lc_error(err, LC_EFAIL, "ListFunctions: the same "
+			    "NextMarker came back twice");
+			goto out;
+		}
+		free(marker);
+		marker = next;
+		next = NULL;
+	}
+	ret = 0;
+out:
+	if (ret == -1) {
+		for (i = 0; i < *n; i++)
+			lambda_config_release(&(*out)[i]);
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	response_wipe(&rs);
+	buf_release(&query);
+	free(marker);
+	free(next);
+	return ret;
+}
+
+/* The waiter. */
+
+static const char *
+nz(const char *s)
+{
+	return s != NULL ? s : "";
+}
+
+static int
+str_eq(const char *a, const char *b)
+{
+	return strcmp(nz(a), nz(b)) == 0;
+}
+
+static int
+is(const char *s, const char *v)
+{
+	return s != NULL && strcmp(s, v) == 0;
+}
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+/*
+ * Whether the function is ready: 1 yes, 0 not yet, -1 failed (err set).
+ * A missing State or LastUpdateStatus (older APIs, emulators) counts as
+ * settled.
+ */
+static int
+wait_check(const char *name, const struct lambda_config *cfg,
+    struct lc_err *err)
+{
+	if (is(cfg->last_update_status, "Failed"))
+		return lc_error(err, LC_EFAIL, "function '%s' update failed: "
+		    "%s", name, cfg->last_update_status_reason != NULL ?
+		    cfg->last_update_status_reason : "no reason given");
+	if (is(cfg->state, "Failed"))
+		return lc_error(err, LC_EFAIL, "function '%s' is in state "
+		    "Failed: %s", name, cfg->state_reason != NULL ?
+		    cfg->state_reason : "no reason given");
+	if (cfg->state != NULL && !is(cfg->state, "Active") &&
+	    !is(cfg->state, "Inactive"))
+		return 0;
+	return !is(cfg->last_update_status, "InProgress");
+}
+
+int
+lambda_wait(struct aws_client *c, const char *name, long timeout_s,
+    long poll_ms, void (*on_change)(void *, const char *, const char *),
+    void *arg, struct lambda_config *out, struct lc_err *err)
+{
+	struct lambda_config cfg, last;
+	char code[128];
+	double deadline = now_s() + (double)(timeout_s > 0 ? timeout_s : 0);
+	double left;
+	int seen = 0, r;
+	long ms;
+
+	memset(&last, 0, sizeof last);
+	if (out != NULL)
+		memset(out, 0, sizeof *out);
+	for (;;) {
+		r = get_function(c, name, &cfg, code, sizeof code, err);
+		if (r == -1) {
+			if (strcmp(code, "AccessDeniedException") == 0) {
+				size_t len = strlen(err->msg);
+
+				snprintf(err->msg + len, sizeof err->msg - len,
+				    " (lambdactl waits by polling "
+				    "GetFunction: the credentials need "
+				    "lambda:GetFunction)");
+			}
+			goto out;
+		}
+		if (r == 0) {
+			r = lc_error(err, LC_EFAIL, "function '%s' not found "
+			    "while waiting for it", name);
+			goto out;
+		}
+		if (on_change != NULL && (!seen ||
+		    !str_eq(cfg.state, last.state) ||
+		    !str_eq(cfg.last_update_status, last.last_update_status)))
+			on_change(arg, cfg.state, cfg.last_update_status);
+		seen = 1;
+		lambda_config_release(&last);
+		last = cfg;
+		if ((r = wait_check(name, &last, err)) != 0)
+			goto out;
+		left = deadline - now_s();
+		if (left <= 0) {
+			r = lc_error(err, LC_EFAIL, "timed out after %ld s "
+			    "waiting for '%s' (State %s, LastUpdateStatus %s)",
+			    timeout_s, name, last.state != NULL ? last.state :
+			    "none", last.last_update_status != NULL ?
+			    last.last_update_status : "none");
+			goto out;
+		}
+		ms = poll_ms > 0 ? poll_ms : 1000;
+		if ((double)ms > left * 1000)
+			ms = (long)(left * 1000) + 1;
+		sleep_ms(ms);
+	}
+out:
+	if (out != NULL && seen) {
+		*out = last;
+		memset(&last, 0, sizeof last);
+	}
+	lambda_config_release(&last);
+	return r == 1 ? 0 : -1;
+}

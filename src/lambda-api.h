@@ -1,0 +1,152 @@
+/*
+ * lambda-api.h - AWS Lambda operations (REST-JSON, API version 2015-03-31)
+ * and the waiter.  Thin: each call builds one request, parses one response
+ * and returns a status; the decisions live in deploy.c.
+ */
+#ifndef LC_LAMBDA_API_H
+#define LC_LAMBDA_API_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "aws.h"
+#include "err.h"
+#include "manifest.h"
+
+/* A function's configuration as Lambda reports it. */
+struct lambda_config {
+	char			*name;
+	char			*arn;
+	char			*runtime;
+	char			*handler;	/* NULL when none */
+	char			*role;
+	char			*description;	/* "" when none */
+	char			*architecture;	/* Architectures[0]; "x86_64" */
+	long			 memory;
+	long			 timeout;
+	long			 ephemeral_storage;	/* MB; 512 when absent */
+	struct manifest_kv	*env;		/* sorted by key; values wiped */
+	size_t			 nenv;
+	char			**layers;	/* Layers[].Arn, in order */
+	size_t			 nlayers;
+	char			*code_sha256;
+	int64_t			 code_size;
+	char			*revision_id;
+	char			*version;	/* "$LATEST" or a number */
+	char			*last_modified;
+	char			*state;		/* Pending, Active, Inactive, Failed */
+	char			*state_reason;
+	char			*last_update_status;	/* InProgress, Successful, Failed */
+	char			*last_update_status_reason;
+};
+
+void lambda_config_release(struct lambda_config *cfg);
+
+/*
+ * Parses a FunctionConfiguration object (the body of CreateFunction,
+ * UpdateFunction*, PublishVersion, one item of ListFunctions; or the
+ * "Configuration" member of GetFunction's body).  Missing optional members
+ * are NULL (strings) or 0 (numbers, but ephemeral_storage 512 and
+ * architecture "x86_64").  Returns 0, or -1 with err naming op.
+ */
+int lambda_config_parse(const char *op, const char *json, size_t len,
+    struct lambda_config *cfg, struct lc_err *err);
+
+/* GetFunction.  Returns 1 with cfg filled, 0 when there is no such
+ * function (ResourceNotFoundException), -1 with err. */
+int lambda_get_function(struct aws_client *c, const char *name,
+    struct lambda_config *cfg, struct lc_err *err);
+
+/*
+ * CreateFunction from the zip at zip_path, with fn's configuration and
+ * role_arn.  The zip travels base64-encoded inside the JSON body
+ * (Code.ZipFile); the body is streamed from the file, never held whole in
+ * memory, and its SHA-256 computed in a first streaming pass.  publish sets
+ * Publish.  progress (may be NULL) is called as the body goes out.
+ */
+int lambda_create_function(struct aws_client *c, const struct manifest_fn *fn,
+    const char *role_arn, const char *zip_path, int publish,
+    void (*progress)(void *, uint64_t, uint64_t), void *progress_arg,
+    struct lambda_config *out, struct lc_err *err);
+
+/* UpdateFunctionCode, streamed the same way; architecture sets
+ * Architectures; revision_id (may be NULL) sets RevisionId. */
+int lambda_update_code(struct aws_client *c, const char *name,
+    const char *zip_path, const char *architecture, const char *revision_id,
+    void (*progress)(void *, uint64_t, uint64_t), void *progress_arg,
+    struct lambda_config *out, struct lc_err *err);
+
+/* UpdateFunctionConfiguration: Runtime, Handler, Role, MemorySize, Timeout,
+ * Description, Environment.Variables (all of them, so removed keys go),
+ * Layers, EphemeralStorage.Size; RevisionId when revision_id is set. */
+int lambda_update_config(struct aws_client *c, const struct manifest_fn *fn,
+    const char *role_arn, const char *revision_id, struct lambda_config *out,
+    struct lc_err *err);
+
+/* PublishVersion with the CodeSha256 and RevisionId preconditions; *version
+ * is the new version number, the caller's. */
+int lambda_publish_version(struct aws_client *c, const char *name,
+    const char *code_sha256, const char *revision_id,
+    const char *description, char **version, struct lc_err *err);
+
+/* Points alias at version: UpdateAlias when it exists, else CreateAlias.
+ * *created says which (may be NULL). */
+int lambda_set_alias(struct aws_client *c, const char *name,
+    const char *alias, const char *version, int *created,
+    struct lc_err *err);
+
+/* DeleteFunction.  Returns 0, or -1 (a missing function is an error). */
+int lambda_delete_function(struct aws_client *c, const char *name,
+    struct lc_err *err);
+
+/* ListFunctions, every page (Marker).  *out is the caller's: free each with
+ * lambda_config_release, then the array. */
+int lambda_list_functions(struct aws_client *c, struct lambda_config **out,
+    size_t *n, struct lc_err *err);
+
+/*
+ * Polls GetFunction every poll_ms until State is Active (or Inactive) and
+ * LastUpdateStatus is not InProgress.  State or LastUpdateStatus Failed:
+ * -1 with the reason ("... update failed: <LastUpdateStatusReason>").
+ * timeout_s reached: -1 naming what it was waiting for and the last state.
+ * AccessDeniedException: -1 at once, with a hint about the missing
+ * lambda:GetFunction permission.  on_change (may be NULL) is called with
+ * each new (State, LastUpdateStatus) pair, for a TTY display.  out (may be
+ * NULL) receives the last configuration seen.
+ */
+int lambda_wait(struct aws_client *c, const char *name, long timeout_s,
+    long poll_ms, void (*on_change)(void *, const char *, const char *),
+    void *arg, struct lambda_config *out, struct lc_err *err);
+
+/* ---- exposed for unit tests ---- */
+
+/* The largest Code.ZipFile placeholder, NUL included. */
+#define LAMBDA_PLACEHOLDER_MAX	64
+
+/*
+ * The JSON bodies of CreateFunction, UpdateFunctionCode (zipfile is the
+ * Code.ZipFile or ZipFile value: the placeholder) and
+ * UpdateFunctionConfiguration, printed unformatted.  They may hold
+ * environment values: the caller frees them with free_secret.
+ */
+char *lambda_create_json(const struct manifest_fn *fn, const char *role_arn,
+    int publish, const char *zipfile);
+char *lambda_code_json(const char *architecture, const char *revision_id,
+    const char *zipfile);
+char *lambda_config_json(const struct manifest_fn *fn, const char *role_arn,
+    const char *revision_id);
+
+/*
+ * A streamed request body: json with its one string "placeholder" replaced
+ * by the base64 of the file at zip_path, read from the file as it goes.
+ * lambda_body_open makes the first pass (the SHA-256, lowercase hex) and
+ * rewinds; returns 0, or -1 with err.
+ */
+struct lambda_body;
+int lambda_body_open(struct lambda_body **b, const char *json,
+    const char *placeholder, const char *zip_path, struct lc_err *err);
+const struct http_stream *lambda_body_stream(const struct lambda_body *b);
+const char *lambda_body_sha256(const struct lambda_body *b);
+void lambda_body_free(struct lambda_body *b);
+
+#endif

@@ -1,0 +1,222 @@
+/* test-deploy.c - what deploy_compare reports, line by line. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "deploy.h"
+
+#define ROLE "arn:aws:iam::123456789012:role/lambda-exec"
+#define SHA_A "AAAAhQcrPrV6RV1sDKuB1Kk8HbV4L5b3X1vD3uWm3ZA="
+#define SHA_B "BBBBhQcrPrV6RV1sDKuB1Kk8HbV4L5b3X1vD3uWm3ZA="
+
+static struct manifest_kv want_env[] = {
+	{ (char *)"ADDED", (char *)"x" },
+	{ (char *)"CHANGED", (char *)"new-secret" },
+	{ (char *)"SAME", (char *)"1" },
+};
+static struct manifest_kv have_env[] = {
+	{ (char *)"CHANGED", (char *)"old-secret" },
+	{ (char *)"REMOVED", (char *)"y" },
+	{ (char *)"SAME", (char *)"1" },
+};
+static char *layer_a[] = {
+	(char *)"arn:aws:lambda:us-east-1:123456789012:layer:a:1",
+};
+
+/* A manifest function and its deployed twin, identical. */
+static void
+twins(struct manifest_fn *fn, struct deploy_plan *p, struct package_result *pkg)
+{
+	memset(fn, 0, sizeof *fn);
+	memset(p, 0, sizeof *p);
+	memset(pkg, 0, sizeof *pkg);
+	fn->name = (char *)"jobs";
+	fn->runtime = (char *)"java21";
+	fn->handler = (char *)"jobs.aws-lambda::handleRequest";
+	fn->role = (char *)"lambda-exec";
+	fn->architecture = (char *)"x86_64";
+	fn->memory = 360;
+	fn->timeout = 10;
+	fn->ephemeral_storage = 512;
+	fn->env = have_env;
+	fn->nenv = 3;
+	p->remote.runtime = (char *)"java21";
+	p->remote.handler = (char *)"jobs.aws-lambda::handleRequest";
+	p->remote.role = (char *)ROLE;
+	p->remote.architecture = (char *)"x86_64";
+	p->remote.description = (char *)"";
+	p->remote.memory = 360;
+	p->remote.timeout = 10;
+	p->remote.ephemeral_storage = 512;
+	p->remote.env = have_env;
+	p->remote.nenv = 3;
+	p->remote.code_sha256 = (char *)SHA_A;
+	strcpy(pkg->sha256, SHA_A);
+}
+
+/* Frees the changes only: everything else in the plan is borrowed here. */
+static void
+release_changes(struct deploy_plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nchanges; i++) {
+		free(p->changes[i].field);
+		free(p->changes[i].text);
+	}
+	free(p->changes);
+	p->changes = NULL;
+	p->nchanges = 0;
+}
+
+/* Asserts the plan's lines are exactly want (NULL-terminated). */
+static void
+assert_lines(const struct deploy_plan *p, const char *const *want)
+{
+	size_t i;
+
+	for (i = 0; want[i] != NULL; i++) {
+		if (i >= p->nchanges)
+			fail_msg("missing line %zu: '%s'", i, want[i]);
+		assert_string_equal(p->changes[i].text, want[i]);
+	}
+	if (i != p->nchanges)
+		fail_msg("unexpected line '%s'", p->changes[i].text);
+}
+
+static const struct deploy_opts all = { DEPLOY_ANY, 1, 1, 0, NULL, 0, 0, 0 };
+
+static void
+test_identical(void **state)
+{
+	struct manifest_fn fn;
+	struct deploy_plan p;
+	struct package_result pkg;
+	static const char *const none[] = { NULL };
+
+	(void)state;
+	twins(&fn, &p, &pkg);
+	deploy_compare(&fn, ROLE, &pkg, &all, &p);
+	assert_lines(&p, none);
+	assert_false(p.code_changed);
+	assert_false(p.config_changed);
+}
+
+static void
+test_every_field(void **state)
+{
+	struct manifest_fn fn;
+	struct deploy_plan p;
+	struct package_result pkg;
+	static const char *const want[] = {
+		"~ architecture x86_64 -> arm64",
+		"~ code " SHA_A " -> " SHA_B,
+		"~ runtime java17 -> java21",
+		"~ handler old::handler -> jobs.aws-lambda::handleRequest",
+		"~ role arn:aws:iam::123456789012:role/other -> " ROLE,
+		"~ memory 128 -> 360",
+		"~ timeout 3 -> 10",
+		"~ description (none) -> nightly jobs",
+		"~ layers [] -> [arn:aws:lambda:us-east-1:123456789012:layer:a:1]",
+		"~ ephemeral_storage 1024 -> 512",
+		"+ environment.ADDED",
+		"~ environment.CHANGED (value hidden)",
+		"- environment.REMOVED",
+		NULL,
+	};
+	size_t i;
+
+	(void)state;
+	twins(&fn, &p, &pkg);
+	fn.architecture = (char *)"arm64";
+	fn.description = (char *)"nightly jobs";
+	fn.layers = layer_a;
+	fn.nlayers = 1;
+	fn.env = want_env;
+	strcpy(pkg.sha256, SHA_B);
+	p.remote.runtime = (char *)"java17";
+	p.remote.handler = (char *)"old::handler";
+	p.remote.role = (char *)"arn:aws:iam::123456789012:role/other";
+	p.remote.memory = 128;
+	p.remote.timeout = 3;
+	p.remote.ephemeral_storage = 1024;
+	deploy_compare(&fn, ROLE, &pkg, &all, &p);
+	assert_lines(&p, want);
+	assert_true(p.code_changed);
+	assert_true(p.config_changed);
+	for (i = 0; i < p.nchanges; i++)
+		if (strstr(p.changes[i].text, "secret") != NULL)
+			fail_msg("a value leaked: %s", p.changes[i].text);
+	release_changes(&p);
+}
+
+static void
+test_code_only_and_config_only(void **state)
+{
+	struct deploy_opts o = all;
+	struct manifest_fn fn;
+	struct deploy_plan p;
+	struct package_result pkg;
+	static const char *const code[] = {
+		"~ code " SHA_A " -> " SHA_B, NULL,
+	};
+	static const char *const config[] = { "~ memory 360 -> 512", NULL };
+
+	(void)state;
+	twins(&fn, &p, &pkg);
+	fn.memory = 512;
+	strcpy(pkg.sha256, SHA_B);
+	o.config = 0;
+	deploy_compare(&fn, ROLE, &pkg, &o, &p);
+	assert_lines(&p, code);
+	assert_true(p.code_changed);
+	assert_false(p.config_changed);
+	release_changes(&p);
+
+	twins(&fn, &p, &pkg);
+	fn.memory = 512;
+	strcpy(pkg.sha256, SHA_B);
+	o.config = 1;
+	o.code = 0;
+	deploy_compare(&fn, ROLE, &pkg, &o, &p);
+	assert_lines(&p, config);
+	assert_false(p.code_changed);
+	assert_true(p.config_changed);
+	release_changes(&p);
+}
+
+/* No handler in the manifest (provided.*): whatever is deployed is fine;
+ * no package: the code is not compared (list). */
+static void
+test_unset_handler_and_no_package(void **state)
+{
+	struct manifest_fn fn;
+	struct deploy_plan p;
+	struct package_result pkg;
+	static const char *const none[] = { NULL };
+
+	(void)state;
+	twins(&fn, &p, &pkg);
+	fn.handler = NULL;
+	p.remote.code_sha256 = (char *)SHA_B;
+	deploy_compare(&fn, ROLE, NULL, &all, &p);
+	assert_lines(&p, none);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_identical),
+		cmocka_unit_test(test_every_field),
+		cmocka_unit_test(test_code_only_and_config_only),
+		cmocka_unit_test(test_unset_handler_and_no_package),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
