@@ -1,6 +1,7 @@
 # bench/lib.sh - shared by the benchmark scripts: timing and a moto_server.
 set -u
-: "${LAMBDACTL:=$(cd "$(dirname "$0")/.." && pwd)/lambdactl}"
+BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
+: "${LAMBDACTL:=$BENCH_DIR/../lambdactl}"
 BENCH_TMP=$(mktemp -d "${TMPDIR:-/tmp}/lambdactl-bench.XXXXXX")
 MOTO_PID=
 trap '[ -n "$MOTO_PID" ] && kill "$MOTO_PID" 2>/dev/null; rm -rf "$BENCH_TMP"' EXIT

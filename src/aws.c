@@ -254,6 +254,7 @@ attempt(struct aws_client *c, const struct aws_request *rq,
 	hr.body_len = rq->body_len;
 	hr.stream = rq->stream;
 	hr.timeout = rq->timeout;
+	hr.read_timeout = rq->read_timeout;
 	hr.sink = rq->sink;
 	hr.sink_arg = rq->sink_arg;
 	hr.progress = rq->progress;

@@ -43,6 +43,7 @@ struct aws_request {
 	 */
 	int				 no_retry_after_send;
 	long				 timeout;	/* total seconds; 0: none */
+	long				 read_timeout;	/* idle seconds; 0: default */
 	int	(*sink)(void *arg, const char *data, size_t len);
 	void	 *sink_arg;
 	void	(*progress)(void *arg, uint64_t sent, uint64_t total);

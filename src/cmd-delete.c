@@ -37,6 +37,7 @@ delete_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 			log_error(err.msg);
 		else
 			printf("%s: deleted\n", a->argv[i]);
+		fflush(stdout);
 	}
 	if (arr != NULL)
 		cmd_print_json(arr);

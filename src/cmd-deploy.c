@@ -46,7 +46,10 @@ static const struct cmd_opt update_opts[] = {
 	OPT_WAIT, OPT_JOBS, OPT_NO_BUILD, OPT_END,
 };
 static const struct cmd_opt plan_opts[] = {
-	OPT_CODE_ONLY, OPT_CONFIG_ONLY, OPT_JOBS, OPT_NO_BUILD, OPT_END,
+	{ "code-only", 0, NULL, "compare the code only" },
+	{ "config-only", 0, NULL, "compare the configuration only" },
+	{ "jobs", 'j', "N", "look at N functions at once (default 4)" },
+	OPT_NO_BUILD, OPT_END,
 };
 
 /* What the hooks and the done callback share. */
@@ -84,9 +87,11 @@ parse_duration(const char *s, long *out, struct lc_err *err)
 		mult = 3600;
 		end++;
 	}
-	if (errno != 0 || end == s || *end != '\0' || v < 1 || v > 86400)
+	if (errno != 0 || end == s || *end != '\0' || v < 1 || v > 86400 ||
+	    v * mult > 86400)
 		return lc_error(err, LC_EUSAGE, "option '--wait-timeout' wants "
-		    "a duration such as 300, 90s, 5m or 1h, not '%s'", s);
+		    "a duration from 1s to 24h such as 300, 90s, 5m or 1h, "
+		    "not '%s'", s);
 	*out = v * mult;
 	return 0;
 }
@@ -326,9 +331,11 @@ run(struct cmd_ctx *ctx, struct cmd_args *a, enum deploy_mode mode,
 		    region_resolve(&regions[i], ctx->region_flag, &ctx->cfg,
 		    fns[i]->region, &ctx->err) == -1)
 			goto out;
-		if (o.code && !cmd_has(a, "no-build") &&
-		    package_builds_run(&builds, fns[i], m->dir, announce,
-		    &ctx->err) == -1)
+		/* --config-only needs no artifact at all. */
+		if (!o.code)
+			continue;
+		if (!cmd_has(a, "no-build") && package_builds_run(&builds,
+		    fns[i], m->dir, announce, &ctx->err) == -1)
 			goto prefixed;
 		if (package_build(fns[i], m->dir, outdir, &pkgs[i],
 		    &ctx->err) == -1)
@@ -340,7 +347,7 @@ run(struct cmd_ctx *ctx, struct cmd_args *a, enum deploy_mode mode,
 		jobs[i].fn = fns[i];
 		jobs[i].region = regions[i];
 		jobs[i].role_arn = roles[i];
-		jobs[i].pkg = &pkgs[i];
+		jobs[i].pkg = o.code ? &pkgs[i] : NULL;
 	}
 	u.ctx = ctx;
 	u.tty = isatty(STDERR_FILENO);
@@ -417,7 +424,7 @@ plan_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 const struct cmd_entry cmd_new_entry = {
 	.name = "new",
 	.summary = "Create functions that do not exist yet",
-	.usage = "[--publish] [--alias NAME] [--dry-run] [FUNCTION...]",
+	.usage = "[options] [FUNCTION...]",
 	.opts = new_opts,
 	.min_args = 0,
 	.max_args = -1,
@@ -428,8 +435,7 @@ const struct cmd_entry cmd_new_entry = {
 const struct cmd_entry cmd_update_entry = {
 	.name = "update",
 	.summary = "Update the code and configuration of existing functions",
-	.usage = "[--code-only | --config-only] [--publish] [--alias NAME] "
-	    "[--dry-run] [FUNCTION...]",
+	.usage = "[options] [FUNCTION...]",
 	.opts = update_opts,
 	.min_args = 0,
 	.max_args = -1,
@@ -440,8 +446,7 @@ const struct cmd_entry cmd_update_entry = {
 const struct cmd_entry cmd_deploy_entry = {
 	.name = "deploy",
 	.summary = "Create or update functions, whichever is needed",
-	.usage = "[--code-only | --config-only] [--publish] [--alias NAME] "
-	    "[--dry-run] [-j N] [FUNCTION...]",
+	.usage = "[options] [FUNCTION...]",
 	.opts = update_opts,
 	.min_args = 0,
 	.max_args = -1,
@@ -452,7 +457,7 @@ const struct cmd_entry cmd_deploy_entry = {
 const struct cmd_entry cmd_plan_entry = {
 	.name = "plan",
 	.summary = "Show what deploy would change, changing nothing",
-	.usage = "[--code-only | --config-only] [-j N] [FUNCTION...]",
+	.usage = "[options] [FUNCTION...]",
 	.opts = plan_opts,
 	.min_args = 0,
 	.max_args = -1,

@@ -82,9 +82,12 @@ list_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 			w = (int)strlen(m->fns[i].name);
 	if (ctx->output == OUTPUT_JSON)
 		arr = cJSON_CreateArray();
-	else
+	else if (m->nfns > 0)
 		printf("%-*s  %-16s  %6s  %-30s  %s\n", w, "NAME", "RUNTIME",
-		    "MEMORY", "LAST MODIFIED", m->nfns ? "MANIFEST" : "");
+		    "MEMORY", "LAST MODIFIED", "MANIFEST");
+	else
+		printf("%-*s  %-16s  %6s  %s\n", w, "NAME", "RUNTIME",
+		    "MEMORY", "LAST MODIFIED");
 	for (i = 0; i < n; i++) {
 		const struct manifest_fn *fn = manifest_find(m, cfgs[i].name);
 
@@ -114,11 +117,11 @@ list_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 			}
 			cJSON_AddItemToArray(arr, o);
 		} else
-			printf("%-*s  %-16s  %6ld  %-30s  %s\n", w,
+			printf("%-*s  %-16s  %6ld  %-*s%s%s\n", w,
 			    cfgs[i].name, cfgs[i].runtime != NULL ?
 			    cfgs[i].runtime : "-", cfgs[i].memory,
-			    cfgs[i].last_modified != NULL ?
-			    cfgs[i].last_modified : "-",
+			    state != NULL ? 30 : 0, cfgs[i].last_modified != NULL ?
+			    cfgs[i].last_modified : "-", state != NULL ? "  " : "",
 			    state != NULL ? state : "");
 		if (state != NULL)
 			deploy_plan_release(&p);
@@ -153,7 +156,7 @@ out:
 const struct cmd_entry cmd_list_entry = {
 	.name = "list",
 	.summary = "List deployed functions and whether lambda.yml's are in sync",
-	.usage = "",
+	.usage = "[-f FILE]",
 	.opts = NULL,
 	.min_args = 0,
 	.max_args = 0,

@@ -87,6 +87,7 @@ struct cmd_entry {
 extern const struct cmd_entry cmd_delete_entry;
 extern const struct cmd_entry cmd_deploy_entry;
 extern const struct cmd_entry cmd_help_entry;
+extern const struct cmd_entry cmd_invoke_entry;
 extern const struct cmd_entry cmd_list_entry;
 extern const struct cmd_entry cmd_new_entry;
 extern const struct cmd_entry cmd_package_entry;

@@ -186,6 +186,9 @@ deploy_plan(struct aws_client *c, const struct manifest_fn *fn,
 			return lc_error(err, LC_EFAIL, "%s: no such function "
 			    "(create it with 'lambdactl new' or 'lambdactl "
 			    "deploy')", fn->name);
+		if (pkg == NULL)
+			return lc_error(err, LC_EFAIL, "%s: no such function, "
+			    "and --config-only cannot create one", fn->name);
 		add_change(p, "create", "+ create (%s, %ld MB, %ld s, %s, "
 		    "code %s)", fn->runtime, fn->memory, fn->timeout,
 		    fn->architecture, pkg->sha256);
@@ -255,6 +258,51 @@ settle(struct aws_client *c, const struct ui *u, const struct deploy_opts *o,
 	    (void *)u, cfg, err);
 }
 
+/*
+ * Whether another client's change got in the way: an update it started
+ * after our GetFunction (ResourceConflictException), or one it finished
+ * (our RevisionId is stale: PreconditionFailedException).
+ */
+static int
+conflict(const struct lc_err *err)
+{
+	return strstr(err->msg, ": ResourceConflictException:") != NULL ||
+	    strstr(err->msg, ": PreconditionFailedException:") != NULL;
+}
+
+enum update_what { UPDATE_CODE, UPDATE_CONFIG };
+
+/*
+ * Updates the code or the configuration and waits for it; after a conflict
+ * with another client, waits for the function to settle (which refreshes
+ * cur's RevisionId) and tries once more.
+ */
+static int
+update(struct aws_client *c, const struct deploy_plan *p, const struct ui *u,
+    const struct deploy_opts *o, struct lambda_config *cur,
+    enum update_what what, struct lc_err *err)
+{
+	int tries, r;
+
+	for (tries = 0;; tries++) {
+		if (what == UPDATE_CODE)
+			r = lambda_update_code(c, p->fn->name, p->pkg->path,
+			    p->fn->architecture, cur->revision_id, on_progress,
+			    (void *)u, NULL, err);
+		else
+			r = lambda_update_config(c, p->fn, p->role_arn,
+			    cur->revision_id, NULL, err);
+		if (r == 0)
+			return settle(c, u, o, cur, err);
+		if (tries > 0 || !conflict(err))
+			return -1;
+		step(u, "another update got in the way; waiting for it");
+		lc_error_clear(err);
+		if (settle(c, u, o, cur, err) == -1)
+			return -1;
+	}
+}
+
 static int
 busy(const struct lambda_config *cfg)
 {
@@ -306,17 +354,12 @@ deploy_apply(struct aws_client *c, struct deploy_plan *p,
 		}
 		if (p->code_changed) {
 			step(&u, "updating code");
-			if (lambda_update_code(c, fn->name, p->pkg->path,
-			    fn->architecture, cur.revision_id, on_progress, &u,
-			    NULL, err) == -1 ||
-			    settle(c, &u, o, &cur, err) == -1)
+			if (update(c, p, &u, o, &cur, UPDATE_CODE, err) == -1)
 				goto out;
 		}
 		if (p->config_changed) {
 			step(&u, "updating configuration");
-			if (lambda_update_config(c, fn, p->role_arn,
-			    cur.revision_id, NULL, err) == -1 ||
-			    settle(c, &u, o, &cur, err) == -1)
+			if (update(c, p, &u, o, &cur, UPDATE_CONFIG, err) == -1)
 				goto out;
 		}
 		r->status = xstrdup(changed ? "updated" : "unchanged");

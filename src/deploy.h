@@ -53,8 +53,9 @@ struct deploy_plan {
  * Compares fn (with role_arn and the packaged zip pkg) with what GetFunction
  * reports, within what o considers.  An existing function under
  * DEPLOY_CREATE, or a missing one under DEPLOY_UPDATE, is an error that
- * suggests the right command (LC_EFAIL).  Errors start with the function's
- * name, as deploy_apply's do.
+ * suggests the right command (LC_EFAIL).  pkg NULL (--config-only): the
+ * code is not compared, and a missing function cannot be created.  Errors
+ * start with the function's name, as deploy_apply's do.
  */
 int deploy_plan(struct aws_client *c, const struct manifest_fn *fn,
     const char *role_arn, const struct package_result *pkg,

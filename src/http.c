@@ -224,7 +224,8 @@ http_send(struct http_client *c, const struct http_request *rq,
 	buf_init(&rs->body);
 	x.rq = rq;
 	x.rs = rs;
-	x.idle_limit = c->opts.read_timeout;
+	x.idle_limit = rq->read_timeout > 0 ? rq->read_timeout :
+	    c->opts.read_timeout;
 	clock_gettime(CLOCK_MONOTONIC, &x.last_move);
 	curl_easy_reset(curl);	/* keeps the connection cache */
 	for (i = 0; i < rq->nheaders; i++) {

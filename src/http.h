@@ -46,6 +46,7 @@ struct http_request {
 	size_t				 body_len;
 	const struct http_stream	*stream;	/* streamed */
 	long				 timeout;	/* total seconds; 0: none */
+	long				 read_timeout;	/* idle seconds; 0: the client's */
 	/* Where the response body goes; NULL: into response.body. */
 	int	(*sink)(void *arg, const char *data, size_t len);
 	void	 *sink_arg;

@@ -317,6 +317,7 @@ config_from_json(const char *op, const cJSON *o, struct lambda_config *cfg,
 		S("LastUpdateStatusReason", last_update_status_reason),
 #undef S
 	};
+	const cJSON *lc;
 	double mem = 0, tmo = 0, size = 0;
 	size_t i;
 
@@ -346,6 +347,10 @@ config_from_json(const char *op, const cJSON *o, struct lambda_config *cfg,
 	cfg->code_size = (int64_t)size;
 	if (parse_env(op, o, cfg, err) == -1 ||
 	    parse_lists(op, o, cfg, err) == -1)
+		goto fail;
+	if (get_obj(op, o, "LoggingConfig", &lc, 0, err) == -1 ||
+	    (lc != NULL && get_str(op, lc, "LogGroup", &cfg->log_group,
+	    err) == -1))
 		goto fail;
 	return 0;
 fail:
@@ -397,6 +402,7 @@ lambda_config_release(struct lambda_config *cfg)
 	free(cfg->state_reason);
 	free(cfg->last_update_status);
 	free(cfg->last_update_status_reason);
+	free(cfg->log_group);
 	memset(cfg, 0, sizeof *cfg);
 }
 
@@ -1215,16 +1221,15 @@ sleep_ms(long ms)
  * settled.
  */
 static int
-wait_check(const char *name, const struct lambda_config *cfg,
-    struct lc_err *err)
+wait_check(const struct lambda_config *cfg, struct lc_err *err)
 {
 	if (is(cfg->last_update_status, "Failed"))
-		return lc_error(err, LC_EFAIL, "function '%s' update failed: "
-		    "%s", name, cfg->last_update_status_reason != NULL ?
+		return lc_error(err, LC_EFAIL, "the update failed: %s",
+		    cfg->last_update_status_reason != NULL ?
 		    cfg->last_update_status_reason : "no reason given");
 	if (is(cfg->state, "Failed"))
-		return lc_error(err, LC_EFAIL, "function '%s' is in state "
-		    "Failed: %s", name, cfg->state_reason != NULL ?
+		return lc_error(err, LC_EFAIL, "the function is in state "
+		    "Failed: %s", cfg->state_reason != NULL ?
 		    cfg->state_reason : "no reason given");
 	if (cfg->state != NULL && !is(cfg->state, "Active") &&
 	    !is(cfg->state, "Inactive"))
@@ -1261,8 +1266,8 @@ lambda_wait(struct aws_client *c, const char *name, long timeout_s,
 			goto out;
 		}
 		if (r == 0) {
-			r = lc_error(err, LC_EFAIL, "function '%s' not found "
-			    "while waiting for it", name);
+			r = lc_error(err, LC_EFAIL, "the function disappeared "
+			    "while lambdactl waited for it");
 			goto out;
 		}
 		if (on_change != NULL && (!seen ||
@@ -1272,13 +1277,14 @@ lambda_wait(struct aws_client *c, const char *name, long timeout_s,
 		seen = 1;
 		lambda_config_release(&last);
 		last = cfg;
-		if ((r = wait_check(name, &last, err)) != 0)
+		if ((r = wait_check(&last, err)) != 0)
 			goto out;
 		left = deadline - now_s();
 		if (left <= 0) {
 			r = lc_error(err, LC_EFAIL, "timed out after %ld s "
-			    "waiting for '%s' (State %s, LastUpdateStatus %s)",
-			    timeout_s, name, last.state != NULL ? last.state :
+			    "waiting for the function to settle (State %s, "
+			    "LastUpdateStatus %s)", timeout_s,
+			    last.state != NULL ? last.state :
 			    "none", last.last_update_status != NULL ?
 			    last.last_update_status : "none");
 			goto out;
@@ -1295,4 +1301,119 @@ out:
 	}
 	lambda_config_release(&last);
 	return r == 1 ? 0 : -1;
+}
+
+/* Decodes base64 text into a NUL-terminated string; NULL if it is not. */
+static char *
+b64_decode(const char *in)
+{
+	size_t len = strlen(in), pad = 0;
+	unsigned char *out;
+	int n;
+
+	if (len % 4 != 0)
+		return NULL;
+	if (len > 0 && in[len - 1] == '=')
+		pad++;
+	if (len > 1 && in[len - 2] == '=')
+		pad++;
+	out = xmalloc(len / 4 * 3 + 1);
+	n = EVP_DecodeBlock(out, (const unsigned char *)in, (int)len);
+	if (n < 0) {
+		free(out);
+		return NULL;
+	}
+	out[n - (int)pad] = '\0';
+	return (char *)out;
+}
+
+int
+lambda_invoke(struct aws_client *c, const struct lambda_invoke_req *rq,
+    struct lambda_invoke_res *rs, char code[128], struct lc_err *err)
+{
+	struct http_header h[4];
+	struct aws_request ar;
+	struct aws_response resp;
+	struct buf path = BUF_INIT, query = BUF_INIT;
+	char *ctx64 = NULL;
+	const char *v;
+	size_t nh = 0, clen;
+	int ret = -1;
+
+	memset(rs, 0, sizeof *rs);
+	buf_init(&rs->payload);
+	if (code != NULL)
+		code[0] = '\0';
+	fn_path(&path, rq->name, "/invocations");
+	if (rq->qualifier != NULL) {
+		buf_adds(&query, "Qualifier=");
+		sigv4_uri_encode(&query, rq->qualifier, strlen(rq->qualifier),
+		    0);
+	}
+	h[nh].name = "X-Amz-Invocation-Type";
+	h[nh++].value = rq->type;
+	if (rq->tail) {
+		h[nh].name = "X-Amz-Log-Type";
+		h[nh++].value = "Tail";
+	}
+	if (rq->client_context != NULL) {
+		clen = strlen(rq->client_context);
+		ctx64 = xmalloc(4 * ((clen + 2) / 3) + 1);
+		EVP_EncodeBlock((unsigned char *)ctx64,
+		    (const unsigned char *)rq->client_context, (int)clen);
+		h[nh].name = "X-Amz-Client-Context";
+		h[nh++].value = ctx64;
+	}
+	h[nh].name = "Content-Type";
+	h[nh++].value = "application/json";
+	rq_init(&ar, "Invoke", "POST", path.data);
+	ar.query = query.len > 0 ? query.data : NULL;
+	ar.headers = h;
+	ar.nheaders = nh;
+	ar.body = rq->payload;
+	ar.body_len = rq->len;
+	ar.read_timeout = rq->read_timeout;
+	ar.no_retry_after_send = strcmp(rq->type, "RequestResponse") == 0;
+	if (aws_call(c, &ar, &resp, err) == -1) {
+		if (code != NULL)
+			snprintf(code, 128, "%s", resp.error_code);
+		goto out;
+	}
+	rs->status = resp.http.status;
+	if ((v = http_header_get(&resp.http, "X-Amz-Function-Error")) != NULL)
+		rs->function_error = xstrdup(v);
+	if ((v = http_header_get(&resp.http, "X-Amz-Executed-Version")) != NULL)
+		rs->executed_version = xstrdup(v);
+	if ((v = http_header_get(&resp.http, "x-amzn-RequestId")) != NULL)
+		rs->request_id = xstrdup(v);
+	if ((v = http_header_get(&resp.http, "X-Amz-Log-Result")) != NULL &&
+	    (rs->log_tail = b64_decode(v)) == NULL) {
+		lc_error(err, LC_EFAIL, "Invoke: X-Amz-Log-Result is not "
+		    "base64");
+		goto out;
+	}
+	/* The payload moves over rather than being copied. */
+	rs->payload = resp.http.body;
+	buf_init(&resp.http.body);
+	ret = 0;
+out:
+	if (ret == -1)
+		lambda_invoke_res_release(rs);
+	aws_response_release(&resp);
+	buf_release(&path);
+	buf_release(&query);
+	free(ctx64);
+	return ret;
+}
+
+void
+lambda_invoke_res_release(struct lambda_invoke_res *rs)
+{
+	free(rs->function_error);
+	free(rs->log_tail);
+	free(rs->executed_version);
+	free(rs->request_id);
+	buf_release(&rs->payload);
+	memset(rs, 0, sizeof *rs);
+	buf_init(&rs->payload);
 }

@@ -38,6 +38,7 @@ struct lambda_config {
 	char			*state_reason;
 	char			*last_update_status;	/* InProgress, Successful, Failed */
 	char			*last_update_status_reason;
+	char			*log_group;	/* LoggingConfig.LogGroup; NULL */
 };
 
 void lambda_config_release(struct lambda_config *cfg);
@@ -107,7 +108,7 @@ int lambda_list_functions(struct aws_client *c, struct lambda_config **out,
 /*
  * Polls GetFunction every poll_ms until State is Active (or Inactive) and
  * LastUpdateStatus is not InProgress.  State or LastUpdateStatus Failed:
- * -1 with the reason ("... update failed: <LastUpdateStatusReason>").
+ * -1 with the reason ("the update failed: <LastUpdateStatusReason>").
  * timeout_s reached: -1 naming what it was waiting for and the last state.
  * AccessDeniedException: -1 at once, with a hint about the missing
  * lambda:GetFunction permission.  on_change (may be NULL) is called with
@@ -117,6 +118,37 @@ int lambda_list_functions(struct aws_client *c, struct lambda_config **out,
 int lambda_wait(struct aws_client *c, const char *name, long timeout_s,
     long poll_ms, void (*on_change)(void *, const char *, const char *),
     void *arg, struct lambda_config *out, struct lc_err *err);
+
+struct lambda_invoke_req {
+	const char	*name;
+	const char	*qualifier;	/* NULL: $LATEST */
+	const char	*type;		/* RequestResponse, Event, DryRun */
+	int		 tail;		/* X-Amz-Log-Type: Tail */
+	const char	*client_context;	/* JSON text; NULL: none */
+	const void	*payload;
+	size_t		 len;
+	long		 read_timeout;	/* idle seconds; 0: the client's */
+};
+
+struct lambda_invoke_res {
+	long		 status;		/* 200, 202, 204 */
+	char		*function_error;	/* Handled, Unhandled; NULL */
+	char		*log_tail;		/* X-Amz-Log-Result, decoded */
+	char		*executed_version;
+	char		*request_id;
+	struct buf	 payload;
+};
+
+/*
+ * Invoke.  A RequestResponse invoke is never retried once its body may
+ * have reached Lambda (that could run the function twice), but for
+ * throttling.  Returns 0 whenever Lambda answered 2xx, function error or
+ * not; -1 with err otherwise (code in *code, which may be NULL, when AWS
+ * gave one).
+ */
+int lambda_invoke(struct aws_client *c, const struct lambda_invoke_req *rq,
+    struct lambda_invoke_res *rs, char code[128], struct lc_err *err);
+void lambda_invoke_res_release(struct lambda_invoke_res *rs);
 
 /* ---- exposed for unit tests ---- */
 

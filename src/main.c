@@ -247,8 +247,18 @@ run(int argc, char **argv, struct cmd_ctx *ctx)
 		status = print_version();
 		goto out;
 	}
-	if (a.argc < ce->min_args || (ce->max_args >= 0 &&
-	    a.argc > ce->max_args)) {
+	if (ce->max_args >= 0 && a.argc > ce->max_args) {
+		if (ce->max_args == 0)
+			lc_error(&ctx->err, LC_EUSAGE, "%s: unexpected "
+			    "argument '%s' (usage: lambdactl %s %s)", ce->name,
+			    a.argv[0], ce->name, ce->usage);
+		else
+			lc_error(&ctx->err, LC_EUSAGE, "%s: too many arguments "
+			    "(usage: lambdactl %s %s)", ce->name, ce->name,
+			    ce->usage);
+		goto out;
+	}
+	if (a.argc < ce->min_args) {
 		lc_error(&ctx->err, LC_EUSAGE, "usage: lambdactl %s %s",
 		    ce->name, ce->usage);
 		goto out;

@@ -477,49 +477,121 @@ check_unzipped(const char *label, uint64_t total, struct lc_err *err)
 	    PACKAGE_MAX_UNZIPPED / (1024 * 1024));
 }
 
+/* An entry of a jar being normalised: its name and index. */
+struct zentry {
+	const char	*name;
+	zip_uint64_t	 idx;
+};
+
+static int
+zentry_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct zentry *)a)->name,
+	    ((const struct zentry *)b)->name);
+}
+
 /*
- * A .jar or .zip used as it is: checked to be a consistent zip, its
- * entries counted and their sizes summed, the file itself hashed.
+ * Copies every entry of in to zip_path, sorted by name, with its
+ * compressed data untouched but the fixed timestamp, Unix modes (0644,
+ * directories 0755) and no extra fields or comments: a jar rebuilt from
+ * the same classes (lein uberjar stamps every entry with the build time)
+ * then gives the same bytes, so deploy can skip it.
+ */
+static int
+zip_normalise(zip_t *in, const struct zentry *v, size_t n,
+    const char *zip_path, struct lc_err *err)
+{
+	zip_source_t *src;
+	zip_int64_t idx;
+	zip_uint32_t mode;
+	zip_t *out;
+	size_t i;
+	int code;
+
+	if ((out = zip_open(zip_path, ZIP_CREATE | ZIP_TRUNCATE, &code)) ==
+	    NULL)
+		return zip_code_error(err, LC_EFAIL, code, "cannot create",
+		    zip_path);
+	for (i = 0; i < n; i++) {
+		mode = v[i].name[strlen(v[i].name) - 1] == '/' ?
+		    (S_IFDIR | 0755) : (S_IFREG | 0644);
+		src = zip_source_zip(out, in, v[i].idx, ZIP_FL_COMPRESSED, 0,
+		    -1);
+		if (src == NULL ||
+		    (idx = zip_file_add(out, v[i].name, src,
+		    ZIP_FL_ENC_RAW)) < 0) {
+			lc_error(err, LC_EFAIL, "cannot copy '%s' to '%s': %s",
+			    v[i].name, zip_path, zip_strerror(out));
+			zip_source_free(src);
+			goto fail;
+		}
+		if (zip_file_set_dostime(out, (zip_uint64_t)idx, ZIP_DOS_TIME,
+		    ZIP_DOS_DATE, 0) == -1 ||
+		    zip_file_set_external_attributes(out, (zip_uint64_t)idx, 0,
+		    ZIP_OPSYS_UNIX, mode << 16) == -1) {
+			lc_error(err, LC_EFAIL, "cannot copy '%s' to '%s': %s",
+			    v[i].name, zip_path, zip_strerror(out));
+			goto fail;
+		}
+	}
+	if (zip_close(out) == -1) {
+		lc_error(err, LC_EFAIL, "cannot write '%s': %s", zip_path,
+		    zip_strerror(out));
+		goto fail;
+	}
+	return 0;
+fail:
+	zip_discard(out);
+	return -1;
+}
+
+/*
+ * A .jar or .zip: checked to be a consistent zip, its sizes summed, then
+ * normalised into zip_path (zip_normalise) and hashed.
  */
 static int
 package_zip(const struct manifest_fn *fn, const char *path,
-    struct package_result *res, struct lc_err *err)
+    const char *out_dir, const char *zip_path, struct package_result *res,
+    struct lc_err *err)
 {
+	struct zentry *v = NULL;
 	zip_t *za;
 	zip_stat_t zs;
 	zip_int64_t n, i;
 	uint64_t total = 0;
-	char s[32];
-	int code;
+	int code, rv = -1;
 
 	if ((za = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &code)) == NULL)
 		return zip_code_error(err, LC_ECONFIG, code,
 		    "cannot read zip", fn->artifact);
 	n = zip_get_num_entries(za, 0);
+	v = xcalloc((size_t)n, sizeof *v);
 	for (i = 0; i < n; i++) {
-		if (zip_stat_index(za, (zip_uint64_t)i, 0, &zs) == -1) {
+		if (zip_stat_index(za, (zip_uint64_t)i, ZIP_FL_ENC_RAW, &zs) ==
+		    -1 || !(zs.valid & ZIP_STAT_NAME) || zs.name[0] == '\0') {
 			lc_error(err, LC_ECONFIG, "cannot read zip '%s': %s",
 			    fn->artifact, zip_strerror(za));
-			zip_discard(za);
-			return -1;
+			goto out;
 		}
+		v[i].name = zs.name;
+		v[i].idx = (zip_uint64_t)i;
 		if (zs.valid & ZIP_STAT_SIZE)
 			total += zs.size;
 	}
-	zip_discard(za);
-	if (check_unzipped(fn->artifact, total, err) == -1)
-		return -1;
-	if (package_sha256(path, res->sha256, &res->size, err) == -1)
-		return -1;
-	if (res->size > PACKAGE_MAX_ZIPPED)
-		return lc_error(err, LC_ECONFIG, "artifact '%s' is %s MB, over "
-		    "Lambda's %llu MB direct-upload limit", fn->artifact,
-		    mb(s, res->size), PACKAGE_MAX_ZIPPED / (1024 * 1024));
+	if (check_unzipped(fn->artifact, total, err) == -1 ||
+	    mkdir_p(out_dir, err) == -1)
+		goto out;
+	qsort(v, (size_t)n, sizeof *v, zentry_cmp);
+	if (zip_normalise(za, v, (size_t)n, zip_path, err) == -1)
+		goto out;
 	res->kind = PACKAGE_ZIP;
-	res->path = xstrdup(path);
 	res->entries = (uint64_t)n;
 	res->unzipped = total;
-	return 0;
+	rv = 0;
+out:
+	free(v);
+	zip_discard(za);
+	return rv;
 }
 
 /* The artifact as written without trailing slashes; caller frees. */
@@ -650,9 +722,13 @@ package_build(const struct manifest_fn *fn, const char *base_dir,
 		artifact_error(fn, base_dir, err);
 		goto out;
 	}
+	zip_name = xasprintf("%s.zip", fn->name);
+	zip_path = path_join(out_dir, zip_name);
 	if (S_ISREG(st.st_mode) && is_zip_name(path)) {
-		rv = package_zip(fn, path, res, err);
-		goto out;
+		if (package_zip(fn, path, out_dir, zip_path, res, err) == -1)
+			goto out;
+		written = 1;
+		goto hash;
 	}
 	if (S_ISDIR(st.st_mode)) {
 		res->kind = PACKAGE_DIR;
@@ -669,11 +745,12 @@ package_build(const struct manifest_fn *fn, const char *base_dir,
 	if (check_unzipped(fn->artifact, es.total, err) == -1 ||
 	    mkdir_p(out_dir, err) == -1)
 		goto out;
-	zip_name = xasprintf("%s.zip", fn->name);
-	zip_path = path_join(out_dir, zip_name);
 	if (zip_write(&es, zip_path, err) == -1)
 		goto out;
 	written = 1;
+	res->entries = es.n;
+	res->unzipped = es.total;
+hash:
 	if (package_sha256(zip_path, res->sha256, &res->size, err) == -1)
 		goto out;
 	if (res->size > PACKAGE_MAX_ZIPPED) {
@@ -684,8 +761,6 @@ package_build(const struct manifest_fn *fn, const char *base_dir,
 	}
 	res->path = zip_path;
 	zip_path = NULL;
-	res->entries = es.n;
-	res->unzipped = es.total;
 	rv = 0;
 out:
 	if (rv == -1) {

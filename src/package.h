@@ -22,7 +22,7 @@
 enum package_kind {
 	PACKAGE_FILE,	/* one file: "bootstrap" 0755 for provided.* */
 	PACKAGE_DIR,	/* a directory tree */
-	PACKAGE_ZIP,	/* a .jar or .zip used as it is */
+	PACKAGE_ZIP,	/* a .jar or .zip, normalised */
 };
 
 struct package_result {
@@ -51,8 +51,10 @@ int package_run_build(const char *command, const char *dir,
  *    a symlink when its target stays inside the tree and is an error when
  *    it points outside; for provided.* runtimes the root must hold a
  *    "bootstrap" file, always stored 0755;
- *  - a .jar or .zip: checked to be a readable zip and used as it is (the
- *    result's path is the artifact's own);
+ *  - a .jar or .zip: checked to be a readable zip, then copied with its
+ *    entries sorted, their compressed data untouched, and the fixed
+ *    timestamp, modes and no extra fields (a rebuilt uberjar with the same
+ *    classes gets the same CodeSha256);
  *  - any other single file: for provided.* runtimes stored as "bootstrap"
  *    0755, otherwise under its own name.
  * Over PACKAGE_MAX_UNZIPPED (checked before zipping) or PACKAGE_MAX_ZIPPED

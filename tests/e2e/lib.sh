@@ -165,3 +165,44 @@ stop_stub() {
 		STUB_PID=
 	fi
 }
+
+# start_proxy UPSTREAM_URL: a recording proxy (tests/e2e/proxy.py) in front
+# of UPSTREAM_URL; sets PROXY_URL and PROXY_LOG (one JSON line per request:
+# method, path, status, body_len).  proxy_reset empties the log, so that
+# the counts below are about what ran since.
+PROXY_PID=
+start_proxy() {
+	local i
+	PROXY_LOG=$TMP/proxy.log
+	: >"$PROXY_LOG"
+	rm -f "$TMP/proxy.port"
+	python3 "$E2E_DIR/proxy.py" "$1" "$TMP/proxy.port" "$PROXY_LOG" 2>"$TMP/proxy.err" &
+	PROXY_PID=$!
+	for i in $(seq 100); do
+		[ -s "$TMP/proxy.port" ] && break
+		sleep 0.05
+	done
+	[ -s "$TMP/proxy.port" ] || { echo "Bail out! proxy did not start: $(cat "$TMP/proxy.err")"; exit 1; }
+	PROXY_URL=http://127.0.0.1:$(cat "$TMP/proxy.port")
+}
+stop_proxy() {
+	if [ -n "$PROXY_PID" ]; then
+		kill "$PROXY_PID" 2>/dev/null
+		wait "$PROXY_PID" 2>/dev/null
+		PROXY_PID=
+	fi
+}
+proxy_reset() { : >"$PROXY_LOG"; }
+# proxy_count METHOD_RE PATH_RE: requests whose method and path (with its
+# query) match the extended regexes, each anchored at both ends.
+proxy_count() {
+	jq -s --arg m "$1" --arg p "$2" \
+		'[.[] | select((.method | test("^(" + $m + ")$")) and (.path | test("^(" + $p + ")$")))] | length' \
+		"$PROXY_LOG"
+}
+# proxy_writes: POST, PUT and DELETE requests (anything that may change).
+proxy_writes() { proxy_count 'POST|PUT|DELETE|PATCH' '.*'; }
+# proxy_requests: the log as "METHOD PATH STATUS" lines, for diagnostics.
+proxy_requests() { jq -r '"\(.method) \(.path) \(.status)"' "$PROXY_LOG"; }
+
+trap 'stop_proxy; cleanup' EXIT

@@ -42,7 +42,7 @@ check_err_eq "lambdactl: whoami: option '--debug' takes no value" "a flag given 
 
 lc whoami surplus
 check_status 2 "a surplus argument exits 2"
-check_err_eq "lambdactl: usage: lambdactl whoami [--profile NAME] [--output json]" "a surplus argument prints the usage line"
+check_err_eq "lambdactl: whoami: unexpected argument 'surplus' (usage: lambdactl whoami [--profile NAME] [--output json])" "a surplus argument is named, with the usage line"
 
 lc --output yaml whoami
 check_status 2 "a bad --output exits 2"

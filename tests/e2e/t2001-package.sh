@@ -99,9 +99,23 @@ functions:
   absent: { artifact: target/none.jar, build: "true" }
 YML
 lc -f jar.yml package jobs
-check_status 0 "a jar is packaged as is"
-check_out_eq "jobs  app.jar  $(human app.jar)  $(sha_b64 app.jar)" "the jar's own path and hash are printed"
-check "no zip is written for a jar" test ! -e .lambdactl/jobs.zip
+check_status 0 "a jar is packaged"
+check_out_eq "jobs  .lambdactl/jobs.zip  $(human .lambdactl/jobs.zip)  $(sha_b64 .lambdactl/jobs.zip)" "a jar becomes a normalised zip, with its hash"
+check "the normalised jar unpacks to the same contents" sh -c 'mkdir jar1 && cd jar1 && unzip -q ../.lambdactl/jobs.zip && diff -r ../unz .'
+stamps=$(zip_list .lambdactl/jobs.zip | awk '{ print $3, $4 }' | sort -u)
+check "the normalised jar has fixed timestamps and no extra fields" test "$stamps" = "1980-01-01_00:00:00 0"
+first=$(sha_b64 .lambdactl/jobs.zip)
+# The same classes jarred again a second later (lein uberjar stamps every
+# entry with the build time): different jar bytes, the same package.
+sleep 1
+touch unz/* unz/*/*
+rm app.jar && (cd unz && zip -q -X -r ../app.jar .)
+lc -f jar.yml package jobs
+check "a rebuilt jar with the same contents gets the same CodeSha256" test "$(sha_b64 .lambdactl/jobs.zip)" = "$first"
+printf 'changed\n' >unz/lib/b.txt
+rm app.jar && (cd unz && zip -q -X -r ../app.jar .)
+lc -f jar.yml package jobs
+check "a jar with changed contents gets another CodeSha256" test "$(sha_b64 .lambdactl/jobs.zip)" != "$first"
 lc -f jar.yml package broken
 check_status 3 "a corrupt jar is refused"
 check_err_has "^lambdactl: broken: .*bad\.jar" "the corrupt jar is named"

@@ -867,7 +867,30 @@ make_jar(const struct fixture *f, const char *rel)
 	free(p);
 }
 
-/* A jar is used as it is: its own path, size and hash. */
+/* Gives every entry of the jar at rel another timestamp, in place. */
+static void
+restamp_jar(const struct fixture *f, const char *rel)
+{
+	char *p = at(f, rel);
+	zip_int64_t i, n;
+	zip_t *za;
+	int code;
+
+	za = zip_open(p, 0, &code);
+	assert_non_null(za);
+	n = zip_get_num_entries(za, 0);
+	for (i = 0; i < n; i++)
+		assert_int_equal(zip_file_set_dostime(za, (zip_uint64_t)i,
+		    0x6000, 0x5a21, 0), 0);
+	assert_int_equal(zip_close(za), 0);
+	free(p);
+}
+
+/*
+ * A jar is copied, normalised: sorted, fixed timestamps and modes, its
+ * compressed data untouched; rebuilt with other timestamps it hashes the
+ * same, and the jar itself is left alone.
+ */
 static void
 test_jar(void **state)
 {
@@ -875,22 +898,51 @@ test_jar(void **state)
 	struct manifest_fn fn = fn_for("jobs", "java21", "target/app.jar",
 	    "lein uberjar");
 	struct package_result res;
-	char want[45], *p = at(f, "target/app.jar");
-	struct stat st;
+	char want[45], first[45], *p = at(f, "target/app.jar"), *z;
+	struct stat st, before;
+	zip_uint32_t attr;
+	zip_uint8_t os;
+	zip_stat_t zs;
+	zip_t *za;
+	int code;
 
 	make_jar(f, "target/app.jar");
+	assert_int_equal(stat(p, &before), 0);
 	package_ok(f, &fn, f->out, &res);
+	z = at(f, "out/jobs.zip");
 	assert_int_equal(res.kind, PACKAGE_ZIP);
-	assert_string_equal(res.path, p);
+	assert_string_equal(res.path, z);
 	assert_int_equal(res.entries, 2);
 	assert_int_equal(res.unzipped, 22 + 16);
-	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(stat(z, &st), 0);
 	assert_int_equal(res.size, st.st_size);
-	openssl_sha256(p, want);
+	openssl_sha256(z, want);
 	assert_string_equal(res.sha256, want);
-	assert_int_equal(stat(f->out, &st), -1);	/* nothing written */
+	strcpy(first, res.sha256);
 	package_result_release(&res);
+
+	/* Sorted names, 1980-01-01, Unix 0644, data intact. */
+	za = zip_open(z, ZIP_RDONLY | ZIP_CHECKCONS, &code);
+	assert_non_null(za);
+	assert_string_equal(zip_get_name(za, 0, 0), "META-INF/MANIFEST.MF");
+	assert_string_equal(zip_get_name(za, 1, 0), "jobs/Handler.class");
+	assert_int_equal(zip_stat_index(za, 1, 0, &zs), 0);
+	assert_int_equal(zs.size, 16);
+	assert_int_equal(zip_file_get_external_attributes(za, 1, 0, &os,
+	    &attr), 0);
+	assert_int_equal(os, ZIP_OPSYS_UNIX);
+	assert_int_equal(attr >> 16, S_IFREG | 0644);
+	zip_discard(za);
+
+	/* The same classes stamped with another build time: same hash. */
+	restamp_jar(f, "target/app.jar");
+	package_ok(f, &fn, f->out, &res);
+	assert_string_equal(res.sha256, first);
+	package_result_release(&res);
+	assert_int_equal(stat(p, &st), 0);
+	assert_true(st.st_size == before.st_size);	/* jar untouched */
 	free(p);
+	free(z);
 
 	/* Upper-case .ZIP too. */
 	make_jar(f, "BUNDLE.ZIP");
@@ -919,7 +971,7 @@ test_relative_paths(void **state)
 	assert_int_equal(chdir(f->dir), 0);
 	rv = package_build(&fn, ".", "./.lambdactl", &res, &err);
 	if (rv == 0) {
-		assert_string_equal(res.path, "target/app.jar");
+		assert_string_equal(res.path, ".lambdactl/jobs.zip");
 		package_result_release(&res);
 		fn.artifact = (char *)"handler.py";
 		rv = package_build(&fn, "./", "./.lambdactl/", &res, &err);
@@ -1101,9 +1153,12 @@ test_zipped_limit(void **state)
 	make_stored_jar(f, "big.jar", "dist/model.bin");
 	fn.artifact = (char *)"big.jar";
 	assert_int_equal(package_build(&fn, f->dir, f->out, &res, &err), -1);
-	assert_string_equal(err.msg, "artifact 'big.jar' is 51.0 MB, over "
-	    "Lambda's 50 MB direct-upload limit");
+	p = xasprintf("zip '%s/jobs.zip' is 51.0 MB, over Lambda's 50 MB "
+	    "direct-upload limit", f->out);
+	assert_string_equal(err.msg, p);
+	free(p);
 	assert_int_equal(err.status, LC_ECONFIG);
+	assert_dir_empty(f->out);
 	p = at(f, "big.jar");
 	assert_int_equal(access(p, F_OK), 0);
 	free(p);

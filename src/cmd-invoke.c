@@ -1,0 +1,521 @@
+/*
+ * cmd-invoke.c - lambdactl invoke FUNCTION: Invoke, with the payload from a
+ * file, inline or stdin, validated before anything is sent; the response on
+ * stdout; exit 4 when the function itself failed.  --repeat turns it into a
+ * small load test over reused connections.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "cmd.h"
+#include "lambda-api.h"
+#include "log.h"
+
+#define MAX_SYNC_PAYLOAD	(6 * 1024 * 1024)
+#define MAX_EVENT_PAYLOAD	(1024 * 1024)
+#define TIMEOUT_MARGIN		30	/* seconds over the function's own */
+
+static const struct cmd_opt invoke_opts[] = {
+	{ "payload", 0, "PAYLOAD", "JSON: a file, inline text, or - for stdin" },
+	{ "event", 0, NULL, "invoke asynchronously (InvocationType Event)" },
+	{ "dry-run", 0, NULL, "only check access (InvocationType DryRun)" },
+	{ "qualifier", 0, "VERSION", "invoke this version or alias" },
+	{ "client-context", 0, "JSON", "pass this client context" },
+	{ "out", 0, "FILE", "write the response to FILE, not stdout" },
+	{ "log", 0, NULL, "print the last 4 KB of the log on stderr" },
+	{ "verbose", 'v', NULL, "print status, version and request id" },
+	{ "repeat", 0, "N", "invoke N times and report latencies" },
+	{ "concurrency", 0, "C", "with --repeat: C invokes at once" },
+	{ NULL, 0, NULL, NULL },
+};
+
+/* Reads all of fp into b, failing past max bytes. */
+static int
+slurp(FILE *fp, struct buf *b, size_t max, const char *what,
+    struct lc_err *err)
+{
+	char chunk[65536];
+	size_t n;
+
+	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) {
+		buf_add(b, chunk, n);
+		if (b->len > max)
+			return lc_error(err, LC_ECONFIG, "payload %s is over "
+			    "%zu bytes, Lambda's limit for this invocation",
+			    what, max);
+	}
+	if (ferror(fp))
+		return lc_error(err, LC_ECONFIG, "cannot read payload %s: %s",
+		    what, strerror(errno));
+	return 0;
+}
+
+/*
+ * The payload: "-" is stdin, "file://PATH" or an existing file is read,
+ * anything else is JSON text.  *label names it in errors.
+ */
+static int
+load_payload(const char *arg, size_t max, struct buf *b, char **label,
+    struct lc_err *err)
+{
+	const char *path = NULL;
+	FILE *fp;
+	int ret;
+
+	if (arg == NULL) {
+		buf_adds(b, "{}");
+		*label = xstrdup("{}");
+		return 0;
+	}
+	if (strcmp(arg, "-") == 0) {
+		*label = xstrdup("(stdin)");
+		return slurp(stdin, b, max, *label, err);
+	}
+	if (strncmp(arg, "file://", 7) == 0)
+		path = arg + 7;
+	else if (access(arg, F_OK) == 0)
+		path = arg;
+	if (path == NULL) {
+		*label = xstrdup("(inline)");
+		if (strlen(arg) > max)
+			return lc_error(err, LC_ECONFIG, "payload %s is over "
+			    "%zu bytes, Lambda's limit for this invocation",
+			    *label, max);
+		buf_adds(b, arg);
+		return 0;
+	}
+	*label = xasprintf("'%s'", path);
+	if ((fp = fopen(path, "rb")) == NULL)
+		return lc_error(err, LC_ECONFIG, "cannot read payload %s: %s",
+		    *label, strerror(errno));
+	ret = slurp(fp, b, max, *label, err);
+	fclose(fp);
+	return ret;
+}
+
+/* JSON or not, with the line and column of the first problem. */
+static int
+check_json(const struct buf *b, const char *label, struct lc_err *err)
+{
+	const char *end = NULL, *p;
+	int line = 1, col = 1;
+	cJSON *j;
+
+	j = cJSON_ParseWithLengthOpts(b->data, b->len, &end, 0);
+	if (j != NULL) {
+		cJSON_Delete(j);
+		for (p = end; p < b->data + b->len; p++)
+			if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
+				break;
+		if (p == b->data + b->len)
+			return 0;
+		end = p;
+	}
+	if (end == NULL || end < b->data || end > b->data + b->len)
+		end = b->data;
+	for (p = b->data; p < end; p++) {
+		if (*p == '\n') {
+			line++;
+			col = 1;
+		} else
+			col++;
+	}
+	return lc_error(err, LC_ECONFIG, "payload %s:%d:%d: invalid JSON",
+	    label, line, col);
+}
+
+/* The idle timeout: the function's own timeout plus a margin. */
+static long
+read_timeout(struct cmd_ctx *ctx, struct aws_client *c, const char *name)
+{
+	const struct manifest_fn *fn = manifest_find(&ctx->manifest, name);
+	struct lambda_config cfg;
+	struct lc_err err;
+	long t = 0;
+
+	if (fn != NULL)
+		return fn->timeout + TIMEOUT_MARGIN;
+	if (lambda_get_function(c, name, &cfg, &err) == 1) {
+		t = cfg.timeout;
+		lambda_config_release(&cfg);
+	}
+	/* Unknown: allow Lambda's maximum of 900 s. */
+	return (t > 0 ? t : 900) + TIMEOUT_MARGIN;
+}
+
+/* Writes the response to path through a temporary file, then renames. */
+static int
+write_out(const char *path, const struct buf *b, struct lc_err *err)
+{
+	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	FILE *fp;
+	int ok;
+
+	if ((fp = fopen(tmp, "wb")) == NULL) {
+		lc_error(err, LC_EFAIL, "cannot write '%s': %s", tmp,
+		    strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	ok = fwrite(b->data, 1, b->len, fp) == b->len;
+	ok = (fclose(fp) == 0) && ok;
+	if (!ok || rename(tmp, path) == -1) {
+		lc_error(err, LC_EFAIL, "cannot write '%s': %s", path,
+		    strerror(errno));
+		unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	free(tmp);
+	return 0;
+}
+
+/* errorType and errorMessage of a function error body, if it has them. */
+static void
+describe_error(const struct lambda_invoke_res *rs, struct buf *out)
+{
+	const cJSON *t, *m;
+	cJSON *j;
+
+	j = cJSON_ParseWithLength(rs->payload.data, rs->payload.len);
+	t = cJSON_GetObjectItemCaseSensitive(j, "errorType");
+	m = cJSON_GetObjectItemCaseSensitive(j, "errorMessage");
+	if (cJSON_IsString(t))
+		buf_addf(out, ": %s", t->valuestring);
+	if (cJSON_IsString(m))
+		buf_addf(out, ": %s", m->valuestring);
+	cJSON_Delete(j);
+}
+
+/* --log: the tail, or where the log is when Lambda points elsewhere. */
+static void
+print_log(const char *name, const char *tail)
+{
+	const cJSON *g, *s;
+	cJSON *j;
+
+	j = cJSON_Parse(tail);
+	g = cJSON_GetObjectItemCaseSensitive(j, "logGroupName");
+	s = cJSON_GetObjectItemCaseSensitive(j, "logStreamName");
+	if (cJSON_IsString(g) && cJSON_IsString(s))
+		fprintf(stderr, "lambdactl: %s: the log is in group '%s', "
+		    "stream '%s' (lambdactl logs %s)\n", name, g->valuestring,
+		    s->valuestring, name);
+	else {
+		fputs(tail, stderr);
+		if (*tail != '\0' && tail[strlen(tail) - 1] != '\n')
+			fputc('\n', stderr);
+	}
+	cJSON_Delete(j);
+}
+
+/* One invoke, retried once without Tail if the function rejects it. */
+static int
+invoke_once(struct aws_client *c, struct lambda_invoke_req *rq,
+    struct lambda_invoke_res *rs, struct lc_err *err)
+{
+	char code[128];
+
+	if (lambda_invoke(c, rq, rs, code, err) == 0)
+		return 0;
+	if (rq->tail && strcmp(code, "InvalidParameterValueException") == 0 &&
+	    (strstr(err->msg, "LogType") != NULL ||
+	    strstr(err->msg, "Tail") != NULL)) {
+		log_warn("%s: the function does not return its log (%s); "
+		    "invoking without --log", rq->name, err->msg);
+		rq->tail = 0;
+		lc_error_clear(err);
+		return lambda_invoke(c, rq, rs, NULL, err);
+	}
+	return -1;
+}
+
+static cJSON *
+result_json(const struct lambda_invoke_res *rs)
+{
+	cJSON *o = cJSON_CreateObject(), *p;
+
+	cJSON_AddNumberToObject(o, "StatusCode", (double)rs->status);
+	if (rs->executed_version != NULL)
+		cJSON_AddStringToObject(o, "ExecutedVersion",
+		    rs->executed_version);
+	if (rs->request_id != NULL)
+		cJSON_AddStringToObject(o, "RequestId", rs->request_id);
+	if (rs->function_error != NULL)
+		cJSON_AddStringToObject(o, "FunctionError", rs->function_error);
+	if (rs->log_tail != NULL)
+		cJSON_AddStringToObject(o, "LogResult", rs->log_tail);
+	p = cJSON_ParseWithLength(rs->payload.data, rs->payload.len);
+	if (p == NULL)
+		p = cJSON_CreateString(rs->payload.data);
+	cJSON_AddItemToObject(o, "Payload", p);
+	return o;
+}
+
+/* --repeat: the shared state of the load test's workers. */
+struct bench {
+	const struct aws_client		*tmpl;
+	struct http_opts		 ho;
+	struct lambda_invoke_req	 rq;
+	long				 n;
+	long				 next;
+	long				 errors;
+	double				*ms;
+	pthread_mutex_t			 mu;
+	char				 first_error[sizeof(((struct lc_err *)0)->msg)];
+};
+
+static double
+now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+static void *
+bench_worker(void *arg)
+{
+	struct bench *b = arg;
+	struct aws_client c = *b->tmpl;
+	struct lambda_invoke_res rs;
+	struct lc_err err;
+	double t0;
+	long i;
+	int bad;
+
+	c.http = http_client_new(&b->ho);
+	for (;;) {
+		pthread_mutex_lock(&b->mu);
+		i = b->next++;
+		pthread_mutex_unlock(&b->mu);
+		if (i >= b->n)
+			break;
+		t0 = now_ms();
+		lc_error_clear(&err);
+		bad = lambda_invoke(&c, &b->rq, &rs, NULL, &err) == -1;
+		b->ms[i] = now_ms() - t0;
+		if (!bad && rs.function_error != NULL) {
+			lc_error(&err, LC_EFUNC, "function error (%s)",
+			    rs.function_error);
+			bad = 1;
+		}
+		pthread_mutex_lock(&b->mu);
+		if (bad && b->errors++ == 0)
+			snprintf(b->first_error, sizeof b->first_error, "%s",
+			    err.msg);
+		pthread_mutex_unlock(&b->mu);
+		lambda_invoke_res_release(&rs);
+	}
+	http_client_free(c.http);
+	return NULL;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double
+percentile(const double *v, long n, double p)
+{
+	long i = (long)(p / 100.0 * (double)n + 0.999999) - 1;
+
+	return v[i < 0 ? 0 : (i >= n ? n - 1 : i)];
+}
+
+static long
+count_opt(struct cmd_ctx *ctx, const struct cmd_args *a, const char *name,
+    long def, long max)
+{
+	const char *v = cmd_get(a, name);
+	char *end;
+	long n;
+
+	if (v == NULL)
+		return def;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno != 0 || end == v || *end != '\0' || n < 1 || n > max) {
+		lc_error(&ctx->err, LC_EUSAGE, "option '--%s' wants a number "
+		    "from 1 to %ld, not '%s'", name, max, v);
+		return -1;
+	}
+	return n;
+}
+
+static int
+run_bench(struct cmd_ctx *ctx, const struct aws_client *c,
+    const struct lambda_invoke_req *rq, long n, long conc)
+{
+	struct bench b;
+	pthread_t *t;
+	double t0, secs;
+	long i;
+	cJSON *o;
+
+	memset(&b, 0, sizeof b);
+	b.tmpl = c;
+	cmd_http_opts(ctx, &b.ho);
+	b.rq = *rq;
+	b.n = n;
+	b.ms = xcalloc((size_t)n, sizeof *b.ms);
+	pthread_mutex_init(&b.mu, NULL);
+	if (conc > n)
+		conc = n;
+	t = xcalloc((size_t)conc, sizeof *t);
+	t0 = now_ms();
+	for (i = 0; i < conc; i++)
+		if (pthread_create(&t[i], NULL, bench_worker, &b) != 0)
+			die("cannot start a thread");
+	for (i = 0; i < conc; i++)
+		pthread_join(t[i], NULL);
+	secs = (now_ms() - t0) / 1e3;
+	qsort(b.ms, (size_t)n, sizeof *b.ms, cmp_double);
+	if (ctx->output == OUTPUT_JSON) {
+		o = cJSON_CreateObject();
+		cJSON_AddNumberToObject(o, "invocations", (double)n);
+		cJSON_AddNumberToObject(o, "errors", (double)b.errors);
+		cJSON_AddNumberToObject(o, "concurrency", (double)conc);
+		cJSON_AddNumberToObject(o, "seconds", secs);
+		cJSON_AddNumberToObject(o, "per_second", (double)n / secs);
+		cJSON_AddNumberToObject(o, "p50_ms", percentile(b.ms, n, 50));
+		cJSON_AddNumberToObject(o, "p90_ms", percentile(b.ms, n, 90));
+		cJSON_AddNumberToObject(o, "p99_ms", percentile(b.ms, n, 99));
+		cJSON_AddNumberToObject(o, "max_ms", b.ms[n - 1]);
+		if (b.errors > 0)
+			cJSON_AddStringToObject(o, "first_error",
+			    b.first_error);
+		cmd_print_json(o);
+	} else {
+		printf("%ld invocations, %ld errors, concurrency %ld, %.2f s "
+		    "(%.1f/s)\n", n, b.errors, conc, secs, (double)n / secs);
+		printf("latency ms: p50 %.1f  p90 %.1f  p99 %.1f  max %.1f\n",
+		    percentile(b.ms, n, 50), percentile(b.ms, n, 90),
+		    percentile(b.ms, n, 99), b.ms[n - 1]);
+		if (b.errors > 0)
+			fprintf(stderr, "lambdactl: first error: %s\n",
+			    b.first_error);
+	}
+	pthread_mutex_destroy(&b.mu);
+	free(t);
+	free(b.ms);
+	return b.errors > 0 ? LC_EFAIL : LC_OK;
+}
+
+static int
+invoke_exec(struct cmd_ctx *ctx, struct cmd_args *a)
+{
+	struct lambda_invoke_req rq = { 0 };
+	struct lambda_invoke_res rs = { 0 };
+	struct buf payload = BUF_INIT, msg = BUF_INIT, fname = BUF_INIT;
+	struct aws_client c;
+	const char *out = cmd_get(a, "out"), *cc;
+	char *label = NULL;
+	long repeat, conc;
+	int status = -1, event = cmd_has(a, "event");
+	cJSON *j;
+
+	buf_init(&rs.payload);
+	cmd_aws_init(ctx, &c);
+	if (event && cmd_has(a, "dry-run")) {
+		lc_error(&ctx->err, LC_EUSAGE, "--event and --dry-run exclude "
+		    "each other");
+		goto out;
+	}
+	if ((repeat = count_opt(ctx, a, "repeat", 0, 1000000)) == -1 ||
+	    (conc = count_opt(ctx, a, "concurrency", 1, 256)) == -1)
+		goto out;
+	if (load_payload(cmd_get(a, "payload"), event ? MAX_EVENT_PAYLOAD :
+	    MAX_SYNC_PAYLOAD, &payload, &label, &ctx->err) == -1 ||
+	    check_json(&payload, label, &ctx->err) == -1)
+		goto out;
+	if ((cc = cmd_get(a, "client-context")) != NULL) {
+		if ((j = cJSON_Parse(cc)) == NULL) {
+			lc_error(&ctx->err, LC_ECONFIG, "--client-context is "
+			    "not valid JSON");
+			goto out;
+		}
+		cJSON_Delete(j);
+	}
+	rq.name = a->argv[0];
+	rq.qualifier = cmd_get(a, "qualifier");
+	rq.type = event ? "Event" : cmd_has(a, "dry-run") ? "DryRun" :
+	    "RequestResponse";
+	rq.tail = cmd_has(a, "log") && !event;
+	rq.client_context = cc;
+	rq.payload = payload.data;
+	rq.len = payload.len;
+	/* A manifest function named "jobs" may be invoked as "jobs:live". */
+	buf_add(&fname, rq.name, strcspn(rq.name, ":"));
+	rq.read_timeout = read_timeout(ctx, &c, strncmp(rq.name, "arn:", 4) ?
+	    fname.data : rq.name);
+	if (repeat > 0) {
+		status = run_bench(ctx, &c, &rq, repeat, conc);
+		goto out;
+	}
+	if (invoke_once(&c, &rq, &rs, &ctx->err) == -1)
+		goto out;
+	if (cmd_has(a, "verbose"))
+		fprintf(stderr, "lambdactl: %s: status %ld, version %s, "
+		    "request id %s\n", rq.name, rs.status,
+		    rs.executed_version ? rs.executed_version : "-",
+		    rs.request_id ? rs.request_id : "-");
+	if (rs.log_tail != NULL && cmd_has(a, "log") &&
+	    ctx->output != OUTPUT_JSON)
+		print_log(rq.name, rs.log_tail);
+	if (ctx->output == OUTPUT_JSON)
+		cmd_print_json(result_json(&rs));
+	else if (event)
+		printf("%s\n", rs.request_id != NULL ? rs.request_id : "");
+	else if (rs.status == 204)
+		fprintf(stderr, "lambdactl: %s: dry run: the invoke would be "
+		    "allowed\n", rq.name);
+	else if (out != NULL) {
+		if (write_out(out, &rs.payload, &ctx->err) == -1)
+			goto out;
+	} else {
+		fwrite(rs.payload.data, 1, rs.payload.len, stdout);
+		if (isatty(STDOUT_FILENO) && rs.payload.len > 0 &&
+		    rs.payload.data[rs.payload.len - 1] != '\n')
+			putchar('\n');
+	}
+	if (rs.function_error != NULL) {
+		buf_addf(&msg, "%s: function error (%s)", rq.name,
+		    rs.function_error);
+		describe_error(&rs, &msg);
+		lc_error(&ctx->err, LC_EFUNC, "%s", msg.data);
+		goto out;
+	}
+	status = LC_OK;
+out:
+	lambda_invoke_res_release(&rs);
+	buf_wipe(&payload);
+	buf_release(&msg);
+	buf_release(&fname);
+	free(label);
+	cmd_aws_release(&c);
+	return status;
+}
+
+const struct cmd_entry cmd_invoke_entry = {
+	.name = "invoke",
+	.summary = "Invoke a function and print its response",
+	.usage = "[options] FUNCTION",
+	.opts = invoke_opts,
+	.min_args = 1,
+	.max_args = 1,
+	.flags = CMD_OPTIONAL_MANIFEST | CMD_NEEDS_CREDS,
+	.exec = invoke_exec,
+};

@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""A recording HTTP proxy for end-to-end tests.
+
+usage: proxy.py UPSTREAM_URL PORTFILE LOGFILE
+
+Listens on 127.0.0.1 only, on a free port written to PORTFILE, and
+forwards every request unchanged (method, path and query, headers, body)
+to UPSTREAM_URL (http://HOST:PORT), relaying the answer.  Each request is
+logged to LOGFILE, once answered, as one JSON line:
+  {"method": "PUT", "path": "/2015-03-31/functions/f/code", "status": 200,
+   "body_len": 1234}
+An upstream that cannot be reached is answered 502 (and logged so).
+Standard library only.
+"""
+import http.client
+import json
+import os
+import sys
+import threading
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+upstream = urllib.parse.urlsplit(sys.argv[1])
+portfile, logfile = sys.argv[2], sys.argv[3]
+lock = threading.Lock()
+
+# Hop-by-hop headers: about one connection, not the message.
+HOP = {"connection", "keep-alive", "proxy-connection", "te", "trailer",
+       "transfer-encoding", "upgrade"}
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def read_body(self):
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            parts = []
+            while True:
+                size = int(self.rfile.readline().split(b";")[0], 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass
+                    return b"".join(parts), True
+                parts.append(self.rfile.read(size))
+                self.rfile.readline()
+        n = int(self.headers.get("Content-Length") or 0)
+        return (self.rfile.read(n) if n else b""), False
+
+    def handle_any(self):
+        body, chunked = self.read_body()
+        headers = [(k, v) for k, v in self.headers.items()
+                   if not (chunked and k.lower() == "transfer-encoding")]
+        if chunked:
+            headers.append(("Content-Length", str(len(body))))
+        try:
+            conn = http.client.HTTPConnection(upstream.hostname,
+                                              upstream.port, timeout=300)
+            conn.putrequest(self.command, self.path, skip_host=True,
+                            skip_accept_encoding=True)
+            for k, v in headers:
+                conn.putheader(k, v)
+            conn.endheaders(body or None)
+            resp = conn.getresponse()
+            status, reason = resp.status, resp.reason
+            rheaders = resp.getheaders()
+            data = resp.read()
+            conn.close()
+        except OSError as e:
+            status, reason, rheaders = 502, "Bad Gateway", []
+            data = ("proxy: upstream: %s\n" % e).encode()
+        with lock:
+            with open(logfile, "a") as f:
+                f.write(json.dumps({"method": self.command,
+                                    "path": self.path, "status": status,
+                                    "body_len": len(body)}) + "\n")
+        self.send_response_only(status, reason)
+        for k, v in rheaders:
+            if k.lower() not in HOP and k.lower() != "content-length":
+                self.send_header(k, v)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = handle_any
+
+
+server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+server.daemon_threads = True
+with open(portfile + ".tmp", "w") as f:
+    f.write(str(server.server_address[1]))
+os.rename(portfile + ".tmp", portfile)
+server.serve_forever()
