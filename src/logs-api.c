@@ -1,0 +1,748 @@
+/*
+ * logs-api.c - CloudWatch Logs FilterLogEvents (JSON 1.1: POST / with an
+ * X-Amz-Target header), and the pure parts of `lambdactl logs`: times,
+ * the follow window, the output formats.
+ */
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "logs-api.h"
+
+#define MS_PER_DAY	86400000LL
+
+static const struct http_header filter_hdr[] = {
+	{ "Content-Type", "application/x-amz-json-1.1" },
+	{ "X-Amz-Target", "Logs_20140328.FilterLogEvents" },
+};
+
+static cJSON *
+jcheck(cJSON *j)
+{
+	if (j == NULL)
+		die("out of memory");
+	return j;
+}
+
+char *
+logs_filter_json(const struct logs_query *q, const char *token)
+{
+	cJSON *o = jcheck(cJSON_CreateObject());
+	char *s;
+
+	jcheck(cJSON_AddStringToObject(o, "logGroupName", q->group));
+	jcheck(cJSON_AddNumberToObject(o, "startTime", (double)q->start));
+	if (q->end >= 0)
+		jcheck(cJSON_AddNumberToObject(o, "endTime", (double)q->end));
+	if (q->pattern != NULL)
+		jcheck(cJSON_AddStringToObject(o, "filterPattern", q->pattern));
+	if (q->stream_prefix != NULL)
+		jcheck(cJSON_AddStringToObject(o, "logStreamNamePrefix",
+		    q->stream_prefix));
+	/* Ignored (always true) by the service since 2019; emulators that
+	 * still honour it then interleave the streams as the service does. */
+	jcheck(cJSON_AddTrueToObject(o, "interleaved"));
+	if (token != NULL)
+		jcheck(cJSON_AddStringToObject(o, "nextToken", token));
+	if ((s = cJSON_PrintUnformatted(o)) == NULL)
+		die("out of memory");
+	cJSON_Delete(o);
+	return s;
+}
+
+/* An event of a page, with its place in the page for a stable sort. */
+struct page_event {
+	struct logs_event	ev;
+	size_t			idx;
+};
+
+static int
+page_event_cmp(const void *a, const void *b)
+{
+	const struct page_event *x = a, *y = b;
+
+	if (x->ev.timestamp != y->ev.timestamp)
+		return x->ev.timestamp < y->ev.timestamp ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* Reads events[i] of a page into pe; -1 when a member is missing. */
+static int
+page_event_read(const cJSON *item, struct page_event *pe, size_t idx,
+    struct lc_err *err)
+{
+	const cJSON *id, *ts, *it, *st, *msg;
+
+	id = cJSON_GetObjectItemCaseSensitive(item, "eventId");
+	ts = cJSON_GetObjectItemCaseSensitive(item, "timestamp");
+	it = cJSON_GetObjectItemCaseSensitive(item, "ingestionTime");
+	st = cJSON_GetObjectItemCaseSensitive(item, "logStreamName");
+	msg = cJSON_GetObjectItemCaseSensitive(item, "message");
+	if (!cJSON_IsString(id) || !cJSON_IsNumber(ts) ||
+	    !cJSON_IsString(st) || !cJSON_IsString(msg))
+		return lc_error(err, LC_EFAIL, "FilterLogEvents: unexpected "
+		    "response: an event lacks eventId, timestamp, "
+		    "logStreamName or message");
+	pe->ev.event_id = id->valuestring;
+	pe->ev.stream = st->valuestring;
+	pe->ev.message = msg->valuestring;
+	pe->ev.timestamp = (int64_t)ts->valuedouble;
+	pe->ev.ingestion_time = cJSON_IsNumber(it) ?
+	    (int64_t)it->valuedouble : -1;
+	pe->idx = idx;
+	return 0;
+}
+
+/*
+ * Hands the events of one response body to fn, sorted, and sets *next to
+ * its nextToken (the caller's; NULL on the last page).
+ */
+static int
+filter_page(const struct logs_query *q, const struct buf *body,
+    logs_event_fn *fn, void *arg, struct logs_stats *st, char **next,
+    struct lc_err *err)
+{
+	struct page_event *evs = NULL;
+	const cJSON *arr, *item, *tok;
+	cJSON *o;
+	size_t n = 0, i, plen;
+	int ret = -1;
+
+	*next = NULL;
+	if ((o = cJSON_ParseWithLength(body->data, body->len)) == NULL ||
+	    !cJSON_IsObject(o)) {
+		cJSON_Delete(o);
+		return lc_error(err, LC_EFAIL, "FilterLogEvents: the response "
+		    "is not a JSON object");
+	}
+	arr = cJSON_GetObjectItemCaseSensitive(o, "events");
+	if (arr != NULL && !cJSON_IsNull(arr) && !cJSON_IsArray(arr)) {
+		lc_error(err, LC_EFAIL, "FilterLogEvents: unexpected response: "
+		    "'events' is not an array");
+		goto out;
+	}
+	if (cJSON_IsArray(arr) && cJSON_GetArraySize(arr) > 0) {
+		evs = xcalloc((size_t)cJSON_GetArraySize(arr), sizeof *evs);
+		cJSON_ArrayForEach(item, arr) {
+			if (page_event_read(item, &evs[n], n, err) == -1)
+				goto out;
+			n++;
+		}
+		qsort(evs, n, sizeof *evs, page_event_cmp);
+	}
+	st->events += n;
+	plen = q->stream_prefix != NULL ? strlen(q->stream_prefix) : 0;
+	for (i = 0; i < n; i++) {
+		/* Checked here too: not every emulator filters on them. */
+		if (q->stream_prefix != NULL &&
+		    strncmp(evs[i].ev.stream, q->stream_prefix, plen) != 0)
+			continue;
+		if (q->contains != NULL &&
+		    strstr(evs[i].ev.message, q->contains) == NULL)
+			continue;
+		st->kept++;
+		if (fn(arg, &evs[i].ev, err) == -1)
+			goto out;
+	}
+	tok = cJSON_GetObjectItemCaseSensitive(o, "nextToken");
+	if (cJSON_IsString(tok) && tok->valuestring[0] != '\0')
+		*next = xstrdup(tok->valuestring);
+	ret = 0;
+out:
+	free(evs);
+	cJSON_Delete(o);
+	return ret;
+}
+
+int
+logs_filter(struct aws_client *c, const struct logs_query *q,
+    logs_event_fn *fn, void *arg, struct logs_stats *st,
+    struct lc_err *err)
+{
+	struct logs_stats dummy;
+	struct aws_request rq;
+	struct aws_response rs;
+	char *token = NULL, *next = NULL, *json;
+	int ret = -1;
+
+	if (st == NULL)
+		st = &dummy;
+	memset(st, 0, sizeof *st);
+	for (;;) {
+		json = logs_filter_json(q, token);
+		memset(&rq, 0, sizeof rq);
+		rq.service = "logs";
+		rq.op = "FilterLogEvents";
+		rq.method = "POST";
+		rq.path = "/";
+		rq.headers = filter_hdr;
+		rq.nheaders = sizeof filter_hdr / sizeof filter_hdr[0];
+		rq.body = json;
+		rq.body_len = strlen(json);
+		if (aws_call(c, &rq, &rs, err) == -1) {
+			if (strcmp(rs.error_code,
+			    "ResourceNotFoundException") == 0)
+				lc_error(err, LC_EFAIL, "log group '%s' does "
+				    "not exist", q->group);
+			else if (aws_is_throttle(rs.error_code) ||
+			    rs.http.status == 429)
+				st->throttled = 1;
+			aws_response_release(&rs);
+			free(json);
+			break;
+		}
+		free(json);
+		st->pages++;
+		ret = filter_page(q, &rs.http.body, fn, arg, st, &next, err);
+		aws_response_release(&rs);
+		if (ret == 0 && next != NULL && token != NULL &&
+		    strcmp(next, token) == 0)
+			ret = lc_error(err, LC_EFAIL, "FilterLogEvents: the "
+			    "same nextToken came back twice");
+		free(token);
+		token = next;
+		if (ret == -1 || token == NULL)
+			break;
+		ret = -1;
+	}
+	free(token);
+	return ret;
+}
+
+/* Times. */
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
+static int64_t
+days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* The date of a day count since 1970-01-01 (the inverse). */
+static void
+civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+{
+	int64_t era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+static int
+days_in_month(int64_t y, int m)
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+
+	if (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))
+		return 29;
+	return mdays[m - 1];
+}
+
+/* Reads exactly n digits at *p into *v and advances *p. */
+static int
+digits(const char **p, int n, int *v)
+{
+	int i;
+
+	*v = 0;
+	for (i = 0; i < n; i++) {
+		if ((*p)[i] < '0' || (*p)[i] > '9')
+			return -1;
+		*v = *v * 10 + ((*p)[i] - '0');
+	}
+	*p += n;
+	return 0;
+}
+
+/* "90s", "10m", "1h30m": *ms; -1 when s is not such a duration. */
+static int
+parse_duration(const char *s, int64_t *ms)
+{
+	int64_t total = 0, n, unit;
+	int nd;
+
+	if (*s == '\0')
+		return -1;
+	while (*s != '\0') {
+		for (n = 0, nd = 0; *s >= '0' && *s <= '9'; s++, nd++) {
+			if (nd >= 9)
+				return -1;
+			n = n * 10 + (*s - '0');
+		}
+		if (nd == 0)
+			return -1;
+		switch (*s++) {
+		case 's':
+			unit = 1000;
+			break;
+		case 'm':
+			unit = 60000;
+			break;
+		case 'h':
+			unit = 3600000;
+			break;
+		case 'd':
+			unit = MS_PER_DAY;
+			break;
+		case 'w':
+			unit = 7 * MS_PER_DAY;
+			break;
+		default:
+			return -1;
+		}
+		total += n * unit;	/* < 9 groups * 6.1e17: no overflow */
+		if (total > 1000 * 366 * MS_PER_DAY)
+			return -1;
+	}
+	*ms = total;
+	return 0;
+}
+
+/* The zone of an ISO-8601 time: "Z", "+HH:MM", "+HHMM", "+HH"; seconds
+ * east of UTC in *off. */
+static int
+parse_zone(const char *p, int64_t *off)
+{
+	int sign, hh, mm = 0;
+
+	if ((p[0] == 'Z' || p[0] == 'z') && p[1] == '\0') {
+		*off = 0;
+		return 0;
+	}
+	if (*p != '+' && *p != '-')
+		return -1;
+	sign = *p++ == '-' ? -1 : 1;
+	if (digits(&p, 2, &hh) == -1 || hh > 23)
+		return -1;
+	if (*p == ':' && p[1] == '\0')
+		return -1;
+	if (*p == ':')
+		p++;
+	if (*p != '\0' && (digits(&p, 2, &mm) == -1 || mm > 59 ||
+	    *p != '\0'))
+		return -1;
+	*off = sign * (hh * 3600 + mm * 60);
+	return 0;
+}
+
+/* "YYYY-MM-DD" alone or with "THH:MM[:SS[.fff]]" and a zone. */
+static int
+parse_iso(const char *p, int64_t *out)
+{
+	int y, mo, d, h = 0, mi = 0, sec = 0, ms = 0, scale;
+	int64_t off = 0, t;
+
+	if (digits(&p, 4, &y) == -1 || *p++ != '-' ||
+	    digits(&p, 2, &mo) == -1 || *p++ != '-' ||
+	    digits(&p, 2, &d) == -1)
+		return -1;
+	if (y < 1970 || mo < 1 || mo > 12 || d < 1 ||
+	    d > days_in_month(y, mo))
+		return -1;
+	if (*p != '\0') {
+		if (*p != 'T' && *p != 't' && *p != ' ')
+			return -1;
+		p++;
+		if (digits(&p, 2, &h) == -1 || *p++ != ':' ||
+		    digits(&p, 2, &mi) == -1 || h > 23 || mi > 59)
+			return -1;
+		if (*p == ':') {
+			p++;
+			if (digits(&p, 2, &sec) == -1 || sec > 59)
+				return -1;
+		}
+		if (*p == '.' || *p == ',') {
+			p++;
+			if (*p < '0' || *p > '9')
+				return -1;
+			for (scale = 100; *p >= '0' && *p <= '9'; p++) {
+				ms += (*p - '0') * scale;
+				scale /= 10;
+			}
+		}
+		if (parse_zone(p, &off) == -1)
+			return -1;
+	}
+	t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
+	    off;
+	if (t < 0)
+		return -1;
+	*out = t * 1000 + ms;
+	return 0;
+}
+
+int
+logs_parse_time(const char *s, int64_t now_ms, int64_t *out)
+{
+	int64_t d;
+
+	if (parse_duration(s, &d) == 0) {
+		if (d > now_ms)
+			return -1;
+		*out = now_ms - d;
+		return 0;
+	}
+	return parse_iso(s, out);
+}
+
+void
+logs_iso_time(struct buf *b, int64_t ms, int millis)
+{
+	int64_t secs, days, rem, y;
+	int m, d;
+
+	secs = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
+	days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
+	rem = secs - days * 86400;
+	civil_from_days(days, &y, &m, &d);
+	buf_addf(b, "%04" PRId64 "-%02d-%02dT%02d:%02d:%02d", y, m, d,
+	    (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60));
+	if (millis)
+		buf_addf(b, ".%03dZ", (int)(ms - secs * 1000));
+}
+
+/* Patterns. */
+
+int
+logs_build_pattern(const char *filter, const char *request_id,
+    char **pattern, const char **contains)
+{
+	const char *p;
+
+	*pattern = NULL;
+	*contains = NULL;
+	if (request_id != NULL) {
+		if (*request_id == '\0')
+			return -1;
+		for (p = request_id; *p != '\0'; p++)
+			if (*p == '"' || *p == '\\' ||
+			    (unsigned char)*p <= ' ' || *p == 0x7f)
+				return -1;
+	}
+	if (filter != NULL) {
+		*pattern = xstrdup(filter);
+		*contains = request_id;
+	} else if (request_id != NULL)
+		*pattern = xasprintf("\"%s\"", request_id);
+	return 0;
+}
+
+/* The follow window. */
+
+void
+logs_follow_init(struct logs_follow *f, int64_t since, int64_t overlap)
+{
+	memset(f, 0, sizeof *f);
+	f->start = since;
+	f->newest = INT64_MIN;
+	f->overlap = overlap;
+}
+
+void
+logs_follow_release(struct logs_follow *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		free(f->seen[i].id);
+	free(f->seen);
+	memset(f, 0, sizeof *f);
+}
+
+/* The first index whose (ts, id) is not below (ts, id); *found if equal. */
+static size_t
+seen_lower_bound(const struct logs_follow *f, int64_t ts, const char *id,
+    int *found)
+{
+	size_t lo = 0, hi = f->n, mid;
+	int c;
+
+	*found = 0;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (f->seen[mid].ts != ts)
+			c = f->seen[mid].ts < ts ? -1 : 1;
+		else	/* no id: before every id of its timestamp */
+			c = id != NULL ? strcmp(f->seen[mid].id, id) : 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (id != NULL && lo < f->n && f->seen[lo].ts == ts &&
+	    strcmp(f->seen[lo].id, id) == 0)
+		*found = 1;
+	return lo;
+}
+
+int
+logs_follow_add(struct logs_follow *f, int64_t ts, const char *id)
+{
+	size_t i;
+	int found;
+
+	if (ts < f->start)
+		return 0;
+	i = seen_lower_bound(f, ts, id, &found);
+	if (found)
+		return 0;
+	if (f->n == f->cap) {
+		f->cap = f->cap != 0 ? f->cap * 2 : 64;
+		f->seen = xrealloc(f->seen, f->cap * sizeof *f->seen);
+	}
+	memmove(&f->seen[i + 1], &f->seen[i], (f->n - i) * sizeof *f->seen);
+	f->seen[i].ts = ts;
+	f->seen[i].id = xstrdup(id);
+	f->n++;
+	if (ts > f->newest)
+		f->newest = ts;
+	return 1;
+}
+
+void
+logs_follow_advance(struct logs_follow *f, int64_t now_ms)
+{
+	int64_t top, cand;
+	size_t i, cut;
+	int found;
+
+	if (f->newest == INT64_MIN)
+		return;
+	/* Not past now: an event stamped in the future must not carry the
+	 * window beyond events still to come. */
+	top = f->newest < now_ms ? f->newest : now_ms;
+	cand = top - f->overlap;
+	if (cand > f->start)
+		f->start = cand;
+	cut = seen_lower_bound(f, f->start, NULL, &found);
+	for (i = 0; i < cut; i++)
+		free(f->seen[i].id);
+	memmove(&f->seen[0], &f->seen[cut], (f->n - cut) * sizeof *f->seen);
+	f->n -= cut;
+}
+
+long
+logs_follow_delay(struct logs_follow *f, size_t nnew, int throttled)
+{
+	long d = f->delay;
+
+	if (throttled) {
+		d = d < LOGS_FOLLOW_IDLE_MS ? LOGS_FOLLOW_IDLE_MS : d * 2;
+		if (d > LOGS_FOLLOW_THROTTLE_MS)
+			d = LOGS_FOLLOW_THROTTLE_MS;
+	} else if (nnew > 0 || d == 0)
+		d = LOGS_FOLLOW_FAST_MS;
+	else {
+		d *= 2;
+		if (d > LOGS_FOLLOW_IDLE_MS)
+			d = LOGS_FOLLOW_IDLE_MS;
+	}
+	f->delay = d;
+	return d;
+}
+
+/* Formats. */
+
+int
+logs_parse_format(const char *s, enum logs_format *f)
+{
+	static const struct {
+		const char		*name;
+		enum logs_format	 f;
+	} fmts[] = {
+		{ "short", LOGS_SHORT }, { "detailed", LOGS_DETAILED },
+		{ "json", LOGS_JSON }, { "raw", LOGS_RAW },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof fmts / sizeof fmts[0]; i++)
+		if (strcmp(s, fmts[i].name) == 0) {
+			*f = fmts[i].f;
+			return 0;
+		}
+	return -1;
+}
+
+static int
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+void
+logs_short_stream(struct buf *b, const char *s)
+{
+	const char *close;
+	size_t i;
+
+	/* "YYYY/MM/DD/[VERSION]INSTANCE" */
+	for (i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? s[i] != '/' : !is_digit(s[i]))
+			break;
+	if (i < 10 || s[10] != '/' || s[11] != '[' ||
+	    (close = strchr(s + 12, ']')) == NULL) {
+		buf_adds(b, s);
+		return;
+	}
+	buf_add(b, s + 11, (size_t)(close + 1 - (s + 11)));
+	buf_add(b, close + 1, strnlen(close + 1, 8));
+}
+
+static int
+is_word(char c)
+{
+	return is_digit(c) || (c >= 'A' && c <= 'Z') ||
+	    (c >= 'a' && c <= 'z') || c == '_';
+}
+
+/* Whether word occurs in s with no letter, digit or '_' on either side. */
+static int
+has_word(const char *s, const char *word)
+{
+	const char *p = s;
+	size_t len = strlen(word);
+
+	while ((p = strstr(p, word)) != NULL) {
+		if ((p == s || !is_word(p[-1])) && !is_word(p[len]))
+			return 1;
+		p += len;
+	}
+	return 0;
+}
+
+enum logs_msg_class
+logs_classify(const char *m)
+{
+	static const char *const platform[] = {
+		"START RequestId:", "END RequestId:", "REPORT RequestId:",
+		"INIT_START ", "INIT_REPORT ", "RESTORE_START ",
+		"RESTORE_REPORT ", "EXTENSION\t", "TELEMETRY\t", NULL,
+	};
+	size_t i;
+
+	if (has_word(m, "ERROR") || strstr(m, "Task timed out") != NULL)
+		return LOGS_MSG_ERROR;
+	for (i = 0; platform[i] != NULL; i++)
+		if (strncmp(m, platform[i], strlen(platform[i])) == 0)
+			return LOGS_MSG_PLATFORM;
+	/* The JSON log format's platform events. */
+	if (m[0] == '{' && strstr(m, "\"type\":\"platform.") != NULL)
+		return LOGS_MSG_PLATFORM;
+	return LOGS_MSG_PLAIN;
+}
+
+/* Appends s as a JSON string. */
+static void
+json_quote(struct buf *b, const char *s)
+{
+	unsigned char c;
+
+	buf_addch(b, '"');
+	for (; (c = (unsigned char)*s) != '\0'; s++) {
+		switch (c) {
+		case '"':
+			buf_adds(b, "\\\"");
+			break;
+		case '\\':
+			buf_adds(b, "\\\\");
+			break;
+		case '\n':
+			buf_adds(b, "\\n");
+			break;
+		case '\r':
+			buf_adds(b, "\\r");
+			break;
+		case '\t':
+			buf_adds(b, "\\t");
+			break;
+		default:
+			if (c < 0x20)
+				buf_addf(b, "\\u%04x", c);
+			else
+				buf_addch(b, (char)c);
+		}
+	}
+	buf_addch(b, '"');
+}
+
+#define DIM	"\033[2m"
+#define RED	"\033[31m"
+#define RESET	"\033[0m"
+
+void
+logs_format_event(struct buf *b, const struct logs_event *ev,
+    enum logs_format f, int colour)
+{
+	size_t len = strlen(ev->message);
+	const char *on = NULL;
+
+	if (f == LOGS_JSON) {
+		buf_addf(b, "{\"timestamp\":%" PRId64 ",\"ingestion_time\":",
+		    ev->timestamp);
+		if (ev->ingestion_time >= 0)
+			buf_addf(b, "%" PRId64, ev->ingestion_time);
+		else
+			buf_adds(b, "null");
+		buf_adds(b, ",\"stream\":");
+		json_quote(b, ev->stream);
+		buf_adds(b, ",\"event_id\":");
+		json_quote(b, ev->event_id);
+		buf_adds(b, ",\"message\":");
+		json_quote(b, ev->message);
+		buf_adds(b, "}\n");
+		return;
+	}
+	while (len > 0 && (ev->message[len - 1] == '\n' ||
+	    ev->message[len - 1] == '\r'))
+		len--;
+	if (f != LOGS_RAW) {
+		if (colour)
+			buf_adds(b, DIM);
+		logs_iso_time(b, ev->timestamp, f == LOGS_DETAILED);
+		if (colour)
+			buf_adds(b, RESET);
+		buf_addch(b, ' ');
+		if (f == LOGS_DETAILED)
+			buf_adds(b, ev->stream);
+		else
+			logs_short_stream(b, ev->stream);
+		buf_addch(b, ' ');
+		if (colour) {
+			switch (logs_classify(ev->message)) {
+			case LOGS_MSG_ERROR:
+				on = RED;
+				break;
+			case LOGS_MSG_PLATFORM:
+				on = DIM;
+				break;
+			default:
+				break;
+			}
+		}
+	}
+	if (on != NULL)
+		buf_adds(b, on);
+	buf_add(b, ev->message, len);
+	if (on != NULL)
+		buf_adds(b, RESET);
+	buf_addch(b, '\n');
+}
