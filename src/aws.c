@@ -255,6 +255,7 @@ attempt(struct aws_client *c, const struct aws_request *rq,
 	hr.stream = rq->stream;
 	hr.timeout = rq->timeout;
 	hr.read_timeout = rq->read_timeout;
+	hr.no_resend = rq->no_retry_after_send;
 	hr.sink = rq->sink;
 	hr.sink_arg = rq->sink_arg;
 	hr.progress = rq->progress;

@@ -83,6 +83,7 @@ load_payload(const char *arg, size_t max, struct buf *b, char **label,
 	else if (access(arg, F_OK) == 0)
 		path = arg;
 	if (path == NULL) {
+		/* Not a file: JSON text (check_json says if it looks like a path). */
 		*label = xstrdup("(inline)");
 		if (strlen(arg) > max)
 			return lc_error(err, LC_ECONFIG, "payload %s is over "
@@ -102,7 +103,8 @@ load_payload(const char *arg, size_t max, struct buf *b, char **label,
 
 /* JSON or not, with the line and column of the first problem. */
 static int
-check_json(const struct buf *b, const char *label, struct lc_err *err)
+check_json(const struct buf *b, const char *label, const char *arg,
+    struct lc_err *err)
 {
 	const char *end = NULL, *p;
 	int line = 1, col = 1;
@@ -127,6 +129,11 @@ check_json(const struct buf *b, const char *label, struct lc_err *err)
 		} else
 			col++;
 	}
+	/* "--payload evnt.json": a typo more likely than broken JSON. */
+	if (arg != NULL && strcmp(label, "(inline)") == 0 &&
+	    strchr("{[\"", arg[0]) == NULL && strpbrk(arg, "./") != NULL)
+		return lc_error(err, LC_ECONFIG, "payload %s:%d:%d: invalid "
+		    "JSON (and there is no file '%s')", label, line, col, arg);
 	return lc_error(err, LC_ECONFIG, "payload %s:%d:%d: invalid JSON",
 	    label, line, col);
 }
@@ -150,31 +157,48 @@ read_timeout(struct cmd_ctx *ctx, struct aws_client *c, const char *name)
 	return (t > 0 ? t : 900) + TIMEOUT_MARGIN;
 }
 
-/* Writes the response to path through a temporary file, then renames. */
-static int
-write_out(const char *path, const struct buf *b, struct lc_err *err)
-{
-	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-	FILE *fp;
-	int ok;
+/* --out: a temporary file beside the target, renamed into place. */
+struct out_file {
+	char	*path;
+	char	*tmp;
+	FILE	*fp;
+};
 
-	if ((fp = fopen(tmp, "wb")) == NULL) {
-		lc_error(err, LC_EFAIL, "cannot write '%s': %s", tmp,
+/* Opens the temporary file before anything is invoked. */
+static int
+out_open(struct out_file *o, const char *path, struct lc_err *err)
+{
+	o->path = xstrdup(path);
+	o->tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	if ((o->fp = fopen(o->tmp, "wb")) == NULL)
+		return lc_error(err, LC_EFAIL, "cannot write '%s': %s", path,
 		    strerror(errno));
-		free(tmp);
-		return -1;
-	}
-	ok = fwrite(b->data, 1, b->len, fp) == b->len;
-	ok = (fclose(fp) == 0) && ok;
-	if (!ok || rename(tmp, path) == -1) {
-		lc_error(err, LC_EFAIL, "cannot write '%s': %s", path,
-		    strerror(errno));
-		unlink(tmp);
-		free(tmp);
-		return -1;
-	}
-	free(tmp);
 	return 0;
+}
+
+static int
+out_commit(struct out_file *o, const struct buf *b, struct lc_err *err)
+{
+	int ok = fwrite(b->data, 1, b->len, o->fp) == b->len;
+
+	ok = (fclose(o->fp) == 0) && ok;
+	o->fp = NULL;
+	if (!ok || rename(o->tmp, o->path) == -1)
+		return lc_error(err, LC_EFAIL, "cannot write '%s': %s",
+		    o->path, strerror(errno));
+	return 0;
+}
+
+/* Removes the temporary file unless it was renamed; frees o. */
+static void
+out_release(struct out_file *o)
+{
+	if (o->fp != NULL)
+		fclose(o->fp);
+	if (o->tmp != NULL)
+		unlink(o->tmp);
+	free(o->tmp);
+	free(o->path);
 }
 
 /* errorType and errorMessage of a function error body, if it has them. */
@@ -421,6 +445,7 @@ invoke_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	struct lambda_invoke_res rs = { 0 };
 	struct buf payload = BUF_INIT, msg = BUF_INIT, fname = BUF_INIT;
 	struct aws_client c;
+	struct out_file of = { 0 };
 	const char *out = cmd_get(a, "out"), *cc;
 	char *label = NULL;
 	long repeat, conc;
@@ -437,9 +462,21 @@ invoke_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	if ((repeat = count_opt(ctx, a, "repeat", 0, 1000000)) == -1 ||
 	    (conc = count_opt(ctx, a, "concurrency", 1, 256)) == -1)
 		goto out;
+	if (cmd_has(a, "concurrency") && repeat == 0) {
+		lc_error(&ctx->err, LC_EUSAGE, "--concurrency goes with "
+		    "--repeat");
+		goto out;
+	}
+	if (out != NULL && (event || cmd_has(a, "dry-run") || repeat > 0 ||
+	    ctx->output == OUTPUT_JSON)) {
+		lc_error(&ctx->err, LC_EUSAGE, "--out writes a response: not "
+		    "with --event, --dry-run, --repeat or --output json");
+		goto out;
+	}
 	if (load_payload(cmd_get(a, "payload"), event ? MAX_EVENT_PAYLOAD :
 	    MAX_SYNC_PAYLOAD, &payload, &label, &ctx->err) == -1 ||
-	    check_json(&payload, label, &ctx->err) == -1)
+	    check_json(&payload, label, cmd_get(a, "payload"),
+	    &ctx->err) == -1)
 		goto out;
 	if ((cc = cmd_get(a, "client-context")) != NULL) {
 		if ((j = cJSON_Parse(cc)) == NULL) {
@@ -459,8 +496,12 @@ invoke_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	rq.len = payload.len;
 	/* A manifest function named "jobs" may be invoked as "jobs:live". */
 	buf_add(&fname, rq.name, strcspn(rq.name, ":"));
-	rq.read_timeout = read_timeout(ctx, &c, strncmp(rq.name, "arn:", 4) ?
-	    fname.data : rq.name);
+	/* Only a synchronous invoke waits for the function to finish. */
+	if (strcmp(rq.type, "RequestResponse") == 0)
+		rq.read_timeout = read_timeout(ctx, &c,
+		    strncmp(rq.name, "arn:", 4) ? fname.data : rq.name);
+	if (out != NULL && out_open(&of, out, &ctx->err) == -1)
+		goto out;
 	if (repeat > 0) {
 		status = run_bench(ctx, &c, &rq, repeat, conc);
 		goto out;
@@ -472,6 +513,9 @@ invoke_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		    "request id %s\n", rq.name, rs.status,
 		    rs.executed_version ? rs.executed_version : "-",
 		    rs.request_id ? rs.request_id : "-");
+	if (rs.log_invalid && cmd_has(a, "log"))
+		log_warn("%s: the log tail Lambda sent is not base64",
+		    rq.name);
 	if (rs.log_tail != NULL && cmd_has(a, "log") &&
 	    ctx->output != OUTPUT_JSON)
 		print_log(rq.name, rs.log_tail);
@@ -483,7 +527,7 @@ invoke_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		fprintf(stderr, "lambdactl: %s: dry run: the invoke would be "
 		    "allowed\n", rq.name);
 	else if (out != NULL) {
-		if (write_out(out, &rs.payload, &ctx->err) == -1)
+		if (out_commit(&of, &rs.payload, &ctx->err) == -1)
 			goto out;
 	} else {
 		fwrite(rs.payload.data, 1, rs.payload.len, stdout);
@@ -492,6 +536,11 @@ invoke_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 			putchar('\n');
 	}
 	if (rs.function_error != NULL) {
+		/* Under --output json the result object already says so. */
+		if (ctx->output == OUTPUT_JSON) {
+			status = LC_EFUNC;
+			goto out;
+		}
 		buf_addf(&msg, "%s: function error (%s)", rq.name,
 		    rs.function_error);
 		describe_error(&rs, &msg);
@@ -500,6 +549,7 @@ invoke_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	}
 	status = LC_OK;
 out:
+	out_release(&of);
 	lambda_invoke_res_release(&rs);
 	buf_wipe(&payload);
 	buf_release(&msg);

@@ -153,6 +153,34 @@ on_header(char *line, size_t size, size_t n, void *arg)
 	return n;
 }
 
+/* A body in memory, read once; see no_resend. */
+struct once {
+	const char	*data;
+	size_t		 len;
+	size_t		 off;
+};
+
+static size_t
+once_read(void *arg, char *dst, size_t len)
+{
+	struct once *o = arg;
+	size_t n = o->len - o->off < len ? o->len - o->off : len;
+
+	memcpy(dst, o->data + o->off, n);
+	o->off += n;
+	return n;
+}
+
+/* Refuses every rewind, so that libcurl fails rather than resend. */
+static int
+no_seek(void *arg, curl_off_t offset, int origin)
+{
+	(void)arg;
+	(void)offset;
+	(void)origin;
+	return CURL_SEEKFUNC_CANTSEEK;
+}
+
 static size_t
 on_read(char *dst, size_t size, size_t n, void *arg)
 {
@@ -213,6 +241,9 @@ http_send(struct http_client *c, const struct http_request *rq,
 {
 	struct curl_slist *hl = NULL, *tmp;
 	struct xfer x = { 0 };
+	struct once once = { 0 };
+	struct http_stream once_stream = { once_read, NULL, &once, 0 };
+	const struct http_stream *stream = rq->stream;
 	char errbuf[CURL_ERROR_SIZE] = "";
 	struct buf line = BUF_INIT;
 	CURL *curl = c->curl;
@@ -264,12 +295,19 @@ http_send(struct http_client *c, const struct http_request *rq,
 	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(curl, CURLOPT_HEADERDATA, &x);
 
-	if (rq->stream != NULL) {
+	if (rq->no_resend && stream == NULL && rq->body != NULL) {
+		once.data = rq->body;
+		once.len = once_stream.len = rq->body_len;
+		stream = &once_stream;
+	}
+	if (stream != NULL) {
 		curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
 		curl_easy_setopt(curl, CURLOPT_READFUNCTION, on_read);
-		curl_easy_setopt(curl, CURLOPT_READDATA, rq->stream);
+		curl_easy_setopt(curl, CURLOPT_READDATA, stream);
 		curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE,
-		    (curl_off_t)rq->stream->len);
+		    (curl_off_t)stream->len);
+		/* A streamed body is never rewound by libcurl itself. */
+		curl_easy_setopt(curl, CURLOPT_SEEKFUNCTION, no_seek);
 	} else if (rq->body != NULL || strcmp(rq->method, "POST") == 0 ||
 	    strcmp(rq->method, "PUT") == 0) {
 		curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,

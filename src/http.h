@@ -47,6 +47,11 @@ struct http_request {
 	const struct http_stream	*stream;	/* streamed */
 	long				 timeout;	/* total seconds; 0: none */
 	long				 read_timeout;	/* idle seconds; 0: the client's */
+	/*
+	 * Never let libcurl send the body twice: by default it silently
+	 * resends a request whose reused connection died after sending.
+	 */
+	int				 no_resend;
 	/* Where the response body goes; NULL: into response.body. */
 	int	(*sink)(void *arg, const char *data, size_t len);
 	void	 *sink_arg;

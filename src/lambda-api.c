@@ -1386,12 +1386,10 @@ lambda_invoke(struct aws_client *c, const struct lambda_invoke_req *rq,
 		rs->executed_version = xstrdup(v);
 	if ((v = http_header_get(&resp.http, "x-amzn-RequestId")) != NULL)
 		rs->request_id = xstrdup(v);
+	/* A bad log tail must not cost the response of a function that ran. */
 	if ((v = http_header_get(&resp.http, "X-Amz-Log-Result")) != NULL &&
-	    (rs->log_tail = b64_decode(v)) == NULL) {
-		lc_error(err, LC_EFAIL, "Invoke: X-Amz-Log-Result is not "
-		    "base64");
-		goto out;
-	}
+	    (rs->log_tail = b64_decode(v)) == NULL)
+		rs->log_invalid = 1;
 	/* The payload moves over rather than being copied. */
 	rs->payload = resp.http.body;
 	buf_init(&resp.http.body);

@@ -134,6 +134,7 @@ struct lambda_invoke_res {
 	long		 status;		/* 200, 202, 204 */
 	char		*function_error;	/* Handled, Unhandled; NULL */
 	char		*log_tail;		/* X-Amz-Log-Result, decoded */
+	int		 log_invalid;		/* it was there but not base64 */
 	char		*executed_version;
 	char		*request_id;
 	struct buf	 payload;
