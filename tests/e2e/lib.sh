@@ -141,30 +141,39 @@ finish() {
 	[ "$tap_failed" -eq 0 ]
 }
 
+# start_py_server NAME SCRIPT ARGS...: runs tests/e2e/SCRIPT ARGS PORTFILE
+# LOGFILE in the background (it writes its free 127.0.0.1 port to
+# PORTFILE); sets SERVER_PID and SERVER_URL, logging to $TMP/NAME.log.
+start_py_server() {
+	local name=$1 script=$2 i
+	shift 2
+	: >"$TMP/$name.log"
+	rm -f "$TMP/$name.port"
+	python3 "$E2E_DIR/$script" "$@" "$TMP/$name.port" "$TMP/$name.log" 2>"$TMP/$name.err" &
+	SERVER_PID=$!
+	for i in $(seq 100); do
+		[ -s "$TMP/$name.port" ] && break
+		sleep 0.05
+	done
+	[ -s "$TMP/$name.port" ] || { echo "Bail out! $name did not start: $(cat "$TMP/$name.err")"; exit 1; }
+	SERVER_URL=http://127.0.0.1:$(cat "$TMP/$name.port")
+}
+stop_pid() {	# stop_pid VAR: kills and reaps the process whose pid VAR holds
+	if [ -n "${!1}" ]; then
+		kill "${!1}" 2>/dev/null
+		wait "${!1}" 2>/dev/null
+		printf -v "$1" '%s' ''
+	fi
+}
+
 # start_stub SCRIPT_JSON: a scripted server (tests/e2e/stub.py); sets
 # STUB_URL and STUB_LOG (one JSON line per request received).
 STUB_PID=
 start_stub() {
-	local i
-	STUB_LOG=$TMP/stub.log
-	: >"$STUB_LOG"
-	rm -f "$TMP/stub.port"
-	python3 "$E2E_DIR/stub.py" "$1" "$TMP/stub.port" "$STUB_LOG" 2>"$TMP/stub.err" &
-	STUB_PID=$!
-	for i in $(seq 100); do
-		[ -s "$TMP/stub.port" ] && break
-		sleep 0.05
-	done
-	[ -s "$TMP/stub.port" ] || { echo "Bail out! stub did not start: $(cat "$TMP/stub.err")"; exit 1; }
-	STUB_URL=http://127.0.0.1:$(cat "$TMP/stub.port")
+	start_py_server stub stub.py "$1"
+	STUB_PID=$SERVER_PID STUB_URL=$SERVER_URL STUB_LOG=$TMP/stub.log
 }
-stop_stub() {
-	if [ -n "$STUB_PID" ]; then
-		kill "$STUB_PID" 2>/dev/null
-		wait "$STUB_PID" 2>/dev/null
-		STUB_PID=
-	fi
-}
+stop_stub() { stop_pid STUB_PID; }
 
 # start_proxy UPSTREAM_URL: a recording proxy (tests/e2e/proxy.py) in front
 # of UPSTREAM_URL; sets PROXY_URL and PROXY_LOG (one JSON line per request:
@@ -172,26 +181,10 @@ stop_stub() {
 # the counts below are about what ran since.
 PROXY_PID=
 start_proxy() {
-	local i
-	PROXY_LOG=$TMP/proxy.log
-	: >"$PROXY_LOG"
-	rm -f "$TMP/proxy.port"
-	python3 "$E2E_DIR/proxy.py" "$1" "$TMP/proxy.port" "$PROXY_LOG" 2>"$TMP/proxy.err" &
-	PROXY_PID=$!
-	for i in $(seq 100); do
-		[ -s "$TMP/proxy.port" ] && break
-		sleep 0.05
-	done
-	[ -s "$TMP/proxy.port" ] || { echo "Bail out! proxy did not start: $(cat "$TMP/proxy.err")"; exit 1; }
-	PROXY_URL=http://127.0.0.1:$(cat "$TMP/proxy.port")
+	start_py_server proxy proxy.py "$1"
+	PROXY_PID=$SERVER_PID PROXY_URL=$SERVER_URL PROXY_LOG=$TMP/proxy.log
 }
-stop_proxy() {
-	if [ -n "$PROXY_PID" ]; then
-		kill "$PROXY_PID" 2>/dev/null
-		wait "$PROXY_PID" 2>/dev/null
-		PROXY_PID=
-	fi
-}
+stop_proxy() { stop_pid PROXY_PID; }
 proxy_reset() { : >"$PROXY_LOG"; }
 # proxy_count METHOD_RE PATH_RE: requests whose method and path (with its
 # query) match the extended regexes, each anchored at both ends.
@@ -206,3 +199,14 @@ proxy_writes() { proxy_count 'POST|PUT|DELETE|PATCH' '.*'; }
 proxy_requests() { jq -r '"\(.method) \(.path) \(.status)"' "$PROXY_LOG"; }
 
 trap 'stop_proxy; cleanup' EXIT
+
+# start_lambda_env: moto, test credentials, the lambda-exec role, and the
+# recording proxy in front of moto for Lambda (STS, which expands bare
+# role names, goes straight to moto so it never counts as a write).
+start_lambda_env() {
+	start_moto
+	use_env_creds
+	ref_aws iam create-role --role-name lambda-exec --assume-role-policy-document '{}' >/dev/null
+	start_proxy "$MOTO_URL"
+	export AWS_ENDPOINT_URL=$MOTO_URL AWS_ENDPOINT_URL_LAMBDA=$PROXY_URL
+}

@@ -4,12 +4,7 @@
 # (the aws CLI as the reference), --code-only / --config-only, a missing
 # function, and back-to-back updates.
 . "$(dirname "$0")/lib.sh"
-start_moto
-use_env_creds
-ref_aws iam create-role --role-name lambda-exec --assume-role-policy-document '{}' >/dev/null
-start_proxy "$MOTO_URL"
-# Lambda through the proxy; STS (the role name's expansion) straight to moto.
-export AWS_ENDPOINT_URL=$MOTO_URL AWS_ENDPOINT_URL_LAMBDA=$PROXY_URL
+start_lambda_env
 
 CODE=/2015-03-31/functions/app/code
 CONF=/2015-03-31/functions/app/configuration

@@ -2,11 +2,7 @@
 # deploy --publish --alias: versions and the alias as the aws CLI sees them
 # in moto, moved on each change; text and JSON output name both.
 . "$(dirname "$0")/lib.sh"
-start_moto
-use_env_creds
-ref_aws iam create-role --role-name lambda-exec --assume-role-policy-document '{}' >/dev/null
-start_proxy "$MOTO_URL"
-export AWS_ENDPOINT_URL=$MOTO_URL AWS_ENDPOINT_URL_LAMBDA=$PROXY_URL
+start_lambda_env
 
 versions() { ref_aws lambda list-versions-by-function --function-name app --query 'Versions[].Version' --output text; }
 alias_version() { ref_aws lambda get-alias --function-name app --name live --query FunctionVersion --output text; }

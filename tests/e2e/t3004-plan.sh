@@ -9,11 +9,7 @@
 # written byte for byte with fixed modes (the zips are deterministic, so
 # their CodeSha256 is too), moto's account and layer ARNs are fixed.
 . "$(dirname "$0")/lib.sh"
-start_moto
-use_env_creds
-ref_aws iam create-role --role-name lambda-exec --assume-role-policy-document '{}' >/dev/null
-start_proxy "$MOTO_URL"
-export AWS_ENDPOINT_URL=$MOTO_URL AWS_ENDPOINT_URL_LAMBDA=$PROXY_URL
+start_lambda_env
 GOLDEN=$SRC_DIR/tests/fixtures/plan
 
 # Secrets that must never be printed.
