@@ -5,7 +5,7 @@ set -eu
 
 PKGS="gcc make pkg-config ca-certificates curl zip unzip jq
 libcurl4-openssl-dev libssl-dev libyaml-dev libcjson-dev libzip-dev
-libcmocka-dev mandoc bash-completion zsh fish"
+libcmocka-dev libmicrohttpd-dev mandoc bash-completion zsh fish"
 
 missing=
 for p in $PKGS; do

@@ -17,6 +17,8 @@
 #include "cmd.h"
 #include "lambda-api.h"
 #include "log.h"
+#include "package.h"
+#include "runtime.h"
 
 #define MAX_SYNC_PAYLOAD	(6 * 1024 * 1024)
 #define MAX_EVENT_PAYLOAD	(1024 * 1024)
@@ -33,6 +35,9 @@ static const struct cmd_opt invoke_opts[] = {
 	{ "verbose", 'v', NULL, "print status, version and request id" },
 	{ "repeat", 0, "N", "invoke N times and report latencies" },
 	{ "concurrency", 0, "C", "with --repeat: C invokes at once" },
+	{ "local", 0, NULL, "run the bootstrap here, not in Lambda" },
+	{ "pass-credentials", 0, NULL, "with --local: give it our AWS keys" },
+	{ "no-build", 0, NULL, "with --local: skip the build command" },
 	{ NULL, 0, NULL, NULL },
 };
 
@@ -438,6 +443,126 @@ run_bench(struct cmd_ctx *ctx, const struct aws_client *c,
 	return b.errors > 0 ? LC_EFAIL : LC_OK;
 }
 
+static void
+announce(const struct manifest_fn *fn)
+{
+	fprintf(stderr, "lambdactl: %s: running '%s'\n", fn->name, fn->build);
+}
+
+/* The region a local function is told it runs in. */
+static const char *
+local_region(const struct cmd_ctx *ctx, const struct manifest_fn *fn)
+{
+	const char *r;
+
+	if (ctx->region_flag != NULL)
+		return ctx->region_flag;
+	if ((r = getenv("AWS_REGION")) != NULL && *r != '\0')
+		return r;
+	if ((r = getenv("AWS_DEFAULT_REGION")) != NULL && *r != '\0')
+		return r;
+	return fn->region != NULL ? fn->region : "us-east-1";
+}
+
+/*
+ * --local: packages the function as 'package' does, unpacks the zip into a
+ * private task root, runs its bootstrap through the local Runtime API and
+ * fills rs as a remote invoke would (the whole log as the log tail).
+ */
+static int
+invoke_local(struct cmd_ctx *ctx, const struct cmd_args *a,
+    const struct lambda_invoke_req *rq, struct lambda_invoke_res *rs)
+{
+	const struct manifest *m = &ctx->manifest;
+	const struct manifest_fn *fn;
+	struct package_builds builds = { 0 };
+	struct package_result pkg = { 0 };
+	struct rt_config rc = { 0 };
+	struct rt_result res;
+	struct rt_function *rf = NULL;
+	const char *extra[3];
+	char *outdir = NULL, *root = NULL, *name, *env[3] = { 0 };
+	size_t i, nextra = 0;
+	int ret = -1;
+
+	name = xstrndup(rq->name, strcspn(rq->name, ":"));
+	memset(&res, 0, sizeof res);
+	buf_init(&res.payload);
+	buf_init(&res.log);
+	if ((fn = manifest_find(m, name)) == NULL) {
+		lc_error(&ctx->err, LC_ECONFIG, "%s: --local runs functions of "
+		    "'%s' (it needs the artifact and settings)", name,
+		    m->path != NULL ? m->path : MANIFEST_DEFAULT_PATH);
+		goto out;
+	}
+	if (!manifest_is_provided(fn->runtime)) {
+		lc_error(&ctx->err, LC_ECONFIG, "%s: --local runs custom "
+		    "runtimes (provided.*) with a bootstrap; '%s' runs only "
+		    "in Lambda or its container image", name, fn->runtime);
+		goto out;
+	}
+	if (cmd_has(a, "pass-credentials")) {
+		if (cmd_prepare_aws(ctx, 1) == -1)
+			goto out;
+		env[0] = xasprintf("AWS_ACCESS_KEY_ID=%s",
+		    ctx->creds.access_key_id);
+		env[1] = xasprintf("AWS_SECRET_ACCESS_KEY=%s",
+		    ctx->creds.secret_access_key);
+		if (ctx->creds.session_token != NULL)
+			env[2] = xasprintf("AWS_SESSION_TOKEN=%s",
+			    ctx->creds.session_token);
+		for (i = 0; i < 3; i++)
+			if (env[i] != NULL)
+				extra[nextra++] = env[i];
+	}
+	outdir = xasprintf("%s/.lambdactl", m->dir);
+	if ((!cmd_has(a, "no-build") && package_builds_run(&builds, fn,
+	    m->dir, announce, &ctx->err) == -1) ||
+	    package_build(fn, m->dir, outdir, &pkg, &ctx->err) == -1 ||
+	    rt_unpack(pkg.path, &root, &ctx->err) == -1) {
+		lc_error_prefix(&ctx->err, "%s", name);
+		goto out;
+	}
+	rc.name = fn->name;
+	rc.task_root = root;
+	rc.handler = fn->handler;
+	rc.memory = fn->memory;
+	rc.timeout = fn->timeout;
+	rc.region = local_region(ctx, fn);
+	rc.env = fn->env;
+	rc.nenv = fn->nenv;
+	rc.extra_env = extra;
+	rc.nextra = nextra;
+	if (rt_start(&rf, &rc, &ctx->err) == -1 ||
+	    rt_invoke(rf, rq->payload, rq->len, rq->client_context, &res,
+	    &ctx->err) == -1) {
+		lc_error_prefix(&ctx->err, "%s", name);
+		goto out;
+	}
+	rs->status = strcmp(rq->type, "Event") == 0 ? 202 : 200;
+	rs->executed_version = xstrdup("$LATEST");
+	rs->request_id = xstrdup(res.request_id);
+	if (res.outcome == RT_FUNCTION_ERROR)
+		rs->function_error = xstrdup(res.function_error);
+	rs->log_tail = xstrdup(res.log.data);
+	buf_add(&rs->payload, res.payload.data, res.payload.len);
+	ret = 0;
+out:
+	rt_result_release(&res);
+	rt_stop(rf);
+	if (root != NULL) {
+		rt_remove_tree(root);
+		free(root);
+	}
+	for (i = 0; i < 3; i++)
+		free_secret(env[i]);
+	package_result_release(&pkg);
+	package_builds_release(&builds);
+	free(outdir);
+	free(name);
+	return ret;
+}
+
 static int
 invoke_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
@@ -453,7 +578,7 @@ invoke_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	cJSON *j;
 
 	buf_init(&rs.payload);
-	cmd_aws_init(ctx, &c);
+	memset(&c, 0, sizeof c);
 	if (event && cmd_has(a, "dry-run")) {
 		lc_error(&ctx->err, LC_EUSAGE, "--event and --dry-run exclude "
 		    "each other");
@@ -462,6 +587,17 @@ invoke_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	if ((repeat = count_opt(ctx, a, "repeat", 0, 1000000)) == -1 ||
 	    (conc = count_opt(ctx, a, "concurrency", 1, 256)) == -1)
 		goto out;
+	if (!cmd_has(a, "local") && (cmd_has(a, "pass-credentials") ||
+	    cmd_has(a, "no-build"))) {
+		lc_error(&ctx->err, LC_EUSAGE, "--pass-credentials and "
+		    "--no-build go with --local");
+		goto out;
+	}
+	if (cmd_has(a, "local") && repeat > 0) {
+		lc_error(&ctx->err, LC_EUSAGE, "--repeat measures Lambda (or "
+		    "lambdactl serve), not --local");
+		goto out;
+	}
 	if (cmd_has(a, "concurrency") && repeat == 0) {
 		lc_error(&ctx->err, LC_EUSAGE, "--concurrency goes with "
 		    "--repeat");
@@ -496,18 +632,30 @@ invoke_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	rq.len = payload.len;
 	/* A manifest function named "jobs" may be invoked as "jobs:live". */
 	buf_add(&fname, rq.name, strcspn(rq.name, ":"));
-	/* Only a synchronous invoke waits for the function to finish. */
-	if (strcmp(rq.type, "RequestResponse") == 0)
-		rq.read_timeout = read_timeout(ctx, &c,
-		    strncmp(rq.name, "arn:", 4) ? fname.data : rq.name);
 	if (out != NULL && out_open(&of, out, &ctx->err) == -1)
 		goto out;
-	if (repeat > 0) {
-		status = run_bench(ctx, &c, &rq, repeat, conc);
-		goto out;
+	if (cmd_has(a, "local")) {
+		/* A dry run only checks access: nothing to run here. */
+		if (strcmp(rq.type, "DryRun") == 0)
+			rs.status = 204;
+		else if (invoke_local(ctx, a, &rq, &rs) == -1)
+			goto out;
+	} else {
+		if (cmd_prepare_aws(ctx, 1) == -1)
+			goto out;
+		cmd_aws_init(ctx, &c);
+		/* Only a synchronous invoke waits for the function. */
+		if (strcmp(rq.type, "RequestResponse") == 0)
+			rq.read_timeout = read_timeout(ctx, &c,
+			    strncmp(rq.name, "arn:", 4) ? fname.data :
+			    rq.name);
+		if (repeat > 0) {
+			status = run_bench(ctx, &c, &rq, repeat, conc);
+			goto out;
+		}
+		if (invoke_once(&c, &rq, &rs, &ctx->err) == -1)
+			goto out;
 	}
-	if (invoke_once(&c, &rq, &rs, &ctx->err) == -1)
-		goto out;
 	if (cmd_has(a, "verbose"))
 		fprintf(stderr, "lambdactl: %s: status %ld, version %s, "
 		    "request id %s\n", rq.name, rs.status,
@@ -566,6 +714,7 @@ const struct cmd_entry cmd_invoke_entry = {
 	.opts = invoke_opts,
 	.min_args = 1,
 	.max_args = 1,
-	.flags = CMD_OPTIONAL_MANIFEST | CMD_NEEDS_CREDS,
+	/* Credentials only for a remote invoke: see invoke_exec. */
+	.flags = CMD_OPTIONAL_MANIFEST,
 	.exec = invoke_exec,
 };

@@ -19,6 +19,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_new_entry,
 	&cmd_package_entry,
 	&cmd_plan_entry,
+	&cmd_serve_entry,
 	&cmd_update_entry,
 	&cmd_validate_entry,
 	&cmd_whoami_entry,
@@ -388,6 +389,18 @@ cmd_usage(const struct cmd_entry *ce, FILE *fp)
 	}
 	fputs("\nGlobal options (--profile, --region, --output, --debug, ...): "
 	    "see 'lambdactl -h'.\n", fp);
+}
+
+int
+cmd_prepare_aws(struct cmd_ctx *ctx, int creds)
+{
+	if (aws_config_load(&ctx->cfg, ctx->profile, ctx->manifest.profile,
+	    &ctx->err) == -1)
+		return -1;
+	if (creds && creds_resolve(&ctx->creds, &ctx->cfg, &ctx->err) == -1)
+		return -1;
+	return region_resolve(&ctx->region, ctx->region_flag, &ctx->cfg,
+	    ctx->manifest.region, &ctx->err);
 }
 
 void

@@ -93,6 +93,7 @@ extern const struct cmd_entry cmd_logs_entry;
 extern const struct cmd_entry cmd_new_entry;
 extern const struct cmd_entry cmd_package_entry;
 extern const struct cmd_entry cmd_plan_entry;
+extern const struct cmd_entry cmd_serve_entry;
 extern const struct cmd_entry cmd_update_entry;
 extern const struct cmd_entry cmd_validate_entry;
 extern const struct cmd_entry cmd_whoami_entry;
@@ -122,6 +123,14 @@ void cmd_args_release(struct cmd_args *a);
 /* The last value given for option name, or NULL when absent. */
 const char *cmd_get(const struct cmd_args *a, const char *name);
 int cmd_has(const struct cmd_args *a, const char *name);
+
+/*
+ * Loads the AWS configuration and resolves the region, and the credentials
+ * when creds is set: what CMD_NEEDS_REGION / CMD_NEEDS_CREDS make main.c do
+ * before exec, for a command that decides at run time (invoke --local
+ * needs neither).
+ */
+int cmd_prepare_aws(struct cmd_ctx *ctx, int creds);
 
 /*
  * Sets up c to call AWS with ctx's credentials, region, endpoint and

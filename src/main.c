@@ -139,14 +139,7 @@ prepare(struct cmd_ctx *ctx, const struct cmd_entry *ce)
 	}
 	if (!(ce->flags & (CMD_NEEDS_REGION | CMD_NEEDS_CREDS)))
 		return 0;
-	if (aws_config_load(&ctx->cfg, ctx->profile, ctx->manifest.profile,
-	    &ctx->err) == -1)
-		return -1;
-	if ((ce->flags & CMD_NEEDS_CREDS) &&
-	    creds_resolve(&ctx->creds, &ctx->cfg, &ctx->err) == -1)
-		return -1;
-	return region_resolve(&ctx->region, ctx->region_flag, &ctx->cfg,
-	    ctx->manifest.region, &ctx->err);
+	return cmd_prepare_aws(ctx, (ce->flags & CMD_NEEDS_CREDS) != 0);
 }
 
 /* The one error reporter: a line on stderr, or a JSON object on stdout. */

@@ -1,0 +1,51 @@
+#!/bin/bash
+# Local runtime latency: a cold 'invoke --local' (package, unpack, start the
+# bootstrap, invoke) and warm invokes through 'serve' (the bootstrap kept
+# running), with a shell and, when it builds, the C example's bootstrap.
+. "$(dirname "$0")/lib.sh"
+M="python3 $BENCH_DIR/measure.py"
+export AWS_ACCESS_KEY_ID=AKIDBENCH AWS_SECRET_ACCESS_KEY=bench-secret-key-0000
+export AWS_REGION=us-east-1 AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
+cd "$BENCH_TMP" || exit 1
+mkdir -p sh
+cat >sh/bootstrap <<'BOOT'
+#!/bin/sh
+api="http://$AWS_LAMBDA_RUNTIME_API/2018-06-01/runtime"
+while :; do
+	curl -sS -D h -o e "$api/invocation/next" || exit 1
+	id=$(tr -d '\r' <h | sed -n 's/^[Ll]ambda-[Rr]untime-[Aa]ws-[Rr]equest-[Ii]d: //p')
+	curl -sS -o /dev/null -X POST --data-binary @e "$api/invocation/$id/response"
+done
+BOOT
+chmod 0755 sh/bootstrap
+{
+	printf 'role: lambda-exec\nruntime: provided.al2023\nfunctions:\n'
+	printf '  hello-sh: { artifact: sh }\n'
+} >lambda.yml
+C=$BENCH_DIR/../examples/hello-c
+if [ -f "$C/Makefile" ] && make -s -C "$C" >/dev/null 2>&1 && [ -x "$C/bootstrap" ]; then
+	printf '  hello-c: { artifact: %s/bootstrap }\n' "$C" >>lambda.yml
+	fns="hello-sh hello-c"
+else
+	fns="hello-sh"
+fi
+echo '{"bench": true}' >event.json
+
+printf '%-46s %9s %9s %9s\n' "cold: invoke --local (x10)" "wall ms" "cpu ms" "rss MB"
+for f in $fns; do
+	printf '%-46s %9s %9s %9s\n' "  $f" $($M 10 "$LAMBDACTL" invoke --local --no-build "$f" --payload event.json)
+done
+"$LAMBDACTL" serve --port 0 --no-build >serve.url 2>serve.log &
+pid=$!
+for i in $(seq 100); do [ -s serve.url ] && break; sleep 0.05; done
+url=$(head -1 serve.url)
+echo
+for f in $fns; do
+	"$LAMBDACTL" --endpoint-url "$url" invoke "$f" --payload event.json >/dev/null	# the cold start
+	echo "warm: serve, $f, invoke --repeat 200:"
+	"$LAMBDACTL" --endpoint-url "$url" invoke "$f" --payload event.json --repeat 200 | sed 's/^/  /'
+	printf '  REPORT Duration, median of the warm invocations: %s ms\n' \
+		"$(grep '^REPORT' serve.log | tail -200 | sed 's/.*Duration: \([0-9.]*\) ms.*Billed.*/\1/' | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')"
+done
+kill -INT "$pid"
+wait "$pid"

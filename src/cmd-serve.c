@@ -1,0 +1,713 @@
+/*
+ * cmd-serve.c - lambdactl serve: the Lambda Invoke API on loopback, in
+ * front of warm local bootstraps (runtime.c), so that both 'lambdactl
+ * invoke --endpoint-url' and 'aws lambda invoke --endpoint-url' work
+ * against it unchanged.
+ */
+#define _XOPEN_SOURCE 700	/* nftw */
+
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <ftw.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+#include <microhttpd.h>
+#include <openssl/evp.h>
+
+#include "cmd.h"
+#include "log.h"
+#include "package.h"
+#include "runtime.h"
+
+#define MAX_PAYLOAD	(6 * 1024 * 1024)
+#define TAIL_BYTES	4096
+#define API_PREFIX	"/2015-03-31/functions/"
+#define ACCOUNT		"123456789012"
+
+static const struct cmd_opt serve_opts[] = {
+	{ "port", 'p', "PORT", "listen on PORT (default 9001; 0: any)" },
+	{ "host", 0, "ADDR", "listen on ADDR (default 127.0.0.1)" },
+	{ "concurrency", 0, "N", "run up to N bootstraps per function" },
+	{ "watch", 0, NULL, "reload a function when its artifact changes" },
+	{ "no-build", 0, NULL, "skip the functions' build commands" },
+	{ "pass-credentials", 0, NULL, "give the functions our AWS keys" },
+	{ NULL, 0, NULL, NULL },
+};
+
+/* One function served: its code and its pool of warm bootstraps. */
+struct slot {
+	const struct manifest_fn	*fn;
+	struct rt_config		 rc;
+	char				*root;	/* unpacked task root */
+	long				 gen;	/* bumped by each reload */
+	time_t				 mtime;	/* newest in the artifact */
+	char				**old_roots;	/* until exit */
+	size_t				 nold;
+	struct rt_function		**idle;
+	long				*idle_gen;
+	size_t				 nidle;
+	size_t				 running;	/* started, idle or busy */
+	size_t				 max;		/* --concurrency */
+	pthread_mutex_t			 mu;
+	pthread_cond_t			 cv;
+};
+
+/* An Event invocation waiting for the queue worker. */
+struct event {
+	struct slot	*slot;
+	struct buf	 payload;
+	struct event	*next;
+};
+
+struct server {
+	struct cmd_ctx		*ctx;
+	const struct cmd_args	*args;
+	struct slot		*slots;
+	size_t			 nslots;
+	char			*outdir;
+	pthread_mutex_t		 log_mu;	/* one invocation's log at a time */
+	pthread_mutex_t		 q_mu;
+	pthread_cond_t		 q_cv;
+	struct event		*q_head;
+	struct event		**q_tail;
+	int			 stopping;
+};
+
+/* Takes an idle instance running the current code, or starts one. */
+static struct rt_function *
+acquire(struct slot *s, long *gen, struct lc_err *err)
+{
+	struct rt_function *f = NULL;
+
+	pthread_mutex_lock(&s->mu);
+	for (;;) {
+		while (f == NULL && s->nidle > 0) {
+			s->nidle--;
+			if (s->idle_gen[s->nidle] == s->gen)
+				f = s->idle[s->nidle];
+			else {
+				rt_stop(s->idle[s->nidle]);	/* old code */
+				s->running--;
+			}
+		}
+		if (f != NULL || s->running < s->max)
+			break;
+		pthread_cond_wait(&s->cv, &s->mu);
+	}
+	*gen = s->gen;
+	if (f != NULL) {
+		pthread_mutex_unlock(&s->mu);
+		return f;
+	}
+	s->running++;
+	pthread_mutex_unlock(&s->mu);
+	if (rt_start(&f, &s->rc, err) == -1) {
+		pthread_mutex_lock(&s->mu);
+		s->running--;
+		pthread_cond_signal(&s->cv);
+		pthread_mutex_unlock(&s->mu);
+		return NULL;
+	}
+	return f;
+}
+
+/* Gives an instance back (or stops it when the code changed meanwhile). */
+static void
+release(struct slot *s, struct rt_function *f, long gen)
+{
+	pthread_mutex_lock(&s->mu);
+	if (gen == s->gen) {
+		s->idle[s->nidle] = f;
+		s->idle_gen[s->nidle++] = gen;
+	} else {
+		rt_stop(f);
+		s->running--;
+	}
+	pthread_cond_signal(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+}
+
+/* Runs one invocation on a pooled instance and prints its log. */
+static int
+run(struct server *sv, struct slot *s, const struct buf *payload,
+    const char *client_context, struct rt_result *res, struct lc_err *err)
+{
+	struct rt_function *f;
+	long gen;
+	int r;
+
+	if ((f = acquire(s, &gen, err)) == NULL)
+		return -1;
+	r = rt_invoke(f, payload->data, payload->len, client_context, res, err);
+	release(s, f, gen);
+	if (r == 0) {
+		pthread_mutex_lock(&sv->log_mu);
+		fputs(res->log.data, stderr);
+		fflush(stderr);
+		pthread_mutex_unlock(&sv->log_mu);
+	}
+	return r;
+}
+
+/* The slot for "name", "name:qualifier" or a function ARN. */
+static struct slot *
+find_slot(struct server *sv, const char *ref)
+{
+	const char *name = ref, *p;
+	size_t i, len;
+
+	if (strncmp(ref, "arn:", 4) == 0 && (p = strstr(ref, ":function:")))
+		name = p + 10;
+	len = strcspn(name, ":");
+	for (i = 0; i < sv->nslots; i++)
+		if (strlen(sv->slots[i].fn->name) == len &&
+		    strncmp(sv->slots[i].fn->name, name, len) == 0)
+			return &sv->slots[i];
+	return NULL;
+}
+
+/* Percent-decodes a path segment into a new string. */
+static char *
+unescape(const char *s, size_t len)
+{
+	char *out = xmalloc(len + 1), hex[3] = { 0 };
+	size_t i, n = 0;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '%' && i + 2 < len) {
+			hex[0] = s[i + 1];
+			hex[1] = s[i + 2];
+			out[n++] = (char)strtol(hex, NULL, 16);
+			i += 2;
+		} else
+			out[n++] = s[i];
+	}
+	out[n] = '\0';
+	return out;
+}
+
+static enum MHD_Result
+reply(struct MHD_Connection *con, unsigned status, const char *body,
+    size_t len, const char *error_type, const char *function_error,
+    const char *request_id, const char *log_tail)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	r = MHD_create_response_from_buffer(len, (void *)body,
+	    MHD_RESPMEM_MUST_COPY);
+	if (r == NULL)
+		return MHD_NO;
+	MHD_add_response_header(r, "Content-Type", "application/json");
+	if (error_type != NULL)
+		MHD_add_response_header(r, "x-amzn-ErrorType", error_type);
+	if (function_error != NULL)
+		MHD_add_response_header(r, "X-Amz-Function-Error",
+		    function_error);
+	if (request_id != NULL)
+		MHD_add_response_header(r, "x-amzn-RequestId", request_id);
+	if (log_tail != NULL)
+		MHD_add_response_header(r, "X-Amz-Log-Result", log_tail);
+	MHD_add_response_header(r, "X-Amz-Executed-Version", "$LATEST");
+	ret = MHD_queue_response(con, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* An AWS-style error: {"Type": "User", "message": ...} + x-amzn-ErrorType. */
+static enum MHD_Result
+reply_error(struct MHD_Connection *con, unsigned status, const char *type,
+    const char *msg)
+{
+	cJSON *o = cJSON_CreateObject();
+	enum MHD_Result r;
+	char *s;
+
+	cJSON_AddStringToObject(o, "Type", "User");
+	cJSON_AddStringToObject(o, "message", msg);
+	if ((s = cJSON_PrintUnformatted(o)) == NULL)
+		die("out of memory");
+	r = reply(con, status, s, strlen(s), type, NULL, NULL, NULL);
+	free(s);
+	cJSON_Delete(o);
+	return r;
+}
+
+/* Base64 of the last 4 KB of the log, as X-Amz-Log-Result carries it. */
+static char *
+log_tail64(const struct buf *log)
+{
+	size_t off = log->len > TAIL_BYTES ? log->len - TAIL_BYTES : 0;
+	size_t n = log->len - off;
+	char *out = xmalloc(4 * ((n + 2) / 3) + 1);
+
+	EVP_EncodeBlock((unsigned char *)out,
+	    (const unsigned char *)log->data + off, (int)n);
+	return out;
+}
+
+/* Queues an Event invocation for the worker; the caller answers 202. */
+static void
+enqueue(struct server *sv, struct slot *s, const struct buf *payload)
+{
+	struct event *e = xcalloc(1, sizeof *e);
+
+	e->slot = s;
+	buf_init(&e->payload);
+	buf_add(&e->payload, payload->data, payload->len);
+	pthread_mutex_lock(&sv->q_mu);
+	*sv->q_tail = e;
+	sv->q_tail = &e->next;
+	pthread_cond_signal(&sv->q_cv);
+	pthread_mutex_unlock(&sv->q_mu);
+}
+
+/* Runs queued Event invocations one after another until stopping. */
+static void *
+event_worker(void *arg)
+{
+	struct server *sv = arg;
+	struct rt_result res;
+	struct lc_err err;
+	struct event *e;
+
+	for (;;) {
+		pthread_mutex_lock(&sv->q_mu);
+		while (sv->q_head == NULL && !sv->stopping)
+			pthread_cond_wait(&sv->q_cv, &sv->q_mu);
+		if ((e = sv->q_head) == NULL) {
+			pthread_mutex_unlock(&sv->q_mu);
+			return NULL;
+		}
+		sv->q_head = e->next;
+		if (sv->q_head == NULL)
+			sv->q_tail = &sv->q_head;
+		pthread_mutex_unlock(&sv->q_mu);
+		memset(&res, 0, sizeof res);
+		if (run(sv, e->slot, &e->payload, NULL, &res, &err) == -1)
+			log_warn("%s: %s", e->slot->fn->name, err.msg);
+		rt_result_release(&res);
+		buf_release(&e->payload);
+		free(e);
+	}
+}
+
+/* The request body as it arrives; NULL name for a path we do not serve. */
+struct request {
+	struct buf	 body;
+	int		 too_large;
+};
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *con, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **con_cls)
+{
+	struct server *sv = cls;
+	struct request *rq = *con_cls;
+	struct rt_result res;
+	struct lc_err err;
+	struct slot *s;
+	const char *type, *tail, *cc, *end;
+	char *name, *msg, *tail64 = NULL;
+	enum MHD_Result r;
+
+	(void)version;
+	if (rq == NULL) {
+		rq = xcalloc(1, sizeof *rq);
+		buf_init(&rq->body);
+		*con_cls = rq;
+		return MHD_YES;
+	}
+	if (*upload_size > 0) {
+		if (rq->body.len + *upload_size > MAX_PAYLOAD)
+			rq->too_large = 1;
+		else
+			buf_add(&rq->body, upload, *upload_size);
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	end = url + strlen(url);
+	if (strncmp(url, API_PREFIX, strlen(API_PREFIX)) != 0 ||
+	    end - url < (long)strlen(API_PREFIX "x/invocations") ||
+	    strcmp(end - strlen("/invocations"), "/invocations") != 0)
+		return reply_error(con, 404, "UnknownOperationException",
+		    "lambdactl serve answers only POST " API_PREFIX
+		    "NAME/invocations");
+	if (strcmp(method, "POST") != 0)
+		return reply_error(con, 405, "MethodNotAllowed",
+		    "use POST to invoke");
+	name = unescape(url + strlen(API_PREFIX),
+	    (size_t)(end - strlen("/invocations") - url -
+	    (long)strlen(API_PREFIX)));
+	if ((s = find_slot(sv, name)) == NULL) {
+		msg = xasprintf("Function not found: arn:aws:lambda:%s:"
+		    ACCOUNT ":function:%s", sv->slots[0].rc.region, name);
+		r = reply_error(con, 404, "ResourceNotFoundException", msg);
+		free(msg);
+		free(name);
+		return r;
+	}
+	free(name);
+	if (rq->too_large)
+		return reply_error(con, 413, "RequestEntityTooLargeException",
+		    "Request must be smaller than 6291456 bytes for the "
+		    "InvokeFunction operation");
+	if (rq->body.len == 0)
+		buf_adds(&rq->body, "{}");
+	type = MHD_lookup_connection_value(con, MHD_HEADER_KIND,
+	    "X-Amz-Invocation-Type");
+	if (type == NULL)
+		type = "RequestResponse";
+	if (strcmp(type, "DryRun") == 0)
+		return reply(con, 204, "", 0, NULL, NULL, NULL, NULL);
+	if (strcmp(type, "Event") == 0) {
+		enqueue(sv, s, &rq->body);
+		return reply(con, 202, "", 0, NULL, NULL, NULL, NULL);
+	}
+	if (strcmp(type, "RequestResponse") != 0)
+		return reply_error(con, 400, "InvalidParameterValueException",
+		    "X-Amz-Invocation-Type must be RequestResponse, Event or "
+		    "DryRun");
+	tail = MHD_lookup_connection_value(con, MHD_HEADER_KIND,
+	    "X-Amz-Log-Type");
+	cc = MHD_lookup_connection_value(con, MHD_HEADER_KIND,
+	    "X-Amz-Client-Context");
+	memset(&res, 0, sizeof res);
+	buf_init(&res.payload);
+	buf_init(&res.log);
+	if (run(sv, s, &rq->body, cc, &res, &err) == -1) {
+		rt_result_release(&res);
+		return reply_error(con, 500, "ServiceException", err.msg);
+	}
+	if (tail != NULL && strcmp(tail, "Tail") == 0)
+		tail64 = log_tail64(&res.log);
+	r = reply(con, 200, res.payload.data, res.payload.len, NULL,
+	    res.outcome == RT_FUNCTION_ERROR ? res.function_error : NULL,
+	    res.request_id, tail64);
+	free(tail64);
+	rt_result_release(&res);
+	return r;
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct request *rq = *con_cls;
+
+	(void)cls;
+	(void)con;
+	(void)toe;
+	if (rq == NULL)
+		return;
+	buf_release(&rq->body);
+	free(rq);
+	*con_cls = NULL;
+}
+
+static time_t newest;
+
+static int
+newest_cb(const char *path, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)path;
+	(void)flag;
+	(void)f;
+	if (st->st_mtime > newest)
+		newest = st->st_mtime;
+	return 0;
+}
+
+/* The newest modification time in the artifact (a file or a tree). */
+static time_t
+artifact_mtime(const struct server *sv, const struct manifest_fn *fn)
+{
+	char *p = fn->artifact[0] == '/' ? xstrdup(fn->artifact) :
+	    xasprintf("%s/%s", sv->ctx->manifest.dir, fn->artifact);
+
+	newest = 0;
+	nftw(p, newest_cb, 16, FTW_PHYS);
+	free(p);
+	return newest;
+}
+
+/* Packages and unpacks fn's artifact into *root. */
+static int
+load_code(struct server *sv, struct slot *s, char **root, struct lc_err *err)
+{
+	struct package_result pkg;
+	int r;
+
+	if (package_build(s->fn, sv->ctx->manifest.dir, sv->outdir, &pkg,
+	    err) == -1)
+		return lc_error_prefix(err, "%s", s->fn->name);
+	r = rt_unpack(pkg.path, root, err);
+	package_result_release(&pkg);
+	return r == -1 ? lc_error_prefix(err, "%s", s->fn->name) : 0;
+}
+
+/* --watch: repackages a function whose artifact changed; new invocations
+ * get the new code, instances running the old one are retired. */
+static void
+reload_changed(struct server *sv)
+{
+	struct lc_err err;
+	struct slot *s;
+	char *root, *old;
+	time_t t;
+	size_t i;
+
+	for (i = 0; i < sv->nslots; i++) {
+		s = &sv->slots[i];
+		if ((t = artifact_mtime(sv, s->fn)) == s->mtime)
+			continue;
+		s->mtime = t;
+		if (load_code(sv, s, &root, &err) == -1) {
+			log_warn("%s", err.msg);
+			continue;
+		}
+		pthread_mutex_lock(&s->mu);
+		old = s->root;
+		s->root = root;
+		s->rc.task_root = root;
+		s->gen++;
+		pthread_mutex_unlock(&s->mu);
+		/* A busy instance may still read the old tree: it goes at
+		 * exit, with the others. */
+		s->old_roots = xrealloc(s->old_roots, (s->nold + 1) *
+		    sizeof *s->old_roots);
+		s->old_roots[s->nold++] = old;
+		fprintf(stderr, "lambdactl: %s: reloaded\n", s->fn->name);
+	}
+}
+
+static long
+number_opt(struct cmd_ctx *ctx, const struct cmd_args *a, const char *opt,
+    long def, long min, long max)
+{
+	const char *v = cmd_get(a, opt);
+	char *end;
+	long n;
+
+	if (v == NULL)
+		return def;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno != 0 || end == v || *end != '\0' || n < min || n > max) {
+		lc_error(&ctx->err, LC_EUSAGE, "option '--%s' wants a number "
+		    "from %ld to %ld, not '%s'", opt, min, max, v);
+		return -1;
+	}
+	return n;
+}
+
+static void
+announce(const struct manifest_fn *fn)
+{
+	fprintf(stderr, "lambdactl: %s: running '%s'\n", fn->name, fn->build);
+}
+
+static int
+serve_exec(struct cmd_ctx *ctx, struct cmd_args *a)
+{
+	const struct manifest_fn **fns = NULL;
+	struct package_builds builds = { 0 };
+	struct server sv;
+	struct sockaddr_in addr;
+	struct MHD_Daemon *d = NULL;
+	const union MHD_DaemonInfo *info;
+	const char *host = cmd_get(a, "host"), *extra[3], *region;
+	char *env[3] = { 0 };
+	pthread_t worker;
+	sigset_t sigs;
+	long port, conc;
+	size_t i, j, n = 0, nextra = 0;
+	int sig, status = -1, worker_up = 0;
+	struct timespec tick = { 1, 0 };
+
+	memset(&sv, 0, sizeof sv);
+	sv.ctx = ctx;
+	sv.args = a;
+	pthread_mutex_init(&sv.log_mu, NULL);
+	pthread_mutex_init(&sv.q_mu, NULL);
+	pthread_cond_init(&sv.q_cv, NULL);
+	sv.q_tail = &sv.q_head;
+	if ((port = number_opt(ctx, a, "port", 9001, 0, 65535)) == -1 ||
+	    (conc = number_opt(ctx, a, "concurrency", 1, 1, 64)) == -1)
+		goto out;
+	memset(&addr, 0, sizeof addr);
+	addr.sin_family = AF_INET;
+	addr.sin_port = htons((unsigned short)port);
+	if (inet_pton(AF_INET, host != NULL ? host : "127.0.0.1",
+	    &addr.sin_addr) != 1) {
+		lc_error(&ctx->err, LC_EUSAGE, "option '--host' wants an IPv4 "
+		    "address, not '%s'", host);
+		goto out;
+	}
+	if (cmd_select_functions(ctx, a, &fns, &n, &ctx->err) == -1)
+		goto out;
+	/* Named: each must run here.  Not named: those that can. */
+	for (i = 0, j = 0; i < n; i++) {
+		if (manifest_is_provided(fns[i]->runtime)) {
+			fns[j++] = fns[i];
+			continue;
+		}
+		if (a->argc > 0) {
+			lc_error(&ctx->err, LC_ECONFIG, "%s: serve runs custom "
+			    "runtimes (provided.*) with a bootstrap, not '%s'",
+			    fns[i]->name, fns[i]->runtime);
+			goto out;
+		}
+		log_warn("%s: not served: runtime '%s' runs only in Lambda",
+		    fns[i]->name, fns[i]->runtime);
+	}
+	if ((n = j) == 0) {
+		lc_error(&ctx->err, LC_ECONFIG, "no function of '%s' uses a "
+		    "custom runtime (provided.*): nothing to serve",
+		    ctx->manifest.path);
+		goto out;
+	}
+	if (cmd_has(a, "pass-credentials")) {
+		if (cmd_prepare_aws(ctx, 1) == -1)
+			goto out;
+		env[0] = xasprintf("AWS_ACCESS_KEY_ID=%s",
+		    ctx->creds.access_key_id);
+		env[1] = xasprintf("AWS_SECRET_ACCESS_KEY=%s",
+		    ctx->creds.secret_access_key);
+		if (ctx->creds.session_token != NULL)
+			env[2] = xasprintf("AWS_SESSION_TOKEN=%s",
+			    ctx->creds.session_token);
+		for (i = 0; i < 3; i++)
+			if (env[i] != NULL)
+				extra[nextra++] = env[i];
+	}
+	region = ctx->region_flag != NULL ? ctx->region_flag :
+	    getenv("AWS_REGION") != NULL ? getenv("AWS_REGION") :
+	    ctx->manifest.region != NULL ? ctx->manifest.region : "us-east-1";
+	sv.outdir = xasprintf("%s/.lambdactl", ctx->manifest.dir);
+	sv.slots = xcalloc(n, sizeof *sv.slots);
+	sv.nslots = n;
+	for (i = 0; i < n; i++) {
+		struct slot *s = &sv.slots[i];
+
+		s->fn = fns[i];
+		s->max = (size_t)conc;
+		s->idle = xcalloc(s->max, sizeof *s->idle);
+		s->idle_gen = xcalloc(s->max, sizeof *s->idle_gen);
+		pthread_mutex_init(&s->mu, NULL);
+		pthread_cond_init(&s->cv, NULL);
+		s->rc.name = fns[i]->name;
+		s->rc.handler = fns[i]->handler;
+		s->rc.memory = fns[i]->memory;
+		s->rc.timeout = fns[i]->timeout;
+		s->rc.region = fns[i]->region != NULL ? fns[i]->region : region;
+		s->rc.env = fns[i]->env;
+		s->rc.nenv = fns[i]->nenv;
+		s->rc.extra_env = extra;
+		s->rc.nextra = nextra;
+		if (!cmd_has(a, "no-build") && package_builds_run(&builds,
+		    fns[i], ctx->manifest.dir, announce, &ctx->err) == -1) {
+			lc_error_prefix(&ctx->err, "%s", fns[i]->name);
+			goto out;
+		}
+		s->mtime = artifact_mtime(&sv, fns[i]);
+		if (load_code(&sv, s, &s->root, &ctx->err) == -1)
+			goto out;
+		s->rc.task_root = s->root;
+	}
+
+	/* Signals go to sigwait below, not to the server's threads. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	if (pthread_create(&worker, NULL, event_worker, &sv) != 0)
+		die("cannot start a thread");
+	worker_up = 1;
+	d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION |
+	    MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, on_request, &sv,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, &sv,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)1000,
+	    MHD_OPTION_END);
+	if (d == NULL) {
+		lc_error(&ctx->err, LC_EFAIL, "cannot listen on %s:%ld: %s",
+		    host != NULL ? host : "127.0.0.1", port, strerror(errno));
+		goto out;
+	}
+	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	fprintf(stderr, "lambdactl: serving");
+	for (i = 0; i < n; i++)
+		fprintf(stderr, "%s %s", i ? "," : "", fns[i]->name);
+	fprintf(stderr, " on http://%s:%u\n", host != NULL ? host :
+	    "127.0.0.1", info != NULL ? info->port : (unsigned)port);
+	printf("http://%s:%u\n", host != NULL ? host : "127.0.0.1",
+	    info != NULL ? info->port : (unsigned)port);
+	fflush(stdout);
+	for (;;) {
+		sig = sigtimedwait(&sigs, NULL, &tick);
+		if (sig == SIGINT || sig == SIGTERM)
+			break;
+		if (cmd_has(a, "watch"))
+			reload_changed(&sv);
+	}
+	status = LC_OK;
+out:
+	if (d != NULL)
+		MHD_stop_daemon(d);
+	if (worker_up) {
+		pthread_mutex_lock(&sv.q_mu);
+		sv.stopping = 1;
+		pthread_cond_signal(&sv.q_cv);
+		pthread_mutex_unlock(&sv.q_mu);
+		pthread_join(worker, NULL);
+	}
+	for (i = 0; i < sv.nslots; i++) {
+		struct slot *s = &sv.slots[i];
+
+		while (s->nidle > 0)
+			rt_stop(s->idle[--s->nidle]);
+		free(s->idle);
+		free(s->idle_gen);
+		if (s->root != NULL) {
+			rt_remove_tree(s->root);
+			free(s->root);
+		}
+		while (s->nold > 0) {
+			rt_remove_tree(s->old_roots[--s->nold]);
+			free(s->old_roots[s->nold]);
+		}
+		free(s->old_roots);
+		pthread_mutex_destroy(&s->mu);
+		pthread_cond_destroy(&s->cv);
+	}
+	for (i = 0; i < 3; i++)
+		free_secret(env[i]);
+	free(sv.slots);
+	free(sv.outdir);
+	free(fns);
+	package_builds_release(&builds);
+	return status;
+}
+
+const struct cmd_entry cmd_serve_entry = {
+	.name = "serve",
+	.summary = "Serve the Invoke API on loopback, running bootstraps here",
+	.usage = "[--port PORT] [--concurrency N] [--watch] [FUNCTION...]",
+	.opts = serve_opts,
+	.min_args = 0,
+	.max_args = -1,
+	.flags = CMD_NEEDS_MANIFEST,
+	.exec = serve_exec,
+};

@@ -1,0 +1,102 @@
+/*
+ * runtime.h - a local, Docker-free Lambda execution environment: runs a
+ * provided.* "bootstrap" on the host, as Lambda does, and serves it the
+ * Lambda Runtime API (2018-06-01) on 127.0.0.1 with libmicrohttpd.
+ *
+ * One struct rt_function is one bootstrap process and its Runtime API
+ * server: invocations are sequential on it (a pool of them serves
+ * concurrency).  It is started once (cold) and reused (warm); a bootstrap
+ * that crashes or times out is killed and started again on the next
+ * invocation.
+ */
+#ifndef LC_RUNTIME_H
+#define LC_RUNTIME_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "err.h"
+#include "manifest.h"
+
+struct rt_config {
+	const char		*name;		/* AWS_LAMBDA_FUNCTION_NAME */
+	const char		*task_root;	/* holds bootstrap (LAMBDA_TASK_ROOT) */
+	const char		*handler;	/* _HANDLER; NULL: "" */
+	long			 memory;	/* MB */
+	long			 timeout;	/* seconds */
+	const char		*region;	/* AWS_REGION, AWS_DEFAULT_REGION */
+	const struct manifest_kv *env;		/* the function's environment */
+	size_t			 nenv;
+	/* More "NAME=value" entries (credentials with --pass-credentials). */
+	const char *const	*extra_env;
+	size_t			 nextra;
+};
+
+enum rt_outcome {
+	RT_OK,			/* the function returned a response */
+	RT_FUNCTION_ERROR,	/* it posted an error, timed out or crashed */
+};
+
+struct rt_result {
+	enum rt_outcome	 outcome;
+	/* For RT_FUNCTION_ERROR: "Handled" (posted by the function) or
+	 * "Unhandled" (timeout, crash, init error), as X-Amz-Function-Error. */
+	const char	*function_error;
+	char		 error_type[128];	/* e.g. Runtime.ExitError */
+	char		 request_id[40];
+	/* The response, or the error document Lambda would return:
+	 * {"errorType": ..., "errorMessage": ...}. */
+	struct buf	 payload;
+	/* What the function printed during this invocation (and its init
+	 * when cold), framed by START, END and REPORT lines as in CloudWatch. */
+	struct buf	 log;
+	double		 duration_ms;
+	double		 init_ms;	/* 0 when warm */
+	long		 billed_ms;
+	long		 max_memory_mb;
+};
+
+struct rt_function;
+
+/*
+ * Starts the Runtime API server on a free 127.0.0.1 port and the bootstrap
+ * (cfg->task_root/bootstrap, in its own process group, cwd task_root) with
+ * Lambda's environment: AWS_LAMBDA_RUNTIME_API, _HANDLER, LAMBDA_TASK_ROOT,
+ * LAMBDA_RUNTIME_DIR, AWS_LAMBDA_FUNCTION_NAME, AWS_LAMBDA_FUNCTION_VERSION
+ * ($LATEST), AWS_LAMBDA_FUNCTION_MEMORY_SIZE, AWS_LAMBDA_LOG_GROUP_NAME,
+ * AWS_LAMBDA_LOG_STREAM_NAME, AWS_REGION, AWS_DEFAULT_REGION, TZ=:UTC,
+ * PATH, LANG, the function's environment and extra_env (nothing else of
+ * ours: no AWS credentials unless passed).  The configuration is copied.
+ */
+int rt_start(struct rt_function **f, const struct rt_config *cfg,
+    struct lc_err *err);
+
+/*
+ * Runs one invocation: hands payload to the bootstrap's next
+ * GET /runtime/invocation/next (with Lambda-Runtime-Aws-Request-Id,
+ * -Deadline-Ms, -Invoked-Function-Arn, -Trace-Id, -Client-Context when
+ * client_context is set) and waits for its response or error, the timeout
+ * (the process group is killed: "Task timed out after N.00 seconds",
+ * errorType Sandbox.Timedout), or its exit (Runtime.ExitError).  Returns
+ * 0 with res filled whatever the function did, -1 with err when the
+ * environment itself failed (cannot start the process, ...).
+ */
+int rt_invoke(struct rt_function *f, const void *payload, size_t len,
+    const char *client_context, struct rt_result *res, struct lc_err *err);
+void rt_result_release(struct rt_result *res);
+
+/* The bootstrap's pid (0 when not running): for tests of warm reuse. */
+long rt_pid(const struct rt_function *f);
+
+/* Kills the bootstrap, stops the server, frees f; NULL is a no-op. */
+void rt_stop(struct rt_function *f);
+
+/*
+ * Unpacks the zip at zip_path into a new private directory (mkdtemp under
+ * TMPDIR), keeping modes and symlinks; *dir is the caller's, to be removed
+ * with rt_remove_tree.
+ */
+int rt_unpack(const char *zip_path, char **dir, struct lc_err *err);
+void rt_remove_tree(const char *dir);
+
+#endif

@@ -1,0 +1,98 @@
+#!/bin/bash
+# serve: the Invoke API on loopback in front of warm bootstraps; lambdactl
+# and the aws CLI as clients.
+. "$(dirname "$0")/lib.sh"
+. "$E2E_DIR/runtime-lib.sh"
+write_runtime_fixtures
+# Task roots under this test's directory: what is left is ours to see.
+export TMPDIR=$TMP
+export AWS_ACCESS_KEY_ID=AKIDSERVE AWS_SECRET_ACCESS_KEY=serve-secret-0000 AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
+
+SERVE_PID=
+start_serve() {
+	local i
+	: >"$TMP/serve.out"
+	"$LAMBDACTL" serve --port 0 "$@" >"$TMP/serve.out" 2>"$TMP/serve.err" &
+	SERVE_PID=$!
+	for i in $(seq 100); do
+		[ -s "$TMP/serve.out" ] && break
+		sleep 0.05
+	done
+	URL=$(head -1 "$TMP/serve.out")
+	[ -n "$URL" ] || { echo "Bail out! serve did not start: $(cat "$TMP/serve.err")"; exit 1; }
+}
+stop_serve() {
+	kill -INT "$SERVE_PID" 2>/dev/null
+	wait "$SERVE_PID"
+	serve_status=$?
+	SERVE_PID=
+}
+trap '[ -n "$SERVE_PID" ] && kill "$SERVE_PID" 2>/dev/null; cleanup' EXIT
+
+start_serve
+check "serve prints its loopback URL" sh -c "echo '$URL' | grep -Eq '^http://127\.0\.0\.1:[0-9]+$'"
+
+ok_count=0
+for i in $(seq 20); do
+	lc --endpoint-url "$URL" invoke echo --payload "{\"i\": $i}"
+	[ "$status" -eq 0 ] && [ "$(cat "$OUT")" = "{\"i\": $i}" ] && ok_count=$((ok_count + 1))
+done
+check "20 sequential invokes through serve all answer ($ok_count)" test "$ok_count" -eq 20
+sleep 0.2
+check "20 REPORT lines in serve's log" test "$(grep -c '^REPORT RequestId' "$TMP/serve.err")" -eq 20
+check "one cold start: a single Init Duration for 20 invokes" test "$(grep -c 'Init Duration' "$TMP/serve.err")" -eq 1
+
+echo '{"from": "aws"}' >ev.json
+aws --endpoint-url "$URL" lambda invoke --function-name echo --payload fileb://ev.json aws-out.json >aws-meta.json 2>"$TMP/aws.err"
+check "aws lambda invoke against serve gets the payload back" test "$(cat aws-out.json)" = '{"from": "aws"}'
+check "aws lambda invoke sees StatusCode 200" jq -e '.StatusCode == 200' aws-meta.json
+
+aws --endpoint-url "$URL" lambda invoke --function-name fail aws-fail.json >aws-fail-meta.json 2>"$TMP/aws.err"
+check "aws lambda invoke sees FunctionError Handled" jq -e '.FunctionError == "Handled"' aws-fail-meta.json
+lc --endpoint-url "$URL" invoke fail
+check_status 4 "lambdactl invoke against serve: a function error exits 4"
+check "both clients get the same error body" cmp "$OUT" aws-fail.json
+
+lc --endpoint-url "$URL" invoke echo --log
+check_err_has '^START RequestId: ' "--log through serve returns the log tail"
+
+lc --endpoint-url "$URL" invoke echo --event -v
+check_status 0 "an Event invoke through serve"
+check_err_has 'status 202' "Event answers 202"
+lc --endpoint-url "$URL" invoke echo --dry-run -v
+check_err_has 'status 204' "DryRun answers 204"
+
+lc --endpoint-url "$URL" invoke nosuch
+check_status 1 "an unknown function is an error"
+check_err_has "^lambdactl: Invoke: ResourceNotFoundException: Function not found: arn:aws:lambda:us-east-1:[0-9]+:function:nosuch$" "an unknown function answers 404 ResourceNotFoundException"
+
+lc --endpoint-url "$URL" invoke once --payload '{"r": 1}'
+lc --endpoint-url "$URL" invoke once --payload '{"r": 2}'
+check_status 0 "a bootstrap that exited between invocations is restarted"
+check_out_eq '{"r": 2}' "the restarted bootstrap answers"
+
+lc --endpoint-url "$URL" invoke slow
+check_status 4 "a timeout through serve is a function error"
+lc --endpoint-url "$URL" invoke echo --payload '{"after": "timeout"}'
+check_out_eq '{"after": "timeout"}' "serve keeps working after a timeout"
+
+stop_serve
+check "serve exits 0 on SIGINT" test "$serve_status" -eq 0
+check "no bootstrap is left running" sh -c '! pgrep -f "$0/lambdactl-task" >/dev/null' "$TMP"
+check "the task roots are removed" sh -c '! ls -d "$0"/lambdactl-task.* 2>/dev/null' "$TMP"
+
+# --watch: a changed artifact is picked up.
+start_serve --watch echo
+lc --endpoint-url "$URL" invoke echo --payload '{"v": 1}'
+check_out_eq '{"v": 1}' "before the change, the echo function echoes"
+sed -i 's|--data-binary @\$EVENT|-d "{\\"reloaded\\": true}"|' task/echo/bootstrap
+for i in $(seq 50); do
+	grep -q 'echo: reloaded' "$TMP/serve.err" && break
+	sleep 0.1
+done
+check "--watch notices the changed artifact" grep -q 'echo: reloaded' "$TMP/serve.err"
+lc --endpoint-url "$URL" invoke echo --payload '{"v": 2}'
+check_out_eq '{"reloaded": true}' "after the change, the new code answers"
+stop_serve
+
+finish
