@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -443,6 +444,18 @@ run_bench(struct cmd_ctx *ctx, const struct aws_client *c,
 	return b.errors > 0 ? LC_EFAIL : LC_OK;
 }
 
+/*
+ * The bootstrap runs in its own process group, which a terminal's Ctrl-C
+ * does not reach: take it down with us rather than leave it running.
+ */
+static void
+on_signal(int sig)
+{
+	rt_kill_all();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 static void
 announce(const struct manifest_fn *fn)
 {
@@ -533,8 +546,13 @@ invoke_local(struct cmd_ctx *ctx, const struct cmd_args *a,
 	rc.nenv = fn->nenv;
 	rc.extra_env = extra;
 	rc.nextra = nextra;
-	if (rt_start(&rf, &rc, &ctx->err) == -1 ||
-	    rt_invoke(rf, rq->payload, rq->len, rq->client_context, &res,
+	if (rt_start(&rf, &rc, &ctx->err) == -1) {
+		lc_error_prefix(&ctx->err, "%s", name);
+		goto out;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	if (rt_invoke(rf, rq->payload, rq->len, rq->client_context, &res,
 	    &ctx->err) == -1) {
 		lc_error_prefix(&ctx->err, "%s", name);
 		goto out;

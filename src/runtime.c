@@ -558,6 +558,47 @@ reader_main(void *arg)
 }
 
 /*
+ * The process groups of the running bootstraps, for rt_kill_all from a
+ * signal handler: written with plain stores to sig_atomic_t slots, read
+ * without locks.
+ */
+#define RT_MAX_LIVE 256
+static volatile sig_atomic_t live_pgids[RT_MAX_LIVE];
+
+static void
+live_add(pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < RT_MAX_LIVE; i++)
+		if (__sync_bool_compare_and_swap(&live_pgids[i], 0,
+		    (sig_atomic_t)pid))
+			return;
+}
+
+static void
+live_remove(pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < RT_MAX_LIVE; i++)
+		if (__sync_bool_compare_and_swap(&live_pgids[i],
+		    (sig_atomic_t)pid, 0))
+			return;
+}
+
+void
+rt_kill_all(void)
+{
+	size_t i;
+	sig_atomic_t pid;
+
+	for (i = 0; i < RT_MAX_LIVE; i++)
+		if ((pid = live_pgids[i]) > 0)
+			kill(-(pid_t)pid, SIGKILL);
+}
+
+/*
  * Kills the bootstrap's process group, reaps it, ends its threads and
  * forgets it; any GET .../next still waiting for it gives up.
  */
@@ -570,6 +611,7 @@ proc_kill(struct rt_function *f)
 		return;
 	kill(-pid, SIGKILL);
 	kill(pid, SIGKILL);
+	live_remove(pid);
 	pthread_join(f->reaper, NULL);
 	while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
 		continue;
@@ -654,6 +696,7 @@ proc_start(struct rt_function *f, struct lc_err *err)
 	f->wake[0] = wake[0];
 	f->wake[1] = wake[1];
 	unlock(f);
+	live_add(pid);
 	if ((e = pthread_create(&f->reaper, NULL, reaper_main, f)) != 0)
 		goto fail_threads;
 	if ((e = pthread_create(&f->reader, NULL, reader_main, f)) != 0) {
@@ -664,6 +707,7 @@ proc_start(struct rt_function *f, struct lc_err *err)
 	}
 	return 0;
 fail_threads:
+	live_remove(pid);
 	kill(-pid, SIGKILL);
 	kill(pid, SIGKILL);
 	while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
@@ -1106,9 +1150,10 @@ rt_start(struct rt_function **fp, const struct rt_config *cfg,
 	sa.sin_family = AF_INET;
 	sa.sin_port = 0;
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	/* poll(2), not select(2): serve may hold over FD_SETSIZE files. */
 	f->daemon = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION |
-	    MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, on_request, f,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL, 0, NULL, NULL,
+	    on_request, f, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, f,
 	    MHD_OPTION_CONNECTION_TIMEOUT, 0U, MHD_OPTION_END);
 	if (f->daemon == NULL) {

@@ -88,6 +88,13 @@ void rt_result_release(struct rt_result *res);
 /* The bootstrap's pid (0 when not running): for tests of warm reuse. */
 long rt_pid(const struct rt_function *f);
 
+/*
+ * Kills the process group of every running bootstrap at once.  Async-
+ * signal-safe: for a SIGINT/SIGTERM handler, since the bootstraps run in
+ * their own process groups, which a terminal's Ctrl-C does not reach.
+ */
+void rt_kill_all(void);
+
 /* Kills the bootstrap, stops the server, frees f; NULL is a no-op. */
 void rt_stop(struct rt_function *f);
 

@@ -835,6 +835,41 @@ worker_main(void *arg)
 	return NULL;
 }
 
+/*
+ * rt_stop is prompt whatever the bootstrap left running: a child in its
+ * process group, a grandchild in a session of its own holding the output.
+ */
+static void
+test_stop_hygiene(void **state)
+{
+	struct fixture *fx = *state;
+	struct rt_config cfg;
+	struct rt_function *f;
+	struct rt_result res;
+	double t0;
+	long pid;
+
+	write_bootstrap(fx, "sleep 30 &\nsetsid sleep 2 &\n" ECHO_LOOP);
+	base_config(&cfg, fx, "fn-stop");
+	f = start(&cfg);
+	invoke(f, "{}", 2, NULL, &res);
+	expect_ok(&res);
+	rt_result_release(&res);
+	pid = rt_pid(f);
+	t0 = now_s();
+	rt_stop(f);
+	assert_true(now_s() - t0 < 1.0);
+	assert_true(gone((pid_t)pid));
+
+	/* stopped during init, before any invocation */
+	write_bootstrap(fx, "sleep 30\n");
+	f = start(&cfg);
+	t0 = now_s();
+	rt_stop(f);
+	assert_true(now_s() - t0 < 1.0);
+	check_fds(fx);
+}
+
 /* Several functions, each driven by its own thread, as `serve` does. */
 static void
 test_parallel(void **state)
@@ -1053,6 +1088,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_too_large, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_start_errors, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_stop_hygiene, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_parallel, setup,
 		    teardown),
