@@ -701,7 +701,8 @@ invoke_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		    rs.payload.data[rs.payload.len - 1] != '\n')
 			putchar('\n');
 	}
-	if (rs.function_error != NULL) {
+	/* Only a synchronous 200 carries the function's own error. */
+	if (rs.function_error != NULL && rs.status == 200) {
 		/* Under --output json the result object already says so. */
 		if (ctx->output == OUTPUT_JSON) {
 			status = LC_EFUNC;
