@@ -224,11 +224,6 @@ on_done(void *arg, struct deploy_job *j)
 	fflush(stdout);
 }
 
-static void
-announce(const struct manifest_fn *fn)
-{
-	fprintf(stderr, "lambdactl: %s: running '%s'\n", fn->name, fn->build);
-}
 
 /* Each function's role as an ARN; one STS call if any is a bare name. */
 static int
@@ -335,7 +330,7 @@ run(struct cmd_ctx *ctx, struct cmd_args *a, enum deploy_mode mode,
 		if (!o.code)
 			continue;
 		if (!cmd_has(a, "no-build") && package_builds_run(&builds,
-		    fns[i], m->dir, announce, &ctx->err) == -1)
+		    fns[i], m->dir, cmd_announce_build, &ctx->err) == -1)
 			goto prefixed;
 		if (package_build(fns[i], m->dir, outdir, &pkgs[i],
 		    &ctx->err) == -1)

@@ -456,11 +456,6 @@ on_signal(int sig)
 	raise(sig);
 }
 
-static void
-announce(const struct manifest_fn *fn)
-{
-	fprintf(stderr, "lambdactl: %s: running '%s'\n", fn->name, fn->build);
-}
 
 /* The region a local function is told it runs in. */
 static const char *
@@ -517,20 +512,13 @@ invoke_local(struct cmd_ctx *ctx, const struct cmd_args *a,
 	if (cmd_has(a, "pass-credentials")) {
 		if (cmd_prepare_aws(ctx, 1) == -1)
 			goto out;
-		env[0] = xasprintf("AWS_ACCESS_KEY_ID=%s",
-		    ctx->creds.access_key_id);
-		env[1] = xasprintf("AWS_SECRET_ACCESS_KEY=%s",
-		    ctx->creds.secret_access_key);
-		if (ctx->creds.session_token != NULL)
-			env[2] = xasprintf("AWS_SESSION_TOKEN=%s",
-			    ctx->creds.session_token);
-		for (i = 0; i < 3; i++)
-			if (env[i] != NULL)
-				extra[nextra++] = env[i];
+		nextra = cmd_credentials_env(ctx, env);
+		for (i = 0; i < nextra; i++)
+			extra[i] = env[i];
 	}
 	outdir = xasprintf("%s/.lambdactl", m->dir);
 	if ((!cmd_has(a, "no-build") && package_builds_run(&builds, fn,
-	    m->dir, announce, &ctx->err) == -1) ||
+	    m->dir, cmd_announce_build, &ctx->err) == -1) ||
 	    package_build(fn, m->dir, outdir, &pkg, &ctx->err) == -1 ||
 	    rt_unpack(pkg.path, &root, &ctx->err) == -1) {
 		lc_error_prefix(&ctx->err, "%s", name);

@@ -30,11 +30,6 @@ human_size(char *dst, size_t len, uint64_t n)
 		snprintf(dst, len, "%.1f MB", (double)n / (1024 * 1024));
 }
 
-static void
-announce(const struct manifest_fn *fn)
-{
-	fprintf(stderr, "lambdactl: %s: running '%s'\n", fn->name, fn->build);
-}
 
 static int
 package_exec(struct cmd_ctx *ctx, struct cmd_args *a)
@@ -59,7 +54,7 @@ package_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		lc_error_clear(&ferr);
 		memset(&res, 0, sizeof res);
 		if ((!cmd_has(a, "no-build") && package_builds_run(&builds,
-		    fns[i], m->dir, announce, &ferr) == -1) ||
+		    fns[i], m->dir, cmd_announce_build, &ferr) == -1) ||
 		    package_build(fns[i], m->dir, outdir, &res, &ferr) == -1) {
 			lc_error_prefix(&ferr, "%s", fns[i]->name);
 			if (status == LC_OK)

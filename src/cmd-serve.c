@@ -512,11 +512,6 @@ number_opt(struct cmd_ctx *ctx, const struct cmd_args *a, const char *opt,
 	return n;
 }
 
-static void
-announce(const struct manifest_fn *fn)
-{
-	fprintf(stderr, "lambdactl: %s: running '%s'\n", fn->name, fn->build);
-}
 
 static int
 serve_exec(struct cmd_ctx *ctx, struct cmd_args *a)
@@ -581,16 +576,9 @@ serve_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	if (cmd_has(a, "pass-credentials")) {
 		if (cmd_prepare_aws(ctx, 1) == -1)
 			goto out;
-		env[0] = xasprintf("AWS_ACCESS_KEY_ID=%s",
-		    ctx->creds.access_key_id);
-		env[1] = xasprintf("AWS_SECRET_ACCESS_KEY=%s",
-		    ctx->creds.secret_access_key);
-		if (ctx->creds.session_token != NULL)
-			env[2] = xasprintf("AWS_SESSION_TOKEN=%s",
-			    ctx->creds.session_token);
-		for (i = 0; i < 3; i++)
-			if (env[i] != NULL)
-				extra[nextra++] = env[i];
+		nextra = cmd_credentials_env(ctx, env);
+		for (i = 0; i < nextra; i++)
+			extra[i] = env[i];
 	}
 	region = ctx->region_flag != NULL ? ctx->region_flag :
 	    getenv("AWS_REGION") != NULL ? getenv("AWS_REGION") :
@@ -617,7 +605,7 @@ serve_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		s->rc.extra_env = extra;
 		s->rc.nextra = nextra;
 		if (!cmd_has(a, "no-build") && package_builds_run(&builds,
-		    fns[i], ctx->manifest.dir, announce, &ctx->err) == -1) {
+		    fns[i], ctx->manifest.dir, cmd_announce_build, &ctx->err) == -1) {
 			lc_error_prefix(&ctx->err, "%s", fns[i]->name);
 			goto out;
 		}

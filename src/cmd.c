@@ -448,3 +448,23 @@ cmd_print_json(cJSON *o)
 	free(s);
 	cJSON_Delete(o);
 }
+
+void
+cmd_announce_build(const struct manifest_fn *fn)
+{
+	fprintf(stderr, "lambdactl: %s: running '%s'\n", fn->name, fn->build);
+}
+
+size_t
+cmd_credentials_env(const struct cmd_ctx *ctx, char *env[3])
+{
+	size_t n = 0;
+
+	env[n++] = xasprintf("AWS_ACCESS_KEY_ID=%s", ctx->creds.access_key_id);
+	env[n++] = xasprintf("AWS_SECRET_ACCESS_KEY=%s",
+	    ctx->creds.secret_access_key);
+	if (ctx->creds.session_token != NULL)
+		env[n++] = xasprintf("AWS_SESSION_TOKEN=%s",
+		    ctx->creds.session_token);
+	return n;
+}

@@ -150,6 +150,16 @@ void cmd_aws_release(struct aws_client *c);
 int cmd_select_functions(const struct cmd_ctx *ctx, const struct cmd_args *a,
     const struct manifest_fn ***out, size_t *n, struct lc_err *err);
 
+/* "lambdactl: NAME: running 'COMMAND'" before a build (package_builds_run). */
+void cmd_announce_build(const struct manifest_fn *fn);
+
+/*
+ * The resolved credentials as "NAME=value" environment entries for a local
+ * function (--pass-credentials): 2 or 3 of env[], the caller's to wipe with
+ * free_secret.  Returns the count.
+ */
+size_t cmd_credentials_env(const struct cmd_ctx *ctx, char *env[3]);
+
 /* Prints o, pretty, on stdout and frees it (--output json results). */
 struct cJSON;
 void cmd_print_json(struct cJSON *o);

@@ -183,24 +183,23 @@ read_link(const char *path, off_t st_size)
 	}
 }
 
-/*
- * Whether target, read from a link in directory dir (relative to the root,
- * "" for the root itself), stays inside the root once resolved lexically:
- * the depth below the root never goes negative.
- */
-static int
-link_inside(const char *dir, const char *target)
+int
+package_link_inside(const char *dir, size_t dirlen, const char *target)
 {
-	const char *p, *e;
+	const char *p, *e, *end = dir + dirlen;
 	size_t len;
 	long depth = 0;
 
 	if (*target == '/' || *target == '\0')
 		return 0;
-	for (p = dir; *p != '\0'; p = *e == '/' ? e + 1 : e) {
-		e = p + strcspn(p, "/");
-		if (e > p)
+	for (p = dir; p < end; p = e + 1) {
+		for (e = p; e < end && *e != '/'; e++)
+			continue;
+		len = (size_t)(e - p);
+		if (len > 0 && !(len == 1 && p[0] == '.'))
 			depth++;
+		if (e == end)
+			break;
 	}
 	for (p = target; *p != '\0'; p = *e == '/' ? e + 1 : e) {
 		e = p + strcspn(p, "/");
@@ -333,7 +332,7 @@ walk_one(struct entries *es, const struct walk *w, const char *dir,
 		if ((target = read_link(path, st.st_size)) == NULL)
 			return lc_error(err, LC_ECONFIG, "cannot read symlink "
 			    "'%s': %s", path, strerror(errno));
-		if (!link_inside(dir, target)) {
+		if (!package_link_inside(dir, strlen(dir), target)) {
 			lc_error(err, LC_ECONFIG, "symlink '%s' points outside "
 			    "the artifact directory ('%s')", name, target);
 			free(target);

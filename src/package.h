@@ -65,6 +65,14 @@ int package_build(const struct manifest_fn *fn, const char *base_dir,
     const char *out_dir, struct package_result *res, struct lc_err *err);
 void package_result_release(struct package_result *res);
 
+/*
+ * Whether target, read from a symlink in directory dir (dirlen bytes,
+ * relative to the root, "" for the root itself), stays inside the root
+ * once resolved lexically: absolute targets and ".." past the root do not.
+ * Used when zipping a tree and when unpacking one.
+ */
+int package_link_inside(const char *dir, size_t dirlen, const char *target);
+
 /* The build commands already run in this process: each runs once. */
 struct package_builds {
 	const char	**done;

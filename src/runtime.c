@@ -44,6 +44,7 @@
 
 #include "buf.h"
 #include "err.h"
+#include "package.h"
 #include "runtime.h"
 #include "xmalloc.h"
 
@@ -1469,41 +1470,6 @@ name_ok(const char *name)
 	return 1;
 }
 
-/*
- * Whether a link target, read from a link in directory dir (relative to
- * the root), stays inside the root once resolved lexically.
- */
-static int
-link_inside(const char *dir, size_t dirlen, const char *target)
-{
-	const char *p, *e, *end = dir + dirlen;
-	size_t len;
-	long depth = 0;
-
-	if (*target == '/' || *target == '\0')
-		return 0;
-	for (p = dir; p < end; p = e + 1) {
-		for (e = p; e < end && *e != '/'; e++)
-			continue;
-		len = (size_t)(e - p);
-		if (len > 0 && !(len == 1 && p[0] == '.'))
-			depth++;
-		if (e == end)
-			break;
-	}
-	for (p = target; *p != '\0'; p = *e == '/' ? e + 1 : e) {
-		e = p + strcspn(p, "/");
-		len = (size_t)(e - p);
-		if (len == 0 || (len == 1 && p[0] == '.'))
-			continue;
-		if (len == 2 && p[0] == '.' && p[1] == '.') {
-			if (--depth < 0)
-				return 0;
-		} else
-			depth++;
-	}
-	return 1;
-}
 
 /*
  * Opens the directory that holds name under rootfd, creating missing
@@ -1681,7 +1647,7 @@ unpack_entry(zip_t *za, zip_uint64_t idx, int rootfd, int pass,
 			goto out;
 		}
 		slash = strrchr(name, '/');
-		if (!link_inside(name, slash != NULL ?
+		if (!package_link_inside(name, slash != NULL ?
 		    (size_t)(slash - name) : 0, target)) {
 			lc_error(err, LC_ECONFIG, "zip '%s': symlink '%s' "
 			    "points outside the task root ('%s')", zip_path,
