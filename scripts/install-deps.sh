@@ -3,7 +3,7 @@
 # are missing.  Idempotent and non-interactive; does nothing when all are there.
 set -eu
 
-PKGS="gcc make pkg-config ca-certificates curl zip unzip jq
+PKGS="gcc make pkg-config ca-certificates curl zip unzip jq openssl procps
 libcurl4-openssl-dev libssl-dev libyaml-dev libcjson-dev libzip-dev
 libcmocka-dev libmicrohttpd-dev mandoc bash-completion zsh fish"
 
