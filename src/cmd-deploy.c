@@ -13,6 +13,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "clock.h"
 #include "cmd.h"
 #include "deploy.h"
 #include "log.h"
@@ -59,7 +60,7 @@ struct ui {
 	int			 bar;		/* one upload at a time: a bar */
 	int			 dry_run;
 	const char		*alias;
-	struct timespec		 start;		/* of the current upload */
+	double			 start;		/* clock_ms of the upload; 0: none */
 	cJSON			*json;		/* --output json: the results */
 	size_t			 pending;	/* functions with changes */
 	/* Results print in manifest order, each once those before it did. */
@@ -111,16 +112,14 @@ static void
 on_progress(void *arg, const char *fn, uint64_t sent, uint64_t total)
 {
 	struct ui *u = arg;
-	struct timespec now;
-	double secs, rate;
+	double now, secs, rate;
 
 	if (!u->bar || total < 1024 * 1024)
 		return;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (sent == 0 || u->start.tv_sec == 0)
+	now = clock_ms();
+	if (sent == 0 || u->start == 0)
 		u->start = now;
-	secs = (double)(now.tv_sec - u->start.tv_sec) +
-	    (double)(now.tv_nsec - u->start.tv_nsec) / 1e9;
+	secs = (now - u->start) / 1e3;
 	rate = secs > 0 ? (double)sent / secs : 0;
 	fprintf(stderr, "\r\033[Klambdactl: %s: uploading %.1f/%.1f MB  "
 	    "%3.0f%%  %.1f MB/s  ETA %.0fs", fn, (double)sent / 1048576,
@@ -128,7 +127,7 @@ on_progress(void *arg, const char *fn, uint64_t sent, uint64_t total)
 	    rate / 1048576, rate > 0 ? (double)(total - sent) / rate : 0.0);
 	if (sent >= total) {
 		fputc('\n', stderr);
-		u->start.tv_sec = 0;
+		u->start = 0;
 	}
 }
 

@@ -15,6 +15,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "clock.h"
 #include "cmd.h"
 #include "lambda-api.h"
 #include "log.h"
@@ -302,15 +303,6 @@ struct bench {
 	char				 first_error[sizeof(((struct lc_err *)0)->msg)];
 };
 
-static double
-now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
-
 static void *
 bench_worker(void *arg)
 {
@@ -329,10 +321,10 @@ bench_worker(void *arg)
 		pthread_mutex_unlock(&b->mu);
 		if (i >= b->n)
 			break;
-		t0 = now_ms();
+		t0 = clock_ms();
 		lc_error_clear(&err);
 		bad = lambda_invoke(&c, &b->rq, &rs, NULL, &err) == -1;
-		b->ms[i] = now_ms() - t0;
+		b->ms[i] = clock_ms() - t0;
 		if (!bad && rs.function_error != NULL) {
 			lc_error(&err, LC_EFUNC, "function error (%s)",
 			    rs.function_error);
@@ -405,13 +397,13 @@ run_bench(struct cmd_ctx *ctx, const struct aws_client *c,
 	if (conc > n)
 		conc = n;
 	t = xcalloc((size_t)conc, sizeof *t);
-	t0 = now_ms();
+	t0 = clock_ms();
 	for (i = 0; i < conc; i++)
 		if (pthread_create(&t[i], NULL, bench_worker, &b) != 0)
 			die("cannot start a thread");
 	for (i = 0; i < conc; i++)
 		pthread_join(t[i], NULL);
-	secs = (now_ms() - t0) / 1e3;
+	secs = (clock_ms() - t0) / 1e3;
 	qsort(b.ms, (size_t)n, sizeof *b.ms, cmp_double);
 	if (ctx->output == OUTPUT_JSON) {
 		o = cJSON_CreateObject();

@@ -6,6 +6,7 @@
 
 #include <curl/curl.h>
 
+#include "clock.h"
 #include "http.h"
 #include "log.h"
 
@@ -50,19 +51,9 @@ struct xfer {
 	/* The read timeout: when a byte last moved, either way. */
 	long				 idle_limit;
 	curl_off_t			 last_dl, last_ul;
-	struct timespec			 last_move;
+	double				 last_move;	/* clock_ms */
 	int				 idle_expired;
 };
-
-static double
-since(const struct timespec *t)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - t->tv_sec) +
-	    (double)(now.tv_nsec - t->tv_nsec) / 1e9;
-}
 
 /*
  * curl's LOW_SPEED options average over a window that counts the bytes
@@ -82,10 +73,10 @@ on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow,
 	if (dlnow != x->last_dl || ulnow != x->last_ul) {
 		x->last_dl = dlnow;
 		x->last_ul = ulnow;
-		clock_gettime(CLOCK_MONOTONIC, &x->last_move);
+		x->last_move = clock_ms();
 		return 0;
 	}
-	if (since(&x->last_move) < (double)x->idle_limit)
+	if (clock_ms() - x->last_move < 1e3 * (double)x->idle_limit)
 		return 0;
 	x->idle_expired = 1;
 	return 1;
@@ -257,7 +248,7 @@ http_send(struct http_client *c, const struct http_request *rq,
 	x.rs = rs;
 	x.idle_limit = rq->read_timeout > 0 ? rq->read_timeout :
 	    c->opts.read_timeout;
-	clock_gettime(CLOCK_MONOTONIC, &x.last_move);
+	x.last_move = clock_ms();
 	curl_easy_reset(curl);	/* keeps the connection cache */
 	for (i = 0; i < rq->nheaders; i++) {
 		buf_reset(&line);

@@ -19,6 +19,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "clock.h"
 #include "lambda-api.h"
 #include "sigv4.h"
 
@@ -1197,15 +1198,6 @@ is(const char *s, const char *v)
 	return s != NULL && strcmp(s, v) == 0;
 }
 
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void
 sleep_ms(long ms)
 {
@@ -1244,7 +1236,7 @@ lambda_wait(struct aws_client *c, const char *name, long timeout_s,
 {
 	struct lambda_config cfg, last;
 	char code[128];
-	double deadline = now_s() + (double)(timeout_s > 0 ? timeout_s : 0);
+	double deadline = clock_ms() / 1e3 + (double)(timeout_s > 0 ? timeout_s : 0);
 	double left;
 	int seen = 0, r;
 	long ms;
@@ -1279,7 +1271,7 @@ lambda_wait(struct aws_client *c, const char *name, long timeout_s,
 		last = cfg;
 		if ((r = wait_check(&last, err)) != 0)
 			goto out;
-		left = deadline - now_s();
+		left = deadline - clock_ms() / 1e3;
 		if (left <= 0) {
 			r = lc_error(err, LC_EFAIL, "timed out after %ld s "
 			    "waiting for the function to settle (State %s, "

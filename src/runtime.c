@@ -42,6 +42,7 @@
 #include <microhttpd.h>
 #include <zip.h>
 
+#include "clock.h"
 #include "buf.h"
 #include "err.h"
 #include "package.h"
@@ -157,15 +158,6 @@ struct req {
 	struct buf	body;
 	int		too_large;
 };
-
-static double
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 static long long
 wall_ms(void)
@@ -325,7 +317,7 @@ log_output(struct rt_function *f, const char *data, size_t n)
 static void
 drain_locked(struct rt_function *f)
 {
-	double until = mono_ms() + RT_DRAIN_MS;
+	double until = clock_ms() + RT_DRAIN_MS;
 	int n;
 
 	for (;;) {
@@ -660,7 +652,7 @@ proc_start(struct rt_function *f, struct lc_err *err)
 	f->exited = 0;
 	f->out_fd = out[0];
 	f->reader_busy = 0;
-	f->spawned = mono_ms();
+	f->spawned = clock_ms();
 	f->initialized = 0;
 	f->init_ms = 0;
 	f->ninvoked = 0;
@@ -810,7 +802,7 @@ on_next(struct rt_function *f, struct MHD_Connection *c)
 	}
 	if (!f->initialized) {
 		f->initialized = 1;
-		f->init_ms = mono_ms() - f->spawned;
+		f->init_ms = clock_ms() - f->spawned;
 	}
 	f->nready++;
 	pthread_cond_broadcast(&f->cv);
@@ -826,7 +818,7 @@ on_next(struct rt_function *f, struct MHD_Connection *c)
 				break;
 			continue;
 		}
-		if (wait_until(f, mono_ms() + RT_POLL_MS) == ETIMEDOUT &&
+		if (wait_until(f, clock_ms() + RT_POLL_MS) == ETIMEDOUT &&
 		    !conn_alive(c)) {
 			unlock(f);
 			return MHD_NO;
@@ -837,7 +829,7 @@ on_next(struct rt_function *f, struct MHD_Connection *c)
 		return MHD_NO;
 	}
 	f->state = INV_RUNNING;
-	f->claimed = mono_ms();
+	f->claimed = clock_ms();
 	f->ready_claim = f->nready;
 	log_frame(f, "START RequestId: %s Version: $LATEST\n", f->id);
 	pthread_cond_broadcast(&f->cv);
@@ -1235,7 +1227,7 @@ rt_invoke(struct rt_function *f, const void *payload, size_t len,
 		proc_kill(f);
 	if (f->pid == 0 && proc_start(f, err) == -1)
 		return -1;
-	t0 = mono_ms();
+	t0 = clock_ms();
 	lock(f);
 	cold = f->ninvoked++ == 0;
 	memcpy(f->prev_id, f->id, sizeof f->prev_id);
@@ -1273,7 +1265,7 @@ rt_invoke(struct rt_function *f, const void *payload, size_t len,
 				retried = cold = 1;
 				f->ninvoked = 1;
 				f->state = INV_PENDING;
-				t0 = mono_ms();
+				t0 = clock_ms();
 				pthread_cond_broadcast(&f->cv);
 				continue;
 			}
@@ -1287,19 +1279,19 @@ rt_invoke(struct rt_function *f, const void *payload, size_t len,
 			    (double)(RT_INIT_LIMIT + f->timeout) * 1e3;
 		else
 			limit = t0 + (double)f->timeout * 1e3;
-		if (mono_ms() >= limit) {
+		if (clock_ms() >= limit) {
 			end = END_TIMEOUT;
 			break;
 		}
 		wait_until(f, limit);
 	}
 	f->state = INV_DONE;
-	t1 = mono_ms();
+	t1 = clock_ms();
 	claimed = f->claimed > 0;
 	if (end == END_OK || end == END_HANDLED || end == END_TOO_LARGE) {
 		limit = t1 + RT_NEXT_WAIT_MS;
 		while (f->nready == f->ready_claim && !f->exited &&
-		    mono_ms() < limit)
+		    clock_ms() < limit)
 			wait_until(f, limit);
 	}
 	start = claimed ? f->claimed : t0;

@@ -10,6 +10,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -57,23 +59,6 @@ struct cd_entry {
 	unsigned	local_time;
 	unsigned	local_date;
 };
-
-/* Number of open file descriptors of this process. */
-static int
-count_fds(void)
-{
-	DIR *d;
-	struct dirent *de;
-	int n = 0;
-
-	d = opendir("/proc/self/fd");
-	assert_non_null(d);
-	while ((de = readdir(d)) != NULL)
-		if (de->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n - 1;	/* the directory's own */
-}
 
 static int
 setup(void **state)

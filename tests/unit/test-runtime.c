@@ -11,6 +11,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -62,23 +64,6 @@ struct fixture {
 	char	dir[PATH_MAX];	/* the task root */
 	int	nfds;		/* open descriptors before the test */
 };
-
-/* Number of open file descriptors of this process. */
-static int
-count_fds(void)
-{
-	DIR *d;
-	struct dirent *de;
-	int n = 0;
-
-	d = opendir("/proc/self/fd");
-	assert_non_null(d);
-	while ((de = readdir(d)) != NULL)
-		if (de->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n - 1;
-}
 
 static double
 now_s(void)

@@ -2,6 +2,7 @@
 #ifndef LC_TESTUTIL_H
 #define LC_TESTUTIL_H
 
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +30,26 @@ unsetenv_prefix(const char *prefix)
 			break;
 		}
 	}
+}
+
+/*
+ * The number of open file descriptors of this process, for tests that
+ * nothing leaks one.  Needs cmocka.h first (assert_non_null).
+ */
+static inline int
+count_fds(void)
+{
+	struct dirent *de;
+	DIR *d;
+	int n = 0;
+
+	d = opendir("/proc/self/fd");
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n - 1;	/* the directory's own */
 }
 
 #endif
