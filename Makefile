@@ -23,8 +23,15 @@ LC_CFLAGS = -std=c11 -pthread -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 # SANITIZE=1 builds into build/san with ASan + UBSan (what `make test` runs).
 ifeq ($(SANITIZE),1)
 BUILD = build/san
-SAN   = -fsanitize=address,undefined -fno-sanitize-recover=all \
-        -fno-omit-frame-pointer
+SAN   = -fsanitize=address,undefined,float-cast-overflow \
+        -fno-sanitize-recover=all -fno-omit-frame-pointer
+BIN   = $(BUILD)/lambdactl
+else ifeq ($(FUZZ),1)
+# FUZZ=1 (what `make fuzz` runs): clang, libFuzzer's coverage, ASan + UBSan.
+BUILD = build/fuzz
+CC    = clang
+SAN   = -fsanitize=fuzzer-no-link,address,undefined,float-cast-overflow \
+        -fno-sanitize-recover=all -fno-omit-frame-pointer
 BIN   = $(BUILD)/lambdactl
 else
 BUILD = build/rel
@@ -33,7 +40,7 @@ BIN   = lambdactl
 endif
 
 # Goals that need no libraries: no pkg-config check for them.
-NODEP_GOALS = test deps clean uninstall
+NODEP_GOALS = test deps clean uninstall fuzz
 ifneq ($(filter-out $(NODEP_GOALS),$(or $(MAKECMDGOALS),all)),)
 missing := $(strip $(foreach p,$(PKGS) $(TEST_PKGS),$(if $(shell pkg-config --exists $(p) && echo y),,$(p))))
 ifneq ($(missing),)
@@ -53,6 +60,12 @@ CMD_OBJS  := $(CMD_SRCS:src/%.c=$(BUILD)/%.o)
 UNIT_SRCS := $(sort $(wildcard tests/unit/test-*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 LIBLC     := $(BUILD)/liblambdactl.a
+# tests/fuzz/fuzz-NAME.c: a libFuzzer target; tests/fuzz/corpus/NAME/ its
+# seeds and every fixed bug's reproducer.  `make test` replays the corpus
+# through a plain driver (replay.c); `make fuzz` runs libFuzzer.
+FUZZ_SRCS   := $(sort $(wildcard tests/fuzz/fuzz-*.c))
+REPLAY_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/replay/%)
+FUZZ_BINS   := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzzer/%)
 
 all: $(BIN)
 
@@ -72,6 +85,17 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBLC)
 	$(CC) $(LC_CFLAGS) -Isrc $(PKG_CFLAGS) $(TEST_CFLAGS) $(SAN) $(CFLAGS) \
 	    -o $@ $< $(LIBLC) $(PKG_LIBS) $(TEST_LIBS)
 
+$(BUILD)/replay/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/replay.c $(LIBLC)
+	@mkdir -p $(@D)
+	$(CC) $(LC_CFLAGS) -Isrc $(PKG_CFLAGS) $(SAN) $(CFLAGS) \
+	    -DFUZZ_CORPUS=\"tests/fuzz/corpus/$*\" \
+	    -o $@ $< tests/fuzz/replay.c $(LIBLC) $(PKG_LIBS)
+
+$(BUILD)/fuzzer/fuzz-%: tests/fuzz/fuzz-%.c $(LIBLC)
+	@mkdir -p $(@D)
+	$(CC) $(LC_CFLAGS) -Isrc $(PKG_CFLAGS) $(SAN) -fsanitize=fuzzer \
+	    $(CFLAGS) -o $@ $< $(LIBLC) $(PKG_LIBS)
+
 -include $(LIB_OBJS:.o=.d) $(CMD_OBJS:.o=.d) $(UNIT_BINS:=.d)
 
 # The README's test command: installs what is missing, builds with the
@@ -80,11 +104,21 @@ test:
 	@scripts/install-deps.sh
 	@$(MAKE) --no-print-directory SANITIZE=1 check
 
-check: $(BIN) $(UNIT_BINS)
-	@LAMBDACTL=$(abspath $(BIN)) tests/run.sh $(UNIT_BINS) $(sort $(wildcard tests/e2e/t[0-9]*.sh))
+check: $(BIN) $(UNIT_BINS) $(REPLAY_BINS)
+	@LAMBDACTL=$(abspath $(BIN)) tests/run.sh $(UNIT_BINS) $(REPLAY_BINS) $(sort $(wildcard tests/e2e/t[0-9]*.sh))
 
-unit: $(UNIT_BINS)
-	@tests/run.sh $(UNIT_BINS)
+unit: $(UNIT_BINS) $(REPLAY_BINS)
+	@tests/run.sh $(UNIT_BINS) $(REPLAY_BINS)
+
+# libFuzzer on every target (or FUZZ_TARGETS="manifest sigv4"), each for
+# FUZZ_SECONDS; new crashes land in build/fuzz/artifacts/NAME/.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@scripts/install-deps.sh --fuzz
+	@$(MAKE) --no-print-directory FUZZ=1 fuzz-run
+
+fuzz-run: $(FUZZ_BINS)
+	@scripts/fuzz.sh $(FUZZ_SECONDS) $(if $(FUZZ_TARGETS),$(FUZZ_TARGETS:%=$(BUILD)/fuzzer/fuzz-%),$(FUZZ_BINS))
 
 e2e: $(BIN)
 	@LAMBDACTL=$(abspath $(BIN)) tests/run.sh $(sort $(wildcard tests/e2e/t[0-9]*.sh))
@@ -120,4 +154,5 @@ uninstall:
 clean:
 	rm -rf build lambdactl
 
-.PHONY: all test check unit e2e deps lint bench install uninstall clean
+.PHONY: all test check unit e2e fuzz fuzz-run deps lint bench install uninstall \
+	clean

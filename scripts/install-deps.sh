@@ -3,9 +3,14 @@
 # are missing.  Idempotent and non-interactive; does nothing when all are there.
 set -eu
 
+# --fuzz: also what `make fuzz` needs (clang and its libFuzzer runtime).
+fuzz=
+[ "${1:-}" = --fuzz ] && fuzz=1
+
 PKGS="gcc make pkg-config ca-certificates curl zip unzip jq openssl procps
 libcurl4-openssl-dev libssl-dev libyaml-dev libcjson-dev libzip-dev
 libcmocka-dev libmicrohttpd-dev mandoc bash-completion zsh fish"
+[ -n "$fuzz" ] && PKGS="$PKGS clang libclang-rt-dev"
 
 missing=
 for p in $PKGS; do

@@ -102,7 +102,7 @@ log_debug_on(void)
 	return debug_on;
 }
 
-static void
+static void LC_PRINTF(2, 0)
 emit(const char *prefix, const char *fmt, va_list ap)
 {
 	struct buf b = BUF_INIT;
@@ -139,7 +139,7 @@ log_warn(const char *fmt, ...)
 	va_end(ap);
 }
 
-static void
+static void LC_PRINTF(1, 2)
 emit_plain(const char *fmt, ...)
 {
 	va_list ap;

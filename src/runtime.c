@@ -629,8 +629,9 @@ static int
 proc_start(struct rt_function *f, struct lc_err *err)
 {
 	static const char *const steps[] = {
-		"cannot change to directory", "cannot redirect its input and "
-		"output", "cannot run"
+		"cannot change to directory",
+		"cannot redirect its input and output",
+		"cannot run"
 	};
 	int out[2] = { -1, -1 }, rep[2] = { -1, -1 }, wake[2] = { -1, -1 };
 	int report[2], e;
