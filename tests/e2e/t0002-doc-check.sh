@@ -69,6 +69,27 @@ if [ -n "$globals" ]; then ok "--list-options lists the global options"
 else not_ok "--list-options lists the global options"; fi
 lc_done
 
+# The README's paragraph on global options names only options the parser
+# takes (it once listed a global -v that was refused), and its man commands
+# work from a checkout.
+readme_globals=$(sed -n '/^Global options go before or after/,/^$/p' "$ROOT/README.md" |
+    tr '\n' ' ' | sed 's/([^)]*)//g' | grep -oE '`-{1,2}[a-z][-a-z]*' | tr -d '`')
+if [ -n "$readme_globals" ]; then ok "README names global options"
+else not_ok "README names global options" "paragraph not found"; fi
+for o in $readme_globals; do
+	case " $(printf '%s ' $globals) $(lc --list-options; cut -f4 "$OUT" | tr '\n' ' ') " in
+	*" $o "*) ok "README's global option $o is accepted" ;;
+	*) not_ok "README's global option $o is accepted" \
+	    "'$o' is not in lambdactl --list-options" ;;
+	esac
+done
+lc_done
+if grep -q 'man -l' "$ROOT/README.md"; then
+	ok "README shows man -l for pages not installed yet"
+else
+	not_ok "README shows man -l for pages not installed yet"
+fi
+
 # Every page: lint, sections (man/*.5 too, once they exist).
 for page in "$MAN"/*.1 "$MAN"/*.5; do
 	[ -e "$page" ] || continue
