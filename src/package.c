@@ -34,6 +34,8 @@
 #define PACKAGE_KEEP_MAX	(64 * 1024)
 /* Bytes of a symlink's target, at most (Linux's PATH_MAX). */
 #define PACKAGE_MAX_LINK	4096
+/* Symlinks followed while resolving one, at most (Linux's MAXSYMLINKS). */
+#define ZIP_MAX_HOPS	40
 /* Descriptors the build command's child marks close-on-exec, at most. */
 #define BUILD_MAX_FD	65536
 
@@ -734,6 +736,7 @@ struct zentry {
 	zip_uint32_t	 mode;		/* normalised, S_IF* included */
 	char		*data;		/* rewritten contents, or NULL */
 	size_t		 len;
+	char		*target;	/* a symlink's target */
 };
 
 /* What normalising one zip reads and keeps. */
@@ -879,9 +882,10 @@ zentry_mode(const struct znorm *z, const struct zentry *e)
 }
 
 /*
- * Inflates entry e, counting its real bytes (package_zip_inflate); checks
- * a symlink's target stays inside the root and rewrites a pom.properties
- * that carries a build date.
+ * Inflates entry e, counting its real bytes (package_zip_inflate); keeps
+ * a symlink's target, checked to stay inside the root as written (see
+ * zlink_resolve for chains), and rewrites a pom.properties that carries
+ * a build date.
  */
 static int
 zentry_scan(struct znorm *z, struct zentry *e, struct lc_err *err)
@@ -910,6 +914,7 @@ zentry_scan(struct znorm *z, struct zentry *e, struct lc_err *err)
 			    e->name, b.data);
 			goto out;
 		}
+		e->target = buf_detach(&b, NULL);
 	} else if (keep && b.len <= PACKAGE_KEEP_MAX &&
 	    strip_date_comments(b.data, b.len, &out))
 		e->data = buf_detach(&out, &e->len);
@@ -917,6 +922,149 @@ zentry_scan(struct znorm *z, struct zentry *e, struct lc_err *err)
 out:
 	buf_release(&out);
 	buf_release(&b);
+	return rv;
+}
+
+/* What a path names among a zip's entries. */
+enum zkind {
+	ZK_NONE,
+	ZK_DIR,
+	ZK_FILE,
+	ZK_LINK,
+};
+
+/* The index of the first entry whose name is >= key. */
+static size_t
+zlower(const struct znorm *z, const char *key)
+{
+	size_t lo = 0, hi = z->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (strcmp(z->v[mid].name, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * What the path p ("" for the root) names among the sorted entries: a
+ * file or a symlink (*link gets its entry), a directory ("p/" or any
+ * entry under it), or nothing.
+ */
+static enum zkind
+zlookup(const struct znorm *z, const char *p, const struct zentry **link)
+{
+	enum zkind k = ZK_NONE;
+	size_t i, len = strlen(p);
+	char *dir;
+
+	if (len == 0)
+		return ZK_DIR;
+	i = zlower(z, p);
+	if (i < z->n && strcmp(z->v[i].name, p) == 0) {
+		*link = &z->v[i];
+		return S_ISLNK(z->v[i].mode) ? ZK_LINK : ZK_FILE;
+	}
+	dir = xasprintf("%s/", p);
+	i = zlower(z, dir);
+	if (i < z->n && strncmp(z->v[i].name, dir, len + 1) == 0)
+		k = ZK_DIR;
+	free(dir);
+	return k;
+}
+
+/*
+ * Resolves the symlink entry e among the entries as the kernel will once
+ * they are unpacked: component by component, following the links met on
+ * the way (at most ZIP_MAX_HOPS, as Linux's 40).  A chain of links can
+ * leave the root when each one's text stays inside ("a" -> "u/..", "u" ->
+ * "."), links can make a cycle, and a link to a directory holding it
+ * makes a loop for whatever walks the tree following links: all refused.
+ * A dangling link is harmless and kept.
+ */
+static int
+zlink_resolve(const struct znorm *z, const struct zentry *e,
+    struct lc_err *err)
+{
+	struct buf cur = BUF_INIT, rest = BUF_INIT, next = BUF_INIT, t;
+	const struct zentry *l = NULL;
+	const char *p, *slash;
+	enum zkind k = ZK_DIR;
+	size_t len, at = 0, dirlen;
+	int hops = 0, rv = -1;
+
+	slash = strrchr(e->name, '/');
+	dirlen = slash != NULL ? (size_t)(slash - e->name) : 0;
+	buf_add(&cur, e->name, dirlen);
+	buf_adds(&rest, e->target);
+	while (at < rest.len) {
+		p = rest.data + at;
+		len = strcspn(p, "/");
+		at += len + (p[len] == '/');
+		if (len == 0 || (len == 1 && p[0] == '.'))
+			continue;
+		if (len == 2 && p[0] == '.' && p[1] == '.') {
+			if (cur.len == 0)
+				goto outside;
+			slash = strrchr(cur.data, '/');
+			buf_truncate(&cur, slash != NULL ?
+			    (size_t)(slash - cur.data) : 0);
+			k = ZK_DIR;
+			continue;
+		}
+		if (cur.len > 0)
+			buf_addch(&cur, '/');
+		buf_add(&cur, p, len);
+		k = zlookup(z, cur.data, &l);
+		if (k == ZK_NONE || (k == ZK_FILE && at < rest.len)) {
+			rv = 0;		/* dangling: ENOENT or ENOTDIR */
+			goto out;
+		}
+		if (k != ZK_LINK)
+			continue;
+		if (++hops > ZIP_MAX_HOPS) {
+			lc_error(err, LC_ECONFIG, "zip '%s': symlink '%s' "
+			    "makes a loop ('%s')", z->label, e->name,
+			    e->target);
+			goto out;
+		}
+		if (l->target == NULL || l->target[0] == '/')
+			goto outside;
+		/* The link's target in its place, then what was left. */
+		slash = strrchr(cur.data, '/');
+		buf_truncate(&cur, slash != NULL ?
+		    (size_t)(slash - cur.data) : 0);
+		buf_reset(&next);
+		buf_adds(&next, l->target);
+		if (at < rest.len) {
+			buf_addch(&next, '/');
+			buf_add(&next, rest.data + at, rest.len - at);
+		}
+		t = rest;
+		rest = next;
+		next = t;
+		at = 0;
+		k = ZK_DIR;
+	}
+	if (k == ZK_DIR && cur.len <= dirlen &&
+	    strncmp(e->name, cur.data, cur.len) == 0 &&
+	    (cur.len == 0 || cur.len == dirlen || e->name[cur.len] == '/')) {
+		lc_error(err, LC_ECONFIG, "zip '%s': symlink '%s' makes a loop "
+		    "('%s')", z->label, e->name, e->target);
+		goto out;
+	}
+	rv = 0;
+	goto out;
+outside:
+	lc_error(err, LC_ECONFIG, "zip '%s': symlink '%s' points outside the "
+	    "root ('%s')", z->label, e->name, e->target);
+out:
+	buf_release(&cur);
+	buf_release(&rest);
+	buf_release(&next);
 	return rv;
 }
 
@@ -959,6 +1107,10 @@ znorm_read(struct znorm *z, struct lc_err *err)
 		if (zentry_scan(z, &z->v[i], err) == -1)
 			return -1;
 	}
+	for (i = 0; i < (zip_int64_t)z->n; i++)
+		if (S_ISLNK(z->v[i].mode) &&
+		    zlink_resolve(z, &z->v[i], err) == -1)
+			return -1;
 	return 0;
 }
 
@@ -1047,8 +1199,10 @@ package_normalise_zip(const char *path, const char *label, int provided,
 		*unzipped = z.total;
 	rv = 0;
 out:
-	for (i = 0; i < z.n; i++)
+	for (i = 0; i < z.n; i++) {
 		free(z.v[i].data);
+		free(z.v[i].target);
+	}
 	free(z.v);
 	zip_discard(z.in);
 	return rv;

@@ -1,7 +1,8 @@
 #!/bin/bash
 # package refuses what would escape or loop: zip entries with '..' or an
-# absolute path, zip symlinks pointing out, and symlink loops (or escaping
-# chains of links) in a directory artifact; one line naming the entry.
+# absolute path, symlinks pointing out (by their text or through a chain
+# of links) and symlink loops, in a zip or a directory artifact; one line
+# naming the entry.
 . "$(dirname "$0")/lib.sh"
 
 # mkzip OUT NAME:MODE:CONTENT...: a zip made on Unix (MODE in octal).
@@ -24,6 +25,8 @@ mkzip abs.zip "$boot" '/etc/cron.d/evil:100644:x'
 mkzip inner.zip "$boot" 'lib/../../evil:100644:x'
 mkzip link-out.zip "$boot" 'lib/libc.so:120777:../../lib/libc.so.6'
 mkzip link-abs.zip "$boot" 'passwd:120777:/etc/passwd'
+mkzip link-chain.zip "$boot" 'a:120777:u/..' 'u:120777:.'
+mkzip link-cycle.zip "$boot" 'l1:120777:l2' 'l2:120777:l1'
 
 mkdir -p up/lib two/a two/b cycle chain ok/lib/v1
 for d in up two cycle chain ok; do printf '#!/bin/sh\n' >$d/bootstrap; done
@@ -47,6 +50,8 @@ functions:
   inner: { artifact: inner.zip }
   linkout: { artifact: link-out.zip }
   linkabs: { artifact: link-abs.zip }
+  linkchain: { artifact: link-chain.zip }
+  linkcycle: { artifact: link-cycle.zip }
   up: { artifact: up }
   two: { artifact: two }
   cycle: { artifact: cycle }
@@ -64,6 +69,8 @@ refused abs "zip 'abs.zip': refusing entry '/etc/cron.d/evil' (absolute path or 
 refused inner "zip 'inner.zip': refusing entry 'lib/../../evil' (absolute path or '..')" "a zip entry with '..' inside"
 refused linkout "zip 'link-out.zip': symlink 'lib/libc.so' points outside the root ('../../lib/libc.so.6')" "a zip symlink out of the root"
 refused linkabs "zip 'link-abs.zip': symlink 'passwd' points outside the root ('/etc/passwd')" "an absolute zip symlink"
+refused linkchain "zip 'link-chain.zip': symlink 'a' points outside the root ('u/..')" "a chain of zip symlinks out of the root"
+refused linkcycle "zip 'link-cycle.zip': symlink 'l1' makes a loop ('l2')" "a cycle of zip symlinks"
 refused up "symlink 'lib/up' makes a loop in the artifact directory ('..')" "a link to its own parent"
 refused two "symlink 'b/y' makes a loop in the artifact directory ('../a')" "two links leading to each other's directories"
 refused cycle "symlink 'l1' makes a loop in the artifact directory ('l2')" "a cycle of links"

@@ -1501,11 +1501,36 @@ zip_refused(const struct fixture *f, const struct zspec *spec, size_t n,
 	assert_dir_empty(f->out);
 }
 
-/* Names that leave the root and symlinks that point out are refused. */
+/*
+ * Names that leave the root, symlinks that point out (by their text or
+ * through a chain of links) and symlink loops are refused.
+ */
 static void
 test_zip_refusals(void **state)
 {
+	static const struct zspec chain[] = {
+		{ "a", "u/..", S_IFLNK | 0777, ZIP_OPSYS_UNIX },
+		{ "bootstrap", "#!/bin/sh\n", S_IFREG | 0755, ZIP_OPSYS_UNIX },
+		{ "u", ".", S_IFLNK | 0777, ZIP_OPSYS_UNIX },
+	};
+	static const struct zspec cycle[] = {
+		{ "bootstrap", "#!/bin/sh\n", S_IFREG | 0755, ZIP_OPSYS_UNIX },
+		{ "l1", "l2", S_IFLNK | 0777, ZIP_OPSYS_UNIX },
+		{ "l2", "l1", S_IFLNK | 0777, ZIP_OPSYS_UNIX },
+	};
+	static const struct zspec fine[] = {
+		{ "bootstrap", "#!/bin/sh\n", S_IFREG | 0755, ZIP_OPSYS_UNIX },
+		{ "lib/v1/libfoo.so", "elf", S_IFREG | 0644, ZIP_OPSYS_UNIX },
+		{ "lib/current", "v1", S_IFLNK | 0777, ZIP_OPSYS_UNIX },
+		{ "bin/lib", "../lib/current/", S_IFLNK | 0777,
+		    ZIP_OPSYS_UNIX },
+		{ "bin/so", "lib/libfoo.so", S_IFLNK | 0777, ZIP_OPSYS_UNIX },
+		{ "gone", "nowhere/..", S_IFLNK | 0777, ZIP_OPSYS_UNIX },
+	};
 	struct fixture *f = *state;
+	struct manifest_fn fn = fn_for("rt", "provided.al2023", "rt.zip",
+	    NULL);
+	struct package_result res;
 	struct zspec spec[2] = {
 		{ "bootstrap", "#!/bin/sh\n", S_IFREG | 0755, ZIP_OPSYS_UNIX },
 		{ NULL, NULL, 0, ZIP_OPSYS_UNIX },
@@ -1534,6 +1559,24 @@ test_zip_refusals(void **state)
 	spec[1].text = "";
 	zip_refused(f, spec, 2, "zip 'rt.zip': symlink 'passwd' has no usable "
 	    "target");
+	spec[1].name = "lib/up";
+	spec[1].text = "..";
+	zip_refused(f, spec, 2, "zip 'rt.zip': symlink 'lib/up' makes a loop "
+	    "('..')");
+	spec[1].name = "self";
+	spec[1].text = "./self";
+	zip_refused(f, spec, 2, "zip 'rt.zip': symlink 'self' makes a loop "
+	    "('./self')");
+	zip_refused(f, chain, 3, "zip 'rt.zip': symlink 'a' points outside the "
+	    "root ('u/..')");
+	zip_refused(f, cycle, 3, "zip 'rt.zip': symlink 'l1' makes a loop "
+	    "('l2')");
+
+	/* Chains that stay inside, dangling links: fine. */
+	make_zip(f, "rt.zip", fine, sizeof fine / sizeof *fine);
+	package_ok(f, &fn, f->out, &res);
+	assert_int_equal(res.entries, 6);
+	package_result_release(&res);
 	assert_no_fd_leak(f);
 }
 
