@@ -32,6 +32,12 @@
 #define HASH_CHUNK	(64 * 1024)
 /* Bytes of an entry kept to rewrite it (pom.properties), at most. */
 #define PACKAGE_KEEP_MAX	(64 * 1024)
+/*
+ * Bytes of rewritten entries held until the zip is written, at most: an
+ * uberjar's pom.properties are a few KB in all; past that (a hostile jar)
+ * the rest are copied as they are, which stays deterministic.
+ */
+#define PACKAGE_KEEP_TOTAL	(4 * 1024 * 1024)
 /* Bytes of a symlink's target, at most (Linux's PATH_MAX). */
 #define PACKAGE_MAX_LINK	4096
 /* Symlinks followed while resolving one, at most (Linux's MAXSYMLINKS). */
@@ -749,6 +755,7 @@ struct znorm {
 	int		 signed_jar;	/* a signed jar: rewrite nothing */
 	uint64_t	 declared;	/* the sum of the declared sizes */
 	uint64_t	 total;		/* real bytes inflated */
+	size_t		 kept;		/* bytes of rewritten entries held */
 };
 
 static int
@@ -894,8 +901,8 @@ zentry_scan(struct znorm *z, struct zentry *e, struct lc_err *err)
 	const char *slash;
 	int keep, rv = -1;
 
-	keep = S_ISLNK(e->mode) ||
-	    (!z->signed_jar && is_pom_properties(e->name));
+	keep = S_ISLNK(e->mode) || (!z->signed_jar &&
+	    z->kept < PACKAGE_KEEP_TOTAL && is_pom_properties(e->name));
 	if (package_zip_inflate(z->in, e->idx, z->label, &z->total,
 	    keep ? keep_sink : NULL, &b, err) == -1)
 		goto out;
@@ -916,8 +923,10 @@ zentry_scan(struct znorm *z, struct zentry *e, struct lc_err *err)
 		}
 		e->target = buf_detach(&b, NULL);
 	} else if (keep && b.len <= PACKAGE_KEEP_MAX &&
-	    strip_date_comments(b.data, b.len, &out))
+	    strip_date_comments(b.data, b.len, &out)) {
 		e->data = buf_detach(&out, &e->len);
+		z->kept += e->len;
+	}
 	rv = 0;
 out:
 	buf_release(&out);
@@ -1102,6 +1111,10 @@ znorm_read(struct znorm *z, struct lc_err *err)
 	if (check_unzipped(z->label, z->declared, err) == -1)
 		return -1;
 	qsort(z->v, z->n, sizeof *z->v, zentry_cmp);
+	for (i = 1; i < (zip_int64_t)z->n; i++)
+		if (strcmp(z->v[i - 1].name, z->v[i].name) == 0)
+			return lc_error(err, LC_ECONFIG, "zip '%s': duplicate "
+			    "entry '%s'", z->label, z->v[i].name);
 	for (i = 0; i < (zip_int64_t)z->n; i++) {
 		z->v[i].mode = zentry_mode(z, &z->v[i]);
 		if (zentry_scan(z, &z->v[i], err) == -1)
