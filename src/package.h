@@ -11,13 +11,23 @@
 #ifndef LC_PACKAGE_H
 #define LC_PACKAGE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "err.h"
 #include "manifest.h"
 
 #define PACKAGE_MAX_ZIPPED	(50ULL * 1024 * 1024)	/* direct upload */
-#define PACKAGE_MAX_UNZIPPED	(250ULL * 1024 * 1024)
+#define PACKAGE_MAX_UNZIPPED	(250ULL * 1024 * 1024)	/* 262,144,000 */
+
+/*
+ * The most bytes a package may unzip to: PACKAGE_MAX_UNZIPPED, Lambda's
+ * limit.  A variable only so that tests can lower it rather than write
+ * 250 MB.
+ */
+extern uint64_t package_max_unzipped;
+
+struct zip;
 
 enum package_kind {
 	PACKAGE_FILE,	/* one file: "bootstrap" 0755 for provided.* */
@@ -51,13 +61,10 @@ int package_run_build(const char *command, const char *dir,
  *    a symlink when its target stays inside the tree and is an error when
  *    it points outside; for provided.* runtimes the root must hold a
  *    "bootstrap" file, always stored 0755;
- *  - a .jar or .zip: checked to be a readable zip, then copied with its
- *    entries sorted, their compressed data untouched, and the fixed
- *    timestamp, modes and no extra fields (a rebuilt uberjar with the same
- *    classes gets the same CodeSha256);
+ *  - a .jar or .zip: normalised (package_normalise_zip);
  *  - any other single file: for provided.* runtimes stored as "bootstrap"
  *    0755, otherwise under its own name.
- * Over PACKAGE_MAX_UNZIPPED (checked before zipping) or PACKAGE_MAX_ZIPPED
+ * Over package_max_unzipped (checked before zipping) or PACKAGE_MAX_ZIPPED
  * is an error that says so (LC_ECONFIG), as is a missing artifact.
  * Fills res (release with package_result_release).
  */
@@ -72,6 +79,43 @@ void package_result_release(struct package_result *res);
  * Used when zipping a tree and when unpacking one.
  */
 int package_link_inside(const char *dir, size_t dirlen, const char *target);
+
+/*
+ * Normalises the zip or jar at path into zip_path (written to a temporary
+ * file and renamed): entries sorted, compressed data untouched, the fixed
+ * timestamp, no extra fields or comments; modes normalised as for a tree
+ * (a directory 0755, a file 0755 if its Unix mode has an execute bit,
+ * else 0644, a symlink kept as a symlink), the root "bootstrap" 0755 when
+ * provided (a provided.* runtime).  Every entry is inflated once, its
+ * real bytes counted (package_zip_inflate) and its CRC checked.  Refused,
+ * naming the entry: an absolute name or one with a ".." component, a
+ * symlink pointing outside the root.  The date comment that lein uberjar
+ * and older Maven write into META-INF/maven/.../pom.properties is removed
+ * (those entries are deflated anew), unless the jar is signed.  label
+ * names the zip in messages; *entries and *unzipped (may be NULL) get the
+ * number of entries and their real size.  Returns 0, or -1 with err
+ * (LC_ECONFIG for a bad zip, LC_EFAIL for a failed write).
+ */
+int package_normalise_zip(const char *path, const char *label, int provided,
+    const char *zip_path, uint64_t *entries, uint64_t *unzipped,
+    struct lc_err *err);
+
+/* Whether a zip entry's name is relative and has no ".." component. */
+int package_entry_name_ok(const char *name);
+
+/* Receives inflated bytes; returns 0, or -1 having filled err. */
+typedef int package_sink_fn(void *arg, const char *data, size_t len,
+    struct lc_err *err);
+
+/*
+ * Inflates entry idx of za (label names the zip in messages) into sink
+ * (NULL: discard), counting the real bytes, since a zip bomb's headers
+ * lie: more bytes than the entry declares, or a running *total over
+ * package_max_unzipped, stops it with one line (LC_ECONFIG), as do fewer
+ * bytes than declared and a CRC error.  Memory stays one chunk.
+ */
+int package_zip_inflate(struct zip *za, uint64_t idx, const char *label,
+    uint64_t *total, package_sink_fn *sink, void *arg, struct lc_err *err);
 
 /* The build commands already run in this process: each runs once. */
 struct package_builds {

@@ -1447,23 +1447,6 @@ rt_stop(struct rt_function *f)
 
 /* ---- unpacking a zip ---- */
 
-/* Whether a zip entry's name is relative and has no ".." component. */
-static int
-name_ok(const char *name)
-{
-	const char *p, *e;
-
-	if (*name == '\0' || *name == '/')
-		return 0;
-	for (p = name; *p != '\0'; p = *e == '/' ? e + 1 : e) {
-		e = p + strcspn(p, "/");
-		if (e - p == 2 && p[0] == '.' && p[1] == '.')
-			return 0;
-	}
-	return 1;
-}
-
-
 /*
  * Opens the directory that holds name under rootfd, creating missing
  * directories (0755) and following no symlink; *base is name's last
@@ -1548,47 +1531,35 @@ read_target(zip_t *za, zip_uint64_t idx)
 	return buf_detach(&b, NULL);
 }
 
-/* Copies a file entry's contents into fd. */
-static int
-copy_entry(zip_t *za, zip_uint64_t idx, int fd, const char *name,
-    struct lc_err *err)
-{
-	zip_file_t *zf;
-	zip_int64_t n;
-	char *chunk;
-	int rv = -1;
+/* Where copy_sink writes an entry's bytes. */
+struct copy_to {
+	int		 fd;
+	const char	*name;
+};
 
-	if ((zf = zip_fopen_index(za, idx, 0)) == NULL)
-		return lc_error(err, LC_ECONFIG, "cannot read '%s' from the "
-		    "zip: %s", name, zip_strerror(za));
-	chunk = xmalloc(RT_CHUNK);
-	while ((n = zip_fread(zf, chunk, RT_CHUNK)) > 0)
-		if (write_all(fd, chunk, (size_t)n) == -1) {
-			lc_error(err, LC_EFAIL, "cannot write '%s': %s", name,
-			    strerror(errno));
-			goto out;
-		}
-	if (n < 0) {
-		lc_error(err, LC_ECONFIG, "cannot read '%s' from the zip: %s",
-		    name, zip_file_strerror(zf));
-		goto out;
-	}
-	rv = 0;
-out:
-	free(chunk);
-	zip_fclose(zf);
-	return rv;
+/* package_zip_inflate's sink for unpack_entry: writes to a file. */
+static int
+copy_sink(void *arg, const char *data, size_t len, struct lc_err *err)
+{
+	struct copy_to *to = arg;
+
+	if (write_all(to->fd, data, len) == -1)
+		return lc_error(err, LC_EFAIL, "cannot write '%s': %s",
+		    to->name, strerror(errno));
+	return 0;
 }
 
 /*
  * Unpacks entry idx under rootfd: directories and files on pass 0 (modes
  * kept, 0644/0755 when the zip has none), symlinks on pass 1, so that no
- * file is ever written through one.
+ * file is ever written through one.  The real bytes written are counted
+ * into *total against package_max_unzipped.
  */
 static int
 unpack_entry(zip_t *za, zip_uint64_t idx, int rootfd, int pass,
-    const char *zip_path, struct lc_err *err)
+    const char *zip_path, uint64_t *total, struct lc_err *err)
 {
+	struct copy_to to;
 	zip_stat_t zs;
 	zip_uint8_t opsys;
 	zip_uint32_t attr;
@@ -1603,7 +1574,7 @@ unpack_entry(zip_t *za, zip_uint64_t idx, int rootfd, int pass,
 		return lc_error(err, LC_ECONFIG, "cannot read zip '%s': %s",
 		    zip_path, zip_strerror(za));
 	name = zs.name;
-	if (!name_ok(name))
+	if (!package_entry_name_ok(name))
 		return lc_error(err, LC_ECONFIG, "zip '%s': refusing entry "
 		    "'%s' (absolute path or '..')", zip_path, name);
 	if (zip_file_get_external_attributes(za, idx, 0, &opsys, &attr) == 0 &&
@@ -1661,7 +1632,10 @@ unpack_entry(zip_t *za, zip_uint64_t idx, int rootfd, int pass,
 			    "duplicate entry in the zip" : strerror(errno));
 			goto out;
 		}
-		if (copy_entry(za, idx, fd, name, err) == -1)
+		to.fd = fd;
+		to.name = name;
+		if (package_zip_inflate(za, idx, zip_path, total, copy_sink,
+		    &to, err) == -1)
 			goto out;
 		if (fchmod(fd, perm) == -1) {
 			lc_error(err, LC_EFAIL, "cannot unpack '%s': %s", name,
@@ -1724,8 +1698,10 @@ int
 rt_unpack(const char *zip_path, char **dirp, struct lc_err *err)
 {
 	zip_error_t ze;
+	zip_stat_t zs;
 	zip_t *za;
 	zip_int64_t i, n;
+	uint64_t declared = 0, total = 0;
 	const char *tmp;
 	char *dir = NULL;
 	int code, pass, rootfd = -1, rv = -1;
@@ -1737,6 +1713,18 @@ rt_unpack(const char *zip_path, char **dirp, struct lc_err *err)
 		    zip_error_strerror(&ze));
 		zip_error_fini(&ze);
 		return -1;
+	}
+	/* The declared sizes first: no bytes written for an honest giant. */
+	n = zip_get_num_entries(za, 0);
+	for (i = 0; i < n; i++)
+		if (zip_stat_index(za, (zip_uint64_t)i, 0, &zs) == 0 &&
+		    (zs.valid & ZIP_STAT_SIZE))
+			declared += zs.size;
+	if (declared > package_max_unzipped) {
+		lc_error(err, LC_ECONFIG, "zip '%s' unzips to more than "
+		    "Lambda's %llu MB limit", zip_path, (unsigned long long)
+		    (package_max_unzipped / (1024 * 1024)));
+		goto out;
 	}
 	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0')
 		tmp = "/tmp";
@@ -1753,11 +1741,10 @@ rt_unpack(const char *zip_path, char **dirp, struct lc_err *err)
 		    strerror(errno));
 		goto out;
 	}
-	n = zip_get_num_entries(za, 0);
 	for (pass = 0; pass < 2; pass++)
 		for (i = 0; i < n; i++)
 			if (unpack_entry(za, (zip_uint64_t)i, rootfd, pass,
-			    zip_path, err) == -1)
+			    zip_path, &total, err) == -1)
 				goto out;
 	if (links_inside(za, dir, zip_path, err) == -1)
 		goto out;

@@ -32,6 +32,7 @@
 
 #include "err.h"
 #include "package.h"
+#include "runtime.h"
 #include "xmalloc.h"
 
 #define MiB	(1024 * 1024)
@@ -257,11 +258,12 @@ parse_zip(const char *path, struct cd_entry *v, size_t max)
 /*
  * Asserts the zip at path holds exactly the entries names[i] with modes
  * modes[i] (S_IF* included) and contents contents[i], in that order, with
- * the fixed timestamp, deflate, no extra fields and a Unix "made by".
+ * the fixed timestamp, no extra fields and a Unix "made by", and deflated
+ * if deflate is set.
  */
 static void
-assert_zip(const char *path, size_t n, const char *const *names,
-    const unsigned *modes, const char *const *contents)
+assert_zip_method(const char *path, size_t n, const char *const *names,
+    const unsigned *modes, const char *const *contents, int deflate)
 {
 	struct cd_entry cd[64];
 	zip_t *za;
@@ -280,7 +282,8 @@ assert_zip(const char *path, size_t n, const char *const *names,
 		assert_string_equal(cd[i].name, names[i]);
 		assert_int_equal(cd[i].made_by >> 8, 3);	/* Unix */
 		assert_int_equal(cd[i].flags & 0x08, 0);  /* no descriptor */
-		assert_int_equal(cd[i].method, 8);		/* deflate */
+		if (deflate)
+			assert_int_equal(cd[i].method, 8);	/* deflate */
 		assert_int_equal(cd[i].dos_time, 0);
 		assert_int_equal(cd[i].dos_date, 0x21);
 		assert_int_equal(cd[i].local_time, 0);
@@ -304,7 +307,8 @@ assert_zip(const char *path, size_t n, const char *const *names,
 		assert_int_equal(zip_stat_index(za, i, 0, &st), 0);
 		assert_string_equal(st.name, names[i]);
 		assert_int_equal(st.size, strlen(contents[i]));
-		assert_int_equal(st.comp_method, ZIP_CM_DEFLATE);
+		if (deflate)
+			assert_int_equal(st.comp_method, ZIP_CM_DEFLATE);
 		assert_int_equal(st.mtime, mktime(&tm));
 		assert_int_equal(zip_file_get_external_attributes(za, i, 0,
 		    &opsys, &attr), 0);
@@ -323,6 +327,21 @@ assert_zip(const char *path, size_t n, const char *const *names,
 		zip_fclose(zf);
 	}
 	zip_discard(za);
+}
+
+static void
+assert_zip(const char *path, size_t n, const char *const *names,
+    const unsigned *modes, const char *const *contents)
+{
+	assert_zip_method(path, n, names, modes, contents, 1);
+}
+
+/* The same, whatever the method: compressed data copied as it was. */
+static void
+assert_zip_kept(const char *path, size_t n, const char *const *names,
+    const unsigned *modes, const char *const *contents)
+{
+	assert_zip_method(path, n, names, modes, contents, 0);
 }
 
 /* A function of the given runtime packaging artifact. */
@@ -1346,6 +1365,628 @@ test_build_fail(void **state)
 	assert_no_fd_leak(f);
 }
 
+/* Adds a file (or, with S_IFLNK, a symlink to text) made on opsys. */
+static void
+zput(zip_t *za, const char *name, const char *text, mode_t mode, int opsys)
+{
+	zip_source_t *src;
+	zip_int64_t idx;
+
+	src = zip_source_buffer(za, text, strlen(text), 0);
+	assert_non_null(src);
+	idx = zip_file_add(za, name, src, ZIP_FL_ENC_UTF_8);
+	assert_true(idx >= 0);
+	assert_int_equal(zip_file_set_external_attributes(za,
+	    (zip_uint64_t)idx, 0, (zip_uint8_t)opsys,
+	    (zip_uint32_t)mode << 16), 0);
+}
+
+/* One entry of a zip built by make_zip: name, contents, mode, made on. */
+struct zspec {
+	const char	*name;
+	const char	*text;
+	mode_t		 mode;
+	int		 opsys;
+};
+
+/* Writes the zip dir/rel holding spec[0..n), in that order. */
+static void
+make_zip(const struct fixture *f, const char *rel, const struct zspec *spec,
+    size_t n)
+{
+	char *p = at(f, rel);
+	zip_t *za;
+	size_t i;
+	int code;
+
+	make_parents(f, rel);
+	za = zip_open(p, ZIP_CREATE | ZIP_TRUNCATE, &code);
+	assert_non_null(za);
+	for (i = 0; i < n; i++)
+		zput(za, spec[i].name, spec[i].text, spec[i].mode,
+		    spec[i].opsys);
+	assert_int_equal(zip_close(za), 0);
+	free(p);
+}
+
+/*
+ * A ready-made zip keeps its exec bits (0755/0644), its symlinks and its
+ * directories; the root bootstrap of a provided.* runtime is 0755; zips
+ * made on other systems get 0644; the order and the source timestamps do
+ * not matter.
+ */
+static void
+test_zip_modes(void **state)
+{
+	static const struct zspec spec[] = {
+		{ "lib/", "", S_IFDIR | 0700, ZIP_OPSYS_UNIX },
+		{ "lib/libfoo.so.1", "elf", S_IFREG | 0600, ZIP_OPSYS_UNIX },
+		{ "lib/libfoo.so", "libfoo.so.1", S_IFLNK | 0777,
+		    ZIP_OPSYS_UNIX },
+		{ "bin/app", "#!/bin/sh\n", S_IFREG | 0750, ZIP_OPSYS_UNIX },
+		{ "bin/tool", "x", S_IFREG | 0100, ZIP_OPSYS_UNIX },
+		{ "README", "dos", S_IFREG | 0755, ZIP_OPSYS_DOS },
+		{ "bootstrap", "#!/bin/sh\nexec bin/app\n", S_IFREG | 0644,
+		    ZIP_OPSYS_UNIX },
+	};
+	static const struct zspec rev[] = {
+		{ "bootstrap", "#!/bin/sh\nexec bin/app\n", S_IFREG | 0600,
+		    ZIP_OPSYS_UNIX },
+		{ "README", "dos", 0, ZIP_OPSYS_DOS },
+		{ "bin/tool", "x", S_IFREG | 0700, ZIP_OPSYS_UNIX },
+		{ "bin/app", "#!/bin/sh\n", S_IFREG | 0755, ZIP_OPSYS_UNIX },
+		{ "lib/libfoo.so", "libfoo.so.1", S_IFLNK | 0777,
+		    ZIP_OPSYS_UNIX },
+		{ "lib/libfoo.so.1", "elf", S_IFREG | 0644, ZIP_OPSYS_UNIX },
+		{ "lib/", "", S_IFDIR | 0755, ZIP_OPSYS_UNIX },
+	};
+	static const char *const names[] = { "README", "bin/app", "bin/tool",
+	    "bootstrap", "lib/", "lib/libfoo.so", "lib/libfoo.so.1" };
+	static const unsigned modes[] = { S_IFREG | 0644, S_IFREG | 0755,
+	    S_IFREG | 0755, S_IFREG | 0755, S_IFDIR | 0755, S_IFLNK | 0777,
+	    S_IFREG | 0644 };
+	static const char *const contents[] = { "dos", "#!/bin/sh\n", "x",
+	    "#!/bin/sh\nexec bin/app\n", "", "libfoo.so.1", "elf" };
+	struct fixture *f = *state;
+	struct manifest_fn fn = fn_for("rt", "provided.al2023", "rt.zip",
+	    NULL);
+	struct package_result res;
+	char first[45], *z = at(f, "out/rt.zip");
+	zip_uint8_t os;
+	zip_uint32_t attr;
+	zip_t *za;
+	int code;
+
+	make_zip(f, "rt.zip", spec, sizeof spec / sizeof *spec);
+	package_ok(f, &fn, f->out, &res);
+	assert_int_equal(res.kind, PACKAGE_ZIP);
+	assert_int_equal(res.entries, 7);
+	assert_int_equal(res.unzipped, 3 + 10 + 1 + 23 + 11 + 3);
+	strcpy(first, res.sha256);
+	package_result_release(&res);
+	assert_zip_kept(z, 7, names, modes, contents);
+
+	/* Built again in another order with other modes, same bits. */
+	make_zip(f, "rt.zip", rev, sizeof rev / sizeof *rev);
+	package_ok(f, &fn, f->out, &res);
+	assert_string_equal(res.sha256, first);
+	package_result_release(&res);
+
+	/* Not provided.*: bootstrap is a file like any other. */
+	fn.runtime = (char *)"python3.12";
+	make_zip(f, "rt.zip", spec, sizeof spec / sizeof *spec);
+	package_ok(f, &fn, f->out, &res);
+	package_result_release(&res);
+	za = zip_open(z, ZIP_RDONLY, &code);
+	assert_non_null(za);
+	assert_string_equal(zip_get_name(za, 3, 0), "bootstrap");
+	assert_int_equal(zip_file_get_external_attributes(za, 3, 0, &os,
+	    &attr), 0);
+	assert_int_equal(attr >> 16, S_IFREG | 0644);
+	zip_discard(za);
+	free(z);
+	assert_no_fd_leak(f);
+}
+
+/* Packages fn, asserting the error message and that nothing is left. */
+static void
+zip_refused(const struct fixture *f, const struct zspec *spec, size_t n,
+    const char *msg)
+{
+	struct manifest_fn fn = fn_for("rt", "provided.al2023", "rt.zip",
+	    NULL);
+
+	make_zip(f, "rt.zip", spec, n);
+	package_fails(f, &fn, msg, LC_ECONFIG);
+	assert_dir_empty(f->out);
+}
+
+/*
+ * Names that leave the root, symlinks that point out (by their text or
+ * through a chain of links) and symlink loops are refused.
+ */
+static void
+test_zip_refusals(void **state)
+{
+	static const struct zspec chain[] = {
+		{ "a", "u/..", S_IFLNK | 0777, ZIP_OPSYS_UNIX },
+		{ "bootstrap", "#!/bin/sh\n", S_IFREG | 0755, ZIP_OPSYS_UNIX },
+		{ "u", ".", S_IFLNK | 0777, ZIP_OPSYS_UNIX },
+	};
+	static const struct zspec cycle[] = {
+		{ "bootstrap", "#!/bin/sh\n", S_IFREG | 0755, ZIP_OPSYS_UNIX },
+		{ "l1", "l2", S_IFLNK | 0777, ZIP_OPSYS_UNIX },
+		{ "l2", "l1", S_IFLNK | 0777, ZIP_OPSYS_UNIX },
+	};
+	static const struct zspec fine[] = {
+		{ "bootstrap", "#!/bin/sh\n", S_IFREG | 0755, ZIP_OPSYS_UNIX },
+		{ "lib/v1/libfoo.so", "elf", S_IFREG | 0644, ZIP_OPSYS_UNIX },
+		{ "lib/current", "v1", S_IFLNK | 0777, ZIP_OPSYS_UNIX },
+		{ "bin/lib", "../lib/current/", S_IFLNK | 0777,
+		    ZIP_OPSYS_UNIX },
+		{ "bin/so", "lib/libfoo.so", S_IFLNK | 0777, ZIP_OPSYS_UNIX },
+		{ "gone", "nowhere/..", S_IFLNK | 0777, ZIP_OPSYS_UNIX },
+	};
+	struct fixture *f = *state;
+	struct manifest_fn fn = fn_for("rt", "provided.al2023", "rt.zip",
+	    NULL);
+	struct package_result res;
+	struct zspec spec[2] = {
+		{ "bootstrap", "#!/bin/sh\n", S_IFREG | 0755, ZIP_OPSYS_UNIX },
+		{ NULL, NULL, 0, ZIP_OPSYS_UNIX },
+	};
+
+	spec[1].name = "../evil";
+	spec[1].text = "x";
+	spec[1].mode = S_IFREG | 0644;
+	zip_refused(f, spec, 2, "zip 'rt.zip': refusing entry '../evil' "
+	    "(absolute path or '..')");
+	spec[1].name = "/etc/cron.d/evil";
+	zip_refused(f, spec, 2, "zip 'rt.zip': refusing entry "
+	    "'/etc/cron.d/evil' (absolute path or '..')");
+	spec[1].name = "lib/../../evil";
+	zip_refused(f, spec, 2, "zip 'rt.zip': refusing entry "
+	    "'lib/../../evil' (absolute path or '..')");
+	spec[1].name = "lib/x";
+	spec[1].text = "../../etc/passwd";
+	spec[1].mode = S_IFLNK | 0777;
+	zip_refused(f, spec, 2, "zip 'rt.zip': symlink 'lib/x' points outside "
+	    "the root ('../../etc/passwd')");
+	spec[1].name = "passwd";
+	spec[1].text = "/etc/passwd";
+	zip_refused(f, spec, 2, "zip 'rt.zip': symlink 'passwd' points outside "
+	    "the root ('/etc/passwd')");
+	spec[1].text = "";
+	zip_refused(f, spec, 2, "zip 'rt.zip': symlink 'passwd' has no usable "
+	    "target");
+	spec[1].name = "lib/up";
+	spec[1].text = "..";
+	zip_refused(f, spec, 2, "zip 'rt.zip': symlink 'lib/up' makes a loop "
+	    "('..')");
+	spec[1].name = "self";
+	spec[1].text = "./self";
+	zip_refused(f, spec, 2, "zip 'rt.zip': symlink 'self' makes a loop "
+	    "('./self')");
+	zip_refused(f, chain, 3, "zip 'rt.zip': symlink 'a' points outside the "
+	    "root ('u/..')");
+	zip_refused(f, cycle, 3, "zip 'rt.zip': symlink 'l1' makes a loop "
+	    "('l2')");
+
+	/* Chains that stay inside, dangling links: fine. */
+	make_zip(f, "rt.zip", fine, sizeof fine / sizeof *fine);
+	package_ok(f, &fn, f->out, &res);
+	assert_int_equal(res.entries, 6);
+	package_result_release(&res);
+	assert_no_fd_leak(f);
+}
+
+/*
+ * Writes dir/rel: a bootstrap and "blob", real bytes of zeros deflated,
+ * whose headers (local and central) then claim it holds claim bytes.
+ */
+static void
+make_bomb(const struct fixture *f, const char *rel, size_t real,
+    uint32_t claim)
+{
+	char *p = at(f, rel), *zeros = xcalloc(1, real), *z;
+	zip_source_t *src;
+	zip_t *za;
+	size_t len, i;
+	int code, patched = 0;
+	FILE *fp;
+
+	za = zip_open(p, ZIP_CREATE | ZIP_TRUNCATE, &code);
+	assert_non_null(za);
+	zput(za, "bootstrap", "#!/bin/sh\n", S_IFREG | 0755, ZIP_OPSYS_UNIX);
+	src = zip_source_buffer(za, zeros, real, 0);
+	assert_true(zip_file_add(za, "blob", src, 0) >= 0);
+	assert_int_equal(zip_close(za), 0);
+	free(zeros);
+	z = slurp(p, &len);
+	for (i = 0; i + 46 + 4 <= len; i++) {
+		if (memcmp(z + i, "PK\3\4", 4) == 0 &&
+		    memcmp(z + i + 30, "blob", 4) == 0 && get16(
+		    (unsigned char *)z + i + 26) == 4) {
+			memcpy(z + i + 22, &claim, 4);	/* little-endian */
+			patched++;
+		}
+		if (memcmp(z + i, "PK\1\2", 4) == 0 &&
+		    memcmp(z + i + 46, "blob", 4) == 0 && get16(
+		    (unsigned char *)z + i + 28) == 4) {
+			memcpy(z + i + 24, &claim, 4);
+			patched++;
+		}
+	}
+	assert_int_equal(patched, 2);
+	fp = fopen(p, "wb");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(z, 1, len, fp), len);
+	assert_int_equal(fclose(fp), 0);
+	free(z);
+	free(p);
+}
+
+/* Points TMPDIR at the fixture; returns the old value (caller frees). */
+static char *
+tmpdir_here(const struct fixture *f)
+{
+	const char *old = getenv("TMPDIR");
+	char *saved = old != NULL ? xstrdup(old) : NULL;
+
+	setenv("TMPDIR", f->dir, 1);
+	return saved;
+}
+
+static void
+tmpdir_restore(char *saved)
+{
+	if (saved != NULL)
+		setenv("TMPDIR", saved, 1);
+	else
+		unsetenv("TMPDIR");
+	free(saved);
+}
+
+/* Whether the fixture holds a lambdactl-task.* directory. */
+static int
+task_dirs(const struct fixture *f)
+{
+	DIR *d = opendir(f->dir);
+	struct dirent *de;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, "lambdactl-task.", 15) == 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
+/*
+ * Zip bombs: headers that claim less than the entry inflates to are
+ * caught after reading about what they claim, when packaging and when
+ * unpacking; real bytes count against the limit (lowered here).
+ */
+static void
+test_zip_bomb(void **state)
+{
+	struct fixture *f = *state;
+	struct manifest_fn fn = fn_for("rt", "provided.al2023", "bomb.zip",
+	    NULL);
+	struct lc_err err = { 0, "" };
+	char *saved, *dir = NULL, *p, *msg;
+	uint64_t total;
+	zip_t *za;
+	int code;
+
+	make_bomb(f, "bomb.zip", 8 * MiB, 1024);
+	package_fails(f, &fn, "zip 'bomb.zip': entry 'blob' unzips to more "
+	    "than the 1024 bytes it declares", LC_ECONFIG);
+	assert_dir_empty(f->out);
+
+	saved = tmpdir_here(f);
+	p = at(f, "bomb.zip");
+	assert_int_equal(rt_unpack(p, &dir, &err), -1);
+	assert_null(dir);
+	msg = xasprintf("zip '%s': entry 'blob' unzips to more than the 1024 "
+	    "bytes it declares", p);
+	assert_string_equal(err.msg, msg);
+	assert_int_equal(err.status, LC_ECONFIG);
+	free(msg);
+	assert_int_equal(task_dirs(f), 0);
+
+	/* Headers claiming more than there is: refused too. */
+	make_bomb(f, "bomb.zip", 1000, 5000);
+	package_fails(f, &fn, "zip 'bomb.zip': entry 'blob' unzips to 1000 "
+	    "bytes, not the 5000 it declares", LC_ECONFIG);
+
+	/* An honest zip over a (lowered) limit: before any inflating. */
+	package_max_unzipped = 2 * MiB;
+	make_bomb(f, "bomb.zip", 3 * MiB, 3 * MiB);
+	package_fails(f, &fn, "artifact 'bomb.zip' unzips to 3.0 MB, over "
+	    "Lambda's 2 MB limit", LC_ECONFIG);
+	assert_int_equal(rt_unpack(p, &dir, &err), -1);
+	msg = xasprintf("zip '%s' unzips to more than Lambda's 2 MB limit", p);
+	assert_string_equal(err.msg, msg);
+	free(msg);
+	assert_int_equal(task_dirs(f), 0);
+
+	/* The running count of real bytes stops at the limit. */
+	za = zip_open(p, ZIP_RDONLY, &code);
+	assert_non_null(za);
+	total = 2 * MiB - 100;
+	assert_int_equal(package_zip_inflate(za, 0, "b.zip", &total, NULL,
+	    NULL, &err), 0);			/* bootstrap: 10 bytes */
+	assert_int_equal(total, 2 * MiB - 90);
+	assert_int_equal(package_zip_inflate(za, 1, "b.zip", &total, NULL,
+	    NULL, &err), -1);
+	assert_string_equal(err.msg, "zip 'b.zip' unzips to more than "
+	    "Lambda's 2 MB limit");
+	assert_true(total <= 2 * MiB + 64 * 1024);
+	zip_discard(za);
+	package_max_unzipped = PACKAGE_MAX_UNZIPPED;
+
+	tmpdir_restore(saved);
+	free(p);
+	assert_no_fd_leak(f);
+}
+
+/* lein uberjar's pom.properties, written on date. */
+static char *
+lein_pom(const char *date, const char *version)
+{
+	return xasprintf("#Leiningen\n#%s\nversion=%s\ngroupId=jobs\n"
+	    "artifactId=jobs\nrevision=0123abcd\n", date, version);
+}
+
+/*
+ * Two uberjars that differ only in the build date lein writes into
+ * pom.properties (and their timestamps) get the same CodeSha256; the
+ * rewritten entry loses only that line; other contents still count.
+ */
+static void
+test_jar_pom_date(void **state)
+{
+	struct fixture *f = *state;
+	struct manifest_fn fn = fn_for("jobs", "java21", "app.jar", NULL);
+	struct package_result res;
+	struct zspec spec[4] = {
+		{ "META-INF/MANIFEST.MF", "Manifest-Version: 1.0\nCreated-By: "
+		    "Leiningen 2.11.2\nBuilt-By: dev\nBuild-Jdk: 21.0.5\n",
+		    0, ZIP_OPSYS_DOS },
+		{ "META-INF/maven/jobs/jobs/pom.properties", NULL, 0,
+		    ZIP_OPSYS_DOS },
+		{ "META-INF/maven/org.clojure/clojure/pom.properties",
+		    "#Generated by Maven\r\n#Sat Mar 04 10:41:08 GMT+05:30 "
+		    "2023\r\nversion=1.11.1\r\n", 0, ZIP_OPSYS_DOS },
+		{ "jobs/core.class", "\xca\xfe\xba\xbe", 0, ZIP_OPSYS_DOS },
+	};
+	char first[45], *pom, *z = at(f, "out/jobs.zip"), buf[256];
+	zip_file_t *zf;
+	zip_int64_t n;
+	zip_t *za;
+	int code;
+
+	pom = lein_pom("Mon Nov 30 05:28:22 UTC 2026", "0.1.0");
+	spec[1].text = pom;
+	make_zip(f, "app.jar", spec, 4);
+	package_ok(f, &fn, f->out, &res);
+	strcpy(first, res.sha256);
+	package_result_release(&res);
+	free(pom);
+
+	za = zip_open(z, ZIP_RDONLY | ZIP_CHECKCONS, &code);
+	assert_non_null(za);
+	zf = zip_fopen(za, "META-INF/maven/jobs/jobs/pom.properties", 0);
+	assert_non_null(zf);
+	n = zip_fread(zf, buf, sizeof buf - 1);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	zip_fclose(zf);
+	assert_string_equal(buf, "#Leiningen\nversion=0.1.0\ngroupId=jobs\n"
+	    "artifactId=jobs\nrevision=0123abcd\n");
+	zf = zip_fopen(za, "META-INF/maven/org.clojure/clojure/"
+	    "pom.properties", 0);
+	assert_non_null(zf);
+	n = zip_fread(zf, buf, sizeof buf - 1);
+	buf[n] = '\0';
+	zip_fclose(zf);
+	assert_string_equal(buf, "#Generated by Maven\r\nversion=1.11.1\r\n");
+	zf = zip_fopen(za, "META-INF/MANIFEST.MF", 0);	/* left alone */
+	assert_non_null(zf);
+	n = zip_fread(zf, buf, sizeof buf - 1);
+	buf[n] = '\0';
+	zip_fclose(zf);
+	assert_string_equal(buf, spec[0].text);
+	zip_discard(za);
+
+	/* Built a day later: the same package. */
+	pom = lein_pom("Tue Dec 01 17:02:59 CET 2026", "0.1.0");
+	spec[1].text = pom;
+	make_zip(f, "app.jar", spec, 4);
+	restamp_jar(f, "app.jar");
+	package_ok(f, &fn, f->out, &res);
+	assert_string_equal(res.sha256, first);
+	package_result_release(&res);
+	free(pom);
+
+	/* Another version is another package. */
+	pom = lein_pom("Tue Dec 01 17:02:59 CET 2026", "0.1.1");
+	spec[1].text = pom;
+	make_zip(f, "app.jar", spec, 4);
+	package_ok(f, &fn, f->out, &res);
+	assert_string_not_equal(res.sha256, first);
+	package_result_release(&res);
+	free(pom);
+
+	/* A comment that is not a date stays. */
+	spec[1].text = "#Mon Nov 30 build 7\nversion=1\n";
+	make_zip(f, "app.jar", spec, 2);
+	package_ok(f, &fn, f->out, &res);
+	package_result_release(&res);
+	za = zip_open(z, ZIP_RDONLY, &code);
+	assert_non_null(za);
+	zf = zip_fopen(za, "META-INF/maven/jobs/jobs/pom.properties", 0);
+	n = zip_fread(zf, buf, sizeof buf - 1);
+	buf[n] = '\0';
+	zip_fclose(zf);
+	assert_string_equal(buf, spec[1].text);
+	zip_discard(za);
+	free(z);
+	assert_no_fd_leak(f);
+}
+
+/* A signed jar is copied as it is: rewriting would break its digests. */
+static void
+test_jar_signed(void **state)
+{
+	struct fixture *f = *state;
+	struct manifest_fn fn = fn_for("jobs", "java21", "app.jar", NULL);
+	struct package_result res;
+	struct zspec spec[3] = {
+		{ "META-INF/SIGNER.SF", "Signature-Version: 1.0\n", 0,
+		    ZIP_OPSYS_DOS },
+		{ "META-INF/maven/jobs/jobs/pom.properties",
+		    "#Leiningen\n#Mon Nov 30 05:28:22 UTC 2026\nversion=1\n",
+		    0, ZIP_OPSYS_DOS },
+		{ "jobs/core.class", "\xca\xfe\xba\xbe", 0, ZIP_OPSYS_DOS },
+	};
+	char *z = at(f, "out/jobs.zip"), buf[256];
+	zip_file_t *zf;
+	zip_int64_t n;
+	zip_t *za;
+	int code;
+
+	make_zip(f, "app.jar", spec, 3);
+	package_ok(f, &fn, f->out, &res);
+	package_result_release(&res);
+	za = zip_open(z, ZIP_RDONLY, &code);
+	assert_non_null(za);
+	zf = zip_fopen(za, "META-INF/maven/jobs/jobs/pom.properties", 0);
+	assert_non_null(zf);
+	n = zip_fread(zf, buf, sizeof buf - 1);
+	buf[n] = '\0';
+	zip_fclose(zf);
+	assert_string_equal(buf, spec[1].text);
+	zip_discard(za);
+	free(z);
+	assert_no_fd_leak(f);
+}
+
+/* Packages the directory artifact rel, asserting the error msg. */
+static void
+dir_refused(const struct fixture *f, const char *rel, const char *msg)
+{
+	struct manifest_fn fn = fn_for("app", "provided.al2023", rel, NULL);
+
+	package_fails(f, &fn, msg, LC_ECONFIG);
+	assert_dir_empty(f->out);
+}
+
+/*
+ * Symlink loops in a directory artifact are refused, naming the link:
+ * to an ancestor, through two links, a link cycle; a chain of links
+ * leaving the tree too.  Links to directories that make no loop are fine.
+ */
+static void
+test_dir_symlink_loops(void **state)
+{
+	struct fixture *f = *state;
+	struct manifest_fn fn = fn_for("app", "provided.al2023", "ok", NULL);
+	struct package_result res;
+
+	put(f, "up/bootstrap", "#!/bin/sh\n", 0755);
+	put_link(f, "up/lib/up", "..");
+	dir_refused(f, "up", "symlink 'lib/up' makes a loop in the artifact "
+	    "directory ('..')");
+	put(f, "two/bootstrap", "#!/bin/sh\n", 0755);
+	put_link(f, "two/a/x", "../b");
+	put_link(f, "two/b/y", "../a");
+	dir_refused(f, "two", "symlink 'b/y' makes a loop in the artifact "
+	    "directory ('../a')");
+	put(f, "cycle/bootstrap", "#!/bin/sh\n", 0755);
+	put_link(f, "cycle/l1", "l2");
+	put_link(f, "cycle/l2", "l1");
+	dir_refused(f, "cycle", "symlink 'l1' makes a loop in the artifact "
+	    "directory ('l2')");
+	put(f, "self/bootstrap", "#!/bin/sh\n", 0755);
+	put_link(f, "self/me", "me");
+	dir_refused(f, "self", "symlink 'me' makes a loop in the artifact "
+	    "directory ('me')");
+	put(f, "chain/bootstrap", "#!/bin/sh\n", 0755);
+	put_link(f, "chain/u", ".");
+	put_link(f, "chain/a", "u/..");
+	dir_refused(f, "chain", "symlink 'a' points outside the artifact "
+	    "directory ('u/..')");
+
+	/* Two links to one directory, a link between siblings: no loop. */
+	put(f, "ok/bootstrap", "#!/bin/sh\n", 0755);
+	put(f, "ok/lib/v1/libfoo.so", "elf", 0644);
+	put_link(f, "ok/lib/current", "v1");
+	put_link(f, "ok/lib/latest", "v1");
+	put_link(f, "ok/bin/lib", "../lib/current");
+	put_link(f, "ok/dangling", "nowhere");
+	package_ok(f, &fn, f->out, &res);
+	assert_int_equal(res.entries, 6);
+	package_result_release(&res);
+	assert_no_fd_leak(f);
+}
+
+/*
+ * What invoke --local does: a ready-made zip packaged, then unpacked,
+ * gets its exec bits and symlinks back on disk.
+ */
+static void
+test_zip_unpack_modes(void **state)
+{
+	static const struct zspec spec[] = {
+		{ "bootstrap", "#!/bin/sh\n", S_IFREG | 0644, ZIP_OPSYS_UNIX },
+		{ "bin/app", "#!/bin/sh\n", S_IFREG | 0700, ZIP_OPSYS_UNIX },
+		{ "lib/libfoo.so.1", "elf", S_IFREG | 0600, ZIP_OPSYS_UNIX },
+		{ "lib/libfoo.so", "libfoo.so.1", S_IFLNK | 0777,
+		    ZIP_OPSYS_UNIX },
+	};
+	struct fixture *f = *state;
+	struct manifest_fn fn = fn_for("rt", "provided.al2", "rt.zip", NULL);
+	struct package_result res;
+	struct lc_err err = { 0, "" };
+	struct stat st;
+	char *saved, *dir, *p, link[64];
+	ssize_t n;
+
+	make_zip(f, "rt.zip", spec, sizeof spec / sizeof *spec);
+	package_ok(f, &fn, f->out, &res);
+	saved = tmpdir_here(f);
+	if (rt_unpack(res.path, &dir, &err) == -1)
+		fail_msg("rt_unpack: %s", err.msg);
+	tmpdir_restore(saved);
+	package_result_release(&res);
+	p = xasprintf("%s/bootstrap", dir);
+	assert_int_equal(lstat(p, &st), 0);
+	assert_int_equal(st.st_mode, S_IFREG | 0755);
+	free(p);
+	p = xasprintf("%s/bin/app", dir);
+	assert_int_equal(lstat(p, &st), 0);
+	assert_int_equal(st.st_mode, S_IFREG | 0755);
+	free(p);
+	p = xasprintf("%s/lib/libfoo.so.1", dir);
+	assert_int_equal(lstat(p, &st), 0);
+	assert_int_equal(st.st_mode, S_IFREG | 0644);
+	free(p);
+	p = xasprintf("%s/lib/libfoo.so", dir);
+	assert_int_equal(lstat(p, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	n = readlink(p, link, sizeof link - 1);
+	assert_int_equal(n, 11);
+	link[n] = '\0';
+	assert_string_equal(link, "libfoo.so.1");
+	free(p);
+	rt_remove_tree(dir);
+	free(dir);
+	assert_no_fd_leak(f);
+}
+
 #define T(name)	cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int
@@ -1372,6 +2013,13 @@ main(void)
 		T(test_no_temp_after_write_failure),
 		T(test_build_ok),
 		T(test_build_fail),
+		T(test_zip_modes),
+		T(test_zip_refusals),
+		T(test_zip_bomb),
+		T(test_jar_pom_date),
+		T(test_jar_signed),
+		T(test_dir_symlink_loops),
+		T(test_zip_unpack_modes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
