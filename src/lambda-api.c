@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,11 +21,26 @@
 #include <openssl/evp.h>
 
 #include "clock.h"
+#include "json.h"
 #include "lambda-api.h"
 #include "sigv4.h"
 
 #define API_PREFIX	"/2015-03-31/functions"
 #define LIST_PAGE	"50"
+
+/*
+ * The numbers read from a FunctionConfiguration: Lambda's documented
+ * minimums, and ceilings far above today's maximums (10240 MB, 900 s), so
+ * that a raised limit does not stop lambdactl reading a function while
+ * garbage from a broken endpoint (-1, 1.5, 1e300) is refused.
+ */
+#define API_MEMORY_MIN		128
+#define API_MEMORY_MAX		1048576
+#define API_TIMEOUT_MIN		1
+#define API_TIMEOUT_MAX		86400
+#define API_EPHEMERAL_MIN	512
+#define API_EPHEMERAL_MAX	1048576
+#define API_CODE_SIZE_MAX	(INT64_C(1) << 53)	/* exact in a double */
 
 /* Zip bytes base64-encoded per read: a multiple of 3, so that only the
  * last chunk may carry padding. */
@@ -183,18 +199,24 @@ get_str(const char *op, const cJSON *o, const char *key, char **dst,
 	return 0;
 }
 
-/* Reads the number member key of o into *dst (left alone when absent). */
+/*
+ * Reads the integer member key of o, which must be from lo to hi, into
+ * *dst (left alone when absent or null); field names it in errors.
+ */
 static int
-get_num(const char *op, const cJSON *o, const char *key, double *dst,
-    struct lc_err *err)
+get_int(const char *op, const cJSON *o, const char *key, const char *field,
+    int64_t lo, int64_t hi, int64_t *dst, struct lc_err *err)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
 
 	if (v == NULL || cJSON_IsNull(v))
 		return 0;
 	if (!cJSON_IsNumber(v))
-		return bad_member(op, key, "a number", err);
-	*dst = v->valuedouble;
+		return bad_member(op, field, "a number", err);
+	if (json_int(v, lo, hi, dst) == -1)
+		return lc_error(err, LC_EFAIL, "%s: unexpected response: "
+		    "'%s' is %g, not a whole number from %" PRId64 " to %"
+		    PRId64, op, field, v->valuedouble, lo, hi);
 	return 0;
 }
 
@@ -261,7 +283,7 @@ parse_lists(const char *op, const cJSON *o, struct lambda_config *cfg,
     struct lc_err *err)
 {
 	const cJSON *a, *v;
-	double size = MANIFEST_DEFAULT_EPHEMERAL;
+	int64_t size = MANIFEST_DEFAULT_EPHEMERAL;
 	size_t n;
 
 	if (get_obj(op, o, "Layers", &a, 1, err) == -1)
@@ -292,7 +314,8 @@ parse_lists(const char *op, const cJSON *o, struct lambda_config *cfg,
 		cfg->architecture = xstrdup(MANIFEST_DEFAULT_ARCH);
 	if (get_obj(op, o, "EphemeralStorage", &a, 0, err) == -1)
 		return -1;
-	if (a != NULL && get_num(op, a, "Size", &size, err) == -1)
+	if (a != NULL && get_int(op, a, "Size", "EphemeralStorage.Size",
+	    API_EPHEMERAL_MIN, API_EPHEMERAL_MAX, &size, err) == -1)
 		return -1;
 	cfg->ephemeral_storage = (long)size;
 	return 0;
@@ -319,7 +342,7 @@ config_from_json(const char *op, const cJSON *o, struct lambda_config *cfg,
 #undef S
 	};
 	const cJSON *lc;
-	double mem = 0, tmo = 0, size = 0;
+	int64_t mem = 0, tmo = 0, size = 0;
 	size_t i;
 
 	memset(cfg, 0, sizeof *cfg);
@@ -339,13 +362,16 @@ config_from_json(const char *op, const cJSON *o, struct lambda_config *cfg,
 	}
 	if (cfg->description == NULL)
 		cfg->description = xstrdup("");
-	if (get_num(op, o, "MemorySize", &mem, err) == -1 ||
-	    get_num(op, o, "Timeout", &tmo, err) == -1 ||
-	    get_num(op, o, "CodeSize", &size, err) == -1)
+	if (get_int(op, o, "MemorySize", "MemorySize", API_MEMORY_MIN,
+	    API_MEMORY_MAX, &mem, err) == -1 ||
+	    get_int(op, o, "Timeout", "Timeout", API_TIMEOUT_MIN,
+	    API_TIMEOUT_MAX, &tmo, err) == -1 ||
+	    get_int(op, o, "CodeSize", "CodeSize", 0, API_CODE_SIZE_MAX,
+	    &size, err) == -1)
 		goto fail;
 	cfg->memory = (long)mem;
 	cfg->timeout = (long)tmo;
-	cfg->code_size = (int64_t)size;
+	cfg->code_size = size;
 	if (parse_env(op, o, cfg, err) == -1 ||
 	    parse_lists(op, o, cfg, err) == -1)
 		goto fail;
