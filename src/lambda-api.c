@@ -935,6 +935,28 @@ lambda_update_config(struct aws_client *c, const struct manifest_fn *fn,
 	return ret;
 }
 
+int
+lambda_function_parse(const char *json, size_t len,
+    struct lambda_config *cfg, struct lc_err *err)
+{
+	const cJSON *conf;
+	cJSON *o;
+	int ret = -1;
+
+	memset(cfg, 0, sizeof *cfg);
+	if ((o = cJSON_ParseWithLength(json, len)) == NULL)
+		return lc_error(err, LC_EFAIL, "GetFunction: the response is "
+		    "not valid JSON");
+	if ((conf = cJSON_GetObjectItemCaseSensitive(o, "Configuration")) ==
+	    NULL)
+		lc_error(err, LC_EFAIL, "GetFunction: unexpected response: no "
+		    "Configuration");
+	else
+		ret = config_from_json("GetFunction", conf, cfg, err);
+	json_wipe_delete(o);
+	return ret;
+}
+
 /* GetFunction, also giving the AWS error code (for the waiter). */
 static int
 get_function(struct aws_client *c, const char *name,
@@ -944,8 +966,6 @@ get_function(struct aws_client *c, const char *name,
 	struct aws_request rq;
 	struct aws_response rs;
 	struct buf path = BUF_INIT;
-	const cJSON *conf;
-	cJSON *o = NULL;
 	int ret = -1;
 
 	memset(cfg, 0, sizeof *cfg);
@@ -962,22 +982,10 @@ get_function(struct aws_client *c, const char *name,
 		}
 		goto out;
 	}
-	if ((o = cJSON_ParseWithLength(rs.http.body.data,
-	    rs.http.body.len)) == NULL) {
-		lc_error(err, LC_EFAIL, "GetFunction: the response is not "
-		    "valid JSON");
-		goto out;
-	}
-	if ((conf = cJSON_GetObjectItemCaseSensitive(o, "Configuration")) ==
-	    NULL) {
-		lc_error(err, LC_EFAIL, "GetFunction: unexpected response: no "
-		    "Configuration");
-		goto out;
-	}
-	if (config_from_json("GetFunction", conf, cfg, err) == 0)
+	if (lambda_function_parse(rs.http.body.data, rs.http.body.len, cfg,
+	    err) == 0)
 		ret = 1;
 out:
-	json_wipe_delete(o);
 	response_wipe(&rs);
 	buf_release(&path);
 	return ret;
@@ -1112,10 +1120,8 @@ lambda_delete_function(struct aws_client *c, const char *name,
 	return ret;
 }
 
-/* Appends the functions of one ListFunctions page; *next is the
- * NextMarker (the caller's) or NULL. */
-static int
-list_page(const struct aws_response *rs, struct lambda_config **out,
+int
+lambda_list_parse(const char *json, size_t len, struct lambda_config **out,
     size_t *n, char **next, struct lc_err *err)
 {
 	const cJSON *fns, *item, *m;
@@ -1124,8 +1130,7 @@ list_page(const struct aws_response *rs, struct lambda_config **out,
 	int ret = -1;
 
 	*next = NULL;
-	if ((o = cJSON_ParseWithLength(rs->http.body.data,
-	    rs->http.body.len)) == NULL)
+	if ((o = cJSON_ParseWithLength(json, len)) == NULL)
 		return lc_error(err, LC_EFAIL, "ListFunctions: the response "
 		    "is not valid JSON");
 	if (get_obj("ListFunctions", o, "Functions", &fns, 1, err) == -1)
@@ -1174,7 +1179,8 @@ lambda_list_functions(struct aws_client *c, struct lambda_config **out,
 		rq_init(&rq, "ListFunctions", "GET", API_PREFIX "/");
 		rq.query = query.data;
 		if (aws_call(c, &rq, &rs, err) == -1 ||
-		    list_page(&rs, out, n, &next, err) == -1)
+		    lambda_list_parse(rs.http.body.data, rs.http.body.len, out,
+		    n, &next, err) == -1)
 			goto out;
 		response_wipe(&rs);
 		if (next == NULL)
@@ -1345,6 +1351,29 @@ b64_decode(const char *in)
 	return (char *)out;
 }
 
+void
+lambda_invoke_res_take(struct lambda_invoke_res *rs,
+    struct http_response *http)
+{
+	const char *v;
+
+	rs->status = http->status;
+	if ((v = http_header_get(http, "X-Amz-Function-Error")) != NULL)
+		rs->function_error = xstrdup(v);
+	if ((v = http_header_get(http, "X-Amz-Executed-Version")) != NULL)
+		rs->executed_version = xstrdup(v);
+	if ((v = http_header_get(http, "x-amzn-RequestId")) != NULL)
+		rs->request_id = xstrdup(v);
+	/* A bad log tail must not cost the response of a function that ran. */
+	if ((v = http_header_get(http, "X-Amz-Log-Result")) != NULL &&
+	    (rs->log_tail = b64_decode(v)) == NULL)
+		rs->log_invalid = 1;
+	/* The payload moves over rather than being copied. */
+	buf_release(&rs->payload);
+	rs->payload = http->body;
+	buf_init(&http->body);
+}
+
 int
 lambda_invoke(struct aws_client *c, const struct lambda_invoke_req *rq,
     struct lambda_invoke_res *rs, char code[128], struct lc_err *err)
@@ -1354,7 +1383,6 @@ lambda_invoke(struct aws_client *c, const struct lambda_invoke_req *rq,
 	struct aws_response resp;
 	struct buf path = BUF_INIT, query = BUF_INIT;
 	char *ctx64 = NULL;
-	const char *v;
 	size_t nh = 0, clen;
 	int ret = -1;
 
@@ -1397,20 +1425,7 @@ lambda_invoke(struct aws_client *c, const struct lambda_invoke_req *rq,
 			snprintf(code, 128, "%s", resp.error_code);
 		goto out;
 	}
-	rs->status = resp.http.status;
-	if ((v = http_header_get(&resp.http, "X-Amz-Function-Error")) != NULL)
-		rs->function_error = xstrdup(v);
-	if ((v = http_header_get(&resp.http, "X-Amz-Executed-Version")) != NULL)
-		rs->executed_version = xstrdup(v);
-	if ((v = http_header_get(&resp.http, "x-amzn-RequestId")) != NULL)
-		rs->request_id = xstrdup(v);
-	/* A bad log tail must not cost the response of a function that ran. */
-	if ((v = http_header_get(&resp.http, "X-Amz-Log-Result")) != NULL &&
-	    (rs->log_tail = b64_decode(v)) == NULL)
-		rs->log_invalid = 1;
-	/* The payload moves over rather than being copied. */
-	rs->payload = resp.http.body;
-	buf_init(&resp.http.body);
+	lambda_invoke_res_take(rs, &resp.http);
 	ret = 0;
 out:
 	if (ret == -1)

@@ -151,7 +151,24 @@ int lambda_invoke(struct aws_client *c, const struct lambda_invoke_req *rq,
     struct lambda_invoke_res *rs, char code[128], struct lc_err *err);
 void lambda_invoke_res_release(struct lambda_invoke_res *rs);
 
-/* ---- exposed for unit tests ---- */
+/* ---- exposed for unit tests and fuzzing: the response parsers ---- */
+
+/* A GetFunction body: its "Configuration".  0, or -1 with err. */
+int lambda_function_parse(const char *json, size_t len,
+    struct lambda_config *cfg, struct lc_err *err);
+
+/*
+ * One ListFunctions page: appends its functions to *out (*n of them, the
+ * array grown with xrealloc) and sets *next to its NextMarker (the
+ * caller's) or NULL.  0, or -1 with err, *out still the caller's.
+ */
+int lambda_list_parse(const char *json, size_t len,
+    struct lambda_config **out, size_t *n, char **next, struct lc_err *err);
+
+/* Fills rs from a 2xx Invoke response's status and headers, taking its
+ * body over (http's is left empty). */
+void lambda_invoke_res_take(struct lambda_invoke_res *rs,
+    struct http_response *http);
 
 /* The largest Code.ZipFile placeholder, NUL included. */
 #define LAMBDA_PLACEHOLDER_MAX	64
