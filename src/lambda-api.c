@@ -847,7 +847,8 @@ static int
 upload(struct aws_client *c, const char *op, const char *method,
     const char *path, const char *json, const char *placeholder,
     const char *zip_path, void (*progress)(void *, uint64_t, uint64_t),
-    void *progress_arg, struct lambda_config *out, struct lc_err *err)
+    void *progress_arg, struct lambda_config *out, char *code,
+    struct lc_err *err)
 {
 	struct lambda_body *b = NULL;
 	struct aws_request rq;
@@ -869,6 +870,8 @@ upload(struct aws_client *c, const char *op, const char *method,
 	rq.progress = progress;
 	rq.progress_arg = progress_arg;
 	if (aws_call(c, &rq, &rs, err) == -1) {
+		if (code != NULL)
+			snprintf(code, 128, "%s", rs.error_code);
 		/* Say why the upload stopped, not just that curl aborted. */
 		if (b->failed)
 			lc_error(err, LC_EFAIL, "%s: %s", op, b->errmsg);
@@ -885,15 +888,17 @@ int
 lambda_create_function(struct aws_client *c, const struct manifest_fn *fn,
     const char *role_arn, const char *zip_path, int publish,
     void (*progress)(void *, uint64_t, uint64_t), void *progress_arg,
-    struct lambda_config *out, struct lc_err *err)
+    struct lambda_config *out, char code[128], struct lc_err *err)
 {
 	char ph[LAMBDA_PLACEHOLDER_MAX], *json;
 	int ret;
 
+	if (code != NULL)
+		code[0] = '\0';
 	zip_placeholder(ph);
 	json = lambda_create_json(fn, role_arn, publish, ph);
 	ret = upload(c, "CreateFunction", "POST", API_PREFIX, json, ph,
-	    zip_path, progress, progress_arg, out, err);
+	    zip_path, progress, progress_arg, out, code, err);
 	free_secret(json);
 	return ret;
 }
@@ -912,7 +917,7 @@ lambda_update_code(struct aws_client *c, const char *name,
 	json = lambda_code_json(architecture, revision_id, ph);
 	fn_path(&path, name, "/code");
 	ret = upload(c, "UpdateFunctionCode", "PUT", path.data, json, ph,
-	    zip_path, progress, progress_arg, out, err);
+	    zip_path, progress, progress_arg, out, NULL, err);
 	free(json);
 	buf_release(&path);
 	return ret;

@@ -63,12 +63,14 @@ int lambda_get_function(struct aws_client *c, const char *name,
  * role_arn.  The zip travels base64-encoded inside the JSON body
  * (Code.ZipFile); the body is streamed from the file, never held whole in
  * memory, and its SHA-256 computed in a first streaming pass.  publish sets
- * Publish.  progress (may be NULL) is called as the body goes out.
+ * Publish.  progress (may be NULL) is called as the body goes out.  On an
+ * AWS error its code goes in code (may be NULL): ResourceConflictException
+ * when the function exists.
  */
 int lambda_create_function(struct aws_client *c, const struct manifest_fn *fn,
     const char *role_arn, const char *zip_path, int publish,
     void (*progress)(void *, uint64_t, uint64_t), void *progress_arg,
-    struct lambda_config *out, struct lc_err *err);
+    struct lambda_config *out, char code[128], struct lc_err *err);
 
 /* UpdateFunctionCode, streamed the same way; architecture sets
  * Architectures; revision_id (may be NULL) sets RevisionId. */
