@@ -39,6 +39,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	memset(&q, 0, sizeof q);
+	memset(&st, 0, sizeof st);
 	q.group = "/aws/lambda/f";
 	q.start = 0;
 	q.end = -1;
