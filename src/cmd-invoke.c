@@ -17,6 +17,7 @@
 
 #include "clock.h"
 #include "cmd.h"
+#include "json.h"
 #include "lambda-api.h"
 #include "log.h"
 #include "package.h"
@@ -24,6 +25,7 @@
 
 #define MAX_SYNC_PAYLOAD	(6 * 1024 * 1024)
 #define MAX_EVENT_PAYLOAD	(1024 * 1024)
+#define MAX_CLIENT_CONTEXT_B64	3583	/* X-Amz-Client-Context */
 #define TIMEOUT_MARGIN		30	/* seconds over the function's own */
 
 static const struct cmd_opt invoke_opts[] = {
@@ -108,41 +110,51 @@ load_payload(const char *arg, size_t max, struct buf *b, char **label,
 	return ret;
 }
 
-/* JSON or not, with the line and column of the first problem. */
+/*
+ * Exactly one RFC 8259 JSON text, as Lambda reads it (json.h); an error
+ * says FILE:LINE:COL, FILE being the payload's path, "(stdin)" or
+ * "--payload" for inline text.
+ */
 static int
 check_json(const struct buf *b, const char *label, const char *arg,
     struct lc_err *err)
 {
-	const char *end = NULL, *p;
-	int line = 1, col = 1;
-	cJSON *j;
+	struct json_error e;
+	const char *where;
 
-	j = cJSON_ParseWithLengthOpts(b->data, b->len, &end, 0);
-	if (j != NULL) {
-		cJSON_Delete(j);
-		for (p = end; p < b->data + b->len; p++)
-			if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
-				break;
-		if (p == b->data + b->len)
-			return 0;
-		end = p;
-	}
-	if (end == NULL || end < b->data || end > b->data + b->len)
-		end = b->data;
-	for (p = b->data; p < end; p++) {
-		if (*p == '\n') {
-			line++;
-			col = 1;
-		} else
-			col++;
-	}
+	if (json_check(b->data, b->len, &e) == 0)
+		return 0;
+	if (strcmp(label, "(stdin)") == 0)
+		where = label;
+	else if (strcmp(label, "(inline)") == 0)
+		where = "--payload";
+	else
+		where = strncmp(arg, "file://", 7) == 0 ? arg + 7 : arg;
 	/* "--payload evnt.json": a typo more likely than broken JSON. */
 	if (arg != NULL && strcmp(label, "(inline)") == 0 &&
 	    strchr("{[\"", arg[0]) == NULL && strpbrk(arg, "./") != NULL)
-		return lc_error(err, LC_ECONFIG, "payload %s:%d:%d: invalid "
-		    "JSON (and there is no file '%s')", label, line, col, arg);
-	return lc_error(err, LC_ECONFIG, "payload %s:%d:%d: invalid JSON",
-	    label, line, col);
+		return lc_error(err, LC_ECONFIG, "%s:%zu:%zu: invalid JSON: "
+		    "%s (and there is no file '%s')", where, e.line, e.col,
+		    e.reason, arg);
+	return lc_error(err, LC_ECONFIG, "%s:%zu:%zu: invalid JSON: %s",
+	    where, e.line, e.col, e.reason);
+}
+
+/* JSON, and within what Lambda takes: 3,583 bytes once base64-encoded. */
+static int
+check_client_context(const char *cc, struct lc_err *err)
+{
+	size_t len = strlen(cc), enc = (len + 2) / 3 * 4;
+	struct json_error e;
+
+	if (json_check(cc, len, &e) == -1)
+		return lc_error(err, LC_ECONFIG, "--client-context:%zu:%zu: "
+		    "invalid JSON: %s", e.line, e.col, e.reason);
+	if (enc > MAX_CLIENT_CONTEXT_B64)
+		return lc_error(err, LC_ECONFIG, "--client-context is %zu "
+		    "bytes, %zu in base64: over Lambda's limit of %d", len,
+		    enc, MAX_CLIENT_CONTEXT_B64);
+	return 0;
 }
 
 /* The idle timeout: the function's own timeout plus a margin. */
@@ -573,7 +585,6 @@ invoke_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	char *label = NULL;
 	long repeat, conc;
 	int status = -1, event = cmd_has(a, "event");
-	cJSON *j;
 
 	buf_init(&rs.payload);
 	memset(&c, 0, sizeof c);
@@ -612,14 +623,9 @@ invoke_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	    check_json(&payload, label, cmd_get(a, "payload"),
 	    &ctx->err) == -1)
 		goto out;
-	if ((cc = cmd_get(a, "client-context")) != NULL) {
-		if ((j = cJSON_Parse(cc)) == NULL) {
-			lc_error(&ctx->err, LC_ECONFIG, "--client-context is "
-			    "not valid JSON");
-			goto out;
-		}
-		cJSON_Delete(j);
-	}
+	if ((cc = cmd_get(a, "client-context")) != NULL &&
+	    check_client_context(cc, &ctx->err) == -1)
+		goto out;
 	rq.name = a->argv[0];
 	rq.qualifier = cmd_get(a, "qualifier");
 	rq.type = event ? "Event" : cmd_has(a, "dry-run") ? "DryRun" :

@@ -25,6 +25,7 @@
 #include <openssl/evp.h>
 
 #include "cmd.h"
+#include "json.h"
 #include "log.h"
 #include "package.h"
 #include "runtime.h"
@@ -316,6 +317,7 @@ on_request(void *cls, struct MHD_Connection *con, const char *url,
 	struct server *sv = cls;
 	struct request *rq = *con_cls;
 	struct rt_result res;
+	struct json_error je;
 	struct lc_err err;
 	struct slot *s;
 	const char *type, *tail, *cc, *end;
@@ -365,6 +367,15 @@ on_request(void *cls, struct MHD_Connection *con, const char *url,
 		    "InvokeFunction operation");
 	if (rq->body.len == 0)
 		buf_adds(&rq->body, "{}");
+	/* Lambda refuses what is not strictly JSON before running anything. */
+	if (json_check(rq->body.data, rq->body.len, &je) == -1) {
+		msg = xasprintf("Could not parse request body into json: line "
+		    "%zu, column %zu: %s", je.line, je.col, je.reason);
+		r = reply_error(con, 400, "InvalidRequestContentException",
+		    msg);
+		free(msg);
+		return r;
+	}
 	type = MHD_lookup_connection_value(con, MHD_HEADER_KIND,
 	    "X-Amz-Invocation-Type");
 	if (type == NULL)

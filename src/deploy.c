@@ -303,6 +303,63 @@ update(struct aws_client *c, const struct deploy_plan *p, const struct ui *u,
 	}
 }
 
+int
+deploy_check_existing(const struct manifest_fn *fn, const char *role_arn,
+    const struct package_result *pkg, const struct lambda_config *have,
+    struct lc_err *err)
+{
+	struct deploy_opts all = { .code = 1, .config = 1 };
+	struct deploy_plan q;
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	memset(&q, 0, sizeof q);
+	q.remote = *have;	/* borrowed: never released here */
+	deploy_compare(fn, role_arn, pkg, &all, &q);
+	if (q.nchanges == 0)
+		return 0;
+	for (i = 0; i < q.nchanges; i++) {
+		buf_addf(&b, "%s%s", i ? "; " : "", q.changes[i].text);
+		free(q.changes[i].field);
+		free(q.changes[i].text);
+	}
+	free(q.changes);
+	lc_error(err, LC_EFAIL, "CreateFunction: the function already exists, "
+	    "not as lambda.yml has it (%s): change it with 'lambdactl update' "
+	    "or 'lambdactl deploy'", b.data);
+	buf_release(&b);
+	return -1;
+}
+
+/*
+ * CreateFunction said the function exists.  After a retry that is likely
+ * our own first attempt, which Lambda applied before failing with a 5xx:
+ * when what exists is exactly what fn would have created, carry on with it
+ * (cur is its configuration); otherwise say what differs.
+ */
+static int
+adopt(struct aws_client *c, const struct deploy_plan *p, const struct ui *u,
+    struct lambda_config *cur, struct lc_err *err)
+{
+	struct lc_err conflict_err = *err;
+	int r;
+
+	lambda_config_release(cur);
+	lc_error_clear(err);
+	if ((r = lambda_get_function(c, p->fn->name, cur, err)) == -1)
+		return -1;
+	if (r == 0) {
+		/* Gone again: the conflict is all there is to say. */
+		*err = conflict_err;
+		return -1;
+	}
+	if (deploy_check_existing(p->fn, p->role_arn, p->pkg, cur, err) == -1)
+		return -1;
+	step(u, "it exists already, as lambda.yml has it (an earlier "
+	    "attempt created it)");
+	return 0;
+}
+
 static int
 busy(const struct lambda_config *cfg)
 {
@@ -318,6 +375,7 @@ deploy_apply(struct aws_client *c, struct deploy_plan *p,
 	const struct manifest_fn *fn = p->fn;
 	struct ui u = { h, fn->name };
 	struct lambda_config cur = { 0 };
+	char code[128];
 	int changed = p->code_changed || p->config_changed;
 	int publish = o->publish || o->alias != NULL;
 	int ret = -1;
@@ -326,7 +384,9 @@ deploy_apply(struct aws_client *c, struct deploy_plan *p,
 	if (!p->exists) {
 		step(&u, "creating");
 		if (lambda_create_function(c, fn, p->role_arn, p->pkg->path, 0,
-		    on_progress, &u, &cur, err) == -1)
+		    on_progress, &u, &cur, code, err) == -1 &&
+		    (strcmp(code, "ResourceConflictException") != 0 ||
+		    adopt(c, p, &u, &cur, err) == -1))
 			goto out;
 		if (settle(c, &u, o, &cur, err) == -1)
 			goto out;

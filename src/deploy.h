@@ -71,6 +71,17 @@ void deploy_compare(const struct manifest_fn *fn, const char *role_arn,
     const struct package_result *pkg, const struct deploy_opts *o,
     struct deploy_plan *p);
 
+/*
+ * Whether the function Lambda has (have, as GetFunction reports it) is the
+ * one fn would create: same code as pkg and the same configuration, by
+ * deploy_compare.  For a CreateFunction answered "already exists" after a
+ * retry, when Lambda had applied the first attempt.  0 when it is; -1 with
+ * err listing what differs, as plan shows it.
+ */
+int deploy_check_existing(const struct manifest_fn *fn, const char *role_arn,
+    const struct package_result *pkg, const struct lambda_config *have,
+    struct lc_err *err);
+
 /* What a UI is told while a function deploys; any member may be NULL. */
 struct deploy_hooks {
 	void	(*step)(void *arg, const char *fn, const char *what);

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,11 +21,26 @@
 #include <openssl/evp.h>
 
 #include "clock.h"
+#include "json.h"
 #include "lambda-api.h"
 #include "sigv4.h"
 
 #define API_PREFIX	"/2015-03-31/functions"
 #define LIST_PAGE	"50"
+
+/*
+ * The numbers read from a FunctionConfiguration: Lambda's documented
+ * minimums, and ceilings far above today's maximums (10240 MB, 900 s), so
+ * that a raised limit does not stop lambdactl reading a function while
+ * garbage from a broken endpoint (-1, 1.5, 1e300) is refused.
+ */
+#define API_MEMORY_MIN		128
+#define API_MEMORY_MAX		1048576
+#define API_TIMEOUT_MIN		1
+#define API_TIMEOUT_MAX		86400
+#define API_EPHEMERAL_MIN	512
+#define API_EPHEMERAL_MAX	1048576
+#define API_CODE_SIZE_MAX	(INT64_C(1) << 53)	/* exact in a double */
 
 /* Zip bytes base64-encoded per read: a multiple of 3, so that only the
  * last chunk may carry padding. */
@@ -183,18 +199,24 @@ get_str(const char *op, const cJSON *o, const char *key, char **dst,
 	return 0;
 }
 
-/* Reads the number member key of o into *dst (left alone when absent). */
+/*
+ * Reads the integer member key of o, which must be from lo to hi, into
+ * *dst (left alone when absent or null); field names it in errors.
+ */
 static int
-get_num(const char *op, const cJSON *o, const char *key, double *dst,
-    struct lc_err *err)
+get_int(const char *op, const cJSON *o, const char *key, const char *field,
+    int64_t lo, int64_t hi, int64_t *dst, struct lc_err *err)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
 
 	if (v == NULL || cJSON_IsNull(v))
 		return 0;
 	if (!cJSON_IsNumber(v))
-		return bad_member(op, key, "a number", err);
-	*dst = v->valuedouble;
+		return bad_member(op, field, "a number", err);
+	if (json_int(v, lo, hi, dst) == -1)
+		return lc_error(err, LC_EFAIL, "%s: unexpected response: "
+		    "'%s' is %g, not a whole number from %" PRId64 " to %"
+		    PRId64, op, field, v->valuedouble, lo, hi);
 	return 0;
 }
 
@@ -261,7 +283,7 @@ parse_lists(const char *op, const cJSON *o, struct lambda_config *cfg,
     struct lc_err *err)
 {
 	const cJSON *a, *v;
-	double size = MANIFEST_DEFAULT_EPHEMERAL;
+	int64_t size = MANIFEST_DEFAULT_EPHEMERAL;
 	size_t n;
 
 	if (get_obj(op, o, "Layers", &a, 1, err) == -1)
@@ -292,7 +314,8 @@ parse_lists(const char *op, const cJSON *o, struct lambda_config *cfg,
 		cfg->architecture = xstrdup(MANIFEST_DEFAULT_ARCH);
 	if (get_obj(op, o, "EphemeralStorage", &a, 0, err) == -1)
 		return -1;
-	if (a != NULL && get_num(op, a, "Size", &size, err) == -1)
+	if (a != NULL && get_int(op, a, "Size", "EphemeralStorage.Size",
+	    API_EPHEMERAL_MIN, API_EPHEMERAL_MAX, &size, err) == -1)
 		return -1;
 	cfg->ephemeral_storage = (long)size;
 	return 0;
@@ -319,7 +342,7 @@ config_from_json(const char *op, const cJSON *o, struct lambda_config *cfg,
 #undef S
 	};
 	const cJSON *lc;
-	double mem = 0, tmo = 0, size = 0;
+	int64_t mem = 0, tmo = 0, size = 0;
 	size_t i;
 
 	memset(cfg, 0, sizeof *cfg);
@@ -339,13 +362,16 @@ config_from_json(const char *op, const cJSON *o, struct lambda_config *cfg,
 	}
 	if (cfg->description == NULL)
 		cfg->description = xstrdup("");
-	if (get_num(op, o, "MemorySize", &mem, err) == -1 ||
-	    get_num(op, o, "Timeout", &tmo, err) == -1 ||
-	    get_num(op, o, "CodeSize", &size, err) == -1)
+	if (get_int(op, o, "MemorySize", "MemorySize", API_MEMORY_MIN,
+	    API_MEMORY_MAX, &mem, err) == -1 ||
+	    get_int(op, o, "Timeout", "Timeout", API_TIMEOUT_MIN,
+	    API_TIMEOUT_MAX, &tmo, err) == -1 ||
+	    get_int(op, o, "CodeSize", "CodeSize", 0, API_CODE_SIZE_MAX,
+	    &size, err) == -1)
 		goto fail;
 	cfg->memory = (long)mem;
 	cfg->timeout = (long)tmo;
-	cfg->code_size = (int64_t)size;
+	cfg->code_size = size;
 	if (parse_env(op, o, cfg, err) == -1 ||
 	    parse_lists(op, o, cfg, err) == -1)
 		goto fail;
@@ -821,7 +847,8 @@ static int
 upload(struct aws_client *c, const char *op, const char *method,
     const char *path, const char *json, const char *placeholder,
     const char *zip_path, void (*progress)(void *, uint64_t, uint64_t),
-    void *progress_arg, struct lambda_config *out, struct lc_err *err)
+    void *progress_arg, struct lambda_config *out, char *code,
+    struct lc_err *err)
 {
 	struct lambda_body *b = NULL;
 	struct aws_request rq;
@@ -843,6 +870,8 @@ upload(struct aws_client *c, const char *op, const char *method,
 	rq.progress = progress;
 	rq.progress_arg = progress_arg;
 	if (aws_call(c, &rq, &rs, err) == -1) {
+		if (code != NULL)
+			snprintf(code, 128, "%s", rs.error_code);
 		/* Say why the upload stopped, not just that curl aborted. */
 		if (b->failed)
 			lc_error(err, LC_EFAIL, "%s: %s", op, b->errmsg);
@@ -859,15 +888,17 @@ int
 lambda_create_function(struct aws_client *c, const struct manifest_fn *fn,
     const char *role_arn, const char *zip_path, int publish,
     void (*progress)(void *, uint64_t, uint64_t), void *progress_arg,
-    struct lambda_config *out, struct lc_err *err)
+    struct lambda_config *out, char code[128], struct lc_err *err)
 {
 	char ph[LAMBDA_PLACEHOLDER_MAX], *json;
 	int ret;
 
+	if (code != NULL)
+		code[0] = '\0';
 	zip_placeholder(ph);
 	json = lambda_create_json(fn, role_arn, publish, ph);
 	ret = upload(c, "CreateFunction", "POST", API_PREFIX, json, ph,
-	    zip_path, progress, progress_arg, out, err);
+	    zip_path, progress, progress_arg, out, code, err);
 	free_secret(json);
 	return ret;
 }
@@ -886,7 +917,7 @@ lambda_update_code(struct aws_client *c, const char *name,
 	json = lambda_code_json(architecture, revision_id, ph);
 	fn_path(&path, name, "/code");
 	ret = upload(c, "UpdateFunctionCode", "PUT", path.data, json, ph,
-	    zip_path, progress, progress_arg, out, err);
+	    zip_path, progress, progress_arg, out, NULL, err);
 	free(json);
 	buf_release(&path);
 	return ret;
@@ -909,6 +940,28 @@ lambda_update_config(struct aws_client *c, const struct manifest_fn *fn,
 	return ret;
 }
 
+int
+lambda_function_parse(const char *json, size_t len,
+    struct lambda_config *cfg, struct lc_err *err)
+{
+	const cJSON *conf;
+	cJSON *o;
+	int ret = -1;
+
+	memset(cfg, 0, sizeof *cfg);
+	if ((o = cJSON_ParseWithLength(json, len)) == NULL)
+		return lc_error(err, LC_EFAIL, "GetFunction: the response is "
+		    "not valid JSON");
+	if ((conf = cJSON_GetObjectItemCaseSensitive(o, "Configuration")) ==
+	    NULL)
+		lc_error(err, LC_EFAIL, "GetFunction: unexpected response: no "
+		    "Configuration");
+	else
+		ret = config_from_json("GetFunction", conf, cfg, err);
+	json_wipe_delete(o);
+	return ret;
+}
+
 /* GetFunction, also giving the AWS error code (for the waiter). */
 static int
 get_function(struct aws_client *c, const char *name,
@@ -918,8 +971,6 @@ get_function(struct aws_client *c, const char *name,
 	struct aws_request rq;
 	struct aws_response rs;
 	struct buf path = BUF_INIT;
-	const cJSON *conf;
-	cJSON *o = NULL;
 	int ret = -1;
 
 	memset(cfg, 0, sizeof *cfg);
@@ -936,22 +987,10 @@ get_function(struct aws_client *c, const char *name,
 		}
 		goto out;
 	}
-	if ((o = cJSON_ParseWithLength(rs.http.body.data,
-	    rs.http.body.len)) == NULL) {
-		lc_error(err, LC_EFAIL, "GetFunction: the response is not "
-		    "valid JSON");
-		goto out;
-	}
-	if ((conf = cJSON_GetObjectItemCaseSensitive(o, "Configuration")) ==
-	    NULL) {
-		lc_error(err, LC_EFAIL, "GetFunction: unexpected response: no "
-		    "Configuration");
-		goto out;
-	}
-	if (config_from_json("GetFunction", conf, cfg, err) == 0)
+	if (lambda_function_parse(rs.http.body.data, rs.http.body.len, cfg,
+	    err) == 0)
 		ret = 1;
 out:
-	json_wipe_delete(o);
 	response_wipe(&rs);
 	buf_release(&path);
 	return ret;
@@ -1086,10 +1125,8 @@ lambda_delete_function(struct aws_client *c, const char *name,
 	return ret;
 }
 
-/* Appends the functions of one ListFunctions page; *next is the
- * NextMarker (the caller's) or NULL. */
-static int
-list_page(const struct aws_response *rs, struct lambda_config **out,
+int
+lambda_list_parse(const char *json, size_t len, struct lambda_config **out,
     size_t *n, char **next, struct lc_err *err)
 {
 	const cJSON *fns, *item, *m;
@@ -1098,8 +1135,7 @@ list_page(const struct aws_response *rs, struct lambda_config **out,
 	int ret = -1;
 
 	*next = NULL;
-	if ((o = cJSON_ParseWithLength(rs->http.body.data,
-	    rs->http.body.len)) == NULL)
+	if ((o = cJSON_ParseWithLength(json, len)) == NULL)
 		return lc_error(err, LC_EFAIL, "ListFunctions: the response "
 		    "is not valid JSON");
 	if (get_obj("ListFunctions", o, "Functions", &fns, 1, err) == -1)
@@ -1148,7 +1184,8 @@ lambda_list_functions(struct aws_client *c, struct lambda_config **out,
 		rq_init(&rq, "ListFunctions", "GET", API_PREFIX "/");
 		rq.query = query.data;
 		if (aws_call(c, &rq, &rs, err) == -1 ||
-		    list_page(&rs, out, n, &next, err) == -1)
+		    lambda_list_parse(rs.http.body.data, rs.http.body.len, out,
+		    n, &next, err) == -1)
 			goto out;
 		response_wipe(&rs);
 		if (next == NULL)
@@ -1319,6 +1356,29 @@ b64_decode(const char *in)
 	return (char *)out;
 }
 
+void
+lambda_invoke_res_take(struct lambda_invoke_res *rs,
+    struct http_response *http)
+{
+	const char *v;
+
+	rs->status = http->status;
+	if ((v = http_header_get(http, "X-Amz-Function-Error")) != NULL)
+		rs->function_error = xstrdup(v);
+	if ((v = http_header_get(http, "X-Amz-Executed-Version")) != NULL)
+		rs->executed_version = xstrdup(v);
+	if ((v = http_header_get(http, "x-amzn-RequestId")) != NULL)
+		rs->request_id = xstrdup(v);
+	/* A bad log tail must not cost the response of a function that ran. */
+	if ((v = http_header_get(http, "X-Amz-Log-Result")) != NULL &&
+	    (rs->log_tail = b64_decode(v)) == NULL)
+		rs->log_invalid = 1;
+	/* The payload moves over rather than being copied. */
+	buf_release(&rs->payload);
+	rs->payload = http->body;
+	buf_init(&http->body);
+}
+
 int
 lambda_invoke(struct aws_client *c, const struct lambda_invoke_req *rq,
     struct lambda_invoke_res *rs, char code[128], struct lc_err *err)
@@ -1328,7 +1388,6 @@ lambda_invoke(struct aws_client *c, const struct lambda_invoke_req *rq,
 	struct aws_response resp;
 	struct buf path = BUF_INIT, query = BUF_INIT;
 	char *ctx64 = NULL;
-	const char *v;
 	size_t nh = 0, clen;
 	int ret = -1;
 
@@ -1371,20 +1430,7 @@ lambda_invoke(struct aws_client *c, const struct lambda_invoke_req *rq,
 			snprintf(code, 128, "%s", resp.error_code);
 		goto out;
 	}
-	rs->status = resp.http.status;
-	if ((v = http_header_get(&resp.http, "X-Amz-Function-Error")) != NULL)
-		rs->function_error = xstrdup(v);
-	if ((v = http_header_get(&resp.http, "X-Amz-Executed-Version")) != NULL)
-		rs->executed_version = xstrdup(v);
-	if ((v = http_header_get(&resp.http, "x-amzn-RequestId")) != NULL)
-		rs->request_id = xstrdup(v);
-	/* A bad log tail must not cost the response of a function that ran. */
-	if ((v = http_header_get(&resp.http, "X-Amz-Log-Result")) != NULL &&
-	    (rs->log_tail = b64_decode(v)) == NULL)
-		rs->log_invalid = 1;
-	/* The payload moves over rather than being copied. */
-	rs->payload = resp.http.body;
-	buf_init(&resp.http.body);
+	lambda_invoke_res_take(rs, &resp.http);
 	ret = 0;
 out:
 	if (ret == -1)

@@ -63,12 +63,14 @@ int lambda_get_function(struct aws_client *c, const char *name,
  * role_arn.  The zip travels base64-encoded inside the JSON body
  * (Code.ZipFile); the body is streamed from the file, never held whole in
  * memory, and its SHA-256 computed in a first streaming pass.  publish sets
- * Publish.  progress (may be NULL) is called as the body goes out.
+ * Publish.  progress (may be NULL) is called as the body goes out.  On an
+ * AWS error its code goes in code (may be NULL): ResourceConflictException
+ * when the function exists.
  */
 int lambda_create_function(struct aws_client *c, const struct manifest_fn *fn,
     const char *role_arn, const char *zip_path, int publish,
     void (*progress)(void *, uint64_t, uint64_t), void *progress_arg,
-    struct lambda_config *out, struct lc_err *err);
+    struct lambda_config *out, char code[128], struct lc_err *err);
 
 /* UpdateFunctionCode, streamed the same way; architecture sets
  * Architectures; revision_id (may be NULL) sets RevisionId. */
@@ -151,7 +153,24 @@ int lambda_invoke(struct aws_client *c, const struct lambda_invoke_req *rq,
     struct lambda_invoke_res *rs, char code[128], struct lc_err *err);
 void lambda_invoke_res_release(struct lambda_invoke_res *rs);
 
-/* ---- exposed for unit tests ---- */
+/* ---- exposed for unit tests and fuzzing: the response parsers ---- */
+
+/* A GetFunction body: its "Configuration".  0, or -1 with err. */
+int lambda_function_parse(const char *json, size_t len,
+    struct lambda_config *cfg, struct lc_err *err);
+
+/*
+ * One ListFunctions page: appends its functions to *out (*n of them, the
+ * array grown with xrealloc) and sets *next to its NextMarker (the
+ * caller's) or NULL.  0, or -1 with err, *out still the caller's.
+ */
+int lambda_list_parse(const char *json, size_t len,
+    struct lambda_config **out, size_t *n, char **next, struct lc_err *err);
+
+/* Fills rs from a 2xx Invoke response's status and headers, taking its
+ * body over (http's is left empty). */
+void lambda_invoke_res_take(struct lambda_invoke_res *rs,
+    struct http_response *http);
 
 /* The largest Code.ZipFile placeholder, NUL included. */
 #define LAMBDA_PLACEHOLDER_MAX	64

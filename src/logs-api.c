@@ -11,9 +11,12 @@
 
 #include <cjson/cJSON.h>
 
+#include "json.h"
 #include "logs-api.h"
 
 #define MS_PER_DAY	86400000LL
+/* Event times: from the epoch to 9999-12-31T23:59:59.999Z. */
+#define TS_MAX		INT64_C(253402300799999)
 
 static const struct http_header filter_hdr[] = {
 	{ "Content-Type", "application/x-amz-json-1.1" },
@@ -70,6 +73,23 @@ page_event_cmp(const void *a, const void *b)
 	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
+/* Reads the event time member key of item into *out (ms, in range). */
+static int
+event_time(const cJSON *item, const char *key, int64_t *out,
+    struct lc_err *err)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(item, key);
+
+	if (json_int(v, 0, TS_MAX, out) == 0)
+		return 0;
+	if (!cJSON_IsNumber(v))
+		return lc_error(err, LC_EFAIL, "FilterLogEvents: unexpected "
+		    "response: an event's '%s' is not a number", key);
+	return lc_error(err, LC_EFAIL, "FilterLogEvents: unexpected "
+	    "response: an event's '%s' is %g, not a whole number of ms "
+	    "from 0 to %" PRId64, key, v->valuedouble, TS_MAX);
+}
+
 /* Reads events[i] of a page into pe; -1 when a member is missing. */
 static int
 page_event_read(const cJSON *item, struct page_event *pe, size_t idx,
@@ -90,22 +110,21 @@ page_event_read(const cJSON *item, struct page_event *pe, size_t idx,
 	pe->ev.event_id = id->valuestring;
 	pe->ev.stream = st->valuestring;
 	pe->ev.message = msg->valuestring;
-	pe->ev.timestamp = (int64_t)ts->valuedouble;
-	pe->ev.ingestion_time = cJSON_IsNumber(it) ?
-	    (int64_t)it->valuedouble : -1;
+	pe->ev.ingestion_time = -1;
+	if (event_time(item, "timestamp", &pe->ev.timestamp, err) == -1 ||
+	    (it != NULL && !cJSON_IsNull(it) && event_time(item,
+	    "ingestionTime", &pe->ev.ingestion_time, err) == -1))
+		return -1;
 	pe->idx = idx;
 	return 0;
 }
 
-/*
- * Hands the events of one response body to fn, sorted, and sets *next to
- * its nextToken (the caller's; NULL on the last page).
- */
-static int
-filter_page(const struct logs_query *q, const struct buf *body,
+int
+logs_filter_page(const struct logs_query *q, const char *body, size_t len,
     logs_event_fn *fn, void *arg, struct logs_stats *st, char **next,
     struct lc_err *err)
 {
+	struct logs_stats dummy;
 	struct page_event *evs = NULL;
 	const cJSON *arr, *item, *tok;
 	cJSON *o;
@@ -113,7 +132,11 @@ filter_page(const struct logs_query *q, const struct buf *body,
 	int ret = -1;
 
 	*next = NULL;
-	if ((o = cJSON_ParseWithLength(body->data, body->len)) == NULL ||
+	if (st == NULL) {
+		memset(&dummy, 0, sizeof dummy);
+		st = &dummy;
+	}
+	if ((o = cJSON_ParseWithLength(body, len)) == NULL ||
 	    !cJSON_IsObject(o)) {
 		cJSON_Delete(o);
 		return lc_error(err, LC_EFAIL, "FilterLogEvents: the response "
@@ -197,7 +220,8 @@ logs_filter(struct aws_client *c, const struct logs_query *q,
 		}
 		free(json);
 		st->pages++;
-		ret = filter_page(q, &rs.http.body, fn, arg, st, &next, err);
+		ret = logs_filter_page(q, rs.http.body.data, rs.http.body.len,
+		    fn, arg, st, &next, err);
 		aws_response_release(&rs);
 		if (ret == 0 && next != NULL && token != NULL &&
 		    strcmp(next, token) == 0)
@@ -408,16 +432,26 @@ void
 logs_iso_time(struct buf *b, int64_t ms, int millis)
 {
 	int64_t secs, days, rem, y;
-	int m, d;
+	int m, d, frac;
 
-	secs = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
-	days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
-	rem = secs - days * 86400;
+	/* Floor division that negates nothing (INT64_MIN has no negation). */
+	secs = ms / 1000;
+	frac = (int)(ms % 1000);
+	if (frac < 0) {
+		secs--;
+		frac += 1000;
+	}
+	days = secs / 86400;
+	rem = secs % 86400;
+	if (rem < 0) {
+		days--;
+		rem += 86400;
+	}
 	civil_from_days(days, &y, &m, &d);
 	buf_addf(b, "%04" PRId64 "-%02d-%02dT%02d:%02d:%02d", y, m, d,
 	    (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60));
 	if (millis)
-		buf_addf(b, ".%03dZ", (int)(ms - secs * 1000));
+		buf_addf(b, ".%03dZ", frac);
 }
 
 /* Patterns. */

@@ -64,6 +64,19 @@ int logs_filter(struct aws_client *c, const struct logs_query *q,
 /* ---- the pure parts, exposed for the command and the unit tests ---- */
 
 /*
+ * One FilterLogEvents response body: hands its events to fn, sorted by
+ * timestamp (kept when they pass q's stream_prefix and contains), and sets
+ * *next to its nextToken (the caller's; NULL on the last page).  st (may
+ * be NULL) has this page's events and kept events added to its counts.
+ * A body that is not a JSON object, an event lacking a member, or a time
+ * that is not a whole number of ms from 0 to 9999-12-31: -1 with err
+ * (LC_EFAIL).
+ */
+int logs_filter_page(const struct logs_query *q, const char *body,
+    size_t len, logs_event_fn *fn, void *arg, struct logs_stats *st,
+    char **next, struct lc_err *err);
+
+/*
  * The JSON body of one FilterLogEvents request (token may be NULL), the
  * caller's to free.
  */

@@ -156,25 +156,25 @@ bad_payload() {
 	check "$desc: no request sent" test "$(wc -l <"$PROXY_LOG")" -eq 0
 }
 bad_payload "inline JSON with a trailing comma" \
-	"lambdactl: payload (inline):1:10: invalid JSON" --payload '{"id": 1,}'
+	"lambdactl: --payload:1:10: invalid JSON: trailing comma before '}'" --payload '{"id": 1,}'
 bad_payload "inline JSON with a bad literal" \
-	"lambdactl: payload (inline):1:7: invalid JSON" --payload '{"a": tru}'
+	"lambdactl: --payload:1:7: invalid JSON: invalid literal (expected true)" --payload '{"a": tru}'
 printf '{\n  "id": 1,\n  "name": "x"\n  "tags": []\n}\n' >bad.json
 bad_payload "a multi-line file missing a comma" \
-	"lambdactl: payload 'bad.json':4:3: invalid JSON" --payload bad.json
+	"lambdactl: bad.json:4:3: invalid JSON: expected ',' or '}', found '\"'" --payload bad.json
 bad_payload "the same file as file://" \
-	"lambdactl: payload 'bad.json':4:3: invalid JSON" --payload file://bad.json
+	"lambdactl: bad.json:4:3: invalid JSON: expected ',' or '}', found '\"'" --payload file://bad.json
 printf '{"a": 1}\n{"b": 2}\n' >two.json
 bad_payload "two JSON documents (JSON lines) in a file" \
-	"lambdactl: payload 'two.json':2:1: invalid JSON" --payload two.json
+	"lambdactl: two.json:2:1: invalid JSON: more text after the JSON value" --payload two.json
 printf '{"a":\n\t[1, 2,\n\t ]}\n' >tab.json
 bad_payload "a trailing comma in an array on line 3 (a tab counts one column)" \
-	"lambdactl: payload 'tab.json':3:3: invalid JSON" --payload tab.json
+	"lambdactl: tab.json:3:3: invalid JSON: trailing comma before ']'" --payload tab.json
 : >empty.json
 bad_payload "an empty file" \
-	"lambdactl: payload 'empty.json':1:1: invalid JSON" --payload empty.json
+	"lambdactl: empty.json:1:1: invalid JSON: no JSON value (the text is empty or blank)" --payload empty.json
 bad_payload "a name that is neither a file nor JSON (no such file)" \
-	"lambdactl: payload (inline):1:1: invalid JSON (and there is no file 'missing.json')" --payload missing.json
+	"lambdactl: --payload:1:1: invalid JSON: expected a JSON value, found 'm' (and there is no file 'missing.json')" --payload missing.json
 bad_payload "file:// of a missing file" \
 	"lambdactl: cannot read payload 'missing.json': No such file or directory" --payload file://missing.json
 bad_payload "a directory" \
@@ -183,15 +183,15 @@ bad_payload "a directory" \
 proxy_reset
 lc_in bad.json invoke echo --payload -
 check_status 3 "invalid JSON on stdin: exit 3"
-check_err_eq "lambdactl: payload (stdin):4:3: invalid JSON" "invalid JSON on stdin: named (stdin) with line and column"
+check_err_eq "lambdactl: (stdin):4:3: invalid JSON: expected ',' or '}', found '\"'" "invalid JSON on stdin: named (stdin) with line and column"
 lc_in empty.json invoke echo --payload -
 check_status 3 "an empty stdin: exit 3"
-check_err_eq "lambdactl: payload (stdin):1:1: invalid JSON" "an empty stdin: invalid JSON at 1:1"
+check_err_eq "lambdactl: (stdin):1:1: invalid JSON: no JSON value (the text is empty or blank)" "an empty stdin: invalid JSON at 1:1"
 check "invalid stdin payloads: no request sent" test "$(wc -l <"$PROXY_LOG")" -eq 0
 
 lc invoke echo --payload '{}' --client-context 'not json'
 check_status 3 "an invalid --client-context: exit 3"
-check_err_eq "lambdactl: --client-context is not valid JSON" "an invalid --client-context: the error"
+check_err_eq "lambdactl: --client-context:1:1: invalid JSON: invalid literal (expected null)" "an invalid --client-context: the error"
 check "an invalid --client-context: no request sent" test "$(wc -l <"$PROXY_LOG")" -eq 0
 
 # ---- Size limits: 6 MB synchronous, 1 MB --event ----

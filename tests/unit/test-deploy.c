@@ -208,6 +208,46 @@ test_unset_handler_and_no_package(void **state)
 	assert_lines(&p, none);
 }
 
+/*
+ * CreateFunction answered "already exists" (after a retry Lambda had in
+ * fact applied): ours exactly is carried on with; anything else is named.
+ */
+static void
+test_check_existing(void **state)
+{
+	struct manifest_fn fn;
+	struct deploy_plan p;
+	struct package_result pkg;
+	struct lc_err err;
+
+	(void)state;
+	twins(&fn, &p, &pkg);
+	memset(&err, 0, sizeof err);
+	assert_int_equal(deploy_check_existing(&fn, ROLE, &pkg, &p.remote,
+	    &err), 0);
+	assert_string_equal(err.msg, "");
+	p.remote.memory = 128;
+	p.remote.code_sha256 = (char *)SHA_B;
+	assert_int_equal(deploy_check_existing(&fn, ROLE, &pkg, &p.remote,
+	    &err), -1);
+	assert_int_equal(err.status, LC_EFAIL);
+	assert_string_equal(err.msg, "CreateFunction: the function already "
+	    "exists, not as lambda.yml has it (~ code " SHA_B " -> " SHA_A
+	    "; ~ memory 128 -> 360): change it with 'lambdactl update' or "
+	    "'lambdactl deploy'");
+	/* Another environment: named, its values never shown. */
+	p.remote.memory = 360;
+	p.remote.code_sha256 = (char *)SHA_A;
+	fn.env = want_env;
+	assert_int_equal(deploy_check_existing(&fn, ROLE, &pkg, &p.remote,
+	    &err), -1);
+	assert_string_equal(err.msg, "CreateFunction: the function already "
+	    "exists, not as lambda.yml has it (+ environment.ADDED; ~ "
+	    "environment.CHANGED (value hidden); - environment.REMOVED): "
+	    "change it with 'lambdactl update' or 'lambdactl deploy'");
+	assert_null(strstr(err.msg, "secret"));
+}
+
 int
 main(void)
 {
@@ -216,6 +256,7 @@ main(void)
 		cmocka_unit_test(test_every_field),
 		cmocka_unit_test(test_code_only_and_config_only),
 		cmocka_unit_test(test_unset_handler_and_no_package),
+		cmocka_unit_test(test_check_existing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

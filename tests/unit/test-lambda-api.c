@@ -225,6 +225,54 @@ test_parse_errors(void **state)
 		{ "{\"FunctionName\":\"f\",\"Architectures\":[1]}",
 		    "GetFunction: unexpected response: 'Architectures[]' is "
 		    "not a string" },
+		/* Numbers: whole, finite and in range, or refused. */
+		{ "{\"FunctionName\":\"f\",\"MemorySize\":1e300}",
+		    "GetFunction: unexpected response: 'MemorySize' is "
+		    "1e+300, not a whole number from 128 to 1048576" },
+		{ "{\"FunctionName\":\"f\",\"MemorySize\":-1}",
+		    "GetFunction: unexpected response: 'MemorySize' is -1, "
+		    "not a whole number from 128 to 1048576" },
+		{ "{\"FunctionName\":\"f\",\"MemorySize\":128.5}",
+		    "GetFunction: unexpected response: 'MemorySize' is "
+		    "128.5, not a whole number from 128 to 1048576" },
+		{ "{\"FunctionName\":\"f\",\"MemorySize\":"
+		    "9223372036854775808}",
+		    "GetFunction: unexpected response: 'MemorySize' is "
+		    "9.22337e+18, not a whole number from 128 to 1048576" },
+		{ "{\"FunctionName\":\"f\",\"Timeout\":1e999}",
+		    "GetFunction: unexpected response: 'Timeout' is inf, not "
+		    "a whole number from 1 to 86400" },
+		{ "{\"FunctionName\":\"f\",\"Timeout\":-1e999}",
+		    "GetFunction: unexpected response: 'Timeout' is -inf, "
+		    "not a whole number from 1 to 86400" },
+		{ "{\"FunctionName\":\"f\",\"Timeout\":0}",
+		    "GetFunction: unexpected response: 'Timeout' is 0, not a "
+		    "whole number from 1 to 86400" },
+		{ "{\"FunctionName\":\"f\",\"Timeout\":"
+		    "-9223372036854775809}",
+		    "GetFunction: unexpected response: 'Timeout' is "
+		    "-9.22337e+18, not a whole number from 1 to 86400" },
+		{ "{\"FunctionName\":\"f\",\"CodeSize\":1e20}",
+		    "GetFunction: unexpected response: 'CodeSize' is 1e+20, "
+		    "not a whole number from 0 to 9007199254740992" },
+		{ "{\"FunctionName\":\"f\",\"CodeSize\":-5}",
+		    "GetFunction: unexpected response: 'CodeSize' is -5, not "
+		    "a whole number from 0 to 9007199254740992" },
+		{ "{\"FunctionName\":\"f\",\"CodeSize\":0.5}",
+		    "GetFunction: unexpected response: 'CodeSize' is 0.5, not "
+		    "a whole number from 0 to 9007199254740992" },
+		{ "{\"FunctionName\":\"f\",\"EphemeralStorage\":"
+		    "{\"Size\":1e300}}",
+		    "GetFunction: unexpected response: 'EphemeralStorage.Size' "
+		    "is 1e+300, not a whole number from 512 to 1048576" },
+		{ "{\"FunctionName\":\"f\",\"EphemeralStorage\":"
+		    "{\"Size\":-512}}",
+		    "GetFunction: unexpected response: 'EphemeralStorage.Size' "
+		    "is -512, not a whole number from 512 to 1048576" },
+		{ "{\"FunctionName\":\"f\",\"EphemeralStorage\":"
+		    "{\"Size\":\"512\"}}",
+		    "GetFunction: unexpected response: 'EphemeralStorage.Size' "
+		    "is not a number" },
 		/* The value is never quoted; the key may be. */
 		{ "{\"FunctionName\":\"f\",\"Environment\":{\"Variables\":"
 		    "{\"A\":\"s3cr3t-value\",\"TOKEN\":{\"v\":\"s3cr3t\"}}}}",
@@ -247,6 +295,36 @@ test_parse_errors(void **state)
 		assert_null(strstr(err.msg, "s3cr3t"));
 		lambda_config_release(&cfg);
 	}
+}
+
+/* The bounds themselves are read as they are. */
+static void
+test_parse_bounds(void **state)
+{
+	static const char lo[] = "{\"FunctionName\":\"f\",\"MemorySize\":128,"
+	    "\"Timeout\":1,\"CodeSize\":0,\"EphemeralStorage\":{\"Size\":512}}";
+	static const char hi[] = "{\"FunctionName\":\"f\","
+	    "\"MemorySize\":1048576,\"Timeout\":86400,"
+	    "\"CodeSize\":9007199254740992,\"EphemeralStorage\":"
+	    "{\"Size\":10240.0}}";
+	struct lambda_config cfg;
+	struct lc_err err = { 0 };
+
+	(void)state;
+	assert_int_equal(lambda_config_parse("Op", lo, strlen(lo), &cfg,
+	    &err), 0);
+	assert_int_equal(cfg.memory, 128);
+	assert_int_equal(cfg.timeout, 1);
+	assert_int_equal(cfg.code_size, 0);
+	assert_int_equal(cfg.ephemeral_storage, 512);
+	lambda_config_release(&cfg);
+	assert_int_equal(lambda_config_parse("Op", hi, strlen(hi), &cfg,
+	    &err), 0);
+	assert_int_equal(cfg.memory, 1048576);
+	assert_int_equal(cfg.timeout, 86400);
+	assert_true(cfg.code_size == INT64_C(9007199254740992));
+	assert_int_equal(cfg.ephemeral_storage, 10240);
+	lambda_config_release(&cfg);
 }
 
 /* The parse honours the length, not a NUL. */
@@ -741,6 +819,7 @@ main(void)
 		cmocka_unit_test(test_parse_defaults),
 		cmocka_unit_test(test_parse_empty_members),
 		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_parse_bounds),
 		cmocka_unit_test(test_parse_length),
 		cmocka_unit_test(test_create_json),
 		cmocka_unit_test(test_config_json),

@@ -125,6 +125,13 @@ test_iso_format(void **state)
 	check_iso(0, 1, "1970-01-01T00:00:00.000Z");
 	check_iso(1709164800000LL + 86399999, 1, "2024-02-29T23:59:59.999Z");
 	check_iso(4133980799000LL, 0, "2100-12-31T23:59:59");
+	check_iso(-1, 1, "1969-12-31T23:59:59.999Z");
+	check_iso(-86400000LL, 1, "1969-12-31T00:00:00.000Z");
+	check_iso(253402300799999LL, 1, "9999-12-31T23:59:59.999Z");
+	/* The extremes, as java.time prints them: no overflow on the way. */
+	check_iso(INT64_MIN, 1, "-292275055-05-16T16:47:04.192Z");
+	check_iso(INT64_MIN, 0, "-292275055-05-16T16:47:04");
+	check_iso(INT64_MAX, 1, "292278994-08-17T07:12:55.807Z");
 	/* Round trips over 40 years, in steps that hit every month. */
 	for (t = 0; t < 40LL * 365 * 86400000; t += 86400000LL * 7 + 3723456) {
 		buf_reset(&b);
@@ -572,6 +579,103 @@ test_filter_json(void **state)
 	free(s);
 }
 
+static int
+collect(void *arg, const struct logs_event *ev, struct lc_err *err)
+{
+	struct buf *b = arg;
+
+	(void)err;
+	logs_format_event(b, ev, LOGS_JSON, 0);
+	return 0;
+}
+
+/* A FilterLogEvents page: events sorted, nextToken, hostile times. */
+static void
+test_filter_page(void **state)
+{
+	static const char good[] = "{\"events\":["
+	    "{\"eventId\":\"2\",\"timestamp\":1714564800500,"
+	    "\"ingestionTime\":1714564801000,\"logStreamName\":\"s\","
+	    "\"message\":\"b\"},"
+	    "{\"eventId\":\"1\",\"timestamp\":1714564800000,"
+	    "\"ingestionTime\":null,\"logStreamName\":\"s\","
+	    "\"message\":\"a\"}],\"nextToken\":\"t2\"}";
+	static const struct {
+		const char	*body;
+		const char	*msg;
+	} bad[] = {
+		{ "[]", "FilterLogEvents: the response is not a JSON object" },
+		{ "{\"events\":{}}", "FilterLogEvents: unexpected response: "
+		    "'events' is not an array" },
+		{ "{\"events\":[{\"eventId\":\"1\",\"timestamp\":1e300,"
+		    "\"logStreamName\":\"s\",\"message\":\"m\"}]}",
+		    "FilterLogEvents: unexpected response: an event's "
+		    "'timestamp' is 1e+300, not a whole number of ms from 0 to "
+		    "253402300799999" },
+		{ "{\"events\":[{\"eventId\":\"1\",\"timestamp\":-1,"
+		    "\"logStreamName\":\"s\",\"message\":\"m\"}]}",
+		    "FilterLogEvents: unexpected response: an event's "
+		    "'timestamp' is -1, not a whole number of ms from 0 to "
+		    "253402300799999" },
+		{ "{\"events\":[{\"eventId\":\"1\","
+		    "\"timestamp\":9223372036854775808,"
+		    "\"logStreamName\":\"s\",\"message\":\"m\"}]}",
+		    "FilterLogEvents: unexpected response: an event's "
+		    "'timestamp' is 9.22337e+18, not a whole number of ms from "
+		    "0 to 253402300799999" },
+		{ "{\"events\":[{\"eventId\":\"1\",\"timestamp\":1.5,"
+		    "\"logStreamName\":\"s\",\"message\":\"m\"}]}",
+		    "FilterLogEvents: unexpected response: an event's "
+		    "'timestamp' is 1.5, not a whole number of ms from 0 to "
+		    "253402300799999" },
+		{ "{\"events\":[{\"eventId\":\"1\",\"timestamp\":1,"
+		    "\"ingestionTime\":-1e999,\"logStreamName\":\"s\","
+		    "\"message\":\"m\"}]}",
+		    "FilterLogEvents: unexpected response: an event's "
+		    "'ingestionTime' is -inf, not a whole number of ms from 0 "
+		    "to 253402300799999" },
+		{ "{\"events\":[{\"eventId\":\"1\",\"timestamp\":1,"
+		    "\"ingestionTime\":\"x\",\"logStreamName\":\"s\","
+		    "\"message\":\"m\"}]}",
+		    "FilterLogEvents: unexpected response: an event's "
+		    "'ingestionTime' is not a number" },
+		{ "{\"events\":[{\"eventId\":\"1\",\"timestamp\":\"1\","
+		    "\"logStreamName\":\"s\",\"message\":\"m\"}]}",
+		    "FilterLogEvents: unexpected response: an event lacks "
+		    "eventId, timestamp, logStreamName or message" },
+	};
+	struct logs_query q = { 0 };
+	struct logs_stats st = { 0 };
+	struct buf b = BUF_INIT;
+	struct lc_err err;
+	char *next;
+	size_t i;
+
+	(void)state;
+	q.group = "/aws/lambda/f";
+	assert_int_equal(logs_filter_page(&q, good, sizeof good - 1, collect,
+	    &b, &st, &next, &err), 0);
+	assert_string_equal(b.data, "{\"timestamp\":1714564800000,"
+	    "\"ingestion_time\":null,\"stream\":\"s\",\"event_id\":\"1\","
+	    "\"message\":\"a\"}\n{\"timestamp\":1714564800500,"
+	    "\"ingestion_time\":1714564801000,\"stream\":\"s\","
+	    "\"event_id\":\"2\",\"message\":\"b\"}\n");
+	assert_string_equal(next, "t2");
+	assert_int_equal(st.events, 2);
+	assert_int_equal(st.kept, 2);
+	free(next);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		buf_reset(&b);
+		memset(&err, 0, sizeof err);
+		assert_int_equal(logs_filter_page(&q, bad[i].body,
+		    strlen(bad[i].body), collect, &b, NULL, &next, &err), -1);
+		assert_string_equal(err.msg, bad[i].msg);
+		assert_null(next);
+		assert_int_equal(b.len, 0);
+	}
+	buf_release(&b);
+}
+
 /* The group lambdactl logs reads comes from LoggingConfig.LogGroup. */
 static void
 test_logging_config(void **state)
@@ -619,6 +723,7 @@ main(void)
 		cmocka_unit_test(test_format_colour),
 		cmocka_unit_test(test_filter_json),
 		cmocka_unit_test(test_logging_config),
+		cmocka_unit_test(test_filter_page),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

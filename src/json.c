@@ -1,0 +1,581 @@
+/*
+ * json.c - the strict RFC 8259 checker: one state machine fed a byte at a
+ * time, an explicit stack of open brackets instead of recursion; and
+ * json_int, the one place a JSON number becomes an integer.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "json.h"
+#include "xmalloc.h"
+
+enum {
+	ST_VALUE,	/* a value: the top, after ':', after ',' in [] */
+	ST_ARR_FIRST,	/* after '[': a value or ']' */
+	ST_OBJ_FIRST,	/* after '{': a key or '}' */
+	ST_KEY,		/* after ',' in {}: a key */
+	ST_COLON,	/* after a key */
+	ST_NEXT,	/* after a value in a container: ',' or its closer */
+	ST_END,		/* after the top value: white space only */
+	ST_STR,		/* in a string */
+	ST_ESC,		/* after '\' */
+	ST_HEX,		/* in the four digits of \u */
+	ST_LOW_BS,	/* after a high surrogate: '\' of its pair */
+	ST_LOW_U,	/* then 'u' */
+	ST_LIT,		/* in true, false or null */
+	ST_NUM_MINUS,	/* after a leading '-' */
+	ST_NUM_ZERO,	/* after a leading 0 */
+	ST_NUM_INT,	/* in the integer part */
+	ST_NUM_DOT,	/* after '.' */
+	ST_NUM_FRAC,	/* in the fraction */
+	ST_NUM_E,	/* after 'e' or 'E' */
+	ST_NUM_ESIGN,	/* after the exponent's sign */
+	ST_NUM_EXP,	/* in the exponent */
+	ST_FAILED,
+};
+
+void
+json_checker_init(struct json_checker *c)
+{
+	memset(c, 0, sizeof *c);
+	c->state = ST_VALUE;
+	c->line = 1;
+	c->col = 0;	/* no character read yet */
+}
+
+void
+json_checker_release(struct json_checker *c)
+{
+	free(c->stack);
+	c->stack = NULL;
+	c->depth = c->cap = 0;
+}
+
+/* Refuses the text at line:col; always returns -1. */
+static int LC_PRINTF(4, 5)
+fail_at(struct json_checker *c, size_t line, size_t col, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->failed)
+		return -1;
+	c->failed = 1;
+	c->state = ST_FAILED;
+	c->err.line = line;
+	c->err.col = col;
+	va_start(ap, fmt);
+	vsnprintf(c->err.reason, sizeof c->err.reason, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Describes byte b for "found ...": 'x', a NUL byte, byte 0xNN. */
+static void
+describe(char *dst, size_t len, unsigned char b)
+{
+	if (b == 0)
+		snprintf(dst, len, "a NUL byte");
+	else if (b == '\n')
+		snprintf(dst, len, "a line break");
+	else if (b > 0x20 && b < 0x7f)
+		snprintf(dst, len, "'%c'", b);
+	else
+		snprintf(dst, len, "byte 0x%02x", b);
+}
+
+/* "expected WHAT, found B" at the current character. */
+static int
+unexpected(struct json_checker *c, unsigned char b, const char *what)
+{
+	char found[24];
+
+	describe(found, sizeof found, b);
+	return fail_at(c, c->line, c->col, "expected %s, found %s", what,
+	    found);
+}
+
+static int
+is_ws(unsigned char b)
+{
+	return b == ' ' || b == '\t' || b == '\n' || b == '\r';
+}
+
+static int
+is_digit(unsigned char b)
+{
+	return b >= '0' && b <= '9';
+}
+
+static int
+hex_value(unsigned char b)
+{
+	if (b >= '0' && b <= '9')
+		return b - '0';
+	if (b >= 'a' && b <= 'f')
+		return b - 'a' + 10;
+	if (b >= 'A' && b <= 'F')
+		return b - 'A' + 10;
+	return -1;
+}
+
+/* A value just ended: what may follow it. */
+static void
+value_done(struct json_checker *c)
+{
+	c->state = c->depth == 0 ? ST_END : ST_NEXT;
+}
+
+static void
+push(struct json_checker *c, unsigned char open)
+{
+	if (c->depth == c->cap) {
+		c->cap = c->cap != 0 ? c->cap * 2 : 64;
+		c->stack = xrealloc(c->stack, c->cap);
+	}
+	c->stack[c->depth++] = open;
+}
+
+/* Starts the value whose first byte is b; -1 when b cannot start one. */
+static int
+value_start(struct json_checker *c, unsigned char b, const char *what)
+{
+	int comma = c->after_comma;
+
+	c->after_comma = 0;
+	c->tok_line = c->line;
+	c->tok_col = c->col;
+	switch (b) {
+	case '{':
+		push(c, '{');
+		c->state = ST_OBJ_FIRST;
+		return 0;
+	case '[':
+		push(c, '[');
+		c->state = ST_ARR_FIRST;
+		return 0;
+	case '"':
+		c->in_key = 0;
+		c->state = ST_STR;
+		return 0;
+	case 't':
+		c->lit = "true";
+		break;
+	case 'f':
+		c->lit = "false";
+		break;
+	case 'n':
+		c->lit = "null";
+		break;
+	case '-':
+		c->state = ST_NUM_MINUS;
+		return 0;
+	case '0':
+		c->state = ST_NUM_ZERO;
+		return 0;
+	default:
+		if (b >= '1' && b <= '9') {
+			c->state = ST_NUM_INT;
+			return 0;
+		}
+		if (comma && b == ']')
+			return fail_at(c, c->line, c->col, "trailing comma "
+			    "before ']'");
+		if (b == 0xef && c->line == 1 && c->col == 1 &&
+		    c->depth == 0)
+			return fail_at(c, 1, 1, "a byte order mark (JSON sent "
+			    "over a network must not start with one)");
+		return unexpected(c, b, what);
+	}
+	c->lit_i = 1;
+	c->state = ST_LIT;
+	return 0;
+}
+
+/* A byte inside a string (not a continuation byte). */
+static int
+string_byte(struct json_checker *c, unsigned char b)
+{
+	if (b == '"') {
+		if (c->in_key)
+			c->state = ST_COLON;
+		else
+			value_done(c);
+		return 0;
+	}
+	if (b == '\\') {
+		c->esc_line = c->line;
+		c->esc_col = c->col;
+		c->state = ST_ESC;
+		return 0;
+	}
+	if (b < 0x20)
+		return fail_at(c, c->line, c->col, "unescaped control "
+		    "character U+%04X in a string", b);
+	if (b < 0x80)
+		return 0;
+	/* The lead byte of a UTF-8 sequence (RFC 3629's table). */
+	c->cont_lo = 0x80;
+	c->cont_hi = 0xbf;
+	if (b >= 0xc2 && b <= 0xdf)
+		c->need = 1;
+	else if (b >= 0xe0 && b <= 0xef) {
+		c->need = 2;
+		if (b == 0xe0)
+			c->cont_lo = 0xa0;	/* not overlong */
+		else if (b == 0xed)
+			c->cont_hi = 0x9f;	/* not a surrogate */
+	} else if (b >= 0xf0 && b <= 0xf4) {
+		c->need = 3;
+		if (b == 0xf0)
+			c->cont_lo = 0x90;	/* not overlong */
+		else if (b == 0xf4)
+			c->cont_hi = 0x8f;	/* not past U+10FFFF */
+	} else
+		return fail_at(c, c->line, c->col, "invalid UTF-8 (byte "
+		    "0x%02x)", b);
+	return 0;
+}
+
+/* The escape \uXXXX just read, with hex its value. */
+static int
+escape_done(struct json_checker *c)
+{
+	unsigned v = c->hex;
+
+	if (c->high != 0) {
+		if (v < 0xdc00 || v > 0xdfff)
+			return fail_at(c, c->esc_line, c->esc_col, "\\u%04X "
+			    "after the high surrogate \\u%04X is not a low "
+			    "surrogate (\\uDC00 to \\uDFFF)", v, c->high);
+		c->high = 0;
+		c->state = ST_STR;
+		return 0;
+	}
+	if (v >= 0xdc00 && v <= 0xdfff)
+		return fail_at(c, c->esc_line, c->esc_col, "lone low "
+		    "surrogate \\u%04X", v);
+	if (v >= 0xd800 && v <= 0xdbff) {
+		c->high = v;
+		c->state = ST_LOW_BS;
+		return 0;
+	}
+	c->state = ST_STR;
+	return 0;
+}
+
+/* One byte, in whatever state the checker is. */
+static int
+step(struct json_checker *c, unsigned char b)
+{
+	int h;
+
+again:
+	switch (c->state) {
+	case ST_FAILED:
+		return -1;
+	case ST_VALUE:
+		if (is_ws(b))
+			return 0;
+		return value_start(c, b, c->depth == 0 ? "a JSON value" :
+		    "a value");
+	case ST_ARR_FIRST:
+		if (is_ws(b))
+			return 0;
+		if (b == ']') {
+			c->depth--;
+			value_done(c);
+			return 0;
+		}
+		return value_start(c, b, "a value or ']'");
+	case ST_OBJ_FIRST:
+	case ST_KEY:
+		if (is_ws(b))
+			return 0;
+		if (b == '"') {
+			c->in_key = 1;
+			c->tok_line = c->line;
+			c->tok_col = c->col;
+			c->state = ST_STR;
+			return 0;
+		}
+		if (c->state == ST_OBJ_FIRST && b == '}') {
+			c->depth--;
+			value_done(c);
+			return 0;
+		}
+		if (c->state == ST_KEY && b == '}')
+			return fail_at(c, c->line, c->col, "trailing comma "
+			    "before '}'");
+		return unexpected(c, b, c->state == ST_KEY ? "a string key" :
+		    "a string key or '}'");
+	case ST_COLON:
+		if (is_ws(b))
+			return 0;
+		if (b != ':')
+			return unexpected(c, b, "':' after the key");
+		c->after_comma = 0;
+		c->state = ST_VALUE;
+		return 0;
+	case ST_NEXT:
+		if (is_ws(b))
+			return 0;
+		if (b == ',') {
+			if (c->stack[c->depth - 1] == '[') {
+				c->after_comma = 1;
+				c->state = ST_VALUE;
+			} else
+				c->state = ST_KEY;
+			return 0;
+		}
+		if (b == (c->stack[c->depth - 1] == '[' ? ']' : '}')) {
+			c->depth--;
+			value_done(c);
+			return 0;
+		}
+		return unexpected(c, b, c->stack[c->depth - 1] == '[' ?
+		    "',' or ']'" : "',' or '}'");
+	case ST_END:
+		if (is_ws(b))
+			return 0;
+		return fail_at(c, c->line, c->col, "more text after the JSON "
+		    "value");
+	case ST_STR:
+		return string_byte(c, b);
+	case ST_ESC:
+		if (strchr("\"\\/bfnrt", b) != NULL && b != '\0') {
+			c->state = ST_STR;
+			return 0;
+		}
+		if (b == 'u') {
+			c->hex = 0;
+			c->nhex = 0;
+			c->state = ST_HEX;
+			return 0;
+		}
+		if (b > 0x20 && b < 0x7f)
+			return fail_at(c, c->esc_line, c->esc_col, "invalid "
+			    "escape '\\%c'", b);
+		return fail_at(c, c->esc_line, c->esc_col, "invalid escape "
+		    "'\\' followed by byte 0x%02x", b);
+	case ST_HEX:
+		if ((h = hex_value(b)) == -1)
+			return fail_at(c, c->esc_line, c->esc_col, "invalid "
+			    "\\u escape (it takes four hex digits)");
+		c->hex = c->hex * 16 + (unsigned)h;
+		if (++c->nhex < 4)
+			return 0;
+		return escape_done(c);
+	case ST_LOW_BS:
+	case ST_LOW_U:
+		if (b == (c->state == ST_LOW_BS ? '\\' : 'u')) {
+			if (c->state == ST_LOW_BS)
+				c->state = ST_LOW_U;
+			else {
+				c->hex = 0;
+				c->nhex = 0;
+				c->state = ST_HEX;
+			}
+			return 0;
+		}
+		return fail_at(c, c->esc_line, c->esc_col, "lone high "
+		    "surrogate \\u%04X (a \\uDC00 to \\uDFFF must follow)",
+		    c->high);
+	case ST_LIT:
+		if (b == (unsigned char)c->lit[c->lit_i]) {
+			if (c->lit[++c->lit_i] == '\0')
+				value_done(c);
+			return 0;
+		}
+		return fail_at(c, c->tok_line, c->tok_col, "invalid literal "
+		    "(expected %s)", c->lit);
+	case ST_NUM_MINUS:
+		if (b == '0')
+			c->state = ST_NUM_ZERO;
+		else if (is_digit(b))
+			c->state = ST_NUM_INT;
+		else
+			return unexpected(c, b, "a digit after '-'");
+		return 0;
+	case ST_NUM_ZERO:
+		if (is_digit(b))
+			return fail_at(c, c->tok_line, c->tok_col, "a number "
+			    "with a leading zero");
+		/* FALLTHROUGH */
+	case ST_NUM_INT:
+		if (is_digit(b))
+			return 0;
+		if (b == '.') {
+			c->state = ST_NUM_DOT;
+			return 0;
+		}
+		/* FALLTHROUGH */
+	case ST_NUM_FRAC:
+		if (is_digit(b))
+			return 0;
+		if (b == 'e' || b == 'E') {
+			c->state = ST_NUM_E;
+			return 0;
+		}
+		/* FALLTHROUGH */
+	case ST_NUM_EXP:
+		if (is_digit(b))
+			return 0;
+		/* The number ended: b belongs to what follows. */
+		value_done(c);
+		goto again;
+	case ST_NUM_DOT:
+		if (!is_digit(b))
+			return unexpected(c, b, "a digit after '.'");
+		c->state = ST_NUM_FRAC;
+		return 0;
+	case ST_NUM_E:
+		if (b == '+' || b == '-') {
+			c->state = ST_NUM_ESIGN;
+			return 0;
+		}
+		/* FALLTHROUGH */
+	case ST_NUM_ESIGN:
+		if (!is_digit(b))
+			return unexpected(c, b, "a digit in the exponent");
+		c->state = ST_NUM_EXP;
+		return 0;
+	}
+	return -1;
+}
+
+int
+json_checker_feed(struct json_checker *c, const void *data, size_t len)
+{
+	const unsigned char *p = data, *end = p + len;
+	unsigned char b;
+
+	if (c->failed)
+		return -1;
+	for (; p < end; p++) {
+		b = *p;
+		if (c->need > 0) {
+			/* A continuation byte: part of the same character. */
+			if (b < c->cont_lo || b > c->cont_hi)
+				return fail_at(c, c->line, c->col, "invalid "
+				    "UTF-8 (byte 0x%02x after a lead byte)", b);
+			c->cont_lo = 0x80;
+			c->cont_hi = 0xbf;
+			c->need--;
+			continue;
+		}
+		c->col++;
+		if (step(c, b) == -1)
+			return -1;
+		if (b == '\n') {
+			c->line++;
+			c->col = 0;
+		}
+	}
+	return 0;
+}
+
+int
+json_checker_end(struct json_checker *c)
+{
+	size_t line = c->line, col = c->col + 1;
+	const char *what;
+
+	if (c->failed)
+		return -1;
+	switch (c->state) {
+	case ST_END:
+		return 0;
+	case ST_NUM_ZERO:
+	case ST_NUM_INT:
+	case ST_NUM_FRAC:
+	case ST_NUM_EXP:
+		if (c->depth == 0)
+			return 0;
+		what = c->stack[c->depth - 1] == '[' ? "',' or ']'" :
+		    "',' or '}'";
+		break;
+	case ST_VALUE:
+		if (c->depth == 0)
+			return fail_at(c, line, col, "no JSON value (the text "
+			    "is empty or blank)");
+		what = "a value";
+		break;
+	case ST_ARR_FIRST:
+		what = "a value or ']'";
+		break;
+	case ST_OBJ_FIRST:
+		what = "a string key or '}'";
+		break;
+	case ST_KEY:
+		what = "a string key";
+		break;
+	case ST_COLON:
+		what = "':' after the key";
+		break;
+	case ST_NEXT:
+		what = c->stack[c->depth - 1] == '[' ? "',' or ']'" :
+		    "',' or '}'";
+		break;
+	case ST_STR:
+	case ST_ESC:
+	case ST_HEX:
+	case ST_LOW_BS:
+	case ST_LOW_U:
+		return fail_at(c, c->tok_line, c->tok_col, "unterminated "
+		    "string");
+	case ST_LIT:
+		return fail_at(c, c->tok_line, c->tok_col, "invalid literal "
+		    "(expected %s)", c->lit);
+	case ST_NUM_MINUS:
+		what = "a digit after '-'";
+		break;
+	case ST_NUM_DOT:
+		what = "a digit after '.'";
+		break;
+	default:	/* ST_NUM_E, ST_NUM_ESIGN */
+		what = "a digit in the exponent";
+		break;
+	}
+	return fail_at(c, line, col, "unexpected end: expected %s", what);
+}
+
+int
+json_check(const void *data, size_t len, struct json_error *e)
+{
+	struct json_checker c;
+	int r;
+
+	json_checker_init(&c);
+	r = json_checker_feed(&c, data, len);
+	if (r == 0)
+		r = json_checker_end(&c);
+	if (r == -1 && e != NULL)
+		*e = c.err;
+	json_checker_release(&c);
+	return r;
+}
+
+int
+json_int(const struct cJSON *v, int64_t lo, int64_t hi, int64_t *out)
+{
+	double d;
+	int64_t n;
+
+	if (v == NULL || !cJSON_IsNumber(v))
+		return -1;
+	d = v->valuedouble;
+	/* 2^63 is exact in a double; anything from it up does not fit. */
+	if (!isfinite(d) || d < -9223372036854775808.0 ||
+	    d >= 9223372036854775808.0)
+		return -1;
+	n = (int64_t)d;
+	if ((double)n != d || n < lo || n > hi)
+		return -1;
+	*out = n;
+	return 0;
+}

@@ -1,0 +1,73 @@
+/*
+ * json.h - a strict RFC 8259 checker of our own, and reading integers out
+ * of parsed JSON numbers with a range check.
+ *
+ * The checker says whether bytes are exactly one JSON text as Lambda reads
+ * one: UTF-8 only (no byte order mark, no invalid or overlong sequence, no
+ * encoded surrogate), no raw control character or NUL in a string, no
+ * leading zero or bare '.' in a number, every \u escape's surrogates
+ * paired, nothing after the value.  It keeps no tree, never recurses and
+ * puts no limit on nesting but memory (a byte per open bracket), and takes
+ * its input in pieces of any size, so it can sit on a stream.  A refusal
+ * says where (LINE:COL, both from 1, COL counting characters, a tab as
+ * one) and why, in a few lowercase words.
+ */
+#ifndef LC_JSON_H
+#define LC_JSON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Where and why a text was refused. */
+struct json_error {
+	size_t	line;
+	size_t	col;
+	char	reason[112];
+};
+
+/* A streaming checker's state: json_checker_init, _feed..., _end. */
+struct json_checker {
+	unsigned char	*stack;		/* '[' or '{' per open bracket */
+	size_t		 depth;
+	size_t		 cap;
+	int		 state;
+	int		 in_key;	/* the string being read is a key */
+	int		 after_comma;	/* the value expected follows ',' */
+	const char	*lit;		/* the literal being matched */
+	size_t		 lit_i;
+	unsigned	 hex;		/* the \u escape being read */
+	int		 nhex;
+	unsigned	 high;		/* a high surrogate awaiting its pair */
+	int		 need;		/* UTF-8 continuation bytes due */
+	unsigned char	 cont_lo;	/* the next continuation's range */
+	unsigned char	 cont_hi;
+	size_t		 line;		/* of the character being read */
+	size_t		 col;
+	size_t		 tok_line;	/* where the token being read began */
+	size_t		 tok_col;
+	size_t		 esc_line;	/* where the last escape began */
+	size_t		 esc_col;
+	int		 failed;
+	struct json_error err;
+};
+
+void json_checker_init(struct json_checker *c);
+/* Checks the next len bytes; 0, or -1 once the text is refused (c->err). */
+int json_checker_feed(struct json_checker *c, const void *data, size_t len);
+/* The input is over: 0 when it was one whole JSON text, else -1. */
+int json_checker_end(struct json_checker *c);
+void json_checker_release(struct json_checker *c);
+
+/* The whole of data at once: 0, or -1 with *e filled (e may be NULL). */
+int json_check(const void *data, size_t len, struct json_error *e);
+
+struct cJSON;
+
+/*
+ * Reads a parsed JSON number that must be a whole number from lo to hi
+ * into *out.  Returns 0, or -1 (out untouched) when v is not a number, is
+ * not whole, not finite, or out of range: 1e300, -1 for a size, 2^63, 1.5.
+ */
+int json_int(const struct cJSON *v, int64_t lo, int64_t hi, int64_t *out);
+
+#endif
