@@ -199,10 +199,48 @@ out_commit(struct out_file *o, const struct buf *b, struct lc_err *err)
 	return 0;
 }
 
+/* --out's temporary file while a remote invoke waits, for out_on_signal. */
+static char *volatile out_signal_tmp;
+
+/*
+ * A remote invoke has no long wait of its own to unwind from: on SIGINT or
+ * SIGTERM, remove --out's temporary file, say so and die of the signal.
+ * Async-signal-safe.
+ */
+static void
+out_on_signal(int sig)
+{
+	static const char msg[] = "lambdactl: interrupted: the response was "
+	    "not written\n";
+	char *tmp = out_signal_tmp;
+
+	if (tmp != NULL)
+		unlink(tmp);
+	(void)!write(STDERR_FILENO, msg, sizeof msg - 1);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Removes the temporary file on SIGINT (unless ignored) and SIGTERM. */
+static void
+out_catch_signals(struct out_file *o)
+{
+	struct sigaction sa, old;
+
+	out_signal_tmp = o->tmp;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = out_on_signal;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGINT, NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+		sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
 /* Removes the temporary file unless it was renamed; frees o. */
 static void
 out_release(struct out_file *o)
 {
+	out_signal_tmp = NULL;
 	if (o->fp != NULL)
 		fclose(o->fp);
 	if (o->tmp != NULL)
@@ -642,6 +680,8 @@ invoke_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		proc_catch_signals(0);
 	if (out != NULL && out_open(&of, out, &ctx->err) == -1)
 		goto out;
+	if (out != NULL && !cmd_has(a, "local"))
+		out_catch_signals(&of);
 	if (cmd_has(a, "local")) {
 		/* A dry run only checks access: nothing to run here. */
 		if (strcmp(rq.type, "DryRun") == 0)

@@ -1000,8 +1000,11 @@ package_run_build(const char *command, const char *dir, long timeout_s,
 		lc_error(err, LC_EFAIL, "build command '%s' failed with exit "
 		    "status %d", command,
 		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-	else
+	else {
+		/* What it left running on purpose (a Gradle daemon) stays. */
+		proc_spare_strays();
 		rv = 0;
+	}
 out:
 	proc_catch_end(&pc);
 	return rv;

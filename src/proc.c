@@ -39,6 +39,9 @@ struct pinfo {
  */
 static volatile sig_atomic_t live[PROC_MAX_LIVE];
 static volatile sig_atomic_t caught;
+/* Strays that proc_kill_strays leaves alone (proc_spare_strays). */
+static pid_t spared[PROC_MAX_LIVE];
+static size_t nspared;
 static int installed;
 
 void
@@ -253,6 +256,32 @@ proc_kill_tree(pid_t pid)
 	free(killed);
 }
 
+static int
+is_spared(pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < nspared; i++)
+		if (spared[i] == pid)
+			return 1;
+	return 0;
+}
+
+void
+proc_spare_strays(void)
+{
+	struct pinfo *v;
+	pid_t self = getpid();
+	size_t i, n;
+
+	v = scan(&n);
+	for (i = 0; i < n && nspared < PROC_MAX_LIVE; i++)
+		if (v[i].ppid == self && !is_live(v[i].pgrp) &&
+		    !is_spared(v[i].pid))
+			spared[nspared++] = v[i].pid;
+	free(v);
+}
+
 void
 proc_kill_strays(void)
 {
@@ -267,9 +296,13 @@ proc_kill_strays(void)
 		mark = xcalloc(n + 1, 1);
 		spare = xcalloc(n + 1, 1);
 		mark_tree(v, n, self, 0, mark);
-		/* Spare the registered groups and all that lives under them. */
+		/*
+		 * Spare the registered groups, what a successful build left,
+		 * and all that lives under them.
+		 */
 		for (i = 0; i < n; i++)
-			spare[i] = mark[i] && is_live(v[i].pgrp);
+			spare[i] = mark[i] && (is_live(v[i].pgrp) ||
+			    is_spared(v[i].pid));
 		for (more = 1; more; ) {
 			more = 0;
 			for (i = 0; i < n; i++)

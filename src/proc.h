@@ -50,6 +50,12 @@ void proc_kill_tree(pid_t pid);
 void proc_kill_strays(void);
 
 /*
+ * Exempts the strays there are now from proc_kill_strays: what a build
+ * that succeeded left running on purpose (a Gradle daemon, sccache).
+ */
+void proc_spare_strays(void);
+
+/*
  * Catches SIGINT and SIGTERM as described above, for the rest of the
  * process; SIGINT only when it is not ignored (as in a background job)
  * unless even_ignored (serve, which exists to be stopped by a signal).

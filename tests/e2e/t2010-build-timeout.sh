@@ -60,4 +60,17 @@ run package quick --build-timeout 5
 check_status 0 "a build within its bound succeeds"
 check_err_has "^built-2010$" "its output is on stderr"
 
+# What a successful build leaves running on purpose (a Gradle daemon) is
+# not killed with the bootstrap's strays.
+cat >>lambda.yml <<'YML'
+  daemon:
+    artifact: task/echo
+    build: "(setsid sleep 2010.9 </dev/null >/dev/null 2>&1 &); echo daemon started"
+YML
+run invoke --local daemon --payload '{"d": 1}'
+check_status 0 "a build that leaves a daemon, then a local invoke"
+check_out_eq '{"d": 1}' "the invoke answers"
+check "the build's daemon is left running" pgrep -f 'sleep 2010\.9'
+pkill -KILL -f 'sleep 2010\.' 2>/dev/null
+
 finish

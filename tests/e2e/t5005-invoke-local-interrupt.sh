@@ -61,4 +61,30 @@ for sig in TERM INT; do
 	pkill -KILL -f 'sleep 5005\.' 2>/dev/null
 done
 
+# A remote invoke with --out: its temporary file goes too.
+echo '[{"status": 200, "body": {"late": true}, "delay": 30}]' >slow.json
+start_stub slow.json
+set -m
+AWS_ACCESS_KEY_ID=AKIDTEST AWS_SECRET_ACCESS_KEY=test-secret-0000 AWS_REGION=us-east-1 \
+	"$LAMBDACTL" --endpoint-url "$STUB_URL" invoke echo --out outdir/remote.json \
+	>"$OUT" 2>"$ERR" </dev/null &
+pid=$!
+set +m
+for _ in $(seq 200); do
+	[ -s "$STUB_LOG" ] && break
+	sleep 0.05
+done
+check "remote: the invoke reached the server" test -s "$STUB_LOG"
+check "remote: the temporary file exists while it waits" sh -c 'ls outdir/remote.json.tmp.*'
+kill -TERM "$pid"
+( sleep 10; kill -KILL "$pid" 2>/dev/null ) &
+guard=$!
+wait "$pid"
+status=$?
+kill "$guard" 2>/dev/null
+wait "$guard" 2>/dev/null
+check_status 143 "remote: SIGTERM ends it (143)"
+check_err_has "^lambdactl: interrupted: the response was not written$" "remote: stderr says so"
+check "remote: no --out temporary file is left" sh -c '[ -z "$(ls -A outdir)" ]'
+
 finish
