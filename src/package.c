@@ -844,10 +844,10 @@ out:
 
 /*
  * The child of package_run_build: in dir, in a process group of its own,
- * stdin from /dev/null, stdout onto stderr, default SIGINT, SIGTERM and
- * SIGPIPE, no blocked signals, no inherited descriptors beyond 0-2.  A
- * failure before exec is written as {step, errno} to the close-on-exec
- * pipe fd and exits 127.
+ * stdin from /dev/null, stdout onto stderr, default SIGPIPE (exec resets
+ * our caught SIGINT and SIGTERM), no blocked signals, no inherited
+ * descriptors beyond 0-2.  A failure before exec is written as {step,
+ * errno} to the close-on-exec pipe fd and exits 127.
  */
 static void
 build_child(const char *command, const char *dir, int fd)
@@ -860,8 +860,6 @@ build_child(const char *command, const char *dir, int fd)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
 	if ((max = sysconf(_SC_OPEN_MAX)) < 0 || max > BUILD_MAX_FD)
 		max = BUILD_MAX_FD;
 	for (i = 3; i < max; i++)
