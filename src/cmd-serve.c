@@ -357,6 +357,9 @@ on_request(void *cls, struct MHD_Connection *con, const char *url,
 	case SERVE_INVOKE:
 		break;
 	}
+	if (proc_interrupted() != 0)
+		return reply_error(con, 503, "ServiceException", "lambdactl "
+		    "serve is stopping");
 	s = &sv->slots[route.fn];
 	if (rq->body.len == 0)
 		buf_adds(&rq->body, "{}");

@@ -64,6 +64,31 @@ for sig in INT TERM; do
 	pkill -KILL -f 'sleep 5007\.' 2>/dev/null
 done
 
+# A second signal exits at once.  A client that stalls mid-request keeps
+# the first stop waiting (up to 2 s) for it; the second cuts that short.
+"$LAMBDACTL" serve --port 0 long >"$TMP/serve.out" 2>"$TMP/serve.err" </dev/null &
+spid=$!
+for _ in $(seq 100); do [ -s "$TMP/serve.out" ] && break; sleep 0.05; done
+port=$(sed -n 's|^http://127.0.0.1:||p' "$TMP/serve.out")
+python3 -c '
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"POST /2015-03-31/functions/long/invocations HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{")
+time.sleep(20)
+' "$port" &
+stall=$!
+sleep 0.5
+kill -INT "$spid"
+sleep 0.3
+start=$(date +%s%N)
+kill -TERM "$spid"
+wait_bounded "$spid" 10
+check "a second signal: exit 143 at once (got $status after ${elapsed} ms)" \
+	sh -c "[ $status -eq 143 ] && [ $elapsed -lt 1000 ]"
+check "a second signal: says so" grep -q '^lambdactl: second signal: exiting now$' "$TMP/serve.err"
+kill "$stall" 2>/dev/null
+wait "$stall" 2>/dev/null
+
 # SIGTERM during a hung build at start: the sh -c and its children go.
 "$LAMBDACTL" serve --port 0 hungbuild >"$TMP/serve.out" 2>"$TMP/serve.err" </dev/null &
 spid=$!
