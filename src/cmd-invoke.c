@@ -21,6 +21,7 @@
 #include "lambda-api.h"
 #include "log.h"
 #include "package.h"
+#include "proc.h"
 #include "runtime.h"
 
 #define MAX_SYNC_PAYLOAD	(6 * 1024 * 1024)
@@ -42,6 +43,8 @@ static const struct cmd_opt invoke_opts[] = {
 	{ "local", 0, NULL, "run the bootstrap here, not in Lambda" },
 	{ "pass-credentials", 0, NULL, "with --local: give it our AWS keys" },
 	{ "no-build", 0, NULL, "with --local: skip the build command" },
+	{ "build-timeout", 0, "SECONDS",
+	    "stop a build command after SECONDS (default 600)" },
 	{ NULL, 0, NULL, NULL },
 };
 
@@ -208,10 +211,48 @@ out_commit(struct out_file *o, const struct buf *b, struct lc_err *err)
 	return 0;
 }
 
+/* --out's temporary file while a remote invoke waits, for out_on_signal. */
+static char *volatile out_signal_tmp;
+
+/*
+ * A remote invoke has no long wait of its own to unwind from: on SIGINT or
+ * SIGTERM, remove --out's temporary file, say so and die of the signal.
+ * Async-signal-safe.
+ */
+static void
+out_on_signal(int sig)
+{
+	static const char msg[] = "lambdactl: interrupted: the response was "
+	    "not written\n";
+	char *tmp = out_signal_tmp;
+
+	if (tmp != NULL)
+		unlink(tmp);
+	(void)!write(STDERR_FILENO, msg, sizeof msg - 1);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Removes the temporary file on SIGINT (unless ignored) and SIGTERM. */
+static void
+out_catch_signals(struct out_file *o)
+{
+	struct sigaction sa, old;
+
+	out_signal_tmp = o->tmp;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = out_on_signal;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGINT, NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+		sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
 /* Removes the temporary file unless it was renamed; frees o. */
 static void
 out_release(struct out_file *o)
 {
+	out_signal_tmp = NULL;
 	if (o->fp != NULL)
 		fclose(o->fp);
 	if (o->tmp != NULL)
@@ -448,18 +489,6 @@ run_bench(struct cmd_ctx *ctx, const struct aws_client *c,
 	return b.errors > 0 ? LC_EFAIL : LC_OK;
 }
 
-/*
- * The bootstrap runs in its own process group, which a terminal's Ctrl-C
- * does not reach: take it down with us rather than leave it running.
- */
-static void
-on_signal(int sig)
-{
-	rt_kill_all();
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
 
 /* The region a local function is told it runs in. */
 static const char *
@@ -495,7 +524,7 @@ invoke_local(struct cmd_ctx *ctx, const struct cmd_args *a,
 	const char *extra[3];
 	char *outdir = NULL, *root = NULL, *name, *env[3] = { 0 };
 	size_t i, nextra = 0;
-	int ret = -1;
+	int ret = -1, sig;
 
 	name = xstrndup(rq->name, strcspn(rq->name, ":"));
 	memset(&res, 0, sizeof res);
@@ -513,6 +542,10 @@ invoke_local(struct cmd_ctx *ctx, const struct cmd_args *a,
 		    "in Lambda or its container image", name, fn->runtime);
 		goto out;
 	}
+	if (cmd_get(a, "build-timeout") != NULL &&
+	    proc_parse_seconds("build-timeout", cmd_get(a, "build-timeout"),
+	    &builds.timeout_s, &ctx->err) == -1)
+		goto out;
 	if (cmd_has(a, "pass-credentials")) {
 		if (cmd_prepare_aws(ctx, 1) == -1)
 			goto out;
@@ -538,12 +571,16 @@ invoke_local(struct cmd_ctx *ctx, const struct cmd_args *a,
 	rc.nenv = fn->nenv;
 	rc.extra_env = extra;
 	rc.nextra = nextra;
+	/* A signal while packaging: stop before running anything. */
+	if ((sig = proc_interrupted()) != 0) {
+		lc_error(&ctx->err, 128 + sig, "%s: interrupted by %s before "
+		    "the function ran", name, proc_signame(sig));
+		goto out;
+	}
 	if (rt_start(&rf, &rc, &ctx->err) == -1) {
 		lc_error_prefix(&ctx->err, "%s", name);
 		goto out;
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
 	if (rt_invoke(rf, rq->payload, rq->len, rq->client_context, &res,
 	    &ctx->err) == -1) {
 		lc_error_prefix(&ctx->err, "%s", name);
@@ -560,6 +597,8 @@ invoke_local(struct cmd_ctx *ctx, const struct cmd_args *a,
 out:
 	rt_result_release(&res);
 	rt_stop(rf);
+	/* What the bootstrap left behind outside its process group. */
+	proc_kill_strays();
 	if (root != NULL) {
 		rt_remove_tree(root);
 		free(root);
@@ -597,9 +636,9 @@ invoke_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	    (conc = count_opt(ctx, a, "concurrency", 1, 256)) == -1)
 		goto out;
 	if (!cmd_has(a, "local") && (cmd_has(a, "pass-credentials") ||
-	    cmd_has(a, "no-build"))) {
-		lc_error(&ctx->err, LC_EUSAGE, "--pass-credentials and "
-		    "--no-build go with --local");
+	    cmd_has(a, "no-build") || cmd_has(a, "build-timeout"))) {
+		lc_error(&ctx->err, LC_EUSAGE, "--pass-credentials, --no-build "
+		    "and --build-timeout go with --local");
 		goto out;
 	}
 	if (cmd_has(a, "local") && repeat > 0) {
@@ -636,8 +675,19 @@ invoke_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	rq.len = payload.len;
 	/* A manifest function named "jobs" may be invoked as "jobs:live". */
 	buf_add(&fname, rq.name, strcspn(rq.name, ":"));
+	/*
+	 * --local: the bootstrap runs in its own process group, which a
+	 * terminal's Ctrl-C does not reach; a SIGINT or SIGTERM stops the
+	 * build or the invocation, and we unwind: the bootstrap and what it
+	 * started are killed, the task root and --out's temporary file
+	 * removed, and we exit 128 + the signal (proc.h).
+	 */
+	if (cmd_has(a, "local"))
+		proc_catch_signals(0);
 	if (out != NULL && out_open(&of, out, &ctx->err) == -1)
 		goto out;
+	if (out != NULL && !cmd_has(a, "local"))
+		out_catch_signals(&of);
 	if (cmd_has(a, "local")) {
 		/* A dry run only checks access: nothing to run here. */
 		if (strcmp(rq.type, "DryRun") == 0)

@@ -11,10 +11,13 @@
 #include "cmd.h"
 #include "log.h"
 #include "package.h"
+#include "proc.h"
 
 static const struct cmd_opt package_opts[] = {
 	{ "out", 0, "DIR", "write the zips to DIR (default .lambdactl/)" },
 	{ "no-build", 0, NULL, "skip the functions' build commands" },
+	{ "build-timeout", 0, "SECONDS",
+	    "stop a build command after SECONDS (default 600)" },
 	{ NULL, 0, NULL, NULL },
 };
 
@@ -36,7 +39,7 @@ package_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
 	const struct manifest *m = &ctx->manifest;
 	const struct manifest_fn **fns = NULL;
-	const char *out = cmd_get(a, "out");
+	const char *out = cmd_get(a, "out"), *v;
 	struct package_builds builds = { 0 };
 	struct package_result res;
 	struct lc_err ferr;
@@ -45,12 +48,19 @@ package_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	size_t i, n;
 	int status = LC_OK;
 
+	if ((v = cmd_get(a, "build-timeout")) != NULL &&
+	    proc_parse_seconds("build-timeout", v, &builds.timeout_s,
+	    &ctx->err) == -1)
+		return -1;
 	if (cmd_select_functions(ctx, a, &fns, &n, &ctx->err) == -1)
 		return -1;
 	outdir = out != NULL ? xstrdup(out) : xasprintf("%s/.lambdactl", m->dir);
 	if (ctx->output == OUTPUT_JSON)
 		arr = cJSON_CreateArray();
 	for (i = 0; i < n; i++) {
+		/* Interrupted (a build says so): the rest is not started. */
+		if (status > 128)
+			break;
 		lc_error_clear(&ferr);
 		memset(&res, 0, sizeof res);
 		if ((!cmd_has(a, "no-build") && package_builds_run(&builds,
@@ -99,7 +109,8 @@ package_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 const struct cmd_entry cmd_package_entry = {
 	.name = "package",
 	.summary = "Build and zip functions deterministically",
-	.usage = "[--out DIR] [--no-build] [FUNCTION...]",
+	.usage = "[--out DIR] [--no-build] [--build-timeout SECONDS] "
+	    "[FUNCTION...]",
 	.opts = package_opts,
 	.min_args = 0,
 	.max_args = -1,

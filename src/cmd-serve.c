@@ -19,21 +19,24 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 #include <microhttpd.h>
 #include <openssl/evp.h>
 
 #include "cmd.h"
-#include "json.h"
 #include "log.h"
 #include "package.h"
+#include "proc.h"
 #include "runtime.h"
+#include "serve.h"
 
-#define MAX_PAYLOAD	(6 * 1024 * 1024)
 #define TAIL_BYTES	4096
-#define API_PREFIX	"/2015-03-31/functions/"
-#define ACCOUNT		"123456789012"
+/* How often, in ms, the main loop checks for a signal. */
+#define SERVE_TICK_MS	100
+/* How long, in ms, stopping waits for the answers in flight. */
+#define SERVE_DRAIN_MS	2000
 
 static const struct cmd_opt serve_opts[] = {
 	{ "port", 'p', "PORT", "listen on PORT (default 9001; 0: any)" },
@@ -41,6 +44,8 @@ static const struct cmd_opt serve_opts[] = {
 	{ "concurrency", 0, "N", "run up to N bootstraps per function" },
 	{ "watch", 0, NULL, "reload a function when its artifact changes" },
 	{ "no-build", 0, NULL, "skip the functions' build commands" },
+	{ "build-timeout", 0, "SECONDS",
+	    "stop a build command after SECONDS (default 600)" },
 	{ "pass-credentials", 0, NULL, "give the functions our AWS keys" },
 	{ NULL, 0, NULL, NULL },
 };
@@ -75,6 +80,8 @@ struct server {
 	const struct cmd_args	*args;
 	struct slot		*slots;
 	size_t			 nslots;
+	char			**names;	/* the slots' functions */
+	const char		*region;
 	char			*outdir;
 	pthread_mutex_t		 log_mu;	/* one invocation's log at a time */
 	pthread_mutex_t		 q_mu;
@@ -82,6 +89,7 @@ struct server {
 	struct event		*q_head;
 	struct event		**q_tail;
 	int			 stopping;
+	int			 active;	/* requests not yet answered */
 };
 
 /* Takes an idle instance running the current code, or starts one. */
@@ -89,6 +97,8 @@ static struct rt_function *
 acquire(struct slot *s, long *gen, struct lc_err *err)
 {
 	struct rt_function *f = NULL;
+	struct timespec ts;
+	int sig;
 
 	pthread_mutex_lock(&s->mu);
 	for (;;) {
@@ -103,7 +113,20 @@ acquire(struct slot *s, long *gen, struct lc_err *err)
 		}
 		if (f != NULL || s->running < s->max)
 			break;
-		pthread_cond_wait(&s->cv, &s->mu);
+		if ((sig = proc_interrupted()) != 0) {
+			pthread_mutex_unlock(&s->mu);
+			lc_error(err, 128 + sig, "interrupted by %s while "
+			    "waiting for a free instance", proc_signame(sig));
+			return NULL;
+		}
+		/* Timed: a signal is seen within SERVE_TICK_MS. */
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += SERVE_TICK_MS * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&s->cv, &s->mu, &ts);
 	}
 	*gen = s->gen;
 	if (f != NULL) {
@@ -158,43 +181,6 @@ run(struct server *sv, struct slot *s, const struct buf *payload,
 		pthread_mutex_unlock(&sv->log_mu);
 	}
 	return r;
-}
-
-/* The slot for "name", "name:qualifier" or a function ARN. */
-static struct slot *
-find_slot(struct server *sv, const char *ref)
-{
-	const char *name = ref, *p;
-	size_t i, len;
-
-	if (strncmp(ref, "arn:", 4) == 0 && (p = strstr(ref, ":function:")))
-		name = p + 10;
-	len = strcspn(name, ":");
-	for (i = 0; i < sv->nslots; i++)
-		if (strlen(sv->slots[i].fn->name) == len &&
-		    strncmp(sv->slots[i].fn->name, name, len) == 0)
-			return &sv->slots[i];
-	return NULL;
-}
-
-/* Percent-decodes a path segment into a new string. */
-static char *
-unescape(const char *s, size_t len)
-{
-	char *out = xmalloc(len + 1), hex[3] = { 0 };
-	size_t i, n = 0;
-
-	for (i = 0; i < len; i++) {
-		if (s[i] == '%' && i + 2 < len) {
-			hex[0] = s[i + 1];
-			hex[1] = s[i + 2];
-			out[n++] = (char)strtol(hex, NULL, 16);
-			i += 2;
-		} else
-			out[n++] = s[i];
-	}
-	out[n] = '\0';
-	return out;
 }
 
 static enum MHD_Result
@@ -294,6 +280,13 @@ event_worker(void *arg)
 		if (sv->q_head == NULL)
 			sv->q_tail = &sv->q_head;
 		pthread_mutex_unlock(&sv->q_mu);
+		if (proc_interrupted() != 0) {
+			log_warn("%s: stopping: a queued Event invocation is "
+			    "dropped", e->slot->fn->name);
+			buf_release(&e->payload);
+			free(e);
+			continue;
+		}
 		memset(&res, 0, sizeof res);
 		if (run(sv, e->slot, &e->payload, NULL, &res, &err) == -1)
 			log_warn("%s: %s", e->slot->fn->name, err.msg);
@@ -316,12 +309,13 @@ on_request(void *cls, struct MHD_Connection *con, const char *url,
 {
 	struct server *sv = cls;
 	struct request *rq = *con_cls;
+	struct serve_request sr;
+	struct serve_route route;
 	struct rt_result res;
-	struct json_error je;
 	struct lc_err err;
 	struct slot *s;
-	const char *type, *tail, *cc, *end;
-	char *name, *msg, *tail64 = NULL;
+	const char *cc;
+	char *tail64 = NULL;
 	enum MHD_Result r;
 
 	(void)version;
@@ -329,69 +323,51 @@ on_request(void *cls, struct MHD_Connection *con, const char *url,
 		rq = xcalloc(1, sizeof *rq);
 		buf_init(&rq->body);
 		*con_cls = rq;
+		pthread_mutex_lock(&sv->q_mu);
+		sv->active++;
+		pthread_mutex_unlock(&sv->q_mu);
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
-		if (rq->body.len + *upload_size > MAX_PAYLOAD)
+		if (rq->body.len + *upload_size > SERVE_MAX_PAYLOAD)
 			rq->too_large = 1;
 		else
 			buf_add(&rq->body, upload, *upload_size);
 		*upload_size = 0;
 		return MHD_YES;
 	}
-	end = url + strlen(url);
-	if (strncmp(url, API_PREFIX, strlen(API_PREFIX)) != 0 ||
-	    end - url < (long)strlen(API_PREFIX "x/invocations") ||
-	    strcmp(end - strlen("/invocations"), "/invocations") != 0)
-		return reply_error(con, 404, "UnknownOperationException",
-		    "lambdactl serve answers only POST " API_PREFIX
-		    "NAME/invocations");
-	if (strcmp(method, "POST") != 0)
-		return reply_error(con, 405, "MethodNotAllowed",
-		    "use POST to invoke");
-	name = unescape(url + strlen(API_PREFIX),
-	    (size_t)(end - strlen("/invocations") - url -
-	    (long)strlen(API_PREFIX)));
-	if ((s = find_slot(sv, name)) == NULL) {
-		msg = xasprintf("Function not found: arn:aws:lambda:%s:"
-		    ACCOUNT ":function:%s", sv->slots[0].rc.region, name);
-		r = reply_error(con, 404, "ResourceNotFoundException", msg);
-		free(msg);
-		free(name);
-		return r;
+	memset(&sr, 0, sizeof sr);
+	sr.method = method;
+	sr.url = url;
+	sr.invocation_type = MHD_lookup_connection_value(con, MHD_HEADER_KIND,
+	    "X-Amz-Invocation-Type");
+	sr.log_type = MHD_lookup_connection_value(con, MHD_HEADER_KIND,
+	    "X-Amz-Log-Type");
+	sr.body = rq->body.data;
+	sr.body_len = rq->body.len;
+	sr.too_large = rq->too_large;
+	serve_route(&sr, (const char *const *)sv->names, sv->nslots,
+	    sv->region, &route);
+	switch (route.action) {
+	case SERVE_REPLY:
+		return reply_error(con, route.status, route.error_type,
+		    route.message);
+	case SERVE_DRY_RUN:
+		return reply(con, 204, "", 0, NULL, NULL, NULL, NULL);
+	case SERVE_EVENT:
+	case SERVE_INVOKE:
+		break;
 	}
-	free(name);
-	if (rq->too_large)
-		return reply_error(con, 413, "RequestEntityTooLargeException",
-		    "Request must be smaller than 6291456 bytes for the "
-		    "InvokeFunction operation");
+	if (proc_interrupted() != 0)
+		return reply_error(con, 503, "ServiceException", "lambdactl "
+		    "serve is stopping");
+	s = &sv->slots[route.fn];
 	if (rq->body.len == 0)
 		buf_adds(&rq->body, "{}");
-	/* Lambda refuses what is not strictly JSON before running anything. */
-	if (json_check(rq->body.data, rq->body.len, &je) == -1) {
-		msg = xasprintf("Could not parse request body into json: line "
-		    "%zu, column %zu: %s", je.line, je.col, je.reason);
-		r = reply_error(con, 400, "InvalidRequestContentException",
-		    msg);
-		free(msg);
-		return r;
-	}
-	type = MHD_lookup_connection_value(con, MHD_HEADER_KIND,
-	    "X-Amz-Invocation-Type");
-	if (type == NULL)
-		type = "RequestResponse";
-	if (strcmp(type, "DryRun") == 0)
-		return reply(con, 204, "", 0, NULL, NULL, NULL, NULL);
-	if (strcmp(type, "Event") == 0) {
+	if (route.action == SERVE_EVENT) {
 		enqueue(sv, s, &rq->body);
 		return reply(con, 202, "", 0, NULL, NULL, NULL, NULL);
 	}
-	if (strcmp(type, "RequestResponse") != 0)
-		return reply_error(con, 400, "InvalidParameterValueException",
-		    "X-Amz-Invocation-Type must be RequestResponse, Event or "
-		    "DryRun");
-	tail = MHD_lookup_connection_value(con, MHD_HEADER_KIND,
-	    "X-Amz-Log-Type");
 	cc = MHD_lookup_connection_value(con, MHD_HEADER_KIND,
 	    "X-Amz-Client-Context");
 	memset(&res, 0, sizeof res);
@@ -399,9 +375,15 @@ on_request(void *cls, struct MHD_Connection *con, const char *url,
 	buf_init(&res.log);
 	if (run(sv, s, &rq->body, cc, &res, &err) == -1) {
 		rt_result_release(&res);
-		return reply_error(con, 500, "ServiceException", err.msg);
+		if (err.status < 128)
+			return reply_error(con, 500, "ServiceException",
+			    err.msg);
+		/* Stopping: say what was cut short, here and to the client. */
+		log_warn("%s: %s", s->fn->name, err.msg);
+		return reply_error(con, 503, "ServiceException", "lambdactl "
+		    "serve is stopping: the invocation was interrupted");
 	}
-	if (tail != NULL && strcmp(tail, "Tail") == 0)
+	if (route.tail)
 		tail64 = log_tail64(&res.log);
 	r = reply(con, 200, res.payload.data, res.payload.len, NULL,
 	    res.outcome == RT_FUNCTION_ERROR ? res.function_error : NULL,
@@ -416,12 +398,15 @@ on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
 	struct request *rq = *con_cls;
+	struct server *sv = cls;
 
-	(void)cls;
 	(void)con;
 	(void)toe;
 	if (rq == NULL)
 		return;
+	pthread_mutex_lock(&sv->q_mu);
+	sv->active--;
+	pthread_mutex_unlock(&sv->q_mu);
 	buf_release(&rq->body);
 	free(rq);
 	*con_cls = NULL;
@@ -540,8 +525,12 @@ serve_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	long port, conc;
 	size_t i, j, n = 0, nextra = 0;
 	int sig, status = -1, worker_up = 0;
-	struct timespec tick = { 1, 0 };
+	struct timespec tick = { 0, SERVE_TICK_MS * 1000000L };
+	unsigned long ticks;
+	MHD_socket listen_fd;
 
+	/* The first SIGINT/SIGTERM stops us, also during the builds. */
+	proc_catch_signals(1);
 	memset(&sv, 0, sizeof sv);
 	sv.ctx = ctx;
 	sv.args = a;
@@ -551,6 +540,10 @@ serve_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	sv.q_tail = &sv.q_head;
 	if ((port = number_opt(ctx, a, "port", 9001, 0, 65535)) == -1 ||
 	    (conc = number_opt(ctx, a, "concurrency", 1, 1, 64)) == -1)
+		goto out;
+	if (cmd_get(a, "build-timeout") != NULL &&
+	    proc_parse_seconds("build-timeout", cmd_get(a, "build-timeout"),
+	    &builds.timeout_s, &ctx->err) == -1)
 		goto out;
 	memset(&addr, 0, sizeof addr);
 	addr.sin_family = AF_INET;
@@ -596,11 +589,13 @@ serve_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	    ctx->manifest.region != NULL ? ctx->manifest.region : "us-east-1";
 	sv.outdir = xasprintf("%s/.lambdactl", ctx->manifest.dir);
 	sv.slots = xcalloc(n, sizeof *sv.slots);
+	sv.names = xcalloc(n, sizeof *sv.names);
 	sv.nslots = n;
 	for (i = 0; i < n; i++) {
 		struct slot *s = &sv.slots[i];
 
 		s->fn = fns[i];
+		sv.names[i] = fns[i]->name;
 		s->max = (size_t)conc;
 		s->idle = xcalloc(s->max, sizeof *s->idle);
 		s->idle_gen = xcalloc(s->max, sizeof *s->idle_gen);
@@ -625,8 +620,17 @@ serve_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 			goto out;
 		s->rc.task_root = s->root;
 	}
+	sv.region = sv.slots[0].rc.region;
+	if ((sig = proc_interrupted()) != 0) {
+		lc_error(&ctx->err, 128 + sig, "interrupted by %s while "
+		    "starting", proc_signame(sig));
+		goto out;
+	}
 
-	/* Signals go to sigwait below, not to the server's threads. */
+	/*
+	 * Signals go to this thread's handler (proc.h), not to the server's
+	 * threads, which inherit the mask blocked here.
+	 */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
@@ -635,7 +639,8 @@ serve_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		die("cannot start a thread");
 	worker_up = 1;
 	d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION |
-	    MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, on_request, &sv,
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC, 0, NULL, NULL,
+	    on_request, &sv,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, &sv,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)1000,
@@ -654,17 +659,41 @@ serve_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	printf("http://%s:%u\n", host != NULL ? host : "127.0.0.1",
 	    info != NULL ? info->port : (unsigned)port);
 	fflush(stdout);
-	for (;;) {
-		sig = sigtimedwait(&sigs, NULL, &tick);
-		if (sig == SIGINT || sig == SIGTERM)
-			break;
-		if (cmd_has(a, "watch"))
+	pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
+	for (ticks = 1; (sig = proc_interrupted()) == 0; ticks++) {
+		nanosleep(&tick, NULL);		/* a signal cuts it short */
+		if (ticks % (1000 / SERVE_TICK_MS) == 0 &&
+		    cmd_has(a, "watch"))
 			reload_changed(&sv);
 	}
+	/*
+	 * Stopping: running invocations see the signal within 100 ms and
+	 * answer 503; a second signal exits at once (proc.h).
+	 */
+	fprintf(stderr, "lambdactl: %s: stopping\n", proc_signame(sig));
 	status = LC_OK;
 out:
-	if (d != NULL)
+	if (d != NULL) {
+		/*
+		 * No new connections; invocations in flight and queued see
+		 * the signal and give up, and their clients get the answer
+		 * before the connections close.
+		 */
+		listen_fd = MHD_quiesce_daemon(d);
+		if (proc_interrupted() == 0)
+			proc_interrupt(SIGTERM);
+		for (i = 0; i < SERVE_DRAIN_MS / SERVE_TICK_MS; i++) {
+			pthread_mutex_lock(&sv.q_mu);
+			n = (size_t)sv.active;
+			pthread_mutex_unlock(&sv.q_mu);
+			if (n == 0)
+				break;
+			nanosleep(&tick, NULL);
+		}
 		MHD_stop_daemon(d);
+		if (listen_fd != MHD_INVALID_SOCKET)
+			close(listen_fd);
+	}
 	if (worker_up) {
 		pthread_mutex_lock(&sv.q_mu);
 		sv.stopping = 1;
@@ -691,8 +720,11 @@ out:
 		pthread_mutex_destroy(&s->mu);
 		pthread_cond_destroy(&s->cv);
 	}
+	/* What bootstraps left behind outside their process groups. */
+	proc_kill_strays();
 	for (i = 0; i < 3; i++)
 		free_secret(env[i]);
+	free(sv.names);
 	free(sv.slots);
 	free(sv.outdir);
 	free(fns);

@@ -15,14 +15,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
 #include <zip.h>
 
 #include "buf.h"
+#include "clock.h"
 #include "err.h"
 #include "package.h"
+#include "proc.h"
 #include "xmalloc.h"
 
 /* 1980-01-01 00:00, the DOS epoch: the same whatever the time zone. */
@@ -44,6 +47,8 @@
 #define ZIP_MAX_HOPS	40
 /* Descriptors the build command's child marks close-on-exec, at most. */
 #define BUILD_MAX_FD	65536
+/* How often, in ms, a running build is checked on. */
+#define BUILD_POLL_MS	20
 
 uint64_t package_max_unzipped = PACKAGE_MAX_UNZIPPED;
 
@@ -1493,10 +1498,11 @@ out:
 }
 
 /*
- * The child of package_run_build: in dir, stdin from /dev/null, stdout
- * onto stderr, default SIGPIPE, no blocked signals, no inherited
- * descriptors beyond 0-2.  A failure before exec is written as
- * {step, errno} to the close-on-exec pipe fd and exits 127.
+ * The child of package_run_build: in dir, in a process group of its own,
+ * stdin from /dev/null, stdout onto stderr, default SIGPIPE (exec resets
+ * our caught SIGINT and SIGTERM), no blocked signals, no inherited
+ * descriptors beyond 0-2.  A failure before exec is written as {step,
+ * errno} to the close-on-exec pipe fd and exits 127.
  */
 static void
 build_child(const char *command, const char *dir, int fd)
@@ -1505,6 +1511,7 @@ build_child(const char *command, const char *dir, int fd)
 	long max;
 	int report[2], i, null;
 
+	setpgid(0, 0);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);
@@ -1531,27 +1538,65 @@ fail:
 	_exit(127);
 }
 
+/*
+ * Waits for the build pid until it exits, the deadline (monotonic ms, 0:
+ * none) passes or a SIGINT/SIGTERM is caught.  Returns 0 with *status, or
+ * the reason to stop it: BUILD_TIMEOUT, the signal, or -1 with errno.
+ */
+#define BUILD_TIMEOUT	(-2)
+static int
+build_wait(pid_t pid, double deadline, int *status)
+{
+	struct timespec nap = { 0, BUILD_POLL_MS * 1000000L };
+	pid_t r;
+	int sig;
+
+	for (;;) {
+		if ((r = waitpid(pid, status, WNOHANG)) == pid)
+			return 0;
+		if (r == -1 && errno != EINTR)
+			return -1;
+		if ((sig = proc_interrupted()) != 0)
+			return sig;
+		if (deadline > 0 && clock_ms() >= deadline)
+			return BUILD_TIMEOUT;
+		nanosleep(&nap, NULL);	/* a signal cuts it short */
+	}
+}
+
 int
-package_run_build(const char *command, const char *dir, struct lc_err *err)
+package_run_build(const char *command, const char *dir, long timeout_s,
+    struct lc_err *err)
 {
 	static const char *const steps[] = {
 		"cannot change to directory", "cannot redirect stdin or stdout",
 		"cannot run /bin/sh"
 	};
-	int report[2], pfd[2], status;
+	struct proc_catch pc;
+	int report[2] = { -1, 0 }, pfd[2], status = 0, why, rv = -1;
 	ssize_t n;
 	pid_t pid;
 
-	if (pipe(pfd) == -1)
-		return lc_error(err, LC_EFAIL, "build command '%s': pipe: %s",
+	/* Its setsid'd or orphaned descendants are reparented to us. */
+	proc_subreaper();
+	proc_catch_begin(&pc);
+	if ((why = proc_interrupted()) != 0) {
+		lc_error(err, 128 + why, "build command '%s' not run: "
+		    "interrupted by %s", command, proc_signame(why));
+		goto out;
+	}
+	if (pipe(pfd) == -1) {
+		lc_error(err, LC_EFAIL, "build command '%s': pipe: %s",
 		    command, strerror(errno));
+		goto out;
+	}
 	if (fcntl(pfd[0], F_SETFD, FD_CLOEXEC) == -1 ||
 	    fcntl(pfd[1], F_SETFD, FD_CLOEXEC) == -1) {
 		lc_error(err, LC_EFAIL, "build command '%s': fcntl: %s",
 		    command, strerror(errno));
 		close(pfd[0]);
 		close(pfd[1]);
-		return -1;
+		goto out;
 	}
 	fflush(stdout);
 	fflush(stderr);
@@ -1560,34 +1605,62 @@ package_run_build(const char *command, const char *dir, struct lc_err *err)
 		    command, strerror(errno));
 		close(pfd[0]);
 		close(pfd[1]);
-		return -1;
+		goto out;
 	}
 	if (pid == 0) {
 		close(pfd[0]);
 		build_child(command, dir, pfd[1]);
 	}
+	setpgid(pid, pid);	/* as the child does: whoever runs first */
+	proc_live_add(pid);
 	close(pfd[1]);
 	while ((n = read(pfd[0], report, sizeof report)) == -1 &&
 	    errno == EINTR)
 		continue;
 	close(pfd[0]);
-	while (waitpid(pid, &status, 0) == -1)
-		if (errno != EINTR)
-			return lc_error(err, LC_EFAIL, "build command '%s': "
-			    "waitpid: %s", command, strerror(errno));
-	if (n == (ssize_t)sizeof report && report[0] >= 0 && report[0] <= 2)
-		return lc_error(err, LC_EFAIL, "build command '%s': %s%s%s%s: "
-		    "%s", command, steps[report[0]],
-		    report[0] == 0 ? " '" : "", report[0] == 0 ? dir : "",
-		    report[0] == 0 ? "'" : "", strerror(report[1]));
-	if (WIFSIGNALED(status))
-		return lc_error(err, LC_EFAIL, "build command '%s' was killed "
-		    "by signal %d", command, WTERMSIG(status));
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		return lc_error(err, LC_EFAIL, "build command '%s' failed with "
-		    "exit status %d", command,
+	why = build_wait(pid, timeout_s > 0 ? clock_ms() +
+	    (double)timeout_s * 1e3 : 0, &status);
+	if (why != 0) {
+		/* The group, and whatever left it (setsid, double fork). */
+		proc_kill_tree(pid);
+		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+			continue;
+	}
+	proc_live_remove(pid);
+	if (why != 0)
+		proc_kill_strays();
+	if (why == -1)
+		lc_error(err, LC_EFAIL, "build command '%s': waitpid: %s",
+		    command, strerror(errno));
+	else if (why == BUILD_TIMEOUT)
+		lc_error(err, LC_EFAIL, "build command '%s' timed out after "
+		    "%ld s (stopped it and every process it started)", command,
+		    timeout_s);
+	else if (why != 0)
+		lc_error(err, 128 + why, "build command '%s' interrupted by "
+		    "%s (stopped it and every process it started)", command,
+		    proc_signame(why));
+	else if (n == (ssize_t)sizeof report && report[0] >= 0 &&
+	    report[0] <= 2)
+		lc_error(err, LC_EFAIL, "build command '%s': %s%s%s%s: %s",
+		    command, steps[report[0]], report[0] == 0 ? " '" : "",
+		    report[0] == 0 ? dir : "", report[0] == 0 ? "'" : "",
+		    strerror(report[1]));
+	else if (WIFSIGNALED(status))
+		lc_error(err, LC_EFAIL, "build command '%s' was killed by "
+		    "signal %d", command, WTERMSIG(status));
+	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		lc_error(err, LC_EFAIL, "build command '%s' failed with exit "
+		    "status %d", command,
 		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-	return 0;
+	else {
+		/* What it left running on purpose (a Gradle daemon) stays. */
+		proc_spare_strays();
+		rv = 0;
+	}
+out:
+	proc_catch_end(&pc);
+	return rv;
 }
 
 int
@@ -1604,7 +1677,9 @@ package_builds_run(struct package_builds *b, const struct manifest_fn *fn,
 			return 0;
 	if (announce != NULL)
 		announce(fn);
-	if (package_run_build(fn->build, dir, err) == -1)
+	/* TODO(manifest): fn->build_timeout when b->timeout_s is 0. */
+	if (package_run_build(fn->build, dir, b->timeout_s > 0 ?
+	    b->timeout_s : PACKAGE_BUILD_TIMEOUT_DEFAULT, err) == -1)
 		return -1;
 	b->done = xrealloc(b->done, (b->n + 1) * sizeof *b->done);
 	b->done[b->n++] = fn->build;

@@ -44,13 +44,20 @@ struct package_result {
 	char			 sha256[45];	/* base64: Lambda's CodeSha256 */
 };
 
+/* Seconds a build command may run (lambda.yml build_timeout's default). */
+#define PACKAGE_BUILD_TIMEOUT_DEFAULT	600
+
 /*
  * Runs the function's build command, if any, with /bin/sh -c in dir (the
- * manifest's directory); its stdout and stderr both go to our stderr, so
- * that stdout stays clean for --output json.  Returns 0, or -1 with err
- * (LC_EFAIL) naming the command and its exit status or signal.
+ * manifest's directory), in a process group of its own; its stdout and
+ * stderr both go to our stderr, so that stdout stays clean for --output
+ * json.  After timeout_s seconds (0: no limit), or on a SIGINT/SIGTERM
+ * (caught meanwhile, see proc.h), the group and every process the command
+ * started (also setsid'd ones) are killed.  Returns 0, or -1 with err
+ * naming the command: LC_EFAIL for its exit status, a signal or the
+ * timeout, 128 + the signal when interrupted.
  */
-int package_run_build(const char *command, const char *dir,
+int package_run_build(const char *command, const char *dir, long timeout_s,
     struct lc_err *err);
 
 /*
@@ -121,6 +128,7 @@ int package_zip_inflate(struct zip *za, uint64_t idx, const char *label,
 struct package_builds {
 	const char	**done;
 	size_t		  n;
+	long		  timeout_s;	/* --build-timeout; 0: the default */
 };
 
 /*

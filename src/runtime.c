@@ -46,6 +46,7 @@
 #include "buf.h"
 #include "err.h"
 #include "package.h"
+#include "proc.h"
 #include "runtime.h"
 #include "xmalloc.h"
 
@@ -66,6 +67,8 @@
 #define RT_NEXT_WAIT_MS	200
 /* How often, in ms, a waiting GET .../next checks its client is there. */
 #define RT_POLL_MS	200
+/* How often, in ms, a waiting invocation checks for SIGINT and SIGTERM. */
+#define RT_SIGNAL_MS	100
 #define RT_MAX_FD	65536
 #define RT_CHUNK	(64 * 1024)
 #define RT_ACCOUNT	"123456789012"
@@ -95,6 +98,7 @@ enum inv_end {
 	END_INIT,
 	END_EXIT,
 	END_TIMEOUT,
+	END_INTERRUPTED,	/* we caught SIGINT or SIGTERM (proc.h) */
 };
 
 struct rt_function {
@@ -550,50 +554,16 @@ reader_main(void *arg)
 	return NULL;
 }
 
-/*
- * The process groups of the running bootstraps, for rt_kill_all from a
- * signal handler: written with plain stores to sig_atomic_t slots, read
- * without locks.
- */
-#define RT_MAX_LIVE 256
-static volatile sig_atomic_t live_pgids[RT_MAX_LIVE];
-
-static void
-live_add(pid_t pid)
-{
-	size_t i;
-
-	for (i = 0; i < RT_MAX_LIVE; i++)
-		if (__sync_bool_compare_and_swap(&live_pgids[i], 0,
-		    (sig_atomic_t)pid))
-			return;
-}
-
-static void
-live_remove(pid_t pid)
-{
-	size_t i;
-
-	for (i = 0; i < RT_MAX_LIVE; i++)
-		if (__sync_bool_compare_and_swap(&live_pgids[i],
-		    (sig_atomic_t)pid, 0))
-			return;
-}
-
 void
 rt_kill_all(void)
 {
-	size_t i;
-	sig_atomic_t pid;
-
-	for (i = 0; i < RT_MAX_LIVE; i++)
-		if ((pid = live_pgids[i]) > 0)
-			kill(-(pid_t)pid, SIGKILL);
+	proc_kill_live();
 }
 
 /*
- * Kills the bootstrap's process group, reaps it, ends its threads and
- * forgets it; any GET .../next still waiting for it gives up.
+ * Kills the bootstrap's process group and every process it started (also
+ * setsid'd ones: see proc.h), reaps it, ends its threads and forgets it;
+ * any GET .../next still waiting for it gives up.
  */
 static void
 proc_kill(struct rt_function *f)
@@ -602,9 +572,8 @@ proc_kill(struct rt_function *f)
 
 	if (pid == 0)
 		return;
-	kill(-pid, SIGKILL);
-	kill(pid, SIGKILL);
-	live_remove(pid);
+	proc_kill_tree(pid);
+	proc_live_remove(pid);
 	pthread_join(f->reaper, NULL);
 	while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
 		continue;
@@ -622,6 +591,38 @@ proc_kill(struct rt_function *f)
 	f->gen++;
 	pthread_cond_broadcast(&f->cv);
 	unlock(f);
+}
+
+/*
+ * Why exec said ENOENT for a bootstrap that exists: its #! line names an
+ * interpreter that does not, most often because the file has CRLF line
+ * endings ("#!/bin/sh\r").  Returns -1 with err when it can tell, else 0.
+ */
+static int
+shebang_problem(const char *path, struct lc_err *err)
+{
+	char line[256];
+	size_t len;
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	n = read(fd, line, sizeof line - 1);
+	close(fd);
+	if (n < 2 || line[0] != '#' || line[1] != '!')
+		return 0;
+	line[n] = '\0';
+	len = strcspn(line, "\n");
+	line[len] = '\0';
+	if (len > 2 && line[len - 1] == '\r') {
+		line[len - 1] = '\0';
+		return lc_error(err, LC_ECONFIG, "cannot start the bootstrap: "
+		    "'%s' has CRLF line endings (its first line is '%s\\r'): "
+		    "convert it with dos2unix", path, line);
+	}
+	return lc_error(err, LC_ECONFIG, "cannot start the bootstrap: the "
+	    "interpreter of '%s' (%s) does not exist", path, line);
 }
 
 /* Starts the bootstrap and its reaper and reader threads. */
@@ -678,6 +679,9 @@ proc_start(struct rt_function *f, struct lc_err *err)
 	if (n == (ssize_t)sizeof report && report[0] >= 0 && report[0] <= 2) {
 		while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
 			continue;
+		if (report[0] == 2 && report[1] == ENOENT &&
+		    shebang_problem(f->bootstrap, err) == -1)
+			goto fail;
 		lc_error(err, report[1] == ENOMEM ? LC_EFAIL : LC_ECONFIG,
 		    "cannot start the bootstrap: %s '%s': %s",
 		    steps[report[0]], report[0] == 0 ? f->task_root :
@@ -690,7 +694,7 @@ proc_start(struct rt_function *f, struct lc_err *err)
 	f->wake[0] = wake[0];
 	f->wake[1] = wake[1];
 	unlock(f);
-	live_add(pid);
+	proc_live_add(pid);
 	if ((e = pthread_create(&f->reaper, NULL, reaper_main, f)) != 0)
 		goto fail_threads;
 	if ((e = pthread_create(&f->reader, NULL, reader_main, f)) != 0) {
@@ -701,9 +705,8 @@ proc_start(struct rt_function *f, struct lc_err *err)
 	}
 	return 0;
 fail_threads:
-	live_remove(pid);
-	kill(-pid, SIGKILL);
-	kill(pid, SIGKILL);
+	proc_live_remove(pid);
+	proc_kill_tree(pid);
 	while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
 		continue;
 	lc_error(err, LC_EFAIL, "cannot start '%s': thread: %s",
@@ -724,6 +727,213 @@ fail:
 
 /* ---- the Runtime API ---- */
 
+/*
+ * The Runtime API in two layers: api_* handle a complete request in
+ * memory (method, path, the error-type header, body -> status and JSON
+ * body, and the state change), with no libmicrohttpd in sight, so that
+ * tests and tests/fuzz/fuzz-runtime-api.c drive them directly; on_* are
+ * the libmicrohttpd glue, and the blocking wait of GET .../next.
+ */
+
+/* What api_route answers; API_NEXT: GET .../next, which waits. */
+enum api_kind {
+	API_REPLY,
+	API_NEXT,
+};
+
+struct api_reply {
+	unsigned	status;
+	struct buf	body;	/* JSON */
+};
+
+/* The Runtime API's error document, as Lambda's. */
+static void
+api_error(struct api_reply *r, unsigned status, const char *type,
+    const char *msg)
+{
+	r->status = status;
+	buf_reset(&r->body);
+	buf_adds(&r->body, "{\"errorMessage\":");
+	json_str(&r->body, msg);
+	buf_adds(&r->body, ",\"errorType\":");
+	json_str(&r->body, type);
+	buf_addch(&r->body, '}');
+}
+
+static void
+api_accepted(struct api_reply *r)
+{
+	r->status = MHD_HTTP_ACCEPTED;
+	buf_reset(&r->body);
+	buf_adds(&r->body, "{\"status\":\"OK\"}");
+}
+
+/*
+ * GET .../next, before it waits (f->mu held): refused while an invocation
+ * runs; otherwise the bootstrap is initialised and ready.  Returns 0 to
+ * wait, -1 with r filled, or 1 to drop the connection.
+ */
+static int
+api_next_begin(struct rt_function *f, struct api_reply *r)
+{
+	if (f->stopping || !f->live || proc_interrupted())
+		return 1;
+	if (f->state == INV_RUNNING) {
+		api_error(r, MHD_HTTP_FORBIDDEN, "InvalidStateTransition",
+		    "State transition from Running to Ready failed for "
+		    "runtime. Error: the invocation has no response yet");
+		return -1;
+	}
+	if (!f->initialized) {
+		f->initialized = 1;
+		f->init_ms = clock_ms() - f->spawned;
+	}
+	f->nready++;
+	pthread_cond_broadcast(&f->cv);
+	return 0;
+}
+
+/* Hands the pending invocation out (f->mu held, state INV_PENDING). */
+static void
+api_next_claim(struct rt_function *f)
+{
+	f->state = INV_RUNNING;
+	f->claimed = clock_ms();
+	f->ready_claim = f->nready;
+	log_frame(f, "START RequestId: %s Version: $LATEST\n", f->id);
+	pthread_cond_broadcast(&f->cv);
+}
+
+/* POST .../invocation/ID/response and .../error: the invocation's answer. */
+static void
+api_answer(struct rt_function *f, struct req *q, const char *id,
+    int is_error, const char *type, struct api_reply *r)
+{
+	char msg[64];
+
+	lock(f);
+	if (*id == '\0' || ((strcmp(id, f->id) != 0 ||
+	    f->state == INV_IDLE || f->state == INV_PENDING) &&
+	    strcmp(id, f->prev_id) != 0)) {
+		unlock(f);
+		api_error(r, MHD_HTTP_BAD_REQUEST, "InvalidRequestID",
+		    "Invalid request ID");
+		return;
+	}
+	if (f->state == INV_DONE || strcmp(id, f->id) != 0) {
+		unlock(f);
+		api_error(r, MHD_HTTP_FORBIDDEN, "InvalidStateTransition",
+		    is_error ? "State transition from Ready to "
+		    "InvocationErrorResponse failed for runtime. Error: the "
+		    "invocation is over" : "State transition from Ready to "
+		    "InvocationResponse failed for runtime. Error: the "
+		    "invocation is over");
+		return;
+	}
+	f->state = INV_DONE;
+	if (q->too_large) {
+		f->answer = ANS_TOO_LARGE;
+		pthread_cond_broadcast(&f->cv);
+		unlock(f);
+		snprintf(msg, sizeof msg, "Exceeded maximum allowed payload "
+		    "size (%d bytes).", RT_MAX_RESPONSE);
+		api_error(r, MHD_HTTP_CONTENT_TOO_LARGE,
+		    "RequestEntityTooLarge", msg);
+		return;
+	}
+	f->answer = is_error ? ANS_ERROR : ANS_RESPONSE;
+	buf_release(&f->answer_body);
+	f->answer_body = q->body;
+	buf_init(&q->body);
+	snprintf(f->answer_type, sizeof f->answer_type, "%s",
+	    type != NULL ? type : "");
+	pthread_cond_broadcast(&f->cv);
+	unlock(f);
+	api_accepted(r);
+}
+
+/* POST .../init/error: the bootstrap could not initialise. */
+static void
+api_init_error(struct rt_function *f, struct req *q, const char *type,
+    struct api_reply *r)
+{
+	lock(f);
+	if (f->initialized || f->init_error) {
+		unlock(f);
+		api_error(r, MHD_HTTP_FORBIDDEN, "InvalidStateTransition",
+		    "State transition from Ready to InitError failed for "
+		    "runtime. Error: init is over");
+		return;
+	}
+	f->init_error = 1;
+	buf_release(&f->init_body);
+	if (!q->too_large) {
+		f->init_body = q->body;
+		buf_init(&q->body);
+	}
+	snprintf(f->init_type, sizeof f->init_type, "%s",
+	    type != NULL ? type : "");
+	pthread_cond_broadcast(&f->cv);
+	unlock(f);
+	api_accepted(r);
+}
+
+/*
+ * Routes a complete request: type is its Lambda-Runtime-Function-Error-
+ * Type header (NULL: none), q its body (taken by an answer).  Fills r, or
+ * returns API_NEXT for GET .../next.
+ */
+static enum api_kind
+api_route(struct rt_function *f, const char *method, const char *url,
+    const char *type, struct req *q, struct api_reply *r)
+{
+	const char *rest, *slash;
+	char id[40];
+	size_t n;
+	int post;
+
+	post = strcmp(method, MHD_HTTP_METHOD_POST) == 0;
+	n = strlen(RT_PREFIX);
+	if (strncmp(url, RT_PREFIX, n) != 0)
+		goto not_found;
+	rest = url + n;
+	if (strcmp(rest, "invocation/next") == 0) {
+		if (strcmp(method, MHD_HTTP_METHOD_GET) != 0)
+			goto bad_method;
+		return API_NEXT;
+	}
+	if (strcmp(rest, "init/error") == 0) {
+		if (!post)
+			goto bad_method;
+		api_init_error(f, q, type, r);
+		return API_REPLY;
+	}
+	if (strncmp(rest, "invocation/", 11) != 0)
+		goto not_found;
+	rest += 11;
+	if ((slash = strchr(rest, '/')) == NULL ||
+	    (strcmp(slash, "/response") != 0 && strcmp(slash, "/error") != 0))
+		goto not_found;
+	if (!post)
+		goto bad_method;
+	if ((n = (size_t)(slash - rest)) >= sizeof id) {
+		api_error(r, MHD_HTTP_BAD_REQUEST, "InvalidRequestID",
+		    "Invalid request ID");
+		return API_REPLY;
+	}
+	memcpy(id, rest, n);
+	id[n] = '\0';
+	api_answer(f, q, id, slash[1] == 'e', type, r);
+	return API_REPLY;
+not_found:
+	api_error(r, MHD_HTTP_NOT_FOUND, "NotFound", "Unknown Runtime API path");
+	return API_REPLY;
+bad_method:
+	api_error(r, MHD_HTTP_METHOD_NOT_ALLOWED, "MethodNotAllowed",
+	    "Method not allowed");
+	return API_REPLY;
+}
+
 /* Queues body (JSON) with status on connection c. */
 static enum MHD_Result
 reply(struct MHD_Connection *c, unsigned status, const char *body)
@@ -738,24 +948,6 @@ reply(struct MHD_Connection *c, unsigned status, const char *body)
 	MHD_add_response_header(r, "Content-Type", "application/json");
 	rv = MHD_queue_response(c, status, r);
 	MHD_destroy_response(r);
-	return rv;
-}
-
-/* Queues the Runtime API's error document, as Lambda's. */
-static enum MHD_Result
-reply_error(struct MHD_Connection *c, unsigned status, const char *type,
-    const char *msg)
-{
-	struct buf b = BUF_INIT;
-	enum MHD_Result rv;
-
-	buf_adds(&b, "{\"errorMessage\":");
-	json_str(&b, msg);
-	buf_adds(&b, ",\"errorType\":");
-	json_str(&b, type);
-	buf_addch(&b, '}');
-	rv = reply(c, status, b.data);
-	buf_release(&b);
 	return rv;
 }
 
@@ -783,32 +975,27 @@ conn_alive(struct MHD_Connection *c)
 static enum MHD_Result
 on_next(struct rt_function *f, struct MHD_Connection *c)
 {
+	struct api_reply ar = { 0, BUF_INIT };
 	struct MHD_Response *r;
 	enum MHD_Result rv;
 	unsigned long gen;
 	char s[128], root[32], parent[24];
+	int b;
 
 	lock(f);
 	gen = f->gen;
-	if (!conn_alive(c) || f->stopping || !f->live) {
+	if (!conn_alive(c))
+		b = 1;
+	else
+		b = api_next_begin(f, &ar);
+	if (b != 0) {
 		unlock(f);
-		return MHD_NO;
+		rv = b == 1 ? MHD_NO : reply(c, ar.status, ar.body.data);
+		buf_release(&ar.body);
+		return rv;
 	}
-	if (f->state == INV_RUNNING) {
-		unlock(f);
-		return reply_error(c, MHD_HTTP_FORBIDDEN,
-		    "InvalidStateTransition", "State transition from Running "
-		    "to Ready failed for runtime. Error: the invocation has "
-		    "no response yet");
-	}
-	if (!f->initialized) {
-		f->initialized = 1;
-		f->init_ms = clock_ms() - f->spawned;
-	}
-	f->nready++;
-	pthread_cond_broadcast(&f->cv);
 	for (;;) {
-		if (f->stopping || f->gen != gen) {
+		if (f->stopping || f->gen != gen || proc_interrupted()) {
 			unlock(f);
 			return MHD_NO;
 		}
@@ -829,11 +1016,7 @@ on_next(struct rt_function *f, struct MHD_Connection *c)
 		unlock(f);
 		return MHD_NO;
 	}
-	f->state = INV_RUNNING;
-	f->claimed = clock_ms();
-	f->ready_claim = f->nready;
-	log_frame(f, "START RequestId: %s Version: $LATEST\n", f->id);
-	pthread_cond_broadcast(&f->cv);
+	api_next_claim(f);
 	r = MHD_create_response_from_buffer(f->len,
 	    (void *)(f->payload != NULL ? f->payload : ""),
 	    MHD_RESPMEM_MUST_COPY);
@@ -861,81 +1044,6 @@ on_next(struct rt_function *f, struct MHD_Connection *c)
 	return rv;
 }
 
-/* POST .../invocation/ID/response and .../error: the invocation's answer. */
-static enum MHD_Result
-on_answer(struct rt_function *f, struct MHD_Connection *c, struct req *q,
-    const char *id, int is_error)
-{
-	const char *type;
-	char msg[64];
-
-	lock(f);
-	if (*id == '\0' || ((strcmp(id, f->id) != 0 ||
-	    f->state == INV_IDLE || f->state == INV_PENDING) &&
-	    strcmp(id, f->prev_id) != 0)) {
-		unlock(f);
-		return reply_error(c, MHD_HTTP_BAD_REQUEST, "InvalidRequestID",
-		    "Invalid request ID");
-	}
-	if (f->state == INV_DONE || strcmp(id, f->id) != 0) {
-		unlock(f);
-		return reply_error(c, MHD_HTTP_FORBIDDEN,
-		    "InvalidStateTransition", is_error ? "State transition "
-		    "from Ready to InvocationErrorResponse failed for runtime. "
-		    "Error: the invocation is over" : "State transition from "
-		    "Ready to InvocationResponse failed for runtime. Error: "
-		    "the invocation is over");
-	}
-	f->state = INV_DONE;
-	if (q->too_large) {
-		f->answer = ANS_TOO_LARGE;
-		pthread_cond_broadcast(&f->cv);
-		unlock(f);
-		snprintf(msg, sizeof msg, "Exceeded maximum allowed payload "
-		    "size (%d bytes).", RT_MAX_RESPONSE);
-		return reply_error(c, MHD_HTTP_CONTENT_TOO_LARGE,
-		    "RequestEntityTooLarge", msg);
-	}
-	f->answer = is_error ? ANS_ERROR : ANS_RESPONSE;
-	buf_release(&f->answer_body);
-	f->answer_body = q->body;
-	buf_init(&q->body);
-	type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, RT_ERROR_TYPE);
-	snprintf(f->answer_type, sizeof f->answer_type, "%s",
-	    type != NULL ? type : "");
-	pthread_cond_broadcast(&f->cv);
-	unlock(f);
-	return reply(c, MHD_HTTP_ACCEPTED, "{\"status\":\"OK\"}");
-}
-
-/* POST .../init/error: the bootstrap could not initialise. */
-static enum MHD_Result
-on_init_error(struct rt_function *f, struct MHD_Connection *c,
-    struct req *q)
-{
-	const char *type;
-
-	lock(f);
-	if (f->initialized || f->init_error) {
-		unlock(f);
-		return reply_error(c, MHD_HTTP_FORBIDDEN,
-		    "InvalidStateTransition", "State transition from Ready to "
-		    "InitError failed for runtime. Error: init is over");
-	}
-	f->init_error = 1;
-	buf_release(&f->init_body);
-	if (!q->too_large) {
-		f->init_body = q->body;
-		buf_init(&q->body);
-	}
-	type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, RT_ERROR_TYPE);
-	snprintf(f->init_type, sizeof f->init_type, "%s",
-	    type != NULL ? type : "");
-	pthread_cond_broadcast(&f->cv);
-	unlock(f);
-	return reply(c, MHD_HTTP_ACCEPTED, "{\"status\":\"OK\"}");
-}
-
 /* MHD's access handler: collects a request's body, then routes it. */
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -944,10 +1052,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 {
 	struct rt_function *f = cls;
 	struct req *q = *ctx;
-	const char *rest, *slash;
-	char id[40];
-	size_t n;
-	int post;
+	struct api_reply ar = { 0, BUF_INIT };
+	enum MHD_Result rv;
 
 	(void)version;
 	if (q == NULL) {
@@ -967,41 +1073,12 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		*upload_size = 0;
 		return MHD_YES;
 	}
-	post = strcmp(method, MHD_HTTP_METHOD_POST) == 0;
-	n = strlen(RT_PREFIX);
-	if (strncmp(url, RT_PREFIX, n) != 0)
-		goto not_found;
-	rest = url + n;
-	if (strcmp(rest, "invocation/next") == 0) {
-		if (strcmp(method, MHD_HTTP_METHOD_GET) != 0)
-			goto bad_method;
+	if (api_route(f, method, url, MHD_lookup_connection_value(c,
+	    MHD_HEADER_KIND, RT_ERROR_TYPE), q, &ar) == API_NEXT)
 		return on_next(f, c);
-	}
-	if (strcmp(rest, "init/error") == 0) {
-		if (!post)
-			goto bad_method;
-		return on_init_error(f, c, q);
-	}
-	if (strncmp(rest, "invocation/", 11) != 0)
-		goto not_found;
-	rest += 11;
-	if ((slash = strchr(rest, '/')) == NULL ||
-	    (strcmp(slash, "/response") != 0 && strcmp(slash, "/error") != 0))
-		goto not_found;
-	if (!post)
-		goto bad_method;
-	if ((n = (size_t)(slash - rest)) >= sizeof id)
-		return reply_error(c, MHD_HTTP_BAD_REQUEST, "InvalidRequestID",
-		    "Invalid request ID");
-	memcpy(id, rest, n);
-	id[n] = '\0';
-	return on_answer(f, c, q, id, slash[1] == 'e');
-not_found:
-	return reply_error(c, MHD_HTTP_NOT_FOUND, "NotFound",
-	    "Unknown Runtime API path");
-bad_method:
-	return reply_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "MethodNotAllowed",
-	    "Method not allowed");
+	rv = reply(c, ar.status, ar.body.data);
+	buf_release(&ar.body);
+	return rv;
 }
 
 /* MHD's completion callback: frees what on_request allocated. */
@@ -1110,6 +1187,8 @@ rt_start(struct rt_function **fp, const struct rt_config *cfg,
 	char *root;
 
 	*fp = NULL;
+	/* What a bootstrap leaves behind (setsid) is reparented to us. */
+	proc_subreaper();
 	if (cfg->name == NULL || *cfg->name == '\0')
 		return lc_error(err, LC_ECONFIG, "no function name");
 	if ((root = realpath(cfg->task_root, NULL)) == NULL)
@@ -1211,7 +1290,7 @@ rt_invoke(struct rt_function *f, const void *payload, size_t len,
 	char type[128], how[64], date[32];
 	double t0, t1, limit, start;
 	long mem;
-	int cold, restart, retried = 0, claimed;
+	int cold, restart, retried = 0, claimed, sig;
 	struct timespec ts;
 	struct tm tm;
 	pid_t pid;
@@ -1220,6 +1299,9 @@ rt_invoke(struct rt_function *f, const void *payload, size_t len,
 	buf_init(&res->payload);
 	buf_init(&res->log);
 	new_uuid(res->request_id);
+	if ((sig = proc_interrupted()) != 0)
+		return lc_error(err, 128 + sig, "interrupted by %s",
+		    proc_signame(sig));
 	lock(f);
 	/* Died while idle (after answering): start afresh, cold. */
 	restart = f->pid != 0 && f->exited && f->initialized;
@@ -1253,6 +1335,10 @@ rt_invoke(struct rt_function *f, const void *payload, size_t len,
 			end = END_INIT;
 			break;
 		}
+		if ((sig = proc_interrupted()) != 0) {
+			end = END_INTERRUPTED;
+			break;
+		}
 		if (f->exited) {
 			if (f->state == INV_PENDING && f->initialized &&
 			    !retried) {
@@ -1284,9 +1370,24 @@ rt_invoke(struct rt_function *f, const void *payload, size_t len,
 			end = END_TIMEOUT;
 			break;
 		}
-		wait_until(f, limit);
+		wait_until(f, limit < clock_ms() + RT_SIGNAL_MS ? limit :
+		    clock_ms() + RT_SIGNAL_MS);
 	}
 	f->state = INV_DONE;
+	if (end == END_INTERRUPTED) {
+		/* Nothing of it is kept: the bootstrap goes, with its log. */
+		f->payload = NULL;
+		f->client_context = NULL;
+		unlock(f);
+		proc_kill(f);
+		lock(f);
+		buf_reset(&f->log);
+		f->log_full = 0;
+		unlock(f);
+		return lc_error(err, 128 + sig, "interrupted by %s while the "
+		    "function ran (stopped its bootstrap and every process it "
+		    "started)", proc_signame(sig));
+	}
 	t1 = clock_ms();
 	claimed = f->claimed > 0;
 	if (end == END_OK || end == END_HANDLED || end == END_TOO_LARGE) {
@@ -1331,6 +1432,7 @@ rt_invoke(struct rt_function *f, const void *payload, size_t len,
 	    end == END_HANDLED ? "Handled" : "Unhandled";
 	switch (end) {
 	case END_OK:
+	case END_INTERRUPTED:
 		break;
 	case END_HANDLED:
 	case END_INIT:
@@ -1443,6 +1545,87 @@ rt_stop(struct rt_function *f)
 	pthread_cond_destroy(&f->cv);
 	pthread_mutex_destroy(&f->mu);
 	free(f);
+}
+
+/* ---- the Runtime API in memory, for tests ---- */
+
+struct rt_function *
+rt_api_fake(void)
+{
+	struct rt_function *f = xcalloc(1, sizeof *f);
+	pthread_condattr_t ca;
+
+	pthread_mutex_init(&f->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&f->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	f->out_fd = f->wake[0] = f->wake[1] = -1;
+	buf_init(&f->init_body);
+	buf_init(&f->log);
+	buf_init(&f->answer_body);
+	f->name = xstrdup("fake");
+	f->arn = xstrdup("arn:aws:lambda:us-east-1:" RT_ACCOUNT
+	    ":function:fake");
+	f->memory = MANIFEST_DEFAULT_MEMORY;
+	f->timeout = MANIFEST_DEFAULT_TIMEOUT;
+	f->live = 1;
+	f->spawned = clock_ms();
+	return f;
+}
+
+void
+rt_api_fake_invoke(struct rt_function *f)
+{
+	lock(f);
+	f->ninvoked++;
+	memcpy(f->prev_id, f->id, sizeof f->prev_id);
+	/* Deterministic ids: the fuzzer replays them. */
+	snprintf(f->id, sizeof f->id, "00000000-0000-4000-8000-%012ld",
+	    f->ninvoked);
+	f->payload = "{}";
+	f->len = 2;
+	f->claimed = 0;
+	f->answer = ANS_NONE;
+	f->answer_type[0] = '\0';
+	buf_reset(&f->answer_body);
+	f->state = INV_PENDING;
+	unlock(f);
+}
+
+unsigned
+rt_api_request(struct rt_function *f, const char *method, const char *url,
+    const char *error_type, const void *body, size_t len, struct buf *out)
+{
+	struct api_reply ar = { 0, BUF_INIT };
+	struct req q;
+	unsigned status = 0;
+	int b;
+
+	buf_init(&q.body);
+	q.too_large = len > RT_MAX_RESPONSE;
+	if (!q.too_large)
+		buf_add(&q.body, body, len);
+	buf_reset(out);
+	if (api_route(f, method, url, error_type, &q, &ar) == API_REPLY) {
+		status = ar.status;
+		buf_add(out, ar.body.data, ar.body.len);
+		goto out;
+	}
+	lock(f);
+	if ((b = api_next_begin(f, &ar)) == -1) {
+		status = ar.status;
+		buf_add(out, ar.body.data, ar.body.len);
+	} else if (b == 0 && f->state == INV_PENDING) {
+		api_next_claim(f);
+		status = MHD_HTTP_OK;
+		buf_add(out, f->payload, f->len);
+	}
+	unlock(f);
+out:
+	buf_release(&ar.body);
+	buf_release(&q.body);
+	return status;
 }
 
 /* ---- unpacking a zip ---- */

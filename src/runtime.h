@@ -99,6 +99,25 @@ void rt_kill_all(void);
 void rt_stop(struct rt_function *f);
 
 /*
+ * For unit tests and tests/fuzz/fuzz-runtime-api.c: a function with no
+ * process and no server, whose Runtime API is driven in memory through
+ * rt_api_request (freed with rt_stop).
+ */
+struct rt_function *rt_api_fake(void);
+/* Makes an invocation pending on it (payload "{}"), as rt_invoke does. */
+void rt_api_fake_invoke(struct rt_function *f);
+/*
+ * Handles one complete Runtime API request (error_type: the
+ * Lambda-Runtime-Function-Error-Type header, NULL when absent) as the
+ * server does and returns its HTTP status, with its JSON body in reply.
+ * GET .../next hands out the pending invocation (200, its payload) or,
+ * when none is pending, returns 0 (the server would wait).
+ */
+unsigned rt_api_request(struct rt_function *f, const char *method,
+    const char *url, const char *error_type, const void *body, size_t len,
+    struct buf *reply);
+
+/*
  * Unpacks the zip at zip_path into a new private directory (mkdtemp under
  * TMPDIR), keeping modes and symlinks; *dir is the caller's, to be removed
  * with rt_remove_tree.

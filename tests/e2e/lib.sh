@@ -166,6 +166,21 @@ stop_pid() {	# stop_pid VAR: kills and reaps the process whose pid VAR holds
 	fi
 }
 
+# wait_bounded PID SECONDS: waits for the background job PID, killing it
+# (SIGKILL) if it is still running after SECONDS; sets $status.  No guard
+# subshell: one killed early can run this file's INT/TERM trap and remove
+# $TMP under the test.
+wait_bounded() {
+	local i
+	for i in $(seq $(($2 * 20))); do
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.05
+	done
+	kill -KILL "$1" 2>/dev/null
+	wait "$1"
+	status=$?
+}
+
 # start_stub SCRIPT_JSON: a scripted server (tests/e2e/stub.py); sets
 # STUB_URL and STUB_LOG (one JSON line per request received).
 STUB_PID=

@@ -787,6 +787,69 @@ test_start_errors(void **state)
 	check_fds(fx);
 }
 
+/* exec's ENOENT for a bootstrap that exists: CRLF, or no interpreter. */
+static void
+test_start_shebang(void **state)
+{
+	struct fixture *fx = *state;
+	struct rt_config cfg;
+	struct rt_function *f = NULL;
+	struct lc_err err = { 0 };
+
+	base_config(&cfg, fx, "fn-crlf");
+	write_file(fx->dir, "bootstrap", "#!/bin/sh\r\necho hi\r\n", 0755);
+	assert_int_equal(rt_start(&f, &cfg, &err), -1);
+	assert_null(f);
+	assert_int_equal(err.status, LC_ECONFIG);
+	assert_non_null(strstr(err.msg, "has CRLF line endings (its first "
+	    "line is '#!/bin/sh\\r'): convert it with dos2unix"));
+	assert_null(strstr(err.msg, "No such file"));
+
+	write_file(fx->dir, "bootstrap", "#!/nonexistent/sh\n", 0755);
+	assert_int_equal(rt_start(&f, &cfg, &err), -1);
+	assert_non_null(strstr(err.msg, "the interpreter of '"));
+	assert_non_null(strstr(err.msg, "(#!/nonexistent/sh) does not exist"));
+	check_fds(fx);
+}
+
+/* The Runtime API's state machine, in memory (rt_api_request). */
+static void
+test_api_in_memory(void **state)
+{
+	struct rt_function *f = rt_api_fake();
+	struct buf r = BUF_INIT;
+	const char *id1 = "00000000-0000-4000-8000-000000000001";
+	char *url;
+
+	(void)state;
+	/* Nothing pending: a real server would wait. */
+	assert_int_equal(rt_api_request(f, "GET",
+	    "/2018-06-01/runtime/invocation/next", NULL, "", 0, &r), 0);
+	rt_api_fake_invoke(f);
+	url = xasprintf("/2018-06-01/runtime/invocation/%s/response", id1);
+	/* Answering before it was handed out: not its id yet. */
+	assert_int_equal(rt_api_request(f, "POST", url, NULL, "x", 1, &r),
+	    400);
+	assert_non_null(strstr(r.data, "InvalidRequestID"));
+	assert_int_equal(rt_api_request(f, "GET",
+	    "/2018-06-01/runtime/invocation/next", NULL, "", 0, &r), 200);
+	assert_string_equal(r.data, "{}");
+	assert_int_equal(rt_api_request(f, "GET",
+	    "/2018-06-01/runtime/invocation/next", NULL, "", 0, &r), 403);
+	assert_int_equal(rt_api_request(f, "POST", url, NULL, "{\"a\":1}", 7,
+	    &r), 202);
+	assert_int_equal(rt_api_request(f, "POST", url, NULL, "{}", 2, &r),
+	    403);
+	assert_int_equal(rt_api_request(f, "POST",
+	    "/2018-06-01/runtime/init/error", "X", "{}", 2, &r), 403);
+	assert_int_equal(rt_api_request(f, "PUT", url, NULL, "", 0, &r), 405);
+	assert_int_equal(rt_api_request(f, "GET", "/2018-06-01/runtime/x",
+	    NULL, "", 0, &r), 404);
+	free(url);
+	buf_release(&r);
+	rt_stop(f);
+}
+
 /* One thread's share of test_parallel. */
 struct worker {
 	struct rt_function	*f;
@@ -1073,6 +1136,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_too_large, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_start_errors, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_start_shebang, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_api_in_memory, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_stop_hygiene, setup,
 		    teardown),

@@ -1,0 +1,436 @@
+/*
+ * proc.c - whole process trees and the signals that stop us (see proc.h).
+ */
+#include <sys/types.h>
+#include <sys/wait.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "proc.h"
+#include "xmalloc.h"
+
+/* How many rounds proc_kill_tree looks for processes forked meanwhile. */
+#define PROC_ROUNDS	8
+#define PROC_MAX_LIVE	256
+/* How long, in ms, proc_kill_tree waits to reap what it killed. */
+#define PROC_REAP_MS	1000
+
+/* One process as /proc/PID/stat shows it. */
+struct pinfo {
+	pid_t	pid;
+	pid_t	ppid;
+	pid_t	pgrp;
+};
+
+/*
+ * The registered process groups, for a signal handler: slots written with
+ * compare-and-swap, read without locks.
+ */
+static volatile sig_atomic_t live[PROC_MAX_LIVE];
+static volatile sig_atomic_t caught;
+/* Strays that proc_kill_strays leaves alone (proc_spare_strays). */
+static pid_t spared[PROC_MAX_LIVE];
+static size_t nspared;
+static int installed;
+
+void
+proc_subreaper(void)
+{
+#if defined(__linux__) && defined(PR_SET_CHILD_SUBREAPER)
+	static int done;
+
+	if (!done)
+		(void)prctl(PR_SET_CHILD_SUBREAPER, 1L, 0L, 0L, 0L);
+	done = 1;
+#endif
+}
+
+void
+proc_live_add(pid_t pgid)
+{
+	size_t i;
+
+	for (i = 0; i < PROC_MAX_LIVE; i++)
+		if (__sync_bool_compare_and_swap(&live[i], 0,
+		    (sig_atomic_t)pgid))
+			return;
+}
+
+void
+proc_live_remove(pid_t pgid)
+{
+	size_t i;
+
+	for (i = 0; i < PROC_MAX_LIVE; i++)
+		if (__sync_bool_compare_and_swap(&live[i], (sig_atomic_t)pgid,
+		    0))
+			return;
+}
+
+void
+proc_kill_live(void)
+{
+	sig_atomic_t pgid;
+	size_t i;
+
+	for (i = 0; i < PROC_MAX_LIVE; i++)
+		if ((pgid = live[i]) > 0)
+			kill(-(pid_t)pgid, SIGKILL);
+}
+
+static int
+is_live(pid_t pgid)
+{
+	size_t i;
+
+	/* 0: an empty slot (and the group of pid 1 in a container). */
+	if (pgid <= 0)
+		return 0;
+	for (i = 0; i < PROC_MAX_LIVE; i++)
+		if (live[i] == (sig_atomic_t)pgid)
+			return 1;
+	return 0;
+}
+
+/* Reads pid, parent and group of every process; *n of them, caller frees. */
+static struct pinfo *
+scan(size_t *n)
+{
+	struct pinfo *v = NULL;
+	struct dirent *de;
+	DIR *d;
+	char path[300], line[512], *p;
+	size_t cap = 0;
+	long pid, ppid, pgrp;
+	ssize_t len;
+	int fd;
+
+	*n = 0;
+	if ((d = opendir("/proc")) == NULL)
+		return NULL;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof path, "/proc/%s/stat", de->d_name);
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+			continue;
+		len = read(fd, line, sizeof line - 1);
+		close(fd);
+		if (len <= 0)
+			continue;
+		line[len] = '\0';
+		/* "PID (COMM) STATE PPID PGRP ...": COMM may hold ") ". */
+		if ((p = strrchr(line, ')')) == NULL ||
+		    sscanf(line, "%ld", &pid) != 1 ||
+		    sscanf(p + 1, " %*c %ld %ld", &ppid, &pgrp) != 2)
+			continue;
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 256;
+			v = xrealloc(v, cap * sizeof *v);
+		}
+		v[*n].pid = (pid_t)pid;
+		v[*n].ppid = (pid_t)ppid;
+		v[(*n)++].pgrp = (pid_t)pgrp;
+	}
+	closedir(d);
+	return v;
+}
+
+/*
+ * Marks in mark[] (parallel to v) the processes under root (root itself
+ * not included), or in root's group when group is set.
+ */
+static void
+mark_tree(const struct pinfo *v, size_t n, pid_t root, int group,
+    unsigned char *mark)
+{
+	size_t i, j;
+	int more = 1;
+
+	for (i = 0; i < n; i++)
+		mark[i] = (group && v[i].pgrp == root && v[i].pid != root) ||
+		    v[i].ppid == root;
+	while (more) {
+		more = 0;
+		for (i = 0; i < n; i++) {
+			if (mark[i])
+				continue;
+			for (j = 0; j < n; j++)
+				if (mark[j] && v[j].pid == v[i].ppid) {
+					mark[i] = 1;
+					more = 1;
+					break;
+				}
+		}
+	}
+}
+
+/*
+ * Sends sig to everything under root (and in its group), SIGSTOP repeated
+ * while new processes turn up.  With killed, the pids signalled last
+ * (*nkilled of them, the caller's to free).
+ */
+static void
+signal_tree(pid_t root, int sig, pid_t **killed, size_t *nkilled)
+{
+	unsigned char *mark;
+	struct pinfo *v;
+	size_t i, n, hit, last = 0;
+	int round;
+
+	for (round = 0; round < PROC_ROUNDS; round++, last = hit) {
+		v = scan(&n);
+		mark = xcalloc(n + 1, 1);
+		mark_tree(v, n, root, 1, mark);
+		for (i = 0, hit = 0; i < n; i++)
+			if (mark[i] && v[i].pid != getpid() &&
+			    v[i].pid != root) {
+				kill(v[i].pid, sig);
+				if (killed != NULL) {
+					*killed = xrealloc(*killed, (*nkilled +
+					    1) * sizeof **killed);
+					(*killed)[(*nkilled)++] = v[i].pid;
+				}
+				hit++;
+			}
+		free(mark);
+		free(v);
+		if (hit == 0 || hit == last || sig == SIGKILL)
+			break;
+	}
+}
+
+/*
+ * Reaps the n killed processes that are (or become, as their parents die)
+ * children of ours, the subreaper; waits at most PROC_REAP_MS for them.
+ */
+static void
+reap(pid_t *pids, size_t n)
+{
+	struct timespec nap = { 0, 5 * 1000000L };
+	size_t i, left = n;
+	int round;
+
+	for (round = 0; left > 0 && round < PROC_REAP_MS / 5; round++) {
+		for (i = 0; i < n; i++) {
+			if (pids[i] == 0)
+				continue;
+			if (waitpid(pids[i], NULL, WNOHANG) == pids[i] ||
+			    (kill(pids[i], 0) == -1 && errno == ESRCH)) {
+				pids[i] = 0;
+				left--;
+			}
+		}
+		if (left > 0)
+			nanosleep(&nap, NULL);
+	}
+}
+
+void
+proc_kill_tree(pid_t pid)
+{
+	pid_t *killed = NULL;
+	size_t n = 0;
+
+	if (pid <= 0)
+		return;
+	/* Freeze it first: a stopped process forks nothing more. */
+	kill(-pid, SIGSTOP);
+	kill(pid, SIGSTOP);
+	signal_tree(pid, SIGSTOP, NULL, NULL);
+	signal_tree(pid, SIGKILL, &killed, &n);
+	kill(-pid, SIGKILL);
+	kill(pid, SIGKILL);
+	reap(killed, n);
+	free(killed);
+}
+
+static int
+is_spared(pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < nspared; i++)
+		if (spared[i] == pid)
+			return 1;
+	return 0;
+}
+
+void
+proc_spare_strays(void)
+{
+	struct pinfo *v;
+	pid_t self = getpid();
+	size_t i, n;
+
+	v = scan(&n);
+	for (i = 0; i < n && nspared < PROC_MAX_LIVE; i++)
+		if (v[i].ppid == self && !is_live(v[i].pgrp) &&
+		    !is_spared(v[i].pid))
+			spared[nspared++] = v[i].pid;
+	free(v);
+}
+
+void
+proc_kill_strays(void)
+{
+	unsigned char *mark, *spare;
+	struct pinfo *v;
+	pid_t self = getpid();
+	size_t i, j, n, hit;
+	int round, more;
+
+	for (round = 0; round < PROC_ROUNDS; round++) {
+		v = scan(&n);
+		mark = xcalloc(n + 1, 1);
+		spare = xcalloc(n + 1, 1);
+		mark_tree(v, n, self, 0, mark);
+		/*
+		 * Spare the registered groups, what a successful build left,
+		 * and all that lives under them.
+		 */
+		for (i = 0; i < n; i++)
+			spare[i] = mark[i] && (is_live(v[i].pgrp) ||
+			    is_spared(v[i].pid));
+		for (more = 1; more; ) {
+			more = 0;
+			for (i = 0; i < n; i++)
+				for (j = 0; !spare[i] && j < n; j++)
+					if (spare[j] && v[j].pid == v[i].ppid)
+						spare[i] = more = 1;
+		}
+		for (i = 0, hit = 0; i < n; i++)
+			if ((mark[i] = mark[i] && !spare[i])) {
+				kill(v[i].pid, SIGSTOP);
+				hit++;
+			}
+		for (i = 0; i < n; i++)
+			if (mark[i])
+				kill(v[i].pid, SIGKILL);
+		for (i = 0; i < n; i++)
+			if (mark[i] && v[i].ppid == self)
+				while (waitpid(v[i].pid, NULL, 0) == -1 &&
+				    errno == EINTR)
+					continue;
+		free(spare);
+		free(mark);
+		free(v);
+		if (hit == 0)
+			break;
+	}
+}
+
+/* The first SIGINT/SIGTERM is a request; the second ends us at once. */
+static void
+on_signal(int sig)
+{
+	static const char msg[] = "lambdactl: second signal: exiting now\n";
+
+	if (caught != 0) {
+		proc_kill_live();
+		(void)!write(STDERR_FILENO, msg, sizeof msg - 1);
+		_exit(128 + sig);
+	}
+	caught = sig;
+}
+
+/* Installs on_signal; the old actions into old_int and old_term. */
+static void
+install(struct sigaction *old_int, struct sigaction *old_term,
+    int even_ignored)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	/* Reads of files and pipes restart; sleeps and polls still wake. */
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGINT, NULL, old_int);
+	if (old_int->sa_handler != SIG_IGN || even_ignored)
+		sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, old_term);
+	installed = 1;
+}
+
+void
+proc_catch_signals(int even_ignored)
+{
+	struct sigaction oi, ot;
+
+	if (!installed)
+		install(&oi, &ot, even_ignored);
+}
+
+void
+proc_catch_begin(struct proc_catch *pc)
+{
+	memset(pc, 0, sizeof *pc);
+	if (installed)
+		return;
+	install(&pc->old_int, &pc->old_term, 0);
+	pc->active = 1;
+}
+
+void
+proc_catch_end(struct proc_catch *pc)
+{
+	if (!pc->active)
+		return;
+	sigaction(SIGINT, &pc->old_int, NULL);
+	sigaction(SIGTERM, &pc->old_term, NULL);
+	installed = 0;
+	pc->active = 0;
+}
+
+int
+proc_interrupted(void)
+{
+	return caught;
+}
+
+void
+proc_interrupt(int sig)
+{
+	caught = sig;
+}
+
+const char *
+proc_signame(int sig)
+{
+	static char s[32];
+
+	if (sig == SIGINT)
+		return "SIGINT";
+	if (sig == SIGTERM)
+		return "SIGTERM";
+	snprintf(s, sizeof s, "signal %d", sig);
+	return s;
+}
+
+int
+proc_parse_seconds(const char *opt, const char *s, long *out,
+    struct lc_err *err)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || n < 1 || n > 86400)
+		return lc_error(err, LC_EUSAGE, "option '--%s' wants whole "
+		    "seconds from 1 to 86400, not '%s'", opt, s);
+	*out = n;
+	return 0;
+}
