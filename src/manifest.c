@@ -565,8 +565,9 @@ charge(struct ctx *c, const yaml_node_t *n, size_t count)
 	c->values += count;
 	if (c->values <= MANIFEST_MAX_VALUES)
 		return 0;
-	return node_error(c, n, "the manifest expands to over %d values "
-	    "(through aliases or inherited settings)", MANIFEST_MAX_VALUES);
+	return node_error(c, n, "the manifest has over %d values, counting "
+	    "each use of an alias and each inherited setting",
+	    MANIFEST_MAX_VALUES);
 }
 
 struct key_ref {

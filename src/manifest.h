@@ -46,7 +46,7 @@
 /* Bounds on what is read (lambda.yml needs 4 levels and a few KB). */
 #define MANIFEST_MAX_SIZE (1024 * 1024)		/* bytes */
 #define MANIFEST_MAX_DEPTH 32			/* nested maps and lists */
-#define MANIFEST_MAX_VALUES 1000000		/* values read or inherited */
+#define MANIFEST_MAX_VALUES 200000		/* values read or inherited */
 
 /*
  * manifest_load_flags: an unset ${env:NAME} (without a default) in a value
