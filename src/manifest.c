@@ -741,9 +741,10 @@ read_kv(struct ctx *c, struct settings *s, const yaml_node_t *key,
 			    "empty string)", what);
 			goto out;
 		}
-		field = xasprintf("%s.%s", is_env ? "environment" : "tags",
-		    text(k));
+		field = NULL;
 		if (c->defer_env) {
+			field = xasprintf("%s.%s", is_env ? "environment" :
+			    "tags", text(k));
 			c->defer_to = s;
 			c->defer_field = field;
 		}

@@ -1,8 +1,9 @@
 /*
  * fuzz-manifest.c - lambda.yml through manifest_load_mem: YAML syntax,
  * anchors and aliases, nesting, keys and values, ${env:...} interpolation
- * and inheritance.  The first byte's low bit picks MANIFEST_DEFER_ENV; the
- * rest is the manifest.  A few variables are set for interpolation.
+ * and inheritance.  The first byte's low bit picks MANIFEST_DEFER_ENV ('1'
+ * in a seed, '0' without); the rest is the manifest.  A few variables are
+ * set for interpolation.
  */
 #include <stdint.h>
 #include <stdlib.h>

@@ -815,7 +815,7 @@ test_example(void **state)
 	unsetenv("STAGE");
 
 	unsetenv("DB_PASSWORD");
-	load_fails(EXAMPLE, "50:20: environment variable 'DB_PASSWORD' is "
+	load_fails(EXAMPLE, "51:20: environment variable 'DB_PASSWORD' is "
 	    "not set (used as ${env:DB_PASSWORD})");
 }
 
