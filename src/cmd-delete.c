@@ -20,7 +20,9 @@ delete_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		arr = cJSON_CreateArray();
 	for (i = 0; i < a->argc; i++) {
 		lc_error_clear(&err);
-		if (lambda_delete_function(&c, a->argv[i], &err) == -1) {
+		/* Each in its region: a manifest function's may be its own. */
+		if (cmd_region(ctx, a->argv[i], &c.region, &err) == -1 ||
+		    lambda_delete_function(&c, a->argv[i], &err) == -1) {
 			lc_error_prefix(&err, "%s", a->argv[i]);
 			if (status == LC_OK)
 				status = err.status;
@@ -52,6 +54,6 @@ const struct cmd_entry cmd_delete_entry = {
 	.opts = NULL,
 	.min_args = 1,
 	.max_args = -1,
-	.flags = CMD_OPTIONAL_MANIFEST | CMD_NEEDS_CREDS,
+	.flags = CMD_OPTIONAL_MANIFEST | CMD_NEEDS_CREDS | CMD_DEFER_ENV,
 	.exec = delete_exec,
 };

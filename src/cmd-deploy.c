@@ -224,10 +224,14 @@ on_done(void *arg, struct deploy_job *j)
 }
 
 
-/* Each function's role as an ARN; one STS call if any is a bare name. */
+/*
+ * Each function's role as an ARN; one STS call, in the function's region,
+ * if any is a bare name.
+ */
 static int
 resolve_roles(struct cmd_ctx *ctx, struct aws_client *c,
-    const struct manifest_fn **fns, size_t n, char **roles)
+    const struct manifest_fn **fns, const char **regions, size_t n,
+    char **roles)
 {
 	struct sts_identity id = { 0 };
 	int have_id = 0;
@@ -239,6 +243,7 @@ resolve_roles(struct cmd_ctx *ctx, struct aws_client *c,
 			continue;
 		}
 		if (!have_id) {
+			c->region = regions[i];
 			if (sts_get_caller_identity(c, &id, &ctx->err) == -1)
 				return lc_error_prefix(&ctx->err, "cannot "
 				    "expand role '%s' to an ARN",
@@ -283,8 +288,8 @@ run(struct cmd_ctx *ctx, struct cmd_args *a, enum deploy_mode mode,
 	struct http_opts ho = { 0 };
 	struct aws_client c;
 	struct ui u = { 0 };
-	char **roles = NULL, **regions = NULL, *outdir = NULL, *end;
-	const char *v;
+	char **roles = NULL, *outdir = NULL, *end;
+	const char *v, **regions = NULL;
 	long jn = 4;
 	size_t i, n = 0, failed;
 	int status = -1;
@@ -322,8 +327,7 @@ run(struct cmd_ctx *ctx, struct cmd_args *a, enum deploy_mode mode,
 	outdir = xasprintf("%s/.lambdactl", m->dir);
 	for (i = 0; i < n; i++) {
 		if (check_profile(ctx, fns[i]) == -1 ||
-		    region_resolve(&regions[i], ctx->region_flag, &ctx->cfg,
-		    fns[i]->region, &ctx->err) == -1)
+		    cmd_region(ctx, fns[i]->name, &regions[i], &ctx->err) == -1)
 			goto out;
 		/* --config-only needs no artifact at all. */
 		if (!o.code)
@@ -335,7 +339,7 @@ run(struct cmd_ctx *ctx, struct cmd_args *a, enum deploy_mode mode,
 		    &ctx->err) == -1)
 			goto prefixed;
 	}
-	if (resolve_roles(ctx, &c, fns, n, roles) == -1)
+	if (resolve_roles(ctx, &c, fns, regions, n, roles) == -1)
 		goto out;
 	for (i = 0; i < n; i++) {
 		jobs[i].fn = fns[i];
@@ -375,7 +379,6 @@ out:
 		deploy_result_release(&jobs[i].result);
 		package_result_release(&pkgs[i]);
 		free(roles[i]);
-		free(regions[i]);
 	}
 	free(u.finished);
 	free(jobs);

@@ -490,21 +490,6 @@ run_bench(struct cmd_ctx *ctx, const struct aws_client *c,
 }
 
 
-/* The region a local function is told it runs in. */
-static const char *
-local_region(const struct cmd_ctx *ctx, const struct manifest_fn *fn)
-{
-	const char *r;
-
-	if (ctx->region_flag != NULL)
-		return ctx->region_flag;
-	if ((r = getenv("AWS_REGION")) != NULL && *r != '\0')
-		return r;
-	if ((r = getenv("AWS_DEFAULT_REGION")) != NULL && *r != '\0')
-		return r;
-	return fn->region != NULL ? fn->region : "us-east-1";
-}
-
 /*
  * --local: packages the function as 'package' does, unpacks the zip into a
  * private task root, runs its bootstrap through the local Runtime API and
@@ -536,6 +521,9 @@ invoke_local(struct cmd_ctx *ctx, const struct cmd_args *a,
 		    m->path != NULL ? m->path : MANIFEST_DEFAULT_PATH);
 		goto out;
 	}
+	/* A local run uses every value: each ${env:...} must be set. */
+	if (manifest_require_env(m, &ctx->err) == -1)
+		goto out;
 	if (!manifest_is_provided(fn->runtime)) {
 		lc_error(&ctx->err, LC_ECONFIG, "%s: --local runs custom "
 		    "runtimes (provided.*) with a bootstrap; '%s' runs only "
@@ -566,7 +554,7 @@ invoke_local(struct cmd_ctx *ctx, const struct cmd_args *a,
 	rc.handler = fn->handler;
 	rc.memory = fn->memory;
 	rc.timeout = fn->timeout;
-	rc.region = local_region(ctx, fn);
+	rc.region = cmd_local_region(ctx, fn);
 	rc.env = fn->env;
 	rc.nenv = fn->nenv;
 	rc.extra_env = extra;
@@ -698,6 +686,8 @@ invoke_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		if (cmd_prepare_aws(ctx, 1) == -1)
 			goto out;
 		cmd_aws_init(ctx, &c);
+		if (cmd_region(ctx, rq.name, &c.region, &ctx->err) == -1)
+			goto out;
 		/* Only a synchronous invoke waits for the function. */
 		if (strcmp(rq.type, "RequestResponse") == 0)
 			rq.read_timeout = read_timeout(ctx, &c,
@@ -770,6 +760,6 @@ const struct cmd_entry cmd_invoke_entry = {
 	.min_args = 1,
 	.max_args = 1,
 	/* Credentials only for a remote invoke: see invoke_exec. */
-	.flags = CMD_OPTIONAL_MANIFEST,
+	.flags = CMD_OPTIONAL_MANIFEST | CMD_DEFER_ENV,
 	.exec = invoke_exec,
 };

@@ -337,6 +337,8 @@ logs_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	p.colour = want_colour(p.format);
 
 	cmd_aws_init(ctx, &c);
+	if (cmd_region(ctx, name, &c.region, &ctx->err) == -1)
+		goto out;
 	if ((v = cmd_get(a, "group")) != NULL)
 		group = xstrdup(v);
 	else if (function_group(&c, name, &group, &ctx->err) == -1)
@@ -378,6 +380,6 @@ const struct cmd_entry cmd_logs_entry = {
 	.opts = logs_opts,
 	.min_args = 0,
 	.max_args = 1,
-	.flags = CMD_OPTIONAL_MANIFEST | CMD_NEEDS_CREDS,
+	.flags = CMD_OPTIONAL_MANIFEST | CMD_NEEDS_CREDS | CMD_DEFER_ENV,
 	.exec = logs_exec,
 };

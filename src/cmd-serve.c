@@ -518,7 +518,7 @@ serve_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	struct sockaddr_in addr;
 	struct MHD_Daemon *d = NULL;
 	const union MHD_DaemonInfo *info;
-	const char *host = cmd_get(a, "host"), *extra[3], *region;
+	const char *host = cmd_get(a, "host"), *extra[3];
 	char *env[3] = { 0 };
 	pthread_t worker;
 	sigset_t sigs;
@@ -584,9 +584,6 @@ serve_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		for (i = 0; i < nextra; i++)
 			extra[i] = env[i];
 	}
-	region = ctx->region_flag != NULL ? ctx->region_flag :
-	    getenv("AWS_REGION") != NULL ? getenv("AWS_REGION") :
-	    ctx->manifest.region != NULL ? ctx->manifest.region : "us-east-1";
 	sv.outdir = xasprintf("%s/.lambdactl", ctx->manifest.dir);
 	sv.slots = xcalloc(n, sizeof *sv.slots);
 	sv.names = xcalloc(n, sizeof *sv.names);
@@ -605,7 +602,7 @@ serve_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		s->rc.handler = fns[i]->handler;
 		s->rc.memory = fns[i]->memory;
 		s->rc.timeout = fns[i]->timeout;
-		s->rc.region = fns[i]->region != NULL ? fns[i]->region : region;
+		s->rc.region = cmd_local_region(ctx, fns[i]);
 		s->rc.env = fns[i]->env;
 		s->rc.nenv = fns[i]->nenv;
 		s->rc.extra_env = extra;

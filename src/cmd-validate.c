@@ -24,6 +24,7 @@ fn_json(const struct manifest_fn *f)
 	cJSON_AddStringToObject(o, "architecture", f->architecture);
 	cJSON_AddNumberToObject(o, "ephemeral_storage",
 	    (double)f->ephemeral_storage);
+	cJSON_AddNumberToObject(o, "build_timeout", (double)f->build_timeout);
 	cJSON_AddStringToObject(o, "artifact", f->artifact);
 	if (f->build != NULL)
 		cJSON_AddStringToObject(o, "build", f->build);

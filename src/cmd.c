@@ -391,6 +391,18 @@ cmd_usage(const struct cmd_entry *ce, FILE *fp)
 	    "see 'lambdactl -h'.\n", fp);
 }
 
+/* Whether a function of lambda.yml sets its own region. */
+static int
+fn_sets_region(const struct manifest *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nfns; i++)
+		if (m->fns[i].region != NULL)
+			return 1;
+	return 0;
+}
+
 int
 cmd_prepare_aws(struct cmd_ctx *ctx, int creds)
 {
@@ -399,8 +411,63 @@ cmd_prepare_aws(struct cmd_ctx *ctx, int creds)
 		return -1;
 	if (creds && creds_resolve(&ctx->creds, &ctx->cfg, &ctx->err) == -1)
 		return -1;
-	return region_resolve(&ctx->region, ctx->region_flag, &ctx->cfg,
-	    ctx->manifest.region, &ctx->err);
+	free(ctx->region);
+	if (region_resolve(&ctx->region, ctx->region_flag, &ctx->cfg,
+	    ctx->manifest.region, &ctx->err) == 0)
+		return 0;
+	/* Only the functions say where they are: cmd_region per function. */
+	if (fn_sets_region(&ctx->manifest)) {
+		lc_error_clear(&ctx->err);
+		return 0;
+	}
+	return -1;
+}
+
+const char *
+cmd_region_of(const struct cmd_ctx *ctx, const struct manifest_fn *fn)
+{
+	const char *r, *env[] = { "AWS_REGION", "AWS_DEFAULT_REGION" };
+	size_t i;
+
+	if (ctx->region_flag != NULL && *ctx->region_flag != '\0')
+		return ctx->region_flag;
+	for (i = 0; i < 2; i++)
+		if ((r = getenv(env[i])) != NULL && *r != '\0')
+			return r;
+	/* A function's region is its own, else the top level's. */
+	r = fn != NULL ? fn->region : ctx->manifest.region;
+	if (r != NULL && *r != '\0')
+		return r;
+	if ((r = aws_config_get(&ctx->cfg, "region")) != NULL && *r != '\0')
+		return r;
+	return NULL;
+}
+
+int
+cmd_region(const struct cmd_ctx *ctx, const char *name, const char **out,
+    struct lc_err *err)
+{
+	const struct manifest_fn *fn = NULL;
+	char *base;
+
+	if (name != NULL && strncmp(name, "arn:", 4) != 0) {
+		base = xstrndup(name, strcspn(name, ":"));
+		fn = manifest_find(&ctx->manifest, base);
+		free(base);
+	}
+	if ((*out = cmd_region_of(ctx, fn)) != NULL)
+		return 0;
+	return lc_error(err, LC_ECONFIG, "no region set (use --region, "
+	    "AWS_REGION, 'region' in the profile, or 'region' in "
+	    "lambda.yml)");
+}
+
+const char *
+cmd_local_region(const struct cmd_ctx *ctx, const struct manifest_fn *fn)
+{
+	const char *r = cmd_region_of(ctx, fn);
+
+	return r != NULL ? r : "us-east-1";
 }
 
 void

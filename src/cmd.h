@@ -37,6 +37,13 @@ enum cmd_flags {
 	/* Load lambda.yml when there is one (-f or LAMBDACTL_MANIFEST must
 	 * exist; ./lambda.yml may be missing). */
 	CMD_OPTIONAL_MANIFEST = 1 << 3,
+	/*
+	 * The command uses only names, regions, profiles and timeouts of
+	 * lambda.yml: an unset ${env:...} in a value only deploying or
+	 * running uses is no error (MANIFEST_DEFER_ENV) unless exec asks
+	 * for every value with manifest_require_env (invoke --local).
+	 */
+	CMD_DEFER_ENV = 1 << 4,
 };
 
 struct cmd_optval {
@@ -128,9 +135,30 @@ int cmd_has(const struct cmd_args *a, const char *name);
  * Loads the AWS configuration and resolves the region, and the credentials
  * when creds is set: what CMD_NEEDS_REGION / CMD_NEEDS_CREDS make main.c do
  * before exec, for a command that decides at run time (invoke --local
- * needs neither).
+ * needs neither).  When only lambda.yml's functions set a region, ctx->region
+ * stays NULL and cmd_region gives each function its own.
  */
 int cmd_prepare_aws(struct cmd_ctx *ctx, int creds);
+
+/*
+ * The one region rule, for every command: the region of function fn of
+ * lambda.yml (NULL: of anything else) is --region > AWS_REGION >
+ * AWS_DEFAULT_REGION > the function's own region > the manifest's
+ * top-level region > the profile's (region_resolve's order, the function's
+ * region first among lambda.yml's).  Borrowed; NULL when none is set.
+ */
+const char *cmd_region_of(const struct cmd_ctx *ctx,
+    const struct manifest_fn *fn);
+/*
+ * cmd_region_of for function name ("jobs", "jobs:live"; an ARN or another
+ * name: not a manifest function; NULL: none in particular): -1 with err
+ * (LC_ECONFIG, "no region set ...") when there is none.
+ */
+int cmd_region(const struct cmd_ctx *ctx, const char *name,
+    const char **out, struct lc_err *err);
+/* The region a local run of fn is told (AWS_REGION): us-east-1 if none. */
+const char *cmd_local_region(const struct cmd_ctx *ctx,
+    const struct manifest_fn *fn);
 
 /*
  * Sets up c to call AWS with ctx's credentials, region, endpoint and

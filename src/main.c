@@ -134,7 +134,8 @@ prepare(struct cmd_ctx *ctx, const struct cmd_entry *ce)
 	if ((ce->flags & CMD_NEEDS_MANIFEST) || ((ce->flags &
 	    CMD_OPTIONAL_MANIFEST) && (strcmp(path, MANIFEST_DEFAULT_PATH) != 0 ||
 	    access(path, F_OK) == 0))) {
-		if (manifest_load(&ctx->manifest, path, &ctx->err) == -1)
+		if (manifest_load_flags(&ctx->manifest, path, (ce->flags &
+		    CMD_DEFER_ENV) ? MANIFEST_DEFER_ENV : 0, &ctx->err) == -1)
 			return -1;
 	}
 	if (!(ce->flags & (CMD_NEEDS_REGION | CMD_NEEDS_CREDS)))

@@ -36,6 +36,7 @@
 #define ENV_MAX		4096
 #define FN_NAME_MAX	64
 #define ROLE_NAME_MAX	64
+#define BUILD_TIMEOUT_MAX 86400
 
 #define LOWER		"abcdefghijklmnopqrstuvwxyz"
 #define UPPER		"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -66,13 +67,13 @@ static const char *const reserved_env[] = {
 enum key {
 	K_RUNTIME, K_HANDLER, K_ROLE, K_MEMORY, K_TIMEOUT, K_ARCHITECTURE,
 	K_DESCRIPTION, K_ENVIRONMENT, K_ARTIFACT, K_BUILD, K_LAYERS, K_TAGS,
-	K_EPHEMERAL, K_REGION, K_PROFILE, K_FUNCTIONS, K_COUNT
+	K_EPHEMERAL, K_REGION, K_PROFILE, K_BUILD_TIMEOUT, K_FUNCTIONS, K_COUNT
 };
 
 static const char *const key_names[K_COUNT] = {
 	"runtime", "handler", "role", "memory", "timeout", "architecture",
 	"description", "environment", "artifact", "build", "layers", "tags",
-	"ephemeral_storage", "region", "profile", "functions",
+	"ephemeral_storage", "region", "profile", "build_timeout", "functions",
 };
 
 /* What one map sets: the top level or one function (unset: NULL, 0). */
@@ -91,6 +92,13 @@ struct ctx {
 	struct settings	*fns;
 	size_t		 nfns;
 	int		 has_functions;
+	int		 defer_env;	/* MANIFEST_DEFER_ENV */
+	size_t		 values;	/* read or inherited so far */
+	/* Where an unset variable may be deferred to (NULL: nowhere). */
+	struct settings	*defer_to;
+	const char	*defer_field;
+	int		 deferred;	/* the value being read had one */
+	char		*unresolved_msg;
 };
 
 /* Fails with "PATH:LINE:COL: message", line and col 1-based; returns -1. */
@@ -360,6 +368,53 @@ suggest(const char *word, const char *const *cands, size_t n)
 }
 
 /*
+ * array, with room for element n (of size bytes), doubling: a realloc per
+ * element is quadratic under ASan and some allocators.
+ */
+static void *
+grow(void *array, size_t n, size_t size)
+{
+	if ((n & (n - 1)) != 0)
+		return array;
+	return xrealloc(array, (n ? 2 * n : 1) * size);
+}
+
+/*
+ * Adds field to the list of unresolved settings, unless it was the last
+ * added (a value with two unset variables); a setting is read only once.
+ */
+static void
+add_unresolved(char ***list, size_t *n, const char *field)
+{
+	if (*n > 0 && strcmp((*list)[*n - 1], field) == 0)
+		return;
+	*list = grow(*list, *n, sizeof **list);
+	(*list)[(*n)++] = xstrdup(field);
+}
+
+/*
+ * Notes that variable var, used as the len bytes at ref in scalar n, is
+ * unset in a value that may wait (MANIFEST_DEFER_ENV): it reads as empty.
+ */
+static void
+defer(struct ctx *c, const yaml_node_t *n, const char *var, int len,
+    const char *ref)
+{
+	struct lc_err tmp, *save = c->err;
+
+	c->deferred = 1;
+	add_unresolved(&c->defer_to->fn.unresolved,
+	    &c->defer_to->fn.nunresolved, c->defer_field);
+	if (c->unresolved_msg != NULL)
+		return;
+	c->err = &tmp;
+	node_error(c, n, "environment variable '%s' is not set (used as "
+	    "%.*s)", var, len, ref);
+	c->err = save;
+	c->unresolved_msg = xstrdup(tmp.msg);
+}
+
+/*
  * Expands ${env:NAME}, ${env:NAME:-default} and "$${" in scalar n into a
  * string the caller wipes with free_secret; *expanded says whether any
  * ${...} was replaced.  A set but empty variable is used as it is.
@@ -405,6 +460,8 @@ interpolate(struct ctx *c, const yaml_node_t *n, int *expanded)
 			buf_adds(&b, v);
 		else if (after != end)
 			buf_add(&b, after + 2, (size_t)(end - after - 2));
+		else if (c->defer_to != NULL)
+			defer(c, n, var, (int)len, p);
 		else {
 			node_error(c, n, "environment variable '%s' is not set "
 			    "(used as %.*s)", var, (int)len, p);
@@ -453,9 +510,11 @@ string_value(struct ctx *c, const yaml_node_t *key, const yaml_node_t *v,
 	char what[96], *s;
 
 	snprintf(what, sizeof what, "'%s'", text(key));
+	c->deferred = 0;
 	if ((s = scalar_value(c, key, v, what, expanded)) == NULL)
 		return NULL;
-	if (*s == '\0' && !allow_empty) {
+	/* An unset variable's value is not known yet: not "empty". */
+	if (*s == '\0' && !allow_empty && !c->deferred) {
 		node_error(c, v, "%s must not be empty", what);
 		free_secret(s);
 		return NULL;
@@ -496,13 +555,79 @@ number_value(struct ctx *c, const yaml_node_t *key, const yaml_node_t *v,
 }
 
 /*
- * Checks the key of pair p: a scalar, not a merge key, not already in map.
- * Returns the key node, or NULL with the error set.
+ * Counts one more value read (or inherited) at node n: -1 with the error
+ * set past MANIFEST_MAX_VALUES, which aliases used over and over (a
+ * "billion laughs") would otherwise multiply without bound.
+ */
+static int
+charge(struct ctx *c, const yaml_node_t *n, size_t count)
+{
+	c->values += count;
+	if (c->values <= MANIFEST_MAX_VALUES)
+		return 0;
+	return node_error(c, n, "the manifest has over %d values, counting "
+	    "each use of an alias and each inherited setting",
+	    MANIFEST_MAX_VALUES);
+}
+
+struct key_ref {
+	const char	*text;
+	size_t		 index;
+};
+
+static int
+key_ref_cmp(const void *a, const void *b)
+{
+	const struct key_ref *x = a, *y = b;
+	int d = strcmp(x->text, y->text);
+
+	if (d != 0)
+		return d;
+	return (x->index > y->index) - (x->index < y->index);
+}
+
+/*
+ * For each pair of map, the index of the first earlier pair with the same
+ * key, or SIZE_MAX: one sort, not a scan per key (40,000 keys).  The
+ * caller frees the array.
+ */
+static size_t *
+find_dups(struct ctx *c, const yaml_node_t *map)
+{
+	const yaml_node_pair_t *p, *start = map->data.mapping.pairs.start;
+	const yaml_node_t *k;
+	struct key_ref *refs;
+	size_t n = (size_t)(map->data.mapping.pairs.top - start), i, j, m = 0;
+	size_t *first;
+
+	first = xcalloc(n + 1, sizeof *first);
+	refs = xcalloc(n + 1, sizeof *refs);
+	for (p = start, i = 0; i < n; p++, i++) {
+		first[i] = SIZE_MAX;
+		k = node(c, p->key);
+		if (k->type == YAML_SCALAR_NODE) {
+			refs[m].text = text(k);
+			refs[m++].index = i;
+		}
+	}
+	qsort(refs, m, sizeof *refs, key_ref_cmp);
+	for (i = 0; i < m; i = j)
+		for (j = i + 1; j < m && strcmp(refs[j].text, refs[i].text) ==
+		    0; j++)
+			first[refs[j].index] = refs[i].index;
+	free(refs);
+	return first;
+}
+
+/*
+ * Checks the key of pair p: a scalar, not a merge key, not already in map
+ * (dups: find_dups).  Returns the key node, or NULL with the error set.
  */
 static yaml_node_t *
-map_key(struct ctx *c, const yaml_node_t *map, const yaml_node_pair_t *p)
+map_key(struct ctx *c, const yaml_node_t *map, const yaml_node_pair_t *p,
+    const size_t *dups)
 {
-	const yaml_node_pair_t *q;
+	size_t first = dups[p - map->data.mapping.pairs.start];
 	yaml_node_t *k = node(c, p->key), *other;
 
 	if (k->type != YAML_SCALAR_NODE) {
@@ -514,14 +639,11 @@ map_key(struct ctx *c, const yaml_node_t *map, const yaml_node_pair_t *p)
 		    "supported)");
 		return NULL;
 	}
-	for (q = map->data.mapping.pairs.start; q < p; q++) {
-		other = node(c, q->key);
-		if (other->type == YAML_SCALAR_NODE &&
-		    strcmp(text(other), text(k)) == 0) {
-			node_error(c, k, "duplicate key '%s' (first at line "
-			    "%zu)", text(k), other->start_mark.line + 1);
-			return NULL;
-		}
+	if (first != SIZE_MAX) {
+		other = node(c, map->data.mapping.pairs.start[first].key);
+		node_error(c, k, "duplicate key '%s' (first at line %zu)",
+		    text(k), other->start_mark.line + 1);
+		return NULL;
 	}
 	return k;
 }
@@ -536,7 +658,7 @@ kv_cmp(const void *a, const void *b)
 static void
 kv_add(struct manifest_kv **kv, size_t *n, char *key, char *value)
 {
-	*kv = xrealloc(*kv, (*n + 1) * sizeof **kv);
+	*kv = grow(*kv, *n, sizeof **kv);
 	(*kv)[*n].key = key;
 	(*kv)[(*n)++].value = value;
 }
@@ -579,16 +701,21 @@ check_kv_name(struct ctx *c, const yaml_node_t *k, int is_env)
 	return 0;
 }
 
-/* Reads environment (is_env) or tags: a map of names to scalars. */
+/*
+ * Reads environment (is_env) or tags of s: a map of names to scalars.  An
+ * unset variable in a value may wait (MANIFEST_DEFER_ENV).
+ */
 static int
-read_kv(struct ctx *c, const yaml_node_t *key, const yaml_node_t *map,
-    int is_env, struct manifest_kv **kv, size_t *nkv)
+read_kv(struct ctx *c, struct settings *s, const yaml_node_t *key,
+    const yaml_node_t *map, int is_env)
 {
+	struct manifest_kv **kv = is_env ? &s->fn.env : &s->fn.tags;
+	size_t *nkv = is_env ? &s->fn.nenv : &s->fn.ntags;
 	const yaml_node_pair_t *p;
 	const yaml_node_t *k, *v;
-	char what[sizeof c->err->msg], *value;
-	size_t n;
-	int expanded;
+	char what[sizeof c->err->msg], *value, *field;
+	size_t n, *dups;
+	int expanded, rv = -1;
 
 	if (is_null(map))
 		return node_error(c, key, "'%s' has no value", text(key));
@@ -599,28 +726,46 @@ read_kv(struct ctx *c, const yaml_node_t *key, const yaml_node_t *map,
 	if (!is_env && n > TAGS_MAX)
 		return node_error(c, map, "'tags' has %zu entries, over "
 		    "Lambda's limit of %d", n, TAGS_MAX);
+	dups = find_dups(c, map);
 	for (p = map->data.mapping.pairs.start;
 	    p < map->data.mapping.pairs.top; p++) {
-		if ((k = map_key(c, map, p)) == NULL ||
+		if (charge(c, map, 1) == -1 ||
+		    (k = map_key(c, map, p, dups)) == NULL ||
 		    check_kv_name(c, k, is_env) == -1)
-			return -1;
+			goto out;
 		v = node(c, p->value);
 		snprintf(what, sizeof what, "%s '%s'", is_env ?
 		    "environment variable" : "tag", text(k));
-		if (is_null(v))
-			return node_error(c, k, "%s has no value (write \"\" "
-			    "for an empty string)", what);
-		if ((value = scalar_value(c, k, v, what, &expanded)) == NULL)
-			return -1;
+		if (is_null(v)) {
+			node_error(c, k, "%s has no value (write \"\" for an "
+			    "empty string)", what);
+			goto out;
+		}
+		field = NULL;
+		if (c->defer_env) {
+			field = xasprintf("%s.%s", is_env ? "environment" :
+			    "tags", text(k));
+			c->defer_to = s;
+			c->defer_field = field;
+		}
+		value = scalar_value(c, k, v, what, &expanded);
+		c->defer_to = NULL;
+		free(field);
+		if (value == NULL)
+			goto out;
 		if (!is_env && utf8_len(value) > TAG_VALUE_MAX) {
 			n = utf8_len(value);
 			free_secret(value);
-			return node_error(c, v, "%s is %zu characters, over "
-			    "Lambda's limit of %d", what, n, TAG_VALUE_MAX);
+			node_error(c, v, "%s is %zu characters, over Lambda's "
+			    "limit of %d", what, n, TAG_VALUE_MAX);
+			goto out;
 		}
 		kv_add(kv, nkv, xstrdup(text(k)), value);
 	}
-	return 0;
+	rv = 0;
+out:
+	free(dups);
+	return rv;
 }
 
 /* Reads layers: a list of at most 5 layer version ARNs. */
@@ -646,6 +791,8 @@ read_layers(struct ctx *c, const yaml_node_t *key, const yaml_node_t *list,
 	for (i = list->data.sequence.items.start;
 	    i < list->data.sequence.items.top; i++) {
 		v = node(c, *i);
+		if (charge(c, v, 1) == -1)
+			return -1;
 		if (v->type != YAML_SCALAR_NODE || is_null(v))
 			return node_error(c, v, "a layer must be a layer "
 			    "version ARN, not %s", is_null(v) ? "empty" :
@@ -765,10 +912,13 @@ read_setting(struct ctx *c, struct settings *s, enum key k,
 	case K_EPHEMERAL:
 		return number_value(c, key, v, "MB", EPHEMERAL_MIN,
 		    EPHEMERAL_MAX, &s->fn.ephemeral_storage);
+	case K_BUILD_TIMEOUT:
+		return number_value(c, key, v, "seconds", 1,
+		    BUILD_TIMEOUT_MAX, &s->fn.build_timeout);
 	case K_ENVIRONMENT:
-		return read_kv(c, key, v, 1, &s->fn.env, &s->fn.nenv);
+		return read_kv(c, s, key, v, 1);
 	case K_TAGS:
-		return read_kv(c, key, v, 0, &s->fn.tags, &s->fn.ntags);
+		return read_kv(c, s, key, v, 0);
 	case K_LAYERS:
 		return read_layers(c, key, v, s);
 	default:
@@ -776,8 +926,15 @@ read_setting(struct ctx *c, struct settings *s, enum key k,
 	}
 	if ((slot = string_slot(&s->fn, k)) == NULL)
 		die("manifest: no slot for key %d", (int)k);
-	if ((str = string_value(c, key, v, k == K_DESCRIPTION,
-	    &expanded)) == NULL)
+	/* What only deploying, packaging and running use may wait. */
+	if (c->defer_env && (k == K_DESCRIPTION || k == K_BUILD ||
+	    k == K_ARTIFACT)) {
+		c->defer_to = s;
+		c->defer_field = key_names[k];
+	}
+	str = string_value(c, key, v, k == K_DESCRIPTION, &expanded);
+	c->defer_to = NULL;
+	if (str == NULL)
 		return -1;
 	if (check_string(c, k, v, str, expanded) == -1) {
 		free_secret(str);
@@ -817,6 +974,8 @@ read_functions(struct ctx *c, const yaml_node_t *key, const yaml_node_t *map)
 	const yaml_node_pair_t *p;
 	const yaml_node_t *k, *v;
 	struct settings *s;
+	size_t *dups;
+	int rv = -1;
 
 	c->has_functions = 1;
 	if (is_null(map) || (map->type == YAML_MAPPING_NODE &&
@@ -826,19 +985,25 @@ read_functions(struct ctx *c, const yaml_node_t *key, const yaml_node_t *map)
 	if (map->type != YAML_MAPPING_NODE)
 		return node_error(c, map, "'functions' must be a map of "
 		    "function names to their settings");
+	dups = find_dups(c, map);
 	for (p = map->data.mapping.pairs.start;
 	    p < map->data.mapping.pairs.top; p++) {
-		if ((k = map_key(c, map, p)) == NULL)
-			return -1;
-		if (!valid_fn_name(text(k)))
-			return node_error(c, k, "invalid function name '%s' "
-			    "(use 1 to %d letters, digits, '-' or '_')",
-			    text(k), FN_NAME_MAX);
+		if (charge(c, map, 1) == -1 ||
+		    (k = map_key(c, map, p, dups)) == NULL)
+			goto out;
+		if (!valid_fn_name(text(k))) {
+			node_error(c, k, "invalid function name '%s' (use 1 to "
+			    "%d letters, digits, '-' or '_')", text(k),
+			    FN_NAME_MAX);
+			goto out;
+		}
 		v = node(c, p->value);
-		if (!is_null(v) && v->type != YAML_MAPPING_NODE)
-			return node_error(c, v, "function '%s' must be a map",
+		if (!is_null(v) && v->type != YAML_MAPPING_NODE) {
+			node_error(c, v, "function '%s' must be a map",
 			    text(k));
-		c->fns = xrealloc(c->fns, (c->nfns + 1) * sizeof *c->fns);
+			goto out;
+		}
+		c->fns = grow(c->fns, c->nfns, sizeof *c->fns);
 		s = &c->fns[c->nfns++];
 		memset(s, 0, sizeof *s);
 		s->key = k;
@@ -847,9 +1012,12 @@ read_functions(struct ctx *c, const yaml_node_t *key, const yaml_node_t *map)
 		s->fn.col = (int)k->start_mark.column + 1;
 		if (v->type == YAML_MAPPING_NODE &&
 		    read_map(c, s, v, K_FUNCTIONS) == -1)
-			return -1;
+			goto out;
 	}
-	return 0;
+	rv = 0;
+out:
+	free(dups);
+	return rv;
 }
 
 static int
@@ -858,21 +1026,26 @@ read_map(struct ctx *c, struct settings *s, const yaml_node_t *map,
 {
 	const yaml_node_pair_t *p;
 	const yaml_node_t *k, *v;
-	int i;
+	size_t *dups = find_dups(c, map);
+	int i, rv = -1;
 
 	for (p = map->data.mapping.pairs.start;
 	    p < map->data.mapping.pairs.top; p++) {
-		if ((k = map_key(c, map, p)) == NULL ||
+		if (charge(c, map, 1) == -1 ||
+		    (k = map_key(c, map, p, dups)) == NULL ||
 		    (i = lookup_key(c, k, nkeys)) == -1)
-			return -1;
+			goto out;
 		v = node(c, p->value);
 		if (i == K_FUNCTIONS) {
 			if (read_functions(c, k, v) == -1)
-				return -1;
+				goto out;
 		} else if (read_setting(c, s, (enum key)i, k, v) == -1)
-			return -1;
+			goto out;
 	}
-	return 0;
+	rv = 0;
+out:
+	free(dups);
+	return rv;
 }
 
 static void
@@ -895,26 +1068,69 @@ fn_release(struct manifest_fn *f)
 	for (i = 0; i < f->nlayers; i++)
 		free_secret(f->layers[i]);
 	free(f->layers);
+	for (i = 0; i < f->nunresolved; i++)
+		free(f->unresolved[i]);
+	free(f->unresolved);
 	memset(f, 0, sizeof *f);
 }
 
-/* Adds to kv the entries of top whose keys it lacks, then sorts it. */
-static void
-kv_merge(struct manifest_kv **kv, size_t *n, const struct manifest_kv *top,
-    size_t ntop)
+/* Whether sorted kv has key. */
+static int
+kv_has(const struct manifest_kv *kv, size_t n, const char *key)
 {
-	size_t i, j, own = *n;
+	struct manifest_kv want = { (char *)key, NULL };
 
-	for (i = 0; i < ntop; i++) {
-		for (j = 0; j < own; j++)
-			if (strcmp((*kv)[j].key, top[i].key) == 0)
-				break;
-		if (j == own)
+	return n > 0 && bsearch(&want, kv, n, sizeof *kv, kv_cmp) != NULL;
+}
+
+/*
+ * Adds to kv (sorted) the entries of top whose keys it lacks, then sorts
+ * it; charges each to c at node at.
+ */
+static int
+kv_merge(struct ctx *c, const yaml_node_t *at, struct manifest_kv **kv,
+    size_t *n, const struct manifest_kv *top, size_t ntop)
+{
+	size_t i, own = *n;
+
+	if (charge(c, at, ntop) == -1)
+		return -1;
+	for (i = 0; i < ntop; i++)
+		if (!kv_has(*kv, own, top[i].key))
 			kv_add(kv, n, xstrdup(top[i].key),
 			    xstrdup(top[i].value));
-	}
 	if (*n > 1)
 		qsort(*kv, *n, sizeof **kv, kv_cmp);
+	return 0;
+}
+
+/*
+ * Gives f the unresolved settings of the top level that it inherits: those
+ * it does not set itself (f's own env and tags sorted).
+ */
+static void
+inherit_unresolved(struct manifest_fn *f, const struct manifest_fn *top)
+{
+	const char *u;
+	size_t i, k;
+	int own;
+
+	for (i = 0; i < top->nunresolved; i++) {
+		u = top->unresolved[i];
+		if (strncmp(u, "environment.", 12) == 0)
+			own = kv_has(f->env, f->nenv, u + 12);
+		else if (strncmp(u, "tags.", 5) == 0)
+			own = kv_has(f->tags, f->ntags, u + 5);
+		else {
+			for (k = 0; k < K_FUNCTIONS; k++)
+				if (strcmp(u, key_names[k]) == 0)
+					break;
+			own = k < K_FUNCTIONS &&
+			    *string_slot(f, (enum key)k) != NULL;
+		}
+		if (!own)
+			add_unresolved(&f->unresolved, &f->nunresolved, u);
+	}
 }
 
 /*
@@ -931,6 +1147,11 @@ finish_function(struct ctx *c, struct settings *s)
 	size_t i, size;
 	enum key k;
 
+	if (f->nenv > 1)
+		qsort(f->env, f->nenv, sizeof *f->env, kv_cmp);
+	if (f->ntags > 1)
+		qsort(f->tags, f->ntags, sizeof *f->tags, kv_cmp);
+	inherit_unresolved(f, top);
 	for (k = 0; k < K_FUNCTIONS; k++)
 		if ((slot = string_slot(f, k)) != NULL && *slot == NULL)
 			*slot = xstrdup(*string_slot(top, k));
@@ -944,16 +1165,23 @@ finish_function(struct ctx *c, struct settings *s)
 	if (f->ephemeral_storage == 0)
 		f->ephemeral_storage = top->ephemeral_storage ?
 		    top->ephemeral_storage : MANIFEST_DEFAULT_EPHEMERAL;
+	if (f->build_timeout == 0)
+		f->build_timeout = top->build_timeout ? top->build_timeout :
+		    MANIFEST_DEFAULT_BUILD_TIMEOUT;
 	if (f->architecture == NULL)
 		f->architecture = xstrdup(MANIFEST_DEFAULT_ARCH);
 	if (!s->layers_set && c->top.layers_set) {
+		if (charge(c, s->key, top->nlayers) == -1)
+			return -1;
 		f->layers = xcalloc(top->nlayers, sizeof *f->layers);
 		for (i = 0; i < top->nlayers; i++)
 			f->layers[i] = xstrdup(top->layers[i]);
 		f->nlayers = top->nlayers;
 	}
-	kv_merge(&f->env, &f->nenv, top->env, top->nenv);
-	kv_merge(&f->tags, &f->ntags, top->tags, top->ntags);
+	if (kv_merge(c, s->key, &f->env, &f->nenv, top->env,
+	    top->nenv) == -1 || kv_merge(c, s->key, &f->tags, &f->ntags,
+	    top->tags, top->ntags) == -1)
+		return -1;
 
 	for (i = 0; i < nitems(required); i++)
 		if (*string_slot(f, required[i]) == NULL)
@@ -977,7 +1205,8 @@ finish_function(struct ctx *c, struct settings *s)
 
 /* Reports libyaml's error at its position. */
 static int
-yaml_error(struct ctx *c, const yaml_parser_t *parser, const struct buf *in)
+yaml_error(struct ctx *c, const yaml_parser_t *parser, const char *data,
+    size_t len)
 {
 	const char *problem = parser->problem ? parser->problem :
 	    "invalid YAML";
@@ -996,17 +1225,25 @@ yaml_error(struct ctx *c, const yaml_parser_t *parser, const struct buf *in)
 		    parser->problem_mark.column + 1, "%s", problem);
 	/* The reader only knows the byte offset. */
 	line = col = 1;
-	for (i = 0; i < parser->problem_offset && i < in->len; i++) {
-		if (in->data[i] == '\n') {
+	for (i = 0; i < parser->problem_offset && i < len; i++) {
+		if (data[i] == '\n') {
 			line++;
 			col = 1;
-		} else if (((unsigned char)in->data[i] & 0xc0) != 0x80)
+		} else if (((unsigned char)data[i] & 0xc0) != 0x80)
 			col++;
 	}
 	return at_error(c, line, col, "%s", problem);
 }
 
-/* Reads the whole file at path into b. */
+/* The error for a manifest over MANIFEST_MAX_SIZE. */
+static int
+too_big(const char *path, struct lc_err *err)
+{
+	return lc_error(err, LC_ECONFIG, "manifest '%s' is over %d MiB", path,
+	    MANIFEST_MAX_SIZE / (1024 * 1024));
+}
+
+/* Reads the whole file at path into b: at most MANIFEST_MAX_SIZE bytes. */
 static int
 read_file(const char *path, struct buf *b, struct lc_err *err)
 {
@@ -1018,8 +1255,14 @@ read_file(const char *path, struct buf *b, struct lc_err *err)
 	if ((fp = fopen(path, "r")) == NULL)
 		return lc_error(err, LC_ECONFIG, "cannot read '%s': %s", path,
 		    strerror(errno));
-	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) {
 		buf_add(b, chunk, n);
+		/* /dev/zero, or a log named by mistake, ends here. */
+		if (b->len > MANIFEST_MAX_SIZE) {
+			fclose(fp);
+			return too_big(path, err);
+		}
+	}
 	if (ferror(fp)) {
 		e = errno;
 		fclose(fp);
@@ -1073,14 +1316,63 @@ read_manifest(struct ctx *c, struct manifest *m)
 	m->nfns = c->nfns;
 	m->region = xstrdup(c->top.fn.region);
 	m->profile = xstrdup(c->top.fn.profile);
+	m->unresolved_msg = c->unresolved_msg;
+	c->unresolved_msg = NULL;
 	return 0;
 }
 
+/*
+ * Walks the parser's events, before anything is built, for what would make
+ * building slow or deep: nesting over MANIFEST_MAX_DEPTH (libyaml's
+ * scanner and composer are quadratic in it, and recursive).  Reports
+ * syntax errors as the loader would.
+ */
+static int
+check_events(struct ctx *c, const char *data, size_t len)
+{
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	int depth = 0, rv = 0, done = 0;
+
+	if (!yaml_parser_initialize(&parser))
+		die("out of memory");
+	yaml_parser_set_input_string(&parser, (const unsigned char *)data,
+	    len);
+	while (!done && rv == 0) {
+		if (!yaml_parser_parse(&parser, &ev)) {
+			rv = yaml_error(c, &parser, data, len);
+			break;
+		}
+		switch (ev.type) {
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT:
+			if (++depth > MANIFEST_MAX_DEPTH)
+				rv = at_error(c, ev.start_mark.line + 1,
+				    ev.start_mark.column + 1, "nested deeper "
+				    "than %d levels (maps and lists)",
+				    MANIFEST_MAX_DEPTH);
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			depth--;
+			break;
+		case YAML_STREAM_END_EVENT:
+			done = 1;
+			break;
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&parser);
+	return rv;
+}
+
 int
-manifest_load(struct manifest *m, const char *path, struct lc_err *err)
+manifest_load_mem(struct manifest *m, const char *name, const char *data,
+    size_t len, unsigned flags, struct lc_err *err)
 {
 	struct ctx c;
-	struct buf in = BUF_INIT;
 	yaml_parser_t parser;
 	yaml_document_t extra;
 	const yaml_node_t *second;
@@ -1089,24 +1381,29 @@ manifest_load(struct manifest *m, const char *path, struct lc_err *err)
 
 	memset(m, 0, sizeof *m);
 	memset(&c, 0, sizeof c);
-	c.path = path;
+	c.path = name;
 	c.err = err;
-	if (read_file(path, &in, err) == -1)
+	c.defer_env = (flags & MANIFEST_DEFER_ENV) != 0;
+	if (len > MANIFEST_MAX_SIZE) {
+		too_big(name, err);
+		goto out;
+	}
+	if (check_events(&c, data, len) == -1)
 		goto out;
 	if (!yaml_parser_initialize(&parser))
 		die("out of memory");
 	have_parser = 1;
-	yaml_parser_set_input_string(&parser, (const unsigned char *)in.data,
-	    in.len);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)data,
+	    len);
 	if (!yaml_parser_load(&parser, &c.doc)) {
-		yaml_error(&c, &parser, &in);
+		yaml_error(&c, &parser, data, len);
 		goto out;
 	}
 	have_doc = 1;
 	/* Read to the end: a syntax error or a second document is an error. */
 	if (yaml_document_get_root_node(&c.doc) != NULL) {
 		if (!yaml_parser_load(&parser, &extra)) {
-			yaml_error(&c, &parser, &in);
+			yaml_error(&c, &parser, data, len);
 			goto out;
 		}
 		second = yaml_document_get_root_node(&extra);
@@ -1120,22 +1417,64 @@ manifest_load(struct manifest *m, const char *path, struct lc_err *err)
 	}
 	if (read_manifest(&c, m) == -1)
 		goto out;
-	m->path = xstrdup(path);
-	m->dir = dir_of(path);
+	m->path = xstrdup(name);
+	m->dir = dir_of(name);
 	rv = 0;
 out:
 	for (i = 0; i < c.nfns; i++)
 		fn_release(&c.fns[i].fn);
 	free(c.fns);
 	fn_release(&c.top.fn);
+	free(c.unresolved_msg);
 	if (have_doc)
 		yaml_document_delete(&c.doc);
 	if (have_parser)
 		yaml_parser_delete(&parser);
-	buf_release(&in);
 	if (rv == -1)
 		manifest_release(m);
 	return rv;
+}
+
+int
+manifest_load_flags(struct manifest *m, const char *path, unsigned flags,
+    struct lc_err *err)
+{
+	struct buf in = BUF_INIT;
+	int rv;
+
+	memset(m, 0, sizeof *m);
+	if (read_file(path, &in, err) == -1) {
+		buf_wipe(&in);
+		return -1;
+	}
+	rv = manifest_load_mem(m, path, in.data, in.len, flags, err);
+	buf_wipe(&in);
+	return rv;
+}
+
+int
+manifest_load(struct manifest *m, const char *path, struct lc_err *err)
+{
+	return manifest_load_flags(m, path, 0, err);
+}
+
+int
+manifest_require_env(const struct manifest *m, struct lc_err *err)
+{
+	if (m->unresolved_msg == NULL)
+		return 0;
+	return lc_error(err, LC_ECONFIG, "%s", m->unresolved_msg);
+}
+
+int
+manifest_fn_unresolved(const struct manifest_fn *fn, const char *field)
+{
+	size_t i;
+
+	for (i = 0; i < fn->nunresolved; i++)
+		if (strcmp(fn->unresolved[i], field) == 0)
+			return 1;
+	return 0;
 }
 
 void
@@ -1152,6 +1491,7 @@ manifest_release(struct manifest *m)
 	free(m->dir);
 	free_secret(m->region);
 	free_secret(m->profile);
+	free(m->unresolved_msg);
 	memset(m, 0, sizeof *m);
 }
 

@@ -17,6 +17,15 @@
  * (environment, tags) merge key by key, the function winning; lists
  * (layers) replace.  "${env:NAME}" and "${env:NAME:-default}" in any scalar
  * value are replaced from the environment ("$${" is a literal "${").
+ *
+ * Adding a setting: a row in key_names (manifest.c) and its reader, a
+ * field below, the inheritance in finish_function, its man-page entry in
+ * lambda.yml.5, lambda.yml.example, a bad fixture and a test.
+ *
+ * Hostile input is bounded: at most MANIFEST_MAX_SIZE bytes, nesting at
+ * most MANIFEST_MAX_DEPTH deep (checked on the parser's events, before any
+ * tree is built), and at most MANIFEST_MAX_VALUES values read, aliases and
+ * inheritance counted each time they are used.
  */
 #ifndef LC_MANIFEST_H
 #define LC_MANIFEST_H
@@ -32,6 +41,22 @@
 #define MANIFEST_DEFAULT_TIMEOUT 3		/* seconds */
 #define MANIFEST_DEFAULT_ARCH "x86_64"
 #define MANIFEST_DEFAULT_EPHEMERAL 512		/* MB */
+#define MANIFEST_DEFAULT_BUILD_TIMEOUT 600	/* seconds */
+
+/* Bounds on what is read (lambda.yml needs 4 levels and a few KB). */
+#define MANIFEST_MAX_SIZE (1024 * 1024)		/* bytes */
+#define MANIFEST_MAX_DEPTH 32			/* nested maps and lists */
+#define MANIFEST_MAX_VALUES 200000		/* values read or inherited */
+
+/*
+ * manifest_load_flags: an unset ${env:NAME} (without a default) in a value
+ * only deploying, packaging or running uses (environment and tag values,
+ * description, build, artifact) is not an error yet: it reads as the empty
+ * string, the value is listed in the function's "unresolved", and
+ * manifest_require_env reports it.  Elsewhere (region, profile, memory,
+ * ...) it stays an error.
+ */
+#define MANIFEST_DEFER_ENV 0x1
 
 struct manifest_kv {
 	char	*key;
@@ -54,12 +79,20 @@ struct manifest_fn {
 	long			 memory;	/* MB */
 	long			 timeout;	/* seconds */
 	long			 ephemeral_storage;	/* MB */
+	long			 build_timeout;	/* seconds, for build */
 	struct manifest_kv	*env;		/* sorted by key */
 	size_t			 nenv;
 	struct manifest_kv	*tags;		/* sorted by key */
 	size_t			 ntags;
 	char			**layers;	/* in the order written */
 	size_t			 nlayers;
+	/*
+	 * Under MANIFEST_DEFER_ENV, the settings holding an unset variable,
+	 * named as deploy_change fields: "environment.KEY", "tags.KEY",
+	 * "description", "build", "artifact".
+	 */
+	char			**unresolved;
+	size_t			 nunresolved;
 };
 
 struct manifest {
@@ -69,6 +102,8 @@ struct manifest {
 	char			*profile;	/* top level; NULL: not set */
 	struct manifest_fn	*fns;		/* in file order */
 	size_t			 nfns;
+	/* MANIFEST_DEFER_ENV: the first unset variable's error, or NULL. */
+	char			*unresolved_msg;
 };
 
 /*
@@ -78,10 +113,30 @@ struct manifest {
  * duplicate keys, out-of-range values, missing required keys (runtime,
  * role, artifact; handler for runtimes other than provided.*), invalid
  * function names, unknown runtimes, an environment over Lambda's 4 KB,
- * reserved environment variable names, unset ${env:...} variables.
- * A file that cannot be read: "cannot read 'PATH': reason".
+ * reserved environment variable names, unset ${env:...} variables,
+ * nesting deeper than MANIFEST_MAX_DEPTH, more than MANIFEST_MAX_VALUES
+ * values.  A file that cannot be read: "cannot read 'PATH': reason"; one
+ * over MANIFEST_MAX_SIZE: "manifest 'PATH' is over 1 MiB".
  */
 int manifest_load(struct manifest *m, const char *path, struct lc_err *err);
+/* manifest_load with flags (MANIFEST_DEFER_ENV). */
+int manifest_load_flags(struct manifest *m, const char *path, unsigned flags,
+    struct lc_err *err);
+/*
+ * The same from len bytes at data (not NUL-terminated), named name in
+ * messages (and m->path; m->dir is its directory).  Reads no file.
+ */
+int manifest_load_mem(struct manifest *m, const char *name, const char *data,
+    size_t len, unsigned flags, struct lc_err *err);
+/*
+ * For commands that use every value: fails (LC_ECONFIG) with the first
+ * unset variable's "PATH:LINE:COL: environment variable 'NAME' is not set
+ * (used as ${env:NAME})" when m was loaded with MANIFEST_DEFER_ENV and had
+ * one; 0 otherwise.
+ */
+int manifest_require_env(const struct manifest *m, struct lc_err *err);
+/* Whether field ("environment.KEY", ...) of fn holds an unset variable. */
+int manifest_fn_unresolved(const struct manifest_fn *fn, const char *field);
 void manifest_release(struct manifest *m);
 
 /* The function named name, or NULL. */

@@ -44,6 +44,8 @@ check "JSON: interpolated memory, inherited role, merged environment keys" \
 		and .environment == ["DB_PASSWORD", "SHARED", "STAGE"] and .tags.team == "data"' "$OUT"
 check "JSON: provided.* needs no handler; defaults for timeout and storage" \
 	jq -e '.functions[1] | (has("handler") | not) and .timeout == 3 and .ephemeral_storage == 512 and .architecture == "arm64"' "$OUT"
+check "JSON: build_timeout defaults to 600 seconds" \
+	jq -e '[.functions[].build_timeout] == [600, 600]' "$OUT"
 check_out_lacks 'hunter2|prod' "environment values never appear in the output"
 
 # Where the manifest comes from: -f > LAMBDACTL_MANIFEST > ./lambda.yml.

@@ -815,7 +815,7 @@ test_example(void **state)
 	unsetenv("STAGE");
 
 	unsetenv("DB_PASSWORD");
-	load_fails(EXAMPLE, "50:20: environment variable 'DB_PASSWORD' is "
+	load_fails(EXAMPLE, "51:20: environment variable 'DB_PASSWORD' is "
 	    "not set (used as ${env:DB_PASSWORD})");
 }
 
@@ -931,6 +931,211 @@ group_teardown(void **state)
 	return 0;
 }
 
+/* build_timeout: the default filled in, inherited, set per function. */
+static void
+test_build_timeout(void **state)
+{
+	static const char yaml[] = "role: r\nruntime: provided\n"
+	    "artifact: b\nbuild_timeout: 120\nfunctions:\n  a: {}\n"
+	    "  b: {build_timeout: 86400}\n";
+	struct manifest m;
+	struct lc_err err;
+
+	(void)state;
+	load_ok(&m, GOOD "minimal.yml");
+	assert_int_equal(m.fns[0].build_timeout,
+	    MANIFEST_DEFAULT_BUILD_TIMEOUT);
+	assert_int_equal(MANIFEST_DEFAULT_BUILD_TIMEOUT, 600);
+	manifest_release(&m);
+	lc_error_clear(&err);
+	assert_int_equal(manifest_load_mem(&m, "mem.yml", yaml,
+	    sizeof yaml - 1, 0, &err), 0);
+	assert_int_equal(find_ok(&m, "a")->build_timeout, 120);
+	assert_int_equal(find_ok(&m, "b")->build_timeout, 86400);
+	manifest_release(&m);
+	load_fails(scratch(JOBS "    build_timeout: 0\n"), "7:20: "
+	    "'build_timeout' must be from 1 to 86400 seconds, not '0'");
+}
+
+/* The in-memory entry point: not NUL-terminated, named as given. */
+static void
+test_load_mem(void **state)
+{
+	static const char text[] = JOBS "    memory: 256\nXXXX";
+	struct manifest m;
+	struct lc_err err;
+	char *copy;
+
+	(void)state;
+	/* Exactly the manifest's bytes: ASan sees any read past them. */
+	copy = xmalloc(sizeof text - 5);
+	memcpy(copy, text, sizeof text - 5);
+	lc_error_clear(&err);
+	assert_int_equal(manifest_load_mem(&m, "some/dir/x.yml", copy,
+	    sizeof text - 5, 0, &err), 0);
+	assert_string_equal(m.path, "some/dir/x.yml");
+	assert_string_equal(m.dir, "some/dir");
+	assert_int_equal(find_ok(&m, "jobs")->memory, 256);
+	manifest_release(&m);
+	/* The same bytes with the rest: an error in the named file. */
+	assert_int_equal(manifest_load_mem(&m, "x.yml", text,
+	    sizeof text - 1, 0, &err), -1);
+	assert_int_equal(err.status, LC_ECONFIG);
+	assert_string_equal(err.msg, "x.yml:9:1: could not find expected ':'");
+	free(copy);
+}
+
+/* Nesting is limited on the parser's events; 32 levels are allowed. */
+static void
+test_nesting(void **state)
+{
+	struct buf b = BUF_INIT;
+	struct manifest m;
+	struct lc_err err;
+	int i;
+
+	(void)state;
+	buf_adds(&b, "functions: ");
+	for (i = 0; i < 31; i++)
+		buf_addch(&b, '[');
+	for (i = 0; i < 31; i++)
+		buf_addch(&b, ']');
+	lc_error_clear(&err);
+	assert_int_equal(manifest_load_mem(&m, "n.yml", b.data, b.len, 0,
+	    &err), -1);
+	assert_string_equal(err.msg, "n.yml:1:12: 'functions' must be a map "
+	    "of function names to their settings");
+	buf_reset(&b);
+	buf_adds(&b, "functions: ");
+	for (i = 0; i < 100000; i++)
+		buf_addch(&b, '[');
+	assert_int_equal(manifest_load_mem(&m, "n.yml", b.data, b.len, 0,
+	    &err), -1);
+	assert_string_equal(err.msg, "n.yml:1:43: nested deeper than 32 "
+	    "levels (maps and lists)");
+	buf_release(&b);
+}
+
+/* Aliases are counted each time they are used. */
+static void
+test_alias_bound(void **state)
+{
+	struct buf b = BUF_INIT;
+	struct manifest m;
+	struct lc_err err;
+	int i;
+
+	(void)state;
+	buf_adds(&b, "role: r\nruntime: provided\nartifact: b\nfunctions:\n"
+	    "  f0:\n    tags: &t\n");
+	for (i = 0; i < 50; i++)
+		buf_addf(&b, "      k%d: v\n", i);
+	for (i = 1; i < 5000; i++)
+		buf_addf(&b, "  f%d: {tags: *t}\n", i);
+	lc_error_clear(&err);
+	assert_int_equal(manifest_load_mem(&m, "a.yml", b.data, b.len, 0,
+	    &err), -1);
+	assert_string_equal(err.msg, "a.yml:6:11: the manifest has over "
+	    "200000 values, counting each use of an alias and each inherited "
+	    "setting");
+	buf_release(&b);
+}
+
+/*
+ * MANIFEST_DEFER_ENV: an unset variable in a value only deploying and
+ * running use waits for manifest_require_env; one in a value every command
+ * uses does not; inherited unresolved values follow the inheritance.
+ */
+static void
+test_defer_env(void **state)
+{
+	static const char yaml[] =
+	    "role: lambda-exec\n"
+	    "runtime: provided.al2023\n"
+	    "description: ${env:LCTEST_DESC}\n"
+	    "environment:\n"
+	    "  TOP: ${env:LCTEST_TOP}\n"
+	    "  SHADOWED: ${env:LCTEST_TOP}\n"
+	    "functions:\n"
+	    "  a:\n"
+	    "    artifact: ${env:LCTEST_ART}\n"
+	    "    build: make ${env:LCTEST_A}${env:LCTEST_B}\n"
+	    "    environment: { SHADOWED: known, OWN: \"x${env:LCTEST_OWN}\" }\n"
+	    "    tags: { t: \"${env:LCTEST_TAG}\" }\n"
+	    "  b:\n"
+	    "    artifact: b\n"
+	    "    description: own\n";
+	static const char *const want_a[] = {
+		"artifact", "build", "environment.OWN", "tags.t",
+		"description", "environment.TOP",
+	};
+	const char *first = "d.yml:3:14: environment variable 'LCTEST_DESC' "
+	    "is not set (used as ${env:LCTEST_DESC})";
+	const struct manifest_fn *f;
+	struct manifest m;
+	struct lc_err err;
+	size_t i;
+
+	(void)state;
+	unsetenv_prefix("LCTEST_");
+	lc_error_clear(&err);
+	/* Strict: the first unset variable, as ever. */
+	assert_int_equal(manifest_load_mem(&m, "d.yml", yaml, sizeof yaml - 1,
+	    0, &err), -1);
+	assert_string_equal(err.msg, first);
+	lc_error_clear(&err);
+	assert_int_equal(manifest_load_mem(&m, "d.yml", yaml, sizeof yaml - 1,
+	    MANIFEST_DEFER_ENV, &err), 0);
+	f = find_ok(&m, "a");
+	assert_string_equal(f->artifact, "");
+	assert_string_equal(f->build, "make ");
+	assert_string_equal(kv_get(f->env, f->nenv, "OWN"), "x");
+	assert_string_equal(kv_get(f->env, f->nenv, "TOP"), "");
+	assert_string_equal(kv_get(f->env, f->nenv, "SHADOWED"), "known");
+	assert_int_equal(f->nunresolved, nitems(want_a));
+	for (i = 0; i < nitems(want_a); i++)
+		assert_string_equal(f->unresolved[i], want_a[i]);
+	assert_false(manifest_fn_unresolved(f, "environment.SHADOWED"));
+	assert_false(manifest_fn_unresolved(f, "memory"));
+	f = find_ok(&m, "b");
+	assert_false(manifest_fn_unresolved(f, "description"));
+	assert_true(manifest_fn_unresolved(f, "environment.TOP"));
+	assert_true(manifest_fn_unresolved(f, "environment.SHADOWED"));
+	assert_false(manifest_fn_unresolved(f, "artifact"));
+	assert_int_equal(manifest_require_env(&m, &err), -1);
+	assert_int_equal(err.status, LC_ECONFIG);
+	assert_string_equal(err.msg, first);
+	manifest_release(&m);
+
+	/* Set, nothing waits. */
+	setenv("LCTEST_DESC", "d", 1);
+	setenv("LCTEST_TOP", "t", 1);
+	setenv("LCTEST_ART", "art", 1);
+	setenv("LCTEST_A", "a", 1);
+	setenv("LCTEST_B", "b", 1);
+	setenv("LCTEST_OWN", "o", 1);
+	setenv("LCTEST_TAG", "g", 1);
+	assert_int_equal(manifest_load_mem(&m, "d.yml", yaml, sizeof yaml - 1,
+	    MANIFEST_DEFER_ENV, &err), 0);
+	assert_int_equal(find_ok(&m, "a")->nunresolved, 0);
+	assert_int_equal(manifest_require_env(&m, &err), 0);
+	manifest_release(&m);
+	unsetenv_prefix("LCTEST_");
+
+	/* Where and what: never deferred. */
+	lc_error_clear(&err);
+	assert_int_equal(manifest_load_mem(&m, "r.yml", JOBS
+	    "    region: ${env:LCTEST_REGION}\n", sizeof JOBS + 31,
+	    MANIFEST_DEFER_ENV, &err), -1);
+	assert_string_equal(err.msg, "r.yml:7:13: environment variable "
+	    "'LCTEST_REGION' is not set (used as ${env:LCTEST_REGION})");
+	assert_int_equal(manifest_load_mem(&m, "r.yml", JOBS
+	    "    memory: ${env:LCTEST_M}\n", sizeof JOBS + 26,
+	    MANIFEST_DEFER_ENV, &err), -1);
+	assert_string_equal(err.msg, "r.yml:7:13: environment variable "
+	    "'LCTEST_M' is not set (used as ${env:LCTEST_M})");
+}
+
 int
 main(void)
 {
@@ -949,6 +1154,11 @@ main(void)
 		cmocka_unit_test(test_path),
 		cmocka_unit_test(test_example),
 		cmocka_unit_test(test_bad_corpus),
+		cmocka_unit_test(test_build_timeout),
+		cmocka_unit_test(test_load_mem),
+		cmocka_unit_test(test_nesting),
+		cmocka_unit_test(test_alias_bound),
+		cmocka_unit_test(test_defer_env),
 	};
 	struct CMUnitTest *tests;
 	size_t i, n;
