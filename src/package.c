@@ -1677,9 +1677,9 @@ package_builds_run(struct package_builds *b, const struct manifest_fn *fn,
 			return 0;
 	if (announce != NULL)
 		announce(fn);
-	/* TODO(manifest): fn->build_timeout when b->timeout_s is 0. */
+	/* --build-timeout > the function's build_timeout (default 600). */
 	if (package_run_build(fn->build, dir, b->timeout_s > 0 ?
-	    b->timeout_s : PACKAGE_BUILD_TIMEOUT_DEFAULT, err) == -1)
+	    b->timeout_s : fn->build_timeout, err) == -1)
 		return -1;
 	b->done = xrealloc(b->done, (b->n + 1) * sizeof *b->done);
 	b->done[b->n++] = fn->build;

@@ -44,9 +44,6 @@ struct package_result {
 	char			 sha256[45];	/* base64: Lambda's CodeSha256 */
 };
 
-/* Seconds a build command may run (lambda.yml build_timeout's default). */
-#define PACKAGE_BUILD_TIMEOUT_DEFAULT	600
-
 /*
  * Runs the function's build command, if any, with /bin/sh -c in dir (the
  * manifest's directory), in a process group of its own; its stdout and
@@ -128,7 +125,7 @@ int package_zip_inflate(struct zip *za, uint64_t idx, const char *label,
 struct package_builds {
 	const char	**done;
 	size_t		  n;
-	long		  timeout_s;	/* --build-timeout; 0: the default */
+	long		  timeout_s;	/* --build-timeout; 0: build_timeout */
 };
 
 /*

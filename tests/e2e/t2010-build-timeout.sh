@@ -44,6 +44,22 @@ check_err_has "^lambdactl: hung: build command '.*' timed out after 1 s" "serve:
 check "serve: nothing the build started survives" sh -c '! pgrep -fa "sleep 2010\."'
 pkill -KILL -f 'sleep 2010\.' 2>/dev/null
 
+# lambda.yml's build_timeout bounds it too, and --build-timeout beats it.
+cat >>lambda.yml <<YML
+  hungkey:
+    artifact: task/echo
+    build_timeout: 1
+    build: "sleep 2010.7"
+YML
+run package hungkey
+check_status 1 "build_timeout: a timed-out build fails with exit 1"
+check_err_has "^lambdactl: hungkey: build command 'sleep 2010\.7' timed out after 1 s \(stopped it and every process it started\)$" \
+	"build_timeout: the error names the command and lambda.yml's bound"
+check "build_timeout: stopped at about 1 s (took ${elapsed} ms)" test "$elapsed" -lt 4000
+run package hungkey --build-timeout 2
+check_err_has "timed out after 2 s" "--build-timeout beats build_timeout"
+pkill -KILL -f 'sleep 2010\.' 2>/dev/null
+
 run package hung --build-timeout 0
 check_status 2 "--build-timeout 0 is a usage error"
 check_err_eq "lambdactl: option '--build-timeout' wants whole seconds from 1 to 86400, not '0'" "and says what it wants"

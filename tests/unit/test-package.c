@@ -1262,7 +1262,7 @@ run_build(const struct fixture *f, const char *cmd, const char *dir,
 	close(fi);
 	close(fo);
 	close(fe);
-	rv = package_run_build(cmd, dir, PACKAGE_BUILD_TIMEOUT_DEFAULT, err);
+	rv = package_run_build(cmd, dir, MANIFEST_DEFAULT_BUILD_TIMEOUT, err);
 	dup2(si, 0);
 	dup2(so, 1);
 	dup2(se, 2);
