@@ -790,16 +790,12 @@ process_timeout(long *secs, struct lc_err *err)
 /* The terminal credential_process may prompt on, while it runs. */
 struct tty_lend {
 	int		fd;	/* -1: none, or we are not in the foreground */
+	int		lent;
 	struct termios	modes;
 	int		have_modes;
 };
 
-/*
- * When we are the terminal's foreground process group, lends the terminal
- * to the command's own group (a prompt for an MFA code must not stop it
- * with SIGTTIN); tty_take_back returns it.  As a shell does, parent and
- * child both set it, so that neither order races.
- */
+/* Opens the terminal if we are its foreground process group. */
 static void
 tty_lend_open(struct tty_lend *t)
 {
@@ -815,14 +811,12 @@ tty_lend_open(struct tty_lend *t)
 	t->have_modes = tcgetattr(t->fd, &t->modes) == 0;
 }
 
-/* Gives the terminal to group pgid, SIGTTOU blocked (async-signal-safe). */
+/* Gives the terminal to process group pgid, SIGTTOU blocked. */
 static void
 tty_give(const struct tty_lend *t, pid_t pgid)
 {
 	sigset_t set, old;
 
-	if (t->fd == -1)
-		return;
 	sigemptyset(&set);
 	sigaddset(&set, SIGTTOU);
 	sigprocmask(SIG_BLOCK, &set, &old);
@@ -831,34 +825,46 @@ tty_give(const struct tty_lend *t, pid_t pgid)
 }
 
 /*
- * Takes the terminal back; after a kill, restores its modes too (a killed
- * prompt may have left echo off).
+ * Takes the terminal back if it was lent; after a kill, restores its
+ * modes too (a killed prompt may have left echo off).  Whatever else of our
+ * job touched the terminal meanwhile was stopped (the pager of "lambdactl
+ * logs f | less"): continue it.
  */
 static void
 tty_take_back(struct tty_lend *t, int killed)
 {
 	if (t->fd == -1)
 		return;
-	tty_give(t, getpgrp());
-	if (killed && t->have_modes)
-		(void)tcsetattr(t->fd, TCSANOW, &t->modes);
+	if (t->lent) {
+		tty_give(t, getpgrp());
+		if (killed && t->have_modes)
+			(void)tcsetattr(t->fd, TCSANOW, &t->modes);
+		(void)kill(0, SIGCONT);
+	}
 	close(t->fd);
 	t->fd = -1;
 }
 
-/* Kills the command's whole process group (and the command, to be sure). */
+/*
+ * Kills the command's whole process group, and the command itself (in case
+ * its setpgid lost a race) unless it was reaped: its pid may be reused.
+ */
 static void
-process_kill(pid_t pid)
+process_kill(pid_t pid, int reaped)
 {
 	(void)kill(-pid, SIGKILL);
-	(void)kill(pid, SIGKILL);
+	if (!reaped)
+		(void)kill(pid, SIGKILL);
 }
 
 /*
  * Runs cmd with /bin/sh -c in a process group of its own, its stdout read
  * into out (room for max + 1 bytes), its stderr passing through.  Past
- * timeout seconds, or past max bytes, the whole group is killed.  Returns
- * 0 with *status (a waitpid status) and *len, or -1 with err filled.
+ * timeout seconds, or past max bytes, the whole group is killed.  The
+ * group gets the terminal only when the command stops to use it (SIGTTIN,
+ * SIGTTOU: a prompt for an MFA code) and we have it to lend: lending it up
+ * front would stop the rest of our pipeline.  Returns 0 with *status (a
+ * waitpid status) and *len, or -1 with err filled.
  */
 static int
 process_run(const char *cmd, const char *profile, long timeout, char *out,
@@ -869,7 +875,7 @@ process_run(const char *cmd, const char *profile, long timeout, char *out,
 	double deadline, left;
 	pid_t pid;
 	ssize_t n;
-	int fds[2], killed = 0, eof = 0, r, rv = -1;
+	int fds[2], killed = 0, eof = 0, reaped = 0, r;
 
 	*len = 0;
 	if (pipe(fds) == -1)
@@ -877,19 +883,16 @@ process_run(const char *cmd, const char *profile, long timeout, char *out,
 		    "profile '%s': cannot run command: %s", profile,
 		    strerror(errno));
 	(void)fcntl(fds[0], F_SETFD, FD_CLOEXEC);
-	tty_lend_open(&tty);
 	fflush(NULL);
 	if ((pid = fork()) == -1) {
 		lc_error(err, LC_ECONFIG, "credential_process for profile "
 		    "'%s': cannot run command: %s", profile, strerror(errno));
 		close(fds[0]);
 		close(fds[1]);
-		tty_take_back(&tty, 0);
 		return -1;
 	}
 	if (pid == 0) {
 		(void)setpgid(0, 0);
-		tty_give(&tty, getpid());
 		if (fds[1] != STDOUT_FILENO) {
 			if (dup2(fds[1], STDOUT_FILENO) == -1)
 				_exit(127);
@@ -899,42 +902,55 @@ process_run(const char *cmd, const char *profile, long timeout, char *out,
 		_exit(127);
 	}
 	(void)setpgid(pid, pid);
-	tty_give(&tty, pid);
 	close(fds[1]);
+	tty_lend_open(&tty);
 	deadline = clock_ms() + (double)timeout * 1000;
 	pfd.fd = fds[0];
 	pfd.events = POLLIN;
-	/* Read stdout to its end, then wait for the exit: both bounded. */
-	for (;;) {
-		left = deadline - clock_ms();
-		if (left <= 0) {
-			process_kill(pid);
-			killed = 1;
+	/* Until stdout's end and the exit, both within the deadline. */
+	while (!eof || !reaped) {
+		if ((left = deadline - clock_ms()) <= 0) {
 			lc_error(err, LC_ECONFIG, "credential_process for "
 			    "profile '%s': command did not finish within %ld s; "
 			    "killed it (%s sets the limit)", profile, timeout,
 			    CREDS_PROCESS_TIMEOUT_ENV);
+			killed = 1;
 			break;
 		}
-		if (eof) {
-			if ((r = waitpid(pid, status, WNOHANG)) == pid)
-				break;
-			if (r == -1 && errno != EINTR) {
+		if (!reaped) {
+			r = waitpid(pid, status, WNOHANG | WUNTRACED);
+			if (r == pid && WIFSTOPPED(*status)) {
+				if (tty.fd == -1) {
+					lc_error(err, LC_ECONFIG,
+					    "credential_process for profile "
+					    "'%s': command stopped to use the "
+					    "terminal, which lambdactl does not "
+					    "have (in the background?)", profile);
+					killed = 1;
+					break;
+				}
+				if (!tty.lent)
+					tty_give(&tty, pid);
+				tty.lent = 1;
+				(void)kill(-pid, SIGCONT);
+			} else if (r == pid)
+				reaped = 1;
+			else if (r == -1 && errno != EINTR) {
 				lc_error(err, LC_ECONFIG, "credential_process "
 				    "for profile '%s': %s", profile,
 				    strerror(errno));
-				process_kill(pid);
 				killed = 1;
 				break;
 			}
+		}
+		if (eof) {
 			(void)poll(NULL, 0, left < 20 ? (int)left + 1 : 20);
 			continue;
 		}
-		r = poll(&pfd, 1, left > 1000 ? 1000 : (int)left + 1);
+		r = poll(&pfd, 1, left < 50 ? (int)left + 1 : 50);
 		if (r == -1 && errno != EINTR) {
 			lc_error(err, LC_ECONFIG, "credential_process for "
 			    "profile '%s': %s", profile, strerror(errno));
-			process_kill(pid);
 			killed = 1;
 			break;
 		}
@@ -949,22 +965,22 @@ process_run(const char *cmd, const char *profile, long timeout, char *out,
 		}
 		*len += (size_t)n;
 		if (*len > max) {
-			process_kill(pid);
-			killed = 1;
 			lc_error(err, LC_ECONFIG, "credential_process for "
 			    "profile '%s': output is larger than %zu bytes",
 			    profile, max);
+			killed = 1;
 			break;
 		}
 	}
 	close(fds[0]);
 	if (killed) {
-		while (waitpid(pid, status, 0) == -1 && errno == EINTR)
-			continue;
-	} else
-		rv = 0;
+		process_kill(pid, reaped);
+		if (!reaped)
+			while (waitpid(pid, status, 0) == -1 && errno == EINTR)
+				continue;
+	}
 	tty_take_back(&tty, killed);
-	return rv;
+	return killed ? -1 : 0;
 }
 
 /*

@@ -43,6 +43,9 @@ credential_process = printf '{"Version": 1, "AccessKeyId": "AKIDPROC", "SecretAc
 [profile newline]
 credential_process = printf '{"Version": 1, "AccessKeyId": "AKIDPROC", "SecretAccessKey": "$SECRET\\\\n"}'
 
+[profile slow]
+credential_process = sh -c 'sleep 1; printf "%s" '"'"'$GOOD'"'"''
+
 [profile prompt]
 credential_process = sh -c 'printf "MFA code: " >/dev/tty; read -r code </dev/tty; [ "\$code" = 123456 ] && printf "%s" '"'"'$GOOD'"'"''
 CONF
@@ -140,5 +143,20 @@ LAMBDACTL_CREDENTIAL_PROCESS_TIMEOUT=10 timeout 60 python3 "$TMP/run-pty.py" "$T
 status=$?
 check_status 0 "a credential_process prompting on the terminal gets its answer"
 check "whoami went on with its credentials" grep -qF '"CredentialSource":	"process (profile prompt)"' "$TMP/tty"
+
+# The terminal is lent only on demand: the rest of a pipeline (a pager
+# setting the terminal's modes) is not disturbed by a quiet command.
+timeout 60 python3 "$TMP/run-pty.py" "$TMP/tty-pipe" - sh -c 'lambdactl whoami --profile slow | (sleep 0.3; stty echo </dev/tty && echo sibling-ok)' </dev/null
+check "a pipeline's pager can use the terminal while credential_process runs" \
+	grep -qx 'sibling-ok' "$TMP/tty-pipe"
+check "the pager's terminal calls did not fail" \
+	bash -c "! grep -q 'Input/output error' '$TMP/tty-pipe'"
+
+# In the background, there is no terminal to lend: said at once.
+LAMBDACTL_CREDENTIAL_PROCESS_TIMEOUT=20 timeout 60 python3 "$TMP/run-pty.py" "$TMP/tty-bg" - sh -c 'set -m; lambdactl whoami --profile prompt & wait $!; echo "exit $?"' </dev/null
+check "in the background, a prompting credential_process fails (exit 3)" \
+	grep -qx 'exit 3' "$TMP/tty-bg"
+check "in the background, the message says it wanted the terminal" \
+	grep -qF "lambdactl: credential_process for profile 'prompt': command stopped to use the terminal, which lambdactl does not have (in the background?)" "$TMP/tty-bg"
 
 finish
