@@ -55,7 +55,7 @@ script = {"routes": [
     {"method": "POST", "path": fn % "denied", "responses": [{
         "status": 403,
         "headers": {"x-amzn-ErrorType": "AccessDeniedException"},
-        "body": {"Message": "no \x1b[8mhidden\x1b[0m access"}}]},
+        "body": {"Message": "no \x1b[8mhidden\x1b[0m access \x9b?25l"}}]},
 ]}
 json.dump(script, open(sys.argv[1], "w"))
 PY
@@ -112,6 +112,12 @@ check_status 1 "an AWS error on a terminal exits 1"
 check "on a terminal, the server's error message is escaped" \
 	grep -qF 'no ^[[8mhidden^[[0m access' "$TMP/tty-denied"
 check "on a terminal, nothing of it reaches the terminal raw" \
-	bash -c "test -s '$TMP/tty-denied' && ! grep -q \$'\\e' '$TMP/tty-denied'"
+	bash -c "test -s '$TMP/tty-denied' && ! grep -q \$'\\e\\|\\xc2\\x9b' '$TMP/tty-denied'"
+pty_run "$TMP/tty-denied-json" lambdactl -o json invoke denied
+check_status 1 "an AWS error under -o json on a terminal exits 1"
+check "under -o json on a terminal, the error object is valid JSON with the message" \
+	bash -c "jq -e '.error.message | endswith(\"no \\u001b[8mhidden\\u001b[0m access \\u009b?25l\")' '$TMP/tty-denied-json'"
+check "under -o json on a terminal, no C1 control reaches it raw" \
+	bash -c "test -s '$TMP/tty-denied-json' && ! grep -q \$'\\xc2\\x9b' '$TMP/tty-denied-json'"
 
 finish
