@@ -98,7 +98,7 @@ now_ms(void)
 struct printer {
 	enum logs_format	 format;
 	int			 colour;
-	int			 escape;	/* term.h: a terminal, no --raw */
+	int			 escape;	/* a terminal, no --raw */
 	struct buf		 line;
 	struct buf		 message;	/* the escaped fields */
 	struct buf		 stream;

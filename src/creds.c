@@ -911,9 +911,9 @@ process_run(const char *cmd, const char *profile, long timeout, char *out,
 	while (!eof || !reaped) {
 		if ((left = deadline - clock_ms()) <= 0) {
 			lc_error(err, LC_ECONFIG, "credential_process for "
-			    "profile '%s': command did not finish within %ld s; "
-			    "killed it (%s sets the limit)", profile, timeout,
-			    CREDS_PROCESS_TIMEOUT_ENV);
+			    "profile '%s': command did not finish within "
+			    "%ld s; killed it (%s sets the limit)", profile,
+			    timeout, CREDS_PROCESS_TIMEOUT_ENV);
 			killed = 1;
 			break;
 		}
@@ -921,11 +921,11 @@ process_run(const char *cmd, const char *profile, long timeout, char *out,
 			r = waitpid(pid, status, WNOHANG | WUNTRACED);
 			if (r == pid && WIFSTOPPED(*status)) {
 				if (tty.fd == -1) {
-					lc_error(err, LC_ECONFIG,
-					    "credential_process for profile "
-					    "'%s': command stopped to use the "
-					    "terminal, which lambdactl does not "
-					    "have (in the background?)", profile);
+					lc_error(err, LC_ECONFIG, "credential_"
+					    "process for profile '%s': command "
+					    "stopped to use the terminal, which "
+					    "lambdactl does not have (in the "
+					    "background?)", profile);
 					killed = 1;
 					break;
 				}
