@@ -70,7 +70,8 @@ gone() {
 }
 check "the command's own child was killed with it (process group)" gone "$child"
 
-LAMBDACTL_CREDENTIAL_PROCESS_TIMEOUT=forever lc whoami --profile hang
+LAMBDACTL_CREDENTIAL_PROCESS_TIMEOUT=forever timeout 60 "$LAMBDACTL" whoami --profile hang >"$OUT" 2>"$ERR" </dev/null
+status=$?
 check_status 3 "a bad timeout value is a configuration error"
 check_err_eq "lambdactl: LAMBDACTL_CREDENTIAL_PROCESS_TIMEOUT wants a number of seconds from 1 to 86400, not 'forever'" \
 	"a bad timeout value names the variable"
