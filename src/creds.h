@@ -73,7 +73,7 @@ struct creds {
 
 /*
  * credential_process: the command runs with /bin/sh -c in a process group
- * of its own (lent the terminal, when we have it, for prompts); past
+ * of its own, lent our terminal if it stops to use it (a prompt); past
  * CREDS_PROCESS_TIMEOUT seconds (or the environment variable's value), or
  * past 64 KiB of output, the whole group is killed.
  */
