@@ -23,6 +23,7 @@
 #include "package.h"
 #include "proc.h"
 #include "runtime.h"
+#include "term.h"
 
 #define MAX_SYNC_PAYLOAD	(6 * 1024 * 1024)
 #define MAX_EVENT_PAYLOAD	(1024 * 1024)
@@ -45,6 +46,8 @@ static const struct cmd_opt invoke_opts[] = {
 	{ "no-build", 0, NULL, "with --local: skip the build command" },
 	{ "build-timeout", 0, "SECONDS",
 	    "stop a build command after SECONDS (default 600)" },
+	{ "raw", 0, NULL, "print control characters as they are, even on "
+	    "a terminal" },
 	{ NULL, 0, NULL, NULL },
 };
 
@@ -278,9 +281,12 @@ describe_error(const struct lambda_invoke_res *rs, struct buf *out)
 	cJSON_Delete(j);
 }
 
-/* --log: the tail, or where the log is when Lambda points elsewhere. */
+/*
+ * --log: the tail, or where the log is when Lambda points elsewhere;
+ * escaped (term.h) when esc is set.
+ */
 static void
-print_log(const char *name, const char *tail)
+print_log(const char *name, const char *tail, int esc)
 {
 	const cJSON *g, *s;
 	cJSON *j;
@@ -289,11 +295,11 @@ print_log(const char *name, const char *tail)
 	g = cJSON_GetObjectItemCaseSensitive(j, "logGroupName");
 	s = cJSON_GetObjectItemCaseSensitive(j, "logStreamName");
 	if (cJSON_IsString(g) && cJSON_IsString(s))
-		fprintf(stderr, "lambdactl: %s: the log is in group '%s', "
-		    "stream '%s' (lambdactl logs %s)\n", name, g->valuestring,
-		    s->valuestring, name);
+		term_printf(stderr, esc, "lambdactl: %s: the log is in group "
+		    "'%s', stream '%s' (lambdactl logs %s)\n", name,
+		    g->valuestring, s->valuestring, name);
 	else {
-		fputs(tail, stderr);
+		term_write(stderr, tail, strlen(tail), esc, TERM_TEXT);
 		if (*tail != '\0' && tail[strlen(tail) - 1] != '\n')
 			fputc('\n', stderr);
 	}
@@ -341,6 +347,20 @@ result_json(const struct lambda_invoke_res *rs)
 		p = cJSON_CreateString(rs->payload.data);
 	cJSON_AddItemToObject(o, "Payload", p);
 	return o;
+}
+
+/* Prints o (and frees it) as cmd_print_json does, escaped when esc is set. */
+static void
+print_json(cJSON *o, int esc)
+{
+	char *s = cJSON_Print(o);
+
+	if (s == NULL)
+		die("out of memory");
+	term_write(stdout, s, strlen(s), esc, TERM_JSON);
+	putchar('\n');
+	free(s);
+	cJSON_Delete(o);
 }
 
 /* --repeat: the shared state of the load test's workers. */
@@ -480,8 +500,8 @@ run_bench(struct cmd_ctx *ctx, const struct aws_client *c,
 		    percentile(b.ms, n, 50), percentile(b.ms, n, 90),
 		    percentile(b.ms, n, 99), b.ms[n - 1]);
 		if (b.errors > 0)
-			fprintf(stderr, "lambdactl: first error: %s\n",
-			    b.first_error);
+			term_printf(stderr, term_escaping(STDERR_FILENO, 0),
+			    "lambdactl: first error: %s\n", b.first_error);
 	}
 	pthread_mutex_destroy(&b.mu);
 	free(t);
@@ -612,6 +632,9 @@ invoke_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	char *label = NULL;
 	long repeat, conc;
 	int status = -1, event = cmd_has(a, "event");
+	/* What the function or Lambda sent: escaped on a terminal. */
+	int esc_out = term_escaping(STDOUT_FILENO, cmd_has(a, "raw"));
+	int esc_err = term_escaping(STDERR_FILENO, cmd_has(a, "raw"));
 
 	buf_init(&rs.payload);
 	memset(&c, 0, sizeof c);
@@ -701,8 +724,8 @@ invoke_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 			goto out;
 	}
 	if (cmd_has(a, "verbose"))
-		fprintf(stderr, "lambdactl: %s: status %ld, version %s, "
-		    "request id %s\n", rq.name, rs.status,
+		term_printf(stderr, esc_err, "lambdactl: %s: status %ld, "
+		    "version %s, request id %s\n", rq.name, rs.status,
 		    rs.executed_version ? rs.executed_version : "-",
 		    rs.request_id ? rs.request_id : "-");
 	if (rs.log_invalid && cmd_has(a, "log"))
@@ -710,11 +733,12 @@ invoke_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		    rq.name);
 	if (rs.log_tail != NULL && cmd_has(a, "log") &&
 	    ctx->output != OUTPUT_JSON)
-		print_log(rq.name, rs.log_tail);
+		print_log(rq.name, rs.log_tail, esc_err);
 	if (ctx->output == OUTPUT_JSON)
-		cmd_print_json(result_json(&rs));
+		print_json(result_json(&rs), esc_out);
 	else if (event)
-		printf("%s\n", rs.request_id != NULL ? rs.request_id : "");
+		term_printf(stdout, esc_out, "%s\n", rs.request_id != NULL ?
+		    rs.request_id : "");
 	else if (rs.status == 204)
 		fprintf(stderr, "lambdactl: %s: dry run: the invoke would be "
 		    "allowed\n", rq.name);
@@ -722,7 +746,8 @@ invoke_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		if (out_commit(&of, &rs.payload, &ctx->err) == -1)
 			goto out;
 	} else {
-		fwrite(rs.payload.data, 1, rs.payload.len, stdout);
+		term_write(stdout, rs.payload.data, rs.payload.len, esc_out,
+		    TERM_TEXT);
 		if (isatty(STDOUT_FILENO) && rs.payload.len > 0 &&
 		    rs.payload.data[rs.payload.len - 1] != '\n')
 			putchar('\n');

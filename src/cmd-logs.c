@@ -17,6 +17,7 @@
 #include "lambda-api.h"
 #include "log.h"
 #include "logs-api.h"
+#include "term.h"
 
 #define DEFAULT_SINCE	"10m"
 
@@ -31,6 +32,8 @@ static const struct cmd_opt logs_opts[] = {
 	{ "group", 0, "NAME", "read log group NAME (no function lookup)" },
 	{ "follow", 0, NULL, "poll for new events until interrupted" },
 	{ "format", 0, "FORMAT", "short (default), detailed, json or raw" },
+	{ "raw", 0, NULL, "print control characters as they are, even on "
+	    "a terminal" },
 	{ NULL, 0, NULL, NULL },
 };
 
@@ -95,17 +98,42 @@ now_ms(void)
 struct printer {
 	enum logs_format	 format;
 	int			 colour;
+	int			 escape;	/* a terminal, no --raw */
 	struct buf		 line;
+	struct buf		 message;	/* the escaped fields */
+	struct buf		 stream;
 };
 
-/* Prints one event on stdout (a logs_event_fn). */
+/*
+ * Prints one event on stdout (a logs_event_fn).  The stream and message
+ * are escaped before formatting, which keeps our own colours; JSON is
+ * escaped whole.
+ */
 static int
 print_event(void *arg, const struct logs_event *ev, struct lc_err *err)
 {
 	struct printer *p = arg;
+	struct logs_event safe;
 
 	buf_reset(&p->line);
-	logs_format_event(&p->line, ev, p->format, p->colour);
+	if (p->escape && p->format != LOGS_JSON) {
+		safe = *ev;
+		buf_reset(&p->message);
+		buf_reset(&p->stream);
+		term_escape(&p->message, ev->message, strlen(ev->message),
+		    TERM_TEXT);
+		term_escape(&p->stream, ev->stream, strlen(ev->stream),
+		    TERM_TEXT);
+		safe.message = p->message.data;
+		safe.stream = p->stream.data;
+		logs_format_event(&p->line, &safe, p->format, p->colour);
+	} else if (p->escape) {
+		logs_format_event(&p->message, ev, p->format, p->colour);
+		term_escape(&p->line, p->message.data, p->message.len,
+		    TERM_JSON);
+		buf_reset(&p->message);
+	} else
+		logs_format_event(&p->line, ev, p->format, p->colour);
 	if (fwrite(p->line.data, 1, p->line.len, stdout) != p->line.len)
 		return lc_error(err, LC_EFAIL, "cannot write to standard "
 		    "output");
@@ -298,7 +326,7 @@ want_colour(enum logs_format f)
 static int
 logs_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
-	struct printer p = { LOGS_SHORT, 0, BUF_INIT };
+	struct printer p = { LOGS_SHORT, 0, 0, BUF_INIT, BUF_INIT, BUF_INIT };
 	struct logs_query q;
 	struct aws_client c;
 	const char *v, *name = a->argc > 0 ? a->argv[0] : NULL;
@@ -335,6 +363,7 @@ logs_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		    "wants a request ID without quotes, backslashes or "
 		    "spaces, not '%s'", cmd_get(a, "request-id"));
 	p.colour = want_colour(p.format);
+	p.escape = term_escaping(STDOUT_FILENO, cmd_has(a, "raw"));
 
 	cmd_aws_init(ctx, &c);
 	if (cmd_region(ctx, name, &c.region, &ctx->err) == -1)
@@ -367,6 +396,8 @@ out:
 	fflush(stdout);
 	cmd_aws_release(&c);
 	buf_release(&p.line);
+	buf_release(&p.message);
+	buf_release(&p.stream);
 	free(group);
 	free(pattern);
 	return status;

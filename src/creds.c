@@ -3,21 +3,27 @@
  * precedence: the shared config and credentials files, the environment and
  * credential_process.
  */
+#include <sys/types.h>
 #include <sys/wait.h>
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
 #include <openssl/crypto.h>
 
+#include "clock.h"
 #include "creds.h"
 #include "err.h"
 #include "log.h"
@@ -27,6 +33,8 @@
 
 /* More than this on credential_process's stdout is an error. */
 #define PROCESS_MAX_OUTPUT	(64 * 1024)
+/* A shared config or credentials file larger than this is an error. */
+#define CONFIG_MAX_SIZE		(4 * 1024 * 1024)
 
 /* The environment's value for name, or NULL when it is unset or empty. */
 static const char *
@@ -76,26 +84,32 @@ config_path(const char *var, const char *dflt)
 	return expand_home(v);
 }
 
-/* Sets key to value in cfg's settings, replacing an earlier value. */
+/*
+ * Sets key to value in cfg's settings, replacing an earlier value; file
+ * (borrowed) and line say where it was read.
+ */
 static void
-setting_set(struct aws_config *cfg, const char *key, const char *value)
+setting_set(struct aws_config *cfg, const char *key, const char *value,
+    const char *file, int line)
 {
 	struct aws_setting *s;
 	size_t i;
 
 	for (i = 0; i < cfg->nsettings; i++) {
 		s = &cfg->settings[i];
-		if (strcmp(s->key, key) == 0) {
-			free_secret(s->value);
-			s->value = xstrdup(value);
-			return;
-		}
+		if (strcmp(s->key, key) == 0)
+			break;
 	}
-	cfg->settings = xrealloc(cfg->settings,
-	    (cfg->nsettings + 1) * sizeof *cfg->settings);
-	s = &cfg->settings[cfg->nsettings++];
-	s->key = xstrdup(key);
+	if (i == cfg->nsettings) {
+		cfg->settings = xrealloc(cfg->settings,
+		    (cfg->nsettings + 1) * sizeof *cfg->settings);
+		s = &cfg->settings[cfg->nsettings++];
+		s->key = xstrdup(key);
+	} else
+		free_secret(s->value);
 	s->value = xstrdup(value);
+	s->file = file;
+	s->line = line;
 }
 
 /* Trims leading and trailing white space in place. */
@@ -134,85 +148,105 @@ section_matches(const char *name, const char *profile, int is_config)
 	return strcmp(name, profile) == 0;
 }
 
+/* Where parse_line is in a file. */
+struct ini_state {
+	const char	*path;
+	int		 lineno;
+	int		 is_config;
+	int		 in_section;	/* a section header was seen */
+	int		 in_target;	/* it names the profile */
+	int		 empty_key;	/* the last line was "key =" */
+	int		*found;
+};
+
 /*
  * Parses one INI line that is neither blank nor a comment; a key of the
- * profile's section is stored in cfg.  *in_section and *in_target track the
- * current section, *empty_key whether the line was "key =" (whose indented
- * followers form a sub-section).
+ * profile's section is stored in cfg.  A line "key =" opens a sub-section
+ * of indented lines (the caller skips them).
  */
 static int
-parse_line(struct aws_config *cfg, char *p, const char *path, int lineno,
-    int is_config, int *found, int *in_section, int *in_target,
-    int *empty_key, struct lc_err *err)
+parse_line(struct aws_config *cfg, char *p, struct ini_state *st,
+    struct lc_err *err)
 {
 	char *end, *key, *value;
 
 	if (*p == '[') {
 		if ((end = strrchr(p, ']')) == NULL)
 			return lc_error(err, LC_ECONFIG,
-			    "%s:%d: unterminated section header", path, lineno);
+			    "%s:%d: unterminated section header", st->path,
+			    st->lineno);
 		*end++ = '\0';
 		end = trim(end);
 		if (*end != '\0' && *end != '#' && *end != ';')
 			return lc_error(err, LC_ECONFIG,
 			    "%s:%d: unexpected text after section header",
-			    path, lineno);
+			    st->path, st->lineno);
 		key = trim(p + 1);
 		if (*key == '\0')
 			return lc_error(err, LC_ECONFIG,
-			    "%s:%d: empty section name", path, lineno);
-		*in_section = 1;
-		*in_target = section_matches(key, cfg->profile, is_config);
-		if (*in_target)
-			*found = 1;
+			    "%s:%d: empty section name", st->path, st->lineno);
+		st->in_section = 1;
+		st->in_target = section_matches(key, cfg->profile,
+		    st->is_config);
+		if (st->in_target)
+			*st->found = 1;
 		return 0;
 	}
 	if ((end = strchr(p, '=')) == NULL)
 		return lc_error(err, LC_ECONFIG,
 		    "%s:%d: expected '[section]' or 'key = value'",
-		    path, lineno);
+		    st->path, st->lineno);
 	*end = '\0';
 	key = trim(p);
 	value = trim(end + 1);
 	if (*key == '\0')
 		return lc_error(err, LC_ECONFIG,
 		    "%s:%d: expected '[section]' or 'key = value'",
-		    path, lineno);
-	if (!*in_section)
+		    st->path, st->lineno);
+	if (!st->in_section)
 		return lc_error(err, LC_ECONFIG,
-		    "%s:%d: '%s' is outside of any section", path, lineno, key);
-	if (*in_target)
-		setting_set(cfg, key, value);
-	*empty_key = *value == '\0';
+		    "%s:%d: '%s' is outside of any section", st->path,
+		    st->lineno, key);
+	if (st->in_target)
+		setting_set(cfg, key, value, st->path, st->lineno);
+	st->empty_key = *value == '\0';
 	return 0;
 }
 
 /*
- * Reads the profile's section(s) of one INI file into cfg, later keys
- * replacing earlier ones.  A missing file is empty; *found is set when the
- * profile has a section.  The whole file is checked, as the AWS CLI does.
+ * The whole text is checked, as the AWS CLI does; it is copied once (lines
+ * are cut in place) and the copy wiped, as it may hold secret keys.
  */
-static int
-parse_file(struct aws_config *cfg, const char *path, int is_config,
-    int *found, struct lc_err *err)
+int
+aws_config_parse(struct aws_config *cfg, const char *path, const char *text,
+    size_t len, int is_config, int *found, struct lc_err *err)
 {
-	FILE *fp;
-	char *line = NULL, *p;
-	size_t cap = 0, n;
-	ssize_t len;
-	int lineno = 0, in_section = 0, in_target = 0, empty_key = 0;
+	struct ini_state st;
+	char *copy, *line, *next, *p;
+	size_t n;
 	int in_sub = 0, rv = -1;
 
-	if ((fp = fopen(path, "r")) == NULL) {
-		if (errno == ENOENT || errno == ENOTDIR)
-			return 0;
-		return lc_error(err, LC_ECONFIG, "cannot open '%s': %s",
-		    path, strerror(errno));
-	}
-	while ((len = getline(&line, &cap, fp)) != -1) {
-		lineno++;
-		n = (size_t)len;
-		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+	memset(&st, 0, sizeof st);
+	st.path = path;
+	st.is_config = is_config;
+	st.found = found;
+	copy = xmalloc(len + 1);
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	for (line = copy; line < copy + len; line = next) {
+		st.lineno++;
+		if ((next = memchr(line, '\n', (size_t)(copy + len - line))) ==
+		    NULL)
+			next = copy + len;
+		n = (size_t)(next - line);
+		if (next < copy + len)
+			*next++ = '\0';
+		if (memchr(line, '\0', n) != NULL) {
+			lc_error(err, LC_ECONFIG, "%s:%d: unexpected NUL byte",
+			    path, st.lineno);
+			goto out;
+		}
+		while (n > 0 && line[n - 1] == '\r')
 			line[--n] = '\0';
 		p = line;
 		while (*p == ' ' || *p == '\t')
@@ -220,14 +254,63 @@ parse_file(struct aws_config *cfg, const char *path, int is_config,
 		if (*p == '\0' || *p == '#' || *p == ';')
 			continue;
 		/* "s3 =" followed by indented lines: a nested section. */
-		if (p != line && (in_sub || empty_key)) {
+		if (p != line && (in_sub || st.empty_key)) {
 			in_sub = 1;
 			continue;
 		}
-		in_sub = empty_key = 0;
-		if (parse_line(cfg, p, path, lineno, is_config, found,
-		    &in_section, &in_target, &empty_key, err) == -1)
+		in_sub = st.empty_key = 0;
+		if (parse_line(cfg, p, &st, err) == -1)
 			goto out;
+	}
+	rv = 0;
+out:
+	OPENSSL_cleanse(copy, len + 1);
+	free(copy);
+	return rv;
+}
+
+/*
+ * Reads a whole file into *out (a buffer the caller wipes and frees, with
+ * *len bytes): missing is empty (1 returned), over CONFIG_MAX_SIZE an
+ * error.  Growing copies the old buffer and wipes it: it may hold secrets.
+ */
+static int
+read_config(const char *path, char **out, size_t *len, struct lc_err *err)
+{
+	char *buf = NULL, *bigger;
+	size_t cap = 0, n = 0, got;
+	FILE *fp;
+	int rv = -1;
+
+	*out = NULL;
+	*len = 0;
+	if ((fp = fopen(path, "r")) == NULL) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return 1;
+		return lc_error(err, LC_ECONFIG, "cannot open '%s': %s",
+		    path, strerror(errno));
+	}
+	for (;;) {
+		if (n == cap) {
+			if (cap >= CONFIG_MAX_SIZE) {
+				lc_error(err, LC_ECONFIG, "'%s' is too large "
+				    "(%d MiB or more)", path,
+				    CONFIG_MAX_SIZE >> 20);
+				goto out;
+			}
+			bigger = xmalloc(cap == 0 ? 4096 : cap * 2);
+			if (n > 0)
+				memcpy(bigger, buf, n);
+			if (buf != NULL) {
+				OPENSSL_cleanse(buf, cap);
+				free(buf);
+			}
+			buf = bigger;
+			cap = cap == 0 ? 4096 : cap * 2;
+		}
+		if ((got = fread(buf + n, 1, cap - n, fp)) == 0)
+			break;
+		n += got;
 	}
 	if (ferror(fp)) {
 		lc_error(err, LC_ECONFIG, "cannot read '%s': %s", path,
@@ -236,12 +319,36 @@ parse_file(struct aws_config *cfg, const char *path, int is_config,
 	}
 	rv = 0;
 out:
-	if (line != NULL) {
-		OPENSSL_cleanse(line, cap);
-		free(line);
-	}
 	fclose(fp);
+	if (rv == 0) {
+		*out = buf;
+		*len = n;
+	} else if (buf != NULL) {
+		OPENSSL_cleanse(buf, cap);
+		free(buf);
+	}
 	return rv;
+}
+
+/*
+ * Reads the profile's section(s) of one INI file into cfg, later keys
+ * replacing earlier ones.  A missing file is empty; *found is set when the
+ * profile has a section.
+ */
+static int
+parse_file(struct aws_config *cfg, const char *path, int is_config,
+    int *found, struct lc_err *err)
+{
+	char *text;
+	size_t len;
+	int r;
+
+	if ((r = read_config(path, &text, &len, err)) != 0)
+		return r == 1 ? 0 : -1;
+	r = aws_config_parse(cfg, path, text, len, is_config, found, err);
+	OPENSSL_cleanse(text, len);
+	free(text);
+	return r;
 }
 
 int
@@ -312,25 +419,6 @@ aws_config_release(struct aws_config *cfg)
 	memset(cfg, 0, sizeof *cfg);
 }
 
-/* The file the profile's key came from, for error messages. */
-static const char *
-setting_file(const struct aws_config *cfg, const char *key)
-{
-	struct aws_config tmp;
-	struct lc_err err;
-	const char *path = cfg->config_file;
-	int found = 0;
-
-	memset(&tmp, 0, sizeof tmp);
-	tmp.profile = cfg->profile;
-	if (parse_file(&tmp, cfg->credentials_file, 0, &found, &err) == 0 &&
-	    aws_config_get(&tmp, key) != NULL)
-		path = cfg->credentials_file;
-	tmp.profile = NULL;
-	aws_config_release(&tmp);
-	return path;
-}
-
 /* Copies a key pair (and token, which may be NULL) into c, taking source. */
 static void
 creds_fill(struct creds *c, const char *ak, const char *sk, const char *tok,
@@ -342,11 +430,55 @@ creds_fill(struct creds *c, const char *ak, const char *sk, const char *tok,
 	c->source = source;
 }
 
+/*
+ * What the first control character of s is, for a message that must not
+ * show s itself: "a newline", "control character 0x1b"; NULL when s has
+ * none.  tmp holds the text of the second form.
+ */
+static const char *
+control_char(const char *s, char tmp[32])
+{
+	unsigned char ch;
+
+	for (; s != NULL && *s != '\0'; s++) {
+		ch = (unsigned char)*s;
+		if (ch >= 0x20 && ch != 0x7f)
+			continue;
+		if (ch == '\n')
+			return "a newline";
+		if (ch == '\r')
+			return "a carriage return";
+		if (ch == '\t')
+			return "a tab";
+		snprintf(tmp, 32, "control character 0x%02x", ch);
+		return tmp;
+	}
+	return NULL;
+}
+
+/*
+ * Refuses a key, secret or token with a control character in it (a pasted
+ * newline would otherwise be signed into a useless key, or split a
+ * header): where names the source, what the value.
+ */
+static int
+check_key(const char *value, const char *where, const char *what,
+    struct lc_err *err)
+{
+	char tmp[32];
+	const char *bad;
+
+	if ((bad = control_char(value, tmp)) == NULL)
+		return 0;
+	return lc_error(err, LC_ECONFIG, "%s%s contains %s", where, what,
+	    bad);
+}
+
 /* Provider: AWS_ACCESS_KEY_ID and friends, unless --profile was given. */
 static int
 load_env(struct creds *c, const struct aws_config *cfg, struct lc_err *err)
 {
-	const char *ak, *sk, *tok;
+	const char *ak, *sk, *tok, *tok_name = "AWS_SESSION_TOKEN";
 
 	if (cfg->profile_from_flag)
 		return 0;
@@ -360,10 +492,45 @@ load_env(struct creds *c, const struct aws_config *cfg, struct lc_err *err)
 	if (ak == NULL)
 		return lc_error(err, LC_ECONFIG, "AWS_SECRET_ACCESS_KEY is set "
 		    "but AWS_ACCESS_KEY_ID is not");
-	if ((tok = env_get("AWS_SESSION_TOKEN")) == NULL)
-		tok = env_get("AWS_SECURITY_TOKEN");
+	if ((tok = env_get(tok_name)) == NULL)
+		tok = env_get(tok_name = "AWS_SECURITY_TOKEN");
+	if (check_key(ak, "environment variable ", "AWS_ACCESS_KEY_ID",
+	    err) == -1 ||
+	    check_key(sk, "environment variable ", "AWS_SECRET_ACCESS_KEY",
+	    err) == -1 ||
+	    check_key(tok, "environment variable ", tok_name, err) == -1)
+		return -1;
 	creds_fill(c, ak, sk, tok, xstrdup("env"));
 	return 1;
+}
+
+/* The setting for key of the profile, non-empty, or NULL. */
+static const struct aws_setting *
+cfg_setting(const struct aws_config *cfg, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nsettings; i++)
+		if (strcmp(cfg->settings[i].key, key) == 0)
+			return *cfg->settings[i].value != '\0' ?
+			    &cfg->settings[i] : NULL;
+	return NULL;
+}
+
+/* check_key for a profile's setting, naming its file:line. */
+static int
+check_setting(const struct aws_setting *s, struct lc_err *err)
+{
+	char *where;
+	int rv;
+
+	if (s == NULL)
+		return 0;
+	where = xasprintf("%s:%d: ", s->file != NULL ? s->file : "?",
+	    s->line);
+	rv = check_key(s->value, where, s->key, err);
+	free(where);
+	return rv;
 }
 
 /* Provider: the profile's aws_access_key_id / aws_secret_access_key. */
@@ -371,21 +538,25 @@ static int
 load_profile(struct creds *c, const struct aws_config *cfg,
     struct lc_err *err)
 {
-	const char *ak, *sk;
+	const struct aws_setting *ak, *sk, *tok;
 
-	ak = cfg_value(cfg, "aws_access_key_id");
-	sk = cfg_value(cfg, "aws_secret_access_key");
+	ak = cfg_setting(cfg, "aws_access_key_id");
+	sk = cfg_setting(cfg, "aws_secret_access_key");
+	tok = cfg_setting(cfg, "aws_session_token");
 	if (ak == NULL && sk == NULL)
 		return 0;
 	if (sk == NULL)
 		return lc_error(err, LC_ECONFIG, "profile '%s' in '%s' has "
 		    "aws_access_key_id but no aws_secret_access_key",
-		    cfg->profile, setting_file(cfg, "aws_access_key_id"));
+		    cfg->profile, ak->file);
 	if (ak == NULL)
 		return lc_error(err, LC_ECONFIG, "profile '%s' in '%s' has "
 		    "aws_secret_access_key but no aws_access_key_id",
-		    cfg->profile, setting_file(cfg, "aws_secret_access_key"));
-	creds_fill(c, ak, sk, cfg_value(cfg, "aws_session_token"),
+		    cfg->profile, sk->file);
+	if (check_setting(ak, err) == -1 || check_setting(sk, err) == -1 ||
+	    check_setting(tok, err) == -1)
+		return -1;
+	creds_fill(c, ak->value, sk->value, tok != NULL ? tok->value : NULL,
 	    xasprintf("profile %s", cfg->profile));
 	return 1;
 }
@@ -417,11 +588,13 @@ expect(const char **sp, const char *set)
 }
 
 /*
- * Parses an ISO-8601 timestamp, "2026-01-01T00:00:00Z", with optional
- * fractional seconds and a "Z", "+HH:MM" or "+HHMM" offset, into *out.
+ * Parses an RFC 3339 timestamp, "2026-01-01T00:00:00Z", with optional
+ * fractional seconds and a "Z" or "+HH:MM" offset, into *out.  As botocore
+ * (dateutil) does, "t", "z", a space for the "T" and "+HHMM" pass too; a
+ * leap second counts as the second before it.
  */
 static int
-parse_iso8601(const char *s, time_t *out)
+parse_rfc3339(const char *s, time_t *out)
 {
 	struct tm tm, chk;
 	int y, mo, d, h, mi, se, oh = 0, om = 0, sign = 0;
@@ -432,7 +605,7 @@ parse_iso8601(const char *s, time_t *out)
 	    digits(&s, 2, &h) || expect(&s, ":") || digits(&s, 2, &mi) ||
 	    expect(&s, ":") || digits(&s, 2, &se))
 		return -1;
-	if (expect(&s, ".,") == 0) {
+	if (expect(&s, ".") == 0) {
 		if (!isdigit((unsigned char)*s))
 			return -1;
 		while (isdigit((unsigned char)*s))
@@ -440,13 +613,16 @@ parse_iso8601(const char *s, time_t *out)
 	}
 	if (*s == '+' || *s == '-') {
 		sign = *s++ == '-' ? -1 : 1;
-		if (digits(&s, 2, &oh) || (*s == ':' && *++s == '\0') ||
-		    digits(&s, 2, &om) || oh > 23 || om > 59)
+		if (digits(&s, 2, &oh))
+			return -1;
+		if (*s == ':')
+			s++;
+		if (digits(&s, 2, &om) || oh > 23 || om > 59)
 			return -1;
 	} else if (expect(&s, "Zz") == -1)
 		return -1;
 	if (*s != '\0' || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 ||
-	    se > 59)
+	    se > 60)
 		return -1;
 	memset(&tm, 0, sizeof tm);
 	tm.tm_year = y - 1900;
@@ -454,7 +630,7 @@ parse_iso8601(const char *s, time_t *out)
 	tm.tm_mday = d;
 	tm.tm_hour = h;
 	tm.tm_min = mi;
-	tm.tm_sec = se;
+	tm.tm_sec = se == 60 ? 59 : se;
 	t = timegm(&tm);
 	/* timegm normalizes February 30th; the round trip catches it. */
 	if (gmtime_r(&t, &chk) == NULL || chk.tm_mday != d ||
@@ -470,6 +646,8 @@ json_string(const cJSON *obj, const char *name, int required,
     const char **out, const char *profile, struct lc_err *err)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
+	char tmp[32];
+	const char *bad;
 
 	*out = NULL;
 	if (v == NULL || cJSON_IsNull(v)) {
@@ -482,25 +660,54 @@ json_string(const cJSON *obj, const char *name, int required,
 		return lc_error(err, LC_ECONFIG, "credential_process for "
 		    "profile '%s': '%s' is not a non-empty string", profile,
 		    name);
+	if ((bad = control_char(v->valuestring, tmp)) != NULL)
+		return lc_error(err, LC_ECONFIG, "credential_process for "
+		    "profile '%s': '%s' contains %s", profile, name, bad);
 	*out = v->valuestring;
 	return 0;
 }
 
-/* Checks credential_process's JSON output and copies it into c. */
+/*
+ * Whether JSON text holds the escape \u0000, which cJSON would turn into
+ * the end of a string, silently cutting a key short.
+ */
 static int
-process_parse(struct creds *c, const char *out, size_t len,
-    const char *profile, struct lc_err *err)
+json_has_nul_escape(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len; i++) {
+		if (s[i] != '\\')
+			continue;
+		if (s[i + 1] == 'u' && i + 6 <= len &&
+		    memcmp(s + i + 2, "0000", 4) == 0)
+			return 1;
+		i++;	/* the escaped character */
+	}
+	return 0;
+}
+
+int
+creds_process_parse(struct creds *c, const char *out, size_t len,
+    const char *profile, time_t now, struct lc_err *err)
 {
 	cJSON *root, *item;
 	const cJSON *ver;
 	const char *ak, *sk, *tok, *exp;
 	time_t expiration = 0;
+	struct tm tm;
+	char when[32];
 	int rv = -1;
 	size_t i;
 	static const char *const secrets[] = {
 		"SecretAccessKey", "SessionToken"
 	};
 
+	memset(c, 0, sizeof *c);
+	if (json_has_nul_escape(out, len))
+		return lc_error(err, LC_ECONFIG, "credential_process for "
+		    "profile '%s': output contains a NUL character (\\u0000)",
+		    profile);
 	if ((root = cJSON_ParseWithLength(out, len)) == NULL)
 		return lc_error(err, LC_ECONFIG, "credential_process for "
 		    "profile '%s': output is not valid JSON", profile);
@@ -525,14 +732,27 @@ process_parse(struct creds *c, const char *out, size_t len,
 	    json_string(root, "SessionToken", 0, &tok, profile, err) == -1 ||
 	    json_string(root, "Expiration", 0, &exp, profile, err) == -1)
 		goto out;
-	if (exp != NULL && parse_iso8601(exp, &expiration) == -1) {
+	if (exp != NULL && parse_rfc3339(exp, &expiration) == -1) {
 		lc_error(err, LC_ECONFIG, "credential_process for profile "
-		    "'%s': invalid Expiration '%.64s' (expected ISO-8601, "
+		    "'%s': invalid Expiration '%.64s' (expected RFC 3339, "
 		    "e.g. 2026-01-01T00:00:00Z)", profile, exp);
+		goto out;
+	}
+	/* botocore refuses them too: every request would fail. */
+	if (exp != NULL && expiration <= now) {
+		if (gmtime_r(&expiration, &tm) == NULL ||
+		    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ",
+		    &tm) == 0)
+			snprintf(when, sizeof when, "%lld",
+			    (long long)expiration);
+		lc_error(err, LC_ECONFIG, "credential_process for profile "
+		    "'%s': the credentials expired at %s (Expiration is in "
+		    "the past)", profile, when);
 		goto out;
 	}
 	creds_fill(c, ak, sk, tok != NULL && *tok != '\0' ? tok : NULL,
 	    xasprintf("process (profile %s)", profile));
+	/* An Expiration of exactly the epoch cannot be in the future. */
 	c->expiration = expiration;
 	rv = 0;
 out:
@@ -546,39 +766,247 @@ out:
 	return rv;
 }
 
+/* The credential_process timeout: LAMBDACTL_CREDENTIAL_PROCESS_TIMEOUT. */
+static int
+process_timeout(long *secs, struct lc_err *err)
+{
+	const char *v = env_get(CREDS_PROCESS_TIMEOUT_ENV);
+	char *end;
+	long n;
+
+	*secs = CREDS_PROCESS_TIMEOUT;
+	if (v == NULL)
+		return 0;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno != 0 || end == v || *end != '\0' || n < 1 || n > 86400)
+		return lc_error(err, LC_ECONFIG, "%s wants a number of seconds "
+		    "from 1 to 86400, not '%.64s'", CREDS_PROCESS_TIMEOUT_ENV,
+		    v);
+	*secs = n;
+	return 0;
+}
+
+/* The terminal credential_process may prompt on, while it runs. */
+struct tty_lend {
+	int		fd;	/* -1: none, or we are not in the foreground */
+	int		lent;
+	struct termios	modes;
+	int		have_modes;
+};
+
+/* Opens the terminal if we are its foreground process group. */
+static void
+tty_lend_open(struct tty_lend *t)
+{
+	memset(t, 0, sizeof *t);
+	t->fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (t->fd == -1)
+		return;
+	if (tcgetpgrp(t->fd) != getpgrp()) {
+		close(t->fd);
+		t->fd = -1;
+		return;
+	}
+	t->have_modes = tcgetattr(t->fd, &t->modes) == 0;
+}
+
+/* Gives the terminal to process group pgid, SIGTTOU blocked. */
+static void
+tty_give(const struct tty_lend *t, pid_t pgid)
+{
+	sigset_t set, old;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTTOU);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	(void)tcsetpgrp(t->fd, pgid);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
 /*
- * Provider: the profile's credential_process, run with /bin/sh -c; its
- * stderr passes through, its stdout is the JSON document read here.
- * Messages never quote the output, which holds the secret.
+ * Takes the terminal back if it was lent; after a kill, restores its
+ * modes too (a killed prompt may have left echo off).  Whatever else of our
+ * job touched the terminal meanwhile was stopped (the pager of "lambdactl
+ * logs f | less"): continue it.
+ */
+static void
+tty_take_back(struct tty_lend *t, int killed)
+{
+	if (t->fd == -1)
+		return;
+	if (t->lent) {
+		tty_give(t, getpgrp());
+		if (killed && t->have_modes)
+			(void)tcsetattr(t->fd, TCSANOW, &t->modes);
+		(void)kill(0, SIGCONT);
+	}
+	close(t->fd);
+	t->fd = -1;
+}
+
+/*
+ * Kills the command's whole process group, and the command itself (in case
+ * its setpgid lost a race) unless it was reaped: its pid may be reused.
+ */
+static void
+process_kill(pid_t pid, int reaped)
+{
+	(void)kill(-pid, SIGKILL);
+	if (!reaped)
+		(void)kill(pid, SIGKILL);
+}
+
+/*
+ * Runs cmd with /bin/sh -c in a process group of its own, its stdout read
+ * into out (room for max + 1 bytes), its stderr passing through.  Past
+ * timeout seconds, or past max bytes, the whole group is killed.  The
+ * group gets the terminal only when the command stops to use it (SIGTTIN,
+ * SIGTTOU: a prompt for an MFA code) and we have it to lend: lending it up
+ * front would stop the rest of our pipeline.  Returns 0 with *status (a
+ * waitpid status) and *len, or -1 with err filled.
+ */
+static int
+process_run(const char *cmd, const char *profile, long timeout, char *out,
+    size_t max, size_t *len, int *status, struct lc_err *err)
+{
+	struct tty_lend tty;
+	struct pollfd pfd;
+	double deadline, left;
+	pid_t pid;
+	ssize_t n;
+	int fds[2], killed = 0, eof = 0, reaped = 0, r;
+
+	*len = 0;
+	if (pipe(fds) == -1)
+		return lc_error(err, LC_ECONFIG, "credential_process for "
+		    "profile '%s': cannot run command: %s", profile,
+		    strerror(errno));
+	(void)fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+	fflush(NULL);
+	if ((pid = fork()) == -1) {
+		lc_error(err, LC_ECONFIG, "credential_process for profile "
+		    "'%s': cannot run command: %s", profile, strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		(void)setpgid(0, 0);
+		if (fds[1] != STDOUT_FILENO) {
+			if (dup2(fds[1], STDOUT_FILENO) == -1)
+				_exit(127);
+			close(fds[1]);
+		}
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	(void)setpgid(pid, pid);
+	close(fds[1]);
+	tty_lend_open(&tty);
+	deadline = clock_ms() + (double)timeout * 1000;
+	pfd.fd = fds[0];
+	pfd.events = POLLIN;
+	/* Until stdout's end and the exit, both within the deadline. */
+	while (!eof || !reaped) {
+		if ((left = deadline - clock_ms()) <= 0) {
+			lc_error(err, LC_ECONFIG, "credential_process for "
+			    "profile '%s': command did not finish within "
+			    "%ld s; killed it (%s sets the limit)", profile,
+			    timeout, CREDS_PROCESS_TIMEOUT_ENV);
+			killed = 1;
+			break;
+		}
+		if (!reaped) {
+			r = waitpid(pid, status, WNOHANG | WUNTRACED);
+			if (r == pid && WIFSTOPPED(*status)) {
+				if (tty.fd == -1) {
+					lc_error(err, LC_ECONFIG, "credential_"
+					    "process for profile '%s': command "
+					    "stopped to use the terminal, which "
+					    "lambdactl does not have (in the "
+					    "background?)", profile);
+					killed = 1;
+					break;
+				}
+				if (!tty.lent)
+					tty_give(&tty, pid);
+				tty.lent = 1;
+				(void)kill(-pid, SIGCONT);
+			} else if (r == pid)
+				reaped = 1;
+			else if (r == -1 && errno != EINTR) {
+				lc_error(err, LC_ECONFIG, "credential_process "
+				    "for profile '%s': %s", profile,
+				    strerror(errno));
+				killed = 1;
+				break;
+			}
+		}
+		if (eof) {
+			(void)poll(NULL, 0, left < 20 ? (int)left + 1 : 20);
+			continue;
+		}
+		r = poll(&pfd, 1, left < 50 ? (int)left + 1 : 50);
+		if (r == -1 && errno != EINTR) {
+			lc_error(err, LC_ECONFIG, "credential_process for "
+			    "profile '%s': %s", profile, strerror(errno));
+			killed = 1;
+			break;
+		}
+		if (r <= 0)
+			continue;
+		n = read(fds[0], out + *len, max + 1 - *len);
+		if (n == -1 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0) {
+			eof = 1;
+			continue;
+		}
+		*len += (size_t)n;
+		if (*len > max) {
+			lc_error(err, LC_ECONFIG, "credential_process for "
+			    "profile '%s': output is larger than %zu bytes",
+			    profile, max);
+			killed = 1;
+			break;
+		}
+	}
+	close(fds[0]);
+	if (killed) {
+		process_kill(pid, reaped);
+		if (!reaped)
+			while (waitpid(pid, status, 0) == -1 && errno == EINTR)
+				continue;
+	}
+	tty_take_back(&tty, killed);
+	return killed ? -1 : 0;
+}
+
+/*
+ * Provider: the profile's credential_process, run with /bin/sh -c within
+ * a time limit; its stderr passes through, its stdout is the JSON document
+ * read here.  Messages never quote the output, which holds the secret.
  */
 static int
 load_process(struct creds *c, const struct aws_config *cfg,
     struct lc_err *err)
 {
 	const char *cmd;
-	FILE *fp;
 	char *out;
-	size_t len = 0, n;
+	size_t len = 0;
+	long timeout;
 	int status, rv = -1;
 
 	if ((cmd = cfg_value(cfg, "credential_process")) == NULL)
 		return 0;
-	if ((fp = popen(cmd, "r")) == NULL)
-		return lc_error(err, LC_ECONFIG, "credential_process for "
-		    "profile '%s': cannot run command: %s", cfg->profile,
-		    strerror(errno));
+	if (process_timeout(&timeout, err) == -1)
+		return -1;
 	/* One fixed buffer, so that no realloc leaves copies of the secret. */
 	out = xmalloc(PROCESS_MAX_OUTPUT + 1);
-	while (len <= PROCESS_MAX_OUTPUT &&
-	    (n = fread(out + len, 1, PROCESS_MAX_OUTPUT + 1 - len, fp)) > 0)
-		len += n;
-	if (len > PROCESS_MAX_OUTPUT)	/* drain, so the child can exit */
-		while (fread(out, 1, PROCESS_MAX_OUTPUT, fp) > 0)
-			continue;
-	status = pclose(fp);
-	if (status == -1)
-		lc_error(err, LC_ECONFIG, "credential_process for profile "
-		    "'%s': %s", cfg->profile, strerror(errno));
+	if (process_run(cmd, cfg->profile, timeout, out, PROCESS_MAX_OUTPUT,
+	    &len, &status, err) == -1)
+		;
 	else if (WIFSIGNALED(status))
 		lc_error(err, LC_ECONFIG, "credential_process for profile "
 		    "'%s': command killed by signal %d", cfg->profile,
@@ -587,11 +1015,8 @@ load_process(struct creds *c, const struct aws_config *cfg,
 		lc_error(err, LC_ECONFIG, "credential_process for profile "
 		    "'%s': command exited with status %d", cfg->profile,
 		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-	else if (len > PROCESS_MAX_OUTPUT)
-		lc_error(err, LC_ECONFIG, "credential_process for profile "
-		    "'%s': output is larger than %d bytes", cfg->profile,
-		    PROCESS_MAX_OUTPUT);
-	else if (process_parse(c, out, len, cfg->profile, err) == 0)
+	else if (creds_process_parse(c, out, len, cfg->profile, time(NULL),
+	    err) == 0)
 		rv = 1;
 	OPENSSL_cleanse(out, PROCESS_MAX_OUTPUT + 1);
 	free(out);

@@ -17,8 +17,10 @@
 #include "err.h"
 
 struct aws_setting {
-	char	*key;
-	char	*value;
+	char		*key;
+	char		*value;
+	const char	*file;	/* where it was read (borrowed) */
+	int		 line;
 };
 
 /* The selected profile, read from the shared config and credentials files. */
@@ -45,6 +47,17 @@ struct aws_config {
  */
 int aws_config_load(struct aws_config *cfg, const char *profile_flag,
     const char *manifest_profile, struct lc_err *err);
+/*
+ * Parses the text of one shared config file (is_config: "[profile NAME]"
+ * sections) or credentials file ("[NAME]"), len bytes that path (borrowed:
+ * it must outlive cfg) names in messages, storing the settings of
+ * cfg->profile and setting *found when it has a section.  The whole text
+ * is checked: "PATH:LINE: ..." errors, LC_ECONFIG.  No I/O: for
+ * aws_config_load, the tests and the fuzzer.
+ */
+int aws_config_parse(struct aws_config *cfg, const char *path,
+    const char *text, size_t len, int is_config, int *found,
+    struct lc_err *err);
 /* The profile's value for key, or NULL. */
 const char *aws_config_get(const struct aws_config *cfg, const char *key);
 void aws_config_release(struct aws_config *cfg);
@@ -59,8 +72,28 @@ struct creds {
 };
 
 /*
+ * credential_process: the command runs with /bin/sh -c in a process group
+ * of its own, lent our terminal if it stops to use it (a prompt); past
+ * CREDS_PROCESS_TIMEOUT seconds (or the environment variable's value), or
+ * past 64 KiB of output, the whole group is killed.
+ */
+#define CREDS_PROCESS_TIMEOUT		60
+#define CREDS_PROCESS_TIMEOUT_ENV	"LAMBDACTL_CREDENTIAL_PROCESS_TIMEOUT"
+
+/*
+ * Checks credential_process's output (len bytes of JSON, for profile) and
+ * fills c: Version 1, AccessKeyId and SecretAccessKey non-empty strings,
+ * optional SessionToken, optional RFC 3339 Expiration later than now; no
+ * control character in a key.  Messages never quote a key.  No I/O: for
+ * the provider, the tests and the fuzzer.
+ */
+int creds_process_parse(struct creds *c, const char *out, size_t len,
+    const char *profile, time_t now, struct lc_err *err);
+
+/*
  * Walks the provider chain.  Returns 0 with c filled, or -1: a provider
- * failed (its message names the source: file, profile, command), or nothing
+ * failed (its message names the source: variable, file:line, profile,
+ * command), or a key holds a control character, or nothing
  * was found: "no credentials found (set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY
  * or use --profile)", both with status LC_ECONFIG.
  */

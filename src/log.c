@@ -4,8 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "log.h"
+#include "term.h"
 
 #define REDACTED "<redacted>"
 #define MAX_SECRETS 8
@@ -113,7 +115,9 @@ emit(const char *prefix, const char *fmt, va_list ap)
 	log_redact(&b);
 	if (b.len == 0 || b.data[b.len - 1] != '\n')
 		buf_addch(&b, '\n');
-	fputs(b.data, stderr);
+	/* Messages may quote a server or a function: no raw escapes. */
+	term_write(stderr, b.data, b.len, term_escaping(STDERR_FILENO, 0),
+	    TERM_TEXT);
 	buf_wipe(&b);
 }
 

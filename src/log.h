@@ -24,6 +24,10 @@ void log_redact(struct buf *b);
 
 void log_set_debug(int on);
 int log_debug_on(void);
+/*
+ * These three print on stderr, redacted and, on a terminal, with control
+ * characters escaped (term.h): messages may quote a server or a function.
+ */
 /* "lambdactl: debug: ..." on stderr when --debug is on, redacted. */
 void log_debug(const char *fmt, ...) LC_PRINTF(1, 2);
 /* "lambdactl: warning: ..." on stderr, redacted. */

@@ -13,6 +13,7 @@
 
 #include "cmd.h"
 #include "log.h"
+#include "term.h"
 #include "xmalloc.h"
 
 /* Hidden options for the completion scripts and the doc checks. */
@@ -168,7 +169,10 @@ report(const struct cmd_ctx *ctx, int status)
 
 		buf_adds(&b, s);
 		log_redact(&b);
-		puts(b.data);
+		/* The message may quote a server: no raw C1 controls. */
+		term_write(stdout, b.data, b.len,
+		    term_escaping(STDOUT_FILENO, 0), TERM_JSON);
+		putchar('\n');
 		buf_release(&b);
 	}
 	free(s);

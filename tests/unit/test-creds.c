@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "clock.h"
 #include "creds.h"
 #include "err.h"
 #include "log.h"
@@ -31,12 +32,14 @@
 #define TOKEN	"FwoGZXIvYXdzEXAMPLESESSIONTOKEN"
 #define TOKEN2	"IQoJb3JpZ2luX2VjEXAMPLESECURITYTOKEN"
 #define JAN1	((time_t)1767225600)	/* 2026-01-01T00:00:00Z */
+#define JAN2099	((time_t)4070908800)	/* 2099-01-01T00:00:00Z */
+#define Y2K	((time_t)946684800)	/* 2000-01-01T00:00:00Z */
 
 /* credential_process output with every field. */
 #define PROC_JSON							\
 	"{\"Version\":1,\"AccessKeyId\":\"AKIDPROC\","			\
 	"\"SecretAccessKey\":\"" SECRET "\",\"SessionToken\":\""	\
-	TOKEN "\",\"Expiration\":\"2026-01-01T00:00:00Z\"}"
+	TOKEN "\",\"Expiration\":\"2099-01-01T00:00:00Z\"}"
 
 /* Default and dev with static keys, default and proc with a process. */
 #define CONFIG_ALL							\
@@ -209,10 +212,10 @@ static const struct creds_case {
 	    "AKIDCONFIGDEV", SECRET, NULL, "profile dev", 0 },
 	{ "--profile over AWS_PROFILE",
 	    NULL, NULL, NULL, NULL, "dev", "proc", CONFIG_ALL, NULL,
-	    "AKIDPROC", SECRET, TOKEN, "process (profile proc)", JAN1 },
+	    "AKIDPROC", SECRET, TOKEN, "process (profile proc)", JAN2099 },
 	{ "credential_process",
 	    NULL, NULL, NULL, NULL, "proc", NULL, CONFIG_ALL, NULL,
-	    "AKIDPROC", SECRET, TOKEN, "process (profile proc)", JAN1 },
+	    "AKIDPROC", SECRET, TOKEN, "process (profile proc)", JAN2099 },
 	{ "credentials file wins over config",
 	    NULL, NULL, NULL, NULL, NULL, "dev", CONFIG_ALL,
 	    "[dev]\naws_access_key_id = AKIDCREDSDEV\n"
@@ -378,8 +381,27 @@ static const struct process_case {
 	{ "printf '{\"Version\":1,\"AccessKeyId\":\"A\","
 	    "\"SecretAccessKey\":\"" SECRET "\",\"SessionToken\":\"" TOKEN
 	    "\",\"Expiration\":\"tomorrow\"}'",
-	    "invalid Expiration 'tomorrow' (expected ISO-8601, "
+	    "invalid Expiration 'tomorrow' (expected RFC 3339, "
 	    "e.g. 2026-01-01T00:00:00Z)" },
+	{ "printf '{\"Version\":1,\"AccessKeyId\":\"A\","
+	    "\"SecretAccessKey\":\"" SECRET "\",\"Expiration\":"
+	    "\"2020-01-01T00:00:00Z\"}'",
+	    "the credentials expired at 2020-01-01T00:00:00Z (Expiration is "
+	    "in the past)" },
+	{ "printf '{\"Version\":1,\"AccessKeyId\":\"A\","
+	    "\"SecretAccessKey\":\"" SECRET "\\\\n\"}'",
+	    "'SecretAccessKey' contains a newline" },
+	{ "printf '{\"Version\":1,\"AccessKeyId\":\"A\\\\r\","
+	    "\"SecretAccessKey\":\"" SECRET "\"}'",
+	    "'AccessKeyId' contains a carriage return" },
+	{ "printf '{\"Version\":1,\"AccessKeyId\":\"A\","
+	    "\"SecretAccessKey\":\"" SECRET "\",\"SessionToken\":\"x"
+	    "\\\\u001b\"}'",
+	    "'SessionToken' contains control character 0x1b" },
+	{ "printf '{\"Version\":1,\"AccessKeyId\":\"A\","
+	    "\"SecretAccessKey\":\"" SECRET "\\\\u0000x\"}'",
+	    "output contains a NUL character (\\u0000)" },
+	{ "yes", "output is larger than 65536 bytes" },
 };
 
 /* credential_process failures: one line, never the secret. */
@@ -412,31 +434,43 @@ static const struct exp_case {
 } exp_cases[] = {
 	{ ",\"Expiration\":\"2026-01-01T00:00:00Z\"", 1, JAN1 },
 	{ ",\"Expiration\":\"2026-01-01t00:00:00z\"", 1, JAN1 },
+	{ ",\"Expiration\":\"2026-01-01 00:00:00Z\"", 1, JAN1 },
 	{ ",\"Expiration\":\"2026-01-01T00:00:00.123456Z\"", 1, JAN1 },
 	{ ",\"Expiration\":\"2026-01-01T02:30:00+02:30\"", 1, JAN1 },
 	{ ",\"Expiration\":\"2025-12-31T19:00:00-0500\"", 1, JAN1 },
+	{ ",\"Expiration\":\"2025-12-31T23:59:60Z\"", 1, JAN1 - 1 },
 	{ ",\"Expiration\":\"2024-02-29T12:00:00Z\"", 1,
 	    (time_t)1709208000 },
-	{ ",\"Expiration\":\"1970-01-01T00:00:00Z\"", 1, 0 },
 	{ "", 1, 0 },
 	{ ",\"Expiration\":null", 1, 0 },
+	/* Expired, or expiring this very second (now is Y2K). */
+	{ ",\"Expiration\":\"1970-01-01T00:00:00Z\"", 0, 0 },
+	{ ",\"Expiration\":\"1999-12-31T23:59:59Z\"", 0, 0 },
+	{ ",\"Expiration\":\"2000-01-01T00:00:00Z\"", 0, 0 },
+	{ ",\"Expiration\":\"2000-01-01T01:00:00+01:00\"", 0, 0 },
 	{ ",\"Expiration\":\"2026-02-30T00:00:00Z\"", 0, 0 },
 	{ ",\"Expiration\":\"2026-13-01T00:00:00Z\"", 0, 0 },
 	{ ",\"Expiration\":\"2026-01-01T24:00:00Z\"", 0, 0 },
+	{ ",\"Expiration\":\"2026-01-01T00:00:61Z\"", 0, 0 },
 	{ ",\"Expiration\":\"2026-01-01T00:00:00\"", 0, 0 },
+	{ ",\"Expiration\":\"2026-01-01T00:00:00,5Z\"", 0, 0 },
+	{ ",\"Expiration\":\"2026-01-01T00:00:00.Z\"", 0, 0 },
 	{ ",\"Expiration\":\"2026-01-01T00:00:00Zjunk\"", 0, 0 },
 	{ ",\"Expiration\":\"2026-01-01T00:00:00+02:\"", 0, 0 },
+	{ ",\"Expiration\":\"2026-01-01T00:00:00+24:00\"", 0, 0 },
 	{ ",\"Expiration\":\"2026-01-01\"", 0, 0 },
 	{ ",\"Expiration\":\"\"", 0, 0 },
 	{ ",\"Expiration\":1767225600", 0, 0 },
 };
 
-/* credential_process's Expiration, in the forms ISO-8601 allows. */
+/*
+ * credential_process's Expiration: RFC 3339 (and botocore's leniencies),
+ * in the future.  Through the in-memory parser, with a fixed "now".
+ */
 static void
 test_creds_process_expiration(void **state)
 {
 	const struct exp_case *t;
-	struct aws_config cfg;
 	struct creds c;
 	struct lc_err err;
 	char *text;
@@ -446,32 +480,238 @@ test_creds_process_expiration(void **state)
 	for (i = 0; i < nitems(exp_cases); i++) {
 		t = &exp_cases[i];
 		print_message("# %s\n", t->json);
-		text = xasprintf("[default]\ncredential_process = printf "
-		    "'{\"Version\":1,\"AccessKeyId\":\"AKIDPROC\","
-		    "\"SecretAccessKey\":\"%s\"%s}'\n", SECRET, t->json);
-		write_file(config, text);
-		free(text);
-		load_ok(&cfg, NULL);
+		text = xasprintf("{\"Version\":1,\"AccessKeyId\":\"AKIDPROC\","
+		    "\"SecretAccessKey\":\"%s\"%s}", SECRET, t->json);
 		memset(&err, 0, sizeof err);
 		if (t->ok) {
-			if (creds_resolve(&c, &cfg, &err) == -1)
+			if (creds_process_parse(&c, text, strlen(text), "p",
+			    Y2K, &err) == -1)
 				fail_msg("%s: %s", t->json, err.msg);
 			assert_string_equal(c.access_key_id, "AKIDPROC");
 			assert_string_equal(c.secret_access_key, SECRET);
 			assert_null(c.session_token);
-			assert_string_equal(c.source,
-			    "process (profile default)");
+			assert_string_equal(c.source, "process (profile p)");
 			assert_int_equal(c.expiration, t->want);
-			creds_release(&c);
 		} else {
-			assert_int_equal(creds_resolve(&c, &cfg, &err), -1);
+			assert_int_equal(creds_process_parse(&c, text,
+			    strlen(text), "p", Y2K, &err), -1);
+			assert_int_equal(err.status, LC_ECONFIG);
 			assert_non_null(strstr(err.msg, "credential_process "
-			    "for profile 'default': "));
+			    "for profile 'p': "));
 			assert_non_null(strstr(err.msg, "Expiration"));
 			assert_null(strstr(err.msg, SECRET));
+			assert_null(c.secret_access_key);
 		}
-		aws_config_release(&cfg);
+		creds_release(&c);
+		free(text);
 	}
+}
+
+/* Version must be the number 1, as botocore wants it. */
+static void
+test_creds_process_version(void **state)
+{
+	static const struct {
+		const char	*version;
+		int		 ok;
+	} cases[] = {
+		{ "1", 1 }, { "1.0", 1 }, { "1e0", 1 }, { "2", 0 },
+		{ "0", 0 }, { "1.5", 0 }, { "\"1\"", 0 }, { "true", 0 },
+		{ "null", 0 }, { "[1]", 0 }, { "-1", 0 },
+	};
+	struct creds c;
+	struct lc_err err;
+	char *text;
+	size_t i;
+	int r;
+
+	(void)state;
+	for (i = 0; i < nitems(cases); i++) {
+		text = xasprintf("{\"Version\":%s,\"AccessKeyId\":\"A\","
+		    "\"SecretAccessKey\":\"%s\"}", cases[i].version, SECRET);
+		r = creds_process_parse(&c, text, strlen(text), "p", Y2K, &err);
+		print_message("# Version %s\n", cases[i].version);
+		if (cases[i].ok)
+			assert_int_equal(r, 0);
+		else {
+			assert_int_equal(r, -1);
+			assert_string_equal(err.msg, "credential_process for "
+			    "profile 'p': unsupported Version (expected 1)");
+		}
+		creds_release(&c);
+		free(text);
+	}
+}
+
+/* Whether the process pid is gone (a zombie waiting for init counts). */
+static int
+process_gone(pid_t pid)
+{
+	char path[64], buf[256], *p;
+	FILE *fp;
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+		if ((fp = fopen(path, "r")) == NULL)
+			return 1;
+		p = fgets(buf, sizeof buf, fp);
+		fclose(fp);
+		if (p != NULL && (p = strrchr(buf, ')')) != NULL &&
+		    (p[2] == 'Z' || p[2] == 'X'))
+			return 1;
+		usleep(10000);
+	}
+	return 0;
+}
+
+/*
+ * A credential_process that never finishes is killed, with its whole
+ * process group, after LAMBDACTL_CREDENTIAL_PROCESS_TIMEOUT seconds.
+ */
+static void
+test_creds_process_timeout(void **state)
+{
+	/* "sleep 30 & echo $! >DIR/pid" and then: */
+	static const char *const tails[] = {
+		"wait",
+		/* Closes its stdout, then hangs: the exit is waited for too. */
+		"exec >&-; wait",
+	};
+	char *text, *path;
+	double t0, secs;
+	FILE *fp;
+	long pid;
+	size_t i;
+
+	(void)state;
+	setenv(CREDS_PROCESS_TIMEOUT_ENV, "1", 1);
+	path = xasprintf("%s/pid", dir);
+	for (i = 0; i < nitems(tails); i++) {
+		print_message("# %s\n", tails[i]);
+		text = xasprintf("[profile ci]\ncredential_process = "
+		    "sleep 30 & echo $! >%s; %s\n", path, tails[i]);
+		write_file(config, text);
+		free(text);
+		t0 = clock_ms();
+		resolve_fails("ci", "credential_process for profile 'ci': "
+		    "command did not finish within 1 s; killed it "
+		    "(LAMBDACTL_CREDENTIAL_PROCESS_TIMEOUT sets the limit)");
+		secs = (clock_ms() - t0) / 1000;
+		assert_true(secs >= 0.9 && secs < 5);
+		fp = fopen(path, "r");
+		assert_non_null(fp);
+		assert_int_equal(fscanf(fp, "%ld", &pid), 1);
+		fclose(fp);
+		unlink(path);
+		assert_true(process_gone((pid_t)pid));
+	}
+	free(path);
+
+	/* The limit is checked. */
+	write_file(config, "[profile ci]\ncredential_process = true\n");
+	setenv(CREDS_PROCESS_TIMEOUT_ENV, "soon", 1);
+	resolve_fails("ci", "LAMBDACTL_CREDENTIAL_PROCESS_TIMEOUT wants a "
+	    "number of seconds from 1 to 86400, not 'soon'");
+	setenv(CREDS_PROCESS_TIMEOUT_ENV, "0", 1);
+	resolve_fails("ci", "LAMBDACTL_CREDENTIAL_PROCESS_TIMEOUT wants a "
+	    "number of seconds from 1 to 86400, not '0'");
+	unsetenv(CREDS_PROCESS_TIMEOUT_ENV);
+}
+
+/* Writes len bytes to path. */
+static void
+write_bytes(const char *path, const char *data, size_t len)
+{
+	FILE *fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	assert_int_equal(fwrite(data, 1, len, fp), len);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/*
+ * A control character in a key, secret or token is refused, naming the
+ * variable or file:line and the character, never the value.
+ */
+static void
+test_creds_control_chars(void **state)
+{
+	static const char nul[] = "[default]\nregion = a\0b\n";
+	char *msg;
+
+	(void)state;
+	write_file(config, CONFIG_ALL);
+	setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
+	setenv("AWS_SECRET_ACCESS_KEY", SECRET "\n", 1);
+	resolve_fails(NULL, "environment variable AWS_SECRET_ACCESS_KEY "
+	    "contains a newline");
+	setenv("AWS_SECRET_ACCESS_KEY", SECRET, 1);
+	setenv("AWS_ACCESS_KEY_ID", "AKID\tENV", 1);
+	resolve_fails(NULL, "environment variable AWS_ACCESS_KEY_ID "
+	    "contains a tab");
+	setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
+	setenv("AWS_SECURITY_TOKEN", TOKEN "\x7f", 1);
+	resolve_fails(NULL, "environment variable AWS_SECURITY_TOKEN "
+	    "contains control character 0x7f");
+	setenv("AWS_SESSION_TOKEN", "\r" TOKEN, 1);
+	resolve_fails(NULL, "environment variable AWS_SESSION_TOKEN "
+	    "contains a carriage return");
+	reset_env();
+
+	write_file(credentials, "[default]\n# keys\n"
+	    "aws_access_key_id = AKID\n"
+	    "aws_secret_access_key = wJalrXUtnFEMI\x1b[2JK7MDENG\n");
+	msg = xasprintf("%s:4: aws_secret_access_key contains control "
+	    "character 0x1b", credentials);
+	resolve_fails(NULL, msg);
+	free(msg);
+	write_file(credentials, "[default]\n"
+	    "aws_access_key_id = AKID\n"
+	    "aws_secret_access_key = " SECRET "\n"
+	    "aws_session_token = FwoG\rZXIv\r\n");
+	msg = xasprintf("%s:4: aws_session_token contains a carriage "
+	    "return", credentials);
+	resolve_fails(NULL, msg);
+	free(msg);
+	/* The credentials file's key wins, and is the one named. */
+	write_file(config, "[default]\naws_access_key_id = AK\x01ID\n");
+	write_file(credentials, "[default]\n"
+	    "aws_secret_access_key = " SECRET "\n");
+	msg = xasprintf("%s:2: aws_access_key_id contains control "
+	    "character 0x01", config);
+	resolve_fails(NULL, msg);
+	free(msg);
+
+	/* A NUL byte would silently cut a value short. */
+	write_file(credentials, NULL);
+	write_bytes(config, nul, sizeof nul - 1);
+	msg = xasprintf("%s:2: unexpected NUL byte", config);
+	load_fails(NULL, msg);
+	free(msg);
+}
+
+/* The in-memory parser: settings remember their file and line. */
+static void
+test_config_parse_memory(void **state)
+{
+	static const char text[] = "[default]\nregion = x\n\n[profile ci]\n"
+	    "region = eu-west-1\r\nregion = eu-west-2";
+	struct aws_config cfg;
+	struct lc_err err;
+	int found = 0;
+
+	(void)state;
+	memset(&cfg, 0, sizeof cfg);
+	cfg.profile = xstrdup("ci");
+	assert_int_equal(aws_config_parse(&cfg, "mem", text, sizeof text - 1,
+	    1, &found, &err), 0);
+	assert_true(found);
+	assert_int_equal(cfg.nsettings, 1);
+	assert_string_equal(cfg.settings[0].value, "eu-west-2");
+	assert_string_equal(cfg.settings[0].file, "mem");
+	assert_int_equal(cfg.settings[0].line, 6);
+	aws_config_release(&cfg);
 }
 
 /* The credentials file's settings win key by key; both are read. */
@@ -965,6 +1205,10 @@ main(void)
 		T(test_creds_none),
 		T(test_creds_process_errors),
 		T(test_creds_process_expiration),
+		T(test_creds_process_version),
+		T(test_creds_process_timeout),
+		T(test_creds_control_chars),
+		T(test_config_parse_memory),
 		T(test_config_files_merge),
 		T(test_config_section_forms),
 		T(test_config_ini_details),

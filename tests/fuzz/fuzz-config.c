@@ -1,0 +1,43 @@
+/*
+ * fuzz-config.c - the shared config and credentials files' INI dialect
+ * (aws_config_parse), as a user's or a hostile tool's file may hold it.
+ * The first byte picks the file kind and the profile looked for.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "creds.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const char *const profiles[] = {
+		"default", "dev", "ci", "x y",
+	};
+	struct aws_config cfg;
+	struct lc_err err;
+	char profile[8];
+	int found = 0, is_config;
+	size_t i;
+
+	if (size < 1)
+		return 0;
+	is_config = data[0] & 1;
+	memset(&cfg, 0, sizeof cfg);
+	snprintf(profile, sizeof profile, "%s", profiles[(data[0] >> 1) & 3]);
+	cfg.profile = profile;
+	lc_error_clear(&err);
+	if (aws_config_parse(&cfg, "fuzz/config", (const char *)data + 1,
+	    size - 1, is_config, &found, &err) == 0) {
+		for (i = 0; i < cfg.nsettings; i++)
+			if (aws_config_get(&cfg, cfg.settings[i].key) == NULL)
+				__builtin_trap();
+	} else if (err.msg[0] == '\0')
+		__builtin_trap();
+	cfg.profile = NULL;
+	aws_config_release(&cfg);
+	return 0;
+}
