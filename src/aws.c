@@ -38,6 +38,10 @@ aws_split_url(const char *url, char **origin, char **host, char **base,
 	if (slash == h)
 		return lc_error(err, LC_ECONFIG,
 		    "endpoint '%s' has no host", url);
+	/* Never echo it: what is before '@' may be a password. */
+	if (memchr(h, '@', (size_t)(slash - h)) != NULL)
+		return lc_error(err, LC_ECONFIG, "an endpoint URL must not "
+		    "hold a user name or password ('...@')");
 	if (strpbrk(slash, "?#") != NULL)
 		return lc_error(err, LC_ECONFIG,
 		    "endpoint '%s' must not have a query or fragment", url);
@@ -255,6 +259,7 @@ attempt(struct aws_client *c, const struct aws_request *rq,
 	hr.stream = rq->stream;
 	hr.timeout = rq->timeout;
 	hr.read_timeout = rq->read_timeout;
+	hr.max_body = rq->max_body;
 	hr.no_resend = rq->no_retry_after_send;
 	hr.sink = rq->sink;
 	hr.sink_arg = rq->sink_arg;
@@ -295,9 +300,9 @@ aws_call(struct aws_client *c, const struct aws_request *rq,
 
 	memset(rs, 0, sizeof *rs);
 	buf_init(&rs->http.body);
-	endpoint = endpoint_resolve(c->endpoint_flag, rq->service, c->cfg,
-	    c->region);
-	if (aws_split_url(endpoint, &origin, &host, &base, err) == -1)
+	if (endpoint_resolve_checked(&endpoint, c->endpoint_flag, rq->service,
+	    c->cfg, c->region, err) == -1 ||
+	    aws_split_url(endpoint, &origin, &host, &base, err) == -1)
 		goto out;
 	for (n = 1;; n++) {
 		if (n > 1 && rq->stream != NULL && (rq->stream->rewind == NULL ||
@@ -309,7 +314,9 @@ aws_call(struct aws_client *c, const struct aws_request *rq,
 			if (rq->no_retry_after_send &&
 			    rs->http.failure != HTTP_FAIL_CONNECT)
 				break;
-			retry = rs->http.failure != HTTP_FAIL_NONE;
+			/* The same call would bring the same oversized answer. */
+			retry = rs->http.failure != HTTP_FAIL_NONE &&
+			    rs->http.failure != HTTP_FAIL_TOO_LARGE;
 		} else if (rs->http.status >= 200 && rs->http.status < 300) {
 			ret = 0;
 			break;
