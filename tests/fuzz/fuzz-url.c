@@ -39,9 +39,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else if ((h = strstr(s, "://")) != NULL &&
 	    (at = strchr(h + 3, '@')) != NULL &&
 	    at < h + 3 + strcspn(h + 3, "/?#") && at > h + 3) {
-		/* The user part, when long enough to tell, is never echoed. */
+		/*
+		 * The user part and its '@', when long enough to tell, are
+		 * never echoed.
+		 */
 		alen = (size_t)(at - (h + 3));
-		h[3 + alen] = '\0';
+		h[3 + alen + 1] = '\0';
 		if (alen >= 4 && strstr(err.msg, h + 3) != NULL)
 			abort();
 	}
