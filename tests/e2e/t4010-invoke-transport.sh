@@ -65,4 +65,16 @@ li invoke f --out big.out
 check_status 0 "exactly 6 MiB: accepted"
 check "all of it written" test "$(stat -c %s big.out)" -eq 6291456
 
+# The total deadline: an --event invoke has --request-timeout's, however
+# slowly the server trickles its answer.
+stub '[{"status": 202, "body": "{\"queued\": true}", "trickle": 0.5, "headers": {"x-amzn-RequestId": "r1"}}]'
+t0=$(date +%s)
+li --read-timeout 2 --request-timeout 2 invoke f --event
+elapsed=$(( $(date +%s) - t0 ))
+check_status 1 "--event through a trickling server: exit 1"
+check_err_eq "lambdactl: Invoke: POST $STUB_URL/2015-03-31/functions/f/invocations: no complete response within 2 s (request timeout)" \
+	"the error names the URL and the bound"
+check "each attempt ended after about 2 s (took ${elapsed}s for $(n_inv))" \
+	test "$elapsed" -le $(( 3 * $(n_inv) + 6 ))
+
 finish
