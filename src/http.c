@@ -377,8 +377,8 @@ on_seek(void *arg, curl_off_t offset, int origin)
 		x->resend_refused = 1;
 		return CURL_SEEKFUNC_CANTSEEK;
 	}
-	log_debug("> the server had closed the reused connection before "
-	    "the request reached it: sending it on a new one");
+	log_debug("> the server closed the reused connection without "
+	    "reading the request: sending it on a new one");
 	x->resend_ok = 1;
 	return CURL_SEEKFUNC_OK;
 }
