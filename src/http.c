@@ -59,6 +59,7 @@ struct xfer {
 	curl_socket_t			 fd;
 	long long			 acked0, acked1;
 	int				 reset;
+	double				 sent_ms, dead_ms;	/* clock_ms */
 	const struct http_stream	*stream;
 	int				 resend_ok, resend_refused;
 };
@@ -137,6 +138,7 @@ close_socket(void *arg, curl_socket_t fd)
 
 	if (x != NULL && x->fd == fd) {
 		x->acked1 = acked_bytes(fd, &x->reset);
+		x->dead_ms = clock_ms();
 		x->fd = CURL_SOCKET_BAD;
 	}
 	for (i = 0; i < c->nfds; i++)
@@ -344,6 +346,7 @@ on_prereq(void *arg, char *ip, char *local_ip, int port, int local_port)
 	}
 	x->fd = find_socket(x->c, local_port);
 	x->acked0 = acked_bytes(x->fd, &reset);
+	x->sent_ms = clock_ms();
 	return CURL_PREREQFUNC_OK;
 }
 
@@ -352,11 +355,15 @@ on_prereq(void *arg, char *ip, char *local_ip, int port, int local_port)
  * one died before any answer.  Streams are never rewound by libcurl but
  * for no_resend, and then only when the server cannot have acted on the
  * request: it acknowledged no byte of it (it had closed the connection
- * before the request arrived), or it reset the connection, which a server
- * does when it closes with bytes it never read (it was closing the idle
- * connection as the request came).  A server that read the request and
- * then hung up sends a plain FIN: that is never resent.
+ * before the request arrived), or it reset the connection within
+ * RESET_GRACE_MS of the request, which is what a server closing an idle
+ * connection as the request came does (closing with bytes it never read
+ * sends a reset).  A server that read the request and then hung up sends
+ * a plain FIN, and a reset coming later may be a middlebox giving up on a
+ * request under way: neither is ever resent.
  */
+#define RESET_GRACE_MS	1000.0
+
 static int
 on_seek(void *arg, curl_off_t offset, int origin)
 {
@@ -373,7 +380,8 @@ on_seek(void *arg, curl_off_t offset, int origin)
 	acked = x->acked1;
 	reset = x->reset;
 	if (acked == -1 || x->acked0 == -1 || (acked != x->acked0 &&
-	    !reset) || s->rewind == NULL || s->rewind(s->arg) == -1) {
+	    (!reset || x->dead_ms - x->sent_ms > RESET_GRACE_MS)) ||
+	    s->rewind == NULL || s->rewind(s->arg) == -1) {
 		x->resend_refused = 1;
 		return CURL_SEEKFUNC_CANTSEEK;
 	}
@@ -494,6 +502,7 @@ http_send(struct http_client *c, const struct http_request *rq,
 	x.rs = rs;
 	x.fd = CURL_SOCKET_BAD;
 	x.acked0 = x.acked1 = -1;
+	x.sent_ms = x.dead_ms = 0;
 	x.idle_limit = rq->read_timeout > 0 ? rq->read_timeout :
 	    c->opts.read_timeout;
 	x.last_move = clock_ms();

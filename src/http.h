@@ -67,8 +67,9 @@ struct http_request {
 	 * Never send the request twice once a byte of it may have reached
 	 * the server: by default libcurl silently resends a request whose
 	 * reused connection died after sending.  A reused connection the
-	 * server had already closed, so that it accepted nothing of this
-	 * request, is still replaced by a fresh one.
+	 * server was closing as the request came (it acknowledged none of
+	 * it, or reset the connection within a second, before any answer)
+	 * is still replaced by a fresh one (Linux; elsewhere never).
 	 */
 	int				 no_resend;
 	/* Where the response body goes; NULL: into response.body. */

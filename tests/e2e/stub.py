@@ -22,6 +22,7 @@ More step keys, for transport tests:
   "reset_after": S   after answering, wait S seconds reading nothing, then
                      close with a reset (what a server closing an idle
                      keep-alive connection does to a request it never read)
+  "reset": true      with "drop": close with a reset rather than a FIN
 
 SCRIPT.json may instead be an object choosing the responses by request:
   {"routes": [{"method": "GET", "path": "^/2015-03-31/functions/f$",
@@ -150,7 +151,10 @@ class Handler(BaseHTTPRequestHandler):
         time.sleep(step.get("delay", 0))
         if step.get("drop"):
             self.close_connection = True
-            self.connection.shutdown(2)
+            if step.get("reset"):
+                self.reset_now = True
+            else:
+                self.connection.shutdown(2)
             return
         if "raw" in step:
             self.wfile.write(step["raw"].encode())

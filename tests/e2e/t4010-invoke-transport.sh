@@ -39,6 +39,15 @@ li invoke f --repeat 4 --concurrency 2 --payload '{"n": 2}'
 check_out_has '^4 invocations, 0 errors, ' "with --concurrency 2 too"
 check "4 Invokes logged" test "$(n_inv)" -eq 4
 
+# A reused connection reset a while after the server read the request (a
+# middlebox giving up on a request under way): never resent.
+stub '[{"echo": true}, {"delay": 1.5, "drop": true, "reset": true}, {"echo": true}]'
+li invoke f --repeat 2 --payload '{"n": 4}'
+check_out_has '^2 invocations, 1 errors, ' "a reset 1.5 s after the request was read: counted as an error"
+check "not resent: two Invokes, on one connection" test "$(n_inv) $(conns)" = "2 1"
+check_err_eq "lambdactl: first error: Invoke: POST $STUB_URL/2015-03-31/functions/f/invocations: the connection closed before any response (not resent: the request may have reached the server)" \
+	"the error says why it was not resent"
+
 # Keep-alive still holds when the server keeps the connection.
 stub '[{"echo": true}]'
 li invoke f --repeat 6 --payload '{"n": 3}'
