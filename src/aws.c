@@ -29,7 +29,12 @@ aws_split_url(const char *url, char **origin, char **host, char **base,
 	const char *p, *h, *slash;
 	size_t blen;
 
-	if ((p = strstr(url, "://")) == NULL || (strncmp(url, "http://", 7) &&
+	/* Never echo it: what is before '@' may be a password. */
+	if ((p = strstr(url, "://")) != NULL && memchr(p + 3, '@',
+	    strcspn(p + 3, "/?#")) != NULL)
+		return lc_error(err, LC_ECONFIG, "an endpoint URL must not "
+		    "hold a user name or password ('...@')");
+	if (p == NULL || (strncmp(url, "http://", 7) &&
 	    strncmp(url, "https://", 8)))
 		return lc_error(err, LC_ECONFIG,
 		    "endpoint '%s' is not an http:// or https:// URL", url);
@@ -38,10 +43,6 @@ aws_split_url(const char *url, char **origin, char **host, char **base,
 	if (slash == h)
 		return lc_error(err, LC_ECONFIG,
 		    "endpoint '%s' has no host", url);
-	/* Never echo it: what is before '@' may be a password. */
-	if (memchr(h, '@', (size_t)(slash - h)) != NULL)
-		return lc_error(err, LC_ECONFIG, "an endpoint URL must not "
-		    "hold a user name or password ('...@')");
 	if (strpbrk(slash, "?#") != NULL)
 		return lc_error(err, LC_ECONFIG,
 		    "endpoint '%s' must not have a query or fragment", url);

@@ -135,6 +135,8 @@ static const struct url_case url_cases[] = {
 	{ "http://user:pw@h/", NULL, NULL, NULL,
 	    "an endpoint URL must not hold a user name or password ('...@')" },
 	{ "http://h/a@b", "http://h", "h", "/a@b", NULL },
+	{ "ftp://u:pw@h/", NULL, NULL, NULL,
+	    "an endpoint URL must not hold a user name or password ('...@')" },
 };
 
 /* endpoint_check and region_check: accepted, or the exact message. */
