@@ -29,6 +29,9 @@ userinfo(const char *s)
 	h += 3;
 	if ((at = memchr(h, '@', strcspn(h, "/?#"))) == NULL || at - h < 4)
 		return NULL;
+	/* Our messages do say "('...@')". */
+	if (memcmp(h, "...@", 4) == 0 || memcmp(at - 4, "'...", 4) == 0)
+		return NULL;
 	return xstrndup(h, (size_t)(at - h) + 1);
 }
 
