@@ -29,7 +29,12 @@ aws_split_url(const char *url, char **origin, char **host, char **base,
 	const char *p, *h, *slash;
 	size_t blen;
 
-	if ((p = strstr(url, "://")) == NULL || (strncmp(url, "http://", 7) &&
+	/* Never echo it: what is before '@' may be a password. */
+	if ((p = strstr(url, "://")) != NULL && memchr(p + 3, '@',
+	    strcspn(p + 3, "/?#")) != NULL)
+		return lc_error(err, LC_ECONFIG, "an endpoint URL must not "
+		    "hold a user name or password ('...@')");
+	if (p == NULL || (strncmp(url, "http://", 7) &&
 	    strncmp(url, "https://", 8)))
 		return lc_error(err, LC_ECONFIG,
 		    "endpoint '%s' is not an http:// or https:// URL", url);
@@ -255,6 +260,7 @@ attempt(struct aws_client *c, const struct aws_request *rq,
 	hr.stream = rq->stream;
 	hr.timeout = rq->timeout;
 	hr.read_timeout = rq->read_timeout;
+	hr.max_body = rq->max_body;
 	hr.no_resend = rq->no_retry_after_send;
 	hr.sink = rq->sink;
 	hr.sink_arg = rq->sink_arg;
@@ -295,9 +301,9 @@ aws_call(struct aws_client *c, const struct aws_request *rq,
 
 	memset(rs, 0, sizeof *rs);
 	buf_init(&rs->http.body);
-	endpoint = endpoint_resolve(c->endpoint_flag, rq->service, c->cfg,
-	    c->region);
-	if (aws_split_url(endpoint, &origin, &host, &base, err) == -1)
+	if (endpoint_resolve_checked(&endpoint, c->endpoint_flag, rq->service,
+	    c->cfg, c->region, err) == -1 ||
+	    aws_split_url(endpoint, &origin, &host, &base, err) == -1)
 		goto out;
 	for (n = 1;; n++) {
 		if (n > 1 && rq->stream != NULL && (rq->stream->rewind == NULL ||
@@ -309,7 +315,9 @@ aws_call(struct aws_client *c, const struct aws_request *rq,
 			if (rq->no_retry_after_send &&
 			    rs->http.failure != HTTP_FAIL_CONNECT)
 				break;
-			retry = rs->http.failure != HTTP_FAIL_NONE;
+			/* The same call would bring the same oversized answer. */
+			retry = rs->http.failure != HTTP_FAIL_NONE &&
+			    rs->http.failure != HTTP_FAIL_TOO_LARGE;
 		} else if (rs->http.status >= 200 && rs->http.status < 300) {
 			ret = 0;
 			break;

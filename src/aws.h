@@ -42,8 +42,9 @@ struct aws_request {
 	 * throttling (a synchronous Invoke must never run twice).
 	 */
 	int				 no_retry_after_send;
-	long				 timeout;	/* total seconds; 0: none */
+	long				 timeout;	/* total seconds; 0: default */
 	long				 read_timeout;	/* idle seconds; 0: default */
+	size_t				 max_body;	/* response bytes; 0: default */
 	int	(*sink)(void *arg, const char *data, size_t len);
 	void	 *sink_arg;
 	void	(*progress)(void *arg, uint64_t sent, uint64_t total);

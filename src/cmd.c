@@ -35,6 +35,8 @@ const struct cmd_opt cmd_global_opts[] = {
 	{ "output", 'o', "FORMAT", "text (default) or json" },
 	{ "connect-timeout", 0, "SECONDS", "connection timeout (default 10)" },
 	{ "read-timeout", 0, "SECONDS", "read timeout (default 60)" },
+	{ "request-timeout", 0, "SECONDS",
+	    "the most one request may take (default 300)" },
 	{ "debug", 0, NULL, "print each HTTP request and response" },
 	{ "help", 'h', NULL, "show help and exit" },
 	{ "version", 0, NULL, "show the version and exit" },
@@ -480,6 +482,7 @@ cmd_http_opts(const struct cmd_ctx *ctx, struct http_opts *ho)
 	memset(ho, 0, sizeof *ho);
 	ho->connect_timeout = ctx->connect_timeout;
 	ho->read_timeout = ctx->read_timeout;
+	ho->request_timeout = ctx->request_timeout;
 	ho->ca_bundle = ca;
 }
 

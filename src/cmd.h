@@ -70,6 +70,7 @@ struct cmd_ctx {
 	int			 debug;
 	long			 connect_timeout;	/* seconds */
 	long			 read_timeout;		/* seconds */
+	long			 request_timeout;	/* seconds; 0: default */
 	/* Prepared by main.c according to the entry's flags. */
 	struct aws_config	 cfg;
 	struct creds		 creds;

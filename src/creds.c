@@ -1080,26 +1080,54 @@ creds_release(struct creds *c)
 	memset(c, 0, sizeof *c);
 }
 
+/* Where a setting came from, for messages: "--region", "profile 'ci'". */
+static void
+cfg_source(char *dst, size_t len, const struct aws_config *cfg)
+{
+	snprintf(dst, len, "profile '%s'", cfg != NULL && cfg->profile !=
+	    NULL ? cfg->profile : "default");
+}
+
+int
+region_check(const char *r, const char *source, struct lc_err *err)
+{
+	size_t n = strlen(r), i;
+
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)r[i]) && r[i] != '-')
+			break;
+	if (n == 0 || n > 63 || i < n || r[0] == '-' || r[n - 1] == '-')
+		return lc_error(err, LC_ECONFIG, "invalid region '%.*s' (from "
+		    "%s): a region is 1 to 63 letters, digits and hyphens, "
+		    "like 'us-east-1'", n > 63 ? 63 : (int)n, r, source);
+	return 0;
+}
+
 int
 region_resolve(char **out, const char *flag, const struct aws_config *cfg,
     const char *manifest_region, struct lc_err *err)
 {
-	const char *r;
+	const char *r, *src;
+	char where[160];
 
 	*out = NULL;
 	if (flag != NULL && *flag != '\0')
-		r = flag;
-	else if ((r = env_get("AWS_REGION")) != NULL ||
-	    (r = env_get("AWS_DEFAULT_REGION")) != NULL)
-		;
+		r = flag, src = "--region";
+	else if ((r = env_get("AWS_REGION")) != NULL)
+		src = "AWS_REGION";
+	else if ((r = env_get("AWS_DEFAULT_REGION")) != NULL)
+		src = "AWS_DEFAULT_REGION";
 	else if (manifest_region != NULL && *manifest_region != '\0')
-		r = manifest_region;
-	else if ((r = cfg_value(cfg, "region")) != NULL)
-		;
-	else
+		r = manifest_region, src = "lambda.yml";
+	else if ((r = cfg_value(cfg, "region")) != NULL) {
+		cfg_source(where, sizeof where, cfg);
+		src = where;
+	} else
 		return lc_error(err, LC_ECONFIG, "no region set (use --region, "
 		    "AWS_REGION, 'region' in the profile, or 'region' in "
 		    "lambda.yml)");
+	if (region_check(r, src, err) == -1)
+		return -1;
 	*out = xstrdup(r);
 	return 0;
 }
@@ -1140,6 +1168,111 @@ ignore_configured(const struct aws_config *cfg)
 	return v != NULL && strcasecmp(v, "true") == 0;
 }
 
+int
+endpoint_check(const char *url, const char *source, struct lc_err *err)
+{
+	const char *h, *end, *at, *colon, *p;
+	size_t i;
+
+	for (i = 0; url[i] != '\0'; i++)
+		if ((unsigned char)url[i] <= ' ' || url[i] == 0x7f)
+			return lc_error(err, LC_ECONFIG, "invalid endpoint URL "
+			    "(from %s): it holds a space or control character",
+			    source);
+	if (strncmp(url, "http://", 7) == 0)
+		h = url + 7;
+	else if (strncmp(url, "https://", 8) == 0)
+		h = url + 8;
+	else
+		return lc_error(err, LC_ECONFIG, "invalid endpoint URL (from "
+		    "%s): it must start with http:// or https://", source);
+	end = h + strcspn(h, "/?#");
+	/* Never echo what is before '@': it may be a password. */
+	if ((at = memchr(h, '@', (size_t)(end - h))) != NULL)
+		return lc_error(err, LC_ECONFIG, "invalid endpoint URL (from "
+		    "%s): a user name or password ('...@') is not allowed",
+		    source);
+	if (strpbrk(end, "?#") != NULL)
+		return lc_error(err, LC_ECONFIG, "invalid endpoint '%s' (from "
+		    "%s): a query or fragment is not allowed", url, source);
+	if (*h == '[') {
+		for (p = h + 1; p < end && (isxdigit((unsigned char)*p) ||
+		    *p == ':' || *p == '.'); p++)
+			;
+		if (p == h + 1 || p >= end || *p != ']')
+			return lc_error(err, LC_ECONFIG, "invalid endpoint '%s' "
+			    "(from %s): bad IPv6 address", url, source);
+		colon = p + 1 < end ? p + 1 : NULL;
+		if (colon != NULL && *colon != ':')
+			return lc_error(err, LC_ECONFIG, "invalid endpoint '%s' "
+			    "(from %s): bad IPv6 address", url, source);
+	} else {
+		colon = memchr(h, ':', (size_t)(end - h));
+		for (p = h; p < (colon ? colon : end); p++)
+			if (!isalnum((unsigned char)*p) && *p != '-' &&
+			    *p != '.' && *p != '_')
+				break;
+		if (p == h || p < (colon ? colon : end))
+			return lc_error(err, LC_ECONFIG, "invalid endpoint '%s' "
+			    "(from %s): %s", url, source, p == h ? "no host" :
+			    "the host has a character not allowed in a name");
+	}
+	if (colon != NULL) {
+		for (p = colon + 1, i = 0; p < end && isdigit((unsigned char)*p);
+		    p++)
+			i = i * 10 + (size_t)(*p - '0');
+		if (p == colon + 1 || p < end || p - colon > 6 || i == 0 ||
+		    i > 65535)
+			return lc_error(err, LC_ECONFIG, "invalid endpoint '%s' "
+			    "(from %s): the port must be a number from 1 to "
+			    "65535", url, source);
+	}
+	return 0;
+}
+
+/* The configured endpoint and where it came from, or NULL. */
+static const char *
+endpoint_configured(const char *flag, const char *service,
+    const struct aws_config *cfg, char *src, size_t srclen)
+{
+	const char *url = NULL;
+	char *name;
+
+	if (flag != NULL && *flag != '\0') {
+		snprintf(src, srclen, "--endpoint-url");
+		return flag;
+	}
+	if (ignore_configured(cfg))
+		return NULL;
+	name = service_env_name(service);
+	if ((url = env_get(name)) != NULL)
+		snprintf(src, srclen, "%s", name);
+	free(name);
+	if (url == NULL && (url = env_get("AWS_ENDPOINT_URL")) != NULL)
+		snprintf(src, srclen, "AWS_ENDPOINT_URL");
+	if (url == NULL && (url = cfg_value(cfg, "endpoint_url")) != NULL)
+		cfg_source(src, srclen, cfg);
+	return url;
+}
+
+int
+endpoint_resolve_checked(char **out, const char *flag, const char *service,
+    const struct aws_config *cfg, const char *region, struct lc_err *err)
+{
+	const char *url;
+	char src[160];
+
+	*out = NULL;
+	url = endpoint_configured(flag, service, cfg, src, sizeof src);
+	if (url != NULL && endpoint_check(url, src, err) == -1)
+		return -1;
+	if (url == NULL && region != NULL &&
+	    region_check(region, "the region", err) == -1)
+		return -1;
+	*out = endpoint_resolve(flag, service, cfg, region);
+	return 0;
+}
+
 /*
  * The default endpoint needs a region: callers resolve one first, so a NULL
  * region there is a bug.
@@ -1148,21 +1281,11 @@ char *
 endpoint_resolve(const char *flag, const char *service,
     const struct aws_config *cfg, const char *region)
 {
-	const char *url = NULL;
-	char *name, *ret;
+	const char *url;
+	char *ret, src[160];
 	size_t n;
 
-	if (flag != NULL && *flag != '\0')
-		url = flag;
-	else if (!ignore_configured(cfg)) {
-		name = service_env_name(service);
-		url = env_get(name);
-		free(name);
-		if (url == NULL)
-			url = env_get("AWS_ENDPOINT_URL");
-		if (url == NULL)
-			url = cfg_value(cfg, "endpoint_url");
-	}
+	url = endpoint_configured(flag, service, cfg, src, sizeof src);
 	if (url != NULL)
 		ret = xstrdup(url);
 	else if (region == NULL)

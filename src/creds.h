@@ -108,6 +108,12 @@ void creds_release(struct creds *c);
  */
 int region_resolve(char **out, const char *flag, const struct aws_config *cfg,
     const char *manifest_region, struct lc_err *err);
+/*
+ * Whether region looks like one: 1 to 63 letters, digits and hyphens, no
+ * hyphen first or last (botocore's rule; it becomes part of a host name).
+ * source names where it came from, for the message (LC_ECONFIG).
+ */
+int region_check(const char *region, const char *source, struct lc_err *err);
 
 /*
  * Endpoint for a service ("lambda", "logs", "sts"): flag >
@@ -119,5 +125,19 @@ int region_resolve(char **out, const char *flag, const struct aws_config *cfg,
  */
 char *endpoint_resolve(const char *flag, const char *service,
     const struct aws_config *cfg, const char *region);
+/*
+ * endpoint_resolve, refusing (LC_ECONFIG, naming the flag, variable or
+ * profile) a configured endpoint that endpoint_check refuses, or a region
+ * that region_check refuses.  *out is the caller's.
+ */
+int endpoint_resolve_checked(char **out, const char *flag,
+    const char *service, const struct aws_config *cfg, const char *region,
+    struct lc_err *err);
+/*
+ * Whether url is http(s)://HOST[:PORT][/PATH]: a host name or [IPv6]
+ * address, no user name or password (the message never shows them), no
+ * query, fragment, space or control character.
+ */
+int endpoint_check(const char *url, const char *source, struct lc_err *err);
 
 #endif

@@ -1,7 +1,8 @@
 /*
- * http.h - a thin libcurl wrapper: one reused handle (keep-alive), TLS
- * verification always on, streamed request and response bodies, redacted
- * --debug tracing.  Knows nothing of AWS.
+ * http.h - a thin libcurl wrapper: a fresh easy handle per request over a
+ * connection cache kept per client (keep-alive), TLS verification always
+ * on, streamed request and response bodies, bounded waits and response
+ * sizes, redacted --debug tracing.  Knows nothing of AWS.
  */
 #ifndef LC_HTTP_H
 #define LC_HTTP_H
@@ -14,9 +15,21 @@
 
 struct http_client;
 
+/* The default bounds of one request; see http_opts. */
+#define HTTP_REQUEST_TIMEOUT	300			/* seconds */
+#define HTTP_BODY_ALLOWANCE	(64 * 1024)	/* request bytes per extra s */
+#define HTTP_MAX_BODY		(64L * 1024 * 1024)	/* response bytes */
+
 struct http_opts {
 	long		 connect_timeout;	/* seconds; 0: 10 */
 	long		 read_timeout;		/* seconds without a byte; 0: 60 */
+	/*
+	 * Total seconds one request may take, connecting and answer
+	 * included; 0: HTTP_REQUEST_TIMEOUT.  Either way a request with a
+	 * body gets one more second per HTTP_BODY_ALLOWANCE bytes of it.
+	 */
+	long		 request_timeout;
+	size_t		 max_body;		/* response bytes; 0: default */
 	const char	*ca_bundle;		/* NULL: the system's */
 };
 
@@ -45,11 +58,18 @@ struct http_request {
 	const void			*body;		/* in memory, or */
 	size_t				 body_len;
 	const struct http_stream	*stream;	/* streamed */
-	long				 timeout;	/* total seconds; 0: none */
+	/* Total seconds (plus the body allowance); 0: the client's. */
+	long				 timeout;
 	long				 read_timeout;	/* idle seconds; 0: the client's */
+	/* The most response body bytes accepted; 0: the client's. */
+	size_t				 max_body;
 	/*
-	 * Never let libcurl send the body twice: by default it silently
-	 * resends a request whose reused connection died after sending.
+	 * Never send the request twice once a byte of it may have reached
+	 * the server: by default libcurl silently resends a request whose
+	 * reused connection died after sending.  A reused connection the
+	 * server was closing as the request came (it acknowledged none of
+	 * it, or reset the connection within a second, before any answer)
+	 * is still replaced by a fresh one (Linux; elsewhere never).
 	 */
 	int				 no_resend;
 	/* Where the response body goes; NULL: into response.body. */
@@ -63,8 +83,9 @@ struct http_request {
 enum http_failure {
 	HTTP_FAIL_NONE,
 	HTTP_FAIL_CONNECT,	/* nothing was sent: safe to retry anything */
-	HTTP_FAIL_TIMEOUT,
+	HTTP_FAIL_TIMEOUT,	/* idle (read) timeout or total deadline */
 	HTTP_FAIL_IO,		/* the request may have reached the server */
+	HTTP_FAIL_TOO_LARGE,	/* the response passed max_body: no retry */
 };
 
 struct http_response {

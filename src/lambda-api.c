@@ -1424,6 +1424,11 @@ lambda_invoke(struct aws_client *c, const struct lambda_invoke_req *rq,
 	ar.body = rq->payload;
 	ar.body_len = rq->len;
 	ar.read_timeout = rq->read_timeout;
+	/* The whole call: the function's time and a minute to transfer. */
+	if (rq->read_timeout > 0)
+		ar.timeout = rq->read_timeout + 60;
+	/* Lambda returns at most 6 MiB (a synchronous response). */
+	ar.max_body = 6 * 1024 * 1024;
 	ar.no_retry_after_send = strcmp(rq->type, "RequestResponse") == 0;
 	if (aws_call(c, &ar, &resp, err) == -1) {
 		if (code != NULL)

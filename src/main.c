@@ -121,6 +121,10 @@ apply_globals(struct cmd_ctx *ctx, const struct cmd_args *a)
 	    parse_seconds("read-timeout", v, &ctx->read_timeout,
 	    &ctx->err) == -1)
 		return -1;
+	if ((v = cmd_get(a, "request-timeout")) != NULL &&
+	    parse_seconds("request-timeout", v, &ctx->request_timeout,
+	    &ctx->err) == -1)
+		return -1;
 	if (cmd_has(a, "debug"))
 		ctx->debug = 1;
 	return 0;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -302,12 +303,34 @@ sigv4_params_free(struct sigv4_param *v, size_t n)
 }
 
 /*
- * Splits the query as sent into canonical parameters: "k=v" or "k" alone
- * (empty value), each side decoded then encoded again; '+' is not a space.
+ * Tells whether a canonical query key is one of the parameters a presign
+ * writes itself (any case): a caller's own copy must not survive beside
+ * ours, or the URL would carry two signatures, dates or credentials.
  */
 static int
-sigv4_parse_query(const char *query, struct sigv4_param **v, size_t *n,
-    size_t *cap, struct lc_err *err)
+sigv4_is_auth_param(const char *key)
+{
+	static const char *const names[] = {
+		"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date",
+		"X-Amz-Expires", "X-Amz-SignedHeaders",
+		"X-Amz-Security-Token", "X-Amz-Signature",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcasecmp(key, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Splits the query as sent into canonical parameters: "k=v" or "k" alone
+ * (empty value), each side decoded then encoded again; '+' is not a space.
+ * With drop_auth, the presign's own X-Amz-* parameters are left out.
+ */
+static int
+sigv4_parse_query(const char *query, int drop_auth, struct sigv4_param **v,
+    size_t *n, size_t *cap, struct lc_err *err)
 {
 	const char *p, *e, *eq;
 	struct buf k = BUF_INIT, val = BUF_INIT;
@@ -331,9 +354,16 @@ sigv4_parse_query(const char *query, struct sigv4_param **v, size_t *n,
 			    "percent-escape in query parameter '%.*s'",
 			    (int)(e - p), p);
 		}
+		if (drop_auth && sigv4_is_auth_param(k.data)) {
+			buf_reset(&k);
+			buf_wipe(&val);
+			continue;
+		}
 		sigv4_param_add(v, n, cap, buf_detach(&k, NULL),
 		    buf_detach(&val, NULL));
 	}
+	buf_release(&k);
+	buf_release(&val);
 	return 0;
 }
 
@@ -570,7 +600,8 @@ sigv4_canonical_query(const struct sigv4_input *in, const char *credential,
 	size_t n = 0, cap = 0, i;
 	char expires[32];
 
-	if (sigv4_parse_query(in->query, &v, &n, &cap, err) == -1) {
+	if (sigv4_parse_query(in->query, (in->flags & SIGV4_QUERY) != 0,
+	    &v, &n, &cap, err) == -1) {
 		sigv4_params_free(v, n);
 		return -1;
 	}
@@ -598,20 +629,33 @@ sigv4_canonical_query(const struct sigv4_input *in, const char *credential,
 
 /*
  * Returns the query string of a presigned URL: the request's parameters as
- * given, then the X-Amz-* ones in the order the SDKs write them.  The
- * session token is there even when it was left out of the signature.
+ * given (but for its own X-Amz-* authentication ones, which ours replace),
+ * then ours in the order the SDKs write them.  The session token is there
+ * even when it was left out of the signature.  The query was checked by
+ * sigv4_canonical_query.
  */
 static char *
 sigv4_presigned_query(const struct sigv4_input *in,
     const struct sigv4_output *out, const char *credential,
     const char *token)
 {
-	struct buf b = BUF_INIT;
+	struct buf b = BUF_INIT, k = BUF_INIT;
+	const char *p, *e, *eq;
 
-	if (in->query != NULL && in->query[0] != '\0') {
-		buf_adds(&b, in->query);
+	for (p = in->query; p != NULL && *p != '\0'; p = *e ? e + 1 : e) {
+		if ((e = strchr(p, '&')) == NULL)
+			e = p + strlen(p);
+		if (e == p)
+			continue;
+		eq = memchr(p, '=', (size_t)(e - p));
+		buf_reset(&k);
+		if (sigv4_reencode(&k, p, (size_t)((eq ? eq : e) - p)) == 0 &&
+		    sigv4_is_auth_param(k.data))
+			continue;
+		buf_add(&b, p, (size_t)(e - p));
 		buf_addch(&b, '&');
 	}
+	buf_release(&k);
 	buf_adds(&b, "X-Amz-Algorithm=" SIGV4_ALGORITHM "&X-Amz-Credential=");
 	sigv4_uri_encode(&b, credential, strlen(credential), 0);
 	buf_addf(&b, "&X-Amz-Date=%s&X-Amz-SignedHeaders=", out->amz_date);

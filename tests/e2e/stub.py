@@ -9,6 +9,20 @@ SCRIPT.json is a list of responses served in order (the last one repeats):
 A "body" that is not a string is sent as its JSON text.  "drop" closes
 the connection without answering.  "echo": true answers with the request's
 own body, byte for byte, in place of "body" (status and headers as given).
+More step keys, for transport tests:
+  "close": true      close the connection after answering (no
+                     "Connection: close" header: the client learns late)
+  "size": N          a body of N bytes ("x" repeated), written in 64 KiB
+                     pieces as the client reads, in place of "body"
+  "chunked": true    send the body with Transfer-Encoding: chunked (no
+                     Content-Length)
+  "trickle": S       write the body one byte every S seconds
+  "raw": "TEXT"      send TEXT verbatim as the whole response (status line,
+                     headers, body), e.g. with a folded header line
+  "reset_after": S   after answering, wait S seconds reading nothing, then
+                     close with a reset (what a server closing an idle
+                     keep-alive connection does to a request it never read)
+  "reset": true      with "drop": close with a reset rather than a FIN
 
 SCRIPT.json may instead be an object choosing the responses by request:
   {"routes": [{"method": "GET", "path": "^/2015-03-31/functions/f$",
@@ -22,12 +36,16 @@ order, the last step repeating; a request no route matches gets "default"
 Every request is logged to LOGFILE as one JSON line: method, path (with
 its query), query (the part after "?", "" when none), headers (all of
 them, X-Amz-* included, as received), body length, and the status
-answered (null for a drop) -- with the route's index under "route" in the
-object form.  Listens on 127.0.0.1
+answered (null for a drop) and the connection's number ("conn", from 1,
+in the order connections were accepted) -- with the route's index under
+"route" in the object form.  A request whose client went away before the
+whole body was written is logged again to LOGFILE.aborted.  Listens on 127.0.0.1
 only, on a free port written to PORTFILE.
 """
 import json
 import re
+import socket
+import struct
 import sys
 import threading
 import time
@@ -63,11 +81,56 @@ def pick(method, path):
     return step, (i if i < len(routes) else "default")
 
 
+connections = 0
+
+
+def body_pieces(step, data):
+    """The response body in the pieces it is written in."""
+    if "size" in step:
+        left = int(step["size"])
+        piece = b"x" * 65536
+        while left > 0:
+            yield piece[:min(left, len(piece))]
+            left -= min(left, len(piece))
+    elif step.get("trickle"):
+        for i in range(len(data)):
+            yield data[i:i + 1]
+    elif data:
+        yield data
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
+    def setup(self):
+        global connections
+        super().setup()
+        with lock:
+            connections += 1
+            self.conn_id = connections
+
     def log_message(self, *args):
         pass
+
+    def send_body(self, step, data):
+        """Writes the body; False when the client went away."""
+        chunked = step.get("chunked")
+        try:
+            for piece in body_pieces(step, data):
+                if step.get("trickle"):
+                    time.sleep(step["trickle"])
+                if chunked:
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+                else:
+                    self.wfile.write(piece)
+                self.wfile.flush()
+            if chunked:
+                self.wfile.write(b"0\r\n\r\n")
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+            return False
+        return True
 
     def handle_any(self):
         n = int(self.headers.get("Content-Length") or 0)
@@ -82,12 +145,22 @@ class Handler(BaseHTTPRequestHandler):
                      else step.get("status", 200)}
             if route is not None:
                 entry["route"] = route
+            entry["conn"] = self.conn_id
             with open(logfile, "a") as f:
                 f.write(json.dumps(entry) + "\n")
         time.sleep(step.get("delay", 0))
         if step.get("drop"):
             self.close_connection = True
-            self.connection.shutdown(2)
+            if step.get("reset"):
+                self.reset_now = True
+            else:
+                self.connection.shutdown(2)
+            return
+        if "raw" in step:
+            self.wfile.write(step["raw"].encode())
+            self.wfile.flush()
+            if step.get("close"):
+                self.close_connection = True
             return
         if step.get("echo"):
             data = body
@@ -98,9 +171,31 @@ class Handler(BaseHTTPRequestHandler):
         self.send_response(step.get("status", 200))
         for k, v in step.get("headers", {}).items():
             self.send_header(k, v)
-        self.send_header("Content-Length", str(len(data)))
+        if step.get("chunked"):
+            self.send_header("Transfer-Encoding", "chunked")
+        else:
+            self.send_header("Content-Length",
+                             str(step["size"] if "size" in step
+                                 else len(data)))
         self.end_headers()
-        self.wfile.write(data)
+        if not self.send_body(step, data):
+            with lock:
+                with open(logfile + ".aborted", "a") as f:
+                    f.write(json.dumps(entry) + "\n")
+        if step.get("close"):
+            self.close_connection = True
+        if "reset_after" in step:
+            time.sleep(step["reset_after"])
+            self.reset_now = True
+            self.close_connection = True
+
+    def finish(self):
+        super().finish()
+        if getattr(self, "reset_now", False):
+            # Linger 0: close() sends a reset, with no FIN before it.
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                       struct.pack("ii", 1, 0))
+            self.connection.close()
 
     do_GET = do_POST = do_PUT = do_DELETE = handle_any
 

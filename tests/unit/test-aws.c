@@ -132,7 +132,103 @@ static const struct url_case url_cases[] = {
 	{ "http://", NULL, NULL, NULL, "endpoint 'http://' has no host" },
 	{ "http://h/?a=b", NULL, NULL, NULL,
 	    "endpoint 'http://h/?a=b' must not have a query or fragment" },
+	{ "http://user:pw@h/", NULL, NULL, NULL,
+	    "an endpoint URL must not hold a user name or password ('...@')" },
+	{ "http://h/a@b", "http://h", "h", "/a@b", NULL },
+	{ "ftp://u:pw@h/", NULL, NULL, NULL,
+	    "an endpoint URL must not hold a user name or password ('...@')" },
 };
+
+/* endpoint_check and region_check: accepted, or the exact message. */
+static const struct check_case {
+	const char	*in;
+	const char	*error;		/* NULL: accepted */
+} endpoint_cases[] = {
+	{ "http://127.0.0.1:4566", NULL },
+	{ "https://lambda.us-east-1.amazonaws.com/", NULL },
+	{ "http://[::1]:8080/base/", NULL },
+	{ "http://my_host.local/x@y", NULL },
+	{ "http://user:s3cret@127.0.0.1:1/", "invalid endpoint URL (from "
+	    "--endpoint-url): a user name or password ('...@') is not "
+	    "allowed" },
+	{ "http://@h", "invalid endpoint URL (from --endpoint-url): a user "
+	    "name or password ('...@') is not allowed" },
+	{ "http://h:0", "invalid endpoint 'http://h:0' (from --endpoint-url): "
+	    "the port must be a number from 1 to 65535" },
+	{ "http://h:", "invalid endpoint 'http://h:' (from --endpoint-url): "
+	    "the port must be a number from 1 to 65535" },
+	{ "http://h:0000080", "invalid endpoint 'http://h:0000080' (from "
+	    "--endpoint-url): the port must be a number from 1 to 65535" },
+	{ "http://:80", "invalid endpoint 'http://:80' (from "
+	    "--endpoint-url): no host" },
+	{ "http://h%2e/", "invalid endpoint 'http://h%2e/' (from "
+	    "--endpoint-url): the host has a character not allowed in a "
+	    "name" },
+	{ "http://[::1", "invalid endpoint 'http://[::1' (from "
+	    "--endpoint-url): bad IPv6 address" },
+	{ "http://[::1]x", "invalid endpoint 'http://[::1]x' (from "
+	    "--endpoint-url): bad IPv6 address" },
+	{ "http://h/ x", "invalid endpoint URL (from --endpoint-url): it "
+	    "holds a space or control character" },
+	{ "HTTP://h", "invalid endpoint URL (from --endpoint-url): it must "
+	    "start with http:// or https://" },
+}, region_cases[] = {
+	{ "us-east-1", NULL },
+	{ "us-gov-west-1", NULL },
+	{ "cn-north-1", NULL },
+	{ "local", NULL },
+	{ "x@127.0.0.1:1/", "invalid region 'x@127.0.0.1:1/' (from "
+	    "--region): a region is 1 to 63 letters, digits and hyphens, like "
+	    "'us-east-1'" },
+	{ "", "invalid region '' (from --region): a region is 1 to 63 "
+	    "letters, digits and hyphens, like 'us-east-1'" },
+	{ "-us", "invalid region '-us' (from --region): a region is 1 to 63 "
+	    "letters, digits and hyphens, like 'us-east-1'" },
+	{ "us-", "invalid region 'us-' (from --region): a region is 1 to 63 "
+	    "letters, digits and hyphens, like 'us-east-1'" },
+	{ "eu.west", "invalid region 'eu.west' (from --region): a region is "
+	    "1 to 63 letters, digits and hyphens, like 'us-east-1'" },
+};
+
+static void
+test_endpoint_region_check(void **state)
+{
+	struct lc_err err;
+	char long_region[80];
+	size_t i;
+	int r;
+
+	(void)state;
+	for (i = 0; i < sizeof endpoint_cases / sizeof endpoint_cases[0];
+	    i++) {
+		lc_error_clear(&err);
+		r = endpoint_check(endpoint_cases[i].in, "--endpoint-url", &err);
+		if (endpoint_cases[i].error == NULL) {
+			assert_int_equal(r, 0);
+			continue;
+		}
+		assert_int_equal(r, -1);
+		assert_int_equal(err.status, LC_ECONFIG);
+		assert_string_equal(err.msg, endpoint_cases[i].error);
+	}
+	for (i = 0; i < sizeof region_cases / sizeof region_cases[0]; i++) {
+		lc_error_clear(&err);
+		r = region_check(region_cases[i].in, "--region", &err);
+		if (region_cases[i].error == NULL) {
+			assert_int_equal(r, 0);
+			continue;
+		}
+		assert_int_equal(r, -1);
+		assert_int_equal(err.status, LC_ECONFIG);
+		assert_string_equal(err.msg, region_cases[i].error);
+	}
+	memset(long_region, 'a', 63);
+	long_region[63] = '\0';
+	assert_int_equal(region_check(long_region, "x", &err), 0);
+	long_region[63] = 'a';
+	long_region[64] = '\0';
+	assert_int_equal(region_check(long_region, "x", &err), -1);
+}
 
 static void
 test_split_url(void **state)
@@ -185,6 +281,7 @@ main(void)
 		cmocka_unit_test(test_parse_error_truncates),
 		cmocka_unit_test(test_xml_leaf),
 		cmocka_unit_test(test_split_url),
+		cmocka_unit_test(test_endpoint_region_check),
 		cmocka_unit_test(test_throttle_codes),
 	};
 

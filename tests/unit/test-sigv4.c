@@ -711,6 +711,59 @@ test_query_signing(void **state)
 	sigv4_output_release(&out);
 }
 
+/*
+ * A presign replaces the caller's own X-Amz-* authentication parameters
+ * (any case, even percent-encoded) rather than sending and signing both;
+ * other X-Amz-* parameters stay.
+ */
+static void
+test_query_signing_drops_auth(void **state)
+{
+	struct sigv4_output out, ref;
+	struct sigv4_input in;
+	struct lc_err err;
+	const char *p;
+	char *q, *rq;
+	int nsig = 0;
+
+	(void)state;
+	lambda_input(&in, "/f", "Qualifier=prod&X-Amz-Signature=deadbeef&"
+	    "x-amz-date=19990101T000000Z&X%2DAmz-Credential=evil&"
+	    "X-Amz-Foo=keep&X-Amz-Expires=1&X-AMZ-SECURITY-TOKEN=stolen&"
+	    "X-Amz-SignedHeaders=x&X-Amz-Algorithm=none",
+	    SIGV4_NORMALIZE_PATH | SIGV4_QUERY);
+	assert_int_equal(sigv4_sign(&in, &out, &err), 0);
+	lambda_input(&in, "/f", "Qualifier=prod&X-Amz-Foo=keep",
+	    SIGV4_NORMALIZE_PATH | SIGV4_QUERY);
+	assert_int_equal(sigv4_sign(&in, &ref, &err), 0);
+	assert_string_equal(out.query, ref.query);
+	assert_string_equal(out.signature, ref.signature);
+	p = "Qualifier=prod&X-Amz-Foo=keep&X-Amz-Algorithm=AWS4-HMAC-SHA256&";
+	assert_true(strncmp(out.query, p, strlen(p)) == 0);
+	for (p = out.query; (p = strstr(p, "X-Amz-Signature=")) != NULL; p++)
+		nsig++;
+	assert_int_equal(nsig, 1);
+	assert_null(strstr(out.query, "deadbeef"));
+	assert_null(strstr(out.query, "19990101"));
+	assert_null(strstr(out.query, "evil"));
+	assert_null(strstr(out.query, "stolen"));
+	assert_null(strstr(out.query, "X-Amz-Expires=1&"));
+	q = line_of(out.canonical_request, 2);
+	rq = line_of(ref.canonical_request, 2);
+	assert_string_equal(q, rq);
+	free(q);
+	free(rq);
+	sigv4_output_release(&out);
+	sigv4_output_release(&ref);
+	/* Header signing leaves the query alone. */
+	lambda_input(&in, "/f", "X-Amz-Date=1", SIGV4_NORMALIZE_PATH);
+	assert_int_equal(sigv4_sign(&in, &out, &err), 0);
+	q = line_of(out.canonical_request, 2);
+	assert_string_equal(q, "X-Amz-Date=1");
+	free(q);
+	sigv4_output_release(&out);
+}
+
 /* Chunked hashing equals one-shot hashing; known digests. */
 static void
 test_hash(void **state)
@@ -800,6 +853,7 @@ main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_payload_and_skip),
 		cmocka_unit_test(test_query_signing),
+		cmocka_unit_test(test_query_signing_drops_auth),
 		cmocka_unit_test(test_hash),
 		cmocka_unit_test(test_uri_encode),
 	};
