@@ -408,41 +408,32 @@ fn_sets_region(const struct manifest *m)
 int
 cmd_prepare_aws(struct cmd_ctx *ctx, int creds)
 {
+	char src[160];
+
 	if (aws_config_load(&ctx->cfg, ctx->profile, ctx->manifest.profile,
 	    &ctx->err) == -1)
 		return -1;
 	if (creds && creds_resolve(&ctx->creds, &ctx->cfg, &ctx->err) == -1)
 		return -1;
 	free(ctx->region);
-	if (region_resolve(&ctx->region, ctx->region_flag, &ctx->cfg,
-	    ctx->manifest.region, &ctx->err) == 0)
-		return 0;
+	ctx->region = NULL;
 	/* Only the functions say where they are: cmd_region per function. */
-	if (fn_sets_region(&ctx->manifest)) {
-		lc_error_clear(&ctx->err);
+	if (region_lookup(ctx->region_flag, &ctx->cfg, ctx->manifest.region,
+	    src, sizeof src) == NULL && fn_sets_region(&ctx->manifest))
 		return 0;
-	}
-	return -1;
+	return region_resolve(&ctx->region, ctx->region_flag, &ctx->cfg,
+	    ctx->manifest.region, &ctx->err);
 }
 
 const char *
 cmd_region_of(const struct cmd_ctx *ctx, const struct manifest_fn *fn)
 {
-	const char *r, *env[] = { "AWS_REGION", "AWS_DEFAULT_REGION" };
-	size_t i;
+	char src[160];
 
-	if (ctx->region_flag != NULL && *ctx->region_flag != '\0')
-		return ctx->region_flag;
-	for (i = 0; i < 2; i++)
-		if ((r = getenv(env[i])) != NULL && *r != '\0')
-			return r;
 	/* A function's region is its own, else the top level's. */
-	r = fn != NULL ? fn->region : ctx->manifest.region;
-	if (r != NULL && *r != '\0')
-		return r;
-	if ((r = aws_config_get(&ctx->cfg, "region")) != NULL && *r != '\0')
-		return r;
-	return NULL;
+	return region_lookup(ctx->region_flag, &ctx->cfg,
+	    fn != NULL && fn->region != NULL && *fn->region != '\0' ?
+	    fn->region : ctx->manifest.region, src, sizeof src);
 }
 
 int

@@ -1103,26 +1103,37 @@ region_check(const char *r, const char *source, struct lc_err *err)
 	return 0;
 }
 
+const char *
+region_lookup(const char *flag, const struct aws_config *cfg,
+    const char *manifest_region, char *src, size_t srclen)
+{
+	const char *r;
+
+	if (flag != NULL && *flag != '\0')
+		return snprintf(src, srclen, "--region"), flag;
+	if ((r = env_get("AWS_REGION")) != NULL)
+		return snprintf(src, srclen, "AWS_REGION"), r;
+	if ((r = env_get("AWS_DEFAULT_REGION")) != NULL)
+		return snprintf(src, srclen, "AWS_DEFAULT_REGION"), r;
+	if (manifest_region != NULL && *manifest_region != '\0')
+		return snprintf(src, srclen, "lambda.yml"), manifest_region;
+	if ((r = cfg_value(cfg, "region")) != NULL) {
+		cfg_source(src, srclen, cfg);
+		return r;
+	}
+	return NULL;
+}
+
 int
 region_resolve(char **out, const char *flag, const struct aws_config *cfg,
     const char *manifest_region, struct lc_err *err)
 {
-	const char *r, *src;
-	char where[160];
+	const char *r;
+	char src[160];
 
 	*out = NULL;
-	if (flag != NULL && *flag != '\0')
-		r = flag, src = "--region";
-	else if ((r = env_get("AWS_REGION")) != NULL)
-		src = "AWS_REGION";
-	else if ((r = env_get("AWS_DEFAULT_REGION")) != NULL)
-		src = "AWS_DEFAULT_REGION";
-	else if (manifest_region != NULL && *manifest_region != '\0')
-		r = manifest_region, src = "lambda.yml";
-	else if ((r = cfg_value(cfg, "region")) != NULL) {
-		cfg_source(where, sizeof where, cfg);
-		src = where;
-	} else
+	r = region_lookup(flag, cfg, manifest_region, src, sizeof src);
+	if (r == NULL)
 		return lc_error(err, LC_ECONFIG, "no region set (use --region, "
 		    "AWS_REGION, 'region' in the profile, or 'region' in "
 		    "lambda.yml)");

@@ -109,6 +109,12 @@ void creds_release(struct creds *c);
 int region_resolve(char **out, const char *flag, const struct aws_config *cfg,
     const char *manifest_region, struct lc_err *err);
 /*
+ * The same rule, unchecked and borrowed: the region, or NULL when none is
+ * set; src (srclen bytes) names where it came from.
+ */
+const char *region_lookup(const char *flag, const struct aws_config *cfg,
+    const char *manifest_region, char *src, size_t srclen);
+/*
  * Whether region looks like one: 1 to 63 letters, digits and hyphens, no
  * hyphen first or last (botocore's rule; it becomes part of a host name).
  * source names where it came from, for the message (LC_ECONFIG).

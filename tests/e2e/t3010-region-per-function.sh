@@ -163,4 +163,12 @@ lc delete north south
 check_status 0 "delete both"
 check "north and south are gone" bash -c "! aws --endpoint-url '$MOTO_URL' --region eu-north-1 lambda get-function --function-name north >/dev/null 2>&1 && ! aws --endpoint-url '$MOTO_URL' --region ap-south-1 lambda get-function --function-name south >/dev/null 2>&1"
 
+
+# A bad --region is refused, also when only the functions set a region (it
+# used to be taken unchecked then).
+lc --region 'x@127.0.0.1:1/' list
+check_status 3 "a bad --region is refused when only the functions set one"
+check_err_eq "lambdactl: invalid region 'x@127.0.0.1:1/' (from --region): a region is 1 to 63 letters, digits and hyphens, like 'us-east-1'" \
+	"and the error names --region"
+
 finish
