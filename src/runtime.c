@@ -1175,12 +1175,30 @@ env_build(struct rt_function *f, const struct rt_config *cfg,
 	return 0;
 }
 
+/* A zeroed function with its lock, condition and buffers set up. */
+static struct rt_function *
+function_new(void)
+{
+	struct rt_function *f = xcalloc(1, sizeof *f);
+	pthread_condattr_t ca;
+
+	pthread_mutex_init(&f->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&f->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	f->out_fd = f->wake[0] = f->wake[1] = -1;
+	buf_init(&f->init_body);
+	buf_init(&f->log);
+	buf_init(&f->answer_body);
+	return f;
+}
+
 int
 rt_start(struct rt_function **fp, const struct rt_config *cfg,
     struct lc_err *err)
 {
 	struct rt_function *f;
-	pthread_condattr_t ca;
 	struct sockaddr_in sa;
 	const union MHD_DaemonInfo *info;
 	struct stat st;
@@ -1194,16 +1212,7 @@ rt_start(struct rt_function **fp, const struct rt_config *cfg,
 	if ((root = realpath(cfg->task_root, NULL)) == NULL)
 		return lc_error(err, LC_ECONFIG, "cannot use task root '%s': "
 		    "%s", cfg->task_root, strerror(errno));
-	f = xcalloc(1, sizeof *f);
-	pthread_mutex_init(&f->mu, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&f->cv, &ca);
-	pthread_condattr_destroy(&ca);
-	f->out_fd = f->wake[0] = f->wake[1] = -1;
-	buf_init(&f->init_body);
-	buf_init(&f->log);
-	buf_init(&f->answer_body);
+	f = function_new();
 	f->task_root = root;
 	f->name = xstrdup(cfg->name);
 	f->memory = cfg->memory > 0 ? cfg->memory : MANIFEST_DEFAULT_MEMORY;
@@ -1552,18 +1561,8 @@ rt_stop(struct rt_function *f)
 struct rt_function *
 rt_api_fake(void)
 {
-	struct rt_function *f = xcalloc(1, sizeof *f);
-	pthread_condattr_t ca;
+	struct rt_function *f = function_new();
 
-	pthread_mutex_init(&f->mu, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&f->cv, &ca);
-	pthread_condattr_destroy(&ca);
-	f->out_fd = f->wake[0] = f->wake[1] = -1;
-	buf_init(&f->init_body);
-	buf_init(&f->log);
-	buf_init(&f->answer_body);
 	f->name = xstrdup("fake");
 	f->arn = xstrdup("arn:aws:lambda:us-east-1:" RT_ACCOUNT
 	    ":function:fake");

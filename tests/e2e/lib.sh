@@ -166,6 +166,16 @@ stop_pid() {	# stop_pid VAR: kills and reaps the process whose pid VAR holds
 	fi
 }
 
+# pty_run FILE [--answer PROMPT TEXT] CMD...: runs CMD on a new
+# pseudo-terminal (tests/e2e/ptyrun.py), everything it printed into FILE;
+# bounded by 60 s; sets $status.
+pty_run() {
+	local file=$1
+	shift
+	timeout 60 python3 "$E2E_DIR/ptyrun.py" "$file" "$@" </dev/null
+	status=$?
+}
+
 # wait_bounded PID SECONDS: waits for the background job PID, killing it
 # (SIGKILL) if it is still running after SECONDS; sets $status.  No guard
 # subshell: one killed early can run this file's INT/TERM trap and remove

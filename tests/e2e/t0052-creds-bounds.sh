@@ -115,46 +115,20 @@ check "no message shows the secret" bash -c "! grep -rqF '${SECRET:0:20}' '$ERR'
 rm -f "$TMP/credentials"
 
 # A prompt on the terminal: the command gets the terminal while it runs.
-cat >"$TMP/run-pty.py" <<'PY'
-import os, pty, select, sys, time
-out, answer, cmd = sys.argv[1], sys.argv[2], sys.argv[3:]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execvp(cmd[0], cmd)
-data, sent = b"", False
-while True:
-    if not sent and b"MFA code: " in data:
-        os.write(fd, answer.encode() + b"\n")
-        sent = True
-    r, _, _ = select.select([fd], [], [], 30)
-    if not r:
-        break
-    try:
-        chunk = os.read(fd, 65536)
-    except OSError:
-        break
-    if not chunk:
-        break
-    data += chunk
-_, st = os.waitpid(pid, 0)
-open(out, "wb").write(data.replace(b"\r\n", b"\n"))
-sys.exit(os.waitstatus_to_exitcode(st))
-PY
-LAMBDACTL_CREDENTIAL_PROCESS_TIMEOUT=10 timeout 60 python3 "$TMP/run-pty.py" "$TMP/tty" 123456 lambdactl -o json whoami --profile prompt </dev/null
-status=$?
+LAMBDACTL_CREDENTIAL_PROCESS_TIMEOUT=10 pty_run "$TMP/tty" --answer "MFA code: " 123456 lambdactl -o json whoami --profile prompt
 check_status 0 "a credential_process prompting on the terminal gets its answer"
 check "whoami went on with its credentials" grep -qF '"CredentialSource":	"process (profile prompt)"' "$TMP/tty"
 
 # The terminal is lent only on demand: the rest of a pipeline (a pager
 # setting the terminal's modes) is not disturbed by a quiet command.
-timeout 60 python3 "$TMP/run-pty.py" "$TMP/tty-pipe" - sh -c 'lambdactl whoami --profile slow | (sleep 0.3; stty echo </dev/tty && echo sibling-ok)' </dev/null
+pty_run "$TMP/tty-pipe" sh -c 'lambdactl whoami --profile slow | (sleep 0.3; stty echo </dev/tty && echo sibling-ok)'
 check "a pipeline's pager can use the terminal while credential_process runs" \
 	grep -qx 'sibling-ok' "$TMP/tty-pipe"
 check "the pager's terminal calls did not fail" \
 	bash -c "! grep -q 'Input/output error' '$TMP/tty-pipe'"
 
 # In the background, there is no terminal to lend: said at once.
-LAMBDACTL_CREDENTIAL_PROCESS_TIMEOUT=20 timeout 60 python3 "$TMP/run-pty.py" "$TMP/tty-bg" - sh -c 'set -m; lambdactl whoami --profile prompt & wait $!; echo "exit $?"' </dev/null
+LAMBDACTL_CREDENTIAL_PROCESS_TIMEOUT=20 pty_run "$TMP/tty-bg" sh -c 'set -m; lambdactl whoami --profile prompt & wait $!; echo "exit $?"'
 check "in the background, a prompting credential_process fails (exit 3)" \
 	grep -qx 'exit 3' "$TMP/tty-bg"
 check "in the background, the message says it wanted the terminal" \

@@ -5,35 +5,6 @@
 # they pass byte for byte.  A scripted server plays Lambda.
 . "$(dirname "$0")/lib.sh"
 
-# pty_run FILE CMD...: runs CMD on a new pseudo-terminal (its controlling
-# terminal: stdin, stdout and stderr), everything it printed into FILE
-# (the terminal's CR LF as LF); sets $status.
-cat >"$TMP/run-pty.py" <<'PY'
-import os, pty, sys
-out, cmd = sys.argv[1], sys.argv[2:]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execvp(cmd[0], cmd)
-data = b""
-while True:
-    try:
-        chunk = os.read(fd, 65536)
-    except OSError:
-        break
-    if not chunk:
-        break
-    data += chunk
-_, st = os.waitpid(pid, 0)
-open(out, "wb").write(data.replace(b"\r\n", b"\n"))
-sys.exit(os.waitstatus_to_exitcode(st))
-PY
-pty_run() {
-	local file=$1
-	shift
-	timeout 60 python3 "$TMP/run-pty.py" "$file" "$@" </dev/null
-	status=$?
-}
-
 # The response: an OSC window title, SGR colours, a C1 CSI, a BEL, a CR,
 # as raw bytes; the error bodies as JSON whose strings decode to them.
 ESC=$'\e'

@@ -6,35 +6,6 @@
 # a terminal too.  A scripted server plays CloudWatch Logs.
 . "$(dirname "$0")/lib.sh"
 
-# pty_run FILE CMD...: runs CMD on a new pseudo-terminal (its controlling
-# terminal: stdin, stdout and stderr), everything it printed into FILE
-# (the terminal's CR LF as LF); sets $status.
-cat >"$TMP/run-pty.py" <<'PY'
-import os, pty, sys
-out, cmd = sys.argv[1], sys.argv[2:]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execvp(cmd[0], cmd)
-data = b""
-while True:
-    try:
-        chunk = os.read(fd, 65536)
-    except OSError:
-        break
-    if not chunk:
-        break
-    data += chunk
-_, st = os.waitpid(pid, 0)
-open(out, "wb").write(data.replace(b"\r\n", b"\n"))
-sys.exit(os.waitstatus_to_exitcode(st))
-PY
-pty_run() {
-	local file=$1
-	shift
-	timeout 60 python3 "$TMP/run-pty.py" "$file" "$@" </dev/null
-	status=$?
-}
-
 NOW=$(( $(date +%s) * 1000 ))
 python3 - "$TMP/script.json" "$NOW" <<'PY'
 import json, sys
@@ -80,7 +51,7 @@ check "on a terminal, an event's escapes are shown as ^[ and ^G" \
 check "on a terminal, C1, DEL and CR are shown as \\xNN, ^? and ^M" \
 	grep -qF 'csi \xc2\x9b31m del ^? cr ^Mover' "$TMP/tty"
 check "on a terminal, the stream name is escaped too (detailed format)" \
-	bash -c "env NO_COLOR=1 python3 '$TMP/run-pty.py' '$TMP/tty-d' lambdactl logs --group g --format detailed && grep -qF 'abc^[[8m' '$TMP/tty-d'"
+	bash -c "env NO_COLOR=1 python3 '$E2E_DIR/ptyrun.py' '$TMP/tty-d' lambdactl logs --group g --format detailed && grep -qF 'abc^[[8m' '$TMP/tty-d'"
 check "on a terminal, no ESC or C1 byte reaches it" \
 	bash -c "test -s '$TMP/tty' && ! grep -q \$'\\e\\|\\xc2\\x9b' '$TMP/tty' '$TMP/tty-d'"
 
