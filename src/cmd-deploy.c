@@ -288,7 +288,7 @@ run(struct cmd_ctx *ctx, struct cmd_args *a, enum deploy_mode mode,
 	struct http_opts ho = { 0 };
 	struct aws_client c;
 	struct ui u = { 0 };
-	char **roles = NULL, *outdir = NULL, *end;
+	char **roles = NULL, *outdir = NULL;
 	const char *v, **regions = NULL;
 	long jn = 4;
 	size_t i, n = 0, failed;
@@ -308,14 +308,8 @@ run(struct cmd_ctx *ctx, struct cmd_args *a, enum deploy_mode mode,
 	if ((v = cmd_get(a, "wait-timeout")) != NULL &&
 	    parse_duration(v, &o.wait_timeout, &ctx->err) == -1)
 		return -1;
-	if ((v = cmd_get(a, "jobs")) != NULL) {
-		errno = 0;
-		jn = strtol(v, &end, 10);
-		if (errno != 0 || end == v || *end != '\0' || jn < 1 ||
-		    jn > 64)
-			return lc_error(&ctx->err, LC_EUSAGE, "option '--jobs' "
-			    "wants a number from 1 to 64, not '%s'", v);
-	}
+	if (cmd_number(a, "jobs", jn, 1, 64, NULL, &jn, &ctx->err) == -1)
+		return -1;
 	if (cmd_select_functions(ctx, a, &fns, &n, &ctx->err) == -1)
 		return -1;
 

@@ -430,26 +430,6 @@ percentile(const double *v, long n, double p)
 	return v[i < 0 ? 0 : (i >= n ? n - 1 : i)];
 }
 
-static long
-count_opt(struct cmd_ctx *ctx, const struct cmd_args *a, const char *name,
-    long def, long max)
-{
-	const char *v = cmd_get(a, name);
-	char *end;
-	long n;
-
-	if (v == NULL)
-		return def;
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno != 0 || end == v || *end != '\0' || n < 1 || n > max) {
-		lc_error(&ctx->err, LC_EUSAGE, "option '--%s' wants a number "
-		    "from 1 to %ld, not '%s'", name, max, v);
-		return -1;
-	}
-	return n;
-}
-
 static int
 run_bench(struct cmd_ctx *ctx, const struct aws_client *c,
     const struct lambda_invoke_req *rq, long n, long conc)
@@ -550,8 +530,7 @@ invoke_local(struct cmd_ctx *ctx, const struct cmd_args *a,
 		    "in Lambda or its container image", name, fn->runtime);
 		goto out;
 	}
-	if (cmd_get(a, "build-timeout") != NULL &&
-	    proc_parse_seconds("build-timeout", cmd_get(a, "build-timeout"),
+	if (cmd_number(a, "build-timeout", 0, 1, 86400, "seconds",
 	    &builds.timeout_s, &ctx->err) == -1)
 		goto out;
 	if (cmd_has(a, "pass-credentials")) {
@@ -643,8 +622,9 @@ invoke_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		    "each other");
 		goto out;
 	}
-	if ((repeat = count_opt(ctx, a, "repeat", 0, 1000000)) == -1 ||
-	    (conc = count_opt(ctx, a, "concurrency", 1, 256)) == -1)
+	if (cmd_number(a, "repeat", 0, 1, 1000000, NULL, &repeat,
+	    &ctx->err) == -1 || cmd_number(a, "concurrency", 1, 1, 256, NULL,
+	    &conc, &ctx->err) == -1)
 		goto out;
 	if (!cmd_has(a, "local") && (cmd_has(a, "pass-credentials") ||
 	    cmd_has(a, "no-build") || cmd_has(a, "build-timeout"))) {

@@ -39,7 +39,7 @@ package_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
 	const struct manifest *m = &ctx->manifest;
 	const struct manifest_fn **fns = NULL;
-	const char *out = cmd_get(a, "out"), *v;
+	const char *out = cmd_get(a, "out");
 	struct package_builds builds = { 0 };
 	struct package_result res;
 	struct lc_err ferr;
@@ -48,9 +48,8 @@ package_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	size_t i, n;
 	int status = LC_OK;
 
-	if ((v = cmd_get(a, "build-timeout")) != NULL &&
-	    proc_parse_seconds("build-timeout", v, &builds.timeout_s,
-	    &ctx->err) == -1)
+	if (cmd_number(a, "build-timeout", 0, 1, 86400, "seconds",
+	    &builds.timeout_s, &ctx->err) == -1)
 		return -1;
 	if (cmd_select_functions(ctx, a, &fns, &n, &ctx->err) == -1)
 		return -1;

@@ -488,27 +488,6 @@ reload_changed(struct server *sv)
 	}
 }
 
-static long
-number_opt(struct cmd_ctx *ctx, const struct cmd_args *a, const char *opt,
-    long def, long min, long max)
-{
-	const char *v = cmd_get(a, opt);
-	char *end;
-	long n;
-
-	if (v == NULL)
-		return def;
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno != 0 || end == v || *end != '\0' || n < min || n > max) {
-		lc_error(&ctx->err, LC_EUSAGE, "option '--%s' wants a number "
-		    "from %ld to %ld, not '%s'", opt, min, max, v);
-		return -1;
-	}
-	return n;
-}
-
-
 static int
 serve_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
@@ -538,12 +517,10 @@ serve_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	pthread_mutex_init(&sv.q_mu, NULL);
 	pthread_cond_init(&sv.q_cv, NULL);
 	sv.q_tail = &sv.q_head;
-	if ((port = number_opt(ctx, a, "port", 9001, 0, 65535)) == -1 ||
-	    (conc = number_opt(ctx, a, "concurrency", 1, 1, 64)) == -1)
-		goto out;
-	if (cmd_get(a, "build-timeout") != NULL &&
-	    proc_parse_seconds("build-timeout", cmd_get(a, "build-timeout"),
-	    &builds.timeout_s, &ctx->err) == -1)
+	if (cmd_number(a, "port", 9001, 0, 65535, NULL, &port,
+	    &ctx->err) == -1 || cmd_number(a, "concurrency", 1, 1, 64, NULL,
+	    &conc, &ctx->err) == -1 || cmd_number(a, "build-timeout", 0, 1,
+	    86400, "seconds", &builds.timeout_s, &ctx->err) == -1)
 		goto out;
 	memset(&addr, 0, sizeof addr);
 	addr.sin_family = AF_INET;

@@ -1,4 +1,5 @@
 /* cmd.c - the command table, the option parser and usage text. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -346,6 +347,27 @@ int
 cmd_has(const struct cmd_args *a, const char *name)
 {
 	return cmd_get(a, name) != NULL;
+}
+
+int
+cmd_number(const struct cmd_args *a, const char *opt, long def, long min,
+    long max, const char *unit, long *out, struct lc_err *err)
+{
+	const char *v = cmd_get(a, opt);
+	char *end;
+	long n;
+
+	*out = def;
+	if (v == NULL)
+		return 0;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno != 0 || end == v || *end != '\0' || n < min || n > max)
+		return lc_error(err, LC_EUSAGE, "option '--%s' wants a number "
+		    "%s%s%sfrom %ld to %ld, not '%s'", opt, unit ? "of " : "",
+		    unit ? unit : "", unit ? " " : "", min, max, v);
+	*out = n;
+	return 0;
 }
 
 static void

@@ -131,6 +131,14 @@ void cmd_args_release(struct cmd_args *a);
 /* The last value given for option name, or NULL when absent. */
 const char *cmd_get(const struct cmd_args *a, const char *name);
 int cmd_has(const struct cmd_args *a, const char *name);
+/*
+ * The whole number option opt (without "--") of a, from min to max, into
+ * *out; def when absent.  Otherwise -1 with err (LC_EUSAGE): "option
+ * '--OPT' wants a number [of UNIT] from MIN to MAX, not 'VALUE'" (unit
+ * may be NULL).  The one parser of numeric options.
+ */
+int cmd_number(const struct cmd_args *a, const char *opt, long def, long min,
+    long max, const char *unit, long *out, struct lc_err *err);
 
 /*
  * Loads the AWS configuration and resolves the region, and the credentials

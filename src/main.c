@@ -73,22 +73,6 @@ print_version(void)
 	return LC_OK;
 }
 
-/* A non-negative number of seconds, for the timeout options. */
-static int
-parse_seconds(const char *opt, const char *s, long *out, struct lc_err *err)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < 1 || v > 86400)
-		return lc_error(err, LC_EUSAGE, "option '--%s' wants a number "
-		    "of seconds from 1 to 86400, not '%s'", opt, s);
-	*out = v;
-	return 0;
-}
-
 /* Copies the global options found in a into ctx. */
 static int
 apply_globals(struct cmd_ctx *ctx, const struct cmd_args *a)
@@ -113,17 +97,12 @@ apply_globals(struct cmd_ctx *ctx, const struct cmd_args *a)
 			    "option '--output' wants 'text' or 'json', not '%s'",
 			    v);
 	}
-	if ((v = cmd_get(a, "connect-timeout")) != NULL &&
-	    parse_seconds("connect-timeout", v, &ctx->connect_timeout,
-	    &ctx->err) == -1)
-		return -1;
-	if ((v = cmd_get(a, "read-timeout")) != NULL &&
-	    parse_seconds("read-timeout", v, &ctx->read_timeout,
-	    &ctx->err) == -1)
-		return -1;
-	if ((v = cmd_get(a, "request-timeout")) != NULL &&
-	    parse_seconds("request-timeout", v, &ctx->request_timeout,
-	    &ctx->err) == -1)
+	if (cmd_number(a, "connect-timeout", ctx->connect_timeout, 1, 86400,
+	    "seconds", &ctx->connect_timeout, &ctx->err) == -1 ||
+	    cmd_number(a, "read-timeout", ctx->read_timeout, 1, 86400,
+	    "seconds", &ctx->read_timeout, &ctx->err) == -1 ||
+	    cmd_number(a, "request-timeout", ctx->request_timeout, 1, 86400,
+	    "seconds", &ctx->request_timeout, &ctx->err) == -1)
 		return -1;
 	if (cmd_has(a, "debug"))
 		ctx->debug = 1;

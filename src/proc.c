@@ -419,18 +419,3 @@ proc_signame(int sig)
 	return s;
 }
 
-int
-proc_parse_seconds(const char *opt, const char *s, long *out,
-    struct lc_err *err)
-{
-	char *end;
-	long n;
-
-	errno = 0;
-	n = strtol(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || n < 1 || n > 86400)
-		return lc_error(err, LC_EUSAGE, "option '--%s' wants whole "
-		    "seconds from 1 to 86400, not '%s'", opt, s);
-	*out = n;
-	return 0;
-}

@@ -78,11 +78,4 @@ void proc_interrupt(int sig);
 /* "SIGINT", "SIGTERM", else "signal N" in a static buffer. */
 const char *proc_signame(int sig);
 
-/*
- * Parses a --build-timeout value: whole seconds from 1 to 86400 into *out;
- * -1 with err (LC_EUSAGE) naming opt otherwise.
- */
-int proc_parse_seconds(const char *opt, const char *s, long *out,
-    struct lc_err *err);
-
 #endif
