@@ -1580,8 +1580,8 @@ rt_api_fake_invoke(struct rt_function *f)
 	f->ninvoked++;
 	memcpy(f->prev_id, f->id, sizeof f->prev_id);
 	/* Deterministic ids: the fuzzer replays them. */
-	snprintf(f->id, sizeof f->id, "00000000-0000-4000-8000-%012ld",
-	    f->ninvoked);
+	snprintf(f->id, sizeof f->id, "00000000-0000-4000-8000-%012lu",
+	    (unsigned long)f->ninvoked % 1000000000000UL);
 	f->payload = "{}";
 	f->len = 2;
 	f->claimed = 0;
