@@ -5,12 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
 #include "cmd.h"
 #include "deploy.h"
 #include "lambda-api.h"
+#include "term.h"
 
 /*
  * The manifest's role as an ARN, in the account and partition of the
@@ -133,6 +135,8 @@ list_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	cJSON *arr = NULL, *o, *ch;
 	size_t i, j, n = 0, *reg = NULL;
 	int status = -1, w = 4, wr = 0;
+	/* Names and dates Lambda sent: escaped on a terminal (term.h). */
+	int esc = term_escaping(STDOUT_FILENO, 0);
 
 	(void)a;
 	cmd_aws_init(ctx, &c);
@@ -203,7 +207,8 @@ list_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 			}
 			cJSON_AddItemToArray(arr, o);
 		} else
-			printf("%-*s  %-*s%-16s  %6ld  %-*s%s%s\n", w,
+			term_printf(stdout, esc,
+			    "%-*s  %-*s%-16s  %6ld  %-*s%s%s\n", w,
 			    cfgs[i].name, wr ? wr + 2 : 0,
 			    wr ? rs.names[reg[i]] : "",
 			    cfgs[i].runtime != NULL ? cfgs[i].runtime : "-",

@@ -2,11 +2,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
 #include "cmd.h"
 #include "sts.h"
+#include "term.h"
 
 static int
 whoami_exec(struct cmd_ctx *ctx, struct cmd_args *a)
@@ -14,7 +16,7 @@ whoami_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	struct sts_identity id;
 	struct aws_client c;
 	cJSON *o;
-	int status = -1;
+	int status = -1, esc;
 
 	(void)a;
 	cmd_aws_init(ctx, &c);
@@ -30,9 +32,11 @@ whoami_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		    ctx->creds.source);
 		cmd_print_json(o);
 	} else {
-		printf("account      %s\n", id.account);
-		printf("arn          %s\n", id.arn);
-		printf("user_id      %s\n", id.user_id);
+		/* What STS sent: escaped on a terminal (term.h). */
+		esc = term_escaping(STDOUT_FILENO, 0);
+		term_printf(stdout, esc, "account      %s\n", id.account);
+		term_printf(stdout, esc, "arn          %s\n", id.arn);
+		term_printf(stdout, esc, "user_id      %s\n", id.user_id);
 		printf("region       %s\n", ctx->region);
 		printf("credentials  %s\n", ctx->creds.source);
 	}
