@@ -29,6 +29,8 @@ void buf_addf(struct buf *b, const char *fmt, ...) LC_PRINTF(2, 3);
 void buf_vaddf(struct buf *b, const char *fmt, va_list ap) LC_PRINTF(2, 0);
 void buf_reset(struct buf *b);
 void buf_truncate(struct buf *b, size_t len);
+/* The value of hex digit c ('0'-'9', 'a'-'f', 'A'-'F'), or -1. */
+int hex_digit(int c);
 /* Hands the string to the caller (who frees it); b is left empty. */
 char *buf_detach(struct buf *b, size_t *len);
 

@@ -11,6 +11,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "buf.h"
 #include "json.h"
 #include "xmalloc.h"
 
@@ -109,18 +110,6 @@ static int
 is_digit(unsigned char b)
 {
 	return b >= '0' && b <= '9';
-}
-
-static int
-hex_value(unsigned char b)
-{
-	if (b >= '0' && b <= '9')
-		return b - '0';
-	if (b >= 'a' && b <= 'f')
-		return b - 'a' + 10;
-	if (b >= 'A' && b <= 'F')
-		return b - 'A' + 10;
-	return -1;
 }
 
 /* A value just ended: what may follow it. */
@@ -363,7 +352,7 @@ again:
 		return fail_at(c, c->esc_line, c->esc_col, "invalid escape "
 		    "'\\' followed by byte 0x%02x", b);
 	case ST_HEX:
-		if ((h = hex_value(b)) == -1)
+		if ((h = hex_digit(b)) == -1)
 			return fail_at(c, c->esc_line, c->esc_col, "invalid "
 			    "\\u escape (it takes four hex digits)");
 		c->hex = c->hex * 16 + (unsigned)h;

@@ -6,25 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "json.h"
 #include "serve.h"
 #include "xmalloc.h"
 
 #define SERVE_ACCOUNT	"123456789012"
 #define SERVE_SUFFIX	"/invocations"
-
-/* The value of hex digit c, or -1. */
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Percent-decodes len bytes of s into a new string (bad escapes kept). */
 static char *
@@ -36,8 +24,8 @@ unescape(const char *s, size_t len)
 
 	for (i = 0; i < len; i++) {
 		if (s[i] == '%' && i + 2 < len &&
-		    (hi = hexval(s[i + 1])) >= 0 &&
-		    (lo = hexval(s[i + 2])) >= 0 && (hi | lo) != 0) {
+		    (hi = hex_digit(s[i + 1])) >= 0 &&
+		    (lo = hex_digit(s[i + 2])) >= 0 && (hi | lo) != 0) {
 			out[n++] = (char)(hi * 16 + lo);
 			i += 2;
 		} else

@@ -145,19 +145,6 @@ sigv4_uri_encode(struct buf *out, const char *s, size_t len, int keep_slash)
 	}
 }
 
-/* Value of the hex digit c, or -1. */
-static int
-sigv4_hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Percent-decodes s[0..len) and appends it to out re-encoded the SigV4 way,
  * so that "%e1%88%b4", "%E1%88%B4" and the raw UTF-8 all come out the same.
@@ -179,8 +166,8 @@ sigv4_reencode(struct buf *out, const char *s, size_t len)
 			buf_release(&raw);
 			return -1;
 		}
-		hi = sigv4_hexval((unsigned char)s[i + 1]);
-		lo = sigv4_hexval((unsigned char)s[i + 2]);
+		hi = hex_digit((unsigned char)s[i + 1]);
+		lo = hex_digit((unsigned char)s[i + 2]);
 		if (hi < 0 || lo < 0) {
 			buf_release(&raw);
 			return -1;

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "testutil.h"
+#include "testzip.h"
 
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -1365,22 +1366,6 @@ test_build_fail(void **state)
 	assert_no_fd_leak(f);
 }
 
-/* Adds a file (or, with S_IFLNK, a symlink to text) made on opsys. */
-static void
-zput(zip_t *za, const char *name, const char *text, mode_t mode, int opsys)
-{
-	zip_source_t *src;
-	zip_int64_t idx;
-
-	src = zip_source_buffer(za, text, strlen(text), 0);
-	assert_non_null(src);
-	idx = zip_file_add(za, name, src, ZIP_FL_ENC_UTF_8);
-	assert_true(idx >= 0);
-	assert_int_equal(zip_file_set_external_attributes(za,
-	    (zip_uint64_t)idx, 0, (zip_uint8_t)opsys,
-	    (zip_uint32_t)mode << 16), 0);
-}
-
 /* One entry of a zip built by make_zip: name, contents, mode, made on. */
 struct zspec {
 	const char	*name;
@@ -1403,7 +1388,7 @@ make_zip(const struct fixture *f, const char *rel, const struct zspec *spec,
 	za = zip_open(p, ZIP_CREATE | ZIP_TRUNCATE, &code);
 	assert_non_null(za);
 	for (i = 0; i < n; i++)
-		zput(za, spec[i].name, spec[i].text, spec[i].mode,
+		zip_put_mode(za, spec[i].name, spec[i].text, spec[i].mode,
 		    spec[i].opsys);
 	assert_int_equal(zip_close(za), 0);
 	free(p);
@@ -1597,7 +1582,7 @@ make_bomb(const struct fixture *f, const char *rel, size_t real,
 
 	za = zip_open(p, ZIP_CREATE | ZIP_TRUNCATE, &code);
 	assert_non_null(za);
-	zput(za, "bootstrap", "#!/bin/sh\n", S_IFREG | 0755, ZIP_OPSYS_UNIX);
+	zip_put_mode(za, "bootstrap", "#!/bin/sh\n", S_IFREG | 0755, ZIP_OPSYS_UNIX);
 	src = zip_source_buffer(za, zeros, real, 0);
 	assert_true(zip_file_add(za, "blob", src, 0) >= 0);
 	assert_int_equal(zip_close(za), 0);

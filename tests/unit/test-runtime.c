@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "testutil.h"
+#include "testzip.h"
 
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -950,22 +951,6 @@ test_parallel(void **state)
 		free(dirs[i]);
 	}
 	check_fds(fx);
-}
-
-/* Adds a file (or, with S_IFLNK, a symlink to text) to the zip. */
-static void
-zip_put(zip_t *za, const char *name, const char *text, mode_t mode)
-{
-	zip_source_t *src;
-	zip_int64_t idx;
-
-	src = zip_source_buffer(za, text, strlen(text), 0);
-	assert_non_null(src);
-	idx = zip_file_add(za, name, src, ZIP_FL_ENC_UTF_8);
-	assert_true(idx >= 0);
-	assert_int_equal(zip_file_set_external_attributes(za,
-	    (zip_uint64_t)idx, 0, ZIP_OPSYS_UNIX, (zip_uint32_t)mode << 16),
-	    0);
 }
 
 /* Entries of the fixture directory whose names start with prefix. */
