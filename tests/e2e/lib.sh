@@ -166,6 +166,20 @@ stop_pid() {	# stop_pid VAR: kills and reaps the process whose pid VAR holds
 	fi
 }
 
+# provided_manifest ROLE <<'YML' ... YML: target/bootstrap (a small shell
+# script) and a lambda.yml of provided.al2023 functions using it, with role
+# ROLE; the function lines ("  f: { timeout: 3 }") come on stdin.
+provided_manifest() {
+	mkdir -p target
+	printf '#!/bin/sh\necho fn\n' >target/bootstrap
+	chmod +x target/bootstrap
+	{
+		printf 'role: %s\nruntime: provided.al2023\n' "$1"
+		printf 'artifact: target/bootstrap\nfunctions:\n'
+		cat
+	} >lambda.yml
+}
+
 # pty_run FILE [--answer PROMPT TEXT] CMD...: runs CMD on a new
 # pseudo-terminal (tests/e2e/ptyrun.py), everything it printed into FILE;
 # bounded by 60 s; sets $status.

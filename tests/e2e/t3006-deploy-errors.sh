@@ -9,13 +9,7 @@ start_moto
 use_env_creds
 ref_aws iam create-role --role-name lambda-exec --assume-role-policy-document '{}' >/dev/null
 
-mkdir -p target
-printf '#!/bin/sh\necho fn\n' >target/bootstrap
-cat >lambda.yml <<'YML'
-role: lambda-exec
-runtime: provided.al2023
-artifact: target/bootstrap
-functions:
+provided_manifest lambda-exec <<'YML'
   f1: { memory: 128 }
   f2: { memory: 256, role: no-such-role }
   f3: { memory: 384, environment: { K: v3 } }

@@ -8,13 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 use_env_creds
 
-mkdir -p target
-printf '#!/bin/sh\necho fn\n' >target/bootstrap
-cat >lambda.yml <<'YML'
-role: arn:aws:iam::123456789012:role/lambda-exec
-runtime: provided.al2023
-artifact: target/bootstrap
-functions:
+provided_manifest arn:aws:iam::123456789012:role/lambda-exec <<'YML'
   busy: { memory: 256, environment: { STAGE: prod } }
 YML
 lc package

@@ -9,13 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 use_env_creds
 
-mkdir -p target
-printf '#!/bin/sh\necho fn\n' >target/bootstrap
-cat >lambda.yml <<'YML'
-role: arn:aws:iam::123456789012:role/lambda-exec
-runtime: provided.al2023
-artifact: target/bootstrap
-functions:
+provided_manifest arn:aws:iam::123456789012:role/lambda-exec <<'YML'
   f: { timeout: 3 }
   slow: { timeout: 1 }
 YML
