@@ -68,9 +68,13 @@ python3 -c '
 import socket, sys, time
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
 s.sendall(b"POST /2015-03-31/functions/long/invocations HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{")
+open(sys.argv[2], "w").close()
 time.sleep(20)
-' "$port" &
+' "$port" "$TMP/stalled" &
 stall=$!
+# Python can take seconds to start on a loaded machine: signal only once
+# the stalled request is really in serve's hands.
+for _ in $(seq 200); do [ -e "$TMP/stalled" ] && break; sleep 0.05; done
 sleep 0.5
 kill -INT "$spid"
 sleep 0.3
