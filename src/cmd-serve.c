@@ -22,10 +22,10 @@
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
-#include <microhttpd.h>
 #include <openssl/evp.h>
 
 #include "cmd.h"
+#include "httpd.h"
 #include "log.h"
 #include "package.h"
 #include "proc.h"
@@ -89,7 +89,6 @@ struct server {
 	struct event		*q_head;
 	struct event		**q_tail;
 	int			 stopping;
-	int			 active;	/* requests not yet answered */
 };
 
 /* Takes an idle instance running the current code, or starts one. */
@@ -183,51 +182,40 @@ run(struct server *sv, struct slot *s, const struct buf *payload,
 	return r;
 }
 
-static enum MHD_Result
-reply(struct MHD_Connection *con, unsigned status, const char *body,
-    size_t len, const char *error_type, const char *function_error,
-    const char *request_id, const char *log_tail)
+/* The headers Lambda's Invoke answers carry. */
+static void
+reply_headers(struct httpd_reply *rp, const char *error_type,
+    const char *function_error, const char *request_id, const char *log_tail)
 {
-	struct MHD_Response *r;
-	enum MHD_Result ret;
-
-	r = MHD_create_response_from_buffer(len, (void *)body,
-	    MHD_RESPMEM_MUST_COPY);
-	if (r == NULL)
-		return MHD_NO;
-	MHD_add_response_header(r, "Content-Type", "application/json");
 	if (error_type != NULL)
-		MHD_add_response_header(r, "x-amzn-ErrorType", error_type);
+		httpd_reply_header(rp, "x-amzn-ErrorType", error_type);
 	if (function_error != NULL)
-		MHD_add_response_header(r, "X-Amz-Function-Error",
-		    function_error);
+		httpd_reply_header(rp, "X-Amz-Function-Error", function_error);
 	if (request_id != NULL)
-		MHD_add_response_header(r, "x-amzn-RequestId", request_id);
+		httpd_reply_header(rp, "x-amzn-RequestId", request_id);
 	if (log_tail != NULL)
-		MHD_add_response_header(r, "X-Amz-Log-Result", log_tail);
-	MHD_add_response_header(r, "X-Amz-Executed-Version", "$LATEST");
-	ret = MHD_queue_response(con, status, r);
-	MHD_destroy_response(r);
-	return ret;
+		httpd_reply_header(rp, "X-Amz-Log-Result", log_tail);
+	httpd_reply_header(rp, "X-Amz-Executed-Version", "$LATEST");
 }
 
 /* An AWS-style error: {"Type": "User", "message": ...} + x-amzn-ErrorType. */
-static enum MHD_Result
-reply_error(struct MHD_Connection *con, unsigned status, const char *type,
+static int
+reply_error(struct httpd_reply *rp, unsigned status, const char *type,
     const char *msg)
 {
 	cJSON *o = cJSON_CreateObject();
-	enum MHD_Result r;
 	char *s;
 
 	cJSON_AddStringToObject(o, "Type", "User");
 	cJSON_AddStringToObject(o, "message", msg);
 	if ((s = cJSON_PrintUnformatted(o)) == NULL)
 		die("out of memory");
-	r = reply(con, status, s, strlen(s), type, NULL, NULL, NULL);
+	rp->status = status;
+	buf_adds(&rp->body, s);
+	reply_headers(rp, type, NULL, NULL, NULL);
 	free(s);
 	cJSON_Delete(o);
-	return r;
+	return 0;
 }
 
 /* Base64 of the last 4 KB of the log, as X-Amz-Log-Result carries it. */
@@ -296,120 +284,79 @@ event_worker(void *arg)
 	}
 }
 
-/* The request body as it arrives; NULL name for a path we do not serve. */
-struct request {
-	struct buf	 body;
-	int		 too_large;
-};
-
-static enum MHD_Result
-on_request(void *cls, struct MHD_Connection *con, const char *url,
-    const char *method, const char *version, const char *upload,
-    size_t *upload_size, void **con_cls)
+static int
+on_request(void *arg, const struct httpd_request *hr, struct httpd_reply *rp)
 {
-	struct server *sv = cls;
-	struct request *rq = *con_cls;
+	struct server *sv = arg;
 	struct serve_request sr;
 	struct serve_route route;
 	struct rt_result res;
 	struct lc_err err;
 	struct slot *s;
-	const char *cc;
+	struct buf payload = BUF_INIT;
 	char *tail64 = NULL;
-	enum MHD_Result r;
+	int r;
 
-	(void)version;
-	if (rq == NULL) {
-		rq = xcalloc(1, sizeof *rq);
-		buf_init(&rq->body);
-		*con_cls = rq;
-		pthread_mutex_lock(&sv->q_mu);
-		sv->active++;
-		pthread_mutex_unlock(&sv->q_mu);
-		return MHD_YES;
-	}
-	if (*upload_size > 0) {
-		if (rq->body.len + *upload_size > SERVE_MAX_PAYLOAD)
-			rq->too_large = 1;
-		else
-			buf_add(&rq->body, upload, *upload_size);
-		*upload_size = 0;
-		return MHD_YES;
-	}
 	memset(&sr, 0, sizeof sr);
-	sr.method = method;
-	sr.url = url;
-	sr.invocation_type = MHD_lookup_connection_value(con, MHD_HEADER_KIND,
-	    "X-Amz-Invocation-Type");
-	sr.log_type = MHD_lookup_connection_value(con, MHD_HEADER_KIND,
-	    "X-Amz-Log-Type");
-	sr.body = rq->body.data;
-	sr.body_len = rq->body.len;
-	sr.too_large = rq->too_large;
+	sr.method = hr->method;
+	sr.url = hr->url;
+	sr.invocation_type = httpd_header(hr, "X-Amz-Invocation-Type");
+	sr.log_type = httpd_header(hr, "X-Amz-Log-Type");
+	sr.body = hr->body;
+	sr.body_len = hr->len;
+	sr.too_large = hr->too_large;
 	serve_route(&sr, (const char *const *)sv->names, sv->nslots,
 	    sv->region, &route);
 	switch (route.action) {
 	case SERVE_REPLY:
-		return reply_error(con, route.status, route.error_type,
+		return reply_error(rp, route.status, route.error_type,
 		    route.message);
 	case SERVE_DRY_RUN:
-		return reply(con, 204, "", 0, NULL, NULL, NULL, NULL);
+		rp->status = 204;
+		reply_headers(rp, NULL, NULL, NULL, NULL);
+		return 0;
 	case SERVE_EVENT:
 	case SERVE_INVOKE:
 		break;
 	}
 	if (proc_interrupted() != 0)
-		return reply_error(con, 503, "ServiceException", "lambdactl "
+		return reply_error(rp, 503, "ServiceException", "lambdactl "
 		    "serve is stopping");
 	s = &sv->slots[route.fn];
-	if (rq->body.len == 0)
-		buf_adds(&rq->body, "{}");
+	buf_add(&payload, hr->body, hr->len);
+	if (payload.len == 0)
+		buf_adds(&payload, "{}");
 	if (route.action == SERVE_EVENT) {
-		enqueue(sv, s, &rq->body);
-		return reply(con, 202, "", 0, NULL, NULL, NULL, NULL);
+		enqueue(sv, s, &payload);
+		buf_release(&payload);
+		rp->status = 202;
+		reply_headers(rp, NULL, NULL, NULL, NULL);
+		return 0;
 	}
-	cc = MHD_lookup_connection_value(con, MHD_HEADER_KIND,
-	    "X-Amz-Client-Context");
 	memset(&res, 0, sizeof res);
 	buf_init(&res.payload);
 	buf_init(&res.log);
-	if (run(sv, s, &rq->body, cc, &res, &err) == -1) {
+	r = run(sv, s, &payload, httpd_header(hr, "X-Amz-Client-Context"),
+	    &res, &err);
+	buf_release(&payload);
+	if (r == -1) {
 		rt_result_release(&res);
 		if (err.status < 128)
-			return reply_error(con, 500, "ServiceException",
+			return reply_error(rp, 500, "ServiceException",
 			    err.msg);
 		/* Stopping: say what was cut short, here and to the client. */
 		log_warn("%s: %s", s->fn->name, err.msg);
-		return reply_error(con, 503, "ServiceException", "lambdactl "
+		return reply_error(rp, 503, "ServiceException", "lambdactl "
 		    "serve is stopping: the invocation was interrupted");
 	}
 	if (route.tail)
 		tail64 = log_tail64(&res.log);
-	r = reply(con, 200, res.payload.data, res.payload.len, NULL,
-	    res.outcome == RT_FUNCTION_ERROR ? res.function_error : NULL,
-	    res.request_id, tail64);
+	buf_add(&rp->body, res.payload.data, res.payload.len);
+	reply_headers(rp, NULL, res.outcome == RT_FUNCTION_ERROR ?
+	    res.function_error : NULL, res.request_id, tail64);
 	free(tail64);
 	rt_result_release(&res);
-	return r;
-}
-
-static void
-on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
-    enum MHD_RequestTerminationCode toe)
-{
-	struct request *rq = *con_cls;
-	struct server *sv = cls;
-
-	(void)con;
-	(void)toe;
-	if (rq == NULL)
-		return;
-	pthread_mutex_lock(&sv->q_mu);
-	sv->active--;
-	pthread_mutex_unlock(&sv->q_mu);
-	buf_release(&rq->body);
-	free(rq);
-	*con_cls = NULL;
+	return 0;
 }
 
 static time_t newest;
@@ -494,9 +441,8 @@ serve_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	const struct manifest_fn **fns = NULL;
 	struct package_builds builds = { 0 };
 	struct server sv;
-	struct sockaddr_in addr;
-	struct MHD_Daemon *d = NULL;
-	const union MHD_DaemonInfo *info;
+	struct httpd_opts ho;
+	struct httpd *d = NULL;
 	const char *host = cmd_get(a, "host"), *extra[3];
 	char *env[3] = { 0 };
 	pthread_t worker;
@@ -506,7 +452,6 @@ serve_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	int sig, status = -1, worker_up = 0;
 	struct timespec tick = { 0, SERVE_TICK_MS * 1000000L };
 	unsigned long ticks;
-	MHD_socket listen_fd;
 
 	/* The first SIGINT/SIGTERM stops us, also during the builds. */
 	proc_catch_signals(1);
@@ -522,11 +467,13 @@ serve_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	    &conc, &ctx->err) == -1 || cmd_number(a, "build-timeout", 0, 1,
 	    86400, "seconds", &builds.timeout_s, &ctx->err) == -1)
 		goto out;
-	memset(&addr, 0, sizeof addr);
-	addr.sin_family = AF_INET;
-	addr.sin_port = htons((unsigned short)port);
+	memset(&ho, 0, sizeof ho);
+	ho.addr.sin_family = AF_INET;
+	ho.addr.sin_port = htons((unsigned short)port);
+	ho.max_body = SERVE_MAX_PAYLOAD;
+	ho.idle_timeout = 1000;
 	if (inet_pton(AF_INET, host != NULL ? host : "127.0.0.1",
-	    &addr.sin_addr) != 1) {
+	    &ho.addr.sin_addr) != 1) {
 		lc_error(&ctx->err, LC_EUSAGE, "option '--host' wants an IPv4 "
 		    "address, not '%s'", host);
 		goto out;
@@ -612,26 +559,15 @@ serve_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	if (pthread_create(&worker, NULL, event_worker, &sv) != 0)
 		die("cannot start a thread");
 	worker_up = 1;
-	d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION |
-	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC, 0, NULL, NULL,
-	    on_request, &sv,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, &sv,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)1000,
-	    MHD_OPTION_END);
-	if (d == NULL) {
-		lc_error(&ctx->err, LC_EFAIL, "cannot listen on %s:%ld: %s",
-		    host != NULL ? host : "127.0.0.1", port, strerror(errno));
+	if (httpd_start(&d, &ho, on_request, &sv, &ctx->err) == -1)
 		goto out;
-	}
-	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	fprintf(stderr, "lambdactl: serving");
 	for (i = 0; i < n; i++)
 		fprintf(stderr, "%s %s", i ? "," : "", fns[i]->name);
 	fprintf(stderr, " on http://%s:%u\n", host != NULL ? host :
-	    "127.0.0.1", info != NULL ? info->port : (unsigned)port);
+	    "127.0.0.1", httpd_port(d));
 	printf("http://%s:%u\n", host != NULL ? host : "127.0.0.1",
-	    info != NULL ? info->port : (unsigned)port);
+	    httpd_port(d));
 	fflush(stdout);
 	pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
 	for (ticks = 1; (sig = proc_interrupted()) == 0; ticks++) {
@@ -653,20 +589,15 @@ out:
 		 * the signal and give up, and their clients get the answer
 		 * before the connections close.
 		 */
-		listen_fd = MHD_quiesce_daemon(d);
+		httpd_quiesce(d);
 		if (proc_interrupted() == 0)
 			proc_interrupt(SIGTERM);
 		for (i = 0; i < SERVE_DRAIN_MS / SERVE_TICK_MS; i++) {
-			pthread_mutex_lock(&sv.q_mu);
-			n = (size_t)sv.active;
-			pthread_mutex_unlock(&sv.q_mu);
-			if (n == 0)
+			if (httpd_active(d) == 0)
 				break;
 			nanosleep(&tick, NULL);
 		}
-		MHD_stop_daemon(d);
-		if (listen_fd != MHD_INVALID_SOCKET)
-			close(listen_fd);
+		httpd_stop(d);
 	}
 	if (worker_up) {
 		pthread_mutex_lock(&sv.q_mu);
