@@ -10,7 +10,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,8 +44,6 @@
 #define PACKAGE_MAX_LINK	4096
 /* Symlinks followed while resolving one, at most (Linux's MAXSYMLINKS). */
 #define ZIP_MAX_HOPS	40
-/* Descriptors the build command's child marks close-on-exec, at most. */
-#define BUILD_MAX_FD	65536
 /* How often, in ms, a running build is checked on. */
 #define BUILD_POLL_MS	20
 
@@ -1498,44 +1495,43 @@ out:
 }
 
 /*
- * The child of package_run_build: in dir, in a process group of its own,
- * stdin from /dev/null, stdout onto stderr, default SIGPIPE (exec resets
- * our caught SIGINT and SIGTERM), no blocked signals, no inherited
- * descriptors beyond 0-2.  A failure before exec is written as {step,
- * errno} to the close-on-exec pipe fd and exits 127.
+ * Starts the build command with /bin/sh -c in dir, in a process group of
+ * its own (registered: see proc.h), stdin from /dev/null, stdout onto our
+ * stderr, default SIGPIPE, no blocked signals, none of our descriptors
+ * beyond 0-2.  Returns its pid, or -1 with err.
  */
-static void
-build_child(const char *command, const char *dir, int fd)
+static pid_t
+build_spawn(const char *command, const char *dir, struct lc_err *err)
 {
-	sigset_t none;
-	long max;
-	int report[2], i, null;
+	static const char *const steps[] = {
+		[PROC_STEP_CHDIR] = "cannot change to directory",
+		[PROC_STEP_REDIRECT] = "cannot redirect stdin or stdout",
+		[PROC_STEP_EXEC] = "cannot run /bin/sh",
+	};
+	const char *argv[] = { "sh", "-c", command, NULL };
+	struct proc_spawn sp;
+	int chdir_failed;
 
-	setpgid(0, 0);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	signal(SIGPIPE, SIG_DFL);
-	if ((max = sysconf(_SC_OPEN_MAX)) < 0 || max > BUILD_MAX_FD)
-		max = BUILD_MAX_FD;
-	for (i = 3; i < max; i++)
-		if (i != fd)
-			fcntl(i, F_SETFD, FD_CLOEXEC);
-	report[0] = 0;
-	if (chdir(dir) == -1)
-		goto fail;
-	report[0] = 1;
-	if ((null = open("/dev/null", O_RDONLY)) == -1 ||
-	    dup2(null, STDIN_FILENO) == -1 ||
-	    dup2(STDERR_FILENO, STDOUT_FILENO) == -1)
-		goto fail;
-	if (null > STDERR_FILENO)
-		close(null);
-	report[0] = 2;
-	execl("/bin/sh", "sh", "-c", command, (char *)NULL);
-fail:
-	report[1] = errno;
-	(void)!write(fd, report, sizeof report);
-	_exit(127);
+	proc_spawn_init(&sp);
+	sp.path = "/bin/sh";
+	sp.argv = argv;
+	sp.dir = dir;
+	sp.fd[0] = PROC_DEVNULL;
+	sp.fd[1] = STDERR_FILENO;
+	sp.flags = PROC_LIVE;
+	fflush(stdout);
+	fflush(stderr);
+	if (proc_spawn(&sp) == 0)
+		return sp.pid;
+	if (sp.step == PROC_STEP_PIPE || sp.step == PROC_STEP_FORK)
+		return lc_error(err, LC_EFAIL, "build command '%s': %s: %s",
+		    command, sp.step == PROC_STEP_PIPE ? "pipe" : "fork",
+		    strerror(sp.error));
+	chdir_failed = sp.step == PROC_STEP_CHDIR;
+	return lc_error(err, LC_EFAIL, "build command '%s': %s%s%s%s: %s",
+	    command, steps[sp.step], chdir_failed ? " '" : "",
+	    chdir_failed ? dir : "", chdir_failed ? "'" : "",
+	    strerror(sp.error));
 }
 
 /*
@@ -1564,17 +1560,41 @@ build_wait(pid_t pid, double deadline, int *status)
 	}
 }
 
+/*
+ * Fills err for a build that was stopped (why: BUILD_TIMEOUT, the signal,
+ * -1 for a failed waitpid) or that ended with status; 0 when it succeeded.
+ */
+static int
+build_verdict(const char *command, long timeout_s, int why, int status,
+    struct lc_err *err)
+{
+	if (why == -1)
+		return lc_error(err, LC_EFAIL, "build command '%s': waitpid: "
+		    "%s", command, strerror(errno));
+	if (why == BUILD_TIMEOUT)
+		return lc_error(err, LC_EFAIL, "build command '%s' timed out "
+		    "after %ld s (stopped it and every process it started)",
+		    command, timeout_s);
+	if (why != 0)
+		return lc_error(err, 128 + why, "build command '%s' "
+		    "interrupted by %s (stopped it and every process it "
+		    "started)", command, proc_signame(why));
+	if (WIFSIGNALED(status))
+		return lc_error(err, LC_EFAIL, "build command '%s' was killed "
+		    "by signal %d", command, WTERMSIG(status));
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return lc_error(err, LC_EFAIL, "build command '%s' failed with "
+		    "exit status %d", command,
+		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	return 0;
+}
+
 int
 package_run_build(const char *command, const char *dir, long timeout_s,
     struct lc_err *err)
 {
-	static const char *const steps[] = {
-		"cannot change to directory", "cannot redirect stdin or stdout",
-		"cannot run /bin/sh"
-	};
 	struct proc_catch pc;
-	int report[2] = { -1, 0 }, pfd[2], status = 0, why, rv = -1;
-	ssize_t n;
+	int status = 0, why, rv = -1;
 	pid_t pid;
 
 	/* Its setsid'd or orphaned descendants are reparented to us. */
@@ -1585,39 +1605,8 @@ package_run_build(const char *command, const char *dir, long timeout_s,
 		    "interrupted by %s", command, proc_signame(why));
 		goto out;
 	}
-	if (pipe(pfd) == -1) {
-		lc_error(err, LC_EFAIL, "build command '%s': pipe: %s",
-		    command, strerror(errno));
+	if ((pid = build_spawn(command, dir, err)) == -1)
 		goto out;
-	}
-	if (fcntl(pfd[0], F_SETFD, FD_CLOEXEC) == -1 ||
-	    fcntl(pfd[1], F_SETFD, FD_CLOEXEC) == -1) {
-		lc_error(err, LC_EFAIL, "build command '%s': fcntl: %s",
-		    command, strerror(errno));
-		close(pfd[0]);
-		close(pfd[1]);
-		goto out;
-	}
-	fflush(stdout);
-	fflush(stderr);
-	if ((pid = fork()) == -1) {
-		lc_error(err, LC_EFAIL, "build command '%s': fork: %s",
-		    command, strerror(errno));
-		close(pfd[0]);
-		close(pfd[1]);
-		goto out;
-	}
-	if (pid == 0) {
-		close(pfd[0]);
-		build_child(command, dir, pfd[1]);
-	}
-	setpgid(pid, pid);	/* as the child does: whoever runs first */
-	proc_live_add(pid);
-	close(pfd[1]);
-	while ((n = read(pfd[0], report, sizeof report)) == -1 &&
-	    errno == EINTR)
-		continue;
-	close(pfd[0]);
 	why = build_wait(pid, timeout_s > 0 ? clock_ms() +
 	    (double)timeout_s * 1e3 : 0, &status);
 	if (why != 0) {
@@ -1629,35 +1618,9 @@ package_run_build(const char *command, const char *dir, long timeout_s,
 	proc_live_remove(pid);
 	if (why != 0)
 		proc_kill_strays();
-	if (why == -1)
-		lc_error(err, LC_EFAIL, "build command '%s': waitpid: %s",
-		    command, strerror(errno));
-	else if (why == BUILD_TIMEOUT)
-		lc_error(err, LC_EFAIL, "build command '%s' timed out after "
-		    "%ld s (stopped it and every process it started)", command,
-		    timeout_s);
-	else if (why != 0)
-		lc_error(err, 128 + why, "build command '%s' interrupted by "
-		    "%s (stopped it and every process it started)", command,
-		    proc_signame(why));
-	else if (n == (ssize_t)sizeof report && report[0] >= 0 &&
-	    report[0] <= 2)
-		lc_error(err, LC_EFAIL, "build command '%s': %s%s%s%s: %s",
-		    command, steps[report[0]], report[0] == 0 ? " '" : "",
-		    report[0] == 0 ? dir : "", report[0] == 0 ? "'" : "",
-		    strerror(report[1]));
-	else if (WIFSIGNALED(status))
-		lc_error(err, LC_EFAIL, "build command '%s' was killed by "
-		    "signal %d", command, WTERMSIG(status));
-	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		lc_error(err, LC_EFAIL, "build command '%s' failed with exit "
-		    "status %d", command,
-		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-	else {
+	if ((rv = build_verdict(command, timeout_s, why, status, err)) == 0)
 		/* What it left running on purpose (a Gradle daemon) stays. */
 		proc_spare_strays();
-		rv = 0;
-	}
 out:
 	proc_catch_end(&pc);
 	return rv;
