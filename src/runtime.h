@@ -17,6 +17,7 @@
 #include "buf.h"
 #include "err.h"
 #include "manifest.h"
+#include "unzip.h"
 
 struct rt_config {
 	const char		*name;		/* AWS_LAMBDA_FUNCTION_NAME */
@@ -118,11 +119,10 @@ unsigned rt_api_request(struct rt_function *f, const char *method,
     struct buf *reply);
 
 /*
- * Unpacks the zip at zip_path into a new private directory (mkdtemp under
- * TMPDIR), keeping modes and symlinks; *dir is the caller's, to be removed
- * with rt_remove_tree.
+ * The old names of unzip_extract and unzip_remove_tree (unzip.h), until
+ * cmd-invoke.c and cmd-serve.c call those.
  */
-int rt_unpack(const char *zip_path, char **dir, struct lc_err *err);
-void rt_remove_tree(const char *dir);
+#define rt_unpack	unzip_extract
+#define rt_remove_tree	unzip_remove_tree
 
 #endif
