@@ -1,13 +1,16 @@
 /*
  * runtime.h - a local, Docker-free Lambda execution environment: runs a
  * provided.* "bootstrap" on the host, as Lambda does, and serves it the
- * Lambda Runtime API (2018-06-01) on 127.0.0.1 with libmicrohttpd.
+ * Lambda Runtime API (2018-06-01) on 127.0.0.1 (httpd.h).
  *
  * One struct rt_function is one bootstrap process and its Runtime API
  * server: invocations are sequential on it (a pool of them serves
  * concurrency).  It is started once (cold) and reused (warm); a bootstrap
  * that crashes or times out is killed and started again on the next
  * invocation.
+ *
+ * Built from runtime.c (start, invoke, stop), rt-proc.c (the bootstrap
+ * process) and rt-api.c (the Runtime API), which share rt-private.h.
  */
 #ifndef LC_RUNTIME_H
 #define LC_RUNTIME_H
