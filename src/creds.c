@@ -27,6 +27,7 @@
 #include "creds.h"
 #include "err.h"
 #include "log.h"
+#include "proc.h"
 #include "xmalloc.h"
 
 #define nitems(a)	(sizeof (a) / sizeof (a)[0])
@@ -858,6 +859,59 @@ process_kill(pid_t pid, int reaped)
 }
 
 /*
+ * Starts cmd with /bin/sh -c (proc_spawn) in a process group of its own,
+ * its stdout into out_fd, the rest ours; its pid, or -1 with err.
+ */
+static pid_t
+process_start(const char *cmd, const char *profile, int out_fd,
+    struct lc_err *err)
+{
+	const char *argv[] = { "sh", "-c", cmd, NULL };
+	struct proc_spawn sp;
+
+	proc_spawn_init(&sp);
+	sp.path = "/bin/sh";
+	sp.argv = argv;
+	sp.fd[1] = out_fd;
+	sp.flags = PROC_GROUP;
+	fflush(NULL);
+	if (proc_spawn(&sp) == -1)
+		return lc_error(err, LC_ECONFIG, "credential_process for "
+		    "profile '%s': cannot run command: %s", profile,
+		    strerror(sp.error));
+	return sp.pid;
+}
+
+/*
+ * Checks on the command pid, not yet reaped: *reaped once it exited; when
+ * it stopped to use the terminal (SIGTTIN, SIGTTOU), the terminal is lent
+ * to it if we have it.  Returns 0, or -1 with err: kill it.
+ */
+static int
+process_check(pid_t pid, struct tty_lend *tty, const char *profile,
+    int *status, int *reaped, struct lc_err *err)
+{
+	pid_t r = waitpid(pid, status, WNOHANG | WUNTRACED);
+
+	if (r == pid && WIFSTOPPED(*status)) {
+		if (tty->fd == -1)
+			return lc_error(err, LC_ECONFIG, "credential_process "
+			    "for profile '%s': command stopped to use the "
+			    "terminal, which lambdactl does not have (in the "
+			    "background?)", profile);
+		if (!tty->lent)
+			tty_give(tty, pid);
+		tty->lent = 1;
+		(void)kill(-pid, SIGCONT);
+	} else if (r == pid)
+		*reaped = 1;
+	else if (r == -1 && errno != EINTR)
+		return lc_error(err, LC_ECONFIG, "credential_process for "
+		    "profile '%s': %s", profile, strerror(errno));
+	return 0;
+}
+
+/*
  * Runs cmd with /bin/sh -c in a process group of its own, its stdout read
  * into out (room for max + 1 bytes), its stderr passing through.  Past
  * timeout seconds, or past max bytes, the whole group is killed.  The
@@ -878,31 +932,16 @@ process_run(const char *cmd, const char *profile, long timeout, char *out,
 	int fds[2], killed = 0, eof = 0, reaped = 0, r;
 
 	*len = 0;
-	if (pipe(fds) == -1)
+	if (proc_pipe(fds) == -1)
 		return lc_error(err, LC_ECONFIG, "credential_process for "
 		    "profile '%s': cannot run command: %s", profile,
 		    strerror(errno));
-	(void)fcntl(fds[0], F_SETFD, FD_CLOEXEC);
-	fflush(NULL);
-	if ((pid = fork()) == -1) {
-		lc_error(err, LC_ECONFIG, "credential_process for profile "
-		    "'%s': cannot run command: %s", profile, strerror(errno));
+	pid = process_start(cmd, profile, fds[1], err);
+	close(fds[1]);
+	if (pid == -1) {
 		close(fds[0]);
-		close(fds[1]);
 		return -1;
 	}
-	if (pid == 0) {
-		(void)setpgid(0, 0);
-		if (fds[1] != STDOUT_FILENO) {
-			if (dup2(fds[1], STDOUT_FILENO) == -1)
-				_exit(127);
-			close(fds[1]);
-		}
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
-	}
-	(void)setpgid(pid, pid);
-	close(fds[1]);
 	tty_lend_open(&tty);
 	deadline = clock_ms() + (double)timeout * 1000;
 	pfd.fd = fds[0];
@@ -917,31 +956,10 @@ process_run(const char *cmd, const char *profile, long timeout, char *out,
 			killed = 1;
 			break;
 		}
-		if (!reaped) {
-			r = waitpid(pid, status, WNOHANG | WUNTRACED);
-			if (r == pid && WIFSTOPPED(*status)) {
-				if (tty.fd == -1) {
-					lc_error(err, LC_ECONFIG, "credential_"
-					    "process for profile '%s': command "
-					    "stopped to use the terminal, which "
-					    "lambdactl does not have (in the "
-					    "background?)", profile);
-					killed = 1;
-					break;
-				}
-				if (!tty.lent)
-					tty_give(&tty, pid);
-				tty.lent = 1;
-				(void)kill(-pid, SIGCONT);
-			} else if (r == pid)
-				reaped = 1;
-			else if (r == -1 && errno != EINTR) {
-				lc_error(err, LC_ECONFIG, "credential_process "
-				    "for profile '%s': %s", profile,
-				    strerror(errno));
-				killed = 1;
-				break;
-			}
+		if (!reaped && process_check(pid, &tty, profile, status,
+		    &reaped, err) == -1) {
+			killed = 1;
+			break;
 		}
 		if (eof) {
 			(void)poll(NULL, 0, left < 20 ? (int)left + 1 : 20);

@@ -1,16 +1,15 @@
 /*
  * package.c - deterministic deployment zips (libzip) and their CodeSha256
- * (OpenSSL EVP), both streamed from and to files.
+ * (OpenSSL EVP), both streamed from and to files, and the build step.  A
+ * .jar or .zip artifact is read and normalised by unzip.c.
  */
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,27 +25,10 @@
 #include "err.h"
 #include "package.h"
 #include "proc.h"
+#include "unzip.h"
 #include "xmalloc.h"
 
-/* 1980-01-01 00:00, the DOS epoch: the same whatever the time zone. */
-#define ZIP_DOS_TIME	0
-#define ZIP_DOS_DATE	0x21
-#define ZIP_LEVEL	6
 #define HASH_CHUNK	(64 * 1024)
-/* Bytes of an entry kept to rewrite it (pom.properties), at most. */
-#define PACKAGE_KEEP_MAX	(64 * 1024)
-/*
- * Bytes of rewritten entries held until the zip is written, at most: an
- * uberjar's pom.properties are a few KB in all; past that (a hostile jar)
- * the rest are copied as they are, which stays deterministic.
- */
-#define PACKAGE_KEEP_TOTAL	(4 * 1024 * 1024)
-/* Bytes of a symlink's target, at most (Linux's PATH_MAX). */
-#define PACKAGE_MAX_LINK	4096
-/* Symlinks followed while resolving one, at most (Linux's MAXSYMLINKS). */
-#define ZIP_MAX_HOPS	40
-/* Descriptors the build command's child marks close-on-exec, at most. */
-#define BUILD_MAX_FD	65536
 /* How often, in ms, a running build is checked on. */
 #define BUILD_POLL_MS	20
 
@@ -571,20 +553,6 @@ walk_dir(struct entries *es, const struct walk *w, const char *path,
 	return rv;
 }
 
-/* Fills err with libzip's message for code, prefixed by what failed. */
-static int
-zip_code_error(struct lc_err *err, int status, int code, const char *what,
-    const char *path)
-{
-	zip_error_t ze;
-
-	zip_error_init_with_code(&ze, code);
-	lc_error(err, status, "%s '%s': %s", what, path,
-	    zip_error_strerror(&ze));
-	zip_error_fini(&ze);
-	return -1;
-}
-
 /*
  * Adds one entry to za with the fixed timestamp, method and level, and
  * Unix attributes.  A file is read only at zip_close; a symlink's content
@@ -610,9 +578,9 @@ zip_add_entry(zip_t *za, const struct entry *e, const char *zip_path,
 		    e->name, zip_path, zip_strerror(za));
 	}
 	if (zip_set_file_compression(za, (zip_uint64_t)idx, ZIP_CM_DEFLATE,
-	    ZIP_LEVEL) == -1 ||
-	    zip_file_set_dostime(za, (zip_uint64_t)idx, ZIP_DOS_TIME,
-	    ZIP_DOS_DATE, 0) == -1 ||
+	    PACKAGE_ZIP_LEVEL) == -1 ||
+	    zip_file_set_dostime(za, (zip_uint64_t)idx, PACKAGE_DOS_TIME,
+	    PACKAGE_DOS_DATE, 0) == -1 ||
 	    zip_file_set_external_attributes(za, (zip_uint64_t)idx, 0,
 	    ZIP_OPSYS_UNIX, (zip_uint32_t)e->mode << 16) == -1)
 		return lc_error(err, LC_EFAIL, "cannot add '%s' to '%s': %s",
@@ -639,7 +607,7 @@ zip_write(const struct entries *es, const char *zip_path,
 		    zip_path, mode_kind(st.st_mode));
 	if ((za = zip_open(zip_path, ZIP_CREATE | ZIP_TRUNCATE, &code)) ==
 	    NULL)
-		return zip_code_error(err, LC_EFAIL, code, "cannot create",
+		return unzip_code_error(err, LC_EFAIL, code, "cannot create",
 		    zip_path);
 	for (i = 0; i < es->n; i++)
 		if (zip_add_entry(za, &es->v[i], zip_path, err) == -1)
@@ -655,9 +623,8 @@ fail:
 	return -1;
 }
 
-/* Error for a sum of sizes over PACKAGE_MAX_UNZIPPED, or 0. */
-static int
-check_unzipped(const char *label, uint64_t total, struct lc_err *err)
+int
+package_check_unzipped(const char *label, uint64_t total, struct lc_err *err)
 {
 	char s[32];
 
@@ -668,572 +635,14 @@ check_unzipped(const char *label, uint64_t total, struct lc_err *err)
 	    (unsigned long long)(package_max_unzipped / (1024 * 1024)));
 }
 
-int
-package_entry_name_ok(const char *name)
-{
-	const char *p, *e;
-
-	if (*name == '\0' || *name == '/')
-		return 0;
-	for (p = name; *p != '\0'; p = *e == '/' ? e + 1 : e) {
-		e = p + strcspn(p, "/");
-		if (e - p == 2 && p[0] == '.' && p[1] == '.')
-			return 0;
-	}
-	return 1;
-}
-
-int
-package_zip_inflate(zip_t *za, uint64_t idx, const char *label,
-    uint64_t *total, package_sink_fn *sink, void *arg, struct lc_err *err)
-{
-	zip_stat_t zs;
-	zip_file_t *zf;
-	zip_int64_t n;
-	uint64_t got = 0;
-	char *chunk;
-	int rv = -1;
-
-	if (zip_stat_index(za, idx, 0, &zs) == -1 ||
-	    (zs.valid & (ZIP_STAT_NAME | ZIP_STAT_SIZE)) !=
-	    (ZIP_STAT_NAME | ZIP_STAT_SIZE))
-		return lc_error(err, LC_ECONFIG, "cannot read zip '%s': %s",
-		    label, zip_strerror(za));
-	if ((zf = zip_fopen_index(za, idx, 0)) == NULL)
-		return lc_error(err, LC_ECONFIG, "cannot read '%s' from zip "
-		    "'%s': %s", zs.name, label, zip_strerror(za));
-	chunk = xmalloc(HASH_CHUNK);
-	while ((n = zip_fread(zf, chunk, HASH_CHUNK)) > 0) {
-		got += (uint64_t)n;
-		*total += (uint64_t)n;
-		if (got > zs.size) {
-			lc_error(err, LC_ECONFIG, "zip '%s': entry '%s' unzips "
-			    "to more than the %llu bytes it declares", label,
-			    zs.name, (unsigned long long)zs.size);
-			goto out;
-		}
-		if (*total > package_max_unzipped) {
-			lc_error(err, LC_ECONFIG, "zip '%s' unzips to more "
-			    "than Lambda's %llu MB limit", label,
-			    (unsigned long long)(package_max_unzipped /
-			    (1024 * 1024)));
-			goto out;
-		}
-		if (sink != NULL && sink(arg, chunk, (size_t)n, err) == -1)
-			goto out;
-	}
-	if (n < 0) {
-		lc_error(err, LC_ECONFIG, "cannot read '%s' from zip '%s': %s",
-		    zs.name, label, zip_file_strerror(zf));
-		goto out;
-	}
-	if (got != zs.size) {
-		lc_error(err, LC_ECONFIG, "zip '%s': entry '%s' unzips to %llu "
-		    "bytes, not the %llu it declares", label, zs.name,
-		    (unsigned long long)got, (unsigned long long)zs.size);
-		goto out;
-	}
-	rv = 0;
-out:
-	free(chunk);
-	zip_fclose(zf);
-	return rv;
-}
-
-/* An entry of a zip being normalised. */
-struct zentry {
-	const char	*name;		/* borrowed from the input zip */
-	zip_uint64_t	 idx;
-	zip_uint32_t	 mode;		/* normalised, S_IF* included */
-	char		*data;		/* rewritten contents, or NULL */
-	size_t		 len;
-	char		*target;	/* a symlink's target */
-};
-
-/* What normalising one zip reads and keeps. */
-struct znorm {
-	zip_t		*in;
-	const char	*label;		/* the artifact as written */
-	struct zentry	*v;
-	size_t		 n;
-	int		 provided;	/* a provided.* runtime */
-	int		 signed_jar;	/* a signed jar: rewrite nothing */
-	uint64_t	 declared;	/* the sum of the declared sizes */
-	uint64_t	 total;		/* real bytes inflated */
-	size_t		 kept;		/* bytes of rewritten entries held */
-};
-
-static int
-zentry_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct zentry *)a)->name,
-	    ((const struct zentry *)b)->name);
-}
-
-/* A sink keeping at most PACKAGE_KEEP_MAX bytes in a buf (arg). */
-static int
-keep_sink(void *arg, const char *data, size_t len, struct lc_err *err)
-{
-	struct buf *b = arg;
-
-	(void)err;
-	if (b->len <= PACKAGE_KEEP_MAX)
-		buf_add(b, data, len);
-	return 0;
-}
-
-/* Whether name is a jar signature file, META-INF/NAME.SF. */
-static int
-is_signature(const char *name)
-{
-	size_t n = strlen(name);
-
-	return strncasecmp(name, "META-INF/", 9) == 0 && n > 12 &&
-	    strchr(name + 9, '/') == NULL &&
-	    strcasecmp(name + n - 3, ".SF") == 0;
-}
-
-/* Whether name is a Maven META-INF/maven/.../pom.properties. */
-static int
-is_pom_properties(const char *name)
-{
-	static const char tail[] = "/pom.properties";
-	size_t n = strlen(name);
-
-	return strncmp(name, "META-INF/maven/", 15) == 0 &&
-	    n >= 15 + sizeof tail - 1 &&
-	    strcmp(name + n - (sizeof tail - 1), tail) == 0;
-}
-
-/* Whether s[0..n) is n bytes of class cls (isdigit, isalpha). */
-static int
-all_of(const char *s, size_t n, int (*cls)(int))
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!cls((unsigned char)s[i]))
-			return 0;
-	return 1;
-}
-
-/*
- * Whether the line s[0..n) (no newline) is the comment that Java's
- * Properties.store writes first, a java.util.Date: "#Mon Nov 30 05:28:22
- * UTC 2026" (the zone may be "GMT+05:30"), optionally ending in CR.
- */
-static int
-is_date_comment(const char *s, size_t n)
-{
-	const char *z;
-
-	if (n > 0 && s[n - 1] == '\r')
-		n--;
-	if (n < 29 || s[0] != '#' || !all_of(s + 1, 3, isalpha) ||
-	    s[4] != ' ' || !all_of(s + 5, 3, isalpha) || s[8] != ' ' ||
-	    !all_of(s + 9, 2, isdigit) || s[11] != ' ' ||
-	    !all_of(s + 12, 2, isdigit) || s[14] != ':' ||
-	    !all_of(s + 15, 2, isdigit) || s[17] != ':' ||
-	    !all_of(s + 18, 2, isdigit) || s[20] != ' ')
-		return 0;
-	/* The zone: one word, then " yyyy" ends the line. */
-	if (n - 21 < 6 || !all_of(s + n - 4, 4, isdigit) || s[n - 5] != ' ')
-		return 0;
-	for (z = s + 21; z < s + n - 5; z++)
-		if (*z == ' ' || *z == '\t')
-			return 0;
-	return z > s + 21;
-}
-
-/*
- * pom.properties without its date comment lines (lein uberjar and older
- * Maven write the build time there); returns 1 and fills out if one was
- * found, else 0.
- */
-static int
-strip_date_comments(const char *s, size_t n, struct buf *out)
-{
-	const char *p = s, *e, *end = s + n;
-	size_t len;
-	int found = 0;
-
-	while (p < end) {
-		e = memchr(p, '\n', (size_t)(end - p));
-		len = e != NULL ? (size_t)(e - p) : (size_t)(end - p);
-		if (is_date_comment(p, len))
-			found = 1;
-		else
-			buf_add(out, p, e != NULL ? len + 1 : len);
-		p += e != NULL ? len + 1 : len;
-	}
-	return found;
-}
-
-/*
- * The normalised mode of an entry of in: a directory (name ending in '/')
- * 0755, a Unix symlink 0777, a file 0755 if its Unix mode has an execute
- * bit and 0644 otherwise (zips made elsewhere have no Unix mode); the
- * root "bootstrap" of a provided.* runtime is always 0755.
- */
-static zip_uint32_t
-zentry_mode(const struct znorm *z, const struct zentry *e)
-{
-	zip_uint8_t opsys;
-	zip_uint32_t attr, mode = 0;
-
-	if (e->name[strlen(e->name) - 1] == '/')
-		return S_IFDIR | 0755;
-	if (zip_file_get_external_attributes(z->in, e->idx, 0, &opsys,
-	    &attr) == 0 && opsys == ZIP_OPSYS_UNIX)
-		mode = attr >> 16;
-	if (S_ISLNK(mode))
-		return S_IFLNK | 0777;
-	if (z->provided && strcmp(e->name, "bootstrap") == 0)
-		return S_IFREG | 0755;
-	return S_IFREG | ((mode & 0111) ? 0755 : 0644);
-}
-
-/*
- * Inflates entry e, counting its real bytes (package_zip_inflate); keeps
- * a symlink's target, checked to stay inside the root as written (see
- * zlink_resolve for chains), and rewrites a pom.properties that carries
- * a build date.
- */
-static int
-zentry_scan(struct znorm *z, struct zentry *e, struct lc_err *err)
-{
-	struct buf b = BUF_INIT, out = BUF_INIT;
-	const char *slash;
-	int keep, rv = -1;
-
-	keep = S_ISLNK(e->mode) || (!z->signed_jar &&
-	    z->kept < PACKAGE_KEEP_TOTAL && is_pom_properties(e->name));
-	if (package_zip_inflate(z->in, e->idx, z->label, &z->total,
-	    keep ? keep_sink : NULL, &b, err) == -1)
-		goto out;
-	if (S_ISLNK(e->mode)) {
-		if (b.len == 0 || b.len > PACKAGE_MAX_LINK ||
-		    memchr(b.data, '\0', b.len) != NULL) {
-			lc_error(err, LC_ECONFIG, "zip '%s': symlink '%s' has "
-			    "no usable target", z->label, e->name);
-			goto out;
-		}
-		slash = strrchr(e->name, '/');
-		if (!package_link_inside(e->name, slash != NULL ?
-		    (size_t)(slash - e->name) : 0, b.data)) {
-			lc_error(err, LC_ECONFIG, "zip '%s': symlink '%s' "
-			    "points outside the root ('%s')", z->label,
-			    e->name, b.data);
-			goto out;
-		}
-		e->target = buf_detach(&b, NULL);
-	} else if (keep && b.len <= PACKAGE_KEEP_MAX &&
-	    strip_date_comments(b.data, b.len, &out)) {
-		e->data = buf_detach(&out, &e->len);
-		z->kept += e->len;
-	}
-	rv = 0;
-out:
-	buf_release(&out);
-	buf_release(&b);
-	return rv;
-}
-
-/* What a path names among a zip's entries. */
-enum zkind {
-	ZK_NONE,
-	ZK_DIR,
-	ZK_FILE,
-	ZK_LINK,
-};
-
-/* The index of the first entry whose name is >= key. */
-static size_t
-zlower(const struct znorm *z, const char *key)
-{
-	size_t lo = 0, hi = z->n, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (strcmp(z->v[mid].name, key) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/*
- * What the path p ("" for the root) names among the sorted entries: a
- * file or a symlink (*link gets its entry), a directory ("p/" or any
- * entry under it), or nothing.
- */
-static enum zkind
-zlookup(const struct znorm *z, const char *p, const struct zentry **link)
-{
-	enum zkind k = ZK_NONE;
-	size_t i, len = strlen(p);
-	char *dir;
-
-	if (len == 0)
-		return ZK_DIR;
-	i = zlower(z, p);
-	if (i < z->n && strcmp(z->v[i].name, p) == 0) {
-		*link = &z->v[i];
-		return S_ISLNK(z->v[i].mode) ? ZK_LINK : ZK_FILE;
-	}
-	dir = xasprintf("%s/", p);
-	i = zlower(z, dir);
-	if (i < z->n && strncmp(z->v[i].name, dir, len + 1) == 0)
-		k = ZK_DIR;
-	free(dir);
-	return k;
-}
-
-/*
- * Resolves the symlink entry e among the entries as the kernel will once
- * they are unpacked: component by component, following the links met on
- * the way (at most ZIP_MAX_HOPS, as Linux's 40).  A chain of links can
- * leave the root when each one's text stays inside ("a" -> "u/..", "u" ->
- * "."), links can make a cycle, and a link to a directory holding it
- * makes a loop for whatever walks the tree following links: all refused.
- * A dangling link is harmless and kept.
- */
-static int
-zlink_resolve(const struct znorm *z, const struct zentry *e,
-    struct lc_err *err)
-{
-	struct buf cur = BUF_INIT, rest = BUF_INIT, next = BUF_INIT, t;
-	const struct zentry *l = NULL;
-	const char *p, *slash;
-	enum zkind k = ZK_DIR;
-	size_t len, at = 0, dirlen;
-	int hops = 0, rv = -1;
-
-	slash = strrchr(e->name, '/');
-	dirlen = slash != NULL ? (size_t)(slash - e->name) : 0;
-	buf_add(&cur, e->name, dirlen);
-	buf_adds(&rest, e->target);
-	while (at < rest.len) {
-		p = rest.data + at;
-		len = strcspn(p, "/");
-		at += len + (p[len] == '/');
-		if (len == 0 || (len == 1 && p[0] == '.'))
-			continue;
-		if (len == 2 && p[0] == '.' && p[1] == '.') {
-			if (cur.len == 0)
-				goto outside;
-			slash = strrchr(cur.data, '/');
-			buf_truncate(&cur, slash != NULL ?
-			    (size_t)(slash - cur.data) : 0);
-			k = ZK_DIR;
-			continue;
-		}
-		if (cur.len > 0)
-			buf_addch(&cur, '/');
-		buf_add(&cur, p, len);
-		k = zlookup(z, cur.data, &l);
-		if (k == ZK_NONE || (k == ZK_FILE && at < rest.len)) {
-			rv = 0;		/* dangling: ENOENT or ENOTDIR */
-			goto out;
-		}
-		if (k != ZK_LINK)
-			continue;
-		if (++hops > ZIP_MAX_HOPS) {
-			lc_error(err, LC_ECONFIG, "zip '%s': symlink '%s' "
-			    "makes a loop ('%s')", z->label, e->name,
-			    e->target);
-			goto out;
-		}
-		if (l->target == NULL || l->target[0] == '/')
-			goto outside;
-		/* The link's target in its place, then what was left. */
-		slash = strrchr(cur.data, '/');
-		buf_truncate(&cur, slash != NULL ?
-		    (size_t)(slash - cur.data) : 0);
-		buf_reset(&next);
-		buf_adds(&next, l->target);
-		if (at < rest.len) {
-			buf_addch(&next, '/');
-			buf_add(&next, rest.data + at, rest.len - at);
-		}
-		t = rest;
-		rest = next;
-		next = t;
-		at = 0;
-		k = ZK_DIR;
-	}
-	if (k == ZK_DIR && cur.len <= dirlen &&
-	    strncmp(e->name, cur.data, cur.len) == 0 &&
-	    (cur.len == 0 || cur.len == dirlen || e->name[cur.len] == '/')) {
-		lc_error(err, LC_ECONFIG, "zip '%s': symlink '%s' makes a loop "
-		    "('%s')", z->label, e->name, e->target);
-		goto out;
-	}
-	rv = 0;
-	goto out;
-outside:
-	lc_error(err, LC_ECONFIG, "zip '%s': symlink '%s' points outside the "
-	    "root ('%s')", z->label, e->name, e->target);
-out:
-	buf_release(&cur);
-	buf_release(&rest);
-	buf_release(&next);
-	return rv;
-}
-
-/*
- * Reads the input's directory: every name relative and without "..",
- * the declared sizes within the limit; then sorts the entries and scans
- * each (zentry_scan).
- */
-static int
-znorm_read(struct znorm *z, struct lc_err *err)
-{
-	zip_stat_t zs;
-	zip_int64_t n, i;
-
-	n = zip_get_num_entries(z->in, 0);
-	z->v = xcalloc(n > 0 ? (size_t)n : 1, sizeof *z->v);
-	for (i = 0; i < n; i++) {
-		if (zip_stat_index(z->in, (zip_uint64_t)i, ZIP_FL_ENC_RAW,
-		    &zs) == -1 || !(zs.valid & ZIP_STAT_NAME) ||
-		    zs.name[0] == '\0')
-			return lc_error(err, LC_ECONFIG, "cannot read zip "
-			    "'%s': %s", z->label, zip_strerror(z->in));
-		if (!package_entry_name_ok(zs.name))
-			return lc_error(err, LC_ECONFIG, "zip '%s': refusing "
-			    "entry '%s' (absolute path or '..')", z->label,
-			    zs.name);
-		z->v[z->n].name = zs.name;
-		z->v[z->n].idx = (zip_uint64_t)i;
-		z->n++;
-		if (zs.valid & ZIP_STAT_SIZE)
-			z->declared += zs.size;
-		if (is_signature(zs.name))
-			z->signed_jar = 1;
-	}
-	if (check_unzipped(z->label, z->declared, err) == -1)
-		return -1;
-	qsort(z->v, z->n, sizeof *z->v, zentry_cmp);
-	for (i = 1; i < (zip_int64_t)z->n; i++)
-		if (strcmp(z->v[i - 1].name, z->v[i].name) == 0)
-			return lc_error(err, LC_ECONFIG, "zip '%s': duplicate "
-			    "entry '%s'", z->label, z->v[i].name);
-	for (i = 0; i < (zip_int64_t)z->n; i++) {
-		z->v[i].mode = zentry_mode(z, &z->v[i]);
-		if (zentry_scan(z, &z->v[i], err) == -1)
-			return -1;
-	}
-	for (i = 0; i < (zip_int64_t)z->n; i++)
-		if (S_ISLNK(z->v[i].mode) &&
-		    zlink_resolve(z, &z->v[i], err) == -1)
-			return -1;
-	return 0;
-}
-
-/*
- * Writes the scanned entries to zip_path, sorted, with the fixed
- * timestamp, their normalised modes and no extra fields or comments;
- * compressed data is copied untouched, rewritten entries are deflated
- * anew at the fixed level.  A jar rebuilt from the same classes (lein
- * uberjar stamps every entry with the build time) then gives the same
- * bytes, so deploy can skip it.
- */
-static int
-znorm_write(const struct znorm *z, const char *zip_path,
-    struct lc_err *err)
-{
-	const struct zentry *e;
-	zip_source_t *src;
-	zip_int64_t idx;
-	zip_t *out;
-	size_t i;
-	int code;
-
-	if ((out = zip_open(zip_path, ZIP_CREATE | ZIP_TRUNCATE, &code)) ==
-	    NULL)
-		return zip_code_error(err, LC_EFAIL, code, "cannot create",
-		    zip_path);
-	for (i = 0; i < z->n; i++) {
-		e = &z->v[i];
-		if (e->data != NULL)
-			src = zip_source_buffer(out, e->data, e->len, 0);
-		else
-			src = zip_source_zip(out, z->in, e->idx,
-			    ZIP_FL_COMPRESSED, 0, -1);
-		if (src == NULL ||
-		    (idx = zip_file_add(out, e->name, src,
-		    ZIP_FL_ENC_RAW)) < 0) {
-			lc_error(err, LC_EFAIL, "cannot copy '%s' to '%s': %s",
-			    e->name, zip_path, zip_strerror(out));
-			zip_source_free(src);
-			goto fail;
-		}
-		if ((e->data != NULL && zip_set_file_compression(out,
-		    (zip_uint64_t)idx, ZIP_CM_DEFLATE, ZIP_LEVEL) == -1) ||
-		    zip_file_set_dostime(out, (zip_uint64_t)idx, ZIP_DOS_TIME,
-		    ZIP_DOS_DATE, 0) == -1 ||
-		    zip_file_set_external_attributes(out, (zip_uint64_t)idx, 0,
-		    ZIP_OPSYS_UNIX, e->mode << 16) == -1) {
-			lc_error(err, LC_EFAIL, "cannot copy '%s' to '%s': %s",
-			    e->name, zip_path, zip_strerror(out));
-			goto fail;
-		}
-	}
-	if (zip_close(out) == -1) {
-		lc_error(err, LC_EFAIL, "cannot write '%s': %s", zip_path,
-		    zip_strerror(out));
-		goto fail;
-	}
-	return 0;
-fail:
-	zip_discard(out);
-	return -1;
-}
-
-int
-package_normalise_zip(const char *path, const char *label, int provided,
-    const char *zip_path, uint64_t *entries, uint64_t *unzipped,
-    struct lc_err *err)
-{
-	struct znorm z;
-	size_t i;
-	int code, rv = -1;
-
-	memset(&z, 0, sizeof z);
-	z.label = label;
-	z.provided = provided;
-	if ((z.in = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &code)) ==
-	    NULL)
-		return zip_code_error(err, LC_ECONFIG, code,
-		    "cannot read zip", label);
-	if (znorm_read(&z, err) == -1 ||
-	    znorm_write(&z, zip_path, err) == -1)
-		goto out;
-	if (entries != NULL)
-		*entries = z.n;
-	if (unzipped != NULL)
-		*unzipped = z.total;
-	rv = 0;
-out:
-	for (i = 0; i < z.n; i++) {
-		free(z.v[i].data);
-		free(z.v[i].target);
-	}
-	free(z.v);
-	zip_discard(z.in);
-	return rv;
-}
-
-/* A .jar or .zip: normalised into zip_path (package_normalise_zip). */
+/* A .jar or .zip: normalised into zip_path (unzip_normalise). */
 static int
 package_zip(const struct manifest_fn *fn, const char *path,
     const char *out_dir, const char *zip_path, struct package_result *res,
     struct lc_err *err)
 {
 	if (mkdir_p(out_dir, err) == -1 ||
-	    package_normalise_zip(path, fn->artifact,
+	    unzip_normalise(path, fn->artifact,
 	    manifest_is_provided(fn->runtime), zip_path, &res->entries,
 	    &res->unzipped, err) == -1)
 		return -1;
@@ -1401,7 +810,7 @@ package_build(const struct manifest_fn *fn, const char *base_dir,
 		    "a directory", fn->artifact, mode_kind(st.st_mode));
 		goto out;
 	}
-	if (check_unzipped(fn->artifact, es.total, err) == -1 ||
+	if (package_check_unzipped(fn->artifact, es.total, err) == -1 ||
 	    mkdir_p(out_dir, err) == -1)
 		goto out;
 	if (zip_write(&es, zip_path, err) == -1)
@@ -1498,44 +907,43 @@ out:
 }
 
 /*
- * The child of package_run_build: in dir, in a process group of its own,
- * stdin from /dev/null, stdout onto stderr, default SIGPIPE (exec resets
- * our caught SIGINT and SIGTERM), no blocked signals, no inherited
- * descriptors beyond 0-2.  A failure before exec is written as {step,
- * errno} to the close-on-exec pipe fd and exits 127.
+ * Starts the build command with /bin/sh -c in dir, in a process group of
+ * its own (registered: see proc.h), stdin from /dev/null, stdout onto our
+ * stderr, default SIGPIPE, no blocked signals, none of our descriptors
+ * beyond 0-2.  Returns its pid, or -1 with err.
  */
-static void
-build_child(const char *command, const char *dir, int fd)
+static pid_t
+build_spawn(const char *command, const char *dir, struct lc_err *err)
 {
-	sigset_t none;
-	long max;
-	int report[2], i, null;
+	static const char *const steps[] = {
+		[PROC_STEP_CHDIR] = "cannot change to directory",
+		[PROC_STEP_REDIRECT] = "cannot redirect stdin or stdout",
+		[PROC_STEP_EXEC] = "cannot run /bin/sh",
+	};
+	const char *argv[] = { "sh", "-c", command, NULL };
+	struct proc_spawn sp;
+	int chdir_failed;
 
-	setpgid(0, 0);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	signal(SIGPIPE, SIG_DFL);
-	if ((max = sysconf(_SC_OPEN_MAX)) < 0 || max > BUILD_MAX_FD)
-		max = BUILD_MAX_FD;
-	for (i = 3; i < max; i++)
-		if (i != fd)
-			fcntl(i, F_SETFD, FD_CLOEXEC);
-	report[0] = 0;
-	if (chdir(dir) == -1)
-		goto fail;
-	report[0] = 1;
-	if ((null = open("/dev/null", O_RDONLY)) == -1 ||
-	    dup2(null, STDIN_FILENO) == -1 ||
-	    dup2(STDERR_FILENO, STDOUT_FILENO) == -1)
-		goto fail;
-	if (null > STDERR_FILENO)
-		close(null);
-	report[0] = 2;
-	execl("/bin/sh", "sh", "-c", command, (char *)NULL);
-fail:
-	report[1] = errno;
-	(void)!write(fd, report, sizeof report);
-	_exit(127);
+	proc_spawn_init(&sp);
+	sp.path = "/bin/sh";
+	sp.argv = argv;
+	sp.dir = dir;
+	sp.fd[0] = PROC_DEVNULL;
+	sp.fd[1] = STDERR_FILENO;
+	sp.flags = PROC_LIVE;
+	fflush(stdout);
+	fflush(stderr);
+	if (proc_spawn(&sp) == 0)
+		return sp.pid;
+	if (sp.step == PROC_STEP_PIPE || sp.step == PROC_STEP_FORK)
+		return lc_error(err, LC_EFAIL, "build command '%s': %s: %s",
+		    command, sp.step == PROC_STEP_PIPE ? "pipe" : "fork",
+		    strerror(sp.error));
+	chdir_failed = sp.step == PROC_STEP_CHDIR;
+	return lc_error(err, LC_EFAIL, "build command '%s': %s%s%s%s: %s",
+	    command, steps[sp.step], chdir_failed ? " '" : "",
+	    chdir_failed ? dir : "", chdir_failed ? "'" : "",
+	    strerror(sp.error));
 }
 
 /*
@@ -1564,17 +972,41 @@ build_wait(pid_t pid, double deadline, int *status)
 	}
 }
 
+/*
+ * Fills err for a build that was stopped (why: BUILD_TIMEOUT, the signal,
+ * -1 for a failed waitpid) or that ended with status; 0 when it succeeded.
+ */
+static int
+build_verdict(const char *command, long timeout_s, int why, int status,
+    struct lc_err *err)
+{
+	if (why == -1)
+		return lc_error(err, LC_EFAIL, "build command '%s': waitpid: "
+		    "%s", command, strerror(errno));
+	if (why == BUILD_TIMEOUT)
+		return lc_error(err, LC_EFAIL, "build command '%s' timed out "
+		    "after %ld s (stopped it and every process it started)",
+		    command, timeout_s);
+	if (why != 0)
+		return lc_error(err, 128 + why, "build command '%s' "
+		    "interrupted by %s (stopped it and every process it "
+		    "started)", command, proc_signame(why));
+	if (WIFSIGNALED(status))
+		return lc_error(err, LC_EFAIL, "build command '%s' was killed "
+		    "by signal %d", command, WTERMSIG(status));
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return lc_error(err, LC_EFAIL, "build command '%s' failed with "
+		    "exit status %d", command,
+		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	return 0;
+}
+
 int
 package_run_build(const char *command, const char *dir, long timeout_s,
     struct lc_err *err)
 {
-	static const char *const steps[] = {
-		"cannot change to directory", "cannot redirect stdin or stdout",
-		"cannot run /bin/sh"
-	};
 	struct proc_catch pc;
-	int report[2] = { -1, 0 }, pfd[2], status = 0, why, rv = -1;
-	ssize_t n;
+	int status = 0, why, rv = -1;
 	pid_t pid;
 
 	/* Its setsid'd or orphaned descendants are reparented to us. */
@@ -1585,39 +1017,8 @@ package_run_build(const char *command, const char *dir, long timeout_s,
 		    "interrupted by %s", command, proc_signame(why));
 		goto out;
 	}
-	if (pipe(pfd) == -1) {
-		lc_error(err, LC_EFAIL, "build command '%s': pipe: %s",
-		    command, strerror(errno));
+	if ((pid = build_spawn(command, dir, err)) == -1)
 		goto out;
-	}
-	if (fcntl(pfd[0], F_SETFD, FD_CLOEXEC) == -1 ||
-	    fcntl(pfd[1], F_SETFD, FD_CLOEXEC) == -1) {
-		lc_error(err, LC_EFAIL, "build command '%s': fcntl: %s",
-		    command, strerror(errno));
-		close(pfd[0]);
-		close(pfd[1]);
-		goto out;
-	}
-	fflush(stdout);
-	fflush(stderr);
-	if ((pid = fork()) == -1) {
-		lc_error(err, LC_EFAIL, "build command '%s': fork: %s",
-		    command, strerror(errno));
-		close(pfd[0]);
-		close(pfd[1]);
-		goto out;
-	}
-	if (pid == 0) {
-		close(pfd[0]);
-		build_child(command, dir, pfd[1]);
-	}
-	setpgid(pid, pid);	/* as the child does: whoever runs first */
-	proc_live_add(pid);
-	close(pfd[1]);
-	while ((n = read(pfd[0], report, sizeof report)) == -1 &&
-	    errno == EINTR)
-		continue;
-	close(pfd[0]);
 	why = build_wait(pid, timeout_s > 0 ? clock_ms() +
 	    (double)timeout_s * 1e3 : 0, &status);
 	if (why != 0) {
@@ -1629,35 +1030,9 @@ package_run_build(const char *command, const char *dir, long timeout_s,
 	proc_live_remove(pid);
 	if (why != 0)
 		proc_kill_strays();
-	if (why == -1)
-		lc_error(err, LC_EFAIL, "build command '%s': waitpid: %s",
-		    command, strerror(errno));
-	else if (why == BUILD_TIMEOUT)
-		lc_error(err, LC_EFAIL, "build command '%s' timed out after "
-		    "%ld s (stopped it and every process it started)", command,
-		    timeout_s);
-	else if (why != 0)
-		lc_error(err, 128 + why, "build command '%s' interrupted by "
-		    "%s (stopped it and every process it started)", command,
-		    proc_signame(why));
-	else if (n == (ssize_t)sizeof report && report[0] >= 0 &&
-	    report[0] <= 2)
-		lc_error(err, LC_EFAIL, "build command '%s': %s%s%s%s: %s",
-		    command, steps[report[0]], report[0] == 0 ? " '" : "",
-		    report[0] == 0 ? dir : "", report[0] == 0 ? "'" : "",
-		    strerror(report[1]));
-	else if (WIFSIGNALED(status))
-		lc_error(err, LC_EFAIL, "build command '%s' was killed by "
-		    "signal %d", command, WTERMSIG(status));
-	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		lc_error(err, LC_EFAIL, "build command '%s' failed with exit "
-		    "status %d", command,
-		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-	else {
+	if ((rv = build_verdict(command, timeout_s, why, status, err)) == 0)
 		/* What it left running on purpose (a Gradle daemon) stays. */
 		proc_spare_strays();
-		rv = 0;
-	}
 out:
 	proc_catch_end(&pc);
 	return rv;

@@ -27,7 +27,13 @@
  */
 extern uint64_t package_max_unzipped;
 
-struct zip;
+/*
+ * The fixed fields of every entry: 1980-01-01 00:00, the DOS epoch (the
+ * same whatever the time zone), and the deflate level.
+ */
+#define PACKAGE_DOS_TIME	0
+#define PACKAGE_DOS_DATE	0x21
+#define PACKAGE_ZIP_LEVEL	6
 
 enum package_kind {
 	PACKAGE_FILE,	/* one file: "bootstrap" 0755 for provided.* */
@@ -65,7 +71,7 @@ int package_run_build(const char *command, const char *dir, long timeout_s,
  *    a symlink when its target stays inside the tree and is an error when
  *    it points outside; for provided.* runtimes the root must hold a
  *    "bootstrap" file, always stored 0755;
- *  - a .jar or .zip: normalised (package_normalise_zip);
+ *  - a .jar or .zip: normalised (unzip_normalise, unzip.h);
  *  - any other single file: for provided.* runtimes stored as "bootstrap"
  *    0755, otherwise under its own name.
  * Over package_max_unzipped (checked before zipping) or PACKAGE_MAX_ZIPPED
@@ -80,46 +86,16 @@ void package_result_release(struct package_result *res);
  * Whether target, read from a symlink in directory dir (dirlen bytes,
  * relative to the root, "" for the root itself), stays inside the root
  * once resolved lexically: absolute targets and ".." past the root do not.
- * Used when zipping a tree and when unpacking one.
+ * Used when zipping a tree and when reading a zip (unzip.h).
  */
 int package_link_inside(const char *dir, size_t dirlen, const char *target);
 
 /*
- * Normalises the zip or jar at path into zip_path (written to a temporary
- * file and renamed): entries sorted, compressed data untouched, the fixed
- * timestamp, no extra fields or comments; modes normalised as for a tree
- * (a directory 0755, a file 0755 if its Unix mode has an execute bit,
- * else 0644, a symlink kept as a symlink), the root "bootstrap" 0755 when
- * provided (a provided.* runtime).  Every entry is inflated once, its
- * real bytes counted (package_zip_inflate) and its CRC checked.  Refused,
- * naming the entry: an absolute name or one with a ".." component, a
- * symlink pointing outside the root.  The date comment that lein uberjar
- * and older Maven write into META-INF/maven/.../pom.properties is removed
- * (those entries are deflated anew), unless the jar is signed.  label
- * names the zip in messages; *entries and *unzipped (may be NULL) get the
- * number of entries and their real size.  Returns 0, or -1 with err
- * (LC_ECONFIG for a bad zip, LC_EFAIL for a failed write).
+ * Refuses (LC_ECONFIG, naming the artifact label and total in MB) a total
+ * over package_max_unzipped; 0 when within it.
  */
-int package_normalise_zip(const char *path, const char *label, int provided,
-    const char *zip_path, uint64_t *entries, uint64_t *unzipped,
+int package_check_unzipped(const char *label, uint64_t total,
     struct lc_err *err);
-
-/* Whether a zip entry's name is relative and has no ".." component. */
-int package_entry_name_ok(const char *name);
-
-/* Receives inflated bytes; returns 0, or -1 having filled err. */
-typedef int package_sink_fn(void *arg, const char *data, size_t len,
-    struct lc_err *err);
-
-/*
- * Inflates entry idx of za (label names the zip in messages) into sink
- * (NULL: discard), counting the real bytes, since a zip bomb's headers
- * lie: more bytes than the entry declares, or a running *total over
- * package_max_unzipped, stops it with one line (LC_ECONFIG), as do fewer
- * bytes than declared and a CRC error.  Memory stays one chunk.
- */
-int package_zip_inflate(struct zip *za, uint64_t idx, const char *label,
-    uint64_t *total, package_sink_fn *sink, void *arg, struct lc_err *err);
 
 /* The build commands already run in this process: each runs once. */
 struct package_builds {

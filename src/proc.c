@@ -1,6 +1,7 @@
 /*
  * proc.c - whole process trees and the signals that stop us (see proc.h).
  */
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #ifdef __linux__
@@ -25,6 +26,8 @@
 #define PROC_MAX_LIVE	256
 /* How long, in ms, proc_kill_tree waits to reap what it killed. */
 #define PROC_REAP_MS	1000
+/* Descriptors a child marks close-on-exec one by one, at most. */
+#define PROC_MAX_FD	65536
 
 /* One process as /proc/PID/stat shows it. */
 struct pinfo {
@@ -43,6 +46,154 @@ static volatile sig_atomic_t caught;
 static pid_t spared[PROC_MAX_LIVE];
 static size_t nspared;
 static int installed;
+
+int
+proc_pipe(int p[2])
+{
+	int e;
+
+	if (pipe(p) == -1)
+		return -1;
+	if (fcntl(p[0], F_SETFD, FD_CLOEXEC) == -1 ||
+	    fcntl(p[1], F_SETFD, FD_CLOEXEC) == -1) {
+		e = errno;
+		close(p[0]);
+		close(p[1]);
+		p[0] = p[1] = -1;
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+void
+proc_spawn_init(struct proc_spawn *sp)
+{
+	memset(sp, 0, sizeof *sp);
+	sp->fd[0] = sp->fd[1] = sp->fd[2] = PROC_INHERIT;
+}
+
+/*
+ * In the child: the descriptor that becomes standard descriptor i (not
+ * PROC_INHERIT), above 2 and close-on-exec (a copy of ours, or /dev/null),
+ * so that no dup2 onto 0-2 clobbers another's source; -1 with errno.
+ */
+static int
+spawn_source(const struct proc_spawn *sp, int i)
+{
+	int fd, hi;
+
+	if (sp->fd[i] != PROC_DEVNULL)
+		return fcntl(sp->fd[i], F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
+	if ((fd = open("/dev/null", (i == 0 ? O_RDONLY : O_WRONLY) |
+	    O_CLOEXEC)) == -1 || fd > STDERR_FILENO)
+		return fd;
+	/* It took a closed standard descriptor's place: give that back. */
+	hi = fcntl(fd, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
+	close(fd);
+	return hi;
+}
+
+/*
+ * The child between fork and exec (async-signal-safe calls only): see
+ * proc.h.  A failure is written as {step, errno} to report.
+ */
+static void
+spawn_child(const struct proc_spawn *sp, int report, long maxfd)
+{
+	sigset_t none;
+	int rep[2], src[3], i;
+
+	if (sp->flags & PROC_DEFAULT_SIGNALS) {
+		for (i = 1; i < NSIG; i++)
+			if (i != SIGKILL && i != SIGSTOP)
+				signal(i, SIG_DFL);
+	} else
+		signal(SIGPIPE, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (sp->flags & (PROC_GROUP | PROC_LIVE))
+		setpgid(0, 0);
+	rep[0] = PROC_STEP_CHDIR;
+	if (sp->dir != NULL && chdir(sp->dir) == -1)
+		goto fail;
+	rep[0] = PROC_STEP_REDIRECT;
+	for (i = 0; i < 3; i++)
+		if (sp->fd[i] != PROC_INHERIT &&
+		    (src[i] = spawn_source(sp, i)) == -1)
+			goto fail;
+	for (i = 0; i < 3; i++)
+		if (sp->fd[i] != PROC_INHERIT && dup2(src[i], i) == -1)
+			goto fail;
+#ifdef SYS_close_range
+	/* CLOSE_RANGE_CLOEXEC (4): not every libc defines it yet. */
+	if (syscall(SYS_close_range, 3U, ~0U, 4U) == 0)
+		maxfd = 0;
+#endif
+	for (i = STDERR_FILENO + 1; i < maxfd; i++)
+		fcntl(i, F_SETFD, FD_CLOEXEC);
+	rep[0] = PROC_STEP_EXEC;
+	if (sp->envp != NULL)
+		execve(sp->path, (char *const *)sp->argv, sp->envp);
+	else
+		execv(sp->path, (char *const *)sp->argv);
+fail:
+	rep[1] = errno;
+	(void)!write(report, rep, sizeof rep);
+	_exit(127);
+}
+
+/* Records where proc_spawn failed; returns -1. */
+static int
+spawn_failed(struct proc_spawn *sp, enum proc_step step, int error)
+{
+	sp->step = step;
+	sp->error = error;
+	return -1;
+}
+
+int
+proc_spawn(struct proc_spawn *sp)
+{
+	int rep[2], report[2], e;
+	long maxfd;
+	ssize_t n;
+	pid_t pid;
+
+	sp->pid = 0;
+	if ((maxfd = sysconf(_SC_OPEN_MAX)) < 0 || maxfd > PROC_MAX_FD)
+		maxfd = PROC_MAX_FD;
+	if (proc_pipe(rep) == -1)
+		return spawn_failed(sp, PROC_STEP_PIPE, errno);
+	if ((pid = fork()) == -1) {
+		e = errno;
+		close(rep[0]);
+		close(rep[1]);
+		return spawn_failed(sp, PROC_STEP_FORK, e);
+	}
+	if (pid == 0)
+		spawn_child(sp, rep[1], maxfd);
+	/* As the child does: whoever runs first. */
+	if (sp->flags & (PROC_GROUP | PROC_LIVE))
+		setpgid(pid, pid);
+	if (sp->flags & PROC_LIVE)
+		proc_live_add(pid);
+	close(rep[1]);
+	while ((n = read(rep[0], report, sizeof report)) == -1 &&
+	    errno == EINTR)
+		continue;
+	close(rep[0]);
+	if (n == (ssize_t)sizeof report && report[0] >= PROC_STEP_CHDIR &&
+	    report[0] <= PROC_STEP_EXEC) {
+		while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
+			continue;
+		if (sp->flags & PROC_LIVE)
+			proc_live_remove(pid);
+		return spawn_failed(sp, (enum proc_step)report[0], report[1]);
+	}
+	sp->pid = pid;
+	return 0;
+}
 
 void
 proc_subreaper(void)

@@ -1,6 +1,7 @@
 /*
- * proc.h - the processes lambdactl starts (build commands, bootstraps) and
- * everything they start in turn, and the signals that stop lambdactl.
+ * proc.h - the processes lambdactl starts (build commands, bootstraps,
+ * credential processes), how it starts them (proc_spawn), everything they
+ * start in turn, and the signals that stop lambdactl.
  *
  * The tree: lambdactl makes itself a child subreaper (Linux
  * PR_SET_CHILD_SUBREAPER), so that a process that leaves its process group
@@ -21,6 +22,70 @@
 #include <signal.h>
 
 #include "err.h"
+
+/*
+ * Spawning one child (git's run-command.c is the model): fork, then in the
+ * child only async-signal-safe calls (signals to their defaults, an empty
+ * signal mask, a process group of its own, cwd, the standard descriptors,
+ * every other descriptor closed at exec), then exec.  A failure in the
+ * child is written as {step, errno} to a close-on-exec pipe the parent
+ * reads until exec closes it, so that "cannot run" is an error of the
+ * spawn, not an exit status 127 to guess at.
+ */
+#define PROC_INHERIT	(-1)	/* a standard descriptor stays ours */
+#define PROC_DEVNULL	(-2)	/* ... is /dev/null */
+
+#define PROC_GROUP	 0x1	/* a process group of its own (its pid) */
+/*
+ * PROC_GROUP and registered (proc_live_add) from the fork on, so that a
+ * second signal kills it even before exec; the caller calls
+ * proc_live_remove once it has reaped it.
+ */
+#define PROC_LIVE	 0x2
+/* Every signal to its default, not only SIGPIPE (ignored ones too). */
+#define PROC_DEFAULT_SIGNALS 0x4
+
+/* Where proc_spawn failed: in the parent, then in the child. */
+enum proc_step {
+	PROC_STEP_PIPE,
+	PROC_STEP_FORK,
+	PROC_STEP_CHDIR,
+	PROC_STEP_REDIRECT,	/* /dev/null or a dup2 */
+	PROC_STEP_EXEC,
+};
+
+struct proc_spawn {
+	const char		*path;	/* what to exec */
+	const char *const	*argv;	/* NULL-terminated */
+	char *const		*envp;	/* NULL: our environment */
+	const char		*dir;	/* NULL: our working directory */
+	/*
+	 * stdin, stdout, stderr: a descriptor of ours (read before any is
+	 * replaced, so that 1 and 2 may be swapped), PROC_INHERIT or
+	 * PROC_DEVNULL.
+	 */
+	int			 fd[3];
+	int			 flags;	/* PROC_GROUP, ... */
+
+	/* Filled by proc_spawn. */
+	pid_t			 pid;
+	enum proc_step		 step;	/* where it failed */
+	int			 error;	/* the errno there */
+};
+
+/* Zeroes sp with all three descriptors PROC_INHERIT. */
+void proc_spawn_init(struct proc_spawn *sp);
+
+/*
+ * Starts sp->path as described above.  Returns 0 once the child has
+ * exec'd (sp->pid is the caller's to reap), or -1 with sp->step and
+ * sp->error; a child that could not exec is reaped (and unregistered).
+ * Call fflush first if our buffered output must come before the child's.
+ */
+int proc_spawn(struct proc_spawn *sp);
+
+/* A pipe whose two ends are close-on-exec; -1 with errno. */
+int proc_pipe(int p[2]);
 
 /* Makes us a child subreaper (once; a no-op where unsupported). */
 void proc_subreaper(void);

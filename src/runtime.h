@@ -1,13 +1,16 @@
 /*
  * runtime.h - a local, Docker-free Lambda execution environment: runs a
  * provided.* "bootstrap" on the host, as Lambda does, and serves it the
- * Lambda Runtime API (2018-06-01) on 127.0.0.1 with libmicrohttpd.
+ * Lambda Runtime API (2018-06-01) on 127.0.0.1 (httpd.h).
  *
  * One struct rt_function is one bootstrap process and its Runtime API
  * server: invocations are sequential on it (a pool of them serves
  * concurrency).  It is started once (cold) and reused (warm); a bootstrap
  * that crashes or times out is killed and started again on the next
  * invocation.
+ *
+ * Built from runtime.c (start, invoke, stop), rt-proc.c (the bootstrap
+ * process) and rt-api.c (the Runtime API), which share rt-private.h.
  */
 #ifndef LC_RUNTIME_H
 #define LC_RUNTIME_H
@@ -17,6 +20,7 @@
 #include "buf.h"
 #include "err.h"
 #include "manifest.h"
+#include "unzip.h"
 
 struct rt_config {
 	const char		*name;		/* AWS_LAMBDA_FUNCTION_NAME */
@@ -118,11 +122,10 @@ unsigned rt_api_request(struct rt_function *f, const char *method,
     struct buf *reply);
 
 /*
- * Unpacks the zip at zip_path into a new private directory (mkdtemp under
- * TMPDIR), keeping modes and symlinks; *dir is the caller's, to be removed
- * with rt_remove_tree.
+ * The old names of unzip_extract and unzip_remove_tree (unzip.h), until
+ * cmd-invoke.c and cmd-serve.c call those.
  */
-int rt_unpack(const char *zip_path, char **dir, struct lc_err *err);
-void rt_remove_tree(const char *dir);
+#define rt_unpack	unzip_extract
+#define rt_remove_tree	unzip_remove_tree
 
 #endif

@@ -1,8 +1,8 @@
 /*
  * fuzz-zip.c - zip normalising and unpacking, on zips as a user's build
  * (or an attacker) may hand them over: the input is written to a file,
- * normalised (package_normalise_zip) into another, and both are unpacked
- * (rt_unpack) into a task root that is then removed.  The first byte
+ * normalised (unzip_normalise) into another, and both are unpacked
+ * (unzip_extract) into a task root that is then removed.  The first byte
  * says whether the runtime is a provided.* one.  Everything happens in
  * one private temporary directory, removed at exit; the unzipped limit
  * is lowered so that no input takes long.
@@ -18,7 +18,7 @@
 
 #include "err.h"
 #include "package.h"
-#include "runtime.h"
+#include "unzip.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -29,7 +29,7 @@ static char in_path[64], out_path[64];
 static void
 remove_dir(void)
 {
-	rt_remove_tree(fuzz_dir);
+	unzip_remove_tree(fuzz_dir);
 }
 
 int
@@ -56,8 +56,8 @@ unpack(const char *path)
 	struct lc_err err = { 0, "" };
 	char *dir = NULL;
 
-	if (rt_unpack(path, &dir, &err) == 0) {
-		rt_remove_tree(dir);
+	if (unzip_extract(path, &dir, &err) == 0) {
+		unzip_remove_tree(dir);
 		free(dir);
 	}
 }
@@ -79,7 +79,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (write(fd, data, size) != (ssize_t)size)
 		abort();
 	close(fd);
-	if (package_normalise_zip(in_path, "in.zip", provided, out_path,
+	if (unzip_normalise(in_path, "in.zip", provided, out_path,
 	    &entries, &unzipped, &err) == 0) {
 		if (unzipped > package_max_unzipped)
 			abort();

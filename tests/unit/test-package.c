@@ -33,7 +33,7 @@
 
 #include "err.h"
 #include "package.h"
-#include "runtime.h"
+#include "unzip.h"
 #include "xmalloc.h"
 
 #define MiB	(1024 * 1024)
@@ -1672,7 +1672,7 @@ test_zip_bomb(void **state)
 
 	saved = tmpdir_here(f);
 	p = at(f, "bomb.zip");
-	assert_int_equal(rt_unpack(p, &dir, &err), -1);
+	assert_int_equal(unzip_extract(p, &dir, &err), -1);
 	assert_null(dir);
 	msg = xasprintf("zip '%s': entry 'blob' unzips to more than the 1024 "
 	    "bytes it declares", p);
@@ -1691,7 +1691,7 @@ test_zip_bomb(void **state)
 	make_bomb(f, "bomb.zip", 3 * MiB, 3 * MiB);
 	package_fails(f, &fn, "artifact 'bomb.zip' unzips to 3.0 MB, over "
 	    "Lambda's 2 MB limit", LC_ECONFIG);
-	assert_int_equal(rt_unpack(p, &dir, &err), -1);
+	assert_int_equal(unzip_extract(p, &dir, &err), -1);
 	msg = xasprintf("zip '%s' unzips to more than Lambda's 2 MB limit", p);
 	assert_string_equal(err.msg, msg);
 	free(msg);
@@ -1701,10 +1701,10 @@ test_zip_bomb(void **state)
 	za = zip_open(p, ZIP_RDONLY, &code);
 	assert_non_null(za);
 	total = 2 * MiB - 100;
-	assert_int_equal(package_zip_inflate(za, 0, "b.zip", &total, NULL,
+	assert_int_equal(unzip_inflate(za, 0, "b.zip", &total, NULL,
 	    NULL, &err), 0);			/* bootstrap: 10 bytes */
 	assert_int_equal(total, 2 * MiB - 90);
-	assert_int_equal(package_zip_inflate(za, 1, "b.zip", &total, NULL,
+	assert_int_equal(unzip_inflate(za, 1, "b.zip", &total, NULL,
 	    NULL, &err), -1);
 	assert_string_equal(err.msg, "zip 'b.zip' unzips to more than "
 	    "Lambda's 2 MB limit");
@@ -1943,8 +1943,8 @@ test_zip_unpack_modes(void **state)
 	make_zip(f, "rt.zip", spec, sizeof spec / sizeof *spec);
 	package_ok(f, &fn, f->out, &res);
 	saved = tmpdir_here(f);
-	if (rt_unpack(res.path, &dir, &err) == -1)
-		fail_msg("rt_unpack: %s", err.msg);
+	if (unzip_extract(res.path, &dir, &err) == -1)
+		fail_msg("unzip_extract: %s", err.msg);
 	tmpdir_restore(saved);
 	package_result_release(&res);
 	p = xasprintf("%s/bootstrap", dir);
@@ -1967,7 +1967,7 @@ test_zip_unpack_modes(void **state)
 	link[n] = '\0';
 	assert_string_equal(link, "libfoo.so.1");
 	free(p);
-	rt_remove_tree(dir);
+	unzip_remove_tree(dir);
 	free(dir);
 	assert_no_fd_leak(f);
 }

@@ -3,7 +3,8 @@
  * /bin/sh bootstraps that speak the Runtime API with curl(1), in a
  * temporary task root.  Warm reuse, Lambda's environment, posted errors,
  * timeouts, crashes, init errors, protocol errors, the log framing, and
- * rt_unpack.  Each case must leave no descriptor open and no child behind.
+ * unzip_extract.  Each case must leave no descriptor open and no child
+ * behind.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -35,6 +36,7 @@
 #include "buf.h"
 #include "err.h"
 #include "runtime.h"
+#include "unzip.h"
 #include "xmalloc.h"
 
 /* What every bootstrap starts with: next, and posting a file. */
@@ -79,18 +81,10 @@ static int
 setup(void **state)
 {
 	struct fixture *fx;
-	const char *tmp = getenv("TMPDIR");
-	char *real;
 
 	fx = xcalloc(1, sizeof *fx);
-	snprintf(fx->dir, sizeof fx->dir, "%s/lc-test-runtime.XXXXXX",
-	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
-	if (mkdtemp(fx->dir) == NULL)
+	if (make_tmpdir(fx->dir, sizeof fx->dir, "lc-test-runtime") == -1)
 		return -1;
-	if ((real = realpath(fx->dir, NULL)) == NULL)
-		return -1;
-	snprintf(fx->dir, sizeof fx->dir, "%s", real);
-	free(real);
 	fx->nfds = count_fds();
 	*state = fx;
 	return 0;
@@ -102,7 +96,7 @@ teardown(void **state)
 	struct fixture *fx = *state;
 	pid_t left;
 
-	rt_remove_tree(fx->dir);
+	unzip_remove_tree(fx->dir);
 	free(fx);
 	left = waitpid(-1, NULL, WNOHANG);
 	if (left != -1 || errno != ECHILD)
@@ -970,7 +964,7 @@ count_prefix(const char *dir, const char *prefix)
 	return n;
 }
 
-/* Unpacks a zip with a bad entry; fails unless rt_unpack refuses it. */
+/* Unpacks a zip with a bad entry; fails unless unzip_extract refuses it. */
 static void
 unpack_refused(const struct fixture *fx, const char *name,
     const char *target, const char *want)
@@ -989,7 +983,7 @@ unpack_refused(const struct fixture *fx, const char *name,
 	    target != NULL ? S_IFLNK | 0777 :
 	    S_IFREG | 0644);
 	assert_int_equal(zip_close(za), 0);
-	assert_int_equal(rt_unpack(zpath, &dir, &err), -1);
+	assert_int_equal(unzip_extract(zpath, &dir, &err), -1);
 	assert_null(dir);
 	if (strstr(err.msg, want) == NULL)
 		fail_msg("'%s' -> '%s': %s", name, target ? target : "",
@@ -998,7 +992,7 @@ unpack_refused(const struct fixture *fx, const char *name,
 	free(zpath);
 }
 
-/* rt_unpack: modes and symlinks kept, escapes refused; then run it. */
+/* unzip_extract: modes and symlinks kept, escapes refused; then run it. */
 static void
 test_unpack(void **state)
 {
@@ -1029,8 +1023,8 @@ test_unpack(void **state)
 	zip_put(za, "lib/up", "../bootstrap", S_IFLNK | 0777);
 	assert_int_equal(zip_close(za), 0);
 
-	if (rt_unpack(zpath, &dir, &err) == -1)
-		fail_msg("rt_unpack: %s", err.msg);
+	if (unzip_extract(zpath, &dir, &err) == -1)
+		fail_msg("unzip_extract: %s", err.msg);
 	assert_int_equal(strncmp(dir, fx->dir, strlen(fx->dir)), 0);
 	assert_non_null(strstr(dir, "/lambdactl-task."));
 	p = xasprintf("%s/bootstrap", dir);
@@ -1074,7 +1068,7 @@ test_unpack(void **state)
 	assert_string_equal(res.payload.data, "{\"zip\":true}");
 	rt_result_release(&res);
 	rt_stop(f);
-	rt_remove_tree(dir);
+	unzip_remove_tree(dir);
 	assert_int_equal(lstat(dir, &st), -1);
 	free(dir);
 
@@ -1087,7 +1081,7 @@ test_unpack(void **state)
 	unpack_refused(fx, "x/../../y", NULL, "refusing entry");
 
 	p = xasprintf("%s/missing.zip", fx->dir);
-	assert_int_equal(rt_unpack(p, &dir, &err), -1);
+	assert_int_equal(unzip_extract(p, &dir, &err), -1);
 	assert_int_equal(err.status, LC_ECONFIG);
 	free(p);
 

@@ -3,6 +3,7 @@
 #define LC_TESTUTIL_H
 
 #include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,6 +51,25 @@ count_fds(void)
 			n++;
 	closedir(d);
 	return n - 1;	/* the directory's own */
+}
+
+/*
+ * Makes a private directory PREFIX.XXXXXX under TMPDIR (else /tmp) and
+ * writes its real path into dir (size bytes); 0, or -1.
+ */
+static inline int
+make_tmpdir(char *dir, size_t size, const char *prefix)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *real;
+
+	snprintf(dir, size, "%s/%s.XXXXXX", tmp != NULL && *tmp != '\0' ?
+	    tmp : "/tmp", prefix);
+	if (mkdtemp(dir) == NULL || (real = realpath(dir, NULL)) == NULL)
+		return -1;
+	snprintf(dir, size, "%s", real);
+	free(real);
+	return 0;
 }
 
 #endif
