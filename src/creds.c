@@ -1431,3 +1431,119 @@ endpoint_resolve(const char *flag, const char *service,
 		ret[--n] = '\0';
 	return ret;
 }
+
+/* Adds to v the profile that a section named name names, if any. */
+static void
+profile_add(struct profile_names *v, const char *name, int is_config)
+{
+	const char *p = name;
+
+	if (is_config && strncmp(p, "profile", 7) == 0 &&
+	    (p[7] == ' ' || p[7] == '\t'))
+		for (p += 7; *p == ' ' || *p == '\t'; p++)
+			;
+	/* section_matches, aws_config_load's rule, is the judge. */
+	if (*p == '\0' || !section_matches(name, p, is_config))
+		return;
+	v->names = xrealloc(v->names, (v->n + 1) * sizeof *v->names);
+	v->names[v->n++] = xstrdup(p);
+}
+
+/*
+ * The section headers of text (checked whole by aws_config_parse first),
+ * skipping the indented lines of a nested "key =" sub-section as it does.
+ */
+static void
+profile_scan(struct profile_names *v, char *text, size_t len, int is_config)
+{
+	char *line, *next, *p, *end;
+	int in_sub = 0, empty_key = 0;
+
+	for (line = text; line < text + len; line = next) {
+		if ((next = memchr(line, '\n', (size_t)(text + len - line))) ==
+		    NULL)
+			next = text + len;
+		else
+			*next++ = '\0';
+		for (p = line + strlen(line); p > line && p[-1] == '\r'; )
+			*--p = '\0';
+		for (p = line; *p == ' ' || *p == '\t'; p++)
+			;
+		if (*p == '\0' || *p == '#' || *p == ';')
+			continue;
+		if (p != line && (in_sub || empty_key)) {
+			in_sub = 1;
+			continue;
+		}
+		in_sub = empty_key = 0;
+		if (*p == '[' && (end = strrchr(p, ']')) != NULL) {
+			*end = '\0';
+			profile_add(v, trim(p + 1), is_config);
+		} else if ((end = strchr(p, '=')) != NULL)
+			empty_key = *trim(end + 1) == '\0';
+	}
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+aws_profile_names(struct profile_names *v, struct lc_err *err)
+{
+	struct aws_config tmp = { 0 };
+	char *path, *text, *copy;
+	size_t len, i, j;
+	int is_config, found = 0, r = 0;
+
+	memset(v, 0, sizeof *v);
+	tmp.profile = xstrdup("");
+	for (is_config = 1; is_config >= 0 && r == 0; is_config--) {
+		path = is_config ? config_path("AWS_CONFIG_FILE",
+		    "~/.aws/config") : config_path("AWS_SHARED_CREDENTIALS_FILE",
+		    "~/.aws/credentials");
+		if ((r = read_config(path, &text, &len, err)) == 0 &&
+		    (r = aws_config_parse(&tmp, path, text, len, is_config,
+		    &found, err)) == 0) {
+			copy = xmalloc(len + 1);	/* NUL-terminated */
+			memcpy(copy, text, len);
+			copy[len] = '\0';
+			profile_scan(v, copy, len, is_config);
+			OPENSSL_cleanse(copy, len);
+			free(copy);
+		}
+		if (text != NULL) {
+			OPENSSL_cleanse(text, len);
+			free(text);
+		}
+		free(path);
+		r = r == 1 ? 0 : r;
+	}
+	aws_config_release(&tmp);
+	if (r == -1) {
+		profile_names_release(v);
+		return -1;
+	}
+	if (v->n > 0)
+		qsort(v->names, v->n, sizeof *v->names, name_cmp);
+	for (i = j = 0; i < v->n; i++)
+		if (j > 0 && strcmp(v->names[j - 1], v->names[i]) == 0)
+			free(v->names[i]);
+		else
+			v->names[j++] = v->names[i];
+	v->n = j;
+	return 0;
+}
+
+void
+profile_names_release(struct profile_names *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->n; i++)
+		free(v->names[i]);
+	free(v->names);
+	memset(v, 0, sizeof *v);
+}

@@ -164,4 +164,18 @@ void endpoint_release(struct endpoint *ep);
 /* endpoint_parse(url, source, NULL, err). */
 int endpoint_check(const char *url, const char *source, struct lc_err *err);
 
+struct profile_names {
+	char	**names;
+	size_t	  n;
+};
+/*
+ * The profiles of the shared config file ("[profile NAME]", "[default]")
+ * and credentials file ("[NAME]"), found and checked as aws_config_load
+ * finds and checks them, sorted, without repeats.  Missing files are
+ * empty; a malformed one is an error (LC_ECONFIG).  v is the caller's to
+ * profile_names_release.
+ */
+int aws_profile_names(struct profile_names *v, struct lc_err *err);
+void profile_names_release(struct profile_names *v);
+
 #endif

@@ -282,4 +282,57 @@ for c in $commands; do
 	    check_completes fish "lambdactl $c --" "$(fish_complete "$c" --)" "$@"
 done
 
+
+# The completion scripts ask the binary for function and profile names
+# (lambdactl [-f FILE] --list-functions, lambdactl --list-profiles) rather
+# than parse lambda.yml and ~/.aws themselves: a manifest in YAML flow
+# style, which no line-by-line parse reads, given with -f or --manifest,
+# and profiles from AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE.
+for f in "$COMP/lambdactl.bash" "$COMP/_lambdactl" "$COMP/lambdactl.fish"; do
+	name=completions/${f##*/}
+	for o in --list-functions --list-profiles; do
+		if grep -qF -- "$o" "$f"; then ok "$name calls lambdactl $o"
+		else not_ok "$name calls lambdactl $o"; fi
+	done
+	if grep -nE '^[^#]*(lambda\.yml|\.aws|AWS_CONFIG_FILE|AWS_SHARED_CREDENTIALS_FILE)' "$f" >"$TMP/reads"; then
+		not_ok "$name reads no manifest or AWS file itself" "$(cat "$TMP/reads")"
+	else
+		ok "$name reads no manifest or AWS file itself"
+	fi
+done
+printf '%s\n' 'functions: {"fn-one": {runtime: python3.12, handler: a.h, role: r, artifact: a.py},' \
+    '  fn-two: {runtime: python3.12, handler: a.h, role: r, artifact: a.py}}' >"$TMP/flow.yml"
+printf '[profile cfg-only]\n[sso-session not-a-profile]\n' >"$TMP/aws-config"
+printf '[cred-only]\n' >"$TMP/aws-credentials"
+export AWS_CONFIG_FILE=$TMP/aws-config AWS_SHARED_CREDENTIALS_FILE=$TMP/aws-credentials
+fl=$TMP/flow.yml
+check_completes bash "lambdactl -f FILE invoke " \
+    "$(bash_complete -f "$fl" invoke '')" fn-one fn-two
+check_completes bash "lambdactl deploy --manifest FILE " \
+    "$(bash_complete deploy --manifest "$fl" '')" fn-one fn-two
+check_completes bash "lambdactl --profile " "$(bash_complete --profile '')" \
+    cfg-only cred-only
+if has_line "$(bash_complete --profile '')" not-a-profile; then
+	not_ok "bash does not offer an sso-session as a profile"
+else
+	ok "bash does not offer an sso-session as a profile"
+fi
+if [ "$zshok" = 1 ]; then
+	check_completes zsh "lambdactl -f FILE invoke " \
+	    "$(zsh_complete -f "$fl" invoke '')" fn-one fn-two
+	check_completes zsh "lambdactl deploy --manifest=FILE " \
+	    "$(zsh_complete deploy "--manifest=$fl" '')" fn-one fn-two
+	check_completes zsh "lambdactl --profile " \
+	    "$(zsh_complete --profile '')" cfg-only cred-only
+fi
+if [ "$fishok" = 1 ]; then
+	check_completes fish "lambdactl -f FILE invoke " \
+	    "$(fish_complete -f "$fl" invoke '')" fn-one fn-two
+	check_completes fish "lambdactl deploy --manifest FILE " \
+	    "$(fish_complete deploy --manifest "$fl" '')" fn-one fn-two
+	check_completes fish "lambdactl --profile " \
+	    "$(fish_complete --profile '')" cfg-only cred-only
+fi
+unset AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE
+
 finish
