@@ -1319,19 +1319,21 @@ endpoint_parse(const char *url, const char *source, struct endpoint *ep,
 	alen = strcspn(auth, "/?#");
 	if (memchr(auth, '@', alen) != NULL)
 		return userinfo_error(source, err);
-	if ((u = curl_url()) == NULL)
-		die("out of memory");
 	if (strpbrk(url, "?#") != NULL)
 		why = "a query or fragment is not allowed";
 	else if (alen == 0)
 		why = "no host";	/* libcurl takes "http:///h" for "http://h" */
-	else if ((rc = curl_url_set(u, CURLUPART_URL, url,
-	    CURLU_PATH_AS_IS)) != CURLUE_OK)
-		why = curlu_reason(rc);
-	else
-		why = endpoint_parts(u, memchr(auth, '%', alen) != NULL, ep,
-		    &userinfo);
-	curl_url_cleanup(u);
+	else {
+		if ((u = curl_url()) == NULL)
+			die("out of memory");
+		if ((rc = curl_url_set(u, CURLUPART_URL, url,
+		    CURLU_PATH_AS_IS)) != CURLUE_OK)
+			why = curlu_reason(rc);
+		else
+			why = endpoint_parts(u, memchr(auth, '%', alen) != NULL,
+			    ep, &userinfo);
+		curl_url_cleanup(u);
+	}
 	if (why == NULL)
 		return 0;
 	endpoint_release(ep);

@@ -1,4 +1,5 @@
-/* test-aws.c - AWS error parsing, XML leaves, endpoint URLs. */
+/* test-aws.c - AWS error parsing, XML leaves, endpoint URLs, profiles. */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -438,6 +439,70 @@ test_debug_url_redacted(void **state)
 	assert_null(strstr(err.msg, "s3cret"));
 }
 
+/*
+ * Writes text to path, a mkstemp template the first time (then the name
+ * it made).
+ */
+static void
+write_temp(char *path, const char *text)
+{
+	size_t n = strlen(path);
+	int fd;
+
+	if (n >= 6 && strcmp(path + n - 6, "XXXXXX") == 0)
+		fd = mkstemp(path);
+	else
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+}
+
+/* The profile names for --list-profiles, as aws_config_load sees them. */
+static void
+test_profile_names(void **state)
+{
+	char cfg[] = "/tmp/test-aws-cfg.XXXXXX";
+	char cred[] = "/tmp/test-aws-cred.XXXXXX";
+	struct profile_names v;
+	struct lc_err err;
+
+	(void)state;
+	write_temp(cfg, "[default]\r\nregion = x\r\n[profile\tzed]\n"
+	    "[sso-session corp]\n; [profile commented]\n[ profile  b ]\n"
+	    "s3 =\n  [profile nested]\n  x = 1\n[services s]\n"
+	    "[profile default]\n[profile]\n[profilex]\n");
+	write_temp(cred, "[b]\n# [c]\n[profile p]\n[ci]\n");
+	setenv("AWS_CONFIG_FILE", cfg, 1);
+	setenv("AWS_SHARED_CREDENTIALS_FILE", cred, 1);
+	assert_int_equal(aws_profile_names(&v, &err), 0);
+	assert_int_equal(v.n, 5);
+	assert_string_equal(v.names[0], "b");
+	assert_string_equal(v.names[1], "ci");
+	assert_string_equal(v.names[2], "default");
+	assert_string_equal(v.names[3], "profile p");
+	assert_string_equal(v.names[4], "zed");
+	profile_names_release(&v);
+	assert_null(v.names);
+
+	/* A malformed file is the error aws_config_load would give. */
+	write_temp(cfg, "[ok]\nno equals\n");
+	assert_int_equal(aws_profile_names(&v, &err), -1);
+	assert_int_equal(err.status, LC_ECONFIG);
+	assert_non_null(strstr(err.msg, ":2: expected '[section]' or "
+	    "'key = value'"));
+	assert_int_equal(v.n, 0);
+
+	/* Missing files: no profiles. */
+	unlink(cfg);
+	unlink(cred);
+	assert_int_equal(aws_profile_names(&v, &err), 0);
+	assert_int_equal(v.n, 0);
+	profile_names_release(&v);
+	unsetenv("AWS_CONFIG_FILE");
+	unsetenv("AWS_SHARED_CREDENTIALS_FILE");
+}
+
 static int
 run_endpoint_tests(void)
 {
@@ -445,10 +510,11 @@ run_endpoint_tests(void)
 		cmocka_unit_test(test_endpoint_url_api),
 		cmocka_unit_test(test_endpoint_resolve_checked),
 		cmocka_unit_test(test_debug_url_redacted),
+		cmocka_unit_test(test_profile_names),
 	};
 
-	return cmocka_run_group_tests_name("endpoint URLs", tests, NULL,
-	    NULL);
+	return cmocka_run_group_tests_name("endpoint URLs, profile names",
+	    tests, NULL, NULL);
 }
 
 int
