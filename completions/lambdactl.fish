@@ -30,8 +30,9 @@ end
 # __lambdactl_functions BIN [MANIFEST]: the function names of the manifest
 # lambdactl would read (MANIFEST: the value of -f/--manifest, if given).
 function __lambdactl_functions
-    set -l m (string replace -r -- '^~/' "$HOME/" $argv[2])
-    if test -n "$m"
+    # (string with no argument would read the standard input.)
+    if test -n "$argv[2]"
+        set -l m (string replace -r -- '^~/' "$HOME/" $argv[2])
         $argv[1] --manifest $m --list-functions 2>/dev/null
     else
         $argv[1] --list-functions 2>/dev/null
