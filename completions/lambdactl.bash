@@ -4,7 +4,10 @@
 #   lambdactl --list-commands        NAME<TAB>summary
 #   lambdactl --list-options         --name<TAB>ARG-or-empty<TAB>help (globals)
 #   lambdactl CMD --list-options     the command's options, then the globals
-# so that this file does not change when a command or option is added.
+#   lambdactl [-f FILE] --list-functions   the manifest's function names
+#   lambdactl --list-profiles        the profiles of ~/.aws/config, credentials
+# so that this file does not change when a command or option is added, and
+# reads neither lambda.yml nor ~/.aws itself.
 # Needs nothing but bash itself (no bash-completion helpers).
 #
 # Install as share/bash-completion/completions/lambdactl, or source it.
@@ -24,60 +27,24 @@ _lambdactl_bin() {
 	fi
 }
 
-# Profile names: "[profile X]" and "[default]" sections of the config file,
-# "[X]" sections of the credentials file.
+# _lambdactl_profiles BIN: the profile names, as lambdactl reads the shared
+# config and credentials files.
 _lambdactl_profiles() {
-	local cfg=${AWS_CONFIG_FILE:-$HOME/.aws/config}
-	local cred=${AWS_SHARED_CREDENTIALS_FILE:-$HOME/.aws/credentials}
-
-	# shellcheck disable=SC2088 # a literal "~/" in the variable
-	[[ $cfg == "~/"* ]] && cfg=$HOME/${cfg#"~/"}
-	# shellcheck disable=SC2088
-	[[ $cred == "~/"* ]] && cred=$HOME/${cred#"~/"}
-	{
-		[[ -r $cfg ]] && awk '
-		/^[ \t]*\[/ {
-			s = $0
-			sub(/^[ \t]*\[[ \t]*/, "", s)
-			sub(/[ \t]*\].*$/, "", s)
-			if (s == "default")
-				print s
-			else if (s ~ /^profile[ \t]/) {
-				sub(/^profile[ \t]+/, "", s)
-				print s
-			}
-		}' "$cfg"
-		[[ -r $cred ]] && awk '
-		/^[ \t]*\[/ {
-			s = $0
-			sub(/^[ \t]*\[[ \t]*/, "", s)
-			sub(/[ \t]*\].*$/, "", s)
-			if (s != "")
-				print s
-		}' "$cred"
-	} 2>/dev/null | sort -u
+	"$1" --list-profiles 2>/dev/null
 }
 
-# HOOK: function names from ./lambda.yml.  For now, the keys directly under
-# a top-level "functions:" mapping; replace with the binary's own listing
-# once lambdactl can print it.
+# _lambdactl_functions BIN [MANIFEST]: the function names of the manifest
+# lambdactl would read (MANIFEST: the value of -f/--manifest, if given).
 _lambdactl_functions() {
-	[[ -r lambda.yml ]] || return 0
-	awk '
-	/^functions:[ \t]*(#.*)?$/ { infn = 1; ind = -1; next }
-	/^[^ \t#]/ { infn = 0 }
-	infn && /^[ \t]+[^ \t#-][^:]*:/ {
-		match($0, /^[ \t]+/)
-		if (ind < 0)
-			ind = RLENGTH
-		if (RLENGTH != ind)
-			next
-		s = $0
-		sub(/^[ \t]+/, "", s)
-		sub(/[ \t]*:.*$/, "", s)
-		gsub(/^["\047]|["\047]$/, "", s)
-		print s
-	}' lambda.yml 2>/dev/null
+	local m=${2-}
+
+	# shellcheck disable=SC2088 # a literal "~/", left by the shell
+	[[ $m == "~/"* ]] && m=$HOME/${m#"~/"}
+	if [[ -n $m ]]; then
+		"$1" --manifest "$m" --list-functions 2>/dev/null
+	else
+		"$1" --list-functions 2>/dev/null
+	fi
 }
 
 # _lambdactl_long OPTLIST -x: the long option whose short form is -x.
@@ -86,7 +53,7 @@ _lambdactl_long() {
 }
 
 _lambdactl() {
-	local bin cur prev opt arg optlist cmd='' i w names pfx=''
+	local bin cur prev opt arg optlist cmd='' i w names pfx='' manifest=''
 
 	COMPREPLY=()
 	bin=$(_lambdactl_bin)
@@ -128,18 +95,27 @@ _lambdactl() {
 		case $w in
 		--)
 			dashdash=1 ;;
+		--manifest=*)
+			manifest=${w#*=} ;;
 		--*=*) ;;
 		--*)
 			if [[ ${COMP_WORDS[i + 1]} == "=" ]]; then
 				((i += 2))
 			elif [[ $'\n'$optlist == *$'\n'"$w"$'\t'[!$'\t']* ]]; then
 				((i++))
+			else
+				continue
 			fi
+			# The manifest to list the functions of.
+			[[ $w == --manifest ]] && manifest=${COMP_WORDS[i]}
 			;;
 		-?)
 			# A short option: skip its value if its long form takes one.
 			w=$(_lambdactl_long "$optlist" "$w")
-			[[ -n $w && $'\n'$optlist == *$'\n'"$w"$'\t'[!$'\t']* ]] && ((i++))
+			if [[ -n $w && $'\n'$optlist == *$'\n'"$w"$'\t'[!$'\t']* ]]; then
+				((i++))
+				[[ $w == --manifest ]] && manifest=${COMP_WORDS[i]}
+			fi
 			;;
 		esac
 	done
@@ -156,9 +132,9 @@ _lambdactl() {
 			--output:*)
 				names=$'text\njson' ;;
 			--profile:*)
-				names=$(_lambdactl_profiles) ;;
+				names=$(_lambdactl_profiles "$bin") ;;
 			*:FUNCTION)
-				names=$(_lambdactl_functions) ;;
+				names=$(_lambdactl_functions "$bin" "$manifest") ;;
 			*:FILE | *:PATH)
 				compopt -o filenames 2>/dev/null
 				names=$(compgen -f -- "$cur") ;;
@@ -193,11 +169,11 @@ _lambdactl() {
 
 	[[ $cmd == help ]] && return 0
 
-	# HOOK: a command whose usage names a FUNCTION takes function names.
+	# A command whose usage names a FUNCTION takes function names.
 	if "$bin" "$cmd" -h 2>/dev/null | head -n 1 | grep -q FUNCTION; then
 		local IFS=$'\n'
-		mapfile -t COMPREPLY < <(compgen -W "$(_lambdactl_functions)" \
-		    -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W \
+		    "$(_lambdactl_functions "$bin" "$manifest")" -- "$cur")
 	fi
 	return 0
 }

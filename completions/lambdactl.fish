@@ -4,7 +4,10 @@
 #   lambdactl --list-commands        NAME<TAB>summary
 #   lambdactl --list-options         --name<TAB>ARG-or-empty<TAB>help (globals)
 #   lambdactl CMD --list-options     the command's options, then the globals
-# so that this file does not change when a command or option is added.
+#   lambdactl [-f FILE] --list-functions   the manifest's function names
+#   lambdactl --list-profiles        the profiles of ~/.aws/config, credentials
+# so that this file does not change when a command or option is added, and
+# reads neither lambda.yml nor ~/.aws itself.
 #
 # Install as share/fish/vendor_completions.d/lambdactl.fish.
 
@@ -18,58 +21,22 @@ function __lambdactl_bin
     end
 end
 
-# Profile names: "[profile X]" and "[default]" sections of the config file,
-# "[X]" sections of the credentials file.
+# __lambdactl_profiles BIN: the profile names, as lambdactl reads the shared
+# config and credentials files.
 function __lambdactl_profiles
-    set -l cfg ~/.aws/config
-    set -q AWS_CONFIG_FILE; and test -n "$AWS_CONFIG_FILE"; and set cfg $AWS_CONFIG_FILE
-    set -l cred ~/.aws/credentials
-    set -q AWS_SHARED_CREDENTIALS_FILE; and test -n "$AWS_SHARED_CREDENTIALS_FILE"
-    and set cred $AWS_SHARED_CREDENTIALS_FILE
-    begin
-        test -r "$cfg"; and awk '
-        /^[ \t]*\[/ {
-            s = $0
-            sub(/^[ \t]*\[[ \t]*/, "", s)
-            sub(/[ \t]*\].*$/, "", s)
-            if (s == "default")
-                print s
-            else if (s ~ /^profile[ \t]/) {
-                sub(/^profile[ \t]+/, "", s)
-                print s
-            }
-        }' $cfg
-        test -r "$cred"; and awk '
-        /^[ \t]*\[/ {
-            s = $0
-            sub(/^[ \t]*\[[ \t]*/, "", s)
-            sub(/[ \t]*\].*$/, "", s)
-            if (s != "")
-                print s
-        }' $cred
-    end 2>/dev/null | sort -u
+    $argv[1] --list-profiles 2>/dev/null
 end
 
-# HOOK: function names from ./lambda.yml.  For now, the keys directly under
-# a top-level "functions:" mapping; replace with the binary's own listing
-# once lambdactl can print it.
+# __lambdactl_functions BIN [MANIFEST]: the function names of the manifest
+# lambdactl would read (MANIFEST: the value of -f/--manifest, if given).
 function __lambdactl_functions
-    test -r lambda.yml; or return 0
-    awk '
-    /^functions:[ \t]*(#.*)?$/ { infn = 1; ind = -1; next }
-    /^[^ \t#]/ { infn = 0 }
-    infn && /^[ \t]+[^ \t#-][^:]*:/ {
-        match($0, /^[ \t]+/)
-        if (ind < 0)
-            ind = RLENGTH
-        if (RLENGTH != ind)
-            next
-        s = $0
-        sub(/^[ \t]+/, "", s)
-        sub(/[ \t]*:.*$/, "", s)
-        gsub(/^["\047]|["\047]$/, "", s)
-        print s
-    }' lambda.yml 2>/dev/null
+    # (string with no argument would read the standard input.)
+    if test -n "$argv[2]"
+        set -l m (string replace -r -- '^~/' "$HOME/" $argv[2])
+        $argv[1] --manifest $m --list-functions 2>/dev/null
+    else
+        $argv[1] --list-functions 2>/dev/null
+    end
 end
 
 # Prints the candidates for the token being completed.
@@ -79,6 +46,7 @@ function __lambdactl_complete
     set -l cur (commandline -ct)
     set -l optlist ($bin --list-options 2>/dev/null)
     set -l cmd
+    set -l manifest
     set -l npos 0
     set -l dashdash 0
 
@@ -96,16 +64,23 @@ function __lambdactl_complete
             end
         else if test "$w" = --
             set dashdash 1
+        else if string match -qr -- '^--manifest=' $w
+            set manifest (string replace -r -- '^--manifest=' '' $w)
         else if string match -qr -- '^--[^=]+$' $w
-            # Skip the value of an option that takes one.
+            # Skip the value of an option that takes one, keeping the
+            # manifest's to list the functions of.
             set -l re (string escape --style=regex -- $w)
             if string match -qr -- "^$re\t[^\t]" $optlist
                 set i (math $i + 1)
+                test "$w" = --manifest; and set manifest $words[$i]
             end
         else if string match -qr -- '^-[^-]$' $w
             # A short option: skip its value if its long form takes one.
             if string match -qr -- "^--[^\t]*\t[^\t]+\t[^\t]*\t$w\$" $optlist
                 set i (math $i + 1)
+                if string match -qr -- "^--manifest\t.*\t$w\$" $optlist
+                    set manifest $words[$i]
+                end
             end
         end
         set i (math $i + 1)
@@ -136,9 +111,9 @@ function __lambdactl_complete
                     printf '%s\t%s\n' {$pfx}text 'for people (the default)' \
                         {$pfx}json 'one JSON document, for scripts'
                 case '--profile:*'
-                    printf '%s\n' {$pfx}(__lambdactl_profiles)
+                    printf '%s\n' {$pfx}(__lambdactl_profiles $bin)
                 case '*:FUNCTION'
-                    printf '%s\n' {$pfx}(__lambdactl_functions)
+                    printf '%s\n' {$pfx}(__lambdactl_functions $bin $manifest)
                 case '*:FILE' '*:PATH'
                     printf '%s\n' {$pfx}(__fish_complete_path $cur)
                 case '*:DIR'
@@ -164,9 +139,9 @@ function __lambdactl_complete
     end
     test "$cmd" = help; and return
 
-    # HOOK: a command whose usage names a FUNCTION takes function names.
+    # A command whose usage names a FUNCTION takes function names.
     if string match -q -- 'usage:*FUNCTION*' ($bin $cmd -h 2>/dev/null)[1]
-        __lambdactl_functions
+        __lambdactl_functions $bin $manifest
     end
 end
 

@@ -23,39 +23,6 @@ default_sleep(long ms)
 }
 
 int
-aws_split_url(const char *url, char **origin, char **host, char **base,
-    struct lc_err *err)
-{
-	const char *p, *h, *slash;
-	size_t blen;
-
-	/* Never echo it: what is before '@' may be a password. */
-	if ((p = strstr(url, "://")) != NULL && memchr(p + 3, '@',
-	    strcspn(p + 3, "/?#")) != NULL)
-		return lc_error(err, LC_ECONFIG, "an endpoint URL must not "
-		    "hold a user name or password ('...@')");
-	if (p == NULL || (strncmp(url, "http://", 7) &&
-	    strncmp(url, "https://", 8)))
-		return lc_error(err, LC_ECONFIG,
-		    "endpoint '%s' is not an http:// or https:// URL", url);
-	h = p + 3;
-	slash = h + strcspn(h, "/?#");
-	if (slash == h)
-		return lc_error(err, LC_ECONFIG,
-		    "endpoint '%s' has no host", url);
-	if (strpbrk(slash, "?#") != NULL)
-		return lc_error(err, LC_ECONFIG,
-		    "endpoint '%s' must not have a query or fragment", url);
-	blen = strlen(slash);
-	while (blen > 0 && slash[blen - 1] == '/')
-		blen--;
-	*origin = xstrndup(url, (size_t)(slash - url));
-	*host = xstrndup(h, (size_t)(slash - h));
-	*base = xstrndup(slash, blen);
-	return 0;
-}
-
-int
 aws_xml_leaf(const char *xml, size_t len, const char *tag, struct buf *out)
 {
 	char open[96], close[96];
@@ -195,11 +162,10 @@ is_transient(long status, const char *code)
 	    strcmp(code, "PriorRequestNotComplete") == 0;
 }
 
-/* Signs and sends one attempt. */
+/* Signs and sends one attempt to ep. */
 static int
 attempt(struct aws_client *c, const struct aws_request *rq,
-    const char *origin, const char *host, const char *base,
-    struct aws_response *rs, struct lc_err *err)
+    const struct endpoint *ep, struct aws_response *rs, struct lc_err *err)
 {
 	struct sigv4_header sh[24];
 	struct http_header hh[32];
@@ -215,12 +181,12 @@ attempt(struct aws_client *c, const struct aws_request *rq,
 	if (rq->nheaders > 20)
 		die("too many headers for %s", rq->op);
 	sh[n].name = "Host";
-	sh[n++].value = host;
+	sh[n++].value = ep->host;
 	for (i = 0; i < rq->nheaders; i++) {
 		sh[n].name = rq->headers[i].name;
 		sh[n++].value = rq->headers[i].value;
 	}
-	path = xasprintf("%s%s", base, rq->path);
+	path = xasprintf("%s%s", ep->base, rq->path);
 	in.method = rq->method;
 	in.path = path;
 	in.query = rq->query;
@@ -249,8 +215,8 @@ attempt(struct aws_client *c, const struct aws_request *rq,
 		hh[n++].value = out.added[i].value;
 	}
 	url = rq->query != NULL && *rq->query != '\0' ?
-	    xasprintf("%s%s?%s", origin, path, rq->query) :
-	    xasprintf("%s%s", origin, path);
+	    xasprintf("%s%s?%s", ep->origin, path, rq->query) :
+	    xasprintf("%s%s", ep->origin, path);
 	hr.method = rq->method;
 	hr.url = url;
 	hr.headers = hh;
@@ -293,7 +259,7 @@ int
 aws_call(struct aws_client *c, const struct aws_request *rq,
     struct aws_response *rs, struct lc_err *err)
 {
-	char *origin = NULL, *host = NULL, *base = NULL, *endpoint;
+	struct endpoint ep;
 	char msg[768];
 	int n, max = c->max_attempts > 0 ? c->max_attempts : 3, retry;
 	int ret = -1;
@@ -301,9 +267,8 @@ aws_call(struct aws_client *c, const struct aws_request *rq,
 
 	memset(rs, 0, sizeof *rs);
 	buf_init(&rs->http.body);
-	if (endpoint_resolve_checked(&endpoint, c->endpoint_flag, rq->service,
-	    c->cfg, c->region, err) == -1 ||
-	    aws_split_url(endpoint, &origin, &host, &base, err) == -1)
+	if (endpoint_resolve_checked(&ep, c->endpoint_flag, rq->service,
+	    c->cfg, c->region, err) == -1)
 		goto out;
 	for (n = 1;; n++) {
 		if (n > 1 && rq->stream != NULL && (rq->stream->rewind == NULL ||
@@ -311,7 +276,7 @@ aws_call(struct aws_client *c, const struct aws_request *rq,
 			break;	/* cannot resend; err holds the last failure */
 		aws_response_release(rs);
 		lc_error_clear(err);
-		if (attempt(c, rq, origin, host, base, rs, err) == -1) {
+		if (attempt(c, rq, &ep, rs, err) == -1) {
 			if (rq->no_retry_after_send &&
 			    rs->http.failure != HTTP_FAIL_CONNECT)
 				break;
@@ -345,10 +310,7 @@ aws_call(struct aws_client *c, const struct aws_request *rq,
 		(c->sleep_ms != NULL ? c->sleep_ms : default_sleep)(ms);
 	}
 out:
-	free(endpoint);
-	free(origin);
-	free(host);
-	free(base);
+	endpoint_release(&ep);
 	return ret;
 }
 

@@ -88,8 +88,4 @@ int aws_is_throttle(const char *code);
 int aws_xml_leaf(const char *xml, size_t len, const char *tag,
     struct buf *out);
 
-/* Splits "scheme://host[:port][/base]"; out strings are the caller's. */
-int aws_split_url(const char *url, char **origin, char **host,
-    char **base, struct lc_err *err);
-
 #endif

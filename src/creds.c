@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
+#include <curl/curl.h>
 #include <openssl/crypto.h>
 
 #include "clock.h"
@@ -1197,66 +1198,184 @@ ignore_configured(const struct aws_config *cfg)
 	return v != NULL && strcasecmp(v, "true") == 0;
 }
 
-int
-endpoint_check(const char *url, const char *source, struct lc_err *err)
+/* The message for what is before an '@': never quoted, it may be a secret. */
+static int
+userinfo_error(const char *source, struct lc_err *err)
 {
-	const char *h, *end, *at, *colon, *p;
-	size_t i;
+	return lc_error(err, LC_ECONFIG, "invalid endpoint URL (from %s): a "
+	    "user name or password ('...@') is not allowed", source);
+}
 
+/* Why libcurl's URL API refused a URL, in endpoint_parse's words. */
+static const char *
+curlu_reason(CURLUcode rc)
+{
+	if (rc == CURLUE_OUT_OF_MEMORY)
+		die("out of memory");
+	switch (rc) {
+	case CURLUE_NO_HOST:
+		return "no host";
+	case CURLUE_BAD_IPV6:
+		return "bad IPv6 address";
+	case CURLUE_BAD_PORT_NUMBER:
+		return "the port must be a number from 1 to 65535";
+	case CURLUE_BAD_HOSTNAME:
+		return "the host has a character not allowed in a name";
+	default:
+		return curl_url_strerror(rc);
+	}
+}
+
+/* The part of u (curl_free it), or NULL when u has none. */
+static char *
+curlu_part(CURLU *u, CURLUPart what)
+{
+	char *s = NULL;
+	CURLUcode rc = curl_url_get(u, what, &s, 0);
+
+	if (rc == CURLUE_OUT_OF_MEMORY)
+		die("out of memory");
+	return rc == CURLUE_OK ? s : NULL;
+}
+
+/* Why the host (libcurl's: a name or "[IPv6]") or the port is refused. */
+static const char *
+host_port_reason(const char *host, const char *port, int pct)
+{
+	const char *p;
+	long n;
+
+	if (host == NULL || *host == '\0')
+		return "no host";
+	if (*host == '[') {
+		for (p = host + 1; isxdigit((unsigned char)*p) || *p == ':' ||
+		    *p == '.'; p++)
+			;
+		if (pct || p == host + 1 || strcmp(p, "]") != 0)
+			return "bad IPv6 address";
+	} else {
+		for (p = host; isalnum((unsigned char)*p) || *p == '-' ||
+		    *p == '.' || *p == '_'; p++)
+			;
+		if (pct || *p != '\0')
+			return "the host has a character not allowed in a name";
+	}
+	if (port != NULL && ((n = strtol(port, NULL, 10)) < 1 || n > 65535))
+		return "the port must be a number from 1 to 65535";
+	return NULL;
+}
+
+/*
+ * Fills ep (when not NULL) from the parts of u, or says why they are
+ * refused; *userinfo is set when libcurl found a user name or password.
+ */
+static const char *
+endpoint_parts(CURLU *u, int pct, struct endpoint *ep, int *userinfo)
+{
+	static const CURLUPart secret[] = { CURLUPART_USER,
+	    CURLUPART_PASSWORD, CURLUPART_OPTIONS };
+	char *scheme, *host, *port, *path, *s;
+	const char *why;
+	size_t i, n;
+
+	for (i = 0; i < nitems(secret); i++)
+		if ((s = curlu_part(u, secret[i])) != NULL) {
+			curl_free(s);
+			*userinfo = 1;
+			return "a user name or password";
+		}
+	scheme = curlu_part(u, CURLUPART_SCHEME);
+	host = curlu_part(u, CURLUPART_HOST);
+	port = curlu_part(u, CURLUPART_PORT);
+	path = curlu_part(u, CURLUPART_PATH);
+	if ((why = host_port_reason(host, port, pct)) == NULL && ep != NULL) {
+		ep->host = port != NULL ? xasprintf("%s:%s", host, port) :
+		    xstrdup(host);
+		ep->origin = xasprintf("%s://%s", scheme, ep->host);
+		n = path != NULL ? strlen(path) : 0;
+		while (n > 0 && path[n - 1] == '/')
+			n--;
+		ep->base = xstrndup(path != NULL ? path : "", n);
+	}
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_free(path);
+	return why;
+}
+
+/*
+ * What libcurl would accept and lambdactl refuses is checked on the text
+ * first: spaces and control characters, a scheme in capitals or without
+ * "//", an empty authority, query or fragment; and, before any message
+ * quotes url, an '@' in the authority.
+ */
+int
+endpoint_parse(const char *url, const char *source, struct endpoint *ep,
+    struct lc_err *err)
+{
+	const char *auth, *why;
+	size_t i, alen;
+	int userinfo = 0;
+	CURLUcode rc;
+	CURLU *u;
+
+	if (ep != NULL)
+		memset(ep, 0, sizeof *ep);
 	for (i = 0; url[i] != '\0'; i++)
 		if ((unsigned char)url[i] <= ' ' || url[i] == 0x7f)
 			return lc_error(err, LC_ECONFIG, "invalid endpoint URL "
 			    "(from %s): it holds a space or control character",
 			    source);
 	if (strncmp(url, "http://", 7) == 0)
-		h = url + 7;
+		auth = url + 7;
 	else if (strncmp(url, "https://", 8) == 0)
-		h = url + 8;
+		auth = url + 8;
 	else
 		return lc_error(err, LC_ECONFIG, "invalid endpoint URL (from "
 		    "%s): it must start with http:// or https://", source);
-	end = h + strcspn(h, "/?#");
-	/* Never echo what is before '@': it may be a password. */
-	if ((at = memchr(h, '@', (size_t)(end - h))) != NULL)
-		return lc_error(err, LC_ECONFIG, "invalid endpoint URL (from "
-		    "%s): a user name or password ('...@') is not allowed",
-		    source);
-	if (strpbrk(end, "?#") != NULL)
-		return lc_error(err, LC_ECONFIG, "invalid endpoint '%s' (from "
-		    "%s): a query or fragment is not allowed", url, source);
-	if (*h == '[') {
-		for (p = h + 1; p < end && (isxdigit((unsigned char)*p) ||
-		    *p == ':' || *p == '.'); p++)
-			;
-		if (p == h + 1 || p >= end || *p != ']')
-			return lc_error(err, LC_ECONFIG, "invalid endpoint '%s' "
-			    "(from %s): bad IPv6 address", url, source);
-		colon = p + 1 < end ? p + 1 : NULL;
-		if (colon != NULL && *colon != ':')
-			return lc_error(err, LC_ECONFIG, "invalid endpoint '%s' "
-			    "(from %s): bad IPv6 address", url, source);
-	} else {
-		colon = memchr(h, ':', (size_t)(end - h));
-		for (p = h; p < (colon ? colon : end); p++)
-			if (!isalnum((unsigned char)*p) && *p != '-' &&
-			    *p != '.' && *p != '_')
-				break;
-		if (p == h || p < (colon ? colon : end))
-			return lc_error(err, LC_ECONFIG, "invalid endpoint '%s' "
-			    "(from %s): %s", url, source, p == h ? "no host" :
-			    "the host has a character not allowed in a name");
+	alen = strcspn(auth, "/?#");
+	if (memchr(auth, '@', alen) != NULL)
+		return userinfo_error(source, err);
+	if (strpbrk(url, "?#") != NULL)
+		why = "a query or fragment is not allowed";
+	else if (alen == 0)
+		why = "no host";	/* libcurl takes "http:///h" for "http://h" */
+	else {
+		if ((u = curl_url()) == NULL)
+			die("out of memory");
+		if ((rc = curl_url_set(u, CURLUPART_URL, url,
+		    CURLU_PATH_AS_IS)) != CURLUE_OK)
+			why = curlu_reason(rc);
+		else
+			why = endpoint_parts(u, memchr(auth, '%', alen) != NULL,
+			    ep, &userinfo);
+		curl_url_cleanup(u);
 	}
-	if (colon != NULL) {
-		for (p = colon + 1, i = 0; p < end && isdigit((unsigned char)*p);
-		    p++)
-			i = i * 10 + (size_t)(*p - '0');
-		if (p == colon + 1 || p < end || p - colon > 6 || i == 0 ||
-		    i > 65535)
-			return lc_error(err, LC_ECONFIG, "invalid endpoint '%s' "
-			    "(from %s): the port must be a number from 1 to "
-			    "65535", url, source);
-	}
-	return 0;
+	if (why == NULL)
+		return 0;
+	endpoint_release(ep);
+	if (userinfo)
+		return userinfo_error(source, err);
+	return lc_error(err, LC_ECONFIG, "invalid endpoint '%s' (from %s): %s",
+	    url, source, why);
+}
+
+void
+endpoint_release(struct endpoint *ep)
+{
+	if (ep == NULL)
+		return;
+	free(ep->origin);
+	free(ep->host);
+	free(ep->base);
+	memset(ep, 0, sizeof *ep);
+}
+
+int
+endpoint_check(const char *url, const char *source, struct lc_err *err)
+{
+	return endpoint_parse(url, source, NULL, err);
 }
 
 /* The configured endpoint and where it came from, or NULL. */
@@ -1285,21 +1404,26 @@ endpoint_configured(const char *flag, const char *service,
 }
 
 int
-endpoint_resolve_checked(char **out, const char *flag, const char *service,
-    const struct aws_config *cfg, const char *region, struct lc_err *err)
+endpoint_resolve_checked(struct endpoint *out, const char *flag,
+    const char *service, const struct aws_config *cfg, const char *region,
+    struct lc_err *err)
 {
 	const char *url;
-	char src[160];
+	char src[160], *dflt = NULL;
+	int r;
 
-	*out = NULL;
-	url = endpoint_configured(flag, service, cfg, src, sizeof src);
-	if (url != NULL && endpoint_check(url, src, err) == -1)
-		return -1;
-	if (url == NULL && region != NULL &&
-	    region_check(region, "the region", err) == -1)
-		return -1;
-	*out = endpoint_resolve(flag, service, cfg, region);
-	return 0;
+	memset(out, 0, sizeof *out);
+	if ((url = endpoint_configured(flag, service, cfg, src,
+	    sizeof src)) == NULL) {
+		if (region != NULL &&
+		    region_check(region, "the region", err) == -1)
+			return -1;
+		url = dflt = endpoint_resolve(flag, service, cfg, region);
+		snprintf(src, sizeof src, "the region");
+	}
+	r = endpoint_parse(url, src, out, err);
+	free(dflt);
+	return r;
 }
 
 /*
@@ -1326,4 +1450,120 @@ endpoint_resolve(const char *flag, const char *service,
 	while (n > 0 && ret[n - 1] == '/')
 		ret[--n] = '\0';
 	return ret;
+}
+
+/* Adds to v the profile that a section named name names, if any. */
+static void
+profile_add(struct profile_names *v, const char *name, int is_config)
+{
+	const char *p = name;
+
+	if (is_config && strncmp(p, "profile", 7) == 0 &&
+	    (p[7] == ' ' || p[7] == '\t'))
+		for (p += 7; *p == ' ' || *p == '\t'; p++)
+			;
+	/* section_matches, aws_config_load's rule, is the judge. */
+	if (*p == '\0' || !section_matches(name, p, is_config))
+		return;
+	v->names = xrealloc(v->names, (v->n + 1) * sizeof *v->names);
+	v->names[v->n++] = xstrdup(p);
+}
+
+/*
+ * The section headers of text (checked whole by aws_config_parse first),
+ * skipping the indented lines of a nested "key =" sub-section as it does.
+ */
+static void
+profile_scan(struct profile_names *v, char *text, size_t len, int is_config)
+{
+	char *line, *next, *p, *end;
+	int in_sub = 0, empty_key = 0;
+
+	for (line = text; line < text + len; line = next) {
+		if ((next = memchr(line, '\n', (size_t)(text + len - line))) ==
+		    NULL)
+			next = text + len;
+		else
+			*next++ = '\0';
+		for (p = line + strlen(line); p > line && p[-1] == '\r'; )
+			*--p = '\0';
+		for (p = line; *p == ' ' || *p == '\t'; p++)
+			;
+		if (*p == '\0' || *p == '#' || *p == ';')
+			continue;
+		if (p != line && (in_sub || empty_key)) {
+			in_sub = 1;
+			continue;
+		}
+		in_sub = empty_key = 0;
+		if (*p == '[' && (end = strrchr(p, ']')) != NULL) {
+			*end = '\0';
+			profile_add(v, trim(p + 1), is_config);
+		} else if ((end = strchr(p, '=')) != NULL)
+			empty_key = *trim(end + 1) == '\0';
+	}
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+aws_profile_names(struct profile_names *v, struct lc_err *err)
+{
+	struct aws_config tmp = { 0 };
+	char *path, *text, *copy;
+	size_t len, i, j;
+	int is_config, found = 0, r = 0;
+
+	memset(v, 0, sizeof *v);
+	tmp.profile = xstrdup("");
+	for (is_config = 1; is_config >= 0 && r == 0; is_config--) {
+		path = is_config ? config_path("AWS_CONFIG_FILE",
+		    "~/.aws/config") : config_path("AWS_SHARED_CREDENTIALS_FILE",
+		    "~/.aws/credentials");
+		if ((r = read_config(path, &text, &len, err)) == 0 &&
+		    (r = aws_config_parse(&tmp, path, text, len, is_config,
+		    &found, err)) == 0) {
+			copy = xmalloc(len + 1);	/* NUL-terminated */
+			memcpy(copy, text, len);
+			copy[len] = '\0';
+			profile_scan(v, copy, len, is_config);
+			OPENSSL_cleanse(copy, len);
+			free(copy);
+		}
+		if (text != NULL) {
+			OPENSSL_cleanse(text, len);
+			free(text);
+		}
+		free(path);
+		r = r == 1 ? 0 : r;
+	}
+	aws_config_release(&tmp);
+	if (r == -1) {
+		profile_names_release(v);
+		return -1;
+	}
+	if (v->n > 0)
+		qsort(v->names, v->n, sizeof *v->names, name_cmp);
+	for (i = j = 0; i < v->n; i++)
+		if (j > 0 && strcmp(v->names[j - 1], v->names[i]) == 0)
+			free(v->names[i]);
+		else
+			v->names[j++] = v->names[i];
+	v->n = j;
+	return 0;
+}
+
+void
+profile_names_release(struct profile_names *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->n; i++)
+		free(v->names[i]);
+	free(v->names);
+	memset(v, 0, sizeof *v);
 }

@@ -131,19 +131,51 @@ int region_check(const char *region, const char *source, struct lc_err *err);
  */
 char *endpoint_resolve(const char *flag, const char *service,
     const struct aws_config *cfg, const char *region);
+
+/* An endpoint URL as requests use it, taken apart by libcurl's URL API. */
+struct endpoint {
+	char	*origin;	/* "http(s)://HOST[:PORT]": no user or password */
+	char	*host;		/* "HOST[:PORT]": the Host header, signed */
+	char	*base;		/* the path, without trailing '/'; or "" */
+};
+
 /*
- * endpoint_resolve, refusing (LC_ECONFIG, naming the flag, variable or
- * profile) a configured endpoint that endpoint_check refuses, or a region
- * that region_check refuses.  *out is the caller's.
+ * endpoint_resolve, taken apart by endpoint_parse, refusing (LC_ECONFIG,
+ * naming the flag, variable or profile) a configured endpoint that
+ * endpoint_parse refuses, or a region that region_check refuses.  out is
+ * the caller's to endpoint_release, also after -1.
  */
-int endpoint_resolve_checked(char **out, const char *flag,
+int endpoint_resolve_checked(struct endpoint *out, const char *flag,
     const char *service, const struct aws_config *cfg, const char *region,
     struct lc_err *err);
 /*
- * Whether url is http(s)://HOST[:PORT][/PATH]: a host name or [IPv6]
- * address, no user name or password (the message never shows them), no
- * query, fragment, space or control character.
+ * The one judge of endpoint URLs: url must be http(s)://HOST[:PORT][/PATH]
+ * as libcurl's URL API parses it, HOST a name (letters, digits, '-', '.',
+ * '_') or an [IPv6] address, PORT from 1 to 65535; no query, fragment,
+ * space, control character or '%' in the host.  No user name or password
+ * either: the message then does not quote url (it may hold a secret), and
+ * so they are never signed, sent or shown.  source names where url came
+ * from in messages (LC_ECONFIG).  ep may be NULL, only to check; otherwise
+ * it is the caller's to endpoint_release, also after -1.
  */
+int endpoint_parse(const char *url, const char *source, struct endpoint *ep,
+    struct lc_err *err);
+void endpoint_release(struct endpoint *ep);
+/* endpoint_parse(url, source, NULL, err). */
 int endpoint_check(const char *url, const char *source, struct lc_err *err);
+
+struct profile_names {
+	char	**names;
+	size_t	  n;
+};
+/*
+ * The profiles of the shared config file ("[profile NAME]", "[default]")
+ * and credentials file ("[NAME]"), found and checked as aws_config_load
+ * finds and checks them, sorted, without repeats.  Missing files are
+ * empty; a malformed one is an error (LC_ECONFIG).  v is the caller's to
+ * profile_names_release.
+ */
+int aws_profile_names(struct profile_names *v, struct lc_err *err);
+void profile_names_release(struct profile_names *v);
 
 #endif

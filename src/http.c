@@ -400,13 +400,50 @@ on_read(char *dst, size_t size, size_t n, void *arg)
 	return got == (size_t)-1 ? CURL_READFUNC_ABORT : got;
 }
 
+/*
+ * The URL for --debug and messages, a user name and password shown as
+ * "***@" (aws.c never passes one, but a password must reach no log).
+ * *owned is NULL or what the caller curl_frees.
+ */
+static const char *
+url_for_log(const char *url, char **owned)
+{
+	char *user = NULL, *pw = NULL;
+	const char *ret = url;
+	CURLU *u;
+
+	*owned = NULL;
+	if (strchr(url, '@') == NULL)
+		return url;
+	if ((u = curl_url()) == NULL)
+		die("out of memory");
+	if (curl_url_set(u, CURLUPART_URL, url, CURLU_PATH_AS_IS |
+	    CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK)
+		ret = "<redacted>";
+	else if (curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_PASSWORD, &pw, 0) == CURLUE_OK) {
+		if (curl_url_set(u, CURLUPART_USER, "***", 0) != CURLUE_OK ||
+		    curl_url_set(u, CURLUPART_PASSWORD, NULL, 0) != CURLUE_OK ||
+		    curl_url_set(u, CURLUPART_OPTIONS, NULL, 0) != CURLUE_OK ||
+		    curl_url_get(u, CURLUPART_URL, owned, 0) != CURLUE_OK)
+			die("out of memory");
+		ret = *owned;
+	}
+	curl_free(user);
+	curl_free(pw);
+	curl_url_cleanup(u);
+	return ret;
+}
+
 /* --debug: the request line and headers, redacted by log_debug. */
 static void
 trace_request(const struct http_request *rq)
 {
+	char *owned;
 	size_t i;
 
-	log_debug("> %s %s", rq->method, rq->url);
+	log_debug("> %s %s", rq->method, url_for_log(rq->url, &owned));
+	curl_free(owned);
 	for (i = 0; i < rq->nheaders; i++)
 		log_debug("> %s: %s", rq->headers[i].name,
 		    rq->headers[i].value);
@@ -445,36 +482,40 @@ classify(CURLcode rc)
 	}
 }
 
-/* The one-line error for a failed transfer. */
+/* The one-line error for a failed transfer (also a --debug line). */
 static void
 fail_message(const struct http_request *rq, const struct xfer *x,
     CURLcode rc, const char *errbuf, struct lc_err *err)
 {
+	char *owned;
+	const char *url = url_for_log(rq->url, &owned);
+
 	if (x->too_large)
 		lc_error(err, LC_EFAIL, "%s %s: response larger than %zu "
 		    "bytes (the most accepted for this call)", rq->method,
-		    rq->url, x->max_body);
+		    url, x->max_body);
 	else if (x->sink_failed)
 		lc_error(err, LC_EFAIL, "cannot write the response "
-		    "from '%s'", rq->url);
+		    "from '%s'", url);
 	else if (x->deadline_expired)
 		lc_error(err, LC_EFAIL, "%s %s: no complete response within "
-		    "%ld s (request timeout)", rq->method, rq->url,
+		    "%ld s (request timeout)", rq->method, url,
 		    x->deadline_s);
 	else if (x->idle_expired)
 		lc_error(err, LC_EFAIL, "%s %s: no data for %ld s "
-		    "(read timeout)", rq->method, rq->url, x->idle_limit);
+		    "(read timeout)", rq->method, url, x->idle_limit);
 	else if (x->resend_refused)
 		lc_error(err, LC_EFAIL, "%s %s: the connection closed before "
 		    "any response (not resent: the request may have reached "
-		    "the server)", rq->method, rq->url);
+		    "the server)", rq->method, url);
 	else if (rc == CURLE_BAD_FUNCTION_ARGUMENT && x->saw_status)
 		/* libcurl 7.88's word for a header it cannot parse. */
 		lc_error(err, LC_EFAIL, "%s %s: malformed response header",
-		    rq->method, rq->url);
+		    rq->method, url);
 	else
-		lc_error(err, LC_EFAIL, "%s %s: %s", rq->method, rq->url,
+		lc_error(err, LC_EFAIL, "%s %s: %s", rq->method, url,
 		    errbuf[0] ? errbuf : curl_easy_strerror(rc));
+	curl_free(owned);
 }
 
 int

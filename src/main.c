@@ -41,6 +41,49 @@ list_opts(const struct cmd_opt *o)
 }
 
 /*
+ * Whether a command that can do without a manifest reads one: the path
+ * was given (-f, LAMBDACTL_MANIFEST), or lambda.yml is here.
+ */
+static int
+manifest_present(const char *path)
+{
+	return strcmp(path, MANIFEST_DEFAULT_PATH) != 0 ||
+	    access(path, F_OK) == 0;
+}
+
+/* --list-functions: the manifest's function names, in file order. */
+static int
+list_functions(struct cmd_ctx *ctx)
+{
+	const char *path = manifest_path(ctx->manifest_flag);
+	size_t i;
+
+	if (!manifest_present(path))
+		return LC_OK;
+	if (manifest_load_flags(&ctx->manifest, path, MANIFEST_DEFER_ENV,
+	    &ctx->err) == -1)
+		return -1;
+	for (i = 0; i < ctx->manifest.nfns; i++)
+		printf("%s\n", ctx->manifest.fns[i].name);
+	return LC_OK;
+}
+
+/* --list-profiles: the profiles of the shared config and credentials. */
+static int
+list_profiles(struct cmd_ctx *ctx)
+{
+	struct profile_names v;
+	size_t i;
+
+	if (aws_profile_names(&v, &ctx->err) == -1)
+		return -1;
+	for (i = 0; i < v.n; i++)
+		printf("%s\n", v.names[i]);
+	profile_names_release(&v);
+	return LC_OK;
+}
+
+/*
  * Whether argv asks for --output json, for errors found before the options
  * could be parsed (an unknown option still gets a JSON error).
  */
@@ -115,9 +158,8 @@ prepare(struct cmd_ctx *ctx, const struct cmd_entry *ce)
 {
 	const char *path = manifest_path(ctx->manifest_flag);
 
-	if ((ce->flags & CMD_NEEDS_MANIFEST) || ((ce->flags &
-	    CMD_OPTIONAL_MANIFEST) && (strcmp(path, MANIFEST_DEFAULT_PATH) != 0 ||
-	    access(path, F_OK) == 0))) {
+	if ((ce->flags & CMD_NEEDS_MANIFEST) ||
+	    ((ce->flags & CMD_OPTIONAL_MANIFEST) && manifest_present(path))) {
 		if (manifest_load_flags(&ctx->manifest, path, (ce->flags &
 		    CMD_DEFER_ENV) ? MANIFEST_DEFER_ENV : 0, &ctx->err) == -1)
 			return -1;
@@ -125,6 +167,28 @@ prepare(struct cmd_ctx *ctx, const struct cmd_entry *ce)
 	if (!(ce->flags & (CMD_NEEDS_REGION | CMD_NEEDS_CREDS)))
 		return 0;
 	return cmd_prepare_aws(ctx, (ce->flags & CMD_NEEDS_CREDS) != 0);
+}
+
+/*
+ * "lambdactl [GLOBAL-OPTIONS] --list-functions" (or --list-profiles), for
+ * the completion scripts: -f FILE chooses the manifest.
+ */
+static int
+list_names(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	struct cmd_args g = { 0 };
+	int n, status = -1;
+
+	n = cmd_parse(cmd_global_opts, 0, 1, argc - 2, argv + 1, &g,
+	    &ctx->err);
+	if (n != -1 && n != argc - 2)
+		lc_error(&ctx->err, LC_EUSAGE, "option '%s' takes global "
+		    "options only, not '%s'", argv[argc - 1], argv[1 + n]);
+	else if (n != -1 && apply_globals(ctx, &g) == 0)
+		status = strcmp(argv[argc - 1], "--list-profiles") == 0 ?
+		    list_profiles(ctx) : list_functions(ctx);
+	cmd_args_release(&g);
+	return status;
 }
 
 /* The one error reporter: a line on stderr, or a JSON object on stdout. */
@@ -173,6 +237,11 @@ run(int argc, char **argv, struct cmd_ctx *ctx)
 
 	/* Global options before the command name. */
 	/* The hidden options of the completion scripts. */
+	if (argc >= 2 && (strcmp(argv[argc - 1], "--list-functions") == 0 ||
+	    strcmp(argv[argc - 1], "--list-profiles") == 0)) {
+		status = list_names(argc, argv, ctx);
+		goto out;
+	}
 	if (argc == 2 && strcmp(argv[1], "--list-commands") == 0) {
 		status = list_commands();
 		goto out;

@@ -89,4 +89,71 @@ check_out_has '^whoami	' "--list-commands lists whoami"
 lc whoami --list-options
 check_out_has '^--profile	NAME	' "COMMAND --list-options lists the global options"
 
+# --list-functions: the manifest lambdactl would read, as it reads it.
+lc --list-functions
+check_status 0 "--list-functions without lambda.yml exits 0"
+check_out_eq "" "--list-functions without lambda.yml prints nothing"
+provided_manifest arn:aws:iam::123456789012:role/r <<'YML'
+  zeta:
+    environment: { K: "${env:LC_T0001_UNSET}" }
+  # alpha: commented out
+  "alpha-2": {}
+YML
+lc --list-functions
+check_status 0 "--list-functions exits 0"
+check_out_eq "$(printf 'zeta\nalpha-2')" \
+	"--list-functions prints lambda.yml's functions in file order, an unset \${env:} no matter"
+printf 'region: us-east-1\nfunctions: {"fn-one": {runtime: python3.12, handler: a.h, role: r, artifact: a.py}, two: {runtime: python3.12, handler: a.h, role: r, artifact: a.py}}\n' >flow.yml
+lc -f flow.yml --list-functions
+check_out_eq "$(printf 'fn-one\ntwo')" "-f FILE --list-functions reads FILE (YAML flow style too)"
+lc --manifest=flow.yml --list-functions
+check_out_eq "$(printf 'fn-one\ntwo')" "--manifest=FILE --list-functions reads FILE"
+LAMBDACTL_MANIFEST=flow.yml lc --list-functions
+check_out_eq "$(printf 'fn-one\ntwo')" "LAMBDACTL_MANIFEST chooses the manifest too"
+lc -f missing.yml --list-functions
+check_status 3 "--list-functions with a missing -f FILE exits 3"
+check_err_eq "lambdactl: cannot read 'missing.yml': No such file or directory" \
+	"--list-functions names the missing manifest"
+printf 'functions:\n  bad name!: {}\n' >bad.yml
+lc -f bad.yml --list-functions
+check_status 3 "--list-functions with an invalid manifest exits 3"
+check_out_eq "" "--list-functions lists nothing of an invalid manifest"
+lc whoami --list-functions
+check_status 2 "--list-functions after a command is a usage error"
+check_err_eq "lambdactl: option '--list-functions' takes global options only, not 'whoami'" \
+	"--list-functions names what it does not take"
+rm -f lambda.yml flow.yml bad.yml
+
+# --list-profiles: the profiles of the config and credentials files, as
+# creds.c reads them: "[profile X]" and "[default]" in the config file
+# (not sso-session or services sections, nor a nested sub-section), "[X]"
+# in the credentials file; sorted, no repeats.
+lc --list-profiles
+check_status 0 "--list-profiles without ~/.aws exits 0"
+check_out_eq "" "--list-profiles without ~/.aws prints nothing"
+mkdir -p "$HOME/.aws"
+printf '[default]\nregion = us-east-1\n[profile zed]\n[sso-session corp]\n[ profile   b ]\ns3 =\n  [nested]\n[services local]\n[profile default]\n[profile]\n' \
+	>"$HOME/.aws/config"
+printf '[b]\naws_access_key_id = AKIDB\n[ci]\n' >"$HOME/.aws/credentials"
+lc --list-profiles
+check_status 0 "--list-profiles exits 0"
+check_out_eq "$(printf 'b\nci\ndefault\nzed')" \
+	"--list-profiles lists ~/.aws's profiles, sorted, without repeats"
+printf '[profile other]\n' >"$TMP/cfg"
+printf '[another]\n' >"$TMP/cred"
+AWS_CONFIG_FILE=$TMP/cfg AWS_SHARED_CREDENTIALS_FILE=$TMP/cred lc --list-profiles
+check_out_eq "$(printf 'another\nother')" \
+	"--list-profiles honours AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE"
+printf '[default]\nno equals sign\n' >"$TMP/cfg"
+AWS_CONFIG_FILE=$TMP/cfg lc --list-profiles
+check_status 3 "--list-profiles with a malformed config exits 3"
+check_err_eq "lambdactl: $TMP/cfg:2: expected '[section]' or 'key = value'" \
+	"--list-profiles says where the config is malformed"
+rm -rf "$HOME/.aws"
+
+lc -h
+check_out_lacks 'list-functions|list-profiles' "-h does not show the hidden options"
+lc --list-options
+check_out_lacks 'list-functions|list-profiles' "--list-options does not list the hidden options"
+
 finish

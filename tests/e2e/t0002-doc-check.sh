@@ -282,4 +282,106 @@ for c in $commands; do
 	    check_completes fish "lambdactl $c --" "$(fish_complete "$c" --)" "$@"
 done
 
+
+# The completion scripts ask the binary for function and profile names
+# (lambdactl [-f FILE] --list-functions, lambdactl --list-profiles) rather
+# than parse lambda.yml and ~/.aws themselves: a manifest in YAML flow
+# style, which no line-by-line parse reads, given with -f or --manifest,
+# and profiles from AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE.
+for f in "$COMP/lambdactl.bash" "$COMP/_lambdactl" "$COMP/lambdactl.fish"; do
+	name=completions/${f##*/}
+	for o in --list-functions --list-profiles; do
+		if grep -qF -- "$o" "$f"; then ok "$name calls lambdactl $o"
+		else not_ok "$name calls lambdactl $o"; fi
+	done
+	if grep -nE '^[^#]*(lambda\.yml|\.aws|AWS_CONFIG_FILE|AWS_SHARED_CREDENTIALS_FILE)' "$f" >"$TMP/reads"; then
+		not_ok "$name reads no manifest or AWS file itself" "$(cat "$TMP/reads")"
+	else
+		ok "$name reads no manifest or AWS file itself"
+	fi
+done
+printf '%s\n' 'functions: {"fn-one": {runtime: python3.12, handler: a.h, role: r, artifact: a.py},' \
+    '  fn-two: {runtime: python3.12, handler: a.h, role: r, artifact: a.py}}' >"$TMP/flow.yml"
+printf '[profile cfg-only]\n[sso-session not-a-profile]\n' >"$TMP/aws-config"
+printf '[cred-only]\n' >"$TMP/aws-credentials"
+export AWS_CONFIG_FILE=$TMP/aws-config AWS_SHARED_CREDENTIALS_FILE=$TMP/aws-credentials
+fl=$TMP/flow.yml
+check_completes bash "lambdactl -f FILE invoke " \
+    "$(bash_complete -f "$fl" invoke '')" fn-one fn-two
+check_completes bash "lambdactl deploy --manifest FILE " \
+    "$(bash_complete deploy --manifest "$fl" '')" fn-one fn-two
+check_completes bash "lambdactl --profile " "$(bash_complete --profile '')" \
+    cfg-only cred-only
+if has_line "$(bash_complete --profile '')" not-a-profile; then
+	not_ok "bash does not offer an sso-session as a profile"
+else
+	ok "bash does not offer an sso-session as a profile"
+fi
+if [ "$zshok" = 1 ]; then
+	check_completes zsh "lambdactl -f FILE invoke " \
+	    "$(zsh_complete -f "$fl" invoke '')" fn-one fn-two
+	check_completes zsh "lambdactl deploy --manifest=FILE " \
+	    "$(zsh_complete deploy "--manifest=$fl" '')" fn-one fn-two
+	check_completes zsh "lambdactl --profile " \
+	    "$(zsh_complete --profile '')" cfg-only cred-only
+fi
+if [ "$fishok" = 1 ]; then
+	check_completes fish "lambdactl -f FILE invoke " \
+	    "$(fish_complete -f "$fl" invoke '')" fn-one fn-two
+	check_completes fish "lambdactl deploy --manifest FILE " \
+	    "$(fish_complete deploy --manifest "$fl" '')" fn-one fn-two
+	check_completes fish "lambdactl --profile " \
+	    "$(fish_complete --profile '')" cfg-only cred-only
+fi
+unset AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE
+
+
+# new, update and plan are deploy in other modes (src/cmd-deploy.c): their
+# pages refer to lambdactl-deploy.1 for what they share instead of
+# repeating it, so that page must document every option of theirs too, and
+# name each mode's page.
+deploy_txt=$TMP/deploy.txt
+render "$MAN/lambdactl-deploy.1" >"$deploy_txt"
+for c in new update plan; do
+	page=$MAN/lambdactl-$c.1
+	render "$page" >"$TMP/$c.txt"
+	if grep -Fq "lambdactl-deploy(1)" "$TMP/$c.txt"; then
+		ok "$c: lambdactl-$c.1 refers to lambdactl-deploy(1)"
+	else
+		not_ok "$c: lambdactl-$c.1 refers to lambdactl-deploy(1)"
+	fi
+	if grep -Fq "lambdactl-$c(1)" "$deploy_txt"; then
+		ok "$c: lambdactl-deploy.1 names lambdactl-$c(1)"
+	else
+		not_ok "$c: lambdactl-deploy.1 names lambdactl-$c(1)"
+	fi
+	lc "$c" --list-options
+	for o in $(cut -f1 "$OUT" | grep -Fvx -f <(printf '%s\n' $globals)); do
+		if mentions "$deploy_txt" "$o"; then
+			ok "$c: option $o is documented in lambdactl-deploy.1"
+		else
+			not_ok "$c: option $o is documented in lambdactl-deploy.1" \
+			    "'$o' not found in the rendered man/lambdactl-deploy.1"
+		fi
+	done
+	lc_done
+	# Not repeated: under 10% of the page's runs of 8 words are also in
+	# deploy's (the pages that repeated it had 12% to 38%).
+	rep=$(python3 - "$deploy_txt" "$TMP/$c.txt" <<'PY'
+import re, sys
+def runs(path):
+    w = re.findall(r"[\w'.,:;()-]+", open(path).read())
+    return {" ".join(w[i:i + 8]) for i in range(len(w) - 7)}
+deploy, mine = runs(sys.argv[1]), runs(sys.argv[2])
+print(100 * len(mine & deploy) // max(1, len(mine)))
+PY
+)
+	if [ "${rep:-100}" -lt 10 ]; then
+		ok "$c: lambdactl-$c.1 does not repeat lambdactl-deploy.1 ($rep% shared)"
+	else
+		not_ok "$c: lambdactl-$c.1 does not repeat lambdactl-deploy.1" \
+		    "$rep% of its runs of 8 words are also in lambdactl-deploy.1"
+	fi
+done
+
 finish

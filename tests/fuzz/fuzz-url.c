@@ -1,14 +1,14 @@
 /*
  * fuzz-url.c - endpoint URLs and regions as a user, an environment or a
- * profile may give them: endpoint_check, region_check and aws_split_url.
- * Checks that an accepted endpoint splits into a host, and that no message
- * shows what stood before an '@' in the authority (it may be a password).
+ * profile may give them: endpoint_parse and region_check.  Checks that an
+ * accepted endpoint has a host and no '@' in its origin, and that no
+ * message shows what stood before an '@' in the authority (it may be a
+ * password).
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws.h"
 #include "creds.h"
 #include "err.h"
 #include "xmalloc.h"
@@ -38,8 +38,10 @@ userinfo(const char *s)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *s, *origin, *host, *base, *user;
+	struct endpoint ep;
 	struct lc_err err;
+	char *s, *user;
+	int r;
 
 	if (size > 4096)
 		return 0;
@@ -48,24 +50,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s[size] = '\0';
 	user = userinfo(s);
 	(void)region_check(s, "fuzz", &err);
-	if (endpoint_check(s, "fuzz", &err) == 0) {
-		if (user != NULL ||
-		    aws_split_url(s, &origin, &host, &base, &err) != 0)
+	if ((r = endpoint_parse(s, "fuzz", &ep, &err)) == 0) {
+		if (user != NULL || ep.host[0] == '\0' ||
+		    strchr(ep.origin, '@') != NULL ||
+		    strncmp(ep.origin, "http", 4) != 0)
 			abort();
-		if (strchr(host, '@') != NULL || host[0] == '\0')
-			abort();
-		free(origin);
-		free(host);
-		free(base);
-	} else if (user != NULL && strstr(err.msg, user) != NULL)
+		endpoint_release(&ep);
+	} else if (ep.origin != NULL ||
+	    (user != NULL && strstr(err.msg, user) != NULL))
 		abort();
-	if (aws_split_url(s, &origin, &host, &base, &err) == 0) {
-		if (user != NULL)
-			abort();
-		free(origin);
-		free(host);
-		free(base);
-	} else if (user != NULL && strstr(err.msg, user) != NULL)
+	if (endpoint_check(s, "fuzz", &err) != r)
 		abort();
 	free(user);
 	free(s);

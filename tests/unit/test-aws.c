@@ -1,14 +1,18 @@
-/* test-aws.c - AWS error parsing, XML leaves, endpoint URLs. */
+/* test-aws.c - AWS error parsing, XML leaves, endpoint URLs, profiles. */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "aws.h"
+#include "log.h"
 
 struct err_case {
 	const char	*name;
@@ -126,17 +130,23 @@ static const struct url_case url_cases[] = {
 	    "https://proxy.example.com", "proxy.example.com", "/aws/lambda",
 	    NULL },
 	{ "ftp://example.com", NULL, NULL, NULL,
-	    "endpoint 'ftp://example.com' is not an http:// or https:// URL" },
+	    "invalid endpoint URL (from x): it must start with http:// or "
+	    "https://" },
 	{ "example.com", NULL, NULL, NULL,
-	    "endpoint 'example.com' is not an http:// or https:// URL" },
-	{ "http://", NULL, NULL, NULL, "endpoint 'http://' has no host" },
+	    "invalid endpoint URL (from x): it must start with http:// or "
+	    "https://" },
+	{ "http://", NULL, NULL, NULL,
+	    "invalid endpoint 'http://' (from x): no host" },
 	{ "http://h/?a=b", NULL, NULL, NULL,
-	    "endpoint 'http://h/?a=b' must not have a query or fragment" },
+	    "invalid endpoint 'http://h/?a=b' (from x): a query or fragment is "
+	    "not allowed" },
 	{ "http://user:pw@h/", NULL, NULL, NULL,
-	    "an endpoint URL must not hold a user name or password ('...@')" },
+	    "invalid endpoint URL (from x): a user name or password ('...@') "
+	    "is not allowed" },
 	{ "http://h/a@b", "http://h", "h", "/a@b", NULL },
 	{ "ftp://u:pw@h/", NULL, NULL, NULL,
-	    "an endpoint URL must not hold a user name or password ('...@')" },
+	    "invalid endpoint URL (from x): it must start with http:// or "
+	    "https://" },
 };
 
 /* endpoint_check and region_check: accepted, or the exact message. */
@@ -155,10 +165,9 @@ static const struct check_case {
 	    "name or password ('...@') is not allowed" },
 	{ "http://h:0", "invalid endpoint 'http://h:0' (from --endpoint-url): "
 	    "the port must be a number from 1 to 65535" },
-	{ "http://h:", "invalid endpoint 'http://h:' (from --endpoint-url): "
-	    "the port must be a number from 1 to 65535" },
-	{ "http://h:0000080", "invalid endpoint 'http://h:0000080' (from "
-	    "--endpoint-url): the port must be a number from 1 to 65535" },
+	/* libcurl's reading, as botocore's: no port, and port 80. */
+	{ "http://h:", NULL },
+	{ "http://h:0000080", NULL },
 	{ "http://:80", "invalid endpoint 'http://:80' (from "
 	    "--endpoint-url): no host" },
 	{ "http://h%2e/", "invalid endpoint 'http://h%2e/' (from "
@@ -167,7 +176,7 @@ static const struct check_case {
 	{ "http://[::1", "invalid endpoint 'http://[::1' (from "
 	    "--endpoint-url): bad IPv6 address" },
 	{ "http://[::1]x", "invalid endpoint 'http://[::1]x' (from "
-	    "--endpoint-url): bad IPv6 address" },
+	    "--endpoint-url): the port must be a number from 1 to 65535" },
 	{ "http://h/ x", "invalid endpoint URL (from --endpoint-url): it "
 	    "holds a space or control character" },
 	{ "HTTP://h", "invalid endpoint URL (from --endpoint-url): it must "
@@ -234,7 +243,7 @@ static void
 test_split_url(void **state)
 {
 	const struct url_case *c;
-	char *origin, *host, *base;
+	struct endpoint ep;
 	struct lc_err err;
 	size_t i;
 	int r;
@@ -243,20 +252,19 @@ test_split_url(void **state)
 	for (i = 0; i < sizeof url_cases / sizeof url_cases[0]; i++) {
 		c = &url_cases[i];
 		lc_error_clear(&err);
-		r = aws_split_url(c->url, &origin, &host, &base, &err);
+		r = endpoint_parse(c->url, "x", &ep, &err);
 		if (c->origin == NULL) {
 			assert_int_equal(r, -1);
 			assert_int_equal(err.status, LC_ECONFIG);
 			assert_string_equal(err.msg, c->error);
+			assert_null(ep.origin);
 			continue;
 		}
 		assert_int_equal(r, 0);
-		assert_string_equal(origin, c->origin);
-		assert_string_equal(host, c->host);
-		assert_string_equal(base, c->base);
-		free(origin);
-		free(host);
-		free(base);
+		assert_string_equal(ep.origin, c->origin);
+		assert_string_equal(ep.host, c->host);
+		assert_string_equal(ep.base, c->base);
+		endpoint_release(&ep);
 	}
 }
 
@@ -273,6 +281,242 @@ test_throttle_codes(void **state)
 	assert_false(aws_is_throttle(""));
 }
 
+/*
+ * Endpoint URLs through libcurl's URL API: the Host header and origin are
+ * built from libcurl's parts, never from the text, so they hold no user
+ * name or password; no message or --debug line shows one.
+ */
+static const struct url_case api_cases[] = {
+	{ "http://127.0.0.1:0000080/a/", "http://127.0.0.1:80",
+	    "127.0.0.1:80", "/a", NULL },
+	{ "http://[0:0::1]:9/x", "http://[::1]:9", "[::1]:9", "/x", NULL },
+	{ "https://0x7f.1/", "https://127.0.0.1", "127.0.0.1", "", NULL },
+	{ "http://h/p@s3cret/", "http://h", "h", "/p@s3cret", NULL },
+	{ "http://h:", "http://h", "h", "", NULL },
+	{ "http:///h", NULL, NULL, NULL,
+	    "invalid endpoint 'http:///h' (from x): no host" },
+	{ "http://[fe80::1%25eth0]/", NULL, NULL, NULL,
+	    "invalid endpoint 'http://[fe80::1%25eth0]/' (from x): bad IPv6 "
+	    "address" },
+	{ "http://h:65536", NULL, NULL, NULL,
+	    "invalid endpoint 'http://h:65536' (from x): the port must be a "
+	    "number from 1 to 65535" },
+	{ "http://h#", NULL, NULL, NULL,
+	    "invalid endpoint 'http://h#' (from x): a query or fragment is not "
+	    "allowed" },
+	{ "http://h/%s3cret?", NULL, NULL, NULL,
+	    "invalid endpoint 'http://h/%s3cret?' (from x): a query or "
+	    "fragment is not allowed" },
+};
+
+/* Invalid in more ways than one: the user info is named first, unquoted. */
+static const char *const userinfo_urls[] = {
+	"http://user:s3cret@h:99999/",
+	"http://user:s3cret@[::1",
+	"http://s3cret@h?x",
+	"http://h\\s3cret@e/",
+	"https://u:s3cret@h%2e/",
+	"http://:s3cret@h/",
+	"http://u;s3cret@h/",
+	"http://a@b@s3cret/",
+};
+
+static void
+test_endpoint_url_api(void **state)
+{
+	const struct url_case *c;
+	struct endpoint ep;
+	struct lc_err err;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof api_cases / sizeof api_cases[0]; i++) {
+		c = &api_cases[i];
+		lc_error_clear(&err);
+		if (c->origin == NULL) {
+			assert_int_equal(endpoint_parse(c->url, "x", &ep,
+			    &err), -1);
+			assert_string_equal(err.msg, c->error);
+			assert_null(ep.origin);
+			assert_null(ep.host);
+			continue;
+		}
+		assert_int_equal(endpoint_parse(c->url, "x", &ep, &err), 0);
+		assert_string_equal(ep.origin, c->origin);
+		assert_string_equal(ep.host, c->host);
+		assert_string_equal(ep.base, c->base);
+		endpoint_release(&ep);
+		assert_null(ep.origin);
+	}
+	for (i = 0; i < sizeof userinfo_urls / sizeof userinfo_urls[0]; i++) {
+		lc_error_clear(&err);
+		assert_int_equal(endpoint_parse(userinfo_urls[i], "AWS_X", &ep,
+		    &err), -1);
+		assert_int_equal(err.status, LC_ECONFIG);
+		assert_string_equal(err.msg, "invalid endpoint URL (from AWS_X): "
+		    "a user name or password ('...@') is not allowed");
+		assert_null(ep.origin);
+	}
+}
+
+static void
+test_endpoint_resolve_checked(void **state)
+{
+	struct endpoint ep;
+	struct lc_err err;
+
+	(void)state;
+	unsetenv("AWS_ENDPOINT_URL");
+	unsetenv("AWS_ENDPOINT_URL_LAMBDA");
+	lc_error_clear(&err);
+	assert_int_equal(endpoint_resolve_checked(&ep,
+	    "http://u:s3cret@127.0.0.1:1", "lambda", NULL, "us-east-1", &err),
+	    -1);
+	assert_string_equal(err.msg, "invalid endpoint URL (from "
+	    "--endpoint-url): a user name or password ('...@') is not allowed");
+	assert_null(ep.host);
+	endpoint_release(&ep);
+
+	assert_int_equal(endpoint_resolve_checked(&ep, NULL, "lambda", NULL,
+	    "cn-north-1", &err), 0);
+	assert_string_equal(ep.origin, "https://lambda.cn-north-1.amazonaws.com.cn");
+	assert_string_equal(ep.host, "lambda.cn-north-1.amazonaws.com.cn");
+	assert_string_equal(ep.base, "");
+	endpoint_release(&ep);
+
+	setenv("AWS_ENDPOINT_URL_LAMBDA", "http://[::1]:4566/lambda/", 1);
+	assert_int_equal(endpoint_resolve_checked(&ep, NULL, "lambda", NULL,
+	    NULL, &err), 0);
+	assert_string_equal(ep.origin, "http://[::1]:4566");
+	assert_string_equal(ep.host, "[::1]:4566");
+	assert_string_equal(ep.base, "/lambda");
+	endpoint_release(&ep);
+	unsetenv("AWS_ENDPOINT_URL_LAMBDA");
+}
+
+/*
+ * http.c's --debug lines and message for a URL that holds a password
+ * (aws.c never passes one): "***@" in its place.  The request goes to port 1 of
+ * 127.0.0.1, which refuses it.
+ */
+static void
+test_debug_url_redacted(void **state)
+{
+	struct http_client *hc;
+	struct http_opts o = { .connect_timeout = 5 };
+	struct http_request rq = { .method = "GET",
+	    .url = "http://user:s3cret@127.0.0.1:1/p@th" };
+	struct http_response rs;
+	struct lc_err err;
+	char path[] = "/tmp/test-aws-debug.XXXXXX", text[4096];
+	int fd, saved;
+	ssize_t n;
+
+	(void)state;
+	assert_true((fd = mkstemp(path)) >= 0);
+	unlink(path);
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	assert_true(saved >= 0 && dup2(fd, STDERR_FILENO) >= 0);
+	log_set_debug(1);
+	hc = http_client_new(&o);
+	(void)http_send(hc, &rq, &rs, &err);
+	http_response_release(&rs);
+	http_client_free(hc);
+	log_set_debug(0);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	n = pread(fd, text, sizeof text - 1, 0);
+	close(fd);
+	assert_true(n > 0);
+	text[n] = '\0';
+	assert_non_null(strstr(text,
+	    "> GET http://***@127.0.0.1:1/p@th\n"));
+	assert_null(strstr(text, "s3cret"));
+	/* The error message, which --debug also shows. */
+	assert_non_null(strstr(err.msg, "GET http://***@127.0.0.1:1/p@th: "));
+	assert_null(strstr(err.msg, "s3cret"));
+}
+
+/*
+ * Writes text to path, a mkstemp template the first time (then the name
+ * it made).
+ */
+static void
+write_temp(char *path, const char *text)
+{
+	size_t n = strlen(path);
+	int fd;
+
+	if (n >= 6 && strcmp(path + n - 6, "XXXXXX") == 0)
+		fd = mkstemp(path);
+	else
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+}
+
+/* The profile names for --list-profiles, as aws_config_load sees them. */
+static void
+test_profile_names(void **state)
+{
+	char cfg[] = "/tmp/test-aws-cfg.XXXXXX";
+	char cred[] = "/tmp/test-aws-cred.XXXXXX";
+	struct profile_names v;
+	struct lc_err err;
+
+	(void)state;
+	write_temp(cfg, "[default]\r\nregion = x\r\n[profile\tzed]\n"
+	    "[sso-session corp]\n; [profile commented]\n[ profile  b ]\n"
+	    "s3 =\n  [profile nested]\n  x = 1\n[services s]\n"
+	    "[profile default]\n[profile]\n[profilex]\n");
+	write_temp(cred, "[b]\n# [c]\n[profile p]\n[ci]\n");
+	setenv("AWS_CONFIG_FILE", cfg, 1);
+	setenv("AWS_SHARED_CREDENTIALS_FILE", cred, 1);
+	assert_int_equal(aws_profile_names(&v, &err), 0);
+	assert_int_equal(v.n, 5);
+	assert_string_equal(v.names[0], "b");
+	assert_string_equal(v.names[1], "ci");
+	assert_string_equal(v.names[2], "default");
+	assert_string_equal(v.names[3], "profile p");
+	assert_string_equal(v.names[4], "zed");
+	profile_names_release(&v);
+	assert_null(v.names);
+
+	/* A malformed file is the error aws_config_load would give. */
+	write_temp(cfg, "[ok]\nno equals\n");
+	assert_int_equal(aws_profile_names(&v, &err), -1);
+	assert_int_equal(err.status, LC_ECONFIG);
+	assert_non_null(strstr(err.msg, ":2: expected '[section]' or "
+	    "'key = value'"));
+	assert_int_equal(v.n, 0);
+
+	/* Missing files: no profiles. */
+	unlink(cfg);
+	unlink(cred);
+	assert_int_equal(aws_profile_names(&v, &err), 0);
+	assert_int_equal(v.n, 0);
+	profile_names_release(&v);
+	unsetenv("AWS_CONFIG_FILE");
+	unsetenv("AWS_SHARED_CREDENTIALS_FILE");
+}
+
+static int
+run_endpoint_tests(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_endpoint_url_api),
+		cmocka_unit_test(test_endpoint_resolve_checked),
+		cmocka_unit_test(test_debug_url_redacted),
+		cmocka_unit_test(test_profile_names),
+	};
+
+	return cmocka_run_group_tests_name("endpoint URLs, profile names",
+	    tests, NULL, NULL);
+}
+
 int
 main(void)
 {
@@ -285,5 +529,6 @@ main(void)
 		cmocka_unit_test(test_throttle_codes),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, NULL, NULL) |
+	    run_endpoint_tests();
 }
