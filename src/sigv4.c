@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "sha256.h"
 #include "sigv4.h"
 
 #define SIGV4_ALGORITHM	"AWS4-HMAC-SHA256"
@@ -39,70 +40,6 @@ static const char *const sigv4_unsigned[] = {
 	"proxy-authenticate", "proxy-authorization", "te", "trailer",
 	"transfer-encoding", "upgrade", "user-agent", "x-amzn-trace-id",
 };
-
-static const char sigv4_hexdigits[] = "0123456789abcdef";
-
-/* Writes len bytes as lowercase hex followed by a NUL. */
-static void
-sigv4_tohex(const unsigned char *p, size_t len, char *hex)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		hex[2 * i] = sigv4_hexdigits[p[i] >> 4];
-		hex[2 * i + 1] = sigv4_hexdigits[p[i] & 0xf];
-	}
-	hex[2 * len] = '\0';
-}
-
-void
-sigv4_hash_init(struct sigv4_hash *h)
-{
-	EVP_MD_CTX *ctx;
-
-	if ((ctx = EVP_MD_CTX_new()) == NULL)
-		die("out of memory (EVP_MD_CTX)");
-	if (EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
-		die("SHA-256 initialisation failed");
-	h->md = ctx;
-}
-
-void
-sigv4_hash_update(struct sigv4_hash *h, const void *data, size_t len)
-{
-	if (len > 0 && EVP_DigestUpdate(h->md, data, len) != 1)
-		die("SHA-256 update failed");
-}
-
-void
-sigv4_hash_final_raw(struct sigv4_hash *h, unsigned char md[32])
-{
-	unsigned int n = 0;
-
-	if (EVP_DigestFinal_ex(h->md, md, &n) != 1 || n != 32)
-		die("SHA-256 finalisation failed");
-	EVP_MD_CTX_free(h->md);
-	h->md = NULL;
-}
-
-void
-sigv4_hash_final(struct sigv4_hash *h, char hex[SIGV4_HEX_LEN + 1])
-{
-	unsigned char md[32];
-
-	sigv4_hash_final_raw(h, md);
-	sigv4_tohex(md, sizeof md, hex);
-}
-
-void
-sigv4_hash_hex(const void *data, size_t len, char hex[SIGV4_HEX_LEN + 1])
-{
-	struct sigv4_hash h;
-
-	sigv4_hash_init(&h);
-	sigv4_hash_update(&h, data, len);
-	sigv4_hash_final(&h, hex);
-}
 
 /* HMAC-SHA256 of data under key into out (32 bytes). */
 static void
@@ -525,7 +462,7 @@ sigv4_signature(const struct sigv4_input *in, const char *date,
 	sigv4_hmac(k2, sizeof k2, in->service, strlen(in->service), k);
 	sigv4_hmac(k, sizeof k, "aws4_request", strlen("aws4_request"), k2);
 	sigv4_hmac(k2, sizeof k2, sts, strlen(sts), mac);
-	sigv4_tohex(mac, sizeof mac, sig);
+	sha256_to_hex(mac, sig);
 	OPENSSL_cleanse(k, sizeof k);
 	OPENSSL_cleanse(k2, sizeof k2);
 	OPENSSL_cleanse(mac, sizeof mac);
@@ -723,7 +660,7 @@ sigv4_sign(const struct sigv4_input *in, struct sigv4_output *out,
 	buf_addch(&cr, '\n');
 	buf_adds(&cr, payload);
 
-	sigv4_hash_hex(cr.data, cr.len, crhash);
+	sha256_hex(cr.data, cr.len, crhash);
 	out->canonical_request = buf_detach(&cr, NULL);
 	out->string_to_sign = xasprintf(SIGV4_ALGORITHM "\n%s\n%s\n%s",
 	    out->amz_date, scope, crhash);
