@@ -7,6 +7,7 @@
 #include <cjson/cJSON.h>
 
 #include "cmd.h"
+#include "suggest.h"
 #include "xmalloc.h"
 
 /* Keep sorted by name: help and completion list them in this order. */
@@ -55,61 +56,6 @@ cmd_lookup(const char *name)
 	return NULL;
 }
 
-/* Damerau-free Levenshtein distance, for "did you mean". */
-static size_t
-edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), i, j, *row, prev, tmp, best;
-
-	row = xcalloc(lb + 1, sizeof *row);
-	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = i;
-		for (j = 1; j <= lb; j++) {
-			tmp = row[j];
-			best = prev + (a[i - 1] != b[j - 1]);
-			if (row[j] + 1 < best)
-				best = row[j] + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			prev = tmp;
-		}
-	}
-	best = row[lb];
-	free(row);
-	return best;
-}
-
-/*
- * The candidate closest to name if close enough to be a typo (one edit for
- * short names, two otherwise), else the only candidate name is a prefix of.
- */
-static const char *
-closest(const char *name, const char *const *cand, size_t n)
-{
-	const char *best = NULL, *prefix = NULL;
-	size_t i, d, bestd = (size_t)-1, nprefix = 0;
-	size_t len = strlen(name), limit = len < 5 ? 1 : 2;
-
-	for (i = 0; i < n; i++) {
-		d = edit_distance(name, cand[i]);
-		if (d < bestd) {
-			bestd = d;
-			best = cand[i];
-		}
-		if (len >= 2 && strncmp(cand[i], name, len) == 0) {
-			prefix = cand[i];
-			nprefix++;
-		}
-	}
-	if (bestd <= limit)
-		return best;
-	return nprefix == 1 ? prefix : NULL;
-}
-
 int
 cmd_select_functions(const struct cmd_ctx *ctx, const struct cmd_args *a,
     const struct manifest_fn ***out, size_t *n, struct lc_err *err)
@@ -131,7 +77,7 @@ cmd_select_functions(const struct cmd_ctx *ctx, const struct cmd_args *a,
 			nn = m->nfns < 256 ? m->nfns : 256;
 			for (j = 0; j < nn; j++)
 				names[j] = m->fns[j].name;
-			hint = closest(a->argv[k], names, nn);
+			hint = suggest(a->argv[k], names, nn);
 			free(*out);
 			free(picked);
 			*out = NULL;
@@ -161,7 +107,7 @@ cmd_unknown(const char *name, struct lc_err *err)
 		names[n] = cmd_table[n]->name;
 		n++;
 	}
-	if ((hint = closest(name, names, n)) != NULL)
+	if ((hint = suggest(name, names, n)) != NULL)
 		return lc_error(err, LC_EUSAGE,
 		    "unknown command '%s' (did you mean '%s'?)", name, hint);
 	return lc_error(err, LC_EUSAGE,
@@ -221,7 +167,7 @@ unknown_option(const struct cmd_opt *opts, int globals, const char *arg,
 		for (; o != NULL && o->name != NULL && n < 128; o++)
 			names[n++] = o->name;
 	}
-	hint = closest(want, names, n);
+	hint = suggest(want, names, n);
 	if (hint != NULL)
 		return lc_error(err, LC_EUSAGE,
 		    "unknown option '--%s' (did you mean '--%s'?)", want, hint);
