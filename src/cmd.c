@@ -1,5 +1,4 @@
 /* cmd.c - the command table, the option parser and usage text. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +6,7 @@
 #include <cjson/cJSON.h>
 
 #include "cmd.h"
+#include "num.h"
 #include "suggest.h"
 #include "xmalloc.h"
 
@@ -300,19 +300,14 @@ cmd_number(const struct cmd_args *a, const char *opt, long def, long min,
     long max, const char *unit, long *out, struct lc_err *err)
 {
 	const char *v = cmd_get(a, opt);
-	char *end;
-	long n;
 
 	*out = def;
 	if (v == NULL)
 		return 0;
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno != 0 || end == v || *end != '\0' || n < min || n > max)
+	if (num_parse(v, min, max, out, NULL) == -1)
 		return lc_error(err, LC_EUSAGE, "option '--%s' wants a number "
 		    "%s%s%sfrom %ld to %ld, not '%s'", opt, unit ? "of " : "",
 		    unit ? unit : "", unit ? " " : "", min, max, v);
-	*out = n;
 	return 0;
 }
 

@@ -27,6 +27,7 @@
 #include "creds.h"
 #include "err.h"
 #include "log.h"
+#include "num.h"
 #include "xmalloc.h"
 
 #define nitems(a)	(sizeof (a) / sizeof (a)[0])
@@ -771,19 +772,12 @@ static int
 process_timeout(long *secs, struct lc_err *err)
 {
 	const char *v = env_get(CREDS_PROCESS_TIMEOUT_ENV);
-	char *end;
-	long n;
 
 	*secs = CREDS_PROCESS_TIMEOUT;
-	if (v == NULL)
-		return 0;
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno != 0 || end == v || *end != '\0' || n < 1 || n > 86400)
+	if (v != NULL && num_parse(v, 1, 86400, secs, NULL) == -1)
 		return lc_error(err, LC_ECONFIG, "%s wants a number of seconds "
 		    "from 1 to 86400, not '%.64s'", CREDS_PROCESS_TIMEOUT_ENV,
 		    v);
-	*secs = n;
 	return 0;
 }
 
