@@ -4,7 +4,6 @@
  * so they share this file.  Each packages the functions, resolves their
  * roles, then runs deploy.c's plan and apply on up to -j threads.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +18,7 @@
 #include "log.h"
 #include "package.h"
 #include "sts.h"
+#include "timeparse.h"
 
 #define OPT_PUBLISH \
 	{ "publish", 0, NULL, "publish a version after the change" }
@@ -27,7 +27,8 @@
 #define OPT_DRY_RUN \
 	{ "dry-run", 0, NULL, "show what would change; change nothing" }
 #define OPT_WAIT \
-	{ "wait-timeout", 0, "DURATION", "wait at most this long (default 5m)" }
+	{ "wait-timeout", 0, "DURATION", "wait at most this long: 90s, 5m, " \
+	    "1h30m (default 5m)" }
 #define OPT_JOBS \
 	{ "jobs", 'j', "N", "deploy N functions at once (default 4)" }
 #define OPT_NO_BUILD \
@@ -70,30 +71,17 @@ struct ui {
 	size_t			 next;
 };
 
-/* "300", "90s", "5m", "1h" -> seconds. */
+/* --wait-timeout: a duration (lambdactl(1)) from 1s to 24h, in seconds. */
 static int
-parse_duration(const char *s, long *out, struct lc_err *err)
+parse_wait_timeout(const char *s, long *out, struct lc_err *err)
 {
-	char *end;
-	long v, mult = 1;
+	int64_t secs;
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (*end == 's')
-		end++;
-	else if (*end == 'm') {
-		mult = 60;
-		end++;
-	} else if (*end == 'h') {
-		mult = 3600;
-		end++;
-	}
-	if (errno != 0 || end == s || *end != '\0' || v < 1 || v > 86400 ||
-	    v * mult > 86400)
+	if (timeparse_duration(s, &secs) == -1 || secs < 1 || secs > 86400)
 		return lc_error(err, LC_EUSAGE, "option '--wait-timeout' wants "
 		    "a duration from 1s to 24h such as 300, 90s, 5m or 1h, "
 		    "not '%s'", s);
-	*out = v * mult;
+	*out = (long)secs;
 	return 0;
 }
 
@@ -306,7 +294,7 @@ run(struct cmd_ctx *ctx, struct cmd_args *a, enum deploy_mode mode,
 		return lc_error(&ctx->err, LC_EUSAGE, "--code-only and "
 		    "--config-only exclude each other");
 	if ((v = cmd_get(a, "wait-timeout")) != NULL &&
-	    parse_duration(v, &o.wait_timeout, &ctx->err) == -1)
+	    parse_wait_timeout(v, &o.wait_timeout, &ctx->err) == -1)
 		return -1;
 	if (cmd_number(a, "jobs", jn, 1, 64, NULL, &jn, &ctx->err) == -1)
 		return -1;
