@@ -328,6 +328,17 @@ print_opts(const struct cmd_opt *o, FILE *fp)
 	}
 }
 
+/* Whether an option takes a DURATION or a TIME (timeparse.h's grammar). */
+static int
+takes_time(const struct cmd_opt *o)
+{
+	for (; o->name != NULL; o++)
+		if (o->arg != NULL && (strcmp(o->arg, "DURATION") == 0 ||
+		    strcmp(o->arg, "TIME") == 0))
+			return 1;
+	return 0;
+}
+
 void
 cmd_usage(const struct cmd_entry *ce, FILE *fp)
 {
@@ -351,6 +362,9 @@ cmd_usage(const struct cmd_entry *ce, FILE *fp)
 	if (ce->opts != NULL && ce->opts[0].name != NULL) {
 		fputs("\nOptions:\n", fp);
 		print_opts(ce->opts, fp);
+		if (takes_time(ce->opts))
+			fputs("\nDurations and times: see DURATIONS AND TIMES in "
+			    "'man lambdactl'.\n", fp);
 	}
 	fputs("\nGlobal options (--profile, --region, --output, --debug, ...): "
 	    "see 'lambdactl -h'.\n", fp);

@@ -19,6 +19,14 @@ YML
 BAD_DURATIONS=(1h30 30m1h 1m1m 5s5s -5m +5m 1.5h '' '5 m' ' 5m' 5M 1H x
 	99999999999999999999s 36500d1s)
 
+# -h points at the grammar where an option takes a duration or a time.
+for cmd in new update deploy logs; do
+	lc $cmd -h
+	check_out_has "^Durations and times: see DURATIONS AND TIMES in 'man lambdactl'\.\$" "$cmd -h points at the grammar"
+done
+lc whoami -h
+check_out_lacks "DURATIONS AND TIMES" "whoami -h, which takes neither, does not"
+
 # ---- --wait-timeout: a duration from 1s to 24h. ----
 for cmd in new deploy; do
 	for good in 1h30m 1h30m15s 90m 300 0h0m1s 1d 24h 1s; do
