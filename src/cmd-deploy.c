@@ -4,7 +4,6 @@
  * so they share this file.  Each packages the functions, resolves their
  * roles, then runs deploy.c's plan and apply on up to -j threads.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +18,7 @@
 #include "log.h"
 #include "package.h"
 #include "sts.h"
+#include "timeparse.h"
 
 #define OPT_PUBLISH \
 	{ "publish", 0, NULL, "publish a version after the change" }
@@ -27,7 +27,8 @@
 #define OPT_DRY_RUN \
 	{ "dry-run", 0, NULL, "show what would change; change nothing" }
 #define OPT_WAIT \
-	{ "wait-timeout", 0, "DURATION", "wait at most this long (default 5m)" }
+	{ "wait-timeout", 0, "DURATION", "wait at most this long: 90s, 5m, " \
+	    "1h30m (default 5m)" }
 #define OPT_JOBS \
 	{ "jobs", 'j', "N", "deploy N functions at once (default 4)" }
 #define OPT_NO_BUILD \
@@ -70,30 +71,17 @@ struct ui {
 	size_t			 next;
 };
 
-/* "300", "90s", "5m", "1h" -> seconds. */
+/* --wait-timeout: a duration (lambdactl(1)) from 1s to 24h, in seconds. */
 static int
-parse_duration(const char *s, long *out, struct lc_err *err)
+parse_wait_timeout(const char *s, long *out, struct lc_err *err)
 {
-	char *end;
-	long v, mult = 1;
+	int64_t secs;
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (*end == 's')
-		end++;
-	else if (*end == 'm') {
-		mult = 60;
-		end++;
-	} else if (*end == 'h') {
-		mult = 3600;
-		end++;
-	}
-	if (errno != 0 || end == s || *end != '\0' || v < 1 || v > 86400 ||
-	    v * mult > 86400)
+	if (timeparse_duration(s, &secs) == -1 || secs < 1 || secs > 86400)
 		return lc_error(err, LC_EUSAGE, "option '--wait-timeout' wants "
 		    "a duration from 1s to 24h such as 300, 90s, 5m or 1h, "
 		    "not '%s'", s);
-	*out = v * mult;
+	*out = (long)secs;
 	return 0;
 }
 
@@ -274,114 +262,161 @@ check_profile(struct cmd_ctx *ctx, const struct manifest_fn *fn)
 	    fn->profile);
 }
 
+/* The options every mode shares; *jobs is -j. */
 static int
-run(struct cmd_ctx *ctx, struct cmd_args *a, enum deploy_mode mode,
-    int plan_only)
+read_opts(struct cmd_ctx *ctx, const struct cmd_args *a,
+    enum deploy_mode mode, int plan_only, struct deploy_opts *o, long *jobs)
 {
-	const struct manifest *m = &ctx->manifest;
-	const struct manifest_fn **fns = NULL;
-	struct package_builds builds = { 0 };
-	struct package_result *pkgs = NULL;
-	struct deploy_opts o = { 0 };
-	struct deploy_hooks h = { 0 };
-	struct deploy_job *jobs = NULL;
-	struct http_opts ho = { 0 };
-	struct aws_client c;
-	struct ui u = { 0 };
-	char **roles = NULL, *outdir = NULL;
-	const char *v, **regions = NULL;
-	long jn = 4;
-	size_t i, n = 0, failed;
-	int status = -1;
+	const char *v;
 
-	o.mode = mode;
-	o.code = !cmd_has(a, "config-only");
-	o.config = !cmd_has(a, "code-only");
-	o.publish = cmd_has(a, "publish");
-	o.alias = cmd_get(a, "alias");
-	o.dry_run = plan_only || cmd_has(a, "dry-run");
-	o.wait_timeout = 300;
-	o.poll_ms = 1000;
-	if (!o.code && !o.config)
+	o->mode = mode;
+	o->code = !cmd_has(a, "config-only");
+	o->config = !cmd_has(a, "code-only");
+	o->publish = cmd_has(a, "publish");
+	o->alias = cmd_get(a, "alias");
+	o->dry_run = plan_only || cmd_has(a, "dry-run");
+	o->wait_timeout = 300;
+	o->poll_ms = 1000;
+	if (!o->code && !o->config)
 		return lc_error(&ctx->err, LC_EUSAGE, "--code-only and "
 		    "--config-only exclude each other");
 	if ((v = cmd_get(a, "wait-timeout")) != NULL &&
-	    parse_duration(v, &o.wait_timeout, &ctx->err) == -1)
+	    parse_wait_timeout(v, &o->wait_timeout, &ctx->err) == -1)
 		return -1;
-	if (cmd_number(a, "jobs", jn, 1, 64, NULL, &jn, &ctx->err) == -1)
-		return -1;
-	if (cmd_select_functions(ctx, a, &fns, &n, &ctx->err) == -1)
-		return -1;
+	return cmd_number(a, "jobs", 4, 1, 64, NULL, jobs, &ctx->err);
+}
 
-	cmd_aws_init(ctx, &c);
-	pkgs = xcalloc(n, sizeof *pkgs);
-	roles = xcalloc(n, sizeof *roles);
-	regions = xcalloc(n, sizeof *regions);
-	jobs = xcalloc(n, sizeof *jobs);
-	outdir = xasprintf("%s/.lambdactl", m->dir);
-	for (i = 0; i < n; i++) {
-		if (check_profile(ctx, fns[i]) == -1 ||
-		    cmd_region(ctx, fns[i]->name, &regions[i], &ctx->err) == -1)
-			goto out;
-		/* --config-only needs no artifact at all. */
-		if (!o.code)
-			continue;
-		if (!cmd_has(a, "no-build") && package_builds_run(&builds,
-		    fns[i], m->dir, cmd_announce_build, &ctx->err) == -1)
-			goto prefixed;
-		if (package_build(fns[i], m->dir, outdir, &pkgs[i],
-		    &ctx->err) == -1)
-			goto prefixed;
+/* What one run of new, update, deploy or plan holds for each function. */
+struct batch {
+	const struct manifest_fn	**fns;
+	size_t				  n;
+	const char			**regions;
+	char				**roles;
+	struct package_result		 *pkgs;
+	struct deploy_job		 *jobs;
+	struct package_builds		  builds;
+};
+
+static void
+batch_release(struct batch *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		deploy_plan_release(&r->jobs[i].plan);
+		deploy_result_release(&r->jobs[i].result);
+		package_result_release(&r->pkgs[i]);
+		free(r->roles[i]);
 	}
-	if (resolve_roles(ctx, &c, fns, regions, n, roles) == -1)
-		goto out;
-	for (i = 0; i < n; i++) {
-		jobs[i].fn = fns[i];
-		jobs[i].region = regions[i];
-		jobs[i].role_arn = roles[i];
-		jobs[i].pkg = o.code ? &pkgs[i] : NULL;
+	free(r->jobs);
+	free(r->pkgs);
+	free(r->roles);
+	free(r->regions);
+	free(r->fns);
+	package_builds_release(&r->builds);
+}
+
+/*
+ * Each function's profile and region checked, its build run (unless
+ * --no-build) and its zip made (unless --config-only, which needs no
+ * artifact at all).
+ */
+static int
+prepare(struct cmd_ctx *ctx, const struct cmd_args *a,
+    const struct deploy_opts *o, struct batch *r)
+{
+	const struct manifest *m = &ctx->manifest;
+	char *outdir = xasprintf("%s/.lambdactl", m->dir);
+	size_t i;
+	int rv = -1;
+
+	for (i = 0; i < r->n; i++) {
+		if (check_profile(ctx, r->fns[i]) == -1 ||
+		    cmd_region(ctx, r->fns[i]->name, &r->regions[i],
+		    &ctx->err) == -1)
+			goto out;
+		if (!o->code)
+			continue;
+		if ((!cmd_has(a, "no-build") && package_builds_run(&r->builds,
+		    r->fns[i], m->dir, cmd_announce_build, &ctx->err) == -1) ||
+		    package_build(r->fns[i], m->dir, outdir, &r->pkgs[i],
+		    &ctx->err) == -1) {
+			lc_error_prefix(&ctx->err, "%s", r->fns[i]->name);
+			goto out;
+		}
+	}
+	rv = 0;
+out:
+	free(outdir);
+	return rv;
+}
+
+/*
+ * Deploys (or plans) the prepared functions on up to jn threads, printing
+ * each result in manifest order; returns the exit status.
+ */
+static int
+apply(struct cmd_ctx *ctx, struct aws_client *c, const struct deploy_opts *o,
+    struct batch *r, long jn)
+{
+	struct deploy_hooks h = { 0 };
+	struct http_opts ho;
+	struct ui u = { 0 };
+	size_t i, failed;
+
+	for (i = 0; i < r->n; i++) {
+		r->jobs[i].fn = r->fns[i];
+		r->jobs[i].region = r->regions[i];
+		r->jobs[i].role_arn = r->roles[i];
+		r->jobs[i].pkg = o->code ? &r->pkgs[i] : NULL;
 	}
 	u.ctx = ctx;
 	u.tty = isatty(STDERR_FILENO);
-	u.bar = u.tty && (jn == 1 || n == 1);
-	u.dry_run = o.dry_run;
-	u.alias = o.alias;
-	u.jobs = jobs;
-	u.njobs = n;
-	u.finished = xcalloc(n, 1);
+	u.bar = u.tty && (jn == 1 || r->n == 1);
+	u.dry_run = o->dry_run;
+	u.alias = o->alias;
+	u.jobs = r->jobs;
+	u.njobs = r->n;
+	u.finished = xcalloc(r->n, 1);
 	if (ctx->output == OUTPUT_JSON)
 		u.json = cJSON_CreateArray();
 	h.step = on_step;
 	h.progress = on_progress;
 	h.arg = &u;
 	cmd_http_opts(ctx, &ho);
-	failed = deploy_run(&c, &ho, jobs, n, (int)jn, &o, &h, on_done, &u);
+	failed = deploy_run(c, &ho, r->jobs, r->n, (int)jn, o, &h, on_done,
+	    &u);
+	free(u.finished);
 	if (u.json != NULL)
 		cmd_print_json(u.json);
 	if (failed > 0)
-		status = LC_EFAIL;
-	else if (o.dry_run && u.pending > 0)
-		status = LC_ECHANGES;
-	else
-		status = LC_OK;
-	goto out;
-prefixed:
-	lc_error_prefix(&ctx->err, "%s", fns[i]->name);
-out:
-	for (i = 0; i < n; i++) {
-		deploy_plan_release(&jobs[i].plan);
-		deploy_result_release(&jobs[i].result);
-		package_result_release(&pkgs[i]);
-		free(roles[i]);
-	}
-	free(u.finished);
-	free(jobs);
-	free(pkgs);
-	free(roles);
-	free(regions);
-	free(outdir);
-	free(fns);
-	package_builds_release(&builds);
+		return LC_EFAIL;
+	return o->dry_run && u.pending > 0 ? LC_ECHANGES : LC_OK;
+}
+
+/* new, update, deploy and plan: options, prepare, roles, apply. */
+static int
+run(struct cmd_ctx *ctx, struct cmd_args *a, enum deploy_mode mode,
+    int plan_only)
+{
+	struct deploy_opts o = { 0 };
+	struct batch r = { 0 };
+	struct aws_client c;
+	long jn;
+	int status = -1;
+
+	if (read_opts(ctx, a, mode, plan_only, &o, &jn) == -1 ||
+	    cmd_select_functions(ctx, a, &r.fns, &r.n, &ctx->err) == -1)
+		return -1;
+	cmd_aws_init(ctx, &c);
+	r.regions = xcalloc(r.n, sizeof *r.regions);
+	r.roles = xcalloc(r.n, sizeof *r.roles);
+	r.pkgs = xcalloc(r.n, sizeof *r.pkgs);
+	r.jobs = xcalloc(r.n, sizeof *r.jobs);
+	if (prepare(ctx, a, &o, &r) == 0 &&
+	    resolve_roles(ctx, &c, r.fns, r.regions, r.n, r.roles) == 0)
+		status = apply(ctx, &c, &o, &r, jn);
+	batch_release(&r);
 	cmd_aws_release(&c);
 	return status;
 }

@@ -122,134 +122,188 @@ list_regions(struct cmd_ctx *ctx, struct aws_client *c,
 	return 0;
 }
 
+/* What list prints: the deployed functions, then the manifest's others. */
+struct listing {
+	const struct manifest	*m;
+	struct regions		 rs;
+	struct lambda_config	*cfgs;	/* deployed, in every region */
+	size_t			*reg;	/* each one's region in rs */
+	size_t			 n;
+	int			 w;	/* the NAME column's width */
+	int			 wr;	/* the REGION column's; 0: none */
+	int			 esc;	/* escape what Lambda sent (term.h) */
+	cJSON			*arr;	/* --output json: the rows */
+};
+
+/* The longest name sets NAME; a REGION column only for several regions. */
+static void
+listing_widths(struct listing *l)
+{
+	size_t i;
+
+	l->w = 4;
+	for (i = 0; i < l->n; i++)
+		if ((int)strlen(l->cfgs[i].name) > l->w)
+			l->w = (int)strlen(l->cfgs[i].name);
+	for (i = 0; i < l->m->nfns; i++)
+		if ((int)strlen(l->m->fns[i].name) > l->w)
+			l->w = (int)strlen(l->m->fns[i].name);
+	l->wr = 0;
+	if (l->rs.n > 1) {
+		l->wr = 6;
+		for (i = 0; i < l->rs.n; i++)
+			if ((int)strlen(l->rs.names[i]) > l->wr)
+				l->wr = (int)strlen(l->rs.names[i]);
+	}
+}
+
+static void
+print_header(const struct listing *l)
+{
+	if (l->m->nfns > 0)
+		printf("%-*s  %-*s%-16s  %6s  %-30s  %s\n", l->w, "NAME",
+		    l->wr ? l->wr + 2 : 0, l->wr ? "REGION" : "", "RUNTIME",
+		    "MEMORY", "LAST MODIFIED", "MANIFEST");
+	else
+		printf("%-*s  %-*s%-16s  %6s  %s\n", l->w, "NAME",
+		    l->wr ? l->wr + 2 : 0, l->wr ? "REGION" : "", "RUNTIME",
+		    "MEMORY", "LAST MODIFIED");
+}
+
+/* A deployed function as a JSON row; state and p when in the manifest. */
+static cJSON *
+deployed_json(const struct lambda_config *cfg, const char *region,
+    const char *state, const struct deploy_plan *p)
+{
+	cJSON *o = cJSON_CreateObject(), *ch;
+	size_t j;
+
+	cJSON_AddStringToObject(o, "name", cfg->name);
+	cJSON_AddStringToObject(o, "region", region);
+	cJSON_AddStringToObject(o, "runtime",
+	    cfg->runtime != NULL ? cfg->runtime : "");
+	cJSON_AddNumberToObject(o, "memory", (double)cfg->memory);
+	cJSON_AddNumberToObject(o, "timeout", (double)cfg->timeout);
+	cJSON_AddStringToObject(o, "last_modified",
+	    cfg->last_modified != NULL ? cfg->last_modified : "");
+	cJSON_AddStringToObject(o, "code_sha256",
+	    cfg->code_sha256 != NULL ? cfg->code_sha256 : "");
+	if (state != NULL) {
+		cJSON_AddStringToObject(o, "manifest", state);
+		ch = cJSON_AddArrayToObject(o, "differences");
+		for (j = 0; j < p->nchanges; j++)
+			cJSON_AddItemToArray(ch,
+			    cJSON_CreateString(p->changes[j].text));
+	}
+	return o;
+}
+
+/*
+ * Deployed function i, compared with the manifest's function of that name
+ * when it lives in the same region.
+ */
+static void
+show_deployed(struct listing *l, size_t i)
+{
+	const struct lambda_config *cfg = &l->cfgs[i];
+	const struct manifest_fn *fn = manifest_find(l->m, cfg->name);
+	const char *region = l->rs.names[l->reg[i]], *state;
+	struct deploy_plan p;
+
+	if (fn != NULL && l->rs.of_fn[fn - l->m->fns] != l->reg[i])
+		fn = NULL;
+	state = fn != NULL ? sync_state(fn, cfg, &p) : NULL;
+	if (l->arr != NULL)
+		cJSON_AddItemToArray(l->arr, deployed_json(cfg, region, state,
+		    &p));
+	else
+		term_printf(stdout, l->esc, "%-*s  %-*s%-16s  %6ld  %-*s%s%s\n",
+		    l->w, cfg->name, l->wr ? l->wr + 2 : 0,
+		    l->wr ? region : "",
+		    cfg->runtime != NULL ? cfg->runtime : "-", cfg->memory,
+		    state != NULL ? 30 : 0,
+		    cfg->last_modified != NULL ? cfg->last_modified : "-",
+		    state != NULL ? "  " : "", state != NULL ? state : "");
+	if (state != NULL)
+		deploy_plan_release(&p);
+}
+
+/* The manifest's functions that are not deployed (in their region). */
+static void
+show_missing(struct listing *l)
+{
+	const char *name, *region;
+	cJSON *o;
+	size_t i, j;
+
+	for (i = 0; i < l->m->nfns; i++) {
+		name = l->m->fns[i].name;
+		region = l->rs.names[l->rs.of_fn[i]];
+		for (j = 0; j < l->n; j++)
+			if (l->reg[j] == l->rs.of_fn[i] &&
+			    strcmp(l->cfgs[j].name, name) == 0)
+				break;
+		if (j < l->n)
+			continue;
+		if (l->arr != NULL) {
+			o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "name", name);
+			cJSON_AddStringToObject(o, "region", region);
+			cJSON_AddStringToObject(o, "manifest", "not deployed");
+			cJSON_AddItemToArray(l->arr, o);
+		} else
+			printf("%-*s  %-*s%-16s  %6s  %-30s  %s\n", l->w, name,
+			    l->wr ? l->wr + 2 : 0, l->wr ? region : "", "-",
+			    "-", "-", "not deployed");
+	}
+}
+
+/*
+ * Lists the functions deployed in the default region and in each manifest
+ * function's, then the manifest's functions that are not deployed.
+ */
 static int
 list_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
-	const struct manifest *m = &ctx->manifest;
-	const struct manifest_fn *fn;
-	struct lambda_config *cfgs = NULL;
-	struct regions rs = { 0 };
-	struct deploy_plan p;
+	struct listing l = { 0 };
 	struct aws_client c;
-	const char *state, *r;
-	cJSON *arr = NULL, *o, *ch;
-	size_t i, j, n = 0, *reg = NULL;
-	int status = -1, w = 4, wr = 0;
-	/* Names and dates Lambda sent: escaped on a terminal (term.h). */
-	int esc = term_escaping(STDOUT_FILENO, 0);
+	const char *r;
+	size_t i;
+	int status = -1;
 
 	(void)a;
+	l.m = &ctx->manifest;
+	l.esc = term_escaping(STDOUT_FILENO, 0);
 	cmd_aws_init(ctx, &c);
 	/* One rule for regions: every manifest function's, and the default. */
-	rs.of_fn = xcalloc(m->nfns + 1, sizeof *rs.of_fn);
+	l.rs.of_fn = xcalloc(l.m->nfns + 1, sizeof *l.rs.of_fn);
 	if (ctx->region != NULL)
-		region_index(&rs, ctx->region);
-	for (i = 0; i < m->nfns; i++) {
-		if (cmd_region(ctx, m->fns[i].name, &r, &ctx->err) == -1)
+		region_index(&l.rs, ctx->region);
+	for (i = 0; i < l.m->nfns; i++) {
+		if (cmd_region(ctx, l.m->fns[i].name, &r, &ctx->err) == -1)
 			goto out;
-		rs.of_fn[i] = region_index(&rs, r);
+		l.rs.of_fn[i] = region_index(&l.rs, r);
 	}
-	if (list_regions(ctx, &c, &rs, &cfgs, &reg, &n) == -1)
+	if (list_regions(ctx, &c, &l.rs, &l.cfgs, &l.reg, &l.n) == -1)
 		goto out;
-	for (i = 0; i < n; i++)
-		if ((int)strlen(cfgs[i].name) > w)
-			w = (int)strlen(cfgs[i].name);
-	for (i = 0; i < m->nfns; i++)
-		if ((int)strlen(m->fns[i].name) > w)
-			w = (int)strlen(m->fns[i].name);
-	/* A REGION column only when there is more than one. */
-	if (rs.n > 1) {
-		wr = 6;
-		for (i = 0; i < rs.n; i++)
-			if ((int)strlen(rs.names[i]) > wr)
-				wr = (int)strlen(rs.names[i]);
-	}
+	listing_widths(&l);
 	if (ctx->output == OUTPUT_JSON)
-		arr = cJSON_CreateArray();
-	else if (m->nfns > 0)
-		printf("%-*s  %-*s%-16s  %6s  %-30s  %s\n", w, "NAME",
-		    wr ? wr + 2 : 0, wr ? "REGION" : "", "RUNTIME", "MEMORY",
-		    "LAST MODIFIED", "MANIFEST");
+		l.arr = cJSON_CreateArray();
 	else
-		printf("%-*s  %-*s%-16s  %6s  %s\n", w, "NAME",
-		    wr ? wr + 2 : 0, wr ? "REGION" : "", "RUNTIME", "MEMORY",
-		    "LAST MODIFIED");
-	for (i = 0; i < n; i++) {
-		/* A manifest function is compared in its own region only. */
-		fn = manifest_find(m, cfgs[i].name);
-		if (fn != NULL && rs.of_fn[fn - m->fns] != reg[i])
-			fn = NULL;
-		state = fn != NULL ? sync_state(fn, &cfgs[i], &p) : NULL;
-		if (arr != NULL) {
-			o = cJSON_CreateObject();
-			cJSON_AddStringToObject(o, "name", cfgs[i].name);
-			cJSON_AddStringToObject(o, "region",
-			    rs.names[reg[i]]);
-			cJSON_AddStringToObject(o, "runtime",
-			    cfgs[i].runtime != NULL ? cfgs[i].runtime : "");
-			cJSON_AddNumberToObject(o, "memory",
-			    (double)cfgs[i].memory);
-			cJSON_AddNumberToObject(o, "timeout",
-			    (double)cfgs[i].timeout);
-			cJSON_AddStringToObject(o, "last_modified",
-			    cfgs[i].last_modified != NULL ?
-			    cfgs[i].last_modified : "");
-			cJSON_AddStringToObject(o, "code_sha256",
-			    cfgs[i].code_sha256 != NULL ?
-			    cfgs[i].code_sha256 : "");
-			if (state != NULL) {
-				cJSON_AddStringToObject(o, "manifest", state);
-				ch = cJSON_AddArrayToObject(o, "differences");
-				for (j = 0; j < p.nchanges; j++)
-					cJSON_AddItemToArray(ch,
-					    cJSON_CreateString(
-					    p.changes[j].text));
-			}
-			cJSON_AddItemToArray(arr, o);
-		} else
-			term_printf(stdout, esc,
-			    "%-*s  %-*s%-16s  %6ld  %-*s%s%s\n", w,
-			    cfgs[i].name, wr ? wr + 2 : 0,
-			    wr ? rs.names[reg[i]] : "",
-			    cfgs[i].runtime != NULL ? cfgs[i].runtime : "-",
-			    cfgs[i].memory, state != NULL ? 30 : 0,
-			    cfgs[i].last_modified != NULL ?
-			    cfgs[i].last_modified : "-", state != NULL ? "  " : "",
-			    state != NULL ? state : "");
-		if (state != NULL)
-			deploy_plan_release(&p);
-	}
-	/* Manifest functions that are not deployed (in their region). */
-	for (i = 0; i < m->nfns; i++) {
-		for (j = 0; j < n; j++)
-			if (reg[j] == rs.of_fn[i] &&
-			    strcmp(cfgs[j].name, m->fns[i].name) == 0)
-				break;
-		if (j < n)
-			continue;
-		if (arr != NULL) {
-			o = cJSON_CreateObject();
-			cJSON_AddStringToObject(o, "name", m->fns[i].name);
-			cJSON_AddStringToObject(o, "region",
-			    rs.names[rs.of_fn[i]]);
-			cJSON_AddStringToObject(o, "manifest", "not deployed");
-			cJSON_AddItemToArray(arr, o);
-		} else
-			printf("%-*s  %-*s%-16s  %6s  %-30s  %s\n", w,
-			    m->fns[i].name, wr ? wr + 2 : 0,
-			    wr ? rs.names[rs.of_fn[i]] : "", "-", "-", "-",
-			    "not deployed");
-	}
-	if (arr != NULL)
-		cmd_print_json(arr);
+		print_header(&l);
+	for (i = 0; i < l.n; i++)
+		show_deployed(&l, i);
+	show_missing(&l);
+	if (l.arr != NULL)
+		cmd_print_json(l.arr);
 	status = LC_OK;
 out:
-	for (i = 0; i < n; i++)
-		lambda_config_release(&cfgs[i]);
-	free(cfgs);
-	free(reg);
-	free(rs.names);
-	free(rs.of_fn);
+	for (i = 0; i < l.n; i++)
+		lambda_config_release(&l.cfgs[i]);
+	free(l.cfgs);
+	free(l.reg);
+	free(l.rs.names);
+	free(l.rs.of_fn);
 	cmd_aws_release(&c);
 	return status;
 }

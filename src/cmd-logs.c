@@ -18,12 +18,13 @@
 #include "log.h"
 #include "logs-api.h"
 #include "term.h"
+#include "timeparse.h"
 
 #define DEFAULT_SINCE	"10m"
 
 static const struct cmd_opt logs_opts[] = {
-	{ "since", 0, "TIME", "from TIME: 10m, 2h, 1d, 1w or ISO-8601 "
-	    "(default 10m)" },
+	{ "since", 0, "TIME", "from TIME: 300, 10m, 1h30m ago, 1d or "
+	    "ISO-8601 (default 10m)" },
 	{ "until", 0, "TIME", "up to TIME (same forms; not with --follow)" },
 	{ "filter", 0, "PATTERN", "CloudWatch Logs filter pattern" },
 	{ "stream", 0, "PREFIX", "only streams whose name starts with "
@@ -293,20 +294,26 @@ function_group(struct aws_client *c, const char *name, char **group,
 	return 0;
 }
 
-/* Reads --since or --until; *out untouched when absent and no default. */
+/*
+ * Reads --since or --until (lambdactl(1), DURATIONS AND TIMES), from the
+ * epoch on; *out untouched when absent and no default.
+ */
 static int
 get_time(const struct cmd_args *a, const char *opt, const char *def,
     int64_t now, int64_t *out, struct lc_err *err)
 {
 	const char *v = cmd_get(a, opt);
+	int64_t t;
 
 	if (v == NULL && (v = def) == NULL)
 		return 0;
-	if (logs_parse_time(v, now, out) == -1)
-		return lc_error(err, LC_EUSAGE, "option '--%s' wants a "
-		    "duration (30s, 10m, 2h, 1d, 1w) or an ISO-8601 time "
-		    "(2024-05-01T12:00:00Z), not '%s'", opt, v);
-	return 0;
+	if (timeparse_time(v, now, &t) == 0 && t >= 0) {
+		*out = t;
+		return 0;
+	}
+	return lc_error(err, LC_EUSAGE, "option '--%s' wants a duration (30s, "
+	    "10m, 2h, 1d, 1w) or an ISO-8601 time (2024-05-01T12:00:00Z), "
+	    "not '%s'", opt, v);
 }
 
 /* Whether colours go to stdout: a terminal, NO_COLOR unset or empty. */

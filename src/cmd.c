@@ -1,5 +1,4 @@
 /* cmd.c - the command table, the option parser and usage text. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +6,8 @@
 #include <cjson/cJSON.h>
 
 #include "cmd.h"
+#include "num.h"
+#include "suggest.h"
 #include "xmalloc.h"
 
 /* Keep sorted by name: help and completion list them in this order. */
@@ -55,61 +56,6 @@ cmd_lookup(const char *name)
 	return NULL;
 }
 
-/* Damerau-free Levenshtein distance, for "did you mean". */
-static size_t
-edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), i, j, *row, prev, tmp, best;
-
-	row = xcalloc(lb + 1, sizeof *row);
-	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = i;
-		for (j = 1; j <= lb; j++) {
-			tmp = row[j];
-			best = prev + (a[i - 1] != b[j - 1]);
-			if (row[j] + 1 < best)
-				best = row[j] + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			prev = tmp;
-		}
-	}
-	best = row[lb];
-	free(row);
-	return best;
-}
-
-/*
- * The candidate closest to name if close enough to be a typo (one edit for
- * short names, two otherwise), else the only candidate name is a prefix of.
- */
-static const char *
-closest(const char *name, const char *const *cand, size_t n)
-{
-	const char *best = NULL, *prefix = NULL;
-	size_t i, d, bestd = (size_t)-1, nprefix = 0;
-	size_t len = strlen(name), limit = len < 5 ? 1 : 2;
-
-	for (i = 0; i < n; i++) {
-		d = edit_distance(name, cand[i]);
-		if (d < bestd) {
-			bestd = d;
-			best = cand[i];
-		}
-		if (len >= 2 && strncmp(cand[i], name, len) == 0) {
-			prefix = cand[i];
-			nprefix++;
-		}
-	}
-	if (bestd <= limit)
-		return best;
-	return nprefix == 1 ? prefix : NULL;
-}
-
 int
 cmd_select_functions(const struct cmd_ctx *ctx, const struct cmd_args *a,
     const struct manifest_fn ***out, size_t *n, struct lc_err *err)
@@ -131,7 +77,7 @@ cmd_select_functions(const struct cmd_ctx *ctx, const struct cmd_args *a,
 			nn = m->nfns < 256 ? m->nfns : 256;
 			for (j = 0; j < nn; j++)
 				names[j] = m->fns[j].name;
-			hint = closest(a->argv[k], names, nn);
+			hint = suggest(a->argv[k], names, nn);
 			free(*out);
 			free(picked);
 			*out = NULL;
@@ -161,7 +107,7 @@ cmd_unknown(const char *name, struct lc_err *err)
 		names[n] = cmd_table[n]->name;
 		n++;
 	}
-	if ((hint = closest(name, names, n)) != NULL)
+	if ((hint = suggest(name, names, n)) != NULL)
 		return lc_error(err, LC_EUSAGE,
 		    "unknown command '%s' (did you mean '%s'?)", name, hint);
 	return lc_error(err, LC_EUSAGE,
@@ -221,7 +167,7 @@ unknown_option(const struct cmd_opt *opts, int globals, const char *arg,
 		for (; o != NULL && o->name != NULL && n < 128; o++)
 			names[n++] = o->name;
 	}
-	hint = closest(want, names, n);
+	hint = suggest(want, names, n);
 	if (hint != NULL)
 		return lc_error(err, LC_EUSAGE,
 		    "unknown option '--%s' (did you mean '--%s'?)", want, hint);
@@ -354,19 +300,14 @@ cmd_number(const struct cmd_args *a, const char *opt, long def, long min,
     long max, const char *unit, long *out, struct lc_err *err)
 {
 	const char *v = cmd_get(a, opt);
-	char *end;
-	long n;
 
 	*out = def;
 	if (v == NULL)
 		return 0;
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno != 0 || end == v || *end != '\0' || n < min || n > max)
+	if (num_parse(v, min, max, out, NULL) == -1)
 		return lc_error(err, LC_EUSAGE, "option '--%s' wants a number "
 		    "%s%s%sfrom %ld to %ld, not '%s'", opt, unit ? "of " : "",
 		    unit ? unit : "", unit ? " " : "", min, max, v);
-	*out = n;
 	return 0;
 }
 
@@ -385,6 +326,17 @@ print_opts(const struct cmd_opt *o, FILE *fp)
 			    o->arg ? " " : "", o->arg ? o->arg : "");
 		fprintf(fp, "  %-31s %s\n", left, o->help);
 	}
+}
+
+/* Whether an option takes a DURATION or a TIME (timeparse.h's grammar). */
+static int
+takes_time(const struct cmd_opt *o)
+{
+	for (; o->name != NULL; o++)
+		if (o->arg != NULL && (strcmp(o->arg, "DURATION") == 0 ||
+		    strcmp(o->arg, "TIME") == 0))
+			return 1;
+	return 0;
 }
 
 void
@@ -410,6 +362,9 @@ cmd_usage(const struct cmd_entry *ce, FILE *fp)
 	if (ce->opts != NULL && ce->opts[0].name != NULL) {
 		fputs("\nOptions:\n", fp);
 		print_opts(ce->opts, fp);
+		if (takes_time(ce->opts))
+			fputs("\nDurations and times: see DURATIONS AND TIMES in "
+			    "'man lambdactl'.\n", fp);
 	}
 	fputs("\nGlobal options (--profile, --region, --output, --debug, ...): "
 	    "see 'lambdactl -h'.\n", fp);

@@ -28,7 +28,9 @@
 #include "creds.h"
 #include "err.h"
 #include "log.h"
+#include "num.h"
 #include "proc.h"
+#include "timeparse.h"
 #include "xmalloc.h"
 
 #define nitems(a)	(sizeof (a) / sizeof (a)[0])
@@ -563,82 +565,19 @@ load_profile(struct creds *c, const struct aws_config *cfg,
 	return 1;
 }
 
-/* Reads exactly n digits at *sp into *v, advancing *sp. */
-static int
-digits(const char **sp, int n, int *v)
-{
-	const char *s = *sp;
-
-	*v = 0;
-	while (n-- > 0) {
-		if (!isdigit((unsigned char)*s))
-			return -1;
-		*v = *v * 10 + (*s++ - '0');
-	}
-	*sp = s;
-	return 0;
-}
-
-/* Reads a character at *sp that is one of set, advancing *sp. */
-static int
-expect(const char **sp, const char *set)
-{
-	if (**sp == '\0' || strchr(set, **sp) == NULL)
-		return -1;
-	(*sp)++;
-	return 0;
-}
-
 /*
- * Parses an RFC 3339 timestamp, "2026-01-01T00:00:00Z", with optional
- * fractional seconds and a "Z" or "+HH:MM" offset, into *out.  As botocore
- * (dateutil) does, "t", "z", a space for the "T" and "+HHMM" pass too; a
- * leap second counts as the second before it.
+ * Expiration as seconds since the epoch: an ISO-8601 time (lambdactl(1),
+ * DURATIONS AND TIMES), its fraction of a second dropped.  botocore
+ * (dateutil) is as lenient: "t", "z", a space for the "T", "+HHMM".
  */
 static int
-parse_rfc3339(const char *s, time_t *out)
+parse_expiration(const char *s, time_t *out)
 {
-	struct tm tm, chk;
-	int y, mo, d, h, mi, se, oh = 0, om = 0, sign = 0;
-	time_t t;
+	int64_t ms;
 
-	if (digits(&s, 4, &y) || expect(&s, "-") || digits(&s, 2, &mo) ||
-	    expect(&s, "-") || digits(&s, 2, &d) || expect(&s, "Tt ") ||
-	    digits(&s, 2, &h) || expect(&s, ":") || digits(&s, 2, &mi) ||
-	    expect(&s, ":") || digits(&s, 2, &se))
+	if (timeparse_iso(s, &ms) == -1)
 		return -1;
-	if (expect(&s, ".") == 0) {
-		if (!isdigit((unsigned char)*s))
-			return -1;
-		while (isdigit((unsigned char)*s))
-			s++;
-	}
-	if (*s == '+' || *s == '-') {
-		sign = *s++ == '-' ? -1 : 1;
-		if (digits(&s, 2, &oh))
-			return -1;
-		if (*s == ':')
-			s++;
-		if (digits(&s, 2, &om) || oh > 23 || om > 59)
-			return -1;
-	} else if (expect(&s, "Zz") == -1)
-		return -1;
-	if (*s != '\0' || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 ||
-	    se > 60)
-		return -1;
-	memset(&tm, 0, sizeof tm);
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = se == 60 ? 59 : se;
-	t = timegm(&tm);
-	/* timegm normalizes February 30th; the round trip catches it. */
-	if (gmtime_r(&t, &chk) == NULL || chk.tm_mday != d ||
-	    chk.tm_mon != mo - 1)
-		return -1;
-	*out = t - sign * (oh * 3600 + om * 60);
+	*out = (time_t)(ms / 1000 - (ms % 1000 < 0));
 	return 0;
 }
 
@@ -697,8 +636,7 @@ creds_process_parse(struct creds *c, const char *out, size_t len,
 	const cJSON *ver;
 	const char *ak, *sk, *tok, *exp;
 	time_t expiration = 0;
-	struct tm tm;
-	char when[32];
+	struct buf when = BUF_INIT;
 	int rv = -1;
 	size_t i;
 	static const char *const secrets[] = {
@@ -734,7 +672,7 @@ creds_process_parse(struct creds *c, const char *out, size_t len,
 	    json_string(root, "SessionToken", 0, &tok, profile, err) == -1 ||
 	    json_string(root, "Expiration", 0, &exp, profile, err) == -1)
 		goto out;
-	if (exp != NULL && parse_rfc3339(exp, &expiration) == -1) {
+	if (exp != NULL && parse_expiration(exp, &expiration) == -1) {
 		lc_error(err, LC_ECONFIG, "credential_process for profile "
 		    "'%s': invalid Expiration '%.64s' (expected RFC 3339, "
 		    "e.g. 2026-01-01T00:00:00Z)", profile, exp);
@@ -742,14 +680,12 @@ creds_process_parse(struct creds *c, const char *out, size_t len,
 	}
 	/* botocore refuses them too: every request would fail. */
 	if (exp != NULL && expiration <= now) {
-		if (gmtime_r(&expiration, &tm) == NULL ||
-		    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ",
-		    &tm) == 0)
-			snprintf(when, sizeof when, "%lld",
-			    (long long)expiration);
+		timeparse_format(&when, (int64_t)expiration * 1000,
+		    TIMEPARSE_Z);
 		lc_error(err, LC_ECONFIG, "credential_process for profile "
 		    "'%s': the credentials expired at %s (Expiration is in "
-		    "the past)", profile, when);
+		    "the past)", profile, when.data);
+		buf_release(&when);
 		goto out;
 	}
 	creds_fill(c, ak, sk, tok != NULL && *tok != '\0' ? tok : NULL,
@@ -773,19 +709,12 @@ static int
 process_timeout(long *secs, struct lc_err *err)
 {
 	const char *v = env_get(CREDS_PROCESS_TIMEOUT_ENV);
-	char *end;
-	long n;
 
 	*secs = CREDS_PROCESS_TIMEOUT;
-	if (v == NULL)
-		return 0;
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno != 0 || end == v || *end != '\0' || n < 1 || n > 86400)
+	if (v != NULL && num_parse(v, 1, 86400, secs, NULL) == -1)
 		return lc_error(err, LC_ECONFIG, "%s wants a number of seconds "
 		    "from 1 to 86400, not '%.64s'", CREDS_PROCESS_TIMEOUT_ENV,
 		    v);
-	*secs = n;
 	return 0;
 }
 

@@ -518,40 +518,38 @@ fail_message(const struct http_request *rq, const struct xfer *x,
 	curl_free(owned);
 }
 
-int
-http_send(struct http_client *c, const struct http_request *rq,
-    struct http_response *rs, struct lc_err *err)
+/* The transfer state of rq: its limits and its deadline from now. */
+static void
+xfer_init(struct xfer *x, struct http_client *c,
+    const struct http_request *rq, struct http_response *rs)
+{
+	size_t blen;
+
+	memset(x, 0, sizeof *x);
+	x->c = c;
+	x->rq = rq;
+	x->rs = rs;
+	x->fd = CURL_SOCKET_BAD;
+	x->acked0 = x->acked1 = -1;
+	x->sent_ms = x->dead_ms = 0;
+	x->idle_limit = rq->read_timeout > 0 ? rq->read_timeout :
+	    c->opts.read_timeout;
+	x->last_move = clock_ms();
+	blen = rq->stream != NULL ? rq->stream->len : rq->body_len;
+	x->deadline_s = (rq->timeout > 0 ? rq->timeout :
+	    c->opts.request_timeout) + (long)(blen / HTTP_BODY_ALLOWANCE);
+	x->deadline = x->last_move + 1e3 * (double)x->deadline_s;
+	x->max_body = rq->max_body > 0 ? rq->max_body : c->opts.max_body;
+}
+
+/* rq's headers as a curl list, and an empty Expect. */
+static struct curl_slist *
+header_list(const struct http_request *rq)
 {
 	struct curl_slist *hl = NULL, *tmp;
-	struct xfer x = { 0 };
-	struct once once = { 0 };
-	struct http_stream once_stream = { once_read, once_rewind, &once, 0 };
-	const struct http_stream *stream = rq->stream;
-	char errbuf[CURL_ERROR_SIZE] = "";
 	struct buf line = BUF_INIT;
-	CURL *curl;
-	CURLcode rc;
-	size_t i, blen;
-	int ret = -1;
+	size_t i;
 
-	memset(rs, 0, sizeof *rs);
-	buf_init(&rs->body);
-	if ((curl = curl_easy_init()) == NULL)
-		die("cannot create a libcurl handle");
-	x.c = c;
-	x.rq = rq;
-	x.rs = rs;
-	x.fd = CURL_SOCKET_BAD;
-	x.acked0 = x.acked1 = -1;
-	x.sent_ms = x.dead_ms = 0;
-	x.idle_limit = rq->read_timeout > 0 ? rq->read_timeout :
-	    c->opts.read_timeout;
-	x.last_move = clock_ms();
-	blen = rq->stream != NULL ? rq->stream->len : rq->body_len;
-	x.deadline_s = (rq->timeout > 0 ? rq->timeout :
-	    c->opts.request_timeout) + (long)(blen / HTTP_BODY_ALLOWANCE);
-	x.deadline = x.last_move + 1e3 * (double)x.deadline_s;
-	x.max_body = rq->max_body > 0 ? rq->max_body : c->opts.max_body;
 	for (i = 0; i < rq->nheaders; i++) {
 		buf_reset(&line);
 		buf_addf(&line, "%s: %s", rq->headers[i].name,
@@ -563,17 +561,23 @@ http_send(struct http_client *c, const struct http_request *rq,
 	/* No "Expect: 100-continue" round trip for large bodies. */
 	if ((tmp = curl_slist_append(hl, "Expect:")) == NULL)
 		die("out of memory");
-	hl = tmp;
 	buf_wipe(&line);
+	return tmp;
+}
 
+/* What every request sets: connections, TLS, limits, the callbacks. */
+static void
+set_transfer(CURL *curl, struct http_client *c, struct xfer *x,
+    struct curl_slist *hl, char *errbuf)
+{
 	curl_easy_setopt(curl, CURLOPT_SHARE, c->share);
 	curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, open_socket);
 	curl_easy_setopt(curl, CURLOPT_OPENSOCKETDATA, c);
 	curl_easy_setopt(curl, CURLOPT_CLOSESOCKETFUNCTION, close_socket);
 	curl_easy_setopt(curl, CURLOPT_CLOSESOCKETDATA, c);
 	curl_easy_setopt(curl, CURLOPT_PREREQFUNCTION, on_prereq);
-	curl_easy_setopt(curl, CURLOPT_PREREQDATA, &x);
-	curl_easy_setopt(curl, CURLOPT_URL, rq->url);
+	curl_easy_setopt(curl, CURLOPT_PREREQDATA, x);
+	curl_easy_setopt(curl, CURLOPT_URL, x->rq->url);
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hl);
 	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
@@ -587,23 +591,34 @@ http_send(struct http_client *c, const struct http_request *rq,
 	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, c->opts.connect_timeout);
 	curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
 	curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
-	curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &x);
+	curl_easy_setopt(curl, CURLOPT_XFERINFODATA, x);
 	/* A backstop: on_progress ends it first, with a clearer message. */
-	curl_easy_setopt(curl, CURLOPT_TIMEOUT, x.deadline_s + 2);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT, x->deadline_s + 2);
 	/* Refused from Content-Length, before the body comes; see on_body. */
 	curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE,
-	    (curl_off_t)x.max_body);
+	    (curl_off_t)x->max_body);
 	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &x);
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, x);
 	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(curl, CURLOPT_HEADERDATA, &x);
+	curl_easy_setopt(curl, CURLOPT_HEADERDATA, x);
+}
+
+/*
+ * The method and the body: streamed (a no_resend body too, through once,
+ * so that libcurl cannot send it twice), or in one piece.
+ */
+static void
+set_body(CURL *curl, const struct http_request *rq, struct xfer *x,
+    struct once *once, struct http_stream *once_stream)
+{
+	const struct http_stream *stream = rq->stream;
 
 	if (rq->no_resend && stream == NULL && rq->body != NULL) {
-		once.data = rq->body;
-		once.len = once_stream.len = rq->body_len;
-		stream = &once_stream;
+		once->data = rq->body;
+		once->len = once_stream->len = rq->body_len;
+		stream = once_stream;
 	}
-	x.stream = stream;
+	x->stream = stream;
 	if (stream != NULL) {
 		curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
 		curl_easy_setopt(curl, CURLOPT_READFUNCTION, on_read);
@@ -612,7 +627,7 @@ http_send(struct http_client *c, const struct http_request *rq,
 		    (curl_off_t)stream->len);
 		/* A stream is rewound by libcurl only as on_seek allows. */
 		curl_easy_setopt(curl, CURLOPT_SEEKFUNCTION, on_seek);
-		curl_easy_setopt(curl, CURLOPT_SEEKDATA, &x);
+		curl_easy_setopt(curl, CURLOPT_SEEKDATA, x);
 	} else if (rq->body != NULL || strcmp(rq->method, "POST") == 0 ||
 	    strcmp(rq->method, "PUT") == 0) {
 		curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
@@ -626,6 +641,29 @@ http_send(struct http_client *c, const struct http_request *rq,
 		curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, rq->method);
 	if (strcmp(rq->method, "HEAD") == 0)
 		curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+}
+
+int
+http_send(struct http_client *c, const struct http_request *rq,
+    struct http_response *rs, struct lc_err *err)
+{
+	struct curl_slist *hl;
+	struct xfer x;
+	struct once once = { 0 };
+	struct http_stream once_stream = { once_read, once_rewind, &once, 0 };
+	char errbuf[CURL_ERROR_SIZE] = "";
+	CURL *curl;
+	CURLcode rc;
+	int ret = -1;
+
+	memset(rs, 0, sizeof *rs);
+	buf_init(&rs->body);
+	if ((curl = curl_easy_init()) == NULL)
+		die("cannot create a libcurl handle");
+	xfer_init(&x, c, rq, rs);
+	hl = header_list(rq);
+	set_transfer(curl, c, &x, hl, errbuf);
+	set_body(curl, rq, &x, &once, &once_stream);
 
 	if (log_debug_on())
 		trace_request(rq);

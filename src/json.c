@@ -257,24 +257,39 @@ escape_done(struct json_checker *c)
 	return 0;
 }
 
-/* One byte, in whatever state the checker is. */
+/* After a value in a container: ',' or the container's closer. */
 static int
-step(struct json_checker *c, unsigned char b)
+next_byte(struct json_checker *c, unsigned char b)
 {
-	int h;
+	int arr = c->stack[c->depth - 1] == '[';
 
-again:
+	if (b == ',') {
+		if (arr) {
+			c->after_comma = 1;
+			c->state = ST_VALUE;
+		} else
+			c->state = ST_KEY;
+		return 0;
+	}
+	if (b == (arr ? ']' : '}')) {
+		c->depth--;
+		value_done(c);
+		return 0;
+	}
+	return unexpected(c, b, arr ? "',' or ']'" : "',' or '}'");
+}
+
+/* A byte between tokens: brackets, ',', ':', a key, a value's start. */
+static int
+structure_byte(struct json_checker *c, unsigned char b)
+{
+	if (is_ws(b))
+		return 0;
 	switch (c->state) {
-	case ST_FAILED:
-		return -1;
 	case ST_VALUE:
-		if (is_ws(b))
-			return 0;
 		return value_start(c, b, c->depth == 0 ? "a JSON value" :
 		    "a value");
 	case ST_ARR_FIRST:
-		if (is_ws(b))
-			return 0;
 		if (b == ']') {
 			c->depth--;
 			value_done(c);
@@ -283,8 +298,6 @@ again:
 		return value_start(c, b, "a value or ']'");
 	case ST_OBJ_FIRST:
 	case ST_KEY:
-		if (is_ws(b))
-			return 0;
 		if (b == '"') {
 			c->in_key = 1;
 			c->tok_line = c->line;
@@ -303,38 +316,27 @@ again:
 		return unexpected(c, b, c->state == ST_KEY ? "a string key" :
 		    "a string key or '}'");
 	case ST_COLON:
-		if (is_ws(b))
-			return 0;
 		if (b != ':')
 			return unexpected(c, b, "':' after the key");
 		c->after_comma = 0;
 		c->state = ST_VALUE;
 		return 0;
 	case ST_NEXT:
-		if (is_ws(b))
-			return 0;
-		if (b == ',') {
-			if (c->stack[c->depth - 1] == '[') {
-				c->after_comma = 1;
-				c->state = ST_VALUE;
-			} else
-				c->state = ST_KEY;
-			return 0;
-		}
-		if (b == (c->stack[c->depth - 1] == '[' ? ']' : '}')) {
-			c->depth--;
-			value_done(c);
-			return 0;
-		}
-		return unexpected(c, b, c->stack[c->depth - 1] == '[' ?
-		    "',' or ']'" : "',' or '}'");
+		return next_byte(c, b);
 	case ST_END:
-		if (is_ws(b))
-			return 0;
 		return fail_at(c, c->line, c->col, "more text after the JSON "
 		    "value");
-	case ST_STR:
-		return string_byte(c, b);
+	}
+	return -1;
+}
+
+/* A byte of an escape: after '\', in \uXXXX, or a low surrogate's. */
+static int
+escape_byte(struct json_checker *c, unsigned char b)
+{
+	int h;
+
+	switch (c->state) {
 	case ST_ESC:
 		if (strchr("\"\\/bfnrt", b) != NULL && b != '\0') {
 			c->state = ST_STR;
@@ -374,14 +376,18 @@ again:
 		return fail_at(c, c->esc_line, c->esc_col, "lone high "
 		    "surrogate \\u%04X (a \\uDC00 to \\uDFFF must follow)",
 		    c->high);
-	case ST_LIT:
-		if (b == (unsigned char)c->lit[c->lit_i]) {
-			if (c->lit[++c->lit_i] == '\0')
-				value_done(c);
-			return 0;
-		}
-		return fail_at(c, c->tok_line, c->tok_col, "invalid literal "
-		    "(expected %s)", c->lit);
+	}
+	return -1;
+}
+
+/*
+ * A byte of a number: 0, -1, or 1 when the number ended before b, which
+ * then belongs to what follows.
+ */
+static int
+number_byte(struct json_checker *c, unsigned char b)
+{
+	switch (c->state) {
 	case ST_NUM_MINUS:
 		if (b == '0')
 			c->state = ST_NUM_ZERO;
@@ -414,9 +420,8 @@ again:
 	case ST_NUM_EXP:
 		if (is_digit(b))
 			return 0;
-		/* The number ended: b belongs to what follows. */
 		value_done(c);
-		goto again;
+		return 1;
 	case ST_NUM_DOT:
 		if (!is_digit(b))
 			return unexpected(c, b, "a digit after '.'");
@@ -435,6 +440,46 @@ again:
 		return 0;
 	}
 	return -1;
+}
+
+/* One byte, in whatever state the checker is: to the state's family. */
+static int
+step(struct json_checker *c, unsigned char b)
+{
+	int r;
+
+	switch (c->state) {
+	case ST_FAILED:
+		return -1;
+	case ST_STR:
+		return string_byte(c, b);
+	case ST_ESC:
+	case ST_HEX:
+	case ST_LOW_BS:
+	case ST_LOW_U:
+		return escape_byte(c, b);
+	case ST_LIT:
+		if (b != (unsigned char)c->lit[c->lit_i])
+			return fail_at(c, c->tok_line, c->tok_col, "invalid "
+			    "literal (expected %s)", c->lit);
+		if (c->lit[++c->lit_i] == '\0')
+			value_done(c);
+		return 0;
+	case ST_NUM_MINUS:
+	case ST_NUM_ZERO:
+	case ST_NUM_INT:
+	case ST_NUM_DOT:
+	case ST_NUM_FRAC:
+	case ST_NUM_E:
+	case ST_NUM_ESIGN:
+	case ST_NUM_EXP:
+		/* A number ended: b belongs to what follows. */
+		if ((r = number_byte(c, b)) != 1)
+			return r;
+		return structure_byte(c, b);
+	default:
+		return structure_byte(c, b);
+	}
 }
 
 int

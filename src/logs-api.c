@@ -1,7 +1,7 @@
 /*
  * logs-api.c - CloudWatch Logs FilterLogEvents (JSON 1.1: POST / with an
- * X-Amz-Target header), and the pure parts of `lambdactl logs`: times,
- * the follow window, the output formats.
+ * X-Amz-Target header), and the pure parts of `lambdactl logs`: the
+ * follow window, the output formats (times are timeparse.c's).
  */
 #include <inttypes.h>
 #include <stdint.h>
@@ -13,8 +13,8 @@
 
 #include "json.h"
 #include "logs-api.h"
+#include "timeparse.h"
 
-#define MS_PER_DAY	86400000LL
 /* Event times: from the epoch to 9999-12-31T23:59:59.999Z. */
 #define TS_MAX		INT64_C(253402300799999)
 
@@ -235,223 +235,6 @@ logs_filter(struct aws_client *c, const struct logs_query *q,
 	}
 	free(token);
 	return ret;
-}
-
-/* Times. */
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-/* The date of a day count since 1970-01-01 (the inverse). */
-static void
-civil_from_days(int64_t z, int64_t *y, int *m, int *d)
-{
-	int64_t era, doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = yoe + era * 400 + (*m <= 2);
-}
-
-static int
-days_in_month(int64_t y, int m)
-{
-	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
-	    30, 31 };
-
-	if (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))
-		return 29;
-	return mdays[m - 1];
-}
-
-/* Reads exactly n digits at *p into *v and advances *p. */
-static int
-digits(const char **p, int n, int *v)
-{
-	int i;
-
-	*v = 0;
-	for (i = 0; i < n; i++) {
-		if ((*p)[i] < '0' || (*p)[i] > '9')
-			return -1;
-		*v = *v * 10 + ((*p)[i] - '0');
-	}
-	*p += n;
-	return 0;
-}
-
-/* "90s", "10m", "1h30m": *ms; -1 when s is not such a duration. */
-static int
-parse_duration(const char *s, int64_t *ms)
-{
-	int64_t total = 0, n, unit;
-	int nd;
-
-	if (*s == '\0')
-		return -1;
-	while (*s != '\0') {
-		for (n = 0, nd = 0; *s >= '0' && *s <= '9'; s++, nd++) {
-			if (nd >= 9)
-				return -1;
-			n = n * 10 + (*s - '0');
-		}
-		if (nd == 0)
-			return -1;
-		switch (*s++) {
-		case 's':
-			unit = 1000;
-			break;
-		case 'm':
-			unit = 60000;
-			break;
-		case 'h':
-			unit = 3600000;
-			break;
-		case 'd':
-			unit = MS_PER_DAY;
-			break;
-		case 'w':
-			unit = 7 * MS_PER_DAY;
-			break;
-		default:
-			return -1;
-		}
-		total += n * unit;	/* < 9 groups * 6.1e17: no overflow */
-		if (total > 1000 * 366 * MS_PER_DAY)
-			return -1;
-	}
-	*ms = total;
-	return 0;
-}
-
-/* The zone of an ISO-8601 time: "Z", "+HH:MM", "+HHMM", "+HH"; seconds
- * east of UTC in *off. */
-static int
-parse_zone(const char *p, int64_t *off)
-{
-	int sign, hh, mm = 0;
-
-	if ((p[0] == 'Z' || p[0] == 'z') && p[1] == '\0') {
-		*off = 0;
-		return 0;
-	}
-	if (*p != '+' && *p != '-')
-		return -1;
-	sign = *p++ == '-' ? -1 : 1;
-	if (digits(&p, 2, &hh) == -1 || hh > 23)
-		return -1;
-	if (*p == ':' && p[1] == '\0')
-		return -1;
-	if (*p == ':')
-		p++;
-	if (*p != '\0' && (digits(&p, 2, &mm) == -1 || mm > 59 ||
-	    *p != '\0'))
-		return -1;
-	*off = sign * (hh * 3600 + mm * 60);
-	return 0;
-}
-
-/* "YYYY-MM-DD" alone or with "THH:MM[:SS[.fff]]" and a zone. */
-static int
-parse_iso(const char *p, int64_t *out)
-{
-	int y, mo, d, h = 0, mi = 0, sec = 0, ms = 0, scale;
-	int64_t off = 0, t;
-
-	if (digits(&p, 4, &y) == -1 || *p++ != '-' ||
-	    digits(&p, 2, &mo) == -1 || *p++ != '-' ||
-	    digits(&p, 2, &d) == -1)
-		return -1;
-	if (y < 1970 || mo < 1 || mo > 12 || d < 1 ||
-	    d > days_in_month(y, mo))
-		return -1;
-	if (*p != '\0') {
-		if (*p != 'T' && *p != 't' && *p != ' ')
-			return -1;
-		p++;
-		if (digits(&p, 2, &h) == -1 || *p++ != ':' ||
-		    digits(&p, 2, &mi) == -1 || h > 23 || mi > 59)
-			return -1;
-		if (*p == ':') {
-			p++;
-			if (digits(&p, 2, &sec) == -1 || sec > 59)
-				return -1;
-		}
-		if (*p == '.' || *p == ',') {
-			p++;
-			if (*p < '0' || *p > '9')
-				return -1;
-			for (scale = 100; *p >= '0' && *p <= '9'; p++) {
-				ms += (*p - '0') * scale;
-				scale /= 10;
-			}
-		}
-		if (parse_zone(p, &off) == -1)
-			return -1;
-	}
-	t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
-	    off;
-	if (t < 0)
-		return -1;
-	*out = t * 1000 + ms;
-	return 0;
-}
-
-int
-logs_parse_time(const char *s, int64_t now_ms, int64_t *out)
-{
-	int64_t d;
-
-	if (parse_duration(s, &d) == 0) {
-		if (d > now_ms)
-			return -1;
-		*out = now_ms - d;
-		return 0;
-	}
-	return parse_iso(s, out);
-}
-
-void
-logs_iso_time(struct buf *b, int64_t ms, int millis)
-{
-	int64_t secs, days, rem, y;
-	int m, d, frac;
-
-	/* Floor division that negates nothing (INT64_MIN has no negation). */
-	secs = ms / 1000;
-	frac = (int)(ms % 1000);
-	if (frac < 0) {
-		secs--;
-		frac += 1000;
-	}
-	days = secs / 86400;
-	rem = secs % 86400;
-	if (rem < 0) {
-		days--;
-		rem += 86400;
-	}
-	civil_from_days(days, &y, &m, &d);
-	buf_addf(b, "%04" PRId64 "-%02d-%02dT%02d:%02d:%02d", y, m, d,
-	    (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60));
-	if (millis)
-		buf_addf(b, ".%03dZ", frac);
 }
 
 /* Patterns. */
@@ -751,7 +534,8 @@ logs_format_event(struct buf *b, const struct logs_event *ev,
 	if (f != LOGS_RAW) {
 		if (colour)
 			buf_adds(b, DIM);
-		logs_iso_time(b, ev->timestamp, f == LOGS_DETAILED);
+		timeparse_format(b, ev->timestamp, f == LOGS_DETAILED ?
+		    TIMEPARSE_MS | TIMEPARSE_Z : 0);
 		if (colour)
 			buf_adds(b, RESET);
 		buf_addch(b, ' ');

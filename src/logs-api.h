@@ -1,8 +1,8 @@
 /*
  * logs-api.h - CloudWatch Logs (JSON 1.1, API version 2014-03-28):
  * FilterLogEvents with every page, and the pure parts of `lambdactl logs`:
- * time parsing, the follow window with its eventId de-duplication, and the
- * output formats.  Nothing here prints.
+ * the follow window with its eventId de-duplication, and the output
+ * formats.  Nothing here prints.  --since and --until are timeparse.h's.
  */
 #ifndef LC_LOGS_API_H
 #define LC_LOGS_API_H
@@ -83,15 +83,6 @@ int logs_filter_page(const struct logs_query *q, const char *body,
 char *logs_filter_json(const struct logs_query *q, const char *token);
 
 /*
- * Parses a time for --since or --until: a duration before now_ms ("90s",
- * "10m", "2h", "1d", "1w", or several, "1h30m"), or an ISO-8601 time with
- * "Z" or an offset ("2024-05-01T12:00:00Z", "2024-05-01T14:00:00.250+02:00",
- * a space for the "T" too), or a date alone (midnight UTC).  Returns 0 with
- * *out in ms since the epoch, or -1.
- */
-int logs_parse_time(const char *s, int64_t now_ms, int64_t *out);
-
-/*
  * The filterPattern and the client-side substring for --filter and
  * --request-id (either may be NULL).  An id alone becomes the quoted term
  * "ID"; with --filter too, the pattern goes to the service as it is and the
@@ -157,12 +148,6 @@ enum logs_format {
 
 /* "short", "detailed", "json" or "raw"; -1 for anything else. */
 int logs_parse_format(const char *s, enum logs_format *f);
-
-/*
- * Appends ms as "2024-05-01T12:00:00.123Z" (millis set) or
- * "2024-05-01T12:00:00" (UTC both).
- */
-void logs_iso_time(struct buf *b, int64_t ms, int millis);
 
 /*
  * Appends the short form of a stream name: a Lambda stream,

@@ -10,12 +10,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <yaml.h>
 
 #include "buf.h"
 #include "err.h"
 #include "manifest.h"
+#include "suggest.h"
 #include "xmalloc.h"
 
 #define nitems(a)	(sizeof (a) / sizeof (a)[0])
@@ -288,83 +290,6 @@ in_list(const char *s, const char *const *list, size_t n)
 		if (strcmp(s, list[i]) == 0)
 			return 1;
 	return 0;
-}
-
-static int
-lower(int ch)
-{
-	return ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch;
-}
-
-/*
- * The edit distance between a and b ignoring case, a transposition of
- * neighbours counting as one edit; SIZE_MAX for words over 64 bytes.
- */
-static size_t
-distance(const char *a, const char *b)
-{
-	size_t d[65][65], la = strlen(a), lb = strlen(b), i, j, v;
-
-	if (la > 64 || lb > 64)
-		return SIZE_MAX;
-	for (i = 0; i <= la; i++)
-		d[i][0] = i;
-	for (j = 0; j <= lb; j++)
-		d[0][j] = j;
-	for (i = 1; i <= la; i++)
-		for (j = 1; j <= lb; j++) {
-			v = d[i - 1][j - 1] +
-			    (lower(a[i - 1]) != lower(b[j - 1]));
-			if (d[i - 1][j] + 1 < v)
-				v = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < v)
-				v = d[i][j - 1] + 1;
-			if (i > 1 && j > 1 &&
-			    lower(a[i - 1]) == lower(b[j - 2]) &&
-			    lower(a[i - 2]) == lower(b[j - 1]) &&
-			    d[i - 2][j - 2] + 1 < v)
-				v = d[i - 2][j - 2] + 1;
-			d[i][j] = v;
-		}
-	return d[la][lb];
-}
-
-/* Whether a begins with b, ignoring case. */
-static int
-has_prefix(const char *a, const char *b)
-{
-	for (; *b != '\0'; a++, b++)
-		if (lower(*a) != lower(*b))
-			return 0;
-	return 1;
-}
-
-/*
- * The candidate word most likely meant: the closest within 1 edit, else
- * one that begins with word or that word begins with ("env",
- * "memory_size"), else the closest within 2 edits for words of 4 letters
- * or more; NULL when none is close.
- */
-static const char *
-suggest(const char *word, const char *const *cands, size_t n)
-{
-	size_t i, d, best = SIZE_MAX, len = strlen(word);
-	const char *pick = NULL;
-
-	for (i = 0; i < n; i++)
-		if ((d = distance(word, cands[i])) < best) {
-			best = d;
-			pick = cands[i];
-		}
-	if (best <= 1 && best < len)
-		return pick;
-	if (len >= 3)
-		for (i = 0; i < n; i++)
-			if (has_prefix(cands[i], word) ||
-			    (strlen(cands[i]) >= 4 &&
-			    has_prefix(word, cands[i])))
-				return cands[i];
-	return best <= 2 && len >= 4 ? pick : NULL;
 }
 
 /*
@@ -695,7 +620,7 @@ check_kv_name(struct ctx *c, const yaml_node_t *k, int is_env)
 	if (len == 0 || len > TAG_KEY_MAX)
 		return node_error(c, k, "tag key '%s' must be 1 to %d "
 		    "characters", name, TAG_KEY_MAX);
-	if (has_prefix(name, "aws:"))
+	if (strncasecmp(name, "aws:", 4) == 0)
 		return node_error(c, k, "tag '%s' is reserved (keys beginning "
 		    "with 'aws:' belong to AWS)", name);
 	return 0;

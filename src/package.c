@@ -1,6 +1,6 @@
 /*
  * package.c - deterministic deployment zips (libzip) and their CodeSha256
- * (OpenSSL EVP), both streamed from and to files, and the build step.  A
+ * (sha256.c), both streamed from and to files, and the build step.  A
  * .jar or .zip artifact is read and normalised by unzip.c.
  */
 #include <sys/stat.h>
@@ -17,7 +17,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
 #include <zip.h>
 
 #include "buf.h"
@@ -25,10 +24,10 @@
 #include "err.h"
 #include "package.h"
 #include "proc.h"
+#include "sha256.h"
 #include "unzip.h"
 #include "xmalloc.h"
 
-#define HASH_CHUNK	(64 * 1024)
 /* How often, in ms, a running build is checked on. */
 #define BUILD_POLL_MS	20
 
@@ -856,54 +855,12 @@ int
 package_sha256(const char *path, char b64[45], uint64_t *size,
     struct lc_err *err)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen;
-	EVP_MD_CTX *ctx = NULL;
-	unsigned char *chunk = NULL;
-	uint64_t total = 0;
-	ssize_t n;
-	int fd, rv = -1;
+	unsigned char md[SHA256_LEN];
 
-	if ((fd = open(path, O_RDONLY)) == -1)
-		return lc_error(err, LC_EFAIL, "cannot read '%s': %s", path,
-		    strerror(errno));
-	chunk = xmalloc(HASH_CHUNK);
-	if ((ctx = EVP_MD_CTX_new()) == NULL)
-		die("out of memory (EVP_MD_CTX)");
-	if (EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
-		lc_error(err, LC_EFAIL, "cannot hash '%s': SHA-256 is not "
-		    "available", path);
-		goto out;
-	}
-	for (;;) {
-		if ((n = read(fd, chunk, HASH_CHUNK)) == -1) {
-			if (errno == EINTR)
-				continue;
-			lc_error(err, LC_EFAIL, "cannot read '%s': %s", path,
-			    strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		if (EVP_DigestUpdate(ctx, chunk, (size_t)n) != 1) {
-			lc_error(err, LC_EFAIL, "cannot hash '%s'", path);
-			goto out;
-		}
-		total += (uint64_t)n;
-	}
-	if (EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 || mdlen != 32) {
-		lc_error(err, LC_EFAIL, "cannot hash '%s'", path);
-		goto out;
-	}
-	EVP_EncodeBlock((unsigned char *)b64, md, (int)mdlen);
-	if (size != NULL)
-		*size = total;
-	rv = 0;
-out:
-	EVP_MD_CTX_free(ctx);
-	free(chunk);
-	close(fd);
-	return rv;
+	if (sha256_file(path, md, size, err) == -1)
+		return -1;
+	sha256_to_b64(md, b64);
+	return 0;
 }
 
 /*

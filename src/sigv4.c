@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "sha256.h"
 #include "sigv4.h"
 
 #define SIGV4_ALGORITHM	"AWS4-HMAC-SHA256"
@@ -39,70 +40,6 @@ static const char *const sigv4_unsigned[] = {
 	"proxy-authenticate", "proxy-authorization", "te", "trailer",
 	"transfer-encoding", "upgrade", "user-agent", "x-amzn-trace-id",
 };
-
-static const char sigv4_hexdigits[] = "0123456789abcdef";
-
-/* Writes len bytes as lowercase hex followed by a NUL. */
-static void
-sigv4_tohex(const unsigned char *p, size_t len, char *hex)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		hex[2 * i] = sigv4_hexdigits[p[i] >> 4];
-		hex[2 * i + 1] = sigv4_hexdigits[p[i] & 0xf];
-	}
-	hex[2 * len] = '\0';
-}
-
-void
-sigv4_hash_init(struct sigv4_hash *h)
-{
-	EVP_MD_CTX *ctx;
-
-	if ((ctx = EVP_MD_CTX_new()) == NULL)
-		die("out of memory (EVP_MD_CTX)");
-	if (EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
-		die("SHA-256 initialisation failed");
-	h->md = ctx;
-}
-
-void
-sigv4_hash_update(struct sigv4_hash *h, const void *data, size_t len)
-{
-	if (len > 0 && EVP_DigestUpdate(h->md, data, len) != 1)
-		die("SHA-256 update failed");
-}
-
-void
-sigv4_hash_final_raw(struct sigv4_hash *h, unsigned char md[32])
-{
-	unsigned int n = 0;
-
-	if (EVP_DigestFinal_ex(h->md, md, &n) != 1 || n != 32)
-		die("SHA-256 finalisation failed");
-	EVP_MD_CTX_free(h->md);
-	h->md = NULL;
-}
-
-void
-sigv4_hash_final(struct sigv4_hash *h, char hex[SIGV4_HEX_LEN + 1])
-{
-	unsigned char md[32];
-
-	sigv4_hash_final_raw(h, md);
-	sigv4_tohex(md, sizeof md, hex);
-}
-
-void
-sigv4_hash_hex(const void *data, size_t len, char hex[SIGV4_HEX_LEN + 1])
-{
-	struct sigv4_hash h;
-
-	sigv4_hash_init(&h);
-	sigv4_hash_update(&h, data, len);
-	sigv4_hash_final(&h, hex);
-}
 
 /* HMAC-SHA256 of data under key into out (32 bytes). */
 static void
@@ -525,7 +462,7 @@ sigv4_signature(const struct sigv4_input *in, const char *date,
 	sigv4_hmac(k2, sizeof k2, in->service, strlen(in->service), k);
 	sigv4_hmac(k, sizeof k, "aws4_request", strlen("aws4_request"), k2);
 	sigv4_hmac(k2, sizeof k2, sts, strlen(sts), mac);
-	sigv4_tohex(mac, sizeof mac, sig);
+	sha256_to_hex(mac, sig);
 	OPENSSL_cleanse(k, sizeof k);
 	OPENSSL_cleanse(k2, sizeof k2);
 	OPENSSL_cleanse(mac, sizeof mac);
@@ -657,102 +594,143 @@ sigv4_presigned_query(const struct sigv4_input *in,
 	return buf_detach(&b, NULL);
 }
 
-int
-sigv4_sign(const struct sigv4_input *in, struct sigv4_output *out,
-    struct lc_err *err)
+/* What one signing works out before the canonical request. */
+struct sigv4_state {
+	const char	*token;		/* the session token; NULL: none */
+	const char	*signed_token;	/* the token as signed; NULL: not */
+	const char	*payload;	/* the hex hash of the body */
+	char		 date[9];	/* 20150830 */
+	char		 scope[256];	/* DATE/REGION/SERVICE/aws4_request */
+	char		*credential;	/* ACCESS-KEY-ID/SCOPE */
+};
+
+/* The token, the payload hash, the date and the credential scope. */
+static int
+sigv4_prepare(const struct sigv4_input *in, struct sigv4_output *out,
+    struct sigv4_state *st, struct lc_err *err)
 {
-	struct buf cr = BUF_INIT, chdrs = BUF_INIT, shdrs = BUF_INIT;
-	struct sigv4_header extra[3];
-	const char *token, *signed_token, *payload;
-	char date[9], scope[256], crhash[SIGV4_HEX_LEN + 1];
-	char *credential = NULL;
-	size_t nextra = 0;
 	struct tm tm;
-	int query = (in->flags & SIGV4_QUERY) != 0, rc = -1;
 
-	memset(out, 0, sizeof *out);
-	if (sigv4_check_input(in, err) == -1)
-		return -1;
-	token = in->creds->session_token;
-	if (token != NULL && token[0] == '\0')
-		token = NULL;
-	signed_token = in->flags & SIGV4_OMIT_SESSION_TOKEN ? NULL : token;
-	payload = in->payload_hash ? in->payload_hash : SIGV4_EMPTY_HASH;
-
+	st->token = in->creds->session_token;
+	if (st->token != NULL && st->token[0] == '\0')
+		st->token = NULL;
+	st->signed_token = in->flags & SIGV4_OMIT_SESSION_TOKEN ? NULL :
+	    st->token;
+	st->payload = in->payload_hash ? in->payload_hash : SIGV4_EMPTY_HASH;
 	if (gmtime_r(&in->time, &tm) == NULL ||
 	    strftime(out->amz_date, sizeof out->amz_date, "%Y%m%dT%H%M%SZ",
 	    &tm) != 16)
 		return lc_error(err, LC_EFAIL, "cannot sign at time %lld",
 		    (long long)in->time);
-	memcpy(date, out->amz_date, 8);
-	date[8] = '\0';
-	if ((size_t)snprintf(scope, sizeof scope, "%s/%s/%s/aws4_request",
-	    date, in->region, in->service) >= sizeof scope)
+	memcpy(st->date, out->amz_date, 8);
+	st->date[8] = '\0';
+	if ((size_t)snprintf(st->scope, sizeof st->scope,
+	    "%s/%s/%s/aws4_request", st->date, in->region, in->service) >=
+	    sizeof st->scope)
 		return lc_error(err, LC_EFAIL, "region or service too long");
-	credential = xasprintf("%s/%s", in->creds->access_key_id, scope);
+	st->credential = xasprintf("%s/%s", in->creds->access_key_id,
+	    st->scope);
+	return 0;
+}
 
-	/* Header signing signs what it adds; a presign adds no header. */
-	if (!query) {
+/*
+ * The canonical request into cr, the signed header names into shdrs.
+ * Header signing signs what it adds; a presign adds no header.
+ */
+static int
+sigv4_canonical_request(const struct sigv4_input *in,
+    const struct sigv4_output *out, const struct sigv4_state *st,
+    struct buf *cr, struct buf *shdrs, struct lc_err *err)
+{
+	struct sigv4_header extra[3];
+	struct buf chdrs = BUF_INIT;
+	size_t nextra = 0;
+	int rc = -1;
+
+	if (!(in->flags & SIGV4_QUERY)) {
 		extra[nextra].name = "x-amz-date";
 		extra[nextra++].value = out->amz_date;
-		if (signed_token != NULL) {
+		if (st->signed_token != NULL) {
 			extra[nextra].name = "x-amz-security-token";
-			extra[nextra++].value = signed_token;
+			extra[nextra++].value = st->signed_token;
 		}
 		if (in->flags & SIGV4_SIGN_BODY) {
 			extra[nextra].name = "x-amz-content-sha256";
-			extra[nextra++].value = payload;
+			extra[nextra++].value = st->payload;
 		}
 	}
-	if (sigv4_canonical_headers(in, extra, nextra, &chdrs, &shdrs,
+	if (sigv4_canonical_headers(in, extra, nextra, &chdrs, shdrs,
 	    err) == -1)
 		goto out;
-
-	buf_adds(&cr, in->method);
-	buf_addch(&cr, '\n');
-	sigv4_canonical_uri(&cr, in->path,
+	buf_adds(cr, in->method);
+	buf_addch(cr, '\n');
+	sigv4_canonical_uri(cr, in->path,
 	    (in->flags & SIGV4_NORMALIZE_PATH) != 0);
-	buf_addch(&cr, '\n');
-	if (sigv4_canonical_query(in, credential, out->amz_date, shdrs.data,
-	    signed_token, &cr, err) == -1)
+	buf_addch(cr, '\n');
+	if (sigv4_canonical_query(in, st->credential, out->amz_date,
+	    shdrs->data, st->signed_token, cr, err) == -1)
 		goto out;
-	buf_addch(&cr, '\n');
-	buf_add(&cr, chdrs.data, chdrs.len);
-	buf_addch(&cr, '\n');
-	buf_add(&cr, shdrs.data, shdrs.len);
-	buf_addch(&cr, '\n');
-	buf_adds(&cr, payload);
+	buf_addch(cr, '\n');
+	buf_add(cr, chdrs.data, chdrs.len);
+	buf_addch(cr, '\n');
+	buf_add(cr, shdrs->data, shdrs->len);
+	buf_addch(cr, '\n');
+	buf_adds(cr, st->payload);
+	rc = 0;
+out:
+	buf_wipe(&chdrs);
+	return rc;
+}
 
-	sigv4_hash_hex(cr.data, cr.len, crhash);
+/* Header signing: the headers the request gets, in out->added's order. */
+static void
+sigv4_auth_headers(const struct sigv4_input *in, struct sigv4_output *out,
+    const struct sigv4_state *st)
+{
+	if (st->token != NULL)
+		sigv4_add_header(out, "X-Amz-Security-Token",
+		    xstrdup(st->token));
+	sigv4_add_header(out, "X-Amz-Date", xstrdup(out->amz_date));
+	if (in->flags & SIGV4_SIGN_BODY)
+		sigv4_add_header(out, "x-amz-content-sha256",
+		    xstrdup(st->payload));
+	sigv4_add_header(out, "Authorization", xasprintf(SIGV4_ALGORITHM
+	    " Credential=%s, SignedHeaders=%s, Signature=%s", st->credential,
+	    out->signed_headers, out->signature));
+}
+
+int
+sigv4_sign(const struct sigv4_input *in, struct sigv4_output *out,
+    struct lc_err *err)
+{
+	struct buf cr = BUF_INIT, shdrs = BUF_INIT;
+	struct sigv4_state st = { 0 };
+	char crhash[SIGV4_HEX_LEN + 1];
+	int rc = -1;
+
+	memset(out, 0, sizeof *out);
+	if (sigv4_check_input(in, err) == -1 ||
+	    sigv4_prepare(in, out, &st, err) == -1 ||
+	    sigv4_canonical_request(in, out, &st, &cr, &shdrs, err) == -1)
+		goto out;
+	sha256_hex(cr.data, cr.len, crhash);
 	out->canonical_request = buf_detach(&cr, NULL);
 	out->string_to_sign = xasprintf(SIGV4_ALGORITHM "\n%s\n%s\n%s",
-	    out->amz_date, scope, crhash);
-	sigv4_signature(in, date, out->string_to_sign, out->signature);
+	    out->amz_date, st.scope, crhash);
+	sigv4_signature(in, st.date, out->string_to_sign, out->signature);
 	out->signed_headers = buf_detach(&shdrs, NULL);
-
-	if (query)
-		out->query = sigv4_presigned_query(in, out, credential, token);
-	else {
-		if (token != NULL)
-			sigv4_add_header(out, "X-Amz-Security-Token",
-			    xstrdup(token));
-		sigv4_add_header(out, "X-Amz-Date", xstrdup(out->amz_date));
-		if (in->flags & SIGV4_SIGN_BODY)
-			sigv4_add_header(out, "x-amz-content-sha256",
-			    xstrdup(payload));
-		sigv4_add_header(out, "Authorization", xasprintf(
-		    SIGV4_ALGORITHM " Credential=%s, SignedHeaders=%s, "
-		    "Signature=%s", credential, out->signed_headers,
-		    out->signature));
-	}
+	if (in->flags & SIGV4_QUERY)
+		out->query = sigv4_presigned_query(in, out, st.credential,
+		    st.token);
+	else
+		sigv4_auth_headers(in, out, &st);
 	rc = 0;
 out:
 	if (rc == -1)
 		sigv4_output_release(out);
 	buf_wipe(&cr);
-	buf_wipe(&chdrs);
 	buf_release(&shdrs);
-	free(credential);
+	free(st.credential);
 	return rc;
 }
 

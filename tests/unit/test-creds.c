@@ -441,6 +441,10 @@ static const struct exp_case {
 	{ ",\"Expiration\":\"2025-12-31T23:59:60Z\"", 1, JAN1 - 1 },
 	{ ",\"Expiration\":\"2024-02-29T12:00:00Z\"", 1,
 	    (time_t)1709208000 },
+	/* The one time grammar (timeparse.h): a comma, a date alone. */
+	{ ",\"Expiration\":\"2026-01-01T00:00:00,5Z\"", 1, JAN1 },
+	{ ",\"Expiration\":\"2026-01-01\"", 1, JAN1 },
+	{ ",\"Expiration\":\"2026-01-01T00:00Z\"", 1, JAN1 },
 	{ "", 1, 0 },
 	{ ",\"Expiration\":null", 1, 0 },
 	/* Expired, or expiring this very second (now is Y2K). */
@@ -452,13 +456,12 @@ static const struct exp_case {
 	{ ",\"Expiration\":\"2026-13-01T00:00:00Z\"", 0, 0 },
 	{ ",\"Expiration\":\"2026-01-01T24:00:00Z\"", 0, 0 },
 	{ ",\"Expiration\":\"2026-01-01T00:00:61Z\"", 0, 0 },
+	{ ",\"Expiration\":\"2026-01-01T12:00:60Z\"", 0, 0 },
 	{ ",\"Expiration\":\"2026-01-01T00:00:00\"", 0, 0 },
-	{ ",\"Expiration\":\"2026-01-01T00:00:00,5Z\"", 0, 0 },
 	{ ",\"Expiration\":\"2026-01-01T00:00:00.Z\"", 0, 0 },
 	{ ",\"Expiration\":\"2026-01-01T00:00:00Zjunk\"", 0, 0 },
 	{ ",\"Expiration\":\"2026-01-01T00:00:00+02:\"", 0, 0 },
 	{ ",\"Expiration\":\"2026-01-01T00:00:00+24:00\"", 0, 0 },
-	{ ",\"Expiration\":\"2026-01-01\"", 0, 0 },
 	{ ",\"Expiration\":\"\"", 0, 0 },
 	{ ",\"Expiration\":1767225600", 0, 0 },
 };

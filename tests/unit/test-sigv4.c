@@ -23,6 +23,7 @@
 
 #include "buf.h"
 #include "err.h"
+#include "sha256.h"
 #include "sigv4.h"
 #include "xmalloc.h"
 
@@ -340,7 +341,7 @@ test_vector(void **state)
 		bad = 1;
 		goto out;
 	}
-	sigv4_hash_hex(req.body, req.bodylen, hash);
+	sha256_hex(req.body, req.bodylen, hash);
 
 	memset(&in, 0, sizeof in);
 	in.method = req.method;
@@ -764,48 +765,6 @@ test_query_signing_drops_auth(void **state)
 	sigv4_output_release(&out);
 }
 
-/* Chunked hashing equals one-shot hashing; known digests. */
-static void
-test_hash(void **state)
-{
-	static const size_t cuts[] = { 0, 1, 7, 63, 64, 65, 128, 1000 };
-	unsigned char data[3000], raw[32];
-	char one[SIGV4_HEX_LEN + 1], many[SIGV4_HEX_LEN + 1];
-	char rawhex[SIGV4_HEX_LEN + 1];
-	struct sigv4_hash h;
-	size_t i, off;
-
-	(void)state;
-	for (i = 0; i < sizeof data; i++)
-		data[i] = (unsigned char)(i * 31 + (i >> 8));
-	sigv4_hash_hex(data, sizeof data, one);
-
-	sigv4_hash_init(&h);
-	off = 0;
-	for (i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
-		sigv4_hash_update(&h, data + off, cuts[i]);
-		off += cuts[i];
-	}
-	sigv4_hash_update(&h, data + off, sizeof data - off);
-	sigv4_hash_final(&h, many);
-	assert_null(h.md);
-	assert_string_equal(one, many);
-
-	sigv4_hash_init(&h);
-	for (i = 0; i < sizeof data; i++)
-		sigv4_hash_update(&h, data + i, 1);
-	sigv4_hash_final_raw(&h, raw);
-	for (i = 0; i < 32; i++)
-		snprintf(rawhex + 2 * i, 3, "%02x", raw[i]);
-	assert_string_equal(one, rawhex);
-
-	sigv4_hash_hex("", 0, one);
-	assert_string_equal(one, EMPTY_HASH);
-	sigv4_hash_hex("abc", 3, one);
-	assert_string_equal(one, "ba7816bf8f01cfea414140de5dae2223"
-	    "b00361a396177a9cb410ff61f20015ad");
-}
-
 /* Unreserved bytes pass, every other one is %XX, '/' on request. */
 static void
 test_uri_encode(void **state)
@@ -854,7 +813,6 @@ main(void)
 		cmocka_unit_test(test_payload_and_skip),
 		cmocka_unit_test(test_query_signing),
 		cmocka_unit_test(test_query_signing_drops_auth),
-		cmocka_unit_test(test_hash),
 		cmocka_unit_test(test_uri_encode),
 	};
 	static struct vtest vt[2 * NSUITE + NLAMBDA];
