@@ -66,6 +66,23 @@ lc --endpoint-url "$URL" invoke nosuch
 check_status 1 "an unknown function is an error"
 check_err_has "^lambdactl: Invoke: ResourceNotFoundException: Function not found: arn:aws:lambda:us-east-1:[0-9]+:function:nosuch$" "an unknown function answers 404 ResourceNotFoundException"
 
+# The function name in the path is percent-decoded exactly once (as
+# Lambda does): %65cho is echo, %2565cho is the name "%65cho".
+curl -sS -o "$TMP/pct.out" -w '%{http_code}' -X POST -d '{"pct": 1}' \
+	"$URL/2015-03-31/functions/%65cho/invocations" >"$TMP/pct.code"
+check "a percent-encoded name (%65cho) reaches echo: 200" test "$(cat "$TMP/pct.code")" = 200
+check "a percent-encoded name (%65cho) reaches echo: its answer" test "$(cat "$TMP/pct.out")" = '{"pct": 1}'
+curl -sS -D "$TMP/pct2.head" -o "$TMP/pct2.out" -w '%{http_code}' -X POST -d '{}' \
+	"$URL/2015-03-31/functions/%2565cho/invocations" >"$TMP/pct2.code"
+check "a doubly-encoded name (%2565cho) is not decoded twice: 404" test "$(cat "$TMP/pct2.code")" = 404
+check "a doubly-encoded name: ResourceNotFoundException" grep -qi '^x-amzn-ErrorType: ResourceNotFoundException' "$TMP/pct2.head"
+check "a doubly-encoded name: the message names %65cho" \
+	jq -e '.message == "Function not found: arn:aws:lambda:us-east-1:123456789012:function:%65cho"' "$TMP/pct2.out"
+lc --endpoint-url "$URL" invoke '%65cho'
+check_status 1 "lambdactl invoke %65cho: its client encodes the %, so no function"
+check_err_has 'ResourceNotFoundException: Function not found: arn:aws:lambda:us-east-1:[0-9]+:function:%65cho$' \
+	"lambdactl invoke %65cho: the name comes back as sent"
+
 lc --endpoint-url "$URL" invoke once --payload '{"r": 1}'
 lc --endpoint-url "$URL" invoke once --payload '{"r": 2}'
 check_status 0 "a bootstrap that exited between invocations is restarted"
