@@ -20,9 +20,8 @@
 #include "json.h"
 #include "lambda-api.h"
 #include "log.h"
-#include "package.h"
 #include "proc.h"
-#include "runtime.h"
+#include "serve.h"
 #include "term.h"
 
 #define MAX_SYNC_PAYLOAD	(6 * 1024 * 1024)
@@ -489,114 +488,249 @@ run_bench(struct cmd_ctx *ctx, const struct aws_client *c,
 	return b.errors > 0 ? LC_EFAIL : LC_OK;
 }
 
+/* --local's function: in lambda.yml, every ${env:...} set, provided.*. */
+static const struct manifest_fn *
+local_fn(struct cmd_ctx *ctx, const char *name)
+{
+	const struct manifest *m = &ctx->manifest;
+	const struct manifest_fn *fn;
+
+	if ((fn = manifest_find(m, name)) == NULL) {
+		lc_error(&ctx->err, LC_ECONFIG, "%s: --local runs functions of "
+		    "'%s' (it needs the artifact and settings)", name,
+		    m->path != NULL ? m->path : MANIFEST_DEFAULT_PATH);
+		return NULL;
+	}
+	/* A local run uses every value: each ${env:...} must be set. */
+	if (manifest_require_env(m, &ctx->err) == -1)
+		return NULL;
+	if (!manifest_is_provided(fn->runtime)) {
+		lc_error(&ctx->err, LC_ECONFIG, "%s: --local runs custom "
+		    "runtimes (provided.*) with a bootstrap; '%s' runs only "
+		    "in Lambda or its container image", name, fn->runtime);
+		return NULL;
+	}
+	return fn;
+}
+
+/* A local run's result as a remote invoke's: the whole log as the tail. */
+static void
+local_result(const struct lambda_invoke_req *rq, const struct rt_result *res,
+    struct lambda_invoke_res *rs)
+{
+	rs->status = strcmp(rq->type, "Event") == 0 ? 202 : 200;
+	rs->executed_version = xstrdup("$LATEST");
+	rs->request_id = xstrdup(res->request_id);
+	if (res->outcome == RT_FUNCTION_ERROR)
+		rs->function_error = xstrdup(res->function_error);
+	rs->log_tail = xstrdup(res->log.data);
+	buf_add(&rs->payload, res->payload.data, res->payload.len);
+}
 
 /*
- * --local: packages the function as 'package' does, unpacks the zip into a
- * private task root, runs its bootstrap through the local Runtime API and
- * fills rs as a remote invoke would (the whole log as the log tail).
+ * --local: serves the function alone, with one instance (serve.h), as
+ * 'lambdactl serve' would: its code packaged as 'package' does and
+ * unpacked into a private task root, its bootstrap run through the local
+ * Runtime API; fills rs as a remote invoke would.  An Event invocation
+ * runs at once, too.
  */
 static int
 invoke_local(struct cmd_ctx *ctx, const struct cmd_args *a,
     const struct lambda_invoke_req *rq, struct lambda_invoke_res *rs)
 {
-	const struct manifest *m = &ctx->manifest;
-	const struct manifest_fn *fn;
-	struct package_builds builds = { 0 };
-	struct package_result pkg = { 0 };
-	struct rt_config rc = { 0 };
+	struct serve_opts so;
+	struct serve_fn sf;
+	struct serve *sv = NULL;
 	struct rt_result res;
-	struct rt_function *rf = NULL;
-	const char *extra[3];
-	char *outdir = NULL, *root = NULL, *name, *env[3] = { 0 };
-	size_t i, nextra = 0;
+	char *name, *env[3] = { 0 };
 	int ret = -1, sig;
+	size_t i;
 
 	name = xstrndup(rq->name, strcspn(rq->name, ":"));
 	memset(&res, 0, sizeof res);
 	buf_init(&res.payload);
 	buf_init(&res.log);
-	if ((fn = manifest_find(m, name)) == NULL) {
-		lc_error(&ctx->err, LC_ECONFIG, "%s: --local runs functions of "
-		    "'%s' (it needs the artifact and settings)", name,
-		    m->path != NULL ? m->path : MANIFEST_DEFAULT_PATH);
-		goto out;
-	}
-	/* A local run uses every value: each ${env:...} must be set. */
-	if (manifest_require_env(m, &ctx->err) == -1)
-		goto out;
-	if (!manifest_is_provided(fn->runtime)) {
-		lc_error(&ctx->err, LC_ECONFIG, "%s: --local runs custom "
-		    "runtimes (provided.*) with a bootstrap; '%s' runs only "
-		    "in Lambda or its container image", name, fn->runtime);
-		goto out;
-	}
-	if (cmd_number(a, "build-timeout", 0, 1, 86400, "seconds",
-	    &builds.timeout_s, &ctx->err) == -1)
+	memset(&so, 0, sizeof so);
+	if ((sf.fn = local_fn(ctx, name)) == NULL ||
+	    cmd_number(a, "build-timeout", 0, 1, 86400, "seconds",
+	    &so.build_timeout, &ctx->err) == -1)
 		goto out;
 	if (cmd_has(a, "pass-credentials")) {
 		if (cmd_prepare_aws(ctx, 1) == -1)
 			goto out;
-		nextra = cmd_credentials_env(ctx, env);
-		for (i = 0; i < nextra; i++)
-			extra[i] = env[i];
+		so.nextra = cmd_credentials_env(ctx, env);
+		so.extra_env = (const char *const *)env;
 	}
-	outdir = xasprintf("%s/.lambdactl", m->dir);
-	if ((!cmd_has(a, "no-build") && package_builds_run(&builds, fn,
-	    m->dir, cmd_announce_build, &ctx->err) == -1) ||
-	    package_build(fn, m->dir, outdir, &pkg, &ctx->err) == -1 ||
-	    rt_unpack(pkg.path, &root, &ctx->err) == -1) {
-		lc_error_prefix(&ctx->err, "%s", name);
+	sf.region = cmd_local_region(ctx, sf.fn);
+	so.dir = ctx->manifest.dir;
+	so.concurrency = 1;
+	so.no_build = cmd_has(a, "no-build");
+	so.hooks.on_build = cmd_announce_build;
+	if (serve_new(&sv, &so, &sf, 1, &ctx->err) == -1)
 		goto out;
-	}
-	rc.name = fn->name;
-	rc.task_root = root;
-	rc.handler = fn->handler;
-	rc.memory = fn->memory;
-	rc.timeout = fn->timeout;
-	rc.region = cmd_local_region(ctx, fn);
-	rc.env = fn->env;
-	rc.nenv = fn->nenv;
-	rc.extra_env = extra;
-	rc.nextra = nextra;
 	/* A signal while packaging: stop before running anything. */
 	if ((sig = proc_interrupted()) != 0) {
 		lc_error(&ctx->err, 128 + sig, "%s: interrupted by %s before "
 		    "the function ran", name, proc_signame(sig));
 		goto out;
 	}
-	if (rt_start(&rf, &rc, &ctx->err) == -1) {
+	if (serve_invoke(sv, 0, rq->payload, rq->len, rq->client_context,
+	    &res, &ctx->err) == -1) {
 		lc_error_prefix(&ctx->err, "%s", name);
 		goto out;
 	}
-	if (rt_invoke(rf, rq->payload, rq->len, rq->client_context, &res,
-	    &ctx->err) == -1) {
-		lc_error_prefix(&ctx->err, "%s", name);
-		goto out;
-	}
-	rs->status = strcmp(rq->type, "Event") == 0 ? 202 : 200;
-	rs->executed_version = xstrdup("$LATEST");
-	rs->request_id = xstrdup(res.request_id);
-	if (res.outcome == RT_FUNCTION_ERROR)
-		rs->function_error = xstrdup(res.function_error);
-	rs->log_tail = xstrdup(res.log.data);
-	buf_add(&rs->payload, res.payload.data, res.payload.len);
+	local_result(rq, &res, rs);
 	ret = 0;
 out:
 	rt_result_release(&res);
-	rt_stop(rf);
-	/* What the bootstrap left behind outside its process group. */
-	proc_kill_strays();
-	if (root != NULL) {
-		rt_remove_tree(root);
-		free(root);
-	}
+	/* The bootstrap, what it left running, the task root. */
+	serve_free(sv);
 	for (i = 0; i < 3; i++)
 		free_secret(env[i]);
-	package_result_release(&pkg);
-	package_builds_release(&builds);
-	free(outdir);
 	free(name);
 	return ret;
+}
+
+/* The options that exclude each other; *repeat and *conc. */
+static int
+check_usage(struct cmd_ctx *ctx, const struct cmd_args *a, long *repeat,
+    long *conc)
+{
+	const char *out = cmd_get(a, "out");
+	int event = cmd_has(a, "event");
+
+	if (event && cmd_has(a, "dry-run"))
+		return lc_error(&ctx->err, LC_EUSAGE, "--event and --dry-run "
+		    "exclude each other");
+	if (cmd_number(a, "repeat", 0, 1, 1000000, NULL, repeat,
+	    &ctx->err) == -1 || cmd_number(a, "concurrency", 1, 1, 256, NULL,
+	    conc, &ctx->err) == -1)
+		return -1;
+	if (!cmd_has(a, "local") && (cmd_has(a, "pass-credentials") ||
+	    cmd_has(a, "no-build") || cmd_has(a, "build-timeout")))
+		return lc_error(&ctx->err, LC_EUSAGE, "--pass-credentials, "
+		    "--no-build and --build-timeout go with --local");
+	if (cmd_has(a, "local") && *repeat > 0)
+		return lc_error(&ctx->err, LC_EUSAGE, "--repeat measures "
+		    "Lambda (or lambdactl serve), not --local");
+	if (cmd_has(a, "concurrency") && *repeat == 0)
+		return lc_error(&ctx->err, LC_EUSAGE, "--concurrency goes "
+		    "with --repeat");
+	if (out != NULL && (event || cmd_has(a, "dry-run") || *repeat > 0 ||
+	    ctx->output == OUTPUT_JSON))
+		return lc_error(&ctx->err, LC_EUSAGE, "--out writes a "
+		    "response: not with --event, --dry-run, --repeat or "
+		    "--output json");
+	return 0;
+}
+
+/* The request the options ask for, its payload read and checked. */
+static int
+make_request(struct cmd_ctx *ctx, const struct cmd_args *a,
+    struct buf *payload, struct lambda_invoke_req *rq)
+{
+	const char *cc = cmd_get(a, "client-context");
+	int event = cmd_has(a, "event"), r;
+	char *label = NULL;
+
+	r = load_payload(cmd_get(a, "payload"), event ? MAX_EVENT_PAYLOAD :
+	    MAX_SYNC_PAYLOAD, payload, &label, &ctx->err);
+	if (r == 0)
+		r = check_json(payload, label, cmd_get(a, "payload"),
+		    &ctx->err);
+	free(label);
+	if (r == -1 || (cc != NULL && check_client_context(cc,
+	    &ctx->err) == -1))
+		return -1;
+	rq->name = a->argv[0];
+	rq->qualifier = cmd_get(a, "qualifier");
+	rq->type = event ? "Event" : cmd_has(a, "dry-run") ? "DryRun" :
+	    "RequestResponse";
+	rq->tail = cmd_has(a, "log") && !event;
+	rq->client_context = cc;
+	rq->payload = payload->data;
+	rq->len = payload->len;
+	return 0;
+}
+
+/* A remote invoke's client, its region and (synchronous) read timeout. */
+static int
+remote_setup(struct cmd_ctx *ctx, struct aws_client *c,
+    struct lambda_invoke_req *rq)
+{
+	char *fname;
+
+	if (cmd_prepare_aws(ctx, 1) == -1)
+		return -1;
+	cmd_aws_init(ctx, c);
+	if (cmd_region(ctx, rq->name, &c->region, &ctx->err) == -1)
+		return -1;
+	/* Only a synchronous invoke waits for the function. */
+	if (strcmp(rq->type, "RequestResponse") == 0) {
+		/* A manifest function "jobs" may be invoked as "jobs:live". */
+		fname = xstrndup(rq->name, strcspn(rq->name, ":"));
+		rq->read_timeout = read_timeout(ctx, c,
+		    strncmp(rq->name, "arn:", 4) ? fname : rq->name);
+		free(fname);
+	}
+	return 0;
+}
+
+/*
+ * Prints rs as the options ask (the response into --out's file of); the
+ * exit status: LC_EFUNC for a function error, -1 with ctx->err.
+ */
+static int
+print_result(struct cmd_ctx *ctx, const struct cmd_args *a,
+    const struct lambda_invoke_req *rq, const struct lambda_invoke_res *rs,
+    struct out_file *of)
+{
+	struct buf msg = BUF_INIT;
+	/* What the function or Lambda sent: escaped on a terminal. */
+	int esc_out = term_escaping(STDOUT_FILENO, cmd_has(a, "raw"));
+	int esc_err = term_escaping(STDERR_FILENO, cmd_has(a, "raw"));
+
+	if (cmd_has(a, "verbose"))
+		term_printf(stderr, esc_err, "lambdactl: %s: status %ld, "
+		    "version %s, request id %s\n", rq->name, rs->status,
+		    rs->executed_version ? rs->executed_version : "-",
+		    rs->request_id ? rs->request_id : "-");
+	if (rs->log_invalid && cmd_has(a, "log"))
+		log_warn("%s: the log tail Lambda sent is not base64",
+		    rq->name);
+	if (rs->log_tail != NULL && cmd_has(a, "log") &&
+	    ctx->output != OUTPUT_JSON)
+		print_log(rq->name, rs->log_tail, esc_err);
+	if (ctx->output == OUTPUT_JSON)
+		print_json(result_json(rs), esc_out);
+	else if (cmd_has(a, "event"))
+		term_printf(stdout, esc_out, "%s\n", rs->request_id != NULL ?
+		    rs->request_id : "");
+	else if (rs->status == 204)
+		fprintf(stderr, "lambdactl: %s: dry run: the invoke would be "
+		    "allowed\n", rq->name);
+	else if (of->path != NULL) {
+		if (out_commit(of, &rs->payload, &ctx->err) == -1)
+			return -1;
+	} else {
+		term_write(stdout, rs->payload.data, rs->payload.len, esc_out,
+		    TERM_TEXT);
+		if (isatty(STDOUT_FILENO) && rs->payload.len > 0 &&
+		    rs->payload.data[rs->payload.len - 1] != '\n')
+			putchar('\n');
+	}
+	/* Only a synchronous 200 carries the function's own error. */
+	if (rs->function_error == NULL || rs->status != 200)
+		return LC_OK;
+	/* Under --output json the result object already says so. */
+	if (ctx->output == OUTPUT_JSON)
+		return LC_EFUNC;
+	buf_addf(&msg, "%s: function error (%s)", rq->name,
+	    rs->function_error);
+	describe_error(rs, &msg);
+	lc_error(&ctx->err, LC_EFUNC, "%s", msg.data);
+	buf_release(&msg);
+	return -1;
 }
 
 static int
@@ -604,68 +738,18 @@ invoke_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
 	struct lambda_invoke_req rq = { 0 };
 	struct lambda_invoke_res rs = { 0 };
-	struct buf payload = BUF_INIT, msg = BUF_INIT, fname = BUF_INIT;
+	struct buf payload = BUF_INIT;
 	struct aws_client c;
 	struct out_file of = { 0 };
-	const char *out = cmd_get(a, "out"), *cc;
-	char *label = NULL;
+	const char *out = cmd_get(a, "out");
 	long repeat, conc;
-	int status = -1, event = cmd_has(a, "event");
-	/* What the function or Lambda sent: escaped on a terminal. */
-	int esc_out = term_escaping(STDOUT_FILENO, cmd_has(a, "raw"));
-	int esc_err = term_escaping(STDERR_FILENO, cmd_has(a, "raw"));
+	int status = -1, local = cmd_has(a, "local");
 
 	buf_init(&rs.payload);
 	memset(&c, 0, sizeof c);
-	if (event && cmd_has(a, "dry-run")) {
-		lc_error(&ctx->err, LC_EUSAGE, "--event and --dry-run exclude "
-		    "each other");
+	if (check_usage(ctx, a, &repeat, &conc) == -1 ||
+	    make_request(ctx, a, &payload, &rq) == -1)
 		goto out;
-	}
-	if (cmd_number(a, "repeat", 0, 1, 1000000, NULL, &repeat,
-	    &ctx->err) == -1 || cmd_number(a, "concurrency", 1, 1, 256, NULL,
-	    &conc, &ctx->err) == -1)
-		goto out;
-	if (!cmd_has(a, "local") && (cmd_has(a, "pass-credentials") ||
-	    cmd_has(a, "no-build") || cmd_has(a, "build-timeout"))) {
-		lc_error(&ctx->err, LC_EUSAGE, "--pass-credentials, --no-build "
-		    "and --build-timeout go with --local");
-		goto out;
-	}
-	if (cmd_has(a, "local") && repeat > 0) {
-		lc_error(&ctx->err, LC_EUSAGE, "--repeat measures Lambda (or "
-		    "lambdactl serve), not --local");
-		goto out;
-	}
-	if (cmd_has(a, "concurrency") && repeat == 0) {
-		lc_error(&ctx->err, LC_EUSAGE, "--concurrency goes with "
-		    "--repeat");
-		goto out;
-	}
-	if (out != NULL && (event || cmd_has(a, "dry-run") || repeat > 0 ||
-	    ctx->output == OUTPUT_JSON)) {
-		lc_error(&ctx->err, LC_EUSAGE, "--out writes a response: not "
-		    "with --event, --dry-run, --repeat or --output json");
-		goto out;
-	}
-	if (load_payload(cmd_get(a, "payload"), event ? MAX_EVENT_PAYLOAD :
-	    MAX_SYNC_PAYLOAD, &payload, &label, &ctx->err) == -1 ||
-	    check_json(&payload, label, cmd_get(a, "payload"),
-	    &ctx->err) == -1)
-		goto out;
-	if ((cc = cmd_get(a, "client-context")) != NULL &&
-	    check_client_context(cc, &ctx->err) == -1)
-		goto out;
-	rq.name = a->argv[0];
-	rq.qualifier = cmd_get(a, "qualifier");
-	rq.type = event ? "Event" : cmd_has(a, "dry-run") ? "DryRun" :
-	    "RequestResponse";
-	rq.tail = cmd_has(a, "log") && !event;
-	rq.client_context = cc;
-	rq.payload = payload.data;
-	rq.len = payload.len;
-	/* A manifest function named "jobs" may be invoked as "jobs:live". */
-	buf_add(&fname, rq.name, strcspn(rq.name, ":"));
 	/*
 	 * --local: the bootstrap runs in its own process group, which a
 	 * terminal's Ctrl-C does not reach; a SIGINT or SIGTERM stops the
@@ -673,29 +757,21 @@ invoke_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	 * started are killed, the task root and --out's temporary file
 	 * removed, and we exit 128 + the signal (proc.h).
 	 */
-	if (cmd_has(a, "local"))
+	if (local)
 		proc_catch_signals(0);
 	if (out != NULL && out_open(&of, out, &ctx->err) == -1)
 		goto out;
-	if (out != NULL && !cmd_has(a, "local"))
+	if (out != NULL && !local)
 		out_catch_signals(&of);
-	if (cmd_has(a, "local")) {
+	if (local) {
 		/* A dry run only checks access: nothing to run here. */
 		if (strcmp(rq.type, "DryRun") == 0)
 			rs.status = 204;
 		else if (invoke_local(ctx, a, &rq, &rs) == -1)
 			goto out;
 	} else {
-		if (cmd_prepare_aws(ctx, 1) == -1)
+		if (remote_setup(ctx, &c, &rq) == -1)
 			goto out;
-		cmd_aws_init(ctx, &c);
-		if (cmd_region(ctx, rq.name, &c.region, &ctx->err) == -1)
-			goto out;
-		/* Only a synchronous invoke waits for the function. */
-		if (strcmp(rq.type, "RequestResponse") == 0)
-			rq.read_timeout = read_timeout(ctx, &c,
-			    strncmp(rq.name, "arn:", 4) ? fname.data :
-			    rq.name);
 		if (repeat > 0) {
 			status = run_bench(ctx, &c, &rq, repeat, conc);
 			goto out;
@@ -703,56 +779,11 @@ invoke_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		if (invoke_once(&c, &rq, &rs, &ctx->err) == -1)
 			goto out;
 	}
-	if (cmd_has(a, "verbose"))
-		term_printf(stderr, esc_err, "lambdactl: %s: status %ld, "
-		    "version %s, request id %s\n", rq.name, rs.status,
-		    rs.executed_version ? rs.executed_version : "-",
-		    rs.request_id ? rs.request_id : "-");
-	if (rs.log_invalid && cmd_has(a, "log"))
-		log_warn("%s: the log tail Lambda sent is not base64",
-		    rq.name);
-	if (rs.log_tail != NULL && cmd_has(a, "log") &&
-	    ctx->output != OUTPUT_JSON)
-		print_log(rq.name, rs.log_tail, esc_err);
-	if (ctx->output == OUTPUT_JSON)
-		print_json(result_json(&rs), esc_out);
-	else if (event)
-		term_printf(stdout, esc_out, "%s\n", rs.request_id != NULL ?
-		    rs.request_id : "");
-	else if (rs.status == 204)
-		fprintf(stderr, "lambdactl: %s: dry run: the invoke would be "
-		    "allowed\n", rq.name);
-	else if (out != NULL) {
-		if (out_commit(&of, &rs.payload, &ctx->err) == -1)
-			goto out;
-	} else {
-		term_write(stdout, rs.payload.data, rs.payload.len, esc_out,
-		    TERM_TEXT);
-		if (isatty(STDOUT_FILENO) && rs.payload.len > 0 &&
-		    rs.payload.data[rs.payload.len - 1] != '\n')
-			putchar('\n');
-	}
-	/* Only a synchronous 200 carries the function's own error. */
-	if (rs.function_error != NULL && rs.status == 200) {
-		/* Under --output json the result object already says so. */
-		if (ctx->output == OUTPUT_JSON) {
-			status = LC_EFUNC;
-			goto out;
-		}
-		buf_addf(&msg, "%s: function error (%s)", rq.name,
-		    rs.function_error);
-		describe_error(&rs, &msg);
-		lc_error(&ctx->err, LC_EFUNC, "%s", msg.data);
-		goto out;
-	}
-	status = LC_OK;
+	status = print_result(ctx, a, &rq, &rs, &of);
 out:
 	out_release(&of);
 	lambda_invoke_res_release(&rs);
 	buf_wipe(&payload);
-	buf_release(&msg);
-	buf_release(&fname);
-	free(label);
 	cmd_aws_release(&c);
 	return status;
 }

@@ -1,6 +1,6 @@
 #!/bin/bash
-# serve: the Invoke API on loopback in front of warm bootstraps; lambdactl
-# and the aws CLI as clients.
+# serve: the Invoke API on loopback in front of warm bootstraps; lambdactl,
+# the aws CLI and curl as clients.
 . "$(dirname "$0")/lib.sh"
 . "$E2E_DIR/runtime-lib.sh"
 write_runtime_fixtures
@@ -66,6 +66,23 @@ lc --endpoint-url "$URL" invoke nosuch
 check_status 1 "an unknown function is an error"
 check_err_has "^lambdactl: Invoke: ResourceNotFoundException: Function not found: arn:aws:lambda:us-east-1:[0-9]+:function:nosuch$" "an unknown function answers 404 ResourceNotFoundException"
 
+# The function name in the path is percent-decoded exactly once (as
+# Lambda does): %65cho is echo, %2565cho is the name "%65cho".
+curl -sS -o "$TMP/pct.out" -w '%{http_code}' -X POST -d '{"pct": 1}' \
+	"$URL/2015-03-31/functions/%65cho/invocations" >"$TMP/pct.code"
+check "a percent-encoded name (%65cho) reaches echo: 200" test "$(cat "$TMP/pct.code")" = 200
+check "a percent-encoded name (%65cho) reaches echo: its answer" test "$(cat "$TMP/pct.out")" = '{"pct": 1}'
+curl -sS -D "$TMP/pct2.head" -o "$TMP/pct2.out" -w '%{http_code}' -X POST -d '{}' \
+	"$URL/2015-03-31/functions/%2565cho/invocations" >"$TMP/pct2.code"
+check "a doubly-encoded name (%2565cho) is not decoded twice: 404" test "$(cat "$TMP/pct2.code")" = 404
+check "a doubly-encoded name: ResourceNotFoundException" grep -qi '^x-amzn-ErrorType: ResourceNotFoundException' "$TMP/pct2.head"
+check "a doubly-encoded name: the message names %65cho" \
+	jq -e '.message == "Function not found: arn:aws:lambda:us-east-1:123456789012:function:%65cho"' "$TMP/pct2.out"
+lc --endpoint-url "$URL" invoke '%65cho'
+check_status 1 "lambdactl invoke %65cho: its client encodes the %, so no function"
+check_err_has 'ResourceNotFoundException: Function not found: arn:aws:lambda:us-east-1:[0-9]+:function:%65cho$' \
+	"lambdactl invoke %65cho: the name comes back as sent"
+
 lc --endpoint-url "$URL" invoke once --payload '{"r": 1}'
 lc --endpoint-url "$URL" invoke once --payload '{"r": 2}'
 check_status 0 "a bootstrap that exited between invocations is restarted"
@@ -94,5 +111,40 @@ check "--watch notices the changed artifact" grep -q 'echo: reloaded' "$TMP/serv
 lc --endpoint-url "$URL" invoke echo --payload '{"v": 2}'
 check_out_eq '{"reloaded": true}' "after the change, the new code answers"
 stop_serve
+
+
+# The region a function is told (AWS_REGION), by serve and invoke --local
+# alike: --region, then the function's own region, then lambda.yml's; and
+# serve's "Function not found" ARN names the same.  (serve once told the
+# function lambda.yml's region whatever --region said.)
+unset AWS_REGION AWS_DEFAULT_REGION
+sed -i '1i region: eu-west-1' lambda.yml
+cat >>lambda.yml <<'YML'
+  own:
+    artifact: task/env
+    region: ap-south-1
+YML
+# served FUNCTION: the region the served function reports, on stdout.
+served() {
+	curl -sS -X POST -d '{}' "$URL/2015-03-31/functions/$1/invocations" >"$TMP/served.json" &&
+		jq -r .region "$TMP/served.json"
+}
+start_serve --region us-west-2 env own
+check "serve --region us-west-2: the function is told us-west-2" test "$(served env)" = us-west-2
+check "serve --region us-west-2: over a function's own region too" test "$(served own)" = us-west-2
+curl -sS -X POST -d '{}' "$URL/2015-03-31/functions/nosuch/invocations" >"$TMP/notfound.json"
+check "serve --region us-west-2: a missing function's ARN names us-west-2" \
+	jq -e '.message == "Function not found: arn:aws:lambda:us-west-2:123456789012:function:nosuch"' "$TMP/notfound.json"
+stop_serve
+start_serve env own
+check "serve without --region: the function is told lambda.yml's eu-west-1" test "$(served env)" = eu-west-1
+check "serve without --region: a function's own region wins over lambda.yml's" test "$(served own)" = ap-south-1
+stop_serve
+lc invoke --local env --region us-west-2
+check "invoke --local --region us-west-2: the function is told us-west-2" jq -e '.region == "us-west-2"' "$OUT"
+lc invoke --local env
+check "invoke --local without --region: lambda.yml's eu-west-1" jq -e '.region == "eu-west-1"' "$OUT"
+lc invoke --local own
+check "invoke --local: a function's own region wins over lambda.yml's" jq -e '.region == "ap-south-1"' "$OUT"
 
 finish

@@ -1,0 +1,106 @@
+/*
+ * pool.h - one function's warm local instances, for serve.c (serve and
+ * invoke --local): its code, built, packaged and unpacked into a task
+ * root as 'package' would ship it; the rt_config it runs with; and up to
+ * max bootstraps (runtime.h), started on demand and reused while warm.
+ *
+ * --watch swaps the code (pool_reload): new invocations get the new task
+ * root, instances still running the old code are retired when they come
+ * back, and the old trees stay until pool_release (a busy instance may
+ * still read them).
+ */
+#ifndef LC_POOL_H
+#define LC_POOL_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "err.h"
+#include "manifest.h"
+#include "package.h"
+#include "runtime.h"
+
+/* How instances run: the local runtime (pool_rt_ops), or a fake in tests. */
+struct pool_ops {
+	int	(*start)(struct rt_function **f, const struct rt_config *cfg,
+		    struct lc_err *err);
+	int	(*invoke)(struct rt_function *f, const void *payload,
+		    size_t len, const char *client_context,
+		    struct rt_result *res, struct lc_err *err);
+	void	(*stop)(struct rt_function *f);
+};
+
+extern const struct pool_ops pool_rt_ops;
+
+struct pool {
+	const struct manifest_fn	*fn;
+	const struct pool_ops		*ops;
+	struct rt_config		 rc;	/* task_root: root */
+	char				*root;	/* unpacked task root */
+	long				 gen;	/* bumped by each reload */
+	struct timespec			 mtime;	/* newest in the artifact */
+	char				**old_roots;	/* until release */
+	size_t				 nold;
+	struct rt_function		**idle;
+	long				*idle_gen;	/* the gen each runs */
+	size_t				 nidle;
+	size_t				 running;	/* started: idle or busy */
+	size_t				 max;
+	pthread_mutex_t			 mu;
+	pthread_cond_t			 cv;
+};
+
+/*
+ * What a function's instances run with besides its manifest entry: the
+ * region (AWS_REGION) and more "NAME=value" entries (--pass-credentials),
+ * both the caller's and kept for the pool's life.
+ */
+struct pool_env {
+	const char		*region;
+	const char *const	*extra;
+	size_t			 nextra;
+};
+
+/*
+ * Sets p up for fn (kept, not copied) with up to max instances, run by
+ * ops (NULL: pool_rt_ops): the one place a function's rt_config is made.
+ * No code yet: pool_load.
+ */
+void pool_init(struct pool *p, const struct manifest_fn *fn,
+    const struct pool_env *env, size_t max, const struct pool_ops *ops);
+
+/*
+ * Runs fn's build command through builds (NULL: none; announce, which may
+ * be NULL, is called just before it runs), then packages the artifact
+ * (relative to dir, into dir/.lambdactl) and unpacks it into p's task
+ * root.  Errors are prefixed with the function's name.
+ */
+int pool_load(struct pool *p, const char *dir, struct package_builds *builds,
+    void (*announce)(const struct manifest_fn *), struct lc_err *err);
+
+/*
+ * --watch: when the artifact's newest modification time changed since the
+ * last look, packages and unpacks it anew and swaps it in.  Returns 1 when
+ * it did, 0 when nothing changed, -1 with err (prefixed with the name)
+ * when the new code could not be loaded: the old code stays.  Not to be
+ * called from two threads at once.
+ */
+int pool_reload(struct pool *p, const char *dir, struct lc_err *err);
+
+/*
+ * Runs one invocation on an idle instance running the current code, or on
+ * a new one when fewer than max run, else waits for one (a signal,
+ * proc_interrupted, ends the wait: 128 + the signal).  res is always
+ * initialised (rt_result_release it); returns what ops->invoke returns, or
+ * -1 with err when no instance could be started.
+ */
+int pool_invoke(struct pool *p, const void *payload, size_t len,
+    const char *client_context, struct rt_result *res, struct lc_err *err);
+
+/* Stops every idle instance (at exit, when none is busy any more). */
+void pool_stop(struct pool *p);
+/* pool_stop, then removes the task roots and frees what p holds. */
+void pool_release(struct pool *p);
+
+#endif
