@@ -12,6 +12,7 @@
 
 #include "pool.h"
 #include "proc.h"
+#include "unzip.h"
 #include "xmalloc.h"
 
 /* How often, in ms, a wait for a free instance checks for a signal. */
@@ -91,7 +92,7 @@ unpack_code(const struct manifest_fn *fn, const char *dir, char **root,
 	free(outdir);
 	if (r == -1)
 		return lc_error_prefix(err, "%s", fn->name);
-	r = rt_unpack(pkg.path, root, err);
+	r = unzip_extract(pkg.path, root, err);
 	package_result_release(&pkg);
 	return r == -1 ? lc_error_prefix(err, "%s", fn->name) : 0;
 }
@@ -252,11 +253,11 @@ pool_release(struct pool *p)
 	free(p->idle);
 	free(p->idle_gen);
 	if (p->root != NULL) {
-		rt_remove_tree(p->root);
+		unzip_remove_tree(p->root);
 		free(p->root);
 	}
 	while (p->nold > 0) {
-		rt_remove_tree(p->old_roots[--p->nold]);
+		unzip_remove_tree(p->old_roots[--p->nold]);
 		free(p->old_roots[p->nold]);
 	}
 	free(p->old_roots);

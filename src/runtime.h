@@ -20,7 +20,6 @@
 #include "buf.h"
 #include "err.h"
 #include "manifest.h"
-#include "unzip.h"
 
 struct rt_config {
 	const char		*name;		/* AWS_LAMBDA_FUNCTION_NAME */
@@ -120,12 +119,5 @@ void rt_api_fake_invoke(struct rt_function *f);
 unsigned rt_api_request(struct rt_function *f, const char *method,
     const char *url, const char *error_type, const void *body, size_t len,
     struct buf *reply);
-
-/*
- * The old names of unzip_extract and unzip_remove_tree (unzip.h), until
- * cmd-invoke.c and cmd-serve.c call those.
- */
-#define rt_unpack	unzip_extract
-#define rt_remove_tree	unzip_remove_tree
 
 #endif

@@ -151,7 +151,7 @@ start_py_server() {
 	rm -f "$TMP/$name.port"
 	python3 "$E2E_DIR/$script" "$@" "$TMP/$name.port" "$TMP/$name.log" 2>"$TMP/$name.err" &
 	SERVER_PID=$!
-	for i in $(seq 100); do
+	for i in $(seq 400); do
 		[ -s "$TMP/$name.port" ] && break
 		sleep 0.05
 	done

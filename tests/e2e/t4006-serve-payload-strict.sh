@@ -14,7 +14,7 @@ export AWS_ACCESS_KEY_ID=AKIDSERVE AWS_SECRET_ACCESS_KEY=serve-secret-0000 AWS_R
 SERVE_PID=
 "$LAMBDACTL" serve --port 0 echo >"$TMP/serve.out" 2>"$TMP/serve.err" &
 SERVE_PID=$!
-for i in $(seq 100); do
+for i in $(seq 400); do
 	[ -s "$TMP/serve.out" ] && break
 	sleep 0.05
 done

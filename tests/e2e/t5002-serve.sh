@@ -14,7 +14,7 @@ start_serve() {
 	: >"$TMP/serve.out"
 	"$LAMBDACTL" serve --port 0 "$@" >"$TMP/serve.out" 2>"$TMP/serve.err" &
 	SERVE_PID=$!
-	for i in $(seq 100); do
+	for i in $(seq 400); do
 		[ -s "$TMP/serve.out" ] && break
 		sleep 0.05
 	done
@@ -103,7 +103,7 @@ start_serve --watch echo
 lc --endpoint-url "$URL" invoke echo --payload '{"v": 1}'
 check_out_eq '{"v": 1}' "before the change, the echo function echoes"
 sed -i 's|--data-binary @\$EVENT|-d "{\\"reloaded\\": true}"|' task/echo/bootstrap
-for i in $(seq 50); do
+for i in $(seq 200); do
 	grep -q 'echo: reloaded' "$TMP/serve.err" && break
 	sleep 0.1
 done

@@ -27,7 +27,7 @@ two_at_once() {
 for conc in 1 2; do
 	"$LAMBDACTL" serve --port 0 --concurrency "$conc" >serve.url 2>serve.err &
 	pid=$!
-	for i in $(seq 100); do [ -s serve.url ] && break; sleep 0.05; done
+	for i in $(seq 400); do [ -s serve.url ] && break; sleep 0.05; done
 	URL=$(head -1 serve.url)
 	# Warm the first bootstrap, so that only the overlap is measured.
 	"$LAMBDACTL" --endpoint-url "$URL" invoke nap >/dev/null 2>&1

@@ -32,7 +32,7 @@ for sig in INT TERM; do
 	rm -f "$TMP/ready"
 	"$LAMBDACTL" serve --port 0 long >"$TMP/serve.out" 2>"$TMP/serve.err" </dev/null &
 	spid=$!
-	for _ in $(seq 100); do [ -s "$TMP/serve.out" ] && break; sleep 0.05; done
+	for _ in $(seq 400); do [ -s "$TMP/serve.out" ] && break; sleep 0.05; done
 	URL=$(head -1 "$TMP/serve.out")
 	"$LAMBDACTL" --endpoint-url "$URL" --read-timeout 100 invoke long \
 		>"$OUT" 2>"$ERR" </dev/null &
@@ -62,7 +62,7 @@ done
 # the first stop waiting (up to 2 s) for it; the second cuts that short.
 "$LAMBDACTL" serve --port 0 long >"$TMP/serve.out" 2>"$TMP/serve.err" </dev/null &
 spid=$!
-for _ in $(seq 100); do [ -s "$TMP/serve.out" ] && break; sleep 0.05; done
+for _ in $(seq 400); do [ -s "$TMP/serve.out" ] && break; sleep 0.05; done
 port=$(sed -n 's|^http://127.0.0.1:||p' "$TMP/serve.out")
 python3 -c '
 import socket, sys, time
