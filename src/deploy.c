@@ -266,8 +266,8 @@ settle(struct aws_client *c, const struct ui *u, const struct deploy_opts *o,
 static int
 conflict(const struct lc_err *err)
 {
-	return strstr(err->msg, ": ResourceConflictException:") != NULL ||
-	    strstr(err->msg, ": PreconditionFailedException:") != NULL;
+	return lc_error_is(err, "ResourceConflictException") ||
+	    lc_error_is(err, "PreconditionFailedException");
 }
 
 enum update_what { UPDATE_CODE, UPDATE_CONFIG };
@@ -375,7 +375,6 @@ deploy_apply(struct aws_client *c, struct deploy_plan *p,
 	const struct manifest_fn *fn = p->fn;
 	struct ui u = { h, fn->name };
 	struct lambda_config cur = { 0 };
-	char code[128];
 	int changed = p->code_changed || p->config_changed;
 	int publish = o->publish || o->alias != NULL;
 	int ret = -1;
@@ -384,8 +383,8 @@ deploy_apply(struct aws_client *c, struct deploy_plan *p,
 	if (!p->exists) {
 		step(&u, "creating");
 		if (lambda_create_function(c, fn, p->role_arn, p->pkg->path, 0,
-		    on_progress, &u, &cur, code, err) == -1 &&
-		    (strcmp(code, "ResourceConflictException") != 0 ||
+		    on_progress, &u, &cur, err) == -1 &&
+		    (!lc_error_is(err, "ResourceConflictException") ||
 		    adopt(c, p, &u, &cur, err) == -1))
 			goto out;
 		if (settle(c, &u, o, &cur, err) == -1)

@@ -847,8 +847,7 @@ static int
 upload(struct aws_client *c, const char *op, const char *method,
     const char *path, const char *json, const char *placeholder,
     const char *zip_path, void (*progress)(void *, uint64_t, uint64_t),
-    void *progress_arg, struct lambda_config *out, char *code,
-    struct lc_err *err)
+    void *progress_arg, struct lambda_config *out, struct lc_err *err)
 {
 	struct lambda_body *b = NULL;
 	struct aws_request rq;
@@ -870,8 +869,6 @@ upload(struct aws_client *c, const char *op, const char *method,
 	rq.progress = progress;
 	rq.progress_arg = progress_arg;
 	if (aws_call(c, &rq, &rs, err) == -1) {
-		if (code != NULL)
-			snprintf(code, 128, "%s", rs.error_code);
 		/* Say why the upload stopped, not just that curl aborted. */
 		if (b->failed)
 			lc_error(err, LC_EFAIL, "%s: %s", op, b->errmsg);
@@ -888,17 +885,15 @@ int
 lambda_create_function(struct aws_client *c, const struct manifest_fn *fn,
     const char *role_arn, const char *zip_path, int publish,
     void (*progress)(void *, uint64_t, uint64_t), void *progress_arg,
-    struct lambda_config *out, char code[128], struct lc_err *err)
+    struct lambda_config *out, struct lc_err *err)
 {
 	char ph[LAMBDA_PLACEHOLDER_MAX], *json;
 	int ret;
 
-	if (code != NULL)
-		code[0] = '\0';
 	zip_placeholder(ph);
 	json = lambda_create_json(fn, role_arn, publish, ph);
 	ret = upload(c, "CreateFunction", "POST", API_PREFIX, json, ph,
-	    zip_path, progress, progress_arg, out, code, err);
+	    zip_path, progress, progress_arg, out, err);
 	free_secret(json);
 	return ret;
 }
@@ -917,7 +912,7 @@ lambda_update_code(struct aws_client *c, const char *name,
 	json = lambda_code_json(architecture, revision_id, ph);
 	fn_path(&path, name, "/code");
 	ret = upload(c, "UpdateFunctionCode", "PUT", path.data, json, ph,
-	    zip_path, progress, progress_arg, out, NULL, err);
+	    zip_path, progress, progress_arg, out, err);
 	free(json);
 	buf_release(&path);
 	return ret;
@@ -962,11 +957,9 @@ lambda_function_parse(const char *json, size_t len,
 	return ret;
 }
 
-/* GetFunction, also giving the AWS error code (for the waiter). */
-static int
-get_function(struct aws_client *c, const char *name,
-    struct lambda_config *cfg, char *code, size_t codelen,
-    struct lc_err *err)
+int
+lambda_get_function(struct aws_client *c, const char *name,
+    struct lambda_config *cfg, struct lc_err *err)
 {
 	struct aws_request rq;
 	struct aws_response rs;
@@ -974,14 +967,10 @@ get_function(struct aws_client *c, const char *name,
 	int ret = -1;
 
 	memset(cfg, 0, sizeof *cfg);
-	if (code != NULL)
-		code[0] = '\0';
 	fn_path(&path, name, NULL);
 	rq_init(&rq, "GetFunction", "GET", path.data);
 	if (aws_call(c, &rq, &rs, err) == -1) {
-		if (code != NULL)
-			snprintf(code, codelen, "%s", rs.error_code);
-		if (strcmp(rs.error_code, "ResourceNotFoundException") == 0) {
+		if (lc_error_is(err, "ResourceNotFoundException")) {
 			lc_error_clear(err);
 			ret = 0;
 		}
@@ -994,13 +983,6 @@ out:
 	response_wipe(&rs);
 	buf_release(&path);
 	return ret;
-}
-
-int
-lambda_get_function(struct aws_client *c, const char *name,
-    struct lambda_config *cfg, struct lc_err *err)
-{
-	return get_function(c, name, cfg, NULL, 0, err);
 }
 
 int
@@ -1083,7 +1065,7 @@ lambda_set_alias(struct aws_client *c, const char *name, const char *alias,
 	rq_init(&rq, "GetAlias", "GET", one.data);
 	if (aws_call(c, &rq, &rs, err) == 0)
 		exists = 1;
-	else if (strcmp(rs.error_code, "ResourceNotFoundException") == 0)
+	else if (lc_error_is(err, "ResourceNotFoundException"))
 		exists = 0;
 	else
 		goto out;
@@ -1098,7 +1080,7 @@ lambda_set_alias(struct aws_client *c, const char *name, const char *alias,
 			goto out;
 		}
 		/* Created by someone else since GetAlias: move it. */
-		if (strcmp(rs.error_code, "ResourceConflictException") != 0)
+		if (!lc_error_is(err, "ResourceConflictException"))
 			goto out;
 		aws_response_release(&rs);
 	}
@@ -1272,7 +1254,6 @@ lambda_wait(struct aws_client *c, const char *name, long timeout_s,
     void *arg, struct lambda_config *out, struct lc_err *err)
 {
 	struct lambda_config cfg, last;
-	char code[128];
 	double deadline = clock_ms() / 1e3 + (double)(timeout_s > 0 ? timeout_s : 0);
 	double left;
 	int seen = 0, r;
@@ -1282,9 +1263,9 @@ lambda_wait(struct aws_client *c, const char *name, long timeout_s,
 	if (out != NULL)
 		memset(out, 0, sizeof *out);
 	for (;;) {
-		r = get_function(c, name, &cfg, code, sizeof code, err);
+		r = lambda_get_function(c, name, &cfg, err);
 		if (r == -1) {
-			if (strcmp(code, "AccessDeniedException") == 0) {
+			if (lc_error_is(err, "AccessDeniedException")) {
 				size_t len = strlen(err->msg);
 
 				snprintf(err->msg + len, sizeof err->msg - len,
@@ -1381,7 +1362,7 @@ lambda_invoke_res_take(struct lambda_invoke_res *rs,
 
 int
 lambda_invoke(struct aws_client *c, const struct lambda_invoke_req *rq,
-    struct lambda_invoke_res *rs, char code[128], struct lc_err *err)
+    struct lambda_invoke_res *rs, struct lc_err *err)
 {
 	struct http_header h[4];
 	struct aws_request ar;
@@ -1393,8 +1374,6 @@ lambda_invoke(struct aws_client *c, const struct lambda_invoke_req *rq,
 
 	memset(rs, 0, sizeof *rs);
 	buf_init(&rs->payload);
-	if (code != NULL)
-		code[0] = '\0';
 	fn_path(&path, rq->name, "/invocations");
 	if (rq->qualifier != NULL) {
 		buf_adds(&query, "Qualifier=");
@@ -1430,11 +1409,8 @@ lambda_invoke(struct aws_client *c, const struct lambda_invoke_req *rq,
 	/* Lambda returns at most 6 MiB (a synchronous response). */
 	ar.max_body = 6 * 1024 * 1024;
 	ar.no_retry_after_send = strcmp(rq->type, "RequestResponse") == 0;
-	if (aws_call(c, &ar, &resp, err) == -1) {
-		if (code != NULL)
-			snprintf(code, 128, "%s", resp.error_code);
+	if (aws_call(c, &ar, &resp, err) == -1)
 		goto out;
-	}
 	lambda_invoke_res_take(rs, &resp.http);
 	ret = 0;
 out:

@@ -54,7 +54,8 @@ int lambda_config_parse(const char *op, const char *json, size_t len,
     struct lambda_config *cfg, struct lc_err *err);
 
 /* GetFunction.  Returns 1 with cfg filled, 0 when there is no such
- * function (ResourceNotFoundException), -1 with err. */
+ * function (ResourceNotFoundException), -1 with err (err->code holds the
+ * AWS error code, if any). */
 int lambda_get_function(struct aws_client *c, const char *name,
     struct lambda_config *cfg, struct lc_err *err);
 
@@ -63,14 +64,13 @@ int lambda_get_function(struct aws_client *c, const char *name,
  * role_arn.  The zip travels base64-encoded inside the JSON body
  * (Code.ZipFile); the body is streamed from the file, never held whole in
  * memory, and its SHA-256 computed in a first streaming pass.  publish sets
- * Publish.  progress (may be NULL) is called as the body goes out.  On an
- * AWS error its code goes in code (may be NULL): ResourceConflictException
- * when the function exists.
+ * Publish.  progress (may be NULL) is called as the body goes out.  When
+ * the function exists, err->code is ResourceConflictException.
  */
 int lambda_create_function(struct aws_client *c, const struct manifest_fn *fn,
     const char *role_arn, const char *zip_path, int publish,
     void (*progress)(void *, uint64_t, uint64_t), void *progress_arg,
-    struct lambda_config *out, char code[128], struct lc_err *err);
+    struct lambda_config *out, struct lc_err *err);
 
 /* UpdateFunctionCode, streamed the same way; architecture sets
  * Architectures; revision_id (may be NULL) sets RevisionId. */
@@ -146,11 +146,10 @@ struct lambda_invoke_res {
  * Invoke.  A RequestResponse invoke is never retried once its body may
  * have reached Lambda (that could run the function twice), but for
  * throttling.  Returns 0 whenever Lambda answered 2xx, function error or
- * not; -1 with err otherwise (code in *code, which may be NULL, when AWS
- * gave one).
+ * not; -1 with err otherwise (err->code holds AWS's error code, if any).
  */
 int lambda_invoke(struct aws_client *c, const struct lambda_invoke_req *rq,
-    struct lambda_invoke_res *rs, char code[128], struct lc_err *err);
+    struct lambda_invoke_res *rs, struct lc_err *err);
 void lambda_invoke_res_release(struct lambda_invoke_res *rs);
 
 /* ---- exposed for unit tests and fuzzing: the response parsers ---- */
