@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "aws.h"
+#include "sts.h"
 #include "testhttp.h"
 
 struct err_case {
@@ -277,6 +278,48 @@ test_throttle_codes(void **state)
 	assert_false(aws_is_throttle(""));
 }
 
+/* Role ARNs: from the caller's identity (whoami, deploy) or in the account
+ * of a deployed function (list). */
+static void
+test_role_arn(void **state)
+{
+	static const struct {
+		const char	*role, *arn, *account, *want;
+	} cases[] = {
+		{ "lambda-exec", "arn:aws:iam::123456789012:user/alice",
+		    "123456789012",
+		    "arn:aws:iam::123456789012:role/lambda-exec" },
+		{ "r", "arn:aws-cn:sts::111122223333:assumed-role/x/y",
+		    "111122223333", "arn:aws-cn:iam::111122223333:role/r" },
+		{ "r", NULL, "123456789012",
+		    "arn:aws:iam::123456789012:role/r" },
+		{ "r", "AIDAEXAMPLE", "123456789012",
+		    "arn:aws:iam::123456789012:role/r" },
+		{ "arn:aws:iam::123456789012:role/x", "arn:aws-cn:iam::1:u",
+		    "9", "arn:aws:iam::123456789012:role/x" },
+		{ "svc/r", "arn:aws-us-gov:lambda:us-gov-west-1:123456789012:"
+		    "function:f", NULL,
+		    "arn:aws-us-gov:iam::123456789012:role/svc/r" },
+		{ "r", NULL, NULL, "r" },
+		{ "r", "arn:aws:lambda", NULL, "r" },
+	};
+	struct sts_identity id = { (char *)"123456789012",
+	    (char *)"arn:aws-cn:iam::123456789012:user/a", NULL };
+	char *s;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		s = sts_role_arn_like(cases[i].role, cases[i].arn,
+		    cases[i].account);
+		assert_string_equal(s, cases[i].want);
+		free(s);
+	}
+	s = sts_role_arn(&id, "r");
+	assert_string_equal(s, "arn:aws-cn:iam::123456789012:role/r");
+	free(s);
+}
+
 /* lc_error clears the code, lc_error_prefix keeps it. */
 static void
 test_err_code(void **state)
@@ -412,6 +455,7 @@ main(void)
 		cmocka_unit_test(test_split_url),
 		cmocka_unit_test(test_endpoint_region_check),
 		cmocka_unit_test(test_throttle_codes),
+		cmocka_unit_test(test_role_arn),
 		cmocka_unit_test(test_err_code),
 		cmocka_unit_test(test_call_code),
 	};
