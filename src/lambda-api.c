@@ -1,8 +1,7 @@
 /*
  * lambda-api.c - AWS Lambda operations (REST-JSON, 2015-03-31) and the
- * waiter.  Deployment zips travel base64-encoded inside the JSON body; that
- * body is streamed from the file in two passes (SHA-256 for the signature,
- * then the upload), so memory stays flat whatever the zip's size.
+ * waiter.  Deployment zips travel base64-encoded inside the JSON body,
+ * streamed from the file (upload.c).
  */
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -18,12 +17,13 @@
 
 #include <cjson/cJSON.h>
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 
+#include "b64.h"
 #include "clock.h"
 #include "json.h"
 #include "lambda-api.h"
 #include "sigv4.h"
+#include "upload.h"
 
 #define API_PREFIX	"/2015-03-31/functions"
 #define LIST_PAGE	"50"
@@ -42,44 +42,8 @@
 #define API_EPHEMERAL_MAX	1048576
 #define API_CODE_SIZE_MAX	(INT64_C(1) << 53)	/* exact in a double */
 
-/* Zip bytes base64-encoded per read: a multiple of 3, so that only the
- * last chunk may carry padding. */
-#define B64_RAW		(48 * 1024)
-#define B64_ENC		(B64_RAW / 3 * 4)
-#define HASH_BUF	(64 * 1024)
-
 static const struct http_header json_hdr[] = {
 	{ "Content-Type", "application/json" },
-};
-
-enum body_phase {
-	BODY_PREFIX,
-	BODY_ZIP,
-	BODY_SUFFIX,
-	BODY_DONE,
-};
-
-/* A JSON body with the base64 of a zip file streamed into one string. */
-struct lambda_body {
-	struct http_stream	 stream;
-	FILE			*fp;
-	char			*path;
-	char			*json;	/* prefix, placeholder, suffix */
-	size_t			 json_len;
-	size_t			 prefix_len;
-	const char		*suffix;	/* points into json */
-	size_t			 suffix_len;
-	uint64_t		 zip_size;
-	char			 sha256[SIGV4_HEX_LEN + 1];
-	/* Where the reader is. */
-	enum body_phase		 phase;
-	size_t			 off;		/* in prefix, enc or suffix */
-	uint64_t		 zip_done;	/* zip bytes encoded so far */
-	size_t			 enc_len;
-	int			 failed;
-	char			 errmsg[512];
-	unsigned char		 raw[B64_RAW];
-	unsigned char		 enc[B64_ENC + 1];
 };
 
 /* JSON building; cJSON returns NULL only when out of memory. */
@@ -507,239 +471,6 @@ simple_call(struct aws_client *c, const char *op, const char *method,
 	return ret;
 }
 
-/* The streamed body. */
-
-/* Refills enc with the base64 of the next chunk of the zip. */
-static int
-body_refill(struct lambda_body *b)
-{
-	uint64_t left = b->zip_size - b->zip_done;
-	size_t want = left < B64_RAW ? (size_t)left : B64_RAW, got;
-
-	got = fread(b->raw, 1, want, b->fp);
-	if (got != want) {
-		if (ferror(b->fp))
-			snprintf(b->errmsg, sizeof b->errmsg, "cannot read "
-			    "'%s': %s", b->path, strerror(errno != 0 ? errno :
-			    EIO));
-		else
-			snprintf(b->errmsg, sizeof b->errmsg, "'%s' shrank "
-			    "while being uploaded", b->path);
-		return -1;
-	}
-	b->zip_done += want;
-	if (b->zip_done == b->zip_size && getc(b->fp) != EOF) {
-		snprintf(b->errmsg, sizeof b->errmsg, "'%s' grew while being "
-		    "uploaded", b->path);
-		return -1;
-	}
-	b->enc_len = (size_t)EVP_EncodeBlock(b->enc, b->raw, (int)want);
-	b->off = 0;
-	return 0;
-}
-
-/* Copies what is left of src (from b->off) into dst, at most room bytes. */
-static size_t
-body_copy(struct lambda_body *b, char *dst, size_t room, const void *src,
-    size_t len)
-{
-	size_t n = len - b->off < room ? len - b->off : room;
-
-	memcpy(dst, (const char *)src + b->off, n);
-	b->off += n;
-	return n;
-}
-
-/* http_stream read: prefix, then base64(zip), then suffix. */
-static size_t
-body_read(void *arg, char *dst, size_t len)
-{
-	struct lambda_body *b = arg;
-	size_t n = 0;
-
-	if (b->failed)
-		return (size_t)-1;
-	while (n < len && b->phase != BODY_DONE) {
-		switch (b->phase) {
-		case BODY_PREFIX:
-			n += body_copy(b, dst + n, len - n, b->json,
-			    b->prefix_len);
-			if (b->off == b->prefix_len) {
-				b->phase = BODY_ZIP;
-				b->off = b->enc_len = 0;
-			}
-			break;
-		case BODY_ZIP:
-			if (b->off == b->enc_len) {
-				if (b->zip_done == b->zip_size) {
-					b->phase = BODY_SUFFIX;
-					b->off = 0;
-					break;
-				}
-				errno = 0;
-				if (body_refill(b) == -1) {
-					b->failed = 1;
-					return (size_t)-1;
-				}
-			}
-			n += body_copy(b, dst + n, len - n, b->enc,
-			    b->enc_len);
-			break;
-		case BODY_SUFFIX:
-			n += body_copy(b, dst + n, len - n, b->suffix,
-			    b->suffix_len);
-			if (b->off == b->suffix_len)
-				b->phase = BODY_DONE;
-			break;
-		case BODY_DONE:
-			break;
-		}
-	}
-	return n;
-}
-
-/*
- * http_stream rewind: back to the first byte, for a retry.  Not after a
- * read error: the file changed under us, and sending it again would not
- * help.
- */
-static int
-body_rewind(void *arg)
-{
-	struct lambda_body *b = arg;
-
-	if (b->failed || fseeko(b->fp, 0, SEEK_SET) == -1)
-		return -1;
-	clearerr(b->fp);
-	b->phase = BODY_PREFIX;
-	b->off = b->enc_len = 0;
-	b->zip_done = 0;
-	return 0;
-}
-
-/* Splits json around "placeholder" and opens the zip. */
-static int
-body_setup(struct lambda_body *b, const char *json, const char *placeholder,
-    const char *zip_path, struct lc_err *err)
-{
-	char *quoted = xasprintf("\"%s\"", placeholder);
-	const char *at = strstr(json, quoted);
-	struct stat st;
-	uint64_t enc;
-	int ret = -1;
-
-	if (at == NULL || strstr(at + 1, quoted) != NULL) {
-		lc_error(err, LC_EFAIL, "the request body must hold the zip "
-		    "placeholder exactly once");
-		goto out;
-	}
-	b->json_len = strlen(json);
-	b->json = xstrdup(json);
-	b->prefix_len = (size_t)(at - json) + 1;
-	b->suffix = b->json + b->prefix_len + strlen(placeholder);
-	b->suffix_len = b->json_len - b->prefix_len - strlen(placeholder);
-	b->path = xstrdup(zip_path);
-	if ((b->fp = fopen(zip_path, "rb")) == NULL ||
-	    fstat(fileno(b->fp), &st) == -1) {
-		lc_error(err, LC_ECONFIG, "cannot open '%s': %s", zip_path,
-		    strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		lc_error(err, LC_ECONFIG, "'%s' is not a regular file",
-		    zip_path);
-		goto out;
-	}
-	b->zip_size = (uint64_t)st.st_size;
-	enc = (b->zip_size + 2) / 3 * 4;
-	if (enc > SIZE_MAX - b->prefix_len - b->suffix_len) {
-		lc_error(err, LC_ECONFIG, "'%s' is too large", zip_path);
-		goto out;
-	}
-	b->stream.len = b->prefix_len + (size_t)enc + b->suffix_len;
-	b->stream.read = body_read;
-	b->stream.rewind = body_rewind;
-	b->stream.arg = b;
-	ret = 0;
-out:
-	free(quoted);
-	return ret;
-}
-
-/* The first pass: SHA-256 of the exact bytes the upload will send. */
-static int
-body_hash(struct lambda_body *b, struct lc_err *err)
-{
-	struct sigv4_hash h;
-	char *chunk = xmalloc(HASH_BUF);
-	size_t n, total = 0;
-	int ret = -1;
-
-	sigv4_hash_init(&h);
-	while ((n = body_read(b, chunk, HASH_BUF)) != 0 && n != (size_t)-1) {
-		sigv4_hash_update(&h, chunk, n);
-		total += n;
-	}
-	sigv4_hash_final(&h, b->sha256);
-	if (n == (size_t)-1)
-		lc_error(err, LC_EFAIL, "%s", b->errmsg);
-	else if (total != b->stream.len)
-		lc_error(err, LC_EFAIL, "'%s' changed while being read",
-		    b->path);
-	else if (body_rewind(b) == -1)
-		lc_error(err, LC_EFAIL, "cannot rewind '%s': %s", b->path,
-		    strerror(errno));
-	else
-		ret = 0;
-	OPENSSL_cleanse(chunk, HASH_BUF);
-	free(chunk);
-	return ret;
-}
-
-int
-lambda_body_open(struct lambda_body **bp, const char *json,
-    const char *placeholder, const char *zip_path, struct lc_err *err)
-{
-	struct lambda_body *b = xcalloc(1, sizeof *b);
-
-	*bp = NULL;
-	if (body_setup(b, json, placeholder, zip_path, err) == -1 ||
-	    body_hash(b, err) == -1) {
-		lambda_body_free(b);
-		return -1;
-	}
-	*bp = b;
-	return 0;
-}
-
-const struct http_stream *
-lambda_body_stream(const struct lambda_body *b)
-{
-	return &b->stream;
-}
-
-const char *
-lambda_body_sha256(const struct lambda_body *b)
-{
-	return b->sha256;
-}
-
-void
-lambda_body_free(struct lambda_body *b)
-{
-	if (b == NULL)
-		return;
-	if (b->fp != NULL)
-		fclose(b->fp);
-	free(b->path);
-	if (b->json != NULL) {
-		OPENSSL_cleanse(b->json, b->json_len);
-		free(b->json);
-	}
-	OPENSSL_cleanse(b, sizeof *b);
-	free(b);
-}
-
 /* A placeholder for Code.ZipFile that no real value will contain. */
 static void
 zip_placeholder(char out[LAMBDA_PLACEHOLDER_MAX])
@@ -849,7 +580,7 @@ upload(struct aws_client *c, const char *op, const char *method,
     const char *zip_path, void (*progress)(void *, uint64_t, uint64_t),
     void *progress_arg, struct lambda_config *out, struct lc_err *err)
 {
-	struct lambda_body *b = NULL;
+	struct upload_body *b = NULL;
 	struct aws_request rq;
 	struct aws_response rs;
 	int ret = -1;
@@ -857,27 +588,28 @@ upload(struct aws_client *c, const char *op, const char *method,
 	if (out != NULL)
 		memset(out, 0, sizeof *out);
 	memset(&rs, 0, sizeof rs);
-	if (lambda_body_open(&b, json, placeholder, zip_path, err) == -1) {
+	if (upload_body_open(&b, json, placeholder, zip_path, err) == -1) {
 		lc_error_prefix(err, "%s", op);
 		return -1;
 	}
 	rq_init(&rq, op, method, path);
 	rq.headers = json_hdr;
 	rq.nheaders = sizeof json_hdr / sizeof json_hdr[0];
-	rq.stream = &b->stream;
-	rq.payload_hash = b->sha256;
+	rq.stream = upload_body_stream(b);
+	rq.payload_hash = upload_body_sha256(b);
 	rq.progress = progress;
 	rq.progress_arg = progress_arg;
 	if (aws_call(c, &rq, &rs, err) == -1) {
 		/* Say why the upload stopped, not just that curl aborted. */
-		if (b->failed)
-			lc_error(err, LC_EFAIL, "%s: %s", op, b->errmsg);
+		if (upload_body_error(b) != NULL)
+			lc_error(err, LC_EFAIL, "%s: %s", op,
+			    upload_body_error(b));
 		goto out;
 	}
 	ret = response_config(op, &rs, out, err);
 out:
 	response_wipe(&rs);
-	lambda_body_free(b);
+	upload_body_free(b);
 	return ret;
 }
 
@@ -1313,30 +1045,6 @@ out:
 	return r == 1 ? 0 : -1;
 }
 
-/* Decodes base64 text into a NUL-terminated string; NULL if it is not. */
-static char *
-b64_decode(const char *in)
-{
-	size_t len = strlen(in), pad = 0;
-	unsigned char *out;
-	int n;
-
-	if (len % 4 != 0)
-		return NULL;
-	if (len > 0 && in[len - 1] == '=')
-		pad++;
-	if (len > 1 && in[len - 2] == '=')
-		pad++;
-	out = xmalloc(len / 4 * 3 + 1);
-	n = EVP_DecodeBlock(out, (const unsigned char *)in, (int)len);
-	if (n < 0) {
-		free(out);
-		return NULL;
-	}
-	out[n - (int)pad] = '\0';
-	return (char *)out;
-}
-
 void
 lambda_invoke_res_take(struct lambda_invoke_res *rs,
     struct http_response *http)
@@ -1352,7 +1060,7 @@ lambda_invoke_res_take(struct lambda_invoke_res *rs,
 		rs->request_id = xstrdup(v);
 	/* A bad log tail must not cost the response of a function that ran. */
 	if ((v = http_header_get(http, "X-Amz-Log-Result")) != NULL &&
-	    (rs->log_tail = b64_decode(v)) == NULL)
+	    (rs->log_tail = b64_decode(v, strlen(v), NULL)) == NULL)
 		rs->log_invalid = 1;
 	/* The payload moves over rather than being copied. */
 	buf_release(&rs->payload);
@@ -1369,7 +1077,7 @@ lambda_invoke(struct aws_client *c, const struct lambda_invoke_req *rq,
 	struct aws_response resp;
 	struct buf path = BUF_INIT, query = BUF_INIT;
 	char *ctx64 = NULL;
-	size_t nh = 0, clen;
+	size_t nh = 0;
 	int ret = -1;
 
 	memset(rs, 0, sizeof *rs);
@@ -1387,10 +1095,8 @@ lambda_invoke(struct aws_client *c, const struct lambda_invoke_req *rq,
 		h[nh++].value = "Tail";
 	}
 	if (rq->client_context != NULL) {
-		clen = strlen(rq->client_context);
-		ctx64 = xmalloc(4 * ((clen + 2) / 3) + 1);
-		EVP_EncodeBlock((unsigned char *)ctx64,
-		    (const unsigned char *)rq->client_context, (int)clen);
+		ctx64 = b64_encode_str(rq->client_context,
+		    strlen(rq->client_context));
 		h[nh].name = "X-Amz-Client-Context";
 		h[nh++].value = ctx64;
 	}

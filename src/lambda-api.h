@@ -187,17 +187,4 @@ char *lambda_code_json(const char *architecture, const char *revision_id,
 char *lambda_config_json(const struct manifest_fn *fn, const char *role_arn,
     const char *revision_id);
 
-/*
- * A streamed request body: json with its one string "placeholder" replaced
- * by the base64 of the file at zip_path, read from the file as it goes.
- * lambda_body_open makes the first pass (the SHA-256, lowercase hex) and
- * rewinds; returns 0, or -1 with err.
- */
-struct lambda_body;
-int lambda_body_open(struct lambda_body **b, const char *json,
-    const char *placeholder, const char *zip_path, struct lc_err *err);
-const struct http_stream *lambda_body_stream(const struct lambda_body *b);
-const char *lambda_body_sha256(const struct lambda_body *b);
-void lambda_body_free(struct lambda_body *b);
-
 #endif

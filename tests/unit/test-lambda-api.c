@@ -25,6 +25,7 @@
 #include "err.h"
 #include "http.h"
 #include "lambda-api.h"
+#include "upload.h"
 #include "xmalloc.h"
 
 #define PH	"@@ZIP-PLACEHOLDER@@"
@@ -634,7 +635,7 @@ check_body(size_t size)
 {
 	struct manifest_fn fn = full_fn();
 	struct tmpfile t;
-	struct lambda_body *b = NULL;
+	struct upload_body *b = NULL;
 	const struct http_stream *s;
 	struct lc_err err = { 0 };
 	struct buf got = BUF_INIT, want = BUF_INIT;
@@ -647,8 +648,8 @@ check_body(size_t size)
 	print_message("# zip of %zu bytes\n", size);
 	make_zip(&t, size);
 	json = lambda_create_json(&fn, NULL, 1, PH);
-	assert_int_equal(lambda_body_open(&b, json, PH, t.path, &err), 0);
-	s = lambda_body_stream(b);
+	assert_int_equal(upload_body_open(&b, json, PH, t.path, &err), 0);
+	s = upload_body_stream(b);
 
 	/* What it must be: prefix, one-shot base64, suffix. */
 	b64 = xmalloc(4 * ((size + 2) / 3) + 1);
@@ -666,7 +667,7 @@ check_body(size_t size)
 	assert_int_equal(got.len, want.len);
 	assert_memory_equal(got.data, want.data, want.len);
 	sha256_hex(want.data, want.len, hex);
-	assert_string_equal(lambda_body_sha256(b), hex);
+	assert_string_equal(upload_body_sha256(b), hex);
 
 	/* Rewound halfway through, it starts over. */
 	buf_reset(&got);
@@ -699,7 +700,7 @@ check_body(size_t size)
 	free_secret(json);
 	buf_release(&got);
 	buf_release(&want);
-	lambda_body_free(b);
+	upload_body_free(b);
 	drop_zip(&t);
 }
 
@@ -738,26 +739,26 @@ test_body_open_errors(void **state)
 	static const char twice[] = "{\"ZipFile\":\"" PH "\",\"x\":\"" PH
 	    "\"}";
 	static const char bare[] = "{\"ZipFile\":\"x" PH "\"}";
-	struct lambda_body *b = (struct lambda_body *)&b;
+	struct upload_body *b = (struct upload_body *)&b;
 	struct lc_err err = { 0 };
 	struct tmpfile t;
 	int nfds = count_fds();
 
 	(void)state;
-	assert_int_equal(lambda_body_open(&b, json, PH,
+	assert_int_equal(upload_body_open(&b, json, PH,
 	    "/nonexistent/code.zip", &err), -1);
 	assert_null(b);
 	assert_string_equal(err.msg, "cannot open '/nonexistent/code.zip': "
 	    "No such file or directory");
 	assert_int_equal(err.status, LC_ECONFIG);
-	assert_int_equal(lambda_body_open(&b, json, PH, "/tmp", &err), -1);
+	assert_int_equal(upload_body_open(&b, json, PH, "/tmp", &err), -1);
 	assert_string_equal(err.msg, "'/tmp' is not a regular file");
 	make_zip(&t, 10);
-	assert_int_equal(lambda_body_open(&b, twice, PH, t.path, &err), -1);
-	assert_string_equal(err.msg, "the request body must hold the zip "
+	assert_int_equal(upload_body_open(&b, twice, PH, t.path, &err), -1);
+	assert_string_equal(err.msg, "the request body must hold the file "
 	    "placeholder exactly once");
-	assert_int_equal(lambda_body_open(&b, bare, PH, t.path, &err), -1);
-	assert_string_equal(err.msg, "the request body must hold the zip "
+	assert_int_equal(upload_body_open(&b, bare, PH, t.path, &err), -1);
+	assert_string_equal(err.msg, "the request body must hold the file "
 	    "placeholder exactly once");
 	assert_int_equal(count_fds(), nfds);
 	drop_zip(&t);
@@ -768,7 +769,7 @@ static void
 test_body_changed(void **state)
 {
 	static const char json[] = "{\"ZipFile\":\"" PH "\"}";
-	struct lambda_body *b;
+	struct upload_body *b;
 	const struct http_stream *s;
 	struct lc_err err = { 0 };
 	struct tmpfile t;
@@ -779,8 +780,8 @@ test_body_changed(void **state)
 
 	(void)state;
 	make_zip(&t, 200000);
-	assert_int_equal(lambda_body_open(&b, json, PH, t.path, &err), 0);
-	s = lambda_body_stream(b);
+	assert_int_equal(upload_body_open(&b, json, PH, t.path, &err), 0);
+	s = upload_body_stream(b);
 	/* A first chunk goes out, then the file loses its tail. */
 	assert_int_equal(s->read(s->arg, chunk, sizeof chunk), sizeof chunk);
 	assert_int_equal(truncate(t.path, 100000), 0);
@@ -793,11 +794,11 @@ test_body_changed(void **state)
 	assert_true(got.len < s->len);
 	assert_int_equal(s->rewind(s->arg), -1);
 	assert_true(s->read(s->arg, chunk, sizeof chunk) == (size_t)-1);
-	lambda_body_free(b);
+	upload_body_free(b);
 
 	/* Grown: the declared length would be a lie. */
-	assert_int_equal(lambda_body_open(&b, json, PH, t.path, &err), 0);
-	s = lambda_body_stream(b);
+	assert_int_equal(upload_body_open(&b, json, PH, t.path, &err), 0);
+	s = upload_body_stream(b);
 	fp = fopen(t.path, "ab");
 	assert_non_null(fp);
 	assert_int_equal(fputs("more", fp) >= 0, 1);
@@ -806,7 +807,7 @@ test_body_changed(void **state)
 	    n != (size_t)-1)
 		;
 	assert_true(n == (size_t)-1);
-	lambda_body_free(b);
+	upload_body_free(b);
 	buf_release(&got);
 	drop_zip(&t);
 }
