@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "deploy.h"
+#include "fnsettings.h"
 #include "http.h"
 
 static int
@@ -31,104 +32,37 @@ add_change(struct deploy_plan *p, const char *field, const char *fmt, ...)
 	ch->text = buf_detach(&b, NULL);
 }
 
-static void
-cmp_str(struct deploy_plan *p, const char *field, const char *want,
-    const char *have)
-{
-	if (str_eq(want, have))
-		return;
-	add_change(p, field, "~ %s %s -> %s", field,
-	    have != NULL && *have != '\0' ? have : "(none)",
-	    want != NULL && *want != '\0' ? want : "(none)");
-	p->config_changed = 1;
-}
+/* fnset_diff's report: one plan line, and what it changes. */
+struct diff_ctx {
+	struct deploy_plan	*p;
+	int			*changed;	/* code_changed or config_changed */
+};
 
 static void
-cmp_long(struct deploy_plan *p, const char *field, long want, long have)
+on_diff(void *arg, const char *field, const char *text)
 {
-	if (want == have)
-		return;
-	add_change(p, field, "~ %s %ld -> %ld", field, have, want);
-	p->config_changed = 1;
+	struct diff_ctx *d = arg;
+
+	add_change(d->p, field, "%s", text);
+	*d->changed = 1;
 }
 
-/* "[a, b]" for a list of layer ARNs. */
-static char *
-join_list(char *const *v, size_t n)
+/* Compares the settings that go with the code (code 1) or with the
+ * configuration (code 0), in the table's order. */
+static void
+compare_settings(const struct manifest_fn *fn, const char *role_arn,
+    struct deploy_plan *p, int code)
 {
-	struct buf b = BUF_INIT;
+	struct diff_ctx d = { p, code ? &p->code_changed : &p->config_changed };
+	const struct fnsetting *s;
 	size_t i;
 
-	buf_addch(&b, '[');
-	for (i = 0; i < n; i++)
-		buf_addf(&b, "%s%s", i ? ", " : "", v[i]);
-	buf_addch(&b, ']');
-	return buf_detach(&b, NULL);
-}
-
-static void
-cmp_layers(struct deploy_plan *p, const struct manifest_fn *fn,
-    const struct lambda_config *r)
-{
-	char *want, *have;
-	size_t i;
-
-	if (fn->nlayers == r->nlayers) {
-		for (i = 0; i < fn->nlayers; i++)
-			if (strcmp(fn->layers[i], r->layers[i]) != 0)
-				break;
-		if (i == fn->nlayers)
-			return;
-	}
-	want = join_list(fn->layers, fn->nlayers);
-	have = join_list(r->layers, r->nlayers);
-	add_change(p, "layers", "~ layers %s -> %s", have, want);
-	p->config_changed = 1;
-	free(want);
-	free(have);
-}
-
-/* Environment keys added, removed, changed: names only, never values. */
-static void
-cmp_env(struct deploy_plan *p, const struct manifest_fn *fn,
-    const struct lambda_config *r)
-{
-	size_t i = 0, j = 0;
-	char field[300];
-	int c;
-
-	while (i < fn->nenv || j < r->nenv) {
-		if (i == fn->nenv)
-			c = 1;
-		else if (j == r->nenv)
-			c = -1;
-		else
-			c = strcmp(fn->env[i].key, r->env[j].key);
-		if (c < 0) {
-			snprintf(field, sizeof field, "environment.%s",
-			    fn->env[i].key);
-			add_change(p, field, "+ %s", field);
-			i++;
-		} else if (c > 0) {
-			snprintf(field, sizeof field, "environment.%s",
-			    r->env[j].key);
-			add_change(p, field, "- %s", field);
-			j++;
-		} else {
-			if (strcmp(fn->env[i].value, r->env[j].value) != 0) {
-				snprintf(field, sizeof field, "environment.%s",
-				    fn->env[i].key);
-				add_change(p, field, "~ %s (value hidden)",
-				    field);
-			} else {
-				i++;
-				j++;
-				continue;
-			}
-			i++;
-			j++;
-		}
-		p->config_changed = 1;
+	for (i = 0; i < fnsettings_count; i++) {
+		s = &fnsettings[i];
+		if ((s->flags & FNSET_CREATE_ONLY) ||
+		    ((s->flags & FNSET_CODE) != 0) != code)
+			continue;
+		fnset_diff(s, fn, role_arn, &p->remote, on_diff, &d);
 	}
 }
 
@@ -140,11 +74,7 @@ deploy_compare(const struct manifest_fn *fn, const char *role_arn,
 	const struct lambda_config *r = &p->remote;
 
 	if (o->code) {
-		if (!str_eq(fn->architecture, r->architecture)) {
-			add_change(p, "architecture", "~ architecture %s -> %s",
-			    r->architecture, fn->architecture);
-			p->code_changed = 1;
-		}
+		compare_settings(fn, role_arn, p, 1);
 		if (pkg != NULL && !str_eq(pkg->sha256, r->code_sha256)) {
 			add_change(p, "code", "~ code %s -> %s",
 			    r->code_sha256 != NULL ? r->code_sha256 : "(none)",
@@ -152,19 +82,8 @@ deploy_compare(const struct manifest_fn *fn, const char *role_arn,
 			p->code_changed = 1;
 		}
 	}
-	if (o->config) {
-		cmp_str(p, "runtime", fn->runtime, r->runtime);
-		if (fn->handler != NULL)
-			cmp_str(p, "handler", fn->handler, r->handler);
-		cmp_str(p, "role", role_arn, r->role);
-		cmp_long(p, "memory", fn->memory, r->memory);
-		cmp_long(p, "timeout", fn->timeout, r->timeout);
-		cmp_str(p, "description", fn->description, r->description);
-		cmp_layers(p, fn, r);
-		cmp_long(p, "ephemeral_storage", fn->ephemeral_storage,
-		    r->ephemeral_storage);
-		cmp_env(p, fn, r);
-	}
+	if (o->config)
+		compare_settings(fn, role_arn, p, 0);
 }
 
 int
@@ -286,9 +205,9 @@ update(struct aws_client *c, const struct deploy_plan *p, const struct ui *u,
 
 	for (tries = 0;; tries++) {
 		if (what == UPDATE_CODE)
-			r = lambda_update_code(c, p->fn->name, p->pkg->path,
-			    p->fn->architecture, cur->revision_id, on_progress,
-			    (void *)u, NULL, err);
+			r = lambda_update_code(c, p->fn, p->pkg->path,
+			    cur->revision_id, on_progress, (void *)u, NULL,
+			    err);
 		else
 			r = lambda_update_config(c, p->fn, p->role_arn,
 			    cur->revision_id, NULL, err);

@@ -20,6 +20,7 @@
 
 #include "b64.h"
 #include "clock.h"
+#include "fnsettings.h"
 #include "json.h"
 #include "lambda-api.h"
 #include "sigv4.h"
@@ -28,19 +29,9 @@
 #define API_PREFIX	"/2015-03-31/functions"
 #define LIST_PAGE	"50"
 
-/*
- * The numbers read from a FunctionConfiguration: Lambda's documented
- * minimums, and ceilings far above today's maximums (10240 MB, 900 s), so
- * that a raised limit does not stop lambdactl reading a function while
- * garbage from a broken endpoint (-1, 1.5, 1e300) is refused.
- */
-#define API_MEMORY_MIN		128
-#define API_MEMORY_MAX		1048576
-#define API_TIMEOUT_MIN		1
-#define API_TIMEOUT_MAX		86400
-#define API_EPHEMERAL_MIN	512
-#define API_EPHEMERAL_MAX	1048576
-#define API_CODE_SIZE_MAX	(INT64_C(1) << 53)	/* exact in a double */
+/* CodeSize: a whole number a double holds exactly.  The settings' own
+ * ranges are in the table (fnsettings.c). */
+#define API_CODE_SIZE_MAX	(INT64_C(1) << 53)
 
 static const struct http_header json_hdr[] = {
 	{ "Content-Type", "application/json" },
@@ -208,84 +199,154 @@ kv_cmp(const void *a, const void *b)
 	    ((const struct manifest_kv *)b)->key);
 }
 
-/* Environment.Variables, sorted by key.  Values never go into messages. */
-static int
-parse_env(const char *op, const cJSON *o, struct lambda_config *cfg,
-    struct lc_err *err)
+/* The member at off in cfg. */
+static void *
+cfg_at(struct lambda_config *cfg, size_t off)
 {
-	const cJSON *env, *vars, *v;
-	size_t n;
+	return (char *)cfg + off;
+}
 
-	if (get_obj(op, o, "Environment", &env, 0, err) == -1)
-		return -1;
-	if (env == NULL)
-		return 0;
-	if (get_obj(op, env, "Variables", &vars, 0, err) == -1)
-		return -1;
-	if (vars == NULL)
-		return 0;
-	n = (size_t)cJSON_GetArraySize(vars);
-	if (n == 0)
-		return 0;
-	cfg->env = xcalloc(n, sizeof *cfg->env);
-	cJSON_ArrayForEach(v, vars) {
-		if (!cJSON_IsString(v) || v->string == NULL)
-			return lc_error(err, LC_EFAIL, "%s: unexpected "
-			    "response: environment variable '%s' is not a "
-			    "string", op, v->string != NULL ? v->string : "");
-		cfg->env[cfg->nenv].key = xstrdup(v->string);
-		cfg->env[cfg->nenv].value = xstrdup(v->valuestring);
-		cfg->nenv++;
+/*
+ * The object that holds the last part of path ("EphemeralStorage.Size") in
+ * o, or NULL when a part on the way is absent; *leaf is that last part.
+ */
+static int
+get_parent(const char *op, const cJSON *o, const char *path,
+    const cJSON **parent, char *leaf, size_t leaflen, struct lc_err *err)
+{
+	const char *dot;
+	char part[64];
+
+	*parent = NULL;
+	for (; (dot = strchr(path, '.')) != NULL; path = dot + 1) {
+		snprintf(part, sizeof part, "%.*s", (int)(dot - path), path);
+		if (get_obj(op, o, part, &o, 0, err) == -1)
+			return -1;
+		if (o == NULL)
+			return 0;
 	}
-	qsort(cfg->env, cfg->nenv, sizeof *cfg->env, kv_cmp);
+	snprintf(leaf, leaflen, "%s", path);
+	*parent = o;
 	return 0;
 }
 
-/* Layers[].Arn, Architectures[0] and EphemeralStorage.Size. */
+/* A string setting, or a list of one (Architectures[0]); its default when
+ * absent. */
 static int
-parse_lists(const char *op, const cJSON *o, struct lambda_config *cfg,
-    struct lc_err *err)
+get_setting_str(const char *op, const cJSON *p, const char *leaf,
+    const struct fnsetting *s, char **dst, struct lc_err *err)
 {
 	const cJSON *a, *v;
-	int64_t size = MANIFEST_DEFAULT_EPHEMERAL;
-	size_t n;
+	char name[96];
 
-	if (get_obj(op, o, "Layers", &a, 1, err) == -1)
-		return -1;
-	if (a != NULL && (n = (size_t)cJSON_GetArraySize(a)) > 0) {
-		cfg->layers = xcalloc(n, sizeof *cfg->layers);
-		cJSON_ArrayForEach(v, a) {
-			if (!cJSON_IsObject(v))
-				return bad_member(op, "Layers[]", "an object",
-				    err);
-			if (get_str(op, v, "Arn", &cfg->layers[cfg->nlayers],
-			    err) == -1)
-				return -1;
-			if (cfg->layers[cfg->nlayers] == NULL)
-				return bad_member(op, "Layers[].Arn",
-				    "present", err);
-			cfg->nlayers++;
+	if (p != NULL && (s->flags & FNSET_ONE_ITEM)) {
+		if (get_obj(op, p, leaf, &a, 1, err) == -1)
+			return -1;
+		if (a != NULL && (v = cJSON_GetArrayItem(a, 0)) != NULL) {
+			snprintf(name, sizeof name, "%s[]", leaf);
+			if (!cJSON_IsString(v))
+				return bad_member(op, name, "a string", err);
+			*dst = xstrdup(v->valuestring);
 		}
-	}
-	if (get_obj(op, o, "Architectures", &a, 1, err) == -1)
+	} else if (p != NULL && get_str(op, p, leaf, dst, err) == -1)
 		return -1;
-	if (a != NULL && (v = cJSON_GetArrayItem(a, 0)) != NULL) {
-		if (!cJSON_IsString(v))
-			return bad_member(op, "Architectures[]", "a string",
-			    err);
-		cfg->architecture = xstrdup(v->valuestring);
-	} else
-		cfg->architecture = xstrdup(MANIFEST_DEFAULT_ARCH);
-	if (get_obj(op, o, "EphemeralStorage", &a, 0, err) == -1)
-		return -1;
-	if (a != NULL && get_int(op, a, "Size", "EphemeralStorage.Size",
-	    API_EPHEMERAL_MIN, API_EPHEMERAL_MAX, &size, err) == -1)
-		return -1;
-	cfg->ephemeral_storage = (long)size;
+	if (*dst == NULL && s->def != NULL)
+		*dst = xstrdup(s->def);
 	return 0;
 }
 
-/* Fills cfg from a parsed FunctionConfiguration object. */
+/* A list setting, each item the s->item member of an object in Lambda's
+ * answer (Layers[].Arn). */
+static int
+get_setting_list(const char *op, const cJSON *p, const char *leaf,
+    const struct fnsetting *s, struct lambda_config *cfg, struct lc_err *err)
+{
+	char ***list = cfg_at(cfg, s->cfg_off), name[96];
+	size_t *n = cfg_at(cfg, s->cfg_count), cnt;
+	const cJSON *a, *v;
+
+	if (get_obj(op, p, leaf, &a, 1, err) == -1)
+		return -1;
+	if (a == NULL || (cnt = (size_t)cJSON_GetArraySize(a)) == 0)
+		return 0;
+	*list = xcalloc(cnt, sizeof **list);
+	cJSON_ArrayForEach(v, a) {
+		snprintf(name, sizeof name, "%s[]", leaf);
+		if (!cJSON_IsObject(v))
+			return bad_member(op, name, "an object", err);
+		if (get_str(op, v, s->item, &(*list)[*n], err) == -1)
+			return -1;
+		snprintf(name, sizeof name, "%s[].%s", leaf, s->item);
+		if ((*list)[*n] == NULL)
+			return bad_member(op, name, "present", err);
+		(*n)++;
+	}
+	return 0;
+}
+
+/* A map setting (Environment.Variables), sorted by key.  Its values are
+ * secrets: never in messages. */
+static int
+get_setting_map(const char *op, const cJSON *p, const char *leaf,
+    const struct fnsetting *s, struct lambda_config *cfg, struct lc_err *err)
+{
+	struct manifest_kv **kv = cfg_at(cfg, s->cfg_off);
+	size_t *n = cfg_at(cfg, s->cfg_count), cnt;
+	const cJSON *m, *v;
+
+	if (get_obj(op, p, leaf, &m, 0, err) == -1)
+		return -1;
+	if (m == NULL || (cnt = (size_t)cJSON_GetArraySize(m)) == 0)
+		return 0;
+	*kv = xcalloc(cnt, sizeof **kv);
+	cJSON_ArrayForEach(v, m) {
+		if (!cJSON_IsString(v) || v->string == NULL)
+			return lc_error(err, LC_EFAIL, "%s: unexpected "
+			    "response: %s variable '%s' is not a string", op,
+			    s->key, v->string != NULL ? v->string : "");
+		(*kv)[*n].key = xstrdup(v->string);
+		(*kv)[*n].value = xstrdup(v->valuestring);
+		(*n)++;
+	}
+	qsort(*kv, *n, sizeof **kv, kv_cmp);
+	return 0;
+}
+
+/* Reads setting s from the FunctionConfiguration o into cfg. */
+static int
+get_setting(const char *op, const cJSON *o, const struct fnsetting *s,
+    struct lambda_config *cfg, struct lc_err *err)
+{
+	const cJSON *p;
+	char leaf[64];
+	int64_t v = s->ldef;
+
+	if (s->cfg_off == FNSET_NONE)
+		return 0;
+	if (get_parent(op, o, s->api, &p, leaf, sizeof leaf, err) == -1)
+		return -1;
+	switch (s->type) {
+	case FNSET_STRING:
+		return get_setting_str(op, p, leaf, s,
+		    cfg_at(cfg, s->cfg_off), err);
+	case FNSET_LONG:
+		if (p != NULL && get_int(op, p, leaf, s->api, s->lo, s->hi,
+		    &v, err) == -1)
+			return -1;
+		*(long *)cfg_at(cfg, s->cfg_off) = (long)v;
+		return 0;
+	case FNSET_LIST:
+		return p == NULL ? 0 : get_setting_list(op, p, leaf, s, cfg,
+		    err);
+	case FNSET_MAP:
+		return p == NULL ? 0 : get_setting_map(op, p, leaf, s, cfg,
+		    err);
+	}
+	return 0;
+}
+
+/* Fills cfg from a parsed FunctionConfiguration object: what the table of
+ * settings names, and what Lambda says about the function's state. */
 static int
 config_from_json(const char *op, const cJSON *o, struct lambda_config *cfg,
     struct lc_err *err)
@@ -296,17 +357,15 @@ config_from_json(const char *op, const cJSON *o, struct lambda_config *cfg,
 	} strs[] = {
 #define S(k, f) { k, offsetof(struct lambda_config, f) }
 		S("FunctionName", name), S("FunctionArn", arn),
-		S("Runtime", runtime), S("Handler", handler), S("Role", role),
-		S("Description", description), S("CodeSha256", code_sha256),
-		S("RevisionId", revision_id), S("Version", version),
-		S("LastModified", last_modified), S("State", state),
-		S("StateReason", state_reason),
+		S("CodeSha256", code_sha256), S("RevisionId", revision_id),
+		S("Version", version), S("LastModified", last_modified),
+		S("State", state), S("StateReason", state_reason),
 		S("LastUpdateStatus", last_update_status),
 		S("LastUpdateStatusReason", last_update_status_reason),
 #undef S
 	};
 	const cJSON *lc;
-	int64_t mem = 0, tmo = 0, size = 0;
+	int64_t size = 0;
 	size_t i;
 
 	memset(cfg, 0, sizeof *cfg);
@@ -316,29 +375,21 @@ config_from_json(const char *op, const cJSON *o, struct lambda_config *cfg,
 		goto fail;
 	}
 	for (i = 0; i < sizeof strs / sizeof strs[0]; i++)
-		if (get_str(op, o, strs[i].key,
-		    (char **)((char *)cfg + strs[i].off), err) == -1)
+		if (get_str(op, o, strs[i].key, cfg_at(cfg, strs[i].off),
+		    err) == -1)
 			goto fail;
 	if (cfg->name == NULL) {
 		lc_error(err, LC_EFAIL, "%s: unexpected response: no "
 		    "FunctionName", op);
 		goto fail;
 	}
-	if (cfg->description == NULL)
-		cfg->description = xstrdup("");
-	if (get_int(op, o, "MemorySize", "MemorySize", API_MEMORY_MIN,
-	    API_MEMORY_MAX, &mem, err) == -1 ||
-	    get_int(op, o, "Timeout", "Timeout", API_TIMEOUT_MIN,
-	    API_TIMEOUT_MAX, &tmo, err) == -1 ||
-	    get_int(op, o, "CodeSize", "CodeSize", 0, API_CODE_SIZE_MAX,
+	for (i = 0; i < fnsettings_count; i++)
+		if (get_setting(op, o, &fnsettings[i], cfg, err) == -1)
+			goto fail;
+	if (get_int(op, o, "CodeSize", "CodeSize", 0, API_CODE_SIZE_MAX,
 	    &size, err) == -1)
 		goto fail;
-	cfg->memory = (long)mem;
-	cfg->timeout = (long)tmo;
 	cfg->code_size = size;
-	if (parse_env(op, o, cfg, err) == -1 ||
-	    parse_lists(op, o, cfg, err) == -1)
-		goto fail;
 	if (get_obj(op, o, "LoggingConfig", &lc, 0, err) == -1 ||
 	    (lc != NULL && get_str(op, lc, "LogGroup", &cfg->log_group,
 	    err) == -1))
@@ -368,23 +419,9 @@ lambda_config_parse(const char *op, const char *json, size_t len,
 void
 lambda_config_release(struct lambda_config *cfg)
 {
-	size_t i;
-
+	fnset_release(cfg);
 	free(cfg->name);
 	free(cfg->arn);
-	free(cfg->runtime);
-	free(cfg->handler);
-	free(cfg->role);
-	free(cfg->description);
-	free(cfg->architecture);
-	for (i = 0; i < cfg->nenv; i++) {
-		free(cfg->env[i].key);
-		free_secret(cfg->env[i].value);
-	}
-	free(cfg->env);
-	for (i = 0; i < cfg->nlayers; i++)
-		free(cfg->layers[i]);
-	free(cfg->layers);
 	free(cfg->code_sha256);
 	free(cfg->revision_id);
 	free(cfg->version);
@@ -479,60 +516,122 @@ zip_placeholder(char out[LAMBDA_PLACEHOLDER_MAX])
 	    (unsigned)arc4random(), (unsigned)arc4random());
 }
 
+/* The object that holds the last part of path in o, made where missing;
+ * *leaf is that last part. */
+static cJSON *
+put_parent(cJSON *o, const char *path, char *leaf, size_t leaflen)
+{
+	const char *dot;
+	char part[64];
+	cJSON *sub;
+
+	for (; (dot = strchr(path, '.')) != NULL; path = dot + 1) {
+		snprintf(part, sizeof part, "%.*s", (int)(dot - path), path);
+		if ((sub = cJSON_GetObjectItemCaseSensitive(o, part)) == NULL)
+			sub = jcheck(cJSON_AddObjectToObject(o, part));
+		o = sub;
+	}
+	snprintf(leaf, leaflen, "%s", path);
+	return o;
+}
+
+/* Adds setting s of fn to a request body (role_arn: see fnset_str). */
+static void
+put_setting(cJSON *o, const struct fnsetting *s, const struct manifest_fn *fn,
+    const char *role_arn)
+{
+	const struct manifest_kv *kv;
+	char *const *list;
+	const char *v = NULL;
+	char leaf[64];
+	cJSON *a;
+	size_t i, n;
+
+	if (s->type == FNSET_STRING && (v = fnset_str(s, fn, role_arn)) == NULL)
+		return;		/* unset, no default: Lambda's business */
+	o = put_parent(o, s->api, leaf, sizeof leaf);
+	switch (s->type) {
+	case FNSET_STRING:
+		if (s->flags & FNSET_ONE_ITEM)
+			jpush(jcheck(cJSON_AddArrayToObject(o, leaf)), v);
+		else
+			jstr(o, leaf, v);
+		break;
+	case FNSET_LONG:
+		jnum(o, leaf, (double)fnset_long(s, fn));
+		break;
+	case FNSET_LIST:
+		a = jcheck(cJSON_AddArrayToObject(o, leaf));
+		list = fnset_list(s, fn, &n);
+		for (i = 0; i < n; i++)
+			jpush(a, list[i]);
+		break;
+	case FNSET_MAP:
+		kv = fnset_map(s, fn, &n);
+		jkv(jcheck(cJSON_AddObjectToObject(o, leaf)), kv, n);
+		break;
+	}
+}
+
+enum body_kind { FOR_CREATE, FOR_CONFIG, FOR_CODE };
+
+/* Whether a body of kind k carries setting s of fn. */
+static int
+carries(enum body_kind k, const struct fnsetting *s,
+    const struct manifest_fn *fn)
+{
+	switch (k) {
+	case FOR_CREATE:
+		return !(s->flags & FNSET_CREATE_OMIT_UNSET) ||
+		    !fnset_unset(s, fn);
+	case FOR_CONFIG:
+		return !(s->flags & (FNSET_CODE | FNSET_CREATE_ONLY));
+	case FOR_CODE:
+		return (s->flags & FNSET_CODE) != 0;
+	}
+	return 0;
+}
+
+/* Adds to o the settings of fn that body kind k carries, in the table's
+ * order. */
+static void
+put_settings(cJSON *o, enum body_kind k, const struct manifest_fn *fn,
+    const char *role_arn)
+{
+	size_t i;
+
+	for (i = 0; i < fnsettings_count; i++)
+		if (carries(k, &fnsettings[i], fn))
+			put_setting(o, &fnsettings[i], fn, role_arn);
+}
+
 char *
 lambda_create_json(const struct manifest_fn *fn, const char *role_arn,
     int publish, const char *zipfile)
 {
-	cJSON *o = jcheck(cJSON_CreateObject()), *sub, *a;
+	cJSON *o = jcheck(cJSON_CreateObject());
 	char *s;
-	size_t i;
 
 	jstr(o, "FunctionName", fn->name);
-	jstr(o, "Runtime", fn->runtime);
-	jstr(o, "Role", role_arn != NULL ? role_arn : fn->role);
-	if (fn->handler != NULL)
-		jstr(o, "Handler", fn->handler);
-	if (fn->description != NULL)
-		jstr(o, "Description", fn->description);
-	jnum(o, "Timeout", (double)fn->timeout);
-	jnum(o, "MemorySize", (double)fn->memory);
+	put_settings(o, FOR_CREATE, fn, role_arn);
 	jbool(o, "Publish", publish);
 	jstr(o, "PackageType", "Zip");
-	sub = jcheck(cJSON_AddObjectToObject(o, "Environment"));
-	jkv(jcheck(cJSON_AddObjectToObject(sub, "Variables")), fn->env,
-	    fn->nenv);
-	a = jcheck(cJSON_AddArrayToObject(o, "Architectures"));
-	jpush(a, fn->architecture != NULL ? fn->architecture :
-	    MANIFEST_DEFAULT_ARCH);
-	if (fn->nlayers > 0) {
-		a = jcheck(cJSON_AddArrayToObject(o, "Layers"));
-		for (i = 0; i < fn->nlayers; i++)
-			jpush(a, fn->layers[i]);
-	}
-	if (fn->ntags > 0)
-		jkv(jcheck(cJSON_AddObjectToObject(o, "Tags")), fn->tags,
-		    fn->ntags);
-	sub = jcheck(cJSON_AddObjectToObject(o, "EphemeralStorage"));
-	jnum(sub, "Size", (double)(fn->ephemeral_storage > 0 ?
-	    fn->ephemeral_storage : MANIFEST_DEFAULT_EPHEMERAL));
-	sub = jcheck(cJSON_AddObjectToObject(o, "Code"));
-	jstr(sub, "ZipFile", zipfile);
+	jstr(jcheck(cJSON_AddObjectToObject(o, "Code")), "ZipFile", zipfile);
 	s = json_print(o);
 	json_wipe_delete(o);
 	return s;
 }
 
 char *
-lambda_code_json(const char *architecture, const char *revision_id,
+lambda_code_json(const struct manifest_fn *fn, const char *revision_id,
     const char *zipfile)
 {
 	cJSON *o = jcheck(cJSON_CreateObject());
 	char *s;
 
 	jstr(o, "ZipFile", zipfile);
-	if (architecture != NULL)
-		jpush(jcheck(cJSON_AddArrayToObject(o, "Architectures")),
-		    architecture);
+	if (fn != NULL)
+		put_settings(o, FOR_CODE, fn, NULL);
 	if (revision_id != NULL)
 		jstr(o, "RevisionId", revision_id);
 	jbool(o, "Publish", 0);
@@ -545,27 +644,10 @@ char *
 lambda_config_json(const struct manifest_fn *fn, const char *role_arn,
     const char *revision_id)
 {
-	cJSON *o = jcheck(cJSON_CreateObject()), *sub, *a;
+	cJSON *o = jcheck(cJSON_CreateObject());
 	char *s;
-	size_t i;
 
-	jstr(o, "Runtime", fn->runtime);
-	if (fn->handler != NULL)
-		jstr(o, "Handler", fn->handler);
-	jstr(o, "Role", role_arn != NULL ? role_arn : fn->role);
-	jnum(o, "MemorySize", (double)fn->memory);
-	jnum(o, "Timeout", (double)fn->timeout);
-	/* Empty values, not missing ones, so that removals take effect. */
-	jstr(o, "Description", fn->description != NULL ? fn->description : "");
-	sub = jcheck(cJSON_AddObjectToObject(o, "Environment"));
-	jkv(jcheck(cJSON_AddObjectToObject(sub, "Variables")), fn->env,
-	    fn->nenv);
-	a = jcheck(cJSON_AddArrayToObject(o, "Layers"));
-	for (i = 0; i < fn->nlayers; i++)
-		jpush(a, fn->layers[i]);
-	sub = jcheck(cJSON_AddObjectToObject(o, "EphemeralStorage"));
-	jnum(sub, "Size", (double)(fn->ephemeral_storage > 0 ?
-	    fn->ephemeral_storage : MANIFEST_DEFAULT_EPHEMERAL));
+	put_settings(o, FOR_CONFIG, fn, role_arn);
 	if (revision_id != NULL)
 		jstr(o, "RevisionId", revision_id);
 	s = json_print(o);
@@ -631,8 +713,8 @@ lambda_create_function(struct aws_client *c, const struct manifest_fn *fn,
 }
 
 int
-lambda_update_code(struct aws_client *c, const char *name,
-    const char *zip_path, const char *architecture, const char *revision_id,
+lambda_update_code(struct aws_client *c, const struct manifest_fn *fn,
+    const char *zip_path, const char *revision_id,
     void (*progress)(void *, uint64_t, uint64_t), void *progress_arg,
     struct lambda_config *out, struct lc_err *err)
 {
@@ -641,8 +723,8 @@ lambda_update_code(struct aws_client *c, const char *name,
 	int ret;
 
 	zip_placeholder(ph);
-	json = lambda_code_json(architecture, revision_id, ph);
-	fn_path(&path, name, "/code");
+	json = lambda_code_json(fn, revision_id, ph);
+	fn_path(&path, fn->name, "/code");
 	ret = upload(c, "UpdateFunctionCode", "PUT", path.data, json, ph,
 	    zip_path, progress, progress_arg, out, err);
 	free(json);

@@ -72,16 +72,17 @@ int lambda_create_function(struct aws_client *c, const struct manifest_fn *fn,
     void (*progress)(void *, uint64_t, uint64_t), void *progress_arg,
     struct lambda_config *out, struct lc_err *err);
 
-/* UpdateFunctionCode, streamed the same way; architecture sets
- * Architectures; revision_id (may be NULL) sets RevisionId. */
-int lambda_update_code(struct aws_client *c, const char *name,
-    const char *zip_path, const char *architecture, const char *revision_id,
+/* UpdateFunctionCode of fn, streamed the same way, with the settings that
+ * go with the code (Architectures); revision_id (may be NULL) sets
+ * RevisionId. */
+int lambda_update_code(struct aws_client *c, const struct manifest_fn *fn,
+    const char *zip_path, const char *revision_id,
     void (*progress)(void *, uint64_t, uint64_t), void *progress_arg,
     struct lambda_config *out, struct lc_err *err);
 
-/* UpdateFunctionConfiguration: Runtime, Handler, Role, MemorySize, Timeout,
- * Description, Environment.Variables (all of them, so removed keys go),
- * Layers, EphemeralStorage.Size; RevisionId when revision_id is set. */
+/* UpdateFunctionConfiguration with every setting of the table that is not
+ * the code's nor create-only (fnsettings.c), unset ones empty so that
+ * removals take effect; RevisionId when revision_id is set. */
 int lambda_update_config(struct aws_client *c, const struct manifest_fn *fn,
     const char *role_arn, const char *revision_id, struct lambda_config *out,
     struct lc_err *err);
@@ -176,13 +177,14 @@ void lambda_invoke_res_take(struct lambda_invoke_res *rs,
 
 /*
  * The JSON bodies of CreateFunction, UpdateFunctionCode (zipfile is the
- * Code.ZipFile or ZipFile value: the placeholder) and
- * UpdateFunctionConfiguration, printed unformatted.  They may hold
- * environment values: the caller frees them with free_secret.
+ * Code.ZipFile or ZipFile value: the placeholder; fn NULL: no settings) and
+ * UpdateFunctionConfiguration, printed unformatted, their settings from the
+ * table (fnsettings.h).  They may hold environment values: the caller frees
+ * them with free_secret.
  */
 char *lambda_create_json(const struct manifest_fn *fn, const char *role_arn,
     int publish, const char *zipfile);
-char *lambda_code_json(const char *architecture, const char *revision_id,
+char *lambda_code_json(const struct manifest_fn *fn, const char *revision_id,
     const char *zipfile);
 char *lambda_config_json(const struct manifest_fn *fn, const char *role_arn,
     const char *revision_id);

@@ -539,16 +539,20 @@ test_config_json(void **state)
 static void
 test_code_json(void **state)
 {
+	struct manifest_fn fn = full_fn();
 	cJSON *o, *a;
 
 	(void)state;
-	o = parse_body(lambda_code_json("arm64", "rev-9", PH));
+	o = parse_body(lambda_code_json(&fn, "rev-9", PH));
 	assert_string_equal(jstr_at(o, "ZipFile", NULL), PH);
 	a = cJSON_GetObjectItem(o, "Architectures");
 	assert_int_equal(cJSON_GetArraySize(a), 1);
 	assert_string_equal(cJSON_GetArrayItem(a, 0)->valuestring, "arm64");
 	assert_string_equal(jstr_at(o, "RevisionId", NULL), "rev-9");
 	assert_true(cJSON_IsFalse(cJSON_GetObjectItem(o, "Publish")));
+	/* Nothing of the configuration. */
+	assert_false(has(o, "MemorySize"));
+	assert_false(has(o, "Environment"));
 	cJSON_Delete(o);
 	o = parse_body(lambda_code_json(NULL, NULL, PH));
 	assert_false(has(o, "Architectures"));
