@@ -32,19 +32,136 @@ add_change(struct deploy_plan *p, const char *field, const char *fmt, ...)
 	ch->text = buf_detach(&b, NULL);
 }
 
-/* fnset_diff's report: one plan line, and what it changes. */
-struct diff_ctx {
-	struct deploy_plan	*p;
-	int			*changed;	/* code_changed or config_changed */
-};
+/* Comparing by the table of settings: one plan line per difference. */
+
+static const char *
+none_if_empty(const char *s)
+{
+	return s != NULL && *s != '\0' ? s : "(none)";
+}
 
 static void
-on_diff(void *arg, const char *field, const char *text)
+diff_str(struct deploy_plan *p, const struct fnsetting *s, const char *want,
+    const char *have)
 {
-	struct diff_ctx *d = arg;
+	if (want == NULL)	/* unset, no default: Lambda's business */
+		return;
+	if (have == NULL)
+		have = s->def;
+	if (!str_eq(want, have))
+		add_change(p, s->key, "~ %s %s -> %s", s->key,
+		    none_if_empty(have), none_if_empty(want));
+}
 
-	add_change(d->p, field, "%s", text);
-	*d->changed = 1;
+static void
+diff_long(struct deploy_plan *p, const struct fnsetting *s, long want,
+    long have)
+{
+	if (have == 0)
+		have = s->ldef;
+	if (want != have)
+		add_change(p, s->key, "~ %s %ld -> %ld", s->key, have, want);
+}
+
+/* "[a, b]" for a list. */
+static char *
+join_list(char *const *v, size_t n)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	buf_addch(&b, '[');
+	for (i = 0; i < n; i++)
+		buf_addf(&b, "%s%s", i ? ", " : "", v[i]);
+	buf_addch(&b, ']');
+	return buf_detach(&b, NULL);
+}
+
+static void
+diff_list(struct deploy_plan *p, const struct fnsetting *s,
+    char *const *want, size_t nwant, char *const *have, size_t nhave)
+{
+	char *w, *h;
+	size_t i;
+
+	if (nwant == nhave) {
+		for (i = 0; i < nwant; i++)
+			if (strcmp(want[i], have[i]) != 0)
+				break;
+		if (i == nwant)
+			return;
+	}
+	w = join_list(want, nwant);
+	h = join_list(have, nhave);
+	add_change(p, s->key, "~ %s %s -> %s", s->key, h, w);
+	free(w);
+	free(h);
+}
+
+/* Keys added, removed, changed (both sorted): names only, never values
+ * (the environment's are secrets). */
+static void
+diff_map(struct deploy_plan *p, const struct fnsetting *s,
+    const struct manifest_kv *want, size_t nwant,
+    const struct manifest_kv *have, size_t nhave)
+{
+	size_t i = 0, j = 0;
+	char *field;
+	int c;
+
+	while (i < nwant || j < nhave) {
+		if (i == nwant)
+			c = 1;
+		else if (j == nhave)
+			c = -1;
+		else
+			c = strcmp(want[i].key, have[j].key);
+		field = xasprintf("%s.%s", s->key, c > 0 ? have[j].key :
+		    want[i].key);
+		if (c < 0)
+			add_change(p, field, "+ %s", field);
+		else if (c > 0)
+			add_change(p, field, "- %s", field);
+		else if (strcmp(want[i].value, have[j].value) != 0)
+			add_change(p, field, "~ %s (value hidden)", field);
+		free(field);
+		i += c <= 0;
+		j += c >= 0;
+	}
+}
+
+/* Compares setting s of fn with p->remote, adding a line per difference. */
+static void
+diff_setting(struct deploy_plan *p, const struct fnsetting *s,
+    const struct manifest_fn *fn, const char *role_arn)
+{
+	const void *r, *nr;
+	char *const *list;
+	const struct manifest_kv *kv;
+	size_t n;
+
+	if (s->cfg_off == FNSET_NONE)	/* not read back: not compared */
+		return;
+	r = (const char *)&p->remote + s->cfg_off;
+	nr = (const char *)&p->remote + s->cfg_count;
+	switch (s->type) {
+	case FNSET_STRING:
+		diff_str(p, s, fnset_str(s, fn, role_arn), *(char *const *)r);
+		break;
+	case FNSET_LONG:
+		diff_long(p, s, fnset_long(s, fn), *(const long *)r);
+		break;
+	case FNSET_LIST:
+		list = fnset_list(s, fn, &n);
+		diff_list(p, s, list, n, *(char **const *)r,
+		    *(const size_t *)nr);
+		break;
+	case FNSET_MAP:
+		kv = fnset_map(s, fn, &n);
+		diff_map(p, s, kv, n, *(struct manifest_kv *const *)r,
+		    *(const size_t *)nr);
+		break;
+	}
 }
 
 /* Compares the settings that go with the code (code 1) or with the
@@ -53,17 +170,18 @@ static void
 compare_settings(const struct manifest_fn *fn, const char *role_arn,
     struct deploy_plan *p, int code)
 {
-	struct diff_ctx d = { p, code ? &p->code_changed : &p->config_changed };
 	const struct fnsetting *s;
-	size_t i;
+	size_t i, before = p->nchanges;
 
 	for (i = 0; i < fnsettings_count; i++) {
 		s = &fnsettings[i];
 		if ((s->flags & FNSET_CREATE_ONLY) ||
 		    ((s->flags & FNSET_CODE) != 0) != code)
 			continue;
-		fnset_diff(s, fn, role_arn, &p->remote, on_diff, &d);
+		diff_setting(p, s, fn, role_arn);
 	}
+	if (p->nchanges > before)
+		*(code ? &p->code_changed : &p->config_changed) = 1;
 }
 
 void
@@ -286,6 +404,51 @@ busy(const struct lambda_config *cfg)
 	    str_eq(cfg->last_update_status, "InProgress");
 }
 
+/* Creates the function and waits until it is Active; *cur becomes what
+ * Lambda has. */
+static int
+apply_create(struct aws_client *c, const struct deploy_plan *p,
+    const struct ui *u, const struct deploy_opts *o, struct lambda_config *cur,
+    struct lc_err *err)
+{
+	step(u, "creating");
+	if (lambda_create_function(c, p->fn, p->role_arn, p->pkg->path, 0,
+	    on_progress, (void *)u, cur, err) == -1 &&
+	    (!lc_error_is(err, "ResourceConflictException") ||
+	    adopt(c, p, u, cur, err) == -1))
+		return -1;
+	return settle(c, u, o, cur, err);
+}
+
+/* Updates what changed of an existing function, *cur its state (the plan's,
+ * which the waits replace). */
+static int
+apply_update(struct aws_client *c, const struct deploy_plan *p,
+    const struct ui *u, const struct deploy_opts *o, struct lambda_config *cur,
+    struct lc_err *err)
+{
+	/*
+	 * An update right after another fails with ResourceConflictException
+	 * until the first has finished: wait for it rather than fail.
+	 */
+	if (busy(cur)) {
+		step(u, "waiting for an update in progress");
+		if (settle(c, u, o, cur, err) == -1)
+			return -1;
+	}
+	if (p->code_changed) {
+		step(u, "updating code");
+		if (update(c, p, u, o, cur, UPDATE_CODE, err) == -1)
+			return -1;
+	}
+	if (p->config_changed) {
+		step(u, "updating configuration");
+		if (update(c, p, u, o, cur, UPDATE_CONFIG, err) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 int
 deploy_apply(struct aws_client *c, struct deploy_plan *p,
     const struct deploy_opts *o, const struct deploy_hooks *h,
@@ -299,47 +462,22 @@ deploy_apply(struct aws_client *c, struct deploy_plan *p,
 	int ret = -1;
 
 	memset(r, 0, sizeof *r);
+	if (p->exists && !changed && !publish) {
+		r->arn = xstrdup(p->remote.arn);
+		r->version = xstrdup("$LATEST");
+		r->code_sha256 = xstrdup(p->remote.code_sha256);
+		r->status = xstrdup("unchanged");
+		return 0;
+	}
 	if (!p->exists) {
-		step(&u, "creating");
-		if (lambda_create_function(c, fn, p->role_arn, p->pkg->path, 0,
-		    on_progress, &u, &cur, err) == -1 &&
-		    (!lc_error_is(err, "ResourceConflictException") ||
-		    adopt(c, p, &u, &cur, err) == -1))
-			goto out;
-		if (settle(c, &u, o, &cur, err) == -1)
+		if (apply_create(c, p, &u, o, &cur, err) == -1)
 			goto out;
 		r->status = xstrdup("created");
 	} else {
-		if (!changed && !publish) {
-			r->arn = xstrdup(p->remote.arn);
-			r->version = xstrdup("$LATEST");
-			r->code_sha256 = xstrdup(p->remote.code_sha256);
-			r->status = xstrdup("unchanged");
-			return 0;
-		}
-		/* Take over the state the plan read; waits replace it. */
-		cur = p->remote;
+		cur = p->remote;	/* taken over */
 		memset(&p->remote, 0, sizeof p->remote);
-		/*
-		 * An update right after another fails with
-		 * ResourceConflictException until the first has finished:
-		 * wait for it rather than fail.
-		 */
-		if (busy(&cur)) {
-			step(&u, "waiting for an update in progress");
-			if (settle(c, &u, o, &cur, err) == -1)
-				goto out;
-		}
-		if (p->code_changed) {
-			step(&u, "updating code");
-			if (update(c, p, &u, o, &cur, UPDATE_CODE, err) == -1)
-				goto out;
-		}
-		if (p->config_changed) {
-			step(&u, "updating configuration");
-			if (update(c, p, &u, o, &cur, UPDATE_CONFIG, err) == -1)
-				goto out;
-		}
+		if (apply_update(c, p, &u, o, &cur, err) == -1)
+			goto out;
 		r->status = xstrdup(changed ? "updated" : "unchanged");
 	}
 	r->arn = xstrdup(cur.arn);

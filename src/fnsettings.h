@@ -5,7 +5,7 @@
  * sent, read back and compared, and its default.  Everything walks it:
  * CreateFunction's, UpdateFunctionConfiguration's and UpdateFunctionCode's
  * bodies and the reading of a FunctionConfiguration (lambda-api.c), plan's
- * comparison (deploy.c), and the tests that check each row round-trips and
+ * comparison (deploy.c: deploy_compare), and the tests that check each row round-trips and
  * is documented.  Adding a setting: see the checklist atop manifest.h.
  */
 #ifndef LC_FNSETTINGS_H
@@ -83,18 +83,6 @@ const struct manifest_kv *fnset_map(const struct fnsetting *s,
     const struct manifest_fn *fn, size_t *n);
 /* Whether fn leaves s unset: a NULL string, 0, an empty list or map. */
 int fnset_unset(const struct fnsetting *s, const struct manifest_fn *fn);
-
-/*
- * Compares setting s of fn (role_arn as for fnset_str) with what Lambda
- * has, cfg, calling change once per difference with the field ("memory";
- * "environment.KEY" for a map) and plan's line ("~ memory 128 -> 360",
- * "+ environment.KEY"; a map's values are never shown).  Returns the
- * number of differences.
- */
-size_t fnset_diff(const struct fnsetting *s, const struct manifest_fn *fn,
-    const char *role_arn, const struct lambda_config *cfg,
-    void (*change)(void *arg, const char *field, const char *text),
-    void *arg);
 
 /* Frees what the settings hold in cfg (a map's values wiped) and zeroes
  * them; the rest of cfg is the caller's. */
