@@ -153,7 +153,7 @@ int lambda_invoke(struct aws_client *c, const struct lambda_invoke_req *rq,
     struct lambda_invoke_res *rs, struct lc_err *err);
 void lambda_invoke_res_release(struct lambda_invoke_res *rs);
 
-/* ---- exposed for unit tests and fuzzing: the response parsers ---- */
+/* ---- lambda-json.c, exposed for unit tests and fuzzing ---- */
 
 /* A GetFunction body: its "Configuration".  0, or -1 with err. */
 int lambda_function_parse(const char *json, size_t len,
@@ -188,5 +188,10 @@ char *lambda_code_json(const struct manifest_fn *fn, const char *revision_id,
     const char *zipfile);
 char *lambda_config_json(const struct manifest_fn *fn, const char *role_arn,
     const char *revision_id);
+/* PublishVersion's body (each member left out when NULL) and CreateAlias's
+ * (alias set) or UpdateAlias's; the caller frees them. */
+char *lambda_publish_json(const char *code_sha256, const char *revision_id,
+    const char *description);
+char *lambda_alias_json(const char *alias, const char *version);
 
 #endif
