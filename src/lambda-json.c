@@ -113,6 +113,17 @@ json_print(cJSON *o)
 	}
 }
 
+/* The body o, printed; o is wiped and freed.  The caller frees the result
+ * with free_secret. */
+static char *
+json_finish(cJSON *o)
+{
+	char *s = json_print(o);
+
+	json_wipe_delete(o);
+	return s;
+}
+
 /* Parsing a FunctionConfiguration. */
 
 static int
@@ -515,16 +526,13 @@ lambda_create_json(const struct manifest_fn *fn, const char *role_arn,
     int publish, const char *zipfile)
 {
 	cJSON *o = jcheck(cJSON_CreateObject());
-	char *s;
 
 	jstr(o, "FunctionName", fn->name);
 	put_settings(o, FOR_CREATE, fn, role_arn);
 	jbool(o, "Publish", publish);
 	jstr(o, "PackageType", "Zip");
 	jstr(jcheck(cJSON_AddObjectToObject(o, "Code")), "ZipFile", zipfile);
-	s = json_print(o);
-	json_wipe_delete(o);
-	return s;
+	return json_finish(o);
 }
 
 char *
@@ -532,7 +540,6 @@ lambda_code_json(const struct manifest_fn *fn, const char *revision_id,
     const char *zipfile)
 {
 	cJSON *o = jcheck(cJSON_CreateObject());
-	char *s;
 
 	jstr(o, "ZipFile", zipfile);
 	if (fn != NULL)
@@ -540,9 +547,7 @@ lambda_code_json(const struct manifest_fn *fn, const char *revision_id,
 	if (revision_id != NULL)
 		jstr(o, "RevisionId", revision_id);
 	jbool(o, "Publish", 0);
-	s = json_print(o);
-	json_wipe_delete(o);
-	return s;
+	return json_finish(o);
 }
 
 char *
@@ -550,14 +555,11 @@ lambda_config_json(const struct manifest_fn *fn, const char *role_arn,
     const char *revision_id)
 {
 	cJSON *o = jcheck(cJSON_CreateObject());
-	char *s;
 
 	put_settings(o, FOR_CONFIG, fn, role_arn);
 	if (revision_id != NULL)
 		jstr(o, "RevisionId", revision_id);
-	s = json_print(o);
-	json_wipe_delete(o);
-	return s;
+	return json_finish(o);
 }
 
 char *
@@ -565,7 +567,6 @@ lambda_publish_json(const char *code_sha256, const char *revision_id,
     const char *description)
 {
 	cJSON *o = jcheck(cJSON_CreateObject());
-	char *s;
 
 	if (code_sha256 != NULL)
 		jstr(o, "CodeSha256", code_sha256);
@@ -573,23 +574,18 @@ lambda_publish_json(const char *code_sha256, const char *revision_id,
 		jstr(o, "RevisionId", revision_id);
 	if (description != NULL)
 		jstr(o, "Description", description);
-	s = json_print(o);
-	cJSON_Delete(o);
-	return s;
+	return json_finish(o);
 }
 
 char *
 lambda_alias_json(const char *alias, const char *version)
 {
 	cJSON *o = jcheck(cJSON_CreateObject());
-	char *s;
 
 	if (alias != NULL)
 		jstr(o, "Name", alias);
 	jstr(o, "FunctionVersion", version);
-	s = json_print(o);
-	cJSON_Delete(o);
-	return s;
+	return json_finish(o);
 }
 
 /* Responses. */
