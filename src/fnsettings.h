@@ -4,9 +4,10 @@
  * where it lives in struct manifest_fn and struct lambda_config, how it is
  * sent, read back and compared, and its default.  Everything walks it:
  * CreateFunction's, UpdateFunctionConfiguration's and UpdateFunctionCode's
- * bodies and the reading of a FunctionConfiguration (lambda-api.c), plan's
- * comparison (deploy.c: deploy_compare), and the tests that check each row round-trips and
- * is documented.  Adding a setting: see the checklist atop manifest.h.
+ * bodies and the reading of a FunctionConfiguration (lambda-json.c), plan's
+ * comparison (deploy_compare, deploy.c), and test-fnsettings, which checks
+ * that each row round-trips and is documented.  Adding a setting: see the
+ * checklist atop manifest.h.
  */
 #ifndef LC_FNSETTINGS_H
 #define LC_FNSETTINGS_H
@@ -44,11 +45,14 @@ enum fnset_flags {
 
 struct fnsetting {
 	const char	*key;	/* in lambda.yml; plan's field name */
-	const char	*api;	/* the API member; '.' nests: "EphemeralStorage.Size" */
+	/* The API member; '.' nests objects: "EphemeralStorage.Size". */
+	const char	*api;
 	enum fnset_type	 type;
 	unsigned	 flags;
-	size_t		 fn_off, fn_count;	/* in struct manifest_fn */
-	size_t		 cfg_off, cfg_count;	/* in struct lambda_config */
+	/* Where it is in struct manifest_fn and in struct lambda_config
+	 * (FNSET_NONE: not read back); a list's or map's count. */
+	size_t		 fn_off, fn_count;
+	size_t		 cfg_off, cfg_count;
 	/*
 	 * What Lambda means when it reports nothing, and what is sent when
 	 * the manifest leaves the setting unset (NULL, 0).  A string with no
@@ -57,7 +61,7 @@ struct fnsetting {
 	 */
 	const char	*def;
 	long		 ldef;
-	long		 lo, hi;	/* FNSET_LONG: the range accepted back */
+	long		 lo, hi;	/* FNSET_LONG: the range read back */
 	/* FNSET_LIST: the member that holds each item in what Lambda
 	 * reports ({"Arn": ...}); sent as plain strings. */
 	const char	*item;

@@ -464,7 +464,7 @@ put_setting(cJSON *o, const struct fnsetting *s, const struct manifest_fn *fn,
 	size_t i, n;
 
 	if (s->type == FNSET_STRING && (v = fnset_str(s, fn, role_arn)) == NULL)
-		return;		/* unset, no default: Lambda's business */
+		return;	/* unset, no default: Lambda's business */
 	o = put_parent(o, s->api, leaf, sizeof leaf);
 	switch (s->type) {
 	case FNSET_STRING:

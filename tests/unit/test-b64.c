@@ -140,7 +140,8 @@ static void
 test_decode_refuses(void **state)
 {
 	static const char *const bad[] = {
-		"Zg=", "Zg", "Z", "Zg=a", "Z===", "====", "Zm9v====", "Zg==Zg==",
+		"Zg=", "Zg", "Z", "Zg=a", "Z===", "====", "Zm9v====",
+		"Zg==Zg==",
 		"Zm9v\n", "Zm 9", "Zm9-", "Zm9_", "Zm9\x80",
 	};
 	size_t i, n = 7;

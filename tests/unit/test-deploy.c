@@ -265,7 +265,7 @@ test_check_existing(void **state)
 
 struct conflict_case {
 	const char	*name;
-	int		 create;	/* CreateFunction rather than an update */
+	int		 create;	/* CreateFunction, not an update */
 	const char	*headers;	/* of the first answer */
 	const char	*body;
 	int		 ret;		/* deploy_apply's */
@@ -284,8 +284,8 @@ static const struct conflict_case conflict_cases[] = {
 	{ "update: another code naming the conflict", 0, "",
 	    "{\"__type\":\"InvalidParameterValueException\",\"message\":"
 	    "\"x: ResourceConflictException: y\"}", -1,
-	    "jobs: UpdateFunctionConfiguration: InvalidParameterValueException: "
-	    "x: ResourceConflictException: y" },
+	    "jobs: UpdateFunctionConfiguration: "
+	    "InvalidParameterValueException: x: ResourceConflictException: y" },
 	{ "create: exists, as lambda.yml has it", 1, "x-amzn-ErrorType: "
 	    "ResourceConflictException\r\n", "{\"message\":\"exists\"}", 0,
 	    NULL },
