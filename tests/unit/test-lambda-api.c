@@ -1,7 +1,8 @@
 /*
  * test-lambda-api.c - FunctionConfiguration parsing (documents shaped like
- * the Lambda API reference's), the request bodies, and the streamed
- * base64 body checked against a one-shot EVP_EncodeBlock of the same file,
+ * the Lambda API reference's), the request bodies (lambda-json.c), and the
+ * streamed upload body (upload.c) checked against a one-shot
+ * EVP_EncodeBlock of the same file,
  * an independent SHA-256 and a cJSON parse of the whole body.  The HTTP
  * calls themselves are checked against moto outside the unit tests.
  */
