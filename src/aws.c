@@ -298,6 +298,7 @@ aws_call(struct aws_client *c, const struct aws_request *rq,
 			else
 				lc_error(err, LC_EFAIL, "%s: %s", rq->op,
 				    rs->error_code);
+			lc_error_set_code(err, rs->error_code);
 			retry = aws_is_throttle(rs->error_code) ||
 			    rs->http.status == 429 || (!rq->no_retry_after_send &&
 			    is_transient(rs->http.status, rs->error_code));

@@ -58,10 +58,10 @@ struct aws_response {
 };
 
 /*
- * Performs rq.  Returns 0 on a 2xx response; -1 with err on a transport
- * failure ("OP: ...", LC_EFAIL) or an AWS error ("OP: CODE: message",
- * LC_EFAIL), in which case rs still holds the response (release it either
- * way with aws_response_release).
+ * Performs rq.  Returns 0 on a 2xx response (err cleared); -1 with err on a
+ * transport failure ("OP: ...", LC_EFAIL, no code) or an AWS error ("OP:
+ * CODE: message", LC_EFAIL, err->code CODE), in which case rs still holds
+ * the response (release it either way with aws_response_release).
  */
 int aws_call(struct aws_client *c, const struct aws_request *rq,
     struct aws_response *rs, struct lc_err *err);

@@ -310,18 +310,16 @@ static int
 invoke_once(struct aws_client *c, struct lambda_invoke_req *rq,
     struct lambda_invoke_res *rs, struct lc_err *err)
 {
-	char code[128];
-
-	if (lambda_invoke(c, rq, rs, code, err) == 0)
+	if (lambda_invoke(c, rq, rs, err) == 0)
 		return 0;
-	if (rq->tail && strcmp(code, "InvalidParameterValueException") == 0 &&
+	if (rq->tail && lc_error_is(err, "InvalidParameterValueException") &&
 	    (strstr(err->msg, "LogType") != NULL ||
 	    strstr(err->msg, "Tail") != NULL)) {
 		log_warn("%s: the function does not return its log (%s); "
 		    "invoking without --log", rq->name, err->msg);
 		rq->tail = 0;
 		lc_error_clear(err);
-		return lambda_invoke(c, rq, rs, NULL, err);
+		return lambda_invoke(c, rq, rs, err);
 	}
 	return -1;
 }
@@ -395,7 +393,7 @@ bench_worker(void *arg)
 			break;
 		t0 = clock_ms();
 		lc_error_clear(&err);
-		bad = lambda_invoke(&c, &b->rq, &rs, NULL, &err) == -1;
+		bad = lambda_invoke(&c, &b->rq, &rs, &err) == -1;
 		b->ms[i] = clock_ms() - t0;
 		if (!bad && rs.function_error != NULL) {
 			lc_error(&err, LC_EFUNC, "function error (%s)",

@@ -12,30 +12,8 @@
 #include "cmd.h"
 #include "deploy.h"
 #include "lambda-api.h"
+#include "sts.h"
 #include "term.h"
-
-/*
- * The manifest's role as an ARN, in the account and partition of the
- * deployed function's own ARN (arn:PART:lambda:REGION:ACCOUNT:function:N).
- */
-static char *
-role_for(const char *role, const char *fn_arn)
-{
-	const char *p[6];
-	int i;
-
-	if (strncmp(role, "arn:", 4) == 0 || fn_arn == NULL)
-		return xstrdup(role);
-	p[0] = fn_arn;
-	for (i = 1; i < 6; i++) {
-		p[i] = strchr(p[i - 1], ':');
-		if (p[i] == NULL)
-			return xstrdup(role);
-		p[i]++;
-	}
-	return xasprintf("arn:%.*s:iam::%.*s:role/%s",
-	    (int)(p[2] - p[1] - 1), p[1], (int)(p[5] - p[4] - 1), p[4], role);
-}
 
 /*
  * Drops from p the differences in values that hold an unset ${env:...}
@@ -66,7 +44,8 @@ sync_state(const struct manifest_fn *fn, const struct lambda_config *cfg,
 
 	memset(p, 0, sizeof *p);
 	p->remote = *cfg;	/* borrowed: not released through p */
-	role = role_for(fn->role, cfg->arn);
+	/* The account and partition of the deployed function's own ARN. */
+	role = sts_role_arn_like(fn->role, cfg->arn, NULL);
 	deploy_compare(fn, role, NULL, &o, p);
 	free(role);
 	memset(&p->remote, 0, sizeof p->remote);

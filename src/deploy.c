@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "deploy.h"
+#include "fnsettings.h"
 #include "http.h"
 
 static int
@@ -31,28 +32,38 @@ add_change(struct deploy_plan *p, const char *field, const char *fmt, ...)
 	ch->text = buf_detach(&b, NULL);
 }
 
+/* Comparing by the table of settings: one plan line per difference. */
+
+static const char *
+none_if_empty(const char *s)
+{
+	return s != NULL && *s != '\0' ? s : "(none)";
+}
+
 static void
-cmp_str(struct deploy_plan *p, const char *field, const char *want,
+diff_str(struct deploy_plan *p, const struct fnsetting *s, const char *want,
     const char *have)
 {
-	if (str_eq(want, have))
+	if (want == NULL)	/* unset, no default: Lambda's business */
 		return;
-	add_change(p, field, "~ %s %s -> %s", field,
-	    have != NULL && *have != '\0' ? have : "(none)",
-	    want != NULL && *want != '\0' ? want : "(none)");
-	p->config_changed = 1;
+	if (have == NULL)
+		have = s->def;
+	if (!str_eq(want, have))
+		add_change(p, s->key, "~ %s %s -> %s", s->key,
+		    none_if_empty(have), none_if_empty(want));
 }
 
 static void
-cmp_long(struct deploy_plan *p, const char *field, long want, long have)
+diff_long(struct deploy_plan *p, const struct fnsetting *s, long want,
+    long have)
 {
-	if (want == have)
-		return;
-	add_change(p, field, "~ %s %ld -> %ld", field, have, want);
-	p->config_changed = 1;
+	if (have == 0)
+		have = s->ldef;
+	if (want != have)
+		add_change(p, s->key, "~ %s %ld -> %ld", s->key, have, want);
 }
 
-/* "[a, b]" for a list of layer ARNs. */
+/* "[a, b]" for a list. */
 static char *
 join_list(char *const *v, size_t n)
 {
@@ -67,69 +78,110 @@ join_list(char *const *v, size_t n)
 }
 
 static void
-cmp_layers(struct deploy_plan *p, const struct manifest_fn *fn,
-    const struct lambda_config *r)
+diff_list(struct deploy_plan *p, const struct fnsetting *s,
+    char *const *want, size_t nwant, char *const *have, size_t nhave)
 {
-	char *want, *have;
+	char *w, *h;
 	size_t i;
 
-	if (fn->nlayers == r->nlayers) {
-		for (i = 0; i < fn->nlayers; i++)
-			if (strcmp(fn->layers[i], r->layers[i]) != 0)
+	if (nwant == nhave) {
+		for (i = 0; i < nwant; i++)
+			if (strcmp(want[i], have[i]) != 0)
 				break;
-		if (i == fn->nlayers)
+		if (i == nwant)
 			return;
 	}
-	want = join_list(fn->layers, fn->nlayers);
-	have = join_list(r->layers, r->nlayers);
-	add_change(p, "layers", "~ layers %s -> %s", have, want);
-	p->config_changed = 1;
-	free(want);
-	free(have);
+	w = join_list(want, nwant);
+	h = join_list(have, nhave);
+	add_change(p, s->key, "~ %s %s -> %s", s->key, h, w);
+	free(w);
+	free(h);
 }
 
-/* Environment keys added, removed, changed: names only, never values. */
+/* Keys added, removed, changed (both sorted): names only, never values
+ * (the environment's are secrets). */
 static void
-cmp_env(struct deploy_plan *p, const struct manifest_fn *fn,
-    const struct lambda_config *r)
+diff_map(struct deploy_plan *p, const struct fnsetting *s,
+    const struct manifest_kv *want, size_t nwant,
+    const struct manifest_kv *have, size_t nhave)
 {
 	size_t i = 0, j = 0;
-	char field[300];
+	char *field;
 	int c;
 
-	while (i < fn->nenv || j < r->nenv) {
-		if (i == fn->nenv)
+	while (i < nwant || j < nhave) {
+		if (i == nwant)
 			c = 1;
-		else if (j == r->nenv)
+		else if (j == nhave)
 			c = -1;
 		else
-			c = strcmp(fn->env[i].key, r->env[j].key);
-		if (c < 0) {
-			snprintf(field, sizeof field, "environment.%s",
-			    fn->env[i].key);
+			c = strcmp(want[i].key, have[j].key);
+		field = xasprintf("%s.%s", s->key, c > 0 ? have[j].key :
+		    want[i].key);
+		if (c < 0)
 			add_change(p, field, "+ %s", field);
-			i++;
-		} else if (c > 0) {
-			snprintf(field, sizeof field, "environment.%s",
-			    r->env[j].key);
+		else if (c > 0)
 			add_change(p, field, "- %s", field);
-			j++;
-		} else {
-			if (strcmp(fn->env[i].value, r->env[j].value) != 0) {
-				snprintf(field, sizeof field, "environment.%s",
-				    fn->env[i].key);
-				add_change(p, field, "~ %s (value hidden)",
-				    field);
-			} else {
-				i++;
-				j++;
-				continue;
-			}
-			i++;
-			j++;
-		}
-		p->config_changed = 1;
+		else if (strcmp(want[i].value, have[j].value) != 0)
+			add_change(p, field, "~ %s (value hidden)", field);
+		free(field);
+		i += c <= 0;
+		j += c >= 0;
 	}
+}
+
+/* Compares setting s of fn with p->remote, adding a line per difference. */
+static void
+diff_setting(struct deploy_plan *p, const struct fnsetting *s,
+    const struct manifest_fn *fn, const char *role_arn)
+{
+	const void *r, *nr;
+	char *const *list;
+	const struct manifest_kv *kv;
+	size_t n;
+
+	if (s->cfg_off == FNSET_NONE)	/* not read back: not compared */
+		return;
+	r = (const char *)&p->remote + s->cfg_off;
+	nr = (const char *)&p->remote + s->cfg_count;
+	switch (s->type) {
+	case FNSET_STRING:
+		diff_str(p, s, fnset_str(s, fn, role_arn), *(char *const *)r);
+		break;
+	case FNSET_LONG:
+		diff_long(p, s, fnset_long(s, fn), *(const long *)r);
+		break;
+	case FNSET_LIST:
+		list = fnset_list(s, fn, &n);
+		diff_list(p, s, list, n, *(char **const *)r,
+		    *(const size_t *)nr);
+		break;
+	case FNSET_MAP:
+		kv = fnset_map(s, fn, &n);
+		diff_map(p, s, kv, n, *(struct manifest_kv *const *)r,
+		    *(const size_t *)nr);
+		break;
+	}
+}
+
+/* Compares the settings that go with the code (code 1) or with the
+ * configuration (code 0), in the table's order. */
+static void
+compare_settings(const struct manifest_fn *fn, const char *role_arn,
+    struct deploy_plan *p, int code)
+{
+	const struct fnsetting *s;
+	size_t i, before = p->nchanges;
+
+	for (i = 0; i < fnsettings_count; i++) {
+		s = &fnsettings[i];
+		if ((s->flags & FNSET_CREATE_ONLY) ||
+		    ((s->flags & FNSET_CODE) != 0) != code)
+			continue;
+		diff_setting(p, s, fn, role_arn);
+	}
+	if (p->nchanges > before)
+		*(code ? &p->code_changed : &p->config_changed) = 1;
 }
 
 void
@@ -140,11 +192,7 @@ deploy_compare(const struct manifest_fn *fn, const char *role_arn,
 	const struct lambda_config *r = &p->remote;
 
 	if (o->code) {
-		if (!str_eq(fn->architecture, r->architecture)) {
-			add_change(p, "architecture", "~ architecture %s -> %s",
-			    r->architecture, fn->architecture);
-			p->code_changed = 1;
-		}
+		compare_settings(fn, role_arn, p, 1);
 		if (pkg != NULL && !str_eq(pkg->sha256, r->code_sha256)) {
 			add_change(p, "code", "~ code %s -> %s",
 			    r->code_sha256 != NULL ? r->code_sha256 : "(none)",
@@ -152,19 +200,8 @@ deploy_compare(const struct manifest_fn *fn, const char *role_arn,
 			p->code_changed = 1;
 		}
 	}
-	if (o->config) {
-		cmp_str(p, "runtime", fn->runtime, r->runtime);
-		if (fn->handler != NULL)
-			cmp_str(p, "handler", fn->handler, r->handler);
-		cmp_str(p, "role", role_arn, r->role);
-		cmp_long(p, "memory", fn->memory, r->memory);
-		cmp_long(p, "timeout", fn->timeout, r->timeout);
-		cmp_str(p, "description", fn->description, r->description);
-		cmp_layers(p, fn, r);
-		cmp_long(p, "ephemeral_storage", fn->ephemeral_storage,
-		    r->ephemeral_storage);
-		cmp_env(p, fn, r);
-	}
+	if (o->config)
+		compare_settings(fn, role_arn, p, 0);
 }
 
 int
@@ -266,8 +303,8 @@ settle(struct aws_client *c, const struct ui *u, const struct deploy_opts *o,
 static int
 conflict(const struct lc_err *err)
 {
-	return strstr(err->msg, ": ResourceConflictException:") != NULL ||
-	    strstr(err->msg, ": PreconditionFailedException:") != NULL;
+	return lc_error_is(err, "ResourceConflictException") ||
+	    lc_error_is(err, "PreconditionFailedException");
 }
 
 enum update_what { UPDATE_CODE, UPDATE_CONFIG };
@@ -286,9 +323,9 @@ update(struct aws_client *c, const struct deploy_plan *p, const struct ui *u,
 
 	for (tries = 0;; tries++) {
 		if (what == UPDATE_CODE)
-			r = lambda_update_code(c, p->fn->name, p->pkg->path,
-			    p->fn->architecture, cur->revision_id, on_progress,
-			    (void *)u, NULL, err);
+			r = lambda_update_code(c, p->fn, p->pkg->path,
+			    cur->revision_id, on_progress, (void *)u, NULL,
+			    err);
 		else
 			r = lambda_update_config(c, p->fn, p->role_arn,
 			    cur->revision_id, NULL, err);
@@ -367,6 +404,51 @@ busy(const struct lambda_config *cfg)
 	    str_eq(cfg->last_update_status, "InProgress");
 }
 
+/* Creates the function and waits until it is Active; *cur becomes what
+ * Lambda has. */
+static int
+apply_create(struct aws_client *c, const struct deploy_plan *p,
+    const struct ui *u, const struct deploy_opts *o, struct lambda_config *cur,
+    struct lc_err *err)
+{
+	step(u, "creating");
+	if (lambda_create_function(c, p->fn, p->role_arn, p->pkg->path, 0,
+	    on_progress, (void *)u, cur, err) == -1 &&
+	    (!lc_error_is(err, "ResourceConflictException") ||
+	    adopt(c, p, u, cur, err) == -1))
+		return -1;
+	return settle(c, u, o, cur, err);
+}
+
+/* Updates what changed of an existing function, *cur its state (the plan's,
+ * which the waits replace). */
+static int
+apply_update(struct aws_client *c, const struct deploy_plan *p,
+    const struct ui *u, const struct deploy_opts *o, struct lambda_config *cur,
+    struct lc_err *err)
+{
+	/*
+	 * An update right after another fails with ResourceConflictException
+	 * until the first has finished: wait for it rather than fail.
+	 */
+	if (busy(cur)) {
+		step(u, "waiting for an update in progress");
+		if (settle(c, u, o, cur, err) == -1)
+			return -1;
+	}
+	if (p->code_changed) {
+		step(u, "updating code");
+		if (update(c, p, u, o, cur, UPDATE_CODE, err) == -1)
+			return -1;
+	}
+	if (p->config_changed) {
+		step(u, "updating configuration");
+		if (update(c, p, u, o, cur, UPDATE_CONFIG, err) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 int
 deploy_apply(struct aws_client *c, struct deploy_plan *p,
     const struct deploy_opts *o, const struct deploy_hooks *h,
@@ -375,53 +457,27 @@ deploy_apply(struct aws_client *c, struct deploy_plan *p,
 	const struct manifest_fn *fn = p->fn;
 	struct ui u = { h, fn->name };
 	struct lambda_config cur = { 0 };
-	char code[128];
 	int changed = p->code_changed || p->config_changed;
 	int publish = o->publish || o->alias != NULL;
 	int ret = -1;
 
 	memset(r, 0, sizeof *r);
+	if (p->exists && !changed && !publish) {
+		r->arn = xstrdup(p->remote.arn);
+		r->version = xstrdup("$LATEST");
+		r->code_sha256 = xstrdup(p->remote.code_sha256);
+		r->status = xstrdup("unchanged");
+		return 0;
+	}
 	if (!p->exists) {
-		step(&u, "creating");
-		if (lambda_create_function(c, fn, p->role_arn, p->pkg->path, 0,
-		    on_progress, &u, &cur, code, err) == -1 &&
-		    (strcmp(code, "ResourceConflictException") != 0 ||
-		    adopt(c, p, &u, &cur, err) == -1))
-			goto out;
-		if (settle(c, &u, o, &cur, err) == -1)
+		if (apply_create(c, p, &u, o, &cur, err) == -1)
 			goto out;
 		r->status = xstrdup("created");
 	} else {
-		if (!changed && !publish) {
-			r->arn = xstrdup(p->remote.arn);
-			r->version = xstrdup("$LATEST");
-			r->code_sha256 = xstrdup(p->remote.code_sha256);
-			r->status = xstrdup("unchanged");
-			return 0;
-		}
-		/* Take over the state the plan read; waits replace it. */
-		cur = p->remote;
+		cur = p->remote;	/* taken over */
 		memset(&p->remote, 0, sizeof p->remote);
-		/*
-		 * An update right after another fails with
-		 * ResourceConflictException until the first has finished:
-		 * wait for it rather than fail.
-		 */
-		if (busy(&cur)) {
-			step(&u, "waiting for an update in progress");
-			if (settle(c, &u, o, &cur, err) == -1)
-				goto out;
-		}
-		if (p->code_changed) {
-			step(&u, "updating code");
-			if (update(c, p, &u, o, &cur, UPDATE_CODE, err) == -1)
-				goto out;
-		}
-		if (p->config_changed) {
-			step(&u, "updating configuration");
-			if (update(c, p, &u, o, &cur, UPDATE_CONFIG, err) == -1)
-				goto out;
-		}
+		if (apply_update(c, p, &u, o, &cur, err) == -1)
+			goto out;
 		r->status = xstrdup(changed ? "updated" : "unchanged");
 	}
 	r->arn = xstrdup(cur.arn);

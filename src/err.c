@@ -8,6 +8,7 @@ int
 lc_verror(struct lc_err *e, int status, const char *fmt, va_list ap)
 {
 	e->status = status;
+	e->code[0] = '\0';
 	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
 	return -1;
 }
@@ -40,8 +41,21 @@ lc_error_prefix(struct lc_err *e, const char *fmt, ...)
 }
 
 void
+lc_error_set_code(struct lc_err *e, const char *code)
+{
+	snprintf(e->code, sizeof e->code, "%s", code != NULL ? code : "");
+}
+
+int
+lc_error_is(const struct lc_err *e, const char *code)
+{
+	return strcmp(e->code, code) == 0;
+}
+
+void
 lc_error_clear(struct lc_err *e)
 {
 	e->status = LC_OK;
+	e->code[0] = '\0';
 	e->msg[0] = '\0';
 }

@@ -1,437 +1,28 @@
 /*
  * lambda-api.c - AWS Lambda operations (REST-JSON, 2015-03-31) and the
- * waiter.  Deployment zips travel base64-encoded inside the JSON body; that
- * body is streamed from the file in two passes (SHA-256 for the signature,
- * then the upload), so memory stays flat whatever the zip's size.
+ * waiter: requests and responses.  Their JSON is lambda-json.c's; a
+ * deployment zip travels base64-encoded inside the body, streamed from the
+ * file (upload.c).
  */
-#include <sys/stat.h>
-#include <sys/types.h>
-
 #include <errno.h>
-#include <inttypes.h>
-#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include <cjson/cJSON.h>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-
+#include "b64.h"
 #include "clock.h"
-#include "json.h"
 #include "lambda-api.h"
 #include "sigv4.h"
+#include "upload.h"
 
 #define API_PREFIX	"/2015-03-31/functions"
 #define LIST_PAGE	"50"
 
-/*
- * The numbers read from a FunctionConfiguration: Lambda's documented
- * minimums, and ceilings far above today's maximums (10240 MB, 900 s), so
- * that a raised limit does not stop lambdactl reading a function while
- * garbage from a broken endpoint (-1, 1.5, 1e300) is refused.
- */
-#define API_MEMORY_MIN		128
-#define API_MEMORY_MAX		1048576
-#define API_TIMEOUT_MIN		1
-#define API_TIMEOUT_MAX		86400
-#define API_EPHEMERAL_MIN	512
-#define API_EPHEMERAL_MAX	1048576
-#define API_CODE_SIZE_MAX	(INT64_C(1) << 53)	/* exact in a double */
-
-/* Zip bytes base64-encoded per read: a multiple of 3, so that only the
- * last chunk may carry padding. */
-#define B64_RAW		(48 * 1024)
-#define B64_ENC		(B64_RAW / 3 * 4)
-#define HASH_BUF	(64 * 1024)
-
 static const struct http_header json_hdr[] = {
 	{ "Content-Type", "application/json" },
 };
-
-enum body_phase {
-	BODY_PREFIX,
-	BODY_ZIP,
-	BODY_SUFFIX,
-	BODY_DONE,
-};
-
-/* A JSON body with the base64 of a zip file streamed into one string. */
-struct lambda_body {
-	struct http_stream	 stream;
-	FILE			*fp;
-	char			*path;
-	char			*json;	/* prefix, placeholder, suffix */
-	size_t			 json_len;
-	size_t			 prefix_len;
-	const char		*suffix;	/* points into json */
-	size_t			 suffix_len;
-	uint64_t		 zip_size;
-	char			 sha256[SIGV4_HEX_LEN + 1];
-	/* Where the reader is. */
-	enum body_phase		 phase;
-	size_t			 off;		/* in prefix, enc or suffix */
-	uint64_t		 zip_done;	/* zip bytes encoded so far */
-	size_t			 enc_len;
-	int			 failed;
-	char			 errmsg[512];
-	unsigned char		 raw[B64_RAW];
-	unsigned char		 enc[B64_ENC + 1];
-};
-
-/* JSON building; cJSON returns NULL only when out of memory. */
-
-static cJSON *
-jcheck(cJSON *j)
-{
-	if (j == NULL)
-		die("out of memory");
-	return j;
-}
-
-static void
-jstr(cJSON *o, const char *key, const char *v)
-{
-	jcheck(cJSON_AddStringToObject(o, key, v));
-}
-
-static void
-jnum(cJSON *o, const char *key, double v)
-{
-	jcheck(cJSON_AddNumberToObject(o, key, v));
-}
-
-static void
-jbool(cJSON *o, const char *key, int v)
-{
-	jcheck(cJSON_AddBoolToObject(o, key, v));
-}
-
-static void
-jpush(cJSON *a, const char *v)
-{
-	if (!cJSON_AddItemToArray(a, jcheck(cJSON_CreateString(v))))
-		die("out of memory");
-}
-
-static void
-jkv(cJSON *o, const struct manifest_kv *kv, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		jstr(o, kv[i].key, kv[i].value);
-}
-
-/* Overwrites the string values of j, its siblings and their children. */
-static void
-json_wipe(cJSON *j)
-{
-	for (; j != NULL; j = j->next) {
-		if (j->valuestring != NULL)
-			OPENSSL_cleanse(j->valuestring, strlen(j->valuestring));
-		json_wipe(j->child);
-	}
-}
-
-/* Frees a tree after wiping its string values (environment values are
- * secrets). */
-static void
-json_wipe_delete(cJSON *root)
-{
-	if (root == NULL)
-		return;
-	if (root->valuestring != NULL)
-		OPENSSL_cleanse(root->valuestring, strlen(root->valuestring));
-	json_wipe(root->child);
-	cJSON_Delete(root);
-}
-
-/*
- * Prints o unformatted into a buffer of our own, so that no copy of a
- * secret is freed without being wiped first (cJSON_Print reallocates).
- * The caller frees the result with free_secret.
- */
-static char *
-json_print(cJSON *o)
-{
-	size_t cap = 4096;
-	char *s;
-
-	for (;;) {
-		s = xmalloc(cap);
-		if (cJSON_PrintPreallocated(o, s, (int)cap, 0))
-			return s;
-		OPENSSL_cleanse(s, cap);
-		free(s);
-		if (cap > INT_MAX / 2)
-			die("JSON body too large");
-		cap *= 2;
-	}
-}
-
-/* Parsing a FunctionConfiguration. */
-
-static int
-bad_member(const char *op, const char *key, const char *what,
-    struct lc_err *err)
-{
-	return lc_error(err, LC_EFAIL, "%s: unexpected response: '%s' is not "
-	    "%s", op, key, what);
-}
-
-/* Copies the string member key of o into *dst (left NULL when absent or
- * null). */
-static int
-get_str(const char *op, const cJSON *o, const char *key, char **dst,
-    struct lc_err *err)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	if (v == NULL || cJSON_IsNull(v))
-		return 0;
-	if (!cJSON_IsString(v))
-		return bad_member(op, key, "a string", err);
-	*dst = xstrdup(v->valuestring);
-	return 0;
-}
-
-/*
- * Reads the integer member key of o, which must be from lo to hi, into
- * *dst (left alone when absent or null); field names it in errors.
- */
-static int
-get_int(const char *op, const cJSON *o, const char *key, const char *field,
-    int64_t lo, int64_t hi, int64_t *dst, struct lc_err *err)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	if (v == NULL || cJSON_IsNull(v))
-		return 0;
-	if (!cJSON_IsNumber(v))
-		return bad_member(op, field, "a number", err);
-	if (json_int(v, lo, hi, dst) == -1)
-		return lc_error(err, LC_EFAIL, "%s: unexpected response: "
-		    "'%s' is %g, not a whole number from %" PRId64 " to %"
-		    PRId64, op, field, v->valuedouble, lo, hi);
-	return 0;
-}
-
-/* The object member key of o, NULL when absent; -1 when not an object. */
-static int
-get_obj(const char *op, const cJSON *o, const char *key, const cJSON **dst,
-    int array, struct lc_err *err)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	*dst = NULL;
-	if (v == NULL || cJSON_IsNull(v))
-		return 0;
-	if (array ? !cJSON_IsArray(v) : !cJSON_IsObject(v))
-		return bad_member(op, key, array ? "an array" : "an object",
-		    err);
-	*dst = v;
-	return 0;
-}
-
-static int
-kv_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct manifest_kv *)a)->key,
-	    ((const struct manifest_kv *)b)->key);
-}
-
-/* Environment.Variables, sorted by key.  Values never go into messages. */
-static int
-parse_env(const char *op, const cJSON *o, struct lambda_config *cfg,
-    struct lc_err *err)
-{
-	const cJSON *env, *vars, *v;
-	size_t n;
-
-	if (get_obj(op, o, "Environment", &env, 0, err) == -1)
-		return -1;
-	if (env == NULL)
-		return 0;
-	if (get_obj(op, env, "Variables", &vars, 0, err) == -1)
-		return -1;
-	if (vars == NULL)
-		return 0;
-	n = (size_t)cJSON_GetArraySize(vars);
-	if (n == 0)
-		return 0;
-	cfg->env = xcalloc(n, sizeof *cfg->env);
-	cJSON_ArrayForEach(v, vars) {
-		if (!cJSON_IsString(v) || v->string == NULL)
-			return lc_error(err, LC_EFAIL, "%s: unexpected "
-			    "response: environment variable '%s' is not a "
-			    "string", op, v->string != NULL ? v->string : "");
-		cfg->env[cfg->nenv].key = xstrdup(v->string);
-		cfg->env[cfg->nenv].value = xstrdup(v->valuestring);
-		cfg->nenv++;
-	}
-	qsort(cfg->env, cfg->nenv, sizeof *cfg->env, kv_cmp);
-	return 0;
-}
-
-/* Layers[].Arn, Architectures[0] and EphemeralStorage.Size. */
-static int
-parse_lists(const char *op, const cJSON *o, struct lambda_config *cfg,
-    struct lc_err *err)
-{
-	const cJSON *a, *v;
-	int64_t size = MANIFEST_DEFAULT_EPHEMERAL;
-	size_t n;
-
-	if (get_obj(op, o, "Layers", &a, 1, err) == -1)
-		return -1;
-	if (a != NULL && (n = (size_t)cJSON_GetArraySize(a)) > 0) {
-		cfg->layers = xcalloc(n, sizeof *cfg->layers);
-		cJSON_ArrayForEach(v, a) {
-			if (!cJSON_IsObject(v))
-				return bad_member(op, "Layers[]", "an object",
-				    err);
-			if (get_str(op, v, "Arn", &cfg->layers[cfg->nlayers],
-			    err) == -1)
-				return -1;
-			if (cfg->layers[cfg->nlayers] == NULL)
-				return bad_member(op, "Layers[].Arn",
-				    "present", err);
-			cfg->nlayers++;
-		}
-	}
-	if (get_obj(op, o, "Architectures", &a, 1, err) == -1)
-		return -1;
-	if (a != NULL && (v = cJSON_GetArrayItem(a, 0)) != NULL) {
-		if (!cJSON_IsString(v))
-			return bad_member(op, "Architectures[]", "a string",
-			    err);
-		cfg->architecture = xstrdup(v->valuestring);
-	} else
-		cfg->architecture = xstrdup(MANIFEST_DEFAULT_ARCH);
-	if (get_obj(op, o, "EphemeralStorage", &a, 0, err) == -1)
-		return -1;
-	if (a != NULL && get_int(op, a, "Size", "EphemeralStorage.Size",
-	    API_EPHEMERAL_MIN, API_EPHEMERAL_MAX, &size, err) == -1)
-		return -1;
-	cfg->ephemeral_storage = (long)size;
-	return 0;
-}
-
-/* Fills cfg from a parsed FunctionConfiguration object. */
-static int
-config_from_json(const char *op, const cJSON *o, struct lambda_config *cfg,
-    struct lc_err *err)
-{
-	static const struct {
-		const char	*key;
-		size_t		 off;
-	} strs[] = {
-#define S(k, f) { k, offsetof(struct lambda_config, f) }
-		S("FunctionName", name), S("FunctionArn", arn),
-		S("Runtime", runtime), S("Handler", handler), S("Role", role),
-		S("Description", description), S("CodeSha256", code_sha256),
-		S("RevisionId", revision_id), S("Version", version),
-		S("LastModified", last_modified), S("State", state),
-		S("StateReason", state_reason),
-		S("LastUpdateStatus", last_update_status),
-		S("LastUpdateStatusReason", last_update_status_reason),
-#undef S
-	};
-	const cJSON *lc;
-	int64_t mem = 0, tmo = 0, size = 0;
-	size_t i;
-
-	memset(cfg, 0, sizeof *cfg);
-	if (!cJSON_IsObject(o)) {
-		lc_error(err, LC_EFAIL, "%s: unexpected response: the function "
-		    "configuration is not a JSON object", op);
-		goto fail;
-	}
-	for (i = 0; i < sizeof strs / sizeof strs[0]; i++)
-		if (get_str(op, o, strs[i].key,
-		    (char **)((char *)cfg + strs[i].off), err) == -1)
-			goto fail;
-	if (cfg->name == NULL) {
-		lc_error(err, LC_EFAIL, "%s: unexpected response: no "
-		    "FunctionName", op);
-		goto fail;
-	}
-	if (cfg->description == NULL)
-		cfg->description = xstrdup("");
-	if (get_int(op, o, "MemorySize", "MemorySize", API_MEMORY_MIN,
-	    API_MEMORY_MAX, &mem, err) == -1 ||
-	    get_int(op, o, "Timeout", "Timeout", API_TIMEOUT_MIN,
-	    API_TIMEOUT_MAX, &tmo, err) == -1 ||
-	    get_int(op, o, "CodeSize", "CodeSize", 0, API_CODE_SIZE_MAX,
-	    &size, err) == -1)
-		goto fail;
-	cfg->memory = (long)mem;
-	cfg->timeout = (long)tmo;
-	cfg->code_size = size;
-	if (parse_env(op, o, cfg, err) == -1 ||
-	    parse_lists(op, o, cfg, err) == -1)
-		goto fail;
-	if (get_obj(op, o, "LoggingConfig", &lc, 0, err) == -1 ||
-	    (lc != NULL && get_str(op, lc, "LogGroup", &cfg->log_group,
-	    err) == -1))
-		goto fail;
-	return 0;
-fail:
-	lambda_config_release(cfg);
-	return -1;
-}
-
-int
-lambda_config_parse(const char *op, const char *json, size_t len,
-    struct lambda_config *cfg, struct lc_err *err)
-{
-	cJSON *o;
-	int ret;
-
-	memset(cfg, 0, sizeof *cfg);
-	if ((o = cJSON_ParseWithLength(json, len)) == NULL)
-		return lc_error(err, LC_EFAIL, "%s: the response is not valid "
-		    "JSON", op);
-	ret = config_from_json(op, o, cfg, err);
-	json_wipe_delete(o);
-	return ret;
-}
-
-void
-lambda_config_release(struct lambda_config *cfg)
-{
-	size_t i;
-
-	free(cfg->name);
-	free(cfg->arn);
-	free(cfg->runtime);
-	free(cfg->handler);
-	free(cfg->role);
-	free(cfg->description);
-	free(cfg->architecture);
-	for (i = 0; i < cfg->nenv; i++) {
-		free(cfg->env[i].key);
-		free_secret(cfg->env[i].value);
-	}
-	free(cfg->env);
-	for (i = 0; i < cfg->nlayers; i++)
-		free(cfg->layers[i]);
-	free(cfg->layers);
-	free(cfg->code_sha256);
-	free(cfg->revision_id);
-	free(cfg->version);
-	free(cfg->last_modified);
-	free(cfg->state);
-	free(cfg->state_reason);
-	free(cfg->last_update_status);
-	free(cfg->last_update_status_reason);
-	free(cfg->log_group);
-	memset(cfg, 0, sizeof *cfg);
-}
 
 /* Requests. */
 
@@ -507,239 +98,6 @@ simple_call(struct aws_client *c, const char *op, const char *method,
 	return ret;
 }
 
-/* The streamed body. */
-
-/* Refills enc with the base64 of the next chunk of the zip. */
-static int
-body_refill(struct lambda_body *b)
-{
-	uint64_t left = b->zip_size - b->zip_done;
-	size_t want = left < B64_RAW ? (size_t)left : B64_RAW, got;
-
-	got = fread(b->raw, 1, want, b->fp);
-	if (got != want) {
-		if (ferror(b->fp))
-			snprintf(b->errmsg, sizeof b->errmsg, "cannot read "
-			    "'%s': %s", b->path, strerror(errno != 0 ? errno :
-			    EIO));
-		else
-			snprintf(b->errmsg, sizeof b->errmsg, "'%s' shrank "
-			    "while being uploaded", b->path);
-		return -1;
-	}
-	b->zip_done += want;
-	if (b->zip_done == b->zip_size && getc(b->fp) != EOF) {
-		snprintf(b->errmsg, sizeof b->errmsg, "'%s' grew while being "
-		    "uploaded", b->path);
-		return -1;
-	}
-	b->enc_len = (size_t)EVP_EncodeBlock(b->enc, b->raw, (int)want);
-	b->off = 0;
-	return 0;
-}
-
-/* Copies what is left of src (from b->off) into dst, at most room bytes. */
-static size_t
-body_copy(struct lambda_body *b, char *dst, size_t room, const void *src,
-    size_t len)
-{
-	size_t n = len - b->off < room ? len - b->off : room;
-
-	memcpy(dst, (const char *)src + b->off, n);
-	b->off += n;
-	return n;
-}
-
-/* http_stream read: prefix, then base64(zip), then suffix. */
-static size_t
-body_read(void *arg, char *dst, size_t len)
-{
-	struct lambda_body *b = arg;
-	size_t n = 0;
-
-	if (b->failed)
-		return (size_t)-1;
-	while (n < len && b->phase != BODY_DONE) {
-		switch (b->phase) {
-		case BODY_PREFIX:
-			n += body_copy(b, dst + n, len - n, b->json,
-			    b->prefix_len);
-			if (b->off == b->prefix_len) {
-				b->phase = BODY_ZIP;
-				b->off = b->enc_len = 0;
-			}
-			break;
-		case BODY_ZIP:
-			if (b->off == b->enc_len) {
-				if (b->zip_done == b->zip_size) {
-					b->phase = BODY_SUFFIX;
-					b->off = 0;
-					break;
-				}
-				errno = 0;
-				if (body_refill(b) == -1) {
-					b->failed = 1;
-					return (size_t)-1;
-				}
-			}
-			n += body_copy(b, dst + n, len - n, b->enc,
-			    b->enc_len);
-			break;
-		case BODY_SUFFIX:
-			n += body_copy(b, dst + n, len - n, b->suffix,
-			    b->suffix_len);
-			if (b->off == b->suffix_len)
-				b->phase = BODY_DONE;
-			break;
-		case BODY_DONE:
-			break;
-		}
-	}
-	return n;
-}
-
-/*
- * http_stream rewind: back to the first byte, for a retry.  Not after a
- * read error: the file changed under us, and sending it again would not
- * help.
- */
-static int
-body_rewind(void *arg)
-{
-	struct lambda_body *b = arg;
-
-	if (b->failed || fseeko(b->fp, 0, SEEK_SET) == -1)
-		return -1;
-	clearerr(b->fp);
-	b->phase = BODY_PREFIX;
-	b->off = b->enc_len = 0;
-	b->zip_done = 0;
-	return 0;
-}
-
-/* Splits json around "placeholder" and opens the zip. */
-static int
-body_setup(struct lambda_body *b, const char *json, const char *placeholder,
-    const char *zip_path, struct lc_err *err)
-{
-	char *quoted = xasprintf("\"%s\"", placeholder);
-	const char *at = strstr(json, quoted);
-	struct stat st;
-	uint64_t enc;
-	int ret = -1;
-
-	if (at == NULL || strstr(at + 1, quoted) != NULL) {
-		lc_error(err, LC_EFAIL, "the request body must hold the zip "
-		    "placeholder exactly once");
-		goto out;
-	}
-	b->json_len = strlen(json);
-	b->json = xstrdup(json);
-	b->prefix_len = (size_t)(at - json) + 1;
-	b->suffix = b->json + b->prefix_len + strlen(placeholder);
-	b->suffix_len = b->json_len - b->prefix_len - strlen(placeholder);
-	b->path = xstrdup(zip_path);
-	if ((b->fp = fopen(zip_path, "rb")) == NULL ||
-	    fstat(fileno(b->fp), &st) == -1) {
-		lc_error(err, LC_ECONFIG, "cannot open '%s': %s", zip_path,
-		    strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		lc_error(err, LC_ECONFIG, "'%s' is not a regular file",
-		    zip_path);
-		goto out;
-	}
-	b->zip_size = (uint64_t)st.st_size;
-	enc = (b->zip_size + 2) / 3 * 4;
-	if (enc > SIZE_MAX - b->prefix_len - b->suffix_len) {
-		lc_error(err, LC_ECONFIG, "'%s' is too large", zip_path);
-		goto out;
-	}
-	b->stream.len = b->prefix_len + (size_t)enc + b->suffix_len;
-	b->stream.read = body_read;
-	b->stream.rewind = body_rewind;
-	b->stream.arg = b;
-	ret = 0;
-out:
-	free(quoted);
-	return ret;
-}
-
-/* The first pass: SHA-256 of the exact bytes the upload will send. */
-static int
-body_hash(struct lambda_body *b, struct lc_err *err)
-{
-	struct sigv4_hash h;
-	char *chunk = xmalloc(HASH_BUF);
-	size_t n, total = 0;
-	int ret = -1;
-
-	sigv4_hash_init(&h);
-	while ((n = body_read(b, chunk, HASH_BUF)) != 0 && n != (size_t)-1) {
-		sigv4_hash_update(&h, chunk, n);
-		total += n;
-	}
-	sigv4_hash_final(&h, b->sha256);
-	if (n == (size_t)-1)
-		lc_error(err, LC_EFAIL, "%s", b->errmsg);
-	else if (total != b->stream.len)
-		lc_error(err, LC_EFAIL, "'%s' changed while being read",
-		    b->path);
-	else if (body_rewind(b) == -1)
-		lc_error(err, LC_EFAIL, "cannot rewind '%s': %s", b->path,
-		    strerror(errno));
-	else
-		ret = 0;
-	OPENSSL_cleanse(chunk, HASH_BUF);
-	free(chunk);
-	return ret;
-}
-
-int
-lambda_body_open(struct lambda_body **bp, const char *json,
-    const char *placeholder, const char *zip_path, struct lc_err *err)
-{
-	struct lambda_body *b = xcalloc(1, sizeof *b);
-
-	*bp = NULL;
-	if (body_setup(b, json, placeholder, zip_path, err) == -1 ||
-	    body_hash(b, err) == -1) {
-		lambda_body_free(b);
-		return -1;
-	}
-	*bp = b;
-	return 0;
-}
-
-const struct http_stream *
-lambda_body_stream(const struct lambda_body *b)
-{
-	return &b->stream;
-}
-
-const char *
-lambda_body_sha256(const struct lambda_body *b)
-{
-	return b->sha256;
-}
-
-void
-lambda_body_free(struct lambda_body *b)
-{
-	if (b == NULL)
-		return;
-	if (b->fp != NULL)
-		fclose(b->fp);
-	free(b->path);
-	if (b->json != NULL) {
-		OPENSSL_cleanse(b->json, b->json_len);
-		free(b->json);
-	}
-	OPENSSL_cleanse(b, sizeof *b);
-	free(b);
-}
-
 /* A placeholder for Code.ZipFile that no real value will contain. */
 static void
 zip_placeholder(char out[LAMBDA_PLACEHOLDER_MAX])
@@ -748,109 +106,14 @@ zip_placeholder(char out[LAMBDA_PLACEHOLDER_MAX])
 	    (unsigned)arc4random(), (unsigned)arc4random());
 }
 
-char *
-lambda_create_json(const struct manifest_fn *fn, const char *role_arn,
-    int publish, const char *zipfile)
-{
-	cJSON *o = jcheck(cJSON_CreateObject()), *sub, *a;
-	char *s;
-	size_t i;
-
-	jstr(o, "FunctionName", fn->name);
-	jstr(o, "Runtime", fn->runtime);
-	jstr(o, "Role", role_arn != NULL ? role_arn : fn->role);
-	if (fn->handler != NULL)
-		jstr(o, "Handler", fn->handler);
-	if (fn->description != NULL)
-		jstr(o, "Description", fn->description);
-	jnum(o, "Timeout", (double)fn->timeout);
-	jnum(o, "MemorySize", (double)fn->memory);
-	jbool(o, "Publish", publish);
-	jstr(o, "PackageType", "Zip");
-	sub = jcheck(cJSON_AddObjectToObject(o, "Environment"));
-	jkv(jcheck(cJSON_AddObjectToObject(sub, "Variables")), fn->env,
-	    fn->nenv);
-	a = jcheck(cJSON_AddArrayToObject(o, "Architectures"));
-	jpush(a, fn->architecture != NULL ? fn->architecture :
-	    MANIFEST_DEFAULT_ARCH);
-	if (fn->nlayers > 0) {
-		a = jcheck(cJSON_AddArrayToObject(o, "Layers"));
-		for (i = 0; i < fn->nlayers; i++)
-			jpush(a, fn->layers[i]);
-	}
-	if (fn->ntags > 0)
-		jkv(jcheck(cJSON_AddObjectToObject(o, "Tags")), fn->tags,
-		    fn->ntags);
-	sub = jcheck(cJSON_AddObjectToObject(o, "EphemeralStorage"));
-	jnum(sub, "Size", (double)(fn->ephemeral_storage > 0 ?
-	    fn->ephemeral_storage : MANIFEST_DEFAULT_EPHEMERAL));
-	sub = jcheck(cJSON_AddObjectToObject(o, "Code"));
-	jstr(sub, "ZipFile", zipfile);
-	s = json_print(o);
-	json_wipe_delete(o);
-	return s;
-}
-
-char *
-lambda_code_json(const char *architecture, const char *revision_id,
-    const char *zipfile)
-{
-	cJSON *o = jcheck(cJSON_CreateObject());
-	char *s;
-
-	jstr(o, "ZipFile", zipfile);
-	if (architecture != NULL)
-		jpush(jcheck(cJSON_AddArrayToObject(o, "Architectures")),
-		    architecture);
-	if (revision_id != NULL)
-		jstr(o, "RevisionId", revision_id);
-	jbool(o, "Publish", 0);
-	s = json_print(o);
-	json_wipe_delete(o);
-	return s;
-}
-
-char *
-lambda_config_json(const struct manifest_fn *fn, const char *role_arn,
-    const char *revision_id)
-{
-	cJSON *o = jcheck(cJSON_CreateObject()), *sub, *a;
-	char *s;
-	size_t i;
-
-	jstr(o, "Runtime", fn->runtime);
-	if (fn->handler != NULL)
-		jstr(o, "Handler", fn->handler);
-	jstr(o, "Role", role_arn != NULL ? role_arn : fn->role);
-	jnum(o, "MemorySize", (double)fn->memory);
-	jnum(o, "Timeout", (double)fn->timeout);
-	/* Empty values, not missing ones, so that removals take effect. */
-	jstr(o, "Description", fn->description != NULL ? fn->description : "");
-	sub = jcheck(cJSON_AddObjectToObject(o, "Environment"));
-	jkv(jcheck(cJSON_AddObjectToObject(sub, "Variables")), fn->env,
-	    fn->nenv);
-	a = jcheck(cJSON_AddArrayToObject(o, "Layers"));
-	for (i = 0; i < fn->nlayers; i++)
-		jpush(a, fn->layers[i]);
-	sub = jcheck(cJSON_AddObjectToObject(o, "EphemeralStorage"));
-	jnum(sub, "Size", (double)(fn->ephemeral_storage > 0 ?
-	    fn->ephemeral_storage : MANIFEST_DEFAULT_EPHEMERAL));
-	if (revision_id != NULL)
-		jstr(o, "RevisionId", revision_id);
-	s = json_print(o);
-	json_wipe_delete(o);
-	return s;
-}
-
 /* Sends json (holding placeholder) with the zip streamed into it. */
 static int
 upload(struct aws_client *c, const char *op, const char *method,
     const char *path, const char *json, const char *placeholder,
     const char *zip_path, void (*progress)(void *, uint64_t, uint64_t),
-    void *progress_arg, struct lambda_config *out, char *code,
-    struct lc_err *err)
+    void *progress_arg, struct lambda_config *out, struct lc_err *err)
 {
-	struct lambda_body *b = NULL;
+	struct upload_body *b = NULL;
 	struct aws_request rq;
 	struct aws_response rs;
 	int ret = -1;
@@ -858,29 +121,28 @@ upload(struct aws_client *c, const char *op, const char *method,
 	if (out != NULL)
 		memset(out, 0, sizeof *out);
 	memset(&rs, 0, sizeof rs);
-	if (lambda_body_open(&b, json, placeholder, zip_path, err) == -1) {
+	if (upload_body_open(&b, json, placeholder, zip_path, err) == -1) {
 		lc_error_prefix(err, "%s", op);
 		return -1;
 	}
 	rq_init(&rq, op, method, path);
 	rq.headers = json_hdr;
 	rq.nheaders = sizeof json_hdr / sizeof json_hdr[0];
-	rq.stream = &b->stream;
-	rq.payload_hash = b->sha256;
+	rq.stream = upload_body_stream(b);
+	rq.payload_hash = upload_body_sha256(b);
 	rq.progress = progress;
 	rq.progress_arg = progress_arg;
 	if (aws_call(c, &rq, &rs, err) == -1) {
-		if (code != NULL)
-			snprintf(code, 128, "%s", rs.error_code);
 		/* Say why the upload stopped, not just that curl aborted. */
-		if (b->failed)
-			lc_error(err, LC_EFAIL, "%s: %s", op, b->errmsg);
+		if (upload_body_error(b) != NULL)
+			lc_error(err, LC_EFAIL, "%s: %s", op,
+			    upload_body_error(b));
 		goto out;
 	}
 	ret = response_config(op, &rs, out, err);
 out:
 	response_wipe(&rs);
-	lambda_body_free(b);
+	upload_body_free(b);
 	return ret;
 }
 
@@ -888,24 +150,22 @@ int
 lambda_create_function(struct aws_client *c, const struct manifest_fn *fn,
     const char *role_arn, const char *zip_path, int publish,
     void (*progress)(void *, uint64_t, uint64_t), void *progress_arg,
-    struct lambda_config *out, char code[128], struct lc_err *err)
+    struct lambda_config *out, struct lc_err *err)
 {
 	char ph[LAMBDA_PLACEHOLDER_MAX], *json;
 	int ret;
 
-	if (code != NULL)
-		code[0] = '\0';
 	zip_placeholder(ph);
 	json = lambda_create_json(fn, role_arn, publish, ph);
 	ret = upload(c, "CreateFunction", "POST", API_PREFIX, json, ph,
-	    zip_path, progress, progress_arg, out, code, err);
+	    zip_path, progress, progress_arg, out, err);
 	free_secret(json);
 	return ret;
 }
 
 int
-lambda_update_code(struct aws_client *c, const char *name,
-    const char *zip_path, const char *architecture, const char *revision_id,
+lambda_update_code(struct aws_client *c, const struct manifest_fn *fn,
+    const char *zip_path, const char *revision_id,
     void (*progress)(void *, uint64_t, uint64_t), void *progress_arg,
     struct lambda_config *out, struct lc_err *err)
 {
@@ -914,10 +174,10 @@ lambda_update_code(struct aws_client *c, const char *name,
 	int ret;
 
 	zip_placeholder(ph);
-	json = lambda_code_json(architecture, revision_id, ph);
-	fn_path(&path, name, "/code");
+	json = lambda_code_json(fn, revision_id, ph);
+	fn_path(&path, fn->name, "/code");
 	ret = upload(c, "UpdateFunctionCode", "PUT", path.data, json, ph,
-	    zip_path, progress, progress_arg, out, NULL, err);
+	    zip_path, progress, progress_arg, out, err);
 	free(json);
 	buf_release(&path);
 	return ret;
@@ -941,32 +201,8 @@ lambda_update_config(struct aws_client *c, const struct manifest_fn *fn,
 }
 
 int
-lambda_function_parse(const char *json, size_t len,
+lambda_get_function(struct aws_client *c, const char *name,
     struct lambda_config *cfg, struct lc_err *err)
-{
-	const cJSON *conf;
-	cJSON *o;
-	int ret = -1;
-
-	memset(cfg, 0, sizeof *cfg);
-	if ((o = cJSON_ParseWithLength(json, len)) == NULL)
-		return lc_error(err, LC_EFAIL, "GetFunction: the response is "
-		    "not valid JSON");
-	if ((conf = cJSON_GetObjectItemCaseSensitive(o, "Configuration")) ==
-	    NULL)
-		lc_error(err, LC_EFAIL, "GetFunction: unexpected response: no "
-		    "Configuration");
-	else
-		ret = config_from_json("GetFunction", conf, cfg, err);
-	json_wipe_delete(o);
-	return ret;
-}
-
-/* GetFunction, also giving the AWS error code (for the waiter). */
-static int
-get_function(struct aws_client *c, const char *name,
-    struct lambda_config *cfg, char *code, size_t codelen,
-    struct lc_err *err)
 {
 	struct aws_request rq;
 	struct aws_response rs;
@@ -974,14 +210,10 @@ get_function(struct aws_client *c, const char *name,
 	int ret = -1;
 
 	memset(cfg, 0, sizeof *cfg);
-	if (code != NULL)
-		code[0] = '\0';
 	fn_path(&path, name, NULL);
 	rq_init(&rq, "GetFunction", "GET", path.data);
 	if (aws_call(c, &rq, &rs, err) == -1) {
-		if (code != NULL)
-			snprintf(code, codelen, "%s", rs.error_code);
-		if (strcmp(rs.error_code, "ResourceNotFoundException") == 0) {
+		if (lc_error_is(err, "ResourceNotFoundException")) {
 			lc_error_clear(err);
 			ret = 0;
 		}
@@ -997,32 +229,17 @@ out:
 }
 
 int
-lambda_get_function(struct aws_client *c, const char *name,
-    struct lambda_config *cfg, struct lc_err *err)
-{
-	return get_function(c, name, cfg, NULL, 0, err);
-}
-
-int
 lambda_publish_version(struct aws_client *c, const char *name,
     const char *code_sha256, const char *revision_id,
     const char *description, char **version, struct lc_err *err)
 {
 	struct lambda_config cfg;
 	struct buf path = BUF_INIT;
-	cJSON *o = jcheck(cJSON_CreateObject());
-	char *json;
+	char *json = lambda_publish_json(code_sha256, revision_id,
+	    description);
 	int ret = -1;
 
 	*version = NULL;
-	if (code_sha256 != NULL)
-		jstr(o, "CodeSha256", code_sha256);
-	if (revision_id != NULL)
-		jstr(o, "RevisionId", revision_id);
-	if (description != NULL)
-		jstr(o, "Description", description);
-	json = json_print(o);
-	cJSON_Delete(o);
 	fn_path(&path, name, "/versions");
 	if (simple_call(c, "PublishVersion", "POST", path.data, json, &cfg,
 	    err) == -1)
@@ -1042,22 +259,16 @@ out:
 	return ret;
 }
 
-/* Sends a small body built from name/value pairs; no response parsed. */
+/* CreateAlias (alias set) or UpdateAlias; no response parsed. */
 static int
 alias_call(struct aws_client *c, const char *op, const char *method,
     const char *path, const char *alias, const char *version,
     struct aws_response *rs, struct lc_err *err)
 {
 	struct aws_request rq;
-	cJSON *o = jcheck(cJSON_CreateObject());
-	char *json;
+	char *json = lambda_alias_json(alias, version);
 	int ret;
 
-	if (alias != NULL)
-		jstr(o, "Name", alias);
-	jstr(o, "FunctionVersion", version);
-	json = json_print(o);
-	cJSON_Delete(o);
 	rq_init(&rq, op, method, path);
 	rq_json(&rq, json);
 	ret = aws_call(c, &rq, rs, err);
@@ -1083,7 +294,7 @@ lambda_set_alias(struct aws_client *c, const char *name, const char *alias,
 	rq_init(&rq, "GetAlias", "GET", one.data);
 	if (aws_call(c, &rq, &rs, err) == 0)
 		exists = 1;
-	else if (strcmp(rs.error_code, "ResourceNotFoundException") == 0)
+	else if (lc_error_is(err, "ResourceNotFoundException"))
 		exists = 0;
 	else
 		goto out;
@@ -1098,7 +309,7 @@ lambda_set_alias(struct aws_client *c, const char *name, const char *alias,
 			goto out;
 		}
 		/* Created by someone else since GetAlias: move it. */
-		if (strcmp(rs.error_code, "ResourceConflictException") != 0)
+		if (!lc_error_is(err, "ResourceConflictException"))
 			goto out;
 		aws_response_release(&rs);
 	}
@@ -1122,40 +333,6 @@ lambda_delete_function(struct aws_client *c, const char *name,
 	ret = simple_call(c, "DeleteFunction", "DELETE", path.data, NULL, NULL,
 	    err);
 	buf_release(&path);
-	return ret;
-}
-
-int
-lambda_list_parse(const char *json, size_t len, struct lambda_config **out,
-    size_t *n, char **next, struct lc_err *err)
-{
-	const cJSON *fns, *item, *m;
-	cJSON *o;
-	size_t cnt;
-	int ret = -1;
-
-	*next = NULL;
-	if ((o = cJSON_ParseWithLength(json, len)) == NULL)
-		return lc_error(err, LC_EFAIL, "ListFunctions: the response "
-		    "is not valid JSON");
-	if (get_obj("ListFunctions", o, "Functions", &fns, 1, err) == -1)
-		goto out;
-	cnt = fns != NULL ? (size_t)cJSON_GetArraySize(fns) : 0;
-	if (cnt > 0) {
-		*out = xrealloc(*out, (*n + cnt) * sizeof **out);
-		cJSON_ArrayForEach(item, fns) {
-			if (config_from_json("ListFunctions", item,
-			    &(*out)[*n], err) == -1)
-				goto out;
-			(*n)++;
-		}
-	}
-	m = cJSON_GetObjectItemCaseSensitive(o, "NextMarker");
-	if (cJSON_IsString(m) && m->valuestring[0] != '\0')
-		*next = xstrdup(m->valuestring);
-	ret = 0;
-out:
-	json_wipe_delete(o);
 	return ret;
 }
 
@@ -1272,7 +449,6 @@ lambda_wait(struct aws_client *c, const char *name, long timeout_s,
     void *arg, struct lambda_config *out, struct lc_err *err)
 {
 	struct lambda_config cfg, last;
-	char code[128];
 	double deadline = clock_ms() / 1e3 + (double)(timeout_s > 0 ? timeout_s : 0);
 	double left;
 	int seen = 0, r;
@@ -1282,9 +458,9 @@ lambda_wait(struct aws_client *c, const char *name, long timeout_s,
 	if (out != NULL)
 		memset(out, 0, sizeof *out);
 	for (;;) {
-		r = get_function(c, name, &cfg, code, sizeof code, err);
+		r = lambda_get_function(c, name, &cfg, err);
 		if (r == -1) {
-			if (strcmp(code, "AccessDeniedException") == 0) {
+			if (lc_error_is(err, "AccessDeniedException")) {
 				size_t len = strlen(err->msg);
 
 				snprintf(err->msg + len, sizeof err->msg - len,
@@ -1332,30 +508,6 @@ out:
 	return r == 1 ? 0 : -1;
 }
 
-/* Decodes base64 text into a NUL-terminated string; NULL if it is not. */
-static char *
-b64_decode(const char *in)
-{
-	size_t len = strlen(in), pad = 0;
-	unsigned char *out;
-	int n;
-
-	if (len % 4 != 0)
-		return NULL;
-	if (len > 0 && in[len - 1] == '=')
-		pad++;
-	if (len > 1 && in[len - 2] == '=')
-		pad++;
-	out = xmalloc(len / 4 * 3 + 1);
-	n = EVP_DecodeBlock(out, (const unsigned char *)in, (int)len);
-	if (n < 0) {
-		free(out);
-		return NULL;
-	}
-	out[n - (int)pad] = '\0';
-	return (char *)out;
-}
-
 void
 lambda_invoke_res_take(struct lambda_invoke_res *rs,
     struct http_response *http)
@@ -1371,7 +523,7 @@ lambda_invoke_res_take(struct lambda_invoke_res *rs,
 		rs->request_id = xstrdup(v);
 	/* A bad log tail must not cost the response of a function that ran. */
 	if ((v = http_header_get(http, "X-Amz-Log-Result")) != NULL &&
-	    (rs->log_tail = b64_decode(v)) == NULL)
+	    (rs->log_tail = b64_decode(v, strlen(v), NULL)) == NULL)
 		rs->log_invalid = 1;
 	/* The payload moves over rather than being copied. */
 	buf_release(&rs->payload);
@@ -1381,20 +533,18 @@ lambda_invoke_res_take(struct lambda_invoke_res *rs,
 
 int
 lambda_invoke(struct aws_client *c, const struct lambda_invoke_req *rq,
-    struct lambda_invoke_res *rs, char code[128], struct lc_err *err)
+    struct lambda_invoke_res *rs, struct lc_err *err)
 {
 	struct http_header h[4];
 	struct aws_request ar;
 	struct aws_response resp;
 	struct buf path = BUF_INIT, query = BUF_INIT;
 	char *ctx64 = NULL;
-	size_t nh = 0, clen;
+	size_t nh = 0;
 	int ret = -1;
 
 	memset(rs, 0, sizeof *rs);
 	buf_init(&rs->payload);
-	if (code != NULL)
-		code[0] = '\0';
 	fn_path(&path, rq->name, "/invocations");
 	if (rq->qualifier != NULL) {
 		buf_adds(&query, "Qualifier=");
@@ -1408,10 +558,8 @@ lambda_invoke(struct aws_client *c, const struct lambda_invoke_req *rq,
 		h[nh++].value = "Tail";
 	}
 	if (rq->client_context != NULL) {
-		clen = strlen(rq->client_context);
-		ctx64 = xmalloc(4 * ((clen + 2) / 3) + 1);
-		EVP_EncodeBlock((unsigned char *)ctx64,
-		    (const unsigned char *)rq->client_context, (int)clen);
+		ctx64 = b64_encode_str(rq->client_context,
+		    strlen(rq->client_context));
 		h[nh].name = "X-Amz-Client-Context";
 		h[nh++].value = ctx64;
 	}
@@ -1430,11 +578,8 @@ lambda_invoke(struct aws_client *c, const struct lambda_invoke_req *rq,
 	/* Lambda returns at most 6 MiB (a synchronous response). */
 	ar.max_body = 6 * 1024 * 1024;
 	ar.no_retry_after_send = strcmp(rq->type, "RequestResponse") == 0;
-	if (aws_call(c, &ar, &resp, err) == -1) {
-		if (code != NULL)
-			snprintf(code, 128, "%s", resp.error_code);
+	if (aws_call(c, &ar, &resp, err) == -1)
 		goto out;
-	}
 	lambda_invoke_res_take(rs, &resp.http);
 	ret = 0;
 out:

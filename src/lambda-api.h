@@ -54,7 +54,8 @@ int lambda_config_parse(const char *op, const char *json, size_t len,
     struct lambda_config *cfg, struct lc_err *err);
 
 /* GetFunction.  Returns 1 with cfg filled, 0 when there is no such
- * function (ResourceNotFoundException), -1 with err. */
+ * function (ResourceNotFoundException), -1 with err (err->code holds the
+ * AWS error code, if any). */
 int lambda_get_function(struct aws_client *c, const char *name,
     struct lambda_config *cfg, struct lc_err *err);
 
@@ -63,25 +64,25 @@ int lambda_get_function(struct aws_client *c, const char *name,
  * role_arn.  The zip travels base64-encoded inside the JSON body
  * (Code.ZipFile); the body is streamed from the file, never held whole in
  * memory, and its SHA-256 computed in a first streaming pass.  publish sets
- * Publish.  progress (may be NULL) is called as the body goes out.  On an
- * AWS error its code goes in code (may be NULL): ResourceConflictException
- * when the function exists.
+ * Publish.  progress (may be NULL) is called as the body goes out.  When
+ * the function exists, err->code is ResourceConflictException.
  */
 int lambda_create_function(struct aws_client *c, const struct manifest_fn *fn,
     const char *role_arn, const char *zip_path, int publish,
     void (*progress)(void *, uint64_t, uint64_t), void *progress_arg,
-    struct lambda_config *out, char code[128], struct lc_err *err);
+    struct lambda_config *out, struct lc_err *err);
 
-/* UpdateFunctionCode, streamed the same way; architecture sets
- * Architectures; revision_id (may be NULL) sets RevisionId. */
-int lambda_update_code(struct aws_client *c, const char *name,
-    const char *zip_path, const char *architecture, const char *revision_id,
+/* UpdateFunctionCode of fn, streamed the same way, with the settings that
+ * go with the code (Architectures); revision_id (may be NULL) sets
+ * RevisionId. */
+int lambda_update_code(struct aws_client *c, const struct manifest_fn *fn,
+    const char *zip_path, const char *revision_id,
     void (*progress)(void *, uint64_t, uint64_t), void *progress_arg,
     struct lambda_config *out, struct lc_err *err);
 
-/* UpdateFunctionConfiguration: Runtime, Handler, Role, MemorySize, Timeout,
- * Description, Environment.Variables (all of them, so removed keys go),
- * Layers, EphemeralStorage.Size; RevisionId when revision_id is set. */
+/* UpdateFunctionConfiguration with every setting of the table that is not
+ * the code's nor create-only (fnsettings.c), unset ones empty so that
+ * removals take effect; RevisionId when revision_id is set. */
 int lambda_update_config(struct aws_client *c, const struct manifest_fn *fn,
     const char *role_arn, const char *revision_id, struct lambda_config *out,
     struct lc_err *err);
@@ -146,14 +147,13 @@ struct lambda_invoke_res {
  * Invoke.  A RequestResponse invoke is never retried once its body may
  * have reached Lambda (that could run the function twice), but for
  * throttling.  Returns 0 whenever Lambda answered 2xx, function error or
- * not; -1 with err otherwise (code in *code, which may be NULL, when AWS
- * gave one).
+ * not; -1 with err otherwise (err->code holds AWS's error code, if any).
  */
 int lambda_invoke(struct aws_client *c, const struct lambda_invoke_req *rq,
-    struct lambda_invoke_res *rs, char code[128], struct lc_err *err);
+    struct lambda_invoke_res *rs, struct lc_err *err);
 void lambda_invoke_res_release(struct lambda_invoke_res *rs);
 
-/* ---- exposed for unit tests and fuzzing: the response parsers ---- */
+/* ---- lambda-json.c, exposed for unit tests and fuzzing ---- */
 
 /* A GetFunction body: its "Configuration".  0, or -1 with err. */
 int lambda_function_parse(const char *json, size_t len,
@@ -177,28 +177,21 @@ void lambda_invoke_res_take(struct lambda_invoke_res *rs,
 
 /*
  * The JSON bodies of CreateFunction, UpdateFunctionCode (zipfile is the
- * Code.ZipFile or ZipFile value: the placeholder) and
- * UpdateFunctionConfiguration, printed unformatted.  They may hold
- * environment values: the caller frees them with free_secret.
+ * Code.ZipFile or ZipFile value: the placeholder; fn NULL: no settings) and
+ * UpdateFunctionConfiguration, printed unformatted, their settings from the
+ * table (fnsettings.h).  They may hold environment values: the caller frees
+ * them with free_secret.
  */
 char *lambda_create_json(const struct manifest_fn *fn, const char *role_arn,
     int publish, const char *zipfile);
-char *lambda_code_json(const char *architecture, const char *revision_id,
+char *lambda_code_json(const struct manifest_fn *fn, const char *revision_id,
     const char *zipfile);
 char *lambda_config_json(const struct manifest_fn *fn, const char *role_arn,
     const char *revision_id);
-
-/*
- * A streamed request body: json with its one string "placeholder" replaced
- * by the base64 of the file at zip_path, read from the file as it goes.
- * lambda_body_open makes the first pass (the SHA-256, lowercase hex) and
- * rewinds; returns 0, or -1 with err.
- */
-struct lambda_body;
-int lambda_body_open(struct lambda_body **b, const char *json,
-    const char *placeholder, const char *zip_path, struct lc_err *err);
-const struct http_stream *lambda_body_stream(const struct lambda_body *b);
-const char *lambda_body_sha256(const struct lambda_body *b);
-void lambda_body_free(struct lambda_body *b);
+/* PublishVersion's body (each member left out when NULL) and CreateAlias's
+ * (alias set) or UpdateAlias's; the caller frees them. */
+char *lambda_publish_json(const char *code_sha256, const char *revision_id,
+    const char *description);
+char *lambda_alias_json(const char *alias, const char *version);
 
 #endif

@@ -18,9 +18,23 @@
  * (layers) replace.  "${env:NAME}" and "${env:NAME:-default}" in any scalar
  * value are replaced from the environment ("$${" is a literal "${").
  *
- * Adding a setting: a row in key_names (manifest.c) and its reader, a
- * field below, the inheritance in finish_function, its man-page entry in
- * lambda.yml.5, lambda.yml.example, a bad fixture and a test.
+ * Adding a function setting (one Lambda sets from lambda.yml) touches:
+ *   1. a field in struct manifest_fn below and, unless it is create-only,
+ *      in struct lambda_config (lambda-api.h);
+ *   2. one row in fnsettings[] (fnsettings.c): manifest key, API member,
+ *      type, flags, the two offsets, default.  That row alone makes
+ *      CreateFunction, UpdateFunctionConfiguration (or UpdateFunctionCode),
+ *      the reading of a FunctionConfiguration and plan's comparison carry
+ *      it, in the table's order;
+ *   3. reading the key here: a row in key_names (manifest.c), its reader
+ *      and checks, the inheritance in finish_function;
+ *   4. its entry in man/lambda.yml.5 (".It Cm KEY Pq TYPE") and a line in
+ *      lambda.yml.example;
+ *   5. a sample value in tests/unit/test-fnsettings.c (which fails without
+ *      one, then checks the row round-trips and is documented), and a bad
+ *      fixture in tests/fixtures/bad/ for a value lambda.yml must refuse.
+ * Keys that are not sent to Lambda (artifact, build, region, profile) need
+ * only steps 1, 3 and 4.
  *
  * Hostile input is bounded: at most MANIFEST_MAX_SIZE bytes, nesting at
  * most MANIFEST_MAX_DEPTH deep (checked on the parser's events, before any

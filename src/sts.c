@@ -64,19 +64,46 @@ sts_identity_release(struct sts_identity *id)
 	memset(id, 0, sizeof *id);
 }
 
-char *
-sts_role_arn(const struct sts_identity *id, const char *role)
+/* Field i (0-based) of arn and its length, or NULL when arn is not an ARN
+ * or has no such field. */
+static const char *
+arn_field(const char *arn, int i, size_t *len)
 {
-	const char *p = "aws";
-	size_t len = 3;
+	const char *p = arn;
+
+	if (arn == NULL || strncmp(arn, "arn:", 4) != 0)
+		return NULL;
+	while (i-- > 0) {
+		if ((p = strchr(p, ':')) == NULL)
+			return NULL;
+		p++;
+	}
+	*len = strcspn(p, ":");
+	return p;
+}
+
+char *
+sts_role_arn_like(const char *role, const char *arn, const char *account)
+{
+	const char *part, *acct = account;
+	size_t plen, alen;
 
 	if (strncmp(role, "arn:", 4) == 0)
 		return xstrdup(role);
-	/* arn:PARTITION:... */
-	if (id->arn != NULL && strncmp(id->arn, "arn:", 4) == 0) {
-		p = id->arn + 4;
-		len = strcspn(p, ":");
+	if ((part = arn_field(arn, 1, &plen)) == NULL) {
+		part = "aws";
+		plen = 3;
 	}
-	return xasprintf("arn:%.*s:iam::%s:role/%s", (int)len, p, id->account,
-	    role);
+	if (acct != NULL)
+		alen = strlen(acct);
+	else if ((acct = arn_field(arn, 4, &alen)) == NULL)
+		return xstrdup(role);
+	return xasprintf("arn:%.*s:iam::%.*s:role/%s", (int)plen, part,
+	    (int)alen, acct, role);
+}
+
+char *
+sts_role_arn(const struct sts_identity *id, const char *role)
+{
+	return sts_role_arn_like(role, id->arn, id->account);
 }

@@ -17,10 +17,15 @@ int sts_get_caller_identity(struct aws_client *c, struct sts_identity *id,
 void sts_identity_release(struct sts_identity *id);
 
 /*
- * The IAM role ARN for role: an ARN is returned as it is; a bare name
- * becomes arn:PARTITION:iam::ACCOUNT:role/NAME, with the partition taken
- * from the caller's ARN.  Returns a string the caller frees.
+ * The IAM role ARN for role, the one place such an ARN is built: an ARN is
+ * returned as it is; a bare name becomes arn:PARTITION:iam::ACCOUNT:role/NAME,
+ * PARTITION taken from arn (any ARN: the caller's, a function's; "aws" when
+ * arn is NULL or not an ARN), ACCOUNT from account or, when that is NULL,
+ * from arn (without one, role comes back as it is).  The caller frees it.
  */
+char *sts_role_arn_like(const char *role, const char *arn,
+    const char *account);
+/* sts_role_arn_like in the account and partition of the caller, id. */
 char *sts_role_arn(const struct sts_identity *id, const char *role);
 
 #endif

@@ -53,7 +53,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 static void
 unpack(const char *path)
 {
-	struct lc_err err = { 0, "" };
+	struct lc_err err = { 0 };
 	char *dir = NULL;
 
 	if (unzip_extract(path, &dir, &err) == 0) {
@@ -65,7 +65,7 @@ unpack(const char *path)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct lc_err err = { 0, "" };
+	struct lc_err err = { 0 };
 	uint64_t entries, unzipped;
 	int fd, provided;
 

@@ -1,4 +1,8 @@
-/* test-aws.c - AWS error parsing, XML leaves, endpoint URLs, profiles. */
+/*
+ * test-aws.c - AWS error parsing, XML leaves, endpoint URLs, profiles, and
+ * the error code aws_call leaves in struct lc_err (against a scripted
+ * local server).
+ */
 #include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +17,8 @@
 
 #include "aws.h"
 #include "log.h"
+#include "sts.h"
+#include "testhttp.h"
 
 struct err_case {
 	const char	*name;
@@ -517,6 +523,173 @@ run_endpoint_tests(void)
 	    tests, NULL, NULL);
 }
 
+/* Role ARNs: from the caller's identity (whoami, deploy) or in the account
+ * of a deployed function (list). */
+static void
+test_role_arn(void **state)
+{
+	static const struct {
+		const char	*role, *arn, *account, *want;
+	} cases[] = {
+		{ "lambda-exec", "arn:aws:iam::123456789012:user/alice",
+		    "123456789012",
+		    "arn:aws:iam::123456789012:role/lambda-exec" },
+		{ "r", "arn:aws-cn:sts::111122223333:assumed-role/x/y",
+		    "111122223333", "arn:aws-cn:iam::111122223333:role/r" },
+		{ "r", NULL, "123456789012",
+		    "arn:aws:iam::123456789012:role/r" },
+		{ "r", "AIDAEXAMPLE", "123456789012",
+		    "arn:aws:iam::123456789012:role/r" },
+		{ "arn:aws:iam::123456789012:role/x", "arn:aws-cn:iam::1:u",
+		    "9", "arn:aws:iam::123456789012:role/x" },
+		{ "svc/r", "arn:aws-us-gov:lambda:us-gov-west-1:123456789012:"
+		    "function:f", NULL,
+		    "arn:aws-us-gov:iam::123456789012:role/svc/r" },
+		{ "r", NULL, NULL, "r" },
+		{ "r", "arn:aws:lambda", NULL, "r" },
+	};
+	struct sts_identity id = { (char *)"123456789012",
+	    (char *)"arn:aws-cn:iam::123456789012:user/a", NULL };
+	char *s;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		s = sts_role_arn_like(cases[i].role, cases[i].arn,
+		    cases[i].account);
+		assert_string_equal(s, cases[i].want);
+		free(s);
+	}
+	s = sts_role_arn(&id, "r");
+	assert_string_equal(s, "arn:aws-cn:iam::123456789012:role/r");
+	free(s);
+}
+
+/* lc_error clears the code, lc_error_prefix keeps it. */
+static void
+test_err_code(void **state)
+{
+	struct lc_err err;
+
+	(void)state;
+	lc_error_clear(&err);
+	assert_string_equal(err.code, "");
+	assert_false(lc_error_is(&err, "ResourceConflictException"));
+	lc_error(&err, LC_EFAIL, "Op: ResourceConflictException: busy");
+	lc_error_set_code(&err, "ResourceConflictException");
+	assert_true(lc_error_is(&err, "ResourceConflictException"));
+	lc_error_prefix(&err, "jobs");
+	assert_true(lc_error_is(&err, "ResourceConflictException"));
+	assert_string_equal(err.msg, "jobs: Op: ResourceConflictException: "
+	    "busy");
+	assert_int_equal(err.status, LC_EFAIL);
+	lc_error(&err, LC_EFAIL, "a message naming ResourceConflictException");
+	assert_string_equal(err.code, "");
+	lc_error_set_code(&err, "X");
+	lc_error_set_code(&err, NULL);
+	assert_string_equal(err.code, "");
+	lc_error_set_code(&err, "X");
+	lc_error_clear(&err);
+	assert_string_equal(err.code, "");
+	assert_string_equal(err.msg, "");
+	assert_int_equal(err.status, LC_OK);
+}
+
+static void
+no_sleep(long ms)
+{
+	(void)ms;
+}
+
+struct call_case {
+	const char	*name;
+	int		 attempts;
+	int		 status[2];	/* 0: closed unanswered */
+	const char	*headers[2];
+	const char	*body[2];
+	int		 ret;
+	const char	*code;
+	const char	*msg;
+};
+
+static const struct call_case call_cases[] = {
+	{ "json __type", 1, { 409 }, { "" },
+	    { "{\"__type\":\"ResourceConflictException\",\"message\":"
+	    "\"busy\"}" }, -1, "ResourceConflictException",
+	    "Op: ResourceConflictException: busy" },
+	{ "xml Code", 1, { 403 }, { "" },
+	    { "<ErrorResponse><Error><Type>Sender</Type><Code>"
+	    "InvalidClientTokenId</Code><Message>bad token</Message></Error>"
+	    "</ErrorResponse>" }, -1, "InvalidClientTokenId",
+	    "Op: InvalidClientTokenId: bad token" },
+	{ "header", 1, { 404 },
+	    { "x-amzn-ErrorType: ResourceNotFoundException:http://x/\r\n" },
+	    { "" }, -1, "ResourceNotFoundException",
+	    "Op: ResourceNotFoundException" },
+	{ "no code in the answer", 1, { 400 }, { "" }, { "{}" }, -1,
+	    "HTTP 400", "Op: HTTP 400" },
+	{ "success", 1, { 200 }, { "" }, { "{}" }, 0, "", "" },
+	{ "transport", 1, { 0 }, { "" }, { "" }, -1, "", NULL },
+	{ "throttled, then success", 2, { 429, 200 }, { "", "" },
+	    { "{\"__type\":\"ThrottlingException\"}", "{}" }, 0, "", "" },
+	{ "throttled, then transport", 2, { 429, 0 }, { "", "" },
+	    { "{\"__type\":\"ThrottlingException\"}", "" }, -1, "", NULL },
+	{ "throttled twice", 2, { 429, 429 }, { "", "" },
+	    { "{\"__type\":\"ThrottlingException\"}",
+	    "{\"__type\":\"ThrottlingException\",\"message\":\"slow\"}" },
+	    -1, "ThrottlingException", "Op: ThrottlingException: slow" },
+};
+
+/*
+ * aws_call fills err->code from a JSON, XML or header error, and leaves it
+ * empty on success and on a transport failure, whatever err held before.
+ */
+static void
+test_call_code(void **state)
+{
+	const struct call_case *c;
+	struct aws_request rq = { 0 };
+	struct aws_response rs;
+	struct testhttp h;
+	struct lc_err err;
+	char *answers[2];
+	int i, r;
+	size_t k;
+
+	(void)state;
+	rq.service = "lambda";
+	rq.op = "Op";
+	rq.method = "GET";
+	rq.path = "/x";
+	for (k = 0; k < sizeof call_cases / sizeof call_cases[0]; k++) {
+		c = &call_cases[k];
+		print_message("# %s\n", c->name);
+		for (i = 0; i < c->attempts; i++)
+			answers[i] = c->status[i] == 0 ? NULL :
+			    testhttp_answer(c->status[i], c->headers[i],
+			    c->body[i]);
+		testhttp_start(&h, (const char *const *)answers,
+		    (size_t)c->attempts);
+		h.client.max_attempts = c->attempts;
+		h.client.sleep_ms = no_sleep;
+		lc_error(&err, LC_ECONFIG, "stale");
+		lc_error_set_code(&err, "StaleException");
+		r = aws_call(&h.client, &rq, &rs, &err);
+		aws_response_release(&rs);
+		assert_int_equal(testhttp_stop(&h), c->attempts);
+		assert_string_equal(h.reqs[0], "GET /x");
+		assert_int_equal(r, c->ret);
+		assert_string_equal(err.code, c->code);
+		if (c->msg != NULL)
+			assert_string_equal(err.msg, c->msg);
+		else
+			assert_non_null(strstr(err.msg, "Op: "));
+		assert_int_equal(err.status, r == 0 ? LC_OK : LC_EFAIL);
+		for (i = 0; i < c->attempts; i++)
+			free(answers[i]);
+	}
+}
+
 int
 main(void)
 {
@@ -527,6 +700,9 @@ main(void)
 		cmocka_unit_test(test_split_url),
 		cmocka_unit_test(test_endpoint_region_check),
 		cmocka_unit_test(test_throttle_codes),
+		cmocka_unit_test(test_role_arn),
+		cmocka_unit_test(test_err_code),
+		cmocka_unit_test(test_call_code),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL) |

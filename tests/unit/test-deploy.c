@@ -1,4 +1,8 @@
-/* test-deploy.c - what deploy_compare reports, line by line. */
+/*
+ * test-deploy.c - what deploy_compare reports, line by line; and how
+ * deploy_apply tells another client's update from other errors (by the AWS
+ * error code, against a scripted local server).
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +13,7 @@
 #include <cmocka.h>
 
 #include "deploy.h"
+#include "testhttp.h"
 
 #define ROLE "arn:aws:iam::123456789012:role/lambda-exec"
 #define SHA_A "AAAAhQcrPrV6RV1sDKuB1Kk8HbV4L5b3X1vD3uWm3ZA="
@@ -248,6 +253,130 @@ test_check_existing(void **state)
 	assert_null(strstr(err.msg, "secret"));
 }
 
+#define FN_PATH "/2015-03-31/functions/jobs"
+#define GOT_CONFIG "{\"FunctionName\":\"jobs\",\"FunctionArn\":" \
+    "\"arn:aws:lambda:us-east-1:123456789012:function:jobs\"," \
+    "\"Runtime\":\"java21\",\"Handler\":\"jobs.aws-lambda::handleRequest\"," \
+    "\"Role\":\"" ROLE "\",\"MemorySize\":360,\"Timeout\":10," \
+    "\"Environment\":{\"Variables\":{\"CHANGED\":\"old-secret\"," \
+    "\"REMOVED\":\"y\",\"SAME\":\"1\"}},\"CodeSha256\":\"" SHA_A "\"," \
+    "\"State\":\"Active\",\"LastUpdateStatus\":\"Successful\"," \
+    "\"RevisionId\":\"r2\"}"
+
+struct conflict_case {
+	const char	*name;
+	int		 create;	/* CreateFunction, not an update */
+	const char	*headers;	/* of the first answer */
+	const char	*body;
+	int		 ret;		/* deploy_apply's */
+	const char	*msg;		/* its error, when ret is -1 */
+};
+
+static const struct conflict_case conflict_cases[] = {
+	{ "update: conflict by header", 0, "x-amzn-ErrorType: "
+	    "ResourceConflictException:http://internal/\r\n",
+	    "{\"Type\":\"User\",\"message\":\"An update is in progress\"}",
+	    0, NULL },
+	{ "update: stale RevisionId by __type", 0, "",
+	    "{\"__type\":\"PreconditionFailedException\",\"message\":"
+	    "\"The RevisionId does not match\"}", 0, NULL },
+	/* The text alone does not make a conflict. */
+	{ "update: another code naming the conflict", 0, "",
+	    "{\"__type\":\"InvalidParameterValueException\",\"message\":"
+	    "\"x: ResourceConflictException: y\"}", -1,
+	    "jobs: UpdateFunctionConfiguration: "
+	    "InvalidParameterValueException: x: ResourceConflictException: y" },
+	{ "create: exists, as lambda.yml has it", 1, "x-amzn-ErrorType: "
+	    "ResourceConflictException\r\n", "{\"message\":\"exists\"}", 0,
+	    NULL },
+	{ "create: another code naming the conflict", 1, "",
+	    "{\"__type\":\"ServiceException\",\"message\":"
+	    "\"x: ResourceConflictException: y\"}", -1,
+	    "jobs: CreateFunction: ServiceException: x: "
+	    "ResourceConflictException: y" },
+};
+
+/*
+ * A conflict with another client (ResourceConflictException on an update,
+ * PreconditionFailedException) makes deploy_apply wait and try again; on
+ * CreateFunction, ResourceConflictException makes it look at what exists.
+ * It goes by the error code: a message that names the code is not enough.
+ */
+static void
+test_apply_conflict_by_code(void **state)
+{
+	const struct conflict_case *c;
+	struct deploy_opts o = { DEPLOY_ANY, 1, 1, 0, NULL, 0, 10, 1 };
+	struct manifest_fn fn;
+	struct deploy_plan p;
+	struct package_result pkg;
+	struct deploy_result r;
+	struct testhttp h;
+	struct lc_err err;
+	char *answers[4], zip[] = "/tmp/test-deploy.XXXXXX";
+	static const char cfg[] = GOT_CONFIG;
+	size_t i, k, n;
+	int fd;
+
+	(void)state;
+	fd = mkstemp(zip);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "PK", 2), 2);
+	close(fd);
+	for (k = 0; k < sizeof conflict_cases / sizeof conflict_cases[0];
+	    k++) {
+		c = &conflict_cases[k];
+		print_message("# %s\n", c->name);
+		twins(&fn, &p, &pkg);
+		memset(&p, 0, sizeof p);
+		p.fn = &fn;
+		p.role_arn = ROLE;
+		p.pkg = &pkg;
+		pkg.path = zip;
+		if (!c->create) {
+			p.exists = 1;
+			p.config_changed = 1;
+			assert_int_equal(lambda_config_parse("GetFunction", cfg,
+			    strlen(cfg), &p.remote, &err), 0);
+		}
+		answers[0] = testhttp_answer(c->create ? 409 : 400, c->headers,
+		    c->body);
+		/* The wait (GetFunction), the second try, the wait after it;
+		 * after CreateFunction: the look (GetFunction), the wait. */
+		answers[1] = testhttp_answer(200, "", "{\"Configuration\":"
+		    GOT_CONFIG "}");
+		answers[2] = c->create ? testhttp_answer(200, "",
+		    "{\"Configuration\":" GOT_CONFIG "}") :
+		    testhttp_answer(200, "", GOT_CONFIG);
+		answers[3] = testhttp_answer(200, "", "{\"Configuration\":"
+		    GOT_CONFIG "}");
+		n = c->ret == -1 ? 1 : c->create ? 3 : 4;
+		testhttp_start(&h, (const char *const *)answers, n);
+		lc_error_clear(&err);
+		assert_int_equal(deploy_apply(&h.client, &p, &o, NULL, &r,
+		    &err), c->ret);
+		assert_int_equal(testhttp_stop(&h), n);
+		assert_string_equal(h.reqs[0], c->create ?
+		    "POST /2015-03-31/functions" :
+		    "PUT " FN_PATH "/configuration");
+		if (c->ret == -1)
+			assert_string_equal(err.msg, c->msg);
+		else {
+			assert_string_equal(h.reqs[1], "GET " FN_PATH);
+			assert_string_equal(h.reqs[2], c->create ?
+			    "GET " FN_PATH : "PUT " FN_PATH "/configuration");
+			assert_string_equal(r.status, c->create ? "created" :
+			    "updated");
+			assert_string_equal(r.code_sha256, SHA_A);
+			deploy_result_release(&r);
+		}
+		deploy_plan_release(&p);
+		for (i = 0; i < 4; i++)
+			free(answers[i]);
+	}
+	unlink(zip);
+}
+
 int
 main(void)
 {
@@ -257,6 +386,7 @@ main(void)
 		cmocka_unit_test(test_code_only_and_config_only),
 		cmocka_unit_test(test_unset_handler_and_no_package),
 		cmocka_unit_test(test_check_existing),
+		cmocka_unit_test(test_apply_conflict_by_code),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

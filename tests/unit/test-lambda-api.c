@@ -1,7 +1,8 @@
 /*
  * test-lambda-api.c - FunctionConfiguration parsing (documents shaped like
- * the Lambda API reference's), the request bodies, and the streamed
- * base64 body checked against a one-shot EVP_EncodeBlock of the same file,
+ * the Lambda API reference's), the request bodies (lambda-json.c), and the
+ * streamed upload body (upload.c) checked against a one-shot
+ * EVP_EncodeBlock of the same file,
  * an independent SHA-256 and a cJSON parse of the whole body.  The HTTP
  * calls themselves are checked against moto outside the unit tests.
  */
@@ -25,6 +26,7 @@
 #include "err.h"
 #include "http.h"
 #include "lambda-api.h"
+#include "upload.h"
 #include "xmalloc.h"
 
 #define PH	"@@ZIP-PLACEHOLDER@@"
@@ -538,16 +540,20 @@ test_config_json(void **state)
 static void
 test_code_json(void **state)
 {
+	struct manifest_fn fn = full_fn();
 	cJSON *o, *a;
 
 	(void)state;
-	o = parse_body(lambda_code_json("arm64", "rev-9", PH));
+	o = parse_body(lambda_code_json(&fn, "rev-9", PH));
 	assert_string_equal(jstr_at(o, "ZipFile", NULL), PH);
 	a = cJSON_GetObjectItem(o, "Architectures");
 	assert_int_equal(cJSON_GetArraySize(a), 1);
 	assert_string_equal(cJSON_GetArrayItem(a, 0)->valuestring, "arm64");
 	assert_string_equal(jstr_at(o, "RevisionId", NULL), "rev-9");
 	assert_true(cJSON_IsFalse(cJSON_GetObjectItem(o, "Publish")));
+	/* Nothing of the configuration. */
+	assert_false(has(o, "MemorySize"));
+	assert_false(has(o, "Environment"));
 	cJSON_Delete(o);
 	o = parse_body(lambda_code_json(NULL, NULL, PH));
 	assert_false(has(o, "Architectures"));
@@ -634,7 +640,7 @@ check_body(size_t size)
 {
 	struct manifest_fn fn = full_fn();
 	struct tmpfile t;
-	struct lambda_body *b = NULL;
+	struct upload_body *b = NULL;
 	const struct http_stream *s;
 	struct lc_err err = { 0 };
 	struct buf got = BUF_INIT, want = BUF_INIT;
@@ -647,8 +653,8 @@ check_body(size_t size)
 	print_message("# zip of %zu bytes\n", size);
 	make_zip(&t, size);
 	json = lambda_create_json(&fn, NULL, 1, PH);
-	assert_int_equal(lambda_body_open(&b, json, PH, t.path, &err), 0);
-	s = lambda_body_stream(b);
+	assert_int_equal(upload_body_open(&b, json, PH, t.path, &err), 0);
+	s = upload_body_stream(b);
 
 	/* What it must be: prefix, one-shot base64, suffix. */
 	b64 = xmalloc(4 * ((size + 2) / 3) + 1);
@@ -666,7 +672,7 @@ check_body(size_t size)
 	assert_int_equal(got.len, want.len);
 	assert_memory_equal(got.data, want.data, want.len);
 	sha256_hex(want.data, want.len, hex);
-	assert_string_equal(lambda_body_sha256(b), hex);
+	assert_string_equal(upload_body_sha256(b), hex);
 
 	/* Rewound halfway through, it starts over. */
 	buf_reset(&got);
@@ -699,7 +705,7 @@ check_body(size_t size)
 	free_secret(json);
 	buf_release(&got);
 	buf_release(&want);
-	lambda_body_free(b);
+	upload_body_free(b);
 	drop_zip(&t);
 }
 
@@ -738,26 +744,26 @@ test_body_open_errors(void **state)
 	static const char twice[] = "{\"ZipFile\":\"" PH "\",\"x\":\"" PH
 	    "\"}";
 	static const char bare[] = "{\"ZipFile\":\"x" PH "\"}";
-	struct lambda_body *b = (struct lambda_body *)&b;
+	struct upload_body *b = (struct upload_body *)&b;
 	struct lc_err err = { 0 };
 	struct tmpfile t;
 	int nfds = count_fds();
 
 	(void)state;
-	assert_int_equal(lambda_body_open(&b, json, PH,
+	assert_int_equal(upload_body_open(&b, json, PH,
 	    "/nonexistent/code.zip", &err), -1);
 	assert_null(b);
 	assert_string_equal(err.msg, "cannot open '/nonexistent/code.zip': "
 	    "No such file or directory");
 	assert_int_equal(err.status, LC_ECONFIG);
-	assert_int_equal(lambda_body_open(&b, json, PH, "/tmp", &err), -1);
+	assert_int_equal(upload_body_open(&b, json, PH, "/tmp", &err), -1);
 	assert_string_equal(err.msg, "'/tmp' is not a regular file");
 	make_zip(&t, 10);
-	assert_int_equal(lambda_body_open(&b, twice, PH, t.path, &err), -1);
-	assert_string_equal(err.msg, "the request body must hold the zip "
+	assert_int_equal(upload_body_open(&b, twice, PH, t.path, &err), -1);
+	assert_string_equal(err.msg, "the request body must hold the file "
 	    "placeholder exactly once");
-	assert_int_equal(lambda_body_open(&b, bare, PH, t.path, &err), -1);
-	assert_string_equal(err.msg, "the request body must hold the zip "
+	assert_int_equal(upload_body_open(&b, bare, PH, t.path, &err), -1);
+	assert_string_equal(err.msg, "the request body must hold the file "
 	    "placeholder exactly once");
 	assert_int_equal(count_fds(), nfds);
 	drop_zip(&t);
@@ -768,7 +774,7 @@ static void
 test_body_changed(void **state)
 {
 	static const char json[] = "{\"ZipFile\":\"" PH "\"}";
-	struct lambda_body *b;
+	struct upload_body *b;
 	const struct http_stream *s;
 	struct lc_err err = { 0 };
 	struct tmpfile t;
@@ -779,8 +785,8 @@ test_body_changed(void **state)
 
 	(void)state;
 	make_zip(&t, 200000);
-	assert_int_equal(lambda_body_open(&b, json, PH, t.path, &err), 0);
-	s = lambda_body_stream(b);
+	assert_int_equal(upload_body_open(&b, json, PH, t.path, &err), 0);
+	s = upload_body_stream(b);
 	/* A first chunk goes out, then the file loses its tail. */
 	assert_int_equal(s->read(s->arg, chunk, sizeof chunk), sizeof chunk);
 	assert_int_equal(truncate(t.path, 100000), 0);
@@ -793,11 +799,11 @@ test_body_changed(void **state)
 	assert_true(got.len < s->len);
 	assert_int_equal(s->rewind(s->arg), -1);
 	assert_true(s->read(s->arg, chunk, sizeof chunk) == (size_t)-1);
-	lambda_body_free(b);
+	upload_body_free(b);
 
 	/* Grown: the declared length would be a lie. */
-	assert_int_equal(lambda_body_open(&b, json, PH, t.path, &err), 0);
-	s = lambda_body_stream(b);
+	assert_int_equal(upload_body_open(&b, json, PH, t.path, &err), 0);
+	s = upload_body_stream(b);
 	fp = fopen(t.path, "ab");
 	assert_non_null(fp);
 	assert_int_equal(fputs("more", fp) >= 0, 1);
@@ -806,7 +812,7 @@ test_body_changed(void **state)
 	    n != (size_t)-1)
 		;
 	assert_true(n == (size_t)-1);
-	lambda_body_free(b);
+	upload_body_free(b);
 	buf_release(&got);
 	drop_zip(&t);
 }

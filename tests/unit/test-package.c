@@ -365,7 +365,7 @@ static void
 package_ok(const struct fixture *f, const struct manifest_fn *fn,
     const char *out, struct package_result *res)
 {
-	struct lc_err err = { 0, "" };
+	struct lc_err err = { 0 };
 	int rv;
 
 	rv = package_build(fn, f->dir, out, res, &err);
@@ -379,7 +379,7 @@ package_fails(const struct fixture *f, const struct manifest_fn *fn,
     const char *msg, int status)
 {
 	struct package_result res;
-	struct lc_err err = { 0, "" };
+	struct lc_err err = { 0 };
 
 	assert_int_equal(package_build(fn, f->dir, f->out, &res, &err), -1);
 	assert_string_equal(err.msg, msg);
@@ -784,7 +784,7 @@ test_out_inside_tree(void **state)
 	struct fixture *f = *state;
 	struct manifest_fn fn = fn_for("app", "nodejs20.x", "dist", NULL);
 	struct package_result res;
-	struct lc_err err = { 0, "" };
+	struct lc_err err = { 0 };
 	char *out = at(f, "dist/.lambdactl/zips"), *msg;
 
 	put(f, "dist/index.js", contents[0], 0644);
@@ -817,7 +817,7 @@ test_sha256(void **state)
 	struct fixture *f = *state;
 	struct manifest_fn fn = fn_for("app", "nodejs20.x", "dist", NULL);
 	struct package_result res;
-	struct lc_err err = { 0, "" };
+	struct lc_err err = { 0 };
 	char want[45], got[45], *p;
 	uint64_t size = 0;
 
@@ -966,7 +966,7 @@ test_relative_paths(void **state)
 	struct manifest_fn fn = fn_for("jobs", "java21", "target/app.jar",
 	    NULL);
 	struct package_result res;
-	struct lc_err err = { 0, "" };
+	struct lc_err err = { 0 };
 	char cwd[PATH_MAX];
 	int rv;
 
@@ -998,7 +998,7 @@ test_jar_corrupt(void **state)
 	struct fixture *f = *state;
 	struct manifest_fn fn = fn_for("jobs", "java21", "target/app.jar",
 	    NULL);
-	struct lc_err err = { 0, "" };
+	struct lc_err err = { 0 };
 	struct package_result res;
 	char *p, *z;
 	size_t len;
@@ -1138,7 +1138,7 @@ test_zipped_limit(void **state)
 	struct fixture *f = *state;
 	struct manifest_fn fn = fn_for("jobs", "nodejs20.x", "dist", NULL);
 	struct package_result res;
-	struct lc_err err = { 0, "" };
+	struct lc_err err = { 0 };
 	static const char tail[] = " MB, over Lambda's 50 MB direct-upload "
 	    "limit";
 	char *p;
@@ -1177,7 +1177,7 @@ test_zip_name_taken(void **state)
 	struct fixture *f = *state;
 	struct manifest_fn fn = fn_for("app", "nodejs20.x", "dist", NULL);
 	struct package_result res;
-	struct lc_err err = { 0, "" };
+	struct lc_err err = { 0 };
 	char *p;
 
 	put(f, "dist/index.js", "1;\n", 0644);
@@ -1208,7 +1208,7 @@ test_no_temp_after_write_failure(void **state)
 	struct fixture *f = *state;
 	struct manifest_fn fn = fn_for("app", "nodejs20.x", "dist", NULL);
 	struct package_result res;
-	struct lc_err err = { 0, "" };
+	struct lc_err err = { 0 };
 	struct rlimit rl;
 	int status;
 	pid_t pid;
@@ -1285,7 +1285,7 @@ static void
 test_build_ok(void **state)
 {
 	struct fixture *f = *state;
-	struct lc_err err = { 0, "" };
+	struct lc_err err = { 0 };
 	char *cmd, *out, *errout, *s, *p, real[PATH_MAX];
 	int fd;
 
@@ -1328,7 +1328,7 @@ static void
 test_build_fail(void **state)
 {
 	struct fixture *f = *state;
-	struct lc_err err = { 0, "" };
+	struct lc_err err = { 0 };
 	char *out, *errout;
 
 	assert_int_equal(run_build(f, "echo failing; exit 2", f->dir, &err,
@@ -1659,7 +1659,7 @@ test_zip_bomb(void **state)
 	struct fixture *f = *state;
 	struct manifest_fn fn = fn_for("rt", "provided.al2023", "bomb.zip",
 	    NULL);
-	struct lc_err err = { 0, "" };
+	struct lc_err err = { 0 };
 	char *saved, *dir = NULL, *p, *msg;
 	uint64_t total;
 	zip_t *za;
@@ -1935,7 +1935,7 @@ test_zip_unpack_modes(void **state)
 	struct fixture *f = *state;
 	struct manifest_fn fn = fn_for("rt", "provided.al2", "rt.zip", NULL);
 	struct package_result res;
-	struct lc_err err = { 0, "" };
+	struct lc_err err = { 0 };
 	struct stat st;
 	char *saved, *dir, *p, link[64];
 	ssize_t n;

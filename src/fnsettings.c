@@ -1,0 +1,175 @@
+/* fnsettings.c - the table of function settings and its accessors. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fnsettings.h"
+#include "lambda-api.h"
+#include "manifest.h"
+#include "xmalloc.h"
+
+/*
+ * The numbers Lambda reports: its documented minimums, and ceilings far
+ * above today's maximums (10240 MB, 900 s), so that a raised limit does
+ * not stop lambdactl reading a function while garbage from a broken
+ * endpoint (-1, 1.5, 1e300) is refused.
+ */
+#define API_MEMORY_MIN		128
+#define API_MEMORY_MAX		1048576
+#define API_TIMEOUT_MIN		1
+#define API_TIMEOUT_MAX		86400
+#define API_EPHEMERAL_MIN	512
+#define API_EPHEMERAL_MAX	1048576
+
+#define FN(f)		offsetof(struct manifest_fn, f)
+#define CFG(f)		offsetof(struct lambda_config, f)
+
+/*
+ * The rows, in the order plan shows them (and the request bodies hold
+ * them).  A list or map names its count field after its items.
+ */
+const struct fnsetting fnsettings[] = {
+	{ "runtime", "Runtime", FNSET_STRING, 0,
+	    FN(runtime), 0, CFG(runtime), 0, NULL, 0, 0, 0, NULL },
+	{ "handler", "Handler", FNSET_STRING, 0,
+	    FN(handler), 0, CFG(handler), 0, NULL, 0, 0, 0, NULL },
+	{ "role", "Role", FNSET_STRING, FNSET_ROLE,
+	    FN(role), 0, CFG(role), 0, NULL, 0, 0, 0, NULL },
+	{ "memory", "MemorySize", FNSET_LONG, 0,
+	    FN(memory), 0, CFG(memory), 0, NULL, 0,
+	    API_MEMORY_MIN, API_MEMORY_MAX, NULL },
+	{ "timeout", "Timeout", FNSET_LONG, 0,
+	    FN(timeout), 0, CFG(timeout), 0, NULL, 0,
+	    API_TIMEOUT_MIN, API_TIMEOUT_MAX, NULL },
+	{ "description", "Description", FNSET_STRING, FNSET_CREATE_OMIT_UNSET,
+	    FN(description), 0, CFG(description), 0, "", 0, 0, 0, NULL },
+	{ "layers", "Layers", FNSET_LIST, FNSET_CREATE_OMIT_UNSET,
+	    FN(layers), FN(nlayers), CFG(layers), CFG(nlayers), NULL, 0, 0, 0,
+	    "Arn" },
+	{ "ephemeral_storage", "EphemeralStorage.Size", FNSET_LONG, 0,
+	    FN(ephemeral_storage), 0, CFG(ephemeral_storage), 0, NULL,
+	    MANIFEST_DEFAULT_EPHEMERAL, API_EPHEMERAL_MIN, API_EPHEMERAL_MAX,
+	    NULL },
+	{ "environment", "Environment.Variables", FNSET_MAP, 0,
+	    FN(env), FN(nenv), CFG(env), CFG(nenv), NULL, 0, 0, 0, NULL },
+	{ "architecture", "Architectures", FNSET_STRING,
+	    FNSET_CODE | FNSET_ONE_ITEM,
+	    FN(architecture), 0, CFG(architecture), 0, MANIFEST_DEFAULT_ARCH,
+	    0, 0, 0, NULL },
+	{ "tags", "Tags", FNSET_MAP,
+	    FNSET_CREATE_ONLY | FNSET_CREATE_OMIT_UNSET,
+	    FN(tags), FN(ntags), FNSET_NONE, 0, NULL, 0, 0, 0, NULL },
+};
+
+const size_t fnsettings_count = sizeof fnsettings / sizeof fnsettings[0];
+
+/* The member at off in the struct at base. */
+static const void *
+at(const void *base, size_t off)
+{
+	return (const char *)base + off;
+}
+
+static void *
+at_mut(void *base, size_t off)
+{
+	return (char *)base + off;
+}
+
+const struct fnsetting *
+fnset_find(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < fnsettings_count; i++)
+		if (strcmp(fnsettings[i].key, key) == 0)
+			return &fnsettings[i];
+	return NULL;
+}
+
+const char *
+fnset_str(const struct fnsetting *s, const struct manifest_fn *fn,
+    const char *role_arn)
+{
+	const char *v = *(char *const *)at(fn, s->fn_off);
+
+	if ((s->flags & FNSET_ROLE) && role_arn != NULL)
+		return role_arn;
+	return v != NULL ? v : s->def;
+}
+
+long
+fnset_long(const struct fnsetting *s, const struct manifest_fn *fn)
+{
+	long v = *(const long *)at(fn, s->fn_off);
+
+	return v != 0 ? v : s->ldef;
+}
+
+char *const *
+fnset_list(const struct fnsetting *s, const struct manifest_fn *fn,
+    size_t *n)
+{
+	*n = *(const size_t *)at(fn, s->fn_count);
+	return *(char **const *)at(fn, s->fn_off);
+}
+
+const struct manifest_kv *
+fnset_map(const struct fnsetting *s, const struct manifest_fn *fn, size_t *n)
+{
+	*n = *(const size_t *)at(fn, s->fn_count);
+	return *(struct manifest_kv *const *)at(fn, s->fn_off);
+}
+
+int
+fnset_unset(const struct fnsetting *s, const struct manifest_fn *fn)
+{
+	switch (s->type) {
+	case FNSET_STRING:
+		return *(char *const *)at(fn, s->fn_off) == NULL;
+	case FNSET_LONG:
+		return *(const long *)at(fn, s->fn_off) == 0;
+	case FNSET_LIST:
+	case FNSET_MAP:
+		return *(const size_t *)at(fn, s->fn_count) == 0;
+	}
+	return 1;
+}
+
+void
+fnset_release(struct lambda_config *cfg)
+{
+	const struct fnsetting *s;
+	size_t i, k, *n;
+
+	for (i = 0; i < fnsettings_count; i++) {
+		s = &fnsettings[i];
+		if (s->cfg_off == FNSET_NONE || s->type == FNSET_LONG)
+			continue;
+		if (s->type == FNSET_STRING) {
+			char **v = at_mut(cfg, s->cfg_off);
+
+			free(*v);
+			*v = NULL;
+			continue;
+		}
+		n = at_mut(cfg, s->cfg_count);
+		if (s->type == FNSET_LIST) {
+			char ***v = at_mut(cfg, s->cfg_off);
+
+			for (k = 0; k < *n; k++)
+				free((*v)[k]);
+			free(*v);
+			*v = NULL;
+		} else {
+			struct manifest_kv **v = at_mut(cfg, s->cfg_off);
+
+			for (k = 0; k < *n; k++) {
+				free((*v)[k].key);
+				free_secret((*v)[k].value);
+			}
+			free(*v);
+			*v = NULL;
+		}
+		*n = 0;
+	}
+}

@@ -1,0 +1,95 @@
+/*
+ * fnsettings.h - the table of function settings: one row for each setting
+ * lambda.yml gives Lambda, saying what the manifest and the API call it,
+ * where it lives in struct manifest_fn and struct lambda_config, how it is
+ * sent, read back and compared, and its default.  Everything walks it:
+ * CreateFunction's, UpdateFunctionConfiguration's and UpdateFunctionCode's
+ * bodies and the reading of a FunctionConfiguration (lambda-json.c), plan's
+ * comparison (deploy_compare, deploy.c), and test-fnsettings, which checks
+ * that each row round-trips and is documented.  Adding a setting: see the
+ * checklist atop manifest.h.
+ */
+#ifndef LC_FNSETTINGS_H
+#define LC_FNSETTINGS_H
+
+#include <stddef.h>
+
+struct lambda_config;
+struct manifest_fn;
+
+enum fnset_type {
+	FNSET_STRING,	/* char * */
+	FNSET_LONG,	/* long */
+	FNSET_LIST,	/* char **, and a size_t count */
+	FNSET_MAP,	/* struct manifest_kv * sorted by key, and a count */
+};
+
+enum fnset_flags {
+	/* Goes with the code (UpdateFunctionCode), not the configuration;
+	 * compared when the code is. */
+	FNSET_CODE = 1 << 0,
+	/* Goes with CreateFunction only: never compared nor updated. */
+	FNSET_CREATE_ONLY = 1 << 1,
+	/* Left out of CreateFunction when the manifest does not set it (a
+	 * NULL string, an empty list or map); updates still send it, empty,
+	 * so that a removal takes effect. */
+	FNSET_CREATE_OMIT_UNSET = 1 << 2,
+	/* Sent and reported as a list of one (Architectures[0]). */
+	FNSET_ONE_ITEM = 1 << 3,
+	/* The value sent and compared is the role's ARN, when resolved. */
+	FNSET_ROLE = 1 << 4,
+};
+
+/* Not in struct lambda_config: never read back. */
+#define FNSET_NONE	((size_t)-1)
+
+struct fnsetting {
+	const char	*key;	/* in lambda.yml; plan's field name */
+	/* The API member; '.' nests objects: "EphemeralStorage.Size". */
+	const char	*api;
+	enum fnset_type	 type;
+	unsigned	 flags;
+	/* Where it is in struct manifest_fn and in struct lambda_config
+	 * (FNSET_NONE: not read back); a list's or map's count. */
+	size_t		 fn_off, fn_count;
+	size_t		 cfg_off, cfg_count;
+	/*
+	 * What Lambda means when it reports nothing, and what is sent when
+	 * the manifest leaves the setting unset (NULL, 0).  A string with no
+	 * default (def NULL) that the manifest leaves unset is Lambda's
+	 * business: neither sent nor compared (handler, for provided.*).
+	 */
+	const char	*def;
+	long		 ldef;
+	long		 lo, hi;	/* FNSET_LONG: the range read back */
+	/* FNSET_LIST: the member that holds each item in what Lambda
+	 * reports ({"Arn": ...}); sent as plain strings. */
+	const char	*item;
+};
+
+extern const struct fnsetting fnsettings[];
+extern const size_t fnsettings_count;
+
+/* The setting whose manifest key is key, or NULL. */
+const struct fnsetting *fnset_find(const char *key);
+
+/*
+ * The values of setting s in fn, defaults applied; role_arn (may be NULL)
+ * stands for the role when given.  fnset_str is NULL for an unset string
+ * with no default.  The lists and maps are borrowed, their count in *n.
+ */
+const char *fnset_str(const struct fnsetting *s, const struct manifest_fn *fn,
+    const char *role_arn);
+long fnset_long(const struct fnsetting *s, const struct manifest_fn *fn);
+char *const *fnset_list(const struct fnsetting *s,
+    const struct manifest_fn *fn, size_t *n);
+const struct manifest_kv *fnset_map(const struct fnsetting *s,
+    const struct manifest_fn *fn, size_t *n);
+/* Whether fn leaves s unset: a NULL string, 0, an empty list or map. */
+int fnset_unset(const struct fnsetting *s, const struct manifest_fn *fn);
+
+/* Frees what the settings hold in cfg (a map's values wiped) and zeroes
+ * them; the rest of cfg is the caller's. */
+void fnset_release(struct lambda_config *cfg);
+
+#endif

@@ -1,0 +1,647 @@
+/*
+ * lambda-json.c - the JSON of the Lambda API, pure (no I/O, fuzzed): the
+ * request bodies, their function settings from the table (fnsettings.c),
+ * and the reading of FunctionConfiguration, GetFunction and ListFunctions
+ * answers into struct lambda_config.
+ */
+#include <inttypes.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+#include <openssl/crypto.h>
+
+#include "fnsettings.h"
+#include "json.h"
+#include "lambda-api.h"
+
+/* CodeSize: a whole number a double holds exactly.  The settings' own
+ * ranges are in the table (fnsettings.c). */
+#define API_CODE_SIZE_MAX	(INT64_C(1) << 53)
+
+/* JSON building; cJSON returns NULL only when out of memory. */
+
+static cJSON *
+jcheck(cJSON *j)
+{
+	if (j == NULL)
+		die("out of memory");
+	return j;
+}
+
+static void
+jstr(cJSON *o, const char *key, const char *v)
+{
+	jcheck(cJSON_AddStringToObject(o, key, v));
+}
+
+static void
+jnum(cJSON *o, const char *key, double v)
+{
+	jcheck(cJSON_AddNumberToObject(o, key, v));
+}
+
+static void
+jbool(cJSON *o, const char *key, int v)
+{
+	jcheck(cJSON_AddBoolToObject(o, key, v));
+}
+
+static void
+jpush(cJSON *a, const char *v)
+{
+	if (!cJSON_AddItemToArray(a, jcheck(cJSON_CreateString(v))))
+		die("out of memory");
+}
+
+static void
+jkv(cJSON *o, const struct manifest_kv *kv, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		jstr(o, kv[i].key, kv[i].value);
+}
+
+/* Overwrites the string values of j, its siblings and their children. */
+static void
+json_wipe(cJSON *j)
+{
+	for (; j != NULL; j = j->next) {
+		if (j->valuestring != NULL)
+			OPENSSL_cleanse(j->valuestring, strlen(j->valuestring));
+		json_wipe(j->child);
+	}
+}
+
+/* Frees a tree after wiping its string values (environment values are
+ * secrets). */
+static void
+json_wipe_delete(cJSON *root)
+{
+	if (root == NULL)
+		return;
+	if (root->valuestring != NULL)
+		OPENSSL_cleanse(root->valuestring, strlen(root->valuestring));
+	json_wipe(root->child);
+	cJSON_Delete(root);
+}
+
+/*
+ * Prints o unformatted into a buffer of our own, so that no copy of a
+ * secret is freed without being wiped first (cJSON_Print reallocates).
+ * The caller frees the result with free_secret.
+ */
+static char *
+json_print(cJSON *o)
+{
+	size_t cap = 4096;
+	char *s;
+
+	for (;;) {
+		s = xmalloc(cap);
+		if (cJSON_PrintPreallocated(o, s, (int)cap, 0))
+			return s;
+		OPENSSL_cleanse(s, cap);
+		free(s);
+		if (cap > INT_MAX / 2)
+			die("JSON body too large");
+		cap *= 2;
+	}
+}
+
+/* The body o, printed; o is wiped and freed.  The caller frees the result
+ * with free_secret. */
+static char *
+json_finish(cJSON *o)
+{
+	char *s = json_print(o);
+
+	json_wipe_delete(o);
+	return s;
+}
+
+/* Parsing a FunctionConfiguration. */
+
+static int
+bad_member(const char *op, const char *key, const char *what,
+    struct lc_err *err)
+{
+	return lc_error(err, LC_EFAIL, "%s: unexpected response: '%s' is not "
+	    "%s", op, key, what);
+}
+
+/* Copies the string member key of o into *dst (left NULL when absent or
+ * null). */
+static int
+get_str(const char *op, const cJSON *o, const char *key, char **dst,
+    struct lc_err *err)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	if (v == NULL || cJSON_IsNull(v))
+		return 0;
+	if (!cJSON_IsString(v))
+		return bad_member(op, key, "a string", err);
+	*dst = xstrdup(v->valuestring);
+	return 0;
+}
+
+/*
+ * Reads the integer member key of o, which must be from lo to hi, into
+ * *dst (left alone when absent or null); field names it in errors.
+ */
+static int
+get_int(const char *op, const cJSON *o, const char *key, const char *field,
+    int64_t lo, int64_t hi, int64_t *dst, struct lc_err *err)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	if (v == NULL || cJSON_IsNull(v))
+		return 0;
+	if (!cJSON_IsNumber(v))
+		return bad_member(op, field, "a number", err);
+	if (json_int(v, lo, hi, dst) == -1)
+		return lc_error(err, LC_EFAIL, "%s: unexpected response: "
+		    "'%s' is %g, not a whole number from %" PRId64 " to %"
+		    PRId64, op, field, v->valuedouble, lo, hi);
+	return 0;
+}
+
+/* The object member key of o, NULL when absent; -1 when not an object. */
+static int
+get_obj(const char *op, const cJSON *o, const char *key, const cJSON **dst,
+    int array, struct lc_err *err)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	*dst = NULL;
+	if (v == NULL || cJSON_IsNull(v))
+		return 0;
+	if (array ? !cJSON_IsArray(v) : !cJSON_IsObject(v))
+		return bad_member(op, key, array ? "an array" : "an object",
+		    err);
+	*dst = v;
+	return 0;
+}
+
+static int
+kv_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct manifest_kv *)a)->key,
+	    ((const struct manifest_kv *)b)->key);
+}
+
+/* The member at off in cfg. */
+static void *
+cfg_at(struct lambda_config *cfg, size_t off)
+{
+	return (char *)cfg + off;
+}
+
+/*
+ * The object that holds the last part of path ("EphemeralStorage.Size") in
+ * o, or NULL when a part on the way is absent; *leaf is that last part.
+ */
+static int
+get_parent(const char *op, const cJSON *o, const char *path,
+    const cJSON **parent, char *leaf, size_t leaflen, struct lc_err *err)
+{
+	const char *dot;
+	char part[64];
+
+	*parent = NULL;
+	for (; (dot = strchr(path, '.')) != NULL; path = dot + 1) {
+		snprintf(part, sizeof part, "%.*s", (int)(dot - path), path);
+		if (get_obj(op, o, part, &o, 0, err) == -1)
+			return -1;
+		if (o == NULL)
+			return 0;
+	}
+	snprintf(leaf, leaflen, "%s", path);
+	*parent = o;
+	return 0;
+}
+
+/* A string setting, or a list of one (Architectures[0]); its default when
+ * absent. */
+static int
+get_setting_str(const char *op, const cJSON *p, const char *leaf,
+    const struct fnsetting *s, char **dst, struct lc_err *err)
+{
+	const cJSON *a, *v;
+	char name[96];
+
+	if (p != NULL && (s->flags & FNSET_ONE_ITEM)) {
+		if (get_obj(op, p, leaf, &a, 1, err) == -1)
+			return -1;
+		if (a != NULL && (v = cJSON_GetArrayItem(a, 0)) != NULL) {
+			snprintf(name, sizeof name, "%s[]", leaf);
+			if (!cJSON_IsString(v))
+				return bad_member(op, name, "a string", err);
+			*dst = xstrdup(v->valuestring);
+		}
+	} else if (p != NULL && get_str(op, p, leaf, dst, err) == -1)
+		return -1;
+	if (*dst == NULL && s->def != NULL)
+		*dst = xstrdup(s->def);
+	return 0;
+}
+
+/* A list setting, each item the s->item member of an object in Lambda's
+ * answer (Layers[].Arn). */
+static int
+get_setting_list(const char *op, const cJSON *p, const char *leaf,
+    const struct fnsetting *s, struct lambda_config *cfg, struct lc_err *err)
+{
+	char ***list = cfg_at(cfg, s->cfg_off), name[96];
+	size_t *n = cfg_at(cfg, s->cfg_count), cnt;
+	const cJSON *a, *v;
+
+	if (get_obj(op, p, leaf, &a, 1, err) == -1)
+		return -1;
+	if (a == NULL || (cnt = (size_t)cJSON_GetArraySize(a)) == 0)
+		return 0;
+	*list = xcalloc(cnt, sizeof **list);
+	cJSON_ArrayForEach(v, a) {
+		snprintf(name, sizeof name, "%s[]", leaf);
+		if (!cJSON_IsObject(v))
+			return bad_member(op, name, "an object", err);
+		if (get_str(op, v, s->item, &(*list)[*n], err) == -1)
+			return -1;
+		snprintf(name, sizeof name, "%s[].%s", leaf, s->item);
+		if ((*list)[*n] == NULL)
+			return bad_member(op, name, "present", err);
+		(*n)++;
+	}
+	return 0;
+}
+
+/* A map setting (Environment.Variables), sorted by key.  Its values are
+ * secrets: never in messages. */
+static int
+get_setting_map(const char *op, const cJSON *p, const char *leaf,
+    const struct fnsetting *s, struct lambda_config *cfg, struct lc_err *err)
+{
+	struct manifest_kv **kv = cfg_at(cfg, s->cfg_off);
+	size_t *n = cfg_at(cfg, s->cfg_count), cnt;
+	const cJSON *m, *v;
+
+	if (get_obj(op, p, leaf, &m, 0, err) == -1)
+		return -1;
+	if (m == NULL || (cnt = (size_t)cJSON_GetArraySize(m)) == 0)
+		return 0;
+	*kv = xcalloc(cnt, sizeof **kv);
+	cJSON_ArrayForEach(v, m) {
+		if (!cJSON_IsString(v) || v->string == NULL)
+			return lc_error(err, LC_EFAIL, "%s: unexpected "
+			    "response: %s variable '%s' is not a string", op,
+			    s->key, v->string != NULL ? v->string : "");
+		(*kv)[*n].key = xstrdup(v->string);
+		(*kv)[*n].value = xstrdup(v->valuestring);
+		(*n)++;
+	}
+	qsort(*kv, *n, sizeof **kv, kv_cmp);
+	return 0;
+}
+
+/* Reads setting s from the FunctionConfiguration o into cfg. */
+static int
+get_setting(const char *op, const cJSON *o, const struct fnsetting *s,
+    struct lambda_config *cfg, struct lc_err *err)
+{
+	const cJSON *p;
+	char leaf[64];
+	int64_t v = s->ldef;
+
+	if (s->cfg_off == FNSET_NONE)
+		return 0;
+	if (get_parent(op, o, s->api, &p, leaf, sizeof leaf, err) == -1)
+		return -1;
+	switch (s->type) {
+	case FNSET_STRING:
+		return get_setting_str(op, p, leaf, s,
+		    cfg_at(cfg, s->cfg_off), err);
+	case FNSET_LONG:
+		if (p != NULL && get_int(op, p, leaf, s->api, s->lo, s->hi,
+		    &v, err) == -1)
+			return -1;
+		*(long *)cfg_at(cfg, s->cfg_off) = (long)v;
+		return 0;
+	case FNSET_LIST:
+		return p == NULL ? 0 : get_setting_list(op, p, leaf, s, cfg,
+		    err);
+	case FNSET_MAP:
+		return p == NULL ? 0 : get_setting_map(op, p, leaf, s, cfg,
+		    err);
+	}
+	return 0;
+}
+
+/* Fills cfg from a parsed FunctionConfiguration object: what the table of
+ * settings names, and what Lambda says about the function's state. */
+static int
+config_from_json(const char *op, const cJSON *o, struct lambda_config *cfg,
+    struct lc_err *err)
+{
+	static const struct {
+		const char	*key;
+		size_t		 off;
+	} strs[] = {
+#define S(k, f) { k, offsetof(struct lambda_config, f) }
+		S("FunctionName", name), S("FunctionArn", arn),
+		S("CodeSha256", code_sha256), S("RevisionId", revision_id),
+		S("Version", version), S("LastModified", last_modified),
+		S("State", state), S("StateReason", state_reason),
+		S("LastUpdateStatus", last_update_status),
+		S("LastUpdateStatusReason", last_update_status_reason),
+#undef S
+	};
+	const cJSON *lc;
+	int64_t size = 0;
+	size_t i;
+
+	memset(cfg, 0, sizeof *cfg);
+	if (!cJSON_IsObject(o)) {
+		lc_error(err, LC_EFAIL, "%s: unexpected response: the function "
+		    "configuration is not a JSON object", op);
+		goto fail;
+	}
+	for (i = 0; i < sizeof strs / sizeof strs[0]; i++)
+		if (get_str(op, o, strs[i].key, cfg_at(cfg, strs[i].off),
+		    err) == -1)
+			goto fail;
+	if (cfg->name == NULL) {
+		lc_error(err, LC_EFAIL, "%s: unexpected response: no "
+		    "FunctionName", op);
+		goto fail;
+	}
+	for (i = 0; i < fnsettings_count; i++)
+		if (get_setting(op, o, &fnsettings[i], cfg, err) == -1)
+			goto fail;
+	if (get_int(op, o, "CodeSize", "CodeSize", 0, API_CODE_SIZE_MAX,
+	    &size, err) == -1)
+		goto fail;
+	cfg->code_size = size;
+	if (get_obj(op, o, "LoggingConfig", &lc, 0, err) == -1 ||
+	    (lc != NULL && get_str(op, lc, "LogGroup", &cfg->log_group,
+	    err) == -1))
+		goto fail;
+	return 0;
+fail:
+	lambda_config_release(cfg);
+	return -1;
+}
+
+int
+lambda_config_parse(const char *op, const char *json, size_t len,
+    struct lambda_config *cfg, struct lc_err *err)
+{
+	cJSON *o;
+	int ret;
+
+	memset(cfg, 0, sizeof *cfg);
+	if ((o = cJSON_ParseWithLength(json, len)) == NULL)
+		return lc_error(err, LC_EFAIL, "%s: the response is not valid "
+		    "JSON", op);
+	ret = config_from_json(op, o, cfg, err);
+	json_wipe_delete(o);
+	return ret;
+}
+
+void
+lambda_config_release(struct lambda_config *cfg)
+{
+	fnset_release(cfg);
+	free(cfg->name);
+	free(cfg->arn);
+	free(cfg->code_sha256);
+	free(cfg->revision_id);
+	free(cfg->version);
+	free(cfg->last_modified);
+	free(cfg->state);
+	free(cfg->state_reason);
+	free(cfg->last_update_status);
+	free(cfg->last_update_status_reason);
+	free(cfg->log_group);
+	memset(cfg, 0, sizeof *cfg);
+}
+
+/* Request bodies. */
+
+/* The object that holds the last part of path in o, made where missing;
+ * *leaf is that last part. */
+static cJSON *
+put_parent(cJSON *o, const char *path, char *leaf, size_t leaflen)
+{
+	const char *dot;
+	char part[64];
+	cJSON *sub;
+
+	for (; (dot = strchr(path, '.')) != NULL; path = dot + 1) {
+		snprintf(part, sizeof part, "%.*s", (int)(dot - path), path);
+		if ((sub = cJSON_GetObjectItemCaseSensitive(o, part)) == NULL)
+			sub = jcheck(cJSON_AddObjectToObject(o, part));
+		o = sub;
+	}
+	snprintf(leaf, leaflen, "%s", path);
+	return o;
+}
+
+/* Adds setting s of fn to a request body (role_arn: see fnset_str). */
+static void
+put_setting(cJSON *o, const struct fnsetting *s, const struct manifest_fn *fn,
+    const char *role_arn)
+{
+	const struct manifest_kv *kv;
+	char *const *list;
+	const char *v = NULL;
+	char leaf[64];
+	cJSON *a;
+	size_t i, n;
+
+	if (s->type == FNSET_STRING && (v = fnset_str(s, fn, role_arn)) == NULL)
+		return;	/* unset, no default: Lambda's business */
+	o = put_parent(o, s->api, leaf, sizeof leaf);
+	switch (s->type) {
+	case FNSET_STRING:
+		if (s->flags & FNSET_ONE_ITEM)
+			jpush(jcheck(cJSON_AddArrayToObject(o, leaf)), v);
+		else
+			jstr(o, leaf, v);
+		break;
+	case FNSET_LONG:
+		jnum(o, leaf, (double)fnset_long(s, fn));
+		break;
+	case FNSET_LIST:
+		a = jcheck(cJSON_AddArrayToObject(o, leaf));
+		list = fnset_list(s, fn, &n);
+		for (i = 0; i < n; i++)
+			jpush(a, list[i]);
+		break;
+	case FNSET_MAP:
+		kv = fnset_map(s, fn, &n);
+		jkv(jcheck(cJSON_AddObjectToObject(o, leaf)), kv, n);
+		break;
+	}
+}
+
+enum body_kind { FOR_CREATE, FOR_CONFIG, FOR_CODE };
+
+/* Whether a body of kind k carries setting s of fn. */
+static int
+carries(enum body_kind k, const struct fnsetting *s,
+    const struct manifest_fn *fn)
+{
+	switch (k) {
+	case FOR_CREATE:
+		return !(s->flags & FNSET_CREATE_OMIT_UNSET) ||
+		    !fnset_unset(s, fn);
+	case FOR_CONFIG:
+		return !(s->flags & (FNSET_CODE | FNSET_CREATE_ONLY));
+	case FOR_CODE:
+		return (s->flags & FNSET_CODE) != 0;
+	}
+	return 0;
+}
+
+/* Adds to o the settings of fn that body kind k carries, in the table's
+ * order. */
+static void
+put_settings(cJSON *o, enum body_kind k, const struct manifest_fn *fn,
+    const char *role_arn)
+{
+	size_t i;
+
+	for (i = 0; i < fnsettings_count; i++)
+		if (carries(k, &fnsettings[i], fn))
+			put_setting(o, &fnsettings[i], fn, role_arn);
+}
+
+char *
+lambda_create_json(const struct manifest_fn *fn, const char *role_arn,
+    int publish, const char *zipfile)
+{
+	cJSON *o = jcheck(cJSON_CreateObject());
+
+	jstr(o, "FunctionName", fn->name);
+	put_settings(o, FOR_CREATE, fn, role_arn);
+	jbool(o, "Publish", publish);
+	jstr(o, "PackageType", "Zip");
+	jstr(jcheck(cJSON_AddObjectToObject(o, "Code")), "ZipFile", zipfile);
+	return json_finish(o);
+}
+
+char *
+lambda_code_json(const struct manifest_fn *fn, const char *revision_id,
+    const char *zipfile)
+{
+	cJSON *o = jcheck(cJSON_CreateObject());
+
+	jstr(o, "ZipFile", zipfile);
+	if (fn != NULL)
+		put_settings(o, FOR_CODE, fn, NULL);
+	if (revision_id != NULL)
+		jstr(o, "RevisionId", revision_id);
+	jbool(o, "Publish", 0);
+	return json_finish(o);
+}
+
+char *
+lambda_config_json(const struct manifest_fn *fn, const char *role_arn,
+    const char *revision_id)
+{
+	cJSON *o = jcheck(cJSON_CreateObject());
+
+	put_settings(o, FOR_CONFIG, fn, role_arn);
+	if (revision_id != NULL)
+		jstr(o, "RevisionId", revision_id);
+	return json_finish(o);
+}
+
+char *
+lambda_publish_json(const char *code_sha256, const char *revision_id,
+    const char *description)
+{
+	cJSON *o = jcheck(cJSON_CreateObject());
+
+	if (code_sha256 != NULL)
+		jstr(o, "CodeSha256", code_sha256);
+	if (revision_id != NULL)
+		jstr(o, "RevisionId", revision_id);
+	if (description != NULL)
+		jstr(o, "Description", description);
+	return json_finish(o);
+}
+
+char *
+lambda_alias_json(const char *alias, const char *version)
+{
+	cJSON *o = jcheck(cJSON_CreateObject());
+
+	if (alias != NULL)
+		jstr(o, "Name", alias);
+	jstr(o, "FunctionVersion", version);
+	return json_finish(o);
+}
+
+/* Responses. */
+
+int
+lambda_function_parse(const char *json, size_t len,
+    struct lambda_config *cfg, struct lc_err *err)
+{
+	const cJSON *conf;
+	cJSON *o;
+	int ret = -1;
+
+	memset(cfg, 0, sizeof *cfg);
+	if ((o = cJSON_ParseWithLength(json, len)) == NULL)
+		return lc_error(err, LC_EFAIL, "GetFunction: the response is "
+		    "not valid JSON");
+	if ((conf = cJSON_GetObjectItemCaseSensitive(o, "Configuration")) ==
+	    NULL)
+		lc_error(err, LC_EFAIL, "GetFunction: unexpected response: no "
+		    "Configuration");
+	else
+		ret = config_from_json("GetFunction", conf, cfg, err);
+	json_wipe_delete(o);
+	return ret;
+}
+
+int
+lambda_list_parse(const char *json, size_t len, struct lambda_config **out,
+    size_t *n, char **next, struct lc_err *err)
+{
+	const cJSON *fns, *item, *m;
+	cJSON *o;
+	size_t cnt;
+	int ret = -1;
+
+	*next = NULL;
+	if ((o = cJSON_ParseWithLength(json, len)) == NULL)
+		return lc_error(err, LC_EFAIL, "ListFunctions: the response "
+		    "is not valid JSON");
+	if (get_obj("ListFunctions", o, "Functions", &fns, 1, err) == -1)
+		goto out;
+	cnt = fns != NULL ? (size_t)cJSON_GetArraySize(fns) : 0;
+	if (cnt > 0) {
+		*out = xrealloc(*out, (*n + cnt) * sizeof **out);
+		cJSON_ArrayForEach(item, fns) {
+			if (config_from_json("ListFunctions", item,
+			    &(*out)[*n], err) == -1)
+				goto out;
+			(*n)++;
+		}
+	}
+	m = cJSON_GetObjectItemCaseSensitive(o, "NextMarker");
+	if (cJSON_IsString(m) && m->valuestring[0] != '\0')
+		*next = xstrdup(m->valuestring);
+	ret = 0;
+out:
+	json_wipe_delete(o);
+	return ret;
+}
