@@ -9,6 +9,7 @@
 
 #include "aws.h"
 #include "log.h"
+#include "sha256.h"
 #include "sigv4.h"
 
 #define MAX_BACKOFF_MS 20000
@@ -199,7 +200,7 @@ attempt(struct aws_client *c, const struct aws_request *rq,
 	in.time = time(NULL);
 	in.flags = SIGV4_NORMALIZE_PATH;
 	if (rq->stream == NULL && rq->payload_hash == NULL && rq->body_len) {
-		sigv4_hash_hex(rq->body, rq->body_len, hex);
+		sha256_hex(rq->body, rq->body_len, hex);
 		in.payload_hash = hex;
 	}
 	if (sigv4_sign(&in, &out, err) == -1) {

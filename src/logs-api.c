@@ -207,11 +207,10 @@ logs_filter(struct aws_client *c, const struct logs_query *q,
 		rq.body = json;
 		rq.body_len = strlen(json);
 		if (aws_call(c, &rq, &rs, err) == -1) {
-			if (strcmp(rs.error_code,
-			    "ResourceNotFoundException") == 0)
+			if (lc_error_is(err, "ResourceNotFoundException"))
 				lc_error(err, LC_EFAIL, "log group '%s' does "
 				    "not exist", q->group);
-			else if (aws_is_throttle(rs.error_code) ||
+			else if (aws_is_throttle(err->code) ||
 			    rs.http.status == 429)
 				st->throttled = 1;
 			aws_response_release(&rs);

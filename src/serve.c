@@ -12,8 +12,8 @@
 #include <time.h>
 
 #include <cjson/cJSON.h>
-#include <openssl/evp.h>
 
+#include "b64.h"
 #include "buf.h"
 #include "json.h"
 #include "proc.h"
@@ -280,12 +280,8 @@ static char *
 log_tail64(const struct buf *log)
 {
 	size_t off = log->len > TAIL_BYTES ? log->len - TAIL_BYTES : 0;
-	size_t n = log->len - off;
-	char *out = xmalloc(4 * ((n + 2) / 3) + 1);
 
-	EVP_EncodeBlock((unsigned char *)out,
-	    (const unsigned char *)log->data + off, (int)n);
-	return out;
+	return b64_encode_str(log->data + off, log->len - off);
 }
 
 /* A RequestResponse invocation of route->fn, answered as Lambda does. */

@@ -97,16 +97,6 @@ int sigv4_sign(const struct sigv4_input *in, struct sigv4_output *out,
 /* Frees what sigv4_sign allocated, wiping the Authorization value. */
 void sigv4_output_release(struct sigv4_output *out);
 
-/*
- * The names aws.c and lambda-api.c still use for sha256.h's hashing; they
- * go once those call sha256_* themselves.
- */
-#define sigv4_hash		sha256_ctx
-#define sigv4_hash_init		sha256_init
-#define sigv4_hash_update	sha256_update
-#define sigv4_hash_final	sha256_final_hex
-#define sigv4_hash_final_raw	sha256_final
-#define sigv4_hash_hex		sha256_hex
 
 /*
  * Appends s percent-encoded as SigV4 wants it: unreserved characters

@@ -16,7 +16,7 @@
 #include <openssl/crypto.h>
 
 #include "b64.h"
-#include "sigv4.h"
+#include "sha256.h"
 #include "upload.h"
 
 /* File bytes read (and base64-encoded) at a time. */
@@ -40,7 +40,7 @@ struct upload_body {
 	const char		*suffix;	/* points into json */
 	size_t			 suffix_len;
 	uint64_t		 size;
-	char			 sha256[SIGV4_HEX_LEN + 1];
+	char			 sha256[SHA256_HEX_LEN + 1];
 	/* Where the reader is. */
 	enum body_phase		 phase;
 	size_t			 off;		/* in prefix, enc or suffix */
@@ -217,17 +217,17 @@ out:
 static int
 body_hash(struct upload_body *b, struct lc_err *err)
 {
-	struct sigv4_hash h;
+	struct sha256_ctx h;
 	char *chunk = xmalloc(HASH_BUF);
 	size_t n, total = 0;
 	int ret = -1;
 
-	sigv4_hash_init(&h);
+	sha256_init(&h);
 	while ((n = body_read(b, chunk, HASH_BUF)) != 0 && n != (size_t)-1) {
-		sigv4_hash_update(&h, chunk, n);
+		sha256_update(&h, chunk, n);
 		total += n;
 	}
-	sigv4_hash_final(&h, b->sha256);
+	sha256_final_hex(&h, b->sha256);
 	if (n == (size_t)-1)
 		lc_error(err, LC_EFAIL, "%s", b->errmsg);
 	else if (total != b->stream.len)
