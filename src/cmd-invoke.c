@@ -548,22 +548,10 @@ invoke_local(struct cmd_ctx *ctx, const struct cmd_args *a,
 	memset(&res, 0, sizeof res);
 	buf_init(&res.payload);
 	buf_init(&res.log);
-	memset(&so, 0, sizeof so);
 	if ((sf.fn = local_fn(ctx, name)) == NULL ||
-	    cmd_number(a, "build-timeout", 0, 1, 86400, "seconds",
-	    &so.build_timeout, &ctx->err) == -1)
+	    cmd_local_opts(ctx, a, &so, env) == -1)
 		goto out;
-	if (cmd_has(a, "pass-credentials")) {
-		if (cmd_prepare_aws(ctx, 1) == -1)
-			goto out;
-		so.nextra = cmd_credentials_env(ctx, env);
-		so.extra_env = (const char *const *)env;
-	}
 	sf.region = cmd_local_region(ctx, sf.fn);
-	so.dir = ctx->manifest.dir;
-	so.concurrency = 1;
-	so.no_build = cmd_has(a, "no-build");
-	so.hooks.on_build = cmd_announce_build;
 	if (serve_new(&sv, &so, &sf, 1, &ctx->err) == -1)
 		goto out;
 	/* A signal while packaging: stop before running anything. */

@@ -144,27 +144,17 @@ serve_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 
 	/* The first SIGINT/SIGTERM stops us, also during the builds. */
 	proc_catch_signals(1);
-	memset(&so, 0, sizeof so);
 	if (cmd_number(a, "port", 9001, 0, 65535, NULL, &port,
 	    &ctx->err) == -1 || cmd_number(a, "concurrency", 1, 1, 64, NULL,
-	    &conc, &ctx->err) == -1 || cmd_number(a, "build-timeout", 0, 1,
-	    86400, "seconds", &so.build_timeout, &ctx->err) == -1 ||
+	    &conc, &ctx->err) == -1 ||
 	    listen_opts(a, port, &ho, &ctx->err) == -1)
 		goto out;
-	if (select_fns(ctx, a, &fns, &n) == -1)
+	if (select_fns(ctx, a, &fns, &n) == -1 ||
+	    cmd_local_opts(ctx, a, &so, env) == -1)
 		goto out;
-	if (cmd_has(a, "pass-credentials")) {
-		if (cmd_prepare_aws(ctx, 1) == -1)
-			goto out;
-		so.nextra = cmd_credentials_env(ctx, env);
-		so.extra_env = (const char *const *)env;
-	}
-	so.dir = ctx->manifest.dir;
 	so.concurrency = (size_t)conc;
-	so.no_build = cmd_has(a, "no-build");
 	so.hooks.on_log = print_log;
 	so.hooks.on_event = print_event;
-	so.hooks.on_build = cmd_announce_build;
 	if (serve_new(&sv, &so, fns, n, &ctx->err) == -1)
 		goto out;
 	if ((sig = proc_interrupted()) != 0) {

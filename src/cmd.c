@@ -493,16 +493,31 @@ cmd_announce_build(const struct manifest_fn *fn)
 	fprintf(stderr, "lambdactl: %s: running '%s'\n", fn->name, fn->build);
 }
 
-size_t
-cmd_credentials_env(const struct cmd_ctx *ctx, char *env[3])
+int
+cmd_local_opts(struct cmd_ctx *ctx, const struct cmd_args *a,
+    struct serve_opts *so, char *env[3])
 {
 	size_t n = 0;
 
+	memset(so, 0, sizeof *so);
+	so->dir = ctx->manifest.dir;
+	so->concurrency = 1;
+	so->no_build = cmd_has(a, "no-build");
+	so->hooks.on_build = cmd_announce_build;
+	if (cmd_number(a, "build-timeout", 0, 1, 86400, "seconds",
+	    &so->build_timeout, &ctx->err) == -1)
+		return -1;
+	if (!cmd_has(a, "pass-credentials"))
+		return 0;
+	if (cmd_prepare_aws(ctx, 1) == -1)
+		return -1;
 	env[n++] = xasprintf("AWS_ACCESS_KEY_ID=%s", ctx->creds.access_key_id);
 	env[n++] = xasprintf("AWS_SECRET_ACCESS_KEY=%s",
 	    ctx->creds.secret_access_key);
 	if (ctx->creds.session_token != NULL)
 		env[n++] = xasprintf("AWS_SESSION_TOKEN=%s",
 		    ctx->creds.session_token);
-	return n;
+	so->extra_env = (const char *const *)env;
+	so->nextra = n;
+	return 0;
 }

@@ -21,6 +21,7 @@
 #include "creds.h"
 #include "err.h"
 #include "manifest.h"
+#include "serve.h"
 
 struct cmd_opt {
 	const char	*name;		/* long name, without "--" */
@@ -191,11 +192,14 @@ int cmd_select_functions(const struct cmd_ctx *ctx, const struct cmd_args *a,
 void cmd_announce_build(const struct manifest_fn *fn);
 
 /*
- * The resolved credentials as "NAME=value" environment entries for a local
- * function (--pass-credentials): 2 or 3 of env[], the caller's to wipe with
- * free_secret.  Returns the count.
+ * The options invoke --local and serve share, into so (cleared first;
+ * concurrency 1): the manifest's directory, --no-build, --build-timeout,
+ * the build announcement, and with --pass-credentials the resolved
+ * credentials as "NAME=value" entries in env[] (NULL-initialised by the
+ * caller, theirs to wipe with free_secret).
  */
-size_t cmd_credentials_env(const struct cmd_ctx *ctx, char *env[3]);
+int cmd_local_opts(struct cmd_ctx *ctx, const struct cmd_args *a,
+    struct serve_opts *so, char *env[3]);
 
 /* Prints o, pretty, on stdout and frees it (--output json results). */
 struct cJSON;

@@ -207,6 +207,8 @@ report(const struct cmd_ctx *ctx, int status)
 	o = cJSON_CreateObject();
 	e = cJSON_AddObjectToObject(o, "error");
 	cJSON_AddStringToObject(e, "message", ctx->err.msg);
+	if (ctx->err.code[0] != '\0')
+		cJSON_AddStringToObject(e, "code", ctx->err.code);
 	cJSON_AddNumberToObject(e, "status", status);
 	s = cJSON_PrintUnformatted(o);
 	if (s == NULL)
@@ -226,6 +228,50 @@ report(const struct cmd_ctx *ctx, int status)
 	cJSON_Delete(o);
 }
 
+/*
+ * The hidden options the completion scripts and doc tests call, which
+ * stand alone after the global options: 1 with *status set when argv is
+ * one of them, else 0.
+ */
+static int
+hidden_list(int argc, char **argv, struct cmd_ctx *ctx, int *status)
+{
+	if (argc >= 2 && (strcmp(argv[argc - 1], "--list-functions") == 0 ||
+	    strcmp(argv[argc - 1], "--list-profiles") == 0)) {
+		*status = list_names(argc, argv, ctx);
+		return 1;
+	}
+	if (argc == 2 && strcmp(argv[1], "--list-commands") == 0) {
+		*status = list_commands();
+		return 1;
+	}
+	if (argc == 2 && strcmp(argv[1], "--list-options") == 0) {
+		list_opts(cmd_global_opts);
+		*status = LC_OK;
+		return 1;
+	}
+	return 0;
+}
+
+/* Whether the command got as many arguments as it takes. */
+static int
+check_arity(const struct cmd_entry *ce, const struct cmd_args *a,
+    struct lc_err *err)
+{
+	if (ce->max_args >= 0 && a->argc > ce->max_args) {
+		if (ce->max_args == 0)
+			return lc_error(err, LC_EUSAGE, "%s: unexpected "
+			    "argument '%s' (usage: lambdactl %s %s)", ce->name,
+			    a->argv[0], ce->name, ce->usage);
+		return lc_error(err, LC_EUSAGE, "%s: too many arguments "
+		    "(usage: lambdactl %s %s)", ce->name, ce->name, ce->usage);
+	}
+	if (a->argc < ce->min_args)
+		return lc_error(err, LC_EUSAGE, "usage: lambdactl %s %s",
+		    ce->name, ce->usage);
+	return 0;
+}
+
 static int
 run(int argc, char **argv, struct cmd_ctx *ctx)
 {
@@ -235,22 +281,9 @@ run(int argc, char **argv, struct cmd_ctx *ctx)
 	int all_argc = argc;
 	char **all_argv = argv;
 
+	if (hidden_list(argc, argv, ctx, &status))
+		goto out;
 	/* Global options before the command name. */
-	/* The hidden options of the completion scripts. */
-	if (argc >= 2 && (strcmp(argv[argc - 1], "--list-functions") == 0 ||
-	    strcmp(argv[argc - 1], "--list-profiles") == 0)) {
-		status = list_names(argc, argv, ctx);
-		goto out;
-	}
-	if (argc == 2 && strcmp(argv[1], "--list-commands") == 0) {
-		status = list_commands();
-		goto out;
-	}
-	if (argc == 2 && strcmp(argv[1], "--list-options") == 0) {
-		list_opts(cmd_global_opts);
-		status = LC_OK;
-		goto out;
-	}
 	n = cmd_parse(cmd_global_opts, 0, 1, argc - 1, argv + 1, &g, &ctx->err);
 	if (n == -1) {
 		if (sniff_json(all_argc, all_argv))
@@ -297,22 +330,8 @@ run(int argc, char **argv, struct cmd_ctx *ctx)
 		status = print_version();
 		goto out;
 	}
-	if (ce->max_args >= 0 && a.argc > ce->max_args) {
-		if (ce->max_args == 0)
-			lc_error(&ctx->err, LC_EUSAGE, "%s: unexpected "
-			    "argument '%s' (usage: lambdactl %s %s)", ce->name,
-			    a.argv[0], ce->name, ce->usage);
-		else
-			lc_error(&ctx->err, LC_EUSAGE, "%s: too many arguments "
-			    "(usage: lambdactl %s %s)", ce->name, ce->name,
-			    ce->usage);
+	if (check_arity(ce, &a, &ctx->err) == -1)
 		goto out;
-	}
-	if (a.argc < ce->min_args) {
-		lc_error(&ctx->err, LC_EUSAGE, "usage: lambdactl %s %s",
-		    ce->name, ce->usage);
-		goto out;
-	}
 	log_set_debug(ctx->debug);
 	if (prepare(ctx, ce) == -1)
 		goto out;

@@ -231,6 +231,11 @@ li -o json invoke f
 check_status 1 "-o json 404: exit 1"
 check "-o json 404: one error object with status 1" \
 	jq -e -s 'length == 1 and .[0].error.status == 1 and (.[0].error.message | startswith("Invoke: ResourceNotFoundException: Function not found"))' "$OUT"
+check "-o json 404: the error names AWS's code for scripts" \
+	jq -e '.error.code == "ResourceNotFoundException"' "$OUT"
+li -o json invoke
+check "-o json usage error: no AWS code in it" \
+	jq -e '.error.status == 2 and (.error | has("code") | not)' "$OUT"
 
 stub '[{"status": 500, "headers": {"x-amzn-ErrorType": "ServiceException"}, "body": {"Type": "Service", "Message": "internal failure"}}, {"echo": true}]'
 li invoke f --payload '{"once": 1}'

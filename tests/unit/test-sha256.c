@@ -150,7 +150,7 @@ test_file(void **state)
 	static const size_t sizes[] = { 0, 1, 65536, 3 * 65536 + 17 };
 	unsigned char md[SHA256_LEN], want[SHA256_LEN];
 	struct sha256_ctx h;
-	struct lc_err err = { 0, "" };
+	struct lc_err err = { 0 };
 	uint64_t size;
 	char *path;
 	size_t i;
