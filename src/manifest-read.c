@@ -5,7 +5,6 @@
  * "functions" map itself.  Values are interpolated (manifest-env.c) and
  * checked (manifest-check.c) as they are read.
  */
-#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 
 #include "err.h"
 #include "manifest-private.h"
+#include "num.h"
 #include "suggest.h"
 #include "xmalloc.h"
 
@@ -74,8 +74,7 @@ number_value(struct ctx *c, const yaml_node_t *key, const yaml_node_t *v,
 {
 	const char *name = text(key), *p;
 	char what[96], *s;
-	int expanded;
-	long n;
+	int expanded, rv;
 
 	if (v->type != YAML_SCALAR_NODE)
 		return mf_node_error(c, v, "'%s' must be a whole number of %s",
@@ -83,19 +82,18 @@ number_value(struct ctx *c, const yaml_node_t *key, const yaml_node_t *v,
 	snprintf(what, sizeof what, "'%s'", name);
 	if ((s = scalar_value(c, key, v, what, &expanded)) == NULL)
 		return -1;
+	/* Digits only: num_parse would also take a sign and white space. */
 	p = s;
 	if (!skip_set(&p, DIGITS, 1, SIZE_MAX) || *p != '\0') {
 		free_secret(s);
 		return mf_node_error(c, v, "'%s' must be a whole number of %s, "
 		    "not '%s'", name, unit, text(v));
 	}
-	errno = 0;
-	n = strtol(s, NULL, 10);
+	rv = num_parse(s, min, max, out, NULL);
 	free_secret(s);
-	if (errno != 0 || n < min || n > max)
+	if (rv == -1)
 		return mf_node_error(c, v, "'%s' must be from %ld to %ld %s, "
 		    "not '%s'", name, min, max, unit, text(v));
-	*out = n;
 	return 0;
 }
 
