@@ -31,7 +31,7 @@
  *      checks on its value (manifest-check.c), the inheritance in inherit
  *      (manifest.c);
  *   4. its entry in man/lambda.yml.5 (".It Cm KEY Pq TYPE") and a line in
- *      lambda.yml.example;
+ *      lambda.yml.example (test-manifest fails without one for a row);
  *   5. a sample value in tests/unit/test-fnsettings.c (which fails without
  *      one, then checks the row round-trips and is documented), and a bad
  *      fixture in tests/fixtures/bad/ for a value lambda.yml must refuse.
