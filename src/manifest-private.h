@@ -72,6 +72,7 @@ struct settings {
 	const yaml_node_t	*key;		/* a function's key node */
 };
 
+/* One manifest being read, on manifest_load_mem's stack. */
 struct ctx {
 	yaml_document_t	 doc;
 	const char	*path;
@@ -89,7 +90,7 @@ struct ctx {
 	char		*unresolved_msg;
 };
 
-
+/* Nodes and character scanners, small enough to inline everywhere. */
 static inline yaml_node_t *
 node(struct ctx *c, int index)
 {
