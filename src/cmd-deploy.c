@@ -12,6 +12,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "build.h"
 #include "clock.h"
 #include "cmd.h"
 #include "deploy.h"
@@ -294,7 +295,7 @@ struct batch {
 	char				**roles;
 	struct package_result		 *pkgs;
 	struct deploy_job		 *jobs;
-	struct package_builds		  builds;
+	struct build_set		  builds;
 };
 
 static void
@@ -313,7 +314,7 @@ batch_release(struct batch *r)
 	free(r->roles);
 	free(r->regions);
 	free(r->fns);
-	package_builds_release(&r->builds);
+	build_set_release(&r->builds);
 }
 
 /*
@@ -337,7 +338,7 @@ prepare(struct cmd_ctx *ctx, const struct cmd_args *a,
 			goto out;
 		if (!o->code)
 			continue;
-		if ((!cmd_has(a, "no-build") && package_builds_run(&r->builds,
+		if ((!cmd_has(a, "no-build") && build_set_run(&r->builds,
 		    r->fns[i], m->dir, cmd_announce_build, &ctx->err) == -1) ||
 		    package_build(r->fns[i], m->dir, outdir, &r->pkgs[i],
 		    &ctx->err) == -1) {

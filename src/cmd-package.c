@@ -8,6 +8,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "build.h"
 #include "cmd.h"
 #include "log.h"
 #include "package.h"
@@ -40,7 +41,7 @@ package_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	const struct manifest *m = &ctx->manifest;
 	const struct manifest_fn **fns = NULL;
 	const char *out = cmd_get(a, "out");
-	struct package_builds builds = { 0 };
+	struct build_set builds = { 0 };
 	struct package_result res;
 	struct lc_err ferr;
 	char *outdir = NULL, size[32];
@@ -62,7 +63,7 @@ package_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 			break;
 		lc_error_clear(&ferr);
 		memset(&res, 0, sizeof res);
-		if ((!cmd_has(a, "no-build") && package_builds_run(&builds,
+		if ((!cmd_has(a, "no-build") && build_set_run(&builds,
 		    fns[i], m->dir, cmd_announce_build, &ferr) == -1) ||
 		    package_build(fns[i], m->dir, outdir, &res, &ferr) == -1) {
 			lc_error_prefix(&ferr, "%s", fns[i]->name);
@@ -99,7 +100,7 @@ package_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	if (arr != NULL) {
 		cmd_print_json(arr);
 	}
-	package_builds_release(&builds);
+	build_set_release(&builds);
 	free(fns);
 	free(outdir);
 	return status;

@@ -188,7 +188,7 @@ void cmd_aws_release(struct aws_client *c);
 int cmd_select_functions(const struct cmd_ctx *ctx, const struct cmd_args *a,
     const struct manifest_fn ***out, size_t *n, struct lc_err *err);
 
-/* "lambdactl: NAME: running 'COMMAND'" before a build (package_builds_run). */
+/* "lambdactl: NAME: running 'COMMAND'" before a build (build_set_run). */
 void cmd_announce_build(const struct manifest_fn *fn);
 
 /*

@@ -26,10 +26,12 @@
  *      CreateFunction, UpdateFunctionConfiguration (or UpdateFunctionCode),
  *      the reading of a FunctionConfiguration and plan's comparison carry
  *      it, in the table's order;
- *   3. reading the key here: a row in key_names (manifest.c), its reader
- *      and checks, the inheritance in finish_function;
+ *   3. reading the key: its enum key (manifest-private.h) and name in
+ *      mf_key_names, its reader in read_setting (manifest-read.c), the
+ *      checks on its value (manifest-check.c), the inheritance in inherit
+ *      (manifest.c);
  *   4. its entry in man/lambda.yml.5 (".It Cm KEY Pq TYPE") and a line in
- *      lambda.yml.example;
+ *      lambda.yml.example (test-manifest fails without one for a row);
  *   5. a sample value in tests/unit/test-fnsettings.c (which fails without
  *      one, then checks the row round-trips and is documented), and a bad
  *      fixture in tests/fixtures/bad/ for a value lambda.yml must refuse.

@@ -51,19 +51,6 @@ struct package_result {
 };
 
 /*
- * Runs the function's build command, if any, with /bin/sh -c in dir (the
- * manifest's directory), in a process group of its own; its stdout and
- * stderr both go to our stderr, so that stdout stays clean for --output
- * json.  After timeout_s seconds (0: no limit), or on a SIGINT/SIGTERM
- * (caught meanwhile, see proc.h), the group and every process the command
- * started (also setsid'd ones) are killed.  Returns 0, or -1 with err
- * naming the command: LC_EFAIL for its exit status, a signal or the
- * timeout, 128 + the signal when interrupted.
- */
-int package_run_build(const char *command, const char *dir, long timeout_s,
-    struct lc_err *err);
-
-/*
  * Packages fn's artifact (relative to base_dir) into out_dir/NAME.zip
  * (out_dir is created if need be; the zip is written to a temporary file
  * and renamed, so a failure leaves no half-written zip):
@@ -96,23 +83,6 @@ int package_link_inside(const char *dir, size_t dirlen, const char *target);
  */
 int package_check_unzipped(const char *label, uint64_t total,
     struct lc_err *err);
-
-/* The build commands already run in this process: each runs once. */
-struct package_builds {
-	const char	**done;
-	size_t		  n;
-	long		  timeout_s;	/* --build-timeout; 0: build_timeout */
-};
-
-/*
- * Runs fn's build command (package_run_build) unless it has none or the
- * same command already ran through b.  announce (may be NULL) is called
- * just before a command runs.  Returns 0, or -1 with err.
- */
-int package_builds_run(struct package_builds *b, const struct manifest_fn *fn,
-    const char *dir, void (*announce)(const struct manifest_fn *),
-    struct lc_err *err);
-void package_builds_release(struct package_builds *b);
 
 /* Streams the file at path into SHA-256; base64 into b64, size into size. */
 int package_sha256(const char *path, char b64[45], uint64_t *size,

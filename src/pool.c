@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "package.h"
 #include "pool.h"
 #include "proc.h"
 #include "unzip.h"
@@ -98,10 +99,10 @@ unpack_code(const struct manifest_fn *fn, const char *dir, char **root,
 }
 
 int
-pool_load(struct pool *p, const char *dir, struct package_builds *builds,
+pool_load(struct pool *p, const char *dir, struct build_set *builds,
     void (*announce)(const struct manifest_fn *), struct lc_err *err)
 {
-	if (builds != NULL && package_builds_run(builds, p->fn, dir, announce,
+	if (builds != NULL && build_set_run(builds, p->fn, dir, announce,
 	    err) == -1)
 		return lc_error_prefix(err, "%s", p->fn->name);
 	/* After the build, which writes the artifact. */

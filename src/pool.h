@@ -16,9 +16,9 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "build.h"
 #include "err.h"
 #include "manifest.h"
-#include "package.h"
 #include "runtime.h"
 
 /* How instances run: the local runtime (pool_rt_ops), or a fake in tests. */
@@ -76,7 +76,7 @@ void pool_init(struct pool *p, const struct manifest_fn *fn,
  * (relative to dir, into dir/.lambdactl) and unpacks it into p's task
  * root.  Errors are prefixed with the function's name.
  */
-int pool_load(struct pool *p, const char *dir, struct package_builds *builds,
+int pool_load(struct pool *p, const char *dir, struct build_set *builds,
     void (*announce)(const struct manifest_fn *), struct lc_err *err);
 
 /*

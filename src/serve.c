@@ -15,6 +15,7 @@
 
 #include "b64.h"
 #include "buf.h"
+#include "build.h"
 #include "json.h"
 #include "proc.h"
 #include "serve.h"
@@ -43,7 +44,7 @@ struct serve {
 	size_t			 npools;
 	const char		**names;	/* the pools' functions */
 	const char		*region;
-	struct package_builds	 builds;
+	struct build_set	 builds;
 	pthread_mutex_t		 log_mu;	/* one on_log at a time */
 	pthread_mutex_t		 q_mu;
 	pthread_cond_t		 q_cv;
@@ -538,7 +539,7 @@ serve_free(struct serve *sv)
 	proc_kill_strays();
 	for (i = 0; i < sv->npools; i++)
 		pool_release(&sv->pools[i]);
-	package_builds_release(&sv->builds);
+	build_set_release(&sv->builds);
 	pthread_mutex_destroy(&sv->log_mu);
 	pthread_mutex_destroy(&sv->q_mu);
 	pthread_cond_destroy(&sv->q_cv);

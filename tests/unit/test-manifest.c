@@ -24,6 +24,7 @@
 
 #include "buf.h"
 #include "err.h"
+#include "fnsettings.h"
 #include "manifest.h"
 #include "xmalloc.h"
 
@@ -798,6 +799,11 @@ test_example(void **state)
 	assert_string_equal(kv_get(f->env, f->nenv, "STAGE"), "dev");
 	assert_string_equal(kv_get(f->tags, f->ntags, "service"), "jobs-jvm");
 	assert_string_equal(kv_get(f->tags, f->ntags, "team"), "data");
+	assert_int_equal(f->nlayers, 1);
+	assert_string_equal(f->layers[0],
+	    "arn:aws:lambda:eu-west-1:123456789012:layer:jobs-common:3");
+	assert_int_equal(f->ephemeral_storage, MANIFEST_DEFAULT_EPHEMERAL);
+	assert_null(f->profile);
 
 	f = find_ok(&m, "jobs-native");
 	assert_string_equal(f->runtime, "provided.al2023");
@@ -805,6 +811,8 @@ test_example(void **state)
 	assert_string_equal(f->architecture, "arm64");
 	assert_string_equal(f->artifact, "target/bootstrap");
 	assert_string_equal(f->build, "make native");
+	assert_int_equal(f->ephemeral_storage, 1024);
+	assert_int_equal(f->nlayers, 0);
 	manifest_release(&m);
 
 	setenv("STAGE", "prod", 1);
@@ -815,8 +823,52 @@ test_example(void **state)
 	unsetenv("STAGE");
 
 	unsetenv("DB_PASSWORD");
-	load_fails(EXAMPLE, "51:20: environment variable 'DB_PASSWORD' is "
+	load_fails(EXAMPLE, "56:20: environment variable 'DB_PASSWORD' is "
 	    "not set (used as ${env:DB_PASSWORD})");
+}
+
+/*
+ * Whether text has a line setting key: "KEY:" after the indentation, not
+ * in a comment.
+ */
+static int
+sets_key(const char *text, const char *key)
+{
+	const char *line, *p;
+	size_t n = strlen(key);
+
+	for (line = text; line != NULL && *line != '\0'; line = p) {
+		line += strspn(line, " ");
+		if (strncmp(line, key, n) == 0 && line[n] == ':')
+			return 1;
+		if ((p = strchr(line, '\n')) != NULL)
+			p++;
+	}
+	return 0;
+}
+
+/* The example shows every function setting (fnsettings.c) in use. */
+static void
+test_example_every_setting(void **state)
+{
+	struct buf b = BUF_INIT;
+	char chunk[4096];
+	size_t i, n;
+	FILE *fp;
+
+	(void)state;
+	if ((fp = fopen(EXAMPLE, "r")) == NULL)
+		fail_msg("cannot read " EXAMPLE);
+	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+		buf_add(&b, chunk, n);
+	fclose(fp);
+	buf_addch(&b, '\0');
+	for (i = 0; i < fnsettings_count; i++)
+		if (!sets_key(b.data, fnsettings[i].key))
+			fail_msg(EXAMPLE " sets no '%s' (fnsettings.c): add a "
+			    "commented line for it", fnsettings[i].key);
+	assert_false(sets_key(b.data, "no_such_key"));
+	buf_release(&b);
 }
 
 /* One corpus file: loading fails with exactly the status and message. */
@@ -1153,6 +1205,7 @@ main(void)
 		cmocka_unit_test(test_dir),
 		cmocka_unit_test(test_path),
 		cmocka_unit_test(test_example),
+		cmocka_unit_test(test_example_every_setting),
 		cmocka_unit_test(test_bad_corpus),
 		cmocka_unit_test(test_build_timeout),
 		cmocka_unit_test(test_load_mem),

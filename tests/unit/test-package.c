@@ -31,6 +31,7 @@
 
 #include <zip.h>
 
+#include "build.h"
 #include "err.h"
 #include "package.h"
 #include "unzip.h"
@@ -1239,7 +1240,7 @@ test_no_temp_after_write_failure(void **state)
 	assert_no_fd_leak(f);
 }
 
-/* Runs package_run_build with our stdout and stderr captured. */
+/* Runs build_run with our stdout and stderr captured. */
 static int
 run_build(const struct fixture *f, const char *cmd, const char *dir,
     struct lc_err *err, char **out, char **errout)
@@ -1263,7 +1264,7 @@ run_build(const struct fixture *f, const char *cmd, const char *dir,
 	close(fi);
 	close(fo);
 	close(fe);
-	rv = package_run_build(cmd, dir, MANIFEST_DEFAULT_BUILD_TIMEOUT, err);
+	rv = build_run(cmd, dir, MANIFEST_DEFAULT_BUILD_TIMEOUT, err);
 	dup2(si, 0);
 	dup2(so, 1);
 	dup2(se, 2);

@@ -1,0 +1,204 @@
+/*
+ * manifest-check.c - what each lambda.yml value may be (manifest-private.h):
+ * Lambda's rules for names, ARNs, regions, runtimes and lengths, checked
+ * on the interpolated value and reported with the value as written.
+ */
+#include <stdint.h>
+#include <string.h>
+#include <strings.h>
+
+#include "err.h"
+#include "manifest-private.h"
+#include "suggest.h"
+
+static const char *const runtimes[] = {
+	"provided", "provided.al2", "provided.al2023",
+	"java8.al2", "java11", "java17", "java21",
+	"python3.9", "python3.10", "python3.11", "python3.12", "python3.13",
+	"nodejs18.x", "nodejs20.x", "nodejs22.x",
+	"ruby3.2", "ruby3.3",
+	"dotnet8",
+};
+
+/* Set by Lambda itself: a function may not set them. */
+static const char *const reserved_env[] = {
+	"_HANDLER", "_X_AMZN_TRACE_ID", "AWS_REGION", "AWS_DEFAULT_REGION",
+	"AWS_EXECUTION_ENV", "AWS_LAMBDA_FUNCTION_NAME",
+	"AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION",
+	"AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME",
+	"AWS_LAMBDA_LOG_STREAM_NAME", "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID",
+	"AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_LAMBDA_RUNTIME_API",
+	"LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR",
+};
+
+/* Whether s is a function name: 1 to 64 of [A-Za-z0-9_-]. */
+static int
+valid_fn_name(const char *s)
+{
+	return skip_set(&s, ALNUM "_-", 1, FN_NAME_MAX) && *s == '\0';
+}
+
+/* Whether s is arn:aws[-a-z]*:iam::ACCOUNT:role/NAME or a bare role name. */
+static int
+valid_role(const char *s)
+{
+	const char *p = s;
+
+	if (skip_set(&p, ALNUM "+=,.@_-", 1, ROLE_NAME_MAX) && *p == '\0')
+		return 1;
+	p = s;
+	return skip_lit(&p, "arn:aws") &&
+	    skip_set(&p, LOWER "-", 0, SIZE_MAX) &&
+	    skip_lit(&p, ":iam::") && skip_set(&p, DIGITS, 12, 12) &&
+	    skip_lit(&p, ":role/") &&
+	    skip_set(&p, ALNUM "+=,.@_/-", 1, SIZE_MAX) && *p == '\0';
+}
+
+/* Whether s is arn:aws[-a-z]*:lambda:REGION:ACCOUNT:layer:NAME:VERSION. */
+static int
+valid_layer(const char *s)
+{
+	return skip_lit(&s, "arn:aws") &&
+	    skip_set(&s, LOWER "-", 0, SIZE_MAX) &&
+	    skip_lit(&s, ":lambda:") &&
+	    skip_set(&s, LOWER DIGITS "-", 1, SIZE_MAX) &&
+	    skip_lit(&s, ":") && skip_set(&s, DIGITS, 12, 12) &&
+	    skip_lit(&s, ":layer:") && skip_set(&s, ALNUM "_-", 1, 140) &&
+	    skip_lit(&s, ":") && skip_set(&s, DIGITS, 1, SIZE_MAX) &&
+	    *s == '\0';
+}
+
+/* Whether s looks like an AWS region: "eu-west-1", "us-gov-east-1". */
+static int
+valid_region(const char *s)
+{
+	int parts = 0;
+
+	if (!skip_set(&s, LOWER, 2, 2))
+		return 0;
+	while (skip_lit(&s, "-")) {
+		if (skip_set(&s, LOWER, 1, SIZE_MAX))
+			parts++;
+		else
+			return parts > 0 && skip_set(&s, DIGITS, 1, SIZE_MAX) &&
+			    *s == '\0';
+	}
+	return 0;
+}
+
+int
+mf_check_fn_name(struct ctx *c, const yaml_node_t *k)
+{
+	if (valid_fn_name(text(k)))
+		return 0;
+	return mf_node_error(c, k, "invalid function name '%s' (use 1 to %d "
+	    "letters, digits, '-' or '_')", text(k), FN_NAME_MAX);
+}
+
+int
+mf_check_layer(struct ctx *c, const yaml_node_t *v, const char *arn)
+{
+	if (valid_layer(arn))
+		return 0;
+	return mf_node_error(c, v, "invalid layer '%s' (expected "
+	    "arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION)", text(v));
+}
+
+/* Whether s is an environment variable name: [A-Za-z][A-Za-z0-9_]*. */
+static int
+valid_env_name(const char *s)
+{
+	return skip_one(&s, LOWER UPPER) &&
+	    skip_set(&s, ALNUM "_", 0, SIZE_MAX) && *s == '\0';
+}
+
+static int
+in_list(const char *s, const char *const *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(s, list[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Checks an environment variable's or a tag's name at key node k. */
+int
+mf_check_kv_name(struct ctx *c, const yaml_node_t *k, int is_env)
+{
+	const char *name = text(k);
+	size_t len = utf8_len(name);
+
+	if (is_env) {
+		if (in_list(name, reserved_env, nitems(reserved_env)))
+			return mf_node_error(c, k, "environment variable '%s' "
+			    "is reserved by Lambda", name);
+		if (!valid_env_name(name))
+			return mf_node_error(c, k, "invalid environment "
+			    "variable name '%s' (use letters, digits and '_', "
+			    "starting with a letter)", name);
+		return 0;
+	}
+	if (len == 0 || len > TAG_KEY_MAX)
+		return mf_node_error(c, k, "tag key '%s' must be 1 to %d "
+		    "characters", name, TAG_KEY_MAX);
+	if (strncasecmp(name, "aws:", 4) == 0)
+		return mf_node_error(c, k, "tag '%s' is reserved (keys "
+		    "beginning with 'aws:' belong to AWS)", name);
+	return 0;
+}
+
+/* Checks a string setting's value; -1 with the error set. */
+int
+mf_check_string(struct ctx *c, enum key k, const yaml_node_t *v,
+    const char *s, int expanded)
+{
+	const char *hint;
+	size_t n;
+
+	switch (k) {
+	case K_RUNTIME:
+		if (in_list(s, runtimes, nitems(runtimes)))
+			return 0;
+		if (!expanded && (hint = suggest(s, runtimes,
+		    nitems(runtimes))) != NULL)
+			return mf_node_error(c, v, "unknown runtime '%s' (did "
+			    "you mean '%s'?)", text(v), hint);
+		return mf_node_error(c, v, "unknown runtime '%s'", text(v));
+	case K_HANDLER:
+		if (strpbrk(s, " \t\n\r\f\v") != NULL)
+			return mf_node_error(c, v, "'handler' must not contain "
+			    "white space");
+		if ((n = utf8_len(s)) > HANDLER_MAX)
+			return mf_node_error(c, v, "'handler' is %zu "
+			    "characters, over Lambda's limit of %d", n,
+			    HANDLER_MAX);
+		return 0;
+	case K_ROLE:
+		if (valid_role(s))
+			return 0;
+		return mf_node_error(c, v, "'role' must be a role name or an "
+		    "IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME), not '%s'",
+		    text(v));
+	case K_ARCHITECTURE:
+		if (strcmp(s, "x86_64") == 0 || strcmp(s, "arm64") == 0)
+			return 0;
+		return mf_node_error(c, v, "'architecture' must be 'x86_64' or "
+		    "'arm64', not '%s'", text(v));
+	case K_DESCRIPTION:
+		if ((n = utf8_len(s)) > DESCRIPTION_MAX)
+			return mf_node_error(c, v, "'description' is %zu "
+			    "characters, over Lambda's limit of %d", n,
+			    DESCRIPTION_MAX);
+		return 0;
+	case K_REGION:
+		if (valid_region(s))
+			return 0;
+		return mf_node_error(c, v, "'region' must be an AWS region "
+		    "such as 'eu-west-1', not '%s'", text(v));
+	default:
+		return 0;
+	}
+}
+

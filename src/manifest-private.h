@@ -1,0 +1,259 @@
+/*
+ * manifest-private.h - what the files of the lambda.yml reader share, for
+ * them only (as rt-private.h is for the runtime): the reading context,
+ * the keys, Lambda's limits, small scanners, and what each file offers
+ * the others.  Internal names carry mf_; the public ones (manifest.h)
+ * manifest_.
+ *
+ * manifest.c          the load: file -> YAML document -> each map's
+ *                     settings -> functions merged with the top level and
+ *                     the defaults; the structs' lifecycle and lookups
+ * manifest-yaml.c     libyaml: the bounded parse (depth, one document),
+ *                     FILE:LINE:COL errors, map keys and their duplicates,
+ *                     the count of values read
+ * manifest-read.c     the keys of one map (the top level's or a
+ *                     function's) read into struct settings
+ * manifest-check.c    what each setting's value may be: Lambda's rules
+ *                     and their messages
+ * manifest-env.c      ${env:...} expansion and the unset variables that
+ *                     MANIFEST_DEFER_ENV lets wait
+ *
+ * Every message quotes values as written in the file, never as
+ * interpolated: ${env:...} may hold secrets.
+ */
+#ifndef LC_MANIFEST_PRIVATE_H
+#define LC_MANIFEST_PRIVATE_H
+
+#include <stddef.h>
+#include <string.h>
+
+#include <yaml.h>
+
+#include "err.h"
+#include "manifest.h"
+
+#define nitems(a)	(sizeof (a) / sizeof (a)[0])
+
+/* Lambda's limits. */
+#define MEMORY_MIN	128
+#define MEMORY_MAX	10240
+#define TIMEOUT_MIN	1
+#define TIMEOUT_MAX	900
+#define EPHEMERAL_MIN	512
+#define EPHEMERAL_MAX	10240
+#define DESCRIPTION_MAX	256
+#define HANDLER_MAX	128
+#define LAYERS_MAX	5
+#define TAGS_MAX	50
+#define TAG_KEY_MAX	128
+#define TAG_VALUE_MAX	256
+#define ENV_MAX		4096
+#define FN_NAME_MAX	64
+#define ROLE_NAME_MAX	64
+#define BUILD_TIMEOUT_MAX 86400
+
+#define LOWER		"abcdefghijklmnopqrstuvwxyz"
+#define UPPER		"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+#define DIGITS		"0123456789"
+#define ALNUM		LOWER UPPER DIGITS
+
+/* The keys, in the order of mf_key_names; K_FUNCTIONS is top-level only. */
+enum key {
+	K_RUNTIME, K_HANDLER, K_ROLE, K_MEMORY, K_TIMEOUT, K_ARCHITECTURE,
+	K_DESCRIPTION, K_ENVIRONMENT, K_ARTIFACT, K_BUILD, K_LAYERS, K_TAGS,
+	K_EPHEMERAL, K_REGION, K_PROFILE, K_BUILD_TIMEOUT, K_FUNCTIONS, K_COUNT
+};
+
+/* What one map sets: the top level or one function (unset: NULL, 0). */
+struct settings {
+	struct manifest_fn	 fn;
+	int			 layers_set;
+	const yaml_node_t	*runtime;	/* the runtime's node */
+	const yaml_node_t	*key;		/* a function's key node */
+};
+
+/* One manifest being read, on manifest_load_mem's stack. */
+struct ctx {
+	yaml_document_t	 doc;
+	const char	*path;
+	struct lc_err	*err;
+	struct settings	 top;
+	struct settings	*fns;
+	size_t		 nfns;
+	int		 has_functions;
+	int		 defer_env;	/* MANIFEST_DEFER_ENV */
+	size_t		 values;	/* read or inherited so far */
+	/* Where an unset variable may be deferred to (NULL: nowhere). */
+	struct settings	*defer_to;
+	const char	*defer_field;
+	int		 deferred;	/* the value being read had one */
+	char		*unresolved_msg;
+};
+
+/* Nodes and character scanners, small enough to inline everywhere. */
+static inline yaml_node_t *
+node(struct ctx *c, int index)
+{
+	return yaml_document_get_node(&c->doc, index);
+}
+
+/* A scalar's text as written (libyaml NUL-terminates it). */
+static inline const char *
+text(const yaml_node_t *n)
+{
+	return (const char *)n->data.scalar.value;
+}
+
+/* Whether n is a null: an empty plain scalar, "~" or "null". */
+static inline int
+is_null(const yaml_node_t *n)
+{
+	const char *s;
+
+	if (n->type != YAML_SCALAR_NODE ||
+	    n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return 0;
+	s = text(n);
+	return *s == '\0' || strcmp(s, "~") == 0 || strcmp(s, "null") == 0 ||
+	    strcmp(s, "Null") == 0 || strcmp(s, "NULL") == 0;
+}
+
+/* "a map", "a list" or "a string", for messages. */
+static inline const char *
+kind(const yaml_node_t *n)
+{
+	switch (n->type) {
+	case YAML_MAPPING_NODE:
+		return "a map";
+	case YAML_SEQUENCE_NODE:
+		return "a list";
+	default:
+		return "a string";
+	}
+}
+
+/* The number of UTF-8 characters in s. */
+static inline size_t
+utf8_len(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/* Skips literal at *s; returns whether it was there. */
+static inline int
+skip_lit(const char **s, const char *literal)
+{
+	size_t n = strlen(literal);
+
+	if (strncmp(*s, literal, n) != 0)
+		return 0;
+	*s += n;
+	return 1;
+}
+
+/* Skips min to max characters of set at *s; returns whether it could. */
+static inline int
+skip_set(const char **s, const char *set, size_t min, size_t max)
+{
+	size_t n = strspn(*s, set);
+
+	if (n < min || n > max)
+		return 0;
+	*s += n;
+	return 1;
+}
+
+/* Skips one character of set at *s; returns whether it was there. */
+static inline int
+skip_one(const char **s, const char *set)
+{
+	if (**s == '\0' || strchr(set, **s) == NULL)
+		return 0;
+	(*s)++;
+	return 1;
+}
+
+/* The keys' names, in the order of enum key. */
+extern const char *const mf_key_names[K_COUNT];
+
+/* manifest-yaml.c */
+/* Fails with "PATH:LINE:COL: message", line and col 1-based; returns -1. */
+int mf_at_error(struct ctx *c, size_t line, size_t col, const char *fmt,
+    ...) LC_PRINTF(4, 5);
+/* Fails with a message at node n's position; returns -1. */
+int mf_node_error(struct ctx *c, const yaml_node_t *n, const char *fmt, ...)
+    LC_PRINTF(3, 4);
+/*
+ * Parses len bytes at data into c->doc: 0, or -1 with the error set (and
+ * no document to delete) for a syntax error, nesting deeper than
+ * MANIFEST_MAX_DEPTH or a second document.
+ */
+int mf_parse(struct ctx *c, const char *data, size_t len);
+/*
+ * Counts count more values read (or inherited) at node n: -1 with the
+ * error set past MANIFEST_MAX_VALUES.
+ */
+int mf_charge(struct ctx *c, const yaml_node_t *n, size_t count);
+/*
+ * For each pair of map, the index of the first earlier pair with the same
+ * key, or SIZE_MAX.  The caller frees the array.
+ */
+size_t *mf_find_dups(struct ctx *c, const yaml_node_t *map);
+/*
+ * Checks the key of pair p: a scalar, not a merge key, not already in map
+ * (dups: mf_find_dups).  Returns the key node, or NULL with the error set.
+ */
+yaml_node_t *mf_map_key(struct ctx *c, const yaml_node_t *map,
+    const yaml_node_pair_t *p, const size_t *dups);
+
+/* manifest-read.c */
+/*
+ * Reads the settings of one map (a function's or the top level's) into s:
+ * the first nkeys keys are allowed (K_FUNCTIONS for a function's).
+ */
+int mf_read_map(struct ctx *c, struct settings *s, const yaml_node_t *map,
+    size_t nkeys);
+/* Where a string setting is stored in fn; NULL for other keys. */
+char **mf_string_slot(struct manifest_fn *fn, enum key k);
+
+/* manifest-check.c: each -1 with the error set at node v (or k). */
+/* A string setting's value s (interpolated from v; expanded: whether). */
+int mf_check_string(struct ctx *c, enum key k, const yaml_node_t *v,
+    const char *s, int expanded);
+/* An environment variable's (is_env) or a tag's name at key node k. */
+int mf_check_kv_name(struct ctx *c, const yaml_node_t *k, int is_env);
+/* A function's name at key node k. */
+int mf_check_fn_name(struct ctx *c, const yaml_node_t *k);
+/* A layer's value arn, interpolated from node v. */
+int mf_check_layer(struct ctx *c, const yaml_node_t *v, const char *arn);
+
+/* manifest-env.c */
+/*
+ * Expands ${env:NAME}, ${env:NAME:-default} and "$${" in scalar n into a
+ * string the caller wipes with free_secret; *expanded says whether any
+ * ${...} was replaced.  An unset variable without a default is an error,
+ * unless c->defer_to names where it may wait (MANIFEST_DEFER_ENV): then
+ * it reads as empty and c->deferred is set.  NULL with the error set.
+ */
+char *mf_interpolate(struct ctx *c, const yaml_node_t *n, int *expanded);
+/*
+ * Gives f the unresolved settings of the top level that it inherits: those
+ * it does not set itself (f's own env and tags sorted).
+ */
+void mf_inherit_unresolved(struct manifest_fn *f,
+    const struct manifest_fn *top);
+
+/* manifest.c */
+/* array, with room for element n (of size bytes). */
+void *mf_grow(void *array, size_t n, size_t size);
+/* Appends key and value (both taken) to kv. */
+void mf_kv_add(struct manifest_kv **kv, size_t *n, char *key, char *value);
+/* Whether sorted kv has key. */
+int mf_kv_has(const struct manifest_kv *kv, size_t n, const char *key);
+
+#endif
