@@ -75,6 +75,15 @@ stall=$!
 # Python can take seconds to start on a loaded machine: signal only once
 # the stalled request is really in serve's hands.
 for _ in $(seq 200); do [ -e "$TMP/stalled" ] && break; sleep 0.05; done
+# ...and serve has read it (its end of the connection holds no unread
+# byte), so that the request has begun when the first signal comes.
+if command -v ss >/dev/null; then
+	for _ in $(seq 200); do
+		ss -Htn state established "( sport = :$port )" |
+			awk '$1 == 0 { ok = 1 } END { exit !ok }' && break
+		sleep 0.05
+	done
+fi
 sleep 0.5
 kill -INT "$spid"
 sleep 0.3
