@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "creds.h"
+#include "awsconfig.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

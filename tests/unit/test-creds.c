@@ -17,9 +17,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "awsconfig.h"
 #include "buf.h"
 #include "clock.h"
 #include "creds.h"
+#include "endpoint.h"
 #include "err.h"
 #include "log.h"
 #include "xmalloc.h"
