@@ -29,6 +29,7 @@ aws_env(const char *name)
 	return (v != NULL && *v != '\0') ? v : NULL;
 }
 
+/* Returns path with a leading "~/" replaced by the home directory. */
 static char *
 expand_home(const char *path)
 {
@@ -55,7 +56,6 @@ config_path(const char *var, const char *dflt)
 		v = dflt;
 	return expand_home(v);
 }
-
 
 /* The profile's setting for key, or NULL. */
 static struct aws_setting *
@@ -321,7 +321,6 @@ out:
 	}
 	return rv;
 }
-
 
 /*
  * Reads the profile's section(s) of one INI file into cfg, later keys
