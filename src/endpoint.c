@@ -317,7 +317,8 @@ endpoint_configured(const char *flag, const char *service,
 	free(name);
 	if (url == NULL && (url = aws_env("AWS_ENDPOINT_URL")) != NULL)
 		snprintf(src, srclen, "AWS_ENDPOINT_URL");
-	if (url == NULL && (url = aws_config_value(cfg, "endpoint_url")) != NULL)
+	if (url == NULL &&
+	    (url = aws_config_value(cfg, "endpoint_url")) != NULL)
 		cfg_source(src, srclen, cfg);
 	return url;
 }
