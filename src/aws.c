@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "aws.h"
+#include "endpoint.h"
 #include "log.h"
 #include "sha256.h"
 #include "sigv4.h"

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "awsconfig.h"
 #include "buf.h"
 #include "creds.h"
 #include "err.h"

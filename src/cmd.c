@@ -6,6 +6,7 @@
 #include <cjson/cJSON.h>
 
 #include "cmd.h"
+#include "endpoint.h"
 #include "num.h"
 #include "suggest.h"
 #include "xmalloc.h"

@@ -18,6 +18,7 @@
 #include <stdio.h>
 
 #include "aws.h"
+#include "awsconfig.h"
 #include "creds.h"
 #include "err.h"
 #include "manifest.h"

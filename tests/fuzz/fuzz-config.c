@@ -1,13 +1,16 @@
 /*
  * fuzz-config.c - the shared config and credentials files' INI dialect
  * (aws_config_parse), as a user's or a hostile tool's file may hold it.
- * The first byte picks the file kind and the profile looked for.
+ * The first byte picks the file kind and the profile looked for.  Checks
+ * that every setting stored can be looked up, that a failure says why, and
+ * that the profile is found exactly when a section recorded in
+ * cfg.profiles names it.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "creds.h"
+#include "awsconfig.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -20,7 +23,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct aws_config cfg;
 	struct lc_err err;
 	char profile[8];
-	int found = 0, is_config;
+	int found = 0, is_config, named = 0;
 	size_t i;
 
 	if (size < 1)
@@ -35,6 +38,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (i = 0; i < cfg.nsettings; i++)
 			if (aws_config_get(&cfg, cfg.settings[i].key) == NULL)
 				__builtin_trap();
+		for (i = 0; i < cfg.profiles.n; i++) {
+			if (cfg.profiles.names[i][0] == '\0')
+				__builtin_trap();
+			named |= strcmp(cfg.profiles.names[i], profile) == 0;
+		}
+		if (named != found)
+			__builtin_trap();
 	} else if (err.msg[0] == '\0')
 		__builtin_trap();
 	cfg.profile = NULL;

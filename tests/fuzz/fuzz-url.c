@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "creds.h"
+#include "endpoint.h"
 #include "err.h"
 #include "xmalloc.h"
 

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "aws.h"
+#include "endpoint.h"
 #include "log.h"
 #include "sts.h"
 #include "testhttp.h"

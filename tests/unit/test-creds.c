@@ -1,7 +1,8 @@
 /*
- * test-creds.c - credentials, region and endpoint resolution: precedence,
- * the shared files' INI dialect, credential_process and the exact error
- * messages, each case in a temporary directory with a cleared environment.
+ * test-creds.c - the credential provider chain: its precedence, partial
+ * and malformed keys, credential_process (its output, expiry, time limit,
+ * process group) and the exact error messages, each case in a temporary
+ * directory with a cleared environment.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,25 +10,23 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "testutil.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "awsconfig.h"
 #include "buf.h"
 #include "clock.h"
 #include "creds.h"
 #include "err.h"
 #include "log.h"
+#include "testawsenv.h"
 #include "xmalloc.h"
-
 
 #define nitems(a)	(sizeof (a) / sizeof (a)[0])
 
-#define SECRET	"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 #define SECRET2	"je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY"
 #define TOKEN	"FwoGZXIvYXdzEXAMPLESESSIONTOKEN"
 #define TOKEN2	"IQoJb3JpZ2luX2VjEXAMPLESECURITYTOKEN"
@@ -54,103 +53,6 @@
 	"\n"								\
 	"[profile proc]\n"						\
 	"credential_process = printf '" PROC_JSON "'\n"
-
-static char dir[64];
-static char config[128];
-static char credentials[128];
-
-
-/* A clean environment pointing at the temporary directory's files. */
-static void
-reset_env(void)
-{
-	unsetenv_prefix("AWS_");
-	setenv("HOME", dir, 1);
-	setenv("AWS_CONFIG_FILE", config, 1);
-	setenv("AWS_SHARED_CREDENTIALS_FILE", credentials, 1);
-}
-
-/* Writes text to path, or removes path when text is NULL. */
-static void
-write_file(const char *path, const char *text)
-{
-	FILE *fp;
-
-	if (text == NULL) {
-		unlink(path);
-		return;
-	}
-	fp = fopen(path, "w");
-	assert_non_null(fp);
-	assert_int_equal(fputs(text, fp) >= 0, 1);
-	assert_int_equal(fclose(fp), 0);
-}
-
-/* Sets or, for NULL, unsets an environment variable. */
-static void
-set_env(const char *name, const char *value)
-{
-	if (value == NULL)
-		unsetenv(name);
-	else
-		setenv(name, value, 1);
-}
-
-static int
-setup(void **state)
-{
-	(void)state;
-	strcpy(dir, "/tmp/test-creds.XXXXXX");
-	if (mkdtemp(dir) == NULL)
-		return -1;
-	snprintf(config, sizeof config, "%s/config", dir);
-	snprintf(credentials, sizeof credentials, "%s/credentials", dir);
-	reset_env();
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	char path[160];
-
-	(void)state;
-	unlink(config);
-	unlink(credentials);
-	snprintf(path, sizeof path, "%s/cfg", dir);
-	unlink(path);
-	rmdir(dir);
-	unsetenv_prefix("AWS_");
-	log_forget_secrets();
-	return 0;
-}
-
-/* Loads the configuration, failing the test on error. */
-static void
-load_ok(struct aws_config *cfg, const char *flag)
-{
-	struct lc_err err;
-
-	memset(&err, 0, sizeof err);
-	if (aws_config_load(cfg, flag, NULL, &err) == -1)
-		fail_msg("aws_config_load: %s", err.msg);
-}
-
-/* Loads the configuration expecting the error msg. */
-static void
-load_fails(const char *flag, const char *msg)
-{
-	struct aws_config cfg;
-	struct lc_err err;
-
-	memset(&err, 0, sizeof err);
-	assert_int_equal(aws_config_load(&cfg, flag, NULL, &err), -1);
-	assert_string_equal(err.msg, msg);
-	assert_int_equal(err.status, LC_ECONFIG);
-	assert_null(cfg.profile);
-	assert_null(cfg.settings);
-	aws_config_release(&cfg);
-}
 
 /* Resolves credentials expecting the error msg; no secret may show. */
 static void
@@ -694,259 +596,6 @@ test_creds_control_chars(void **state)
 	free(msg);
 }
 
-/* The in-memory parser: settings remember their file and line. */
-static void
-test_config_parse_memory(void **state)
-{
-	static const char text[] = "[default]\nregion = x\n\n[profile ci]\n"
-	    "region = eu-west-1\r\nregion = eu-west-2";
-	struct aws_config cfg;
-	struct lc_err err;
-	int found = 0;
-
-	(void)state;
-	memset(&cfg, 0, sizeof cfg);
-	cfg.profile = xstrdup("ci");
-	assert_int_equal(aws_config_parse(&cfg, "mem", text, sizeof text - 1,
-	    1, &found, &err), 0);
-	assert_true(found);
-	assert_int_equal(cfg.nsettings, 1);
-	assert_string_equal(cfg.settings[0].value, "eu-west-2");
-	assert_string_equal(cfg.settings[0].file, "mem");
-	assert_int_equal(cfg.settings[0].line, 6);
-	aws_config_release(&cfg);
-}
-
-/* The credentials file's settings win key by key; both are read. */
-static void
-test_config_files_merge(void **state)
-{
-	struct aws_config cfg;
-
-	(void)state;
-	write_file(config, "[default]\nregion = us-east-1\n"
-	    "aws_access_key_id = FROMCONFIG\n");
-	write_file(credentials, "[default]\naws_access_key_id = FROMCREDS\n"
-	    "aws_secret_access_key = " SECRET "\n");
-	load_ok(&cfg, NULL);
-	assert_string_equal(cfg.profile, "default");
-	assert_int_equal(cfg.profile_from_flag, 0);
-	assert_int_equal(cfg.profile_explicit, 0);
-	assert_true(cfg.profile_found);
-	assert_string_equal(cfg.config_file, config);
-	assert_string_equal(cfg.credentials_file, credentials);
-	assert_string_equal(aws_config_get(&cfg, "aws_access_key_id"),
-	    "FROMCREDS");
-	assert_string_equal(aws_config_get(&cfg, "region"), "us-east-1");
-	assert_string_equal(aws_config_get(&cfg, "aws_secret_access_key"),
-	    SECRET);
-	assert_null(aws_config_get(&cfg, "output"));
-	aws_config_release(&cfg);
-}
-
-/* "[profile x]" in config, "[x]" in credentials, never the other way. */
-static void
-test_config_section_forms(void **state)
-{
-	struct aws_config cfg;
-	char *msg;
-
-	(void)state;
-	write_file(config,
-	    "[x]\nregion = config-plain\noutput = text\n"
-	    "[profile x]\nregion = config-profile\n"
-	    "[profile   spaced  ]\nregion = spaced\n"
-	    "[sso-session x]\nsso_region = sso\n"
-	    "[services x]\nlambda =\n  endpoint_url = http://svc\n"
-	    "[onlyplain]\nregion = nope\n");
-	write_file(credentials,
-	    "[profile x]\naws_access_key_id = WRONG\n"
-	    "[x]\nmode = creds-plain\n");
-	load_ok(&cfg, "x");
-	assert_int_equal(cfg.profile_from_flag, 1);
-	assert_int_equal(cfg.profile_explicit, 1);
-	assert_string_equal(aws_config_get(&cfg, "region"), "config-profile");
-	assert_string_equal(aws_config_get(&cfg, "mode"), "creds-plain");
-	assert_null(aws_config_get(&cfg, "output"));
-	assert_null(aws_config_get(&cfg, "aws_access_key_id"));
-	assert_null(aws_config_get(&cfg, "sso_region"));
-	assert_null(aws_config_get(&cfg, "endpoint_url"));
-	assert_null(aws_config_get(&cfg, "lambda"));
-	aws_config_release(&cfg);
-
-	load_ok(&cfg, "spaced");
-	assert_string_equal(aws_config_get(&cfg, "region"), "spaced");
-	aws_config_release(&cfg);
-
-	/* A plain "[name]" in the config file is not a profile. */
-	msg = xasprintf("profile 'onlyplain' not found in '%s' or '%s'",
-	    config, credentials);
-	load_fails("onlyplain", msg);
-	free(msg);
-
-	write_file(config, "[profile default]\nregion = eu-west-1\n");
-	write_file(credentials, NULL);
-	load_ok(&cfg, NULL);
-	assert_true(cfg.profile_found);
-	assert_string_equal(aws_config_get(&cfg, "region"), "eu-west-1");
-	aws_config_release(&cfg);
-}
-
-/* Comments, white space, blank values, case, nested sections. */
-static void
-test_config_ini_details(void **state)
-{
-	struct aws_config cfg;
-
-	(void)state;
-	write_file(config,
-	    "# leading comment\n"
-	    "; another\n"
-	    "\n"
-	    "[default]\r\n"
-	    "  region   =   us-west-2   \n"
-	    "output=\n"
-	    "s3 =\n"
-	    "  max_concurrent_requests = 20\n"
-	    "\n"
-	    "\tregion = nested-region\n"
-	    "Region = CaseSensitive\n"
-	    "\t; indented comment\n"
-	    "# region = commented\n"
-	    "endpoint_url = http://localhost:4566/\n"
-	    "credential_process = printf '{\"a\":\"b=c\"}' # not a comment\n"
-	    "sts =\n"
-	    "   region = nested-again\n"
-	    "[profile other]\n"
-	    "region = other\n");
-	load_ok(&cfg, NULL);
-	assert_string_equal(aws_config_get(&cfg, "region"), "us-west-2");
-	assert_string_equal(aws_config_get(&cfg, "output"), "");
-	assert_string_equal(aws_config_get(&cfg, "s3"), "");
-	assert_string_equal(aws_config_get(&cfg, "sts"), "");
-	assert_null(aws_config_get(&cfg, "max_concurrent_requests"));
-	assert_string_equal(aws_config_get(&cfg, "Region"), "CaseSensitive");
-	assert_null(aws_config_get(&cfg, "REGION"));
-	assert_string_equal(aws_config_get(&cfg, "endpoint_url"),
-	    "http://localhost:4566/");
-	assert_string_equal(aws_config_get(&cfg, "credential_process"),
-	    "printf '{\"a\":\"b=c\"}' # not a comment");
-	assert_int_equal(cfg.nsettings, 7);
-	aws_config_release(&cfg);
-}
-
-/* Syntax errors anywhere in either file name file:line. */
-static void
-test_config_syntax_errors(void **state)
-{
-	static const struct {
-		const char	*text;
-		int		 in_credentials;
-		const char	*msg;	/* after "file:" */
-	} cases[] = {
-		{ "[default]\nregion = x\nthis is not ini\n", 0,
-		    "3: expected '[section]' or 'key = value'" },
-		{ "[default]\n\n= value\n", 0,
-		    "3: expected '[section]' or 'key = value'" },
-		{ "[default\nregion = x\n", 0,
-		    "1: unterminated section header" },
-		{ "[default] junk\n", 0,
-		    "1: unexpected text after section header" },
-		{ "[ ]\n", 0, "1: empty section name" },
-		{ "region = x\n[default]\n", 0,
-		    "1: 'region' is outside of any section" },
-		{ "[other]\nregion = x\n[another]\noops\n", 1,
-		    "4: expected '[section]' or 'key = value'" },
-	};
-	struct aws_config cfg;
-	char *msg;
-	size_t i;
-
-	(void)state;
-	for (i = 0; i < nitems(cases); i++) {
-		print_message("# syntax case %zu\n", i);
-		write_file(cases[i].in_credentials ? credentials : config,
-		    cases[i].text);
-		write_file(cases[i].in_credentials ? config : credentials,
-		    "[default]\nregion = x\n");
-		msg = xasprintf("%s:%s", cases[i].in_credentials ?
-		    credentials : config, cases[i].msg);
-		load_fails(NULL, msg);
-		free(msg);
-	}
-
-	/* A comment may follow a section header. */
-	write_file(credentials, NULL);
-	write_file(config, "[default] # the default\nregion = x\n");
-	load_ok(&cfg, NULL);
-	assert_string_equal(aws_config_get(&cfg, "region"), "x");
-	aws_config_release(&cfg);
-}
-
-/* An explicitly named profile must exist, even with keys in the env. */
-static void
-test_config_missing_profile(void **state)
-{
-	struct aws_config cfg;
-	char *msg;
-
-	(void)state;
-	write_file(config, "[default]\nregion = us-east-1\n");
-	msg = xasprintf("profile 'ci' not found in '%s' or '%s'", config,
-	    credentials);
-	load_fails("ci", msg);
-
-	setenv("AWS_PROFILE", "ci", 1);
-	setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
-	setenv("AWS_SECRET_ACCESS_KEY", SECRET, 1);
-	load_fails(NULL, msg);
-	free(msg);
-
-	/* --profile beats AWS_PROFILE. */
-	load_ok(&cfg, "default");
-	assert_string_equal(cfg.profile, "default");
-	aws_config_release(&cfg);
-
-	/* An implicit default profile may be missing, with the files. */
-	reset_env();
-	unlink(config);
-	load_ok(&cfg, NULL);
-	assert_string_equal(cfg.profile, "default");
-	assert_false(cfg.profile_found);
-	assert_int_equal(cfg.nsettings, 0);
-	aws_config_release(&cfg);
-
-	/* But not an explicit one; the default paths are under $HOME. */
-	unsetenv("AWS_CONFIG_FILE");
-	unsetenv("AWS_SHARED_CREDENTIALS_FILE");
-	msg = xasprintf("profile 'default' not found in '%s/.aws/config' or "
-	    "'%s/.aws/credentials'", dir, dir);
-	load_fails("default", msg);
-	free(msg);
-}
-
-/* A leading "~/" in AWS_CONFIG_FILE is the home directory. */
-static void
-test_config_tilde(void **state)
-{
-	struct aws_config cfg;
-	char *path;
-
-	(void)state;
-	path = xasprintf("%s/cfg", dir);
-	write_file(path, "[default]\nregion = ap-south-1\n");
-	setenv("AWS_CONFIG_FILE", "~/cfg", 1);
-	setenv("AWS_SHARED_CREDENTIALS_FILE", "", 1);
-	load_ok(&cfg, NULL);
-	assert_string_equal(cfg.config_file, path);
-	assert_string_equal(aws_config_get(&cfg, "region"), "ap-south-1");
-	free(path);
-	path = xasprintf("%s/.aws/credentials", dir);
-	assert_string_equal(cfg.credentials_file, path);
-	free(path);
-	aws_config_release(&cfg);
-}
-
 /* Releasing zeroed or released structures is harmless. */
 static void
 test_release_twice(void **state)
@@ -973,183 +622,6 @@ test_release_twice(void **state)
 	aws_config_release(&cfg);
 	assert_null(cfg.settings);
 	aws_config_release(&cfg);
-}
-
-static const struct region_case {
-	const char	*flag, *env, *env_default, *profile, *manifest;
-	const char	*want;
-} region_cases[] = {
-	{ "eu-north-1", "us-east-1", "us-east-2", "us-west-1", "us-west-2",
-	    "eu-north-1" },
-	{ NULL, "us-east-1", "us-east-2", "us-west-1", "us-west-2",
-	    "us-east-1" },
-	{ "", "us-east-1", "us-east-2", "us-west-1", "us-west-2",
-	    "us-east-1" },
-	{ NULL, NULL, "us-east-2", "us-west-1", "us-west-2", "us-east-2" },
-	{ NULL, "", "us-east-2", "us-west-1", "us-west-2", "us-east-2" },
-	{ NULL, NULL, NULL, "us-west-1", "us-west-2", "us-west-2" },
-	{ NULL, "", "", "us-west-1", "us-west-2", "us-west-2" },
-	{ NULL, NULL, NULL, "us-west-1", NULL, "us-west-1" },
-	{ NULL, "", "", "us-west-1", "", "us-west-1" },
-	{ NULL, NULL, NULL, NULL, "us-west-2", "us-west-2" },
-	{ NULL, "", "", "", "us-west-2", "us-west-2" },
-};
-
-/* Region: flag > AWS_REGION > AWS_DEFAULT_REGION > manifest > profile. */
-static void
-test_region_precedence(void **state)
-{
-	const struct region_case *t;
-	struct aws_config cfg;
-	struct lc_err err;
-	char *text, *region;
-	size_t i;
-
-	(void)state;
-	for (i = 0; i < nitems(region_cases); i++) {
-		t = &region_cases[i];
-		print_message("# want %s\n", t->want);
-		reset_env();
-		set_env("AWS_REGION", t->env);
-		set_env("AWS_DEFAULT_REGION", t->env_default);
-		text = t->profile == NULL ? NULL :
-		    xasprintf("[default]\nregion = %s\n", t->profile);
-		write_file(config, text);
-		free(text);
-		load_ok(&cfg, NULL);
-		if (region_resolve(&region, t->flag, &cfg, t->manifest,
-		    &err) == -1)
-			fail_msg("%s", err.msg);
-		assert_string_equal(region, t->want);
-		free(region);
-		aws_config_release(&cfg);
-	}
-}
-
-/* No region anywhere, empty strings included. */
-static void
-test_region_none(void **state)
-{
-	struct aws_config cfg;
-	struct lc_err err;
-	char *region = (char *)"sentinel";
-
-	(void)state;
-	setenv("AWS_REGION", "", 1);
-	setenv("AWS_DEFAULT_REGION", "", 1);
-	write_file(config, "[default]\nregion =\n");
-	load_ok(&cfg, NULL);
-	assert_int_equal(region_resolve(&region, "", &cfg, "", &err), -1);
-	assert_null(region);
-	assert_int_equal(err.status, LC_ECONFIG);
-	assert_string_equal(err.msg, "no region set (use --region, "
-	    "AWS_REGION, 'region' in the profile, or 'region' in "
-	    "lambda.yml)");
-	region = (char *)"sentinel";
-	assert_int_equal(region_resolve(&region, NULL, &cfg, NULL, &err), -1);
-	assert_null(region);
-	aws_config_release(&cfg);
-}
-
-static const struct endpoint_case {
-	const char	*name;
-	const char	*service, *flag;
-	const char	*env_name, *env_value;	/* a service's variable */
-	const char	*env_generic, *profile, *ignore, *profile_ignore;
-	const char	*region, *want;
-} endpoint_cases[] = {
-	{ "flag first", "lambda", "http://flag:1/",
-	    "AWS_ENDPOINT_URL_LAMBDA", "http://svc:2", "http://all:3",
-	    "http://profile:4", NULL, NULL, "us-east-1", "http://flag:1" },
-	{ "lambda variable", "lambda", NULL,
-	    "AWS_ENDPOINT_URL_LAMBDA", "http://svc:2", "http://all:3",
-	    "http://profile:4", NULL, NULL, "us-east-1", "http://svc:2" },
-	{ "logs variable", "logs", NULL,
-	    "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", "http://logs:2",
-	    "http://all:3", NULL, NULL, NULL, "us-east-1", "http://logs:2" },
-	{ "sts variable", "sts", "",
-	    "AWS_ENDPOINT_URL_STS", "http://sts:2/", "http://all:3", NULL,
-	    NULL, NULL, "us-east-1", "http://sts:2" },
-	{ "other service variable", "api-gateway", NULL,
-	    "AWS_ENDPOINT_URL_API_GATEWAY", "http://apigw:2",
-	    "http://all:3", NULL, NULL, NULL, "us-east-1",
-	    "http://apigw:2" },
-	{ "another service's variable", "lambda", NULL,
-	    "AWS_ENDPOINT_URL_STS", "http://sts:2", "http://all:3", NULL,
-	    NULL, NULL, "us-east-1", "http://all:3" },
-	{ "empty service variable", "lambda", NULL,
-	    "AWS_ENDPOINT_URL_LAMBDA", "", "http://all:3", NULL, NULL, NULL,
-	    "us-east-1", "http://all:3" },
-	{ "generic variable", "lambda", NULL, NULL, NULL, "http://all:3",
-	    "http://profile:4", NULL, NULL, "us-east-1", "http://all:3" },
-	{ "profile", "lambda", NULL, NULL, NULL, "", "http://profile:4///",
-	    NULL, NULL, "us-east-1", "http://profile:4" },
-	{ "default lambda", "lambda", NULL, NULL, NULL, NULL, NULL, NULL,
-	    NULL, "us-east-1", "https://lambda.us-east-1.amazonaws.com" },
-	{ "default logs", "logs", NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-	    "eu-west-1", "https://logs.eu-west-1.amazonaws.com" },
-	{ "default china", "lambda", NULL, NULL, NULL, NULL, NULL, NULL,
-	    NULL, "cn-north-1",
-	    "https://lambda.cn-north-1.amazonaws.com.cn" },
-	{ "default china sts", "sts", NULL, NULL, NULL, NULL, NULL, NULL,
-	    NULL, "cn-northwest-1",
-	    "https://sts.cn-northwest-1.amazonaws.com.cn" },
-	{ "ignore configured", "lambda", NULL,
-	    "AWS_ENDPOINT_URL_LAMBDA", "http://svc:2", "http://all:3",
-	    "http://profile:4", "TRUE", NULL, "us-east-1",
-	    "https://lambda.us-east-1.amazonaws.com" },
-	{ "ignore configured keeps the flag", "lambda", "http://flag:1",
-	    "AWS_ENDPOINT_URL_LAMBDA", "http://svc:2", "http://all:3",
-	    "http://profile:4", "true", NULL, "us-east-1", "http://flag:1" },
-	{ "ignore configured false", "lambda", NULL,
-	    "AWS_ENDPOINT_URL_LAMBDA", "http://svc:2", "http://all:3",
-	    "http://profile:4", "false", "true", "us-east-1",
-	    "http://svc:2" },
-	{ "ignore configured in the profile", "lambda", NULL,
-	    NULL, NULL, "http://all:3", "http://profile:4", NULL, "True",
-	    "us-east-1", "https://lambda.us-east-1.amazonaws.com" },
-};
-
-/* Endpoint: flag > service variable > AWS_ENDPOINT_URL > profile. */
-static void
-test_endpoint_precedence(void **state)
-{
-	const struct endpoint_case *t;
-	struct aws_config cfg;
-	struct buf text = BUF_INIT;
-	char *url;
-	size_t i;
-
-	(void)state;
-	for (i = 0; i < nitems(endpoint_cases); i++) {
-		t = &endpoint_cases[i];
-		print_message("# %s\n", t->name);
-		reset_env();
-		if (t->env_name != NULL)
-			setenv(t->env_name, t->env_value, 1);
-		set_env("AWS_ENDPOINT_URL", t->env_generic);
-		set_env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", t->ignore);
-		buf_reset(&text);
-		buf_adds(&text, "[default]\n");
-		if (t->profile != NULL)
-			buf_addf(&text, "endpoint_url = %s\n", t->profile);
-		if (t->profile_ignore != NULL)
-			buf_addf(&text, "ignore_configured_endpoint_urls = "
-			    "%s\n", t->profile_ignore);
-		write_file(config, text.data);
-		load_ok(&cfg, NULL);
-		url = endpoint_resolve(t->flag, t->service, &cfg, t->region);
-		assert_string_equal(url, t->want);
-		free(url);
-		aws_config_release(&cfg);
-	}
-	buf_release(&text);
-
-	/* No configuration at all. */
-	reset_env();
-	url = endpoint_resolve(NULL, "lambda", NULL, "us-east-1");
-	assert_string_equal(url, "https://lambda.us-east-1.amazonaws.com");
-	free(url);
 }
 
 /* The manifest's profile comes after --profile and AWS_PROFILE, and the
@@ -1211,17 +683,7 @@ main(void)
 		T(test_creds_process_version),
 		T(test_creds_process_timeout),
 		T(test_creds_control_chars),
-		T(test_config_parse_memory),
-		T(test_config_files_merge),
-		T(test_config_section_forms),
-		T(test_config_ini_details),
-		T(test_config_syntax_errors),
-		T(test_config_missing_profile),
-		T(test_config_tilde),
 		T(test_release_twice),
-		T(test_region_precedence),
-		T(test_region_none),
-		T(test_endpoint_precedence),
 		T(test_manifest_profile),
 #undef T
 	};
