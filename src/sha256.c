@@ -1,4 +1,4 @@
-/* sha256.c - incremental SHA-256 over OpenSSL's EVP; hex, base64 (b64.c), files. */
+/* sha256.c - incremental SHA-256 over OpenSSL's EVP; hex, base64, files. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
