@@ -143,3 +143,26 @@ hex_digit(int c)
 		return c - 'A' + 10;
 	return -1;
 }
+
+int
+pct_decode(struct buf *out, const char *s, size_t len, enum pct_mode mode)
+{
+	size_t i, start = out->len;
+	int hi, lo;
+
+	buf_grow(out, len);
+	for (i = 0; i < len; i++) {
+		if (s[i] == '%' && len - i >= 3 &&
+		    (hi = hex_digit((unsigned char)s[i + 1])) >= 0 &&
+		    (lo = hex_digit((unsigned char)s[i + 2])) >= 0 &&
+		    (mode == PCT_STRICT || (hi | lo) != 0)) {
+			buf_addch(out, hi << 4 | lo);
+			i += 2;
+		} else if (s[i] == '%' && mode == PCT_STRICT) {
+			buf_truncate(out, start);
+			return -1;
+		} else
+			buf_addch(out, s[i]);
+	}
+	return 0;
+}

@@ -31,6 +31,23 @@ void buf_reset(struct buf *b);
 void buf_truncate(struct buf *b, size_t len);
 /* The value of hex digit c ('0'-'9', 'a'-'f', 'A'-'F'), or -1. */
 int hex_digit(int c);
+
+/* How pct_decode takes a '%' that does not start a "%XX" escape. */
+enum pct_mode {
+	/* An error: every '%' starts an escape; "%00" is a NUL byte. */
+	PCT_STRICT,
+	/* Kept as it is, and "%00" too: the result holds no NUL byte that
+	 * was not in s, so it can be a C string. */
+	PCT_LENIENT,
+};
+
+/*
+ * Appends len bytes of s to out with every "%XX" (X a hex digit, either
+ * case) decoded to its byte; '+' stays '+'.  Returns 0, or -1 (PCT_STRICT
+ * only) with out as it was.  Pure.
+ */
+int pct_decode(struct buf *out, const char *s, size_t len,
+    enum pct_mode mode);
 /* Hands the string to the caller (who frees it); b is left empty. */
 char *buf_detach(struct buf *b, size_t *len);
 

@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include <curl/curl.h>
+#include <openssl/crypto.h>
 
 #include "awsconfig.h"
 #include "endpoint.h"
@@ -186,7 +187,8 @@ host_port_reason(const char *host, const char *port, int pct)
 
 /*
  * Fills ep (when not NULL) from the parts of u, or says why they are
- * refused; *userinfo is set when libcurl found a user name or password.
+ * refused; *userinfo is set when libcurl found a user name or password
+ * (wiped before it is freed).
  */
 static const char *
 endpoint_parts(CURLU *u, int pct, struct endpoint *ep, int *userinfo)
@@ -199,6 +201,7 @@ endpoint_parts(CURLU *u, int pct, struct endpoint *ep, int *userinfo)
 
 	for (i = 0; i < nitems(secret); i++)
 		if ((s = curlu_part(u, secret[i])) != NULL) {
+			OPENSSL_cleanse(s, strlen(s));
 			curl_free(s);
 			*userinfo = 1;
 			return "a user name or password";

@@ -400,39 +400,48 @@ on_read(char *dst, size_t size, size_t n, void *arg)
 	return got == (size_t)-1 ? CURL_READFUNC_ABORT : got;
 }
 
+/* The length of the scheme and "://" that url begins with, or 0. */
+static size_t
+scheme_len(const char *url)
+{
+	size_t n;
+
+	if (!((url[0] >= 'a' && url[0] <= 'z') ||
+	    (url[0] >= 'A' && url[0] <= 'Z')))
+		return 0;
+	n = 1 + strspn(url + 1, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
+	return strncmp(url + n, "://", 3) == 0 ? n + 3 : 0;
+}
+
 /*
- * The URL for --debug and messages, a user name and password shown as
- * "***@" (aws.c never passes one, but a password must reach no log).
- * *owned is NULL or what the caller curl_frees.
+ * The URL for --debug and messages, a user name and password (all before
+ * the authority's last '@') shown as "***" (aws.c never passes one, but a
+ * password must reach no log); done on the text, so that no copy of the
+ * password is made.  An '@' in a URL without "scheme://" hides it all.
+ * *owned is NULL or what the caller frees.
  */
 static const char *
 url_for_log(const char *url, char **owned)
 {
-	char *user = NULL, *pw = NULL;
-	const char *ret = url;
-	CURLU *u;
+	struct buf b = BUF_INIT;
+	const char *auth, *at = NULL, *p;
+	size_t n;
 
 	*owned = NULL;
-	if (strchr(url, '@') == NULL)
+	if ((n = scheme_len(url)) == 0)
+		return strchr(url, '@') == NULL ? url : "<redacted>";
+	auth = url + n;
+	for (p = auth; *p != '\0' && strchr("/?#", *p) == NULL; p++)
+		if (*p == '@')
+			at = p;
+	if (at == NULL)
 		return url;
-	if ((u = curl_url()) == NULL)
-		die("out of memory");
-	if (curl_url_set(u, CURLUPART_URL, url, CURLU_PATH_AS_IS |
-	    CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK)
-		ret = "<redacted>";
-	else if (curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_PASSWORD, &pw, 0) == CURLUE_OK) {
-		if (curl_url_set(u, CURLUPART_USER, "***", 0) != CURLUE_OK ||
-		    curl_url_set(u, CURLUPART_PASSWORD, NULL, 0) != CURLUE_OK ||
-		    curl_url_set(u, CURLUPART_OPTIONS, NULL, 0) != CURLUE_OK ||
-		    curl_url_get(u, CURLUPART_URL, owned, 0) != CURLUE_OK)
-			die("out of memory");
-		ret = *owned;
-	}
-	curl_free(user);
-	curl_free(pw);
-	curl_url_cleanup(u);
-	return ret;
+	buf_add(&b, url, n);
+	buf_adds(&b, "***");
+	buf_adds(&b, at);
+	*owned = buf_detach(&b, NULL);
+	return *owned;
 }
 
 /* --debug: the request line and headers, redacted by log_debug. */
@@ -443,7 +452,7 @@ trace_request(const struct http_request *rq)
 	size_t i;
 
 	log_debug("> %s %s", rq->method, url_for_log(rq->url, &owned));
-	curl_free(owned);
+	free(owned);
 	for (i = 0; i < rq->nheaders; i++)
 		log_debug("> %s: %s", rq->headers[i].name,
 		    rq->headers[i].value);
@@ -515,7 +524,7 @@ fail_message(const struct http_request *rq, const struct xfer *x,
 	else
 		lc_error(err, LC_EFAIL, "%s %s: %s", rq->method, url,
 		    errbuf[0] ? errbuf : curl_easy_strerror(rc));
-	curl_free(owned);
+	free(owned);
 }
 
 /* The transfer state of rq: its limits and its deadline from now. */

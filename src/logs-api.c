@@ -466,38 +466,37 @@ logs_classify(const char *m)
 	return LOGS_MSG_PLAIN;
 }
 
-/* Appends s as a JSON string. */
+/* Adds n to o as a whole number, every digit kept (not as a double). */
 static void
-json_quote(struct buf *b, const char *s)
+add_int64(cJSON *o, const char *key, int64_t n)
 {
-	unsigned char c;
+	char num[24];
 
-	buf_addch(b, '"');
-	for (; (c = (unsigned char)*s) != '\0'; s++) {
-		switch (c) {
-		case '"':
-			buf_adds(b, "\\\"");
-			break;
-		case '\\':
-			buf_adds(b, "\\\\");
-			break;
-		case '\n':
-			buf_adds(b, "\\n");
-			break;
-		case '\r':
-			buf_adds(b, "\\r");
-			break;
-		case '\t':
-			buf_adds(b, "\\t");
-			break;
-		default:
-			if (c < 0x20)
-				buf_addf(b, "\\u%04x", c);
-			else
-				buf_addch(b, (char)c);
-		}
-	}
-	buf_addch(b, '"');
+	snprintf(num, sizeof num, "%" PRId64, n);
+	jcheck(cJSON_AddRawToObject(o, key, num));
+}
+
+/* Appends ev as one compact JSON object and a newline. */
+static void
+format_json(struct buf *b, const struct logs_event *ev)
+{
+	cJSON *o = jcheck(cJSON_CreateObject());
+	char *s;
+
+	add_int64(o, "timestamp", ev->timestamp);
+	if (ev->ingestion_time >= 0)
+		add_int64(o, "ingestion_time", ev->ingestion_time);
+	else
+		jcheck(cJSON_AddNullToObject(o, "ingestion_time"));
+	jcheck(cJSON_AddStringToObject(o, "stream", ev->stream));
+	jcheck(cJSON_AddStringToObject(o, "event_id", ev->event_id));
+	jcheck(cJSON_AddStringToObject(o, "message", ev->message));
+	if ((s = cJSON_PrintUnformatted(o)) == NULL)
+		die("out of memory");
+	cJSON_Delete(o);
+	buf_adds(b, s);
+	buf_addch(b, '\n');
+	free(s);
 }
 
 #define DIM	"\033[2m"
@@ -512,19 +511,7 @@ logs_format_event(struct buf *b, const struct logs_event *ev,
 	const char *on = NULL;
 
 	if (f == LOGS_JSON) {
-		buf_addf(b, "{\"timestamp\":%" PRId64 ",\"ingestion_time\":",
-		    ev->timestamp);
-		if (ev->ingestion_time >= 0)
-			buf_addf(b, "%" PRId64, ev->ingestion_time);
-		else
-			buf_adds(b, "null");
-		buf_adds(b, ",\"stream\":");
-		json_quote(b, ev->stream);
-		buf_adds(b, ",\"event_id\":");
-		json_quote(b, ev->event_id);
-		buf_adds(b, ",\"message\":");
-		json_quote(b, ev->message);
-		buf_adds(b, "}\n");
+		format_json(b, ev);
 		return;
 	}
 	while (len > 0 && (ev->message[len - 1] == '\n' ||

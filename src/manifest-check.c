@@ -161,7 +161,7 @@ mf_check_string(struct ctx *c, enum key k, const yaml_node_t *v,
 	case K_RUNTIME:
 		if (in_list(s, runtimes, nitems(runtimes)))
 			return 0;
-		if (!expanded && (hint = suggest(s, runtimes,
+		if (!expanded && (hint = suggest_key(s, runtimes,
 		    nitems(runtimes))) != NULL)
 			return mf_node_error(c, v, "unknown runtime '%s' (did "
 			    "you mean '%s'?)", text(v), hint);

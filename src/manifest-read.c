@@ -298,7 +298,7 @@ lookup_key(struct ctx *c, const yaml_node_t *k, size_t nkeys)
 	for (i = 0; i < nkeys; i++)
 		if (strcmp(text(k), mf_key_names[i]) == 0)
 			return (int)i;
-	if ((hint = suggest(text(k), mf_key_names, nkeys)) != NULL)
+	if ((hint = suggest_key(text(k), mf_key_names, nkeys)) != NULL)
 		return mf_node_error(c, k, "unknown key '%s' (did you mean "
 		    "'%s'?)", text(k), hint);
 	return mf_node_error(c, k, "unknown key '%s'", text(k));

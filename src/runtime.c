@@ -32,6 +32,7 @@
 #include "proc.h"
 #include "rt-private.h"
 #include "runtime.h"
+#include "timeparse.h"
 #include "xmalloc.h"
 
 /* Seconds Lambda gives init before the invocation's timeout applies. */
@@ -553,21 +554,20 @@ static void
 inv_log(struct rt_function *f, const struct inv *iv, struct rt_result *res)
 {
 	struct timespec ts;
-	struct tm tm;
-	char date[32];
+	struct buf date;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
+	buf_init(&date);
+	timeparse_format(&date, (int64_t)ts.tv_sec * 1000 +
+	    ts.tv_nsec / 1000000, TIMEPARSE_MS | TIMEPARSE_Z);
 	rt_lock(f);
 	rt_drain_locked(f);
 	if (!iv->claimed)
 		rt_log_frame(f, "START RequestId: %s Version: $LATEST\n",
 		    res->request_id);
 	if (iv->end == END_TIMEOUT)
-		rt_log_frame(f, "%s.%03ldZ %s Task timed out after %ld.00 "
-		    "seconds\n", date, ts.tv_nsec / 1000000, res->request_id,
-		    f->timeout);
+		rt_log_frame(f, "%s %s Task timed out after %ld.00 "
+		    "seconds\n", date.data, res->request_id, f->timeout);
 	else if (iv->end == END_EXIT)
 		rt_log_frame(f, "RequestId: %s Error: Runtime exited with "
 		    "error: %s\nRuntime.ExitError\n", res->request_id,
@@ -584,6 +584,7 @@ inv_log(struct rt_function *f, const struct inv *iv, struct rt_result *res)
 	buf_init(&f->log);
 	f->log_full = 0;
 	rt_unlock(f);
+	buf_release(&date);
 }
 
 int

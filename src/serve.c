@@ -56,27 +56,6 @@ struct serve {
 	struct httpd		*httpd;
 };
 
-/* Percent-decodes len bytes of s into a new string (bad escapes kept). */
-static char *
-unescape(const char *s, size_t len)
-{
-	char *out = xmalloc(len + 1);
-	size_t i, n = 0;
-	int hi, lo;
-
-	for (i = 0; i < len; i++) {
-		if (s[i] == '%' && i + 2 < len &&
-		    (hi = hex_digit(s[i + 1])) >= 0 &&
-		    (lo = hex_digit(s[i + 2])) >= 0 && (hi | lo) != 0) {
-			out[n++] = (char)(hi * 16 + lo);
-			i += 2;
-		} else
-			out[n++] = s[i];
-	}
-	out[n] = '\0';
-	return out;
-}
-
 /* The index of "name", "name:qualifier" or an ARN among names; -1. */
 static long
 find_fn(const char *ref, const char *const *names, size_t nfn)
@@ -112,6 +91,7 @@ serve_route(const struct serve_request *rq, const char *const *names,
 	size_t ulen = strlen(rq->url);
 	const char *type = rq->invocation_type;
 	struct json_error je;
+	struct buf nb = BUF_INIT;
 	char *name;
 	long i;
 
@@ -128,7 +108,8 @@ serve_route(const struct serve_request *rq, const char *const *names,
 		route_error(r, 405, "MethodNotAllowed", "use POST to invoke");
 		return;
 	}
-	name = unescape(rq->url + plen, ulen - slen - plen);
+	pct_decode(&nb, rq->url + plen, ulen - slen - plen, PCT_LENIENT);
+	name = buf_detach(&nb, NULL);
 	if ((i = find_fn(name, names, nfn)) == -1) {
 		r->action = SERVE_REPLY;
 		r->status = 404;

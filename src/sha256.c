@@ -7,10 +7,14 @@
 
 #include <openssl/evp.h>
 
+#include "b64.h"
 #include "sha256.h"
 #include "xmalloc.h"
 
 #define SHA256_CHUNK	(64 * 1024)
+
+_Static_assert(B64_LEN(SHA256_LEN) == SHA256_B64_LEN,
+    "SHA256_B64_LEN is the base64 length of a digest");
 
 void
 sha256_init(struct sha256_ctx *h)
@@ -79,7 +83,7 @@ void
 sha256_to_b64(const unsigned char md[SHA256_LEN],
     char b64[SHA256_B64_LEN + 1])
 {
-	EVP_EncodeBlock((unsigned char *)b64, md, SHA256_LEN);
+	b64_encode(b64, md, SHA256_LEN);
 }
 
 int

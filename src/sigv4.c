@@ -91,30 +91,12 @@ static int
 sigv4_reencode(struct buf *out, const char *s, size_t len)
 {
 	struct buf raw = BUF_INIT;
-	size_t i;
-	int hi, lo;
+	int rv;
 
-	for (i = 0; i < len; i++) {
-		if (s[i] != '%') {
-			buf_addch(&raw, s[i]);
-			continue;
-		}
-		if (len - i < 3) {
-			buf_release(&raw);
-			return -1;
-		}
-		hi = hex_digit((unsigned char)s[i + 1]);
-		lo = hex_digit((unsigned char)s[i + 2]);
-		if (hi < 0 || lo < 0) {
-			buf_release(&raw);
-			return -1;
-		}
-		buf_addch(&raw, hi << 4 | lo);
-		i += 2;
-	}
-	sigv4_uri_encode(out, raw.data, raw.len, 0);
+	if ((rv = pct_decode(&raw, s, len, PCT_STRICT)) == 0)
+		sigv4_uri_encode(out, raw.data, raw.len, 0);
 	buf_release(&raw);
-	return 0;
+	return rv;
 }
 
 /*

@@ -1,4 +1,4 @@
-/* suggest.c - "did you mean": edit distance and prefixes. */
+/* suggest.c - "did you mean": edit distance and prefixes, two rule sets. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,12 +17,21 @@ min2(size_t a, size_t b)
 	return a < b ? a : b;
 }
 
+/* Whether characters a and b are the same, ignoring case when loose. */
+static int
+same(int a, int b, int loose)
+{
+	return loose ? lower(a) == lower(b) : a == b;
+}
+
 /*
- * Optimal string alignment over three rows (the one before the previous
- * is what a transposition looks back at).
+ * The edit distance from a to b: with loose, optimal string alignment
+ * ignoring case (a transposition of neighbours is one edit); without,
+ * Levenshtein's, exact about case.  Three rows: the one before the
+ * previous is what a transposition looks back at.
  */
-size_t
-suggest_distance(const char *a, const char *b)
+static size_t
+distance(const char *a, const char *b, int loose)
 {
 	size_t la = strlen(a), lb = strlen(b), i, j, v, *rows, *pp, *p, *r;
 
@@ -35,12 +44,12 @@ suggest_distance(const char *a, const char *b)
 	for (i = 1; i <= la; i++) {
 		r[0] = i;
 		for (j = 1; j <= lb; j++) {
-			v = p[j - 1] + (lower(a[i - 1]) != lower(b[j - 1]));
+			v = p[j - 1] + !same(a[i - 1], b[j - 1], loose);
 			v = min2(v, p[j] + 1);
 			v = min2(v, r[j - 1] + 1);
-			if (i > 1 && j > 1 &&
-			    lower(a[i - 1]) == lower(b[j - 2]) &&
-			    lower(a[i - 2]) == lower(b[j - 1]))
+			if (loose && i > 1 && j > 1 &&
+			    same(a[i - 1], b[j - 2], 1) &&
+			    same(a[i - 2], b[j - 1], 1))
 				v = min2(v, pp[j - 2] + 1);
 			r[j] = v;
 		}
@@ -55,47 +64,73 @@ suggest_distance(const char *a, const char *b)
 	return v;
 }
 
-/* Whether a begins with b, ignoring case. */
-static int
-has_prefix(const char *a, const char *b)
+size_t
+suggest_distance(const char *a, const char *b)
 {
-	for (; *b != '\0'; a++, b++)
-		if (lower(*a) != lower(*b))
-			return 0;
-	return 1;
+	return distance(a, b, 1);
 }
 
-/* The one candidate word is a prefix of, or that is a prefix of word. */
+/* The first closest candidate (NULL when none), its distance in *d. */
 static const char *
-by_prefix(const char *word, const char *const *cands, size_t n)
+closest(const char *word, const char *const *cands, size_t n, int loose,
+    size_t *d)
 {
 	const char *pick = NULL;
-	size_t i;
+	size_t i, di;
 
+	*d = (size_t)-1;
 	for (i = 0; i < n; i++)
-		if (has_prefix(cands[i], word) || (strlen(cands[i]) >= 4 &&
-		    has_prefix(word, cands[i]))) {
-			if (pick != NULL)
-				return NULL;
+		if ((di = distance(word, cands[i], loose)) < *d) {
+			*d = di;
 			pick = cands[i];
 		}
 	return pick;
 }
 
+/* Whether a begins with b, ignoring case when loose. */
+static int
+has_prefix(const char *a, const char *b, int loose)
+{
+	for (; *b != '\0'; a++, b++)
+		if (!same(*a, *b, loose))
+			return 0;
+	return 1;
+}
+
 const char *
 suggest(const char *word, const char *const *cands, size_t n)
 {
-	size_t i, d, best = (size_t)-1, len = strlen(word);
-	const char *pick = NULL, *p;
+	const char *pick, *only = NULL;
+	size_t i, d, len = strlen(word);
 
-	for (i = 0; i < n; i++)
-		if ((d = suggest_distance(word, cands[i])) < best) {
-			best = d;
-			pick = cands[i];
-		}
-	if (best <= 1 && best < len)
+	pick = closest(word, cands, n, 0, &d);
+	if (d <= (len < 5 ? 1u : 2u))
 		return pick;
-	if (len >= 3 && (p = by_prefix(word, cands, n)) != NULL)
-		return p;
-	return best <= 2 && len >= 4 ? pick : NULL;
+	if (len < 2)
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (has_prefix(cands[i], word, 0)) {
+			if (only != NULL)
+				return NULL;
+			only = cands[i];
+		}
+	return only;
+}
+
+const char *
+suggest_key(const char *word, const char *const *cands, size_t n)
+{
+	const char *pick;
+	size_t i, d, len = strlen(word);
+
+	pick = closest(word, cands, n, 1, &d);
+	if (d <= 1 && d < len)
+		return pick;
+	if (len >= 3)
+		for (i = 0; i < n; i++)
+			if (has_prefix(cands[i], word, 1) ||
+			    (strlen(cands[i]) >= 4 &&
+			    has_prefix(word, cands[i], 1)))
+				return cands[i];
+	return d <= 2 && len >= 4 ? pick : NULL;
 }

@@ -402,24 +402,22 @@ test_endpoint_resolve_checked(void **state)
 }
 
 /*
- * http.c's --debug lines and message for a URL that holds a password
- * (aws.c never passes one): "***@" in its place.  The request goes to port 1 of
- * 127.0.0.1, which refuses it.
+ * Sends a GET for url with --debug on (to port 1 of 127.0.0.1, which
+ * refuses it) and checks that the debug lines and the error message show
+ * it as want, and never "s3cret".
  */
 static void
-test_debug_url_redacted(void **state)
+check_debug_url(const char *url, const char *want)
 {
 	struct http_client *hc;
 	struct http_opts o = { .connect_timeout = 5 };
-	struct http_request rq = { .method = "GET",
-	    .url = "http://user:s3cret@127.0.0.1:1/p@th" };
+	struct http_request rq = { .method = "GET", .url = url };
 	struct http_response rs;
 	struct lc_err err;
-	char path[] = "/tmp/test-aws-debug.XXXXXX", text[4096];
+	char path[] = "/tmp/test-aws-debug.XXXXXX", text[4096], *line;
 	int fd, saved;
 	ssize_t n;
 
-	(void)state;
 	assert_true((fd = mkstemp(path)) >= 0);
 	unlink(path);
 	fflush(stderr);
@@ -438,12 +436,41 @@ test_debug_url_redacted(void **state)
 	close(fd);
 	assert_true(n > 0);
 	text[n] = '\0';
-	assert_non_null(strstr(text,
-	    "> GET http://***@127.0.0.1:1/p@th\n"));
+	line = xasprintf("> GET %s\n", want);
+	if (strstr(text, line) == NULL)
+		fail_msg("no '%s' in:\n%s", line, text);
+	free(line);
 	assert_null(strstr(text, "s3cret"));
 	/* The error message, which --debug also shows. */
-	assert_non_null(strstr(err.msg, "GET http://***@127.0.0.1:1/p@th: "));
+	line = xasprintf("GET %s: ", want);
+	if (strstr(err.msg, line) == NULL)
+		fail_msg("no '%s' in '%s'", line, err.msg);
+	free(line);
 	assert_null(strstr(err.msg, "s3cret"));
+}
+
+/*
+ * http.c's --debug lines and message for a URL that holds a password
+ * (aws.c never passes one): "***" before the authority's last '@', the
+ * rest as written; an '@' after the authority is no password.
+ */
+static void
+test_debug_url_redacted(void **state)
+{
+	(void)state;
+	check_debug_url("http://user:s3cret@127.0.0.1:1/p@th",
+	    "http://***@127.0.0.1:1/p@th");
+	check_debug_url("http://s3cret@127.0.0.1:1", "http://***@127.0.0.1:1");
+	check_debug_url("http://u;s3cret:s3cret@127.0.0.1:1/",
+	    "http://***@127.0.0.1:1/");
+	check_debug_url("http://u:s3cret@s3cret@127.0.0.1:1/x",
+	    "http://***@127.0.0.1:1/x");
+	check_debug_url("HTTP://u:s3cret@127.0.0.1:1?q=a@b#c@d",
+	    "HTTP://***@127.0.0.1:1?q=a@b#c@d");
+	check_debug_url("http://127.0.0.1:1/a@b?c@d",
+	    "http://127.0.0.1:1/a@b?c@d");
+	/* No "scheme://": where a password would end is unclear. */
+	check_debug_url("u:s3cret@127.0.0.1:1/", "<redacted>");
 }
 
 /*

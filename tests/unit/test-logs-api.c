@@ -386,6 +386,15 @@ test_format(void **state)
 		cJSON_Delete(o);
 		free(s);
 	}
+	/* cJSON's short escapes for backspace and form feed; times are
+	 * whole numbers to the last digit, never a double's 15. */
+	ev.message = "\b\f\177";
+	ev.timestamp = INT64_C(253402300799999);
+	ev.ingestion_time = INT64_C(9007199254740993);
+	check_fmt(&ev, LOGS_JSON, 0,
+	    "{\"timestamp\":253402300799999,"
+	    "\"ingestion_time\":9007199254740993,\"stream\":\"s\","
+	    "\"event_id\":\"3744\",\"message\":\"\\b\\f\177\"}\n");
 
 	assert_int_equal(logs_parse_format("short", &f), 0);
 	assert_int_equal(f, LOGS_SHORT);

@@ -175,6 +175,29 @@ line_at(const char *text, const char *prefix)
 	return 0;
 }
 
+/*
+ * Whether text has a line of an ISO-8601 UTC time to the millisecond
+ * ("2024-05-01T12:00:00.042Z") then tail, as Lambda's timeout line.
+ */
+static int
+has_timeout_line(const char *text, const char *tail)
+{
+	static const char shape[] = "dddd-dd-ddTdd:dd:dd.dddZ";
+	const char *p;
+	size_t i, n = sizeof shape - 1;
+
+	if ((p = strstr(text, tail)) == NULL || (size_t)(p - text) < n)
+		return 0;
+	p -= n;
+	if (p != text && p[-1] != '\n')
+		return 0;
+	for (i = 0; i < n; i++)
+		if (shape[i] == 'd' ? p[i] < '0' || p[i] > '9' :
+		    p[i] != shape[i])
+			return 0;
+	return 1;
+}
+
 /* Starts a function on the fixture's task root; fails the test if not. */
 static struct rt_function *
 start(const struct rt_config *cfg)
@@ -486,6 +509,7 @@ test_timeout(void **state)
 	buf_addf(&s, " %s Task timed out after 1.00 seconds\n",
 	    res.request_id);
 	assert_non_null(strstr(res.log.data, s.data));
+	assert_true(has_timeout_line(res.log.data, s.data));
 	assert_true(line_at(res.log.data, "going to sleep") <
 	    line_at(res.log.data, "END RequestId: "));
 	assert_true(res.duration_ms >= 990 && res.duration_ms < 2000);

@@ -1,6 +1,7 @@
 /*
  * test-suggest.c - "did you mean": the edit distance (case, transposition,
- * long words) and which candidate suggest picks, or none.
+ * long words) and which candidate each rule set picks, or none: the
+ * command line's (suggest) and lambda.yml's (suggest_key).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -73,58 +74,118 @@ static const char *const runtimes[] = {
 	"nodejs20.x", "dotnet8",
 };
 
+static const char *const options[] = {
+	"region", "profile", "debug", "endpoint-url", "output", "no-color",
+	"quiet", "help", "version", "refresh",
+};
+
+typedef const char *suggest_fn(const char *, const char *const *, size_t);
+
 static void
-check(const char *word, const char *const *cands, size_t n,
-    const char *want)
+check_with(suggest_fn *fn, const char *rules, const char *word,
+    const char *const *cands, size_t n, const char *want)
 {
-	const char *got = suggest(word, cands, n);
+	const char *got = fn(word, cands, n);
 
 	if (want == NULL && got != NULL)
-		fail_msg("'%s': suggested '%s', wanted none", word, got);
+		fail_msg("%s '%s': suggested '%s', wanted none", rules, word,
+		    got);
 	if (want != NULL && (got == NULL || strcmp(got, want) != 0))
-		fail_msg("'%s': suggested '%s', wanted '%s'", word,
+		fail_msg("%s '%s': suggested '%s', wanted '%s'", rules, word,
 		    got != NULL ? got : "(none)", want);
 }
 
+#define CMD(w, want)	check_with(suggest, "suggest", w, commands,	\
+			    nitems(commands), want)
+#define OPT(w, want)	check_with(suggest, "suggest", w, options,	\
+			    nitems(options), want)
+#define KEY(w, want)	check_with(suggest_key, "suggest_key", w, keys,	\
+			    nitems(keys), want)
+#define RT(w, want)	check_with(suggest_key, "suggest_key", w,	\
+			    runtimes, nitems(runtimes), want)
+
+/* The command line's rules: commands, options, function names. */
 static void
-test_suggest(void **state)
+test_command_line(void **state)
+{
+	(void)state;
+	/* One edit for words under 5 letters, two for longer ones. */
+	CMD("whoamii", "whoami");
+	CMD("delte", "delete");
+	CMD("invkoe", "invoke");
+	CMD("sxrvx", "serve");
+	CMD("plen", "plan");
+	CMD("hxxp", NULL);		/* 2 edits from help: 4 letters */
+	CMD("srv", NULL);
+	CMD("frobnicate", NULL);
+	OPT("regoin", "region");
+	OPT("no-colour", "no-color");
+	OPT("qiet", "quiet");
+	/* A transposition is two edits, so one only for longer words. */
+	CMD("lsit", NULL);
+	CMD("lgos", NULL);
+	CMD("pakcage", "package");
+	/* Case counts. */
+	CMD("LIST", NULL);
+	CMD("Logs", "logs");		/* one edit */
+	OPT("REGION", NULL);
+	/* The one candidate beginning with the word, from 2 letters. */
+	CMD("lo", "logs");
+	CMD("wh", "whoami");
+	CMD("val", "validate");
+	CMD("dep", "deploy");
+	OPT("reg", "region");
+	OPT("endpoint", "endpoint-url");
+	CMD("de", NULL);		/* delete and deploy */
+	OPT("re", NULL);		/* region and refresh */
+	CMD("Lo", NULL);
+	CMD("l", NULL);
+	CMD("x", NULL);
+	CMD("", NULL);
+	/* Not the other way round. */
+	CMD("logsx", "logs");		/* but 1 edit */
+	CMD("helpmeplease", NULL);
+	check_with(suggest, "suggest", "anything", NULL, 0, NULL);
+}
+
+/* lambda.yml's rules: keys and runtimes. */
+static void
+test_lambda_yml(void **state)
 {
 	(void)state;
 	/* One edit, a transposition, case. */
-	check("whoamii", commands, nitems(commands), "whoami");
-	check("invkoe", commands, nitems(commands), "invoke");
-	check("LIST", commands, nitems(commands), "list");
-	check("lsit", commands, nitems(commands), "list");
+	KEY("memroy", "memory");
+	KEY("Memory", "memory");
+	KEY("TIMEOUT", "timeout");
+	KEY("rgeion", "region");
 	/* One edit is too many for a word of one letter. */
-	check("x", commands, nitems(commands), NULL);
-	check("", commands, nitems(commands), NULL);
-	/* A unique prefix of 3 letters or more; an ambiguous one is not. */
-	check("val", commands, nitems(commands), "validate");
-	check("pac", commands, nitems(commands), "package");
-	check("de", commands, nitems(commands), NULL);
-	check("dep", commands, nitems(commands), "deploy");
-	check("env", keys, nitems(keys), "environment");
-	check("arch", keys, nitems(keys), "architecture");
-	check("ephemeral", keys, nitems(keys), "ephemeral_storage");
+	KEY("x", NULL);
+	KEY("", NULL);
+	/* The first candidate beginning with the word, from 3 letters. */
+	KEY("env", "environment");
+	KEY("arch", "architecture");
+	KEY("ephemeral", "ephemeral_storage");
+	KEY("bui", "build");		/* build_timeout comes after it */
+	KEY("Desc", "description");
+	KEY("ro", NULL);		/* 2 letters */
+	RT("pro", "provided");
 	/* A candidate that the word begins with (4 letters or more). */
-	check("memory_size", keys, nitems(keys), "memory");
-	check("role_arn", keys, nitems(keys), "role");
-	check("tagsx", keys, nitems(keys), "tags");
+	KEY("memory_size", "memory");
+	KEY("role_arn", "role");
+	KEY("tagsx", "tags");
+	KEY("timeout_seconds", "timeout");
 	/* Two edits, for words of 4 letters or more. */
-	check("frobnicate", commands, nitems(commands), NULL);
-	check("delte", commands, nitems(commands), "delete");
-	check("srv", commands, nitems(commands), NULL);
-	check("zzzz", keys, nitems(keys), NULL);
+	KEY("txgx", "tags");
+	KEY("txg", NULL);		/* 3 letters: only 1 edit */
+	KEY("zzzz", NULL);
 	/* Runtimes: versions one edit apart, the first of equals. */
-	check("python3.8", runtimes, nitems(runtimes), "python3.9");
-	check("java8", runtimes, nitems(runtimes), "java8.al2");
-	check("Java21", runtimes, nitems(runtimes), "java21");
-	check("java22", runtimes, nitems(runtimes), "java21");
-	check("provided.al2022", runtimes, nitems(runtimes),
-	    "provided.al2023");
-	check("go1.x", runtimes, nitems(runtimes), NULL);
-	/* No candidates at all. */
-	check("anything", NULL, 0, NULL);
+	RT("python3.8", "python3.9");
+	RT("java8", "java8.al2");
+	RT("Java21", "java21");
+	RT("java22", "java21");
+	RT("provided.al2022", "provided.al2023");
+	RT("go1.x", NULL);
+	check_with(suggest_key, "suggest_key", "anything", NULL, 0, NULL);
 }
 
 int
@@ -132,7 +193,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_distance),
-		cmocka_unit_test(test_suggest),
+		cmocka_unit_test(test_command_line),
+		cmocka_unit_test(test_lambda_yml),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
