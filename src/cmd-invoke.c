@@ -305,7 +305,16 @@ print_log(const char *name, const char *tail, int esc)
 	cJSON_Delete(j);
 }
 
-/* One invoke, retried once without Tail if the function rejects it. */
+/*
+ * One invoke, retried once without Tail if the function rejects it.
+ * Lambda has no code of its own for that refusal: it answers
+ * InvalidParameterValueException, the code it gives any bad parameter of
+ * Invoke (an invalid qualifier, a bad client context, ...), and only the
+ * message says which parameter it was.  On the code alone, such mistakes
+ * would be blamed on the log and sent again; so the code is tested first
+ * and the message then tells Tail's refusal from the others, which are
+ * not retried (t4002: "another 400 with --log: not retried").
+ */
 static int
 invoke_once(struct aws_client *c, struct lambda_invoke_req *rq,
     struct lambda_invoke_res *rs, struct lc_err *err)

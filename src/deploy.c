@@ -47,7 +47,7 @@ diff_str(struct deploy_plan *p, const struct fnsetting *s, const char *want,
 	if (want == NULL)	/* unset, no default: Lambda's business */
 		return;
 	if (have == NULL)
-		have = s->def;
+		have = fnset_unreported_str(s);
 	if (!str_eq(want, have))
 		add_change(p, s->key, "~ %s %s -> %s", s->key,
 		    none_if_empty(have), none_if_empty(want));
@@ -58,7 +58,7 @@ diff_long(struct deploy_plan *p, const struct fnsetting *s, long want,
     long have)
 {
 	if (have == 0)
-		have = s->ldef;
+		have = fnset_unreported_long(s);
 	if (want != have)
 		add_change(p, s->key, "~ %s %ld -> %ld", s->key, have, want);
 }

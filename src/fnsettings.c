@@ -25,7 +25,9 @@
 
 /*
  * The rows, in the order plan shows them (and the request bodies hold
- * them).  A list or map names its count field after its items.
+ * them).  A list or map names its count field after its items.  The
+ * defaults (def, ldef) are Lambda's own and lambda.yml(5)'s "Default"
+ * (test-fnsettings holds the page to them).
  */
 const struct fnsetting fnsettings[] = {
 	{ "runtime", "Runtime", FNSET_STRING, 0,
@@ -34,11 +36,11 @@ const struct fnsetting fnsettings[] = {
 	    FN(handler), 0, CFG(handler), 0, NULL, 0, 0, 0, NULL },
 	{ "role", "Role", FNSET_STRING, FNSET_ROLE,
 	    FN(role), 0, CFG(role), 0, NULL, 0, 0, 0, NULL },
-	{ "memory", "MemorySize", FNSET_LONG, 0,
-	    FN(memory), 0, CFG(memory), 0, NULL, 0,
+	{ "memory", "MemorySize", FNSET_LONG, FNSET_REPORTED,
+	    FN(memory), 0, CFG(memory), 0, NULL, 128,
 	    API_MEMORY_MIN, API_MEMORY_MAX, NULL },
-	{ "timeout", "Timeout", FNSET_LONG, 0,
-	    FN(timeout), 0, CFG(timeout), 0, NULL, 0,
+	{ "timeout", "Timeout", FNSET_LONG, FNSET_REPORTED,
+	    FN(timeout), 0, CFG(timeout), 0, NULL, 3,
 	    API_TIMEOUT_MIN, API_TIMEOUT_MAX, NULL },
 	{ "description", "Description", FNSET_STRING, FNSET_CREATE_OMIT_UNSET,
 	    FN(description), 0, CFG(description), 0, "", 0, 0, 0, NULL },
@@ -46,15 +48,14 @@ const struct fnsetting fnsettings[] = {
 	    FN(layers), FN(nlayers), CFG(layers), CFG(nlayers), NULL, 0, 0, 0,
 	    "Arn" },
 	{ "ephemeral_storage", "EphemeralStorage.Size", FNSET_LONG, 0,
-	    FN(ephemeral_storage), 0, CFG(ephemeral_storage), 0, NULL,
-	    MANIFEST_DEFAULT_EPHEMERAL, API_EPHEMERAL_MIN, API_EPHEMERAL_MAX,
-	    NULL },
+	    FN(ephemeral_storage), 0, CFG(ephemeral_storage), 0, NULL, 512,
+	    API_EPHEMERAL_MIN, API_EPHEMERAL_MAX, NULL },
 	{ "environment", "Environment.Variables", FNSET_MAP, 0,
 	    FN(env), FN(nenv), CFG(env), CFG(nenv), NULL, 0, 0, 0, NULL },
 	{ "architecture", "Architectures", FNSET_STRING,
 	    FNSET_CODE | FNSET_ONE_ITEM,
-	    FN(architecture), 0, CFG(architecture), 0, MANIFEST_DEFAULT_ARCH,
-	    0, 0, 0, NULL },
+	    FN(architecture), 0, CFG(architecture), 0, "x86_64", 0, 0, 0,
+	    NULL },
 	{ "tags", "Tags", FNSET_MAP,
 	    FNSET_CREATE_ONLY | FNSET_CREATE_OMIT_UNSET,
 	    FN(tags), FN(ntags), FNSET_NONE, 0, NULL, 0, 0, 0, NULL },
@@ -84,6 +85,37 @@ fnset_find(const char *key)
 		if (strcmp(fnsettings[i].key, key) == 0)
 			return &fnsettings[i];
 	return NULL;
+}
+
+long
+fnset_default_long(const char *key)
+{
+	const struct fnsetting *s = fnset_find(key);
+
+	if (s == NULL || s->type != FNSET_LONG)
+		die("fnsettings: no number setting '%s'", key);
+	return s->ldef;
+}
+
+void
+fnset_defaults(struct manifest_fn *fn)
+{
+	const struct fnsetting *s;
+	char **str;
+	long *num;
+	size_t i;
+
+	for (i = 0; i < fnsettings_count; i++) {
+		s = &fnsettings[i];
+		if (s->flags & FNSET_CREATE_OMIT_UNSET)
+			continue;
+		if (s->type == FNSET_STRING && s->def != NULL &&
+		    *(str = at_mut(fn, s->fn_off)) == NULL)
+			*str = xstrdup(s->def);
+		else if (s->type == FNSET_LONG &&
+		    *(num = at_mut(fn, s->fn_off)) == 0)
+			*num = s->ldef;
+	}
 }
 
 const char *
@@ -133,6 +165,18 @@ fnset_unset(const struct fnsetting *s, const struct manifest_fn *fn)
 		return *(const size_t *)at(fn, s->fn_count) == 0;
 	}
 	return 1;
+}
+
+const char *
+fnset_unreported_str(const struct fnsetting *s)
+{
+	return (s->flags & FNSET_REPORTED) ? NULL : s->def;
+}
+
+long
+fnset_unreported_long(const struct fnsetting *s)
+{
+	return (s->flags & FNSET_REPORTED) ? 0 : s->ldef;
 }
 
 void

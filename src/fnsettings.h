@@ -3,11 +3,13 @@
  * lambda.yml gives Lambda, saying what the manifest and the API call it,
  * where it lives in struct manifest_fn and struct lambda_config, how it is
  * sent, read back and compared, and its default.  Everything walks it:
- * CreateFunction's, UpdateFunctionConfiguration's and UpdateFunctionCode's
- * bodies and the reading of a FunctionConfiguration (lambda-json.c), plan's
- * comparison (deploy_compare, deploy.c), and test-fnsettings, which checks
- * that each row round-trips and is documented.  Adding a setting: see the
- * checklist atop manifest.h.
+ * the defaults a function gets for what lambda.yml leaves unset
+ * (fnset_defaults, manifest.c), CreateFunction's,
+ * UpdateFunctionConfiguration's and UpdateFunctionCode's bodies and the
+ * reading of a FunctionConfiguration (lambda-json.c), plan's comparison
+ * (deploy_compare, deploy.c), and test-fnsettings, which checks that each
+ * row round-trips, is what a manifest without its key gives, and is
+ * documented.  Adding a setting: see the checklist atop manifest.h.
  */
 #ifndef LC_FNSETTINGS_H
 #define LC_FNSETTINGS_H
@@ -38,6 +40,10 @@ enum fnset_flags {
 	FNSET_ONE_ITEM = 1 << 3,
 	/* The value sent and compared is the role's ARN, when resolved. */
 	FNSET_ROLE = 1 << 4,
+	/* Lambda reports it for every function: a FunctionConfiguration
+	 * without it is an odd answer, read as unknown (NULL, 0) rather than
+	 * as the default, and plan shows it. */
+	FNSET_REPORTED = 1 << 5,
 };
 
 /* Not in struct lambda_config: never read back. */
@@ -54,10 +60,14 @@ struct fnsetting {
 	size_t		 fn_off, fn_count;
 	size_t		 cfg_off, cfg_count;
 	/*
-	 * What Lambda means when it reports nothing, and what is sent when
-	 * the manifest leaves the setting unset (NULL, 0).  A string with no
-	 * default (def NULL) that the manifest leaves unset is Lambda's
-	 * business: neither sent nor compared (handler, for provided.*).
+	 * The default, the one place it is written: what a function gets
+	 * when neither it nor the top level of lambda.yml sets the key
+	 * (fnset_defaults; a FNSET_CREATE_OMIT_UNSET row stays unset, so
+	 * that CreateFunction can leave it out), what is sent for it when
+	 * unset, and what Lambda means when it reports nothing (but see
+	 * FNSET_REPORTED).  A string with no default (def NULL) that the
+	 * manifest leaves unset is Lambda's business: neither sent nor
+	 * compared (handler, for provided.*).
 	 */
 	const char	*def;
 	long		 ldef;
@@ -73,6 +83,16 @@ extern const size_t fnsettings_count;
 /* The setting whose manifest key is key, or NULL. */
 const struct fnsetting *fnset_find(const char *key);
 
+/* The default of the FNSET_LONG setting key (dies for another key). */
+long fnset_default_long(const char *key);
+
+/*
+ * Gives fn the table's default for each string or number setting it
+ * leaves unset (NULL, 0), but FNSET_CREATE_OMIT_UNSET ones: the last
+ * step of reading lambda.yml, after the top level is inherited.
+ */
+void fnset_defaults(struct manifest_fn *fn);
+
 /*
  * The values of setting s in fn, defaults applied; role_arn (may be NULL)
  * stands for the role when given.  fnset_str is NULL for an unset string
@@ -87,6 +107,12 @@ const struct manifest_kv *fnset_map(const struct fnsetting *s,
     const struct manifest_fn *fn, size_t *n);
 /* Whether fn leaves s unset: a NULL string, 0, an empty list or map. */
 int fnset_unset(const struct fnsetting *s, const struct manifest_fn *fn);
+/*
+ * What s is when a FunctionConfiguration does not report it: its default,
+ * or NULL and 0 (unknown) for a FNSET_REPORTED row.
+ */
+const char *fnset_unreported_str(const struct fnsetting *s);
+long fnset_unreported_long(const struct fnsetting *s);
 
 /* Frees what the settings hold in cfg (a map's values wiped) and zeroes
  * them; the rest of cfg is the caller's. */

@@ -246,8 +246,8 @@ get_setting_str(const char *op, const cJSON *p, const char *leaf,
 		}
 	} else if (p != NULL && get_str(op, p, leaf, dst, err) == -1)
 		return -1;
-	if (*dst == NULL && s->def != NULL)
-		*dst = xstrdup(s->def);
+	if (*dst == NULL && fnset_unreported_str(s) != NULL)
+		*dst = xstrdup(fnset_unreported_str(s));
 	return 0;
 }
 
@@ -315,7 +315,7 @@ get_setting(const char *op, const cJSON *o, const struct fnsetting *s,
 {
 	const cJSON *p;
 	char leaf[64];
-	int64_t v = s->ldef;
+	int64_t v = fnset_unreported_long(s);
 
 	if (s->cfg_off == FNSET_NONE)
 		return 0;

@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "err.h"
+#include "fnsettings.h"
 #include "manifest-private.h"
 #include "xmalloc.h"
 
@@ -111,7 +112,10 @@ kv_merge(struct ctx *c, const yaml_node_t *at, struct manifest_kv **kv,
 	return 0;
 }
 
-/* Gives function s what it inherits from the top level and the defaults. */
+/*
+ * Gives function s what it inherits from the top level, then the
+ * defaults of the table of settings (fnsettings.c) for what neither sets.
+ */
 static int
 inherit(struct ctx *c, struct settings *s)
 {
@@ -131,18 +135,16 @@ inherit(struct ctx *c, struct settings *s)
 	if (s->runtime == NULL)
 		s->runtime = c->top.runtime;
 	if (f->memory == 0)
-		f->memory = top->memory ? top->memory : MANIFEST_DEFAULT_MEMORY;
+		f->memory = top->memory;
 	if (f->timeout == 0)
-		f->timeout = top->timeout ? top->timeout :
-		    MANIFEST_DEFAULT_TIMEOUT;
+		f->timeout = top->timeout;
 	if (f->ephemeral_storage == 0)
-		f->ephemeral_storage = top->ephemeral_storage ?
-		    top->ephemeral_storage : MANIFEST_DEFAULT_EPHEMERAL;
+		f->ephemeral_storage = top->ephemeral_storage;
 	if (f->build_timeout == 0)
 		f->build_timeout = top->build_timeout ? top->build_timeout :
 		    MANIFEST_DEFAULT_BUILD_TIMEOUT;
-	if (f->architecture == NULL)
-		f->architecture = xstrdup(MANIFEST_DEFAULT_ARCH);
+	/* What neither sets: the table's defaults (build_timeout is ours). */
+	fnset_defaults(f);
 	if (!s->layers_set && c->top.layers_set) {
 		if (mf_charge(c, s->key, top->nlayers) == -1)
 			return -1;

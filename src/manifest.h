@@ -25,18 +25,24 @@
  *      type, flags, the two offsets, default.  That row alone makes
  *      CreateFunction, UpdateFunctionConfiguration (or UpdateFunctionCode),
  *      the reading of a FunctionConfiguration and plan's comparison carry
- *      it, in the table's order;
+ *      it, in the table's order, and gives its default to every function
+ *      that leaves it unset (fnset_defaults): the one place it is written;
  *   3. reading the key: its enum key (manifest-private.h) and name in
- *      mf_key_names, its reader in read_setting (manifest-read.c), the
- *      checks on its value (manifest-check.c), the inheritance in inherit
- *      (manifest.c);
- *   4. its entry in man/lambda.yml.5 (".It Cm KEY Pq TYPE") and a line in
- *      lambda.yml.example (test-manifest fails without one for a row);
+ *      mf_key_names (test-fnsettings fails if it is not the row's), its
+ *      reader in read_setting (manifest-read.c; a string's field in
+ *      mf_string_slot, which also inherits it from the top level), the
+ *      checks on its value (manifest-check.c); a number, list or map also
+ *      its inheritance from the top level in inherit (manifest.c);
+ *   4. its entry in man/lambda.yml.5 (".It Cm KEY Pq TYPE" and its
+ *      "Default") and a line in lambda.yml.example (test-manifest fails
+ *      without one for a row);
  *   5. a sample value in tests/unit/test-fnsettings.c (which fails without
- *      one, then checks the row round-trips and is documented), and a bad
- *      fixture in tests/fixtures/bad/ for a value lambda.yml must refuse.
- * Keys that are not sent to Lambda (artifact, build, region, profile) need
- * only steps 1, 3 and 4.
+ *      one, then checks the row round-trips, is what a manifest without
+ *      the key gives, and is documented), and a bad fixture in
+ *      tests/fixtures/bad/ for a value lambda.yml must refuse.
+ * Keys that are not sent to Lambda (artifact, build, build_timeout,
+ * region, profile) need only steps 1, 3 and 4, and a default of their own
+ * in inherit (MANIFEST_DEFAULT_BUILD_TIMEOUT).
  *
  * Hostile input is bounded: at most MANIFEST_MAX_SIZE bytes, nesting at
  * most MANIFEST_MAX_DEPTH deep (checked on the parser's events, before any
@@ -52,11 +58,11 @@
 
 #define MANIFEST_DEFAULT_PATH "lambda.yml"
 
-/* Defaults for what neither the function nor the top level sets. */
-#define MANIFEST_DEFAULT_MEMORY 128		/* MB */
-#define MANIFEST_DEFAULT_TIMEOUT 3		/* seconds */
-#define MANIFEST_DEFAULT_ARCH "x86_64"
-#define MANIFEST_DEFAULT_EPHEMERAL 512		/* MB */
+/*
+ * build_timeout's default, for what neither the function nor the top
+ * level sets; the function settings' defaults are their rows' in
+ * fnsettings[] (fnsettings.c).
+ */
 #define MANIFEST_DEFAULT_BUILD_TIMEOUT 600	/* seconds */
 
 /* Bounds on what is read (lambda.yml needs 4 levels and a few KB). */

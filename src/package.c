@@ -1,7 +1,9 @@
 /*
  * package.c - deterministic deployment zips (libzip) and their CodeSha256
- * (sha256.c), both streamed from and to files.  A .jar or .zip artifact is
- * read and normalised by unzip.c; the build step before is build.c's.
+ * (sha256.c), both streamed from and to files: every zip lambdactl writes
+ * is written here.  A .jar or .zip artifact is read, checked and its
+ * normalised entries worked out by unzip.c; the build step before is
+ * build.c's.
  */
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -23,8 +25,6 @@
 #include "sha256.h"
 #include "unzip.h"
 #include "xmalloc.h"
-
-uint64_t package_max_unzipped = PACKAGE_MAX_UNZIPPED;
 
 /* One file or symlink of a directory tree. */
 struct entry {
@@ -195,38 +195,6 @@ read_link(const char *path, off_t st_size)
 		free(s);
 		cap *= 2;
 	}
-}
-
-int
-package_link_inside(const char *dir, size_t dirlen, const char *target)
-{
-	const char *p, *e, *end = dir + dirlen;
-	size_t len;
-	long depth = 0;
-
-	if (*target == '/' || *target == '\0')
-		return 0;
-	for (p = dir; p < end; p = e + 1) {
-		for (e = p; e < end && *e != '/'; e++)
-			continue;
-		len = (size_t)(e - p);
-		if (len > 0 && !(len == 1 && p[0] == '.'))
-			depth++;
-		if (e == end)
-			break;
-	}
-	for (p = target; *p != '\0'; p = *e == '/' ? e + 1 : e) {
-		e = p + strcspn(p, "/");
-		len = (size_t)(e - p);
-		if (len == 0 || (len == 1 && p[0] == '.'))
-			continue;
-		if (len == 2 && p[0] == '.' && p[1] == '.') {
-			if (--depth < 0)
-				return 0;
-		} else
-			depth++;
-	}
-	return 1;
 }
 
 /* Adds an entry, taking ownership of name, path and target. */
@@ -494,7 +462,7 @@ walk_one(struct entries *es, const struct walk *w, const char *dir,
 		if ((target = read_link(path, st.st_size)) == NULL)
 			return lc_error(err, LC_ECONFIG, "cannot read symlink "
 			    "'%s': %s", path, strerror(errno));
-		if (!package_link_inside(dir, strlen(dir), target)) {
+		if (!unzip_link_inside(dir, strlen(dir), target)) {
 			lc_error(err, LC_ECONFIG, "symlink '%s' points outside "
 			    "the artifact directory ('%s')", name, target);
 			free(target);
@@ -546,6 +514,24 @@ walk_dir(struct entries *es, const struct walk *w, const char *path,
 }
 
 /*
+ * Gives entry idx of za the fixed fields: the timestamp, Unix attributes
+ * (mode, S_IF* included) and, if deflate, the method and level (data
+ * copied compressed keeps its own).  Returns -1 with zip_strerror(za).
+ */
+static int
+entry_fix(zip_t *za, zip_int64_t idx, int deflate, zip_uint32_t mode)
+{
+	if ((deflate && zip_set_file_compression(za, (zip_uint64_t)idx,
+	    ZIP_CM_DEFLATE, PACKAGE_ZIP_LEVEL) == -1) ||
+	    zip_file_set_dostime(za, (zip_uint64_t)idx, PACKAGE_DOS_TIME,
+	    PACKAGE_DOS_DATE, 0) == -1 ||
+	    zip_file_set_external_attributes(za, (zip_uint64_t)idx, 0,
+	    ZIP_OPSYS_UNIX, mode << 16) == -1)
+		return -1;
+	return 0;
+}
+
+/*
  * Adds one entry to za with the fixed timestamp, method and level, and
  * Unix attributes.  A file is read only at zip_close; a symlink's content
  * is its target, which must outlive za.
@@ -569,29 +555,78 @@ zip_add_entry(zip_t *za, const struct entry *e, const char *zip_path,
 		return lc_error(err, LC_EFAIL, "cannot add '%s' to '%s': %s",
 		    e->name, zip_path, zip_strerror(za));
 	}
-	if (zip_set_file_compression(za, (zip_uint64_t)idx, ZIP_CM_DEFLATE,
-	    PACKAGE_ZIP_LEVEL) == -1 ||
-	    zip_file_set_dostime(za, (zip_uint64_t)idx, PACKAGE_DOS_TIME,
-	    PACKAGE_DOS_DATE, 0) == -1 ||
-	    zip_file_set_external_attributes(za, (zip_uint64_t)idx, 0,
-	    ZIP_OPSYS_UNIX, (zip_uint32_t)e->mode << 16) == -1)
+	if (entry_fix(za, idx, 1, (zip_uint32_t)e->mode) == -1)
 		return lc_error(err, LC_EFAIL, "cannot add '%s' to '%s': %s",
 		    e->name, zip_path, zip_strerror(za));
 	return 0;
 }
 
+/* Adds a tree's sorted entries (arg, struct entries) to za. */
+static int
+tree_add(zip_t *za, const void *arg, const char *zip_path,
+    struct lc_err *err)
+{
+	const struct entries *es = arg;
+	size_t i;
+
+	for (i = 0; i < es->n; i++)
+		if (zip_add_entry(za, &es->v[i], zip_path, err) == -1)
+			return -1;
+	return 0;
+}
+
 /*
- * Writes the sorted entries to zip_path.  libzip writes a temporary file
- * next to it and renames it at zip_close, removing it if anything fails,
- * so that no half-written zip is ever left behind.
+ * Adds the normalised entries of a zip (arg, struct unzip_norm) to za,
+ * sorted: compressed data is copied untouched, rewritten entries are
+ * deflated anew at the fixed level.  A jar rebuilt from the same classes
+ * (lein uberjar stamps every entry with the build time) then gives the
+ * same bytes, so deploy can skip it.
  */
 static int
-zip_write(const struct entries *es, const char *zip_path,
+norm_add(zip_t *za, const void *arg, const char *zip_path,
+    struct lc_err *err)
+{
+	const struct unzip_norm *nz = arg;
+	const struct unzip_entry *e;
+	zip_source_t *src;
+	zip_int64_t idx;
+	size_t i;
+
+	for (i = 0; i < nz->n; i++) {
+		e = &nz->v[i];
+		if (e->data != NULL)
+			src = zip_source_buffer(za, e->data, e->len, 0);
+		else
+			src = zip_source_zip(za, nz->za, e->idx,
+			    ZIP_FL_COMPRESSED, 0, -1);
+		if (src == NULL || (idx = zip_file_add(za, e->name, src,
+		    ZIP_FL_ENC_RAW)) < 0) {
+			zip_source_free(src);
+			return lc_error(err, LC_EFAIL, "cannot copy '%s' to "
+			    "'%s': %s", e->name, zip_path, zip_strerror(za));
+		}
+		if (entry_fix(za, idx, e->data != NULL, e->mode) == -1)
+			return lc_error(err, LC_EFAIL, "cannot copy '%s' to "
+			    "'%s': %s", e->name, zip_path, zip_strerror(za));
+	}
+	return 0;
+}
+
+/* Adds entries (arg) to za; 0, or -1 with err. */
+typedef int zip_add_fn(zip_t *za, const void *arg, const char *zip_path,
+    struct lc_err *err);
+
+/*
+ * Writes the zip at zip_path, its entries added by add.  libzip writes a
+ * temporary file next to it and renames it at zip_close, removing it if
+ * anything fails, so that no half-written zip is ever left behind.
+ */
+static int
+zip_write(const char *zip_path, zip_add_fn *add, const void *arg,
     struct lc_err *err)
 {
 	struct stat st;
 	zip_t *za;
-	size_t i;
 	int code;
 
 	if (stat(zip_path, &st) == 0 && !S_ISREG(st.st_mode))
@@ -601,9 +636,8 @@ zip_write(const struct entries *es, const char *zip_path,
 	    NULL)
 		return unzip_code_error(err, LC_EFAIL, code, "cannot create",
 		    zip_path);
-	for (i = 0; i < es->n; i++)
-		if (zip_add_entry(za, &es->v[i], zip_path, err) == -1)
-			goto fail;
+	if (add(za, arg, zip_path, err) == -1)
+		goto fail;
 	if (zip_close(za) == -1) {
 		lc_error(err, LC_EFAIL, "cannot write '%s': %s", zip_path,
 		    zip_strerror(za));
@@ -615,26 +649,52 @@ fail:
 	return -1;
 }
 
-int
+/*
+ * Refuses (LC_ECONFIG, naming the artifact label and total in MB) a total
+ * over unzip_limit; 0 when within it.
+ */
+static int
 package_check_unzipped(const char *label, uint64_t total, struct lc_err *err)
 {
 	char s[32];
 
-	if (total <= package_max_unzipped)
+	if (total <= unzip_limit)
 		return 0;
 	return lc_error(err, LC_ECONFIG, "artifact '%s' unzips to %s MB, over "
 	    "Lambda's %llu MB limit", label, mb(s, total),
-	    (unsigned long long)(package_max_unzipped / (1024 * 1024)));
+	    (unsigned long long)(unzip_limit / (1024 * 1024)));
 }
 
-/* A .jar or .zip: normalised into zip_path (unzip_normalise). */
+int
+package_normalise(const char *path, const char *label, int provided,
+    const char *zip_path, uint64_t *entries, uint64_t *unzipped,
+    struct lc_err *err)
+{
+	struct unzip_norm nz;
+	int rv = -1;
+
+	if (unzip_norm_open(&nz, path, label, provided, err) == 0 &&
+	    package_check_unzipped(label, nz.declared, err) == 0 &&
+	    unzip_norm_scan(&nz, err) == 0 &&
+	    zip_write(zip_path, norm_add, &nz, err) == 0) {
+		if (entries != NULL)
+			*entries = nz.n;
+		if (unzipped != NULL)
+			*unzipped = nz.unzipped;
+		rv = 0;
+	}
+	unzip_norm_release(&nz);
+	return rv;
+}
+
+/* A .jar or .zip: normalised into zip_path (package_normalise). */
 static int
 package_zip(const struct manifest_fn *fn, const char *path,
     const char *out_dir, const char *zip_path, struct package_result *res,
     struct lc_err *err)
 {
 	if (mkdir_p(out_dir, err) == -1 ||
-	    unzip_normalise(path, fn->artifact,
+	    package_normalise(path, fn->artifact,
 	    manifest_is_provided(fn->runtime), zip_path, &res->entries,
 	    &res->unzipped, err) == -1)
 		return -1;
@@ -805,7 +865,7 @@ package_build(const struct manifest_fn *fn, const char *base_dir,
 	if (package_check_unzipped(fn->artifact, es.total, err) == -1 ||
 	    mkdir_p(out_dir, err) == -1)
 		goto out;
-	if (zip_write(&es, zip_path, err) == -1)
+	if (zip_write(zip_path, tree_add, &es, err) == -1)
 		goto out;
 	written = 1;
 	res->entries = es.n;

@@ -18,14 +18,6 @@
 #include "manifest.h"
 
 #define PACKAGE_MAX_ZIPPED	(50ULL * 1024 * 1024)	/* direct upload */
-#define PACKAGE_MAX_UNZIPPED	(250ULL * 1024 * 1024)	/* 262,144,000 */
-
-/*
- * The most bytes a package may unzip to: PACKAGE_MAX_UNZIPPED, Lambda's
- * limit.  A variable only so that tests can lower it rather than write
- * 250 MB.
- */
-extern uint64_t package_max_unzipped;
 
 /*
  * The fixed fields of every entry: 1980-01-01 00:00, the DOS epoch (the
@@ -58,10 +50,10 @@ struct package_result {
  *    a symlink when its target stays inside the tree and is an error when
  *    it points outside; for provided.* runtimes the root must hold a
  *    "bootstrap" file, always stored 0755;
- *  - a .jar or .zip: normalised (unzip_normalise, unzip.h);
+ *  - a .jar or .zip: normalised (package_normalise);
  *  - any other single file: for provided.* runtimes stored as "bootstrap"
  *    0755, otherwise under its own name.
- * Over package_max_unzipped (checked before zipping) or PACKAGE_MAX_ZIPPED
+ * Over unzip_limit (unzip.h; checked before zipping) or PACKAGE_MAX_ZIPPED
  * is an error that says so (LC_ECONFIG), as is a missing artifact.
  * Fills res (release with package_result_release).
  */
@@ -70,18 +62,17 @@ int package_build(const struct manifest_fn *fn, const char *base_dir,
 void package_result_release(struct package_result *res);
 
 /*
- * Whether target, read from a symlink in directory dir (dirlen bytes,
- * relative to the root, "" for the root itself), stays inside the root
- * once resolved lexically: absolute targets and ".." past the root do not.
- * Used when zipping a tree and when reading a zip (unzip.h).
+ * Normalises the zip or jar at path into zip_path (written to a temporary
+ * file and renamed): its entries as unzip_norm_scan (unzip.h) works them
+ * out, sorted, compressed data untouched, the fixed fields, no extra
+ * fields or comments.  Declared sizes over unzip_limit are refused before
+ * anything is inflated.  label names the zip in messages; provided: a
+ * provided.* runtime; *entries and *unzipped (may be NULL) get the number
+ * of entries and their real size.  Returns 0, or -1 with err (LC_ECONFIG
+ * for a bad zip, LC_EFAIL for a failed write).
  */
-int package_link_inside(const char *dir, size_t dirlen, const char *target);
-
-/*
- * Refuses (LC_ECONFIG, naming the artifact label and total in MB) a total
- * over package_max_unzipped; 0 when within it.
- */
-int package_check_unzipped(const char *label, uint64_t total,
+int package_normalise(const char *path, const char *label, int provided,
+    const char *zip_path, uint64_t *entries, uint64_t *unzipped,
     struct lc_err *err);
 
 /* Streams the file at path into SHA-256; base64 into b64, size into size. */

@@ -22,6 +22,7 @@
 #include "buf.h"
 #include "clock.h"
 #include "err.h"
+#include "fnsettings.h"
 #include "httpd.h"
 #include "proc.h"
 #include "rt-private.h"
@@ -336,8 +337,8 @@ rt_api_fake(void)
 	f->name = xstrdup("fake");
 	f->arn = xstrdup("arn:aws:lambda:us-east-1:" RT_ACCOUNT
 	    ":function:fake");
-	f->memory = MANIFEST_DEFAULT_MEMORY;
-	f->timeout = MANIFEST_DEFAULT_TIMEOUT;
+	f->memory = fnset_default_long("memory");
+	f->timeout = fnset_default_long("timeout");
 	f->live = 1;
 	f->spawned = clock_ms();
 	return f;

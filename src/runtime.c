@@ -29,6 +29,7 @@
 #include "buf.h"
 #include "clock.h"
 #include "err.h"
+#include "fnsettings.h"
 #include "proc.h"
 #include "rt-private.h"
 #include "runtime.h"
@@ -258,9 +259,14 @@ rt_start(struct rt_function **fp, const struct rt_config *cfg,
 	f = rt_function_new();
 	f->task_root = root;
 	f->name = xstrdup(cfg->name);
-	f->memory = cfg->memory > 0 ? cfg->memory : MANIFEST_DEFAULT_MEMORY;
+	/*
+	 * pool.c gives lambda.yml's values, defaulted by the table of
+	 * settings (fnsettings.c); a caller that gives none gets the same.
+	 */
+	f->memory = cfg->memory > 0 ? cfg->memory :
+	    fnset_default_long("memory");
 	f->timeout = cfg->timeout > 0 ? cfg->timeout :
-	    MANIFEST_DEFAULT_TIMEOUT;
+	    fnset_default_long("timeout");
 	f->arn = xasprintf("arn:aws:lambda:%s:%s:function:%s",
 	    cfg->region != NULL ? cfg->region : "us-east-1", RT_ACCOUNT,
 	    f->name);

@@ -1,6 +1,7 @@
 /*
- * unzip.c - reading zips (see unzip.h): inflating with the real bytes
- * counted, normalising a jar, extracting a package into a task root.
+ * unzip.c - zips from outside (see unzip.h): the limit and the link rule,
+ * inflating with the real bytes counted, a jar's normalised entries,
+ * extracting a package into a task root.
  */
 /* nftw(3) and its FTW_* flags are XSI. */
 #define _XOPEN_SOURCE 700
@@ -22,7 +23,6 @@
 
 #include "buf.h"
 #include "err.h"
-#include "package.h"
 #include "unzip.h"
 #include "xmalloc.h"
 
@@ -39,6 +39,8 @@
 #define UNZIP_MAX_LINK	4096
 /* Symlinks followed while resolving one, at most (Linux's MAXSYMLINKS). */
 #define UNZIP_MAX_HOPS	40
+
+uint64_t unzip_limit = UNZIP_LIMIT;
 
 int
 unzip_code_error(struct lc_err *err, int status, int code, const char *what,
@@ -69,13 +71,45 @@ entry_name_ok(const char *name)
 	return 1;
 }
 
-/* The error for a zip over package_max_unzipped; returns -1. */
+/* The error for a zip over unzip_limit; returns -1. */
 static int
 over_limit(struct lc_err *err, const char *label)
 {
 	return lc_error(err, LC_ECONFIG, "zip '%s' unzips to more than "
 	    "Lambda's %llu MB limit", label,
-	    (unsigned long long)(package_max_unzipped / (1024 * 1024)));
+	    (unsigned long long)(unzip_limit / (1024 * 1024)));
+}
+
+int
+unzip_link_inside(const char *dir, size_t dirlen, const char *target)
+{
+	const char *p, *e, *end = dir + dirlen;
+	size_t len;
+	long depth = 0;
+
+	if (*target == '/' || *target == '\0')
+		return 0;
+	for (p = dir; p < end; p = e + 1) {
+		for (e = p; e < end && *e != '/'; e++)
+			continue;
+		len = (size_t)(e - p);
+		if (len > 0 && !(len == 1 && p[0] == '.'))
+			depth++;
+		if (e == end)
+			break;
+	}
+	for (p = target; *p != '\0'; p = *e == '/' ? e + 1 : e) {
+		e = p + strcspn(p, "/");
+		len = (size_t)(e - p);
+		if (len == 0 || (len == 1 && p[0] == '.'))
+			continue;
+		if (len == 2 && p[0] == '.' && p[1] == '.') {
+			if (--depth < 0)
+				return 0;
+		} else
+			depth++;
+	}
+	return 1;
 }
 
 int
@@ -107,7 +141,7 @@ unzip_inflate(zip_t *za, uint64_t idx, const char *label,
 			    zs.name, (unsigned long long)zs.size);
 			goto out;
 		}
-		if (*total > package_max_unzipped) {
+		if (*total > unzip_limit) {
 			over_limit(err, label);
 			goto out;
 		}
@@ -134,34 +168,11 @@ out:
 
 /* ---- normalising ---- */
 
-/* An entry of a zip being normalised. */
-struct zentry {
-	const char	*name;		/* borrowed from the input zip */
-	zip_uint64_t	 idx;
-	zip_uint32_t	 mode;		/* normalised, S_IF* included */
-	char		*data;		/* rewritten contents, or NULL */
-	size_t		 len;
-	char		*target;	/* a symlink's target */
-};
-
-/* What normalising one zip reads and keeps. */
-struct znorm {
-	zip_t		*in;
-	const char	*label;		/* the artifact as written */
-	struct zentry	*v;
-	size_t		 n;
-	int		 provided;	/* a provided.* runtime */
-	int		 signed_jar;	/* a signed jar: rewrite nothing */
-	uint64_t	 declared;	/* the sum of the declared sizes */
-	uint64_t	 total;		/* real bytes inflated */
-	size_t		 kept;		/* bytes of rewritten entries held */
-};
-
 static int
 zentry_cmp(const void *a, const void *b)
 {
-	return strcmp(((const struct zentry *)a)->name,
-	    ((const struct zentry *)b)->name);
+	return strcmp(((const struct unzip_entry *)a)->name,
+	    ((const struct unzip_entry *)b)->name);
 }
 
 /* A sink keeping at most UNZIP_KEEP_MAX bytes in a buf (arg). */
@@ -264,20 +275,20 @@ strip_date_comments(const char *s, size_t n, struct buf *out)
 }
 
 /*
- * The normalised mode of an entry of in: a directory (name ending in '/')
- * 0755, a Unix symlink 0777, a file 0755 if its Unix mode has an execute
- * bit and 0644 otherwise (zips made elsewhere have no Unix mode); the
- * root "bootstrap" of a provided.* runtime is always 0755.
+ * The normalised mode of an entry of the zip: a directory (name ending
+ * in '/') 0755, a Unix symlink 0777, a file 0755 if its Unix mode has an
+ * execute bit and 0644 otherwise (zips made elsewhere have no Unix mode);
+ * the root "bootstrap" of a provided.* runtime is always 0755.
  */
-static zip_uint32_t
-zentry_mode(const struct znorm *z, const struct zentry *e)
+static uint32_t
+zentry_mode(const struct unzip_norm *z, const struct unzip_entry *e)
 {
 	zip_uint8_t opsys;
 	zip_uint32_t attr, mode = 0;
 
 	if (e->name[strlen(e->name) - 1] == '/')
 		return S_IFDIR | 0755;
-	if (zip_file_get_external_attributes(z->in, e->idx, 0, &opsys,
+	if (zip_file_get_external_attributes(z->za, e->idx, 0, &opsys,
 	    &attr) == 0 && opsys == ZIP_OPSYS_UNIX)
 		mode = attr >> 16;
 	if (S_ISLNK(mode))
@@ -294,7 +305,7 @@ zentry_mode(const struct znorm *z, const struct zentry *e)
  * a build date.
  */
 static int
-zentry_scan(struct znorm *z, struct zentry *e, struct lc_err *err)
+zentry_scan(struct unzip_norm *z, struct unzip_entry *e, struct lc_err *err)
 {
 	struct buf b = BUF_INIT, out = BUF_INIT;
 	const char *slash;
@@ -302,7 +313,7 @@ zentry_scan(struct znorm *z, struct zentry *e, struct lc_err *err)
 
 	keep = S_ISLNK(e->mode) || (!z->signed_jar &&
 	    z->kept < UNZIP_KEEP_TOTAL && is_pom_properties(e->name));
-	if (unzip_inflate(z->in, e->idx, z->label, &z->total,
+	if (unzip_inflate(z->za, e->idx, z->label, &z->unzipped,
 	    keep ? keep_sink : NULL, &b, err) == -1)
 		goto out;
 	if (S_ISLNK(e->mode)) {
@@ -313,7 +324,7 @@ zentry_scan(struct znorm *z, struct zentry *e, struct lc_err *err)
 			goto out;
 		}
 		slash = strrchr(e->name, '/');
-		if (!package_link_inside(e->name, slash != NULL ?
+		if (!unzip_link_inside(e->name, slash != NULL ?
 		    (size_t)(slash - e->name) : 0, b.data)) {
 			lc_error(err, LC_ECONFIG, "zip '%s': symlink '%s' "
 			    "points outside the root ('%s')", z->label,
@@ -343,7 +354,7 @@ enum zkind {
 
 /* The index of the first entry whose name is >= key. */
 static size_t
-zlower(const struct znorm *z, const char *key)
+zlower(const struct unzip_norm *z, const char *key)
 {
 	size_t lo = 0, hi = z->n, mid;
 
@@ -363,7 +374,8 @@ zlower(const struct znorm *z, const char *key)
  * entry under it), or nothing.
  */
 static enum zkind
-zlookup(const struct znorm *z, const char *p, const struct zentry **link)
+zlookup(const struct unzip_norm *z, const char *p,
+    const struct unzip_entry **link)
 {
 	enum zkind k = ZK_NONE;
 	size_t i, len = strlen(p);
@@ -394,11 +406,11 @@ zlookup(const struct znorm *z, const char *p, const struct zentry **link)
  * A dangling link is harmless and kept.
  */
 static int
-zlink_resolve(const struct znorm *z, const struct zentry *e,
+zlink_resolve(const struct unzip_norm *z, const struct unzip_entry *e,
     struct lc_err *err)
 {
 	struct buf cur = BUF_INIT, rest = BUF_INIT, next = BUF_INIT, t;
-	const struct zentry *l = NULL;
+	const struct unzip_entry *l = NULL;
 	const char *p, *slash;
 	enum zkind k = ZK_DIR;
 	size_t len, at = 0, dirlen;
@@ -476,25 +488,29 @@ out:
 	return rv;
 }
 
-/*
- * Reads the input's directory: every name relative and without "..",
- * the declared sizes within the limit; then sorts the entries and scans
- * each (zentry_scan).
- */
-static int
-znorm_read(struct znorm *z, struct lc_err *err)
+int
+unzip_norm_open(struct unzip_norm *z, const char *path, const char *label,
+    int provided, struct lc_err *err)
 {
 	zip_stat_t zs;
 	zip_int64_t n, i;
+	int code;
 
-	n = zip_get_num_entries(z->in, 0);
+	memset(z, 0, sizeof *z);
+	z->label = label;
+	z->provided = provided;
+	if ((z->za = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &code)) ==
+	    NULL)
+		return unzip_code_error(err, LC_ECONFIG, code,
+		    "cannot read zip", label);
+	n = zip_get_num_entries(z->za, 0);
 	z->v = xcalloc(n > 0 ? (size_t)n : 1, sizeof *z->v);
 	for (i = 0; i < n; i++) {
-		if (zip_stat_index(z->in, (zip_uint64_t)i, ZIP_FL_ENC_RAW,
+		if (zip_stat_index(z->za, (zip_uint64_t)i, ZIP_FL_ENC_RAW,
 		    &zs) == -1 || !(zs.valid & ZIP_STAT_NAME) ||
 		    zs.name[0] == '\0')
 			return lc_error(err, LC_ECONFIG, "cannot read zip "
-			    "'%s': %s", z->label, zip_strerror(z->in));
+			    "'%s': %s", z->label, zip_strerror(z->za));
 		if (!entry_name_ok(zs.name))
 			return lc_error(err, LC_ECONFIG, "zip '%s': refusing "
 			    "entry '%s' (absolute path or '..')", z->label,
@@ -507,118 +523,44 @@ znorm_read(struct znorm *z, struct lc_err *err)
 		if (is_signature(zs.name))
 			z->signed_jar = 1;
 	}
-	if (package_check_unzipped(z->label, z->declared, err) == -1)
-		return -1;
+	return 0;
+}
+
+int
+unzip_norm_scan(struct unzip_norm *z, struct lc_err *err)
+{
+	size_t i;
+
 	qsort(z->v, z->n, sizeof *z->v, zentry_cmp);
-	for (i = 1; i < (zip_int64_t)z->n; i++)
+	for (i = 1; i < z->n; i++)
 		if (strcmp(z->v[i - 1].name, z->v[i].name) == 0)
 			return lc_error(err, LC_ECONFIG, "zip '%s': duplicate "
 			    "entry '%s'", z->label, z->v[i].name);
-	for (i = 0; i < (zip_int64_t)z->n; i++) {
+	for (i = 0; i < z->n; i++) {
 		z->v[i].mode = zentry_mode(z, &z->v[i]);
 		if (zentry_scan(z, &z->v[i], err) == -1)
 			return -1;
 	}
-	for (i = 0; i < (zip_int64_t)z->n; i++)
+	for (i = 0; i < z->n; i++)
 		if (S_ISLNK(z->v[i].mode) &&
 		    zlink_resolve(z, &z->v[i], err) == -1)
 			return -1;
 	return 0;
 }
 
-/*
- * Writes the scanned entries to zip_path, sorted, with the fixed
- * timestamp, their normalised modes and no extra fields or comments;
- * compressed data is copied untouched, rewritten entries are deflated
- * anew at the fixed level.  A jar rebuilt from the same classes (lein
- * uberjar stamps every entry with the build time) then gives the same
- * bytes, so deploy can skip it.
- */
-static int
-znorm_write(const struct znorm *z, const char *zip_path,
-    struct lc_err *err)
+void
+unzip_norm_release(struct unzip_norm *z)
 {
-	const struct zentry *e;
-	zip_source_t *src;
-	zip_int64_t idx;
-	zip_t *out;
 	size_t i;
-	int code;
 
-	if ((out = zip_open(zip_path, ZIP_CREATE | ZIP_TRUNCATE, &code)) ==
-	    NULL)
-		return unzip_code_error(err, LC_EFAIL, code, "cannot create",
-		    zip_path);
 	for (i = 0; i < z->n; i++) {
-		e = &z->v[i];
-		if (e->data != NULL)
-			src = zip_source_buffer(out, e->data, e->len, 0);
-		else
-			src = zip_source_zip(out, z->in, e->idx,
-			    ZIP_FL_COMPRESSED, 0, -1);
-		if (src == NULL ||
-		    (idx = zip_file_add(out, e->name, src,
-		    ZIP_FL_ENC_RAW)) < 0) {
-			lc_error(err, LC_EFAIL, "cannot copy '%s' to '%s': %s",
-			    e->name, zip_path, zip_strerror(out));
-			zip_source_free(src);
-			goto fail;
-		}
-		if ((e->data != NULL && zip_set_file_compression(out,
-		    (zip_uint64_t)idx, ZIP_CM_DEFLATE,
-		    PACKAGE_ZIP_LEVEL) == -1) ||
-		    zip_file_set_dostime(out, (zip_uint64_t)idx,
-		    PACKAGE_DOS_TIME, PACKAGE_DOS_DATE, 0) == -1 ||
-		    zip_file_set_external_attributes(out, (zip_uint64_t)idx, 0,
-		    ZIP_OPSYS_UNIX, e->mode << 16) == -1) {
-			lc_error(err, LC_EFAIL, "cannot copy '%s' to '%s': %s",
-			    e->name, zip_path, zip_strerror(out));
-			goto fail;
-		}
+		free(z->v[i].data);
+		free(z->v[i].target);
 	}
-	if (zip_close(out) == -1) {
-		lc_error(err, LC_EFAIL, "cannot write '%s': %s", zip_path,
-		    zip_strerror(out));
-		goto fail;
-	}
-	return 0;
-fail:
-	zip_discard(out);
-	return -1;
-}
-
-int
-unzip_normalise(const char *path, const char *label, int provided,
-    const char *zip_path, uint64_t *entries, uint64_t *unzipped,
-    struct lc_err *err)
-{
-	struct znorm z;
-	size_t i;
-	int code, rv = -1;
-
-	memset(&z, 0, sizeof z);
-	z.label = label;
-	z.provided = provided;
-	if ((z.in = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &code)) ==
-	    NULL)
-		return unzip_code_error(err, LC_ECONFIG, code,
-		    "cannot read zip", label);
-	if (znorm_read(&z, err) == -1 ||
-	    znorm_write(&z, zip_path, err) == -1)
-		goto out;
-	if (entries != NULL)
-		*entries = z.n;
-	if (unzipped != NULL)
-		*unzipped = z.total;
-	rv = 0;
-out:
-	for (i = 0; i < z.n; i++) {
-		free(z.v[i].data);
-		free(z.v[i].target);
-	}
-	free(z.v);
-	zip_discard(z.in);
-	return rv;
+	free(z->v);
+	if (z->za != NULL)
+		zip_discard(z->za);
+	memset(z, 0, sizeof *z);
 }
 
 /* ---- extracting ---- */
@@ -765,7 +707,7 @@ unpack_link(const struct unpack *u, zip_uint64_t idx, int dirfd,
 	if ((target = read_target(u->za, idx)) == NULL || *target == '\0')
 		lc_error(err, LC_ECONFIG, "zip '%s': cannot read the target of "
 		    "symlink '%s'", u->zip_path, name);
-	else if (!package_link_inside(name, slash != NULL ?
+	else if (!unzip_link_inside(name, slash != NULL ?
 	    (size_t)(slash - name) : 0, target))
 		lc_error(err, LC_ECONFIG, "zip '%s': symlink '%s' points "
 		    "outside the task root ('%s')", u->zip_path, name, target);
@@ -811,7 +753,7 @@ unpack_file(struct unpack *u, zip_uint64_t idx, int dirfd, const char *base,
 /*
  * Unpacks entry idx: directories and files on pass 0, symlinks on pass
  * 1, so that no file is ever written through one.  The real bytes
- * written are counted against package_max_unzipped.
+ * written are counted against unzip_limit.
  */
 static int
 unpack_entry(struct unpack *u, zip_uint64_t idx, int pass,
@@ -933,7 +875,7 @@ unzip_extract(const char *zip_path, char **dirp, struct lc_err *err)
 		if (zip_stat_index(u.za, (zip_uint64_t)i, 0, &zs) == 0 &&
 		    (zs.valid & ZIP_STAT_SIZE))
 			declared += zs.size;
-	if (declared > package_max_unzipped) {
+	if (declared > unzip_limit) {
 		over_limit(err, zip_path);
 		goto out;
 	}

@@ -1,7 +1,7 @@
 /*
  * fuzz-zip.c - zip normalising and unpacking, on zips as a user's build
  * (or an attacker) may hand them over: the input is written to a file,
- * normalised (unzip_normalise) into another, and both are unpacked
+ * normalised (package_normalise) into another, and both are unpacked
  * (unzip_extract) into a task root that is then removed.  The first byte
  * says whether the runtime is a provided.* one.  Everything happens in
  * one private temporary directory, removed at exit; the unzipped limit
@@ -45,7 +45,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	setenv("TMPDIR", fuzz_dir, 1);
 	snprintf(in_path, sizeof in_path, "%s/in.zip", fuzz_dir);
 	snprintf(out_path, sizeof out_path, "%s/out.zip", fuzz_dir);
-	package_max_unzipped = 1024 * 1024;
+	unzip_limit = 1024 * 1024;
 	return 0;
 }
 
@@ -79,9 +79,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (write(fd, data, size) != (ssize_t)size)
 		abort();
 	close(fd);
-	if (unzip_normalise(in_path, "in.zip", provided, out_path,
+	if (package_normalise(in_path, "in.zip", provided, out_path,
 	    &entries, &unzipped, &err) == 0) {
-		if (unzipped > package_max_unzipped)
+		if (unzipped > unzip_limit)
 			abort();
 		unpack(out_path);
 		unlink(out_path);

@@ -4,8 +4,10 @@
  * add), CreateFunction's body holds it, UpdateFunctionConfiguration's (or
  * UpdateFunctionCode's) body holds it unless it is create-only, a
  * FunctionConfiguration made of those bodies reads back to no difference,
- * and a change to it alone is what plan reports.  And lambda.yml(5)
- * documents each key with its type.
+ * and a change to it alone is what plan reports; a manifest without its
+ * key gives its default, which plan takes a FunctionConfiguration without
+ * it to mean.  And lambda.yml(5) documents each key with its type and
+ * default.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -147,9 +149,11 @@ check_in_body(const struct fnsetting *s, const struct manifest_fn *fn,
  * A FunctionConfiguration as Lambda would report fn after the bodies
  * create and config (and code) had been applied: each setting copied from
  * the body that updates it, a list's items as objects ({"Arn": ...}).
+ * Every setting must be in a body, unless without is given: then that one
+ * is left out, and so is any a body leaves out (a handler not sent).
  */
 static char *
-reported(cJSON *config, cJSON *code)
+reported(cJSON *config, cJSON *code, const struct fnsetting *without)
 {
 	cJSON *doc = cJSON_CreateObject(), *v, *item, *a;
 	const struct fnsetting *s;
@@ -159,9 +163,11 @@ reported(cJSON *config, cJSON *code)
 	cJSON_AddStringToObject(doc, "FunctionName", "f");
 	for (i = 0; i < fnsettings_count; i++) {
 		s = &fnsettings[i];
-		if (s->flags & FNSET_CREATE_ONLY)
+		if ((s->flags & FNSET_CREATE_ONLY) || s == without)
 			continue;
 		v = at_path(s->flags & FNSET_CODE ? code : config, s->api);
+		if (v == NULL && without != NULL)
+			continue;
 		assert_non_null(v);
 		if (s->type == FNSET_LIST) {
 			a = cJSON_CreateArray();
@@ -298,7 +304,7 @@ test_rows_round_trip(void **state)
 	}
 
 	/* Read back, it is the same function. */
-	doc = reported(config, code);
+	doc = reported(config, code, NULL);
 	if (lambda_config_parse("GetFunction", doc, strlen(doc), &cfg,
 	    &err) == -1)
 		fail_msg("%s", err.msg);
@@ -354,9 +360,11 @@ test_defaults(void **state)
 	assert_int_equal(manifest_load_mem(&m, "t.yml", y, strlen(y), 0,
 	    &err), 0);
 	assert_string_equal(fnset_str(fnset_find("architecture"), &m.fns[0],
-	    NULL), MANIFEST_DEFAULT_ARCH);
+	    NULL), "x86_64");
 	assert_int_equal(fnset_long(fnset_find("ephemeral_storage"),
-	    &m.fns[0]), MANIFEST_DEFAULT_EPHEMERAL);
+	    &m.fns[0]), 512);
+	assert_int_equal(fnset_default_long("memory"), 128);
+	assert_int_equal(fnset_default_long("timeout"), 3);
 	assert_string_equal(fnset_str(fnset_find("description"), &m.fns[0],
 	    NULL), "");
 	assert_null(fnset_str(fnset_find("handler"), &m.fns[0], NULL));
@@ -365,6 +373,189 @@ test_defaults(void **state)
 	    "arn:aws:iam::123456789012:role/r");
 	assert_null(fnset_find("artifact"));	/* not a function setting */
 	manifest_release(&m);
+}
+
+/*
+ * A manifest with every setting but s, for a custom runtime so that the
+ * handler may go too (runtime and role are required: never left out).
+ */
+static void
+load_without(struct manifest *m, const struct fnsetting *s)
+{
+	struct buf y = BUF_INIT;
+	struct lc_err err = { 0 };
+	size_t i;
+
+	buf_adds(&y, "functions:\n  f:\n    artifact: f.zip\n"
+	    "    runtime: provided.al2023\n");
+	for (i = 0; i < fnsettings_count; i++)
+		if (&fnsettings[i] != s &&
+		    strcmp(fnsettings[i].key, "runtime") != 0)
+			buf_addf(&y, "    %s: %s\n", fnsettings[i].key,
+			    sample(fnsettings[i].key));
+	if (manifest_load_mem(m, "t.yml", y.data, y.len, 0, &err) == -1)
+		fail_msg("without %s: %s", s->key, err.msg);
+	buf_release(&y);
+}
+
+/*
+ * Each row's default, in fn (a manifest without its key): what fnset_*
+ * gives, and what lambda.yml leaves in the field (unset for a row whose
+ * unset value CreateFunction leaves out).
+ */
+static void
+check_default(const struct fnsetting *s, struct manifest_fn *fn)
+{
+	const char *str = *(char **)((char *)fn + s->fn_off);
+	long num = *(long *)((char *)fn + s->fn_off);
+	size_t n;
+
+	switch (s->type) {
+	case FNSET_STRING:
+		if (s->def == NULL) {
+			assert_null(fnset_str(s, fn, NULL));
+			assert_null(str);
+			break;
+		}
+		assert_string_equal(fnset_str(s, fn, NULL), s->def);
+		if (s->flags & FNSET_CREATE_OMIT_UNSET)
+			assert_null(str);
+		else
+			assert_string_equal(str, s->def);
+		break;
+	case FNSET_LONG:
+		assert_int_equal(fnset_long(s, fn), s->ldef);
+		assert_int_equal(num, s->flags & FNSET_CREATE_OMIT_UNSET ? 0 :
+		    s->ldef);
+		assert_int_equal(fnset_default_long(s->key), s->ldef);
+		break;
+	case FNSET_LIST:
+	case FNSET_MAP:
+		/* No default: an empty list or map. */
+		assert_null(s->def);
+		assert_int_equal(s->ldef, 0);
+		n = *(size_t *)((char *)fn + s->fn_count);
+		assert_int_equal(n, 0);
+		break;
+	}
+}
+
+/*
+ * Every row's default is what a manifest without its key gives (the
+ * table is the one place defaults are written), and what plan takes a
+ * FunctionConfiguration without it to mean: no difference, but for a
+ * setting Lambda always reports (FNSET_REPORTED), whose absence plan
+ * shows.  Runtime and role are required: no default.
+ */
+static void
+test_rows_defaults(void **state)
+{
+	struct manifest m;
+	struct manifest_fn *fn;
+	struct lambda_config cfg;
+	struct deploy_plan p;
+	struct lc_err err = { 0 };
+	const struct fnsetting *s;
+	cJSON *config, *code;
+	char *doc;
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; i < fnsettings_count; i++) {
+		s = &fnsettings[i];
+		print_message("# without %s\n", s->key);
+		if (strcmp(s->key, "runtime") == 0 ||
+		    strcmp(s->key, "role") == 0) {
+			assert_null(s->def);
+			continue;
+		}
+		load_without(&m, s);
+		fn = &m.fns[0];
+		check_default(s, fn);
+		config = parse_body(lambda_config_json(fn, NULL, NULL));
+		code = parse_body(lambda_code_json(fn, NULL, "PH"));
+		doc = reported(config, code, s);
+		if (lambda_config_parse("GetFunction", doc, strlen(doc), &cfg,
+		    &err) == -1)
+			fail_msg("%s", err.msg);
+		compare(fn, &cfg, &p);
+		if ((s->flags & FNSET_REPORTED) &&
+		    !(s->flags & FNSET_CREATE_ONLY)) {
+			assert_int_equal(p.nchanges, 1);
+			assert_string_equal(p.changes[0].field, s->key);
+		} else {
+			for (k = 0; k < p.nchanges; k++)
+				print_message("# unexpected: %s\n",
+				    p.changes[k].text);
+			assert_int_equal(p.nchanges, 0);
+		}
+		release_changes(&p);
+		lambda_config_release(&cfg);
+		cJSON_free(doc);
+		cJSON_Delete(config);
+		cJSON_Delete(code);
+		manifest_release(&m);
+	}
+}
+
+/*
+ * The entry of key in lambda.yml(5), its lines joined by spaces and the
+ * .Cm and .Li macros dropped: "Default x86_64 ."; caller frees.
+ */
+static char *
+man_entry(const char *key)
+{
+	struct buf b = BUF_INIT;
+	char line[512], want[128];
+	const char *t;
+	FILE *fp;
+	int in = 0;
+
+	if ((fp = fopen(MAN_PAGE, "r")) == NULL)
+		fail_msg("cannot read " MAN_PAGE);
+	snprintf(want, sizeof want, ".It Cm %s Pq ", key);
+	while (fgets(line, sizeof line, fp) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if (strncmp(line, ".It ", 4) == 0 || strncmp(line, ".El", 3) ==
+		    0)
+			in = strncmp(line, want, strlen(want)) == 0;
+		else if (in) {
+			t = line;
+			if (strncmp(t, ".Cm ", 4) == 0 ||
+			    strncmp(t, ".Li ", 4) == 0)
+				t += 4;
+			buf_addf(&b, "%s ", t);
+		}
+	}
+	fclose(fp);
+	return buf_detach(&b, NULL);
+}
+
+/* lambda.yml(5) gives each row's default as the table has it. */
+static void
+test_rows_defaults_documented(void **state)
+{
+	const struct fnsetting *s;
+	char want[128], *entry;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < fnsettings_count; i++) {
+		s = &fnsettings[i];
+		if (s->type == FNSET_STRING && s->def != NULL)
+			snprintf(want, sizeof want, "Default %s", *s->def ?
+			    s->def : "none");
+		else if (s->type == FNSET_LONG)
+			snprintf(want, sizeof want, "Default %ld", s->ldef);
+		else
+			continue;
+		entry = man_entry(s->key);
+		if (strstr(entry, want) == NULL ||
+		    strchr(" .", strstr(entry, want)[strlen(want)]) == NULL)
+			fail_msg(MAN_PAGE ": the entry of '%s' does not say "
+			    "'%s': '%s'", s->key, want, entry);
+		free(entry);
+	}
 }
 
 /* lambda.yml(5) has ".It Cm KEY Pq TYPE" for every row. */
@@ -403,6 +594,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rows_round_trip),
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_rows_defaults),
+		cmocka_unit_test(test_rows_defaults_documented),
 		cmocka_unit_test(test_rows_documented),
 	};
 

@@ -256,10 +256,11 @@ test_defaults(void **state)
 	assert_null(f->build);
 	assert_null(f->region);
 	assert_null(f->profile);
-	assert_string_equal(f->architecture, MANIFEST_DEFAULT_ARCH);
-	assert_int_equal(f->memory, MANIFEST_DEFAULT_MEMORY);
-	assert_int_equal(f->timeout, MANIFEST_DEFAULT_TIMEOUT);
-	assert_int_equal(f->ephemeral_storage, MANIFEST_DEFAULT_EPHEMERAL);
+	/* Lambda's defaults, as lambda.yml(5) gives them. */
+	assert_string_equal(f->architecture, "x86_64");
+	assert_int_equal(f->memory, 128);
+	assert_int_equal(f->timeout, 3);
+	assert_int_equal(f->ephemeral_storage, 512);
 	assert_int_equal(f->nenv, 0);
 	assert_int_equal(f->ntags, 0);
 	assert_int_equal(f->nlayers, 0);
@@ -802,7 +803,7 @@ test_example(void **state)
 	assert_int_equal(f->nlayers, 1);
 	assert_string_equal(f->layers[0],
 	    "arn:aws:lambda:eu-west-1:123456789012:layer:jobs-common:3");
-	assert_int_equal(f->ephemeral_storage, MANIFEST_DEFAULT_EPHEMERAL);
+	assert_int_equal(f->ephemeral_storage, 512);
 	assert_null(f->profile);
 
 	f = find_ok(&m, "jobs-native");

@@ -1171,12 +1171,16 @@ test_zipped_limit(void **state)
 	assert_no_fd_leak(f);
 }
 
-/* A directory in the zip's place is an error, and is left alone. */
+/*
+ * A directory in the zip's place is an error, and is left alone, whether
+ * the zip is of a tree or a normalised jar (one writer for both).
+ */
 static void
 test_zip_name_taken(void **state)
 {
 	struct fixture *f = *state;
 	struct manifest_fn fn = fn_for("app", "nodejs20.x", "dist", NULL);
+	struct manifest_fn jar = fn_for("app", "java21", "app.jar", NULL);
 	struct package_result res;
 	struct lc_err err = { 0 };
 	char *p;
@@ -1187,6 +1191,15 @@ test_zip_name_taken(void **state)
 	p = xasprintf("cannot write '%s/app.zip': it is a directory", f->out);
 	assert_string_equal(err.msg, p);
 	assert_null(res.path);
+	make_jar(f, "app.jar");
+	memset(&err, 0, sizeof err);
+	assert_int_equal(package_build(&jar, f->dir, f->out, &res, &err), -1);
+	assert_string_equal(err.msg, p);
+	assert_int_equal(err.status, LC_EFAIL);
+	assert_null(res.path);
+	free(p);
+	p = at(f, "app.jar");
+	assert_int_equal(unlink(p), 0);
 	free(p);
 	p = at(f, "out/app.zip/keep");
 	assert_int_equal(unlink(p), 0);
@@ -1688,7 +1701,7 @@ test_zip_bomb(void **state)
 	    "bytes, not the 5000 it declares", LC_ECONFIG);
 
 	/* An honest zip over a (lowered) limit: before any inflating. */
-	package_max_unzipped = 2 * MiB;
+	unzip_limit = 2 * MiB;
 	make_bomb(f, "bomb.zip", 3 * MiB, 3 * MiB);
 	package_fails(f, &fn, "artifact 'bomb.zip' unzips to 3.0 MB, over "
 	    "Lambda's 2 MB limit", LC_ECONFIG);
@@ -1711,7 +1724,7 @@ test_zip_bomb(void **state)
 	    "Lambda's 2 MB limit");
 	assert_true(total <= 2 * MiB + 64 * 1024);
 	zip_discard(za);
-	package_max_unzipped = PACKAGE_MAX_UNZIPPED;
+	unzip_limit = UNZIP_LIMIT;
 
 	tmpdir_restore(saved);
 	free(p);
