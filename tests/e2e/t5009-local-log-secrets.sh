@@ -28,6 +28,7 @@ YML
 cat >"$TMP/serve-once.sh" <<'SH'
 url=$1
 shift
+: >"$url"	# before serve starts: no URL of a previous run is read
 lambdactl serve --port 0 "$@" dump >"$url" &
 pid=$!
 for i in $(seq 400); do
