@@ -157,8 +157,8 @@ out:
 
 int
 build_set_run(struct build_set *b, const struct manifest_fn *fn,
-    const char *dir, void (*announce)(const struct manifest_fn *),
-    struct lc_err *err)
+    const char *dir, void (*announce)(void *, const struct manifest_fn *),
+    void *arg, struct lc_err *err)
 {
 	size_t i;
 
@@ -168,7 +168,7 @@ build_set_run(struct build_set *b, const struct manifest_fn *fn,
 		if (strcmp(b->done[i], fn->build) == 0)
 			return 0;
 	if (announce != NULL)
-		announce(fn);
+		announce(arg, fn);
 	/* --build-timeout > the function's build_timeout (default 600). */
 	if (build_run(fn->build, dir, b->timeout_s > 0 ?
 	    b->timeout_s : fn->build_timeout, err) == -1)

@@ -33,12 +33,12 @@ struct build_set {
 
 /*
  * Runs fn's build command (build_run) unless it has none or the same
- * command already ran through b.  announce (may be NULL) is called just
- * before a command runs.  Returns 0, or -1 with err.
+ * command already ran through b.  announce (may be NULL) is called with
+ * arg just before a command runs.  Returns 0, or -1 with err.
  */
 int build_set_run(struct build_set *b, const struct manifest_fn *fn,
-    const char *dir, void (*announce)(const struct manifest_fn *),
-    struct lc_err *err);
+    const char *dir, void (*announce)(void *, const struct manifest_fn *),
+    void *arg, struct lc_err *err);
 void build_set_release(struct build_set *b);
 
 #endif

@@ -19,7 +19,6 @@
 #include "log.h"
 #include "package.h"
 #include "sts.h"
-#include "timeparse.h"
 
 #define OPT_PUBLISH \
 	{ "publish", 0, NULL, "publish a version after the change" }
@@ -71,20 +70,6 @@ struct ui {
 	char			*finished;
 	size_t			 next;
 };
-
-/* --wait-timeout: a duration (lambdactl(1)) from 1s to 24h, in seconds. */
-static int
-parse_wait_timeout(const char *s, long *out, struct lc_err *err)
-{
-	int64_t secs;
-
-	if (timeparse_duration(s, &secs) == -1 || secs < 1 || secs > 86400)
-		return lc_error(err, LC_EUSAGE, "option '--wait-timeout' wants "
-		    "a duration from 1s to 24h such as 300, 90s, 5m or 1h, "
-		    "not '%s'", s);
-	*out = (long)secs;
-	return 0;
-}
 
 static void
 on_step(void *arg, const char *fn, const char *what)
@@ -268,21 +253,19 @@ static int
 read_opts(struct cmd_ctx *ctx, const struct cmd_args *a,
     enum deploy_mode mode, int plan_only, struct deploy_opts *o, long *jobs)
 {
-	const char *v;
-
 	o->mode = mode;
 	o->code = !cmd_has(a, "config-only");
 	o->config = !cmd_has(a, "code-only");
 	o->publish = cmd_has(a, "publish");
 	o->alias = cmd_get(a, "alias");
 	o->dry_run = plan_only || cmd_has(a, "dry-run");
-	o->wait_timeout = 300;
 	o->poll_ms = 1000;
 	if (!o->code && !o->config)
 		return lc_error(&ctx->err, LC_EUSAGE, "--code-only and "
 		    "--config-only exclude each other");
-	if ((v = cmd_get(a, "wait-timeout")) != NULL &&
-	    parse_wait_timeout(v, &o->wait_timeout, &ctx->err) == -1)
+	/* A duration (lambdactl(1)) from 1s to 24h. */
+	if (cmd_duration(a, "wait-timeout", 300, 1, 86400, &o->wait_timeout,
+	    &ctx->err) == -1)
 		return -1;
 	return cmd_number(a, "jobs", 4, 1, 64, NULL, jobs, &ctx->err);
 }
@@ -339,7 +322,8 @@ prepare(struct cmd_ctx *ctx, const struct cmd_args *a,
 		if (!o->code)
 			continue;
 		if ((!cmd_has(a, "no-build") && build_set_run(&r->builds,
-		    r->fns[i], m->dir, cmd_announce_build, &ctx->err) == -1) ||
+		    r->fns[i], m->dir, cmd_announce_build, NULL,
+		    &ctx->err) == -1) ||
 		    package_build(r->fns[i], m->dir, outdir, &r->pkgs[i],
 		    &ctx->err) == -1) {
 			lc_error_prefix(&ctx->err, "%s", r->fns[i]->name);

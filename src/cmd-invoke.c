@@ -43,8 +43,8 @@ static const struct cmd_opt invoke_opts[] = {
 	{ "local", 0, NULL, "run the bootstrap here, not in Lambda" },
 	{ "pass-credentials", 0, NULL, "with --local: give it our AWS keys" },
 	{ "no-build", 0, NULL, "with --local: skip the build command" },
-	{ "build-timeout", 0, "SECONDS",
-	    "stop a build command after SECONDS (default 600)" },
+	{ "build-timeout", 0, "DURATION",
+	    "stop a build command after DURATION (default 10m)" },
 	{ "raw", 0, NULL, "print control characters as they are, even on "
 	    "a terminal" },
 	{ NULL, 0, NULL, NULL },
@@ -281,11 +281,11 @@ describe_error(const struct lambda_invoke_res *rs, struct buf *out)
 }
 
 /*
- * --log: the tail, or where the log is when Lambda points elsewhere;
- * escaped (term.h) when esc is set.
+ * --log: the tail (cmd_print_log), or where the log is when Lambda points
+ * elsewhere; escaped (term.h) unless raw.
  */
 static void
-print_log(const char *name, const char *tail, int esc)
+print_log(const char *name, const char *tail, int raw)
 {
 	const cJSON *g, *s;
 	cJSON *j;
@@ -294,14 +294,12 @@ print_log(const char *name, const char *tail, int esc)
 	g = cJSON_GetObjectItemCaseSensitive(j, "logGroupName");
 	s = cJSON_GetObjectItemCaseSensitive(j, "logStreamName");
 	if (cJSON_IsString(g) && cJSON_IsString(s))
-		term_printf(stderr, esc, "lambdactl: %s: the log is in group "
-		    "'%s', stream '%s' (lambdactl logs %s)\n", name,
-		    g->valuestring, s->valuestring, name);
-	else {
-		term_write(stderr, tail, strlen(tail), esc, TERM_TEXT);
-		if (*tail != '\0' && tail[strlen(tail) - 1] != '\n')
-			fputc('\n', stderr);
-	}
+		term_printf(stderr, term_escaping(STDERR_FILENO, raw),
+		    "lambdactl: %s: the log is in group '%s', stream '%s' "
+		    "(lambdactl logs %s)\n", name, g->valuestring,
+		    s->valuestring, name);
+	else
+		cmd_print_log(tail, strlen(tail), raw);
 	cJSON_Delete(j);
 }
 
@@ -520,9 +518,12 @@ local_fn(struct cmd_ctx *ctx, const char *name)
 	return fn;
 }
 
-/* A local run's result as a remote invoke's: the whole log as the tail. */
+/*
+ * A local run's result as a remote invoke's: the whole log as the tail,
+ * the secrets we passed redacted (log_redact) for --output json too.
+ */
 static void
-local_result(const struct lambda_invoke_req *rq, const struct rt_result *res,
+local_result(const struct lambda_invoke_req *rq, struct rt_result *res,
     struct lambda_invoke_res *rs)
 {
 	rs->status = strcmp(rq->type, "Event") == 0 ? 202 : 200;
@@ -530,6 +531,7 @@ local_result(const struct lambda_invoke_req *rq, const struct rt_result *res,
 	rs->request_id = xstrdup(res->request_id);
 	if (res->outcome == RT_FUNCTION_ERROR)
 		rs->function_error = xstrdup(res->function_error);
+	log_redact(&res->log);
 	rs->log_tail = xstrdup(res->log.data);
 	buf_add(&rs->payload, res->payload.data, res->payload.len);
 }
@@ -557,10 +559,10 @@ invoke_local(struct cmd_ctx *ctx, const struct cmd_args *a,
 	memset(&res, 0, sizeof res);
 	buf_init(&res.payload);
 	buf_init(&res.log);
-	if ((sf.fn = local_fn(ctx, name)) == NULL ||
-	    cmd_local_opts(ctx, a, &so, env) == -1)
+	if (cmd_local_opts(ctx, a, &so) == -1 ||
+	    (sf.fn = local_fn(ctx, name)) == NULL ||
+	    cmd_local_prepare(ctx, a, &so, &sf, 1, env) == -1)
 		goto out;
-	sf.region = cmd_local_region(ctx, sf.fn);
 	if (serve_new(&sv, &so, &sf, 1, &ctx->err) == -1)
 		goto out;
 	/* A signal while packaging: stop before running anything. */
@@ -695,7 +697,7 @@ print_result(struct cmd_ctx *ctx, const struct cmd_args *a,
 		    rq->name);
 	if (rs->log_tail != NULL && cmd_has(a, "log") &&
 	    ctx->output != OUTPUT_JSON)
-		print_log(rq->name, rs->log_tail, esc_err);
+		print_log(rq->name, rs->log_tail, cmd_has(a, "raw"));
 	if (ctx->output == OUTPUT_JSON)
 		print_json(result_json(rs), esc_out);
 	else if (cmd_has(a, "event"))

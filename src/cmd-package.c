@@ -17,8 +17,8 @@
 static const struct cmd_opt package_opts[] = {
 	{ "out", 0, "DIR", "write the zips to DIR (default .lambdactl/)" },
 	{ "no-build", 0, NULL, "skip the functions' build commands" },
-	{ "build-timeout", 0, "SECONDS",
-	    "stop a build command after SECONDS (default 600)" },
+	{ "build-timeout", 0, "DURATION",
+	    "stop a build command after DURATION (default 10m)" },
 	{ NULL, 0, NULL, NULL },
 };
 
@@ -49,8 +49,8 @@ package_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	size_t i, n;
 	int status = LC_OK;
 
-	if (cmd_number(a, "build-timeout", 0, 1, 86400, "seconds",
-	    &builds.timeout_s, &ctx->err) == -1)
+	if (cmd_duration(a, "build-timeout", 0, 1, 86400, &builds.timeout_s,
+	    &ctx->err) == -1)
 		return -1;
 	if (cmd_select_functions(ctx, a, &fns, &n, &ctx->err) == -1)
 		return -1;
@@ -64,7 +64,7 @@ package_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		lc_error_clear(&ferr);
 		memset(&res, 0, sizeof res);
 		if ((!cmd_has(a, "no-build") && build_set_run(&builds,
-		    fns[i], m->dir, cmd_announce_build, &ferr) == -1) ||
+		    fns[i], m->dir, cmd_announce_build, NULL, &ferr) == -1) ||
 		    package_build(fns[i], m->dir, outdir, &res, &ferr) == -1) {
 			lc_error_prefix(&ferr, "%s", fns[i]->name);
 			if (status == LC_OK)
@@ -109,7 +109,7 @@ package_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 const struct cmd_entry cmd_package_entry = {
 	.name = "package",
 	.summary = "Build and zip functions deterministically",
-	.usage = "[--out DIR] [--no-build] [--build-timeout SECONDS] "
+	.usage = "[--out DIR] [--no-build] [--build-timeout DURATION] "
 	    "[FUNCTION...]",
 	.opts = package_opts,
 	.min_args = 0,

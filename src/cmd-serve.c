@@ -22,20 +22,25 @@ static const struct cmd_opt serve_opts[] = {
 	{ "concurrency", 0, "N", "run up to N bootstraps per function" },
 	{ "watch", 0, NULL, "reload a function when its artifact changes" },
 	{ "no-build", 0, NULL, "skip the functions' build commands" },
-	{ "build-timeout", 0, "SECONDS",
-	    "stop a build command after SECONDS (default 600)" },
+	{ "build-timeout", 0, "DURATION",
+	    "stop a build command after DURATION (default 10m)" },
 	{ "pass-credentials", 0, NULL, "give the functions our AWS keys" },
+	{ "raw", 0, NULL, "print the functions' logs as they are, even on "
+	    "a terminal" },
 	{ NULL, 0, NULL, NULL },
 };
 
-/* The functions' logs, as they run, on stderr. */
+/*
+ * The functions' logs, as they run, on stderr: redacted and escaped as
+ * invoke --log's (arg: whether --raw was given).
+ */
 static void
 print_log(void *arg, const char *fn_name, const struct rt_result *res)
 {
-	(void)arg;
+	const int *raw = arg;
+
 	(void)fn_name;
-	fputs(res->log.data, stderr);
-	fflush(stderr);
+	cmd_print_log(res->log.data, res->log.len, *raw);
 }
 
 static void
@@ -68,8 +73,9 @@ listen_opts(const struct cmd_args *a, long port, struct httpd_opts *ho,
 }
 
 /*
- * The functions to serve, with their regions: those named, each of which
- * must run here, or else those of the manifest that can.
+ * The functions to serve: those named, each of which must run here, or
+ * else those of the manifest that can.  Their regions come later, with the
+ * AWS configuration (cmd_local_prepare).
  */
 static int
 select_fns(struct cmd_ctx *ctx, const struct cmd_args *a,
@@ -84,8 +90,7 @@ select_fns(struct cmd_ctx *ctx, const struct cmd_args *a,
 	sf = xcalloc(n, sizeof *sf);
 	for (i = 0, *nout = 0; i < n; i++) {
 		if (manifest_is_provided(fns[i]->runtime)) {
-			sf[*nout].fn = fns[i];
-			sf[(*nout)++].region = cmd_local_region(ctx, fns[i]);
+			sf[(*nout)++].fn = fns[i];
 			continue;
 		}
 		if (a->argc > 0) {
@@ -140,19 +145,21 @@ serve_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	char *env[3] = { 0 };
 	long port, conc;
 	size_t i, n = 0;
-	int sig, status = -1;
+	int sig, status = -1, raw = cmd_has(a, "raw");
 
 	/* The first SIGINT/SIGTERM stops us, also during the builds. */
 	proc_catch_signals(1);
 	if (cmd_number(a, "port", 9001, 0, 65535, NULL, &port,
 	    &ctx->err) == -1 || cmd_number(a, "concurrency", 1, 1, 64, NULL,
 	    &conc, &ctx->err) == -1 ||
-	    listen_opts(a, port, &ho, &ctx->err) == -1)
+	    listen_opts(a, port, &ho, &ctx->err) == -1 ||
+	    cmd_local_opts(ctx, a, &so) == -1)
 		goto out;
 	if (select_fns(ctx, a, &fns, &n) == -1 ||
-	    cmd_local_opts(ctx, a, &so, env) == -1)
+	    cmd_local_prepare(ctx, a, &so, fns, n, env) == -1)
 		goto out;
 	so.concurrency = (size_t)conc;
+	so.hooks.arg = &raw;
 	so.hooks.on_log = print_log;
 	so.hooks.on_event = print_event;
 	if (serve_new(&sv, &so, fns, n, &ctx->err) == -1)

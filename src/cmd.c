@@ -1,14 +1,20 @@
 /* cmd.c - the command table, the option parser and usage text. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
 #include "cmd.h"
 #include "endpoint.h"
+#include "log.h"
 #include "num.h"
+#include "serve.h"
 #include "suggest.h"
+#include "term.h"
+#include "timeparse.h"
 #include "xmalloc.h"
 
 /* Keep sorted by name: help and completion list them in this order. */
@@ -36,10 +42,10 @@ const struct cmd_opt cmd_global_opts[] = {
 	{ "endpoint-url", 0, "URL", "send every AWS request to URL" },
 	{ "manifest", 'f', "FILE", "read FILE instead of ./lambda.yml" },
 	{ "output", 'o', "FORMAT", "text (default) or json" },
-	{ "connect-timeout", 0, "SECONDS", "connection timeout (default 10)" },
-	{ "read-timeout", 0, "SECONDS", "read timeout (default 60)" },
-	{ "request-timeout", 0, "SECONDS",
-	    "the most one request may take (default 300)" },
+	{ "connect-timeout", 0, "DURATION", "connection timeout (default 10s)" },
+	{ "read-timeout", 0, "DURATION", "read timeout (default 60s)" },
+	{ "request-timeout", 0, "DURATION",
+	    "the most one request may take (default 5m)" },
 	{ "debug", 0, NULL, "print each HTTP request and response" },
 	{ "help", 'h', NULL, "show help and exit" },
 	{ "version", 0, NULL, "show the version and exit" },
@@ -312,6 +318,39 @@ cmd_number(const struct cmd_args *a, const char *opt, long def, long min,
 	return 0;
 }
 
+/* secs as the grammar's shortest whole unit: "24h", "10m", "90s". */
+static void
+format_secs(char *out, size_t len, long secs)
+{
+	if (secs != 0 && secs % 3600 == 0)
+		snprintf(out, len, "%ldh", secs / 3600);
+	else if (secs != 0 && secs % 60 == 0)
+		snprintf(out, len, "%ldm", secs / 60);
+	else
+		snprintf(out, len, "%lds", secs);
+}
+
+int
+cmd_duration(const struct cmd_args *a, const char *opt, long def, long min,
+    long max, long *out, struct lc_err *err)
+{
+	const char *v = cmd_get(a, opt);
+	char lo[32], hi[32];
+	int64_t secs;
+
+	*out = def;
+	if (v == NULL)
+		return 0;
+	if (timeparse_duration(v, &secs) == 0 && secs >= min && secs <= max) {
+		*out = (long)secs;
+		return 0;
+	}
+	format_secs(lo, sizeof lo, min);
+	format_secs(hi, sizeof hi, max);
+	return lc_error(err, LC_EUSAGE, "option '--%s' wants a duration from "
+	    "%s to %s such as 300, 90s, 5m or 1h, not '%s'", opt, lo, hi, v);
+}
+
 static void
 print_opts(const struct cmd_opt *o, FILE *fp)
 {
@@ -355,7 +394,8 @@ cmd_usage(const struct cmd_entry *ce, FILE *fp)
 		fputs("\nOptions (before or after the command):\n", fp);
 		print_opts(cmd_global_opts, fp);
 		fputs("\n'lambdactl help COMMAND' or 'lambdactl COMMAND -h' "
-		    "describes a command;\nman lambdactl has the rest.\n", fp);
+		    "describes a command;\nman lambdactl has the rest "
+		    "(durations: DURATIONS AND TIMES).\n", fp);
 		return;
 	}
 	fprintf(fp, "usage: lambdactl %s %s\n\n%s.\n", ce->name, ce->usage,
@@ -433,14 +473,6 @@ cmd_region(const struct cmd_ctx *ctx, const char *name, const char **out,
 	    "lambda.yml)");
 }
 
-const char *
-cmd_local_region(const struct cmd_ctx *ctx, const struct manifest_fn *fn)
-{
-	const char *r = cmd_region_of(ctx, fn);
-
-	return r != NULL ? r : "us-east-1";
-}
-
 void
 cmd_http_opts(const struct cmd_ctx *ctx, struct http_opts *ho)
 {
@@ -489,36 +521,92 @@ cmd_print_json(cJSON *o)
 }
 
 void
-cmd_announce_build(const struct manifest_fn *fn)
+cmd_announce_build(void *arg, const struct manifest_fn *fn)
 {
+	(void)arg;
 	fprintf(stderr, "lambdactl: %s: running '%s'\n", fn->name, fn->build);
 }
 
 int
 cmd_local_opts(struct cmd_ctx *ctx, const struct cmd_args *a,
-    struct serve_opts *so, char *env[3])
+    struct serve_opts *so)
 {
-	size_t n = 0;
-
 	memset(so, 0, sizeof *so);
 	so->dir = ctx->manifest.dir;
 	so->concurrency = 1;
 	so->no_build = cmd_has(a, "no-build");
 	so->hooks.on_build = cmd_announce_build;
-	if (cmd_number(a, "build-timeout", 0, 1, 86400, "seconds",
-	    &so->build_timeout, &ctx->err) == -1)
-		return -1;
-	if (!cmd_has(a, "pass-credentials"))
+	return cmd_duration(a, "build-timeout", 0, 1, 86400,
+	    &so->build_timeout, &ctx->err);
+}
+
+/*
+ * The shared config files for a local run, which needs only a region from
+ * them: a named profile found in neither file (the error aws_config_load
+ * gives when both files parse, as aws_profile_names then shows) leaves cfg
+ * empty.  A file that does not parse is the error every command gives.
+ */
+static int
+local_config(struct cmd_ctx *ctx)
+{
+	struct profile_names v;
+	struct lc_err err = { 0 };
+
+	if (aws_config_load(&ctx->cfg, ctx->profile, ctx->manifest.profile,
+	    &err) == 0)
 		return 0;
-	if (cmd_prepare_aws(ctx, 1) == -1)
+	if (aws_profile_names(&v, &ctx->err) == -1)
 		return -1;
-	env[n++] = xasprintf("AWS_ACCESS_KEY_ID=%s", ctx->creds.access_key_id);
-	env[n++] = xasprintf("AWS_SECRET_ACCESS_KEY=%s",
+	profile_names_release(&v);
+	/* aws_config_load left ctx->cfg empty. */
+	log_debug("%s: no region from it", err.msg);
+	return 0;
+}
+
+int
+cmd_local_prepare(struct cmd_ctx *ctx, const struct cmd_args *a,
+    struct serve_opts *so, struct serve_fn *fns, size_t n, char *env[3])
+{
+	int creds = cmd_has(a, "pass-credentials");
+	const char *r;
+	size_t i, k = 0;
+
+	aws_config_release(&ctx->cfg);
+	if (creds && aws_config_load(&ctx->cfg, ctx->profile,
+	    ctx->manifest.profile, &ctx->err) == -1)
+		return -1;
+	if (!creds && local_config(ctx) == -1)
+		return -1;
+	/* The one rule; a local run has somewhere to be even without one. */
+	for (i = 0; i < n; i++)
+		fns[i].region = (r = cmd_region_of(ctx, fns[i].fn)) != NULL ?
+		    r : "us-east-1";
+	if (!creds)
+		return 0;
+	if (creds_resolve(&ctx->creds, &ctx->cfg, &ctx->err) == -1)
+		return -1;
+	env[k++] = xasprintf("AWS_ACCESS_KEY_ID=%s", ctx->creds.access_key_id);
+	env[k++] = xasprintf("AWS_SECRET_ACCESS_KEY=%s",
 	    ctx->creds.secret_access_key);
 	if (ctx->creds.session_token != NULL)
-		env[n++] = xasprintf("AWS_SESSION_TOKEN=%s",
+		env[k++] = xasprintf("AWS_SESSION_TOKEN=%s",
 		    ctx->creds.session_token);
 	so->extra_env = (const char *const *)env;
-	so->nextra = n;
+	so->nextra = k;
 	return 0;
+}
+
+void
+cmd_print_log(const char *log, size_t len, int raw)
+{
+	struct buf b = BUF_INIT;
+
+	buf_add(&b, log, len);
+	log_redact(&b);
+	term_write(stderr, b.data, b.len, term_escaping(STDERR_FILENO, raw),
+	    TERM_TEXT);
+	if (b.len > 0 && b.data[b.len - 1] != '\n')
+		fputc('\n', stderr);
+	fflush(stderr);
+	buf_wipe(&b);
 }

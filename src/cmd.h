@@ -22,7 +22,9 @@
 #include "creds.h"
 #include "err.h"
 #include "manifest.h"
-#include "serve.h"
+
+struct serve_fn;
+struct serve_opts;
 
 struct cmd_opt {
 	const char	*name;		/* long name, without "--" */
@@ -143,11 +145,22 @@ int cmd_number(const struct cmd_args *a, const char *opt, long def, long min,
     long max, const char *unit, long *out, struct lc_err *err);
 
 /*
+ * The duration option opt (timeparse.h's grammar: "300", "90s", "1h30m"),
+ * in seconds from min to max, into *out; def when absent.  Otherwise -1
+ * with err (LC_EUSAGE): "option '--OPT' wants a duration from 1s to 24h
+ * such as 300, 90s, 5m or 1h, not 'VALUE'".  Every option that takes a
+ * time span parses it here.
+ */
+int cmd_duration(const struct cmd_args *a, const char *opt, long def,
+    long min, long max, long *out, struct lc_err *err);
+
+/*
  * Loads the AWS configuration and resolves the region, and the credentials
  * when creds is set: what CMD_NEEDS_REGION / CMD_NEEDS_CREDS make main.c do
- * before exec, for a command that decides at run time (invoke --local
- * needs neither).  When only lambda.yml's functions set a region, ctx->region
- * stays NULL and cmd_region gives each function its own.
+ * before exec, for a command that decides at run time (a remote invoke;
+ * a local run has cmd_local_prepare).  When only lambda.yml's functions
+ * set a region, ctx->region stays NULL and cmd_region gives each function
+ * its own.
  */
 int cmd_prepare_aws(struct cmd_ctx *ctx, int creds);
 
@@ -167,10 +180,6 @@ const char *cmd_region_of(const struct cmd_ctx *ctx,
  */
 int cmd_region(const struct cmd_ctx *ctx, const char *name,
     const char **out, struct lc_err *err);
-/* The region a local run of fn is told (AWS_REGION): us-east-1 if none. */
-const char *cmd_local_region(const struct cmd_ctx *ctx,
-    const struct manifest_fn *fn);
-
 /*
  * Sets up c to call AWS with ctx's credentials, region, endpoint and
  * timeouts (CA bundle: AWS_CA_BUNDLE > profile ca_bundle).  Release with
@@ -189,18 +198,39 @@ void cmd_aws_release(struct aws_client *c);
 int cmd_select_functions(const struct cmd_ctx *ctx, const struct cmd_args *a,
     const struct manifest_fn ***out, size_t *n, struct lc_err *err);
 
-/* "lambdactl: NAME: running 'COMMAND'" before a build (build_set_run). */
-void cmd_announce_build(const struct manifest_fn *fn);
+/*
+ * "lambdactl: NAME: running 'COMMAND'" before a build (build_set_run's
+ * announce; arg unused).
+ */
+void cmd_announce_build(void *arg, const struct manifest_fn *fn);
 
 /*
  * The options invoke --local and serve share, into so (cleared first;
- * concurrency 1): the manifest's directory, --no-build, --build-timeout,
- * the build announcement, and with --pass-credentials the resolved
- * credentials as "NAME=value" entries in env[] (NULL-initialised by the
- * caller, theirs to wipe with free_secret).
+ * concurrency 1): the manifest's directory, --no-build, --build-timeout
+ * and the build announcement.  Only parses a: run it before anything else
+ * can fail, so that a bad value is a usage error first.
  */
 int cmd_local_opts(struct cmd_ctx *ctx, const struct cmd_args *a,
-    struct serve_opts *so, char *env[3]);
+    struct serve_opts *so);
+/*
+ * What a local run of the n functions of fns needs from the AWS
+ * configuration, once they are chosen: the shared config files are read
+ * (no network; a malformed file is the error every command gives, a named
+ * profile that is not there is none unless --pass-credentials), each
+ * function is given its region (cmd_region_of, us-east-1 when none is
+ * set), and with --pass-credentials the credentials are resolved into
+ * env[] as "NAME=value" entries for so (NULL-initialised by the caller,
+ * theirs to wipe with free_secret).
+ */
+int cmd_local_prepare(struct cmd_ctx *ctx, const struct cmd_args *a,
+    struct serve_opts *so, struct serve_fn *fns, size_t n, char *env[3]);
+
+/*
+ * A function's log (a local run's, or the tail Lambda sent) on stderr: the
+ * secrets we hold redacted (log_redact), escaped for a terminal as term.h
+ * says unless raw, and ended with a newline.
+ */
+void cmd_print_log(const char *log, size_t len, int raw);
 
 /* Prints o, pretty, on stdout and frees it (--output json results). */
 struct cJSON;

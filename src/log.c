@@ -58,23 +58,34 @@ static const struct marker {
 	{ "Signature=", ", &\r\n\"" },
 	{ "X-Amz-Security-Token:", "\r\n" },
 	{ "X-Amz-Security-Token=", " &\r\n\"" },
+	/* A function printing the environment --pass-credentials gave it. */
+	{ "AWS_SECRET_ACCESS_KEY=", " \t\r\n\"'" },
+	{ "AWS_SESSION_TOKEN=", " \t\r\n\"'" },
 };
+
+/* Every registered secret in b, also past a NUL byte (a function's log). */
+static void
+redact_secrets(struct buf *b)
+{
+	size_t i, off, n;
+
+	for (i = 0; i < nsecrets; i++) {
+		n = strlen(secrets[i]);
+		for (off = 0; off + n <= b->len; off++) {
+			if (memcmp(b->data + off, secrets[i], n) != 0)
+				continue;
+			splice(b, off, n);
+			off += strlen(REDACTED) - 1;
+		}
+	}
+}
 
 void
 log_redact(struct buf *b)
 {
 	size_t i, off, len, n;
-	char *p;
 
-	for (i = 0; i < nsecrets; i++) {
-		n = strlen(secrets[i]);
-		off = 0;
-		while ((p = strstr(b->data + off, secrets[i])) != NULL) {
-			off = (size_t)(p - b->data);
-			splice(b, off, n);
-			off += strlen(REDACTED);
-		}
-	}
+	redact_secrets(b);
 	for (i = 0; i < sizeof markers / sizeof markers[0]; i++) {
 		n = strlen(markers[i].name);
 		for (off = 0; off + n <= b->len; off++) {
@@ -82,6 +93,10 @@ log_redact(struct buf *b)
 				continue;
 			off += n;
 			while (off < b->len && b->data[off] == ' ')
+				off++;
+			/* A quoted value: "export -p" quotes, for one. */
+			if (off < b->len && (b->data[off] == '"' ||
+			    b->data[off] == '\''))
 				off++;
 			len = strcspn(b->data + off, markers[i].stop);
 			if (len == 0 || (len == strlen(REDACTED) &&

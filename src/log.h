@@ -16,9 +16,11 @@ void log_secret(const char *s);
 void log_forget_secrets(void);
 
 /*
- * Replaces, in place, every registered secret and every value that follows
- * "Signature=", "X-Amz-Signature=", "X-Amz-Security-Token:" or
- * "X-Amz-Security-Token=" (any case) with "<redacted>".
+ * Replaces, in place, every registered secret (anywhere in the len bytes,
+ * NUL bytes too) and every value that follows "Signature=",
+ * "X-Amz-Signature=", "X-Amz-Security-Token:", "X-Amz-Security-Token=",
+ * "AWS_SECRET_ACCESS_KEY=" or "AWS_SESSION_TOKEN=" (any case: the last two
+ * as a function printing its environment shows them) with "<redacted>".
  */
 void log_redact(struct buf *b);
 

@@ -140,12 +140,12 @@ apply_globals(struct cmd_ctx *ctx, const struct cmd_args *a)
 			    "option '--output' wants 'text' or 'json', not '%s'",
 			    v);
 	}
-	if (cmd_number(a, "connect-timeout", ctx->connect_timeout, 1, 86400,
-	    "seconds", &ctx->connect_timeout, &ctx->err) == -1 ||
-	    cmd_number(a, "read-timeout", ctx->read_timeout, 1, 86400,
-	    "seconds", &ctx->read_timeout, &ctx->err) == -1 ||
-	    cmd_number(a, "request-timeout", ctx->request_timeout, 1, 86400,
-	    "seconds", &ctx->request_timeout, &ctx->err) == -1)
+	if (cmd_duration(a, "connect-timeout", ctx->connect_timeout, 1,
+	    86400, &ctx->connect_timeout, &ctx->err) == -1 ||
+	    cmd_duration(a, "read-timeout", ctx->read_timeout, 1, 86400,
+	    &ctx->read_timeout, &ctx->err) == -1 ||
+	    cmd_duration(a, "request-timeout", ctx->request_timeout, 1, 86400,
+	    &ctx->request_timeout, &ctx->err) == -1)
 		return -1;
 	if (cmd_has(a, "debug"))
 		ctx->debug = 1;

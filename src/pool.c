@@ -100,9 +100,10 @@ unpack_code(const struct manifest_fn *fn, const char *dir, char **root,
 
 int
 pool_load(struct pool *p, const char *dir, struct build_set *builds,
-    void (*announce)(const struct manifest_fn *), struct lc_err *err)
+    void (*announce)(void *, const struct manifest_fn *), void *arg,
+    struct lc_err *err)
 {
-	if (builds != NULL && build_set_run(builds, p->fn, dir, announce,
+	if (builds != NULL && build_set_run(builds, p->fn, dir, announce, arg,
 	    err) == -1)
 		return lc_error_prefix(err, "%s", p->fn->name);
 	/* After the build, which writes the artifact. */

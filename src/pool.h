@@ -72,12 +72,13 @@ void pool_init(struct pool *p, const struct manifest_fn *fn,
 
 /*
  * Runs fn's build command through builds (NULL: none; announce, which may
- * be NULL, is called just before it runs), then packages the artifact
+ * be NULL, is called with arg just before it runs), then packages the artifact
  * (relative to dir, into dir/.lambdactl) and unpacks it into p's task
  * root.  Errors are prefixed with the function's name.
  */
 int pool_load(struct pool *p, const char *dir, struct build_set *builds,
-    void (*announce)(const struct manifest_fn *), struct lc_err *err);
+    void (*announce)(void *, const struct manifest_fn *), void *arg,
+    struct lc_err *err);
 
 /*
  * --watch: when the artifact's newest modification time changed since the

@@ -197,7 +197,7 @@ serve_new(struct serve **svp, const struct serve_opts *o,
 		pool_init(&sv->pools[i], fns[i].fn, &env, o->concurrency,
 		    o->ops);
 		if (pool_load(&sv->pools[i], sv->dir, o->no_build ? NULL :
-		    &sv->builds, o->hooks.on_build, err) == -1) {
+		    &sv->builds, o->hooks.on_build, o->hooks.arg, err) == -1) {
 			serve_free(sv);
 			return -1;
 		}

@@ -77,7 +77,7 @@ struct serve_hooks {
 	void	(*on_event)(void *arg, enum serve_level level,
 		    const char *msg);
 	/* A function's build command is about to run. */
-	void	(*on_build)(const struct manifest_fn *fn);
+	void	(*on_build)(void *arg, const struct manifest_fn *fn);
 };
 
 struct serve_opts {

@@ -53,7 +53,7 @@ check_status 2 "a bad --output exits 2"
 check_err_eq "lambdactl: option '--output' wants 'text' or 'json', not 'yaml'" "a bad --output is named"
 
 lc --connect-timeout soon whoami
-check_err_eq "lambdactl: option '--connect-timeout' wants a number of seconds from 1 to 86400, not 'soon'" "a bad timeout is named"
+check_err_eq "lambdactl: option '--connect-timeout' wants a duration from 1s to 24h such as 300, 90s, 5m or 1h, not 'soon'" "a bad timeout is named"
 lc --read-timeout 0 whoami
 check_status 2 "a zero timeout is refused"
 

@@ -47,7 +47,7 @@ check "three attempts of about 2 s each (took ${elapsed}s)" test "$elapsed" -ge 
 stop_stub
 lc --request-timeout 0 whoami
 check_status 2 "--request-timeout 0 is a usage error"
-check_err_eq "lambdactl: option '--request-timeout' wants a number of seconds from 1 to 86400, not '0'" \
+check_err_eq "lambdactl: option '--request-timeout' wants a duration from 1s to 24h such as 300, 90s, 5m or 1h, not '0'" \
 	"--request-timeout is checked like the other timeouts"
 
 # The response size bound (64 MiB by default): a bigger body, streamed

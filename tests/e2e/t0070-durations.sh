@@ -2,7 +2,9 @@
 # The one grammar for durations and times (lambdactl(1), DURATIONS AND
 # TIMES) in every place that takes one: --wait-timeout of new, update and
 # deploy (1h30m was refused), --since and --until of logs (a bare 300 was
-# refused; "10m ago"), and a credential_process's Expiration.  Bad values
+# refused; "10m ago"), --connect-timeout, --read-timeout and
+# --request-timeout, --build-timeout of package, invoke --local and serve
+# (all took plain seconds only), and a credential_process's Expiration.  Bad values
 # are refused with the usage status and one line naming the option and the
 # value.  moto plays Lambda, CloudWatch Logs and STS.
 . "$(dirname "$0")/lib.sh"
@@ -20,7 +22,7 @@ BAD_DURATIONS=(1h30 30m1h 1m1m 5s5s -5m +5m 1.5h '' '5 m' ' 5m' 5M 1H x
 	99999999999999999999s 36500d1s)
 
 # -h points at the grammar where an option takes a duration or a time.
-for cmd in new update deploy logs; do
+for cmd in new update deploy logs package invoke serve; do
 	lc $cmd -h
 	check_out_has "^Durations and times: see DURATIONS AND TIMES in 'man lambdactl'\.\$" "$cmd -h points at the grammar"
 done
@@ -49,6 +51,20 @@ lc --endpoint-url "$MOTO_URL" update --wait-timeout 30m1h f1
 check_status 2 "update --wait-timeout 30m1h is a usage error"
 check_err_eq "lambdactl: option '--wait-timeout' wants a duration from 1s to 24h such as 300, 90s, 5m or 1h, not '30m1h'" \
 	"update --wait-timeout 30m1h: one line"
+
+# ---- The global timeouts: a duration from 1s to 24h. ----
+for opt in connect-timeout read-timeout request-timeout; do
+	lc --endpoint-url "$MOTO_URL" --$opt 1m30s whoami
+	check_status 0 "--$opt 1m30s is accepted"
+	lc --endpoint-url "$MOTO_URL" whoami --$opt 90
+	check_status 0 "--$opt 90 (seconds, after the command) still is"
+	for bad in x 1h30 30m1h 0 0s 25h 86401; do
+		lc --endpoint-url "$MOTO_URL" --$opt "$bad" whoami
+		check_status 2 "--$opt '$bad' is a usage error"
+		check_err_eq "lambdactl: option '--$opt' wants a duration from 1s to 24h such as 300, 90s, 5m or 1h, not '$bad'" \
+			"--$opt '$bad': one line, the option and the value"
+	done
+done
 
 # ---- logs --since and --until: durations ago, "ago", ISO-8601. ----
 export AWS_ENDPOINT_URL=$MOTO_URL
@@ -127,5 +143,34 @@ lc --endpoint-url "$MOTO_URL" whoami --profile past
 check_status 3 "a leap second in the past has expired"
 check_err_eq "lambdactl: credential_process for profile 'past': the credentials expired at 1999-12-31T23:59:59Z (Expiration is in the past)" \
 	"the leap second counts as the second before it"
+
+# ---- --build-timeout: a duration from 1s to 24h. ----
+unset AWS_CONFIG_FILE
+export TMPDIR=$TMP
+cat >>lambda.yml <<'YML'
+  quick: { build: "exit 7" }
+  hung: { build: "sleep 70.70" }
+YML
+# bounded ARGS...: lc, killed after 60 s (serve would otherwise stay).
+bounded() {
+	timeout -s KILL 60 "$LAMBDACTL" "$@" >"$OUT" 2>"$ERR" </dev/null
+	status=$?
+}
+for cmd in package "invoke --local" "serve --port 0"; do
+	# A build that fails at once: the option was taken.
+	bounded $cmd quick --build-timeout 1m30s
+	check_status 1 "$cmd --build-timeout 1m30s is accepted (the build then fails)"
+	check_err_has "^lambdactl: quick: build command 'exit 7' " "$cmd --build-timeout 1m30s: the build ran"
+	# 0m1s is one second.
+	bounded $cmd hung --build-timeout 0m1s
+	check_status 1 "$cmd --build-timeout 0m1s: the hung build is stopped"
+	check_err_has "timed out after 1 s" "$cmd --build-timeout 0m1s: after 1 s"
+	for bad in x 1h30 0 25h; do
+		bounded $cmd quick --build-timeout "$bad"
+		check_status 2 "$cmd --build-timeout '$bad' is a usage error"
+		check_err_eq "lambdactl: option '--build-timeout' wants a duration from 1s to 24h such as 300, 90s, 5m or 1h, not '$bad'" \
+			"$cmd --build-timeout '$bad': one line, the option and the value"
+	done
+done
 
 finish

@@ -62,7 +62,7 @@ pkill -KILL -f 'sleep 2010\.' 2>/dev/null
 
 run package hung --build-timeout 0
 check_status 2 "--build-timeout 0 is a usage error"
-check_err_eq "lambdactl: option '--build-timeout' wants a number of seconds from 1 to 86400, not '0'" "and says what it wants"
+check_err_eq "lambdactl: option '--build-timeout' wants a duration from 1s to 24h such as 300, 90s, 5m or 1h, not '0'" "and says what it wants"
 run invoke hung --build-timeout 5
 check_status 2 "--build-timeout goes with --local"
 

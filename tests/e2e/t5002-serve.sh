@@ -113,22 +113,73 @@ check_out_eq '{"reloaded": true}' "after the change, the new code answers"
 stop_serve
 
 
+# served FUNCTION: the region the served function reports, on stdout.
+served() {
+	curl -sS -X POST -d '{}' "$URL/2015-03-31/functions/$1/invocations" >"$TMP/served.json" &&
+		jq -r .region "$TMP/served.json"
+}
+# local_regions WANT WHY: serve and invoke --local, with and without
+# --pass-credentials, all tell the env function region WANT.
+local_regions() {
+	local pc
+	for pc in "" --pass-credentials; do
+		start_serve env $pc
+		check "serve $pc: $2: the function is told $1" test "$(served env)" = "$1"
+		stop_serve
+		lc invoke --local env $pc
+		check_status 0 "invoke --local $pc: $2: it runs"
+		check "invoke --local $pc: $2: the function is told $1" jq -e --arg r "$1" '.region == $r' "$OUT"
+	done
+}
+
+# Only the profile sets a region: serve and invoke --local read it, with
+# or without --pass-credentials (serve once decided before reading the
+# profile, and without --pass-credentials neither read it); none at all:
+# us-east-1 (--pass-credentials once failed "no region set").
+unset AWS_REGION AWS_DEFAULT_REGION
+export AWS_CONFIG_FILE=$TMP/aws-config
+printf '[default]\nregion = ca-central-1\n' >"$AWS_CONFIG_FILE"
+local_regions ca-central-1 "only the profile sets a region"
+: >"$AWS_CONFIG_FILE"
+local_regions us-east-1 "no region anywhere"
+# A named profile that is not there gives no region to a local run (it
+# needs none of its credentials); with --pass-credentials it is an error.
+lc invoke --local env --profile nosuch
+check "invoke --local --profile nosuch: us-east-1" jq -e '.region == "us-east-1"' "$OUT"
+lc invoke --local env --profile nosuch --pass-credentials
+check_status 3 "invoke --local --profile nosuch --pass-credentials: exit 3"
+check_err_has "^lambdactl: profile 'nosuch' not found in " "... naming the profile"
+# A malformed config file: the error every command gives.
+printf '[default]\nregion\n' >"$AWS_CONFIG_FILE"
+lc whoami
+cp "$ERR" "$TMP/whoami.err"
+check_status 3 "a malformed config file: whoami exits 3"
+lc invoke --local env
+check_status 3 "a malformed config file: invoke --local exits 3"
+check "... with whoami's error" cmp "$ERR" "$TMP/whoami.err"
+lc serve --port 0 env
+check_status 3 "a malformed config file: serve exits 3"
+check "... with whoami's error" cmp "$ERR" "$TMP/whoami.err"
+unset AWS_CONFIG_FILE
+
+# --build-timeout is checked before the functions are chosen: a usage
+# error (2) before "nothing to serve" (3).
+printf 'role: r\nruntime: python3.12\nfunctions:\n  p: { handler: a.b, artifact: task/echo }\n' >py.yml
+lc -f py.yml serve --build-timeout 0
+check_status 2 "serve --build-timeout 0 with nothing to serve: the usage error first"
+lc -f py.yml serve
+check_status 3 "serve with nothing to serve: exit 3"
+
 # The region a function is told (AWS_REGION), by serve and invoke --local
 # alike: --region, then the function's own region, then lambda.yml's; and
 # serve's "Function not found" ARN names the same.  (serve once told the
 # function lambda.yml's region whatever --region said.)
-unset AWS_REGION AWS_DEFAULT_REGION
 sed -i '1i region: eu-west-1' lambda.yml
 cat >>lambda.yml <<'YML'
   own:
     artifact: task/env
     region: ap-south-1
 YML
-# served FUNCTION: the region the served function reports, on stdout.
-served() {
-	curl -sS -X POST -d '{}' "$URL/2015-03-31/functions/$1/invocations" >"$TMP/served.json" &&
-		jq -r .region "$TMP/served.json"
-}
 start_serve --region us-west-2 env own
 check "serve --region us-west-2: the function is told us-west-2" test "$(served env)" = us-west-2
 check "serve --region us-west-2: over a function's own region too" test "$(served own)" = us-west-2

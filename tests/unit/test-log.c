@@ -78,6 +78,39 @@ test_short_secret_ignored(void **state)
 	redacts_to("a bob by the book", "a bob by the book");
 }
 
+/* What a function printing its environment shows, short keys too. */
+static void
+test_environment(void **state)
+{
+	(void)state;
+	redacts_to("AWS_ACCESS_KEY_ID=AKID\nAWS_SECRET_ACCESS_KEY=short\n"
+	    "AWS_SESSION_TOKEN=tok en\nHOME=/\n",
+	    "AWS_ACCESS_KEY_ID=AKID\nAWS_SECRET_ACCESS_KEY=<redacted>\n"
+	    "AWS_SESSION_TOKEN=<redacted> en\nHOME=/\n");
+	/* export -p and JSON quote the value. */
+	redacts_to("declare -x AWS_SECRET_ACCESS_KEY=\"abc\"\n"
+	    "export AWS_SESSION_TOKEN='xyz'",
+	    "declare -x AWS_SECRET_ACCESS_KEY=\"<redacted>\"\n"
+	    "export AWS_SESSION_TOKEN='<redacted>'");
+}
+
+/* A function's log may hold NUL bytes: the secret after one goes too. */
+static void
+test_secret_past_nul(void **state)
+{
+	static const char in[] = "a\0key wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY!";
+	static const char want[] = "a\0key <redacted>!";
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	log_secret("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+	buf_add(&b, in, sizeof in - 1);
+	log_redact(&b);
+	assert_int_equal(b.len, sizeof want - 1);
+	assert_memory_equal(b.data, want, sizeof want - 1);
+	buf_release(&b);
+}
+
 static void
 test_nothing_to_redact(void **state)
 {
@@ -95,6 +128,8 @@ main(void)
 		cmocka_unit_test_teardown(test_token_header_and_query, teardown),
 		cmocka_unit_test_teardown(test_registered_secret, teardown),
 		cmocka_unit_test_teardown(test_short_secret_ignored, teardown),
+		cmocka_unit_test_teardown(test_environment, teardown),
+		cmocka_unit_test_teardown(test_secret_past_nul, teardown),
 		cmocka_unit_test_teardown(test_nothing_to_redact, teardown),
 	};
 

@@ -167,13 +167,15 @@ on_event(void *arg, enum serve_level level, const char *msg)
 	pthread_mutex_unlock(&h->mu);
 }
 
-static struct heard *announced;
-
 static void
-on_build(const struct manifest_fn *fn)
+on_build(void *arg, const struct manifest_fn *fn)
 {
+	struct heard *h = arg;
+
 	(void)fn;
-	announced->builds++;
+	pthread_mutex_lock(&h->mu);
+	h->builds++;
+	pthread_mutex_unlock(&h->mu);
 }
 
 struct fixture {
@@ -275,7 +277,6 @@ setup(void **state)
 		fail_msg("%s", err.msg);
 	free(path);
 	pthread_mutex_init(&fx->heard.mu, NULL);
-	announced = &fx->heard;
 	buf_release(&fake.ran);
 	fake.started = fake.stopped = fake.busy = fake.max_busy = 0;
 	fake.hold = fake.fail_start = 0;
