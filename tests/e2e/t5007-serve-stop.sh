@@ -53,7 +53,7 @@ for sig in INT TERM; do
 		sh -c "[ $status -ne 0 ] && [ $elapsed -lt 3000 ]"
 	check_err_has "lambdactl serve is stopping: the invocation was interrupted" \
 		"SIG$sig: the client was answered (503), not dropped"
-	check "SIG$sig: no process of the bootstrap survives" sh -c '! pgrep -fa "sleep 5007[.]|lambdactl-tas[k]"'
+	check "SIG$sig: no process of the bootstrap survives" sh -c '! pgrep -fa "sleep 5007[.]|$0/lambdactl-tas[k]"' "$TMPDIR"
 	check "SIG$sig: the task roots are removed" sh -c '[ -z "$(ls -A "$0")" ]' "$TMPDIR"
 	pkill -KILL -f 'sleep 5007\.' 2>/dev/null
 done
