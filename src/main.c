@@ -120,8 +120,20 @@ print_version(void)
 static int
 apply_globals(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
+	static const char *const named[] = {
+		"profile", "region", "endpoint-url", "manifest",
+	};
 	const char *v;
+	size_t i;
 
+	/*
+	 * An empty value is a mistake (an unset variable in a script), never
+	 * "the default": --endpoint-url '' must not send to AWS itself.
+	 */
+	for (i = 0; i < sizeof named / sizeof named[0]; i++)
+		if ((v = cmd_get(a, named[i])) != NULL && *v == '\0')
+			return lc_error(&ctx->err, LC_EUSAGE, "option '--%s' "
+			    "wants a value, not ''", named[i]);
 	if ((v = cmd_get(a, "profile")) != NULL)
 		ctx->profile = v;
 	if ((v = cmd_get(a, "region")) != NULL)

@@ -160,4 +160,17 @@ check_out_lacks 'list-functions|list-profiles' "-h does not show the hidden opti
 lc --list-options
 check_out_lacks 'list-functions|list-profiles' "--list-options does not list the hidden options"
 
+# An empty value is refused before anything runs: --endpoint-url '' must
+# never fall back to AWS itself (a script's unset variable).
+for o in endpoint-url region profile manifest; do
+	AWS_ACCESS_KEY_ID=AKID AWS_SECRET_ACCESS_KEY=secret AWS_REGION=us-east-1 \
+		lc --$o '' --connect-timeout 1 invoke f
+	check_status 2 "--$o '': a usage error"
+	check_err_eq "lambdactl: option '--$o' wants a value, not ''" "--$o '': says so, and sends nothing"
+done
+AWS_ACCESS_KEY_ID=AKID AWS_SECRET_ACCESS_KEY=secret AWS_REGION=us-east-1 \
+	lc invoke --endpoint-url= f
+check_status 2 "invoke --endpoint-url=: a usage error"
+check_err_eq "lambdactl: option '--endpoint-url' wants a value, not ''" "invoke --endpoint-url=: says so"
+
 finish

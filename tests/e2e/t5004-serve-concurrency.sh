@@ -25,10 +25,12 @@ two_at_once() {
 }
 
 for conc in 1 2; do
+	: >serve.url	# here: the wait must not read the last round's URL
 	"$LAMBDACTL" serve --port 0 --concurrency "$conc" >serve.url 2>serve.err &
 	pid=$!
 	for i in $(seq 400); do [ -s serve.url ] && break; sleep 0.05; done
 	URL=$(head -1 serve.url)
+	[ -n "$URL" ] || { echo "Bail out! serve did not start: $(cat serve.err)"; exit 1; }
 	# Warm the first bootstrap, so that only the overlap is measured.
 	"$LAMBDACTL" --endpoint-url "$URL" invoke nap >/dev/null 2>&1
 	two_at_once

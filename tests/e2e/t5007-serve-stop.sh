@@ -30,10 +30,14 @@ wait_stop() {
 
 for sig in INT TERM; do
 	rm -f "$TMP/ready"
+	# Emptied here, not by the background job's redirection: the wait
+	# below must not read the last round's URL.
+	: >"$TMP/serve.out"
 	"$LAMBDACTL" serve --port 0 long >"$TMP/serve.out" 2>"$TMP/serve.err" </dev/null &
 	spid=$!
 	for _ in $(seq 400); do [ -s "$TMP/serve.out" ] && break; sleep 0.05; done
 	URL=$(head -1 "$TMP/serve.out")
+	[ -n "$URL" ] || { echo "Bail out! serve did not start: $(cat "$TMP/serve.err")"; exit 1; }
 	"$LAMBDACTL" --endpoint-url "$URL" --read-timeout 100 invoke long \
 		>"$OUT" 2>"$ERR" </dev/null &
 	cpid=$!
@@ -60,10 +64,12 @@ done
 
 # A second signal exits at once.  A client that stalls mid-request keeps
 # the first stop waiting (up to 2 s) for it; the second cuts that short.
+: >"$TMP/serve.out"
 "$LAMBDACTL" serve --port 0 long >"$TMP/serve.out" 2>"$TMP/serve.err" </dev/null &
 spid=$!
 for _ in $(seq 400); do [ -s "$TMP/serve.out" ] && break; sleep 0.05; done
 port=$(sed -n 's|^http://127.0.0.1:||p' "$TMP/serve.out")
+[ -n "$port" ] || { echo "Bail out! serve did not start: $(cat "$TMP/serve.err")"; exit 1; }
 python3 -c '
 import socket, sys, time
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
@@ -97,6 +103,7 @@ kill "$stall" 2>/dev/null
 wait "$stall" 2>/dev/null
 
 # SIGTERM during a hung build at start: the sh -c and its children go.
+: >"$TMP/serve.out"
 "$LAMBDACTL" serve --port 0 hungbuild >"$TMP/serve.out" 2>"$TMP/serve.err" </dev/null &
 spid=$!
 for _ in $(seq 100); do pgrep -f 'sleep 5007\.6' >/dev/null && break; sleep 0.05; done
