@@ -48,6 +48,15 @@ for v in $(env | sed -n 's/^\(AWS_[A-Za-z0-9_]*\)=.*/\1/p'); do
 	unset "$v"
 done
 unset LAMBDACTL_MANIFEST NO_COLOR
+# Nothing may leave loopback: no instance metadata, and a request that
+# would go to a real host (a test that forgot its endpoint) meets a dead
+# loopback proxy instead of DNS and the internet.  curl, botocore and
+# Python honour these; loopback itself is exempt.
+export AWS_EC2_METADATA_DISABLED=true
+for v in http_proxy https_proxy HTTPS_PROXY ALL_PROXY all_proxy; do
+	export "$v=http://127.0.0.1:9"
+done
+export no_proxy=127.0.0.1,localhost,::1 NO_PROXY=127.0.0.1,localhost,::1
 export HOME=$TMP/home
 mkdir -p "$HOME" "$TMP/bin"
 ln -s "$LAMBDACTL" "$TMP/bin/lambdactl"
