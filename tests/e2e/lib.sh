@@ -38,6 +38,7 @@ stop_moto() {
 cleanup() {
 	stop_moto
 	stop_stub
+	stop_pid SERVE_PID
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -222,6 +223,31 @@ start_stub() {
 	STUB_PID=$SERVER_PID STUB_URL=$SERVER_URL STUB_LOG=$TMP/stub.log
 }
 stop_stub() { stop_pid STUB_PID; }
+
+# start_serve ARGS...: 'lambdactl serve --port 0 ARGS' in the background
+# (stdout $TMP/serve.out, stderr $TMP/serve.err) until it prints its URL;
+# sets SERVE_PID and URL.  stop_serve: SIGINT, reaped, $serve_status.
+SERVE_PID=
+start_serve() {
+	local i
+	# Emptied here, not by the job's own redirection, which may come
+	# late: the wait must never read the URL of a serve before.
+	: >"$TMP/serve.out"
+	"$LAMBDACTL" serve --port 0 "$@" >"$TMP/serve.out" 2>"$TMP/serve.err" </dev/null &
+	SERVE_PID=$!
+	for i in $(seq 400); do
+		[ -s "$TMP/serve.out" ] && break
+		sleep 0.05
+	done
+	URL=$(head -1 "$TMP/serve.out")
+	[ -n "$URL" ] || { echo "Bail out! serve did not start: $(cat "$TMP/serve.err")"; exit 1; }
+}
+stop_serve() {
+	kill -INT "$SERVE_PID" 2>/dev/null
+	wait "$SERVE_PID"
+	serve_status=$?
+	SERVE_PID=
+}
 
 # start_proxy UPSTREAM_URL: a recording proxy (tests/e2e/proxy.py) in front
 # of UPSTREAM_URL; sets PROXY_URL and PROXY_LOG (one JSON line per request:

@@ -11,16 +11,7 @@ write_runtime_fixtures
 export TMPDIR=$TMP
 export AWS_ACCESS_KEY_ID=AKIDSERVE AWS_SECRET_ACCESS_KEY=serve-secret-0000 AWS_REGION=us-east-1
 
-SERVE_PID=
-"$LAMBDACTL" serve --port 0 echo >"$TMP/serve.out" 2>"$TMP/serve.err" &
-SERVE_PID=$!
-for i in $(seq 400); do
-	[ -s "$TMP/serve.out" ] && break
-	sleep 0.05
-done
-URL=$(head -1 "$TMP/serve.out")
-[ -n "$URL" ] || { echo "Bail out! serve did not start: $(cat "$TMP/serve.err")"; exit 1; }
-trap '[ -n "$SERVE_PID" ] && kill "$SERVE_PID" 2>/dev/null; cleanup' EXIT
+start_serve echo
 INV=$URL/2015-03-31/functions/echo/invocations
 
 # post FILE [TYPE]: POSTs FILE; sets $code, the body in $OUT, headers in $TMP/h.
@@ -66,7 +57,5 @@ post empty.json
 check "an empty body is {} as before: 200" test "$code" = 200
 check "an empty body: the function got {}" test "$(cat "$OUT")" = "{}"
 
-kill -INT "$SERVE_PID" 2>/dev/null
-wait "$SERVE_PID"
-SERVE_PID=
+stop_serve
 finish

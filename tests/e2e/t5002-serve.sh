@@ -8,27 +8,6 @@ write_runtime_fixtures
 export TMPDIR=$TMP
 export AWS_ACCESS_KEY_ID=AKIDSERVE AWS_SECRET_ACCESS_KEY=serve-secret-0000 AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
 
-SERVE_PID=
-start_serve() {
-	local i
-	: >"$TMP/serve.out"
-	"$LAMBDACTL" serve --port 0 "$@" >"$TMP/serve.out" 2>"$TMP/serve.err" &
-	SERVE_PID=$!
-	for i in $(seq 400); do
-		[ -s "$TMP/serve.out" ] && break
-		sleep 0.05
-	done
-	URL=$(head -1 "$TMP/serve.out")
-	[ -n "$URL" ] || { echo "Bail out! serve did not start: $(cat "$TMP/serve.err")"; exit 1; }
-}
-stop_serve() {
-	kill -INT "$SERVE_PID" 2>/dev/null
-	wait "$SERVE_PID"
-	serve_status=$?
-	SERVE_PID=
-}
-trap '[ -n "$SERVE_PID" ] && kill "$SERVE_PID" 2>/dev/null; cleanup' EXIT
-
 start_serve
 check "serve prints its loopback URL" sh -c "echo '$URL' | grep -Eq '^http://127\.0\.0\.1:[0-9]+$'"
 

@@ -25,26 +25,20 @@ two_at_once() {
 }
 
 for conc in 1 2; do
-	: >serve.url	# here: the wait must not read the last round's URL
-	"$LAMBDACTL" serve --port 0 --concurrency "$conc" >serve.url 2>serve.err &
-	pid=$!
-	for i in $(seq 400); do [ -s serve.url ] && break; sleep 0.05; done
-	URL=$(head -1 serve.url)
-	[ -n "$URL" ] || { echo "Bail out! serve did not start: $(cat serve.err)"; exit 1; }
+	start_serve --concurrency "$conc"
 	# Warm the first bootstrap, so that only the overlap is measured.
 	"$LAMBDACTL" --endpoint-url "$URL" invoke nap >/dev/null 2>&1
 	two_at_once
 	check "--concurrency $conc: both concurrent invokes answer correctly" test "$both_ok" -eq 1
 	if [ "$conc" -eq 1 ]; then
 		check "--concurrency 1: the second invoke waits for the first (took ${took_ms} ms)" test "$took_ms" -ge 1900
-		check "--concurrency 1: one bootstrap served all" test "$(grep -c 'Init Duration' serve.err)" -eq 1
+		check "--concurrency 1: one bootstrap served all" test "$(grep -c 'Init Duration' "$TMP/serve.err")" -eq 1
 	else
 		check "--concurrency 2: the invokes run side by side (took ${took_ms} ms)" test "$took_ms" -lt 1800
-		check "--concurrency 2: a second bootstrap was started" test "$(grep -c 'Init Duration' serve.err)" -eq 2
+		check "--concurrency 2: a second bootstrap was started" test "$(grep -c 'Init Duration' "$TMP/serve.err")" -eq 2
 	fi
-	kill -INT "$pid"
-	wait "$pid"
-	check "--concurrency $conc: serve exits 0" test $? -eq 0
+	stop_serve
+	check "--concurrency $conc: serve exits 0" test "$serve_status" -eq 0
 done
 
 finish

@@ -30,22 +30,16 @@ wait_stop() {
 
 for sig in INT TERM; do
 	rm -f "$TMP/ready"
-	# Emptied here, not by the background job's redirection: the wait
-	# below must not read the last round's URL.
-	: >"$TMP/serve.out"
-	"$LAMBDACTL" serve --port 0 long >"$TMP/serve.out" 2>"$TMP/serve.err" </dev/null &
-	spid=$!
-	for _ in $(seq 400); do [ -s "$TMP/serve.out" ] && break; sleep 0.05; done
-	URL=$(head -1 "$TMP/serve.out")
-	[ -n "$URL" ] || { echo "Bail out! serve did not start: $(cat "$TMP/serve.err")"; exit 1; }
+	start_serve long
 	"$LAMBDACTL" --endpoint-url "$URL" --read-timeout 100 invoke long \
 		>"$OUT" 2>"$ERR" </dev/null &
 	cpid=$!
 	for _ in $(seq 200); do [ -e "$TMP/ready" ] && break; sleep 0.05; done
 	sleep 0.2
 	start=$(date +%s%N)
-	kill -"$sig" "$spid"
-	wait_stop "$spid" 10
+	kill -"$sig" "$SERVE_PID"
+	wait_stop "$SERVE_PID" 10
+	SERVE_PID=
 	check "SIG$sig: serve exits 0" test "$status" -eq 0
 	check "SIG$sig: serve stopped promptly, not after the 50 s handler (${elapsed} ms)" test "$elapsed" -lt 3000
 	check "SIG$sig: serve says it is stopping" grep -q "^lambdactl: SIG$sig: stopping$" "$TMP/serve.err"
@@ -64,12 +58,8 @@ done
 
 # A second signal exits at once.  A client that stalls mid-request keeps
 # the first stop waiting (up to 2 s) for it; the second cuts that short.
-: >"$TMP/serve.out"
-"$LAMBDACTL" serve --port 0 long >"$TMP/serve.out" 2>"$TMP/serve.err" </dev/null &
-spid=$!
-for _ in $(seq 400); do [ -s "$TMP/serve.out" ] && break; sleep 0.05; done
-port=$(sed -n 's|^http://127.0.0.1:||p' "$TMP/serve.out")
-[ -n "$port" ] || { echo "Bail out! serve did not start: $(cat "$TMP/serve.err")"; exit 1; }
+start_serve long
+port=${URL##*:}
 python3 -c '
 import socket, sys, time
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
@@ -91,11 +81,12 @@ if command -v ss >/dev/null; then
 	done
 fi
 sleep 0.5
-kill -INT "$spid"
+kill -INT "$SERVE_PID"
 sleep 0.3
 start=$(date +%s%N)
-kill -TERM "$spid"
-wait_stop "$spid" 10
+kill -TERM "$SERVE_PID"
+wait_stop "$SERVE_PID" 10
+SERVE_PID=
 check "a second signal: exit 143 at once (got $status after ${elapsed} ms)" \
 	sh -c "[ $status -eq 143 ] && [ $elapsed -lt 1000 ]"
 check "a second signal: says so" grep -q '^lambdactl: second signal: exiting now$' "$TMP/serve.err"
