@@ -262,7 +262,7 @@ aws_call(struct aws_client *c, const struct aws_request *rq,
     struct aws_response *rs, struct lc_err *err)
 {
 	struct endpoint ep;
-	char msg[768];
+	char msg[768], code[sizeof err->code];
 	int n, max = c->max_attempts > 0 ? c->max_attempts : 3, retry;
 	int ret = -1;
 	long ms;
@@ -292,18 +292,16 @@ aws_call(struct aws_client *c, const struct aws_request *rq,
 			aws_parse_error(rs->http.status,
 			    http_header_get(&rs->http, "x-amzn-ErrorType"),
 			    rs->http.body.data, rs->http.body.len,
-			    rs->error_code, sizeof rs->error_code, msg,
-			    sizeof msg);
+			    code, sizeof code, msg, sizeof msg);
 			if (msg[0] != '\0')
 				lc_error(err, LC_EFAIL, "%s: %s: %s", rq->op,
-				    rs->error_code, msg);
+				    code, msg);
 			else
-				lc_error(err, LC_EFAIL, "%s: %s", rq->op,
-				    rs->error_code);
-			lc_error_set_code(err, rs->error_code);
-			retry = aws_is_throttle(rs->error_code) ||
+				lc_error(err, LC_EFAIL, "%s: %s", rq->op, code);
+			lc_error_set_code(err, code);
+			retry = aws_is_throttle(code) ||
 			    rs->http.status == 429 || (!rq->no_retry_after_send &&
-			    is_transient(rs->http.status, rs->error_code));
+			    is_transient(rs->http.status, code));
 		}
 		if (!retry || n >= max)
 			break;
@@ -321,5 +319,4 @@ void
 aws_response_release(struct aws_response *rs)
 {
 	http_response_release(&rs->http);
-	rs->error_code[0] = '\0';
 }

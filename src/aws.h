@@ -53,9 +53,7 @@ struct aws_request {
 };
 
 struct aws_response {
-	struct http_response	 http;
-	/* On an AWS error: the code ("ResourceNotFoundException") or "". */
-	char			 error_code[128];
+	struct http_response	 http;	/* the AWS error code is err->code */
 };
 
 /*
