@@ -267,7 +267,7 @@ read_opts(struct cmd_ctx *ctx, const struct cmd_args *a,
 	if (cmd_duration(a, "wait-timeout", 300, 1, 86400, &o->wait_timeout,
 	    &ctx->err) == -1)
 		return -1;
-	return cmd_number(a, "jobs", 4, 1, 64, NULL, jobs, &ctx->err);
+	return cmd_number(a, "jobs", 4, 1, 64, jobs, &ctx->err);
 }
 
 /* What one run of new, update, deploy or plan holds for each function. */

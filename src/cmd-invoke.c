@@ -599,8 +599,8 @@ check_usage(struct cmd_ctx *ctx, const struct cmd_args *a, long *repeat,
 	if (event && cmd_has(a, "dry-run"))
 		return lc_error(&ctx->err, LC_EUSAGE, "--event and --dry-run "
 		    "exclude each other");
-	if (cmd_number(a, "repeat", 0, 1, 1000000, NULL, repeat,
-	    &ctx->err) == -1 || cmd_number(a, "concurrency", 1, 1, 256, NULL,
+	if (cmd_number(a, "repeat", 0, 1, 1000000, repeat,
+	    &ctx->err) == -1 || cmd_number(a, "concurrency", 1, 1, 256,
 	    conc, &ctx->err) == -1)
 		return -1;
 	if (!cmd_has(a, "local") && (cmd_has(a, "pass-credentials") ||

@@ -149,8 +149,8 @@ serve_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 
 	/* The first SIGINT/SIGTERM stops us, also during the builds. */
 	proc_catch_signals(1);
-	if (cmd_number(a, "port", 9001, 0, 65535, NULL, &port,
-	    &ctx->err) == -1 || cmd_number(a, "concurrency", 1, 1, 64, NULL,
+	if (cmd_number(a, "port", 9001, 0, 65535, &port,
+	    &ctx->err) == -1 || cmd_number(a, "concurrency", 1, 1, 64,
 	    &conc, &ctx->err) == -1 ||
 	    listen_opts(a, port, &ho, &ctx->err) == -1 ||
 	    cmd_local_opts(ctx, a, &so) == -1)

@@ -304,7 +304,7 @@ cmd_has(const struct cmd_args *a, const char *name)
 
 int
 cmd_number(const struct cmd_args *a, const char *opt, long def, long min,
-    long max, const char *unit, long *out, struct lc_err *err)
+    long max, long *out, struct lc_err *err)
 {
 	const char *v = cmd_get(a, opt);
 
@@ -313,8 +313,7 @@ cmd_number(const struct cmd_args *a, const char *opt, long def, long min,
 		return 0;
 	if (num_parse(v, min, max, out, NULL) == -1)
 		return lc_error(err, LC_EUSAGE, "option '--%s' wants a number "
-		    "%s%s%sfrom %ld to %ld, not '%s'", opt, unit ? "of " : "",
-		    unit ? unit : "", unit ? " " : "", min, max, v);
+		    "from %ld to %ld, not '%s'", opt, min, max, v);
 	return 0;
 }
 

@@ -138,11 +138,11 @@ int cmd_has(const struct cmd_args *a, const char *name);
 /*
  * The whole number option opt (without "--") of a, from min to max, into
  * *out; def when absent.  Otherwise -1 with err (LC_EUSAGE): "option
- * '--OPT' wants a number [of UNIT] from MIN to MAX, not 'VALUE'" (unit
- * may be NULL).  The one parser of numeric options.
+ * '--OPT' wants a number from MIN to MAX, not 'VALUE'".  The one parser
+ * of numeric options; time spans go through cmd_duration.
  */
 int cmd_number(const struct cmd_args *a, const char *opt, long def, long min,
-    long max, const char *unit, long *out, struct lc_err *err);
+    long max, long *out, struct lc_err *err);
 
 /*
  * The duration option opt (timeparse.h's grammar: "300", "90s", "1h30m"),
