@@ -99,10 +99,11 @@ void
 aws_parse_error(long status, const char *error_type, const char *body,
     size_t len, char *code, size_t codelen, char *msg, size_t msglen)
 {
+	/* "error", "error_description": SSO OIDC's OAuth-style errors. */
 	static const char *const code_keys[] = { "__type", "code", "Code",
-	    "Type", NULL };
+	    "Type", "error", NULL };
 	static const char *const msg_keys[] = { "message", "Message",
-	    "errorMessage", NULL };
+	    "errorMessage", "error_description", NULL };
 	const char *c = NULL, *m = NULL, *hash;
 	struct buf xc = BUF_INIT, xm = BUF_INIT;
 	cJSON *j = NULL;
@@ -171,8 +172,7 @@ attempt(struct aws_client *c, const struct aws_request *rq,
 {
 	struct sigv4_header sh[24];
 	struct http_header hh[32];
-	struct sigv4_creds sc = { c->creds->access_key_id,
-	    c->creds->secret_access_key, c->creds->session_token };
+	struct sigv4_creds sc = { 0 };
 	struct sigv4_input in = { 0 };
 	struct sigv4_output out = { 0 };
 	struct http_request hr = { 0 };
@@ -204,7 +204,14 @@ attempt(struct aws_client *c, const struct aws_request *rq,
 		sha256_hex(rq->body, rq->body_len, hex);
 		in.payload_hash = hex;
 	}
-	if (sigv4_sign(&in, &out, err) == -1) {
+	if (c->creds != NULL && creds_fresh(c->creds, in.time, err) == -1)
+		goto out;
+	if (c->creds != NULL) {
+		sc.access_key_id = c->creds->access_key_id;
+		sc.secret_access_key = c->creds->secret_access_key;
+		sc.session_token = c->creds->session_token;
+	}
+	if (c->creds != NULL && sigv4_sign(&in, &out, err) == -1) {
 		lc_error_prefix(err, "%s", rq->op);
 		goto out;
 	}

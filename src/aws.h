@@ -16,7 +16,11 @@
 
 struct aws_client {
 	struct http_client	*http;
-	const struct creds	*creds;
+	/*
+	 * Signs every request, refreshed when near expiry (creds_fresh);
+	 * NULL: requests go unsigned (AssumeRoleWithWebIdentity, SSO).
+	 */
+	struct creds		*creds;
 	const struct aws_config	*cfg;		/* for endpoint_url */
 	const char		*region;
 	const char		*endpoint_flag;	/* --endpoint-url */
@@ -69,8 +73,9 @@ void aws_response_release(struct aws_response *rs);
 /*
  * Pulls the error code and message out of an error response: the code from
  * the x-amzn-ErrorType header (cut at ':'), or JSON "__type" (cut after
- * '#'), "code", "Code", "Type", or XML <Code>; the message from JSON
- * "message", "Message", "errorMessage" or XML <Message>.  Falls back to
+ * '#'), "code", "Code", "Type", "error" (OAuth, SSO OIDC) or XML <Code>;
+ * the message from JSON "message", "Message", "errorMessage",
+ * "error_description" or XML <Message>.  Falls back to
  * "HTTP STATUS" and the start of the body.
  */
 void aws_parse_error(long status, const char *error_type, const char *body,

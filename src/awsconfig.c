@@ -29,9 +29,8 @@ aws_env(const char *name)
 	return (v != NULL && *v != '\0') ? v : NULL;
 }
 
-/* Returns path with a leading "~/" replaced by the home directory. */
-static char *
-expand_home(const char *path)
+char *
+aws_expand_home(const char *path)
 {
 	const char *home;
 	struct passwd *pw;
@@ -54,41 +53,75 @@ config_path(const char *var, const char *dflt)
 
 	if ((v = aws_env(var)) == NULL)
 		v = dflt;
-	return expand_home(v);
+	return aws_expand_home(v);
 }
 
-/* The profile's setting for key, or NULL. */
-static struct aws_setting *
-setting_find(const struct aws_config *cfg, const char *key)
+/* The section of kind named name read from the given file kind, or NULL. */
+static struct aws_section *
+section_find(const struct aws_config *cfg, enum aws_section_kind kind,
+    const char *name, int in_credentials)
 {
 	size_t i;
 
-	for (i = 0; i < cfg->nsettings; i++)
-		if (strcmp(cfg->settings[i].key, key) == 0)
-			return &cfg->settings[i];
+	for (i = 0; i < cfg->nsections; i++)
+		if (cfg->sections[i].kind == kind &&
+		    cfg->sections[i].in_credentials == in_credentials &&
+		    strcmp(cfg->sections[i].name, name) == 0)
+			return &cfg->sections[i];
+	return NULL;
+}
+
+/* The section's setting for key, or NULL. */
+static struct aws_setting *
+setting_find(const struct aws_section *sec, const char *key)
+{
+	size_t i;
+
+	for (i = 0; sec != NULL && i < sec->nsettings; i++)
+		if (strcmp(sec->settings[i].key, key) == 0)
+			return &sec->settings[i];
 	return NULL;
 }
 
 /*
- * Sets key to value in cfg's settings, replacing an earlier value; file
- * (borrowed) and line say where it was read.
+ * Sets key to value in sec, replacing an earlier value; file (borrowed)
+ * and line say where it was read.
  */
 static void
-setting_set(struct aws_config *cfg, const char *key, const char *value,
+setting_set(struct aws_section *sec, const char *key, const char *value,
     const char *file, int line)
 {
 	struct aws_setting *s;
 
-	if ((s = setting_find(cfg, key)) == NULL) {
-		cfg->settings = xrealloc(cfg->settings,
-		    (cfg->nsettings + 1) * sizeof *cfg->settings);
-		s = &cfg->settings[cfg->nsettings++];
+	if ((s = setting_find(sec, key)) == NULL) {
+		sec->settings = xrealloc(sec->settings,
+		    (sec->nsettings + 1) * sizeof *sec->settings);
+		s = &sec->settings[sec->nsettings++];
 		s->key = xstrdup(key);
 	} else
 		free_secret(s->value);
 	s->value = xstrdup(value);
 	s->file = file;
 	s->line = line;
+}
+
+/* The section of kind named name of a file kind, added when new. */
+static struct aws_section *
+section_add(struct aws_config *cfg, enum aws_section_kind kind,
+    const char *name, int in_credentials)
+{
+	struct aws_section *sec;
+
+	if ((sec = section_find(cfg, kind, name, in_credentials)) != NULL)
+		return sec;
+	cfg->sections = xrealloc(cfg->sections,
+	    (cfg->nsections + 1) * sizeof *cfg->sections);
+	sec = &cfg->sections[cfg->nsections++];
+	memset(sec, 0, sizeof *sec);
+	sec->kind = kind;
+	sec->name = xstrdup(name);
+	sec->in_credentials = in_credentials;
+	return sec;
 }
 
 /* Trims leading and trailing white space in place. */
@@ -106,21 +139,38 @@ trim(char *s)
 }
 
 /*
- * The profile a section header names, or NULL: "[NAME]" in the credentials
- * file; "[profile NAME]" or "[default]" in the config file, whose other
- * sections (sso-session, services) are not profiles.
+ * What a section header names: "[NAME]" in the credentials file is a
+ * profile; in the config file "[profile NAME]" and "[default]" are, and
+ * "[sso-session NAME]" an SSO session.  Other sections (services) name
+ * nothing: NULL.
  */
 static const char *
-section_profile(const char *name, int is_config)
+section_name(const char *name, int is_config, enum aws_section_kind *kind)
 {
+	static const struct {
+		const char		*word;
+		size_t			 len;
+		enum aws_section_kind	 kind;
+	} words[] = {
+		{ "profile", 7, AWS_SECTION_PROFILE },
+		{ "sso-session", 11, AWS_SECTION_SSO_SESSION },
+	};
+	size_t i;
+
+	*kind = AWS_SECTION_PROFILE;
 	if (!is_config || strcmp(name, "default") == 0)
 		return name;
-	if (strncmp(name, "profile", 7) != 0 ||
-	    (name[7] != ' ' && name[7] != '\t'))
-		return NULL;
-	for (name += 7; *name == ' ' || *name == '\t'; name++)
-		;
-	return *name != '\0' ? name : NULL;
+	for (i = 0; i < sizeof words / sizeof words[0]; i++) {
+		if (strncmp(name, words[i].word, words[i].len) != 0 ||
+		    (name[words[i].len] != ' ' && name[words[i].len] != '\t'))
+			continue;
+		for (name += words[i].len; *name == ' ' || *name == '\t';
+		    name++)
+			;
+		*kind = words[i].kind;
+		return *name != '\0' ? name : NULL;
+	}
+	return NULL;
 }
 
 /* Where parse_line is in a file. */
@@ -129,20 +179,22 @@ struct ini_state {
 	int		 lineno;
 	int		 is_config;
 	int		 in_section;	/* a section header was seen */
-	int		 in_target;	/* it names the profile */
+	struct aws_section *sec;	/* the section it names, or NULL */
 	int		 empty_key;	/* the last line was "key =" */
 	int		*found;
 };
 
 /*
- * Parses a section header (p is at its '['): the profile it names, if any,
- * is added to cfg->profiles, and whether it is cfg's noted in st.
+ * Parses a section header (p is at its '['): a profile or SSO session it
+ * names becomes the section settings go to (the profile is also added to
+ * cfg->profiles, and *found set when it is cfg's).
  */
 static int
 parse_section(struct aws_config *cfg, char *p, struct ini_state *st,
     struct lc_err *err)
 {
 	struct profile_names *v = &cfg->profiles;
+	enum aws_section_kind kind;
 	const char *name;
 	char *end;
 
@@ -161,19 +213,22 @@ parse_section(struct aws_config *cfg, char *p, struct ini_state *st,
 		return lc_error(err, LC_ECONFIG,
 		    "%s:%d: empty section name", st->path, st->lineno);
 	st->in_section = 1;
-	st->in_target = 0;
-	if ((name = section_profile(p, st->is_config)) == NULL)
+	st->sec = NULL;
+	if ((name = section_name(p, st->is_config, &kind)) == NULL)
+		return 0;
+	st->sec = section_add(cfg, kind, name, !st->is_config);
+	if (kind != AWS_SECTION_PROFILE)
 		return 0;
 	v->names = xrealloc(v->names, (v->n + 1) * sizeof *v->names);
 	v->names[v->n++] = xstrdup(name);
-	if (strcmp(name, cfg->profile) == 0)
-		st->in_target = *st->found = 1;
+	if (cfg->profile != NULL && strcmp(name, cfg->profile) == 0)
+		*st->found = 1;
 	return 0;
 }
 
 /*
- * Parses one INI line that is neither blank nor a comment; a key of the
- * profile's section is stored in cfg.  A line "key =" opens a sub-section
+ * Parses one INI line that is neither blank nor a comment; a key of a
+ * profile or SSO session is stored in its section of cfg.  A line "key =" opens a sub-section
  * of indented lines (the caller skips them).
  */
 static int
@@ -199,8 +254,8 @@ parse_line(struct aws_config *cfg, char *p, struct ini_state *st,
 		return lc_error(err, LC_ECONFIG,
 		    "%s:%d: '%s' is outside of any section", st->path,
 		    st->lineno, key);
-	if (st->in_target)
-		setting_set(cfg, key, value, st->path, st->lineno);
+	if (st->sec != NULL)
+		setting_set(st->sec, key, value, st->path, st->lineno);
 	st->empty_key = *value == '\0';
 	return 0;
 }
@@ -392,10 +447,38 @@ fail:
 	return -1;
 }
 
+/*
+ * The setting for key of the profile (kind AWS_SECTION_PROFILE) or SSO
+ * session named name, empty or not: the credentials file's first, unless
+ * which says one file.
+ */
+static const struct aws_setting *
+section_setting(const struct aws_config *cfg, enum aws_section_kind kind,
+    const char *name, const char *key, enum aws_file which)
+{
+	const struct aws_setting *s = NULL;
+
+	if (cfg == NULL || name == NULL)
+		return NULL;
+	if (which != AWS_FILE_CONFIG)
+		s = setting_find(section_find(cfg, kind, name, 1), key);
+	if (s == NULL && which != AWS_FILE_CREDENTIALS)
+		s = setting_find(section_find(cfg, kind, name, 0), key);
+	return s;
+}
+
+/* s when its value is not empty, else NULL. */
+static const struct aws_setting *
+nonempty(const struct aws_setting *s)
+{
+	return s != NULL && *s->value != '\0' ? s : NULL;
+}
+
 const char *
 aws_config_get(const struct aws_config *cfg, const char *key)
 {
-	const struct aws_setting *s = setting_find(cfg, key);
+	const struct aws_setting *s = section_setting(cfg,
+	    AWS_SECTION_PROFILE, cfg->profile, key, AWS_FILE_ANY);
 
 	return s != NULL ? s->value : NULL;
 }
@@ -403,11 +486,8 @@ aws_config_get(const struct aws_config *cfg, const char *key)
 const struct aws_setting *
 aws_config_setting(const struct aws_config *cfg, const char *key)
 {
-	const struct aws_setting *s;
-
-	if (cfg == NULL || (s = setting_find(cfg, key)) == NULL)
-		return NULL;
-	return *s->value != '\0' ? s : NULL;
+	return cfg == NULL ? NULL :
+	    aws_profile_setting(cfg, cfg->profile, key, AWS_FILE_ANY);
 }
 
 const char *
@@ -418,16 +498,63 @@ aws_config_value(const struct aws_config *cfg, const char *key)
 	return s != NULL ? s->value : NULL;
 }
 
+const struct aws_setting *
+aws_profile_setting(const struct aws_config *cfg, const char *profile,
+    const char *key, enum aws_file which)
+{
+	return nonempty(section_setting(cfg, AWS_SECTION_PROFILE, profile,
+	    key, which));
+}
+
+const char *
+aws_profile_value(const struct aws_config *cfg, const char *profile,
+    const char *key)
+{
+	const struct aws_setting *s = aws_profile_setting(cfg, profile, key,
+	    AWS_FILE_ANY);
+
+	return s != NULL ? s->value : NULL;
+}
+
+const struct aws_section *
+aws_config_section(const struct aws_config *cfg, enum aws_section_kind kind,
+    const char *name)
+{
+	const struct aws_section *s;
+
+	if (cfg == NULL || name == NULL)
+		return NULL;
+	if ((s = section_find(cfg, kind, name, 0)) == NULL)
+		s = section_find(cfg, kind, name, 1);
+	return s;
+}
+
+const char *
+aws_sso_session_value(const struct aws_config *cfg, const char *session,
+    const char *key)
+{
+	const struct aws_setting *s = nonempty(section_setting(cfg,
+	    AWS_SECTION_SSO_SESSION, session, key, AWS_FILE_CONFIG));
+
+	return s != NULL ? s->value : NULL;
+}
+
 void
 aws_config_release(struct aws_config *cfg)
 {
-	size_t i;
+	struct aws_section *sec;
+	size_t i, j;
 
-	for (i = 0; i < cfg->nsettings; i++) {
-		free(cfg->settings[i].key);
-		free_secret(cfg->settings[i].value);
+	for (i = 0; i < cfg->nsections; i++) {
+		sec = &cfg->sections[i];
+		for (j = 0; j < sec->nsettings; j++) {
+			free(sec->settings[j].key);
+			free_secret(sec->settings[j].value);
+		}
+		free(sec->settings);
+		free(sec->name);
 	}
-	free(cfg->settings);
+	free(cfg->sections);
 	free(cfg->profile);
 	free(cfg->config_file);
 	free(cfg->credentials_file);
@@ -450,7 +577,6 @@ aws_profile_names(struct profile_names *v, struct lc_err *err)
 
 	memset(v, 0, sizeof *v);
 	memset(&cfg, 0, sizeof cfg);
-	cfg.profile = xstrdup("");
 	if (read_files(&cfg, err) == -1) {
 		aws_config_release(&cfg);
 		return -1;

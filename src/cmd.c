@@ -422,6 +422,24 @@ fn_sets_region(const struct manifest *m)
 	return 0;
 }
 
+/*
+ * The credentials, for the providers that call out: STS, SSO, the
+ * container endpoint and IMDS get the command's timeouts and CA bundle,
+ * and its region when it has one.
+ */
+static int
+resolve_creds(struct cmd_ctx *ctx, struct lc_err *err)
+{
+	struct creds_opts co = { 0 };
+	struct http_opts ho;
+
+	cmd_http_opts(ctx, &ho);
+	co.cfg = &ctx->cfg;
+	co.http = &ho;
+	co.region = ctx->region;
+	return creds_resolve(&ctx->creds, &co, err);
+}
+
 int
 cmd_prepare_aws(struct cmd_ctx *ctx, int creds)
 {
@@ -430,16 +448,16 @@ cmd_prepare_aws(struct cmd_ctx *ctx, int creds)
 	if (aws_config_load(&ctx->cfg, ctx->profile, ctx->manifest.profile,
 	    &ctx->err) == -1)
 		return -1;
-	if (creds && creds_resolve(&ctx->creds, &ctx->cfg, &ctx->err) == -1)
-		return -1;
 	free(ctx->region);
 	ctx->region = NULL;
 	/* Only the functions say where they are: cmd_region per function. */
 	if (region_lookup(ctx->region_flag, &ctx->cfg, ctx->manifest.region,
-	    src, sizeof src) == NULL && fn_sets_region(&ctx->manifest))
-		return 0;
-	return region_resolve(&ctx->region, ctx->region_flag, &ctx->cfg,
-	    ctx->manifest.region, &ctx->err);
+	    src, sizeof src) != NULL || !fn_sets_region(&ctx->manifest)) {
+		if (region_resolve(&ctx->region, ctx->region_flag, &ctx->cfg,
+		    ctx->manifest.region, &ctx->err) == -1)
+			return -1;
+	}
+	return creds ? resolve_creds(ctx, &ctx->err) : 0;
 }
 
 const char *
@@ -582,7 +600,7 @@ cmd_local_prepare(struct cmd_ctx *ctx, const struct cmd_args *a,
 		    r : "us-east-1";
 	if (!creds)
 		return 0;
-	if (creds_resolve(&ctx->creds, &ctx->cfg, &ctx->err) == -1)
+	if (resolve_creds(ctx, &ctx->err) == -1)
 		return -1;
 	env[k++] = xasprintf("AWS_ACCESS_KEY_ID=%s", ctx->creds.access_key_id);
 	env[k++] = xasprintf("AWS_SECRET_ACCESS_KEY=%s",

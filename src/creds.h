@@ -1,10 +1,11 @@
 /*
- * creds.h - the credential provider chain, with the AWS CLI's precedence:
- * --profile (skips the environment's keys) > AWS_ACCESS_KEY_ID /
- * AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN > the profile's static keys >
- * the profile's credential_process.  New providers (assume-role, web
- * identity, container, IMDSv2) are new rows in the provider table of
- * creds.c; nothing else changes shape.
+ * creds.h - the credential provider chain, in botocore's order: the
+ * environment's keys (skipped under --profile) > the profile's role_arn
+ * (assume-role) > web identity > SSO > the credentials file's keys >
+ * credential_process > the config file's keys > the container endpoint >
+ * IMDSv2.  Credentials that expire are got again before they do
+ * (creds_fresh).  The providers are rows of creds.c's chain, each in a
+ * file of its own (creds-private.h).
  */
 #ifndef LC_CREDS_H
 #define LC_CREDS_H
@@ -14,15 +15,35 @@
 
 #include "awsconfig.h"
 #include "err.h"
+#include "http.h"
+
+struct creds_refresh;
 
 struct creds {
 	char	*access_key_id;
 	char	*secret_access_key;	/* wiped on release */
 	char	*session_token;		/* NULL when none; wiped on release */
-	/* Where they came from: "env", "profile NAME", "process (profile NAME)" */
+	/*
+	 * Where they came from, for whoami: "env", "profile NAME",
+	 * "process (profile NAME)", "assume-role NAME via SOURCE",
+	 * "web-identity (...)", "sso (profile NAME)", "container", "imds".
+	 */
 	char	*source;
 	time_t	 expiration;		/* 0: does not expire */
+	struct creds_refresh *refresh;	/* how to get them again, or NULL */
 };
+
+/* What the providers use besides the files. */
+struct creds_opts {
+	const struct aws_config	*cfg;	/* borrowed: outlives the creds */
+	const struct http_opts	*http;	/* timeouts, CA bundle; or NULL */
+	const char		*region; /* the command's, or NULL */
+	time_t			 now;	/* 0: time(NULL); tests set it */
+};
+
+/* botocore's refresh windows, in seconds before the expiration. */
+#define CREDS_ADVISORY_REFRESH	(15 * 60)
+#define CREDS_MANDATORY_REFRESH	(10 * 60)
 
 /*
  * credential_process: the command runs with /bin/sh -c in a process group
@@ -46,12 +67,19 @@ int creds_process_parse(struct creds *c, const char *out, size_t len,
 /*
  * Walks the provider chain.  Returns 0 with c filled, or -1: a provider
  * failed (its message names the source: variable, file:line, profile,
- * command), or a key holds a control character, or nothing
- * was found: "no credentials found (set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY
- * or use --profile)", both with status LC_ECONFIG.
+ * command, URL; LC_ECONFIG, or LC_EFAIL for a network failure), or
+ * nothing was found: "no credentials found (...)", LC_ECONFIG.  Every
+ * secret is registered with log_secret.
  */
-int creds_resolve(struct creds *c, const struct aws_config *cfg,
+int creds_resolve(struct creds *c, const struct creds_opts *o,
     struct lc_err *err);
+/*
+ * Gets c again from the provider that gave them when they expire within
+ * CREDS_ADVISORY_REFRESH of now; a failure then is only noted (--debug)
+ * unless they expire within CREDS_MANDATORY_REFRESH.  Credentials that do
+ * not expire are left alone.  Returns 0, or -1 with err.
+ */
+int creds_fresh(struct creds *c, time_t now, struct lc_err *err);
 void creds_release(struct creds *c);
 
 #endif

@@ -82,24 +82,44 @@ region_resolve(char **out, const char *flag, const struct aws_config *cfg,
 	return 0;
 }
 
+/*
+ * The services whose AWS_ENDPOINT_URL_<ID> or default host is not derived
+ * from the name: botocore's service IDs, and the hosts of SSO's portal
+ * and OIDC service.
+ */
+static const struct service {
+	const char	*service;
+	const char	*id;
+	const char	*host;		/* before ".REGION.amazonaws.com" */
+} services[] = {
+	{ "lambda", "LAMBDA", "lambda" },
+	{ "logs", "CLOUDWATCH_LOGS", "logs" },
+	{ "sts", "STS", "sts" },
+	{ "sso", "SSO", "portal.sso" },
+	{ "sso-oidc", "SSO_OIDC", "oidc" },
+};
+
+/* The service's row, or NULL. */
+static const struct service *
+service_find(const char *service)
+{
+	size_t i;
+
+	for (i = 0; i < nitems(services); i++)
+		if (strcmp(service, services[i].service) == 0)
+			return &services[i];
+	return NULL;
+}
+
 /* The suffix of AWS_ENDPOINT_URL_<ID> for a service; caller frees. */
 static char *
 service_env_name(const char *service)
 {
-	static const struct {
-		const char	*service;
-		const char	*id;
-	} ids[] = {
-		{ "lambda", "LAMBDA" },
-		{ "logs", "CLOUDWATCH_LOGS" },
-		{ "sts", "STS" },
-	};
+	const struct service *sv = service_find(service);
 	char *name, *p;
-	size_t i;
 
-	for (i = 0; i < nitems(ids); i++)
-		if (strcmp(service, ids[i].service) == 0)
-			return xasprintf("AWS_ENDPOINT_URL_%s", ids[i].id);
+	if (sv != NULL)
+		return xasprintf("AWS_ENDPOINT_URL_%s", sv->id);
 	name = xasprintf("AWS_ENDPOINT_URL_%s", service);
 	for (p = name + strlen("AWS_ENDPOINT_URL_"); *p != '\0'; p++)
 		*p = (*p == '-' || *p == ' ') ? '_' :
@@ -357,6 +377,7 @@ char *
 endpoint_resolve(const char *flag, const char *service,
     const struct aws_config *cfg, const char *region)
 {
+	const struct service *sv = service_find(service);
 	const char *url;
 	char *ret, src[160];
 	size_t n;
@@ -367,8 +388,9 @@ endpoint_resolve(const char *flag, const char *service,
 	else if (region == NULL)
 		die("endpoint_resolve: no region for '%s'", service);
 	else
-		ret = xasprintf("https://%s.%s.amazonaws.com%s", service,
-		    region, strncmp(region, "cn-", 3) == 0 ? ".cn" : "");
+		ret = xasprintf("https://%s.%s.amazonaws.com%s",
+		    sv != NULL ? sv->host : service, region,
+		    strncmp(region, "cn-", 3) == 0 ? ".cn" : "");
 	n = strlen(ret);
 	while (n > 0 && ret[n - 1] == '/')
 		ret[--n] = '\0';

@@ -32,10 +32,11 @@ const char *region_lookup(const char *flag, const struct aws_config *cfg,
 int region_check(const char *region, const char *source, struct lc_err *err);
 
 /*
- * Endpoint for a service ("lambda", "logs", "sts"): flag >
- * AWS_ENDPOINT_URL_<ID> (ID: LAMBDA, CLOUDWATCH_LOGS, STS) > AWS_ENDPOINT_URL
- * > profile "endpoint_url" > https://SERVICE.REGION.amazonaws.com
- * (amazonaws.com.cn for cn-* regions).  AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true
+ * Endpoint for a service ("lambda", "logs", "sts", "sso", "sso-oidc"):
+ * flag > AWS_ENDPOINT_URL_<ID> (ID: LAMBDA, CLOUDWATCH_LOGS, STS, SSO,
+ * SSO_OIDC) > AWS_ENDPOINT_URL > profile "endpoint_url" >
+ * https://HOST.REGION.amazonaws.com, HOST the service's name, or
+ * portal.sso and oidc for SSO's (amazonaws.com.cn for cn-* regions).  AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true
  * skips the environment and the profile.  Returns a string the caller frees,
  * without a trailing slash.
  */

@@ -10,9 +10,8 @@
 #include "term.h"
 
 #define REDACTED "<redacted>"
-#define MAX_SECRETS 8
 
-static char *secrets[MAX_SECRETS];
+static char **secrets;
 static size_t nsecrets;
 static int debug_on;
 
@@ -26,8 +25,7 @@ log_secret(const char *s)
 	for (i = 0; i < nsecrets; i++)
 		if (strcmp(secrets[i], s) == 0)
 			return;
-	if (nsecrets == MAX_SECRETS)
-		die("too many secrets registered");
+	secrets = xrealloc(secrets, (nsecrets + 1) * sizeof *secrets);
 	secrets[nsecrets++] = xstrdup(s);
 }
 
@@ -36,6 +34,8 @@ log_forget_secrets(void)
 {
 	while (nsecrets > 0)
 		free_secret(secrets[--nsecrets]);
+	free(secrets);
+	secrets = NULL;
 }
 
 /* Replaces len bytes at off with REDACTED. */
@@ -58,6 +58,9 @@ static const struct marker {
 	{ "Signature=", ", &\r\n\"" },
 	{ "X-Amz-Security-Token:", "\r\n" },
 	{ "X-Amz-Security-Token=", " &\r\n\"" },
+	/* The bearer tokens of SSO's portal and of IMDSv2. */
+	{ "x-amz-sso_bearer_token:", "\r\n" },
+	{ "X-aws-ec2-metadata-token:", "\r\n" },
 	/* A function printing the environment --pass-credentials gave it. */
 	{ "AWS_SECRET_ACCESS_KEY=", " \t\r\n\"'" },
 	{ "AWS_SESSION_TOKEN=", " \t\r\n\"'" },

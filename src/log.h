@@ -19,6 +19,7 @@ void log_forget_secrets(void);
  * Replaces, in place, every registered secret (anywhere in the len bytes,
  * NUL bytes too) and every value that follows "Signature=",
  * "X-Amz-Signature=", "X-Amz-Security-Token:", "X-Amz-Security-Token=",
+ * "x-amz-sso_bearer_token:", "X-aws-ec2-metadata-token:",
  * "AWS_SECRET_ACCESS_KEY=" or "AWS_SESSION_TOKEN=" (any case: the last two
  * as a function printing its environment shows them) with "<redacted>".
  */

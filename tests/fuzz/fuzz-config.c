@@ -14,6 +14,32 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* Every setting of a section stored can be looked up where it was read. */
+static void
+check_section(const struct aws_config *cfg, const struct aws_section *sec)
+{
+	const struct aws_setting *s;
+	size_t j;
+
+	if (sec->name[0] == '\0' ||
+	    aws_config_section(cfg, sec->kind, sec->name) == NULL)
+		__builtin_trap();
+	for (j = 0; j < sec->nsettings; j++) {
+		if (sec->settings[j].value[0] == '\0')
+			continue;
+		if (sec->kind == AWS_SECTION_SSO_SESSION)
+			s = aws_sso_session_value(cfg, sec->name,
+			    sec->settings[j].key) != NULL ? &sec->settings[j] :
+			    NULL;
+		else
+			s = aws_profile_setting(cfg, sec->name,
+			    sec->settings[j].key, sec->in_credentials ?
+			    AWS_FILE_CREDENTIALS : AWS_FILE_CONFIG);
+		if (s != &sec->settings[j])
+			__builtin_trap();
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -35,9 +61,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	lc_error_clear(&err);
 	if (aws_config_parse(&cfg, "fuzz/config", (const char *)data + 1,
 	    size - 1, is_config, &found, &err) == 0) {
-		for (i = 0; i < cfg.nsettings; i++)
-			if (aws_config_get(&cfg, cfg.settings[i].key) == NULL)
-				__builtin_trap();
+		for (i = 0; i < cfg.nsections; i++)
+			check_section(&cfg, &cfg.sections[i]);
 		for (i = 0; i < cfg.profiles.n; i++) {
 			if (cfg.profiles.names[i][0] == '\0')
 				__builtin_trap();

@@ -30,6 +30,7 @@ test_config_parse_memory(void **state)
 {
 	static const char text[] = "[default]\nregion = x\n\n[profile ci]\n"
 	    "region = eu-west-1\r\nregion = eu-west-2";
+	const struct aws_setting *s;
 	struct aws_config cfg;
 	struct lc_err err;
 	int found = 0;
@@ -40,10 +41,13 @@ test_config_parse_memory(void **state)
 	assert_int_equal(aws_config_parse(&cfg, "mem", text, sizeof text - 1,
 	    1, &found, &err), 0);
 	assert_true(found);
-	assert_int_equal(cfg.nsettings, 1);
-	assert_string_equal(cfg.settings[0].value, "eu-west-2");
-	assert_string_equal(cfg.settings[0].file, "mem");
-	assert_int_equal(cfg.settings[0].line, 6);
+	assert_non_null(s = aws_config_setting(&cfg, "region"));
+	assert_string_equal(s->value, "eu-west-2");
+	assert_string_equal(s->file, "mem");
+	assert_int_equal(s->line, 6);
+	assert_string_equal(aws_profile_value(&cfg, "default", "region"), "x");
+	assert_int_equal(cfg.nsections, 2);
+	assert_int_equal(cfg.sections[1].nsettings, 1);
 	assert_int_equal(cfg.profiles.n, 2);
 	assert_string_equal(cfg.profiles.names[0], "default");
 	assert_string_equal(cfg.profiles.names[1], "ci");
@@ -115,6 +119,19 @@ test_config_section_forms(void **state)
 	assert_string_equal(cfg.profiles.names[1], "spaced");
 	assert_string_equal(cfg.profiles.names[2], "profile x");
 	assert_string_equal(cfg.profiles.names[3], "x");
+	/* SSO sessions are sections of their own, of the config file. */
+	assert_string_equal(aws_sso_session_value(&cfg, "x", "sso_region"),
+	    "sso");
+	assert_null(aws_sso_session_value(&cfg, "x", "region"));
+	assert_null(aws_config_section(&cfg, AWS_SECTION_SSO_SESSION, "y"));
+	/* One file's settings alone, for the providers bound to one. */
+	assert_null(aws_profile_setting(&cfg, "x", "mode", AWS_FILE_CONFIG));
+	assert_string_equal(aws_profile_setting(&cfg, "x", "mode",
+	    AWS_FILE_CREDENTIALS)->value, "creds-plain");
+	assert_string_equal(aws_profile_setting(&cfg, "x", "region",
+	    AWS_FILE_ANY)->value, "config-profile");
+	assert_null(aws_profile_setting(&cfg, "x", "region",
+	    AWS_FILE_CREDENTIALS));
 	aws_config_release(&cfg);
 
 	load_ok(&cfg, "spaced");
@@ -174,7 +191,10 @@ test_config_ini_details(void **state)
 	    "http://localhost:4566/");
 	assert_string_equal(aws_config_get(&cfg, "credential_process"),
 	    "printf '{\"a\":\"b=c\"}' # not a comment");
-	assert_int_equal(cfg.nsettings, 7);
+	/* The other profile's settings stay its own. */
+	assert_string_equal(aws_profile_value(&cfg, "other", "region"),
+	    "other");
+	assert_null(aws_profile_value(&cfg, "other", "endpoint_url"));
 	aws_config_release(&cfg);
 }
 
@@ -256,7 +276,7 @@ test_config_missing_profile(void **state)
 	load_ok(&cfg, NULL);
 	assert_string_equal(cfg.profile, "default");
 	assert_false(cfg.profile_found);
-	assert_int_equal(cfg.nsettings, 0);
+	assert_int_equal(cfg.nsections, 0);
 	aws_config_release(&cfg);
 
 	/* But not an explicit one; the default paths are under $HOME. */

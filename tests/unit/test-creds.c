@@ -54,6 +54,16 @@
 	"[profile proc]\n"						\
 	"credential_process = printf '" PROC_JSON "'\n"
 
+/* creds_resolve with the configuration alone. */
+static int
+resolve(struct creds *c, const struct aws_config *cfg, struct lc_err *err)
+{
+	struct creds_opts o = { 0 };
+
+	o.cfg = cfg;
+	return creds_resolve(c, &o, err);
+}
+
 /* Resolves credentials expecting the error msg; no secret may show. */
 static void
 resolve_fails(const char *flag, const char *msg)
@@ -64,7 +74,7 @@ resolve_fails(const char *flag, const char *msg)
 
 	memset(&err, 0, sizeof err);
 	load_ok(&cfg, flag);
-	assert_int_equal(creds_resolve(&c, &cfg, &err), -1);
+	assert_int_equal(resolve(&c, &cfg, &err), -1);
 	assert_string_equal(err.msg, msg);
 	assert_int_equal(err.status, LC_ECONFIG);
 	assert_null(strstr(err.msg, SECRET));
@@ -99,10 +109,16 @@ static const struct creds_case {
 	    "AKIDENV", SECRET2, TOKEN, "env", 0 },
 	{ "empty env keys count as unset",
 	    "", "", "", "", NULL, NULL, CONFIG_ALL, NULL,
-	    "AKIDCONFIGDEFAULT", SECRET, NULL, "profile default", 0 },
-	{ "static keys before credential_process",
+	    "AKIDPROC", SECRET, TOKEN, "process (profile default)", JAN2099 },
+	/* botocore's order: the config file's keys come last. */
+	{ "credential_process before the config file's keys",
 	    NULL, NULL, NULL, NULL, NULL, NULL, CONFIG_ALL, NULL,
-	    "AKIDCONFIGDEFAULT", SECRET, NULL, "profile default", 0 },
+	    "AKIDPROC", SECRET, TOKEN, "process (profile default)", JAN2099 },
+	{ "the credentials file's keys before credential_process",
+	    NULL, NULL, NULL, NULL, NULL, NULL, CONFIG_ALL,
+	    "[default]\naws_access_key_id = AKIDCREDS\n"
+	    "aws_secret_access_key = " SECRET "\n",
+	    "AKIDCREDS", SECRET, NULL, "profile default", 0 },
 	{ "--profile skips env keys",
 	    "AKIDENV", SECRET2, TOKEN, NULL, NULL, "dev", CONFIG_ALL, NULL,
 	    "AKIDCONFIGDEV", SECRET, NULL, "profile dev", 0 },
@@ -154,7 +170,7 @@ test_creds_precedence(void **state)
 		write_file(config, t->config);
 		write_file(credentials, t->credentials);
 		load_ok(&cfg, t->flag);
-		if (creds_resolve(&c, &cfg, &err) == -1)
+		if (resolve(&c, &cfg, &err) == -1)
 			fail_msg("%s: %s", t->name, err.msg);
 		assert_string_equal(c.access_key_id, t->want_ak);
 		assert_string_equal(c.secret_access_key, t->want_sk);
@@ -184,7 +200,7 @@ test_creds_secrets_redacted(void **state)
 	setenv("AWS_SECRET_ACCESS_KEY", SECRET, 1);
 	setenv("AWS_SESSION_TOKEN", TOKEN, 1);
 	load_ok(&cfg, NULL);
-	assert_int_equal(creds_resolve(&c, &cfg, &err), 0);
+	assert_int_equal(resolve(&c, &cfg, &err), 0);
 	buf_adds(&b, "id AKIDENV key " SECRET " token " TOKEN);
 	log_redact(&b);
 	assert_string_equal(b.data,
@@ -579,9 +595,16 @@ test_creds_control_chars(void **state)
 	    "return", credentials);
 	resolve_fails(NULL, msg);
 	free(msg);
-	/* The credentials file's key wins, and is the one named. */
+	/* A pair is one file's (botocore's providers are per file). */
 	write_file(config, "[default]\naws_access_key_id = AK\x01ID\n");
 	write_file(credentials, "[default]\n"
+	    "aws_secret_access_key = " SECRET "\n");
+	msg = xasprintf("profile 'default' in '%s' has aws_secret_access_key "
+	    "but no aws_access_key_id", credentials);
+	resolve_fails(NULL, msg);
+	free(msg);
+	write_file(credentials, NULL);
+	write_file(config, "[default]\naws_access_key_id = AK\x01ID\n"
 	    "aws_secret_access_key = " SECRET "\n");
 	msg = xasprintf("%s:2: aws_access_key_id contains control "
 	    "character 0x01", config);
@@ -614,13 +637,13 @@ test_release_twice(void **state)
 
 	write_file(config, CONFIG_ALL);
 	load_ok(&cfg, "proc");
-	assert_int_equal(creds_resolve(&c, &cfg, &err), 0);
+	assert_int_equal(resolve(&c, &cfg, &err), 0);
 	creds_release(&c);
 	assert_null(c.secret_access_key);
 	assert_null(c.session_token);
 	creds_release(&c);
 	aws_config_release(&cfg);
-	assert_null(cfg.settings);
+	assert_null(cfg.sections);
 	aws_config_release(&cfg);
 }
 
@@ -642,12 +665,12 @@ test_manifest_profile(void **state)
 
 	assert_int_equal(aws_config_load(&cfg, NULL, "fromfile", &err), 0);
 	assert_string_equal(cfg.profile, "fromfile");
-	assert_int_equal(creds_resolve(&c, &cfg, &err), 0);
+	assert_int_equal(resolve(&c, &cfg, &err), 0);
 	assert_string_equal(c.source, "profile fromfile");
 	creds_release(&c);
 	setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
 	setenv("AWS_SECRET_ACCESS_KEY", "env-secret-0000", 1);
-	assert_int_equal(creds_resolve(&c, &cfg, &err), 0);
+	assert_int_equal(resolve(&c, &cfg, &err), 0);
 	assert_string_equal(c.source, "env");
 	creds_release(&c);
 	aws_config_release(&cfg);

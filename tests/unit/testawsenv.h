@@ -29,6 +29,8 @@ static inline void
 reset_env(void)
 {
 	unsetenv_prefix("AWS_");
+	/* Never the real instance metadata service (169.254.169.254). */
+	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
 	setenv("HOME", dir, 1);
 	setenv("AWS_CONFIG_FILE", config, 1);
 	setenv("AWS_SHARED_CREDENTIALS_FILE", credentials, 1);
@@ -114,7 +116,7 @@ load_fails(const char *flag, const char *msg)
 	assert_string_equal(err.msg, msg);
 	assert_int_equal(err.status, LC_ECONFIG);
 	assert_null(cfg.profile);
-	assert_null(cfg.settings);
+	assert_null(cfg.sections);
 	aws_config_release(&cfg);
 }
 

@@ -1,0 +1,363 @@
+/*
+ * creds-process.c - the credential_process provider: the profile's
+ * command, run here in a process group of its own within a time limit
+ * (lending it our terminal when it prompts), its JSON output checked.
+ */
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+#include <openssl/crypto.h>
+
+#include "awsconfig.h"
+#include "clock.h"
+#include "creds-private.h"
+#include "creds.h"
+#include "err.h"
+#include "num.h"
+#include "proc.h"
+#include "xmalloc.h"
+
+/* More than this on credential_process's stdout is an error. */
+#define PROCESS_MAX_OUTPUT	(64 * 1024)
+
+/*
+ * Whether JSON text holds the escape \u0000, which cJSON would turn into
+ * the end of a string, silently cutting a key short.
+ */
+static int
+json_has_nul_escape(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len; i++) {
+		if (s[i] != '\\')
+			continue;
+		if (s[i + 1] == 'u' && i + 6 <= len &&
+		    memcmp(s + i + 2, "0000", 4) == 0)
+			return 1;
+		i++;	/* the escaped character */
+	}
+	return 0;
+}
+
+int
+creds_process_parse(struct creds *c, const char *out, size_t len,
+    const char *profile, time_t now, struct lc_err *err)
+{
+	static const struct creds_json_names names = {
+		"AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration"
+	};
+	cJSON *root;
+	const cJSON *ver;
+	char *what;
+	int rv = -1;
+
+	memset(c, 0, sizeof *c);
+	what = xasprintf("credential_process for profile '%s'", profile);
+	if (json_has_nul_escape(out, len)) {
+		lc_error(err, LC_ECONFIG, "%s: output contains a NUL character "
+		    "(\\u0000)", what);
+		goto out;
+	}
+	if ((root = cJSON_ParseWithLength(out, len)) == NULL) {
+		lc_error(err, LC_ECONFIG, "%s: output is not valid JSON", what);
+		goto out;
+	}
+	ver = cJSON_GetObjectItemCaseSensitive(root, "Version");
+	if (!cJSON_IsObject(root))
+		lc_error(err, LC_ECONFIG, "%s: output is not a JSON object",
+		    what);
+	else if (ver == NULL)
+		lc_error(err, LC_ECONFIG, "%s: output has no 'Version'", what);
+	else if (!cJSON_IsNumber(ver) || ver->valuedouble != 1)
+		lc_error(err, LC_ECONFIG, "%s: unsupported Version (expected "
+		    "1)", what);
+	else
+		rv = creds_from_json(c, root, &names, what, now,
+		    xasprintf("process (profile %s)", profile), err);
+	creds_json_free(root);
+out:
+	free(what);
+	return rv;
+}
+
+/* The credential_process timeout: LAMBDACTL_CREDENTIAL_PROCESS_TIMEOUT. */
+static int
+process_timeout(long *secs, struct lc_err *err)
+{
+	const char *v = aws_env(CREDS_PROCESS_TIMEOUT_ENV);
+
+	*secs = CREDS_PROCESS_TIMEOUT;
+	if (v != NULL && num_parse(v, 1, 86400, secs, NULL) == -1)
+		return lc_error(err, LC_ECONFIG, "%s wants a number of seconds "
+		    "from 1 to 86400, not '%.64s'", CREDS_PROCESS_TIMEOUT_ENV,
+		    v);
+	return 0;
+}
+
+/* The terminal credential_process may prompt on, while it runs. */
+struct tty_lend {
+	int		fd;	/* -1: none, or we are not in the foreground */
+	int		lent;
+	struct termios	modes;
+	int		have_modes;
+};
+
+/* Opens the terminal if we are its foreground process group. */
+static void
+tty_lend_open(struct tty_lend *t)
+{
+	memset(t, 0, sizeof *t);
+	t->fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (t->fd == -1)
+		return;
+	if (tcgetpgrp(t->fd) != getpgrp()) {
+		close(t->fd);
+		t->fd = -1;
+		return;
+	}
+	t->have_modes = tcgetattr(t->fd, &t->modes) == 0;
+}
+
+/* Gives the terminal to process group pgid, SIGTTOU blocked. */
+static void
+tty_give(const struct tty_lend *t, pid_t pgid)
+{
+	sigset_t set, old;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTTOU);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	(void)tcsetpgrp(t->fd, pgid);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+/*
+ * Takes the terminal back if it was lent; after a kill, restores its
+ * modes too (a killed prompt may have left echo off).  Whatever else of our
+ * job touched the terminal meanwhile was stopped (the pager of "lambdactl
+ * logs f | less"): continue it.
+ */
+static void
+tty_take_back(struct tty_lend *t, int killed)
+{
+	if (t->fd == -1)
+		return;
+	if (t->lent) {
+		tty_give(t, getpgrp());
+		if (killed && t->have_modes)
+			(void)tcsetattr(t->fd, TCSANOW, &t->modes);
+		(void)kill(0, SIGCONT);
+	}
+	close(t->fd);
+	t->fd = -1;
+}
+
+/*
+ * Kills the command's whole process group, and the command itself (in case
+ * its setpgid lost a race) unless it was reaped: its pid may be reused.
+ */
+static void
+process_kill(pid_t pid, int reaped)
+{
+	(void)kill(-pid, SIGKILL);
+	if (!reaped)
+		(void)kill(pid, SIGKILL);
+}
+
+/*
+ * Starts cmd with /bin/sh -c (proc_spawn) in a process group of its own,
+ * its stdout into out_fd, the rest ours; its pid, or -1 with err.
+ */
+static pid_t
+process_start(const char *cmd, const char *profile, int out_fd,
+    struct lc_err *err)
+{
+	const char *argv[] = { "sh", "-c", cmd, NULL };
+	struct proc_spawn sp;
+
+	proc_spawn_init(&sp);
+	sp.path = "/bin/sh";
+	sp.argv = argv;
+	sp.fd[1] = out_fd;
+	sp.flags = PROC_GROUP;
+	fflush(NULL);
+	if (proc_spawn(&sp) == -1)
+		return lc_error(err, LC_ECONFIG, "credential_process for "
+		    "profile '%s': cannot run command: %s", profile,
+		    strerror(sp.error));
+	return sp.pid;
+}
+
+/*
+ * Checks on the command pid, not yet reaped: *reaped once it exited; when
+ * it stopped to use the terminal (SIGTTIN, SIGTTOU), the terminal is lent
+ * to it if we have it.  Returns 0, or -1 with err: kill it.
+ */
+static int
+process_check(pid_t pid, struct tty_lend *tty, const char *profile,
+    int *status, int *reaped, struct lc_err *err)
+{
+	pid_t r = waitpid(pid, status, WNOHANG | WUNTRACED);
+
+	if (r == pid && WIFSTOPPED(*status)) {
+		if (tty->fd == -1)
+			return lc_error(err, LC_ECONFIG, "credential_process "
+			    "for profile '%s': command stopped to use the "
+			    "terminal, which lambdactl does not have (in the "
+			    "background?)", profile);
+		if (!tty->lent)
+			tty_give(tty, pid);
+		tty->lent = 1;
+		(void)kill(-pid, SIGCONT);
+	} else if (r == pid)
+		*reaped = 1;
+	else if (r == -1 && errno != EINTR)
+		return lc_error(err, LC_ECONFIG, "credential_process for "
+		    "profile '%s': %s", profile, strerror(errno));
+	return 0;
+}
+
+/*
+ * Runs cmd with /bin/sh -c in a process group of its own, its stdout read
+ * into out (room for max + 1 bytes), its stderr passing through.  Past
+ * timeout seconds, or past max bytes, the whole group is killed.  The
+ * group gets the terminal only when the command stops to use it (SIGTTIN,
+ * SIGTTOU: a prompt for an MFA code) and we have it to lend: lending it up
+ * front would stop the rest of our pipeline.  Returns 0 with *status (a
+ * waitpid status) and *len, or -1 with err filled.
+ */
+static int
+process_run(const char *cmd, const char *profile, long timeout, char *out,
+    size_t max, size_t *len, int *status, struct lc_err *err)
+{
+	struct tty_lend tty;
+	struct pollfd pfd;
+	double deadline, left;
+	pid_t pid;
+	ssize_t n;
+	int fds[2], killed = 0, eof = 0, reaped = 0, r;
+
+	*len = 0;
+	if (proc_pipe(fds) == -1)
+		return lc_error(err, LC_ECONFIG, "credential_process for "
+		    "profile '%s': cannot run command: %s", profile,
+		    strerror(errno));
+	pid = process_start(cmd, profile, fds[1], err);
+	close(fds[1]);
+	if (pid == -1) {
+		close(fds[0]);
+		return -1;
+	}
+	tty_lend_open(&tty);
+	deadline = clock_ms() + (double)timeout * 1000;
+	pfd.fd = fds[0];
+	pfd.events = POLLIN;
+	/* Until stdout's end and the exit, both within the deadline. */
+	while (!eof || !reaped) {
+		if ((left = deadline - clock_ms()) <= 0) {
+			lc_error(err, LC_ECONFIG, "credential_process for "
+			    "profile '%s': command did not finish within "
+			    "%ld s; killed it (%s sets the limit)", profile,
+			    timeout, CREDS_PROCESS_TIMEOUT_ENV);
+			killed = 1;
+			break;
+		}
+		if (!reaped && process_check(pid, &tty, profile, status,
+		    &reaped, err) == -1) {
+			killed = 1;
+			break;
+		}
+		if (eof) {
+			(void)poll(NULL, 0, left < 20 ? (int)left + 1 : 20);
+			continue;
+		}
+		r = poll(&pfd, 1, left < 50 ? (int)left + 1 : 50);
+		if (r == -1 && errno != EINTR) {
+			lc_error(err, LC_ECONFIG, "credential_process for "
+			    "profile '%s': %s", profile, strerror(errno));
+			killed = 1;
+			break;
+		}
+		if (r <= 0)
+			continue;
+		n = read(fds[0], out + *len, max + 1 - *len);
+		if (n == -1 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0) {
+			eof = 1;
+			continue;
+		}
+		*len += (size_t)n;
+		if (*len > max) {
+			lc_error(err, LC_ECONFIG, "credential_process for "
+			    "profile '%s': output is larger than %zu bytes",
+			    profile, max);
+			killed = 1;
+			break;
+		}
+	}
+	close(fds[0]);
+	if (killed) {
+		process_kill(pid, reaped);
+		if (!reaped)
+			while (waitpid(pid, status, 0) == -1 && errno == EINTR)
+				continue;
+	}
+	tty_take_back(&tty, killed);
+	return killed ? -1 : 0;
+}
+
+/*
+ * Provider: the profile's credential_process, run with /bin/sh -c within
+ * a time limit; its stderr passes through, its stdout is the JSON document
+ * read here.  Messages never quote the output, which holds the secret.
+ */
+int
+creds_load_process(struct creds *c, struct creds_ctx *ctx,
+    struct lc_err *err)
+{
+	const char *cmd;
+	char *out;
+	size_t len = 0;
+	long timeout;
+	int status, rv = -1;
+
+	if ((cmd = aws_profile_value(ctx->cfg, ctx->profile,
+	    "credential_process")) == NULL)
+		return 0;
+	if (process_timeout(&timeout, err) == -1)
+		return -1;
+	/* One fixed buffer, so that no realloc leaves copies of the secret. */
+	out = xmalloc(PROCESS_MAX_OUTPUT + 1);
+	if (process_run(cmd, ctx->profile, timeout, out, PROCESS_MAX_OUTPUT,
+	    &len, &status, err) == -1)
+		;
+	else if (WIFSIGNALED(status))
+		lc_error(err, LC_ECONFIG, "credential_process for profile "
+		    "'%s': command killed by signal %d", ctx->profile,
+		    WTERMSIG(status));
+	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		lc_error(err, LC_ECONFIG, "credential_process for profile "
+		    "'%s': command exited with status %d", ctx->profile,
+		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	else if (creds_process_parse(c, out, len, ctx->profile, ctx->now,
+	    err) == 0)
+		rv = 1;
+	OPENSSL_cleanse(out, PROCESS_MAX_OUTPUT + 1);
+	free(out);
+	return rv;
+}
+
