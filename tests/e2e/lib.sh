@@ -38,6 +38,7 @@ stop_moto() {
 cleanup() {
 	stop_moto
 	stop_stub
+	stop_credstub
 	stop_pid SERVE_PID
 	rm -rf "$TMP"
 }
@@ -223,6 +224,20 @@ start_stub() {
 	STUB_PID=$SERVER_PID STUB_URL=$SERVER_URL STUB_LOG=$TMP/stub.log
 }
 stop_stub() { stop_pid STUB_PID; }
+
+# start_credstub CONFIG_JSON: the SSO portal and OIDC service, the
+# container endpoint ($CREDSTUB_URL/creds) and IMDSv2 ($CREDSTUB_URL/) on
+# one loopback port (tests/e2e/credstub.py, its CONFIG in its docstring);
+# sets CREDSTUB_URL and CREDSTUB_LOG (one JSON line per request).
+# credstub_count ROUTE: the requests so far to a route (sso.credentials,
+# oidc.token, container, imds.token, ...).
+CREDSTUB_PID=
+start_credstub() {
+	start_py_server credstub credstub.py "$1"
+	CREDSTUB_PID=$SERVER_PID CREDSTUB_URL=$SERVER_URL CREDSTUB_LOG=$TMP/credstub.log
+}
+stop_credstub() { stop_pid CREDSTUB_PID; }
+credstub_count() { jq -s --arg r "$1" '[.[] | select(.route == $r)] | length' "$CREDSTUB_LOG"; }
 
 # start_serve ARGS...: 'lambdactl serve --port 0 ARGS' in the background
 # (stdout $TMP/serve.out, stderr $TMP/serve.err) until it prints its URL;
