@@ -10,6 +10,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <sys/stat.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +21,7 @@
 #include "awsconfig.h"
 #include "buf.h"
 #include "clock.h"
+#include "creds-private.h"
 #include "creds.h"
 #include "err.h"
 #include "log.h"
@@ -691,6 +694,179 @@ test_manifest_profile(void **state)
 	    30), 0);
 }
 
+/*
+ * A credential_process that counts its runs in DIR/n and hands out the
+ * key AKIDRUN<n>, expiring in 2099; from run fail_from on it fails.
+ */
+static void
+write_counting_process(int fail_from)
+{
+	char *text;
+
+	text = xasprintf("[default]\ncredential_process = sh -c '"
+	    "n=$(cat %s/n 2>/dev/null || echo 0); n=$((n+1)); "
+	    "echo $n >%s/n; [ $n -ge %d ] && exit 1; "
+	    "printf \"{\\\"Version\\\":1,\\\"AccessKeyId\\\":\\\"AKIDRUN$n\\\","
+	    "\\\"SecretAccessKey\\\":\\\"%s\\\","
+	    "\\\"Expiration\\\":\\\"2099-01-01T00:00:00Z\\\"}\"'\n",
+	    dir, dir, fail_from, SECRET);
+	write_file(config, text);
+	free(text);
+}
+
+/*
+ * Credentials that expire are got again from their provider within the
+ * advisory window; a failure there is only noted until the mandatory
+ * window, where it is the error.  Static ones are left alone.
+ */
+static void
+test_creds_refresh_windows(void **state)
+{
+	struct aws_config cfg;
+	struct creds c;
+	struct lc_err err;
+	char n[160];
+
+	(void)state;
+	snprintf(n, sizeof n, "%s/n", dir);
+	write_counting_process(3);
+	load_ok(&cfg, NULL);
+	assert_int_equal(resolve(&c, &cfg, &err), 0);
+	assert_string_equal(c.access_key_id, "AKIDRUN1");
+	assert_int_equal(c.expiration, JAN2099);
+	assert_non_null(c.refresh);
+	/* 20 minutes left: nothing to do. */
+	assert_int_equal(creds_fresh(&c, JAN2099 - 20 * 60, &err), 0);
+	assert_string_equal(c.access_key_id, "AKIDRUN1");
+	/* 14 minutes left: got again. */
+	assert_int_equal(creds_fresh(&c, JAN2099 - 14 * 60, &err), 0);
+	assert_string_equal(c.access_key_id, "AKIDRUN2");
+	assert_string_equal(c.source, "process (profile default)");
+	/* Failing with 12 minutes left: the current ones still serve. */
+	assert_int_equal(creds_fresh(&c, JAN2099 - 12 * 60, &err), 0);
+	assert_string_equal(c.access_key_id, "AKIDRUN2");
+	/* Failing with 9 minutes left: the error. */
+	assert_int_equal(creds_fresh(&c, JAN2099 - 9 * 60, &err), -1);
+	assert_string_equal(err.msg, "refreshing credentials: "
+	    "credential_process for profile 'default': command exited with "
+	    "status 1");
+	assert_int_equal(err.status, LC_ECONFIG);
+	assert_string_equal(c.access_key_id, "AKIDRUN2");
+	creds_release(&c);
+	assert_null(c.refresh);
+	aws_config_release(&cfg);
+	unlink(n);
+
+	/* Keys that do not expire are never got again. */
+	write_file(config, "[default]\naws_access_key_id = AKIDSTATIC\n"
+	    "aws_secret_access_key = " SECRET "\n");
+	load_ok(&cfg, NULL);
+	assert_int_equal(resolve(&c, &cfg, &err), 0);
+	assert_null(c.refresh);
+	assert_int_equal(creds_fresh(&c, JAN2099, &err), 0);
+	assert_string_equal(c.access_key_id, "AKIDSTATIC");
+	creds_release(&c);
+	aws_config_release(&cfg);
+}
+
+/*
+ * The AWS CLI's cache files: named by the SHA-1 of their key, written
+ * whole (0600, in directories made 0700) and read back; a file that is
+ * not a JSON object, or a link, is a miss.
+ */
+static void
+test_creds_cache_files(void **state)
+{
+	struct stat st;
+	cJSON *o, *back;
+	struct lc_err err;
+	char *path, *want, cache[200], link[220];
+
+	(void)state;
+	path = creds_cache_path("~/.aws/cli/cache", "abc");
+	want = xasprintf("%s/.aws/cli/cache/"
+	    "a9993e364706816aba3e25717850c26c9cd0d89d.json", dir);
+	assert_string_equal(path, want);
+	assert_null(creds_cache_read(path));
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "SecretAccessKey", SECRET);
+	assert_int_equal(creds_cache_write(path, o, &err), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	snprintf(cache, sizeof cache, "%s/.aws/cli/cache", dir);
+	assert_int_equal(stat(cache, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0700);
+	assert_non_null(back = creds_cache_read(path));
+	assert_string_equal(cJSON_GetObjectItem(back, "SecretAccessKey")->
+	    valuestring, SECRET);
+	creds_json_free(back);
+	creds_json_free(o);
+
+	write_file(path, "[\"not an object\"]");
+	assert_null(creds_cache_read(path));
+	write_file(path, "{\"cut\": ");
+	assert_null(creds_cache_read(path));
+	snprintf(link, sizeof link, "%s/other.json", cache);
+	write_file(link, "{}");
+	unlink(path);
+	assert_int_equal(symlink(link, path), 0);
+	assert_null(creds_cache_read(path));
+
+	unlink(path);
+	unlink(link);
+	rmdir(cache);
+	snprintf(cache, sizeof cache, "%s/.aws/cli", dir);
+	rmdir(cache);
+	snprintf(cache, sizeof cache, "%s/.aws", dir);
+	rmdir(cache);
+	free(path);
+	free(want);
+}
+
+/* Expirations as the AWS CLI's caches and the services write them. */
+static void
+test_creds_times(void **state)
+{
+	static const struct creds_json_names names = {
+		"AccessKeyId", "SecretAccessKey", "Token", "Expiration"
+	};
+	struct creds c;
+	struct lc_err err;
+	time_t t;
+	cJSON *o;
+
+	(void)state;
+	assert_int_equal(creds_parse_time("2026-01-01T00:00:00Z", &t), 0);
+	assert_int_equal(t, 1767225600);
+	assert_int_equal(creds_parse_time("2026-01-01T00:00:00UTC", &t), 0);
+	assert_int_equal(t, 1767225600);
+	assert_int_equal(creds_parse_time("2026-01-01T00:00:00.999+00:00",
+	    &t), 0);
+	assert_int_equal(t, 1767225600);
+	assert_int_equal(creds_parse_time("UTC", &t), -1);
+	assert_int_equal(creds_parse_time("tomorrow", &t), -1);
+
+	/* Milliseconds since the epoch (SSO), and a token that is "". */
+	o = cJSON_Parse("{\"AccessKeyId\":\"AKID\",\"SecretAccessKey\":\""
+	    SECRET "\",\"Token\":\"\",\"Expiration\":4070908800000}");
+	assert_int_equal(creds_from_json(&c, o, &names, "test", JAN2099 - 1,
+	    xstrdup("src"), &err), 0);
+	assert_int_equal(c.expiration, JAN2099);
+	assert_null(c.session_token);
+	assert_string_equal(c.source, "src");
+	creds_release(&c);
+	assert_int_equal(creds_from_json(&c, o, &names, "test", JAN2099,
+	    xstrdup("src"), &err), -1);
+	assert_string_equal(err.msg, "test: the credentials expired at "
+	    "2099-01-01T00:00:00Z (Expiration is in the past)");
+	creds_json_free(o);
+	o = cJSON_Parse("[]");
+	assert_int_equal(creds_from_json(&c, o, &names, "test", 0,
+	    xstrdup("src"), &err), -1);
+	assert_string_equal(err.msg, "test: output is not a JSON object");
+	creds_json_free(o);
+}
+
 int
 main(void)
 {
@@ -708,6 +884,9 @@ main(void)
 		T(test_creds_control_chars),
 		T(test_release_twice),
 		T(test_manifest_profile),
+		T(test_creds_refresh_windows),
+		T(test_creds_cache_files),
+		T(test_creds_times),
 #undef T
 	};
 
