@@ -172,6 +172,7 @@ attempt(struct aws_client *c, const struct aws_request *rq,
 {
 	struct sigv4_header sh[24];
 	struct http_header hh[32];
+	struct creds keys = { 0 };
 	struct sigv4_creds sc = { 0 };
 	struct sigv4_input in = { 0 };
 	struct sigv4_output out = { 0 };
@@ -204,13 +205,11 @@ attempt(struct aws_client *c, const struct aws_request *rq,
 		sha256_hex(rq->body, rq->body_len, hex);
 		in.payload_hash = hex;
 	}
-	if (c->creds != NULL && creds_fresh(c->creds, in.time, err) == -1)
+	if (c->creds != NULL && creds_get(c->creds, in.time, &keys, err) == -1)
 		goto out;
-	if (c->creds != NULL) {
-		sc.access_key_id = c->creds->access_key_id;
-		sc.secret_access_key = c->creds->secret_access_key;
-		sc.session_token = c->creds->session_token;
-	}
+	sc.access_key_id = keys.access_key_id;
+	sc.secret_access_key = keys.secret_access_key;
+	sc.session_token = keys.session_token;
 	if (c->creds != NULL && sigv4_sign(&in, &out, err) == -1) {
 		lc_error_prefix(err, "%s", rq->op);
 		goto out;
@@ -248,6 +247,7 @@ attempt(struct aws_client *c, const struct aws_request *rq,
 	ret = 0;
 out:
 	sigv4_output_release(&out);
+	creds_release(&keys);
 	free(path);
 	free(url);
 	return ret;

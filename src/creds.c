@@ -6,6 +6,7 @@
  * (creds-private.h).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,10 +27,14 @@
 
 #define nitems(a)	(sizeof (a) / sizeof (a)[0])
 
-/* How credentials that expire are got again: their provider and context. */
+/*
+ * How credentials that expire are got again: their provider and context,
+ * and the lock that lets the threads of a deploy share them (creds_get).
+ */
 struct creds_refresh {
 	creds_load_fn		*load;
 	struct creds_ctx	 ctx;
+	pthread_mutex_t		 mu;
 };
 
 void
@@ -413,6 +418,8 @@ creds_resolve(struct creds *c, const struct creds_opts *o,
 		c->refresh = xcalloc(1, sizeof *c->refresh);
 		c->refresh->load = used;
 		c->refresh->ctx = ctx;
+		if (pthread_mutex_init(&c->refresh->mu, NULL) != 0)
+			die("cannot make a lock");
 		return 0;
 	}
 	ctx_release(&ctx);
@@ -466,6 +473,27 @@ creds_fresh(struct creds *c, time_t now, struct lc_err *err)
 	return lc_error_prefix(err, "refreshing credentials");
 }
 
+int
+creds_get(struct creds *c, time_t now, struct creds *out,
+    struct lc_err *err)
+{
+	struct creds_refresh *rf = c->refresh;
+	int rv = 0;
+
+	memset(out, 0, sizeof *out);
+	/* Keys that do not expire never change: no lock for them. */
+	if (rf != NULL)
+		pthread_mutex_lock(&rf->mu);
+	if (creds_fresh(c, now, err) == -1)
+		rv = -1;
+	else
+		creds_fill(out, c->access_key_id, c->secret_access_key,
+		    c->session_token, NULL);
+	if (rf != NULL)
+		pthread_mutex_unlock(&rf->mu);
+	return rv;
+}
+
 void
 creds_release(struct creds *c)
 {
@@ -475,6 +503,7 @@ creds_release(struct creds *c)
 	free(c->source);
 	if (c->refresh != NULL) {
 		ctx_release(&c->refresh->ctx);
+		pthread_mutex_destroy(&c->refresh->mu);
 		free(c->refresh);
 	}
 	memset(c, 0, sizeof *c);

@@ -80,6 +80,13 @@ int creds_resolve(struct creds *c, const struct creds_opts *o,
  * not expire are left alone.  Returns 0, or -1 with err.
  */
 int creds_fresh(struct creds *c, time_t now, struct lc_err *err);
+/*
+ * creds_fresh under c's lock, then a copy of the keys into out (the
+ * caller's to creds_release): what signs one request, safe while other
+ * threads use c too.  Returns 0, or -1 with err.
+ */
+int creds_get(struct creds *c, time_t now, struct creds *out,
+    struct lc_err *err);
 void creds_release(struct creds *c);
 
 #endif
