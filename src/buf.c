@@ -1,7 +1,9 @@
 /* buf.c - a growable byte buffer. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
 
@@ -163,6 +165,24 @@ pct_decode(struct buf *out, const char *s, size_t len, enum pct_mode mode)
 			return -1;
 		} else
 			buf_addch(out, s[i]);
+	}
+	return 0;
+}
+
+int
+write_all(int fd, const void *data, size_t n)
+{
+	const char *p = data;
+	ssize_t w;
+
+	while (n > 0) {
+		if ((w = write(fd, p, n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
 	}
 	return 0;
 }

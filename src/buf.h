@@ -51,4 +51,8 @@ int pct_decode(struct buf *out, const char *s, size_t len,
 /* Hands the string to the caller (who frees it); b is left empty. */
 char *buf_detach(struct buf *b, size_t *len);
 
+/* Writes all n bytes of data to fd, through EINTR and short writes: 0, or
+ * -1 with errno. */
+int write_all(int fd, const void *data, size_t n);
+
 #endif

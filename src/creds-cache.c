@@ -19,6 +19,7 @@
 #include <openssl/evp.h>
 
 #include "awsconfig.h"
+#include "buf.h"
 #include "creds-private.h"
 #include "err.h"
 #include "log.h"
@@ -102,24 +103,6 @@ make_dirs(const char *path, struct lc_err *err)
 	}
 	free(dir);
 	return rv;
-}
-
-/* Writes len bytes of s to fd. */
-static int
-write_all(int fd, const char *s, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		if ((n = write(fd, s, len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		s += n;
-		len -= (size_t)n;
-	}
-	return 0;
 }
 
 int

@@ -607,24 +607,6 @@ fail:
 	return -1;
 }
 
-/* Writes all of data to fd. */
-static int
-write_all(int fd, const char *data, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		if ((w = write(fd, data, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		data += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* A symlink entry's target (at most UNZIP_MAX_LINK bytes); caller frees. */
 static char *
 read_target(zip_t *za, zip_uint64_t idx)
