@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -237,7 +236,10 @@ role_cfg_read(struct role_cfg *r, const struct creds_ctx *ctx,
 	return 0;
 }
 
-/* The credential_source named by s, or NULL with err. */
+/*
+ * The credential_source named by s, or NULL with err.  Case matters, as in
+ * botocore's check (CanonicalNameCredentialSourcer.is_supported).
+ */
 static const struct cred_source *
 cred_source_find(const struct aws_setting *s, const char *profile,
     struct lc_err *err)
@@ -245,7 +247,7 @@ cred_source_find(const struct aws_setting *s, const char *profile,
 	size_t i;
 
 	for (i = 0; i < sizeof cred_sources / sizeof cred_sources[0]; i++)
-		if (strcasecmp(s->value, cred_sources[i].name) == 0)
+		if (strcmp(s->value, cred_sources[i].name) == 0)
 			return &cred_sources[i];
 	lc_error(err, LC_ECONFIG, "profile '%s' in %s:%d: credential_source "
 	    "'%s' is not Environment, EcsContainer or Ec2InstanceMetadata",
@@ -371,13 +373,14 @@ mfa_prompt(const char *profile, const char *serial, char *code, size_t size,
 		    "code for %s, and there is no terminal to ask on",
 		    profile, serial);
 	}
-	dprintf(fd, "Enter MFA code for %s: ", serial);
+	/* Echo off before the prompt: an answer typed at once is not shown. */
 	restore = tcgetattr(fd, &old) == 0;
 	if (restore) {
 		quiet = old;
 		quiet.c_lflag &= ~(tcflag_t)ECHO;
 		tcsetattr(fd, TCSAFLUSH, &quiet);
 	}
+	dprintf(fd, "Enter MFA code for %s: ", serial);
 	while ((n = read(fd, &ch, 1)) != 0) {
 		if (n == -1 && errno == EINTR)
 			continue;
