@@ -367,8 +367,11 @@ creds_resolve_profile(struct creds *c, struct creds_ctx *ctx,
 	creds_load_fn *used;
 	int r;
 
+	/* role_arn with web_identity_token_file is web identity's. */
 	if (aws_profile_setting(ctx->cfg, ctx->profile, "role_arn",
 	    AWS_FILE_ANY) != NULL &&
+	    aws_profile_setting(ctx->cfg, ctx->profile,
+	    "web_identity_token_file", AWS_FILE_ANY) == NULL &&
 	    aws_profile_setting(ctx->cfg, ctx->profile, "aws_access_key_id",
 	    AWS_FILE_ANY) == NULL &&
 	    aws_profile_setting(ctx->cfg, ctx->profile,
