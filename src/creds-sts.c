@@ -189,6 +189,26 @@ sts_client(struct aws_client *cl, struct creds_ctx *ctx, struct creds *src)
 	cl->region = ctx->region != NULL ? ctx->region : STS_DEFAULT_REGION;
 }
 
+/*
+ * The cache file for a (its session name as configured: a default one is
+ * left out of the name, as botocore does), then a's session name set to
+ * lambdactl's default when none is, in *session for the caller to free.
+ */
+static char *
+role_cache_path(struct sts_assume *a, const struct creds_ctx *ctx,
+    char **session)
+{
+	char *key = sts_cache_key(a), *path;
+
+	path = creds_cache_path(ROLE_CACHE_DIR, key);
+	free(key);
+	*session = NULL;
+	if (a->session_name == NULL)
+		a->session_name = *session = xasprintf("lambdactl-%lld",
+		    (long long)ctx->now);
+	return path;
+}
+
 /* The profile's setting key, checked for control characters. */
 static int
 role_setting(const struct creds_ctx *ctx, const char *key,
@@ -438,7 +458,7 @@ creds_load_assume_role(struct creds *c, struct creds_ctx *ctx,
 	struct sts_assume a = { 0 };
 	struct role_cfg r;
 	struct creds src;
-	char *key, *cache, *session = NULL, *source;
+	char *cache, *session, *source;
 	int rv = -1;
 
 	if (aws_profile_setting(ctx->cfg, ctx->profile, "role_arn",
@@ -455,12 +475,7 @@ creds_load_assume_role(struct creds *c, struct creds_ctx *ctx,
 	a.external_id = r.external_id != NULL ? r.external_id->value : NULL;
 	a.serial_number = r.mfa_serial != NULL ? r.mfa_serial->value : NULL;
 	a.duration = r.duration;
-	/* A default session name is left out of the name, as botocore does. */
-	key = sts_cache_key(&a);
-	cache = creds_cache_path(ROLE_CACHE_DIR, key);
-	if (a.session_name == NULL)
-		a.session_name = session = xasprintf("lambdactl-%lld",
-		    (long long)ctx->now);
+	cache = role_cache_path(&a, ctx, &session);
 	source = xasprintf("assume-role %s via %s", ctx->profile,
 	    cs != NULL ? cs->label : r.source_profile->value);
 	if (cache_lookup(c, cache, ctx->now, xstrdup(source)) == 1) {
@@ -477,7 +492,6 @@ out:
 	free(source);
 	free(session);
 	free(cache);
-	free(key);
 	return rv;
 }
 
@@ -574,7 +588,7 @@ creds_load_web_identity(struct creds *c, struct creds_ctx *ctx,
 	struct wi_value f, arn, sess;
 	struct sts_assume a = { 0 };
 	struct aws_client cl;
-	char *key, *cache, *session = NULL, *source, *what, *tok;
+	char *cache, *session, *source, *what, *tok;
 	int use_env = !ctx->cfg->profile_from_flag && ctx->nchain == 0;
 	int rv = -1;
 
@@ -595,11 +609,7 @@ creds_load_web_identity(struct creds *c, struct creds_ctx *ctx,
 		    ctx->profile, f.s->file, f.s->line);
 	a.role_arn = arn.value;
 	a.session_name = sess.value;
-	key = sts_cache_key(&a);
-	cache = creds_cache_path(ROLE_CACHE_DIR, key);
-	if (a.session_name == NULL)
-		a.session_name = session = xasprintf("lambdactl-%lld",
-		    (long long)ctx->now);
+	cache = role_cache_path(&a, ctx, &session);
 	source = f.env != NULL ? xstrdup("web-identity (env)") :
 	    xasprintf("web-identity (profile %s)", ctx->profile);
 	what = f.env != NULL ? xstrdup("web identity (environment)") :
@@ -617,6 +627,5 @@ creds_load_web_identity(struct creds *c, struct creds_ctx *ctx,
 	free(what);
 	free(session);
 	free(cache);
-	free(key);
 	return rv;
 }

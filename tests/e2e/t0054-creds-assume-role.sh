@@ -5,12 +5,11 @@
 # which key signed each call.  Then the refusals: loops, missing or doubled
 # sources, bad values, STS failing; one line, nothing secret.
 . "$(dirname "$0")/lib.sh"
-REC=$TMP/moto-rec.jsonl
-start_moto MOTO_ENABLE_RECORDING=1 MOTO_RECORDER_FILEPATH="$REC"
+. "$E2E_DIR/sts-lib.sh"
+start_sts_moto
 
 export AWS_CONFIG_FILE=$TMP/aws-config AWS_SHARED_CREDENTIALS_FILE=$TMP/aws-credentials
 export AWS_ENDPOINT_URL_STS=$MOTO_URL AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
-CACHE=$HOME/.aws/cli/cache
 BASE_SECRET=base/secret/key/EXAMPLE0000000000000000
 ENV_SECRET=env/secret/key/EXAMPLE00000000000000000
 cat >"$AWS_SHARED_CREDENTIALS_FILE" <<CRED
@@ -102,19 +101,6 @@ cfg_line() {
 	awk -v s="[profile $1]" -v k="$2" '$0 == s { in_s = 1; next } /^\[/ { in_s = 0 }
 		in_s && $1 == k { print NR; exit }' "$AWS_CONFIG_FILE"
 }
-
-# The recording, as "ACTION CREDENTIAL" lines (CREDENTIAL the access key
-# that signed, "-" when unsigned); rec_reset starts it afresh.
-rec_reset() { : >"$REC"; }
-rec_calls() {
-	jq -r 'select(.body_encoded) | ((.body | @base64d | capture("Action=(?<a>[A-Za-z]+)").a) + " " +
-		((.headers.Authorization // "-") | capture("^(AWS4-HMAC-SHA256 Credential=)?(?<k>[^/]*)").k))' "$REC"
-}
-rec_count() { rec_calls | grep -c "^$1 " ; }
-rec_body() { jq -r --arg a "$1" 'select(.body_encoded) | .body | @base64d | select(test("Action=" + $a + "&"))' "$REC"; }
-# The access key in the only cache file for KEY_JSON (python's json.dumps).
-cache_file() { echo "$CACHE/$(printf '%s' "$1" | sha1sum | cut -d' ' -f1).json"; }
-aws_arn() { aws sts get-caller-identity --output text --query Arn "$@" 2>"$TMP/aws.err"; }
 
 # --- a static source profile --------------------------------------------
 rec_reset
@@ -270,20 +256,14 @@ check "--debug shows neither the source secret nor any assumed secret or token" 
 check "--debug shows the AssumeRole calls" grep -q 'Credential=AKIDBASE/' "$ERR"
 
 # --- STS failing ----------------------------------------------------------
-stub_sts() {
-	printf '%s' "$1" >"$TMP/stub.json"
-	start_stub "$TMP/stub.json"
-	AWS_ENDPOINT_URL_STS=$STUB_URL lc whoami --profile deployer
-	stop_stub
-}
 rm -rf "$CACHE"
-stub_sts '[{"status": 403, "headers": {"Content-Type": "text/xml"}, "body": "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not authorized to perform sts:AssumeRole</Message></Error></ErrorResponse>"}]'
+stub_sts '[{"status": 403, "headers": {"Content-Type": "text/xml"}, "body": "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not authorized to perform sts:AssumeRole</Message></Error></ErrorResponse>"}]' --profile deployer
 check_status 1 "STS refusing AssumeRole"
 check_err_eq "lambdactl: profile 'deployer': AssumeRole: AccessDenied: not authorized to perform sts:AssumeRole" "... one line naming the profile and the call"
-stub_sts '[{"status": 500, "body": "oops"}]'
+stub_sts '[{"status": 500, "body": "oops"}]' --profile deployer
 check_status 1 "STS answering 500"
 check_err_has "^lambdactl: profile 'deployer': AssumeRole: " "... names the profile and the call"
-stub_sts '[{"status": 200, "body": "<html>not STS</html>"}]'
+stub_sts '[{"status": 200, "body": "<html>not STS</html>"}]' --profile deployer
 check_status 1 "STS answering garbage"
 check_err_eq "lambdactl: profile 'deployer': AssumeRole: no <AccessKeyId> in the response" "... says what is missing"
 check "nothing was cached from the failures" test ! -e "$CACHE/ae973393c39d16cf6889b638c8606b19cb2a4ea2.json"

@@ -6,12 +6,11 @@
 # the refusals: no role ARN, a token file missing, empty or a directory, STS
 # failing; one line, the token never shown.
 . "$(dirname "$0")/lib.sh"
-REC=$TMP/moto-rec.jsonl
-start_moto MOTO_ENABLE_RECORDING=1 MOTO_RECORDER_FILEPATH="$REC"
+. "$E2E_DIR/sts-lib.sh"
+start_sts_moto
 
 export AWS_CONFIG_FILE=$TMP/aws-config AWS_SHARED_CREDENTIALS_FILE=$TMP/aws-credentials
 export AWS_ENDPOINT_URL_STS=$MOTO_URL AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
-CACHE=$HOME/.aws/cli/cache
 TOKEN=eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6Y2kifQ.c2lnbmF0dXJlMQ
 TOKEN2=eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyb3RhdGVkIn0.c2lnbmF0dXJlMg
 printf '%s' "$TOKEN" >"$TMP/token"
@@ -38,16 +37,6 @@ role_session_name = chainsess
 web_identity_token_file = $TMP/token
 CONF
 
-rec_reset() { : >"$REC"; }
-# The recording as "ACTION CREDENTIAL" lines ("-" for an unsigned call).
-rec_calls() {
-	jq -r 'select(.body_encoded) | ((.body | @base64d | capture("Action=(?<a>[A-Za-z]+)").a) + " " +
-		((.headers.Authorization // "-") | capture("^(AWS4-HMAC-SHA256 Credential=)?(?<k>[^/]*)").k))' "$REC"
-}
-rec_count() { rec_calls | grep -c "^$1 "; }
-rec_body() { jq -r --arg a "$1" 'select(.body_encoded) | .body | @base64d | select(test("Action=" + $a + "&"))' "$REC"; }
-cache_file() { echo "$CACHE/$(printf '%s' "$1" | sha1sum | cut -d' ' -f1).json"; }
-aws_arn() { aws sts get-caller-identity --output text --query Arn "$@" 2>"$TMP/aws.err"; }
 urlenc() { jq -rn --arg s "$1" '$s | @uri'; }
 
 # --- the environment -------------------------------------------------------
@@ -151,12 +140,6 @@ check_status 3 "a token file over 64 KiB"
 check_err_eq "lambdactl: web identity token file '$TMP/big-token' (AWS_WEB_IDENTITY_TOKEN_FILE) is larger than 64 KiB" "... says so"
 
 export AWS_WEB_IDENTITY_TOKEN_FILE=$TMP/token
-stub_sts() {
-	printf '%s' "$1" >"$TMP/stub.json"
-	start_stub "$TMP/stub.json"
-	AWS_ENDPOINT_URL_STS=$STUB_URL lc whoami
-	stop_stub
-}
 rm -rf "$CACHE"
 stub_sts '[{"status": 400, "body": "<ErrorResponse><Error><Code>InvalidIdentityToken</Code><Message>No OpenIDConnect provider found</Message></Error></ErrorResponse>"}]'
 check_status 1 "STS refusing the token"
