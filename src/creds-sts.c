@@ -292,6 +292,8 @@ source_creds_of(struct creds *src, struct creds_ctx *ctx,
 	memset(src, 0, sizeof *src);
 	r = cs->load(src, ctx, err);
 	ctx->nchain = saved;
+	if (r != 1)
+		creds_release(src);
 	if (r == 0)
 		return lc_error(err, LC_ECONFIG, "profile '%s': "
 		    "credential_source %s gave no credentials", ctx->profile,
