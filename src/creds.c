@@ -229,13 +229,16 @@ creds_json_free(cJSON *o)
 	cJSON_Delete(o);
 }
 
-/* Provider: AWS_ACCESS_KEY_ID and friends, unless --profile was given. */
+/*
+ * Provider: AWS_ACCESS_KEY_ID and friends, unless --profile was given;
+ * as a credential_source (ctx->nchain > 0) even then, as in botocore.
+ */
 int
 creds_load_env(struct creds *c, struct creds_ctx *ctx, struct lc_err *err)
 {
 	const char *ak, *sk, *tok, *tok_name = "AWS_SESSION_TOKEN";
 
-	if (ctx->cfg->profile_from_flag)
+	if (ctx->cfg->profile_from_flag && ctx->nchain == 0)
 		return 0;
 	ak = aws_env("AWS_ACCESS_KEY_ID");
 	sk = aws_env("AWS_SECRET_ACCESS_KEY");
@@ -369,8 +372,11 @@ creds_resolve_profile(struct creds *c, struct creds_ctx *ctx,
 	creds_load_fn *used;
 	int r;
 
+	/* role_arn with web_identity_token_file is web identity's. */
 	if (aws_profile_setting(ctx->cfg, ctx->profile, "role_arn",
 	    AWS_FILE_ANY) != NULL &&
+	    aws_profile_setting(ctx->cfg, ctx->profile,
+	    "web_identity_token_file", AWS_FILE_ANY) == NULL &&
 	    aws_profile_setting(ctx->cfg, ctx->profile, "aws_access_key_id",
 	    AWS_FILE_ANY) == NULL &&
 	    aws_profile_setting(ctx->cfg, ctx->profile,
