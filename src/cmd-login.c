@@ -39,15 +39,18 @@ sleep_seconds(double s)
 		;
 }
 
-/* A registration for sp: the cached one, or a new one (then cached). */
+/*
+ * A registration for sp: 1 with the cached one (unless fresh is set), 0
+ * with a new one (then cached), or -1 with err.
+ */
 static int
 get_registration(struct aws_client *c, const struct sso_profile *sp,
-    struct sso_registration *r, struct lc_err *err)
+    int fresh, struct sso_registration *r, struct lc_err *err)
 {
 	struct lc_err e;
 
-	if (sso_registration_load(r, sp, time(NULL)) == 0)
-		return 0;
+	if (!fresh && sso_registration_load(r, sp, time(NULL)) == 0)
+		return 1;
 	if (sso_register_client(c, "lambdactl", sp->scopes, sp->nscopes, r,
 	    err) == -1)
 		return -1;
@@ -55,6 +58,32 @@ get_registration(struct aws_client *c, const struct sso_profile *sp,
 	if (sso_registration_save(r, sp, &e) == -1)
 		log_warn("%s", e.msg);
 	return 0;
+}
+
+/*
+ * Registers (or reuses a registration) and starts the device
+ * authorization.  A cached registration the service no longer knows
+ * (revoked, another endpoint's) is replaced once.
+ */
+static int
+start(struct aws_client *c, const struct sso_profile *sp,
+    struct sso_registration *r, struct sso_device *d, struct lc_err *err)
+{
+	int cached, fresh = 0;
+
+	for (;;) {
+		if ((cached = get_registration(c, sp, fresh, r, err)) == -1)
+			return -1;
+		if (sso_start_device_authorization(c, r, sp->start_url, d,
+		    err) == 0)
+			return 0;
+		if (!cached || !lc_error_is(err, "InvalidClientException"))
+			return -1;
+		log_debug("the cached client registration was refused: %s",
+		    err->msg);
+		sso_registration_release(r);
+		fresh = 1;
+	}
 }
 
 /* Tells the user where to go, on stderr (escaped on a terminal). */
@@ -185,9 +214,7 @@ login_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	c.http = http_client_new(&ho);
 	c.cfg = &ctx->cfg;
 	c.region = sp.region;
-	if (get_registration(&c, &sp, &r, &ctx->err) == -1 ||
-	    sso_start_device_authorization(&c, &r, sp.start_url, &d,
-	    &ctx->err) == -1)
+	if (start(&c, &sp, &r, &d, &ctx->err) == -1)
 		goto out;
 	prompt(&sp, &d);
 	if (poll_token(&c, &r, &d, &g, &ctx->err) == -1 ||
