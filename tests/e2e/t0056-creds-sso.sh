@@ -6,6 +6,7 @@
 # signed, and no token or secret the stub issued is ever shown.
 . "$(dirname "$0")/lib.sh"
 start_moto
+. "$E2E_DIR/sso-lib.sh"
 
 STUB_CONFIG='{"sso": {
    "tokens": {"seeded-access-token-1": 3600, "window-access-token": 300,
@@ -81,9 +82,7 @@ sso_role_name = Admin
 region = us-east-1
 CONF
 
-CACHE=$HOME/.aws/sso/cache
 mkdir -p "$CACHE"
-cache_file() { printf '%s/%s.json' "$CACHE" "$(printf '%s' "$1" | sha1sum | cut -c1-40)"; }
 iso() { date -u -d "@$(($(date +%s) + $1))" +%Y-%m-%dT%H:%M:%SZ; }
 CORP=$(cache_file corp)
 OLD=$(cache_file https://legacy.awsapps.com/start)
@@ -94,17 +93,6 @@ token() {
 	[ -n "${4:-}" ] && extra=", \"clientId\": \"seeded-client\", \"clientSecret\": \"seeded-client-secret\", \"registrationExpiresAt\": \"$(iso 86400)\", \"refreshToken\": \"$4\""
 	printf '{"startUrl": "https://corp.awsapps.com/start", "region": "eu-west-1", "accessToken": "%s", "expiresAt": "%s", "receivedAt": "kept"%s}' \
 		"$2" "$(iso "$3")" "$extra" >"$1"
-}
-# Every lc output, for the final secret check.
-all_out() { cat "$OUT" "$ERR" >>"$TMP/all-output"; }
-# signers: the access key IDs of the STS requests moto recorded since the
-# last call (then cleared).
-curl -fs -X POST "$MOTO_URL/moto-api/recorder/start-recording" >/dev/null
-signers() {
-	curl -fs "$MOTO_URL/moto-api/recorder/download-recording" |
-		jq -r '.headers.Authorization // empty' | sed -n 's/.*Credential=\([^/]*\)\/.*/\1/p' | sort -u | tr '\n' ' '
-	curl -fs -X POST "$MOTO_URL/moto-api/recorder/reset-recording" >/dev/null
-	curl -fs -X POST "$MOTO_URL/moto-api/recorder/start-recording" >/dev/null
 }
 signers >/dev/null
 
@@ -263,9 +251,6 @@ check_status 3 "a profile and its sso-session disagreeing"
 check_err_eq "lambdactl: profile 'clash': the value of sso_region differs between the profile (us-west-2) and sso-session 'corp' (eu-west-1)" "the disagreement is named"
 
 # Nothing secret the stub issued or the cache held was ever shown.
-for s in sso-stub-secret sso-stub-session seeded-access-token window-access-token \
-	expired-access-token access-1 refresh-1 seeded-refresh-token seeded-client-secret; do
-	if grep -q -- "$s" "$TMP/all-output"; then not_ok "never shown: $s"
-	else ok "never shown: $s"; fi
-done
+check_never_shown sso-stub-secret sso-stub-session seeded-access-token window-access-token \
+	expired-access-token access-1 refresh-1 seeded-refresh-token seeded-client-secret
 finish

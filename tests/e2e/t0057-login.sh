@@ -5,6 +5,7 @@
 # the stub issued is ever shown.
 . "$(dirname "$0")/lib.sh"
 start_moto
+. "$E2E_DIR/sso-lib.sh"
 
 # stub OIDC_SETTINGS: (re)starts credstub with those "oidc" settings.
 stub() {
@@ -43,8 +44,6 @@ region = us-east-1
 [profile plain]
 region = us-east-1
 CONF
-CACHE=$HOME/.aws/sso/cache
-cache_file() { printf '%s/%s.json' "$CACHE" "$(printf '%s' "$1" | sha1sum | cut -c1-40)"; }
 CORP=$(cache_file corp)
 OLD=$(cache_file https://legacy.awsapps.com/start)
 # The AWS CLI v2's registration cache key, computed by Python itself.
@@ -55,15 +54,7 @@ print(json.dumps({"tool": "botocore", "startUrl": sys.argv[1], "region": sys.arg
 }
 REG=$(cache_file "$(regkey https://corp.awsapps.com/start eu-west-1 '["sso:account:access"]' '"corp"')")
 REG_OLD=$(cache_file "$(regkey https://legacy.awsapps.com/start us-east-2 null null)")
-all_out() { cat "$OUT" "$ERR" >>"$TMP/all-output"; }
 tokens() { jq -c 'select(.route == "oidc.token")' "$CREDSTUB_LOG"; }
-curl -fs -X POST "$MOTO_URL/moto-api/recorder/start-recording" >/dev/null
-signers() {
-	curl -fs "$MOTO_URL/moto-api/recorder/download-recording" |
-		jq -r '.headers.Authorization // empty' | sed -n 's/.*Credential=\([^/]*\)\/.*/\1/p' | sort -u | tr '\n' ' '
-	curl -fs -X POST "$MOTO_URL/moto-api/recorder/reset-recording" >/dev/null
-	curl -fs -X POST "$MOTO_URL/moto-api/recorder/start-recording" >/dev/null
-}
 
 # The whole flow: one slow_down, one authorization_pending, then the token.
 stub '"slow_down": 1, "pending": 1'
@@ -179,8 +170,5 @@ check_err_eq "lambdactl: login: profile 'plain' does not use SSO (it has neither
 lc login --profile nosuch
 check_status 3 "login for a missing profile"
 
-for s in access-1 access-2 refresh-1 refresh-2 secret-client-1 device-1 device-2 sso-stub-secret sso-stub-session; do
-	if grep -q -- "$s" "$TMP/all-output"; then not_ok "never shown: $s"
-	else ok "never shown: $s"; fi
-done
+check_never_shown access-1 access-2 refresh-1 refresh-2 secret-client-1 device-1 device-2 sso-stub-secret sso-stub-session
 finish
