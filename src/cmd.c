@@ -24,6 +24,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_help_entry,
 	&cmd_invoke_entry,
 	&cmd_list_entry,
+	&cmd_login_entry,
 	&cmd_logs_entry,
 	&cmd_new_entry,
 	&cmd_package_entry,

@@ -101,6 +101,7 @@ extern const struct cmd_entry cmd_deploy_entry;
 extern const struct cmd_entry cmd_help_entry;
 extern const struct cmd_entry cmd_invoke_entry;
 extern const struct cmd_entry cmd_list_entry;
+extern const struct cmd_entry cmd_login_entry;
 extern const struct cmd_entry cmd_logs_entry;
 extern const struct cmd_entry cmd_new_entry;
 extern const struct cmd_entry cmd_package_entry;

@@ -19,9 +19,9 @@ lc whoamii
 check_status 2 "an unknown command exits 2"
 check_err_eq "lambdactl: unknown command 'whoamii' (did you mean 'whoami'?)" "an unknown command suggests the nearest"
 
-lc lo
+lc va
 check_status 2 "an unknown command that begins a command exits 2"
-check_err_eq "lambdactl: unknown command 'lo' (did you mean 'logs'?)" "the one command an unknown word of two letters begins is suggested"
+check_err_eq "lambdactl: unknown command 'va' (did you mean 'validate'?)" "the one command an unknown word of two letters begins is suggested"
 
 lc frobnicate
 check_err_eq "lambdactl: unknown command 'frobnicate' (see 'lambdactl -h')" "an unknown command with no near name"
