@@ -108,6 +108,22 @@ parse_object(const char *body, size_t len)
 	return o;
 }
 
+/*
+ * A server's text quoted in err (creds_from_json quotes a bad Expiration)
+ * with its control characters as '?': one line, whatever it sent.
+ */
+static int
+answer_error(struct lc_err *err)
+{
+	char *p;
+
+	err->status = LC_EFAIL;
+	for (p = err->msg; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	return -1;
+}
+
 int
 creds_container_parse(struct creds *c, const char *body, size_t len,
     const char *what, time_t now, struct lc_err *err)
@@ -125,9 +141,7 @@ creds_container_parse(struct creds *c, const char *body, size_t len,
 	rv = creds_from_json(c, o, &names, what, now, xstrdup("container"),
 	    err);
 	creds_json_free(o);
-	if (rv == -1)
-		err->status = LC_EFAIL;
-	return rv;
+	return rv == -1 ? answer_error(err) : 0;
 }
 
 /* A string member of o fit to quote in a one-line message, or NULL. */
@@ -151,6 +165,7 @@ creds_imds_parse(struct creds *c, const char *body, size_t len,
 	};
 	static const char *const required[] = { "Token", "Expiration" };
 	const char *code, *msg;
+	const cJSON *v;
 	cJSON *o;
 	size_t i;
 	int rv = -1;
@@ -168,17 +183,18 @@ creds_imds_parse(struct creds *c, const char *body, size_t len,
 		goto out;
 	}
 	/* botocore takes none without these. */
-	for (i = 0; i < nitems(required); i++)
-		if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o,
-		    required[i]))) {
+	for (i = 0; i < nitems(required); i++) {
+		v = cJSON_GetObjectItemCaseSensitive(o, required[i]);
+		if (!cJSON_IsString(v) || *v->valuestring == '\0') {
 			lc_error(err, LC_EFAIL, "%s: role '%s': the answer has "
 			    "no '%s'", what, role, required[i]);
 			goto out;
 		}
+	}
 	rv = creds_from_json(c, o, &names, what, now,
 	    xasprintf("imds (role %s)", role), err);
 	if (rv == -1)
-		err->status = LC_EFAIL;
+		answer_error(err);
 out:
 	creds_json_free(o);
 	return rv;
