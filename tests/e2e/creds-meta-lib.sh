@@ -13,6 +13,11 @@
 #   signed_by AKID        lambdactl's requests moto recorded signed with AKID
 #   moto_rec_reset        forget what moto recorded so far
 #   check_no_secret DESC SECRET...  stderr shows none of them
+#   check_oracle SOURCE [WRAPPER...]  the aws CLI and then 'lambdactl
+#                         whoami' (each run through WRAPPER) report ROLE_ARN,
+#                         lambdactl with source SOURCE and its one STS call
+#                         signed with ROLE_AK; credstub's log then holds
+#                         lambdactl's requests only
 
 meta_setup() {
 	MOTO_REC=$TMP/moto-rec.jsonl
@@ -63,4 +68,21 @@ check_no_secret() {
 		fi
 	done
 	ok "$desc"
+}
+
+check_oracle() {
+	local src=$1 ref
+	shift
+	ref=$("$@" aws sts get-caller-identity --output json 2>"$TMP/aws.err")
+	[ -n "$ref" ] || echo "# aws: $(tail -3 "$TMP/aws.err")"
+	check "aws CLI: $src credentials give $ROLE_ARN" test "$(jq -r .Arn <<<"$ref")" = "$ROLE_ARN"
+	: >"$CREDSTUB_LOG"
+	moto_rec_reset
+	"$@" lc -o json whoami
+	check_status 0 "whoami with $src credentials"
+	check "whoami reports the aws CLI's ARN and account, source $src" \
+		jq -e --arg a "$ROLE_ARN" --arg c "$(jq -r .Account <<<"$ref")" --arg s "$src" \
+		'.Arn == $a and .Account == $c and .CredentialSource == $s' "$OUT"
+	check "moto saw lambdactl's call signed with the key $src handed out" \
+		test "$(signed_by "$ROLE_AK")" = 1
 }

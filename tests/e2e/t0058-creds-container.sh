@@ -24,18 +24,7 @@ SECRETS=("$ROLE_SK" "$ROLE_TOK" "$AUTH" "${AUTH#Bearer }")
 export AWS_CONTAINER_CREDENTIALS_FULL_URI=$CREDSTUB_URL/creds
 export AWS_CONTAINER_AUTHORIZATION_TOKEN=$AUTH
 
-ref=$(aws sts get-caller-identity --output json 2>"$TMP/aws.err")
-[ -n "$ref" ] || echo "# aws: $(tail -3 "$TMP/aws.err")"
-check "aws CLI takes the container credentials" test "$(jq -r .Arn <<<"$ref")" = "$ROLE_ARN"
-: >"$CREDSTUB_LOG"
-moto_rec_reset
-lc -o json whoami
-check_status 0 "whoami with container credentials"
-check "whoami reports the aws CLI's ARN and account, source container" \
-	jq -e --arg a "$ROLE_ARN" --arg c "$(jq -r .Account <<<"$ref")" \
-	'.Arn == $a and .Account == $c and .CredentialSource == "container"' "$OUT"
-check "moto saw lambdactl's call signed with the key credstub handed out" \
-	test "$(signed_by "$ROLE_AK")" = 1
+check_oracle container
 check "one container request, with the token and Accept: application/json" \
 	jq -s -e --arg t "$AUTH" 'length == 1 and .[0].route == "container" and
 	.[0].headers.Authorization == $t and .[0].headers.Accept == "application/json"' "$CREDSTUB_LOG"

@@ -34,18 +34,7 @@ gets_without_token() {
 }
 
 start_credstub "$TMP/stub.json"
-ref=$(imds aws sts get-caller-identity --output json 2>"$TMP/aws.err")
-[ -n "$ref" ] || echo "# aws: $(tail -3 "$TMP/aws.err")"
-check "aws CLI takes the IMDS credentials" test "$(jq -r .Arn <<<"$ref")" = "$ROLE_ARN"
-: >"$CREDSTUB_LOG"
-moto_rec_reset
-imds lc -o json whoami
-check_status 0 "whoami with IMDS credentials"
-check "whoami reports the aws CLI's ARN and account, source imds (role ec2-role)" \
-	jq -e --arg a "$ROLE_ARN" --arg c "$(jq -r .Account <<<"$ref")" \
-	'.Arn == $a and .Account == $c and .CredentialSource == "imds (role ec2-role)"' "$OUT"
-check "moto saw lambdactl's call signed with the key IMDS handed out" \
-	test "$(signed_by "$ROLE_AK")" = 1
+check_oracle "imds (role ec2-role)" imds
 check "token PUT (TTL 21600), then the role, then its credentials, with the token" \
 	jq -s -e '[.[] | "\(.method) \(.path) \(.status)"] == ["PUT /latest/api/token 200",
 	"GET /latest/meta-data/iam/security-credentials/ 200",
