@@ -244,6 +244,14 @@ meta_client(const struct creds_ctx *ctx, long timeout)
 	return http_client_new(&o);
 }
 
+/* Wipes and releases an answer. */
+static void
+meta_release(struct http_response *rs)
+{
+	buf_wipe(&rs->body);
+	http_response_release(rs);
+}
+
 /* Why an attempt got no usable answer (tmp holds the text), or NULL. */
 static const char *
 meta_failure(const struct meta_call *mc, int answered,
@@ -309,21 +317,12 @@ meta_send(const struct meta_call *mc, struct http_response *rs,
 			return 0;
 		log_debug("%s: attempt %d of %d: %s", mc->what, i + 1,
 		    mc->attempts, why);
-		buf_wipe(&rs->body);
-		http_response_release(rs);
+		meta_release(rs);
 	}
 	if (mc->attempts > 1)
 		return lc_error(err, LC_EFAIL, "%s: %s (%d attempts)",
 		    mc->what, why, mc->attempts);
 	return lc_error(err, LC_EFAIL, "%s: %s", mc->what, why);
-}
-
-/* Wipes and releases an answer. */
-static void
-meta_release(struct http_response *rs)
-{
-	buf_wipe(&rs->body);
-	http_response_release(rs);
 }
 
 /*
