@@ -34,7 +34,11 @@ a negative one is already in the past):
      "refresh": true},      issue a refreshToken with tokens (default true)
    "container": {"path": "/creds", "authorization": "Bearer X" (optional),
      "AccessKeyId": "...", "SecretAccessKey": "...", "Token": "...",
-     "RoleArn": "..." (optional), "expires_in": 3600},
+     "RoleArn": "..." (optional), "expires_in": 3600,
+     "sequence": [{"AccessKeyId": "...", ...}, ...] (optional): the Nth
+       answer with credentials takes its members (any of the above but
+       "path" and "authorization") from the Nth entry, the last entry
+       for every answer after; to see which key a refresh brought},
    "imds": {"role": "ec2-role", "AccessKeyId": "...",
      "SecretAccessKey": "...", "Token": "...", "expires_in": 3600},
    "faults": [{"method": "GET", "path": "^/creds", "skip": 0, "count": 1,
@@ -337,10 +341,14 @@ def container_creds(h):
     want = container.get("authorization")
     if want is not None and h.headers.get("Authorization") != want:
         return 401, {}, jbody({"message": "Unauthorized"})
-    out = {k: container[k] for k in ("RoleArn", "AccessKeyId",
-                                     "SecretAccessKey", "Token")
-           if k in container}
-    out["Expiration"] = iso(time.time() + container.get("expires_in", 3600))
+    seq = container.get("sequence") or [{}]
+    n = serial.get("container", 0)
+    serial["container"] = n + 1
+    conf = dict(container, **seq[min(n, len(seq) - 1)])
+    out = {k: conf[k] for k in ("RoleArn", "AccessKeyId",
+                                "SecretAccessKey", "Token")
+           if k in conf}
+    out["Expiration"] = iso(time.time() + conf.get("expires_in", 3600))
     return 200, {}, jbody(out)
 
 

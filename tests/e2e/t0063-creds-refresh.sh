@@ -1,0 +1,97 @@
+#!/bin/bash
+# Refreshing credentials that expire, end to end: the container provider
+# (credstub handing out a new key each time) and moto recording which key
+# signed each call.  Within botocore's advisory window (15 min) every AWS
+# call of a run gets them again and signs with the new key; 30 min ahead
+# never; a refresh failing 12 min ahead is only noted (--debug), 5 min
+# ahead (mandatory window, 10 min) it ends the run: one line, exit 1.
+. "$(dirname "$0")/lib.sh"
+. "$E2E_DIR/creds-meta-lib.sh"
+meta_setup
+export AWS_ENDPOINT_URL=$MOTO_URL
+AWS_ACCESS_KEY_ID=AKIDMOTOSETUP AWS_SECRET_ACCESS_KEY=moto-setup-secret \
+	aws --endpoint-url "$MOTO_URL" iam create-role --role-name lambda-exec \
+	--assume-role-policy-document '{}' >/dev/null
+provided_manifest lambda-exec <<'YML'
+  one: { timeout: 3 }
+  two: { timeout: 3 }
+YML
+
+# stub_config EXPIRES_IN [FAULTS]: a container endpoint whose Nth answer
+# hands out the key AKIDREFRESH00N, expiring EXPIRES_IN s after it answers.
+stub_config() {
+	jq -n --argjson e "$1" --argjson f "${2:-[]}" '{container: {path: "/creds",
+		AccessKeyId: "AKIDUNUSED", SecretAccessKey: "unused", expires_in: $e,
+		sequence: [range(1; 40) | {AccessKeyId: ("AKIDREFRESH" + (. | tostring | ("00" + .)[-3:])),
+			SecretAccessKey: ("refresh-secret-\(.)-0123456789abcdef"),
+			Token: ("refresh-session-token-\(.)-0123456789abcdef")}]},
+		faults: $f}' >"$TMP/stub.json"
+	stop_credstub
+	start_credstub "$TMP/stub.json"
+	export AWS_CONTAINER_CREDENTIALS_FULL_URI=$CREDSTUB_URL/creds
+	moto_rec_reset
+}
+key() { printf 'AKIDREFRESH%03d' "$1"; }
+# signed_keys: the keys that signed lambdactl's calls moto saw, in order.
+signed_keys() {
+	jq -r 'select(.headers["User-Agent"] // "" | startswith("lambdactl/")) |
+		.headers.Authorization | capture("Credential=(?<k>[^/]+)/").k' "$MOTO_REC" | tr '\n' ' '
+}
+# calls: lambdactl's calls moto saw.
+calls() { signed_keys | wc -w; }
+
+# 12 min left: every call refreshes first, and signs with the new key.
+stub_config 720
+lc deploy -j 1
+check_status 0 "deploy with credentials 12 min from expiry"
+n=$(calls)
+check "deploy made several AWS calls ($n)" test "$n" -ge 4
+check "one container request to start, then one before each AWS call" \
+	test "$(credstub_count container)" = $((n + 1))
+want=$(for i in $(seq 2 $((n + 1))); do printf '%s ' "$(key "$i")"; done)
+check "each call signed with the key the refresh before it brought" \
+	test "$(signed_keys)" = "$want"
+check_no_secret "no key handed out is shown" refresh-secret- refresh-session-token-
+
+stub_config 720
+lc --debug whoami
+check_status 0 "whoami --debug with refreshed credentials"
+check_err_has "credentials from container refreshed, [0-9]+ s before they expire" \
+	"--debug notes the refresh"
+check "whoami: the fetch, then one refresh" test "$(credstub_count container)" = 2
+check "whoami's call signed with the second key" test "$(signed_keys)" = "$(key 2) "
+check_no_secret "--debug shows no key handed out" refresh-secret- refresh-session-token-
+
+# 30 min left: never refreshed within the run.
+stub_config 1800
+lc deploy -j 1 --publish
+check_status 0 "deploy again (update, publish) with credentials 30 min from expiry"
+check "30 min: the run made several AWS calls" test "$(calls)" -ge 2
+check "30 min: one container request, never a refresh" test "$(credstub_count container)" = 1
+check "30 min: every call signed with the first key" \
+	test "$(signed_keys | tr ' ' '\n' | sort -u | tr -d '\n')" = "$(key 1)"
+
+# The endpoint failing after the first answer.
+FAIL500='[{"path": "^/creds", "skip": 1, "count": null, "status": 500}]'
+stub_config 720 "$FAIL500"
+lc_timed --debug whoami
+check_status 0 "12 min left, refresh failing: the run goes on (advisory)"
+check_err_has "refreshing credentials failed; using the current ones for [0-9]+ s more: container credentials endpoint .*: HTTP 500 \(3 attempts\)" \
+	"--debug notes the failed refresh"
+check "... signed with the first key" test "$(signed_keys)" = "$(key 1) "
+check "... after one fetch and one refresh of 3 attempts" test "$(credstub_count container)" = 4
+check_faster 10 "a failed advisory refresh costs the 3 attempts at most"
+stub_config 720 "$FAIL500"
+lc whoami
+check_status 0 "advisory failure without --debug"
+check_err_eq "" "... says nothing"
+
+stub_config 300 "$FAIL500"
+lc_timed whoami
+check_status 1 "5 min left, refresh failing: the call is not made (mandatory)"
+check_err_eq "lambdactl: refreshing credentials: container credentials endpoint ${CREDSTUB_URL#http://} (AWS_CONTAINER_CREDENTIALS_FULL_URI): HTTP 500 (3 attempts)" \
+	"one line naming the refresh and the endpoint"
+check "no AWS call signed with the expiring key" test "$(calls)" = 0
+check_faster 10 "mandatory failure: bounded"
+
+finish
