@@ -228,8 +228,8 @@ parse_section(struct aws_config *cfg, char *p, struct ini_state *st,
 
 /*
  * Parses one INI line that is neither blank nor a comment; a key of a
- * profile or SSO session is stored in its section of cfg.  A line "key =" opens a sub-section
- * of indented lines (the caller skips them).
+ * profile or SSO session is stored in its section of cfg.  A line
+ * "key =" opens a sub-section of indented lines (the caller skips them).
  */
 static int
 parse_line(struct aws_config *cfg, char *p, struct ini_state *st,

@@ -497,7 +497,10 @@ out:
 	return rv;
 }
 
-/* One web identity setting: the environment's (unless off), else the profile's. */
+/*
+ * One web identity setting: the environment's (unless off), else the
+ * profile's.
+ */
 struct wi_value {
 	const char			*value;	/* NULL: none */
 	const char			*env;	/* the variable it came from */

@@ -153,6 +153,8 @@ json_expiration(const cJSON *o, const char *name, const char *what,
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
 	struct buf when = BUF_INIT;
+	const char *bad;
+	char tmp[32];
 
 	*out = 0;
 	if (v == NULL || cJSON_IsNull(v))
@@ -160,11 +162,19 @@ json_expiration(const cJSON *o, const char *name, const char *what,
 	if (cJSON_IsNumber(v) && v->valuedouble > 0 &&
 	    v->valuedouble < 1e15)
 		*out = (time_t)(v->valuedouble / 1000);
-	else if (!cJSON_IsString(v) ||
-	    creds_parse_time(v->valuestring, out) == -1)
+	else if (!cJSON_IsString(v))
+		return lc_error(err, LC_ECONFIG, "%s: %s is not a string (expected "
+		    "RFC 3339, e.g. 2026-01-01T00:00:00Z)", what, name);
+	else if (creds_parse_time(v->valuestring, out) == -1) {
+		/* Quoted only when it cannot break the line. */
+		if ((bad = creds_control_char(v->valuestring, tmp)) != NULL)
+			return lc_error(err, LC_ECONFIG, "%s: invalid %s (it "
+			    "contains %s; expected RFC 3339, e.g. "
+			    "2026-01-01T00:00:00Z)", what, name, bad);
 		return lc_error(err, LC_ECONFIG, "%s: invalid %s '%.64s' "
 		    "(expected RFC 3339, e.g. 2026-01-01T00:00:00Z)", what,
-		    name, cJSON_IsString(v) ? v->valuestring : "(not a string)");
+		    name, v->valuestring);
+	}
 	/* botocore refuses them too: every request would fail. */
 	if (*out <= now) {
 		timeparse_format(&when, (int64_t)*out * 1000, TIMEPARSE_Z);
