@@ -5,8 +5,8 @@
 # AWS CLI on the same files is the oracle, moto's recorder shows which key
 # signed, and no token or secret the stub issued is ever shown.
 . "$(dirname "$0")/lib.sh"
-start_moto
-. "$E2E_DIR/sso-lib.sh"
+. "$E2E_DIR/creds-lib.sh"
+start_moto_rec
 
 STUB_CONFIG='{"sso": {
    "tokens": {"seeded-access-token-1": 3600, "window-access-token": 300,
@@ -30,7 +30,6 @@ stub() {
 	export AWS_ENDPOINT_URL_SSO=$CREDSTUB_URL AWS_ENDPOINT_URL_SSO_OIDC=$CREDSTUB_URL
 }
 stub '[]'
-export AWS_ENDPOINT_URL_STS=$MOTO_URL
 export AWS_CONFIG_FILE=$TMP/config AWS_SHARED_CREDENTIALS_FILE=$TMP/credentials
 cat >"$AWS_CONFIG_FILE" <<'CONF'
 [profile dev]
@@ -82,10 +81,10 @@ sso_role_name = Admin
 region = us-east-1
 CONF
 
-mkdir -p "$CACHE"
+mkdir -p "$SSO_CACHE"
 iso() { date -u -d "@$(($(date +%s) + $1))" +%Y-%m-%dT%H:%M:%SZ; }
-CORP=$(cache_file corp)
-OLD=$(cache_file https://legacy.awsapps.com/start)
+CORP=$(cache_file "$SSO_CACHE" corp)
+OLD=$(cache_file "$SSO_CACHE" https://legacy.awsapps.com/start)
 # token FILE ACCESS_TOKEN SECONDS [REFRESH_TOKEN]: a cache file as the CLI
 # writes it, expiring SECONDS from now, refreshable when a token is given.
 token() {
@@ -94,42 +93,42 @@ token() {
 	printf '{"startUrl": "https://corp.awsapps.com/start", "region": "eu-west-1", "accessToken": "%s", "expiresAt": "%s", "receivedAt": "kept"%s}' \
 		"$2" "$(iso "$3")" "$extra" >"$1"
 }
-signers >/dev/null
+rec_reset
 
 # A valid cached token (sso_session).
 token "$CORP" seeded-access-token-1 3600
-ref=$(aws sts get-caller-identity --profile dev --output json 2>"$TMP/aws.err")
+ref=$(aws_identity --profile dev)
 check "the AWS CLI gets SSO credentials from the stub" test -n "$ref"
-check "the AWS CLI signed with the stub's key" test "$(signers)" = "ASIASSOSTUBKEYDEV "
+check "the AWS CLI signed with the stub's key" test "$(rec_signers aws-cli/)" = "ASIASSOSTUBKEYDEV "
 lc -o json whoami --profile dev
 check_status 0 "whoami with a cached SSO token"
-all_out
+keep_output
 check "whoami's ARN is the AWS CLI's" jq -e --arg a "$(jq -r .Arn <<<"$ref")" '.Arn == $a' "$OUT"
 check "the source is sso (profile dev)" jq -e '.CredentialSource == "sso (profile dev)"' "$OUT"
-check "lambdactl signed with the key the portal handed out" test "$(signers)" = "ASIASSOSTUBKEYDEV "
+check "lambdactl signed with the key the portal handed out" test "$(rec_signers lambdactl/)" = "ASIASSOSTUBKEYDEV "
 check "GetRoleCredentials carried the cached token" \
 	jq -se 'map(select(.route == "sso.credentials")) | last | .headers["x-amz-sso_bearer_token"] == "seeded-access-token-1" and .query == "role_name=Dev&account_id=111111111111"' "$CREDSTUB_LOG"
 AWS_PROFILE=dev lc whoami
 check_status 0 "AWS_PROFILE selects the SSO profile too"
 check_out_has '^credentials  sso \(profile dev\)$' "text whoami names the SSO source"
-all_out
+keep_output
 
 # Legacy profile: keyed by the start URL.
 token "$OLD" seeded-access-token-1 3600
-signers >/dev/null
-aws sts get-caller-identity --profile old --output json >"$TMP/ref-old" 2>"$TMP/aws.err"
-check "the AWS CLI uses the legacy profile" test "$(signers)" = "ASIASSOSTUBKEYOLD "
+rec_reset
+aws_identity --profile old >"$TMP/ref-old"
+check "the AWS CLI uses the legacy profile" test "$(rec_signers aws-cli/)" = "ASIASSOSTUBKEYOLD "
 lc -o json whoami --profile old
 check_status 0 "whoami with a legacy SSO profile"
-all_out
+keep_output
 check "the legacy profile's ARN is the AWS CLI's" jq -e --slurpfile r "$TMP/ref-old" '.Arn == $r[0].Arn' "$OUT"
-check "lambdactl signed with the legacy role's key" test "$(signers)" = "ASIASSOSTUBKEYOLD "
+check "lambdactl signed with the legacy role's key" test "$(rec_signers lambdactl/)" = "ASIASSOSTUBKEYOLD "
 
 # An expired token that can be refreshed: refreshed, written back.
 token "$CORP" expired-access-token -60 seeded-refresh-token
 lc -o json --debug whoami --profile dev
 check_status 0 "an expired SSO token is refreshed"
-all_out
+keep_output
 check "one CreateToken with the refresh token grant" \
 	jq -se 'map(select(.route == "oidc.token")) | length == 1 and (.[0].body | fromjson | .grantType == "refresh_token" and .refreshToken == "seeded-refresh-token" and .clientId == "seeded-client")' "$CREDSTUB_LOG"
 check "the refreshed token went to the portal" \
@@ -140,15 +139,15 @@ check "the cache's other members are kept" jq -e '.receivedAt == "kept"' "$CORP"
 check "times are written as the AWS CLI writes them" \
 	jq -e '(.expiresAt | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$")) and (.registrationExpiresAt | test("Z$"))' "$CORP"
 check "the cache file is 0600" test "$(stat -c %a "$CORP")" = 600
-check "no temporary file is left" test "$(find "$CACHE" -name '*.json.*' | wc -l)" -eq 0
-signers >/dev/null
-aws sts get-caller-identity --profile dev >/dev/null 2>"$TMP/aws.err"
-check "the AWS CLI then works off the refreshed cache" test "$(signers)" = "ASIASSOSTUBKEYDEV "
+check "no temporary file is left" test "$(find "$SSO_CACHE" -name '*.json.*' | wc -l)" -eq 0
+rec_reset
+aws_identity --profile dev >/dev/null
+check "the AWS CLI then works off the refreshed cache" test "$(rec_signers aws-cli/)" = "ASIASSOSTUBKEYDEV "
 check "the AWS CLI did not refresh again" test "$(credstub_count oidc.token)" -eq 1
 lc whoami --profile dev
 check_status 0 "lambdactl reuses the refreshed token"
 check "lambdactl did not refresh again either" test "$(credstub_count oidc.token)" -eq 1
-all_out
+keep_output
 
 # Inside the refresh window, the refresh failing: the old token serves.
 stub '[{"method": "POST", "path": "^/token", "status": 500, "count": null}]'
@@ -158,7 +157,7 @@ check_status 0 "a failed refresh keeps a token that has not expired"
 check "the refresh was tried" test "$(credstub_count oidc.token)" -ge 1
 check "the old token went to the portal" \
 	jq -se 'map(select(.route == "sso.credentials")) | last | .headers["x-amz-sso_bearer_token"] == "window-access-token"' "$CREDSTUB_LOG"
-all_out
+keep_output
 # Expired, and OIDC failing: a server error, exit 1.
 token "$CORP" expired-access-token -60 seeded-refresh-token
 start=$SECONDS
@@ -167,7 +166,7 @@ check_status 1 "an expired token whose refresh meets a server error is a failure
 check_err_has "^lambdactl: profile 'dev': refreshing the SSO token: CreateToken: HTTP 500" "the failed refresh names the profile and the call"
 check "the error is a single line" test "$(wc -l <"$ERR")" -eq 1
 check "bounded time" test $((SECONDS - start)) -lt 30
-all_out
+keep_output
 
 # Expired, the refresh refused (invalid_grant): log in again.
 stub '[]'
@@ -175,7 +174,7 @@ token "$CORP" expired-access-token -60 unknown-refresh-token
 lc whoami --profile dev
 check_status 3 "a refused refresh is a configuration problem"
 check_err_eq "lambdactl: profile 'dev': the SSO session has expired or there is none; run 'lambdactl login --profile dev'" "a refused refresh says to log in"
-all_out
+keep_output
 # Expired and not refreshable.
 token "$CORP" expired-access-token -60
 lc whoami --profile dev
@@ -187,7 +186,7 @@ lc whoami --profile old
 check_status 3 "an expired legacy token is not refreshed"
 check_err_eq "lambdactl: profile 'old': the SSO session has expired or there is none; run 'lambdactl login --profile old'" "the legacy profile is told to log in"
 check "no CreateToken for a legacy profile" test "$(credstub_count oidc.token)" -eq 1
-all_out
+keep_output
 
 # No token at all, or one that is not JSON.
 rm -f "$CORP"
@@ -209,7 +208,7 @@ token "$CORP" seeded-access-token-1 3600
 lc whoami --profile noaccess
 check_status 3 "a role the user may not use is a configuration error"
 check_err_has "^lambdactl: profile 'noaccess' \(SSO account 333333333333, role Admin\): GetRoleCredentials: ForbiddenException: No access" "403 names the account and role"
-all_out
+keep_output
 
 # Portal 500, garbage, a dropped connection, a slow answer.
 stub '[{"method": "GET", "path": "^/federation", "status": 500, "count": null}]'
@@ -233,7 +232,7 @@ lc --read-timeout 1s whoami --profile dev
 check_status 1 "a slow portal times out"
 check_err_has "^lambdactl: profile 'dev' .*GetRoleCredentials: " "the timeout names the call"
 check "the timeout is bounded by --read-timeout" test $((SECONDS - start)) -lt 15
-all_out
+keep_output
 stub '[]'
 
 # Configuration errors.
@@ -251,6 +250,8 @@ check_status 3 "a profile and its sso-session disagreeing"
 check_err_eq "lambdactl: profile 'clash': the value of sso_region differs between the profile (us-west-2) and sso-session 'corp' (eu-west-1)" "the disagreement is named"
 
 # Nothing secret the stub issued or the cache held was ever shown.
-check_never_shown sso-stub-secret sso-stub-session seeded-access-token window-access-token \
-	expired-access-token access-1 refresh-1 seeded-refresh-token seeded-client-secret
+for s in sso-stub-secret sso-stub-session seeded-access-token window-access-token \
+	expired-access-token access-1 refresh-1 seeded-refresh-token seeded-client-secret; do
+	check_no_secret "never shown: $s" "$s"
+done
 finish

@@ -4,8 +4,8 @@
 # registration caches it writes, and the AWS CLI using its login; nothing
 # the stub issued is ever shown.
 . "$(dirname "$0")/lib.sh"
-start_moto
-. "$E2E_DIR/sso-lib.sh"
+. "$E2E_DIR/creds-lib.sh"
+start_moto_rec
 
 # stub OIDC_SETTINGS: (re)starts credstub with those "oidc" settings.
 stub() {
@@ -21,7 +21,6 @@ JSON
 	start_credstub "$TMP/credstub.json"
 	export AWS_ENDPOINT_URL_SSO=$CREDSTUB_URL AWS_ENDPOINT_URL_SSO_OIDC=$CREDSTUB_URL
 }
-export AWS_ENDPOINT_URL_STS=$MOTO_URL
 export AWS_CONFIG_FILE=$TMP/config AWS_SHARED_CREDENTIALS_FILE=$TMP/credentials
 cat >"$AWS_CONFIG_FILE" <<'CONF'
 [profile dev]
@@ -44,16 +43,16 @@ region = us-east-1
 [profile plain]
 region = us-east-1
 CONF
-CORP=$(cache_file corp)
-OLD=$(cache_file https://legacy.awsapps.com/start)
+CORP=$(cache_file "$SSO_CACHE" corp)
+OLD=$(cache_file "$SSO_CACHE" https://legacy.awsapps.com/start)
 # The AWS CLI v2's registration cache key, computed by Python itself.
 regkey() {
 	python3 -c 'import json, sys
 print(json.dumps({"tool": "botocore", "startUrl": sys.argv[1], "region": sys.argv[2],
     "scopes": json.loads(sys.argv[3]), "session_name": json.loads(sys.argv[4])}, sort_keys=True), end="")' "$@"
 }
-REG=$(cache_file "$(regkey https://corp.awsapps.com/start eu-west-1 '["sso:account:access"]' '"corp"')")
-REG_OLD=$(cache_file "$(regkey https://legacy.awsapps.com/start us-east-2 null null)")
+REG=$(cache_file "$SSO_CACHE" "$(regkey https://corp.awsapps.com/start eu-west-1 '["sso:account:access"]' '"corp"')")
+REG_OLD=$(cache_file "$SSO_CACHE" "$(regkey https://legacy.awsapps.com/start us-east-2 null null)")
 tokens() { jq -c 'select(.route == "oidc.token")' "$CREDSTUB_LOG"; }
 
 # The whole flow: one slow_down, one authorization_pending, then the token.
@@ -61,7 +60,7 @@ stub '"slow_down": 1, "pending": 1'
 start=$SECONDS
 lc login --profile dev
 check_status 0 "login completes the device flow"
-all_out
+keep_output
 check_out_has "^logged in: corp, token valid until [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$" "login says who and until when"
 check "stdout is that one line" test "$(wc -l <"$OUT")" -eq 1
 check_err_has "^    $CREDSTUB_URL/start/#/device$" "the verification URL is shown"
@@ -82,21 +81,21 @@ check "the registration is cached under the AWS CLI's key" \
 	jq -e '.clientId == "client-1" and .clientSecret == "secret-client-1" and .scopes == ["sso:account:access"] and (.expiresAt | test("Z$"))' "$REG"
 check "the registration cache is 0600" test "$(stat -c %a "$REG")" = 600
 
-signers >/dev/null
-ref=$(aws sts get-caller-identity --profile dev --output json 2>"$TMP/aws.err")
-check "the AWS CLI uses lambdactl's login" test "$(signers)" = "ASIASSOSTUBKEYDEV "
+rec_reset
+ref=$(aws_identity --profile dev)
+check "the AWS CLI uses lambdactl's login" test "$(rec_signers aws-cli/)" = "ASIASSOSTUBKEYDEV "
 check "the portal saw the token login got" \
 	jq -se 'map(select(.route == "sso.credentials")) | last | .headers["x-amz-sso_bearer_token"] == "access-1"' "$CREDSTUB_LOG"
 lc -o json whoami --profile dev
 check_status 0 "whoami after login"
-all_out
+keep_output
 check "whoami's ARN is the AWS CLI's" jq -e --arg a "$(jq -r .Arn <<<"$ref")" '.Arn == $a and .CredentialSource == "sso (profile dev)"' "$OUT"
-check "lambdactl signed with the stub's key" test "$(signers)" = "ASIASSOSTUBKEYDEV "
+check "lambdactl signed with the stub's key" test "$(rec_signers lambdactl/)" = "ASIASSOSTUBKEYDEV "
 
 # Again, through AWS_PROFILE and -o json: the registration is reused.
 AWS_PROFILE=dev lc -o json login
 check_status 0 "a second login"
-all_out
+keep_output
 check "-o json gives the session and expiry" jq -e '.Profile == "dev" and .SsoSession == "corp" and .StartUrl == "https://corp.awsapps.com/start" and (.ExpiresAt | test("Z$"))' "$OUT"
 check "the cached registration was reused" test "$(credstub_count oidc.register)" -eq 1
 check "the new token is cached" jq -e '.accessToken == "access-2"' "$CORP"
@@ -105,15 +104,15 @@ check "the new token is cached" jq -e '.accessToken == "access-2"' "$CORP"
 stub '"pending": 0'
 lc login --profile old
 check_status 0 "login for a legacy profile"
-all_out
+keep_output
 check_out_has "^logged in: https://legacy.awsapps.com/start, token valid until " "the legacy login names the start URL"
 check "RegisterClient without scopes" \
 	jq -se 'map(select(.route == "oidc.register")) | .[0].body | fromjson | has("scopes") | not' "$CREDSTUB_LOG"
 check "the legacy token is keyed by the start URL" jq -e '.accessToken == "access-1" and .region == "us-east-2"' "$OLD"
 check "the legacy registration is cached under the AWS CLI's key" jq -e '.clientId == "client-1" and (has("scopes") | not)' "$REG_OLD"
-signers >/dev/null
-aws sts get-caller-identity --profile old >/dev/null 2>"$TMP/aws.err"
-check "the AWS CLI uses the legacy login" test "$(signers)" = "ASIASSOSTUBKEYOLD "
+rec_reset
+aws_identity --profile old >/dev/null
+check "the AWS CLI uses the legacy login" test "$(rec_signers aws-cli/)" = "ASIASSOSTUBKEYOLD "
 
 # The code expires before anyone approves it.
 stub '"pending": null, "device_expires_in": 2'
@@ -125,14 +124,14 @@ check_err_has "^lambdactl: login \(profile 'dev'\): the code expired before the 
 check "the expiry is bounded by expiresIn" test $((SECONDS - start)) -lt 15
 check "nothing was cached" test ! -e "$CORP"
 check "the cached registration the new stub refused was replaced" test "$(credstub_count oidc.register)" -eq 1
-all_out
+keep_output
 
 # The user refuses.
 stub '"deny": true'
 lc login --profile dev
 check_status 1 "a denied sign-in fails"
 check_err_has "^lambdactl: login \(profile 'dev'\): the sign-in was denied$" "the denial in one line"
-all_out
+keep_output
 
 # OIDC failing.
 stub '"pending": 0}, "faults": [{"path": "^/device_authorization", "status": 500, "count": null}], "x": {'
@@ -140,28 +139,31 @@ lc login --profile dev
 check_status 1 "a server error fails"
 check_err_has "^lambdactl: login \(profile 'dev'\): StartDeviceAuthorization: HTTP 500" "the server error in one line"
 check "one line" test "$(wc -l <"$ERR")" -eq 1
-all_out
+keep_output
 
 # Ctrl-C while polling: stops, nothing written.
 stub '"pending": null'
 # Job control: a background job keeps SIGINT (not ignored).
+# Emptied first: the wait below must not read an earlier run's stderr.
+: >"$ERR"
 set -m
 "$LAMBDACTL" login --profile dev >"$OUT" 2>"$ERR" </dev/null &
 pid=$!
 set +m
 for i in $(seq 200); do grep -q 'waiting for the sign-in' "$ERR" && break; sleep 0.05; done
+check "login was polling when Ctrl-C came" grep -q 'waiting for the sign-in' "$ERR"
 kill -INT "$pid"
 wait_bounded "$pid" 10
 check "Ctrl-C stops login" test "$status" -eq 130
 check "nothing was cached" test ! -e "$CORP"
-all_out
+keep_output
 
 # --debug: requests shown, no secret.
 stub '"pending": 0'
 lc --debug login --profile dev
 check_status 0 "login --debug"
 check_err_has "debug: > POST $CREDSTUB_URL/token" "--debug shows the requests"
-all_out
+keep_output
 
 # A profile without SSO.
 lc login --profile plain
@@ -170,5 +172,7 @@ check_err_eq "lambdactl: login: profile 'plain' does not use SSO (it has neither
 lc login --profile nosuch
 check_status 3 "login for a missing profile"
 
-check_never_shown access-1 access-2 refresh-1 refresh-2 secret-client-1 device-1 device-2 sso-stub-secret sso-stub-session
+for s in access-1 access-2 refresh-1 refresh-2 secret-client-1 device-1 device-2 sso-stub-secret sso-stub-session; do
+	check_no_secret "never shown: $s" "$s"
+done
 finish

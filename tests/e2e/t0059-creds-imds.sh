@@ -5,8 +5,9 @@
 # but for the invocations run through imds(), which point
 # AWS_EC2_METADATA_SERVICE_ENDPOINT at credstub: nothing leaves 127.0.0.1.
 . "$(dirname "$0")/lib.sh"
-. "$E2E_DIR/creds-meta-lib.sh"
-meta_setup
+. "$E2E_DIR/creds-lib.sh"
+start_moto_rec
+creds_env
 moto_role_creds ec2-role
 cat >"$TMP/stub.json" <<JSON
 {"imds": {"role": "ec2-role", "AccessKeyId": "$ROLE_AK",

@@ -6,8 +6,9 @@
 # never; a refresh failing 12 min ahead is only noted (--debug), 5 min
 # ahead (mandatory window, 10 min) it ends the run: one line, exit 1.
 . "$(dirname "$0")/lib.sh"
-. "$E2E_DIR/creds-meta-lib.sh"
-meta_setup
+. "$E2E_DIR/creds-lib.sh"
+start_moto_rec
+creds_env
 export AWS_ENDPOINT_URL=$MOTO_URL
 AWS_ACCESS_KEY_ID=AKIDMOTOSETUP AWS_SECRET_ACCESS_KEY=moto-setup-secret \
 	aws --endpoint-url "$MOTO_URL" iam create-role --role-name lambda-exec \
@@ -29,16 +30,11 @@ stub_config() {
 	stop_credstub
 	start_credstub "$TMP/stub.json"
 	export AWS_CONTAINER_CREDENTIALS_FULL_URI=$CREDSTUB_URL/creds
-	moto_rec_reset
+	rec_reset
 }
 key() { printf 'AKIDREFRESH%03d' "$1"; }
-# signed_keys: the keys that signed lambdactl's calls moto saw, in order.
-signed_keys() {
-	jq -r 'select(.headers["User-Agent"] // "" | startswith("lambdactl/")) |
-		.headers.Authorization | capture("Credential=(?<k>[^/]+)/").k' "$MOTO_REC" | tr '\n' ' '
-}
 # calls: lambdactl's calls moto saw.
-calls() { signed_keys | wc -w; }
+calls() { rec_calls lambdactl/ | wc -l; }
 
 # 12 min left: every call refreshes first, and signs with the new key.
 stub_config 720
@@ -50,7 +46,7 @@ check "one container request to start, then one before each AWS call" \
 	test "$(credstub_count container)" = $((n + 1))
 want=$(for i in $(seq 2 $((n + 1))); do printf '%s ' "$(key "$i")"; done)
 check "each call signed with the key the refresh before it brought" \
-	test "$(signed_keys)" = "$want"
+	test "$(rec_keys lambdactl/)" = "$want"
 check_no_secret "no key handed out is shown" refresh-secret- refresh-session-token-
 
 stub_config 720
@@ -59,7 +55,7 @@ check_status 0 "whoami --debug with refreshed credentials"
 check_err_has "credentials from container refreshed, [0-9]+ s before they expire" \
 	"--debug notes the refresh"
 check "whoami: the fetch, then one refresh" test "$(credstub_count container)" = 2
-check "whoami's call signed with the second key" test "$(signed_keys)" = "$(key 2) "
+check "whoami's call signed with the second key" test "$(rec_keys lambdactl/)" = "$(key 2) "
 check_no_secret "--debug shows no key handed out" refresh-secret- refresh-session-token-
 
 # 30 min left: never refreshed within the run.
@@ -69,7 +65,7 @@ check_status 0 "deploy again (update, publish) with credentials 30 min from expi
 check "30 min: the run made several AWS calls" test "$(calls)" -ge 2
 check "30 min: one container request, never a refresh" test "$(credstub_count container)" = 1
 check "30 min: every call signed with the first key" \
-	test "$(signed_keys | tr ' ' '\n' | sort -u | tr -d '\n')" = "$(key 1)"
+	test "$(rec_signers lambdactl/)" = "$(key 1) "
 
 # The endpoint failing after the first answer.
 FAIL500='[{"path": "^/creds", "skip": 1, "count": null, "status": 500}]'
@@ -78,7 +74,7 @@ lc_timed --debug whoami
 check_status 0 "12 min left, refresh failing: the run goes on (advisory)"
 check_err_has "refreshing credentials failed; using the current ones for [0-9]+ s more: container credentials endpoint .*: HTTP 500 \(3 attempts\)" \
 	"--debug notes the failed refresh"
-check "... signed with the first key" test "$(signed_keys)" = "$(key 1) "
+check "... signed with the first key" test "$(rec_keys lambdactl/)" = "$(key 1) "
 check "... after one fetch and one refresh of 3 attempts" test "$(credstub_count container)" = 4
 check_faster 10 "a failed advisory refresh costs the 3 attempts at most"
 stub_config 720 "$FAIL500"
