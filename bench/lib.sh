@@ -1,5 +1,7 @@
 # bench/lib.sh - shared by the benchmark scripts: timing and a moto_server.
 set -u
+# Loopback only: never the instance metadata service.
+export AWS_EC2_METADATA_DISABLED=true
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 : "${LAMBDACTL:=$BENCH_DIR/../lambdactl}"
 BENCH_TMP=$(mktemp -d "${TMPDIR:-/tmp}/lambdactl-bench.XXXXXX")

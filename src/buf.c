@@ -37,6 +37,7 @@ buf_wipe(struct buf *b)
 void
 buf_grow(struct buf *b, size_t extra)
 {
+	char *bigger;
 	size_t want;
 
 	if (extra > SIZE_MAX - b->len - 1)
@@ -48,11 +49,19 @@ buf_grow(struct buf *b, size_t extra)
 		want = b->cap + b->cap / 2;
 	if (want < 64)
 		want = 64;
-	if (b->cap == 0) {
-		b->data = xmalloc(want);
-		b->data[0] = '\0';
-	} else
-		b->data = xrealloc(b->data, want);
+	/*
+	 * Never realloc: what a buffer held (a response with keys in it, a
+	 * token) is wiped, not left in a freed block.
+	 */
+	bigger = xmalloc(want);
+	if (b->cap == 0)
+		bigger[0] = '\0';
+	else {
+		memcpy(bigger, b->data, b->len + 1);
+		OPENSSL_cleanse(b->data, b->cap);
+		free(b->data);
+	}
+	b->data = bigger;
 	b->cap = want;
 }
 
@@ -185,4 +194,70 @@ write_all(int fd, const void *data, size_t n)
 		n -= (size_t)w;
 	}
 	return 0;
+}
+
+/*
+ * The code point of the UTF-8 sequence at *s, advancing *s; a byte that
+ * begins no valid sequence stands for itself (Latin-1).
+ */
+static unsigned long
+utf8_next(const unsigned char **s)
+{
+	const unsigned char *p = *s;
+	unsigned long cp;
+	int n, i;
+
+	if (p[0] < 0xc2 || p[0] > 0xf4) {
+		*s = p + 1;
+		return p[0];
+	}
+	n = p[0] < 0xe0 ? 1 : p[0] < 0xf0 ? 2 : 3;
+	cp = p[0] & (0x3f >> n);
+	for (i = 1; i <= n; i++) {
+		if ((p[i] & 0xc0) != 0x80) {
+			*s = p + 1;
+			return p[0];
+		}
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if ((n == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (n == 3 && (cp < 0x10000 || cp > 0x10ffff))) {
+		*s = p + 1;
+		return p[0];
+	}
+	*s = p + n + 1;
+	return cp;
+}
+
+void
+buf_add_pyjson(struct buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned long cp;
+
+	buf_addch(b, '"');
+	while (*p != '\0') {
+		cp = utf8_next(&p);
+		if (cp == '"' || cp == '\\')
+			buf_addf(b, "\\%c", (int)cp);
+		else if (cp == '\n')
+			buf_adds(b, "\\n");
+		else if (cp == '\r')
+			buf_adds(b, "\\r");
+		else if (cp == '\t')
+			buf_adds(b, "\\t");
+		else if (cp == '\b')
+			buf_adds(b, "\\b");
+		else if (cp == '\f')
+			buf_adds(b, "\\f");
+		else if (cp >= 0x20 && cp < 0x7f)
+			buf_addch(b, (int)cp);
+		else if (cp < 0x10000)
+			buf_addf(b, "\\u%04lx", cp);
+		else
+			buf_addf(b, "\\u%04lx\\u%04lx",
+			    0xd800 + ((cp - 0x10000) >> 10),
+			    0xdc00 + ((cp - 0x10000) & 0x3ff));
+	}
+	buf_addch(b, '"');
 }

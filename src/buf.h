@@ -51,6 +51,14 @@ int pct_decode(struct buf *out, const char *s, size_t len,
 /* Hands the string to the caller (who frees it); b is left empty. */
 char *buf_detach(struct buf *b, size_t *len);
 
+/*
+ * Appends s as a JSON string the way Python's json.dumps (ensure_ascii)
+ * writes it, for the AWS CLI's cache keys: UTF-8 as \uXXXX escapes (a
+ * surrogate pair past U+FFFF), a byte that begins no valid sequence as
+ * itself (Latin-1).
+ */
+void buf_add_pyjson(struct buf *b, const char *s);
+
 /* Writes all n bytes of data to fd, through EINTR and short writes: 0, or
  * -1 with errno. */
 int write_all(int fd, const void *data, size_t n);

@@ -48,15 +48,27 @@ creds_cache_path(const char *dir, const char *key)
 cJSON *
 creds_cache_read(const char *path)
 {
+	struct stat st;
 	char *text;
 	cJSON *o = NULL;
 	ssize_t n;
 	size_t len = 0;
 	int fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
+	if (*path != '/') {
+		log_debug("cache '%s': no home directory; not read", path);
+		return NULL;
+	}
+	/* Not a link, and not a FIFO someone left there to hang us. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+	    O_NONBLOCK)) == -1) {
 		if (errno != ENOENT)
 			log_debug("cache '%s': %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		log_debug("cache '%s': not a regular file; ignored", path);
+		close(fd);
 		return NULL;
 	}
 	text = xmalloc(CACHE_MAX_SIZE + 1);
@@ -111,6 +123,10 @@ creds_cache_write(const char *path, const cJSON *o, struct lc_err *err)
 	char *tmp, *text;
 	int fd, rv = -1, saved;
 
+	/* "~/.aws/..." with no home would land in the current directory. */
+	if (*path != '/')
+		return lc_error(err, LC_ECONFIG, "cannot write '%s': no home "
+		    "directory (set HOME)", path);
 	if (make_dirs(path, err) == -1)
 		return -1;
 	if ((text = cJSON_PrintUnformatted(o)) == NULL)

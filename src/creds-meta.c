@@ -30,8 +30,6 @@
 #include "num.h"
 #include "xmalloc.h"
 
-#define nitems(a)	(sizeof (a) / sizeof (a)[0])
-
 #define ENV_RELATIVE	"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"
 #define ENV_FULL	"AWS_CONTAINER_CREDENTIALS_FULL_URI"
 #define ENV_TOKEN	"AWS_CONTAINER_AUTHORIZATION_TOKEN"
@@ -233,12 +231,17 @@ struct meta_call {
 	const char			*what;	/* the endpoint, for messages */
 };
 
-/* The client for one provider call: the command's CA bundle, our timeouts. */
+/*
+ * The client for one provider call: the command's CA bundle, our timeouts;
+ * direct: never through a proxy (the container's token goes to the
+ * endpoint alone, as in botocore; IMDS may use one).
+ */
 static struct http_client *
-meta_client(const struct creds_ctx *ctx, long timeout)
+meta_client(const struct creds_ctx *ctx, long timeout, int direct)
 {
 	struct http_opts o = ctx->http;
 
+	o.direct = direct;
 	o.connect_timeout = o.read_timeout = o.request_timeout = timeout;
 	o.max_body = META_MAX_BODY;
 	return http_client_new(&o);
@@ -455,7 +458,7 @@ creds_load_container(struct creds *c, struct creds_ctx *ctx,
 	    var);
 	h[1].value = token;
 	memset(&mc, 0, sizeof mc);
-	mc.client = meta_client(ctx, CONTAINER_TIMEOUT);
+	mc.client = meta_client(ctx, CONTAINER_TIMEOUT, 1);
 	mc.method = "GET";
 	mc.url = url;
 	mc.headers = h;
@@ -697,7 +700,7 @@ creds_load_imds(struct creds *c, struct creds_ctx *ctx, struct lc_err *err)
 		return 0;
 	}
 	if ((rv = imds_conf(&ic, ctx, err)) == 0) {
-		client = meta_client(ctx, ic.timeout);
+		client = meta_client(ctx, ic.timeout, 0);
 		if ((rv = imds_token(&token, &ic, client, err)) == 1 &&
 		    imds_role_creds(c, token, &ic, client, ctx->now,
 		    err) == -1)

@@ -18,6 +18,8 @@
 #include "err.h"
 #include "http.h"
 
+#define nitems(a)	(sizeof (a) / sizeof (a)[0])
+
 /* The longest role_arn / source_profile chain followed. */
 #define CREDS_MAX_CHAIN		16
 
@@ -40,6 +42,11 @@ struct creds_ctx {
 	 */
 	const char		*chain[CREDS_MAX_CHAIN];
 	size_t			 nchain;
+	/*
+	 * Set while creds_fresh gets expiring credentials again, in the
+	 * middle of a run: nothing may ask the user then (an MFA code).
+	 */
+	int			 refreshing;
 };
 
 /*
@@ -121,6 +128,12 @@ struct creds_json_names {
 int creds_from_json(struct creds *c, const cJSON *o,
     const struct creds_json_names *names, const char *what, time_t now,
     char *source, struct lc_err *err);
+/*
+ * Whether a failed call was the service refusing what we hold (a token,
+ * a role's trust, an MFA code: a credentials problem, exit 3) rather than
+ * a network failure, a server error or throttling (exit 1).
+ */
+int creds_refused(const struct lc_err *e);
 /* Wipes every string of o (secrets) and deletes it; NULL is a no-op. */
 void creds_json_free(cJSON *o);
 
@@ -132,14 +145,16 @@ void creds_json_free(cJSON *o);
 char *creds_cache_path(const char *dir, const char *key);
 /*
  * The JSON object in path, or NULL when there is none (missing, unreadable,
- * not a JSON object: a cache miss, noted under --debug).  The caller
+ * a link or not a regular file, not a JSON object, no home directory so
+ * path is not absolute: a cache miss, noted under --debug).  The caller
  * creds_json_free()s it.
  */
 cJSON *creds_cache_read(const char *path);
 /*
  * Writes o to path as the AWS CLI does, atomically: a temporary file in the
  * same directory (made 0700 as needed), mode 0600, flushed, renamed over
- * path.  Returns 0, or -1 with err (nothing half-written is left).
+ * path.  Returns 0, or -1 with err (nothing half-written is left; no home
+ * directory, so path is not absolute, is an error too).
  */
 int creds_cache_write(const char *path, const cJSON *o, struct lc_err *err);
 

@@ -27,19 +27,6 @@ login_advice(const struct sso_profile *sp, struct lc_err *err)
 	    sp->profile, sp->profile);
 }
 
-/*
- * Whether a failed call is the service's refusal (the token, refresh token
- * or registration is no good: log in again) rather than a network failure
- * or a server error.
- */
-static int
-refused(const struct lc_err *e)
-{
-	return e->code[0] != '\0' && strncmp(e->code, "HTTP 5", 6) != 0 &&
-	    strcmp(e->code, "InternalServerException") != 0 &&
-	    strcmp(e->code, "ServiceUnavailableException") != 0;
-}
-
 /* A client for service calls in the SSO region: unsigned. */
 static void
 sso_client(struct aws_client *c, struct creds_ctx *ctx,
@@ -53,7 +40,7 @@ sso_client(struct aws_client *c, struct creds_ctx *ctx,
 
 /*
  * CreateToken with t's refresh token, t updated and written back over raw
- * (the file's other members kept).
+ * (the file's other members kept; a failure to write is a warning).
  */
 static int
 refresh(struct sso_token *t, const cJSON *raw, const struct sso_profile *sp,
@@ -81,7 +68,14 @@ refresh(struct sso_token *t, const cJSON *raw, const struct sso_profile *sp,
 	t->region = xstrdup(sp->region);
 	sso_grant_release(&g);
 	log_debug("profile '%s': SSO token refreshed", sp->profile);
-	return sso_token_save(t, sso_profile_key(sp), raw, err);
+	/*
+	 * The new token serves this run either way; but the refresh token
+	 * may have been rotated, and lost unless said.
+	 */
+	if (sso_token_save(t, sso_profile_key(sp), raw, err) == -1)
+		log_warn("profile '%s': the refreshed SSO token was not saved: "
+		    "%s", sp->profile, err->msg);
+	return 0;
 }
 
 /*
@@ -106,7 +100,7 @@ get_token(struct sso_token *t, const struct sso_profile *sp,
 	    refresh(t, raw, sp, ctx, &e) == -1) {
 		log_debug("profile '%s': refreshing the SSO token failed: %s",
 		    sp->profile, e.msg);
-		if (t->expires_at <= ctx->now && !refused(&e)) {
+		if (t->expires_at <= ctx->now && !creds_refused(&e)) {
 			*err = e;
 			lc_error_prefix(err, "profile '%s': refreshing the SSO "
 			    "token", sp->profile);

@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,6 +158,9 @@ role_fetch(struct creds *c, struct aws_client *cl, const struct sts_assume *a,
 		r = sts_assume_role(cl, a, &rc, err);
 	if (r == -1) {
 		free(source);
+		/* AccessDenied, InvalidIdentityToken: as SSO's refusals. */
+		if (creds_refused(err))
+			err->status = LC_ECONFIG;
 		return lc_error_prefix(err, "%s", what);
 	}
 	log_secret(rc.secret_access_key);
@@ -266,7 +270,7 @@ cred_source_find(const struct aws_setting *s, const char *profile,
 {
 	size_t i;
 
-	for (i = 0; i < sizeof cred_sources / sizeof cred_sources[0]; i++)
+	for (i = 0; i < nitems(cred_sources); i++)
 		if (strcmp(s->value, cred_sources[i].name) == 0)
 			return &cred_sources[i];
 	lc_error(err, LC_ECONFIG, "profile '%s' in %s:%d: credential_source "
@@ -373,16 +377,29 @@ out:
 	return r;
 }
 
+/* A signal that came while the MFA prompt had echo off. */
+static volatile sig_atomic_t mfa_signal;
+
+static void
+mfa_on_signal(int sig)
+{
+	mfa_signal = sig;
+}
+
 /*
  * Reads the MFA code for serial from the terminal, echo off, when we are
- * in its foreground (botocore uses getpass); never without one.
+ * in its foreground (botocore uses getpass); never without one.  Ctrl-C
+ * (or SIGTERM, SIGHUP) at the prompt gives the terminal its echo back
+ * before the signal has its way.
  */
 static int
 mfa_prompt(const char *profile, const char *serial, char *code, size_t size,
     struct lc_err *err)
 {
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa, saved[3];
 	struct termios old, quiet;
-	size_t len = 0;
+	size_t len = 0, i;
 	ssize_t n;
 	int fd, restore;
 	char ch;
@@ -395,6 +412,13 @@ mfa_prompt(const char *profile, const char *serial, char *code, size_t size,
 		    "code for %s, and there is no terminal to ask on",
 		    profile, serial);
 	}
+	/* No SA_RESTART: the read below returns to see the signal. */
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = mfa_on_signal;
+	sigemptyset(&sa.sa_mask);
+	mfa_signal = 0;
+	for (i = 0; i < nitems(sigs); i++)
+		sigaction(sigs[i], &sa, &saved[i]);
 	/* Echo off before the prompt: an answer typed at once is not shown. */
 	restore = tcgetattr(fd, &old) == 0;
 	if (restore) {
@@ -403,7 +427,7 @@ mfa_prompt(const char *profile, const char *serial, char *code, size_t size,
 		tcsetattr(fd, TCSAFLUSH, &quiet);
 	}
 	dprintf(fd, "Enter MFA code for %s: ", serial);
-	while ((n = read(fd, &ch, 1)) != 0) {
+	while (!mfa_signal && (n = read(fd, &ch, 1)) != 0) {
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1 || ch == '\n')
@@ -416,6 +440,14 @@ mfa_prompt(const char *profile, const char *serial, char *code, size_t size,
 		tcsetattr(fd, TCSAFLUSH, &old);
 	(void)!write(fd, "\n", 1);
 	close(fd);
+	for (i = 0; i < nitems(sigs); i++)
+		sigaction(sigs[i], &saved[i], NULL);
+	if (mfa_signal) {
+		OPENSSL_cleanse(code, size);
+		raise(mfa_signal);
+		return lc_error(err, LC_ECONFIG, "profile '%s': interrupted "
+		    "at the MFA prompt", profile);
+	}
 	if (len == 0)
 		return lc_error(err, LC_ECONFIG, "profile '%s': no MFA code "
 		    "entered for %s", profile, serial);
@@ -432,6 +464,13 @@ assume_role_call(struct creds *c, struct creds_ctx *ctx,
 	char code[MFA_CODE_MAX], *what;
 	int rv;
 
+	/* As botocore: MFA-backed credentials are not refreshed. */
+	if (r->mfa_serial != NULL && ctx->refreshing) {
+		free(source);
+		return lc_error(err, LC_ECONFIG, "profile '%s': the credentials "
+		    "got with an MFA code expire; run the command again",
+		    ctx->profile);
+	}
 	if (r->mfa_serial != NULL && mfa_prompt(ctx->profile,
 	    r->mfa_serial->value, code, sizeof code, err) == -1) {
 		free(source);

@@ -15,6 +15,7 @@
 #include <cjson/cJSON.h>
 #include <openssl/crypto.h>
 
+#include "aws.h"
 #include "awsconfig.h"
 #include "buf.h"
 #include "creds-private.h"
@@ -25,7 +26,6 @@
 #include "timeparse.h"
 #include "xmalloc.h"
 
-#define nitems(a)	(sizeof (a) / sizeof (a)[0])
 
 /*
  * How credentials that expire are got again: their provider and context,
@@ -35,7 +35,12 @@ struct creds_refresh {
 	creds_load_fn		*load;
 	struct creds_ctx	 ctx;
 	pthread_mutex_t		 mu;
+	/* After a failed refresh in the advisory window, the next try. */
+	time_t			 retry_after;
 };
+
+/* How long a failed advisory refresh waits before the next try. */
+#define ADVISORY_RETRY	60
 
 void
 creds_fill(struct creds *c, const char *ak, const char *sk, const char *tok,
@@ -213,6 +218,17 @@ creds_from_json(struct creds *c, const cJSON *o,
 	    source);
 	c->expiration = expiration;
 	return 0;
+}
+
+int
+creds_refused(const struct lc_err *e)
+{
+	return e->code[0] != '\0' && strncmp(e->code, "HTTP 5", 6) != 0 &&
+	    strcmp(e->code, "InternalServerException") != 0 &&
+	    strcmp(e->code, "InternalFailure") != 0 &&
+	    strcmp(e->code, "ServiceUnavailableException") != 0 &&
+	    strcmp(e->code, "ServiceUnavailable") != 0 &&
+	    !aws_is_throttle(e->code);
 }
 
 /* Wipes every string in o, at any depth. */
@@ -462,8 +478,12 @@ creds_fresh(struct creds *c, time_t now, struct lc_err *err)
 
 	if (rf == NULL || c->expiration == 0 || left > CREDS_ADVISORY_REFRESH)
 		return 0;
+	/* Not every request of a deploy waits on an endpoint that failed. */
+	if (left > CREDS_MANDATORY_REFRESH && now < rf->retry_after)
+		return 0;
 	rf->ctx.now = now;
 	rf->ctx.nchain = 0;
+	rf->ctx.refreshing = 1;
 	memset(&fresh, 0, sizeof fresh);
 	if (rf->load(&fresh, &rf->ctx, &e) == 1) {
 		log_debug("credentials from %s refreshed, %ld s before they "
@@ -482,7 +502,8 @@ creds_fresh(struct creds *c, time_t now, struct lc_err *err)
 		    c->source);
 	if (left > CREDS_MANDATORY_REFRESH) {
 		log_debug("refreshing credentials failed; using the current "
-		    "ones for %ld s more: %s", (long)left, e.msg);
+		    "ones, trying again in %d s: %s", ADVISORY_RETRY, e.msg);
+		rf->retry_after = now + ADVISORY_RETRY;
 		return 0;
 	}
 	*err = e;

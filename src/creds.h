@@ -75,8 +75,10 @@ int creds_resolve(struct creds *c, const struct creds_opts *o,
     struct lc_err *err);
 /*
  * Gets c again from the provider that gave them when they expire within
- * CREDS_ADVISORY_REFRESH of now; a failure then is only noted (--debug)
- * unless they expire within CREDS_MANDATORY_REFRESH.  Credentials that do
+ * CREDS_ADVISORY_REFRESH of now; a failure then is only noted (--debug),
+ * and the next try waits a minute, unless they expire within
+ * CREDS_MANDATORY_REFRESH.  A refresh never asks the user anything (an
+ * MFA code): it fails instead.  Credentials that do
  * not expire are left alone.  Returns 0, or -1 with err.
  */
 int creds_fresh(struct creds *c, time_t now, struct lc_err *err);

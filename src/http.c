@@ -596,6 +596,8 @@ set_transfer(CURL *curl, struct http_client *c, struct xfer *x,
 	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (c->opts.ca_bundle != NULL)
 		curl_easy_setopt(curl, CURLOPT_CAINFO, c->opts.ca_bundle);
+	if (c->opts.direct)
+		curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
 	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, c->opts.connect_timeout);
 	curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);

@@ -31,6 +31,11 @@ struct http_opts {
 	long		 request_timeout;
 	size_t		 max_body;		/* response bytes; 0: default */
 	const char	*ca_bundle;		/* NULL: the system's */
+	/*
+	 * Never through a proxy, whatever http_proxy says: for an endpoint
+	 * whose token must go nowhere else (the container's).
+	 */
+	int		 direct;
 };
 
 struct http_header {

@@ -1,5 +1,6 @@
 /* log.c - diagnostics on stderr, with secrets redacted. */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,8 +12,10 @@
 
 #define REDACTED "<redacted>"
 
+/* The secrets; a deploy's threads register and redact them at once. */
 static char **secrets;
 static size_t nsecrets;
+static pthread_mutex_t secrets_mu = PTHREAD_MUTEX_INITIALIZER;
 static int debug_on;
 
 void
@@ -22,20 +25,26 @@ log_secret(const char *s)
 
 	if (s == NULL || strlen(s) < LOG_SECRET_MIN)
 		return;
+	pthread_mutex_lock(&secrets_mu);
 	for (i = 0; i < nsecrets; i++)
 		if (strcmp(secrets[i], s) == 0)
-			return;
-	secrets = xrealloc(secrets, (nsecrets + 1) * sizeof *secrets);
-	secrets[nsecrets++] = xstrdup(s);
+			break;
+	if (i == nsecrets) {
+		secrets = xrealloc(secrets, (nsecrets + 1) * sizeof *secrets);
+		secrets[nsecrets++] = xstrdup(s);
+	}
+	pthread_mutex_unlock(&secrets_mu);
 }
 
 void
 log_forget_secrets(void)
 {
+	pthread_mutex_lock(&secrets_mu);
 	while (nsecrets > 0)
 		free_secret(secrets[--nsecrets]);
 	free(secrets);
 	secrets = NULL;
+	pthread_mutex_unlock(&secrets_mu);
 }
 
 /* Replaces len bytes at off with REDACTED. */
@@ -72,6 +81,7 @@ redact_secrets(struct buf *b)
 {
 	size_t i, off, n;
 
+	pthread_mutex_lock(&secrets_mu);
 	for (i = 0; i < nsecrets; i++) {
 		n = strlen(secrets[i]);
 		for (off = 0; off + n <= b->len; off++) {
@@ -81,6 +91,7 @@ redact_secrets(struct buf *b)
 			off += strlen(REDACTED) - 1;
 		}
 	}
+	pthread_mutex_unlock(&secrets_mu);
 }
 
 void

@@ -343,52 +343,6 @@ sso_token_save(const struct sso_token *t, const char *key, const cJSON *raw,
 	return rv;
 }
 
-/* Appends s as Python's json.dumps quotes it (ensure_ascii). */
-static void
-py_json_string(struct buf *b, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	unsigned long cp;
-	int n, i;
-
-	buf_addch(b, '"');
-	for (; *p != '\0'; p += n) {
-		n = 1;
-		cp = *p;
-		if (cp >= 0xc0 && cp < 0xf8) {
-			n = cp < 0xe0 ? 2 : cp < 0xf0 ? 3 : 4;
-			cp &= 0x3f >> (n - 1);
-			for (i = 1; i < n && (p[i] & 0xc0) == 0x80; i++)
-				cp = (cp << 6) | (p[i] & 0x3f);
-			if (i < n) {	/* not UTF-8: the byte alone */
-				n = 1;
-				cp = *p;
-			}
-		}
-		if (cp == '"' || cp == '\\')
-			buf_addf(b, "\\%c", (int)cp);
-		else if (cp == '\n')
-			buf_adds(b, "\\n");
-		else if (cp == '\r')
-			buf_adds(b, "\\r");
-		else if (cp == '\t')
-			buf_adds(b, "\\t");
-		else if (cp == '\b')
-			buf_adds(b, "\\b");
-		else if (cp == '\f')
-			buf_adds(b, "\\f");
-		else if (cp >= 0x20 && cp < 0x7f)
-			buf_addch(b, (int)cp);
-		else if (cp < 0x10000)
-			buf_addf(b, "\\u%04lx", cp);
-		else
-			buf_addf(b, "\\u%04lx\\u%04lx",
-			    0xd800 + ((cp - 0x10000) >> 10),
-			    0xdc00 + ((cp - 0x10000) & 0x3ff));
-	}
-	buf_addch(b, '"');
-}
-
 char *
 sso_registration_key(const struct sso_profile *sp)
 {
@@ -396,23 +350,23 @@ sso_registration_key(const struct sso_profile *sp)
 	size_t i;
 
 	buf_adds(&b, "{\"region\": ");
-	py_json_string(&b, sp->region);
+	buf_add_pyjson(&b, sp->region);
 	buf_adds(&b, ", \"scopes\": ");
 	if (sp->nscopes == 0)
 		buf_adds(&b, "null");
 	for (i = 0; i < sp->nscopes; i++) {
 		buf_adds(&b, i == 0 ? "[" : ", ");
-		py_json_string(&b, sp->scopes[i]);
+		buf_add_pyjson(&b, sp->scopes[i]);
 	}
 	if (sp->nscopes > 0)
 		buf_addch(&b, ']');
 	buf_adds(&b, ", \"session_name\": ");
 	if (sp->session != NULL)
-		py_json_string(&b, sp->session);
+		buf_add_pyjson(&b, sp->session);
 	else
 		buf_adds(&b, "null");
 	buf_adds(&b, ", \"startUrl\": ");
-	py_json_string(&b, sp->start_url);
+	buf_add_pyjson(&b, sp->start_url);
 	buf_adds(&b, ", \"tool\": \"botocore\"}");
 	return buf_detach(&b, NULL);
 }

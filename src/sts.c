@@ -252,73 +252,6 @@ sts_arn_account(const char *arn)
 	return xasprintf("%.*s", (int)len, p);
 }
 
-/*
- * The code point of the UTF-8 sequence at *s, advancing *s; a byte that
- * begins no valid sequence stands for itself (Latin-1).
- */
-static unsigned long
-utf8_next(const unsigned char **s)
-{
-	const unsigned char *p = *s;
-	unsigned long cp;
-	int n, i;
-
-	if (p[0] < 0xc2 || p[0] > 0xf4) {
-		*s = p + 1;
-		return p[0];
-	}
-	n = p[0] < 0xe0 ? 1 : p[0] < 0xf0 ? 2 : 3;
-	cp = p[0] & (0x3f >> n);
-	for (i = 1; i <= n; i++) {
-		if ((p[i] & 0xc0) != 0x80) {
-			*s = p + 1;
-			return p[0];
-		}
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	if ((n == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (n == 3 && (cp < 0x10000 || cp > 0x10ffff))) {
-		*s = p + 1;
-		return p[0];
-	}
-	*s = p + n + 1;
-	return cp;
-}
-
-/* s as a JSON string the way Python's json.dumps (ensure_ascii) writes it. */
-static void
-py_json_string(struct buf *b, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	unsigned long cp;
-
-	buf_addch(b, '"');
-	while (*p != '\0') {
-		cp = utf8_next(&p);
-		if (cp == '"' || cp == '\\')
-			buf_addf(b, "\\%c", (int)cp);
-		else if (cp == '\n')
-			buf_adds(b, "\\n");
-		else if (cp == '\r')
-			buf_adds(b, "\\r");
-		else if (cp == '\t')
-			buf_adds(b, "\\t");
-		else if (cp == '\b')
-			buf_adds(b, "\\b");
-		else if (cp == '\f')
-			buf_adds(b, "\\f");
-		else if (cp >= 0x20 && cp < 0x7f)
-			buf_addch(b, (int)cp);
-		else if (cp < 0x10000)
-			buf_addf(b, "\\u%04lx", cp);
-		else
-			buf_addf(b, "\\u%04lx\\u%04lx",
-			    0xd800 + ((cp - 0x10000) >> 10),
-			    0xdc00 + ((cp - 0x10000) & 0x3ff));
-	}
-	buf_addch(b, '"');
-}
-
 char *
 sts_cache_key(const struct sts_assume *a)
 {
@@ -340,7 +273,7 @@ sts_cache_key(const struct sts_assume *a)
 		if (values[i] == NULL)
 			continue;
 		buf_addf(&b, "%s\"%s\": ", sep, names[i]);
-		py_json_string(&b, values[i]);
+		buf_add_pyjson(&b, values[i]);
 		sep = ", ";
 	}
 	buf_addch(&b, '}');

@@ -253,7 +253,7 @@ check "--debug shows the AssumeRole calls" grep -q 'Credential=AKIDBASE/' "$ERR"
 # --- STS failing ----------------------------------------------------------
 rm -rf "$CLI_CACHE"
 stub_sts '[{"status": 403, "headers": {"Content-Type": "text/xml"}, "body": "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not authorized to perform sts:AssumeRole</Message></Error></ErrorResponse>"}]' --profile deployer
-check_status 1 "STS refusing AssumeRole"
+check_status 3 "STS refusing AssumeRole is a credentials problem (exit 3, as SSO's refusals)"
 check_err_eq "lambdactl: profile 'deployer': AssumeRole: AccessDenied: not authorized to perform sts:AssumeRole" "... one line naming the profile and the call"
 stub_sts '[{"status": 500, "body": "oops"}]' --profile deployer
 check_status 1 "STS answering 500"

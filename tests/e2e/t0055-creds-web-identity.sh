@@ -137,7 +137,7 @@ check_err_eq "lambdactl: web identity token file '$TMP/big-token' (AWS_WEB_IDENT
 export AWS_WEB_IDENTITY_TOKEN_FILE=$TMP/token
 rm -rf "$CLI_CACHE"
 stub_sts '[{"status": 400, "body": "<ErrorResponse><Error><Code>InvalidIdentityToken</Code><Message>No OpenIDConnect provider found</Message></Error></ErrorResponse>"}]'
-check_status 1 "STS refusing the token"
+check_status 3 "STS refusing the token is a credentials problem (exit 3)"
 check_err_eq "lambdactl: web identity (environment): AssumeRoleWithWebIdentity: InvalidIdentityToken: No OpenIDConnect provider found" "... one line naming the call"
 check_err_lacks "$TOKEN" "... without the token"
 check "the call went unsigned" jq -se 'all(.[]; .headers | with_entries(.key |= ascii_downcase) | has("authorization") | not)' "$STUB_LOG"

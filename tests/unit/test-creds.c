@@ -714,6 +714,19 @@ write_counting_process(int fail_from)
 	free(text);
 }
 
+/* The number in the file path (the counting process's runs). */
+static int
+read_count(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	int v = -1;
+
+	assert_non_null(fp);
+	assert_int_equal(fscanf(fp, "%d", &v), 1);
+	fclose(fp);
+	return v;
+}
+
 /*
  * Credentials that expire are got again from their provider within the
  * advisory window; a failure there is only noted until the mandatory
@@ -745,6 +758,10 @@ test_creds_refresh_windows(void **state)
 	/* Failing with 12 minutes left: the current ones still serve. */
 	assert_int_equal(creds_fresh(&c, JAN2099 - 12 * 60, &err), 0);
 	assert_string_equal(c.access_key_id, "AKIDRUN2");
+	assert_int_equal(read_count(n), 3);
+	/* ... and the next try waits a minute (the process is not run). */
+	assert_int_equal(creds_fresh(&c, JAN2099 - 11 * 60 - 30, &err), 0);
+	assert_int_equal(read_count(n), 3);
 	/* Failing with 9 minutes left: the error. */
 	assert_int_equal(creds_fresh(&c, JAN2099 - 9 * 60, &err), -1);
 	assert_string_equal(err.msg, "refreshing credentials: "
@@ -752,6 +769,7 @@ test_creds_refresh_windows(void **state)
 	    "status 1");
 	assert_int_equal(err.status, LC_ECONFIG);
 	assert_string_equal(c.access_key_id, "AKIDRUN2");
+	assert_int_equal(read_count(n), 4);
 	creds_release(&c);
 	assert_null(c.refresh);
 	aws_config_release(&cfg);
@@ -778,7 +796,7 @@ static void
 test_creds_cache_files(void **state)
 {
 	struct stat st;
-	cJSON *o, *back;
+	cJSON *o, *o2, *back;
 	struct lc_err err;
 	char *path, *want, cache[200], link[220];
 
@@ -811,6 +829,17 @@ test_creds_cache_files(void **state)
 	unlink(path);
 	assert_int_equal(symlink(link, path), 0);
 	assert_null(creds_cache_read(path));
+	/* A FIFO left there is a miss at once, not a hang. */
+	unlink(path);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_null(creds_cache_read(path));
+	/* Without a home directory, nothing lands in the current one. */
+	assert_null(creds_cache_read("~/.aws/cli/cache/x.json"));
+	assert_int_equal(creds_cache_write("~/.aws/cli/cache/x.json", o2 =
+	    cJSON_CreateObject(), &err), -1);
+	assert_string_equal(err.msg, "cannot write '~/.aws/cli/cache/x.json': "
+	    "no home directory (set HOME)");
+	creds_json_free(o2);
 
 	unlink(path);
 	unlink(link);
