@@ -104,6 +104,19 @@ prompt(const struct sso_profile *sp, const struct sso_device *d)
 }
 
 /*
+ * Whether err is SSO OIDC's NAMEException (the x-amzn-ErrorType header)
+ * or, from a service that sends only the body, RFC 8628's oauth code.
+ */
+static int
+oidc_error_is(const struct lc_err *err, const char *name, const char *oauth)
+{
+	char code[64];
+
+	snprintf(code, sizeof code, "%sException", name);
+	return lc_error_is(err, code) || lc_error_is(err, oauth);
+}
+
+/*
  * Polls CreateToken every interval seconds until the sign-in is approved,
  * refused, or the device code expires (the service says so, or its
  * expiresIn passes).
@@ -123,14 +136,15 @@ poll_token(struct aws_client *c, const struct sso_registration *r,
 		if (sso_create_token(c, r, SSO_GRANT_DEVICE, d->device_code,
 		    g, err) == 0)
 			return 0;
-		if (lc_error_is(err, "SlowDownException"))
+		if (oidc_error_is(err, "SlowDown", "slow_down"))
 			interval += SLOW_DOWN_SECONDS;
-		else if (lc_error_is(err, "ExpiredTokenException"))
+		else if (oidc_error_is(err, "ExpiredToken", "expired_token"))
 			break;
-		else if (lc_error_is(err, "AccessDeniedException"))
+		else if (oidc_error_is(err, "AccessDenied", "access_denied"))
 			return lc_error(err, LC_EFAIL, "the sign-in was "
 			    "denied");
-		else if (!lc_error_is(err, "AuthorizationPendingException"))
+		else if (!oidc_error_is(err, "AuthorizationPending",
+		    "authorization_pending"))
 			return -1;
 		log_debug("login: %s; polling again in %ld s", err->code,
 		    interval);

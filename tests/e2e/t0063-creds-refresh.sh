@@ -3,7 +3,8 @@
 # (credstub handing out a new key each time) and moto recording which key
 # signed each call.  Within botocore's advisory window (15 min) every AWS
 # call of a run gets them again and signs with the new key; 30 min ahead
-# never; a refresh failing 12 min ahead is only noted (--debug), 5 min
+# never; a refresh failing 12 min ahead is only noted (--debug) and tried
+# again a minute later, not on every call; 5 min
 # ahead (mandatory window, 10 min) it ends the run: one line, exit 1.
 . "$(dirname "$0")/lib.sh"
 . "$E2E_DIR/creds-lib.sh"
@@ -72,7 +73,7 @@ FAIL500='[{"path": "^/creds", "skip": 1, "count": null, "status": 500}]'
 stub_config 720 "$FAIL500"
 lc_timed --debug whoami
 check_status 0 "12 min left, refresh failing: the run goes on (advisory)"
-check_err_has "refreshing credentials failed; using the current ones for [0-9]+ s more: container credentials endpoint .*: HTTP 500 \(3 attempts\)" \
+check_err_has "refreshing credentials failed; using the current ones, trying again in 60 s: container credentials endpoint .*: HTTP 500 \(3 attempts\)" \
 	"--debug notes the failed refresh"
 check "... signed with the first key" test "$(rec_keys lambdactl/)" = "$(key 1) "
 check "... after one fetch and one refresh of 3 attempts" test "$(credstub_count container)" = 4
@@ -81,6 +82,16 @@ stub_config 720 "$FAIL500"
 lc whoami
 check_status 0 "advisory failure without --debug"
 check_err_eq "" "... says nothing"
+
+# A whole deploy with the refresh failing: one failed try, not one per
+# call (the next waits a minute), every call on the first key.
+stub_config 720 "$FAIL500"
+lc deploy -j 1 --publish
+check_status 0 "12 min left, refresh failing: a deploy goes on"
+check "the deploy made several AWS calls" test "$(calls)" -ge 2
+check "one fetch and one failed refresh (3 attempts), not one per call" \
+	test "$(credstub_count container)" = 4
+check "every call signed with the first key" test "$(rec_signers lambdactl/)" = "$(key 1) "
 
 stub_config 300 "$FAIL500"
 lc_timed whoami

@@ -112,7 +112,7 @@ testhttp_start(struct testhttp *h, const char *const *answers, size_t n)
 {
 	struct sockaddr_in sa;
 	socklen_t salen = sizeof sa;
-	static const struct http_opts ho = { 5, 5, 10, 0, NULL };
+	static const struct http_opts ho = { 5, 5, 10, 0, NULL, 0 };
 
 	memset(h, 0, sizeof *h);
 	assert_true(n <= TESTHTTP_MAX);
