@@ -390,6 +390,9 @@ mpu_call(struct mpu *m, const char *op, const char *method,
 		rq.nheaders = 2;
 	}
 	if (body != NULL) {
+		hh[1].value = "application/xml";
+		rq.headers = &hh[1];
+		rq.nheaders = 1;
 		rq.body = body->data;
 		rq.body_len = body->len;
 	}
