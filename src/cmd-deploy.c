@@ -329,6 +329,10 @@ prepare(struct cmd_ctx *ctx, const struct cmd_args *a,
 			lc_error_prefix(&ctx->err, "%s", r->fns[i]->name);
 			goto out;
 		}
+		/* Before any request: too big to send without S3. */
+		if (package_check_direct(r->fns[i], &r->pkgs[i],
+		    &ctx->err) == -1)
+			goto out;
 	}
 	rv = 0;
 out:
