@@ -56,10 +56,20 @@ catch_stop(void)
 
 /* What --upload needs: the bucket and prefix, the AWS setup. */
 struct upload {
-	const char		*bucket;
-	const char		*prefix;
+	int			 on;
+	const char		*bucket;	/* --s3-bucket, or NULL */
+	const char		*prefix;	/* --s3-prefix, or NULL */
 	struct http_opts	 ho;
 };
+
+/* The bucket and prefix of fn's upload: the flags, else lambda.yml's. */
+static void
+upload_where(const struct upload *u, const struct manifest_fn *fn,
+    const char **bucket, const char **prefix)
+{
+	*bucket = u->bucket != NULL ? u->bucket : fn->s3_bucket;
+	*prefix = u->prefix != NULL ? u->prefix : fn->s3_prefix;
+}
 
 /*
  * Uploads res's zip for fn to S3 in fn's region; fills the key (caller
@@ -68,13 +78,13 @@ struct upload {
 static int
 upload_one(struct cmd_ctx *ctx, const struct upload *u,
     const struct manifest_fn *fn, const struct package_result *res,
-    char **key, struct lc_err *err)
+    const char **bucket, char **key, struct lc_err *err)
 {
 	struct s3_upload_opts so = { .http = &u->ho, .stop = &upload_stop };
 	struct aws_client c;
 	unsigned char *md;
 	char hex[SHA256_HEX_LEN + 1];
-	const char *region;
+	const char *region, *prefix;
 	size_t len;
 	int ret;
 
@@ -86,10 +96,11 @@ upload_one(struct cmd_ctx *ctx, const struct upload *u,
 	free(md);
 	if (cmd_region(ctx, fn->name, &region, err) == -1)
 		return -1;
-	*key = s3_artifact_key(u->prefix, fn->name, hex);
+	upload_where(u, fn, bucket, &prefix);
+	*key = s3_artifact_key(prefix, fn->name, hex);
 	cmd_aws_init(ctx, &c);
 	c.region = region;
-	ret = s3_put_file(&c, u->bucket, *key, res->path, hex, &so, err);
+	ret = s3_put_file(&c, *bucket, *key, res->path, hex, &so, err);
 	cmd_aws_release(&c);
 	if (ret == -1 && upload_stop)
 		err->status = 128 + upload_stop;
@@ -109,11 +120,17 @@ human_size(char *dst, size_t len, uint64_t n)
 }
 
 
-/* --upload's bucket and prefix (flags), the AWS setup; usage errors. */
+/*
+ * --upload's flags and the AWS setup; usage errors (a function without a
+ * bucket among those selected) before anything is built.
+ */
 static int
 upload_prepare(struct cmd_ctx *ctx, const struct cmd_args *a,
-    struct upload *u)
+    const struct manifest_fn **fns, size_t n, struct upload *u)
 {
+	const char *b, *p;
+	size_t i;
+
 	u->bucket = cmd_get(a, "s3-bucket");
 	u->prefix = cmd_get(a, "s3-prefix");
 	if (!cmd_has(a, "upload")) {
@@ -122,9 +139,14 @@ upload_prepare(struct cmd_ctx *ctx, const struct cmd_args *a,
 			    "--s3-prefix go with --upload");
 		return 0;
 	}
-	if (u->bucket == NULL || *u->bucket == '\0')
-		return lc_error(&ctx->err, LC_EUSAGE, "--upload needs a "
-		    "bucket: --s3-bucket BUCKET");
+	u->on = 1;
+	for (i = 0; i < n; i++) {
+		upload_where(u, fns[i], &b, &p);
+		if (b == NULL || *b == '\0')
+			return lc_error(&ctx->err, LC_EUSAGE, "--upload: no "
+			    "bucket for function '%s' (use --s3-bucket BUCKET "
+			    "or 's3_bucket' in lambda.yml)", fns[i]->name);
+	}
 	if (cmd_prepare_aws(ctx, 1) == -1)
 		return -1;
 	cmd_http_opts(ctx, &u->ho);
@@ -143,6 +165,7 @@ package_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	struct lc_err ferr;
 	struct upload up = { 0 };
 	char *outdir = NULL, size[32], *key = NULL;
+	const char *bucket = NULL;
 	int put = 0;
 	cJSON *arr = NULL, *o;
 	size_t i, n;
@@ -153,7 +176,7 @@ package_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		return -1;
 	if (cmd_select_functions(ctx, a, &fns, &n, &ctx->err) == -1)
 		return -1;
-	if (upload_prepare(ctx, a, &up) == -1) {
+	if (upload_prepare(ctx, a, fns, n, &up) == -1) {
 		free(fns);
 		return -1;
 	}
@@ -169,8 +192,8 @@ package_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		if ((!cmd_has(a, "no-build") && build_set_run(&builds,
 		    fns[i], m->dir, cmd_announce_build, NULL, &ferr) == -1) ||
 		    package_build(fns[i], m->dir, outdir, &res, &ferr) == -1 ||
-		    (up.bucket != NULL && (put = upload_one(ctx, &up, fns[i],
-		    &res, &key, &ferr)) == -1)) {
+		    (up.on && (put = upload_one(ctx, &up, fns[i], &res,
+		    &bucket, &key, &ferr)) == -1)) {
 			package_result_release(&res);
 			free(key);
 			key = NULL;
@@ -199,7 +222,7 @@ package_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 			cJSON_AddStringToObject(o, "code_sha256", res.sha256);
 			if (key != NULL) {
 				cJSON_AddStringToObject(o, "s3_bucket",
-				    up.bucket);
+				    bucket);
 				cJSON_AddStringToObject(o, "s3_key", key);
 				cJSON_AddBoolToObject(o, "uploaded", put == 1);
 			}
@@ -210,7 +233,7 @@ package_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 			    res.sha256);
 			if (key != NULL)
 				printf("%s  s3://%s/%s  %s\n", fns[i]->name,
-				    up.bucket, key, put == 1 ? "uploaded" :
+				    bucket, key, put == 1 ? "uploaded" :
 				    "already there");
 		}
 		fflush(stdout);
