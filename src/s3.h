@@ -39,4 +39,10 @@ int s3_put_file(struct aws_client *c, const char *bucket, const char *key,
     const char *path, const char *sha256_hex,
     const struct s3_upload_opts *o, struct lc_err *err);
 
+/* The part size of a multipart upload of size bytes: want (0: 8 MiB), at
+ * least 5 MiB, doubled until there are at most 10,000 parts. */
+uint64_t s3_part_size(uint64_t size, uint64_t want);
+/* The CompleteMultipartUpload body for parts 1..n with these ETags. */
+void s3_complete_xml(struct buf *out, char *const *etags, size_t n);
+
 #endif
