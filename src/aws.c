@@ -165,6 +165,33 @@ is_transient(long status, const char *code)
 	    strcmp(code, "PriorRequestNotComplete") == 0;
 }
 
+/*
+ * An S3 request's endpoint: virtual-hosted BUCKET.HOST for S3's own hosts
+ * (s3.REGION.amazonaws.com[.cn]) when the bucket name has no dot (TLS
+ * wildcards cover one label), else path-style with "/BUCKET" on the base.
+ */
+static void
+s3_endpoint(struct endpoint *ep, const char *bucket)
+{
+	char *o;
+	int aws = strncmp(ep->host, "s3.", 3) == 0 &&
+	    (strstr(ep->host, ".amazonaws.com") != NULL) &&
+	    strncmp(ep->origin, "https://", 8) == 0 && *ep->base == '\0';
+
+	if (aws && strchr(bucket, '.') == NULL) {
+		o = xasprintf("https://%s.%s", bucket, ep->host);
+		free(ep->origin);
+		ep->origin = o;
+		o = xasprintf("%s.%s", bucket, ep->host);
+		free(ep->host);
+		ep->host = o;
+		return;
+	}
+	o = xasprintf("%s/%s", ep->base, bucket);
+	free(ep->base);
+	ep->base = o;
+}
+
 /* Signs and sends one attempt to ep. */
 static int
 attempt(struct aws_client *c, const struct aws_request *rq,
@@ -200,7 +227,8 @@ attempt(struct aws_client *c, const struct aws_request *rq,
 	in.region = c->region;
 	in.service = rq->service;
 	in.time = time(NULL);
-	in.flags = SIGV4_NORMALIZE_PATH;
+	/* S3: no path normalisation or double encoding; the body signed. */
+	in.flags = rq->bucket != NULL ? SIGV4_SIGN_BODY : SIGV4_NORMALIZE_PATH;
 	if (rq->stream == NULL && rq->payload_hash == NULL && rq->body_len) {
 		sha256_hex(rq->body, rq->body_len, hex);
 		in.payload_hash = hex;
@@ -279,6 +307,8 @@ aws_call(struct aws_client *c, const struct aws_request *rq,
 	if (endpoint_resolve_checked(&ep, c->endpoint_flag, rq->service,
 	    c->cfg, c->region, err) == -1)
 		goto out;
+	if (rq->bucket != NULL)
+		s3_endpoint(&ep, rq->bucket);
 	for (n = 1;; n++) {
 		if (n > 1 && rq->stream != NULL && (rq->stream->rewind == NULL ||
 		    rq->stream->rewind(rq->stream->arg) == -1))

@@ -31,6 +31,13 @@ struct aws_client {
 
 struct aws_request {
 	const char			*service;	/* "lambda", "logs", "sts" */
+	/*
+	 * S3 ("s3"): the bucket, the path then being "/KEY" (encoded, '/'
+	 * kept).  Path-style ORIGIN/BUCKET/KEY on a configured endpoint (or a
+	 * bucket name with a dot), else https://BUCKET.s3.REGION.amazonaws.com
+	 * /KEY; signed with x-amz-content-sha256, the path as is.
+	 */
+	const char			*bucket;
 	const char			*op;		/* "GetFunction" */
 	const char			*method;
 	const char			*path;		/* percent-encoded */

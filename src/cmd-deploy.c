@@ -4,6 +4,7 @@
  * so they share this file.  Each packages the functions, resolves their
  * roles, then runs deploy.c's plan and apply on up to -j threads.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,42 @@ static const struct cmd_opt plan_opts[] = {
 	{ "jobs", 'j', "N", "look at N functions at once (default 4)" },
 	OPT_NO_BUILD, OPT_END,
 };
+
+/* Set by SIGINT or SIGTERM while code goes to S3: aborts the uploads. */
+static volatile sig_atomic_t deploy_stop;
+
+static void
+deploy_on_signal(int sig)
+{
+	(void)sig;
+	deploy_stop = 1;
+}
+
+/*
+ * When some function's code goes through S3: catches SIGINT and SIGTERM
+ * once, so that an upload in flight is aborted cleanly (no multipart
+ * upload left behind) and nothing more is changed; a second signal kills
+ * as usual.  A SIGINT ignored on entry stays ignored.
+ */
+static void
+catch_signals(struct deploy_job *jobs, size_t n)
+{
+	struct sigaction sa, old;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (jobs[i].pkg != NULL && jobs[i].fn->s3_bucket != NULL)
+			break;
+	if (i == n)
+		return;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = deploy_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESETHAND;
+	if (sigaction(SIGINT, NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+		sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
 
 /* What the hooks and the done callback share. */
 struct ui {
@@ -126,6 +163,17 @@ changed_fields(const struct deploy_plan *p, struct buf *b)
 		buf_addf(b, "%s%s", i ? ", " : "", p->changes[i].field);
 }
 
+/* "code_source": "s3://BUCKET/KEY", where the code goes. */
+static void
+add_s3_json(cJSON *o, const struct manifest_fn *fn,
+    const struct deploy_plan *p)
+{
+	char *url = xasprintf("s3://%s/%s", fn->s3_bucket, p->s3_key);
+
+	cJSON_AddStringToObject(o, "code_source", url);
+	free(url);
+}
+
 /* Prints the outcome of one finished function. */
 static void
 print_job(struct ui *u, struct deploy_job *j)
@@ -141,6 +189,8 @@ print_job(struct ui *u, struct deploy_job *j)
 	if (u->json != NULL) {
 		o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "function", j->fn->name);
+		if (!j->failed && p->s3_key != NULL)
+			add_s3_json(o, j->fn, p);
 		if (j->failed)
 			cJSON_AddStringToObject(o, "error", j->err.msg);
 		else if (u->dry_run) {
@@ -169,6 +219,9 @@ print_job(struct ui *u, struct deploy_job *j)
 		printf("%s:\n", j->fn->name);
 		for (i = 0; i < p->nchanges; i++)
 			printf("  %s\n", p->changes[i].text);
+		if (p->s3_key != NULL)
+			printf("  code via s3://%s/%s\n", j->fn->s3_bucket,
+			    p->s3_key);
 		return;
 	}
 	buf_addf(&b, "%s: %s", j->fn->name, r->status);
@@ -329,6 +382,10 @@ prepare(struct cmd_ctx *ctx, const struct cmd_args *a,
 			lc_error_prefix(&ctx->err, "%s", r->fns[i]->name);
 			goto out;
 		}
+		/* Before any request: too big to send without S3. */
+		if (package_check_direct(r->fns[i], &r->pkgs[i],
+		    &ctx->err) == -1)
+			goto out;
 	}
 	rv = 0;
 out:
@@ -345,6 +402,7 @@ apply(struct cmd_ctx *ctx, struct aws_client *c, const struct deploy_opts *o,
     struct batch *r, long jn)
 {
 	struct deploy_hooks h = { 0 };
+	struct deploy_opts oo;
 	struct http_opts ho;
 	struct ui u = { 0 };
 	size_t i, failed;
@@ -369,11 +427,18 @@ apply(struct cmd_ctx *ctx, struct aws_client *c, const struct deploy_opts *o,
 	h.progress = on_progress;
 	h.arg = &u;
 	cmd_http_opts(ctx, &ho);
-	failed = deploy_run(c, &ho, r->jobs, r->n, (int)jn, o, &h, on_done,
+	oo = *o;
+	oo.http = &ho;
+	oo.stop = &deploy_stop;
+	if (!o->dry_run)
+		catch_signals(r->jobs, r->n);
+	failed = deploy_run(c, &ho, r->jobs, r->n, (int)jn, &oo, &h, on_done,
 	    &u);
 	free(u.finished);
 	if (u.json != NULL)
 		cmd_print_json(u.json);
+	if (deploy_stop)
+		return 128 + SIGINT;
 	if (failed > 0)
 		return LC_EFAIL;
 	return o->dry_run && u.pending > 0 ? LC_ECHANGES : LC_OK;

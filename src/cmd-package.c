@@ -2,25 +2,110 @@
  * cmd-package.c - lambdactl package: run each function's build, then zip
  * its artifact deterministically and print the zip's CodeSha256.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
 
+#include "b64.h"
 #include "build.h"
 #include "cmd.h"
 #include "log.h"
 #include "package.h"
 #include "proc.h"
+#include "s3.h"
+#include "sha256.h"
 
 static const struct cmd_opt package_opts[] = {
 	{ "out", 0, "DIR", "write the zips to DIR (default .lambdactl/)" },
 	{ "no-build", 0, NULL, "skip the functions' build commands" },
 	{ "build-timeout", 0, "DURATION",
 	    "stop a build command after DURATION (default 10m)" },
+	{ "upload", 0, NULL, "upload each zip to S3 (content-addressed key)" },
+	{ "s3-bucket", 0, "BUCKET", "the bucket for --upload (default: "
+	    "lambda.yml's s3_bucket)" },
+	{ "s3-prefix", 0, "PREFIX", "the key prefix for --upload (default: "
+	    "lambda.yml's s3_prefix)" },
 	{ NULL, 0, NULL, NULL },
 };
+
+/* Set by SIGINT or SIGTERM during an upload: the upload is aborted. */
+static volatile sig_atomic_t upload_stop;
+
+static void
+on_stop(int sig)
+{
+	upload_stop = sig;
+}
+
+/* Catches SIGINT (unless ignored) and SIGTERM for the uploads. */
+static void
+catch_stop(void)
+{
+	struct sigaction sa, old;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGINT, NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+		sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+/* What --upload needs: the bucket and prefix, the AWS setup. */
+struct upload {
+	int			 on;
+	const char		*bucket;	/* --s3-bucket, or NULL */
+	const char		*prefix;	/* --s3-prefix, or NULL */
+	struct http_opts	 ho;
+};
+
+/* The bucket and prefix of fn's upload: the flags, else lambda.yml's. */
+static void
+upload_where(const struct upload *u, const struct manifest_fn *fn,
+    const char **bucket, const char **prefix)
+{
+	*bucket = u->bucket != NULL ? u->bucket : fn->s3_bucket;
+	*prefix = u->prefix != NULL ? u->prefix : fn->s3_prefix;
+}
+
+/*
+ * Uploads res's zip for fn to S3 in fn's region; fills the key (caller
+ * frees) and whether it went up (1) or was there already (0); -1 with err.
+ */
+static int
+upload_one(struct cmd_ctx *ctx, const struct upload *u,
+    const struct manifest_fn *fn, const struct package_result *res,
+    const char **bucket, char **key, struct lc_err *err)
+{
+	struct s3_upload_opts so = { .http = &u->ho, .stop = &upload_stop };
+	struct aws_client c;
+	unsigned char *md;
+	char hex[SHA256_HEX_LEN + 1];
+	const char *region, *prefix;
+	size_t len;
+	int ret;
+
+	*key = NULL;
+	if ((md = (unsigned char *)b64_decode(res->sha256,
+	    strlen(res->sha256), &len)) == NULL || len != SHA256_LEN)
+		die("package: a malformed CodeSha256");
+	sha256_to_hex(md, hex);
+	free(md);
+	if (cmd_region(ctx, fn->name, &region, err) == -1)
+		return -1;
+	upload_where(u, fn, bucket, &prefix);
+	*key = s3_artifact_key(prefix, fn->name, hex);
+	cmd_aws_init(ctx, &c);
+	c.region = region;
+	ret = s3_put_file(&c, *bucket, *key, res->path, hex, &so, err);
+	cmd_aws_release(&c);
+	if (ret == -1 && upload_stop)
+		err->status = 128 + upload_stop;
+	return ret;
+}
 
 /* "812 B", "4.0 KB", "12.3 MB". */
 static void
@@ -35,6 +120,40 @@ human_size(char *dst, size_t len, uint64_t n)
 }
 
 
+/*
+ * --upload's flags and the AWS setup; usage errors (a function without a
+ * bucket among those selected) before anything is built.
+ */
+static int
+upload_prepare(struct cmd_ctx *ctx, const struct cmd_args *a,
+    const struct manifest_fn **fns, size_t n, struct upload *u)
+{
+	const char *b, *p;
+	size_t i;
+
+	u->bucket = cmd_get(a, "s3-bucket");
+	u->prefix = cmd_get(a, "s3-prefix");
+	if (!cmd_has(a, "upload")) {
+		if (u->bucket != NULL || u->prefix != NULL)
+			return lc_error(&ctx->err, LC_EUSAGE, "--s3-bucket and "
+			    "--s3-prefix go with --upload");
+		return 0;
+	}
+	u->on = 1;
+	for (i = 0; i < n; i++) {
+		upload_where(u, fns[i], &b, &p);
+		if (b == NULL || *b == '\0')
+			return lc_error(&ctx->err, LC_EUSAGE, "--upload: no "
+			    "bucket for function '%s' (use --s3-bucket BUCKET "
+			    "or 's3_bucket' in lambda.yml)", fns[i]->name);
+	}
+	if (cmd_prepare_aws(ctx, 1) == -1)
+		return -1;
+	cmd_http_opts(ctx, &u->ho);
+	catch_stop();
+	return 0;
+}
+
 static int
 package_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
@@ -44,7 +163,10 @@ package_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	struct build_set builds = { 0 };
 	struct package_result res;
 	struct lc_err ferr;
-	char *outdir = NULL, size[32];
+	struct upload up = { 0 };
+	char *outdir = NULL, size[32], *key = NULL;
+	const char *bucket = NULL;
+	int put = 0;
 	cJSON *arr = NULL, *o;
 	size_t i, n;
 	int status = LC_OK;
@@ -54,6 +176,10 @@ package_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		return -1;
 	if (cmd_select_functions(ctx, a, &fns, &n, &ctx->err) == -1)
 		return -1;
+	if (upload_prepare(ctx, a, fns, n, &up) == -1) {
+		free(fns);
+		return -1;
+	}
 	outdir = out != NULL ? xstrdup(out) : xasprintf("%s/.lambdactl", m->dir);
 	if (ctx->output == OUTPUT_JSON)
 		arr = cJSON_CreateArray();
@@ -65,7 +191,12 @@ package_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		memset(&res, 0, sizeof res);
 		if ((!cmd_has(a, "no-build") && build_set_run(&builds,
 		    fns[i], m->dir, cmd_announce_build, NULL, &ferr) == -1) ||
-		    package_build(fns[i], m->dir, outdir, &res, &ferr) == -1) {
+		    package_build(fns[i], m->dir, outdir, &res, &ferr) == -1 ||
+		    (up.on && (put = upload_one(ctx, &up, fns[i], &res,
+		    &bucket, &key, &ferr)) == -1)) {
+			package_result_release(&res);
+			free(key);
+			key = NULL;
 			lc_error_prefix(&ferr, "%s", fns[i]->name);
 			if (status == LC_OK)
 				status = ferr.status;
@@ -89,13 +220,26 @@ package_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 			cJSON_AddNumberToObject(o, "entries",
 			    (double)res.entries);
 			cJSON_AddStringToObject(o, "code_sha256", res.sha256);
+			if (key != NULL) {
+				cJSON_AddStringToObject(o, "s3_bucket",
+				    bucket);
+				cJSON_AddStringToObject(o, "s3_key", key);
+				cJSON_AddBoolToObject(o, "uploaded", put == 1);
+			}
 			cJSON_AddItemToArray(arr, o);
 		} else {
 			human_size(size, sizeof size, res.size);
 			printf("%s  %s  %s  %s\n", fns[i]->name, res.path, size,
 			    res.sha256);
+			if (key != NULL)
+				printf("%s  s3://%s/%s  %s\n", fns[i]->name,
+				    bucket, key, put == 1 ? "uploaded" :
+				    "already there");
 		}
+		fflush(stdout);
 		package_result_release(&res);
+		free(key);
+		key = NULL;
 	}
 	if (arr != NULL) {
 		cmd_print_json(arr);
@@ -110,6 +254,7 @@ const struct cmd_entry cmd_package_entry = {
 	.name = "package",
 	.summary = "Build and zip functions deterministically",
 	.usage = "[--out DIR] [--no-build] [--build-timeout DURATION] "
+	    "[--upload [--s3-bucket BUCKET] [--s3-prefix PREFIX]] "
 	    "[FUNCTION...]",
 	.opts = package_opts,
 	.min_args = 0,

@@ -34,6 +34,10 @@ fn_json(const struct manifest_fn *f)
 		cJSON_AddStringToObject(o, "region", f->region);
 	if (f->profile != NULL)
 		cJSON_AddStringToObject(o, "profile", f->profile);
+	if (f->s3_bucket != NULL)
+		cJSON_AddStringToObject(o, "s3_bucket", f->s3_bucket);
+	if (f->s3_prefix != NULL)
+		cJSON_AddStringToObject(o, "s3_prefix", f->s3_prefix);
 	a = cJSON_AddArrayToObject(o, "environment");
 	for (i = 0; i < f->nenv; i++)
 		cJSON_AddItemToArray(a, cJSON_CreateString(f->env[i].key));

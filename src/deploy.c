@@ -5,9 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "b64.h"
 #include "deploy.h"
 #include "fnsettings.h"
 #include "http.h"
+#include "s3.h"
 
 static int
 str_eq(const char *a, const char *b)
@@ -204,6 +206,34 @@ deploy_compare(const struct manifest_fn *fn, const char *role_arn,
 		compare_settings(fn, role_arn, p, 0);
 }
 
+/* pkg's CodeSha256 (base64, as Lambda reports it) in hex, for S3. */
+static void
+sha256_hex(const struct package_result *pkg, char hex[65])
+{
+	unsigned char *md;
+	size_t i, n;
+
+	md = (unsigned char *)b64_decode(pkg->sha256, strlen(pkg->sha256), &n);
+	if (md == NULL || n != 32)
+		die("deploy: CodeSha256 '%s' is not a SHA-256", pkg->sha256);
+	for (i = 0; i < n; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	free(md);
+}
+
+/* Where the code goes in S3, when fn has s3_bucket and code is sent. */
+static void
+plan_s3(const struct manifest_fn *fn, const struct package_result *pkg,
+    struct deploy_plan *p)
+{
+	char hex[65];
+
+	if (fn->s3_bucket == NULL || pkg == NULL || !p->code_changed)
+		return;
+	sha256_hex(pkg, hex);
+	p->s3_key = s3_artifact_key(fn->s3_prefix, fn->name, hex);
+}
+
 int
 deploy_plan(struct aws_client *c, const struct manifest_fn *fn,
     const char *role_arn, const struct package_result *pkg,
@@ -230,6 +260,7 @@ deploy_plan(struct aws_client *c, const struct manifest_fn *fn,
 		    "code %s)", fn->runtime, fn->memory, fn->timeout,
 		    fn->architecture, pkg->sha256);
 		p->code_changed = p->config_changed = 1;
+		plan_s3(fn, pkg, p);
 		return 0;
 	}
 	if (o->mode == DEPLOY_CREATE)
@@ -237,6 +268,7 @@ deploy_plan(struct aws_client *c, const struct manifest_fn *fn,
 		    "exists (change it with 'lambdactl update' or 'lambdactl "
 		    "deploy')", fn->name);
 	deploy_compare(fn, role_arn, pkg, o, p);
+	plan_s3(fn, pkg, p);
 	return 0;
 }
 
@@ -250,6 +282,7 @@ deploy_plan_release(struct deploy_plan *p)
 		free(p->changes[i].text);
 	}
 	free(p->changes);
+	free(p->s3_key);
 	lambda_config_release(&p->remote);
 	memset(p, 0, sizeof *p);
 }
@@ -283,6 +316,42 @@ on_change(void *arg, const char *state, const char *update)
 	snprintf(what, sizeof what, "State %s, LastUpdateStatus %s",
 	    state != NULL ? state : "-", update != NULL ? update : "-");
 	step(arg, what);
+}
+
+/*
+ * Puts the code in S3 when the plan says so (once per apply: *done), in
+ * the function's region, the progress bar fed; *s3 then names it.
+ * --endpoint-url is Lambda's: S3 takes its own (AWS_ENDPOINT_URL_S3).
+ */
+static int
+put_s3(struct aws_client *c, const struct deploy_plan *p, const struct ui *u,
+    const struct deploy_opts *o, struct lambda_s3_code *s3, int *done,
+    struct lc_err *err)
+{
+	struct s3_upload_opts so = { .http = o->http, .progress = on_progress,
+	    .progress_arg = (void *)u, .stop = o->stop };
+	struct aws_client sc = *c;
+	char hex[65], what[128];
+	int r;
+
+	s3->bucket = p->fn->s3_bucket;
+	s3->key = p->s3_key;
+	if (*done)
+		return 0;
+	sha256_hex(p->pkg, hex);
+	snprintf(what, sizeof what, "putting the code in s3://%s/",
+	    p->fn->s3_bucket);
+	step(u, what);
+	sc.endpoint_flag = NULL;
+	if ((r = s3_put_file(&sc, p->fn->s3_bucket, p->s3_key, p->pkg->path,
+	    hex, &so, err)) == -1)
+		return -1;
+	if (o->stop != NULL && *o->stop)
+		return lc_error(err, LC_EFAIL, "interrupted");
+	if (r == 0)
+		step(u, "the code is in S3 already");
+	*done = 1;
+	return 0;
 }
 
 /* Waits for the function to settle; *cfg becomes the last state seen. */
@@ -319,13 +388,17 @@ update(struct aws_client *c, const struct deploy_plan *p, const struct ui *u,
     const struct deploy_opts *o, struct lambda_config *cur,
     enum update_what what, struct lc_err *err)
 {
-	int tries, r;
+	struct lambda_s3_code s3;
+	int tries, r, put = 0;
 
 	for (tries = 0;; tries++) {
+		if (what == UPDATE_CODE && p->s3_key != NULL &&
+		    put_s3(c, p, u, o, &s3, &put, err) == -1)
+			return -1;
 		if (what == UPDATE_CODE)
 			r = lambda_update_code(c, p->fn, p->pkg->path,
-			    cur->revision_id, on_progress, (void *)u, NULL,
-			    err);
+			    p->s3_key != NULL ? &s3 : NULL, cur->revision_id,
+			    on_progress, (void *)u, NULL, err);
 		else
 			r = lambda_update_config(c, p->fn, p->role_arn,
 			    cur->revision_id, NULL, err);
@@ -411,9 +484,15 @@ apply_create(struct aws_client *c, const struct deploy_plan *p,
     const struct ui *u, const struct deploy_opts *o, struct lambda_config *cur,
     struct lc_err *err)
 {
+	struct lambda_s3_code s3;
+	int put = 0;
+
+	if (p->s3_key != NULL && put_s3(c, p, u, o, &s3, &put, err) == -1)
+		return -1;
 	step(u, "creating");
-	if (lambda_create_function(c, p->fn, p->role_arn, p->pkg->path, 0,
-	    on_progress, (void *)u, cur, err) == -1 &&
+	if (lambda_create_function(c, p->fn, p->role_arn, p->pkg->path,
+	    p->s3_key != NULL ? &s3 : NULL, 0, on_progress, (void *)u, cur,
+	    err) == -1 &&
 	    (!lc_error_is(err, "ResourceConflictException") ||
 	    adopt(c, p, u, cur, err) == -1))
 		return -1;
@@ -462,6 +541,8 @@ deploy_apply(struct aws_client *c, struct deploy_plan *p,
 	int ret = -1;
 
 	memset(r, 0, sizeof *r);
+	if (o->stop != NULL && *o->stop)
+		return lc_error(err, LC_EFAIL, "%s: interrupted", fn->name);
 	if (p->exists && !changed && !publish) {
 		r->arn = xstrdup(p->remote.arn);
 		r->version = xstrdup("$LATEST");

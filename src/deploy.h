@@ -6,6 +6,7 @@
 #ifndef LC_DEPLOY_H
 #define LC_DEPLOY_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include "aws.h"
@@ -29,6 +30,10 @@ struct deploy_opts {
 	int			 dry_run;	/* plan only */
 	long			 wait_timeout;	/* seconds */
 	long			 poll_ms;	/* GetFunction polling interval */
+	/* For S3 uploads (s3_bucket): their connections, and a flag that a
+	 * signal sets to abort them (NULL: none). */
+	const struct http_opts	*http;
+	const volatile sig_atomic_t *stop;
 };
 
 /* One line of a plan; text never shows an environment value. */
@@ -45,6 +50,9 @@ struct deploy_plan {
 	struct lambda_config		 remote;	/* when exists */
 	int				 code_changed;
 	int				 config_changed;
+	/* The code's S3 key, when fn has s3_bucket and the code is sent:
+	 * s3://fn->s3_bucket/s3_key (s3_artifact_key); NULL otherwise. */
+	char				*s3_key;
 	struct deploy_change		*changes;
 	size_t				 nchanges;
 };
@@ -99,7 +107,9 @@ struct deploy_result {
 
 /*
  * Carries out plan p: waits first if an update is still in progress,
- * creates the function (and waits until Active) or updates its code and
+ * puts the code in S3 when p->s3_key is set (s3_put_file: nothing sent
+ * when the object is there already; o->stop aborts it), creates the
+ * function (and waits until Active) or updates its code and
  * then its configuration (waiting for each to finish, with RevisionId
  * preconditions), publishes a version and moves the alias when o asks.
  * Makes no write request when nothing changed and nothing is to be

@@ -97,6 +97,7 @@ static const struct service {
 	{ "sts", "STS", "sts" },
 	{ "sso", "SSO", "portal.sso" },
 	{ "sso-oidc", "SSO_OIDC", "oidc" },
+	{ "s3", "S3", "s3" },
 };
 
 /* The service's row, or NULL. */

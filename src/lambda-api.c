@@ -148,7 +148,8 @@ out:
 
 int
 lambda_create_function(struct aws_client *c, const struct manifest_fn *fn,
-    const char *role_arn, const char *zip_path, int publish,
+    const char *role_arn, const char *zip_path,
+    const struct lambda_s3_code *s3, int publish,
     void (*progress)(void *, uint64_t, uint64_t), void *progress_arg,
     struct lambda_config *out, struct lc_err *err)
 {
@@ -156,16 +157,21 @@ lambda_create_function(struct aws_client *c, const struct manifest_fn *fn,
 	int ret;
 
 	zip_placeholder(ph);
-	json = lambda_create_json(fn, role_arn, publish, ph);
-	ret = upload(c, "CreateFunction", "POST", API_PREFIX, json, ph,
-	    zip_path, progress, progress_arg, out, err);
+	json = lambda_create_s3_json(fn, role_arn, publish, ph, s3);
+	if (s3 != NULL)
+		ret = simple_call(c, "CreateFunction", "POST", API_PREFIX,
+		    json, out, err);
+	else
+		ret = upload(c, "CreateFunction", "POST", API_PREFIX, json,
+		    ph, zip_path, progress, progress_arg, out, err);
 	free_secret(json);
 	return ret;
 }
 
 int
 lambda_update_code(struct aws_client *c, const struct manifest_fn *fn,
-    const char *zip_path, const char *revision_id,
+    const char *zip_path, const struct lambda_s3_code *s3,
+    const char *revision_id,
     void (*progress)(void *, uint64_t, uint64_t), void *progress_arg,
     struct lambda_config *out, struct lc_err *err)
 {
@@ -174,10 +180,14 @@ lambda_update_code(struct aws_client *c, const struct manifest_fn *fn,
 	int ret;
 
 	zip_placeholder(ph);
-	json = lambda_code_json(fn, revision_id, ph);
+	json = lambda_code_s3_json(fn, revision_id, ph, s3);
 	fn_path(&path, fn->name, "/code");
-	ret = upload(c, "UpdateFunctionCode", "PUT", path.data, json, ph,
-	    zip_path, progress, progress_arg, out, err);
+	if (s3 != NULL)
+		ret = simple_call(c, "UpdateFunctionCode", "PUT", path.data,
+		    json, out, err);
+	else
+		ret = upload(c, "UpdateFunctionCode", "PUT", path.data, json,
+		    ph, zip_path, progress, progress_arg, out, err);
 	free(json);
 	buf_release(&path);
 	return ret;

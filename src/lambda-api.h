@@ -59,24 +59,33 @@ int lambda_config_parse(const char *op, const char *json, size_t len,
 int lambda_get_function(struct aws_client *c, const char *name,
     struct lambda_config *cfg, struct lc_err *err);
 
+/* Code in S3 (lambda.yml's s3_bucket): where Lambda takes it from. */
+struct lambda_s3_code {
+	const char	*bucket;
+	const char	*key;
+};
+
 /*
  * CreateFunction from the zip at zip_path, with fn's configuration and
  * role_arn.  The zip travels base64-encoded inside the JSON body
  * (Code.ZipFile); the body is streamed from the file, never held whole in
  * memory, and its SHA-256 computed in a first streaming pass.  publish sets
  * Publish.  progress (may be NULL) is called as the body goes out.  When
- * the function exists, err->code is ResourceConflictException.
+ * the function exists, err->code is ResourceConflictException.  s3 set:
+ * the code is Code.S3Bucket/S3Key instead (zip_path and progress unused).
  */
 int lambda_create_function(struct aws_client *c, const struct manifest_fn *fn,
-    const char *role_arn, const char *zip_path, int publish,
+    const char *role_arn, const char *zip_path,
+    const struct lambda_s3_code *s3, int publish,
     void (*progress)(void *, uint64_t, uint64_t), void *progress_arg,
     struct lambda_config *out, struct lc_err *err);
 
-/* UpdateFunctionCode of fn, streamed the same way, with the settings that
- * go with the code (Architectures); revision_id (may be NULL) sets
- * RevisionId. */
+/* UpdateFunctionCode of fn, streamed the same way (or from s3, as
+ * CreateFunction), with the settings that go with the code
+ * (Architectures); revision_id (may be NULL) sets RevisionId. */
 int lambda_update_code(struct aws_client *c, const struct manifest_fn *fn,
-    const char *zip_path, const char *revision_id,
+    const char *zip_path, const struct lambda_s3_code *s3,
+    const char *revision_id,
     void (*progress)(void *, uint64_t, uint64_t), void *progress_arg,
     struct lambda_config *out, struct lc_err *err);
 
@@ -186,6 +195,11 @@ char *lambda_create_json(const struct manifest_fn *fn, const char *role_arn,
     int publish, const char *zipfile);
 char *lambda_code_json(const struct manifest_fn *fn, const char *revision_id,
     const char *zipfile);
+/* The same with the code in S3 when s3 is set (zipfile then unused). */
+char *lambda_create_s3_json(const struct manifest_fn *fn, const char *role_arn,
+    int publish, const char *zipfile, const struct lambda_s3_code *s3);
+char *lambda_code_s3_json(const struct manifest_fn *fn, const char *revision_id,
+    const char *zipfile, const struct lambda_s3_code *s3);
 char *lambda_config_json(const struct manifest_fn *fn, const char *role_arn,
     const char *revision_id);
 /* PublishVersion's body (each member left out when NULL) and CreateAlias's

@@ -521,9 +521,27 @@ put_settings(cJSON *o, enum body_kind k, const struct manifest_fn *fn,
 			put_setting(o, &fnsettings[i], fn, role_arn);
 }
 
+/* The code's members: S3Bucket and S3Key when s3 is set, else ZipFile. */
+static void
+put_code(cJSON *o, const char *zipfile, const struct lambda_s3_code *s3)
+{
+	if (s3 != NULL) {
+		jstr(o, "S3Bucket", s3->bucket);
+		jstr(o, "S3Key", s3->key);
+	} else
+		jstr(o, "ZipFile", zipfile);
+}
+
 char *
 lambda_create_json(const struct manifest_fn *fn, const char *role_arn,
     int publish, const char *zipfile)
+{
+	return lambda_create_s3_json(fn, role_arn, publish, zipfile, NULL);
+}
+
+char *
+lambda_create_s3_json(const struct manifest_fn *fn, const char *role_arn,
+    int publish, const char *zipfile, const struct lambda_s3_code *s3)
 {
 	cJSON *o = jcheck(cJSON_CreateObject());
 
@@ -531,7 +549,7 @@ lambda_create_json(const struct manifest_fn *fn, const char *role_arn,
 	put_settings(o, FOR_CREATE, fn, role_arn);
 	jbool(o, "Publish", publish);
 	jstr(o, "PackageType", "Zip");
-	jstr(jcheck(cJSON_AddObjectToObject(o, "Code")), "ZipFile", zipfile);
+	put_code(jcheck(cJSON_AddObjectToObject(o, "Code")), zipfile, s3);
 	return json_finish(o);
 }
 
@@ -539,9 +557,16 @@ char *
 lambda_code_json(const struct manifest_fn *fn, const char *revision_id,
     const char *zipfile)
 {
+	return lambda_code_s3_json(fn, revision_id, zipfile, NULL);
+}
+
+char *
+lambda_code_s3_json(const struct manifest_fn *fn, const char *revision_id,
+    const char *zipfile, const struct lambda_s3_code *s3)
+{
 	cJSON *o = jcheck(cJSON_CreateObject());
 
-	jstr(o, "ZipFile", zipfile);
+	put_code(o, zipfile, s3);
 	if (fn != NULL)
 		put_settings(o, FOR_CODE, fn, NULL);
 	if (revision_id != NULL)

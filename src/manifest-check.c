@@ -86,6 +86,55 @@ valid_region(const char *s)
 	return 0;
 }
 
+/* Whether s is dotted-quad shaped (S3 refuses such bucket names). */
+static int
+ip_like(const char *s)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if ((i > 0 && !skip_lit(&s, ".")) ||
+		    !skip_set(&s, DIGITS, 1, 3))
+			return 0;
+	return *s == '\0';
+}
+
+/*
+ * Whether s is an S3 bucket name: 3 to 63 lowercase letters, digits, '.'
+ * and '-', beginning and ending with a letter or digit, no "..", not an
+ * IP address.
+ */
+static int
+valid_bucket(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n >= S3_BUCKET_MIN && n <= S3_BUCKET_MAX &&
+	    strspn(s, LOWER DIGITS ".-") == n &&
+	    strchr(LOWER DIGITS, s[0]) != NULL &&
+	    strchr(LOWER DIGITS, s[n - 1]) != NULL &&
+	    strstr(s, "..") == NULL && !ip_like(s);
+}
+
+/* Checks s3_prefix: what goes before NAME/SHA256.zip in the key. */
+static int
+check_prefix(struct ctx *c, const yaml_node_t *v, const char *s)
+{
+	const char *p;
+
+	if (*s == '/')
+		return mf_node_error(c, v, "'s3_prefix' must not begin with "
+		    "'/' (S3 keys are not absolute paths)");
+	for (p = s; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return mf_node_error(c, v, "'s3_prefix' must not "
+			    "contain control characters");
+	if (strlen(s) > S3_PREFIX_MAX)
+		return mf_node_error(c, v, "'s3_prefix' is %zu bytes, over "
+		    "the limit of %d", strlen(s), S3_PREFIX_MAX);
+	return 0;
+}
+
 int
 mf_check_fn_name(struct ctx *c, const yaml_node_t *k)
 {
@@ -197,6 +246,16 @@ mf_check_string(struct ctx *c, enum key k, const yaml_node_t *v,
 			return 0;
 		return mf_node_error(c, v, "'region' must be an AWS region "
 		    "such as 'eu-west-1', not '%s'", text(v));
+	case K_S3_BUCKET:
+		if (valid_bucket(s))
+			return 0;
+		return mf_node_error(c, v, "'s3_bucket' must be an S3 bucket "
+		    "name (%d to %d lowercase letters, digits, '.' or '-', "
+		    "starting and ending with a letter or digit, no '..', not "
+		    "an IP address), not '%s'", S3_BUCKET_MIN, S3_BUCKET_MAX,
+		    text(v));
+	case K_S3_PREFIX:
+		return check_prefix(c, v, s);
 	default:
 		return 0;
 	}

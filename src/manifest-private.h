@@ -52,6 +52,11 @@
 #define ROLE_NAME_MAX	64
 #define BUILD_TIMEOUT_MAX 86400
 
+/* S3's: a bucket name's length; ours: s3_prefix's, so that every key fits. */
+#define S3_BUCKET_MIN	3
+#define S3_BUCKET_MAX	63
+#define S3_PREFIX_MAX	512
+
 #define LOWER		"abcdefghijklmnopqrstuvwxyz"
 #define UPPER		"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 #define DIGITS		"0123456789"
@@ -61,7 +66,8 @@
 enum key {
 	K_RUNTIME, K_HANDLER, K_ROLE, K_MEMORY, K_TIMEOUT, K_ARCHITECTURE,
 	K_DESCRIPTION, K_ENVIRONMENT, K_ARTIFACT, K_BUILD, K_LAYERS, K_TAGS,
-	K_EPHEMERAL, K_REGION, K_PROFILE, K_BUILD_TIMEOUT, K_FUNCTIONS, K_COUNT
+	K_EPHEMERAL, K_REGION, K_PROFILE, K_BUILD_TIMEOUT, K_S3_BUCKET,
+	K_S3_PREFIX, K_FUNCTIONS, K_COUNT
 };
 
 /* What one map sets: the top level or one function (unset: NULL, 0). */

@@ -19,7 +19,8 @@
 const char *const mf_key_names[K_COUNT] = {
 	"runtime", "handler", "role", "memory", "timeout", "architecture",
 	"description", "environment", "artifact", "build", "layers", "tags",
-	"ephemeral_storage", "region", "profile", "build_timeout", "functions",
+	"ephemeral_storage", "region", "profile", "build_timeout", "s3_bucket",
+	"s3_prefix", "functions",
 };
 
 /*
@@ -231,6 +232,10 @@ mf_string_slot(struct manifest_fn *fn, enum key k)
 		return &fn->region;
 	case K_PROFILE:
 		return &fn->profile;
+	case K_S3_BUCKET:
+		return &fn->s3_bucket;
+	case K_S3_PREFIX:
+		return &fn->s3_prefix;
 	default:
 		return NULL;
 	}
@@ -270,15 +275,17 @@ read_setting(struct ctx *c, struct settings *s, enum key k,
 		die("manifest: no slot for key %d", (int)k);
 	/* What only deploying, packaging and running use may wait. */
 	if (c->defer_env && (k == K_DESCRIPTION || k == K_BUILD ||
-	    k == K_ARTIFACT)) {
+	    k == K_ARTIFACT || k == K_S3_BUCKET || k == K_S3_PREFIX)) {
 		c->defer_to = s;
 		c->defer_field = mf_key_names[k];
 	}
-	str = string_value(c, key, v, k == K_DESCRIPTION, &expanded);
+	str = string_value(c, key, v, k == K_DESCRIPTION || k == K_S3_PREFIX,
+	    &expanded);
 	c->defer_to = NULL;
 	if (str == NULL)
 		return -1;
-	if (mf_check_string(c, k, v, str, expanded) == -1) {
+	/* An unset variable's value is checked when it is known. */
+	if (!c->deferred && mf_check_string(c, k, v, str, expanded) == -1) {
 		free_secret(str);
 		return -1;
 	}

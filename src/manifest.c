@@ -71,6 +71,8 @@ fn_release(struct manifest_fn *f)
 	free_secret(f->architecture);
 	free_secret(f->region);
 	free_secret(f->profile);
+	free_secret(f->s3_bucket);
+	free_secret(f->s3_prefix);
 	kv_free(f->env, f->nenv);
 	kv_free(f->tags, f->ntags);
 	for (i = 0; i < f->nlayers; i++)

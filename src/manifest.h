@@ -41,7 +41,7 @@
  *      the key gives, and is documented), and a bad fixture in
  *      tests/fixtures/bad/ for a value lambda.yml must refuse.
  * Keys that are not sent to Lambda (artifact, build, build_timeout,
- * region, profile) need only steps 1, 3 and 4, and a default of their own
+ * region, profile, s3_bucket, s3_prefix) need only steps 1, 3 and 4, and a default of their own
  * in inherit (MANIFEST_DEFAULT_BUILD_TIMEOUT).
  *
  * Hostile input is bounded: at most MANIFEST_MAX_SIZE bytes, nesting at
@@ -98,6 +98,9 @@ struct manifest_fn {
 	char			*architecture;	/* "x86_64" or "arm64" */
 	char			*region;	/* NULL: not set */
 	char			*profile;	/* NULL: not set */
+	/* Code through S3: NULL, or the bucket's name (S3's rules). */
+	char			*s3_bucket;
+	char			*s3_prefix;	/* NULL: none; key prefix */
 	long			 memory;	/* MB */
 	long			 timeout;	/* seconds */
 	long			 ephemeral_storage;	/* MB */

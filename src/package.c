@@ -833,7 +833,7 @@ package_build(const struct manifest_fn *fn, const char *base_dir,
 {
 	struct entries es = { 0 };
 	struct stat st;
-	char *path, *zip_name = NULL, *zip_path = NULL, s[32];
+	char *path, *zip_name = NULL, *zip_path = NULL;
 	int written = 0, rv = -1;
 
 	memset(res, 0, sizeof *res);
@@ -873,12 +873,6 @@ package_build(const struct manifest_fn *fn, const char *base_dir,
 hash:
 	if (package_sha256(zip_path, res->sha256, &res->size, err) == -1)
 		goto out;
-	if (res->size > PACKAGE_MAX_ZIPPED) {
-		lc_error(err, LC_ECONFIG, "zip '%s' is %s MB, over "
-		    "Lambda's %llu MB direct-upload limit", zip_path,
-		    mb(s, res->size), PACKAGE_MAX_ZIPPED / (1024 * 1024));
-		goto out;
-	}
 	res->path = zip_path;
 	zip_path = NULL;
 	rv = 0;
@@ -893,6 +887,21 @@ out:
 	free(zip_name);
 	free(path);
 	return rv;
+}
+
+int
+package_check_direct(const struct manifest_fn *fn,
+    const struct package_result *res, struct lc_err *err)
+{
+	char s[32];
+
+	if (fn->s3_bucket != NULL || res->size <= PACKAGE_MAX_ZIPPED)
+		return 0;
+	return lc_error(err, LC_ECONFIG, "function '%s': zip is %s MB "
+	    "(%llu bytes), over Lambda's limit of %llu bytes for code sent in "
+	    "the request; set 's3_bucket' to deploy it through S3", fn->name,
+	    mb(s, res->size), (unsigned long long)res->size,
+	    PACKAGE_MAX_ZIPPED);
 }
 
 void

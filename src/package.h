@@ -17,7 +17,12 @@
 #include "err.h"
 #include "manifest.h"
 
-#define PACKAGE_MAX_ZIPPED	(50ULL * 1024 * 1024)	/* direct upload */
+/*
+ * The most zip that goes inside CreateFunction/UpdateFunctionCode
+ * (Code.ZipFile): its base64 must stay under Lambda's 69,905,067-byte
+ * request limit.  Bigger code goes through S3 (s3_bucket).
+ */
+#define PACKAGE_MAX_ZIPPED	(50ULL * 1024 * 1024)	/* 52428800 */
 
 /*
  * The fixed fields of every entry: 1980-01-01 00:00, the DOS epoch (the
@@ -53,12 +58,19 @@ struct package_result {
  *  - a .jar or .zip: normalised (package_normalise);
  *  - any other single file: for provided.* runtimes stored as "bootstrap"
  *    0755, otherwise under its own name.
- * Over unzip_limit (unzip.h; checked before zipping) or PACKAGE_MAX_ZIPPED
- * is an error that says so (LC_ECONFIG), as is a missing artifact.
- * Fills res (release with package_result_release).
+ * Over unzip_limit (unzip.h; checked before zipping) is an error that
+ * says so (LC_ECONFIG), as is a missing artifact; the zip's own size is
+ * package_check_direct's.  Fills res (release with package_result_release).
  */
 int package_build(const struct manifest_fn *fn, const char *base_dir,
     const char *out_dir, struct package_result *res, struct lc_err *err);
+/*
+ * The one rule on a zip's size: without s3_bucket, fn's zip res must fit
+ * in the request (PACKAGE_MAX_ZIPPED).  0, or -1 with err (LC_ECONFIG, one
+ * line naming the function, the size, the limit and 's3_bucket').
+ */
+int package_check_direct(const struct manifest_fn *fn,
+    const struct package_result *res, struct lc_err *err);
 void package_result_release(struct package_result *res);
 
 /*

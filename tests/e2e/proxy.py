@@ -77,10 +77,14 @@ class Handler(BaseHTTPRequestHandler):
                                     "path": self.path, "status": status,
                                     "body_len": len(body)}) + "\n")
         self.send_response_only(status, reason)
+        # A HEAD answer's Content-Length is the object's: pass it on.
+        length = str(len(data))
         for k, v in rheaders:
-            if k.lower() not in HOP and k.lower() != "content-length":
+            if k.lower() == "content-length" and self.command == "HEAD":
+                length = v
+            elif k.lower() not in HOP and k.lower() != "content-length":
                 self.send_header(k, v)
-        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Content-Length", length)
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)

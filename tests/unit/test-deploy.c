@@ -94,7 +94,7 @@ assert_lines(const struct deploy_plan *p, const char *const *want)
 		fail_msg("unexpected line '%s'", p->changes[i].text);
 }
 
-static const struct deploy_opts all = { DEPLOY_ANY, 1, 1, 0, NULL, 0, 0, 0 };
+static const struct deploy_opts all = { DEPLOY_ANY, 1, 1, 0, NULL, 0, 0, 0, NULL, NULL };
 
 static void
 test_identical(void **state)
@@ -306,7 +306,7 @@ static void
 test_apply_conflict_by_code(void **state)
 {
 	const struct conflict_case *c;
-	struct deploy_opts o = { DEPLOY_ANY, 1, 1, 0, NULL, 0, 10, 1 };
+	struct deploy_opts o = { DEPLOY_ANY, 1, 1, 0, NULL, 0, 10, 1, NULL, NULL };
 	struct manifest_fn fn;
 	struct deploy_plan p;
 	struct package_result pkg;

@@ -561,6 +561,36 @@ test_code_json(void **state)
 	cJSON_Delete(o);
 }
 
+/* Code from S3: S3Bucket and S3Key in place of ZipFile, the rest alike. */
+static void
+test_s3_code_json(void **state)
+{
+	static const struct lambda_s3_code s3 = { "artifacts", "p/app/ab.zip" };
+	struct manifest_fn fn = full_fn();
+	cJSON *o, *code;
+
+	(void)state;
+	o = parse_body(lambda_create_s3_json(&fn, NULL, 0, PH, &s3));
+	code = cJSON_GetObjectItem(o, "Code");
+	assert_non_null(code);
+	assert_string_equal(cJSON_GetObjectItem(code, "S3Bucket")->valuestring,
+	    "artifacts");
+	assert_string_equal(cJSON_GetObjectItem(code, "S3Key")->valuestring,
+	    "p/app/ab.zip");
+	assert_false(has(code, "ZipFile"));
+	assert_int_equal(cJSON_GetArraySize(code), 2);
+	assert_true(has(o, "MemorySize"));
+	cJSON_Delete(o);
+	o = parse_body(lambda_code_s3_json(&fn, "rev-9", PH, &s3));
+	assert_string_equal(jstr_at(o, "S3Bucket", NULL), "artifacts");
+	assert_string_equal(jstr_at(o, "S3Key", NULL), "p/app/ab.zip");
+	assert_false(has(o, "ZipFile"));
+	assert_string_equal(jstr_at(o, "RevisionId", NULL), "rev-9");
+	assert_true(has(o, "Architectures"));
+	assert_false(has(o, "MemorySize"));
+	cJSON_Delete(o);
+}
+
 /* The streamed body. */
 
 struct tmpfile {
@@ -830,6 +860,7 @@ main(void)
 		cmocka_unit_test(test_create_json),
 		cmocka_unit_test(test_config_json),
 		cmocka_unit_test(test_code_json),
+		cmocka_unit_test(test_s3_code_json),
 		cmocka_unit_test(test_body_sizes),
 		cmocka_unit_test(test_body_open_errors),
 		cmocka_unit_test(test_body_changed),

@@ -771,6 +771,70 @@ test_path(void **state)
 	unsetenv("LAMBDACTL_MANIFEST");
 }
 
+/*
+ * s3_bucket and s3_prefix: inherited from the top level or set per
+ * function, interpolated, and checked by S3's rules for bucket names.
+ */
+static void
+test_s3_keys(void **state)
+{
+	static const char *const good[] = {
+		"abc", "my-bucket.eu-west-1", "1bucket9",
+		"a23456789012345678901234567890123456789012345678901234567890123",
+	};
+	static const char *const bad_names[] = {
+		"ab", "My-bucket", "-bucket", "bucket-", "bucket.", "my..bucket",
+		"10.0.0.1", "my_bucket", "a234567890123456789012345678901234567"
+		"890123456789012345678901234",
+	};
+	struct manifest m;
+	char *yaml, *want;
+	size_t i;
+
+	(void)state;
+	setenv("LCTEST_BUCKET", "from-env", 1);
+	load_ok(&m, scratch("s3_bucket: top-bucket\ns3_prefix: lambda/\n"
+	    JOBS "  other:\n    runtime: java21\n    handler: h\n"
+	    "    artifact: a.zip\n    s3_bucket: ${env:LCTEST_BUCKET}\n"
+	    "    s3_prefix: \"\"\n"));
+	assert_string_equal(m.fns[0].s3_bucket, "top-bucket");
+	assert_string_equal(m.fns[0].s3_prefix, "lambda/");
+	assert_string_equal(m.fns[1].s3_bucket, "from-env");
+	assert_string_equal(m.fns[1].s3_prefix, "");
+	manifest_release(&m);
+	load_ok(&m, scratch(JOBS));
+	assert_null(m.fns[0].s3_bucket);
+	assert_null(m.fns[0].s3_prefix);
+	manifest_release(&m);
+	unsetenv("LCTEST_BUCKET");
+	for (i = 0; i < nitems(good); i++) {
+		yaml = xasprintf("s3_bucket: %s\n" JOBS, good[i]);
+		load_ok(&m, scratch(yaml));
+		assert_string_equal(m.fns[0].s3_bucket, good[i]);
+		manifest_release(&m);
+		free(yaml);
+	}
+	for (i = 0; i < nitems(bad_names); i++) {
+		yaml = xasprintf("s3_bucket: %s\n" JOBS, bad_names[i]);
+		want = xasprintf("1:12: 's3_bucket' must be an S3 bucket name "
+		    "(3 to 63 lowercase letters, digits, '.' or '-', starting "
+		    "and ending with a letter or digit, no '..', not an IP "
+		    "address), not '%s'", bad_names[i]);
+		load_fails(scratch(yaml), want);
+		free(yaml);
+		free(want);
+	}
+	yaml = xasprintf("s3_prefix: %0513d\n" JOBS, 0);
+	load_fails(scratch(yaml), "1:12: 's3_prefix' is 513 bytes, over the "
+	    "limit of 512");
+	free(yaml);
+	load_fails(scratch("s3_prefix: \"a\\nb\"\n" JOBS),
+	    "1:12: 's3_prefix' must not contain control characters");
+	load_fails(scratch("s3_bucket: ${env:LCTEST_BUCKET}\n" JOBS),
+	    "1:12: environment variable 'LCTEST_BUCKET' is not set (used as "
+	    "${env:LCTEST_BUCKET})");
+}
+
 /* The shipped example loads, given the variables it needs. */
 static void
 test_example(void **state)
@@ -824,7 +888,7 @@ test_example(void **state)
 	unsetenv("STAGE");
 
 	unsetenv("DB_PASSWORD");
-	load_fails(EXAMPLE, "56:20: environment variable 'DB_PASSWORD' is "
+	load_fails(EXAMPLE, "63:20: environment variable 'DB_PASSWORD' is "
 	    "not set (used as ${env:DB_PASSWORD})");
 }
 
@@ -1194,6 +1258,7 @@ main(void)
 {
 	static const struct CMUnitTest fixed[] = {
 		cmocka_unit_test(test_inherit),
+		cmocka_unit_test(test_s3_keys),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_interpolation),
 		cmocka_unit_test(test_interpolation_secrets),

@@ -1132,7 +1132,10 @@ make_stored_jar(const struct fixture *f, const char *rel, const char *file)
 	free(q);
 }
 
-/* Over 50 MB zipped is refused after zipping, and the zip removed. */
+/*
+ * Over 50 MB zipped is packaged, and refused by package_check_direct
+ * (the one rule) without s3_bucket only; a stored jar alike.
+ */
 static void
 test_zipped_limit(void **state)
 {
@@ -1140,34 +1143,37 @@ test_zipped_limit(void **state)
 	struct manifest_fn fn = fn_for("jobs", "nodejs20.x", "dist", NULL);
 	struct package_result res;
 	struct lc_err err = { 0 };
-	static const char tail[] = " MB, over Lambda's 50 MB direct-upload "
-	    "limit";
-	char *p;
+	static const char tail[] = " bytes), over Lambda's limit of 52428800 "
+	    "bytes for code sent in the request; set 's3_bucket' to deploy it "
+	    "through S3";
 
 	put(f, "dist/index.js", "1;\n", 0644);
 	put_noise(f, "dist/model.bin", 51 * MiB, 42);
-	assert_int_equal(package_build(&fn, f->dir, f->out, &res, &err), -1);
-	p = xasprintf("zip '%s/jobs.zip' is 51.", f->out);
-	assert_int_equal(strncmp(err.msg, p, strlen(p)), 0);
-	free(p);
+	assert_int_equal(package_build(&fn, f->dir, f->out, &res, &err), 0);
+	assert_true(res.size > PACKAGE_MAX_ZIPPED);
+	assert_int_equal(package_check_direct(&fn, &res, &err), -1);
+	assert_int_equal(strncmp(err.msg, "function 'jobs': zip is 51.", 27),
+	    0);
 	assert_string_equal(err.msg + strlen(err.msg) - strlen(tail), tail);
 	assert_int_equal(err.status, LC_ECONFIG);
-	assert_null(res.path);
-	assert_dir_empty(f->out);
+	fn.s3_bucket = (char *)"artifacts";
+	assert_int_equal(package_check_direct(&fn, &res, &err), 0);
+	fn.s3_bucket = NULL;
+	package_result_release(&res);
 
 	/* The same limit for a jar (stored, not deflated), left alone. */
 	make_stored_jar(f, "big.jar", "dist/model.bin");
 	fn.artifact = (char *)"big.jar";
-	assert_int_equal(package_build(&fn, f->dir, f->out, &res, &err), -1);
-	p = xasprintf("zip '%s/jobs.zip' is 51.0 MB, over Lambda's 50 MB "
-	    "direct-upload limit", f->out);
-	assert_string_equal(err.msg, p);
-	free(p);
-	assert_int_equal(err.status, LC_ECONFIG);
-	assert_dir_empty(f->out);
-	p = at(f, "big.jar");
-	assert_int_equal(access(p, F_OK), 0);
-	free(p);
+	assert_int_equal(package_build(&fn, f->dir, f->out, &res, &err), 0);
+	assert_int_equal(package_check_direct(&fn, &res, &err), -1);
+	assert_int_equal(strncmp(err.msg, "function 'jobs': zip is 51.0 MB (",
+	    33), 0);
+	package_result_release(&res);
+	/* At the limit exactly: fits. */
+	res.size = PACKAGE_MAX_ZIPPED;
+	assert_int_equal(package_check_direct(&fn, &res, &err), 0);
+	res.size = PACKAGE_MAX_ZIPPED + 1;
+	assert_int_equal(package_check_direct(&fn, &res, &err), -1);
 	assert_no_fd_leak(f);
 }
 

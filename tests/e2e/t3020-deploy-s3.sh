@@ -1,0 +1,111 @@
+#!/bin/bash
+# Code through S3 (lambda.yml's s3_bucket): deploy puts the zip in the
+# bucket under PREFIX NAME/SHA256.zip and Lambda takes it from there (the
+# aws CLI as the oracle); a redeploy with nothing changed sends nothing to
+# S3 nor Lambda; an object already there is not uploaded again (HEAD); plan
+# says where the code comes from; without s3_bucket a zip over Lambda's
+# direct limit is refused before any request; NoSuchKey at CreateFunction
+# (a stub: moto accepts a missing key) and a missing bucket are one line.
+. "$(dirname "$0")/lib.sh"
+start_lambda_env
+export AWS_ENDPOINT_URL_S3=$PROXY_URL
+ref_aws s3api create-bucket --bucket artifacts >/dev/null
+
+pkg_hex() { openssl dgst -sha256 -r ".lambdactl/$1.zip" | cut -d' ' -f1; }
+pkg_b64() { openssl dgst -sha256 -binary ".lambdactl/$1.zip" | base64 -w0; }
+ref_sha() { ref_aws lambda get-function --function-name "$1" --query Configuration.CodeSha256 --output text; }
+s3_count() { proxy_count "$1" "/artifacts.*"; }
+
+provided_manifest lambda-exec <<'YML'
+  app: {}
+YML
+sed -i '1i s3_bucket: artifacts\ns3_prefix: "builds/"' lambda.yml
+
+# Plan first: nothing exists, code would go through S3.
+lc plan app
+check_status 5 "plan of a new function through S3 reports changes"
+KEY="builds/app/$(pkg_hex app).zip"
+check_out_has "^  code via s3://artifacts/$KEY\$" "plan shows 'code via s3://artifacts/$KEY'"
+check "plan sent nothing to S3" test "$(s3_count '.*')" -eq 0
+
+proxy_reset
+lc deploy app
+check_status 0 "deploy with s3_bucket creates app"
+check_out_eq "app: created" "deploy reports the creation"
+check "the object is in the bucket (aws s3api head-object)" \
+	ref_aws s3api head-object --bucket artifacts --key "$KEY"
+check "deployed CodeSha256 equals package's" test "$(ref_sha app)" = "$(pkg_b64 app)"
+check "one upload to S3 (PUT or multipart)" test "$(s3_count 'PUT|POST')" -ge 1
+check "CreateFunction sent no ZipFile: the request body is small" \
+	test "$(jq -s '[.[] | select(.method == "POST" and .path == "/2015-03-31/functions")][0].body_len' "$PROXY_LOG")" -lt 10000
+
+# Nothing changed: nothing to S3, nothing written to Lambda.
+proxy_reset
+lc deploy app
+check_status 0 "redeploy with nothing changed"
+check_out_eq "app: unchanged" "redeploy reports unchanged"
+check "redeploy sent no S3 request" test "$(s3_count '.*')" -eq 0
+check "redeploy wrote nothing" test "$(proxy_writes)" -eq 0
+
+# The object already there (the function deleted and deployed again, as
+# another region or account deploying the same build would): one HEAD, no
+# upload, and the create.
+ref_aws lambda delete-function --function-name app >/dev/null
+proxy_reset
+lc deploy app
+check_status 0 "deploy app again once deleted"
+check "the object already there: a HEAD and no upload" \
+	test "$(s3_count HEAD)" -ge 1 -a "$(s3_count 'PUT|POST')" -eq 0
+check "...and Lambda got its create" test "$(proxy_count POST /2015-03-31/functions)" -eq 1
+check "...from the same object: CodeSha256 equals package's" test "$(ref_sha app)" = "$(pkg_b64 app)"
+
+# Without s3_bucket, over the direct limit: exit 3 before any request.
+mkdir -p big
+head -c 53000000 /dev/urandom >big/bootstrap
+cat >lambda.yml <<'YML'
+role: lambda-exec
+runtime: provided.al2023
+functions:
+  big: { artifact: big/bootstrap }
+YML
+proxy_reset
+for cmd in plan deploy new update; do
+	lc $cmd big
+	check_status 3 "$cmd: a 53 MB incompressible zip without s3_bucket is refused"
+	check_err_has "^lambdactl: function 'big': zip is 50\.[0-9] MB \([0-9]+ bytes\), over Lambda's limit of 52428800 bytes for code sent in the request; set 's3_bucket' to deploy it through S3$" \
+		"$cmd: one line naming the function, size, limit and s3_bucket"
+	check "$cmd: $(wc -l <"$ERR") line(s) on stderr, one wanted" test "$(wc -l <"$ERR")" -eq 1
+done
+check "the refusals sent no request" test "$(jq -s length "$PROXY_LOG")" -eq 0
+rm -rf big .lambdactl/big.zip
+
+# A missing bucket: one line, exit 1.
+provided_manifest lambda-exec <<'YML'
+  nob: { s3_bucket: no-such-bucket }
+YML
+lc deploy nob
+check_status 1 "a missing bucket fails with exit 1"
+check_err_has "no-such-bucket" "the message names the bucket"
+check_err_has "NoSuchBucket|does not exist" "the message says it does not exist"
+check "one line on stderr" test "$(wc -l <"$ERR")" -eq 1
+check "no CreateFunction was sent" test "$(proxy_count POST /2015-03-31/functions)" -eq 0
+
+# NoSuchKey at CreateFunction time: Lambda's answer (moto accepts a missing
+# key, so a stub plays Lambda; S3 stays moto, through the proxy).
+cat >stub.json <<'JSON'
+{"routes": [
+ {"method": "GET", "path": "^/2015-03-31/functions/", "responses": [{"status": 404, "headers": {"x-amzn-ErrorType": "ResourceNotFoundException"}, "body": {"Type": "User", "message": "Function not found"}}]},
+ {"method": "POST", "path": "^/2015-03-31/functions$", "responses": [{"status": 400, "headers": {"x-amzn-ErrorType": "InvalidParameterValueException"}, "body": {"Type": "User", "message": "Error occurred while GetObject. S3 Error Code: NoSuchKey. S3 Error Message: The specified key does not exist."}}]}
+]}
+JSON
+start_stub stub.json
+provided_manifest lambda-exec <<'YML'
+  gone: { s3_bucket: artifacts }
+YML
+AWS_ENDPOINT_URL_LAMBDA=$STUB_URL lc deploy gone
+check_status 1 "NoSuchKey at CreateFunction fails with exit 1"
+check_err_has "^lambdactl: gone: CreateFunction: .*NoSuchKey" "one line naming the function, the call and NoSuchKey"
+check "one line on stderr" test "$(wc -l <"$ERR")" -eq 1
+stop_stub
+
+finish
