@@ -245,7 +245,7 @@ put_object(struct aws_client *c, const char *bucket, const char *path,
 	struct aws_request rq = { .service = "s3", .op = "PutObject",
 	    .method = "PUT", .bucket = bucket, .path = path, .headers = hh,
 	    .nheaders = 2, .progress = o->progress,
-	    .progress_arg = o->progress_arg };
+	    .progress_arg = o->progress_arg, .stop = o->stop };
 	struct aws_response rs;
 	struct region r;
 	char phex[SHA256_HEX_LEN + 1];
@@ -306,7 +306,8 @@ upload_part(struct mpu *m, struct aws_client *c, size_t i, struct lc_err *err)
 	struct part_progress pp = { m, i };
 	struct aws_request rq = { .service = "s3", .op = "UploadPart",
 	    .method = "PUT", .bucket = m->bucket, .path = m->path,
-	    .progress = part_progress, .progress_arg = &pp };
+	    .progress = part_progress, .progress_arg = &pp,
+	    .stop = m->o->stop };
 	struct aws_response rs;
 	struct region r;
 	char hex[SHA256_HEX_LEN + 1], *q;
