@@ -69,10 +69,13 @@ def proxy(upstream_url, portfile, logfile):
             r = c.getresponse()
             answer = r.read()
             self.send_response(r.status)
+            head = self.command == "HEAD"
             for k, v in r.getheaders():
-                if k.lower() not in HOP and k.lower() != "content-length":
+                if k.lower() not in HOP and (head or
+                                             k.lower() != "content-length"):
                     self.send_header(k, v)
-            self.send_header("Content-Length", str(len(answer)))
+            if not head:	# a HEAD's Content-Length is the object's
+                self.send_header("Content-Length", str(len(answer)))
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(answer)
