@@ -56,6 +56,18 @@ for fk in "small $small_key" "big $big_key"; do
 	ref_aws s3 cp "s3://art/$k" "$TMP/back.zip" >/dev/null
 	check "$k: the object's bytes are the zip's" cmp -s "$TMP/back.zip" "$f"
 done
+ref_aws s3api head-object --bucket art --key "$small_key" --checksum-mode ENABLED >"$TMP/head.json"
+check "small: S3's own SHA-256 checksum is the zip's" test "$(jq -r .ChecksumSHA256 "$TMP/head.json")" = "$(openssl dgst -sha256 -binary .lambdactl/small.zip | base64 -w0)"
+ref_aws s3api head-object --bucket art --key "$big_key" --checksum-mode ENABLED >"$TMP/head.json"
+composite=$(python3 -c '
+import base64, hashlib, sys
+d = open(sys.argv[1], "rb").read()
+p = 8 * 1024 * 1024
+parts = [hashlib.sha256(d[i:i + p]).digest() for i in range(0, len(d), p)]
+print(base64.b64encode(hashlib.sha256(b"".join(parts)).digest()).decode() + "-%d" % len(parts))' .lambdactl/big.zip)
+# (moto leaves out the "-3" that S3 appends.)
+got=$(jq -r .ChecksumSHA256 "$TMP/head.json")
+check "big: S3's composite checksum is the parts' SHA-256s" test "${got%-*}" = "${composite%-*}"
 check "small: one PutObject, no multipart" test "$(sig_count PUT "^/art/small/.*zip$")" = 1 -a "$(sig_count POST "^/art/small/")" = 0
 check "big: CreateMultipartUpload once" test "$(sig_count POST "^/art/builds/big/.*[?]uploads=$")" = 1
 check "big: three UploadParts (20 MB in 8 MiB parts)" test "$(sig_count PUT "^/art/builds/big/.*[?]partNumber=[123]&uploadId=")" = 3

@@ -59,15 +59,22 @@ static void
 test_complete_xml(void **state)
 {
 	char *etags[] = { (char *)"\"a1\"", (char *)"\"b&2\"" };
+	char *sums[] = { (char *)"c3Vt", (char *)"c3VtMg==" };
 	struct buf b = BUF_INIT;
 
 	(void)state;
-	s3_complete_xml(&b, etags, 2);
+	s3_complete_xml(&b, etags, NULL, 2);
 	assert_string_equal(b.data, "<CompleteMultipartUpload xmlns=\"http:"
 	    "//s3.amazonaws.com/doc/2006-03-01/\"><Part><PartNumber>1"
 	    "</PartNumber><ETag>&quot;a1&quot;</ETag></Part><Part>"
 	    "<PartNumber>2</PartNumber><ETag>&quot;b&amp;2&quot;</ETag>"
 	    "</Part></CompleteMultipartUpload>");
+	buf_reset(&b);
+	s3_complete_xml(&b, etags, sums, 2);
+	assert_non_null(strstr(b.data, "<ETag>&quot;a1&quot;</ETag>"
+	    "<ChecksumSHA256>c3Vt</ChecksumSHA256></Part>"));
+	assert_non_null(strstr(b.data, "<ChecksumSHA256>c3VtMg=="
+	    "</ChecksumSHA256></Part></Complete"));
 	buf_release(&b);
 }
 
