@@ -83,6 +83,13 @@ check "second run: HEAD only" test "$(jq -r .method "$SIG_LOG" | sort -u)" = HEA
 lc package --upload --s3-bucket art --s3-prefix again/ small big
 check_status 0 "a new prefix uploads again"
 
+# On a terminal: the progress line, ending at 100%.
+pty_run "$TMP/pty.out" "$LAMBDACTL" package --upload --s3-bucket art --s3-prefix tty/ big
+check_status 0 "on a terminal: exit 0"
+check "on a terminal: progress shown up to 100%" grep -Eq 'big: uploading to S3 19\.1/19\.1 MB  100%' "$TMP/pty.out"
+check "on a terminal: and in between" grep -Eq 'big: uploading to S3 [0-9.]+/19\.1 MB  +[1-9][0-9]?%' "$TMP/pty.out"
+check "not on a terminal: no progress" sh -c '! grep -q uploading "$1"' _ "$ERR"
+
 check "every S3 request passes botocore's S3SigV4Auth" python3 "$E2E_DIR/sigcheck.py" check "$SIG_LOG" us-east-1
 check "the checker can fail (a wrong secret)" sh -c '! python3 "$1" check "$2" us-east-1 AKIDLAMBDACTLTEST wrong-secret' _ "$E2E_DIR/sigcheck.py" "$SIG_LOG"
 
