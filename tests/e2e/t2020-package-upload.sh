@@ -100,10 +100,12 @@ check_err_has "s3://nosuch.*NoSuchBucket" "NoSuchBucket: named, with the bucket"
 
 # The stub: multipart answers, with faults per test.
 export AWS_ENDPOINT_URL_S3=
-mpu_script() {	# PART2_STEPS_JSON: the stub's script, part 2 scripted
+mpu_script() {	# PART2_STEPS [HEAD_STEPS]: the stub's script (JSON lists)
+	local head='[{"status": 404}]'
+	[ -n "${2:-}" ] && head=$2
 	cat <<JSON
 {"routes": [
- {"method": "HEAD", "responses": [{"status": 404}]},
+ {"method": "HEAD", "responses": $head},
  {"method": "POST", "path": "[?]uploads=", "responses": [{"body": "<InitiateMultipartUploadResult><UploadId>up/1+x</UploadId></InitiateMultipartUploadResult>"}]},
  {"method": "PUT", "path": "partNumber=2&", "responses": $1},
  {"method": "PUT", "responses": [{"headers": {"ETag": "\"e\""}}]},
@@ -111,35 +113,33 @@ mpu_script() {	# PART2_STEPS_JSON: the stub's script, part 2 scripted
  {"method": "DELETE", "responses": [{"status": 204}]}]}
 JSON
 }
+# stub_upload NAME PART2_STEPS FUNCTION [HEAD_STEPS]: package --upload on
+# the stub.
+stub_upload() {
+	stop_stub
+	mpu_script "$2" "${4:-}" >"$TMP/$1.json"
+	start_stub "$TMP/$1.json"
+	export AWS_ENDPOINT_URL_S3=$STUB_URL
+	lc package --upload --s3-bucket art "$3"
+}
 stub_count() { jq -s --arg m "$1" --arg p "$2" '[.[] | select(.method == $m and (.path | test($p)))] | length' "$STUB_LOG"; }
 
-mpu_script '[{"drop": true}, {"headers": {"ETag": "\"e2\""}}]' >"$TMP/drop.json"
-start_stub "$TMP/drop.json"
-export AWS_ENDPOINT_URL_S3=$STUB_URL
-lc package --upload --s3-bucket art big
+stub_upload drop '[{"drop": true}, {"headers": {"ETag": "\"e2\""}}]' big
 check_status 0 "a part dropped mid-way: retried, exit 0"
 check "dropped part: sent twice" test "$(stub_count PUT 'partNumber=2&uploadId=up%2F1%2Bx$')" = 2
 check "dropped part: completed, not aborted" test "$(stub_count POST 'uploadId=up%2F1%2Bx$')" = 1 -a "$(stub_count DELETE .)" = 0
-stop_stub
 
-mpu_script '[{"status": 403, "body": "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>"}]' >"$TMP/deny.json"
-start_stub "$TMP/deny.json"
-export AWS_ENDPOINT_URL_S3=$STUB_URL
-lc package --upload --s3-bucket art big
+stub_upload deny '[{"status": 403, "body": "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>"}]' big
 check_status 1 "a refused part: exit 1"
 check_err_has "AccessDenied" "a refused part: AccessDenied named"
 check "a refused part: AbortMultipartUpload sent" test "$(stub_count DELETE 'uploadId=up%2F1%2Bx$')" = 1
 check "a refused part: not completed" test "$(stub_count POST '[?]uploadId=')" = 0
-stop_stub
 
-printf '[{"status": 301, "headers": {"x-amz-bucket-region": "eu-west-3"}}]' >"$TMP/region.json"
-start_stub "$TMP/region.json"
-export AWS_ENDPOINT_URL_S3=$STUB_URL
-lc package --upload --s3-bucket art small
+stub_upload region '[]' small '[{"status": 301, "headers": {"x-amz-bucket-region": "eu-west-3"}}]'
 check_status 3 "a bucket in another region: exit 3"
 check_err_has "bucket 'art' is in region eu-west-3, not us-east-1" "another region: both named"
-stop_stub
 
+stop_stub
 mpu_script '[{"delay": 60, "headers": {"ETag": "\"e2\""}}]' >"$TMP/slow.json"
 start_stub "$TMP/slow.json"
 export AWS_ENDPOINT_URL_S3=$STUB_URL

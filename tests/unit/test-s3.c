@@ -130,6 +130,37 @@ test_already_there(void **state)
 	free(path);
 }
 
+/* The answer to CreateMultipartUpload: upload ID "u/1". */
+#define CREATED								\
+	"HTTP/1.1 200 OK\r\nContent-Length: 87\r\nConnection: close\r\n"	\
+	"\r\n<InitiateMultipartUploadResult><UploadId>u/1</UploadId>"	\
+	"</InitiateMultipartUploadResult>"
+
+/*
+ * s3_put_file of a file of size bytes to bkt/key with o against answers
+ * (n of them, every one to be used); returns what it returned, h holding
+ * the requests.
+ */
+static int
+put(struct testhttp *h, const char *const *answers, size_t n, uint64_t size,
+    const char *key, const struct s3_upload_opts *o, struct lc_err *err)
+{
+	char hex[SHA256_HEX_LEN + 1], *path = temp_file(size, hex);
+	int ret;
+
+	testhttp_start(h, answers, n);
+	ret = s3_put_file(&h->client, "bkt", key, path, hex, o, err);
+	if (testhttp_stop(h) != n)
+		fail_msg("%zu of %zu answers used (%s)", h->served, n,
+		    err->msg);
+	unlink(path);
+	free(path);
+	return ret;
+}
+
+static const struct s3_upload_opts five = { .concurrency = 1,
+    .part_size = 5 * MIB, .multipart_threshold = 5 * MIB };
+
 static void
 test_put_object(void **state)
 {
@@ -137,80 +168,54 @@ test_put_object(void **state)
 	    RAW("200 OK", "ETag: \"x\"\r\n") };
 	struct testhttp h;
 	struct lc_err err;
-	char hex[SHA256_HEX_LEN + 1], *path = temp_file(100000, hex);
 
 	(void)state;
-	testhttp_start(&h, answers, 2);
 	/* A key with characters to encode, '/' kept. */
-	assert_int_equal(s3_put_file(&h.client, "bkt", "a b/k+1.zip", path,
-	    hex, NULL, &err), 1);
-	assert_int_equal(testhttp_stop(&h), 2);
+	assert_int_equal(put(&h, answers, 2, 100000, "a b/k+1.zip", NULL,
+	    &err), 1);
 	assert_string_equal(h.reqs[0], "HEAD /bkt/a%20b/k%2B1.zip");
 	assert_string_equal(h.reqs[1], "PUT /bkt/a%20b/k%2B1.zip");
-	unlink(path);
-	free(path);
 }
 
 static void
 test_multipart(void **state)
 {
 	static const char *const answers[] = { RAW("404 Not Found", ""),
-	    "HTTP/1.1 200 OK\r\nContent-Length: 87\r\nConnection: close\r\n"
-	    "\r\n<InitiateMultipartUploadResult><UploadId>u/1</UploadId>"
-	    "</InitiateMultipartUploadResult>",
-	    RAW("200 OK", "ETag: \"e1\"\r\n"), RAW("200 OK", "ETag: \"e2\"\r\n"),
-	    RAW("200 OK", "ETag: \"e3\"\r\n"),
+	    CREATED, RAW("200 OK", "ETag: \"e1\"\r\n"),
+	    RAW("200 OK", "ETag: \"e2\"\r\n"), RAW("200 OK", "ETag: \"e3\"\r\n"),
 	    "HTTP/1.1 200 OK\r\nContent-Length: 63\r\nConnection: close\r\n"
 	    "\r\n<CompleteMultipartUploadResult></CompleteMultipartUploadResult>" };
-	struct s3_upload_opts o = { .concurrency = 1, .part_size = 5 * MIB,
-	    .multipart_threshold = 5 * MIB };
 	struct testhttp h;
 	struct lc_err err;
-	char hex[SHA256_HEX_LEN + 1], *path = temp_file(11 * MIB, hex);
 
 	(void)state;
-	testhttp_start(&h, answers, 6);
-	if (s3_put_file(&h.client, "bkt", "k.zip", path, hex, &o, &err) != 1)
-		fail_msg("status %d code %s: %s (%zu served)", err.status,
-		    err.code, err.msg, h.served);
-	assert_int_equal(testhttp_stop(&h), 6);
+	if (put(&h, answers, 6, 11 * MIB, "k.zip", &five, &err) != 1)
+		fail_msg("%s", err.msg);
 	assert_string_equal(h.reqs[1], "POST /bkt/k.zip?uploads=");
 	assert_string_equal(h.reqs[2], "PUT /bkt/k.zip?partNumber=1&uploadId=u%2F1");
 	assert_string_equal(h.reqs[3], "PUT /bkt/k.zip?partNumber=2&uploadId=u%2F1");
 	assert_string_equal(h.reqs[4], "PUT /bkt/k.zip?partNumber=3&uploadId=u%2F1");
 	assert_string_equal(h.reqs[5], "POST /bkt/k.zip?uploadId=u%2F1");
-	unlink(path);
-	free(path);
 }
 
 static void
 test_part_refused(void **state)
 {
 	static const char *const answers[] = { RAW("404 Not Found", ""),
-	    "HTTP/1.1 200 OK\r\nContent-Length: 87\r\nConnection: close\r\n"
-	    "\r\n<InitiateMultipartUploadResult><UploadId>u/1</UploadId>"
-	    "</InitiateMultipartUploadResult>",
-	    RAW("200 OK", "ETag: \"e1\"\r\n"),
+	    CREATED, RAW("200 OK", "ETag: \"e1\"\r\n"),
 	    "HTTP/1.1 403 Forbidden\r\nContent-Length: 72\r\nConnection: "
 	    "close\r\n\r\n<Error><Code>AccessDenied</Code><Message>Access "
 	    "Denied</Message></Error>",
 	    RAW("204 No Content", "") };
-	struct s3_upload_opts o = { .concurrency = 1, .part_size = 5 * MIB,
-	    .multipart_threshold = 5 * MIB };
 	struct testhttp h;
 	struct lc_err err;
-	char hex[SHA256_HEX_LEN + 1], *path = temp_file(11 * MIB, hex);
 
 	(void)state;
-	testhttp_start(&h, answers, 5);
-	assert_int_equal(s3_put_file(&h.client, "bkt", "k.zip", path, hex, &o,
-	    &err), -1);
-	assert_int_equal(testhttp_stop(&h), 5);
+	assert_int_equal(put(&h, answers, 5, 11 * MIB, "k.zip", &five, &err),
+	    -1);
 	assert_true(lc_error_is(&err, "AccessDenied"));
 	assert_non_null(strstr(err.msg, "s3://bkt"));
 	assert_string_equal(h.reqs[4], "DELETE /bkt/k.zip?uploadId=u%2F1");
-	unlink(path);
-	free(path);
 }
 
 static void
@@ -220,19 +225,13 @@ test_other_region(void **state)
 	    "x-amz-bucket-region: eu-west-3\r\n") };
 	struct testhttp h;
 	struct lc_err err;
-	char hex[SHA256_HEX_LEN + 1], *path = temp_file(10, hex);
 
 	(void)state;
-	testhttp_start(&h, answers, 1);
-	assert_int_equal(s3_put_file(&h.client, "bkt", "k.zip", path, hex,
-	    NULL, &err), -1);
-	testhttp_stop(&h);
+	assert_int_equal(put(&h, answers, 1, 10, "k.zip", NULL, &err), -1);
 	assert_int_equal(err.status, LC_ECONFIG);
 	assert_string_equal(err.msg, "S3 bucket 'bkt' is in region eu-west-3, "
 	    "not us-east-1 (the function's region): use a bucket in "
 	    "us-east-1");
-	unlink(path);
-	free(path);
 }
 
 int
