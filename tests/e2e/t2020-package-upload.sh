@@ -83,6 +83,14 @@ check "second run: HEAD only" test "$(jq -r .method "$SIG_LOG" | sort -u)" = HEA
 lc package --upload --s3-bucket art --s3-prefix again/ small big
 check_status 0 "a new prefix uploads again"
 
+# The bucket from lambda.yml (top level), the flag winning over it.
+sed 's/^role: lambda-exec$/role: lambda-exec\ns3_bucket: art/' lambda.yml >with-bucket.yml
+lc -f with-bucket.yml package --upload small
+check_status 0 "s3_bucket from lambda.yml: exit 0"
+check_out_has "^small  s3://art/$small_key  already there$" "s3_bucket from lambda.yml: used"
+lc -f with-bucket.yml package --upload --s3-bucket nosuch small
+check_err_has "s3://nosuch" "--s3-bucket wins over lambda.yml's s3_bucket"
+
 # On a terminal: the progress line, ending at 100%.
 pty_run "$TMP/pty.out" "$LAMBDACTL" package --upload --s3-bucket art --s3-prefix tty/ big
 check_status 0 "on a terminal: exit 0"
