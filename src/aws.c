@@ -268,6 +268,7 @@ attempt(struct aws_client *c, const struct aws_request *rq,
 	hr.sink_arg = rq->sink_arg;
 	hr.progress = rq->progress;
 	hr.progress_arg = rq->progress_arg;
+	hr.stop = rq->stop;
 	if (http_send(c->http, &hr, &rs->http, err) == -1) {
 		lc_error_prefix(err, "%s", rq->op);
 		goto out;

@@ -5,6 +5,7 @@
 #ifndef LC_AWS_H
 #define LC_AWS_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -61,6 +62,8 @@ struct aws_request {
 	void	 *sink_arg;
 	void	(*progress)(void *arg, uint64_t sent, uint64_t total);
 	void	 *progress_arg;
+	/* Set (by a signal; may be NULL): the request is abandoned. */
+	const volatile sig_atomic_t	*stop;
 };
 
 struct aws_response {

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -57,6 +58,7 @@ catch_stop(void)
 /* What --upload needs: the bucket and prefix, the AWS setup. */
 struct upload {
 	int			 on;
+	int			 bar;		/* progress on stderr */
 	const char		*bucket;	/* --s3-bucket, or NULL */
 	const char		*prefix;	/* --s3-prefix, or NULL */
 	struct http_opts	 ho;
@@ -71,6 +73,31 @@ upload_where(const struct upload *u, const struct manifest_fn *fn,
 	*prefix = u->prefix != NULL ? u->prefix : fn->s3_prefix;
 }
 
+/* An upload's progress on a terminal: a line redrawn every MB or so. */
+struct bar {
+	const char	*fn;
+	uint64_t	 shown;
+	int		 open;	/* a line without its newline yet */
+};
+
+static void
+upload_progress(void *arg, uint64_t sent, uint64_t total)
+{
+	struct bar *b = arg;
+	uint64_t moved = sent > b->shown ? sent - b->shown : b->shown - sent;
+
+	/* (A part retried sends its bytes again: the count may go back.) */
+	if (total == 0 || (sent < total && b->open && moved < 1024 * 1024))
+		return;
+	b->shown = sent;
+	fprintf(stderr, "\r\033[Klambdactl: %s: uploading to S3 %.1f/%.1f MB"
+	    "  %3.0f%%", b->fn, (double)sent / 1048576,
+	    (double)total / 1048576, 100.0 * (double)sent / (double)total);
+	b->open = sent < total;
+	if (!b->open)
+		fputc('\n', stderr);
+}
+
 /*
  * Uploads res's zip for fn to S3 in fn's region; fills the key (caller
  * frees) and whether it went up (1) or was there already (0); -1 with err.
@@ -81,6 +108,7 @@ upload_one(struct cmd_ctx *ctx, const struct upload *u,
     const char **bucket, char **key, struct lc_err *err)
 {
 	struct s3_upload_opts so = { .http = &u->ho, .stop = &upload_stop };
+	struct bar bar = { fn->name, 0, 0 };
 	struct aws_client c;
 	unsigned char *md;
 	char hex[SHA256_HEX_LEN + 1];
@@ -100,7 +128,13 @@ upload_one(struct cmd_ctx *ctx, const struct upload *u,
 	*key = s3_artifact_key(prefix, fn->name, hex);
 	cmd_aws_init(ctx, &c);
 	c.region = region;
+	if (u->bar) {
+		so.progress = upload_progress;
+		so.progress_arg = &bar;
+	}
 	ret = s3_put_file(&c, *bucket, *key, res->path, hex, &so, err);
+	if (bar.open)
+		fputc('\n', stderr);
 	cmd_aws_release(&c);
 	if (ret == -1 && upload_stop)
 		err->status = 128 + upload_stop;
@@ -150,6 +184,7 @@ upload_prepare(struct cmd_ctx *ctx, const struct cmd_args *a,
 	if (cmd_prepare_aws(ctx, 1) == -1)
 		return -1;
 	cmd_http_opts(ctx, &u->ho);
+	u->bar = isatty(STDERR_FILENO) && ctx->output == OUTPUT_TEXT;
 	catch_stop();
 	return 0;
 }

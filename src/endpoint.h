@@ -32,9 +32,9 @@ const char *region_lookup(const char *flag, const struct aws_config *cfg,
 int region_check(const char *region, const char *source, struct lc_err *err);
 
 /*
- * Endpoint for a service ("lambda", "logs", "sts", "sso", "sso-oidc"):
- * flag > AWS_ENDPOINT_URL_<ID> (ID: LAMBDA, CLOUDWATCH_LOGS, STS, SSO,
- * SSO_OIDC) > AWS_ENDPOINT_URL > profile "endpoint_url" >
+ * Endpoint for a service ("lambda", "logs", "sts", "sso", "sso-oidc",
+ * "s3"): flag > AWS_ENDPOINT_URL_<ID> (ID: LAMBDA, CLOUDWATCH_LOGS, STS,
+ * SSO, SSO_OIDC, S3) > AWS_ENDPOINT_URL > profile "endpoint_url" >
  * https://HOST.REGION.amazonaws.com, HOST the service's name, or
  * portal.sso and oidc for SSO's (amazonaws.com.cn for cn-* regions).  AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true
  * skips the environment and the profile.  Returns a string the caller frees,

@@ -217,6 +217,8 @@ on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow,
 	if (x->rq->progress != NULL && ulnow != x->last_ul)
 		x->rq->progress(x->rq->progress_arg, (uint64_t)ulnow,
 		    (uint64_t)ultotal);
+	if (x->rq->stop != NULL && *x->rq->stop)
+		return 1;
 	if (clock_ms() >= x->deadline) {
 		x->deadline_expired = 1;
 		return 1;

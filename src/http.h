@@ -7,6 +7,7 @@
 #ifndef LC_HTTP_H
 #define LC_HTTP_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -83,6 +84,8 @@ struct http_request {
 	/* Called as the body goes out (for a progress bar); may be NULL. */
 	void	(*progress)(void *arg, uint64_t sent, uint64_t total);
 	void	 *progress_arg;
+	/* Set (by a signal; may be NULL): the request is abandoned. */
+	const volatile sig_atomic_t	*stop;
 };
 
 enum http_failure {

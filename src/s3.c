@@ -8,7 +8,11 @@
  * The artifact's SHA-256 (hex) is kept as the user metadata
  * x-amz-meta-sha256; "already there" means HeadObject answers with the
  * file's size and that value.  Each body's integrity is checked by S3
- * itself against the signed x-amz-content-sha256.
+ * itself twice: against the signed x-amz-content-sha256, and against its
+ * S3 checksum (x-amz-checksum-sha256, base64, with the SDKs'
+ * x-amz-sdk-checksum-algorithm SHA256; a multipart upload is
+ * created with x-amz-checksum-algorithm SHA256, and Complete lists each
+ * part's ChecksumSHA256).
  */
 #include <sys/stat.h>
 
@@ -53,7 +57,8 @@ s3_part_size(uint64_t size, uint64_t want)
 }
 
 void
-s3_complete_xml(struct buf *out, char *const *etags, size_t n)
+s3_complete_xml(struct buf *out, char *const *etags, char *const *sums,
+    size_t n)
 {
 	struct buf e = BUF_INIT;
 	const char *p;
@@ -73,7 +78,11 @@ s3_complete_xml(struct buf *out, char *const *etags, size_t n)
 			else
 				buf_addch(&e, *p);
 		buf_addf(out, "<Part><PartNumber>%zu</PartNumber><ETag>%s"
-		    "</ETag></Part>", i + 1, e.data != NULL ? e.data : "");
+		    "</ETag>", i + 1, e.data);
+		if (sums != NULL)
+			buf_addf(out, "<ChecksumSHA256>%s</ChecksumSHA256>",
+			    sums[i]);
+		buf_adds(out, "</Part>");
 	}
 	buf_adds(out, "</CompleteMultipartUpload>");
 	buf_release(&e);
@@ -191,8 +200,9 @@ region_rewind(void *arg)
 static int
 region_init(struct region *r, int fd, uint64_t off, uint64_t len,
     const volatile sig_atomic_t *stop, char hex[SHA256_HEX_LEN + 1],
-    struct lc_err *err)
+    char b64[SHA256_B64_LEN + 1], struct lc_err *err)
 {
+	unsigned char md[SHA256_LEN];
 	struct sha256_ctx h;
 	char chunk[65536];
 	size_t n;
@@ -209,14 +219,16 @@ region_init(struct region *r, int fd, uint64_t off, uint64_t len,
 	sha256_init(&h);
 	while ((n = region_read(r, chunk, sizeof chunk)) != 0) {
 		if (n == (size_t)-1) {
-			sha256_final_hex(&h, hex);
+			sha256_final(&h, md);
 			return lc_error(err, LC_EFAIL, "cannot read the "
 			    "artifact: %s", r->stop != NULL && *r->stop ?
 			    "interrupted" : strerror(r->failed));
 		}
 		sha256_update(&h, chunk, n);
 	}
-	sha256_final_hex(&h, hex);
+	sha256_final(&h, md);
+	sha256_to_hex(md, hex);
+	sha256_to_b64(md, b64);
 	r->pos = 0;
 	return 0;
 }
@@ -240,18 +252,20 @@ put_object(struct aws_client *c, const char *bucket, const char *path,
     int fd, uint64_t size, const char *hex, const struct s3_upload_opts *o,
     struct lc_err *err)
 {
+	char phex[SHA256_HEX_LEN + 1], b64[SHA256_B64_LEN + 1];
 	struct http_header hh[] = { { "x-amz-meta-sha256", hex },
-	    { "Content-Type", "application/zip" } };
+	    { "Content-Type", "application/zip" },
+	    { "x-amz-checksum-sha256", b64 },
+	    { "x-amz-sdk-checksum-algorithm", "SHA256" } };
 	struct aws_request rq = { .service = "s3", .op = "PutObject",
 	    .method = "PUT", .bucket = bucket, .path = path, .headers = hh,
-	    .nheaders = 2, .progress = o->progress,
-	    .progress_arg = o->progress_arg };
+	    .nheaders = 4, .progress = o->progress,
+	    .progress_arg = o->progress_arg, .stop = o->stop };
 	struct aws_response rs;
 	struct region r;
-	char phex[SHA256_HEX_LEN + 1];
 	int ret = 0;
 
-	if (region_init(&r, fd, 0, size, o->stop, phex, err) == -1)
+	if (region_init(&r, fd, 0, size, o->stop, phex, b64, err) == -1)
 		return -1;
 	rq.stream = &r.st;
 	rq.payload_hash = phex;
@@ -275,6 +289,7 @@ struct mpu {
 	int				 failed;
 	struct lc_err			 err;	/* the first failure */
 	char				**etags;
+	char				**sums;	/* base64 SHA-256s */
 	uint64_t			*sent;	/* per part, for progress */
 	uint64_t			 total;
 };
@@ -304,18 +319,22 @@ static int
 upload_part(struct mpu *m, struct aws_client *c, size_t i, struct lc_err *err)
 {
 	struct part_progress pp = { m, i };
+	char hex[SHA256_HEX_LEN + 1], b64[SHA256_B64_LEN + 1], *q;
+	struct http_header hh[] = { { "x-amz-checksum-sha256", b64 },
+	    { "x-amz-sdk-checksum-algorithm", "SHA256" } };
 	struct aws_request rq = { .service = "s3", .op = "UploadPart",
 	    .method = "PUT", .bucket = m->bucket, .path = m->path,
-	    .progress = part_progress, .progress_arg = &pp };
+	    .headers = hh, .nheaders = 2,
+	    .progress = part_progress, .progress_arg = &pp,
+	    .stop = m->o->stop };
 	struct aws_response rs;
 	struct region r;
-	char hex[SHA256_HEX_LEN + 1], *q;
 	const char *etag;
 	uint64_t off = (uint64_t)i * m->part;
 	int ret = -1;
 
 	if (region_init(&r, m->fd, off, m->size - off < m->part ?
-	    m->size - off : m->part, m->o->stop, hex, err) == -1)
+	    m->size - off : m->part, m->o->stop, hex, b64, err) == -1)
 		return -1;
 	q = xasprintf("partNumber=%zu&uploadId=%s", i + 1, m->id);
 	rq.query = q;
@@ -328,6 +347,7 @@ upload_part(struct mpu *m, struct aws_client *c, size_t i, struct lc_err *err)
 	else {
 		pthread_mutex_lock(&m->mu);
 		m->etags[i] = xstrdup(etag);
+		m->sums[i] = xstrdup(b64);
 		pthread_mutex_unlock(&m->mu);
 		ret = 0;
 	}
@@ -376,7 +396,8 @@ mpu_call(struct mpu *m, const char *op, const char *method,
     struct lc_err *err)
 {
 	struct http_header hh[] = { { "x-amz-meta-sha256", NULL },
-	    { "Content-Type", "application/zip" } };
+	    { "Content-Type", "application/zip" },
+	    { "x-amz-checksum-algorithm", "SHA256" } };
 	struct aws_request rq = { .service = "s3", .op = op,
 	    .method = method, .bucket = m->bucket, .path = m->path,
 	    .query = query };
@@ -387,7 +408,7 @@ mpu_call(struct mpu *m, const char *op, const char *method,
 	if (strcmp(op, "CreateMultipartUpload") == 0) {
 		hh[0].value = m->hex;
 		rq.headers = hh;
-		rq.nheaders = 2;
+		rq.nheaders = 3;
 	}
 	if (body != NULL) {
 		hh[1].value = "application/xml";
@@ -470,12 +491,13 @@ s3_multipart(struct aws_client *c, const char *bucket, const char *path,
 	q = xasprintf("uploadId=%s", m.id);
 	pthread_mutex_init(&m.mu, NULL);
 	m.etags = xcalloc(m.nparts, sizeof *m.etags);
+	m.sums = xcalloc(m.nparts, sizeof *m.sums);
 	m.sent = xcalloc(m.nparts, sizeof *m.sent);
 	log_debug("s3://%s%s: multipart upload, %zu parts of %llu bytes",
 	    bucket, path, m.nparts, (unsigned long long)m.part);
 	buf_reset(&xml);
 	if (mpu_parts(&m, err) == 0) {
-		s3_complete_xml(&xml, m.etags, m.nparts);
+		s3_complete_xml(&xml, m.etags, m.sums, m.nparts);
 		ret = mpu_call(&m, "CompleteMultipartUpload", "POST", q, &xml,
 		    NULL, err);
 	}
@@ -485,9 +507,12 @@ s3_multipart(struct aws_client *c, const char *bucket, const char *path,
 		snprintf(err->msg + i, sizeof err->msg - i, " (and "
 		    "AbortMultipartUpload failed: %s)", aerr.msg);
 	}
-	for (i = 0; i < m.nparts; i++)
+	for (i = 0; i < m.nparts; i++) {
 		free(m.etags[i]);
+		free(m.sums[i]);
+	}
 	free(m.etags);
+	free(m.sums);
 	free(m.sent);
 	pthread_mutex_destroy(&m.mu);
 out:

@@ -29,7 +29,8 @@ char *s3_artifact_key(const char *prefix, const char *name,
 /*
  * Puts the file at path (its SHA-256 hex given, as package computed it) in
  * bucket/key unless an object with its size and SHA-256 is already there
- * (HeadObject first; the hash is kept as user metadata x-amz-meta-sha256).
+ * (HeadObject first; the hash is kept as user metadata x-amz-meta-sha256;
+ * every body also carries its S3 checksum, x-amz-checksum-sha256).
  * c's region must be the bucket's.  Returns 1 uploaded, 0 already there,
  * -1 with err (a multipart upload begun is aborted; a bucket in another
  * region is a clear one-line error naming both regions, LC_ECONFIG;
@@ -42,7 +43,9 @@ int s3_put_file(struct aws_client *c, const char *bucket, const char *key,
 /* The part size of a multipart upload of size bytes: want (0: 8 MiB), at
  * least 5 MiB, doubled until there are at most 10,000 parts. */
 uint64_t s3_part_size(uint64_t size, uint64_t want);
-/* The CompleteMultipartUpload body for parts 1..n with these ETags. */
-void s3_complete_xml(struct buf *out, char *const *etags, size_t n);
+/* The CompleteMultipartUpload body for parts 1..n with these ETags and
+ * base64 SHA-256 checksums (sums NULL: none). */
+void s3_complete_xml(struct buf *out, char *const *etags,
+    char *const *sums, size_t n);
 
 #endif

@@ -197,7 +197,7 @@ class Handler(BaseHTTPRequestHandler):
                                        struct.pack("ii", 1, 0))
             self.connection.close()
 
-    do_GET = do_POST = do_PUT = do_DELETE = handle_any
+    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = handle_any
 
 
 server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

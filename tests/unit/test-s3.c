@@ -1,0 +1,252 @@
+/*
+ * test-s3.c - S3 artifacts without a network: the content-addressed key,
+ * the part size rule, the CompleteMultipartUpload body, and s3_put_file
+ * against the scripted loopback server (testhttp.h): already there (HEAD
+ * only), PutObject, a multipart upload in order, a refused part aborted,
+ * a bucket in another region.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "s3.h"
+#include "sha256.h"
+#include "testhttp.h"
+
+#define MIB	(1024ULL * 1024)
+#define HEX	"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+
+static void
+test_key(void **state)
+{
+	char *k;
+
+	(void)state;
+	k = s3_artifact_key(NULL, "jobs", HEX);
+	assert_string_equal(k, "jobs/" HEX ".zip");
+	free(k);
+	k = s3_artifact_key("ci/main-", "jobs", HEX);
+	assert_string_equal(k, "ci/main-jobs/" HEX ".zip");
+	free(k);
+}
+
+static void
+test_part_size(void **state)
+{
+	uint64_t p;
+
+	(void)state;
+	assert_int_equal(s3_part_size(60 * MIB, 0), 8 * MIB);
+	assert_int_equal(s3_part_size(60 * MIB, 1 * MIB), 5 * MIB);
+	assert_int_equal(s3_part_size(60 * MIB, 6 * MIB), 6 * MIB);
+	/* 200 GiB in 8 MiB parts would be 25,600: doubled to 32 MiB. */
+	p = s3_part_size(200 * 1024 * MIB, 0);
+	assert_int_equal(p, 32 * MIB);
+	assert_true((200 * 1024 * MIB + p - 1) / p <= 10000);
+	/* Exactly 10,000 parts is allowed. */
+	assert_int_equal(s3_part_size(10000 * 8 * MIB, 0), 8 * MIB);
+	assert_int_equal(s3_part_size(10000 * 8 * MIB + 1, 0), 16 * MIB);
+}
+
+static void
+test_complete_xml(void **state)
+{
+	char *etags[] = { (char *)"\"a1\"", (char *)"\"b&2\"" };
+	char *sums[] = { (char *)"c3Vt", (char *)"c3VtMg==" };
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	s3_complete_xml(&b, etags, NULL, 2);
+	assert_string_equal(b.data, "<CompleteMultipartUpload xmlns=\"http:"
+	    "//s3.amazonaws.com/doc/2006-03-01/\"><Part><PartNumber>1"
+	    "</PartNumber><ETag>&quot;a1&quot;</ETag></Part><Part>"
+	    "<PartNumber>2</PartNumber><ETag>&quot;b&amp;2&quot;</ETag>"
+	    "</Part></CompleteMultipartUpload>");
+	buf_reset(&b);
+	s3_complete_xml(&b, etags, sums, 2);
+	assert_non_null(strstr(b.data, "<ETag>&quot;a1&quot;</ETag>"
+	    "<ChecksumSHA256>c3Vt</ChecksumSHA256></Part>"));
+	assert_non_null(strstr(b.data, "<ChecksumSHA256>c3VtMg=="
+	    "</ChecksumSHA256></Part></Complete"));
+	buf_release(&b);
+}
+
+/* A file of size bytes (a repeating pattern) in a temporary directory. */
+static char *
+temp_file(uint64_t size, char hex[SHA256_HEX_LEN + 1])
+{
+	char *path = xstrdup("/tmp/test-s3.XXXXXX"), chunk[65536];
+	struct sha256_ctx h;
+	uint64_t left = size;
+	size_t n, i;
+	int fd;
+
+	assert_true((fd = mkstemp(path)) >= 0);
+	for (i = 0; i < sizeof chunk; i++)
+		chunk[i] = (char)(i * 7 + 3);
+	sha256_init(&h);
+	while (left > 0) {
+		n = left < sizeof chunk ? (size_t)left : sizeof chunk;
+		assert_int_equal(write(fd, chunk, n), (ssize_t)n);
+		sha256_update(&h, chunk, n);
+		left -= n;
+	}
+	sha256_final_hex(&h, hex);
+	close(fd);
+	return path;
+}
+
+#define RAW(status, headers)						\
+	"HTTP/1.1 " status "\r\nContent-Length: 0\r\nConnection: close\r\n"	\
+	headers "\r\n"
+
+static void
+test_already_there(void **state)
+{
+	struct testhttp h;
+	struct lc_err err;
+	char hex[SHA256_HEX_LEN + 1], *path = temp_file(1000, hex), *a;
+	const char *answers[1];
+
+	(void)state;
+	/* HEAD: the size in Content-Length (the body not sent). */
+	a = xasprintf("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n"
+	    "x-amz-meta-sha256: %s\r\nConnection: close\r\n\r\n", hex);
+	answers[0] = a;
+	testhttp_start(&h, answers, 1);
+	assert_int_equal(s3_put_file(&h.client, "bkt", "p/k.zip", path, hex,
+	    NULL, &err), 0);
+	assert_int_equal(testhttp_stop(&h), 1);
+	assert_string_equal(h.reqs[0], "HEAD /bkt/p/k.zip");
+	free(a);
+	unlink(path);
+	free(path);
+}
+
+/* The answer to CreateMultipartUpload: upload ID "u/1". */
+#define CREATED								\
+	"HTTP/1.1 200 OK\r\nContent-Length: 87\r\nConnection: close\r\n"	\
+	"\r\n<InitiateMultipartUploadResult><UploadId>u/1</UploadId>"	\
+	"</InitiateMultipartUploadResult>"
+
+/*
+ * s3_put_file of a file of size bytes to bkt/key with o against answers
+ * (n of them, every one to be used); returns what it returned, h holding
+ * the requests.
+ */
+static int
+put(struct testhttp *h, const char *const *answers, size_t n, uint64_t size,
+    const char *key, const struct s3_upload_opts *o, struct lc_err *err)
+{
+	char hex[SHA256_HEX_LEN + 1], *path = temp_file(size, hex);
+	int ret;
+
+	testhttp_start(h, answers, n);
+	ret = s3_put_file(&h->client, "bkt", key, path, hex, o, err);
+	if (testhttp_stop(h) != n)
+		fail_msg("%zu of %zu answers used (%s)", h->served, n,
+		    err->msg);
+	unlink(path);
+	free(path);
+	return ret;
+}
+
+static const struct s3_upload_opts five = { .concurrency = 1,
+    .part_size = 5 * MIB, .multipart_threshold = 5 * MIB };
+
+static void
+test_put_object(void **state)
+{
+	static const char *const answers[] = { RAW("404 Not Found", ""),
+	    RAW("200 OK", "ETag: \"x\"\r\n") };
+	struct testhttp h;
+	struct lc_err err;
+
+	(void)state;
+	/* A key with characters to encode, '/' kept. */
+	assert_int_equal(put(&h, answers, 2, 100000, "a b/k+1.zip", NULL,
+	    &err), 1);
+	assert_string_equal(h.reqs[0], "HEAD /bkt/a%20b/k%2B1.zip");
+	assert_string_equal(h.reqs[1], "PUT /bkt/a%20b/k%2B1.zip");
+}
+
+static void
+test_multipart(void **state)
+{
+	static const char *const answers[] = { RAW("404 Not Found", ""),
+	    CREATED, RAW("200 OK", "ETag: \"e1\"\r\n"),
+	    RAW("200 OK", "ETag: \"e2\"\r\n"), RAW("200 OK", "ETag: \"e3\"\r\n"),
+	    "HTTP/1.1 200 OK\r\nContent-Length: 63\r\nConnection: close\r\n"
+	    "\r\n<CompleteMultipartUploadResult></CompleteMultipartUploadResult>" };
+	struct testhttp h;
+	struct lc_err err;
+
+	(void)state;
+	if (put(&h, answers, 6, 11 * MIB, "k.zip", &five, &err) != 1)
+		fail_msg("%s", err.msg);
+	assert_string_equal(h.reqs[1], "POST /bkt/k.zip?uploads=");
+	assert_string_equal(h.reqs[2], "PUT /bkt/k.zip?partNumber=1&uploadId=u%2F1");
+	assert_string_equal(h.reqs[3], "PUT /bkt/k.zip?partNumber=2&uploadId=u%2F1");
+	assert_string_equal(h.reqs[4], "PUT /bkt/k.zip?partNumber=3&uploadId=u%2F1");
+	assert_string_equal(h.reqs[5], "POST /bkt/k.zip?uploadId=u%2F1");
+}
+
+static void
+test_part_refused(void **state)
+{
+	static const char *const answers[] = { RAW("404 Not Found", ""),
+	    CREATED, RAW("200 OK", "ETag: \"e1\"\r\n"),
+	    "HTTP/1.1 403 Forbidden\r\nContent-Length: 72\r\nConnection: "
+	    "close\r\n\r\n<Error><Code>AccessDenied</Code><Message>Access "
+	    "Denied</Message></Error>",
+	    RAW("204 No Content", "") };
+	struct testhttp h;
+	struct lc_err err;
+
+	(void)state;
+	assert_int_equal(put(&h, answers, 5, 11 * MIB, "k.zip", &five, &err),
+	    -1);
+	assert_true(lc_error_is(&err, "AccessDenied"));
+	assert_non_null(strstr(err.msg, "s3://bkt"));
+	assert_string_equal(h.reqs[4], "DELETE /bkt/k.zip?uploadId=u%2F1");
+}
+
+static void
+test_other_region(void **state)
+{
+	static const char *const answers[] = { RAW("301 Moved Permanently",
+	    "x-amz-bucket-region: eu-west-3\r\n") };
+	struct testhttp h;
+	struct lc_err err;
+
+	(void)state;
+	assert_int_equal(put(&h, answers, 1, 10, "k.zip", NULL, &err), -1);
+	assert_int_equal(err.status, LC_ECONFIG);
+	assert_string_equal(err.msg, "S3 bucket 'bkt' is in region eu-west-3, "
+	    "not us-east-1 (the function's region): use a bucket in "
+	    "us-east-1");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_key),
+		cmocka_unit_test(test_part_size),
+		cmocka_unit_test(test_complete_xml),
+		cmocka_unit_test(test_already_there),
+		cmocka_unit_test(test_put_object),
+		cmocka_unit_test(test_multipart),
+		cmocka_unit_test(test_part_refused),
+		cmocka_unit_test(test_other_region),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
