@@ -3,7 +3,11 @@
 # the file) against `aws s3 cp` of the same zip, on the same moto_server,
 # for 60 MB and 200 MB incompressible artifacts; `lambdactl package` alone
 # too, since --upload zips first.  Each run goes to a fresh key, so every
-# run uploads.  Wall seconds (median of N) and peak RSS (MB, the largest).
+# run uploads.  Then a whole release: `lambdactl deploy` through S3 (zip,
+# upload, UpdateFunctionCode, wait; the artifact changed by a byte each
+# run, so every run sends code) against `aws s3 cp` + `aws lambda
+# update-function-code --s3-bucket --s3-key` of a zip made beforehand.
+# Wall seconds (median of N) and peak RSS (MB, the largest).
 . "$(dirname "$0")/lib.sh"
 
 N=${N:-3}
@@ -12,8 +16,11 @@ export AWS_ACCESS_KEY_ID=AKIDBENCH AWS_SECRET_ACCESS_KEY=bench-secret
 export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
 mkdir -p "$HOME"
 start_moto
-export AWS_ENDPOINT_URL_S3=$MOTO_URL
+export AWS_ENDPOINT_URL_S3=$MOTO_URL AWS_ENDPOINT_URL_LAMBDA=$MOTO_URL
+export AWS_ENDPOINT_URL_IAM=$MOTO_URL AWS_ENDPOINT_URL_STS=$MOTO_URL
 aws --endpoint-url "$MOTO_URL" s3api create-bucket --bucket bench >/dev/null
+aws --endpoint-url "$MOTO_URL" iam create-role --role-name lambda-exec \
+	--assume-role-policy-document '{}' >/dev/null
 cd "$BENCH_TMP" || exit 1
 
 # measure LABEL CMD... (CMD may use $i, the run's number): N runs.
@@ -53,5 +60,12 @@ YML
 		"'$LAMBDACTL' package --upload --s3-bucket bench --s3-prefix \"r\$RANDOM\$RANDOM/\" f$mb"
 	measure "aws s3 cp, $mb MB" \
 		"aws --endpoint-url '$MOTO_URL' s3 cp .lambdactl/f$mb.zip \"s3://bench/cp\$RANDOM\$RANDOM.zip\""
+	# The release: the function exists; every run sends new code.
+	sed -i '1i s3_bucket: bench' lambda.yml
+	"$LAMBDACTL" deploy f$mb >/dev/null 2>&1 || { echo "bench: first deploy failed" >&2; exit 1; }
+	measure "lambdactl deploy via S3, $mb MB" \
+		"printf x >>art$mb.bin && '$LAMBDACTL' deploy f$mb"
+	measure "aws s3 cp + update-function-code, $mb MB" \
+		"k=cp\$RANDOM\$RANDOM.zip && aws --endpoint-url '$MOTO_URL' s3 cp .lambdactl/f$mb.zip s3://bench/\$k && aws --endpoint-url '$MOTO_URL' lambda update-function-code --function-name f$mb --s3-bucket bench --s3-key \$k"
 	rm -f art$mb.bin
 done

@@ -110,22 +110,18 @@ upload_one(struct cmd_ctx *ctx, const struct upload *u,
 	struct s3_upload_opts so = { .http = &u->ho, .stop = &upload_stop };
 	struct bar bar = { fn->name, 0, 0 };
 	struct aws_client c;
-	unsigned char *md;
-	char hex[SHA256_HEX_LEN + 1];
+	char hex[SHA256_HEX_LEN + 1], *name;
 	const char *region, *prefix;
-	size_t len;
 	int ret;
 
 	*key = NULL;
-	if ((md = (unsigned char *)b64_decode(res->sha256,
-	    strlen(res->sha256), &len)) == NULL || len != SHA256_LEN)
-		die("package: a malformed CodeSha256");
-	sha256_to_hex(md, hex);
-	free(md);
+	package_sha256_hex(res, hex);
 	if (cmd_region(ctx, fn->name, &region, err) == -1)
 		return -1;
 	upload_where(u, fn, bucket, &prefix);
-	*key = s3_artifact_key(prefix, fn->name, hex);
+	name = package_s3_name(fn);
+	*key = s3_artifact_key(prefix, name, hex);
+	free(name);
 	cmd_aws_init(ctx, &c);
 	c.region = region;
 	if (u->bar) {

@@ -206,32 +206,19 @@ deploy_compare(const struct manifest_fn *fn, const char *role_arn,
 		compare_settings(fn, role_arn, p, 0);
 }
 
-/* pkg's CodeSha256 (base64, as Lambda reports it) in hex, for S3. */
-static void
-sha256_hex(const struct package_result *pkg, char hex[65])
-{
-	unsigned char *md;
-	size_t i, n;
-
-	md = (unsigned char *)b64_decode(pkg->sha256, strlen(pkg->sha256), &n);
-	if (md == NULL || n != 32)
-		die("deploy: CodeSha256 '%s' is not a SHA-256", pkg->sha256);
-	for (i = 0; i < n; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	free(md);
-}
-
 /* Where the code goes in S3, when fn has s3_bucket and code is sent. */
 static void
 plan_s3(const struct manifest_fn *fn, const struct package_result *pkg,
     struct deploy_plan *p)
 {
-	char hex[65];
+	char hex[SHA256_HEX_LEN + 1], *name;
 
 	if (fn->s3_bucket == NULL || pkg == NULL || !p->code_changed)
 		return;
-	sha256_hex(pkg, hex);
-	p->s3_key = s3_artifact_key(fn->s3_prefix, fn->name, hex);
+	package_sha256_hex(pkg, hex);
+	name = package_s3_name(fn);
+	p->s3_key = s3_artifact_key(fn->s3_prefix, name, hex);
+	free(name);
 }
 
 int
@@ -338,7 +325,7 @@ put_s3(struct aws_client *c, const struct deploy_plan *p, const struct ui *u,
 	s3->key = p->s3_key;
 	if (*done)
 		return 0;
-	sha256_hex(p->pkg, hex);
+	package_sha256_hex(p->pkg, hex);
 	snprintf(what, sizeof what, "putting the code in s3://%s/",
 	    p->fn->s3_bucket);
 	step(u, what);

@@ -132,6 +132,12 @@ check_prefix(struct ctx *c, const yaml_node_t *v, const char *s)
 	if (strlen(s) > S3_PREFIX_MAX)
 		return mf_node_error(c, v, "'s3_prefix' is %zu bytes, over "
 		    "the limit of %d", strlen(s), S3_PREFIX_MAX);
+	/* URLs drop such segments, and the key signed would not be sent. */
+	for (p = s; *p != '\0'; p += strcspn(p, "/") + (p[strcspn(p, "/")]
+	    != '\0'))
+		if ((strncmp(p, "./", 2) == 0 || strncmp(p, "../", 3) == 0))
+			return mf_node_error(c, v, "'s3_prefix' must not have "
+			    "a '.' or '..' segment");
 	return 0;
 }
 

@@ -19,6 +19,7 @@
 
 #include <zip.h>
 
+#include "b64.h"
 #include "buf.h"
 #include "err.h"
 #include "package.h"
@@ -923,4 +924,34 @@ package_sha256(const char *path, char b64[45], uint64_t *size,
 		return -1;
 	sha256_to_b64(md, b64);
 	return 0;
+}
+
+void
+package_sha256_hex(const struct package_result *pkg,
+    char hex[SHA256_HEX_LEN + 1])
+{
+	unsigned char *md;
+	size_t n;
+
+	md = (unsigned char *)b64_decode(pkg->sha256, strlen(pkg->sha256), &n);
+	if (md == NULL || n != SHA256_LEN)
+		die("package: CodeSha256 '%s' is not a SHA-256", pkg->sha256);
+	sha256_to_hex(md, hex);
+	free(md);
+}
+
+char *
+package_s3_name(const struct manifest_fn *fn)
+{
+	const char *a = fn->artifact, *end, *start;
+
+	if (a == NULL || *a == '\0')
+		return xstrdup(fn->name);
+	for (end = a + strlen(a); end > a + 1 && end[-1] == '/'; end--)
+		;
+	for (start = end; start > a && start[-1] != '/'; start--)
+		;
+	if (start == end)
+		return xstrdup(fn->name);
+	return xstrndup(start, (size_t)(end - start));
 }

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "sha256.h"
 #include "manifest.h"
 
 /*
@@ -90,5 +91,15 @@ int package_normalise(const char *path, const char *label, int provided,
 /* Streams the file at path into SHA-256; base64 into b64, size into size. */
 int package_sha256(const char *path, char b64[45], uint64_t *size,
     struct lc_err *err);
+
+/* The zip's CodeSha256 (base64) as lowercase hex, for S3 keys. */
+void package_sha256_hex(const struct package_result *pkg,
+    char hex[SHA256_HEX_LEN + 1]);
+/*
+ * The name an artifact goes by in S3 keys: the file name of fn's artifact
+ * (the function's name when it has none), so that every function shipping
+ * the same artifact names the same object.  The caller frees it.
+ */
+char *package_s3_name(const struct manifest_fn *fn);
 
 #endif

@@ -46,7 +46,7 @@ lc package --upload --s3-bucket art -o json
 check_status 0 "upload: exit 0"
 small_hex=$(sha256sum .lambdactl/small.zip | cut -c1-64)
 big_hex=$(sha256sum .lambdactl/big.zip | cut -c1-64)
-small_key=small/$small_hex.zip big_key=builds/big/$big_hex.zip
+small_key=small.bin/$small_hex.zip big_key=builds/big.bin/$big_hex.zip
 check "upload: JSON names the keys, both uploaded" test "$(jq -r 'map("\(.s3_bucket) \(.s3_key) \(.uploaded)") | join(",")' "$OUT")" = "art $small_key true,art $big_key true"
 for fk in "small $small_key" "big $big_key"; do
 	f=.lambdactl/${fk%% *}.zip k=${fk#* }

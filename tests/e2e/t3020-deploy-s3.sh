@@ -1,6 +1,6 @@
 #!/bin/bash
 # Code through S3 (lambda.yml's s3_bucket): deploy puts the zip in the
-# bucket under PREFIX NAME/SHA256.zip and Lambda takes it from there (the
+# bucket under PREFIX ARTIFACT/SHA256.zip and Lambda takes it from there (the
 # aws CLI as the oracle); a redeploy with nothing changed sends nothing to
 # S3 nor Lambda; an object already there is not uploaded again (HEAD); plan
 # says where the code comes from; without s3_bucket a zip over Lambda's
@@ -18,13 +18,15 @@ s3_count() { proxy_count "$1" "/artifacts.*"; }
 
 provided_manifest lambda-exec <<'YML'
   app: {}
+  twin: {}
 YML
 sed -i '1i s3_bucket: artifacts\ns3_prefix: "builds/"' lambda.yml
 
 # Plan first: nothing exists, code would go through S3.
 lc plan app
 check_status 5 "plan of a new function through S3 reports changes"
-KEY="builds/app/$(pkg_hex app).zip"
+# Keyed by the artifact's file name (target/bootstrap) and the zip's hash.
+KEY="builds/bootstrap/$(pkg_hex app).zip"
 check_out_has "^  code via s3://artifacts/$KEY\$" "plan shows 'code via s3://artifacts/$KEY'"
 check "plan sent nothing to S3" test "$(s3_count '.*')" -eq 0
 
@@ -58,6 +60,14 @@ check "the object already there: a HEAD and no upload" \
 	test "$(s3_count HEAD)" -ge 1 -a "$(s3_count 'PUT|POST')" -eq 0
 check "...and Lambda got its create" test "$(proxy_count POST /2015-03-31/functions)" -eq 1
 check "...from the same object: CodeSha256 equals package's" test "$(ref_sha app)" = "$(pkg_b64 app)"
+
+# A second function shipping the same artifact: the same object, no upload.
+proxy_reset
+lc deploy twin
+check_status 0 "deploy a second function with the same artifact"
+check "the second function uploaded nothing (HEAD only)" \
+	test "$(s3_count HEAD)" -ge 1 -a "$(s3_count 'PUT|POST')" -eq 0
+check "...and runs the same code" test "$(ref_sha twin)" = "$(pkg_b64 app)"
 
 # Without s3_bucket, over the direct limit: exit 3 before any request.
 mkdir -p big

@@ -202,8 +202,8 @@ static void
 compare(const struct manifest_fn *fn, const struct lambda_config *cfg,
     struct deploy_plan *p)
 {
-	static const struct deploy_opts all = { DEPLOY_ANY, 1, 1, 0, NULL, 0,
-	    0, 0 };
+	static const struct deploy_opts all = { .mode = DEPLOY_ANY, .code = 1,
+	    .config = 1 };
 
 	memset(p, 0, sizeof *p);
 	p->remote = *cfg;	/* borrowed */
