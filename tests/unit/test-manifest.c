@@ -888,7 +888,7 @@ test_example(void **state)
 	unsetenv("STAGE");
 
 	unsetenv("DB_PASSWORD");
-	load_fails(EXAMPLE, "63:20: environment variable 'DB_PASSWORD' is "
+	load_fails(EXAMPLE, "64:20: environment variable 'DB_PASSWORD' is "
 	    "not set (used as ${env:DB_PASSWORD})");
 }
 
