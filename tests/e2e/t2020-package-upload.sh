@@ -68,10 +68,10 @@ print(base64.b64encode(hashlib.sha256(b"".join(parts)).digest()).decode() + "-%d
 # (moto leaves out the "-3" that S3 appends.)
 got=$(jq -r .ChecksumSHA256 "$TMP/head.json")
 check "big: S3's composite checksum is the parts' SHA-256s" test "${got%-*}" = "${composite%-*}"
-check "small: one PutObject, no multipart" test "$(sig_count PUT "^/art/small/.*zip$")" = 1 -a "$(sig_count POST "^/art/small/")" = 0
-check "big: CreateMultipartUpload once" test "$(sig_count POST "^/art/builds/big/.*[?]uploads=$")" = 1
-check "big: three UploadParts (20 MB in 8 MiB parts)" test "$(sig_count PUT "^/art/builds/big/.*[?]partNumber=[123]&uploadId=")" = 3
-check "big: CompleteMultipartUpload once" test "$(sig_count POST "^/art/builds/big/.*[?]uploadId=")" = 1
+check "small: one PutObject, no multipart" test "$(sig_count PUT "^/art/small.bin/.*zip$")" = 1 -a "$(sig_count POST "^/art/small.bin/")" = 0
+check "big: CreateMultipartUpload once" test "$(sig_count POST "^/art/builds/big.bin/.*[?]uploads=$")" = 1
+check "big: three UploadParts (20 MB in 8 MiB parts)" test "$(sig_count PUT "^/art/builds/big.bin/.*[?]partNumber=[123]&uploadId=")" = 3
+check "big: CompleteMultipartUpload once" test "$(sig_count POST "^/art/builds/big.bin/.*[?]uploadId=")" = 1
 
 : >"$SIG_LOG"
 lc package --upload --s3-bucket art
