@@ -29,7 +29,14 @@ functions:
     handler: a.B
     artifact: big.bin
     s3_prefix: builds/
+  odd:
+    runtime: java21
+    handler: a.B
+    artifact: "a b+c:ü%.bin"
+    s3_prefix: "p a b+c/ü:%/"
 YML
+cp small.bin "a b+c:ü%.bin"
+
 sig_count() {	# METHOD PATH_RE: logged requests
 	jq -s --arg m "$1" --arg p "$2" '[.[] | select(.method == $m and (.path | test($p)))] | length' "$SIG_LOG"
 }
@@ -42,7 +49,7 @@ check "no bucket: nothing packaged" test ! -e .lambdactl/small.zip
 lc package --s3-bucket art small
 check_status 2 "--s3-bucket without --upload: exit 2"
 
-lc package --upload --s3-bucket art -o json
+lc package --upload --s3-bucket art -o json small big
 check_status 0 "upload: exit 0"
 small_hex=$(sha256sum .lambdactl/small.zip | cut -c1-64)
 big_hex=$(sha256sum .lambdactl/big.zip | cut -c1-64)
@@ -74,7 +81,7 @@ check "big: three UploadParts (20 MB in 8 MiB parts)" test "$(sig_count PUT "^/a
 check "big: CompleteMultipartUpload once" test "$(sig_count POST "^/art/builds/big.bin/.*[?]uploadId=")" = 1
 
 : >"$SIG_LOG"
-lc package --upload --s3-bucket art
+lc package --upload --s3-bucket art small big
 check_status 0 "second run: exit 0"
 check_out_has "^small  s3://art/$small_key  already there$" "second run: small already there"
 check_out_has "^big  s3://art/$big_key  already there$" "second run: big already there"
@@ -82,6 +89,14 @@ check "second run: HEAD only" test "$(jq -r .method "$SIG_LOG" | sort -u)" = HEA
 # The other runs' requests were checked as they came; this one has all.
 lc package --upload --s3-bucket art --s3-prefix again/ small big
 check_status 0 "a new prefix uploads again"
+# A key S3 must see encoded once: space, '+', ':', '%' and non-ASCII.
+: >"$TMP/odd.log"
+lc package --upload --s3-bucket art -o json odd
+check_status 0 "odd key: exit 0"
+odd_key=$(jq -r '.[0].s3_key' "$OUT")
+check "odd key: as documented" test "$odd_key" = "p a b+c/ü:%/a b+c:ü%.bin/$(sha256sum .lambdactl/odd.zip | cut -c1-64).zip"
+check "odd key: the AWS CLI finds it" ref_aws s3api head-object --bucket art --key "$odd_key"
+check "odd key: botocore's S3SigV4Auth agrees" python3 "$E2E_DIR/sigcheck.py" check "$SIG_LOG" us-east-1
 
 # The bucket from lambda.yml (top level), the flag winning over it.
 sed 's/^role: lambda-exec$/role: lambda-exec\ns3_bucket: art/' lambda.yml >with-bucket.yml
