@@ -265,6 +265,7 @@ attempt(struct aws_client *c, const struct aws_request *rq,
 	hr.read_timeout = rq->read_timeout;
 	hr.max_body = rq->max_body;
 	hr.no_resend = rq->no_retry_after_send;
+	hr.path_as_is = rq->bucket != NULL;	/* a key's "." is the key's */
 	hr.sink = rq->sink;
 	hr.sink_arg = rq->sink_arg;
 	hr.progress = rq->progress;

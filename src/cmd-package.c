@@ -159,6 +159,7 @@ upload_prepare(struct cmd_ctx *ctx, const struct cmd_args *a,
     const struct manifest_fn **fns, size_t n, struct upload *u)
 {
 	const char *b, *p;
+	char why[512];
 	size_t i;
 
 	u->bucket = cmd_get(a, "s3-bucket");
@@ -169,6 +170,12 @@ upload_prepare(struct cmd_ctx *ctx, const struct cmd_args *a,
 			    "--s3-prefix go with --upload");
 		return 0;
 	}
+	/* The checks of lambda.yml's s3_bucket and s3_prefix. */
+	if ((u->bucket != NULL && manifest_check_s3_bucket("--s3-bucket",
+	    u->bucket, why, sizeof why) == -1) || (u->prefix != NULL &&
+	    manifest_check_s3_prefix("--s3-prefix", u->prefix, why,
+	    sizeof why) == -1))
+		return lc_error(&ctx->err, LC_EUSAGE, "%s", why);
 	u->on = 1;
 	for (i = 0; i < n; i++) {
 		upload_where(u, fns[i], &b, &p);

@@ -48,6 +48,16 @@ check_err_has "--s3-bucket BUCKET or 's3_bucket' in lambda.yml" "no bucket: name
 check "no bucket: nothing packaged" test ! -e .lambdactl/small.zip
 lc package --s3-bucket art small
 check_status 2 "--s3-bucket without --upload: exit 2"
+# The flags get lambda.yml's checks, before anything is built.
+lc package --upload --s3-bucket Art small
+check_status 2 "--s3-bucket not a bucket name: exit 2"
+check_err_has "--s3-bucket must be an S3 bucket name" "--s3-bucket: named"
+for p in "a/../" "./x/" "/abs/"; do
+	lc package --upload --s3-bucket art --s3-prefix "$p" small
+	check_status 2 "--s3-prefix '$p': exit 2"
+	check_err_has "--s3-prefix must not" "--s3-prefix '$p': named"
+done
+check "bad flags: nothing packaged" test ! -e .lambdactl/small.zip
 
 lc package --upload --s3-bucket art -o json small big
 check_status 0 "upload: exit 0"

@@ -175,6 +175,11 @@ test_put_object(void **state)
 	    &err), 1);
 	assert_string_equal(h.reqs[0], "HEAD /bkt/a%20b/k%2B1.zip");
 	assert_string_equal(h.reqs[1], "PUT /bkt/a%20b/k%2B1.zip");
+	/* Dot segments are the key's: sent as they are, never squashed. */
+	assert_int_equal(put(&h, answers, 2, 100, "a/./b/../k.zip", NULL,
+	    &err), 1);
+	assert_string_equal(h.reqs[0], "HEAD /bkt/a/./b/../k.zip");
+	assert_string_equal(h.reqs[1], "PUT /bkt/a/./b/../k.zip");
 }
 
 static void
