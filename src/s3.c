@@ -124,7 +124,24 @@ s3_error(const struct aws_client *c, const char *bucket,
 	return lc_error_prefix(err, "s3://%s", bucket);
 }
 
-/* HeadObject: 1 there with size and hash, 0 not (or different), -1. */
+/*
+ * Whether a failed HeadObject just means "not known to be there": a 404
+ * (S3 also sends x-amz-bucket-region, the bucket's own region, then), or
+ * a 403 (without s3:ListBucket, S3 answers 403 for a missing key: the PUT
+ * tells) -- unless the answer names another region for the bucket.
+ */
+static int
+head_not_there(const struct aws_client *c, const struct aws_response *rs)
+{
+	const char *r = http_header_get(&rs->http, "x-amz-bucket-region");
+
+	if (r != NULL && c->region != NULL && strcmp(r, c->region) != 0)
+		return 0;
+	return rs->http.status == 404 || rs->http.status == 403;
+}
+
+/* HeadObject: 1 there with size and hash, 0 not (or different, or not
+ * known), -1. */
 static int
 head(struct aws_client *c, const char *bucket, const char *path,
     uint64_t size, const char *hex, struct lc_err *err)
@@ -136,8 +153,9 @@ head(struct aws_client *c, const char *bucket, const char *path,
 	int ret;
 
 	if (aws_call(c, &rq, &rs, err) == -1) {
-		if (rs.http.status == 404 && http_header_get(&rs.http,
-		    "x-amz-bucket-region") == NULL) {
+		if (head_not_there(c, &rs)) {
+			log_debug("s3://%s%s: HeadObject %ld: uploading",
+			    bucket, path, rs.http.status);
 			lc_error_clear(err);
 			ret = 0;
 		} else

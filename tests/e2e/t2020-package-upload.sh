@@ -168,6 +168,25 @@ check_err_has "AccessDenied" "a refused part: AccessDenied named"
 check "a refused part: AbortMultipartUpload sent" test "$(stub_count DELETE 'uploadId=up%2F1%2Bx$')" = 1
 check "a refused part: not completed" test "$(stub_count POST '[?]uploadId=')" = 0
 
+# HeadObject 404 in the bucket's own region, and 403 (no s3:ListBucket):
+# not known to be there, so the PUT goes and tells.
+stub_upload head404 '[]' small '[{"status": 404, "headers": {"x-amz-bucket-region": "us-east-1"}}]'
+check_status 0 "HEAD 404 naming our region: uploaded, exit 0"
+check "HEAD 404 naming our region: one PutObject" test "$(stub_count PUT .)" = 1
+stub_upload head403 '[]' small '[{"status": 403}]'
+check_status 0 "HEAD 403: uploaded all the same, exit 0"
+check "HEAD 403: one PutObject" test "$(stub_count PUT .)" = 1
+stop_stub
+cat >"$TMP/deny2.json" <<'JSON'
+{"routes": [{"method": "HEAD", "responses": [{"status": 403}]},
+ {"method": "PUT", "responses": [{"status": 403, "body": "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>"}]}]}
+JSON
+start_stub "$TMP/deny2.json"
+export AWS_ENDPOINT_URL_S3=$STUB_URL
+lc package --upload --s3-bucket art small
+check_status 1 "HEAD 403 and PUT 403: exit 1"
+check_err_has "s3://art.*PutObject: AccessDenied" "HEAD 403 and PUT 403: AccessDenied from the PUT"
+
 stub_upload region '[]' small '[{"status": 301, "headers": {"x-amz-bucket-region": "eu-west-3"}}]'
 check_status 3 "a bucket in another region: exit 3"
 check_err_has "bucket 'art' is in region eu-west-3, not us-east-1" "another region: both named"

@@ -239,6 +239,36 @@ test_other_region(void **state)
 	    "us-east-1");
 }
 
+/* A HEAD 404 in the bucket's own region, or a 403: the PUT tells. */
+static void
+test_head_not_known(void **state)
+{
+	static const char *const here[] = { RAW("404 Not Found",
+	    "x-amz-bucket-region: us-east-1\r\n"),
+	    RAW("200 OK", "ETag: \"x\"\r\n") };
+	static const char *const denied_head[] = { RAW("403 Forbidden", ""),
+	    RAW("200 OK", "ETag: \"x\"\r\n") };
+	static const char *const denied_both[] = { RAW("403 Forbidden", ""),
+	    "HTTP/1.1 403 Forbidden\r\nContent-Length: 72\r\nConnection: "
+	    "close\r\n\r\n<Error><Code>AccessDenied</Code><Message>Access "
+	    "Denied</Message></Error>" };
+	static const char *const elsewhere[] = { RAW("404 Not Found",
+	    "x-amz-bucket-region: eu-west-3\r\n") };
+	struct testhttp h;
+	struct lc_err err;
+
+	(void)state;
+	assert_int_equal(put(&h, here, 2, 10, "k.zip", NULL, &err), 1);
+	assert_string_equal(h.reqs[1], "PUT /bkt/k.zip");
+	assert_int_equal(put(&h, denied_head, 2, 10, "k.zip", NULL, &err), 1);
+	assert_string_equal(h.reqs[1], "PUT /bkt/k.zip");
+	assert_int_equal(put(&h, denied_both, 2, 10, "k.zip", NULL, &err), -1);
+	assert_true(lc_error_is(&err, "AccessDenied"));
+	assert_non_null(strstr(err.msg, "PutObject"));
+	assert_int_equal(put(&h, elsewhere, 1, 10, "k.zip", NULL, &err), -1);
+	assert_int_equal(err.status, LC_ECONFIG);
+}
+
 int
 main(void)
 {
@@ -251,6 +281,7 @@ main(void)
 		cmocka_unit_test(test_multipart),
 		cmocka_unit_test(test_part_refused),
 		cmocka_unit_test(test_other_region),
+		cmocka_unit_test(test_head_not_known),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
