@@ -41,20 +41,6 @@ on_stop(int sig)
 	upload_stop = sig;
 }
 
-/* Catches SIGINT (unless ignored) and SIGTERM for the uploads. */
-static void
-catch_stop(void)
-{
-	struct sigaction sa, old;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_stop;
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGINT, NULL, &old) == 0 && old.sa_handler != SIG_IGN)
-		sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-}
-
 /* What --upload needs: the bucket and prefix, the AWS setup. */
 struct upload {
 	int			 on;
@@ -188,7 +174,8 @@ upload_prepare(struct cmd_ctx *ctx, const struct cmd_args *a,
 		return -1;
 	cmd_http_opts(ctx, &u->ho);
 	u->bar = isatty(STDERR_FILENO) && ctx->output == OUTPUT_TEXT;
-	catch_stop();
+	/* Once: the upload is aborted; a second one kills at once. */
+	cmd_catch_stop(on_stop, SA_RESETHAND);
 	return 0;
 }
 

@@ -36,6 +36,9 @@
 #define S3_MIN_PART		(5ULL * 1024 * 1024)
 #define S3_MAX_PARTS		10000
 #define S3_MAX_CONCURRENCY	32
+/* AbortMultipartUpload, after a failure or a Ctrl-C: never minutes. */
+#define S3_ABORT_ATTEMPTS	2
+#define S3_ABORT_TIMEOUT	4	/* seconds an attempt */
 
 char *
 s3_artifact_key(const char *prefix, const char *name, const char *sha256_hex)
@@ -419,10 +422,15 @@ mpu_call(struct mpu *m, const char *op, const char *method,
 	struct aws_request rq = { .service = "s3", .op = op,
 	    .method = method, .bucket = m->bucket, .path = m->path,
 	    .query = query };
+	struct aws_client c = *m->c;
 	struct aws_response rs;
 	char code[128], msg[512];
 	int ret = 0;
 
+	if (strcmp(op, "AbortMultipartUpload") == 0) {
+		c.max_attempts = S3_ABORT_ATTEMPTS;
+		rq.timeout = S3_ABORT_TIMEOUT;
+	}
 	if (strcmp(op, "CreateMultipartUpload") == 0) {
 		hh[0].value = m->hex;
 		rq.headers = hh;
@@ -435,7 +443,7 @@ mpu_call(struct mpu *m, const char *op, const char *method,
 		rq.body = body->data;
 		rq.body_len = body->len;
 	}
-	if (aws_call(m->c, &rq, &rs, err) == -1)
+	if (aws_call(&c, &rq, &rs, err) == -1)
 		ret = s3_error(m->c, m->bucket, &rs, err);
 	else if (strstr(rs.http.body.data, "<Error>") != NULL) {
 		/* CompleteMultipartUpload: 200, and the error in the body. */

@@ -133,9 +133,10 @@ check_err_has "s3://nosuch.*NoSuchBucket" "NoSuchBucket: named, with the bucket"
 
 # The stub: multipart answers, with faults per test.
 export AWS_ENDPOINT_URL_S3=
-mpu_script() {	# PART2_STEPS [HEAD_STEPS]: the stub's script (JSON lists)
-	local head='[{"status": 404}]'
+mpu_script() {	# PART2_STEPS [HEAD_STEPS [DELETE_STEPS]]: the stub's script
+	local head='[{"status": 404}]' del='[{"status": 204}]'
 	[ -n "${2:-}" ] && head=$2
+	[ -n "${3:-}" ] && del=$3
 	cat <<JSON
 {"routes": [
  {"method": "HEAD", "responses": $head},
@@ -143,7 +144,7 @@ mpu_script() {	# PART2_STEPS [HEAD_STEPS]: the stub's script (JSON lists)
  {"method": "PUT", "path": "partNumber=2&", "responses": $1},
  {"method": "PUT", "responses": [{"headers": {"ETag": "\"e\""}}]},
  {"method": "POST", "path": "[?]uploadId=", "responses": [{"body": "<CompleteMultipartUploadResult><ETag>x</ETag></CompleteMultipartUploadResult>"}]},
- {"method": "DELETE", "responses": [{"status": 204}]}]}
+ {"method": "DELETE", "responses": $del}]}
 JSON
 }
 # stub_upload NAME PART2_STEPS FUNCTION [HEAD_STEPS]: package --upload on
@@ -209,6 +210,44 @@ check_status 130 "Ctrl-C during a part: exit 130"
 check_err_has "interrupted" "Ctrl-C: says interrupted"
 check "Ctrl-C: AbortMultipartUpload sent" test "$(stub_count DELETE 'uploadId=up%2F1%2Bx$')" = 1
 check "Ctrl-C: not completed" test "$(stub_count POST '[?]uploadId=')" = 0
+stop_stub
+
+# ctrl_c_upload: package --upload of big on slow.json, SIGINT once part 2
+# is being sent; sets pid.
+ctrl_c_upload() {
+	start_stub "$TMP/slow.json"
+	export AWS_ENDPOINT_URL_S3=$STUB_URL
+	set -m
+	"$LAMBDACTL" package --upload --s3-bucket art big >"$OUT" 2>"$ERR" </dev/null &
+	pid=$!
+	set +m
+	for i in $(seq 600); do
+		[ "$(stub_count PUT 'partNumber=2&')" = 1 ] && break
+		sleep 0.05
+	done
+	kill -INT "$pid"
+}
+# An AbortMultipartUpload that hangs: its own short limit, 2 attempts.
+mpu_script '[{"delay": 60, "headers": {"ETag": "\"e2\""}}]' '' '[{"delay": 60, "status": 204}]' >"$TMP/slow.json"
+ctrl_c_upload
+t0=$SECONDS
+wait_bounded "$pid" 40
+check_status 130 "Ctrl-C, Abort hanging: exit 130"
+check "Ctrl-C, Abort hanging: over within 15 s ($((SECONDS - t0)) s)" test $((SECONDS - t0)) -lt 15
+check "Ctrl-C, Abort hanging: tried twice" test "$(stub_count DELETE 'uploadId=')" = 2
+check_err_has "AbortMultipartUpload failed" "Ctrl-C, Abort hanging: says the abort failed"
+stop_stub
+# A second Ctrl-C while the abort waits kills at once.
+ctrl_c_upload
+for i in $(seq 600); do
+	[ "$(stub_count DELETE 'uploadId=')" = 1 ] && break
+	sleep 0.05
+done
+t0=$SECONDS
+kill -INT "$pid"
+wait_bounded "$pid" 40
+check_status 130 "a second Ctrl-C: killed (130)"
+check "a second Ctrl-C: at once ($((SECONDS - t0)) s)" test $((SECONDS - t0)) -lt 3
 stop_stub
 
 finish
