@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -305,7 +306,15 @@ struct mpu {
 	uint64_t			 size, part;
 	size_t				 nparts;
 	const struct s3_upload_opts	*o;
+	/*
+	 * Set when a part failed or a signal came (o->stop, seen by the
+	 * waiting thread): every part in flight stops within ~0.1 s (the
+	 * parts' read callback and HTTP stop).
+	 */
+	volatile sig_atomic_t		 cancel;
 	pthread_mutex_t			 mu;	/* what follows */
+	pthread_cond_t			 done;	/* a worker ended */
+	int				 running;
 	size_t				 next;
 	int				 failed;
 	struct lc_err			 err;	/* the first failure */
@@ -347,7 +356,7 @@ upload_part(struct mpu *m, struct aws_client *c, size_t i, struct lc_err *err)
 	    .method = "PUT", .bucket = m->bucket, .path = m->path,
 	    .headers = hh, .nheaders = 2,
 	    .progress = part_progress, .progress_arg = &pp,
-	    .stop = m->o->stop };
+	    .stop = &m->cancel };
 	struct aws_response rs;
 	struct region r;
 	const char *etag;
@@ -355,7 +364,7 @@ upload_part(struct mpu *m, struct aws_client *c, size_t i, struct lc_err *err)
 	int ret = -1;
 
 	if (region_init(&r, m->fd, off, m->size - off < m->part ?
-	    m->size - off : m->part, m->o->stop, hex, b64, err) == -1)
+	    m->size - off : m->part, &m->cancel, hex, b64, err) == -1)
 		return -1;
 	q = xasprintf("partNumber=%zu&uploadId=%s", i + 1, m->id);
 	rq.query = q;
@@ -389,8 +398,7 @@ part_worker(void *arg)
 	c.http = http_client_new(m->o->http);
 	for (;;) {
 		pthread_mutex_lock(&m->mu);
-		if (m->failed || m->next == m->nparts || (m->o->stop != NULL &&
-		    *m->o->stop)) {
+		if (m->failed || m->next == m->nparts || m->cancel) {
 			pthread_mutex_unlock(&m->mu);
 			break;
 		}
@@ -402,11 +410,16 @@ part_worker(void *arg)
 			if (!m->failed)
 				m->err = e;
 			m->failed = 1;
+			m->cancel = 1;	/* the others stop too */
 			pthread_mutex_unlock(&m->mu);
 			break;
 		}
 	}
 	http_client_free(c.http);
+	pthread_mutex_lock(&m->mu);
+	m->running--;
+	pthread_cond_signal(&m->done);
+	pthread_mutex_unlock(&m->mu);
 	return NULL;
 }
 
@@ -463,6 +476,7 @@ static int
 mpu_parts(struct mpu *m, struct lc_err *err)
 {
 	pthread_t th[S3_MAX_CONCURRENCY];
+	struct timespec ts;
 	int i, n = m->o->concurrency > 0 ? m->o->concurrency :
 	    S3_DEFAULT_CONCURRENCY;
 
@@ -470,9 +484,24 @@ mpu_parts(struct mpu *m, struct lc_err *err)
 		n = S3_MAX_CONCURRENCY;
 	if ((size_t)n > m->nparts)
 		n = (int)m->nparts;
+	m->running = n;
 	for (i = 0; i < n; i++)
 		if (pthread_create(&th[i], NULL, part_worker, m) != 0)
 			die("cannot start an upload thread");
+	/* Passes a signal on to the parts (their stop is m->cancel). */
+	pthread_mutex_lock(&m->mu);
+	while (m->running > 0) {
+		if (m->o->stop != NULL && *m->o->stop)
+			m->cancel = 1;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 100 * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&m->done, &m->mu, &ts);
+	}
+	pthread_mutex_unlock(&m->mu);
 	for (i = 0; i < n; i++)
 		pthread_join(th[i], NULL);
 	if (m->failed) {
@@ -516,6 +545,7 @@ s3_multipart(struct aws_client *c, const char *bucket, const char *path,
 	m.id = enc.data;
 	q = xasprintf("uploadId=%s", m.id);
 	pthread_mutex_init(&m.mu, NULL);
+	pthread_cond_init(&m.done, NULL);
 	m.etags = xcalloc(m.nparts, sizeof *m.etags);
 	m.sums = xcalloc(m.nparts, sizeof *m.sums);
 	m.sent = xcalloc(m.nparts, sizeof *m.sent);
@@ -541,6 +571,7 @@ s3_multipart(struct aws_client *c, const char *bucket, const char *path,
 	free(m.sums);
 	free(m.sent);
 	pthread_mutex_destroy(&m.mu);
+	pthread_cond_destroy(&m.done);
 out:
 	free(q);
 	buf_release(&id);

@@ -188,6 +188,19 @@ lc package --upload --s3-bucket art small
 check_status 1 "HEAD 403 and PUT 403: exit 1"
 check_err_has "s3://art.*PutObject: AccessDenied" "HEAD 403 and PUT 403: AccessDenied from the PUT"
 
+# A refused part cancels the parts in flight (here held 20 s by S3).
+stop_stub
+mpu_script '[{"status": 403, "body": "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>"}]' | sed 's/{"method": "PUT", "responses": \[{"headers"/{"method": "PUT", "responses": [{"delay": 20, "headers"/' >"$TMP/cancel.json"
+grep -q '"delay": 20' "$TMP/cancel.json" || echo "Bail out! cancel.json"
+start_stub "$TMP/cancel.json"
+export AWS_ENDPOINT_URL_S3=$STUB_URL
+t0=$SECONDS
+lc package --upload --s3-bucket art big
+check_status 1 "a refused part, others slow: exit 1"
+check "a refused part: the others cancelled, over in under 10 s ($((SECONDS - t0)) s)" test $((SECONDS - t0)) -lt 10
+check_err_has "AccessDenied" "a refused part, others slow: AccessDenied named"
+check "a refused part, others slow: AbortMultipartUpload sent" test "$(stub_count DELETE 'uploadId=')" = 1
+
 stub_upload region '[]' small '[{"status": 301, "headers": {"x-amz-bucket-region": "eu-west-3"}}]'
 check_status 3 "a bucket in another region: exit 3"
 check_err_has "bucket 'art' is in region eu-west-3, not us-east-1" "another region: both named"
