@@ -109,6 +109,7 @@ upload_one(struct cmd_ctx *ctx, const struct upload *u,
 	*key = s3_artifact_key(prefix, name, hex);
 	free(name);
 	cmd_aws_init(ctx, &c);
+	c.endpoint_flag = NULL;		/* --endpoint-url is Lambda's */
 	c.region = region;
 	if (u->bar) {
 		so.progress = upload_progress;
@@ -209,8 +210,10 @@ package_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	if (ctx->output == OUTPUT_JSON)
 		arr = cJSON_CreateArray();
 	for (i = 0; i < n; i++) {
-		/* Interrupted (a build says so): the rest is not started. */
-		if (status > 128)
+		/* Interrupted (a build says so, or a signal during an
+		 * upload, even after an earlier failure): the rest is not
+		 * started. */
+		if (status > 128 || upload_stop)
 			break;
 		lc_error_clear(&ferr);
 		memset(&res, 0, sizeof res);
@@ -223,7 +226,7 @@ package_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 			free(key);
 			key = NULL;
 			lc_error_prefix(&ferr, "%s", fns[i]->name);
-			if (status == LC_OK)
+			if (status == LC_OK || ferr.status > 128)
 				status = ferr.status;
 			if (arr != NULL) {
 				o = cJSON_CreateObject();
@@ -266,6 +269,8 @@ package_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		free(key);
 		key = NULL;
 	}
+	if (upload_stop && status <= 128)
+		status = 128 + upload_stop;
 	if (arr != NULL) {
 		cmd_print_json(arr);
 	}

@@ -115,6 +115,10 @@ check_status 0 "s3_bucket from lambda.yml: exit 0"
 check_out_has "^small  s3://art/$small_key  already there$" "s3_bucket from lambda.yml: used"
 lc -f with-bucket.yml package --upload --s3-bucket nosuch small
 check_err_has "s3://nosuch" "--s3-bucket wins over lambda.yml's s3_bucket"
+# --endpoint-url is Lambda's: S3 requests never go there.
+lc --endpoint-url http://127.0.0.1:9 package --upload --s3-bucket art small
+check_status 0 "--endpoint-url: S3 not sent there, exit 0"
+check_out_has "^small  s3://art/$small_key  already there$" "--endpoint-url: S3 at AWS_ENDPOINT_URL_S3"
 
 # On a terminal: the progress line, ending at 100%.
 pty_run "$TMP/pty.out" "$LAMBDACTL" package --upload --s3-bucket art --s3-prefix tty/ big
@@ -187,6 +191,42 @@ export AWS_ENDPOINT_URL_S3=$STUB_URL
 lc package --upload --s3-bucket art small
 check_status 1 "HEAD 403 and PUT 403: exit 1"
 check_err_has "s3://art.*PutObject: AccessDenied" "HEAD 403 and PUT 403: AccessDenied from the PUT"
+
+# A signal stops the loop even after an earlier function failed: exit 130,
+# the next function not started.
+cat >loop.yml <<'YML'
+role: lambda-exec
+functions:
+  broken:
+    runtime: java21
+    handler: a.B
+    artifact: missing.bin
+  big:
+    runtime: java21
+    handler: a.B
+    artifact: big.bin
+  small:
+    runtime: java21
+    handler: a.B
+    artifact: small.bin
+YML
+stop_stub
+mpu_script '[{"delay": 60, "headers": {"ETag": "\"e2\""}}]' >"$TMP/loop.json"
+start_stub "$TMP/loop.json"
+export AWS_ENDPOINT_URL_S3=$STUB_URL
+set -m
+"$LAMBDACTL" -f loop.yml package --upload --s3-bucket art >"$OUT" 2>"$ERR" </dev/null &
+pid=$!
+set +m
+for i in $(seq 600); do
+	[ "$(stub_count PUT 'partNumber=2&')" = 1 ] && break
+	sleep 0.05
+done
+kill -INT "$pid"
+wait_bounded "$pid" 30
+check_status 130 "Ctrl-C after an earlier failure: exit 130"
+check_err_has "broken" "Ctrl-C after an earlier failure: that failure said"
+check "Ctrl-C after an earlier failure: the next function not started" test "$(stub_count HEAD 'small.bin')" = 0
 
 # A refused part cancels the parts in flight (here held 20 s by S3).
 stop_stub
