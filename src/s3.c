@@ -289,6 +289,11 @@ put_object(struct aws_client *c, const char *bucket, const char *path,
 
 	if (region_init(&r, fd, 0, size, o->stop, phex, b64, err) == -1)
 		return -1;
+	/* Never the wrong bytes under a content-addressed key. */
+	if (strcasecmp(phex, hex) != 0)
+		return lc_error(err, LC_EFAIL, "s3://%s%s: the zip changed since "
+		    "it was packaged (SHA-256 %s, not %s)", bucket, path, phex,
+		    hex);
 	rq.stream = &r.st;
 	rq.payload_hash = phex;
 	if (aws_call(c, &rq, &rs, err) == -1)

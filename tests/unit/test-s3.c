@@ -269,6 +269,28 @@ test_head_not_known(void **state)
 	assert_int_equal(err.status, LC_ECONFIG);
 }
 
+/* A zip that changed since it was packaged is refused, never stored. */
+static void
+test_changed_file(void **state)
+{
+	static const char *const answers[] = { RAW("404 Not Found", "") };
+	struct testhttp h;
+	struct lc_err err;
+	char hex[SHA256_HEX_LEN + 1], *path = temp_file(1000, hex);
+
+	(void)state;
+	hex[0] = hex[0] == '0' ? '1' : '0';
+	testhttp_start(&h, answers, 1);
+	assert_int_equal(s3_put_file(&h.client, "bkt", "k.zip", path, hex,
+	    NULL, &err), -1);
+	assert_int_equal(testhttp_stop(&h), 1);
+	assert_string_equal(h.reqs[0], "HEAD /bkt/k.zip");
+	assert_non_null(strstr(err.msg, "the zip changed since it was "
+	    "packaged"));
+	unlink(path);
+	free(path);
+}
+
 int
 main(void)
 {
@@ -282,6 +304,7 @@ main(void)
 		cmocka_unit_test(test_part_refused),
 		cmocka_unit_test(test_other_region),
 		cmocka_unit_test(test_head_not_known),
+		cmocka_unit_test(test_changed_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
