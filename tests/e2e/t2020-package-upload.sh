@@ -192,6 +192,24 @@ lc package --upload --s3-bucket art small
 check_status 1 "HEAD 403 and PUT 403: exit 1"
 check_err_has "s3://art.*PutObject: AccessDenied" "HEAD 403 and PUT 403: AccessDenied from the PUT"
 
+# ctrl_c_upload SCRIPT ARG...: lambdactl ARG... in the background on a stub
+# playing SCRIPT, SIGINT once part 2 is being sent; sets pid.
+ctrl_c_upload() {
+	local script=$1 i
+	shift
+	start_stub "$script"
+	export AWS_ENDPOINT_URL_S3=$STUB_URL
+	set -m
+	"$LAMBDACTL" "$@" >"$OUT" 2>"$ERR" </dev/null &
+	pid=$!
+	set +m
+	for i in $(seq 600); do
+		[ "$(stub_count PUT 'partNumber=2&')" = 1 ] && break
+		sleep 0.05
+	done
+	kill -INT "$pid"
+}
+
 # A signal stops the loop even after an earlier function failed: exit 130,
 # the next function not started.
 cat >loop.yml <<'YML'
@@ -211,18 +229,8 @@ functions:
     artifact: small.bin
 YML
 stop_stub
-mpu_script '[{"delay": 60, "headers": {"ETag": "\"e2\""}}]' >"$TMP/loop.json"
-start_stub "$TMP/loop.json"
-export AWS_ENDPOINT_URL_S3=$STUB_URL
-set -m
-"$LAMBDACTL" -f loop.yml package --upload --s3-bucket art >"$OUT" 2>"$ERR" </dev/null &
-pid=$!
-set +m
-for i in $(seq 600); do
-	[ "$(stub_count PUT 'partNumber=2&')" = 1 ] && break
-	sleep 0.05
-done
-kill -INT "$pid"
+mpu_script '[{"delay": 60, "headers": {"ETag": "\"e2\""}}]' >"$TMP/slow.json"
+ctrl_c_upload "$TMP/slow.json" -f loop.yml package --upload --s3-bucket art
 wait_bounded "$pid" 30
 check_status 130 "Ctrl-C after an earlier failure: exit 130"
 check_err_has "broken" "Ctrl-C after an earlier failure: that failure said"
@@ -246,18 +254,7 @@ check_status 3 "a bucket in another region: exit 3"
 check_err_has "bucket 'art' is in region eu-west-3, not us-east-1" "another region: both named"
 
 stop_stub
-mpu_script '[{"delay": 60, "headers": {"ETag": "\"e2\""}}]' >"$TMP/slow.json"
-start_stub "$TMP/slow.json"
-export AWS_ENDPOINT_URL_S3=$STUB_URL
-set -m
-"$LAMBDACTL" package --upload --s3-bucket art big >"$OUT" 2>"$ERR" </dev/null &
-pid=$!
-set +m
-for i in $(seq 600); do
-	[ "$(stub_count PUT 'partNumber=2&')" = 1 ] && break
-	sleep 0.05
-done
-kill -INT "$pid"
+ctrl_c_upload "$TMP/slow.json" package --upload --s3-bucket art big
 wait_bounded "$pid" 30
 check_status 130 "Ctrl-C during a part: exit 130"
 check_err_has "interrupted" "Ctrl-C: says interrupted"
@@ -265,24 +262,9 @@ check "Ctrl-C: AbortMultipartUpload sent" test "$(stub_count DELETE 'uploadId=up
 check "Ctrl-C: not completed" test "$(stub_count POST '[?]uploadId=')" = 0
 stop_stub
 
-# ctrl_c_upload: package --upload of big on slow.json, SIGINT once part 2
-# is being sent; sets pid.
-ctrl_c_upload() {
-	start_stub "$TMP/slow.json"
-	export AWS_ENDPOINT_URL_S3=$STUB_URL
-	set -m
-	"$LAMBDACTL" package --upload --s3-bucket art big >"$OUT" 2>"$ERR" </dev/null &
-	pid=$!
-	set +m
-	for i in $(seq 600); do
-		[ "$(stub_count PUT 'partNumber=2&')" = 1 ] && break
-		sleep 0.05
-	done
-	kill -INT "$pid"
-}
 # An AbortMultipartUpload that hangs: its own short limit, 2 attempts.
 mpu_script '[{"delay": 60, "headers": {"ETag": "\"e2\""}}]' '' '[{"delay": 60, "status": 204}]' >"$TMP/slow.json"
-ctrl_c_upload
+ctrl_c_upload "$TMP/slow.json" package --upload --s3-bucket art big
 t0=$SECONDS
 wait_bounded "$pid" 40
 check_status 130 "Ctrl-C, Abort hanging: exit 130"
@@ -291,7 +273,7 @@ check "Ctrl-C, Abort hanging: tried twice" test "$(stub_count DELETE 'uploadId='
 check_err_has "AbortMultipartUpload failed" "Ctrl-C, Abort hanging: says the abort failed"
 stop_stub
 # A second Ctrl-C while the abort waits kills at once.
-ctrl_c_upload
+ctrl_c_upload "$TMP/slow.json" package --upload --s3-bucket art big
 for i in $(seq 600); do
 	[ "$(stub_count DELETE 'uploadId=')" = 1 ] && break
 	sleep 0.05
