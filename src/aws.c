@@ -228,7 +228,8 @@ attempt(struct aws_client *c, const struct aws_request *rq,
 	in.service = rq->service;
 	in.time = time(NULL);
 	/* S3: no path normalisation or double encoding; the body signed. */
-	in.flags = rq->bucket != NULL ? SIGV4_SIGN_BODY : SIGV4_NORMALIZE_PATH;
+	in.flags = rq->bucket != NULL ? SIGV4_SIGN_BODY | SIGV4_URI_AS_SENT :
+	    SIGV4_NORMALIZE_PATH;
 	if (rq->stream == NULL && rq->payload_hash == NULL && rq->body_len) {
 		sha256_hex(rq->body, rq->body_len, hex);
 		in.payload_hash = hex;
@@ -264,6 +265,7 @@ attempt(struct aws_client *c, const struct aws_request *rq,
 	hr.read_timeout = rq->read_timeout;
 	hr.max_body = rq->max_body;
 	hr.no_resend = rq->no_retry_after_send;
+	hr.path_as_is = rq->bucket != NULL;	/* a key's "." is the key's */
 	hr.sink = rq->sink;
 	hr.sink_arg = rq->sink_arg;
 	hr.progress = rq->progress;

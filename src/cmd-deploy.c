@@ -55,14 +55,13 @@ static const struct cmd_opt plan_opts[] = {
 	OPT_NO_BUILD, OPT_END,
 };
 
-/* Set by SIGINT or SIGTERM while code goes to S3: aborts the uploads. */
+/* The signal (SIGINT or SIGTERM) while code goes to S3: aborts the uploads. */
 static volatile sig_atomic_t deploy_stop;
 
 static void
 deploy_on_signal(int sig)
 {
-	(void)sig;
-	deploy_stop = 1;
+	deploy_stop = sig;
 }
 
 /*
@@ -74,21 +73,13 @@ deploy_on_signal(int sig)
 static void
 catch_signals(struct deploy_job *jobs, size_t n)
 {
-	struct sigaction sa, old;
 	size_t i;
 
 	for (i = 0; i < n; i++)
 		if (jobs[i].pkg != NULL && jobs[i].fn->s3_bucket != NULL)
 			break;
-	if (i == n)
-		return;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = deploy_on_signal;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESETHAND;
-	if (sigaction(SIGINT, NULL, &old) == 0 && old.sa_handler != SIG_IGN)
-		sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	if (i < n)
+		cmd_catch_stop(deploy_on_signal, SA_RESETHAND);
 }
 
 /* What the hooks and the done callback share. */
@@ -438,7 +429,7 @@ apply(struct cmd_ctx *ctx, struct aws_client *c, const struct deploy_opts *o,
 	if (u.json != NULL)
 		cmd_print_json(u.json);
 	if (deploy_stop)
-		return 128 + SIGINT;
+		return 128 + deploy_stop;	/* 130 or 143 */
 	if (failed > 0)
 		return LC_EFAIL;
 	return o->dry_run && u.pending > 0 ? LC_ECHANGES : LC_OK;

@@ -239,15 +239,8 @@ out_on_signal(int sig)
 static void
 out_catch_signals(struct out_file *o)
 {
-	struct sigaction sa, old;
-
 	out_signal_tmp = o->tmp;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = out_on_signal;
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGINT, NULL, &old) == 0 && old.sa_handler != SIG_IGN)
-		sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	cmd_catch_stop(out_on_signal, 0);
 }
 
 /* Removes the temporary file unless it was renamed; frees o. */

@@ -49,24 +49,6 @@ logs_on_signal(int sig)
 }
 
 /*
- * Catches SIGINT and SIGTERM once (a second one kills as usual).  A SIGINT
- * ignored on entry, as for a background job of a script, stays ignored.
- */
-static void
-catch_signals(void)
-{
-	struct sigaction sa, old;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = logs_on_signal;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESETHAND;	/* no SA_RESTART: wake the sleep */
-	if (sigaction(SIGINT, NULL, &old) == 0 && old.sa_handler != SIG_IGN)
-		sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-}
-
-/*
  * Sleeps ms unless a signal stops the follow first.  The signals stay
  * blocked from the check to pselect, which unblocks them atomically, so
  * one arriving in between still cuts the sleep short.
@@ -235,7 +217,8 @@ follow(struct aws_client *c, struct logs_query *q, int64_t since,
 	logs_follow_init(&f, since, LOGS_FOLLOW_OVERLAP_MS);
 	memset(&col, 0, sizeof col);
 	col.follow = &f;
-	catch_signals();
+	/* Once (a second one kills); no SA_RESTART: wakes the sleep. */
+	cmd_catch_stop(logs_on_signal, SA_RESETHAND);
 	c->sleep_ms = logs_sleep;	/* a signal cuts a retry's back-off */
 	while (!logs_stop) {
 		t = now_ms();

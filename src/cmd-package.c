@@ -41,20 +41,6 @@ on_stop(int sig)
 	upload_stop = sig;
 }
 
-/* Catches SIGINT (unless ignored) and SIGTERM for the uploads. */
-static void
-catch_stop(void)
-{
-	struct sigaction sa, old;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_stop;
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGINT, NULL, &old) == 0 && old.sa_handler != SIG_IGN)
-		sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-}
-
 /* What --upload needs: the bucket and prefix, the AWS setup. */
 struct upload {
 	int			 on;
@@ -123,6 +109,7 @@ upload_one(struct cmd_ctx *ctx, const struct upload *u,
 	*key = s3_artifact_key(prefix, name, hex);
 	free(name);
 	cmd_aws_init(ctx, &c);
+	c.endpoint_flag = NULL;		/* --endpoint-url is Lambda's */
 	c.region = region;
 	if (u->bar) {
 		so.progress = upload_progress;
@@ -159,6 +146,7 @@ upload_prepare(struct cmd_ctx *ctx, const struct cmd_args *a,
     const struct manifest_fn **fns, size_t n, struct upload *u)
 {
 	const char *b, *p;
+	char why[512];
 	size_t i;
 
 	u->bucket = cmd_get(a, "s3-bucket");
@@ -169,6 +157,12 @@ upload_prepare(struct cmd_ctx *ctx, const struct cmd_args *a,
 			    "--s3-prefix go with --upload");
 		return 0;
 	}
+	/* The checks of lambda.yml's s3_bucket and s3_prefix. */
+	if ((u->bucket != NULL && manifest_check_s3_bucket("--s3-bucket",
+	    u->bucket, why, sizeof why) == -1) || (u->prefix != NULL &&
+	    manifest_check_s3_prefix("--s3-prefix", u->prefix, why,
+	    sizeof why) == -1))
+		return lc_error(&ctx->err, LC_EUSAGE, "%s", why);
 	u->on = 1;
 	for (i = 0; i < n; i++) {
 		upload_where(u, fns[i], &b, &p);
@@ -181,7 +175,8 @@ upload_prepare(struct cmd_ctx *ctx, const struct cmd_args *a,
 		return -1;
 	cmd_http_opts(ctx, &u->ho);
 	u->bar = isatty(STDERR_FILENO) && ctx->output == OUTPUT_TEXT;
-	catch_stop();
+	/* Once: the upload is aborted; a second one kills at once. */
+	cmd_catch_stop(on_stop, SA_RESETHAND);
 	return 0;
 }
 
@@ -215,8 +210,10 @@ package_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	if (ctx->output == OUTPUT_JSON)
 		arr = cJSON_CreateArray();
 	for (i = 0; i < n; i++) {
-		/* Interrupted (a build says so): the rest is not started. */
-		if (status > 128)
+		/* Interrupted (a build says so, or a signal during an
+		 * upload, even after an earlier failure): the rest is not
+		 * started. */
+		if (status > 128 || upload_stop)
 			break;
 		lc_error_clear(&ferr);
 		memset(&res, 0, sizeof res);
@@ -229,7 +226,7 @@ package_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 			free(key);
 			key = NULL;
 			lc_error_prefix(&ferr, "%s", fns[i]->name);
-			if (status == LC_OK)
+			if (status == LC_OK || ferr.status > 128)
 				status = ferr.status;
 			if (arr != NULL) {
 				o = cJSON_CreateObject();
@@ -272,6 +269,8 @@ package_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		free(key);
 		key = NULL;
 	}
+	if (upload_stop && status <= 128)
+		status = 128 + upload_stop;
 	if (arr != NULL) {
 		cmd_print_json(arr);
 	}

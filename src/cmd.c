@@ -1,4 +1,5 @@
 /* cmd.c - the command table, the option parser and usage text. */
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -627,4 +628,18 @@ cmd_print_log(const char *log, size_t len, int raw)
 		fputc('\n', stderr);
 	fflush(stderr);
 	buf_wipe(&b);
+}
+
+void
+cmd_catch_stop(void (*handler)(int), int flags)
+{
+	struct sigaction sa, old;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = handler;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = flags;
+	if (sigaction(SIGINT, NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+		sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 }

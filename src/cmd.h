@@ -236,6 +236,13 @@ void cmd_print_log(const char *log, size_t len, int raw);
 /* Prints o, pretty, on stdout and frees it (--output json results). */
 struct cJSON;
 void cmd_print_json(struct cJSON *o);
+/*
+ * Catches SIGINT and SIGTERM with handler (sigaction's flags: SA_RESETHAND
+ * for "a second one kills as usual"; never SA_RESTART, so that a wait
+ * wakes).  A SIGINT ignored on entry, as for a background job of a
+ * script, stays ignored.
+ */
+void cmd_catch_stop(void (*handler)(int), int flags);
 
 /* Prints "usage: ..." and the option list of ce (or of lambdactl). */
 void cmd_usage(const struct cmd_entry *ce, FILE *fp);

@@ -366,6 +366,23 @@ conflict(const struct lc_err *err)
 enum update_what { UPDATE_CODE, UPDATE_CONFIG };
 
 /*
+ * Code from S3: Lambda must have deployed the package itself; else the
+ * object under our content-addressed key is someone else's.
+ */
+static int
+check_s3_code(const struct deploy_plan *p, const struct lambda_config *cur,
+    struct lc_err *err)
+{
+	if (p->s3_key == NULL || str_eq(cur->code_sha256, p->pkg->sha256))
+		return 0;
+	return lc_error(err, LC_EFAIL, "s3://%s/%s: Lambda deployed code "
+	    "with CodeSha256 %s, not the package's %s (another object under "
+	    "this key?)", p->fn->s3_bucket, p->s3_key,
+	    cur->code_sha256 != NULL ? cur->code_sha256 : "(none)",
+	    p->pkg->sha256);
+}
+
+/*
  * Updates the code or the configuration and waits for it; after a conflict
  * with another client, waits for the function to settle (which refreshes
  * cur's RevisionId) and tries once more.
@@ -390,7 +407,9 @@ update(struct aws_client *c, const struct deploy_plan *p, const struct ui *u,
 			r = lambda_update_config(c, p->fn, p->role_arn,
 			    cur->revision_id, NULL, err);
 		if (r == 0)
-			return settle(c, u, o, cur, err);
+			return settle(c, u, o, cur, err) == -1 ||
+			    (what == UPDATE_CODE && check_s3_code(p, cur,
+			    err) == -1) ? -1 : 0;
 		if (tries > 0 || !conflict(err))
 			return -1;
 		step(u, "another update got in the way; waiting for it");
@@ -483,7 +502,9 @@ apply_create(struct aws_client *c, const struct deploy_plan *p,
 	    (!lc_error_is(err, "ResourceConflictException") ||
 	    adopt(c, p, u, cur, err) == -1))
 		return -1;
-	return settle(c, u, o, cur, err);
+	if (settle(c, u, o, cur, err) == -1)
+		return -1;
+	return check_s3_code(p, cur, err);
 }
 
 /* Updates what changed of an existing function, *cur its state (the plan's,

@@ -589,6 +589,8 @@ set_transfer(CURL *curl, struct http_client *c, struct xfer *x,
 	curl_easy_setopt(curl, CURLOPT_PREREQFUNCTION, on_prereq);
 	curl_easy_setopt(curl, CURLOPT_PREREQDATA, x);
 	curl_easy_setopt(curl, CURLOPT_URL, x->rq->url);
+	if (x->rq->path_as_is)
+		curl_easy_setopt(curl, CURLOPT_PATH_AS_IS, 1L);
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hl);
 	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);

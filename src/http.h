@@ -78,6 +78,8 @@ struct http_request {
 	 * is still replaced by a fresh one (Linux; elsewhere never).
 	 */
 	int				 no_resend;
+	/* Send the URL's path as given: no "." or ".." squashed (S3 keys). */
+	int				 path_as_is;
 	/* Where the response body goes; NULL: into response.body. */
 	int	(*sink)(void *arg, const char *data, size_t len);
 	void	 *sink_arg;

@@ -4,6 +4,7 @@
  * on the interpolated value and reported with the value as written.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -116,28 +117,49 @@ valid_bucket(const char *s)
 	    strstr(s, "..") == NULL && !ip_like(s);
 }
 
-/* Checks s3_prefix: what goes before NAME/SHA256.zip in the key. */
-static int
-check_prefix(struct ctx *c, const yaml_node_t *v, const char *s)
+int
+manifest_check_s3_bucket(const char *what, const char *s, char *why,
+    size_t len)
+{
+	if (valid_bucket(s))
+		return 0;
+	snprintf(why, len, "%s must be an S3 bucket name (%d to %d lowercase "
+	    "letters, digits, '.' or '-', starting and ending with a letter "
+	    "or digit, no '..', not an IP address), not '%s'", what,
+	    S3_BUCKET_MIN, S3_BUCKET_MAX, s);
+	return -1;
+}
+
+int
+manifest_check_s3_prefix(const char *what, const char *s, char *why,
+    size_t len)
 {
 	const char *p;
 
-	if (*s == '/')
-		return mf_node_error(c, v, "'s3_prefix' must not begin with "
-		    "'/' (S3 keys are not absolute paths)");
+	if (*s == '/') {
+		snprintf(why, len, "%s must not begin with '/' (S3 keys are "
+		    "not absolute paths)", what);
+		return -1;
+	}
 	for (p = s; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			return mf_node_error(c, v, "'s3_prefix' must not "
-			    "contain control characters");
-	if (strlen(s) > S3_PREFIX_MAX)
-		return mf_node_error(c, v, "'s3_prefix' is %zu bytes, over "
-		    "the limit of %d", strlen(s), S3_PREFIX_MAX);
+		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+			snprintf(why, len, "%s must not contain control "
+			    "characters", what);
+			return -1;
+		}
+	if (strlen(s) > S3_PREFIX_MAX) {
+		snprintf(why, len, "%s is %zu bytes, over the limit of %d",
+		    what, strlen(s), S3_PREFIX_MAX);
+		return -1;
+	}
 	/* URLs drop such segments, and the key signed would not be sent. */
 	for (p = s; *p != '\0'; p += strcspn(p, "/") + (p[strcspn(p, "/")]
 	    != '\0'))
-		if ((strncmp(p, "./", 2) == 0 || strncmp(p, "../", 3) == 0))
-			return mf_node_error(c, v, "'s3_prefix' must not have "
-			    "a '.' or '..' segment");
+		if ((strncmp(p, "./", 2) == 0 || strncmp(p, "../", 3) == 0)) {
+			snprintf(why, len, "%s must not have a '.' or '..' "
+			    "segment", what);
+			return -1;
+		}
 	return 0;
 }
 
@@ -209,6 +231,7 @@ int
 mf_check_string(struct ctx *c, enum key k, const yaml_node_t *v,
     const char *s, int expanded)
 {
+	char why[512];
 	const char *hint;
 	size_t n;
 
@@ -253,15 +276,15 @@ mf_check_string(struct ctx *c, enum key k, const yaml_node_t *v,
 		return mf_node_error(c, v, "'region' must be an AWS region "
 		    "such as 'eu-west-1', not '%s'", text(v));
 	case K_S3_BUCKET:
-		if (valid_bucket(s))
+		if (manifest_check_s3_bucket("'s3_bucket'", s, why,
+		    sizeof why) == 0)
 			return 0;
-		return mf_node_error(c, v, "'s3_bucket' must be an S3 bucket "
-		    "name (%d to %d lowercase letters, digits, '.' or '-', "
-		    "starting and ending with a letter or digit, no '..', not "
-		    "an IP address), not '%s'", S3_BUCKET_MIN, S3_BUCKET_MAX,
-		    text(v));
+		return mf_node_error(c, v, "%s", why);
 	case K_S3_PREFIX:
-		return check_prefix(c, v, s);
+		if (manifest_check_s3_prefix("'s3_prefix'", s, why,
+		    sizeof why) == 0)
+			return 0;
+		return mf_node_error(c, v, "%s", why);
 	default:
 		return 0;
 	}

@@ -177,4 +177,14 @@ const char *manifest_path(const char *flag);
 /* Whether runtime is a custom runtime (provided, provided.al2, ...). */
 int manifest_is_provided(const char *runtime);
 
+/*
+ * The checks of s3_bucket and s3_prefix, for flags too: 0 when s is
+ * fine, else -1 with why = "WHAT must ..." (what: "'s3_bucket'",
+ * "--s3-bucket").
+ */
+int manifest_check_s3_bucket(const char *what, const char *s, char *why,
+    size_t len);
+int manifest_check_s3_prefix(const char *what, const char *s, char *why,
+    size_t len);
+
 #endif

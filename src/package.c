@@ -951,7 +951,9 @@ package_s3_name(const struct manifest_fn *fn)
 		;
 	for (start = end; start > a && start[-1] != '/'; start--)
 		;
-	if (start == end)
+	/* "dist/." or "dir/..": a URL would drop such a segment. */
+	if (start == end || (end - start == 1 && start[0] == '.') ||
+	    (end - start == 2 && start[0] == '.' && start[1] == '.'))
 		return xstrdup(fn->name);
 	return xstrndup(start, (size_t)(end - start));
 }

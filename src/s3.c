@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -36,6 +37,9 @@
 #define S3_MIN_PART		(5ULL * 1024 * 1024)
 #define S3_MAX_PARTS		10000
 #define S3_MAX_CONCURRENCY	32
+/* AbortMultipartUpload, after a failure or a Ctrl-C: never minutes. */
+#define S3_ABORT_ATTEMPTS	2
+#define S3_ABORT_TIMEOUT	4	/* seconds an attempt */
 
 char *
 s3_artifact_key(const char *prefix, const char *name, const char *sha256_hex)
@@ -124,7 +128,24 @@ s3_error(const struct aws_client *c, const char *bucket,
 	return lc_error_prefix(err, "s3://%s", bucket);
 }
 
-/* HeadObject: 1 there with size and hash, 0 not (or different), -1. */
+/*
+ * Whether a failed HeadObject just means "not known to be there": a 404
+ * (S3 also sends x-amz-bucket-region, the bucket's own region, then), or
+ * a 403 (without s3:ListBucket, S3 answers 403 for a missing key: the PUT
+ * tells) -- unless the answer names another region for the bucket.
+ */
+static int
+head_not_there(const struct aws_client *c, const struct aws_response *rs)
+{
+	const char *r = http_header_get(&rs->http, "x-amz-bucket-region");
+
+	if (r != NULL && c->region != NULL && strcmp(r, c->region) != 0)
+		return 0;
+	return rs->http.status == 404 || rs->http.status == 403;
+}
+
+/* HeadObject: 1 there with size and hash, 0 not (or different, or not
+ * known), -1. */
 static int
 head(struct aws_client *c, const char *bucket, const char *path,
     uint64_t size, const char *hex, struct lc_err *err)
@@ -136,8 +157,9 @@ head(struct aws_client *c, const char *bucket, const char *path,
 	int ret;
 
 	if (aws_call(c, &rq, &rs, err) == -1) {
-		if (rs.http.status == 404 && http_header_get(&rs.http,
-		    "x-amz-bucket-region") == NULL) {
+		if (head_not_there(c, &rs)) {
+			log_debug("s3://%s%s: HeadObject %ld: uploading",
+			    bucket, path, rs.http.status);
 			lc_error_clear(err);
 			ret = 0;
 		} else
@@ -267,6 +289,11 @@ put_object(struct aws_client *c, const char *bucket, const char *path,
 
 	if (region_init(&r, fd, 0, size, o->stop, phex, b64, err) == -1)
 		return -1;
+	/* Never the wrong bytes under a content-addressed key. */
+	if (strcasecmp(phex, hex) != 0)
+		return lc_error(err, LC_EFAIL, "s3://%s%s: the zip changed since "
+		    "it was packaged (SHA-256 %s, not %s)", bucket, path, phex,
+		    hex);
 	rq.stream = &r.st;
 	rq.payload_hash = phex;
 	if (aws_call(c, &rq, &rs, err) == -1)
@@ -284,7 +311,15 @@ struct mpu {
 	uint64_t			 size, part;
 	size_t				 nparts;
 	const struct s3_upload_opts	*o;
+	/*
+	 * Set when a part failed or a signal came (o->stop, seen by the
+	 * waiting thread): every part in flight stops within ~0.1 s (the
+	 * parts' read callback and HTTP stop).
+	 */
+	volatile sig_atomic_t		 cancel;
 	pthread_mutex_t			 mu;	/* what follows */
+	pthread_cond_t			 done;	/* a worker ended */
+	int				 running;
 	size_t				 next;
 	int				 failed;
 	struct lc_err			 err;	/* the first failure */
@@ -326,7 +361,7 @@ upload_part(struct mpu *m, struct aws_client *c, size_t i, struct lc_err *err)
 	    .method = "PUT", .bucket = m->bucket, .path = m->path,
 	    .headers = hh, .nheaders = 2,
 	    .progress = part_progress, .progress_arg = &pp,
-	    .stop = m->o->stop };
+	    .stop = &m->cancel };
 	struct aws_response rs;
 	struct region r;
 	const char *etag;
@@ -334,7 +369,7 @@ upload_part(struct mpu *m, struct aws_client *c, size_t i, struct lc_err *err)
 	int ret = -1;
 
 	if (region_init(&r, m->fd, off, m->size - off < m->part ?
-	    m->size - off : m->part, m->o->stop, hex, b64, err) == -1)
+	    m->size - off : m->part, &m->cancel, hex, b64, err) == -1)
 		return -1;
 	q = xasprintf("partNumber=%zu&uploadId=%s", i + 1, m->id);
 	rq.query = q;
@@ -368,8 +403,7 @@ part_worker(void *arg)
 	c.http = http_client_new(m->o->http);
 	for (;;) {
 		pthread_mutex_lock(&m->mu);
-		if (m->failed || m->next == m->nparts || (m->o->stop != NULL &&
-		    *m->o->stop)) {
+		if (m->failed || m->next == m->nparts || m->cancel) {
 			pthread_mutex_unlock(&m->mu);
 			break;
 		}
@@ -381,11 +415,16 @@ part_worker(void *arg)
 			if (!m->failed)
 				m->err = e;
 			m->failed = 1;
+			m->cancel = 1;	/* the others stop too */
 			pthread_mutex_unlock(&m->mu);
 			break;
 		}
 	}
 	http_client_free(c.http);
+	pthread_mutex_lock(&m->mu);
+	m->running--;
+	pthread_cond_signal(&m->done);
+	pthread_mutex_unlock(&m->mu);
 	return NULL;
 }
 
@@ -401,10 +440,15 @@ mpu_call(struct mpu *m, const char *op, const char *method,
 	struct aws_request rq = { .service = "s3", .op = op,
 	    .method = method, .bucket = m->bucket, .path = m->path,
 	    .query = query };
+	struct aws_client c = *m->c;
 	struct aws_response rs;
 	char code[128], msg[512];
 	int ret = 0;
 
+	if (strcmp(op, "AbortMultipartUpload") == 0) {
+		c.max_attempts = S3_ABORT_ATTEMPTS;
+		rq.timeout = S3_ABORT_TIMEOUT;
+	}
 	if (strcmp(op, "CreateMultipartUpload") == 0) {
 		hh[0].value = m->hex;
 		rq.headers = hh;
@@ -417,7 +461,7 @@ mpu_call(struct mpu *m, const char *op, const char *method,
 		rq.body = body->data;
 		rq.body_len = body->len;
 	}
-	if (aws_call(m->c, &rq, &rs, err) == -1)
+	if (aws_call(&c, &rq, &rs, err) == -1)
 		ret = s3_error(m->c, m->bucket, &rs, err);
 	else if (strstr(rs.http.body.data, "<Error>") != NULL) {
 		/* CompleteMultipartUpload: 200, and the error in the body. */
@@ -437,6 +481,7 @@ static int
 mpu_parts(struct mpu *m, struct lc_err *err)
 {
 	pthread_t th[S3_MAX_CONCURRENCY];
+	struct timespec ts;
 	int i, n = m->o->concurrency > 0 ? m->o->concurrency :
 	    S3_DEFAULT_CONCURRENCY;
 
@@ -444,9 +489,24 @@ mpu_parts(struct mpu *m, struct lc_err *err)
 		n = S3_MAX_CONCURRENCY;
 	if ((size_t)n > m->nparts)
 		n = (int)m->nparts;
+	m->running = n;
 	for (i = 0; i < n; i++)
 		if (pthread_create(&th[i], NULL, part_worker, m) != 0)
 			die("cannot start an upload thread");
+	/* Passes a signal on to the parts (their stop is m->cancel). */
+	pthread_mutex_lock(&m->mu);
+	while (m->running > 0) {
+		if (m->o->stop != NULL && *m->o->stop)
+			m->cancel = 1;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 100 * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&m->done, &m->mu, &ts);
+	}
+	pthread_mutex_unlock(&m->mu);
 	for (i = 0; i < n; i++)
 		pthread_join(th[i], NULL);
 	if (m->failed) {
@@ -490,6 +550,7 @@ s3_multipart(struct aws_client *c, const char *bucket, const char *path,
 	m.id = enc.data;
 	q = xasprintf("uploadId=%s", m.id);
 	pthread_mutex_init(&m.mu, NULL);
+	pthread_cond_init(&m.done, NULL);
 	m.etags = xcalloc(m.nparts, sizeof *m.etags);
 	m.sums = xcalloc(m.nparts, sizeof *m.sums);
 	m.sent = xcalloc(m.nparts, sizeof *m.sent);
@@ -515,6 +576,7 @@ s3_multipart(struct aws_client *c, const char *bucket, const char *path,
 	free(m.sums);
 	free(m.sent);
 	pthread_mutex_destroy(&m.mu);
+	pthread_cond_destroy(&m.done);
 out:
 	free(q);
 	buf_release(&id);

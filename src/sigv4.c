@@ -103,11 +103,13 @@ sigv4_reencode(struct buf *out, const char *s, size_t len)
  * Appends the canonical URI of path to out.  The path is taken as sent,
  * already percent-encoded, and every segment is encoded a second time
  * ("%3A" becomes "%253A"): that is what Lambda and every service but S3
- * verify against.  With normalize, "." and ".." and empty segments go
- * first, as in RFC 3986 5.2.4 plus the collapsing of "//".
+ * verify against; with as_sent (S3), it is used as it is.  With
+ * normalize, "." and ".." and empty segments go first, as in RFC 3986
+ * 5.2.4 plus the collapsing of "//".
  */
 static void
-sigv4_canonical_uri(struct buf *out, const char *path, int normalize)
+sigv4_canonical_uri(struct buf *out, const char *path, int normalize,
+    int as_sent)
 {
 	const char **seg;
 	size_t *seglen, nseg = 0, i, n, len;
@@ -118,6 +120,12 @@ sigv4_canonical_uri(struct buf *out, const char *path, int normalize)
 		return;
 	}
 	len = strlen(path);
+	if (as_sent) {
+		if (*path != '/')
+			buf_addch(out, '/');
+		buf_add(out, path, len);
+		return;
+	}
 	if (!normalize) {
 		if (*path != '/')
 			buf_addch(out, '/');
@@ -647,7 +655,8 @@ sigv4_canonical_request(const struct sigv4_input *in,
 	buf_adds(cr, in->method);
 	buf_addch(cr, '\n');
 	sigv4_canonical_uri(cr, in->path,
-	    (in->flags & SIGV4_NORMALIZE_PATH) != 0);
+	    (in->flags & SIGV4_NORMALIZE_PATH) != 0,
+	    (in->flags & SIGV4_URI_AS_SENT) != 0);
 	buf_addch(cr, '\n');
 	if (sigv4_canonical_query(in, st->credential, out->amz_date,
 	    shdrs->data, st->signed_token, cr, err) == -1)

@@ -38,6 +38,11 @@ enum sigv4_flags {
 	SIGV4_OMIT_SESSION_TOKEN = 1 << 2,
 	/* Presigned URL: the authentication goes in the query string. */
 	SIGV4_QUERY = 1 << 3,
+	/*
+	 * The path is already percent-encoded once, as S3 verifies it: the
+	 * canonical URI is the path as sent, not encoded a second time.
+	 */
+	SIGV4_URI_AS_SENT = 1 << 4,
 };
 
 struct sigv4_input {

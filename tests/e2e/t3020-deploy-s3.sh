@@ -118,4 +118,46 @@ check_err_has "^lambdactl: gone: CreateFunction: .*NoSuchKey" "one line naming t
 check "one line on stderr" test "$(wc -l <"$ERR")" -eq 1
 stop_stub
 
+# Someone else's object under our key (same size, our sha256 metadata):
+# HEAD says "there", but the deployed CodeSha256 is not the package's.
+provided_manifest lambda-exec <<'YML'
+  imp: { s3_bucket: artifacts }
+YML
+printf '#!/bin/sh\necho imposter test\n' >target/bootstrap
+lc package imp
+check_status 0 "imp: packaged"
+IKEY="bootstrap/$(pkg_hex imp).zip"
+python3 -c '
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+d[len(d) // 3] ^= 0x20
+open(sys.argv[2], "wb").write(d)' .lambdactl/imp.zip imposter.zip
+ref_aws s3api put-object --bucket artifacts --key "$IKEY" --body imposter.zip --metadata "sha256=$(pkg_hex imp)" >/dev/null
+lc deploy imp
+check_status 1 "another object under our key: exit 1"
+check_err_has "s3://artifacts/$IKEY: Lambda deployed code with CodeSha256 .*, not the package's $(pkg_b64 imp)" "another object under our key: named"
+check "another object under our key: one line" test "$(wc -l <"$ERR")" -eq 1
+
+# SIGTERM during the upload: aborted, exit 143 (130 is SIGINT's).
+cat >slow-s3.json <<'JSON'
+{"routes": [{"method": "HEAD", "responses": [{"status": 404}]},
+ {"method": "PUT", "responses": [{"delay": 60, "headers": {"ETag": "\"e\""}}]}]}
+JSON
+start_stub slow-s3.json
+provided_manifest lambda-exec <<'YML'
+  term: { s3_bucket: artifacts }
+YML
+AWS_ENDPOINT_URL_S3=$STUB_URL "$LAMBDACTL" deploy term >"$OUT" 2>"$ERR" </dev/null &
+pid=$!
+for i in $(seq 600); do
+	[ "$(jq -s '[.[] | select(.method == "PUT")] | length' "$STUB_LOG")" = 1 ] && break
+	sleep 0.05
+done
+kill -TERM "$pid"
+wait_bounded "$pid" 30
+check_status 143 "SIGTERM during deploy's upload: exit 143"
+ref_aws lambda get-function --function-name term >/dev/null 2>&1
+check "SIGTERM: no function created" test $? -ne 0
+stop_stub
+
 finish

@@ -1992,6 +1992,29 @@ test_zip_unpack_modes(void **state)
 	assert_no_fd_leak(f);
 }
 
+/* The S3 name: the artifact's file name, never "." or "..". */
+static void
+test_s3_name(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "dist/app.jar", "app.jar" }, { "dist/", "dist" },
+		{ "dist/.", "fn" }, { "dir/..", "fn" }, { ".", "fn" },
+		{ "..//", "fn" }, { "", "fn" }, { "a/.x", ".x" },
+		{ "a/...", "..." },
+	};
+	struct manifest_fn fn = { .name = (char *)"fn" };
+	char *got;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		fn.artifact = (char *)cases[i][0];
+		got = package_s3_name(&fn);
+		assert_string_equal(got, cases[i][1]);
+		free(got);
+	}
+}
+
 #define T(name)	cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int
@@ -2025,6 +2048,7 @@ main(void)
 		T(test_jar_signed),
 		T(test_dir_symlink_loops),
 		T(test_zip_unpack_modes),
+		T(test_s3_name),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -175,6 +175,11 @@ test_put_object(void **state)
 	    &err), 1);
 	assert_string_equal(h.reqs[0], "HEAD /bkt/a%20b/k%2B1.zip");
 	assert_string_equal(h.reqs[1], "PUT /bkt/a%20b/k%2B1.zip");
+	/* Dot segments are the key's: sent as they are, never squashed. */
+	assert_int_equal(put(&h, answers, 2, 100, "a/./b/../k.zip", NULL,
+	    &err), 1);
+	assert_string_equal(h.reqs[0], "HEAD /bkt/a/./b/../k.zip");
+	assert_string_equal(h.reqs[1], "PUT /bkt/a/./b/../k.zip");
 }
 
 static void
@@ -234,6 +239,58 @@ test_other_region(void **state)
 	    "us-east-1");
 }
 
+/* A HEAD 404 in the bucket's own region, or a 403: the PUT tells. */
+static void
+test_head_not_known(void **state)
+{
+	static const char *const here[] = { RAW("404 Not Found",
+	    "x-amz-bucket-region: us-east-1\r\n"),
+	    RAW("200 OK", "ETag: \"x\"\r\n") };
+	static const char *const denied_head[] = { RAW("403 Forbidden", ""),
+	    RAW("200 OK", "ETag: \"x\"\r\n") };
+	static const char *const denied_both[] = { RAW("403 Forbidden", ""),
+	    "HTTP/1.1 403 Forbidden\r\nContent-Length: 72\r\nConnection: "
+	    "close\r\n\r\n<Error><Code>AccessDenied</Code><Message>Access "
+	    "Denied</Message></Error>" };
+	static const char *const elsewhere[] = { RAW("404 Not Found",
+	    "x-amz-bucket-region: eu-west-3\r\n") };
+	struct testhttp h;
+	struct lc_err err;
+
+	(void)state;
+	assert_int_equal(put(&h, here, 2, 10, "k.zip", NULL, &err), 1);
+	assert_string_equal(h.reqs[1], "PUT /bkt/k.zip");
+	assert_int_equal(put(&h, denied_head, 2, 10, "k.zip", NULL, &err), 1);
+	assert_string_equal(h.reqs[1], "PUT /bkt/k.zip");
+	assert_int_equal(put(&h, denied_both, 2, 10, "k.zip", NULL, &err), -1);
+	assert_true(lc_error_is(&err, "AccessDenied"));
+	assert_non_null(strstr(err.msg, "PutObject"));
+	assert_int_equal(put(&h, elsewhere, 1, 10, "k.zip", NULL, &err), -1);
+	assert_int_equal(err.status, LC_ECONFIG);
+}
+
+/* A zip that changed since it was packaged is refused, never stored. */
+static void
+test_changed_file(void **state)
+{
+	static const char *const answers[] = { RAW("404 Not Found", "") };
+	struct testhttp h;
+	struct lc_err err;
+	char hex[SHA256_HEX_LEN + 1], *path = temp_file(1000, hex);
+
+	(void)state;
+	hex[0] = hex[0] == '0' ? '1' : '0';
+	testhttp_start(&h, answers, 1);
+	assert_int_equal(s3_put_file(&h.client, "bkt", "k.zip", path, hex,
+	    NULL, &err), -1);
+	assert_int_equal(testhttp_stop(&h), 1);
+	assert_string_equal(h.reqs[0], "HEAD /bkt/k.zip");
+	assert_non_null(strstr(err.msg, "the zip changed since it was "
+	    "packaged"));
+	unlink(path);
+	free(path);
+}
+
 int
 main(void)
 {
@@ -246,6 +303,8 @@ main(void)
 		cmocka_unit_test(test_multipart),
 		cmocka_unit_test(test_part_refused),
 		cmocka_unit_test(test_other_region),
+		cmocka_unit_test(test_head_not_known),
+		cmocka_unit_test(test_changed_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

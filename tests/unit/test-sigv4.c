@@ -544,6 +544,10 @@ test_double_encoding(void **state)
 	    "123456789012%253Afunction%253Amy-fn/invocations");
 	expect_uri("/a%2Fb/%20c", 0, "/a%252Fb/%2520c");
 	expect_uri("/%2E%2E/x", SIGV4_NORMALIZE_PATH, "/%252E%252E/x");
+	/* S3: the key encoded once is the canonical URI, dots and all. */
+	expect_uri("/art/a%20b%2Bc/%C3%BC%3A%25/./x.zip", SIGV4_URI_AS_SENT,
+	    "/art/a%20b%2Bc/%C3%BC%3A%25/./x.zip");
+	expect_uri("art//k", SIGV4_URI_AS_SENT, "/art//k");
 }
 
 /* Path normalization beyond the suite's cases. */
