@@ -178,6 +178,23 @@ pct_decode(struct buf *out, const char *s, size_t len, enum pct_mode mode)
 	return 0;
 }
 
+ssize_t
+read_all(int fd, void *buf, size_t n)
+{
+	char *p = buf;
+	size_t len = 0;
+	ssize_t r;
+
+	while (len < n && (r = read(fd, p + len, n - len)) != 0) {
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
+			return -1;
+		len += (size_t)r;
+	}
+	return (ssize_t)len;
+}
+
 int
 write_all(int fd, const void *data, size_t n)
 {

@@ -3,6 +3,8 @@
 #define LC_BUF_H
 
 #include <stdarg.h>
+#include <sys/types.h>
+
 #include <stddef.h>
 
 #include "xmalloc.h"
@@ -59,6 +61,12 @@ char *buf_detach(struct buf *b, size_t *len);
  */
 void buf_add_pyjson(struct buf *b, const char *s);
 
+/*
+ * Reads fd until its end or until n bytes are in buf, through EINTR and
+ * short reads: the count (n means there may be more), or -1 with errno.
+ * With n one past a limit, a count of n says the file is over it.
+ */
+ssize_t read_all(int fd, void *buf, size_t n);
 /* Writes all n bytes of data to fd, through EINTR and short writes: 0, or
  * -1 with errno. */
 int write_all(int fd, const void *data, size_t n);

@@ -52,7 +52,6 @@ creds_cache_read(const char *path)
 	char *text;
 	cJSON *o = NULL;
 	ssize_t n;
-	size_t len = 0;
 	int fd;
 
 	if (*path != '/') {
@@ -72,20 +71,11 @@ creds_cache_read(const char *path)
 		return NULL;
 	}
 	text = xmalloc(CACHE_MAX_SIZE + 1);
-	while (len <= CACHE_MAX_SIZE &&
-	    (n = read(fd, text + len, CACHE_MAX_SIZE + 1 - len)) != 0) {
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			log_debug("cache '%s': %s", path, strerror(errno));
-			len = CACHE_MAX_SIZE + 1;
-			break;
-		}
-		len += (size_t)n;
-	}
+	if ((n = read_all(fd, text, CACHE_MAX_SIZE + 1)) == -1)
+		log_debug("cache '%s': %s", path, strerror(errno));
 	close(fd);
-	if (len <= CACHE_MAX_SIZE)
-		o = cJSON_ParseWithLength(text, len);
+	if (n != -1 && (size_t)n <= CACHE_MAX_SIZE)
+		o = cJSON_ParseWithLength(text, (size_t)n);
 	OPENSSL_cleanse(text, CACHE_MAX_SIZE + 1);
 	free(text);
 	if (o != NULL && !cJSON_IsObject(o)) {

@@ -9,11 +9,13 @@
 #include <netinet/in.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 #include <openssl/crypto.h>
@@ -365,18 +367,19 @@ read_token_file(const char *path, char **out, struct lc_err *err)
 	char *text = xmalloc(TOKEN_FILE_MAX + 1);
 	const char *why = NULL;
 	size_t len = 0;
-	FILE *fp;
+	ssize_t n;
+	int fd;
 
 	*out = NULL;
-	if ((fp = fopen(path, "re")) == NULL)
+	/* read(2), not stdio: no copy of the token left in its buffer. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		why = strerror(errno);
 	else {
-		/* Unbuffered: no copy of the token left in stdio's buffer. */
-		setvbuf(fp, NULL, _IONBF, 0);
-		len = fread(text, 1, TOKEN_FILE_MAX + 1, fp);
-		if (ferror(fp))
+		if ((n = read_all(fd, text, TOKEN_FILE_MAX + 1)) == -1)
 			why = strerror(errno);
-		fclose(fp);
+		else
+			len = (size_t)n;
+		close(fd);
 	}
 	if (why == NULL && len > TOKEN_FILE_MAX)
 		why = "larger than 16 KiB";

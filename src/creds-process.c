@@ -27,6 +27,7 @@
 #include "err.h"
 #include "num.h"
 #include "proc.h"
+#include "term.h"
 #include "xmalloc.h"
 
 /* More than this on credential_process's stdout is an error. */
@@ -120,15 +121,8 @@ static void
 tty_lend_open(struct tty_lend *t)
 {
 	memset(t, 0, sizeof *t);
-	t->fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (t->fd == -1)
-		return;
-	if (tcgetpgrp(t->fd) != getpgrp()) {
-		close(t->fd);
-		t->fd = -1;
-		return;
-	}
-	t->have_modes = tcgetattr(t->fd, &t->modes) == 0;
+	if ((t->fd = term_open_foreground()) != -1)
+		t->have_modes = tcgetattr(t->fd, &t->modes) == 0;
 }
 
 /* Gives the terminal to process group pgid, SIGTTOU blocked. */

@@ -32,6 +32,7 @@
 #include "log.h"
 #include "num.h"
 #include "sts.h"
+#include "term.h"
 #include "xmalloc.h"
 
 #define ROLE_CACHE_DIR		"~/.aws/cli/cache"
@@ -404,14 +405,10 @@ mfa_prompt(const char *profile, const char *serial, char *code, size_t size,
 	int fd, restore;
 	char ch;
 
-	fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (fd == -1 || tcgetpgrp(fd) != getpgrp()) {
-		if (fd != -1)
-			close(fd);
+	if ((fd = term_open_foreground()) == -1)
 		return lc_error(err, LC_ECONFIG, "profile '%s' needs an MFA "
 		    "code for %s, and there is no terminal to ask on",
 		    profile, serial);
-	}
 	/* No SA_RESTART: the read below returns to see the signal. */
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = mfa_on_signal;
@@ -585,14 +582,9 @@ token_read(const struct wi_value *f, struct lc_err *err)
 	if ((fd = open(f->value, O_RDONLY | O_CLOEXEC)) == -1)
 		goto fail;
 	tok = xmalloc(TOKEN_FILE_MAX + 1);
-	while (len <= TOKEN_FILE_MAX &&
-	    (n = read(fd, tok + len, TOKEN_FILE_MAX + 1 - len)) != 0) {
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			goto fail;
-		len += (size_t)n;
-	}
+	if ((n = read_all(fd, tok, TOKEN_FILE_MAX + 1)) == -1)
+		goto fail;
+	len = (size_t)n;
 	close(fd);
 	fd = -1;
 	tok[len > TOKEN_FILE_MAX ? TOKEN_FILE_MAX : len] = '\0';

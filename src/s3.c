@@ -225,9 +225,6 @@ region_init(struct region *r, int fd, uint64_t off, uint64_t len,
     char b64[SHA256_B64_LEN + 1], struct lc_err *err)
 {
 	unsigned char md[SHA256_LEN];
-	struct sha256_ctx h;
-	char chunk[65536];
-	size_t n;
 
 	memset(r, 0, sizeof *r);
 	r->fd = fd;
@@ -238,17 +235,10 @@ region_init(struct region *r, int fd, uint64_t off, uint64_t len,
 	r->st.rewind = region_rewind;
 	r->st.arg = r;
 	r->st.len = (size_t)len;
-	sha256_init(&h);
-	while ((n = region_read(r, chunk, sizeof chunk)) != 0) {
-		if (n == (size_t)-1) {
-			sha256_final(&h, md);
-			return lc_error(err, LC_EFAIL, "cannot read the "
-			    "artifact: %s", r->stop != NULL && *r->stop ?
-			    "interrupted" : strerror(r->failed));
-		}
-		sha256_update(&h, chunk, n);
-	}
-	sha256_final(&h, md);
+	if (sha256_reader(region_read, r, md, NULL) == -1)
+		return lc_error(err, LC_EFAIL, "cannot read the artifact: %s",
+		    r->stop != NULL && *r->stop ? "interrupted" :
+		    strerror(r->failed));
 	sha256_to_hex(md, hex);
 	sha256_to_b64(md, b64);
 	r->pos = 0;

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include "b64.h"
@@ -84,6 +85,28 @@ sha256_to_b64(const unsigned char md[SHA256_LEN],
     char b64[SHA256_B64_LEN + 1])
 {
 	b64_encode(b64, md, SHA256_LEN);
+}
+
+int
+sha256_reader(size_t (*rd)(void *, char *, size_t), void *arg,
+    unsigned char md[SHA256_LEN], uint64_t *size)
+{
+	struct sha256_ctx h;
+	char *chunk = xmalloc(SHA256_CHUNK);
+	uint64_t total = 0;
+	size_t n;
+
+	sha256_init(&h);
+	while ((n = rd(arg, chunk, SHA256_CHUNK)) != 0 && n != (size_t)-1) {
+		sha256_update(&h, chunk, n);
+		total += n;
+	}
+	sha256_final(&h, md);
+	OPENSSL_cleanse(chunk, SHA256_CHUNK);
+	free(chunk);
+	if (size != NULL)
+		*size = total;
+	return n == (size_t)-1 ? -1 : 0;
 }
 
 int

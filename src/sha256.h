@@ -37,6 +37,14 @@ void sha256_to_b64(const unsigned char md[SHA256_LEN],
     char b64[SHA256_B64_LEN + 1]);
 
 /*
+ * Streams what rd gives through SHA-256 until it returns 0 (the end) or
+ * (size_t)-1 (an error: the reader knows why): an http_stream's read, with
+ * arg.  The digest into md and the bytes into *size (may be NULL).  Returns
+ * 0, or -1 when rd failed.  The buffer is wiped: a body may hold secrets.
+ */
+int sha256_reader(size_t (*rd)(void *arg, char *dst, size_t len), void *arg,
+    unsigned char md[SHA256_LEN], uint64_t *size);
+/*
  * Streams the file at path through SHA-256: the digest into md and the
  * number of bytes read into *size (may be NULL).  Returns 0, or -1 with
  * "cannot read 'PATH': REASON" (LC_EFAIL).

@@ -1,6 +1,8 @@
 /* term.c - text from servers and functions, made safe for a terminal. */
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "term.h"
@@ -112,4 +114,16 @@ term_printf(FILE *fp, int escape, const char *fmt, ...)
 	rv = term_write(fp, b.data, b.len, escape, TERM_TEXT);
 	buf_release(&b);
 	return rv;
+}
+
+int
+term_open_foreground(void)
+{
+	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	if (fd != -1 && tcgetpgrp(fd) != getpgrp()) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
 }

@@ -39,6 +39,12 @@ void term_escape(struct buf *out, const char *s, size_t len,
 
 /* Whether text for fd is escaped: fd is a terminal and raw is not set. */
 int term_escaping(int fd, int raw);
+/*
+ * The controlling terminal, opened (O_RDWR, close-on-exec) when this
+ * process group is its foreground one: where a prompt may ask; -1 when
+ * there is none or we run in the background.  The caller closes it.
+ */
+int term_open_foreground(void);
 
 /*
  * Writes len bytes of s to fp, escaped in style st when escape is set.

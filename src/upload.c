@@ -21,7 +21,6 @@
 
 /* File bytes read (and base64-encoded) at a time. */
 #define RAW_CHUNK	(48 * 1024)
-#define HASH_BUF	(64 * 1024)
 
 enum body_phase {
 	BODY_PREFIX,
@@ -217,30 +216,21 @@ out:
 static int
 body_hash(struct upload_body *b, struct lc_err *err)
 {
-	struct sha256_ctx h;
-	char *chunk = xmalloc(HASH_BUF);
-	size_t n, total = 0;
-	int ret = -1;
+	unsigned char md[SHA256_LEN];
+	uint64_t total;
+	int r;
 
-	sha256_init(&h);
-	while ((n = body_read(b, chunk, HASH_BUF)) != 0 && n != (size_t)-1) {
-		sha256_update(&h, chunk, n);
-		total += n;
-	}
-	sha256_final_hex(&h, b->sha256);
-	if (n == (size_t)-1)
-		lc_error(err, LC_EFAIL, "%s", b->errmsg);
-	else if (total != b->stream.len)
-		lc_error(err, LC_EFAIL, "'%s' changed while being read",
+	r = sha256_reader(body_read, b, md, &total);
+	sha256_to_hex(md, b->sha256);
+	if (r == -1)
+		return lc_error(err, LC_EFAIL, "%s", b->errmsg);
+	if (total != b->stream.len)
+		return lc_error(err, LC_EFAIL, "'%s' changed while being read",
 		    b->path);
-	else if (body_rewind(b) == -1)
-		lc_error(err, LC_EFAIL, "cannot rewind '%s': %s", b->path,
-		    strerror(errno));
-	else
-		ret = 0;
-	OPENSSL_cleanse(chunk, HASH_BUF);
-	free(chunk);
-	return ret;
+	if (body_rewind(b) == -1)
+		return lc_error(err, LC_EFAIL, "cannot rewind '%s': %s",
+		    b->path, strerror(errno));
+	return 0;
 }
 
 int

@@ -631,7 +631,7 @@ drop_zip(struct tmpfile *t)
 
 /* The whole body read through the stream in awkward chunk sizes. */
 static void
-read_all(const struct http_stream *s, struct buf *out, size_t first)
+stream_drain(const struct http_stream *s, struct buf *out, size_t first)
 {
 	static const size_t sizes[] = { 1, 3, 7, 4093, 65537, 2, 49153, 13 };
 	char *chunk = xmalloc(65537);
@@ -698,7 +698,7 @@ check_body(size_t size)
 	buf_adds(&want, json + pre + strlen(PH));
 	assert_int_equal(s->len, want.len);
 
-	read_all(s, &got, 0);
+	stream_drain(s, &got, 0);
 	assert_int_equal(got.len, want.len);
 	assert_memory_equal(got.data, want.data, want.len);
 	sha256_hex(want.data, want.len, hex);
@@ -709,7 +709,7 @@ check_body(size_t size)
 	assert_non_null(s->rewind);
 	assert_true(s->read(s->arg, hex, sizeof hex - 1) != (size_t)-1);
 	assert_int_equal(s->rewind(s->arg), 0);
-	read_all(s, &got, 3);
+	stream_drain(s, &got, 3);
 	assert_int_equal(got.len, want.len);
 	assert_memory_equal(got.data, want.data, want.len);
 
