@@ -39,6 +39,9 @@ struct lambda_config {
 	char			*last_update_status;	/* InProgress, Successful, Failed */
 	char			*last_update_status_reason;
 	char			*log_group;	/* LoggingConfig.LogGroup; NULL */
+	/* GetFunction's "Tags" (sorted by key); none from other calls. */
+	struct manifest_kv	*tags;
+	size_t			 ntags;
 };
 
 void lambda_config_release(struct lambda_config *cfg);

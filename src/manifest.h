@@ -85,6 +85,54 @@ struct manifest_kv {
 	char	*value;
 };
 
+/*
+ * One item of a function's "events:" list (issue 13): a trigger that
+ * lambdactl wires and reconciles (triggers.c).  Exactly one kind per item:
+ *
+ *   events:
+ *     - schedule: cron(0 6 * * ? *)      # an EventBridge rule
+ *       input: {"warmer": true}          # optional constant event (JSON)
+ *       enabled: false                   # optional; default true
+ *     - s3: { bucket: B, events: [s3:ObjectCreated:*], prefix: p/, suffix: .txt }
+ *     - sqs: { queue: ARN-or-name, batch_size: 10, batch_window: 0, enabled: true }
+ */
+enum manifest_event_kind {
+	MANIFEST_EVENT_SCHEDULE,
+	MANIFEST_EVENT_S3,
+	MANIFEST_EVENT_SQS,
+};
+
+struct manifest_event {
+	enum manifest_event_kind kind;
+	int			 line;		/* of the list item */
+	int			 col;
+	int			 enabled;	/* schedule, sqs; default 1 */
+	/* schedule: the expression as written, checked by schedule_check */
+	char			*schedule;
+	/* schedule: the constant event as unformatted JSON (a YAML map or
+	 * list converted, or a string holding JSON); NULL: none */
+	char			*input;
+	/* s3 */
+	char			*bucket;
+	char			**s3_events;	/* sorted, unique; default
+						 * { "s3:ObjectCreated:*" } */
+	size_t			 ns3_events;
+	char			*prefix;	/* NULL: none */
+	char			*suffix;	/* NULL: none */
+	/* sqs: an ARN (arn:aws:sqs:REGION:ACCOUNT:NAME), or a bare queue
+	 * name (the ARN then built from the function's region and account) */
+	char			*queue;
+	long			 batch_size;	/* 1-10000; default 10 */
+	long			 batch_window;	/* seconds, 0-300; default 0 */
+};
+
+/* A function URL ("url:" key). */
+struct manifest_url {
+	char			*auth;		/* "AWS_IAM" or "NONE" */
+	int			 public;	/* auth NONE needs public: true;
+						 * adds the public permission */
+};
+
 struct manifest_fn {
 	char			*name;
 	int			 line;		/* of its key under functions: */
@@ -111,6 +159,13 @@ struct manifest_fn {
 	size_t			 ntags;
 	char			**layers;	/* in the order written */
 	size_t			 nlayers;
+	/*
+	 * Triggers (a function's list replaces the top level's, as layers
+	 * do).  What lambdactl wired and these no longer list is removed.
+	 */
+	struct manifest_event	*events;	/* in the order written */
+	size_t			 nevents;
+	struct manifest_url	 url;		/* auth NULL: no function URL */
 	/*
 	 * Under MANIFEST_DEFER_ENV, the settings holding an unset variable,
 	 * named as deploy_change fields: "environment.KEY", "tags.KEY",
