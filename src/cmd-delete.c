@@ -1,4 +1,5 @@
-/* cmd-delete.c - lambdactl delete FUNCTION...: DeleteFunction. */
+/* cmd-delete.c - lambdactl delete FUNCTION...: the triggers lambdactl
+ * wired to it removed (triggers.h), then DeleteFunction. */
 #include <stdio.h>
 
 #include <cjson/cJSON.h>
@@ -6,6 +7,21 @@
 #include "cmd.h"
 #include "lambda-api.h"
 #include "log.h"
+#include "triggers.h"
+
+/* Removes the triggers lambdactl wired to name; a missing function is left
+ * to DeleteFunction to report. */
+static int
+unwire(struct aws_client *c, const char *name, struct lc_err *err)
+{
+	struct lambda_config have = { 0 };
+	int r;
+
+	if ((r = lambda_get_function(c, name, &have, err)) == 1)
+		r = triggers_unwire(c, &have, NULL, NULL, err);
+	lambda_config_release(&have);
+	return r == -1 ? -1 : 0;
+}
 
 static int
 delete_exec(struct cmd_ctx *ctx, struct cmd_args *a)
@@ -22,6 +38,7 @@ delete_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		lc_error_clear(&err);
 		/* Each in its region: a manifest function's may be its own. */
 		if (cmd_region(ctx, a->argv[i], &c.region, &err) == -1 ||
+		    unwire(&c, a->argv[i], &err) == -1 ||
 		    lambda_delete_function(&c, a->argv[i], &err) == -1) {
 			lc_error_prefix(&err, "%s", a->argv[i]);
 			if (status == LC_OK)

@@ -221,6 +221,40 @@ plan_s3(const struct manifest_fn *fn, const struct package_result *pkg,
 	free(name);
 }
 
+/* The triggers as lambda.yml has them against what fn's function has. */
+static void
+triggers_fn_init(struct triggers_fn *t, const struct aws_client *c,
+    const struct manifest_fn *fn, const struct lambda_config *have,
+    const struct deploy_opts *o)
+{
+	t->fn = fn;
+	t->region = c->region;
+	t->arn = have != NULL ? have->arn : NULL;
+	t->qualifier = o->alias;
+	t->tags = have != NULL ? have->tags : NULL;
+	t->ntags = have != NULL ? have->ntags : 0;
+}
+
+/* Plans the triggers (reads them when the function exists); their lines
+ * join the plan's changes. */
+static int
+plan_triggers(struct aws_client *c, const struct deploy_opts *o,
+    struct deploy_plan *p, struct lc_err *err)
+{
+	struct triggers_fn t;
+	size_t i;
+
+	if (!o->config)
+		return 0;
+	triggers_fn_init(&t, c, p->fn, p->exists ? &p->remote : NULL, o);
+	if (triggers_plan(c, &t, &p->triggers, err) == -1)
+		return -1;
+	for (i = 0; i < p->triggers.nlines; i++)
+		add_change(p, p->triggers.lines[i].field, "%s",
+		    p->triggers.lines[i].text);
+	return 0;
+}
+
 int
 deploy_plan(struct aws_client *c, const struct manifest_fn *fn,
     const char *role_arn, const struct package_result *pkg,
@@ -248,7 +282,7 @@ deploy_plan(struct aws_client *c, const struct manifest_fn *fn,
 		    fn->architecture, pkg->sha256);
 		p->code_changed = p->config_changed = 1;
 		plan_s3(fn, pkg, p);
-		return 0;
+		return plan_triggers(c, o, p, err);
 	}
 	if (o->mode == DEPLOY_CREATE)
 		return lc_error(err, LC_EFAIL, "%s: the function already "
@@ -256,7 +290,8 @@ deploy_plan(struct aws_client *c, const struct manifest_fn *fn,
 		    "deploy')", fn->name);
 	deploy_compare(fn, role_arn, pkg, o, p);
 	plan_s3(fn, pkg, p);
-	return 0;
+	return plan_triggers(c, o, p, err) == -1 ?
+	    lc_error_prefix(err, "%s", fn->name) : 0;
 }
 
 void
@@ -270,6 +305,7 @@ deploy_plan_release(struct deploy_plan *p)
 	}
 	free(p->changes);
 	free(p->s3_key);
+	triggers_plan_release(&p->triggers);
 	lambda_config_release(&p->remote);
 	memset(p, 0, sizeof *p);
 }
@@ -536,6 +572,35 @@ apply_update(struct aws_client *c, const struct deploy_plan *p,
 	return 0;
 }
 
+static void
+on_trigger(void *arg, const char *what)
+{
+	step(arg, what);
+}
+
+/*
+ * Wires the triggers once the function is as lambda.yml has it: the plan's
+ * writes, or for a function just created (cur) a plan made now.
+ */
+static int
+apply_triggers(struct aws_client *c, struct deploy_plan *p,
+    const struct ui *u, const struct deploy_opts *o,
+    const struct lambda_config *cur, struct lc_err *err)
+{
+	struct triggers_fn t;
+
+	if (!o->config)
+		return 0;
+	triggers_fn_init(&t, c, p->fn, cur, o);
+	if (!p->exists) {
+		triggers_plan_release(&p->triggers);
+		if (triggers_plan(c, &t, &p->triggers, err) == -1)
+			return -1;
+	}
+	return triggers_apply(c, &t, &p->triggers, on_trigger, (void *)u,
+	    err);
+}
+
 int
 deploy_apply(struct aws_client *c, struct deploy_plan *p,
     const struct deploy_opts *o, const struct deploy_hooks *h,
@@ -544,7 +609,8 @@ deploy_apply(struct aws_client *c, struct deploy_plan *p,
 	const struct manifest_fn *fn = p->fn;
 	struct ui u = { h, fn->name };
 	struct lambda_config cur = { 0 };
-	int changed = p->code_changed || p->config_changed;
+	int changed = p->code_changed || p->config_changed ||
+	    p->triggers.nops > 0;
 	int publish = o->publish || o->alias != NULL;
 	int ret = -1;
 
@@ -584,6 +650,8 @@ deploy_apply(struct aws_client *c, struct deploy_plan *p,
 		}
 	} else
 		r->version = xstrdup("$LATEST");
+	if (apply_triggers(c, p, &u, o, &cur, err) == -1)
+		goto out;
 	ret = 0;
 out:
 	lambda_config_release(&cur);

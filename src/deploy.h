@@ -14,6 +14,7 @@
 #include "lambda-api.h"
 #include "manifest.h"
 #include "package.h"
+#include "triggers.h"
 
 enum deploy_mode {
 	DEPLOY_CREATE,	/* new: the function must not exist */
@@ -55,6 +56,9 @@ struct deploy_plan {
 	char				*s3_key;
 	struct deploy_change		*changes;
 	size_t				 nchanges;
+	/* The triggers' part (when o->config): its lines are in changes
+	 * too; for a function not created yet, lines only. */
+	struct triggers_plan		 triggers;
 };
 
 /*
@@ -113,7 +117,8 @@ struct deploy_result {
  * then its configuration (waiting for each to finish, with RevisionId
  * preconditions), publishes a version and moves the alias when o asks.
  * Makes no write request when nothing changed and nothing is to be
- * published.  Takes over p->remote.
+ * published.  Then wires the triggers (triggers_apply; for a function it
+ * just created, planned now that it exists).  Takes over p->remote.
  */
 int deploy_apply(struct aws_client *c, struct deploy_plan *p,
     const struct deploy_opts *o, const struct deploy_hooks *h,

@@ -1,0 +1,1228 @@
+/*
+ * triggers.c - reconciling a function's triggers (triggers.h): the wanted
+ * set from lambda.yml, the actual one read from Lambda, EventBridge and
+ * S3, plan lines for the differences and the ops that remove them.
+ *
+ * Ops run in two phases: first what is added or changed (the marker tag,
+ * then per trigger its permission before the resource that needs it),
+ * then what goes (per trigger the resource before its permission, the
+ * marker tag last).  Ops of one trigger being created share a group; when
+ * one fails, those of its group already done are undone.
+ */
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "events-api.h"
+#include "lambda-triggers.h"
+#include "s3-notify.h"
+#include "sha256.h"
+#include "triggers.h"
+#include "xmalloc.h"
+
+#define RULE_PREFIX	"lambdactl-"
+#define RULE_NAME_MAX	64
+#define SID_RULE	"lambdactl-rule-"
+#define SID_S3		"lambdactl-s3-"
+#define SID_URL		"lambdactl-url-public"
+#define TARGET_ID	"lambdactl"
+static char target_id[] = TARGET_ID;
+#define EVENTS_PRINCIPAL "events.amazonaws.com"
+#define S3_PRINCIPAL	"s3.amazonaws.com"
+#define INVOKE		"lambda:InvokeFunction"
+#define INVOKE_URL	"lambda:InvokeFunctionUrl"
+
+enum op_kind {
+	OP_TAG, OP_UNTAG, OP_ADD_PERM, OP_REMOVE_PERM, OP_PUT_RULE,
+	OP_DELETE_RULE, OP_PUT_TARGET, OP_REMOVE_TARGET, OP_S3_SET,
+	OP_ESM_CREATE, OP_ESM_UPDATE, OP_ESM_DELETE, OP_URL_PUT, OP_URL_DELETE,
+};
+
+struct trigger_op {
+	enum op_kind		 kind;
+	int			 group;	/* 0: none; else undone together */
+	int			 line;	/* the plan line it serves; -1: none */
+	char			*name;	/* rule, bucket, sid, tag key, uuid */
+	char			*value;	/* tag value, schedule, auth, queue */
+	char			*input;	/* target input */
+	int			 enabled;
+	int			 create;	/* URL: create, not update */
+	long			 batch_size;
+	long			 batch_window;
+	struct lambda_statement	 stmt;	/* OP_ADD_PERM */
+	struct s3_notify_fn	*want;	/* OP_S3_SET */
+	size_t			 nwant;
+};
+
+/* What reconciling one function needs, on triggers_plan's stack. */
+struct rc {
+	struct aws_client		*c;
+	const struct triggers_fn	*t;
+	struct triggers_plan		*p;
+	struct lc_err			*err;
+	char				*part;	 /* "aws" */
+	char				*account;
+	char				*target; /* ARN[:QUALIFIER] */
+	struct lambda_statement		*stmts;
+	size_t				 nstmts;
+	char				*claimed; /* stmts[i] accounted for */
+	int				 group;	 /* of the ops being added */
+	int				 ngroups;
+};
+
+/* Names and ARNs. */
+
+static int
+str_eq(const char *a, const char *b)
+{
+	return strcmp(a != NULL ? a : "", b != NULL ? b : "") == 0;
+}
+
+static int
+starts(const char *s, const char *prefix)
+{
+	return s != NULL && strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* Field i (0-based) of an ARN "arn:PART:SERVICE:REGION:ACCOUNT:...". */
+static char *
+arn_field(const char *arn, int i)
+{
+	const char *s = arn, *e;
+
+	for (; i > 0 && s != NULL; i--)
+		if ((s = strchr(s, ':')) != NULL)
+			s++;
+	if (s == NULL)
+		return xstrdup("");
+	e = strchr(s, ':');
+	return e != NULL ? xstrndup(s, (size_t)(e - s)) : xstrdup(s);
+}
+
+/*
+ * Rule N of function fn: "lambdactl-FN-N"; a name that would pass 64
+ * characters keeps the start of FN and adds 8 hex digits of its SHA-256.
+ */
+static char *
+rule_name(const char *fn, size_t n)
+{
+	char num[24], hex[SHA256_HEX_LEN + 1];
+	size_t room;
+
+	snprintf(num, sizeof num, "-%zu", n);
+	room = RULE_NAME_MAX - strlen(RULE_PREFIX) - strlen(num);
+	if (strlen(fn) <= room)
+		return xasprintf(RULE_PREFIX "%s%s", fn, num);
+	sha256_hex(fn, strlen(fn), hex);
+	return xasprintf(RULE_PREFIX "%.*s-%.8s%s", (int)(room - 9), fn, hex,
+	    num);
+}
+
+static char *
+rule_arn(const struct rc *r, const char *rule)
+{
+	return xasprintf("arn:%s:events:%s:%s:rule/%s", r->part, r->t->region,
+	    r->account, rule);
+}
+
+/* A queue's ARN: as written, or built from a bare name. */
+static char *
+queue_arn(const struct rc *r, const char *queue)
+{
+	if (starts(queue, "arn:"))
+		return xstrdup(queue);
+	return xasprintf("arn:%s:sqs:%s:%s:%s", r->part, r->t->region,
+	    r->account, queue);
+}
+
+/* The last field of an ARN (a queue's name), for plan lines. */
+static const char *
+arn_tail(const char *arn)
+{
+	const char *s = strrchr(arn, ':');
+
+	return s != NULL ? s + 1 : arn;
+}
+
+/* The Id of an S3 entry: "lambdactl-" and 16 hex digits of its content. */
+static char *
+s3_entry_id(const char *target, const struct manifest_event *e)
+{
+	struct sha256_ctx h;
+	char hex[SHA256_HEX_LEN + 1];
+	size_t i;
+
+	sha256_init(&h);
+	sha256_update(&h, target, strlen(target) + 1);
+	for (i = 0; i < e->ns3_events; i++)
+		sha256_update(&h, e->s3_events[i], strlen(e->s3_events[i]) + 1);
+	sha256_update(&h, "p", 1);
+	if (e->prefix != NULL)
+		sha256_update(&h, e->prefix, strlen(e->prefix) + 1);
+	sha256_update(&h, "s", 1);
+	if (e->suffix != NULL)
+		sha256_update(&h, e->suffix, strlen(e->suffix) + 1);
+	sha256_final_hex(&h, hex);
+	return xasprintf(S3_NOTIFY_ID_PREFIX "%.16s", hex);
+}
+
+static const char *
+tag_value(const struct triggers_fn *t, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < t->ntags; i++)
+		if (strcmp(t->tags[i].key, key) == 0)
+			return t->tags[i].value;
+	return NULL;
+}
+
+int
+triggers_wanted(const struct triggers_fn *t)
+{
+	size_t i;
+
+	if (t->fn->nevents > 0 || t->fn->url.auth != NULL)
+		return 1;
+	for (i = 0; i < t->ntags; i++)
+		if (starts(t->tags[i].key, "lambdactl:"))
+			return 1;
+	return 0;
+}
+
+/* Building the plan. */
+
+static int LC_PRINTF(3, 4)
+add_line(struct rc *r, const char *field, const char *fmt, ...)
+{
+	struct triggers_plan *p = r->p;
+	struct buf b = BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	p->lines = xrealloc(p->lines, (p->nlines + 1) * sizeof *p->lines);
+	p->lines[p->nlines].field = xstrdup(field);
+	p->lines[p->nlines].text = buf_detach(&b, NULL);
+	return (int)p->nlines++;
+}
+
+static struct trigger_op *
+add_op(struct rc *r, enum op_kind kind, int line, const char *name,
+    const char *value)
+{
+	struct triggers_plan *p = r->p;
+	struct trigger_op *op;
+
+	p->ops = xrealloc(p->ops, (p->nops + 1) * sizeof *p->ops);
+	op = &p->ops[p->nops++];
+	memset(op, 0, sizeof *op);
+	op->kind = kind;
+	op->line = line;
+	op->group = r->group;
+	op->name = name != NULL ? xstrdup(name) : NULL;
+	op->value = value != NULL ? xstrdup(value) : NULL;
+	return op;
+}
+
+static void
+stmt_copy(struct lambda_statement *d, const struct lambda_statement *s)
+{
+	d->sid = xstrdup(s->sid);
+	d->principal = xstrdup(s->principal);
+	d->action = xstrdup(s->action);
+	d->source_arn = s->source_arn ? xstrdup(s->source_arn) : NULL;
+	d->source_account = s->source_account ?
+	    xstrdup(s->source_account) : NULL;
+	d->url_auth_type = s->url_auth_type ? xstrdup(s->url_auth_type) : NULL;
+}
+
+/* The function's statement sid, marked as accounted for; NULL. */
+static const struct lambda_statement *
+stmt_find(struct rc *r, const char *sid)
+{
+	size_t i;
+
+	for (i = 0; i < r->nstmts; i++)
+		if (str_eq(r->stmts[i].sid, sid)) {
+			r->claimed[i] = 1;
+			return &r->stmts[i];
+		}
+	return NULL;
+}
+
+static void
+stmt_release(struct lambda_statement *s)
+{
+	free(s->sid);
+	free(s->principal);
+	free(s->action);
+	free(s->source_arn);
+	free(s->source_account);
+	free(s->url_auth_type);
+	memset(s, 0, sizeof *s);
+}
+
+static int
+stmt_same(const struct lambda_statement *a, const struct lambda_statement *b)
+{
+	return str_eq(a->principal, b->principal) &&
+	    str_eq(a->action, b->action) &&
+	    str_eq(a->source_arn, b->source_arn) &&
+	    str_eq(a->source_account, b->source_account) &&
+	    str_eq(a->url_auth_type, b->url_auth_type);
+}
+
+/*
+ * Makes sure statement want is in the policy: nothing when it is, added
+ * when it is not, replaced when it differs (line -1: a line of its own).
+ */
+static void
+want_stmt(struct rc *r, const struct lambda_statement *want, int line)
+{
+	const struct lambda_statement *have = stmt_find(r, want->sid);
+	struct trigger_op *op;
+
+	if (have != NULL && stmt_same(have, want))
+		return;
+	if (line < 0)
+		line = add_line(r, "permission", "~ permission %s", want->sid);
+	if (have != NULL)
+		add_op(r, OP_REMOVE_PERM, line, want->sid, NULL);
+	op = add_op(r, OP_ADD_PERM, line, want->sid, NULL);
+	stmt_copy(&op->stmt, want);
+}
+
+/* Removes statement sid, when the policy has it. */
+static void
+drop_stmt(struct rc *r, const char *sid, int line)
+{
+	if (stmt_find(r, sid) != NULL)
+		add_op(r, OP_REMOVE_PERM, line, sid, NULL);
+}
+
+static int
+tag_op(struct rc *r, enum op_kind kind, const char *key, const char *value)
+{
+	int have = tag_value(r->t, key) != NULL;
+
+	if ((kind == OP_TAG) == have)
+		return 0;
+	add_op(r, kind, -1, key, value);
+	return 1;
+}
+
+/* Schedules. */
+
+static const char *
+state_of(int enabled)
+{
+	return enabled ? "ENABLED" : "DISABLED";
+}
+
+/* Whether input texts a and b (JSON) mean the same. */
+static int
+input_same(const char *a, const char *b)
+{
+	cJSON *x, *y;
+	int same;
+
+	if (a == NULL || b == NULL)
+		return a == b;
+	x = cJSON_Parse(a);
+	y = cJSON_Parse(b);
+	same = x != NULL && y != NULL && cJSON_Compare(x, y, 1);
+	cJSON_Delete(x);
+	cJSON_Delete(y);
+	return same || strcmp(a, b) == 0;
+}
+
+/* The target that rule has with our Id: 1 found (*out), 0, -1. */
+static int
+our_target(struct rc *r, const char *rule, struct eb_target *out)
+{
+	struct eb_target *t = NULL;
+	size_t n = 0, i;
+	int found = 0;
+
+	if (eb_list_targets(r->c, rule, &t, &n, r->err) == -1)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (str_eq(t[i].id, TARGET_ID) && !found) {
+			*out = t[i];
+			memset(&t[i], 0, sizeof t[i]);
+			found = 1;
+		}
+	eb_targets_free(t, n);
+	return found;
+}
+
+static void
+put_target_op(struct rc *r, int line, const char *rule,
+    const struct manifest_event *e)
+{
+	struct trigger_op *op = add_op(r, OP_PUT_TARGET, line, rule, r->target);
+
+	op->input = e->input != NULL ? xstrdup(e->input) : NULL;
+}
+
+static void
+rule_stmt(struct rc *r, const char *rule, struct lambda_statement *s)
+{
+	s->sid = xasprintf(SID_RULE "%s", rule);
+	s->principal = xstrdup(EVENTS_PRINCIPAL);
+	s->action = xstrdup(INVOKE);
+	s->source_arn = rule_arn(r, rule);
+	s->source_account = NULL;
+	s->url_auth_type = NULL;
+}
+
+/* One wanted schedule, rule name rule. */
+static int
+plan_schedule(struct rc *r, const struct manifest_event *e, const char *rule)
+{
+	struct lambda_statement s = { 0 };
+	struct eb_rule have = { 0 };
+	struct eb_target tg = { 0 };
+	char *field = xasprintf("events.schedule.%s", rule);
+	const char *with = e->input != NULL ? " with input" : "";
+	int found, line, rv = -1;
+
+	rule_stmt(r, rule, &s);
+	if ((found = eb_describe_rule(r->c, rule, &have, r->err)) == -1)
+		goto out;
+	if (!found) {
+		r->group = ++r->ngroups;
+		line = add_line(r, field, "+ schedule %s%s%s (rule %s)",
+		    e->schedule, with, e->enabled ? "" : ", disabled", rule);
+		want_stmt(r, &s, line);
+		add_op(r, OP_PUT_RULE, line, rule, e->schedule)->enabled =
+		    e->enabled;
+		put_target_op(r, line, rule, e);
+		r->group = 0;
+		rv = 0;
+		goto out;
+	}
+	want_stmt(r, &s, -1);
+	if (!str_eq(have.schedule, e->schedule) ||
+	    !str_eq(have.state, state_of(e->enabled))) {
+		line = add_line(r, field, "~ schedule %s %s%s -> %s%s", rule,
+		    have.schedule != NULL ? have.schedule : "(none)",
+		    str_eq(have.state, "DISABLED") ? " (disabled)" : "",
+		    e->schedule, e->enabled ? "" : " (disabled)");
+		add_op(r, OP_PUT_RULE, line, rule, e->schedule)->enabled =
+		    e->enabled;
+	}
+	if ((found = our_target(r, rule, &tg)) == -1)
+		goto out;
+	if (!found || !str_eq(tg.arn, r->target) ||
+	    !input_same(tg.input, e->input)) {
+		line = add_line(r, field, "~ schedule %s target %s%s", rule,
+		    r->target, with);
+		put_target_op(r, line, rule, e);
+	}
+	rv = 0;
+out:
+	eb_rule_release(&have);
+	free(tg.id);
+	free(tg.arn);
+	free(tg.input);
+	stmt_release(&s);
+	free(field);
+	return rv;
+}
+
+/* A rule lambdactl made that lambda.yml no longer lists. */
+static int
+plan_unwanted_rule(struct rc *r, const char *rule)
+{
+	struct eb_rule have = { 0 };
+	struct eb_target tg = { 0 };
+	char *field = xasprintf("events.schedule.%s", rule), *sid;
+	int found, line = -1, rv = -1;
+
+	if ((found = eb_describe_rule(r->c, rule, &have, r->err)) == -1)
+		goto out;
+	if (found) {
+		line = add_line(r, field, "- schedule %s (rule %s)",
+		    have.schedule != NULL ? have.schedule : "(none)", rule);
+		if ((found = our_target(r, rule, &tg)) == -1)
+			goto out;
+		if (found)
+			add_op(r, OP_REMOVE_TARGET, line, rule, TARGET_ID);
+		add_op(r, OP_DELETE_RULE, line, rule, NULL);
+	}
+	sid = xasprintf(SID_RULE "%s", rule);
+	if (line < 0 && stmt_find(r, sid) != NULL)
+		line = add_line(r, field, "- permission %s (its rule is gone)",
+		    sid);
+	drop_stmt(r, sid, line);
+	free(sid);
+	rv = 0;
+out:
+	eb_rule_release(&have);
+	free(tg.id);
+	free(tg.arn);
+	free(tg.input);
+	free(field);
+	return rv;
+}
+
+static int
+name_in(char *const *v, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+plan_schedules(struct rc *r)
+{
+	const struct manifest_fn *fn = r->t->fn;
+	char **want = NULL;
+	size_t nwant = 0, i;
+	int rv = -1;
+
+	for (i = 0; i < fn->nevents; i++) {
+		if (fn->events[i].kind != MANIFEST_EVENT_SCHEDULE)
+			continue;
+		want = xrealloc(want, (nwant + 1) * sizeof *want);
+		want[nwant] = rule_name(fn->name, nwant + 1);
+		if (plan_schedule(r, &fn->events[i], want[nwant++]) == -1)
+			goto out;
+	}
+	/* Rules lambdactl made are named by their statements. */
+	for (i = 0; i < r->nstmts; i++) {
+		const char *sid = r->stmts[i].sid;
+
+		if (starts(sid, SID_RULE) && !name_in(want, nwant,
+		    sid + strlen(SID_RULE)) &&
+		    plan_unwanted_rule(r, sid + strlen(SID_RULE)) == -1)
+			goto out;
+	}
+	rv = 0;
+out:
+	for (i = 0; i < nwant; i++)
+		free(want[i]);
+	free(want);
+	return rv;
+}
+
+/* S3. */
+
+static char *
+s3_text(const char *bucket, const struct s3_notify_fn *f)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	buf_addf(&b, "s3 %s", bucket);
+	if (f->prefix != NULL)
+		buf_addf(&b, " prefix %s", f->prefix);
+	if (f->suffix != NULL)
+		buf_addf(&b, " suffix %s", f->suffix);
+	buf_adds(&b, " (");
+	for (i = 0; i < f->nevents; i++)
+		buf_addf(&b, "%s%s", i ? ", " : "", f->events[i]);
+	buf_addch(&b, ')');
+	return buf_detach(&b, NULL);
+}
+
+/* The entries lambda.yml wants in bucket. */
+static void
+s3_wanted(struct rc *r, const char *bucket, struct s3_notify_fn **out,
+    size_t *n)
+{
+	const struct manifest_fn *fn = r->t->fn;
+	const struct manifest_event *e;
+	struct s3_notify_fn *f;
+	size_t i, j;
+
+	*out = NULL;
+	*n = 0;
+	for (i = 0; i < fn->nevents; i++) {
+		e = &fn->events[i];
+		if (e->kind != MANIFEST_EVENT_S3 || strcmp(e->bucket, bucket))
+			continue;
+		*out = xrealloc(*out, (*n + 1) * sizeof **out);
+		f = &(*out)[(*n)++];
+		memset(f, 0, sizeof *f);
+		f->id = s3_entry_id(r->target, e);
+		f->function_arn = xstrdup(r->target);
+		f->events = xcalloc(e->ns3_events, sizeof *f->events);
+		for (j = 0; j < e->ns3_events; j++)
+			f->events[j] = xstrdup(e->s3_events[j]);
+		f->nevents = e->ns3_events;
+		f->prefix = e->prefix != NULL ? xstrdup(e->prefix) : NULL;
+		f->suffix = e->suffix != NULL ? xstrdup(e->suffix) : NULL;
+	}
+}
+
+static int
+s3_same(const struct s3_notify_fn *a, const struct s3_notify_fn *b)
+{
+	size_t i;
+
+	if (!str_eq(a->id, b->id) || !str_eq(a->function_arn,
+	    b->function_arn) || !str_eq(a->prefix, b->prefix) ||
+	    !str_eq(a->suffix, b->suffix) || a->nevents != b->nevents)
+		return 0;
+	for (i = 0; i < a->nevents; i++)
+		if (strcmp(a->events[i], b->events[i]) != 0)
+			return 0;
+	return 1;
+}
+
+static int
+s3_in(const struct s3_notify_fn *f, const struct s3_notify_fn *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s3_same(f, &v[i]))
+			return 1;
+	return 0;
+}
+
+static void
+s3_stmt(struct rc *r, const char *bucket, struct lambda_statement *s)
+{
+	s->sid = xasprintf(SID_S3 "%s", bucket);
+	s->principal = xstrdup(S3_PRINCIPAL);
+	s->action = xstrdup(INVOKE);
+	s->source_arn = xasprintf("arn:%s:s3:::%s", r->part, bucket);
+	s->source_account = xstrdup(r->account);
+	s->url_auth_type = NULL;
+}
+
+/* The lines of one bucket's differences; the first line's index or -1. */
+static int
+s3_lines(struct rc *r, const char *bucket, const struct s3_notify_fn *have,
+    size_t nhave, const struct s3_notify_fn *want, size_t nwant)
+{
+	char *field = xasprintf("events.s3.%s", bucket), *s;
+	size_t i;
+	int first = -1, line;
+
+	for (i = 0; i < nhave + nwant; i++) {
+		const struct s3_notify_fn *f = i < nhave ? &have[i] :
+		    &want[i - nhave];
+		int gone = i < nhave;
+
+		if (gone ? s3_in(f, want, nwant) : s3_in(f, have, nhave))
+			continue;
+		s = s3_text(bucket, f);
+		line = add_line(r, field, "%c %s", gone ? '-' : '+', s);
+		free(s);
+		if (first < 0)
+			first = line;
+	}
+	free(field);
+	return first;
+}
+
+/* One bucket: wanted in it, or named by a statement lambdactl made. */
+static int
+plan_bucket(struct rc *r, const char *bucket)
+{
+	struct s3_notify *doc = NULL;
+	struct s3_notify_fn *have = NULL, *want = NULL;
+	struct lambda_statement s = { 0 };
+	size_t nhave = 0, nwant = 0;
+	int line, wanted, rv = -1;
+
+	if (s3_notify_get(r->c, bucket, &doc, r->err) == -1)
+		goto out;
+	s3_notify_owned(doc, r->t->arn, &have, &nhave);
+	s3_wanted(r, bucket, &want, &nwant);
+	/* What S3 would refuse (overlaps) fails the plan already. */
+	if (s3_notify_set_owned(doc, r->t->arn, want, nwant, r->err) == -1)
+		goto out;
+	s3_stmt(r, bucket, &s);
+	line = s3_lines(r, bucket, have, nhave, want, nwant);
+	wanted = nwant > 0;
+	if (wanted) {
+		/* A bucket wired anew: its permission goes if S3 refuses. */
+		if (line >= 0 && nhave == 0)
+			r->group = ++r->ngroups;
+		want_stmt(r, &s, line);
+	}
+	if (line >= 0) {
+		struct trigger_op *op = add_op(r, OP_S3_SET, line, bucket,
+		    NULL);
+
+		op->want = want;
+		op->nwant = nwant;
+		want = NULL;
+		nwant = 0;
+	}
+	r->group = 0;
+	if (!wanted)
+		drop_stmt(r, s.sid, line);
+	rv = 0;
+out:
+	stmt_release(&s);
+	s3_notify_fns_free(have, nhave);
+	s3_notify_fns_free(want, nwant);
+	s3_notify_free(doc);
+	return rv;
+}
+
+static int
+plan_s3(struct rc *r)
+{
+	const struct manifest_fn *fn = r->t->fn;
+	char **buckets = NULL;
+	size_t n = 0, i;
+	int rv = -1;
+
+	for (i = 0; i < fn->nevents; i++)
+		if (fn->events[i].kind == MANIFEST_EVENT_S3 &&
+		    !name_in(buckets, n, fn->events[i].bucket)) {
+			buckets = xrealloc(buckets, (n + 1) * sizeof *buckets);
+			buckets[n++] = xstrdup(fn->events[i].bucket);
+		}
+	for (i = 0; i < r->nstmts; i++) {
+		const char *sid = r->stmts[i].sid;
+
+		if (starts(sid, SID_S3) && !name_in(buckets, n,
+		    sid + strlen(SID_S3))) {
+			buckets = xrealloc(buckets, (n + 1) * sizeof *buckets);
+			buckets[n++] = xstrdup(sid + strlen(SID_S3));
+		}
+	}
+	for (i = 0; i < n; i++)
+		if (plan_bucket(r, buckets[i]) == -1)
+			goto out;
+	rv = 0;
+out:
+	for (i = 0; i < n; i++)
+		free(buckets[i]);
+	free(buckets);
+	return rv;
+}
+
+/* SQS. */
+
+/* The mapping of queue arn among m, or NULL. */
+static struct lambda_esm *
+esm_for(struct lambda_esm *m, size_t n, const char *arn)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (str_eq(m[i].source_arn, arn))
+			return &m[i];
+	return NULL;
+}
+
+static void
+plan_queue(struct rc *r, const struct manifest_event *e, struct lambda_esm *m,
+    size_t n, char *used)
+{
+	char *arn = queue_arn(r, e->queue), *field, *key;
+	struct lambda_esm *have = esm_for(m, n, arn);
+	struct trigger_op *op;
+	int line;
+
+	field = xasprintf("events.sqs.%s", arn_tail(arn));
+	if (have == NULL) {
+		line = add_line(r, field, "+ sqs %s (batch %ld, window %lds%s)",
+		    arn_tail(arn), e->batch_size, e->batch_window,
+		    e->enabled ? "" : ", disabled");
+		op = add_op(r, OP_ESM_CREATE, line, arn, NULL);
+	} else {
+		used[have - m] = 1;
+		key = xasprintf(TRIGGERS_TAG_SQS "%s", have->uuid);
+		if (tag_value(r->t, key) == NULL) {
+			line = add_line(r, field, "~ sqs %s (made elsewhere; "
+			    "lambdactl's from now on)", arn_tail(arn));
+			add_op(r, OP_TAG, line, key, arn_tail(arn));
+		}
+		free(key);
+		if (have->batch_size == e->batch_size &&
+		    have->batch_window == e->batch_window &&
+		    have->enabled == e->enabled)
+			goto out;
+		line = add_line(r, field, "~ sqs %s batch %ld -> %ld, window "
+		    "%lds -> %lds, %s -> %s", arn_tail(arn), have->batch_size,
+		    e->batch_size, have->batch_window, e->batch_window,
+		    have->enabled ? "enabled" : "disabled",
+		    e->enabled ? "enabled" : "disabled");
+		op = add_op(r, OP_ESM_UPDATE, line, have->uuid, NULL);
+	}
+	op->batch_size = e->batch_size;
+	op->batch_window = e->batch_window;
+	op->enabled = e->enabled;
+out:
+	free(field);
+	free(arn);
+}
+
+/* Mappings the function's tags say lambdactl made, lambda.yml no longer
+ * lists. */
+static void
+plan_unwanted_esms(struct rc *r, struct lambda_esm *m, size_t n,
+    const char *used)
+{
+	const struct triggers_fn *t = r->t;
+	const char *uuid;
+	char *field;
+	size_t i, j;
+	int line;
+
+	for (i = 0; i < t->ntags; i++) {
+		if (!starts(t->tags[i].key, TRIGGERS_TAG_SQS))
+			continue;
+		uuid = t->tags[i].key + strlen(TRIGGERS_TAG_SQS);
+		for (j = 0; j < n && !str_eq(m[j].uuid, uuid); j++)
+			;
+		if (j < n && used[j])
+			continue;
+		field = xasprintf("events.sqs.%s", t->tags[i].value);
+		if (j < n) {
+			line = add_line(r, field, "- sqs %s",
+			    arn_tail(m[j].source_arn));
+			add_op(r, OP_ESM_DELETE, line, uuid, NULL);
+		} else
+			line = add_line(r, field, "- sqs %s (the mapping is "
+			    "gone already)", t->tags[i].value);
+		add_op(r, OP_UNTAG, line, t->tags[i].key, NULL);
+		free(field);
+	}
+}
+
+static int
+plan_sqs(struct rc *r)
+{
+	const struct manifest_fn *fn = r->t->fn;
+	struct lambda_esm *m = NULL;
+	size_t n = 0, i;
+	char *used;
+	int any = 0;
+
+	for (i = 0; i < fn->nevents; i++)
+		any |= fn->events[i].kind == MANIFEST_EVENT_SQS;
+	for (i = 0; i < r->t->ntags; i++)
+		any |= starts(r->t->tags[i].key, TRIGGERS_TAG_SQS);
+	if (!any)
+		return 0;
+	if (lambda_list_esms(r->c, r->target, &m, &n, r->err) == -1)
+		return -1;
+	used = xcalloc(n + 1, 1);
+	for (i = 0; i < fn->nevents; i++)
+		if (fn->events[i].kind == MANIFEST_EVENT_SQS)
+			plan_queue(r, &fn->events[i], m, n, used);
+	plan_unwanted_esms(r, m, n, used);
+	free(used);
+	lambda_esms_free(m, n);
+	return 0;
+}
+
+/* The function URL. */
+
+static void
+url_stmt(struct lambda_statement *s)
+{
+	s->sid = xstrdup(SID_URL);
+	s->principal = xstrdup("*");
+	s->action = xstrdup(INVOKE_URL);
+	s->source_arn = NULL;
+	s->source_account = NULL;
+	s->url_auth_type = xstrdup("NONE");
+}
+
+static int
+plan_url(struct rc *r)
+{
+	const struct manifest_url *want = &r->t->fn->url;
+	int tagged = tag_value(r->t, TRIGGERS_TAG_URL) != NULL;
+	struct lambda_statement s = { 0 };
+	struct lambda_url have = { 0 };
+	int found, line = -1;
+
+	url_stmt(&s);
+	if (want->auth == NULL && !tagged && stmt_find(r, SID_URL) == NULL)
+		goto out;
+	if ((found = lambda_get_url(r->c, r->t->fn->name, r->t->qualifier,
+	    &have, r->err)) == -1) {
+		stmt_release(&s);
+		return -1;
+	}
+	if (want->auth != NULL) {
+		if (!found)
+			line = add_line(r, "url", "+ url %s%s", want->auth,
+			    want->public ? " (public)" : "");
+		else if (!str_eq(have.auth_type, want->auth))
+			line = add_line(r, "url", "~ url %s -> %s%s",
+			    have.auth_type, want->auth,
+			    want->public ? " (public)" : "");
+		if (!found)
+			r->group = ++r->ngroups;
+		if (want->public)
+			want_stmt(r, &s, line);
+		else
+			drop_stmt(r, SID_URL, line);
+		if (line >= 0)
+			add_op(r, OP_URL_PUT, line, NULL, want->auth)->create =
+			    !found;
+		r->group = 0;
+		if (!tagged)
+			add_op(r, OP_TAG, line, TRIGGERS_TAG_URL, "1");
+	} else {
+		if (found && tagged) {
+			line = add_line(r, "url", "- url %s", have.url);
+			add_op(r, OP_URL_DELETE, line, NULL, NULL);
+		}
+		drop_stmt(r, SID_URL, line);
+		if (tagged)
+			add_op(r, OP_UNTAG, line, TRIGGERS_TAG_URL, NULL);
+	}
+out:
+	lambda_url_release(&have);
+	stmt_release(&s);
+	return 0;
+}
+
+/* Statements named lambdactl-... that nothing above accounted for. */
+static void
+plan_orphan_stmts(struct rc *r)
+{
+	size_t i;
+	int line;
+
+	for (i = 0; i < r->nstmts; i++) {
+		if (r->claimed[i] || !starts(r->stmts[i].sid, "lambdactl-"))
+			continue;
+		line = add_line(r, "permission", "- permission %s",
+		    r->stmts[i].sid);
+		add_op(r, OP_REMOVE_PERM, line, r->stmts[i].sid, NULL);
+	}
+}
+
+/* A function that does not exist yet: everything lambda.yml lists is new. */
+static void
+plan_new(struct rc *r)
+{
+	const struct manifest_fn *fn = r->t->fn;
+	const struct manifest_event *e;
+	size_t i, j, nsched = 0;
+	struct buf b = BUF_INIT;
+	char *rule;
+
+	for (i = 0; i < fn->nevents; i++) {
+		e = &fn->events[i];
+		buf_reset(&b);
+		switch (e->kind) {
+		case MANIFEST_EVENT_SCHEDULE:
+			rule = rule_name(fn->name, ++nsched);
+			add_line(r, "events.schedule", "+ schedule %s%s%s "
+			    "(rule %s)", e->schedule, e->input != NULL ?
+			    " with input" : "", e->enabled ? "" :
+			    ", disabled", rule);
+			free(rule);
+			break;
+		case MANIFEST_EVENT_S3:
+			buf_addf(&b, "+ s3 %s", e->bucket);
+			if (e->prefix != NULL)
+				buf_addf(&b, " prefix %s", e->prefix);
+			if (e->suffix != NULL)
+				buf_addf(&b, " suffix %s", e->suffix);
+			buf_adds(&b, " (");
+			for (j = 0; j < e->ns3_events; j++)
+				buf_addf(&b, "%s%s", j ? ", " : "",
+				    e->s3_events[j]);
+			add_line(r, "events.s3", "%s)", b.data);
+			break;
+		case MANIFEST_EVENT_SQS:
+			add_line(r, "events.sqs", "+ sqs %s (batch %ld, window "
+			    "%lds%s)", arn_tail(e->queue), e->batch_size,
+			    e->batch_window, e->enabled ? "" : ", disabled");
+			break;
+		}
+	}
+	if (fn->url.auth != NULL)
+		add_line(r, "url", "+ url %s%s", fn->url.auth,
+		    fn->url.public ? " (public)" : "");
+	buf_release(&b);
+}
+
+/* The marker tag, whose value names the qualifier the triggers call:
+ * first of all when triggers are wanted, last when none are left. */
+static void
+plan_marker(struct rc *r, size_t first_op)
+{
+	const struct manifest_fn *fn = r->t->fn;
+	struct triggers_plan *p = r->p;
+	struct trigger_op op;
+
+	const char *q = r->t->qualifier != NULL ? r->t->qualifier : "$LATEST";
+	const char *have = tag_value(r->t, TRIGGERS_TAG);
+
+	if (fn->nevents > 0 || fn->url.auth != NULL) {
+		if (str_eq(have, q))
+			return;
+		add_op(r, OP_TAG, -1, TRIGGERS_TAG, q);
+		/* Moved before the others. */
+		op = p->ops[p->nops - 1];
+		memmove(&p->ops[first_op + 1], &p->ops[first_op],
+		    (p->nops - 1 - first_op) * sizeof *p->ops);
+		p->ops[first_op] = op;
+	} else
+		tag_op(r, OP_UNTAG, TRIGGERS_TAG, NULL);
+}
+
+int
+triggers_plan(struct aws_client *c, const struct triggers_fn *t,
+    struct triggers_plan *p, struct lc_err *err)
+{
+	struct rc r = { .c = c, .t = t, .p = p, .err = err };
+	int rv = -1;
+
+	memset(p, 0, sizeof *p);
+	if (t->arn == NULL) {
+		plan_new(&r);
+		return 0;
+	}
+	if (!triggers_wanted(t))
+		return 0;
+	r.part = arn_field(t->arn, 1);
+	r.account = arn_field(t->arn, 4);
+	r.target = t->qualifier != NULL ? xasprintf("%s:%s", t->arn,
+	    t->qualifier) : xstrdup(t->arn);
+	if (lambda_get_policy(c, t->fn->name, t->qualifier, &r.stmts,
+	    &r.nstmts, err) == -1)
+		goto out;
+	r.claimed = xcalloc(r.nstmts + 1, 1);
+	if (plan_schedules(&r) == -1 || plan_s3(&r) == -1 ||
+	    plan_sqs(&r) == -1 || plan_url(&r) == -1)
+		goto out;
+	plan_orphan_stmts(&r);
+	plan_marker(&r, 0);
+	rv = 0;
+out:
+	if (rv == -1) {
+		triggers_plan_release(p);
+		lc_error_prefix(err, "%s: triggers", t->fn->name);
+	}
+	lambda_statements_free(r.stmts, r.nstmts);
+	free(r.claimed);
+	free(r.target);
+	free(r.account);
+	free(r.part);
+	return rv;
+}
+
+/* Applying. */
+
+/* Several functions may wire the same bucket at once under -j: each
+ * read-change-write of a bucket's configuration holds this. */
+static pthread_mutex_t s3_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int
+s3_set(struct aws_client *c, const struct triggers_fn *t,
+    const struct trigger_op *op, struct lc_err *err)
+{
+	struct s3_notify *doc = NULL;
+	int rv = -1;
+
+	pthread_mutex_lock(&s3_lock);
+	if (s3_notify_get(c, op->name, &doc, err) == 0 &&
+	    s3_notify_set_owned(doc, t->arn, op->want, op->nwant, err) == 0 &&
+	    s3_notify_put(c, op->name, doc, err) == 0)
+		rv = 0;
+	pthread_mutex_unlock(&s3_lock);
+	s3_notify_free(doc);
+	return rv;
+}
+
+static int
+esm_create(struct aws_client *c, const struct triggers_fn *t,
+    const char *target, const struct trigger_op *op, struct lc_err *err)
+{
+	struct lambda_esm m = { 0 };
+	struct manifest_kv kv;
+	struct lc_err undo = { 0 };
+	int rv = -1;
+
+	if (lambda_create_esm(c, target, op->name, op->batch_size,
+	    op->batch_window, op->enabled, &m, err) == -1)
+		return -1;
+	kv.key = xasprintf(TRIGGERS_TAG_SQS "%s", m.uuid);
+	kv.value = (char *)arn_tail(op->name);
+	if (lambda_tag(c, t->arn, &kv, 1, err) == 0)
+		rv = 0;
+	else	/* Untagged, it would never be found again: undone. */
+		lambda_delete_esm(c, m.uuid, &undo);
+	free(kv.key);
+	lambda_esm_release(&m);
+	return rv;
+}
+
+static int
+run_op(struct aws_client *c, const struct triggers_fn *t, const char *target,
+    const struct trigger_op *op, struct lc_err *err)
+{
+	const char *name = t->fn->name, *q = t->qualifier;
+	struct eb_target tg = { target_id, op->value, op->input };
+	struct manifest_kv kv = { op->name, op->value };
+	char *desc, *id = target_id;
+	int rv;
+
+	switch (op->kind) {
+	case OP_TAG:
+		return lambda_tag(c, t->arn, &kv, 1, err);
+	case OP_UNTAG:
+		return lambda_untag(c, t->arn, &op->name, 1, err);
+	case OP_ADD_PERM:
+		return lambda_add_permission(c, name, q, &op->stmt, err);
+	case OP_REMOVE_PERM:
+		return lambda_remove_permission(c, name, q, op->name, err);
+	case OP_PUT_RULE:
+		desc = xasprintf("lambdactl: a schedule of %s (lambda.yml)",
+		    name);
+		rv = eb_put_rule(c, op->name, op->value, op->enabled, desc,
+		    NULL, err);
+		free(desc);
+		return rv;
+	case OP_DELETE_RULE:
+		return eb_delete_rule(c, op->name, err);
+	case OP_PUT_TARGET:
+		return eb_put_target(c, op->name, &tg, err);
+	case OP_REMOVE_TARGET:
+		return eb_remove_targets(c, op->name, &id, 1, err);
+	case OP_S3_SET:
+		return s3_set(c, t, op, err);
+	case OP_ESM_CREATE:
+		return esm_create(c, t, target, op, err);
+	case OP_ESM_UPDATE:
+		return lambda_update_esm(c, op->name, op->batch_size,
+		    op->batch_window, op->enabled, err);
+	case OP_ESM_DELETE:
+		return lambda_delete_esm(c, op->name, err);
+	case OP_URL_PUT:
+		return lambda_put_url(c, name, q, op->value, op->create, NULL,
+		    err);
+	case OP_URL_DELETE:
+		return lambda_delete_url(c, name, q, err);
+	}
+	return 0;
+}
+
+/* Undoes op, done as part of a trigger being created (best effort). */
+static void
+undo_op(struct aws_client *c, const struct triggers_fn *t,
+    const struct trigger_op *op)
+{
+	struct lc_err ignored = { 0 };
+	char *id = target_id;
+
+	switch (op->kind) {
+	case OP_ADD_PERM:
+		lambda_remove_permission(c, t->fn->name, t->qualifier,
+		    op->name, &ignored);
+		break;
+	case OP_PUT_RULE:
+		eb_delete_rule(c, op->name, &ignored);
+		break;
+	case OP_PUT_TARGET:
+		eb_remove_targets(c, op->name, &id, 1, &ignored);
+		break;
+	case OP_URL_PUT:
+		if (op->create)
+			lambda_delete_url(c, t->fn->name, t->qualifier,
+			    &ignored);
+		break;
+	default:
+		break;
+	}
+}
+
+int
+triggers_apply(struct aws_client *c, const struct triggers_fn *t,
+    const struct triggers_plan *p, void (*step)(void *, const char *),
+    void *arg, struct lc_err *err)
+{
+	const struct trigger_op *op;
+	char *target;
+	size_t i, j;
+	int line = -1, rv = 0;
+
+	if (p->nops == 0)
+		return 0;
+	target = t->qualifier != NULL ? xasprintf("%s:%s", t->arn,
+	    t->qualifier) : xstrdup(t->arn);
+	for (i = 0; i < p->nops; i++) {
+		op = &p->ops[i];
+		if (op->line >= 0 && op->line != line && step != NULL)
+			step(arg, p->lines[op->line].text);
+		line = op->line >= 0 ? op->line : line;
+		if (run_op(c, t, target, op, err) == 0)
+			continue;
+		for (j = i; op->group != 0 && j > 0 &&
+		    p->ops[j - 1].group == op->group; j--)
+			undo_op(c, t, &p->ops[j - 1]);
+		if (op->line >= 0)
+			lc_error_prefix(err, "%s: %s%s", t->fn->name,
+			    p->lines[op->line].text, op->group != 0 && j < i ?
+			    " (undone)" : "");
+		else
+			lc_error_prefix(err, "%s", t->fn->name);
+		rv = -1;
+		break;
+	}
+	free(target);
+	return rv;
+}
+
+void
+triggers_plan_release(struct triggers_plan *p)
+{
+	struct trigger_op *op;
+	size_t i;
+
+	for (i = 0; i < p->nlines; i++) {
+		free(p->lines[i].field);
+		free(p->lines[i].text);
+	}
+	for (i = 0; i < p->nops; i++) {
+		op = &p->ops[i];
+		free(op->name);
+		free(op->value);
+		free(op->input);
+		stmt_release(&op->stmt);
+		s3_notify_fns_free(op->want, op->nwant);
+	}
+	free(p->lines);
+	free(p->ops);
+	memset(p, 0, sizeof *p);
+}
+
+int
+triggers_unwire(struct aws_client *c, const struct lambda_config *have,
+    void (*step)(void *, const char *), void *arg, struct lc_err *err)
+{
+	struct manifest_fn none = { .name = have->name };
+	struct triggers_fn t = { .fn = &none, .region = c->region,
+	    .arn = have->arn, .tags = have->tags, .ntags = have->ntags };
+	struct triggers_plan p;
+	int rv;
+
+	t.qualifier = tag_value(&t, TRIGGERS_TAG);
+	if (t.qualifier != NULL && strcmp(t.qualifier, "$LATEST") == 0)
+		t.qualifier = NULL;
+	if (triggers_plan(c, &t, &p, err) == -1)
+		return -1;
+	rv = triggers_apply(c, &t, &p, step, arg, err);
+	triggers_plan_release(&p);
+	return rv;
+}
