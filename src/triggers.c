@@ -909,6 +909,41 @@ plan_orphan_stmts(struct rc *r)
 	}
 }
 
+/*
+ * Before a function is created, its buckets are read: one that is missing
+ * or refused, or entries S3 would refuse as overlapping, fail the plan
+ * before anything is written.  r->target is then a stand-in ARN.
+ */
+static int
+check_buckets(struct rc *r)
+{
+	const struct manifest_fn *fn = r->t->fn;
+	struct s3_notify *doc;
+	struct s3_notify_fn *want;
+	size_t i, j, n;
+	int rv;
+
+	for (i = 0; i < fn->nevents; i++) {
+		if (fn->events[i].kind != MANIFEST_EVENT_S3)
+			continue;
+		for (j = 0; j < i && (fn->events[j].kind != MANIFEST_EVENT_S3 ||
+		    strcmp(fn->events[j].bucket, fn->events[i].bucket)); j++)
+			;
+		if (j < i)	/* seen */
+			continue;
+		if (s3_notify_get(r->c, fn->events[i].bucket, &doc,
+		    r->err) == -1)
+			return -1;
+		s3_wanted(r, fn->events[i].bucket, &want, &n);
+		rv = s3_notify_set_owned(doc, r->target, want, n, r->err);
+		s3_notify_fns_free(want, n);
+		s3_notify_free(doc);
+		if (rv == -1)
+			return -1;
+	}
+	return 0;
+}
+
 /* A function that does not exist yet: everything lambda.yml lists is new. */
 static void
 plan_new(struct rc *r)
@@ -989,12 +1024,15 @@ triggers_plan(struct aws_client *c, const struct triggers_fn *t,
 	int rv = -1;
 
 	memset(p, 0, sizeof *p);
-	if (t->arn == NULL) {
-		plan_new(&r);
-		return 0;
-	}
 	if (!triggers_wanted(t))
 		return 0;
+	if (t->arn == NULL) {
+		r.target = xasprintf("arn:aws:lambda:%s:0:function:%s",
+		    t->region, t->fn->name);
+		if ((rv = check_buckets(&r)) == 0)
+			plan_new(&r);
+		goto out;
+	}
 	r.part = arn_field(t->arn, 1);
 	r.account = arn_field(t->arn, 4);
 	r.target = t->qualifier != NULL ? xasprintf("%s:%s", t->arn,

@@ -282,10 +282,14 @@ proxy_count() {
 		'[.[] | select((.method | test("^(" + $m + ")$")) and (.path | test("^(" + $p + ")$")))] | length' \
 		"$PROXY_LOG"
 }
-# proxy_writes: POST, PUT and DELETE requests (anything that may change).
-proxy_writes() { proxy_count 'POST|PUT|DELETE|PATCH' '.*'; }
-# proxy_requests: the log as "METHOD PATH STATUS" lines, for diagnostics.
-proxy_requests() { jq -r '"\(.method) \(.path) \(.status)"' "$PROXY_LOG"; }
+# proxy_writes: POST, PUT and DELETE requests (anything that may change),
+# but JSON-protocol reads (POST with X-Amz-Target ...Describe*, List*, Get*).
+proxy_writes() {
+	jq -s '[.[] | select((.method | test("^(POST|PUT|DELETE|PATCH)$")) and
+		((.target // "") | test("[.](Describe|List|Get)") | not))] | length' "$PROXY_LOG"
+}
+# proxy_requests: the log as "METHOD PATH STATUS [TARGET]" lines.
+proxy_requests() { jq -r '"\(.method) \(.path) \(.status) \(.target // "")"' "$PROXY_LOG"; }
 
 trap 'stop_proxy; cleanup' EXIT
 

@@ -8,7 +8,8 @@ forwards every request unchanged (method, path and query, headers, body)
 to UPSTREAM_URL (http://HOST:PORT), relaying the answer.  Each request is
 logged to LOGFILE, once answered, as one JSON line:
   {"method": "PUT", "path": "/2015-03-31/functions/f/code", "status": 200,
-   "body_len": 1234}
+   "target": "", "body_len": 1234}
+(target: the X-Amz-Target header of a JSON 1.0/1.1 call, "AWSEvents.PutRule").
 An upstream that cannot be reached is answered 502 (and logged so).
 Standard library only.
 """
@@ -75,6 +76,8 @@ class Handler(BaseHTTPRequestHandler):
             with open(logfile, "a") as f:
                 f.write(json.dumps({"method": self.command,
                                     "path": self.path, "status": status,
+                                    "target": self.headers.get(
+                                        "X-Amz-Target", ""),
                                     "body_len": len(body)}) + "\n")
         self.send_response_only(status, reason)
         # A HEAD answer's Content-Length is the object's: pass it on.
