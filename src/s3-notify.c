@@ -21,6 +21,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <libxml/chvalid.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlsave.h>
@@ -479,12 +480,21 @@ check_overlaps(const xmlNode *root, const char *function_arn,
 	return ret;
 }
 
+/* Whether s (NULL: none) is text S3 can take: UTF-8 of XML characters,
+ * no control character. */
 static int
-has_control(const char *s)
+bad_text(const char *s)
 {
-	for (; s != NULL && *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+	const unsigned char *p = (const unsigned char *)s;
+	int c, len;
+
+	while (p != NULL && *p != '\0') {
+		len = 4;
+		if ((c = xmlGetUTF8Char(p, &len)) < 0x20 || c == 0x7f ||
+		    !xmlIsCharQ(c))
 			return 1;
+		p += len;
+	}
 	return 0;
 }
 
@@ -505,14 +515,15 @@ want_check(const struct s3_notify_fn *f, const char *function_arn,
 	if (f->nevents == 0)
 		return lc_error(err, LC_ECONFIG, "S3 notification entry '%s' "
 		    "has no event type", f->id);
-	bad = has_control(f->id) || has_control(f->function_arn) ||
-	    has_control(f->prefix) || has_control(f->suffix);
+	bad = bad_text(f->id) || bad_text(f->function_arn) ||
+	    bad_text(f->prefix) || bad_text(f->suffix);
 	for (i = 0; i < f->nevents; i++)
 		bad |= f->events[i] == NULL || *f->events[i] == '\0' ||
-		    has_control(f->events[i]);
+		    bad_text(f->events[i]);
 	if (bad)
 		return lc_error(err, LC_ECONFIG, "S3 notification entry '%s' "
-		    "has an empty event type or a control character", f->id);
+		    "has an empty event type, a control character or bytes "
+		    "that are not UTF-8", f->id);
 	return 0;
 }
 

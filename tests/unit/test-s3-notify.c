@@ -577,8 +577,20 @@ test_want_refused(void **state)
 	w.nevents = 2;
 	assert_int_equal(s3_notify_set_owned(n, FN, &w, 1, &err), -1);
 	assert_non_null(strstr(err.msg, "control character"));
+	ev[1] = (char *)"s3:Object\x9d" "Created:*";
+	assert_int_equal(s3_notify_set_owned(n, FN, &w, 1, &err), -1);
+	assert_non_null(strstr(err.msg, "not UTF-8"));
+	ev[1] = (char *)"s3:ObjectCreated:*";
+	w.prefix = (char *)"\xef\xbf\xbe";	/* U+FFFE: no XML character */
+	assert_int_equal(s3_notify_set_owned(n, FN, &w, 1, &err), -1);
+	/* None of it changed anything. */
 	after = to_xml(n);
 	assert_string_equal(after, before);
+	free(after);
+	w.prefix = (char *)"caf\xc3\xa9/";
+	assert_int_equal(s3_notify_set_owned(n, FN, &w, 1, &err), 0);
+	after = to_xml(n);
+	assert_non_null(strstr(after, "<Value>caf\xc3\xa9/</Value>"));
 	free(after);
 	free(before);
 	s3_notify_free(n);
