@@ -28,6 +28,7 @@
 
 #include "s3-notify.h"
 #include "s3.h"
+#include "term.h"
 
 #define S3_NS		"http://s3.amazonaws.com/doc/2006-03-01/"
 #define S3_NOTIFY_MAX	(1024 * 1024)	/* bytes of XML, either way */
@@ -486,14 +487,16 @@ static int
 bad_text(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
 	int c, len;
 
-	while (p != NULL && *p != '\0') {
-		len = 4;
+	for (n = s != NULL ? strlen(s) : 0; n > 0; p += len, n -= (size_t)len) {
+		/* libxml2's decoder takes any lead byte: RFC 3629 first. */
+		if ((len = (int)utf8_seq_len(p, n)) == 0)
+			return 1;
 		if ((c = xmlGetUTF8Char(p, &len)) < 0x20 || c == 0x7f ||
 		    !xmlIsCharQ(c))
 			return 1;
-		p += len;
 	}
 	return 0;
 }

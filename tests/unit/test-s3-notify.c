@@ -580,6 +580,11 @@ test_want_refused(void **state)
 	ev[1] = (char *)"s3:Object\x9d" "Created:*";
 	assert_int_equal(s3_notify_set_owned(n, FN, &w, 1, &err), -1);
 	assert_non_null(strstr(err.msg, "not UTF-8"));
+	/* A continuation byte as a lead byte, an overlong 'A'. */
+	ev[1] = (char *)"s3:Ob\x96\x9a" "Created:*";
+	assert_int_equal(s3_notify_set_owned(n, FN, &w, 1, &err), -1);
+	ev[1] = (char *)"s3:Object\xc1\x81";
+	assert_int_equal(s3_notify_set_owned(n, FN, &w, 1, &err), -1);
 	ev[1] = (char *)"s3:ObjectCreated:*";
 	w.prefix = (char *)"\xef\xbf\xbe";	/* U+FFFE: no XML character */
 	assert_int_equal(s3_notify_set_owned(n, FN, &w, 1, &err), -1);
