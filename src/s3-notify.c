@@ -12,7 +12,8 @@
  * S3 refuses two entries (any kind: queue, topic, function) that share an
  * event type (equal, or "s3:ObjectCreated:*" covering
  * "s3:ObjectCreated:Put") when their prefixes overlap (one starts the
- * other; none is "") and their suffixes overlap (one ends the other): the
+ * other; no prefix is "", which starts every key) and their suffixes
+ * overlap (one ends the other; likewise): the
  * Amazon S3 User Guide, "Configuring event notifications using object key
  * name filtering".  The wanted entries are checked against every other
  * one before anything is sent.
