@@ -9,7 +9,8 @@ fuzz=
 
 PKGS="gcc make pkg-config ca-certificates curl zip unzip jq openssl procps
 libcurl4-openssl-dev libssl-dev libyaml-dev libcjson-dev libzip-dev
-libcmocka-dev libmicrohttpd-dev mandoc bash-completion zsh fish"
+libcmocka-dev libmicrohttpd-dev libxml2-dev mandoc bash-completion zsh
+fish"
 [ -n "$fuzz" ] && PKGS="$PKGS clang libclang-rt-dev"
 
 missing=

@@ -26,8 +26,8 @@ struct s3_notify_fn {
 	char	*function_arn;
 	char	**events;	/* sorted, as written */
 	size_t	 nevents;
-	char	*prefix;	/* Filter prefix rule; NULL: none */
-	char	*suffix;	/* NULL: none */
+	char	*prefix;	/* Filter prefix rule; NULL (or ""): none */
+	char	*suffix;	/* NULL (or ""): none */
 };
 
 void s3_notify_fns_free(struct s3_notify_fn *f, size_t n);
@@ -36,7 +36,10 @@ void s3_notify_fns_free(struct s3_notify_fn *f, size_t n);
 struct s3_notify;
 
 /* Parses a GetBucketNotificationConfiguration body (an empty
- * <NotificationConfiguration/> too).  NULL with err for malformed XML. */
+ * <NotificationConfiguration/> too, and moto's empty
+ * <GetBucketNotificationResponse/>), read as UTF-8.  NULL with err
+ * (LC_EFAIL) for malformed XML, another root, over 1 MiB, a DOCTYPE or a
+ * NUL byte. */
 struct s3_notify *s3_notify_parse(const char *xml, size_t len,
     struct lc_err *err);
 void s3_notify_free(struct s3_notify *n);
@@ -48,11 +51,17 @@ void s3_notify_owned(const struct s3_notify *n, const char *function_arn,
 
 /*
  * Replaces the entries lambdactl owns for function_arn by want[0..count),
- * keeping every other element where it was.  Then checks the whole
- * configuration as S3 would: two entries (anyone's) sharing an event type
- * ("s3:ObjectCreated:*" covers "s3:ObjectCreated:Put") whose prefixes
- * overlap (one starts the other) and whose suffixes overlap (one ends the
- * other) are refused: -1 with err naming both Ids, n unchanged.
+ * keeping every other element where it was (want goes before
+ * EventBridgeConfiguration, else last).  Then checks them as S3 would,
+ * each against every other entry (anyone's: queue, topic, function): two
+ * sharing an event type ("s3:ObjectCreated:*" covers
+ * "s3:ObjectCreated:Put") whose prefixes overlap (one starts the other)
+ * and whose suffixes overlap (one ends the other) are refused: -1 with err
+ * (LC_ECONFIG) naming both Ids and the event type, n unchanged.  Entries
+ * that are not the function's are not checked against each other (S3
+ * took them).  Each of want must be the function's (Id starting
+ * S3_NOTIFY_ID_PREFIX, the ARN the function's or a qualified one), with an
+ * event type, in UTF-8 without control characters: else -1.
  */
 int s3_notify_set_owned(struct s3_notify *n, const char *function_arn,
     const struct s3_notify_fn *want, size_t count, struct lc_err *err);

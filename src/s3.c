@@ -106,9 +106,9 @@ key_path(const char *key)
 /*
  * An S3 error, made clear: a bucket in another region (S3 says so in
  * x-amz-bucket-region) is LC_ECONFIG naming both; a HEAD has no body, so
- * its 403/404 are named here.
+ * its 403/404 are named here.  (s3-notify.c's too.)
  */
-static int
+int
 s3_error(const struct aws_client *c, const char *bucket,
     const struct aws_response *rs, struct lc_err *err)
 {

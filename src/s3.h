@@ -40,6 +40,15 @@ int s3_put_file(struct aws_client *c, const char *bucket, const char *key,
     const char *path, const char *sha256_hex,
     const struct s3_upload_opts *o, struct lc_err *err);
 
+/*
+ * Makes the failed S3 call in err (aws_call's) one clear line naming the
+ * bucket, "s3://BUCKET: OP: CODE: message"; a bucket in another region
+ * (x-amz-bucket-region) is LC_ECONFIG naming both; a bodiless 403/404 has
+ * the code AccessDenied/NotFound.  Returns -1.
+ */
+int s3_error(const struct aws_client *c, const char *bucket,
+    const struct aws_response *rs, struct lc_err *err);
+
 /* The part size of a multipart upload of size bytes: want (0: 8 MiB), at
  * least 5 MiB, doubled until there are at most 10,000 parts. */
 uint64_t s3_part_size(uint64_t size, uint64_t want);

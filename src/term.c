@@ -7,13 +7,8 @@
 
 #include "term.h"
 
-/*
- * The length of the valid UTF-8 sequence at s (at most n bytes), 0 when
- * it is not one (RFC 3629: no overlong forms, no surrogates, nothing past
- * U+10FFFF).
- */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
+size_t
+utf8_seq_len(const unsigned char *s, size_t n)
 {
 	unsigned char lo = 0x80, hi = 0xbf;
 	size_t len, i;
@@ -53,7 +48,7 @@ term_escape(struct buf *out, const char *s, size_t len, enum term_style st)
 	size_t n;
 
 	while (p < end) {
-		n = utf8_len(p, (size_t)(end - p));
+		n = utf8_seq_len(p, (size_t)(end - p));
 		/* Printable ASCII, newline, tab, and UTF-8 but C1. */
 		if ((n == 1 && (*p >= 0x20 || *p == '\n' || *p == '\t') &&
 		    *p != 0x7f) || (n == 2 && !(p[0] == 0xc2 && p[1] < 0xa0)) ||

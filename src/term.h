@@ -33,6 +33,13 @@ enum term_style {
 	TERM_JSON,
 };
 
+/*
+ * The length of the valid UTF-8 sequence at s (at most n bytes), 0 when
+ * it is not one (RFC 3629: no overlong forms, no surrogates, nothing past
+ * U+10FFFF).  Pure.
+ */
+size_t utf8_seq_len(const unsigned char *s, size_t n);
+
 /* Appends len bytes of s to out, escaped in style st.  Pure. */
 void term_escape(struct buf *out, const char *s, size_t len,
     enum term_style st);

@@ -1,8 +1,8 @@
 /*
  * testhttp.h - a scripted HTTP server on 127.0.0.1 for unit tests that go
  * through aws_call: each connection gets the next canned answer (or is
- * closed unanswered), and each request's "METHOD PATH" is recorded.  Needs
- * cmocka.h first.
+ * closed unanswered), and each request's "METHOD PATH" is recorded, and the
+ * whole request as received (until testhttp_stop).  Needs cmocka.h first.
  */
 #ifndef LC_TESTHTTP_H
 #define LC_TESTHTTP_H
@@ -31,6 +31,7 @@ struct testhttp {
 	size_t		 n;
 	size_t		 served;
 	char		 reqs[TESTHTTP_MAX][256];	/* "METHOD PATH" */
+	char		*raw[TESTHTTP_MAX];	/* head and body; freed by stop */
 	pthread_t	 thread;
 	/* An aws_client aimed at the server, for the test to use. */
 	struct http_client	*http;
@@ -50,9 +51,10 @@ testhttp_answer(int status, const char *headers, const char *body)
 	    strlen(body), headers, body);
 }
 
-/* Reads one request (headers and Content-Length body); 0, or -1. */
+/* Reads one request (headers and Content-Length body) into raw; 0, or
+ * -1. */
 static inline int
-testhttp_read(int fd, char *first, size_t firstlen)
+testhttp_read(int fd, char *first, size_t firstlen, struct buf *raw)
 {
 	char buf[65536], *end, *cl;
 	size_t len = 0, want;
@@ -74,9 +76,11 @@ testhttp_read(int fd, char *first, size_t firstlen)
 	for (cl = buf; (cl = strchr(cl, '\n')) != NULL && cl < end; cl++)
 		if (strncasecmp(cl + 1, "Content-Length:", 15) == 0)
 			want += strtoul(cl + 16, NULL, 10);
+	buf_add(raw, buf, len);
 	while (len < want) {
 		if ((r = read(fd, buf, sizeof buf)) <= 0)
 			return -1;
+		buf_add(raw, buf, (size_t)r);
 		len += (size_t)r;
 	}
 	return 0;
@@ -86,15 +90,17 @@ static inline void *
 testhttp_loop(void *arg)
 {
 	struct testhttp *h = arg;
+	struct buf raw = BUF_INIT;
 	const char *a;
-	int fd;
+	int fd, got;
 
 	while (h->served < h->n) {
 		if ((fd = accept(h->fd, NULL, NULL)) == -1)
 			break;
-		if (testhttp_read(fd, h->reqs[h->served],
-		    sizeof h->reqs[0]) == 0 &&
-		    (a = h->answers[h->served]) != NULL &&
+		got = testhttp_read(fd, h->reqs[h->served],
+		    sizeof h->reqs[0], &raw) == 0;
+		h->raw[h->served] = buf_detach(&raw, NULL);
+		if (got && (a = h->answers[h->served]) != NULL &&
 		    write(fd, a, strlen(a)) != (ssize_t)strlen(a))
 			fprintf(stderr, "testhttp: short write\n");
 		h->served++;
@@ -147,10 +153,14 @@ testhttp_start(struct testhttp *h, const char *const *answers, size_t n)
 static inline size_t
 testhttp_stop(struct testhttp *h)
 {
+	size_t i;
+
 	shutdown(h->fd, SHUT_RDWR);
 	pthread_join(h->thread, NULL);
 	close(h->fd);
 	http_client_free(h->http);
+	for (i = 0; i < h->served; i++)
+		free(h->raw[i]);
 	return h->served;
 }
 
