@@ -1,8 +1,9 @@
 /*
  * testhttp.h - a scripted HTTP server on 127.0.0.1 for unit tests that go
  * through aws_call: each connection gets the next canned answer (or is
- * closed unanswered), and each request's "METHOD PATH" is recorded.  Needs
- * cmocka.h first.
+ * closed unanswered), and each request's "METHOD PATH" is recorded, and
+ * its start (headers and body) for testhttp_header and testhttp_body.
+ * Needs cmocka.h first.
  */
 #ifndef LC_TESTHTTP_H
 #define LC_TESTHTTP_H
@@ -12,6 +13,7 @@
 #include <netinet/in.h>
 
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +24,7 @@
 #include "xmalloc.h"
 
 #define TESTHTTP_MAX	16
+#define TESTHTTP_RAW	8192
 
 struct testhttp {
 	int		 fd;
@@ -31,6 +34,9 @@ struct testhttp {
 	size_t		 n;
 	size_t		 served;
 	char		 reqs[TESTHTTP_MAX][256];	/* "METHOD PATH" */
+	/* Each request as received, cut at TESTHTTP_RAW - 1 bytes. */
+	char		 raw[TESTHTTP_MAX][TESTHTTP_RAW];
+	char		*owned[TESTHTTP_MAX];	/* testhttp_start_json's */
 	pthread_t	 thread;
 	/* An aws_client aimed at the server, for the test to use. */
 	struct http_client	*http;
@@ -50,9 +56,10 @@ testhttp_answer(int status, const char *headers, const char *body)
 	    strlen(body), headers, body);
 }
 
-/* Reads one request (headers and Content-Length body); 0, or -1. */
+/* Reads one request (headers and Content-Length body), its start kept in
+ * raw (TESTHTTP_RAW bytes); 0, or -1. */
 static inline int
-testhttp_read(int fd, char *first, size_t firstlen)
+testhttp_read(int fd, char *first, size_t firstlen, char *raw)
 {
 	char buf[65536], *end, *cl;
 	size_t len = 0, want;
@@ -69,14 +76,19 @@ testhttp_read(int fd, char *first, size_t firstlen)
 			break;
 	}
 	snprintf(first, firstlen, "%.*s", (int)strcspn(buf, "\r"), buf);
+	memcpy(raw, buf, len < TESTHTTP_RAW ? len + 1 : TESTHTTP_RAW);
+	raw[TESTHTTP_RAW - 1] = '\0';
 	*strrchr(first, ' ') = '\0';	/* drop " HTTP/1.1" */
 	want = (size_t)(end + 4 - buf);
 	for (cl = buf; (cl = strchr(cl, '\n')) != NULL && cl < end; cl++)
 		if (strncasecmp(cl + 1, "Content-Length:", 15) == 0)
 			want += strtoul(cl + 16, NULL, 10);
 	while (len < want) {
-		if ((r = read(fd, buf, sizeof buf)) <= 0)
+		if ((r = read(fd, buf, sizeof buf - 1)) <= 0)
 			return -1;
+		buf[r] = '\0';
+		if (strlen(raw) + (size_t)r < TESTHTTP_RAW)
+			strcat(raw, buf);
 		len += (size_t)r;
 	}
 	return 0;
@@ -93,7 +105,7 @@ testhttp_loop(void *arg)
 		if ((fd = accept(h->fd, NULL, NULL)) == -1)
 			break;
 		if (testhttp_read(fd, h->reqs[h->served],
-		    sizeof h->reqs[0]) == 0 &&
+		    sizeof h->reqs[0], h->raw[h->served]) == 0 &&
 		    (a = h->answers[h->served]) != NULL &&
 		    write(fd, a, strlen(a)) != (ssize_t)strlen(a))
 			fprintf(stderr, "testhttp: short write\n");
@@ -152,6 +164,69 @@ testhttp_stop(struct testhttp *h)
 	close(h->fd);
 	http_client_free(h->http);
 	return h->served;
+}
+
+/* testhttp_start with n JSON answers, each given as two arguments: the
+ * status (int) and the body. */
+static inline void
+testhttp_start_json(struct testhttp *h, size_t n, ...)
+{
+	char *a[TESTHTTP_MAX];
+	va_list ap;
+	size_t i;
+	int status;
+
+	assert_true(n <= TESTHTTP_MAX);
+	va_start(ap, n);
+	for (i = 0; i < n; i++) {
+		status = va_arg(ap, int);
+		a[i] = testhttp_answer(status, "", va_arg(ap, const char *));
+	}
+	va_end(ap);
+	testhttp_start(h, (const char *const *)a, n);
+	memcpy(h->owned, a, n * sizeof *a);
+}
+
+/* testhttp_stop after testhttp_start_json: every answer must have been
+ * used. */
+static inline void
+testhttp_stop_json(struct testhttp *h)
+{
+	size_t served = testhttp_stop(h), i;
+
+	for (i = 0; i < h->n; i++) {
+		free(h->owned[i]);
+		h->owned[i] = NULL;
+	}
+	assert_int_equal(served, h->n);
+}
+
+/* The value of header name in request i (the first one), or NULL. */
+static inline char *
+testhttp_header(struct testhttp *h, size_t i, const char *name, char *out,
+    size_t outlen)
+{
+	const char *p = h->raw[i], *end = strstr(p, "\r\n\r\n");
+	size_t n = strlen(name);
+
+	while ((p = strstr(p, "\r\n")) != NULL && p < end) {
+		p += 2;
+		if (strncasecmp(p, name, n) == 0 && p[n] == ':') {
+			p += n + 1 + strspn(p + n + 1, " ");
+			snprintf(out, outlen, "%.*s", (int)strcspn(p, "\r"), p);
+			return out;
+		}
+	}
+	return NULL;
+}
+
+/* The body of request i (as much as raw kept). */
+static inline const char *
+testhttp_body(const struct testhttp *h, size_t i)
+{
+	const char *end = strstr(h->raw[i], "\r\n\r\n");
+
+	return end != NULL ? end + 4 : "";
 }
 
 #endif
