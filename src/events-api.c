@@ -401,6 +401,11 @@ eb_remove_targets(struct aws_client *c, const char *rule, char *const *ids,
 	if (eb_call(c, "RemoveTargets", o, &rs, err) == 0)
 		ret = failed_entries("RemoveTargets", rs.http.body.data,
 		    rs.http.body.len, err);
+	else if (lc_error_is(err, "ResourceNotFoundException")) {
+		/* No rule: its targets are gone with it. */
+		lc_error_clear(err);
+		ret = 0;
+	}
 	aws_response_release(&rs);
 	return ret;
 }

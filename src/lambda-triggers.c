@@ -52,26 +52,28 @@ call(struct aws_client *c, const char *op, const char *method,
 	return aws_call(c, &rq, rs, err);
 }
 
-/* Whether err says the thing is not there: ResourceNotFoundException, or
- * a 404 naming no error (moto's answer for a missing mapping). */
-static int
-is_gone(struct lc_err *err)
-{
-	return lc_error_is(err, "ResourceNotFoundException") ||
-	    lc_error_is(err, "HTTP 404");
-}
+/* What a removal takes for "already gone". */
+enum gone {
+	GONE_ERROR,	/* nothing: not a removal */
+	GONE_RNF,	/* ResourceNotFoundException */
+	/* that, or a 404 naming no error: moto's answer for a missing
+	 * mapping.  Not for a statement: moto answers its 404 page for a
+	 * statement id it cannot route (one with a dot), still there. */
+	GONE_RNF_404,
+};
 
-/* call, for an operation whose answer is not read: something already gone
- * is success when gone_ok. */
+/* call, for an operation whose answer is not read. */
 static int
 call_void(struct aws_client *c, const char *op, const char *method,
     const char *path, const struct buf *query, const char *body,
-    int gone_ok, struct lc_err *err)
+    enum gone gone, struct lc_err *err)
 {
 	struct aws_response rs;
 	int ret = call(c, op, method, path, query, body, &rs, err);
 
-	if (ret == -1 && gone_ok && is_gone(err)) {
+	if (ret == -1 && ((gone != GONE_ERROR &&
+	    lc_error_is(err, "ResourceNotFoundException")) ||
+	    (gone == GONE_RNF_404 && lc_error_is(err, "HTTP 404")))) {
 		lc_error_clear(err);
 		ret = 0;
 	}
@@ -121,7 +123,7 @@ lambda_add_permission(struct aws_client *c, const char *name,
 	fn_path(&path, name, "/policy");
 	qualifier_query(&query, qualifier);
 	ret = call_void(c, "AddPermission", "POST", path.data, &query, json,
-	    0, err);
+	    GONE_ERROR, err);
 	free(json);
 	buf_release(&path);
 	buf_release(&query);
@@ -139,7 +141,7 @@ lambda_remove_permission(struct aws_client *c, const char *name,
 	sigv4_uri_encode(&path, sid, strlen(sid), 0);
 	qualifier_query(&query, qualifier);
 	ret = call_void(c, "RemovePermission", "DELETE", path.data, &query,
-	    NULL, 1, err);
+	    NULL, GONE_RNF, err);
 	buf_release(&path);
 	buf_release(&query);
 	return ret;
@@ -237,7 +239,7 @@ lambda_update_esm(struct aws_client *c, const char *uuid, long batch_size,
 
 	esm_path(&path, uuid);
 	ret = call_void(c, "UpdateEventSourceMapping", "PUT", path.data, NULL,
-	    json, 0, err);
+	    json, GONE_ERROR, err);
 	free(json);
 	buf_release(&path);
 	return ret;
@@ -252,7 +254,7 @@ lambda_delete_esm(struct aws_client *c, const char *uuid,
 
 	esm_path(&path, uuid);
 	ret = call_void(c, "DeleteEventSourceMapping", "DELETE", path.data,
-	    NULL, NULL, 1, err);
+	    NULL, NULL, GONE_RNF_404, err);
 	buf_release(&path);
 	return ret;
 }
@@ -331,7 +333,7 @@ lambda_delete_url(struct aws_client *c, const char *name,
 
 	url_request(&path, &query, name, qualifier);
 	ret = call_void(c, "DeleteFunctionUrlConfig", "DELETE", path.data,
-	    &query, NULL, 1, err);
+	    &query, NULL, GONE_RNF, err);
 	buf_release(&path);
 	buf_release(&query);
 	return ret;
@@ -352,8 +354,8 @@ lambda_tag(struct aws_client *c, const char *arn,
 	buf_adds(&path, TAGS_PREFIX);
 	sigv4_uri_encode(&path, arn, strlen(arn), 0);
 	json = lambda_tags_json(tags, n);
-	ret = call_void(c, "TagResource", "POST", path.data, NULL, json, 0,
-	    err);
+	ret = call_void(c, "TagResource", "POST", path.data, NULL, json,
+	    GONE_ERROR, err);
 	free(json);
 	buf_release(&path);
 	return ret;
@@ -374,7 +376,7 @@ lambda_untag(struct aws_client *c, const char *arn, char *const *keys,
 	for (i = 0; i < n; i++)
 		query_add(&query, "tagKeys", keys[i]);
 	ret = call_void(c, "UntagResource", "DELETE", path.data, &query, NULL,
-	    0, err);
+	    GONE_ERROR, err);
 	buf_release(&path);
 	buf_release(&query);
 	return ret;

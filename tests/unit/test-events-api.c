@@ -320,10 +320,14 @@ test_remove_targets(void **state)
 	struct lc_err err = { 0 };
 
 	(void)state;
-	testhttp_start_json(&h, 2, 200, "{\"FailedEntryCount\":0}", 200,
-	    "{\"FailedEntryCount\":1,\"FailedEntries\":[{\"TargetId\":\"b\","
-	    "\"ErrorCode\":\"InternalException\",\"ErrorMessage\":\"x\"}]}");
+	testhttp_start_json(&h, 3, 200, "{\"FailedEntryCount\":0}", 400,
+	    NOT_FOUND, 200, "{\"FailedEntryCount\":1,\"FailedEntries\":"
+	    "[{\"TargetId\":\"b\",\"ErrorCode\":\"InternalException\","
+	    "\"ErrorMessage\":\"x\"}]}");
 	assert_int_equal(eb_remove_targets(&h.client, "r", ids, 2, &err), 0);
+	/* No rule: nothing to remove. */
+	assert_int_equal(eb_remove_targets(&h.client, "r", ids, 2, &err), 0);
+	assert_string_equal(err.code, "");
 	/* Nothing to remove: no request. */
 	assert_int_equal(eb_remove_targets(&h.client, "r", ids, 0, &err), 0);
 	assert_int_equal(eb_remove_targets(&h.client, "r", ids, 1, &err), -1);
@@ -332,7 +336,7 @@ test_remove_targets(void **state)
 	testhttp_stop_json(&h);
 	assert_request(&h, 0, "RemoveTargets", "{\"Rule\":\"r\",\"Ids\":"
 	    "[\"a\",\"b\"]}");
-	assert_request(&h, 1, "RemoveTargets", "{\"Rule\":\"r\",\"Ids\":"
+	assert_request(&h, 2, "RemoveTargets", "{\"Rule\":\"r\",\"Ids\":"
 	    "[\"a\"]}");
 }
 
