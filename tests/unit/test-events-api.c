@@ -177,8 +177,8 @@ test_describe_rule(void **state)
 	assert_string_equal(err.msg, "DescribeRule: AccessDeniedException: "
 	    "no");
 	assert_null(r.name);
-	testhttp_stop_json(&h);
 	assert_request(&h, 0, "DescribeRule", "{\"Name\":\"r\"}");
+	testhttp_stop_json(&h);
 }
 
 static void
@@ -208,13 +208,13 @@ test_put_rule(void **state)
 	    &arn, &err), -1);
 	assert_string_equal(err.code, "ValidationException");
 	assert_null(arn);
-	testhttp_stop_json(&h);
 	assert_request(&h, 0, "PutRule", "{\"Name\":\"lambdactl-api-1\","
 	    "\"ScheduleExpression\":\"rate(5 minutes)\",\"State\":\"ENABLED\","
 	    "\"Description\":\"warmer of api\"}");
 	assert_request(&h, 1, "PutRule", "{\"Name\":\"r\","
 	    "\"ScheduleExpression\":\"cron(0 6 * * ? *)\","
 	    "\"State\":\"DISABLED\"}");
+	testhttp_stop_json(&h);
 }
 
 static void
@@ -233,8 +233,8 @@ test_delete_rule(void **state)
 	assert_int_equal(eb_delete_rule(&h.client, "r", &err), -1);
 	assert_string_equal(err.msg, "DeleteRule: ValidationException: Rule "
 	    "can't be deleted since it has targets.");
-	testhttp_stop_json(&h);
 	assert_request(&h, 0, "DeleteRule", "{\"Name\":\"r\"}");
+	testhttp_stop_json(&h);
 }
 
 static void
@@ -268,10 +268,10 @@ test_list_targets(void **state)
 	    "came back twice");
 	assert_int_equal(n, 0);
 	assert_null(t);
-	testhttp_stop_json(&h);
 	assert_request(&h, 0, "ListTargetsByRule", "{\"Rule\":\"r\"}");
 	assert_request(&h, 1, "ListTargetsByRule", "{\"Rule\":\"r\","
 	    "\"NextToken\":\"tok/1+\"}");
+	testhttp_stop_json(&h);
 }
 
 static void
@@ -304,12 +304,12 @@ test_put_target(void **state)
 	assert_string_equal(err.msg, "PutTargets: unexpected response: "
 	    "'FailedEntryCount' is -1, not a whole number from 0 to "
 	    "2147483647");
-	testhttp_stop_json(&h);
 	assert_request(&h, 0, "PutTargets", "{\"Rule\":\"r\",\"Targets\":"
 	    "[{\"Id\":\"lambdactl\",\"Arn\":\"" FN_ARN "\",\"Input\":"
 	    "\"{\\\"warmer\\\":true}\"}]}");
 	assert_request(&h, 1, "PutTargets", "{\"Rule\":\"r\",\"Targets\":"
 	    "[{\"Id\":\"x\",\"Arn\":\"" FN_ARN "\"}]}");
+	testhttp_stop_json(&h);
 }
 
 static void
@@ -333,11 +333,11 @@ test_remove_targets(void **state)
 	assert_int_equal(eb_remove_targets(&h.client, "r", ids, 1, &err), -1);
 	assert_string_equal(err.msg, "RemoveTargets: target 'b' failed: "
 	    "InternalException: x");
-	testhttp_stop_json(&h);
 	assert_request(&h, 0, "RemoveTargets", "{\"Rule\":\"r\",\"Ids\":"
 	    "[\"a\",\"b\"]}");
 	assert_request(&h, 2, "RemoveTargets", "{\"Rule\":\"r\",\"Ids\":"
 	    "[\"a\"]}");
+	testhttp_stop_json(&h);
 }
 
 /* botocore's service id for EventBridge is "EventBridge". */

@@ -277,7 +277,6 @@ test_add_remove_permission(void **state)
 	    "x", &err), -1);
 	assert_string_equal(err.msg, "RemovePermission: "
 	    "InvalidParameterValueException: bad");
-	testhttp_stop_json(&h);
 	assert_string_equal(h.reqs[0],
 	    "POST /2015-03-31/functions/api/policy?Qualifier=live");
 	assert_non_null(testhttp_header(&h, 0, "Content-Type", v, sizeof v));
@@ -299,6 +298,7 @@ test_add_remove_permission(void **state)
 	assert_string_equal(h.reqs[4], "DELETE /2015-03-31/functions/api/"
 	    "policy/lambdactl-s3-fc.data?Qualifier=live");
 	assert_string_equal(testhttp_body(&h, 4), "");
+	testhttp_stop_json(&h);
 }
 
 /* A page of ListEventSourceMappings, as the API reference shows one. */
@@ -446,7 +446,6 @@ test_esm_writes(void **state)
 	assert_int_equal(lambda_delete_esm(&h.client, UUID, &err), 0);
 	assert_int_equal(lambda_delete_esm(&h.client, UUID, &err), -1);
 	assert_string_equal(err.code, "ResourceInUseException");
-	testhttp_stop_json(&h);
 	assert_string_equal(h.reqs[0], "POST /2015-03-31/event-source-mappings");
 	assert_string_equal(testhttp_body(&h, 0), "{\"FunctionName\":"
 	    "\"api:live\",\"EventSourceArn\":\"" QUEUE_ARN "\","
@@ -461,6 +460,7 @@ test_esm_writes(void **state)
 	    "\"MaximumBatchingWindowInSeconds\":30,\"Enabled\":false}");
 	assert_string_equal(h.reqs[3], "DELETE /2015-03-31/"
 	    "event-source-mappings/" UUID);
+	testhttp_stop_json(&h);
 }
 
 #define URL_DOC(auth)							\
@@ -505,7 +505,6 @@ test_urls(void **state)
 	assert_int_equal(lambda_delete_url(&h.client, "api", NULL, &err), 0);
 	assert_int_equal(lambda_delete_url(&h.client, "api", NULL, &err), -1);
 	assert_string_equal(err.code, "ResourceConflictException");
-	testhttp_stop_json(&h);
 	assert_string_equal(h.reqs[0],
 	    "GET /2021-10-31/functions/api/url?Qualifier=live");
 	assert_string_equal(h.reqs[1], "GET /2021-10-31/functions/api/url");
@@ -517,6 +516,7 @@ test_urls(void **state)
 	    "{\"AuthType\":\"AWS_IAM\"}");
 	assert_string_equal(h.reqs[5],
 	    "DELETE /2021-10-31/functions/api/url?Qualifier=live");
+	testhttp_stop_json(&h);
 }
 
 static void
@@ -542,13 +542,13 @@ test_tags(void **state)
 	assert_int_equal(lambda_tag(&h.client, FN_ARN, tags, 1, &err), -1);
 	assert_string_equal(err.msg, "TagResource: "
 	    "InvalidParameterValueException: bad tag");
-	testhttp_stop_json(&h);
 	assert_string_equal(h.reqs[0], "POST /2017-03-31/tags/" FN_ARN_ENC);
 	assert_string_equal(testhttp_body(&h, 0), "{\"Tags\":{"
 	    "\"lambdactl:sqs:" UUID "\":\"" QUEUE_ARN "\","
 	    "\"lambdactl:url\":\"\"}}");
 	assert_string_equal(h.reqs[1], "DELETE /2017-03-31/tags/" FN_ARN_ENC
 	    "?tagKeys=lambdactl%3Aurl&tagKeys=team%20a");
+	testhttp_stop_json(&h);
 }
 
 int

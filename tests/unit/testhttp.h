@@ -1,9 +1,8 @@
 /*
  * testhttp.h - a scripted HTTP server on 127.0.0.1 for unit tests that go
  * through aws_call: each connection gets the next canned answer (or is
- * closed unanswered), and each request's "METHOD PATH" is recorded, and
- * its start (headers and body) for testhttp_header and testhttp_body.
- * Needs cmocka.h first.
+ * closed unanswered), and each request's "METHOD PATH" is recorded, and the
+ * whole request as received (until testhttp_stop).  Needs cmocka.h first.
  */
 #ifndef LC_TESTHTTP_H
 #define LC_TESTHTTP_H
@@ -24,7 +23,6 @@
 #include "xmalloc.h"
 
 #define TESTHTTP_MAX	16
-#define TESTHTTP_RAW	8192
 
 struct testhttp {
 	int		 fd;
@@ -34,9 +32,7 @@ struct testhttp {
 	size_t		 n;
 	size_t		 served;
 	char		 reqs[TESTHTTP_MAX][256];	/* "METHOD PATH" */
-	/* Each request as received, cut at TESTHTTP_RAW - 1 bytes. */
-	char		 raw[TESTHTTP_MAX][TESTHTTP_RAW];
-	char		*owned[TESTHTTP_MAX];	/* testhttp_start_json's */
+	char		*raw[TESTHTTP_MAX];	/* head and body; freed by stop */
 	pthread_t	 thread;
 	/* An aws_client aimed at the server, for the test to use. */
 	struct http_client	*http;
@@ -44,6 +40,7 @@ struct testhttp {
 	struct aws_config	 cfg;
 	char			 url[64];
 	struct aws_client	 client;
+	char			*owned[TESTHTTP_MAX];	/* testhttp_start_json's */
 };
 
 /* An answer: status line, the extra header lines (each ending "\r\n"), and
@@ -56,10 +53,10 @@ testhttp_answer(int status, const char *headers, const char *body)
 	    strlen(body), headers, body);
 }
 
-/* Reads one request (headers and Content-Length body), its start kept in
- * raw (TESTHTTP_RAW bytes); 0, or -1. */
+/* Reads one request (headers and Content-Length body) into raw; 0, or
+ * -1. */
 static inline int
-testhttp_read(int fd, char *first, size_t firstlen, char *raw)
+testhttp_read(int fd, char *first, size_t firstlen, struct buf *raw)
 {
 	char buf[65536], *end, *cl;
 	size_t len = 0, want;
@@ -76,19 +73,16 @@ testhttp_read(int fd, char *first, size_t firstlen, char *raw)
 			break;
 	}
 	snprintf(first, firstlen, "%.*s", (int)strcspn(buf, "\r"), buf);
-	memcpy(raw, buf, len < TESTHTTP_RAW ? len + 1 : TESTHTTP_RAW);
-	raw[TESTHTTP_RAW - 1] = '\0';
 	*strrchr(first, ' ') = '\0';	/* drop " HTTP/1.1" */
 	want = (size_t)(end + 4 - buf);
 	for (cl = buf; (cl = strchr(cl, '\n')) != NULL && cl < end; cl++)
 		if (strncasecmp(cl + 1, "Content-Length:", 15) == 0)
 			want += strtoul(cl + 16, NULL, 10);
+	buf_add(raw, buf, len);
 	while (len < want) {
-		if ((r = read(fd, buf, sizeof buf - 1)) <= 0)
+		if ((r = read(fd, buf, sizeof buf)) <= 0)
 			return -1;
-		buf[r] = '\0';
-		if (strlen(raw) + (size_t)r < TESTHTTP_RAW)
-			strcat(raw, buf);
+		buf_add(raw, buf, (size_t)r);
 		len += (size_t)r;
 	}
 	return 0;
@@ -98,15 +92,17 @@ static inline void *
 testhttp_loop(void *arg)
 {
 	struct testhttp *h = arg;
+	struct buf raw = BUF_INIT;
 	const char *a;
-	int fd;
+	int fd, got;
 
 	while (h->served < h->n) {
 		if ((fd = accept(h->fd, NULL, NULL)) == -1)
 			break;
-		if (testhttp_read(fd, h->reqs[h->served],
-		    sizeof h->reqs[0], h->raw[h->served]) == 0 &&
-		    (a = h->answers[h->served]) != NULL &&
+		got = testhttp_read(fd, h->reqs[h->served],
+		    sizeof h->reqs[0], &raw) == 0;
+		h->raw[h->served] = buf_detach(&raw, NULL);
+		if (got && (a = h->answers[h->served]) != NULL &&
 		    write(fd, a, strlen(a)) != (ssize_t)strlen(a))
 			fprintf(stderr, "testhttp: short write\n");
 		h->served++;
@@ -159,10 +155,14 @@ testhttp_start(struct testhttp *h, const char *const *answers, size_t n)
 static inline size_t
 testhttp_stop(struct testhttp *h)
 {
+	size_t i;
+
 	shutdown(h->fd, SHUT_RDWR);
 	pthread_join(h->thread, NULL);
 	close(h->fd);
 	http_client_free(h->http);
+	for (i = 0; i < h->served; i++)
+		free(h->raw[i]);
 	return h->served;
 }
 
@@ -192,23 +192,26 @@ testhttp_start_json(struct testhttp *h, size_t n, ...)
 static inline void
 testhttp_stop_json(struct testhttp *h)
 {
-	size_t served = testhttp_stop(h), i;
+	size_t n = h->n, served = testhttp_stop(h), i;
 
-	for (i = 0; i < h->n; i++) {
+	for (i = 0; i < n; i++) {
 		free(h->owned[i]);
 		h->owned[i] = NULL;
 	}
-	assert_int_equal(served, h->n);
+	assert_int_equal(served, n);
 }
 
-/* The value of header name in request i (the first one), or NULL. */
+/* The value of header name in request i (the first one), into out; NULL
+ * when there is none.  Before testhttp_stop, once the call returned. */
 static inline char *
-testhttp_header(struct testhttp *h, size_t i, const char *name, char *out,
-    size_t outlen)
+testhttp_header(const struct testhttp *h, size_t i, const char *name,
+    char *out, size_t outlen)
 {
-	const char *p = h->raw[i], *end = strstr(p, "\r\n\r\n");
+	const char *p = h->raw[i] != NULL ? h->raw[i] : "", *end;
 	size_t n = strlen(name);
 
+	if ((end = strstr(p, "\r\n\r\n")) == NULL)
+		return NULL;
 	while ((p = strstr(p, "\r\n")) != NULL && p < end) {
 		p += 2;
 		if (strncasecmp(p, name, n) == 0 && p[n] == ':') {
@@ -220,11 +223,12 @@ testhttp_header(struct testhttp *h, size_t i, const char *name, char *out,
 	return NULL;
 }
 
-/* The body of request i (as much as raw kept). */
+/* The body of request i.  Before testhttp_stop, once the call returned. */
 static inline const char *
 testhttp_body(const struct testhttp *h, size_t i)
 {
-	const char *end = strstr(h->raw[i], "\r\n\r\n");
+	const char *end = h->raw[i] != NULL ? strstr(h->raw[i],
+	    "\r\n\r\n") : NULL;
 
 	return end != NULL ? end + 4 : "";
 }
