@@ -98,6 +98,7 @@ static const struct service {
 	{ "sso", "SSO", "portal.sso" },
 	{ "sso-oidc", "SSO_OIDC", "oidc" },
 	{ "s3", "S3", "s3" },
+	{ "events", "EVENTBRIDGE", "events" },
 };
 
 /* The service's row, or NULL. */

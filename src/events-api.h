@@ -52,7 +52,8 @@ int eb_list_targets(struct aws_client *c, const char *rule,
 int eb_put_target(struct aws_client *c, const char *rule,
     const struct eb_target *t, struct lc_err *err);
 
-/* RemoveTargets by Id; FailedEntries as PutTargets. */
+/* RemoveTargets by Id; FailedEntries as PutTargets.  A missing rule is
+ * not an error (its targets are gone with it); n 0 sends nothing. */
 int eb_remove_targets(struct aws_client *c, const char *rule,
     char *const *ids, size_t n, struct lc_err *err);
 

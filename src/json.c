@@ -1,8 +1,10 @@
 /*
  * json.c - the strict RFC 8259 checker: one state machine fed a byte at a
  * time, an explicit stack of open brackets instead of recursion; and
- * json_int, the one place a JSON number becomes an integer.
+ * json_int, the one place a JSON number becomes an integer; and reading
+ * the members of a parsed response, with messages naming what is wrong.
  */
+#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,6 +14,7 @@
 #include <cjson/cJSON.h>
 
 #include "buf.h"
+#include "err.h"
 #include "json.h"
 #include "xmalloc.h"
 
@@ -611,5 +614,78 @@ json_int(const struct cJSON *v, int64_t lo, int64_t hi, int64_t *out)
 	if ((double)n != d || n < lo || n > hi)
 		return -1;
 	*out = n;
+	return 0;
+}
+
+/* Members of a parsed response. */
+
+struct cJSON *
+json_object_parse(const char *op, const char *json, size_t len,
+    struct lc_err *err)
+{
+	cJSON *o = cJSON_ParseWithLength(json, len);
+
+	if (o == NULL || !cJSON_IsObject(o)) {
+		cJSON_Delete(o);
+		lc_error(err, LC_EFAIL, "%s: the response is not a JSON "
+		    "object", op);
+		return NULL;
+	}
+	return o;
+}
+
+int
+json_bad_member(const char *op, const char *key, const char *what,
+    struct lc_err *err)
+{
+	return lc_error(err, LC_EFAIL, "%s: unexpected response: '%s' is not "
+	    "%s", op, key, what);
+}
+
+int
+json_get_str(const char *op, const struct cJSON *o, const char *key,
+    char **dst, struct lc_err *err)
+{
+	const struct cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	if (v == NULL || cJSON_IsNull(v))
+		return 0;
+	if (!cJSON_IsString(v))
+		return json_bad_member(op, key, "a string", err);
+	*dst = xstrdup(v->valuestring);
+	return 0;
+}
+
+int
+json_get_int(const char *op, const struct cJSON *o, const char *key,
+    const char *field, int64_t lo, int64_t hi, int64_t *dst,
+    struct lc_err *err)
+{
+	const struct cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	if (v == NULL || cJSON_IsNull(v))
+		return 0;
+	if (!cJSON_IsNumber(v))
+		return json_bad_member(op, field, "a number", err);
+	if (json_int(v, lo, hi, dst) == -1)
+		return lc_error(err, LC_EFAIL, "%s: unexpected response: "
+		    "'%s' is %g, not a whole number from %" PRId64 " to %"
+		    PRId64, op, field, v->valuedouble, lo, hi);
+	return 0;
+}
+
+int
+json_get_obj(const char *op, const struct cJSON *o, const char *key,
+    const struct cJSON **dst, int array, struct lc_err *err)
+{
+	const struct cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	*dst = NULL;
+	if (v == NULL || cJSON_IsNull(v))
+		return 0;
+	if (array ? !cJSON_IsArray(v) : !cJSON_IsObject(v))
+		return json_bad_member(op, key, array ? "an array" :
+		    "an object", err);
+	*dst = v;
 	return 0;
 }

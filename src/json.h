@@ -70,4 +70,31 @@ struct cJSON;
  */
 int json_int(const struct cJSON *v, int64_t lo, int64_t hi, int64_t *out);
 
+struct lc_err;
+
+/*
+ * Reading the members of a parsed response: op names the operation in
+ * the messages ("OP: unexpected response: 'KEY' is not a string"), which
+ * never quote a value.  An absent or null member is no error: *dst is
+ * left alone (json_get_obj sets it NULL).
+ */
+/* json (len bytes) parsed, when it is a JSON object (cJSON_Delete it);
+ * else NULL with "OP: the response is not a JSON object". */
+struct cJSON *json_object_parse(const char *op, const char *json, size_t len,
+    struct lc_err *err);
+/* Says that the member key is not what (LC_EFAIL); returns -1. */
+int json_bad_member(const char *op, const char *key, const char *what,
+    struct lc_err *err);
+/* Copies the string member key of o into *dst (xstrdup). */
+int json_get_str(const char *op, const struct cJSON *o, const char *key,
+    char **dst, struct lc_err *err);
+/* Reads the integer member key of o, which must be from lo to hi, into
+ * *dst; field names it in errors. */
+int json_get_int(const char *op, const struct cJSON *o, const char *key,
+    const char *field, int64_t lo, int64_t hi, int64_t *dst,
+    struct lc_err *err);
+/* The object (array set: the array) member key of o in *dst. */
+int json_get_obj(const char *op, const struct cJSON *o, const char *key,
+    const struct cJSON **dst, int array, struct lc_err *err);
+
 #endif

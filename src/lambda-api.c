@@ -14,89 +14,11 @@
 #include "b64.h"
 #include "clock.h"
 #include "lambda-api.h"
+#include "lambda-private.h"
 #include "sigv4.h"
 #include "upload.h"
 
-#define API_PREFIX	"/2015-03-31/functions"
 #define LIST_PAGE	"50"
-
-static const struct http_header json_hdr[] = {
-	{ "Content-Type", "application/json" },
-};
-
-/* Requests. */
-
-/* "/2015-03-31/functions/NAME" then more, NAME percent-encoded (the signer
- * encodes the path once more for the canonical request). */
-static void
-fn_path(struct buf *b, const char *name, const char *more)
-{
-	buf_adds(b, API_PREFIX "/");
-	sigv4_uri_encode(b, name, strlen(name), 0);
-	if (more != NULL)
-		buf_adds(b, more);
-}
-
-static void
-rq_init(struct aws_request *rq, const char *op, const char *method,
-    const char *path)
-{
-	memset(rq, 0, sizeof *rq);
-	rq->service = "lambda";
-	rq->op = op;
-	rq->method = method;
-	rq->path = path;
-}
-
-static void
-rq_json(struct aws_request *rq, const char *body)
-{
-	rq->headers = json_hdr;
-	rq->nheaders = sizeof json_hdr / sizeof json_hdr[0];
-	rq->body = body;
-	rq->body_len = strlen(body);
-}
-
-/* Releases a response whose body may hold environment values. */
-static void
-response_wipe(struct aws_response *rs)
-{
-	buf_wipe(&rs->http.body);
-	aws_response_release(rs);
-}
-
-/* Parses the FunctionConfiguration a write answers with, into out when
- * out is not NULL. */
-static int
-response_config(const char *op, const struct aws_response *rs,
-    struct lambda_config *out, struct lc_err *err)
-{
-	if (out == NULL)
-		return 0;
-	return lambda_config_parse(op, rs->http.body.data, rs->http.body.len,
-	    out, err);
-}
-
-/* Sends a small JSON (or empty) body and parses the answer into out. */
-static int
-simple_call(struct aws_client *c, const char *op, const char *method,
-    const char *path, const char *body, struct lambda_config *out,
-    struct lc_err *err)
-{
-	struct aws_request rq;
-	struct aws_response rs;
-	int ret = -1;
-
-	if (out != NULL)
-		memset(out, 0, sizeof *out);
-	rq_init(&rq, op, method, path);
-	if (body != NULL)
-		rq_json(&rq, body);
-	if (aws_call(c, &rq, &rs, err) == 0)
-		ret = response_config(op, &rs, out, err);
-	response_wipe(&rs);
-	return ret;
-}
 
 /* A placeholder for Code.ZipFile that no real value will contain. */
 static void

@@ -1,8 +1,8 @@
 /*
  * lambda-json.c - the JSON of the Lambda API, pure (no I/O, fuzzed): the
  * request bodies, their function settings from the table (fnsettings.c),
- * and the reading of FunctionConfiguration, GetFunction and ListFunctions
- * answers into struct lambda_config.
+ * and the reading of FunctionConfiguration, GetFunction (with its Tags) and
+ * ListFunctions answers into struct lambda_config.
  */
 #include <inttypes.h>
 #include <limits.h>
@@ -127,68 +127,6 @@ json_finish(cJSON *o)
 /* Parsing a FunctionConfiguration. */
 
 static int
-bad_member(const char *op, const char *key, const char *what,
-    struct lc_err *err)
-{
-	return lc_error(err, LC_EFAIL, "%s: unexpected response: '%s' is not "
-	    "%s", op, key, what);
-}
-
-/* Copies the string member key of o into *dst (left NULL when absent or
- * null). */
-static int
-get_str(const char *op, const cJSON *o, const char *key, char **dst,
-    struct lc_err *err)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	if (v == NULL || cJSON_IsNull(v))
-		return 0;
-	if (!cJSON_IsString(v))
-		return bad_member(op, key, "a string", err);
-	*dst = xstrdup(v->valuestring);
-	return 0;
-}
-
-/*
- * Reads the integer member key of o, which must be from lo to hi, into
- * *dst (left alone when absent or null); field names it in errors.
- */
-static int
-get_int(const char *op, const cJSON *o, const char *key, const char *field,
-    int64_t lo, int64_t hi, int64_t *dst, struct lc_err *err)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	if (v == NULL || cJSON_IsNull(v))
-		return 0;
-	if (!cJSON_IsNumber(v))
-		return bad_member(op, field, "a number", err);
-	if (json_int(v, lo, hi, dst) == -1)
-		return lc_error(err, LC_EFAIL, "%s: unexpected response: "
-		    "'%s' is %g, not a whole number from %" PRId64 " to %"
-		    PRId64, op, field, v->valuedouble, lo, hi);
-	return 0;
-}
-
-/* The object member key of o, NULL when absent; -1 when not an object. */
-static int
-get_obj(const char *op, const cJSON *o, const char *key, const cJSON **dst,
-    int array, struct lc_err *err)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	*dst = NULL;
-	if (v == NULL || cJSON_IsNull(v))
-		return 0;
-	if (array ? !cJSON_IsArray(v) : !cJSON_IsObject(v))
-		return bad_member(op, key, array ? "an array" : "an object",
-		    err);
-	*dst = v;
-	return 0;
-}
-
-static int
 kv_cmp(const void *a, const void *b)
 {
 	return strcmp(((const struct manifest_kv *)a)->key,
@@ -216,7 +154,7 @@ get_parent(const char *op, const cJSON *o, const char *path,
 	*parent = NULL;
 	for (; (dot = strchr(path, '.')) != NULL; path = dot + 1) {
 		snprintf(part, sizeof part, "%.*s", (int)(dot - path), path);
-		if (get_obj(op, o, part, &o, 0, err) == -1)
+		if (json_get_obj(op, o, part, &o, 0, err) == -1)
 			return -1;
 		if (o == NULL)
 			return 0;
@@ -236,15 +174,16 @@ get_setting_str(const char *op, const cJSON *p, const char *leaf,
 	char name[96];
 
 	if (p != NULL && (s->flags & FNSET_ONE_ITEM)) {
-		if (get_obj(op, p, leaf, &a, 1, err) == -1)
+		if (json_get_obj(op, p, leaf, &a, 1, err) == -1)
 			return -1;
 		if (a != NULL && (v = cJSON_GetArrayItem(a, 0)) != NULL) {
 			snprintf(name, sizeof name, "%s[]", leaf);
 			if (!cJSON_IsString(v))
-				return bad_member(op, name, "a string", err);
+				return json_bad_member(op, name, "a string",
+				    err);
 			*dst = xstrdup(v->valuestring);
 		}
-	} else if (p != NULL && get_str(op, p, leaf, dst, err) == -1)
+	} else if (p != NULL && json_get_str(op, p, leaf, dst, err) == -1)
 		return -1;
 	if (*dst == NULL && fnset_unreported_str(s) != NULL)
 		*dst = xstrdup(fnset_unreported_str(s));
@@ -261,7 +200,7 @@ get_setting_list(const char *op, const cJSON *p, const char *leaf,
 	size_t *n = cfg_at(cfg, s->cfg_count), cnt;
 	const cJSON *a, *v;
 
-	if (get_obj(op, p, leaf, &a, 1, err) == -1)
+	if (json_get_obj(op, p, leaf, &a, 1, err) == -1)
 		return -1;
 	if (a == NULL || (cnt = (size_t)cJSON_GetArraySize(a)) == 0)
 		return 0;
@@ -269,28 +208,30 @@ get_setting_list(const char *op, const cJSON *p, const char *leaf,
 	cJSON_ArrayForEach(v, a) {
 		snprintf(name, sizeof name, "%s[]", leaf);
 		if (!cJSON_IsObject(v))
-			return bad_member(op, name, "an object", err);
-		if (get_str(op, v, s->item, &(*list)[*n], err) == -1)
+			return json_bad_member(op, name, "an object", err);
+		if (json_get_str(op, v, s->item, &(*list)[*n], err) == -1)
 			return -1;
 		snprintf(name, sizeof name, "%s[].%s", leaf, s->item);
 		if ((*list)[*n] == NULL)
-			return bad_member(op, name, "present", err);
+			return json_bad_member(op, name, "present", err);
 		(*n)++;
 	}
 	return 0;
 }
 
-/* A map setting (Environment.Variables), sorted by key.  Its values are
- * secrets: never in messages. */
+/*
+ * The map member key of o (string values) into *kv and *n, sorted by key;
+ * what names an entry in messages ("tag").  Values may be secrets: never
+ * in messages.
+ */
 static int
-get_setting_map(const char *op, const cJSON *p, const char *leaf,
-    const struct fnsetting *s, struct lambda_config *cfg, struct lc_err *err)
+get_map(const char *op, const cJSON *o, const char *key, const char *what,
+    struct manifest_kv **kv, size_t *n, struct lc_err *err)
 {
-	struct manifest_kv **kv = cfg_at(cfg, s->cfg_off);
-	size_t *n = cfg_at(cfg, s->cfg_count), cnt;
 	const cJSON *m, *v;
+	size_t cnt;
 
-	if (get_obj(op, p, leaf, &m, 0, err) == -1)
+	if (json_get_obj(op, o, key, &m, 0, err) == -1)
 		return -1;
 	if (m == NULL || (cnt = (size_t)cJSON_GetArraySize(m)) == 0)
 		return 0;
@@ -298,14 +239,26 @@ get_setting_map(const char *op, const cJSON *p, const char *leaf,
 	cJSON_ArrayForEach(v, m) {
 		if (!cJSON_IsString(v) || v->string == NULL)
 			return lc_error(err, LC_EFAIL, "%s: unexpected "
-			    "response: %s variable '%s' is not a string", op,
-			    s->key, v->string != NULL ? v->string : "");
+			    "response: %s '%s' is not a string", op, what,
+			    v->string != NULL ? v->string : "");
 		(*kv)[*n].key = xstrdup(v->string);
 		(*kv)[*n].value = xstrdup(v->valuestring);
 		(*n)++;
 	}
 	qsort(*kv, *n, sizeof **kv, kv_cmp);
 	return 0;
+}
+
+/* A map setting (Environment.Variables), sorted by key. */
+static int
+get_setting_map(const char *op, const cJSON *p, const char *leaf,
+    const struct fnsetting *s, struct lambda_config *cfg, struct lc_err *err)
+{
+	char what[96];
+
+	snprintf(what, sizeof what, "%s variable", s->key);
+	return get_map(op, p, leaf, what, cfg_at(cfg, s->cfg_off),
+	    cfg_at(cfg, s->cfg_count), err);
 }
 
 /* Reads setting s from the FunctionConfiguration o into cfg. */
@@ -326,7 +279,7 @@ get_setting(const char *op, const cJSON *o, const struct fnsetting *s,
 		return get_setting_str(op, p, leaf, s,
 		    cfg_at(cfg, s->cfg_off), err);
 	case FNSET_LONG:
-		if (p != NULL && get_int(op, p, leaf, s->api, s->lo, s->hi,
+		if (p != NULL && json_get_int(op, p, leaf, s->api, s->lo, s->hi,
 		    &v, err) == -1)
 			return -1;
 		*(long *)cfg_at(cfg, s->cfg_off) = (long)v;
@@ -371,7 +324,7 @@ config_from_json(const char *op, const cJSON *o, struct lambda_config *cfg,
 		goto fail;
 	}
 	for (i = 0; i < sizeof strs / sizeof strs[0]; i++)
-		if (get_str(op, o, strs[i].key, cfg_at(cfg, strs[i].off),
+		if (json_get_str(op, o, strs[i].key, cfg_at(cfg, strs[i].off),
 		    err) == -1)
 			goto fail;
 	if (cfg->name == NULL) {
@@ -382,12 +335,12 @@ config_from_json(const char *op, const cJSON *o, struct lambda_config *cfg,
 	for (i = 0; i < fnsettings_count; i++)
 		if (get_setting(op, o, &fnsettings[i], cfg, err) == -1)
 			goto fail;
-	if (get_int(op, o, "CodeSize", "CodeSize", 0, API_CODE_SIZE_MAX,
+	if (json_get_int(op, o, "CodeSize", "CodeSize", 0, API_CODE_SIZE_MAX,
 	    &size, err) == -1)
 		goto fail;
 	cfg->code_size = size;
-	if (get_obj(op, o, "LoggingConfig", &lc, 0, err) == -1 ||
-	    (lc != NULL && get_str(op, lc, "LogGroup", &cfg->log_group,
+	if (json_get_obj(op, o, "LoggingConfig", &lc, 0, err) == -1 ||
+	    (lc != NULL && json_get_str(op, lc, "LogGroup", &cfg->log_group,
 	    err) == -1))
 		goto fail;
 	return 0;
@@ -415,6 +368,8 @@ lambda_config_parse(const char *op, const char *json, size_t len,
 void
 lambda_config_release(struct lambda_config *cfg)
 {
+	size_t i;
+
 	fnset_release(cfg);
 	free(cfg->name);
 	free(cfg->arn);
@@ -427,6 +382,11 @@ lambda_config_release(struct lambda_config *cfg)
 	free(cfg->last_update_status);
 	free(cfg->last_update_status_reason);
 	free(cfg->log_group);
+	for (i = 0; i < cfg->ntags; i++) {
+		free(cfg->tags[i].key);
+		free(cfg->tags[i].value);
+	}
+	free(cfg->tags);
 	memset(cfg, 0, sizeof *cfg);
 }
 
@@ -631,8 +591,10 @@ lambda_function_parse(const char *json, size_t len,
 	    NULL)
 		lc_error(err, LC_EFAIL, "GetFunction: unexpected response: no "
 		    "Configuration");
-	else
-		ret = config_from_json("GetFunction", conf, cfg, err);
+	else if ((ret = config_from_json("GetFunction", conf, cfg, err)) == 0 &&
+	    (ret = get_map("GetFunction", o, "Tags", "tag", &cfg->tags,
+	    &cfg->ntags, err)) == -1)
+		lambda_config_release(cfg);
 	json_wipe_delete(o);
 	return ret;
 }
@@ -650,7 +612,7 @@ lambda_list_parse(const char *json, size_t len, struct lambda_config **out,
 	if ((o = cJSON_ParseWithLength(json, len)) == NULL)
 		return lc_error(err, LC_EFAIL, "ListFunctions: the response "
 		    "is not valid JSON");
-	if (get_obj("ListFunctions", o, "Functions", &fns, 1, err) == -1)
+	if (json_get_obj("ListFunctions", o, "Functions", &fns, 1, err) == -1)
 		goto out;
 	cnt = fns != NULL ? (size_t)cJSON_GetArraySize(fns) : 0;
 	if (cnt > 0) {

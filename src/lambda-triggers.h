@@ -119,5 +119,11 @@ int lambda_policy_parse(const char *json, size_t len,
 /* One ListEventSourceMappings page: appends, *next its NextMarker. */
 int lambda_esms_parse(const char *json, size_t len, struct lambda_esm **out,
     size_t *n, char **next, struct lc_err *err);
+/* One EventSourceMappingConfiguration (Create/Update/Delete's answer). */
+int lambda_esm_parse(const char *op, const char *json, size_t len,
+    struct lambda_esm *m, struct lc_err *err);
+/* A FunctionUrlConfig (Get/Create/UpdateFunctionUrlConfig's answer). */
+int lambda_url_parse(const char *op, const char *json, size_t len,
+    struct lambda_url *u, struct lc_err *err);
 
 #endif

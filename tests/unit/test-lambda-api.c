@@ -348,6 +348,60 @@ test_parse_length(void **state)
 	free(doc);
 }
 
+/* GetFunction's Tags: sorted by key; only a map of strings is read. */
+static void
+test_function_tags(void **state)
+{
+	static const char doc[] = "{\"Configuration\":{\"FunctionName\":"
+	    "\"f\"},\"Code\":{},\"Tags\":{\"team\":\"data\","
+	    "\"lambdactl:url\":\"\",\"lambdactl:sqs:u-1\":"
+	    "\"arn:aws:sqs:us-east-1:1:q\"}}";
+	static const char nulltags[] = "{\"Configuration\":"
+	    "{\"FunctionName\":\"f\"},\"Tags\":null}";
+	static const struct bad_case bad[] = {
+		{ "{\"Configuration\":{\"FunctionName\":\"f\"},\"Tags\":[]}",
+		    "GetFunction: unexpected response: 'Tags' is not an "
+		    "object" },
+		{ "{\"Configuration\":{\"FunctionName\":\"f\"},\"Tags\":"
+		    "{\"a\":\"1\",\"team\":7}}", "GetFunction: unexpected "
+		    "response: tag 'team' is not a string" },
+	};
+	struct lambda_config cfg;
+	struct lc_err err = { 0 };
+	size_t i;
+
+	(void)state;
+	assert_int_equal(lambda_function_parse(doc, strlen(doc), &cfg, &err),
+	    0);
+	assert_int_equal(cfg.ntags, 3);
+	assert_string_equal(cfg.tags[0].key, "lambdactl:sqs:u-1");
+	assert_string_equal(cfg.tags[0].value, "arn:aws:sqs:us-east-1:1:q");
+	assert_string_equal(cfg.tags[1].key, "lambdactl:url");
+	assert_string_equal(cfg.tags[1].value, "");
+	assert_string_equal(cfg.tags[2].key, "team");
+	assert_string_equal(cfg.tags[2].value, "data");
+	lambda_config_release(&cfg);
+	assert_null(cfg.tags);
+	assert_int_equal(cfg.ntags, 0);
+	/* None: no tags; nor from a FunctionConfiguration alone. */
+	assert_int_equal(lambda_function_parse(nulltags, strlen(nulltags),
+	    &cfg, &err), 0);
+	assert_null(cfg.tags);
+	assert_int_equal(cfg.ntags, 0);
+	lambda_config_release(&cfg);
+	assert_int_equal(lambda_config_parse("Op", min_doc, strlen(min_doc),
+	    &cfg, &err), 0);
+	assert_null(cfg.tags);
+	lambda_config_release(&cfg);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(lambda_function_parse(bad[i].doc,
+		    strlen(bad[i].doc), &cfg, &err), -1);
+		assert_string_equal(err.msg, bad[i].msg);
+		assert_null(cfg.name);
+		assert_null(cfg.tags);
+	}
+}
+
 /* Request bodies. */
 
 static char fn_name[] = "my-function", fn_runtime[] = "java21",
@@ -857,6 +911,7 @@ main(void)
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_parse_bounds),
 		cmocka_unit_test(test_parse_length),
+		cmocka_unit_test(test_function_tags),
 		cmocka_unit_test(test_create_json),
 		cmocka_unit_test(test_config_json),
 		cmocka_unit_test(test_code_json),

@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,7 @@ struct testhttp {
 	struct aws_config	 cfg;
 	char			 url[64];
 	struct aws_client	 client;
+	char			*owned[TESTHTTP_MAX];	/* testhttp_start_json's */
 };
 
 /* An answer: status line, the extra header lines (each ending "\r\n"), and
@@ -162,6 +164,73 @@ testhttp_stop(struct testhttp *h)
 	for (i = 0; i < h->served; i++)
 		free(h->raw[i]);
 	return h->served;
+}
+
+/* testhttp_start with n JSON answers, each given as two arguments: the
+ * status (int) and the body. */
+static inline void
+testhttp_start_json(struct testhttp *h, size_t n, ...)
+{
+	char *a[TESTHTTP_MAX];
+	va_list ap;
+	size_t i;
+	int status;
+
+	assert_true(n <= TESTHTTP_MAX);
+	va_start(ap, n);
+	for (i = 0; i < n; i++) {
+		status = va_arg(ap, int);
+		a[i] = testhttp_answer(status, "", va_arg(ap, const char *));
+	}
+	va_end(ap);
+	testhttp_start(h, (const char *const *)a, n);
+	memcpy(h->owned, a, n * sizeof *a);
+}
+
+/* testhttp_stop after testhttp_start_json: every answer must have been
+ * used. */
+static inline void
+testhttp_stop_json(struct testhttp *h)
+{
+	size_t n = h->n, served = testhttp_stop(h), i;
+
+	for (i = 0; i < n; i++) {
+		free(h->owned[i]);
+		h->owned[i] = NULL;
+	}
+	assert_int_equal(served, n);
+}
+
+/* The value of header name in request i (the first one), into out; NULL
+ * when there is none.  Before testhttp_stop, once the call returned. */
+static inline char *
+testhttp_header(const struct testhttp *h, size_t i, const char *name,
+    char *out, size_t outlen)
+{
+	const char *p = h->raw[i] != NULL ? h->raw[i] : "", *end;
+	size_t n = strlen(name);
+
+	if ((end = strstr(p, "\r\n\r\n")) == NULL)
+		return NULL;
+	while ((p = strstr(p, "\r\n")) != NULL && p < end) {
+		p += 2;
+		if (strncasecmp(p, name, n) == 0 && p[n] == ':') {
+			p += n + 1 + strspn(p + n + 1, " ");
+			snprintf(out, outlen, "%.*s", (int)strcspn(p, "\r"), p);
+			return out;
+		}
+	}
+	return NULL;
+}
+
+/* The body of request i.  Before testhttp_stop, once the call returned. */
+static inline const char *
+testhttp_body(const struct testhttp *h, size_t i)
+{
+	const char *end = h->raw[i] != NULL ? strstr(h->raw[i],
+	    "\r\n\r\n") : NULL;
+
+	return end != NULL ? end + 4 : "";
 }
 
 #endif
