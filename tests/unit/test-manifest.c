@@ -1207,6 +1207,21 @@ test_example(void **state)
 	    "arn:aws:lambda:eu-west-1:123456789012:layer:jobs-common:3");
 	assert_int_equal(f->ephemeral_storage, 512);
 	assert_null(f->profile);
+	/* Each kind of trigger, and the URL. */
+	assert_int_equal(f->nevents, 4);
+	assert_int_equal(f->events[0].kind, MANIFEST_EVENT_SCHEDULE);
+	assert_string_equal(f->events[0].schedule, "cron(0 6 * * ? *)");
+	assert_null(f->events[0].input);
+	assert_string_equal(f->events[1].schedule, "rate(5 minutes)");
+	assert_string_equal(f->events[1].input, "{\"warmer\":true}");
+	assert_int_equal(f->events[1].enabled, 1);
+	assert_int_equal(f->events[2].kind, MANIFEST_EVENT_S3);
+	assert_string_equal(f->events[2].bucket, "fc-data-team-eu");
+	assert_string_equal(f->events[2].prefix, "datalake/");
+	assert_string_equal(f->events[2].suffix, ".txt");
+	assert_int_equal(f->events[3].kind, MANIFEST_EVENT_SQS);
+	assert_int_equal(f->events[3].batch_size, 10);
+	assert_string_equal(f->url.auth, "AWS_IAM");
 
 	f = find_ok(&m, "jobs-native");
 	assert_string_equal(f->runtime, "provided.al2023");
@@ -1216,6 +1231,8 @@ test_example(void **state)
 	assert_string_equal(f->build, "make native");
 	assert_int_equal(f->ephemeral_storage, 1024);
 	assert_int_equal(f->nlayers, 0);
+	assert_int_equal(f->nevents, 0);
+	assert_null(f->url.auth);
 	manifest_release(&m);
 
 	setenv("STAGE", "prod", 1);
