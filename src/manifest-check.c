@@ -290,3 +290,56 @@ mf_check_string(struct ctx *c, enum key k, const yaml_node_t *v,
 	}
 }
 
+
+/* S3's event types, as its NotificationConfiguration takes them. */
+const char *const mf_s3_events[] = {
+	"s3:IntelligentTiering",
+	"s3:LifecycleExpiration:*", "s3:LifecycleExpiration:Delete",
+	"s3:LifecycleExpiration:DeleteMarkerCreated",
+	"s3:LifecycleTransition",
+	"s3:ObjectAcl:Put",
+	"s3:ObjectCreated:*", "s3:ObjectCreated:CompleteMultipartUpload",
+	"s3:ObjectCreated:Copy", "s3:ObjectCreated:Post",
+	"s3:ObjectCreated:Put",
+	"s3:ObjectRemoved:*", "s3:ObjectRemoved:Delete",
+	"s3:ObjectRemoved:DeleteMarkerCreated",
+	"s3:ObjectRestore:*", "s3:ObjectRestore:Completed",
+	"s3:ObjectRestore:Delete", "s3:ObjectRestore:Post",
+	"s3:ObjectTagging:*", "s3:ObjectTagging:Delete",
+	"s3:ObjectTagging:Put",
+	"s3:ReducedRedundancyLostObject",
+	"s3:Replication:*", "s3:Replication:OperationFailedReplication",
+	"s3:Replication:OperationMissedThreshold",
+	"s3:Replication:OperationNotTracked",
+	"s3:Replication:OperationReplicatedAfterThreshold",
+};
+const size_t mf_s3_nevents = nitems(mf_s3_events);
+
+/* Whether s is an SQS queue name: [A-Za-z0-9_-], ".fifo" at the end. */
+static int
+valid_queue_name(const char *s)
+{
+	size_t n = strlen(s), body = n;
+
+	if (n > 5 && strcmp(s + n - 5, ".fifo") == 0)
+		body = n - 5;
+	return n >= 1 && n <= SQS_NAME_MAX && body > 0 &&
+	    strspn(s, ALNUM "_-") == body;
+}
+
+int
+mf_check_queue(struct ctx *c, const yaml_node_t *v, const char *s)
+{
+	const char *p = s;
+
+	if (strncmp(s, "arn:", 4) != 0 ? valid_queue_name(s) :
+	    skip_lit(&p, "arn:aws") && skip_set(&p, LOWER "-", 0, SIZE_MAX) &&
+	    skip_lit(&p, ":sqs:") && skip_set(&p, LOWER DIGITS "-", 1,
+	    SIZE_MAX) && skip_lit(&p, ":") && skip_set(&p, DIGITS, 12, 12) &&
+	    skip_lit(&p, ":") && valid_queue_name(p))
+		return 0;
+	return mf_node_error(c, v, "'queue' must be an SQS queue ARN "
+	    "(arn:aws:sqs:REGION:ACCOUNT:NAME) or a queue name (1 to %d "
+	    "letters, digits, '-' or '_', and '.fifo' at the end for a FIFO "
+	    "queue), not '%s'", SQS_NAME_MAX, text(v));
+}

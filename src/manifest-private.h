@@ -17,6 +17,8 @@
  *                     and their messages
  * manifest-env.c      ${env:...} expansion and the unset variables that
  *                     MANIFEST_DEFER_ENV lets wait
+ * manifest-events.c   the triggers: the "events" list (schedule, s3, sqs
+ *                     items; input as JSON) and the "url" map
  *
  * Every message quotes values as written in the file, never as
  * interpolated: ${env:...} may hold secrets.
@@ -57,6 +59,15 @@
 #define S3_BUCKET_MAX	63
 #define S3_PREFIX_MAX	512
 
+/* Triggers: ours (events per function), EventBridge's, S3's, SQS's, Lambda's. */
+#define EVENTS_MAX	100
+#define INPUT_MAX	8192	/* EventBridge's Input, bytes of JSON */
+#define S3_FILTER_MAX	1024	/* a prefix or suffix: S3's longest key */
+#define SQS_NAME_MAX	80
+#define SQS_BATCH_MAX	10000
+#define SQS_BATCH_DEFAULT 10
+#define SQS_WINDOW_MAX	300
+
 #define LOWER		"abcdefghijklmnopqrstuvwxyz"
 #define UPPER		"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 #define DIGITS		"0123456789"
@@ -67,13 +78,14 @@ enum key {
 	K_RUNTIME, K_HANDLER, K_ROLE, K_MEMORY, K_TIMEOUT, K_ARCHITECTURE,
 	K_DESCRIPTION, K_ENVIRONMENT, K_ARTIFACT, K_BUILD, K_LAYERS, K_TAGS,
 	K_EPHEMERAL, K_REGION, K_PROFILE, K_BUILD_TIMEOUT, K_S3_BUCKET,
-	K_S3_PREFIX, K_FUNCTIONS, K_COUNT
+	K_S3_PREFIX, K_EVENTS, K_URL, K_FUNCTIONS, K_COUNT
 };
 
 /* What one map sets: the top level or one function (unset: NULL, 0). */
 struct settings {
 	struct manifest_fn	 fn;
 	int			 layers_set;
+	int			 events_set;	/* even to [] */
 	const yaml_node_t	*runtime;	/* the runtime's node */
 	const yaml_node_t	*key;		/* a function's key node */
 };
@@ -226,6 +238,35 @@ int mf_read_map(struct ctx *c, struct settings *s, const yaml_node_t *map,
     size_t nkeys);
 /* Where a string setting is stored in fn; NULL for other keys. */
 char **mf_string_slot(struct manifest_fn *fn, enum key k);
+/*
+ * The interpolated text of scalar v, the value of key (named what in
+ * messages): NULL with the error set when v is not a scalar, is a null, or
+ * holds a NUL byte.
+ */
+char *mf_scalar_value(struct ctx *c, const yaml_node_t *key,
+    const yaml_node_t *v, const char *what, int *expanded);
+/*
+ * A string setting's interpolated value, or NULL with the error set: also
+ * when empty, unless allow_empty (or an unset variable may wait).
+ */
+char *mf_string_value(struct ctx *c, const yaml_node_t *key,
+    const yaml_node_t *v, int allow_empty, int *expanded);
+/* A whole-number setting from min to max unit; -1 with the error set. */
+int mf_number_value(struct ctx *c, const yaml_node_t *key,
+    const yaml_node_t *v, const char *unit, long min, long max, long *out);
+
+/* manifest-events.c */
+/* Reads "events" (a list of triggers) into s; -1 with the error set. */
+int mf_read_events(struct ctx *c, struct settings *s, const yaml_node_t *key,
+    const yaml_node_t *list);
+/* Reads "url" (a map) into s; -1 with the error set. */
+int mf_read_url(struct ctx *c, struct settings *s, const yaml_node_t *key,
+    const yaml_node_t *map);
+/* Gives f copies of n events (f has none). */
+void mf_events_copy(struct manifest_fn *f, const struct manifest_event *ev,
+    size_t n);
+/* Frees f's events and url. */
+void mf_events_release(struct manifest_fn *f);
 
 /* manifest-check.c: each -1 with the error set at node v (or k). */
 /* A string setting's value s (interpolated from v; expanded: whether). */
@@ -237,6 +278,15 @@ int mf_check_kv_name(struct ctx *c, const yaml_node_t *k, int is_env);
 int mf_check_fn_name(struct ctx *c, const yaml_node_t *k);
 /* A layer's value arn, interpolated from node v. */
 int mf_check_layer(struct ctx *c, const yaml_node_t *v, const char *arn);
+/*
+ * An SQS queue, interpolated from node v: an ARN arn:aws[-a-z]*:sqs:
+ * REGION:ACCOUNT:NAME or a bare NAME (1 to 80 of [A-Za-z0-9_-], ".fifo"
+ * counted).
+ */
+int mf_check_queue(struct ctx *c, const yaml_node_t *v, const char *s);
+/* S3's event types (s3:ObjectCreated:*, ...), for notifications. */
+extern const char *const mf_s3_events[];
+extern const size_t mf_s3_nevents;
 
 /* manifest-env.c */
 /*

@@ -20,16 +20,12 @@ const char *const mf_key_names[K_COUNT] = {
 	"runtime", "handler", "role", "memory", "timeout", "architecture",
 	"description", "environment", "artifact", "build", "layers", "tags",
 	"ephemeral_storage", "region", "profile", "build_timeout", "s3_bucket",
-	"s3_prefix", "functions",
+	"s3_prefix", "events", "url", "functions",
 };
 
-/*
- * The interpolated text of scalar v, the value of key (named for
- * messages): NULL with the error set when v is not a scalar, is a null,
- * or holds a NUL byte.
- */
-static char *
-scalar_value(struct ctx *c, const yaml_node_t *key, const yaml_node_t *v,
+/* The text of a scalar (manifest-private.h). */
+char *
+mf_scalar_value(struct ctx *c, const yaml_node_t *key, const yaml_node_t *v,
     const char *what, int *expanded)
 {
 	if (v->type != YAML_SCALAR_NODE) {
@@ -48,16 +44,16 @@ scalar_value(struct ctx *c, const yaml_node_t *key, const yaml_node_t *v,
 	return mf_interpolate(c, v, expanded);
 }
 
-/* A string setting's interpolated value, or NULL with the error set. */
-static char *
-string_value(struct ctx *c, const yaml_node_t *key, const yaml_node_t *v,
+/* A string setting's interpolated value (manifest-private.h). */
+char *
+mf_string_value(struct ctx *c, const yaml_node_t *key, const yaml_node_t *v,
     int allow_empty, int *expanded)
 {
 	char what[96], *s;
 
 	snprintf(what, sizeof what, "'%s'", text(key));
 	c->deferred = 0;
-	if ((s = scalar_value(c, key, v, what, expanded)) == NULL)
+	if ((s = mf_scalar_value(c, key, v, what, expanded)) == NULL)
 		return NULL;
 	/* An unset variable's value is not known yet: not "empty". */
 	if (*s == '\0' && !allow_empty && !c->deferred) {
@@ -68,9 +64,9 @@ string_value(struct ctx *c, const yaml_node_t *key, const yaml_node_t *v,
 	return s;
 }
 
-/* A whole-number setting from min to max unit; -1 with the error set. */
-static int
-number_value(struct ctx *c, const yaml_node_t *key, const yaml_node_t *v,
+/* A whole number from min to max (manifest-private.h). */
+int
+mf_number_value(struct ctx *c, const yaml_node_t *key, const yaml_node_t *v,
     const char *unit, long min, long max, long *out)
 {
 	const char *name = text(key), *p;
@@ -81,7 +77,7 @@ number_value(struct ctx *c, const yaml_node_t *key, const yaml_node_t *v,
 		return mf_node_error(c, v, "'%s' must be a whole number of %s",
 		    name, unit);
 	snprintf(what, sizeof what, "'%s'", name);
-	if ((s = scalar_value(c, key, v, what, &expanded)) == NULL)
+	if ((s = mf_scalar_value(c, key, v, what, &expanded)) == NULL)
 		return -1;
 	/* Digits only: num_parse would also take a sign and white space. */
 	p = s;
@@ -145,7 +141,7 @@ read_kv(struct ctx *c, struct settings *s, const yaml_node_t *key,
 			c->defer_to = s;
 			c->defer_field = field;
 		}
-		value = scalar_value(c, k, v, what, &expanded);
+		value = mf_scalar_value(c, k, v, what, &expanded);
 		c->defer_to = NULL;
 		free(field);
 		if (value == NULL)
@@ -194,7 +190,7 @@ read_layers(struct ctx *c, const yaml_node_t *key, const yaml_node_t *list,
 			return mf_node_error(c, v, "a layer must be a layer "
 			    "version ARN, not %s", is_null(v) ? "empty" :
 			    kind(v));
-		if ((arn = scalar_value(c, v, v, "a layer", &expanded)) ==
+		if ((arn = mf_scalar_value(c, v, v, "a layer", &expanded)) ==
 		    NULL)
 			return -1;
 		if (mf_check_layer(c, v, arn) == -1) {
@@ -251,16 +247,16 @@ read_setting(struct ctx *c, struct settings *s, enum key k,
 
 	switch (k) {
 	case K_MEMORY:
-		return number_value(c, key, v, "MB", MEMORY_MIN, MEMORY_MAX,
+		return mf_number_value(c, key, v, "MB", MEMORY_MIN, MEMORY_MAX,
 		    &s->fn.memory);
 	case K_TIMEOUT:
-		return number_value(c, key, v, "seconds", TIMEOUT_MIN,
+		return mf_number_value(c, key, v, "seconds", TIMEOUT_MIN,
 		    TIMEOUT_MAX, &s->fn.timeout);
 	case K_EPHEMERAL:
-		return number_value(c, key, v, "MB", EPHEMERAL_MIN,
+		return mf_number_value(c, key, v, "MB", EPHEMERAL_MIN,
 		    EPHEMERAL_MAX, &s->fn.ephemeral_storage);
 	case K_BUILD_TIMEOUT:
-		return number_value(c, key, v, "seconds", 1,
+		return mf_number_value(c, key, v, "seconds", 1,
 		    BUILD_TIMEOUT_MAX, &s->fn.build_timeout);
 	case K_ENVIRONMENT:
 		return read_kv(c, s, key, v, 1);
@@ -268,6 +264,10 @@ read_setting(struct ctx *c, struct settings *s, enum key k,
 		return read_kv(c, s, key, v, 0);
 	case K_LAYERS:
 		return read_layers(c, key, v, s);
+	case K_EVENTS:
+		return mf_read_events(c, s, key, v);
+	case K_URL:
+		return mf_read_url(c, s, key, v);
 	default:
 		break;
 	}
@@ -279,7 +279,7 @@ read_setting(struct ctx *c, struct settings *s, enum key k,
 		c->defer_to = s;
 		c->defer_field = mf_key_names[k];
 	}
-	str = string_value(c, key, v, k == K_DESCRIPTION || k == K_S3_PREFIX,
+	str = mf_string_value(c, key, v, k == K_DESCRIPTION || k == K_S3_PREFIX,
 	    &expanded);
 	c->defer_to = NULL;
 	if (str == NULL)

@@ -78,6 +78,7 @@ fn_release(struct manifest_fn *f)
 	for (i = 0; i < f->nlayers; i++)
 		free_secret(f->layers[i]);
 	free(f->layers);
+	mf_events_release(f);
 	for (i = 0; i < f->nunresolved; i++)
 		free(f->unresolved[i]);
 	free(f->unresolved);
@@ -154,6 +155,16 @@ inherit(struct ctx *c, struct settings *s)
 		for (i = 0; i < top->nlayers; i++)
 			f->layers[i] = xstrdup(top->layers[i]);
 		f->nlayers = top->nlayers;
+	}
+	/* Triggers: the list replaces, as layers do; so does the URL. */
+	if (!s->events_set && c->top.events_set) {
+		if (mf_charge(c, s->key, top->nevents) == -1)
+			return -1;
+		mf_events_copy(f, top->events, top->nevents);
+	}
+	if (f->url.auth == NULL && top->url.auth != NULL) {
+		f->url.auth = xstrdup(top->url.auth);
+		f->url.public = top->url.public;
 	}
 	if (kv_merge(c, s->key, &f->env, &f->nenv, top->env,
 	    top->nenv) == -1 || kv_merge(c, s->key, &f->tags, &f->ntags,

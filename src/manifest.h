@@ -15,7 +15,7 @@
  *
  * A function inherits every top-level key it does not set; maps
  * (environment, tags) merge key by key, the function winning; lists
- * (layers) replace.  "${env:NAME}" and "${env:NAME:-default}" in any scalar
+ * (layers, events) replace, and so does url.  "${env:NAME}" and "${env:NAME:-default}" in any scalar
  * value are replaced from the environment ("$${" is a literal "${").
  *
  * Adding a function setting (one Lambda sets from lambda.yml) touches:
@@ -88,6 +88,9 @@ struct manifest_kv {
 /*
  * One item of a function's "events:" list (issue 13): a trigger that
  * lambdactl wires and reconciles (triggers.c).  Exactly one kind per item:
+ *
+ * (read and checked by manifest-events.c; at most 100 per function; no two
+ * the same trigger):
  *
  *   events:
  *     - schedule: cron(0 6 * * ? *)      # an EventBridge rule

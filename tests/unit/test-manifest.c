@@ -835,6 +835,344 @@ test_s3_keys(void **state)
 	    "${env:LCTEST_BUCKET})");
 }
 
+/* The head of the trigger tests: a top-level default, three functions. */
+#define EVENTS_HEAD							\
+	"role: lambda-exec\n"						\
+	"runtime: java21\n"						\
+	"handler: a::b\n"						\
+	"artifact: x.jar\n"						\
+	"events:\n"							\
+	"  - schedule: rate(5 minutes)\n"				\
+	"    input: {warmer: true}\n"					\
+	"url: { auth: AWS_IAM }\n"					\
+	"functions:\n"
+
+/* events: every kind read back exactly, defaults, line and column. */
+static void
+test_events(void **state)
+{
+	static const char yaml[] = EVENTS_HEAD
+	    "  api:\n"
+	    "    events:\n"
+	    "      - schedule: cron(0 6 * * ? *)\n"
+	    "        input: '{ \"a\" : [1, 2 ], \"s\": \"x  y\" }'\n"
+	    "        enabled: false\n"
+	    "      - s3: { bucket: fc-data-team-us, prefix: datalake/, "
+	    "suffix: .txt,\n"
+	    "              events: [s3:ObjectRemoved:*, "
+	    "s3:ObjectCreated:Put] }\n"
+	    "      - sqs: { queue: arn:aws:sqs:us-east-1:123456789012:jobs, "
+	    "batch_size: 100, batch_window: 5, enabled: False }\n"
+	    "      - s3: { bucket: other.bucket }\n"
+	    "      - sqs: { queue: jobs.fifo }\n"
+	    "      - schedule: \"rate(1 day)\"\n"
+	    "    url: { auth: NONE, public: true }\n";
+	struct manifest m;
+	const struct manifest_fn *f;
+	const struct manifest_event *e;
+
+	(void)state;
+	load_ok(&m, scratch(yaml));
+	f = find_ok(&m, "api");
+	assert_int_equal(f->nevents, 6);
+	e = &f->events[0];
+	assert_int_equal(e->kind, MANIFEST_EVENT_SCHEDULE);
+	assert_int_equal(e->line, 12);
+	assert_int_equal(e->col, 9);
+	assert_string_equal(e->schedule, "cron(0 6 * * ? *)");
+	assert_string_equal(e->input, "{\"a\":[1,2],\"s\":\"x  y\"}");
+	assert_int_equal(e->enabled, 0);
+	assert_null(e->bucket);
+	assert_null(e->queue);
+	e = &f->events[1];
+	assert_int_equal(e->kind, MANIFEST_EVENT_S3);
+	assert_int_equal(e->line, 15);
+	assert_string_equal(e->bucket, "fc-data-team-us");
+	assert_string_equal(e->prefix, "datalake/");
+	assert_string_equal(e->suffix, ".txt");
+	assert_int_equal(e->ns3_events, 2);	/* sorted */
+	assert_string_equal(e->s3_events[0], "s3:ObjectCreated:Put");
+	assert_string_equal(e->s3_events[1], "s3:ObjectRemoved:*");
+	assert_null(e->schedule);
+	assert_null(e->input);
+	e = &f->events[2];
+	assert_int_equal(e->kind, MANIFEST_EVENT_SQS);
+	assert_string_equal(e->queue, "arn:aws:sqs:us-east-1:123456789012:jobs");
+	assert_int_equal(e->batch_size, 100);
+	assert_int_equal(e->batch_window, 5);
+	assert_int_equal(e->enabled, 0);
+	/* The defaults. */
+	e = &f->events[3];
+	assert_int_equal(e->kind, MANIFEST_EVENT_S3);
+	assert_string_equal(e->bucket, "other.bucket");
+	assert_int_equal(e->ns3_events, 1);
+	assert_string_equal(e->s3_events[0], "s3:ObjectCreated:*");
+	assert_null(e->prefix);
+	assert_null(e->suffix);
+	e = &f->events[4];
+	assert_string_equal(e->queue, "jobs.fifo");
+	assert_int_equal(e->batch_size, 10);
+	assert_int_equal(e->batch_window, 0);
+	assert_int_equal(e->enabled, 1);
+	e = &f->events[5];
+	assert_string_equal(e->schedule, "rate(1 day)");
+	assert_null(e->input);
+	assert_int_equal(e->enabled, 1);
+	assert_string_equal(f->url.auth, "NONE");
+	assert_int_equal(f->url.public, 1);
+	manifest_release(&m);
+	assert_null(m.fns);
+}
+
+/* A function's list replaces the top level's, even []; so does its url. */
+static void
+test_events_inherit(void **state)
+{
+	static const char yaml[] = EVENTS_HEAD
+	    "  plain: {}\n"
+	    "  none:\n"
+	    "    events: []\n"
+	    "  own:\n"
+	    "    events:\n"
+	    "      - sqs: { queue: jobs }\n"
+	    "    url: { auth: NONE, public: yes-not }\n";
+	static const char nourl[] = "role: r\nruntime: provided\n"
+	    "artifact: b\nfunctions:\n  a: {}\n";
+	struct manifest m;
+	const struct manifest_fn *f;
+
+	(void)state;
+	load_fails(scratch(yaml), "16:32: 'public' must be true or false, "
+	    "not 'yes-not'");
+	load_ok(&m, scratch(EVENTS_HEAD "  plain: {}\n  none:\n"
+	    "    events: []\n  own:\n    events:\n"
+	    "      - sqs: { queue: jobs }\n"
+	    "    url: { auth: NONE, public: TRUE }\n"));
+	f = find_ok(&m, "plain");
+	assert_int_equal(f->nevents, 1);
+	assert_string_equal(f->events[0].schedule, "rate(5 minutes)");
+	assert_string_equal(f->events[0].input, "{\"warmer\":true}");
+	assert_int_equal(f->events[0].line, 6);
+	assert_int_equal(f->events[0].enabled, 1);
+	assert_string_equal(f->url.auth, "AWS_IAM");
+	assert_int_equal(f->url.public, 0);
+	/* The copy is its own. */
+	assert_ptr_not_equal(f->events[0].schedule,
+	    find_ok(&m, "none")->url.auth);
+	f = find_ok(&m, "none");
+	assert_int_equal(f->nevents, 0);
+	assert_string_equal(f->url.auth, "AWS_IAM");
+	f = find_ok(&m, "own");
+	assert_int_equal(f->nevents, 1);
+	assert_int_equal(f->events[0].kind, MANIFEST_EVENT_SQS);
+	assert_string_equal(f->url.auth, "NONE");
+	assert_int_equal(f->url.public, 1);
+	manifest_release(&m);
+
+	/* Without either: no triggers, no URL. */
+	load_ok(&m, scratch(nourl));
+	assert_int_equal(m.fns[0].nevents, 0);
+	assert_null(m.fns[0].events);
+	assert_null(m.fns[0].url.auth);
+	manifest_release(&m);
+}
+
+/* A schedule's input: YAML by the core schema, or a string of JSON. */
+static void
+test_events_input(void **state)
+{
+	static const struct {
+		const char	*yaml;
+		const char	*json;
+	} cases[] = {
+		{ "{warmer: true}", "{\"warmer\":true}" },
+		{ "{a: 007, b: -0, c: +12, d: 0o17, e: 0x1F, f: 0xffffffffffffffff}",
+		  "{\"a\":7,\"b\":-0,\"c\":12,\"d\":15,\"e\":31,"
+		  "\"f\":18446744073709551615}" },
+		{ "{a: 1.5, b: .5, c: 5., d: +1.50e+3, e: 1E-7, f: -0.0}",
+		  "{\"a\":1.5,\"b\":0.5,\"c\":5,\"d\":1.50e+3,\"e\":1E-7,"
+		  "\"f\":-0.0}" },
+		{ "{a: 123456789012345678901234567890}",
+		  "{\"a\":123456789012345678901234567890}" },
+		{ "{a: null, b: ~, c: , d: Null, e: NULL, f: nULL}",
+		  "{\"a\":null,\"b\":null,\"c\":null,\"d\":null,\"e\":null,"
+		  "\"f\":\"nULL\"}" },
+		{ "{a: True, b: FALSE, c: yes, d: on, e: \"true\", f: '1'}",
+		  "{\"a\":true,\"b\":false,\"c\":\"yes\",\"d\":\"on\","
+		  "\"e\":\"true\",\"f\":\"1\"}" },
+		{ "{a: 0o, b: 0x, c: 1e, d: ., e: 1.2.3, f: 0o8, g: 12:30}",
+		  "{\"a\":\"0o\",\"b\":\"0x\",\"c\":\"1e\",\"d\":\".\","
+		  "\"e\":\"1.2.3\",\"f\":\"0o8\",\"g\":\"12:30\"}" },
+		{ "[1, [], {}, \"q\\\"uote\\\\\", \"tab\\t\", é]",
+		  "[1,[],{},\"q\\\"uote\\\\\",\"tab\\t\",\"é\"]" },
+		{ "{1: one, true: two}", "{\"1\":\"one\",\"true\":\"two\"}" },
+		/* Strings holding JSON: kept as written, white space out. */
+		{ "'{\"a\": [1, 2.50, 1e400], \"b\": \"\\u00e9 x\"}'",
+		  "{\"a\":[1,2.50,1e400],\"b\":\"\\u00e9 x\"}" },
+		{ "\"[ true , null ]\"", "[true,null]" },
+		{ "'\"just a string\"'", "\"just a string\"" },
+		{ "42", "42" },
+		{ "|\n          {\n            \"multi\": \"line\"\n          }",
+		  "{\"multi\":\"line\"}" },
+		/* ${env:...} in a value, read by the schema after. */
+		{ "\n          n: \"${env:LCTEST_N}\"\n          m: ${env:LCTEST_N}"
+		  "\n          s: ${env:LCTEST_S}",
+		  "{\"n\":\"42\",\"m\":42,\"s\":\"two words\"}" },
+	};
+	struct manifest m;
+	char *yaml;
+	size_t i;
+
+	(void)state;
+	setenv("LCTEST_N", "42", 1);
+	setenv("LCTEST_S", "two words", 1);
+	for (i = 0; i < nitems(cases); i++) {
+		yaml = xasprintf(JOBS "    events:\n"
+		    "      - schedule: rate(1 day)\n"
+		    "        input: %s\n", cases[i].yaml);
+		load_ok(&m, scratch(yaml));
+		if (m.fns[0].events[0].input == NULL ||
+		    strcmp(m.fns[0].events[0].input, cases[i].json) != 0)
+			fail_msg("input %s: got %s, want %s", cases[i].yaml,
+			    m.fns[0].events[0].input, cases[i].json);
+		manifest_release(&m);
+		free(yaml);
+	}
+	unsetenv_prefix("LCTEST_");
+}
+
+/* Refusals the fixtures do not show, each at its LINE:COL. */
+static void
+test_events_errors(void **state)
+{
+	struct buf big = BUF_INIT;
+	struct manifest m;
+	size_t i;
+
+	(void)state;
+#define EV	JOBS "    events:\n      - "
+	/* Schedules: the column points into the expression. */
+	load_fails(scratch(EV "schedule: 'cron(0 6 * * ? *) '\n"),
+	    "8:37: invalid schedule: cron: unexpected text after ')'");
+	load_fails(scratch(EV "schedule: cron(0 25 * * ? *)\n"),
+	    "8:26: invalid schedule: cron: hours '25' is not 0-23");
+	load_fails(scratch(EV "schedule: \"cron(0 6 \\x2a * \\x2a *)\"\n"),
+	    "8:19: invalid schedule: cron: one of day-of-month and "
+	    "day-of-week must be '?' (EventBridge takes only one of them)");
+	load_fails(scratch(EV "schedule: every day\n"),
+	    "8:19: invalid schedule: expected rate(VALUE UNIT) or "
+	    "cron(MINUTES HOURS DAY-OF-MONTH MONTH DAY-OF-WEEK YEAR)");
+	load_fails(scratch(EV "schedule:\n"), "8:9: 'schedule' has no value");
+	load_fails(scratch(EV "schedule: [rate(1 day)]\n"),
+	    "8:19: 'schedule' must be a string, not a list");
+	setenv("LCTEST_SCHED", "rate(1 days)", 1);
+	load_fails(scratch(EV "schedule: ${env:LCTEST_SCHED}\n"),
+	    "8:19: '${env:LCTEST_SCHED}' is not a schedule expression after "
+	    "interpolation");
+	load_fails(scratch(EV "schedule: ${env:LCTEST_UNSET}\n"),
+	    "8:19: environment variable 'LCTEST_UNSET' is not set (used as "
+	    "${env:LCTEST_UNSET})");
+	/* Input. */
+	load_fails(scratch(EV "schedule: rate(1 day)\n        input:\n"),
+	    "9:9: 'input' has no value");
+	load_fails(scratch(EV "schedule: rate(1 day)\n"
+	    "        input: {a: 1, a: 2}\n"),
+	    "9:23: duplicate key 'a' (first at line 9)");
+	load_fails(scratch(EV "schedule: rate(1 day)\n"
+	    "        input: {a: 0x10000000000000000}\n"),
+	    "9:20: '0x10000000000000000' in 'input' is a number JSON cannot "
+	    "hold (quote it for a string)");
+	load_fails(scratch(EV "schedule: rate(1 day)\n"
+	    "        input: '{\"a\": 1,}'\n"),
+	    "9:25: 'input' is not JSON: trailing comma before '}' (write a "
+	    "YAML map, or quote JSON)");
+	load_fails(scratch(EV "schedule: rate(1 day)\n"
+	    "        input: &x [1, *x]\n"),
+	    "9:20: 'input' is nested deeper than 32 levels (or holds itself "
+	    "through an alias)");
+	/* EventBridge's 8192 bytes: the JSON's, not the YAML's. */
+	buf_adds(&big, EV "schedule: rate(1 day)\n        input: [");
+	for (i = 0; i < 2047; i++)
+		buf_adds(&big, "123,    ");
+	buf_adds(&big, "12]\n");
+	load_ok(&m, scratch(big.data));
+	assert_int_equal(strlen(m.fns[0].events[0].input), 8192);
+	manifest_release(&m);
+	buf_truncate(&big, big.len - 3);
+	buf_adds(&big, "23]\n");
+	load_fails(scratch(big.data), "9:16: 'input' is 8193 bytes of JSON, "
+	    "over EventBridge's limit of 8192");
+	buf_release(&big);
+	/* S3, SQS, url. */
+	load_fails(scratch(EV "s3: data-bucket\n"),
+	    "8:13: 's3' must be a map, such as { bucket: NAME }, not a string");
+	load_fails(scratch(EV "s3:\n"), "8:9: 's3' has no value");
+	load_fails(scratch(EV "s3: { bucket: b12, events: [] }\n"),
+	    "8:36: 'events' of 's3' is empty (leave it out for "
+	    "s3:ObjectCreated:*)");
+	load_fails(scratch(EV "s3: { bucket: b12, events: s3:ObjectCreated:* }\n"),
+	    "8:36: 'events' of 's3' must be a list such as "
+	    "[s3:ObjectCreated:*], not a string");
+	load_fails(scratch(EV "s3: { bucket: b12, events: [s3:Nope] }\n"),
+	    "8:37: unknown S3 event 's3:Nope'");
+	load_fails(scratch(EV "s3: { bucket: b12, prefix: \"\" }\n"),
+	    "8:36: 'prefix' must not be empty");
+	buf_addf(&big, EV "s3: { bucket: b12, suffix: %01025d }\n", 0);
+	load_fails(scratch(big.data), "8:36: 'suffix' is 1025 bytes, over "
+	    "S3's limit of 1024");
+	buf_release(&big);
+	load_fails(scratch(EV "s3: { bucket: b12 }\n        enabled: false\n"),
+	    "9:9: an 's3' event has no 'enabled' (remove the event)");
+	load_fails(scratch(EV "sqs: { queue: jobs }\n        enabled: false\n"),
+	    "9:9: 'enabled' of an 'sqs' event goes in its map");
+	load_fails(scratch(EV "sqs: { queue: a.fifo.fifo }\n"),
+	    "8:23: 'queue' must be an SQS queue ARN "
+	    "(arn:aws:sqs:REGION:ACCOUNT:NAME) or a queue name (1 to 80 "
+	    "letters, digits, '-' or '_', and '.fifo' at the end for a FIFO "
+	    "queue), not 'a.fifo.fifo'");
+	load_fails(scratch(EV "sqs: { queue: .fifo }\n"),
+	    "8:23: 'queue' must be an SQS queue ARN "
+	    "(arn:aws:sqs:REGION:ACCOUNT:NAME) or a queue name (1 to 80 "
+	    "letters, digits, '-' or '_', and '.fifo' at the end for a FIFO "
+	    "queue), not '.fifo'");
+	load_fails(scratch(EV "sqs: { queue: jobs, batch_size: 0 }\n"),
+	    "8:41: 'batch_size' must be from 1 to 10000 messages, not '0'");
+	load_fails(scratch(EV "sqs: { queue: jobs, bach_size: 5 }\n"),
+	    "8:29: unknown key 'bach_size' in 'sqs' (did you mean "
+	    "'batch_size'?)");
+	load_fails(scratch(EV "s3: { bucket: b12, zzz: 5 }\n"),
+	    "8:28: unknown key 'zzz' in 's3' (known: bucket, events, prefix, "
+	    "suffix)");
+	load_fails(scratch(EV "{}\n"), "8:9: an event needs one of 'schedule', "
+	    "'s3' or 'sqs'");
+	load_fails(scratch(EV "\n"), "8:8: an event must be a map with one of "
+	    "'schedule', 's3' or 'sqs', not empty");
+	load_fails(scratch(JOBS "    events:\n"), "7:5: 'events' has no value "
+	    "(write [] for none)");
+	load_fails(scratch(JOBS "    url:\n"), "7:5: 'url' has no value");
+	load_fails(scratch(JOBS "    url: { auth: AWS_IAM, public: false, x: 1 }\n"),
+	    "7:42: unknown key 'x' in 'url' (known: auth, public)");
+	load_fails(scratch(JOBS "    url: { auth: NONE, public: false }\n"),
+	    "7:18: 'auth: NONE' lets anyone on the internet call the function: "
+	    "add 'public: true' to mean it");
+	/* One kind per item, the error at the later key. */
+	load_fails(scratch(EV "sqs: { queue: jobs }\n"
+	    "        s3: { bucket: b12 }\n"),
+	    "9:9: an event has one kind, not both 'sqs' and 's3' (write two "
+	    "items)");
+	/* Not the same trigger: another input, prefix, events, queue. */
+	load_fails(scratch(EV "schedule: rate(1 day)\n"
+	    "      - schedule: rate(1 day)\n        input: {}\n"
+	    "      - s3: { bucket: b12 }\n"
+	    "      - s3: { bucket: b12, prefix: a/ }\n"
+	    "      - s3: { bucket: b12, events: [s3:ObjectRemoved:*] }\n"
+	    "      - sqs: { queue: a }\n      - sqs: { queue: b }\n"
+	    "      - sqs: { queue: a, enabled: false }\n"),
+	    "16:9: the same trigger as line 14 (remove one)");
+#undef EV
+	unsetenv_prefix("LCTEST_");
+}
+
 /* The shipped example loads, given the variables it needs. */
 static void
 test_example(void **state)
@@ -869,6 +1207,21 @@ test_example(void **state)
 	    "arn:aws:lambda:eu-west-1:123456789012:layer:jobs-common:3");
 	assert_int_equal(f->ephemeral_storage, 512);
 	assert_null(f->profile);
+	/* Each kind of trigger, and the URL. */
+	assert_int_equal(f->nevents, 4);
+	assert_int_equal(f->events[0].kind, MANIFEST_EVENT_SCHEDULE);
+	assert_string_equal(f->events[0].schedule, "cron(0 6 * * ? *)");
+	assert_null(f->events[0].input);
+	assert_string_equal(f->events[1].schedule, "rate(5 minutes)");
+	assert_string_equal(f->events[1].input, "{\"warmer\":true}");
+	assert_int_equal(f->events[1].enabled, 1);
+	assert_int_equal(f->events[2].kind, MANIFEST_EVENT_S3);
+	assert_string_equal(f->events[2].bucket, "fc-data-team-eu");
+	assert_string_equal(f->events[2].prefix, "datalake/");
+	assert_string_equal(f->events[2].suffix, ".txt");
+	assert_int_equal(f->events[3].kind, MANIFEST_EVENT_SQS);
+	assert_int_equal(f->events[3].batch_size, 10);
+	assert_string_equal(f->url.auth, "AWS_IAM");
 
 	f = find_ok(&m, "jobs-native");
 	assert_string_equal(f->runtime, "provided.al2023");
@@ -878,6 +1231,8 @@ test_example(void **state)
 	assert_string_equal(f->build, "make native");
 	assert_int_equal(f->ephemeral_storage, 1024);
 	assert_int_equal(f->nlayers, 0);
+	assert_int_equal(f->nevents, 0);
+	assert_null(f->url.auth);
 	manifest_release(&m);
 
 	setenv("STAGE", "prod", 1);
@@ -1259,6 +1614,10 @@ main(void)
 	static const struct CMUnitTest fixed[] = {
 		cmocka_unit_test(test_inherit),
 		cmocka_unit_test(test_s3_keys),
+		cmocka_unit_test(test_events),
+		cmocka_unit_test(test_events_inherit),
+		cmocka_unit_test(test_events_input),
+		cmocka_unit_test(test_events_errors),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_interpolation),
 		cmocka_unit_test(test_interpolation_secrets),
