@@ -593,10 +593,39 @@ s3_in(const struct s3_notify_fn *f, const struct s3_notify_fn *v, size_t n)
 	return 0;
 }
 
+/*
+ * A bucket's statement id: "lambdactl-s3-" and its name with each '.' as
+ * '_' (a statement id takes neither '.' nor anything S3 names lack, and a
+ * bucket name never has '_', so the name is read back from it).
+ */
+static char *
+s3_sid(const char *bucket)
+{
+	char *sid = xasprintf(SID_S3 "%s", bucket), *d;
+
+	for (d = sid; (d = strchr(d, '.')) != NULL; d++)
+		*d = '_';
+	return sid;
+}
+
+/* The bucket a statement id names, or NULL; caller frees. */
+static char *
+sid_bucket(const char *sid)
+{
+	char *b, *d;
+
+	if (!starts(sid, SID_S3))
+		return NULL;
+	b = xstrdup(sid + strlen(SID_S3));
+	for (d = b; (d = strchr(d, '_')) != NULL; d++)
+		*d = '.';
+	return b;
+}
+
 static void
 s3_stmt(struct rc *r, const char *bucket, struct lambda_statement *s)
 {
-	s->sid = xasprintf(SID_S3 "%s", bucket);
+	s->sid = s3_sid(bucket);
 	s->principal = xstrdup(S3_PRINCIPAL);
 	s->action = xstrdup(INVOKE);
 	s->source_arn = xasprintf("arn:%s:s3:::%s", r->part, bucket);
@@ -691,14 +720,15 @@ plan_s3(struct rc *r)
 			buckets = xrealloc(buckets, (n + 1) * sizeof *buckets);
 			buckets[n++] = xstrdup(fn->events[i].bucket);
 		}
+	/* Buckets lambdactl wired are named by their statements. */
 	for (i = 0; i < r->nstmts; i++) {
-		const char *sid = r->stmts[i].sid;
+		char *b = sid_bucket(r->stmts[i].sid);
 
-		if (starts(sid, SID_S3) && !name_in(buckets, n,
-		    sid + strlen(SID_S3))) {
+		if (b != NULL && !name_in(buckets, n, b)) {
 			buckets = xrealloc(buckets, (n + 1) * sizeof *buckets);
-			buckets[n++] = xstrdup(sid + strlen(SID_S3));
-		}
+			buckets[n++] = b;
+		} else
+			free(b);
 	}
 	for (i = 0; i < n; i++)
 		if (plan_bucket(r, buckets[i]) == -1)

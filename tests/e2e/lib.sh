@@ -269,8 +269,11 @@ stop_serve() {
 # method, path, status, body_len).  proxy_reset empties the log, so that
 # the counts below are about what ran since.
 PROXY_PID=
+# Faults (proxy.py's docstring): write their JSON list to $PROXY_FAULTS,
+# remove the file to end them.
 start_proxy() {
-	start_py_server proxy proxy.py "$1"
+	PROXY_FAULTS=$TMP/proxy-faults.json start_py_server proxy proxy.py "$1"
+	PROXY_FAULTS=$TMP/proxy-faults.json
 	PROXY_PID=$SERVER_PID PROXY_URL=$SERVER_URL PROXY_LOG=$TMP/proxy.log
 }
 stop_proxy() { stop_pid PROXY_PID; }

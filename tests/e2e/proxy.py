@@ -11,11 +11,21 @@ logged to LOGFILE, once answered, as one JSON line:
    "target": "", "body_len": 1234}
 (target: the X-Amz-Target header of a JSON 1.0/1.1 call, "AWSEvents.PutRule").
 An upstream that cannot be reached is answered 502 (and logged so).
+
+Faults: when the environment names a file in PROXY_FAULTS and it exists,
+it is read before each request: a JSON list of
+  {"method": "PUT", "path": "notification", "status": 403,
+   "body": "<Error>...</Error>", "headers": {"Content-Type": "..."}}
+and the first whose method (a regex matching the whole method) and path
+(a regex searched in the path with its query) match is answered in place
+of the upstream (logged as any other request).  Tests write the file to
+start a fault and remove it to end it.
 Standard library only.
 """
 import http.client
 import json
 import os
+import re
 import sys
 import threading
 import urllib.parse
@@ -50,8 +60,39 @@ class Handler(BaseHTTPRequestHandler):
         n = int(self.headers.get("Content-Length") or 0)
         return (self.rfile.read(n) if n else b""), False
 
+    def fault(self):
+        path = os.environ.get("PROXY_FAULTS")
+        if not path or not os.path.exists(path):
+            return None
+        with open(path) as f:
+            rules = json.load(f)
+        for r in rules:
+            if (re.fullmatch(r.get("method", ".*"), self.command) and
+                    re.search(r.get("path", ""), self.path)):
+                return r
+        return None
+
     def handle_any(self):
         body, chunked = self.read_body()
+        rule = self.fault()
+        if rule is not None:
+            data = rule.get("body", "").encode()
+            with lock:
+                with open(logfile, "a") as f:
+                    f.write(json.dumps({"method": self.command,
+                                        "path": self.path,
+                                        "status": rule["status"],
+                                        "target": self.headers.get(
+                                            "X-Amz-Target", ""),
+                                        "body_len": len(body),
+                                        "fault": True}) + "\n")
+            self.send_response_only(rule["status"])
+            for k, v in rule.get("headers", {}).items():
+                self.send_header(k, v)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            return
         headers = [(k, v) for k, v in self.headers.items()
                    if not (chunked and k.lower() == "transfer-encoding")]
         if chunked:

@@ -7,7 +7,8 @@
 # proxy, for Lambda, EventBridge and S3); a changed schedule is updated in
 # place; a removed trigger takes exactly what lambdactl made with it (a
 # rule and a statement made by hand stay); delete unwires; a missing
-# bucket fails the plan before any write.
+# bucket fails the plan before any write; S3 refusing the notification
+# takes back the permission added for it; dotted bucket names.
 . "$(dirname "$0")/lib.sh"
 start_lambda_env
 export AWS_ENDPOINT_URL_S3=$PROXY_URL AWS_ENDPOINT_URL_EVENTBRIDGE=$PROXY_URL
@@ -169,6 +170,40 @@ check_status 1 "a trigger on a missing bucket fails"
 check_err_has "no-such-bucket-here" "the error names the bucket"
 check "one line on stderr" test "$(wc -l <"$ERR")" -eq 1
 check "no statement was left on lost" test -z "$(sids lost)"
+
+# S3 refusing the notification (AccessDenied): the trigger is undone, no
+# statement is left behind; a bucket with dots in its name is wired and
+# unwired (a statement id takes no dot).
+ref_aws s3api create-bucket --bucket fc.data.team >/dev/null
+provided_manifest lambda-exec <<'YML'
+  us-athena-updater:
+    events:
+      - schedule: cron(0 7 * * ? *)
+      - s3: { bucket: fc.data.team, prefix: in/ }
+YML
+echo '[{"method": "PUT", "path": "^/fc[.]data[.]team[?]notification", "status": 403,
+  "headers": {"Content-Type": "application/xml"},
+  "body": "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>"}]' >"$PROXY_FAULTS"
+lc deploy us-athena-updater
+check_status 1 "AccessDenied on PutBucketNotificationConfiguration fails the deploy"
+check_err_has "fc\.data\.team.*AccessDenied" "the error names the bucket and AccessDenied"
+check "one line on stderr" test "$(wc -l <"$ERR")" -eq 1
+check "the permission added for it was taken back" \
+	test "$(sids us-athena-updater)" = "lambdactl-rule-lambdactl-us-athena-updater-1 "
+rm -f "$PROXY_FAULTS"
+lc deploy us-athena-updater
+check_status 0 "deploy once S3 allows it"
+check "the dotted bucket's statement id has '_' for '.'" \
+	test "$(sids us-athena-updater)" = "lambdactl-rule-lambdactl-us-athena-updater-1 lambdactl-s3-fc_data_team "
+check "the dotted bucket notifies us-athena-updater for in/" \
+	test "$(ref_aws s3api get-bucket-notification-configuration --bucket fc.data.team --query 'LambdaFunctionConfigurations[0].Filter.Key.FilterRules[0].Value' --output text)" = in/
+sed -i '/fc.data.team/d' lambda.yml
+lc deploy us-athena-updater
+check_status 0 "deploy without the dotted bucket's trigger"
+check "its statement is gone (found again from the id)" \
+	test "$(sids us-athena-updater)" = "lambdactl-rule-lambdactl-us-athena-updater-1 "
+check "and so is its notification" \
+	test "$(ref_aws s3api get-bucket-notification-configuration --bucket fc.data.team --query 'length(LambdaFunctionConfigurations || `[]`)')" -eq 0
 
 # delete takes the function's triggers with it.
 lc delete us-athena-updater
