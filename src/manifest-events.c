@@ -823,3 +823,103 @@ mf_events_release(struct manifest_fn *f)
 	free_secret(f->url.auth);
 	f->url.auth = NULL;
 }
+
+/* Whether S3 event types a and b share events ("s3:ObjectCreated:*"
+ * covers "s3:ObjectCreated:Put"). */
+static int
+event_types_meet(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	if (strcmp(a, b) == 0)
+		return 1;
+	if (la > 0 && a[la - 1] == '*' && strncmp(a, b, la - 1) == 0)
+		return 1;
+	return lb > 0 && b[lb - 1] == '*' && strncmp(a, b, lb - 1) == 0;
+}
+
+/* Whether affixes a and b (NULL: none) overlap: one starts (end 0) or ends
+ * (end 1) the other. */
+static int
+affixes_meet(const char *a, const char *b, int end)
+{
+	size_t la, lb, n;
+
+	a = a != NULL ? a : "";
+	b = b != NULL ? b : "";
+	la = strlen(a);
+	lb = strlen(b);
+	n = la < lb ? la : lb;
+	return end ? memcmp(a + la - n, b + lb - n, n) == 0 :
+	    memcmp(a, b, n) == 0;
+}
+
+/* The event type a and b share, or NULL when they cannot both be. */
+static const char *
+s3_overlap(const struct manifest_event *a, const struct manifest_event *b)
+{
+	size_t i, j;
+
+	if (strcmp(a->bucket, b->bucket) != 0 ||
+	    !affixes_meet(a->prefix, b->prefix, 0) ||
+	    !affixes_meet(a->suffix, b->suffix, 1))
+		return NULL;
+	for (i = 0; i < a->ns3_events; i++)
+		for (j = 0; j < b->ns3_events; j++)
+			if (event_types_meet(a->s3_events[i], b->s3_events[j]))
+				return strlen(a->s3_events[i]) >
+				    strlen(b->s3_events[j]) ? a->s3_events[i] :
+				    b->s3_events[j];
+	return NULL;
+}
+
+/* Fails at b's position: a and b (of functions fa and fb) overlap. */
+static int
+overlap_error(struct ctx *c, const struct manifest_fn *fa,
+    const struct manifest_event *a, const struct manifest_fn *fb,
+    const struct manifest_event *b, const char *type)
+{
+	if (a->line == b->line && a->col == b->col)
+		return mf_at_error(c, (size_t)b->line, (size_t)b->col, "this "
+		    "s3 trigger, inherited by '%s' and '%s', would put two "
+		    "overlapping notifications (%s) on bucket '%s' (give each "
+		    "function its own prefix)", fa->name, fb->name, type,
+		    b->bucket);
+	return mf_at_error(c, (size_t)b->line, (size_t)b->col, "s3 trigger "
+	    "on bucket '%s' overlaps the one at line %d ('%s'): both take %s "
+	    "with overlapping prefixes and suffixes, which S3 refuses",
+	    b->bucket, a->line, fa->name, type);
+}
+
+/*
+ * S3 refuses a bucket's notification configuration in which two entries
+ * share an event type and their prefixes and suffixes overlap: among the
+ * manifest's own s3 triggers (all functions, inherited ones included)
+ * that is found here, before any request.
+ */
+int
+mf_check_s3_overlaps(struct ctx *c)
+{
+	struct at {
+		const struct manifest_fn	*fn;
+		const struct manifest_event	*e;
+	} *v = NULL;
+	const char *type;
+	size_t n = 0, i, j;
+	int rv = 0;
+
+	for (i = 0; i < c->nfns; i++)
+		for (j = 0; j < c->fns[i].fn.nevents; j++)
+			if (c->fns[i].fn.events[j].kind == MANIFEST_EVENT_S3) {
+				v = mf_grow(v, n, sizeof *v);
+				v[n].fn = &c->fns[i].fn;
+				v[n++].e = &c->fns[i].fn.events[j];
+			}
+	for (i = 0; i < n && rv == 0; i++)
+		for (j = i + 1; j < n && rv == 0; j++)
+			if ((type = s3_overlap(v[i].e, v[j].e)) != NULL)
+				rv = overlap_error(c, v[i].fn, v[i].e, v[j].fn,
+				    v[j].e, type);
+	free(v);
+	return rv;
+}

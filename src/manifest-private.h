@@ -260,6 +260,9 @@ int mf_number_value(struct ctx *c, const yaml_node_t *key,
 int mf_read_events(struct ctx *c, struct settings *s, const yaml_node_t *key,
     const yaml_node_t *list);
 /* Reads "url" (a map) into s; -1 with the error set. */
+/* S3 triggers (every function's) that S3 would refuse as overlapping:
+ * 0, or -1 with the error at the later one. */
+int mf_check_s3_overlaps(struct ctx *c);
 int mf_read_url(struct ctx *c, struct settings *s, const yaml_node_t *key,
     const yaml_node_t *map);
 /* Gives f copies of n events (f has none). */

@@ -280,6 +280,8 @@ read_manifest(struct ctx *c, struct manifest *m)
 	for (i = 0; i < c->nfns; i++)
 		if (finish_function(c, &c->fns[i]) == -1)
 			return -1;
+	if (mf_check_s3_overlaps(c) == -1)
+		return -1;
 	m->fns = xcalloc(c->nfns, sizeof *m->fns);
 	for (i = 0; i < c->nfns; i++) {
 		m->fns[i] = c->fns[i].fn;
