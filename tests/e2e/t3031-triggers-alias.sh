@@ -1,0 +1,57 @@
+#!/bin/bash
+# Triggers on an alias (deploy --alias): the rule's target and the function
+# URL are the alias's, the marker tag names it, and delete unwires what
+# calls the alias; a function name too long for a rule name gets a cut
+# name with a hash, within EventBridge's 64 characters.
+. "$(dirname "$0")/lib.sh"
+start_lambda_env
+export AWS_ENDPOINT_URL_EVENTBRIDGE=$PROXY_URL
+FN_ARN=arn:aws:lambda:us-east-1:123456789012:function
+LONG=f0123456789-abcdefghij-0123456789-abcdefghij-0123456789-abcdef
+rule_gone() { ! ref_aws events describe-rule --name "$1" >/dev/null 2>&1; }
+
+provided_manifest lambda-exec <<YML
+  api:
+    events:
+      - schedule: rate(1 hour)
+    url: { auth: NONE, public: true }
+  $LONG:
+    events:
+      - schedule: rate(2 hours)
+YML
+
+lc deploy --alias live api
+check_status 0 "deploy --alias live with a schedule and a public URL"
+ref_aws events list-targets-by-rule --rule lambdactl-api-1 >"$TMP/t.json"
+check "the rule calls the alias" jq -e --arg a "$FN_ARN:api:live" '.Targets[0].Arn == $a' "$TMP/t.json"
+check "the URL is the alias's" \
+	test "$(ref_aws lambda get-function-url-config --function-name api --qualifier live --query AuthType --output text)" = NONE
+ref_aws lambda get-policy --function-name api --qualifier live --query Policy --output text >"$TMP/p.json"
+check "the public URL statement: anyone, InvokeFunctionUrl, auth type NONE" \
+	jq -e '[.Statement[] | select(.Sid == "lambdactl-url-public")] | length == 1 and .[0].Action == "lambda:InvokeFunctionUrl"' "$TMP/p.json"
+check "the marker tag names the alias" \
+	test "$(ref_aws lambda list-tags --resource "$FN_ARN:api" --query 'Tags."lambdactl:triggers"' --output text)" = live
+
+proxy_reset
+lc deploy --alias live api
+check_status 0 "deploy --alias live again"
+check "two writes: PublishVersion and the alias (UpdateAlias)" \
+	test "$(proxy_writes)" -eq 2 -a "$(proxy_count POST '.*/functions/api/versions')" -eq 1 \
+	-a "$(proxy_count PUT '.*/functions/api/aliases/live')" -eq 1
+
+lc delete api
+check_status 0 "delete api"
+check "its rule, which called the alias, is gone" rule_gone lambdactl-api-1
+
+lc deploy "$LONG"
+check_status 0 "deploy a function whose name leaves no room for a rule name"
+ref_aws events list-rules --name-prefix lambdactl- --query 'Rules[].Name' --output text >"$TMP/rules"
+RULE=$(tr '\t' '\n' <"$TMP/rules" | grep -- '-1$' | head -1)
+check "its rule name is cut to 64 characters, with a hash" \
+	eval '[ ${#RULE} -le 64 ] && [[ $RULE =~ ^lambdactl-f0123456789-abcdefghij-0123456789-abcdefghi-[0-9a-f]{8}-1$ ]]'
+check "the rule calls the function" \
+	test "$(ref_aws events list-targets-by-rule --rule "$RULE" --query 'Targets[0].Arn' --output text)" = "$FN_ARN:$LONG"
+proxy_reset
+lc deploy "$LONG"
+check "a second deploy writes nothing" test "$(proxy_writes)" -eq 0
+finish
