@@ -52,6 +52,8 @@ static const struct cmd_opt plan_opts[] = {
 	{ "code-only", 0, NULL, "compare the code only" },
 	{ "config-only", 0, NULL, "compare the configuration only" },
 	{ "jobs", 'j', "N", "look at N functions at once (default 4)" },
+	{ "alias", 0, "NAME", "compare triggers as deploy --alias NAME wires "
+	    "them" },
 	OPT_NO_BUILD, OPT_END,
 };
 

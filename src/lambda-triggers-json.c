@@ -64,6 +64,8 @@ lambda_permission_json(const struct lambda_statement *s)
 	put_str(o, "SourceArn", s->source_arn);
 	put_str(o, "SourceAccount", s->source_account);
 	put_str(o, "FunctionUrlAuthType", s->url_auth_type);
+	if (s->via_url)
+		cJSON_AddBoolToObject(o, "InvokedViaFunctionUrl", 1);
 	return printed(o);
 }
 

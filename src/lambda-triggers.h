@@ -30,6 +30,10 @@ struct lambda_statement {
 				 * NULL */
 	char	*url_auth_type;	/* Condition StringEquals
 				 * lambda:FunctionUrlAuthType; NULL */
+	/* AddPermission's InvokedViaFunctionUrl (lambda:InvokeFunction for
+	 * function URLs only, which Lambda requires of URLs made since
+	 * October 2025); sent, not read back. */
+	int	 via_url;
 };
 
 void lambda_statements_free(struct lambda_statement *s, size_t n);

@@ -3,11 +3,14 @@
  * set from lambda.yml, the actual one read from Lambda, EventBridge and
  * S3, plan lines for the differences and the ops that remove them.
  *
- * Ops run in two phases: first what is added or changed (the marker tag,
- * then per trigger its permission before the resource that needs it),
- * then what goes (per trigger the resource before its permission, the
- * marker tag last).  Ops of one trigger being created share a group; when
- * one fails, those of its group already done are undone.
+ * Ops run in the plan's order, kind by kind (schedules, S3, SQS, the URL,
+ * stray statements), each trigger's in a safe order: added, its
+ * permission before the resource that needs it; removed, the resource
+ * before its permission.  The marker tag comes before all that adds and
+ * after all that removes.  Ops of one trigger being created share a
+ * group; when one fails, those of its group already done are undone.
+ * When the marker says the triggers call another alias than this deploy's,
+ * a first pass unwires them there (plan_move).
  */
 #include <pthread.h>
 #include <stdarg.h>
@@ -29,6 +32,7 @@
 #define SID_RULE	"lambdactl-rule-"
 #define SID_S3		"lambdactl-s3-"
 #define SID_URL		"lambdactl-url-public"
+#define SID_URL_INVOKE	"lambdactl-url-invoke"
 #define TARGET_ID	"lambdactl"
 static char target_id[] = TARGET_ID;
 #define EVENTS_PRINCIPAL "events.amazonaws.com"
@@ -49,6 +53,7 @@ struct trigger_op {
 	char			*name;	/* rule, bucket, sid, tag key, uuid */
 	char			*value;	/* tag value, schedule, auth, queue */
 	char			*input;	/* target input */
+	char			*qual;	/* the qualifier it acts on; "": none */
 	int			 enabled;
 	int			 create;	/* URL: create, not update */
 	long			 batch_size;
@@ -72,6 +77,10 @@ struct rc {
 	char				*claimed; /* stmts[i] accounted for */
 	int				 group;	 /* of the ops being added */
 	int				 ngroups;
+	/* Unwiring the former alias (plan_move): the function lambda.yml
+	 * wants, whose rules and buckets the second pass takes over, so
+	 * that this one only drops their former statements. */
+	const struct manifest_fn	*moving_to;
 };
 
 /* Names and ARNs. */
@@ -120,6 +129,26 @@ rule_name(const char *fn, size_t n)
 	sha256_hex(fn, strlen(fn), hex);
 	return xasprintf(RULE_PREFIX "%.*s-%.8s%s", (int)(room - 9), fn, hex,
 	    num);
+}
+
+/* Whether rule is one of fn's: rule_name(fn, N) for the N it ends with. */
+static int
+rule_of(const char *fn, const char *rule)
+{
+	const char *dash = strrchr(rule, '-');
+	char *name;
+	long n;
+	int same;
+
+	if (dash == NULL || dash[1] == '\0' ||
+	    strspn(dash + 1, "0123456789") != strlen(dash + 1) ||
+	    strlen(dash + 1) > 4 || dash[1] == '0')
+		return 0;
+	n = strtol(dash + 1, NULL, 10);
+	name = rule_name(fn, (size_t)n);
+	same = strcmp(name, rule) == 0;
+	free(name);
+	return same;
 }
 
 static char *
@@ -227,6 +256,7 @@ add_op(struct rc *r, enum op_kind kind, int line, const char *name,
 	op->group = r->group;
 	op->name = name != NULL ? xstrdup(name) : NULL;
 	op->value = value != NULL ? xstrdup(value) : NULL;
+	op->qual = xstrdup(r->t->qualifier != NULL ? r->t->qualifier : "");
 	return op;
 }
 
@@ -240,6 +270,7 @@ stmt_copy(struct lambda_statement *d, const struct lambda_statement *s)
 	d->source_account = s->source_account ?
 	    xstrdup(s->source_account) : NULL;
 	d->url_auth_type = s->url_auth_type ? xstrdup(s->url_auth_type) : NULL;
+	d->via_url = s->via_url;
 }
 
 /* The function's statement sid, marked as accounted for; NULL. */
@@ -254,6 +285,18 @@ stmt_find(struct rc *r, const char *sid)
 			return &r->stmts[i];
 		}
 	return NULL;
+}
+
+/* Whether the policy has statement sid (not marking it accounted for). */
+static int
+stmt_has(const struct rc *r, const char *sid)
+{
+	size_t i;
+
+	for (i = 0; i < r->nstmts; i++)
+		if (str_eq(r->stmts[i].sid, sid))
+			return 1;
+	return 0;
 }
 
 static void
@@ -298,23 +341,16 @@ want_stmt(struct rc *r, const struct lambda_statement *want, int line)
 	stmt_copy(&op->stmt, want);
 }
 
-/* Removes statement sid, when the policy has it. */
+/* Removes statement sid, when the policy has it (line -1: a line of its
+ * own). */
 static void
 drop_stmt(struct rc *r, const char *sid, int line)
 {
-	if (stmt_find(r, sid) != NULL)
-		add_op(r, OP_REMOVE_PERM, line, sid, NULL);
-}
-
-static int
-tag_op(struct rc *r, enum op_kind kind, const char *key, const char *value)
-{
-	int have = tag_value(r->t, key) != NULL;
-
-	if ((kind == OP_TAG) == have)
-		return 0;
-	add_op(r, kind, -1, key, value);
-	return 1;
+	if (stmt_find(r, sid) == NULL)
+		return;
+	if (line < 0)
+		line = add_line(r, "permission", "- permission %s", sid);
+	add_op(r, OP_REMOVE_PERM, line, sid, NULL);
 }
 
 /* Schedules. */
@@ -484,6 +520,55 @@ name_in(char *const *v, size_t n, const char *s)
 	return 0;
 }
 
+/* Whether fn (may be NULL) lists an s3 trigger on bucket. */
+static int
+wants_bucket(const struct manifest_fn *fn, const char *bucket)
+{
+	size_t i;
+
+	for (i = 0; fn != NULL && i < fn->nevents; i++)
+		if (fn->events[i].kind == MANIFEST_EVENT_S3 &&
+		    strcmp(fn->events[i].bucket, bucket) == 0)
+			return 1;
+	return 0;
+}
+
+/* Whether fn's (may be NULL) schedules make rule. */
+static int
+wants_rule(const struct manifest_fn *fn, const char *rule)
+{
+	size_t i, n = 0;
+	char *name;
+	int same = 0;
+
+	for (i = 0; fn != NULL && i < fn->nevents && !same; i++) {
+		if (fn->events[i].kind != MANIFEST_EVENT_SCHEDULE)
+			continue;
+		name = rule_name(fn->name, ++n);
+		same = strcmp(name, rule) == 0;
+		free(name);
+	}
+	return same;
+}
+
+/* A former alias's statement for what the second pass of plan_move
+ * takes over: the statement alone goes. */
+static int
+moving(struct rc *r, const char *sid, int taken)
+{
+	int line;
+
+	if (r->moving_to == NULL || !taken)
+		return 0;
+	if (stmt_find(r, sid) != NULL) {
+		line = add_line(r, "permission", "- permission %s (of alias "
+		    "%s)", sid, r->t->qualifier != NULL ? r->t->qualifier :
+		    "(none)");
+		add_op(r, OP_REMOVE_PERM, line, sid, NULL);
+	}
+	return 1;
+}
+
 static int
 plan_schedules(struct rc *r)
 {
@@ -500,13 +585,20 @@ plan_schedules(struct rc *r)
 		if (plan_schedule(r, &fn->events[i], want[nwant++]) == -1)
 			goto out;
 	}
-	/* Rules lambdactl made are named by their statements. */
+	/* Rules lambdactl made for fn are named by their statements; a
+	 * statement naming any other rule is left alone, with its rule. */
 	for (i = 0; i < r->nstmts; i++) {
-		const char *sid = r->stmts[i].sid;
+		const char *sid = r->stmts[i].sid, *rule;
 
-		if (starts(sid, SID_RULE) && !name_in(want, nwant,
-		    sid + strlen(SID_RULE)) &&
-		    plan_unwanted_rule(r, sid + strlen(SID_RULE)) == -1)
+		if (!starts(sid, SID_RULE))
+			continue;
+		rule = sid + strlen(SID_RULE);
+		if (!rule_of(fn->name, rule))
+			r->claimed[i] = 1;
+		else if (moving(r, sid, wants_rule(r->moving_to, rule)))
+			continue;
+		else if (!name_in(want, nwant, rule) &&
+		    plan_unwanted_rule(r, rule) == -1)
 			goto out;
 	}
 	rv = 0;
@@ -669,14 +761,24 @@ plan_bucket(struct rc *r, const char *bucket)
 	size_t nhave = 0, nwant = 0;
 	int line, wanted, rv = -1;
 
-	if (s3_notify_get(r->c, bucket, &doc, r->err) == -1)
-		goto out;
-	s3_notify_owned(doc, r->t->arn, &have, &nhave);
 	s3_wanted(r, bucket, &want, &nwant);
+	s3_stmt(r, bucket, &s);
+	if (s3_notify_get(r->c, bucket, &doc, r->err) == -1) {
+		/* A bucket only our statement names, gone: its statement
+		 * goes, or neither deploy nor delete could ever pass. */
+		if (nwant > 0 || !lc_error_is(r->err, "NoSuchBucket"))
+			goto out;
+		lc_error_clear(r->err);
+		line = add_line(r, "events.s3", "- s3 %s (the bucket is gone)",
+		    bucket);
+		drop_stmt(r, s.sid, line);
+		rv = 0;
+		goto out;
+	}
+	s3_notify_owned(doc, r->t->arn, &have, &nhave);
 	/* What S3 would refuse (overlaps) fails the plan already. */
 	if (s3_notify_set_owned(doc, r->t->arn, want, nwant, r->err) == -1)
 		goto out;
-	s3_stmt(r, bucket, &s);
 	line = s3_lines(r, bucket, have, nhave, want, nwant);
 	wanted = nwant > 0;
 	if (wanted) {
@@ -730,9 +832,15 @@ plan_s3(struct rc *r)
 		} else
 			free(b);
 	}
-	for (i = 0; i < n; i++)
-		if (plan_bucket(r, buckets[i]) == -1)
+	for (i = 0; i < n; i++) {
+		char *sid = s3_sid(buckets[i]);
+		int moved = moving(r, sid, wants_bucket(r->moving_to,
+		    buckets[i]));
+
+		free(sid);
+		if (!moved && plan_bucket(r, buckets[i]) == -1)
 			goto out;
+	}
 	rv = 0;
 out:
 	for (i = 0; i < n; i++)
@@ -819,13 +927,11 @@ plan_unwanted_esms(struct rc *r, struct lambda_esm *m, size_t n,
 		if (j < n && used[j])
 			continue;
 		field = xasprintf("events.sqs.%s", t->tags[i].value);
-		if (j < n) {
-			line = add_line(r, field, "- sqs %s",
-			    arn_tail(m[j].source_arn));
-			add_op(r, OP_ESM_DELETE, line, uuid, NULL);
-		} else
-			line = add_line(r, field, "- sqs %s (the mapping is "
-			    "gone already)", t->tags[i].value);
+		/* Not listed: gone, or another qualifier's; deleted by its
+		 * UUID either way ("already gone" is no error). */
+		line = add_line(r, field, "- sqs %s", j < n ?
+		    arn_tail(m[j].source_arn) : t->tags[i].value);
+		add_op(r, OP_ESM_DELETE, line, uuid, NULL);
 		add_op(r, OP_UNTAG, line, t->tags[i].key, NULL);
 		free(field);
 	}
@@ -860,66 +966,88 @@ plan_sqs(struct rc *r)
 
 /* The function URL. */
 
+/*
+ * The public URL's two statements: anyone may call the URL (auth NONE),
+ * and the invoke it makes, which Lambda requires of URLs made since
+ * October 2025.
+ */
 static void
-url_stmt(struct lambda_statement *s)
+url_stmts(struct lambda_statement s[2])
 {
-	s->sid = xstrdup(SID_URL);
-	s->principal = xstrdup("*");
-	s->action = xstrdup(INVOKE_URL);
-	s->source_arn = NULL;
-	s->source_account = NULL;
-	s->url_auth_type = xstrdup("NONE");
+	memset(s, 0, 2 * sizeof *s);
+	s[0].sid = xstrdup(SID_URL);
+	s[0].principal = xstrdup("*");
+	s[0].action = xstrdup(INVOKE_URL);
+	s[0].url_auth_type = xstrdup("NONE");
+	s[1].sid = xstrdup(SID_URL_INVOKE);
+	s[1].principal = xstrdup("*");
+	s[1].action = xstrdup(INVOKE);
+	s[1].via_url = 1;
+}
+
+/* The URL lambda.yml wants: created, changed or taken over. */
+static void
+plan_url_wanted(struct rc *r, const struct lambda_url *have, int found,
+    int tagged, struct lambda_statement s[2])
+{
+	const struct manifest_url *want = &r->t->fn->url;
+	const char *pub = want->public ? " (public)" : "";
+	int line = -1, i;
+
+	if (!found)
+		line = add_line(r, "url", "+ url %s%s", want->auth, pub);
+	else if (!str_eq(have->auth_type, want->auth))
+		line = add_line(r, "url", "~ url %s -> %s%s", have->auth_type,
+		    want->auth, pub);
+	else if (!tagged)
+		line = add_line(r, "url", "~ url %s (made elsewhere; "
+		    "lambdactl's from now on)", have->url);
+	if (!found)
+		r->group = ++r->ngroups;
+	for (i = 0; i < 2; i++)
+		if (want->public)
+			want_stmt(r, &s[i], line);
+		else
+			drop_stmt(r, s[i].sid, line);
+	if (!found || !str_eq(have->auth_type, want->auth))
+		add_op(r, OP_URL_PUT, line, NULL, want->auth)->create = !found;
+	r->group = 0;
+	if (!tagged)
+		add_op(r, OP_TAG, line, TRIGGERS_TAG_URL, "1");
 }
 
 static int
 plan_url(struct rc *r)
 {
-	const struct manifest_url *want = &r->t->fn->url;
 	int tagged = tag_value(r->t, TRIGGERS_TAG_URL) != NULL;
-	struct lambda_statement s = { 0 };
+	struct lambda_statement s[2];
 	struct lambda_url have = { 0 };
 	int found, line = -1;
 
-	url_stmt(&s);
-	if (want->auth == NULL && !tagged && stmt_find(r, SID_URL) == NULL)
-		goto out;
+	if (r->t->fn->url.auth == NULL && !tagged &&
+	    !stmt_has(r, SID_URL) && !stmt_has(r, SID_URL_INVOKE))
+		return 0;
 	if ((found = lambda_get_url(r->c, r->t->fn->name, r->t->qualifier,
-	    &have, r->err)) == -1) {
-		stmt_release(&s);
+	    &have, r->err)) == -1)
 		return -1;
-	}
-	if (want->auth != NULL) {
-		if (!found)
-			line = add_line(r, "url", "+ url %s%s", want->auth,
-			    want->public ? " (public)" : "");
-		else if (!str_eq(have.auth_type, want->auth))
-			line = add_line(r, "url", "~ url %s -> %s%s",
-			    have.auth_type, want->auth,
-			    want->public ? " (public)" : "");
-		if (!found)
-			r->group = ++r->ngroups;
-		if (want->public)
-			want_stmt(r, &s, line);
-		else
-			drop_stmt(r, SID_URL, line);
-		if (line >= 0)
-			add_op(r, OP_URL_PUT, line, NULL, want->auth)->create =
-			    !found;
-		r->group = 0;
-		if (!tagged)
-			add_op(r, OP_TAG, line, TRIGGERS_TAG_URL, "1");
-	} else {
-		if (found && tagged) {
+	url_stmts(s);
+	if (r->t->fn->url.auth != NULL)
+		plan_url_wanted(r, &have, found, tagged, s);
+	else {
+		if (found && tagged)
 			line = add_line(r, "url", "- url %s", have.url);
+		else if (tagged)
+			line = add_line(r, "url", "- url (gone already)");
+		if (found && tagged)
 			add_op(r, OP_URL_DELETE, line, NULL, NULL);
-		}
 		drop_stmt(r, SID_URL, line);
+		drop_stmt(r, SID_URL_INVOKE, line);
 		if (tagged)
 			add_op(r, OP_UNTAG, line, TRIGGERS_TAG_URL, NULL);
 	}
-out:
 	lambda_url_release(&have);
-	stmt_release(&s);
+	stmt_release(&s[0]);
+	stmt_release(&s[1]);
 	return 0;
 }
 
@@ -1021,48 +1149,56 @@ plan_new(struct rc *r)
 	buf_release(&b);
 }
 
-/* The marker tag, whose value names the qualifier the triggers call:
- * first of all when triggers are wanted, last when none are left. */
+/* The marker's value for t: the alias its triggers call, "" for none. */
+static const char *
+marker_of(const struct triggers_fn *t)
+{
+	return t->qualifier != NULL ? t->qualifier : "";
+}
+
+/*
+ * The marker tag, whose value names the alias the triggers call: set
+ * before the ops from first_op on when triggers are wanted, removed last
+ * when none are left.  Alone, it gets a plan line of its own.
+ */
 static void
 plan_marker(struct rc *r, size_t first_op)
 {
 	const struct manifest_fn *fn = r->t->fn;
+	const char *have = tag_value(r->t, TRIGGERS_TAG);
 	struct triggers_plan *p = r->p;
 	struct trigger_op op;
-
-	const char *q = r->t->qualifier != NULL ? r->t->qualifier : "$LATEST";
-	const char *have = tag_value(r->t, TRIGGERS_TAG);
+	int line = -1;
 
 	if (fn->nevents > 0 || fn->url.auth != NULL) {
-		if (str_eq(have, q))
+		if (str_eq(have, marker_of(r->t)) && have != NULL)
 			return;
-		add_op(r, OP_TAG, -1, TRIGGERS_TAG, q);
-		/* Moved before the others. */
+		if (p->nlines == 0)
+			line = add_line(r, "tags", "~ tag " TRIGGERS_TAG);
+		add_op(r, OP_TAG, line, TRIGGERS_TAG, marker_of(r->t));
 		op = p->ops[p->nops - 1];
 		memmove(&p->ops[first_op + 1], &p->ops[first_op],
 		    (p->nops - 1 - first_op) * sizeof *p->ops);
 		p->ops[first_op] = op;
-	} else
-		tag_op(r, OP_UNTAG, TRIGGERS_TAG, NULL);
+	} else if (have != NULL) {
+		if (p->nlines == 0)
+			line = add_line(r, "tags", "- tag " TRIGGERS_TAG);
+		add_op(r, OP_UNTAG, line, TRIGGERS_TAG, NULL);
+	}
 }
 
-int
-triggers_plan(struct aws_client *c, const struct triggers_fn *t,
-    struct triggers_plan *p, struct lc_err *err)
+/* One qualifier's pass: t's triggers read and compared, appended to p;
+ * moving_to: see struct rc; marker: whether it keeps the marker tag, set
+ * before the ops from first_op on. */
+static int
+plan_pass(struct aws_client *c, const struct triggers_fn *t,
+    const struct manifest_fn *moving_to, struct triggers_plan *p, int marker,
+    size_t first_op, struct lc_err *err)
 {
-	struct rc r = { .c = c, .t = t, .p = p, .err = err };
+	struct rc r = { .c = c, .t = t, .p = p, .err = err,
+	    .moving_to = moving_to };
 	int rv = -1;
 
-	memset(p, 0, sizeof *p);
-	if (!triggers_wanted(t))
-		return 0;
-	if (t->arn == NULL) {
-		r.target = xasprintf("arn:aws:lambda:%s:0:function:%s",
-		    t->region, t->fn->name);
-		if ((rv = check_buckets(&r)) == 0)
-			plan_new(&r);
-		goto out;
-	}
 	r.part = arn_field(t->arn, 1);
 	r.account = arn_field(t->arn, 4);
 	r.target = t->qualifier != NULL ? xasprintf("%s:%s", t->arn,
@@ -1075,18 +1211,74 @@ triggers_plan(struct aws_client *c, const struct triggers_fn *t,
 	    plan_sqs(&r) == -1 || plan_url(&r) == -1)
 		goto out;
 	plan_orphan_stmts(&r);
-	plan_marker(&r, 0);
+	if (marker)
+		plan_marker(&r, first_op);
 	rv = 0;
 out:
-	if (rv == -1) {
-		triggers_plan_release(p);
-		lc_error_prefix(err, "%s: triggers", t->fn->name);
-	}
 	lambda_statements_free(r.stmts, r.nstmts);
 	free(r.claimed);
 	free(r.target);
 	free(r.account);
 	free(r.part);
+	return rv;
+}
+
+/*
+ * The triggers call another alias than t's (its marker says which): a
+ * pass unwiring them there first, then t's own with the tags of what the
+ * first removes (mappings, the URL) left out, the marker moved after.
+ */
+static int
+plan_move(struct aws_client *c, const struct triggers_fn *t,
+    const char *from, struct triggers_plan *p, struct lc_err *err)
+{
+	struct manifest_fn none = { .name = t->fn->name };
+	struct triggers_fn old = *t, cur = *t;
+	struct manifest_kv *kept;
+	size_t i;
+	int rv;
+
+	old.fn = &none;
+	old.qualifier = *from != '\0' ? from : NULL;
+	if (plan_pass(c, &old, t->fn, p, 0, 0, err) == -1)
+		return -1;
+	kept = xcalloc(t->ntags + 1, sizeof *kept);
+	cur.tags = kept;
+	cur.ntags = 0;
+	for (i = 0; i < t->ntags; i++)
+		if (!starts(t->tags[i].key, TRIGGERS_TAG_SQS) &&
+		    strcmp(t->tags[i].key, TRIGGERS_TAG_URL) != 0)
+			kept[cur.ntags++] = t->tags[i];
+	rv = plan_pass(c, &cur, NULL, p, 1, p->nops, err);
+	free(kept);
+	return rv;
+}
+
+int
+triggers_plan(struct aws_client *c, const struct triggers_fn *t,
+    struct triggers_plan *p, struct lc_err *err)
+{
+	struct rc r = { .c = c, .t = t, .p = p, .err = err };
+	const char *from = tag_value(t, TRIGGERS_TAG);
+	int rv;
+
+	memset(p, 0, sizeof *p);
+	if (!triggers_wanted(t))
+		return 0;
+	if (t->arn == NULL) {
+		r.target = xasprintf("arn:aws:lambda:%s:0:function:%s",
+		    t->region, t->fn->name);
+		if ((rv = check_buckets(&r)) == 0)
+			plan_new(&r);
+		free(r.target);
+	} else if (from != NULL && strcmp(from, marker_of(t)) != 0)
+		rv = plan_move(c, t, from, p, err);
+	else
+		rv = plan_pass(c, t, NULL, p, 1, 0, err);
+	if (rv == -1) {
+		triggers_plan_release(p);
+		lc_error_prefix(err, "triggers");
+	}
 	return rv;
 }
 
@@ -1140,7 +1332,8 @@ static int
 run_op(struct aws_client *c, const struct triggers_fn *t, const char *target,
     const struct trigger_op *op, struct lc_err *err)
 {
-	const char *name = t->fn->name, *q = t->qualifier;
+	const char *name = t->fn->name;
+	const char *q = *op->qual != '\0' ? op->qual : NULL;
 	struct eb_target tg = { target_id, op->value, op->input };
 	struct manifest_kv kv = { op->name, op->value };
 	char *desc, *id = target_id;
@@ -1191,13 +1384,14 @@ static void
 undo_op(struct aws_client *c, const struct triggers_fn *t,
     const struct trigger_op *op)
 {
+	const char *q = *op->qual != '\0' ? op->qual : NULL;
 	struct lc_err ignored = { 0 };
 	char *id = target_id;
 
 	switch (op->kind) {
 	case OP_ADD_PERM:
-		lambda_remove_permission(c, t->fn->name, t->qualifier,
-		    op->name, &ignored);
+		lambda_remove_permission(c, t->fn->name, q, op->name,
+		    &ignored);
 		break;
 	case OP_PUT_RULE:
 		eb_delete_rule(c, op->name, &ignored);
@@ -1207,8 +1401,7 @@ undo_op(struct aws_client *c, const struct triggers_fn *t,
 		break;
 	case OP_URL_PUT:
 		if (op->create)
-			lambda_delete_url(c, t->fn->name, t->qualifier,
-			    &ignored);
+			lambda_delete_url(c, t->fn->name, q, &ignored);
 		break;
 	default:
 		break;
@@ -1240,11 +1433,8 @@ triggers_apply(struct aws_client *c, const struct triggers_fn *t,
 		    p->ops[j - 1].group == op->group; j--)
 			undo_op(c, t, &p->ops[j - 1]);
 		if (op->line >= 0)
-			lc_error_prefix(err, "%s: %s%s", t->fn->name,
-			    p->lines[op->line].text, op->group != 0 && j < i ?
-			    " (undone)" : "");
-		else
-			lc_error_prefix(err, "%s", t->fn->name);
+			lc_error_prefix(err, "%s%s", p->lines[op->line].text,
+			    op->group != 0 && j < i ? " (undone)" : "");
 		rv = -1;
 		break;
 	}
@@ -1267,6 +1457,7 @@ triggers_plan_release(struct triggers_plan *p)
 		free(op->name);
 		free(op->value);
 		free(op->input);
+		free(op->qual);
 		stmt_release(&op->stmt);
 		s3_notify_fns_free(op->want, op->nwant);
 	}
@@ -1286,7 +1477,7 @@ triggers_unwire(struct aws_client *c, const struct lambda_config *have,
 	int rv;
 
 	t.qualifier = tag_value(&t, TRIGGERS_TAG);
-	if (t.qualifier != NULL && strcmp(t.qualifier, "$LATEST") == 0)
+	if (t.qualifier != NULL && *t.qualifier == '\0')
 		t.qualifier = NULL;
 	if (triggers_plan(c, &t, &p, err) == -1)
 		return -1;

@@ -14,9 +14,10 @@
  *   sqs         event source mappings, each named by a function tag
  *               lambdactl:sqs:UUID
  *   url         the function URL, tag lambdactl:url; auth NONE with
- *               public: true adds statement lambdactl-url-public
+ *               public: true adds statements lambdactl-url-public and
+ *               lambdactl-url-invoke
  * and the function tag lambdactl:triggers (its value the alias the
- * triggers call, or $LATEST) while any of these exists, so
+ * triggers call, empty for none) while any of these exists, so
  * that a function with neither events nor url in lambda.yml and no such
  * tag costs no request at all.  Everything else is never touched.
  */

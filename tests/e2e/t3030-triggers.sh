@@ -91,7 +91,7 @@ check "api has a function URL with AWS_IAM auth" \
 ref_aws lambda list-tags --resource "$FN_ARN:api" >"$TMP/tags.json"
 check "api's tags name what lambdactl made: the marker, the URL, the mapping" \
 	jq -e --arg u "$(jq -r '.EventSourceMappings[0].UUID' "$TMP/esm.json")" \
-	'.Tags["lambdactl:triggers"] == "$LATEST" and .Tags["lambdactl:url"] != null and .Tags["lambdactl:sqs:" + $u] == "jobs"' "$TMP/tags.json"
+	'.Tags["lambdactl:triggers"] == "" and .Tags["lambdactl:url"] != null and .Tags["lambdactl:sqs:" + $u] == "jobs"' "$TMP/tags.json"
 
 # Nothing changed: no write anywhere.
 proxy_reset
@@ -204,6 +204,39 @@ check "its statement is gone (found again from the id)" \
 	test "$(sids us-athena-updater)" = "lambdactl-rule-lambdactl-us-athena-updater-1 "
 check "and so is its notification" \
 	test "$(ref_aws s3api get-bucket-notification-configuration --bucket fc.data.team --query 'length(LambdaFunctionConfigurations || `[]`)')" -eq 0
+
+# Hand-made changes are shown by plan before deploy writes anything: a
+# statement of ours left without its URL, an S3 entry removed by hand
+# (its statement then goes), a bucket deleted under a trigger.
+plan_then_deploy() {	# desc: plan exits 5 and deploy writes, or 0 and none
+	lc plan us-athena-updater
+	local ps=$status
+	proxy_reset
+	lc deploy us-athena-updater
+	if [ "$ps" -eq 0 ]; then check "$1: plan 0, so deploy writes nothing" test "$(proxy_writes)" -eq 0
+	else check "$1: plan 5 and deploy writes" test "$ps" -eq 5 -a "$(proxy_writes)" -gt 0; fi
+}
+ref_aws lambda add-permission --function-name us-athena-updater --statement-id lambdactl-url-public \
+	--action lambda:InvokeFunctionUrl --principal '*' --function-url-auth-type NONE >/dev/null
+plan_then_deploy "a stray lambdactl-url-public statement"
+check "it was removed" test "$(sids us-athena-updater)" = "lambdactl-rule-lambdactl-us-athena-updater-1 "
+ref_aws s3api create-bucket --bucket gone-soon >/dev/null
+cat >>lambda.yml <<'YML'
+      - s3: { bucket: gone-soon }
+YML
+lc deploy us-athena-updater
+check_status 0 "wire bucket gone-soon"
+ref_aws s3api put-bucket-notification-configuration --bucket gone-soon --notification-configuration '{}'
+plan_then_deploy "an S3 entry removed by hand"
+check "it was put back" test "$(ref_aws s3api get-bucket-notification-configuration --bucket gone-soon --query 'length(LambdaFunctionConfigurations)')" -eq 1
+sed -i '/gone-soon/d' lambda.yml
+ref_aws s3api delete-bucket --bucket gone-soon
+lc plan us-athena-updater
+check_status 5 "plan after the bucket under a trigger was deleted"
+check_out_has "^  - s3 gone-soon \(the bucket is gone\)\$" "plan says the bucket is gone"
+lc deploy us-athena-updater
+check_status 0 "deploy after the bucket was deleted"
+check "the bucket's statement is gone" test "$(sids us-athena-updater)" = "lambdactl-rule-lambdactl-us-athena-updater-1 "
 
 # delete takes the function's triggers with it.
 lc delete us-athena-updater

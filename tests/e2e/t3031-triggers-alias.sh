@@ -1,7 +1,8 @@
 #!/bin/bash
 # Triggers on an alias (deploy --alias): the rule's target and the function
-# URL are the alias's, the marker tag names it, and delete unwires what
-# calls the alias; a function name too long for a rule name gets a cut
+# URL are the alias's, the marker tag names it, another alias moves them
+# (what called the former one removed, plan --alias shows it), and delete
+# unwires what calls the alias; a function name too long for a rule name gets a cut
 # name with a hash, within EventBridge's 64 characters.
 . "$(dirname "$0")/lib.sh"
 start_lambda_env
@@ -39,14 +40,10 @@ check "two writes: PublishVersion and the alias (UpdateAlias)" \
 	test "$(proxy_writes)" -eq 2 -a "$(proxy_count POST '.*/functions/api/versions')" -eq 1 \
 	-a "$(proxy_count PUT '.*/functions/api/aliases/live')" -eq 1
 
-lc delete api
-check_status 0 "delete api"
-check "its rule, which called the alias, is gone" rule_gone lambdactl-api-1
-
 lc deploy "$LONG"
 check_status 0 "deploy a function whose name leaves no room for a rule name"
 ref_aws events list-rules --name-prefix lambdactl- --query 'Rules[].Name' --output text >"$TMP/rules"
-RULE=$(tr '\t' '\n' <"$TMP/rules" | grep -- '-1$' | head -1)
+RULE=$(tr '\t' '\n' <"$TMP/rules" | grep -- '^lambdactl-f0123.*-1$' | head -1)
 check "its rule name is cut to 64 characters, with a hash" \
 	eval '[ ${#RULE} -le 64 ] && [[ $RULE =~ ^lambdactl-f0123456789-abcdefghij-0123456789-abcdefghi-[0-9a-f]{8}-1$ ]]'
 check "the rule calls the function" \
@@ -54,4 +51,53 @@ check "the rule calls the function" \
 proxy_reset
 lc deploy "$LONG"
 check "a second deploy writes nothing" test "$(proxy_writes)" -eq 0
+# Moving the triggers to another alias: what called prod is removed
+# (a rule no longer listed, the mapping, the URL), the rest calls staging.
+# (moto keeps one URL per function whatever the qualifier: api starts
+# afresh so that only prod's exists.)
+lc delete api
+check_status 0 "delete api before the move"
+ref_aws sqs create-queue --queue-name jobs >/dev/null
+provided_manifest lambda-exec <<YML
+  api:
+    events:
+      - schedule: rate(1 hour)
+      - schedule: rate(2 hours)
+      - sqs: { queue: jobs }
+    url: { auth: AWS_IAM }
+YML
+lc deploy --alias prod api
+check_status 0 "deploy --alias prod: two schedules, a mapping, a URL"
+esms() { ref_aws lambda list-event-source-mappings --query 'EventSourceMappings[].UUID' --output text | wc -w; }
+check "one mapping" test "$(esms)" -eq 1
+provided_manifest lambda-exec <<YML
+  api:
+    events:
+      - schedule: rate(1 hour)
+      - sqs: { queue: jobs }
+YML
+lc plan --alias staging api
+check_status 5 "plan --alias staging shows the move"
+check_out_has "^  - schedule rate\(2 hours\) \(rule lambdactl-api-2\)\$" "plan: prod's second rule goes"
+check_out_has "^  - url " "plan: prod's URL goes"
+check_out_has "^  \+ sqs jobs " "plan: a mapping for staging"
+lc deploy --alias staging api
+check_status 0 "deploy --alias staging"
+check "rule lambdactl-api-2 is gone" rule_gone lambdactl-api-2
+check "rule lambdactl-api-1 calls staging" \
+	test "$(ref_aws events list-targets-by-rule --rule lambdactl-api-1 --query 'Targets[0].Arn' --output text)" = "$FN_ARN:api:staging"
+check "still one mapping (prod's deleted, staging's made)" test "$(esms)" -eq 1
+check "prod's URL is gone" eval '! ref_aws lambda get-function-url-config --function-name api --qualifier prod >/dev/null 2>&1'
+check "the marker names staging" \
+	test "$(ref_aws lambda list-tags --resource "$FN_ARN:api" --query 'Tags."lambdactl:triggers"' --output text)" = staging
+proxy_reset
+lc deploy --alias staging api
+check "deploying staging again writes no trigger" \
+	test "$(jq -s '[.[] | select((.target | test("AWSEvents[.](Put|Delete|Remove)")) or ((.path | test("/policy|/url|/tags/|event-source")) and .method != "GET"))] | length' "$PROXY_LOG")" -eq 0
+
+lc delete api
+check_status 0 "delete api"
+check "its rule, which called the alias, is gone" rule_gone lambdactl-api-1
+check "and its mapping" test "$(esms)" -eq 0
+
 finish
