@@ -611,6 +611,16 @@ out:
 
 /* S3. */
 
+/* c for S3: --endpoint-url is not S3's (AWS_ENDPOINT_URL_S3 is), as for
+ * artifacts (deploy.c's put_s3). */
+static struct aws_client *
+s3_client(struct aws_client *c, struct aws_client *sc)
+{
+	*sc = *c;
+	sc->endpoint_flag = NULL;
+	return sc;
+}
+
 static char *
 s3_text(const char *bucket, const struct s3_notify_fn *f)
 {
@@ -755,6 +765,7 @@ s3_lines(struct rc *r, const char *bucket, const struct s3_notify_fn *have,
 static int
 plan_bucket(struct rc *r, const char *bucket)
 {
+	struct aws_client sc;
 	struct s3_notify *doc = NULL;
 	struct s3_notify_fn *have = NULL, *want = NULL;
 	struct lambda_statement s = { 0 };
@@ -763,7 +774,7 @@ plan_bucket(struct rc *r, const char *bucket)
 
 	s3_wanted(r, bucket, &want, &nwant);
 	s3_stmt(r, bucket, &s);
-	if (s3_notify_get(r->c, bucket, &doc, r->err) == -1) {
+	if (s3_notify_get(s3_client(r->c, &sc), bucket, &doc, r->err) == -1) {
 		/* A bucket only our statement names, gone: its statement
 		 * goes, or neither deploy nor delete could ever pass. */
 		if (nwant > 0 || !lc_error_is(r->err, "NoSuchBucket"))
@@ -1075,6 +1086,7 @@ plan_orphan_stmts(struct rc *r)
 static int
 check_buckets(struct rc *r)
 {
+	struct aws_client sc;
 	const struct manifest_fn *fn = r->t->fn;
 	struct s3_notify *doc;
 	struct s3_notify_fn *want;
@@ -1089,7 +1101,8 @@ check_buckets(struct rc *r)
 			;
 		if (j < i)	/* seen */
 			continue;
-		if (s3_notify_get(r->c, fn->events[i].bucket, &doc,
+		if (s3_notify_get(s3_client(r->c, &sc), fn->events[i].bucket,
+		    &doc,
 		    r->err) == -1)
 			return -1;
 		s3_wanted(r, fn->events[i].bucket, &want, &n);
@@ -1292,10 +1305,12 @@ static int
 s3_set(struct aws_client *c, const struct triggers_fn *t,
     const struct trigger_op *op, struct lc_err *err)
 {
+	struct aws_client sc;
 	struct s3_notify *doc = NULL;
 	int rv = -1;
 
 	pthread_mutex_lock(&s3_lock);
+	c = s3_client(c, &sc);
 	if (s3_notify_get(c, op->name, &doc, err) == 0 &&
 	    s3_notify_set_owned(doc, t->arn, op->want, op->nwant, err) == 0 &&
 	    s3_notify_put(c, op->name, doc, err) == 0)
