@@ -3,7 +3,8 @@
 # bucket under PREFIX ARTIFACT/SHA256.zip and Lambda takes it from there (the
 # aws CLI as the oracle); a redeploy with nothing changed sends nothing to
 # S3 nor Lambda; an object already there is not uploaded again (HEAD); under
-# -j two functions shipping the same artifact upload it once; plan
+# -j two functions shipping the same artifact upload it once; the progress
+# bar sums uploads in flight, on a terminal only; plan
 # says where the code comes from; without s3_bucket a zip over Lambda's
 # direct limit is refused before any request; NoSuchKey at CreateFunction
 # (a stub: moto accepts a missing key) and a missing bucket are one line.
@@ -107,6 +108,38 @@ check_err_has "^lambdactl: two: .*AccessDenied" "-j 4, refused: two says AccessD
 check "-j 4, refused: one PUT each, one after the other" test "$(jq -s '[.[] | select(.method == "PUT")] | length' "$STUB_LOG")" -eq 2
 stop_stub
 rm -rf shared
+
+# The progress bar: on a terminal, one line for the uploads in flight, here
+# two at once (S3 holds each PUT 2 s); never when stderr is not a terminal.
+mkdir -p pa pb
+head -c 3000000 /dev/urandom >pa/bootstrap
+head -c 3000000 /dev/urandom >pb/bootstrap
+cat >lambda.yml <<'YML'
+role: lambda-exec
+runtime: provided.al2023
+s3_bucket: artifacts
+functions:
+  p1: { artifact: pa/bootstrap }
+  p2: { artifact: pb/bootstrap }
+  q1: { artifact: pa/bootstrap }
+  q2: { artifact: pb/bootstrap }
+YML
+cat >slow-put.json <<'JSON'
+{"routes": [{"method": "HEAD", "responses": [{"status": 404}]},
+ {"method": "PUT", "responses": [{"delay": 2, "headers": {"ETag": "\"e\""}}]}]}
+JSON
+start_stub slow-put.json
+AWS_ENDPOINT_URL_S3=$STUB_URL lc deploy -j 2 q1 q2
+check "not on a terminal: two uploads went ($(jq -s '[.[] | select(.method == "PUT")] | length' "$STUB_LOG"))" test "$(jq -s '[.[] | select(.method == "PUT")] | length' "$STUB_LOG")" -eq 2
+check_err_lacks "uploading|MB/s" "not on a terminal: no progress bar"
+: >"$STUB_LOG"
+AWS_ENDPOINT_URL_S3=$STUB_URL pty_run "$TMP/pty.out" "$LAMBDACTL" deploy -j 2 p1 p2
+check "on a terminal: two uploads went" test "$(jq -s '[.[] | select(.method == "PUT")] | length' "$STUB_LOG")" -eq 2
+check "on a terminal: one bar for both, with rate and ETA" grep -Eq 'lambdactl: 2 uploads: [0-9.]+/[0-9.]+ MB +[0-9]+%  [0-9.]+ MB/s  ETA [0-9]+s' "$TMP/pty.out"
+check "on a terminal: the bar sums both, up to 100%" grep -Eq 'lambdactl: 2 uploads: ([0-9.]+)/\1 MB  100%' "$TMP/pty.out"
+check "on a terminal: each total over 2.8 MB, the sum over 5.6" grep -Eq 'lambdactl: 2 uploads: [0-9.]+/5\.[6-9] MB' "$TMP/pty.out"
+stop_stub
+rm -rf pa pb
 
 # Without s3_bucket, over the direct limit: exit 3 before any request.
 mkdir -p big
