@@ -55,6 +55,11 @@ struct aws_request {
 	 * throttling (a synchronous Invoke must never run twice).
 	 */
 	int				 no_retry_after_send;
+	/*
+	 * S3's CompleteMultipartUpload: a 200 whose body is an <Error> is
+	 * that error, taken as a 500 (as botocore does): retried.
+	 */
+	int				 error_in_200;
 	long				 timeout;	/* total seconds; 0: default */
 	long				 read_timeout;	/* idle seconds; 0: default */
 	size_t				 max_body;	/* response bytes; 0: default */

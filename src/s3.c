@@ -432,7 +432,6 @@ mpu_call(struct mpu *m, const char *op, const char *method,
 	    .query = query };
 	struct aws_client c = *m->c;
 	struct aws_response rs;
-	char code[128], msg[512];
 	int ret = 0;
 
 	if (strcmp(op, "AbortMultipartUpload") == 0) {
@@ -451,16 +450,11 @@ mpu_call(struct mpu *m, const char *op, const char *method,
 		rq.body = body->data;
 		rq.body_len = body->len;
 	}
+	/* CompleteMultipartUpload may answer 200 with the error in the body. */
+	rq.error_in_200 = strcmp(op, "CompleteMultipartUpload") == 0;
 	if (aws_call(&c, &rq, &rs, err) == -1)
 		ret = s3_error(m->c, m->bucket, &rs, err);
-	else if (strstr(rs.http.body.data, "<Error>") != NULL) {
-		/* CompleteMultipartUpload: 200, and the error in the body. */
-		aws_parse_error(200, NULL, rs.http.body.data, rs.http.body.len,
-		    code, sizeof code, msg, sizeof msg);
-		lc_error(err, LC_EFAIL, "%s: %s: %s", op, code, msg);
-		lc_error_set_code(err, code);
-		ret = s3_error(m->c, m->bucket, &rs, err);
-	} else if (answer != NULL)
+	else if (answer != NULL)
 		buf_add(answer, rs.http.body.data, rs.http.body.len);
 	aws_response_release(&rs);
 	return ret;

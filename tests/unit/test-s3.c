@@ -239,6 +239,75 @@ test_other_region(void **state)
 	    "us-east-1");
 }
 
+/* A CompleteMultipartUpload answer: 200, the body an error with code. */
+#define COMPLETE_ERROR(code)						\
+	"HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\n"		\
+	"Connection: close\r\n\r\n<?xml version=\"1.0\" encoding=\"UTF-8\"?>"	\
+	"\n<Error><Code>" code "</Code><Message>We encountered an internal "	\
+	"error. Please try again.</Message></Error>"
+#define COMPLETED							\
+	"HTTP/1.1 200 OK\r\nContent-Length: 63\r\nConnection: close\r\n"	\
+	"\r\n<CompleteMultipartUploadResult></CompleteMultipartUploadResult>"
+
+static void
+no_sleep(long ms)
+{
+	(void)ms;
+}
+
+/* put(), with the standard 3 attempts (no sleeping between them). */
+static int
+put_retried(struct testhttp *h, const char *const *answers, size_t n,
+    struct lc_err *err)
+{
+	char hex[SHA256_HEX_LEN + 1], *path = temp_file(11 * MIB, hex);
+	int ret;
+
+	testhttp_start(h, answers, n);
+	h->client.max_attempts = 3;
+	h->client.sleep_ms = no_sleep;
+	ret = s3_put_file(&h->client, "bkt", "k.zip", path, hex, &five, err);
+	if (testhttp_stop(h) != n)
+		fail_msg("%zu of %zu answers used (%s)", h->served, n, err->msg);
+	unlink(path);
+	free(path);
+	return ret;
+}
+
+/*
+ * CompleteMultipartUpload answering 200 with an <Error> body (S3 documents
+ * it): the error it is, retried the standard way.
+ */
+static void
+test_complete_error_in_200(void **state)
+{
+	static const char *const answers[] = { RAW("404 Not Found", ""),
+	    CREATED, RAW("200 OK", "ETag: \"e1\"\r\n"),
+	    RAW("200 OK", "ETag: \"e2\"\r\n"), RAW("200 OK", "ETag: \"e3\"\r\n"),
+	    COMPLETE_ERROR("InternalError"), COMPLETE_ERROR("SlowDown"),
+	    COMPLETED };
+	static const char *const failing[] = { RAW("404 Not Found", ""),
+	    CREATED, RAW("200 OK", "ETag: \"e1\"\r\n"),
+	    RAW("200 OK", "ETag: \"e2\"\r\n"), RAW("200 OK", "ETag: \"e3\"\r\n"),
+	    COMPLETE_ERROR("InternalError"), COMPLETE_ERROR("InternalError"),
+	    COMPLETE_ERROR("InternalError"), RAW("204 No Content", "") };
+	struct testhttp h;
+	struct lc_err err;
+
+	(void)state;
+	if (put_retried(&h, answers, 8, &err) != 1)
+		fail_msg("%s", err.msg);
+	assert_string_equal(h.reqs[5], "POST /bkt/k.zip?uploadId=u%2F1");
+	assert_string_equal(h.reqs[6], "POST /bkt/k.zip?uploadId=u%2F1");
+	assert_string_equal(h.reqs[7], "POST /bkt/k.zip?uploadId=u%2F1");
+	/* Still an error after the last attempt: said, and aborted. */
+	assert_int_equal(put_retried(&h, failing, 9, &err), -1);
+	assert_true(lc_error_is(&err, "InternalError"));
+	assert_non_null(strstr(err.msg, "CompleteMultipartUpload: "
+	    "InternalError: We encountered an internal error"));
+	assert_string_equal(h.reqs[8], "DELETE /bkt/k.zip?uploadId=u%2F1");
+}
+
 /* A HEAD 404 in the bucket's own region, or a 403: the PUT tells. */
 static void
 test_head_not_known(void **state)
@@ -302,6 +371,7 @@ main(void)
 		cmocka_unit_test(test_put_object),
 		cmocka_unit_test(test_multipart),
 		cmocka_unit_test(test_part_refused),
+		cmocka_unit_test(test_complete_error_in_200),
 		cmocka_unit_test(test_other_region),
 		cmocka_unit_test(test_head_not_known),
 		cmocka_unit_test(test_changed_file),
