@@ -165,13 +165,10 @@ is_transient(long status, const char *code)
 	    strcmp(code, "PriorRequestNotComplete") == 0;
 }
 
-/*
- * An S3 request's endpoint: virtual-hosted BUCKET.HOST for S3's own hosts
- * (s3.REGION.amazonaws.com[.cn]) when the bucket name has no dot (TLS
- * wildcards cover one label), else path-style with "/BUCKET" on the base.
- */
-static void
-s3_endpoint(struct endpoint *ep, const char *bucket)
+/* (Virtual-hosted only with no dot in the bucket name: TLS wildcards cover
+ * one label.) */
+void
+aws_s3_endpoint(struct endpoint *ep, const char *bucket)
 {
 	char *o;
 	int aws = strncmp(ep->host, "s3.", 3) == 0 &&
@@ -311,7 +308,7 @@ aws_call(struct aws_client *c, const struct aws_request *rq,
 	    c->cfg, c->region, err) == -1)
 		goto out;
 	if (rq->bucket != NULL)
-		s3_endpoint(&ep, rq->bucket);
+		aws_s3_endpoint(&ep, rq->bucket);
 	for (n = 1;; n++) {
 		if (n > 1 && rq->stream != NULL && (rq->stream->rewind == NULL ||
 		    rq->stream->rewind(rq->stream->arg) == -1))

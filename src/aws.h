@@ -96,6 +96,15 @@ void aws_response_release(struct aws_response *rs);
 void aws_parse_error(long status, const char *error_type, const char *body,
     size_t len, char *code, size_t codelen, char *msg, size_t msglen);
 
+/*
+ * An S3 request's endpoint (endpoint_resolve_checked's, for "s3"), for
+ * bucket: virtual-hosted https://BUCKET.s3.REGION.amazonaws.com[.cn] on
+ * S3's own hosts, else path-style with "/BUCKET" on the base (a configured
+ * endpoint, or a bucket name with a dot).
+ */
+struct endpoint;
+void aws_s3_endpoint(struct endpoint *ep, const char *bucket);
+
 /* Whether code names a throttling error (retried even after sending). */
 int aws_is_throttle(const char *code);
 
