@@ -691,7 +691,7 @@ put_claim(struct deploy_runner *rn, const char *where, const struct ui *u,
 		}
 		pthread_cond_timedwait(&rn->put_cv, &rn->mu, &ts);
 	}
-	if (sp->state == PUT_RUNNING)
+	if (stop != NULL && *stop)
 		r = lc_error(err, LC_EFAIL, "interrupted");
 	else if (sp->state == PUT_DONE) {
 		snprintf(what, sizeof what, "the code is in S3 already (put "
