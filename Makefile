@@ -11,7 +11,7 @@ ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 INSTALL     ?= install
 
-PKGS      = libcurl libcrypto yaml-0.1 libcjson libzip libmicrohttpd libxml-2.0
+PKGS      = libcurl libcrypto yaml-0.1 libcjson libzip libmicrohttpd libxml-2.0 zlib
 TEST_PKGS = cmocka
 
 WARN = -Wall -Wextra -Werror -Wpedantic -Wshadow -Wstrict-prototypes \

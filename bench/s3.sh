@@ -7,6 +7,9 @@
 # upload, UpdateFunctionCode, wait; the artifact changed by a byte each
 # run, so every run sends code) against `aws s3 cp` + `aws lambda
 # update-function-code --s3-bucket --s3-key` of a zip made beforehand.
+# The artifacts are random bytes: package stores them (deflate would not
+# shrink them), as it does jars, images and archives.  Last, two functions
+# shipping one artifact with deploy -j 2: one upload.
 # Wall seconds (median of N) and peak RSS (MB, the largest).
 . "$(dirname "$0")/lib.sh"
 
@@ -45,6 +48,8 @@ print("%.2f %d" % (time.monotonic() - t, resource.getrusage(resource.RUSAGE_CHIL
 export -f measure 2>/dev/null
 
 printf '%-46s %10s %11s\n' "command (median of $N)" wall "peak RSS"
+# The floor: loading libcurl (and its 37 libraries) and OpenSSL 3's start.
+measure "lambdactl --version" "'$LAMBDACTL' --version"
 for mb in 60 200; do
 	head -c $((mb * 1000 * 1000)) /dev/urandom >art$mb.bin
 	cat >lambda.yml <<YML
@@ -67,5 +72,15 @@ YML
 		"printf x >>art$mb.bin && '$LAMBDACTL' deploy f$mb"
 	measure "aws s3 cp + update-function-code, $mb MB" \
 		"k=cp\$RANDOM\$RANDOM.zip && aws --endpoint-url '$MOTO_URL' s3 cp .lambdactl/f$mb.zip s3://bench/\$k && aws --endpoint-url '$MOTO_URL' lambda update-function-code --function-name f$mb --s3-bucket bench --s3-key \$k"
+	if [ "$mb" = 60 ]; then
+		# Two functions, one artifact, at once: one upload between them.
+		cat >>lambda.yml <<YML
+  g1: { runtime: java21, handler: a.B, artifact: art$mb.bin }
+  g2: { runtime: java21, handler: a.B, artifact: art$mb.bin }
+YML
+		"$LAMBDACTL" deploy -j 2 g1 g2 >/dev/null 2>&1 || { echo "bench: first deploy -j 2 failed" >&2; exit 1; }
+		measure "lambdactl deploy -j 2, 2 fns, 1 artifact, $mb MB" \
+			"printf x >>art$mb.bin && '$LAMBDACTL' deploy -j 2 g1 g2"
+	fi
 	rm -f art$mb.bin
 done

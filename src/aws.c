@@ -165,13 +165,10 @@ is_transient(long status, const char *code)
 	    strcmp(code, "PriorRequestNotComplete") == 0;
 }
 
-/*
- * An S3 request's endpoint: virtual-hosted BUCKET.HOST for S3's own hosts
- * (s3.REGION.amazonaws.com[.cn]) when the bucket name has no dot (TLS
- * wildcards cover one label), else path-style with "/BUCKET" on the base.
- */
-static void
-s3_endpoint(struct endpoint *ep, const char *bucket)
+/* (Virtual-hosted only with no dot in the bucket name: TLS wildcards cover
+ * one label.) */
+void
+aws_s3_endpoint(struct endpoint *ep, const char *bucket)
 {
 	char *o;
 	int aws = strncmp(ep->host, "s3.", 3) == 0 &&
@@ -303,7 +300,7 @@ aws_call(struct aws_client *c, const struct aws_request *rq,
 	char msg[768], code[sizeof err->code];
 	int n, max = c->max_attempts > 0 ? c->max_attempts : 3, retry;
 	int ret = -1;
-	long ms;
+	long ms, st;
 
 	memset(rs, 0, sizeof *rs);
 	buf_init(&rs->http.body);
@@ -311,7 +308,7 @@ aws_call(struct aws_client *c, const struct aws_request *rq,
 	    c->cfg, c->region, err) == -1)
 		goto out;
 	if (rq->bucket != NULL)
-		s3_endpoint(&ep, rq->bucket);
+		aws_s3_endpoint(&ep, rq->bucket);
 	for (n = 1;; n++) {
 		if (n > 1 && rq->stream != NULL && (rq->stream->rewind == NULL ||
 		    rq->stream->rewind(rq->stream->arg) == -1))
@@ -325,11 +322,15 @@ aws_call(struct aws_client *c, const struct aws_request *rq,
 			/* The same call would bring the same oversized answer. */
 			retry = rs->http.failure != HTTP_FAIL_NONE &&
 			    rs->http.failure != HTTP_FAIL_TOO_LARGE;
-		} else if (rs->http.status >= 200 && rs->http.status < 300) {
+		} else if (rs->http.status >= 200 && rs->http.status < 300 &&
+		    !(rq->error_in_200 && rs->http.body.len > 0 &&
+		    strstr(rs->http.body.data, "<Error>") != NULL)) {
 			ret = 0;
 			break;
 		} else {
-			aws_parse_error(rs->http.status,
+			/* error_in_200: a 500, as botocore has it. */
+			st = rs->http.status < 300 ? 500 : rs->http.status;
+			aws_parse_error(st,
 			    http_header_get(&rs->http, "x-amzn-ErrorType"),
 			    rs->http.body.data, rs->http.body.len,
 			    code, sizeof code, msg, sizeof msg);
@@ -340,8 +341,8 @@ aws_call(struct aws_client *c, const struct aws_request *rq,
 				lc_error(err, LC_EFAIL, "%s: %s", rq->op, code);
 			lc_error_set_code(err, code);
 			retry = aws_is_throttle(code) ||
-			    rs->http.status == 429 || (!rq->no_retry_after_send &&
-			    is_transient(rs->http.status, code));
+			    st == 429 || (!rq->no_retry_after_send &&
+			    is_transient(st, code));
 		}
 		if (!retry || n >= max)
 			break;

@@ -55,6 +55,11 @@ struct aws_request {
 	 * throttling (a synchronous Invoke must never run twice).
 	 */
 	int				 no_retry_after_send;
+	/*
+	 * S3's CompleteMultipartUpload: a 200 whose body is an <Error> is
+	 * that error, taken as a 500 (as botocore does): retried.
+	 */
+	int				 error_in_200;
 	long				 timeout;	/* total seconds; 0: default */
 	long				 read_timeout;	/* idle seconds; 0: default */
 	size_t				 max_body;	/* response bytes; 0: default */
@@ -90,6 +95,15 @@ void aws_response_release(struct aws_response *rs);
  */
 void aws_parse_error(long status, const char *error_type, const char *body,
     size_t len, char *code, size_t codelen, char *msg, size_t msglen);
+
+/*
+ * An S3 request's endpoint (endpoint_resolve_checked's, for "s3"), for
+ * bucket: virtual-hosted https://BUCKET.s3.REGION.amazonaws.com[.cn] on
+ * S3's own hosts, else path-style with "/BUCKET" on the base (a configured
+ * endpoint, or a bucket name with a dot).
+ */
+struct endpoint;
+void aws_s3_endpoint(struct endpoint *ep, const char *bucket);
 
 /* Whether code names a throttling error (retried even after sending). */
 int aws_is_throttle(const char *code);

@@ -8,13 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
 
 #include "build.h"
-#include "clock.h"
 #include "cmd.h"
 #include "deploy.h"
 #include "log.h"
@@ -88,10 +86,9 @@ catch_signals(struct deploy_job *jobs, size_t n)
 struct ui {
 	struct cmd_ctx		*ctx;
 	int			 tty;		/* stderr is a terminal */
-	int			 bar;		/* one upload at a time: a bar */
+	struct cmd_bar		*bar;		/* uploads' progress (tty only) */
 	int			 dry_run;
 	const char		*alias;
-	double			 start;		/* clock_ms of the upload; 0: none */
 	cJSON			*json;		/* --output json: the results */
 	size_t			 pending;	/* functions with changes */
 	/* Results print in manifest order, each once those before it did. */
@@ -101,38 +98,28 @@ struct ui {
 	size_t			 next;
 };
 
+/*
+ * A function's step; on a terminal only.  Its upload (if any) is over by
+ * then: a step comes after the code went up.
+ */
 static void
 on_step(void *arg, const char *fn, const char *what)
 {
 	const struct ui *u = arg;
 
-	/* State transitions are shown on a terminal only. */
-	if (u->tty)
-		fprintf(stderr, "lambdactl: %s: %s\n", fn, what);
+	if (!u->tty)
+		return;
+	cmd_bar_end(u->bar, fn);
+	cmd_bar_printf(u->bar, "lambdactl: %s: %s\n", fn, what);
 }
 
-/* An upload progress bar: bytes, rate, ETA; terminals, over 1 MB only. */
+/* Uploads (to S3 or in the request) feed the one progress bar. */
 static void
 on_progress(void *arg, const char *fn, uint64_t sent, uint64_t total)
 {
-	struct ui *u = arg;
-	double now, secs, rate;
+	const struct ui *u = arg;
 
-	if (!u->bar || total < 1024 * 1024)
-		return;
-	now = clock_ms();
-	if (sent == 0 || u->start == 0)
-		u->start = now;
-	secs = (now - u->start) / 1e3;
-	rate = secs > 0 ? (double)sent / secs : 0;
-	fprintf(stderr, "\r\033[Klambdactl: %s: uploading %.1f/%.1f MB  "
-	    "%3.0f%%  %.1f MB/s  ETA %.0fs", fn, (double)sent / 1048576,
-	    (double)total / 1048576, 100.0 * (double)sent / (double)total,
-	    rate / 1048576, rate > 0 ? (double)(total - sent) / rate : 0.0);
-	if (sent >= total) {
-		fputc('\n', stderr);
-		u->start = 0;
-	}
+	cmd_bar_update(u->bar, fn, sent, total);
 }
 
 static cJSON *
@@ -237,6 +224,7 @@ on_done(void *arg, struct deploy_job *j)
 {
 	struct ui *u = arg;
 
+	cmd_bar_end(u->bar, j->fn->name);
 	u->finished[j - u->jobs] = 1;
 	while (u->next < u->njobs && u->finished[u->next])
 		print_job(u, &u->jobs[u->next++]);
@@ -408,7 +396,7 @@ apply(struct cmd_ctx *ctx, struct aws_client *c, const struct deploy_opts *o,
 	}
 	u.ctx = ctx;
 	u.tty = isatty(STDERR_FILENO);
-	u.bar = u.tty && (jn == 1 || r->n == 1);
+	u.bar = cmd_bar_new(u.tty);
 	u.dry_run = o->dry_run;
 	u.alias = o->alias;
 	u.jobs = r->jobs;
@@ -427,6 +415,7 @@ apply(struct cmd_ctx *ctx, struct aws_client *c, const struct deploy_opts *o,
 		catch_signals(r->jobs, r->n);
 	failed = deploy_run(c, &ho, r->jobs, r->n, (int)jn, &oo, &h, on_done,
 	    &u);
+	cmd_bar_free(u.bar);
 	free(u.finished);
 	if (u.json != NULL)
 		cmd_print_json(u.json);

@@ -44,7 +44,7 @@ on_stop(int sig)
 /* What --upload needs: the bucket and prefix, the AWS setup. */
 struct upload {
 	int			 on;
-	int			 bar;		/* progress on stderr */
+	struct cmd_bar		*bar;		/* progress on stderr */
 	const char		*bucket;	/* --s3-bucket, or NULL */
 	const char		*prefix;	/* --s3-prefix, or NULL */
 	struct http_opts	 ho;
@@ -59,29 +59,18 @@ upload_where(const struct upload *u, const struct manifest_fn *fn,
 	*prefix = u->prefix != NULL ? u->prefix : fn->s3_prefix;
 }
 
-/* An upload's progress on a terminal: a line redrawn every MB or so. */
-struct bar {
-	const char	*fn;
-	uint64_t	 shown;
-	int		 open;	/* a line without its newline yet */
+/* One upload feeding the progress bar. */
+struct feed {
+	struct cmd_bar	*bar;
+	const char	*name;
 };
 
 static void
 upload_progress(void *arg, uint64_t sent, uint64_t total)
 {
-	struct bar *b = arg;
-	uint64_t moved = sent > b->shown ? sent - b->shown : b->shown - sent;
+	const struct feed *f = arg;
 
-	/* (A part retried sends its bytes again: the count may go back.) */
-	if (total == 0 || (sent < total && b->open && moved < 1024 * 1024))
-		return;
-	b->shown = sent;
-	fprintf(stderr, "\r\033[Klambdactl: %s: uploading to S3 %.1f/%.1f MB"
-	    "  %3.0f%%", b->fn, (double)sent / 1048576,
-	    (double)total / 1048576, 100.0 * (double)sent / (double)total);
-	b->open = sent < total;
-	if (!b->open)
-		fputc('\n', stderr);
+	cmd_bar_update(f->bar, f->name, sent, total);
 }
 
 /*
@@ -93,8 +82,9 @@ upload_one(struct cmd_ctx *ctx, const struct upload *u,
     const struct manifest_fn *fn, const struct package_result *res,
     const char **bucket, char **key, struct lc_err *err)
 {
-	struct s3_upload_opts so = { .http = &u->ho, .stop = &upload_stop };
-	struct bar bar = { fn->name, 0, 0 };
+	struct feed feed = { u->bar, fn->name };
+	struct s3_upload_opts so = { .http = &u->ho, .stop = &upload_stop,
+	    .progress = upload_progress, .progress_arg = &feed };
 	struct aws_client c;
 	char hex[SHA256_HEX_LEN + 1], *name;
 	const char *region, *prefix;
@@ -111,13 +101,8 @@ upload_one(struct cmd_ctx *ctx, const struct upload *u,
 	cmd_aws_init(ctx, &c);
 	c.endpoint_flag = NULL;		/* --endpoint-url is Lambda's */
 	c.region = region;
-	if (u->bar) {
-		so.progress = upload_progress;
-		so.progress_arg = &bar;
-	}
 	ret = s3_put_file(&c, *bucket, *key, res->path, hex, &so, err);
-	if (bar.open)
-		fputc('\n', stderr);
+	cmd_bar_end(u->bar, fn->name);
 	cmd_aws_release(&c);
 	if (ret == -1 && upload_stop)
 		err->status = 128 + upload_stop;
@@ -174,7 +159,8 @@ upload_prepare(struct cmd_ctx *ctx, const struct cmd_args *a,
 	if (cmd_prepare_aws(ctx, 1) == -1)
 		return -1;
 	cmd_http_opts(ctx, &u->ho);
-	u->bar = isatty(STDERR_FILENO) && ctx->output == OUTPUT_TEXT;
+	u->bar = cmd_bar_new(isatty(STDERR_FILENO) &&
+	    ctx->output == OUTPUT_TEXT);
 	/* Once: the upload is aborted; a second one kills at once. */
 	cmd_catch_stop(on_stop, SA_RESETHAND);
 	return 0;
@@ -274,6 +260,7 @@ package_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	if (arr != NULL) {
 		cmd_print_json(arr);
 	}
+	cmd_bar_free(up.bar);
 	build_set_release(&builds);
 	free(fns);
 	free(outdir);

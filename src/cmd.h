@@ -15,6 +15,7 @@
 #define LC_CMD_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "aws.h"
@@ -243,6 +244,25 @@ void cmd_print_json(struct cJSON *o);
  * script, stays ignored.
  */
 void cmd_catch_stop(void (*handler)(int), int flags);
+
+/*
+ * The one upload progress bar (package --upload, deploy): one line on
+ * stderr, redrawn, showing the sum of every upload in flight -- bytes sent
+ * of the total, percentage, rate, ETA, and how many there are.  Shown only
+ * when on (stderr a terminal) and for uploads of over 1 MB.  Thread-safe:
+ * deploy -j's functions and a multipart upload's parts feed it at once.
+ * Each upload is named by its function (the name borrowed until it ends).
+ */
+struct cmd_bar;
+struct cmd_bar *cmd_bar_new(int on);
+void cmd_bar_free(struct cmd_bar *b);
+/* Upload name has sent of total bytes (sent may go back: a part resent). */
+void cmd_bar_update(struct cmd_bar *b, const char *name, uint64_t sent,
+    uint64_t total);
+/* Upload name is over, done or not; once none is left, the line ends. */
+void cmd_bar_end(struct cmd_bar *b, const char *name);
+/* Prints a whole line on stderr above the bar, which is drawn again. */
+void cmd_bar_printf(struct cmd_bar *b, const char *fmt, ...) LC_PRINTF(2, 3);
 
 /* Prints "usage: ..." and the option list of ce (or of lambdactl). */
 void cmd_usage(const struct cmd_entry *ce, FILE *fp);

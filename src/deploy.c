@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "b64.h"
 #include "deploy.h"
@@ -341,9 +342,26 @@ on_change(void *arg, const char *state, const char *update)
 	step(arg, what);
 }
 
+/* The runner's table of S3 objects put by its jobs (struct deploy_runner's
+ * puts), so that under -j one object goes up once. */
+enum put_state { PUT_RUNNING, PUT_DONE, PUT_FAILED };
+
+struct s3_put {
+	char		*where;		/* "REGION BUCKET KEY" */
+	const char	*by;		/* the function putting it */
+	enum put_state	 state;
+	struct s3_put	*next;
+};
+
+static int put_claim(struct deploy_runner *, const char *, const struct ui *,
+    const volatile sig_atomic_t *, struct lc_err *);
+static void put_release(struct deploy_runner *, const char *, int);
+
 /*
  * Puts the code in S3 when the plan says so (once per apply: *done), in
- * the function's region, the progress bar fed; *s3 then names it.
+ * the function's region, the progress bar fed; *s3 then names it.  Under
+ * deploy_run, an object another job has put (or is putting: this one
+ * waits) is not sent again, not even a HEAD.
  * --endpoint-url is Lambda's: S3 takes its own (AWS_ENDPOINT_URL_S3).
  */
 static int
@@ -354,25 +372,32 @@ put_s3(struct aws_client *c, const struct deploy_plan *p, const struct ui *u,
 	struct s3_upload_opts so = { .http = o->http, .progress = on_progress,
 	    .progress_arg = (void *)u, .stop = o->stop };
 	struct aws_client sc = *c;
-	char hex[65], what[128];
+	char hex[65], what[128], *where;
 	int r;
 
 	s3->bucket = p->fn->s3_bucket;
 	s3->key = p->s3_key;
 	if (*done)
 		return 0;
-	package_sha256_hex(p->pkg, hex);
-	snprintf(what, sizeof what, "putting the code in s3://%s/",
-	    p->fn->s3_bucket);
-	step(u, what);
-	sc.endpoint_flag = NULL;
-	if ((r = s3_put_file(&sc, p->fn->s3_bucket, p->s3_key, p->pkg->path,
-	    hex, &so, err)) == -1)
+	where = xasprintf("%s %s %s", c->region != NULL ? c->region : "",
+	    p->fn->s3_bucket, p->s3_key);
+	if ((r = put_claim(o->runner, where, u, o->stop, err)) == 1) {
+		package_sha256_hex(p->pkg, hex);
+		snprintf(what, sizeof what, "putting the code in s3://%s/",
+		    p->fn->s3_bucket);
+		step(u, what);
+		sc.endpoint_flag = NULL;
+		r = s3_put_file(&sc, p->fn->s3_bucket, p->s3_key, p->pkg->path,
+		    hex, &so, err);
+		put_release(o->runner, where, r != -1);
+		if (r == 0)
+			step(u, "the code is in S3 already");
+	}
+	free(where);
+	if (r == -1)
 		return -1;
 	if (o->stop != NULL && *o->stop)
 		return lc_error(err, LC_EFAIL, "interrupted");
-	if (r == 0)
-		step(u, "the code is in S3 already");
 	*done = 1;
 	return 0;
 }
@@ -672,7 +697,7 @@ deploy_result_release(struct deploy_result *r)
 	memset(r, 0, sizeof *r);
 }
 
-struct runner {
+struct deploy_runner {
 	const struct aws_client		*tmpl;
 	const struct http_opts		*ho;
 	struct deploy_job		*jobs;
@@ -684,11 +709,91 @@ struct runner {
 	void				(*done)(void *, struct deploy_job *);
 	void				*done_arg;
 	pthread_mutex_t			 mu;
+	pthread_cond_t			 put_cv;	/* a put ended */
+	struct s3_put			*puts;
 };
+
+/*
+ * Whether this job is to put the object where (1) or another job of rn
+ * has put it (0); NULL rn: 1.  A job finding another one putting it waits
+ * for the outcome: done, nothing to send; failed, this job tries itself
+ * (each function then reports its own error).  -1: a signal (stop).
+ */
+static int
+put_claim(struct deploy_runner *rn, const char *where, const struct ui *u,
+    const volatile sig_atomic_t *stop, struct lc_err *err)
+{
+	struct s3_put *sp;
+	struct timespec ts;
+	char what[160];
+	int r = 1;
+
+	if (rn == NULL)
+		return 1;
+	pthread_mutex_lock(&rn->mu);
+	for (sp = rn->puts; sp != NULL; sp = sp->next)
+		if (strcmp(sp->where, where) == 0)
+			break;
+	if (sp == NULL) {
+		sp = xcalloc(1, sizeof *sp);
+		sp->where = xstrdup(where);
+		sp->by = u->fn;
+		sp->next = rn->puts;
+		rn->puts = sp;
+		pthread_mutex_unlock(&rn->mu);
+		return 1;
+	}
+	if (sp->state == PUT_RUNNING) {
+		snprintf(what, sizeof what, "waiting for %s's upload of the same "
+		    "code", sp->by);
+		pthread_mutex_unlock(&rn->mu);
+		step(u, what);
+		pthread_mutex_lock(&rn->mu);
+	}
+	while (sp->state == PUT_RUNNING && (stop == NULL || !*stop)) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 100 * 1000000L;	/* a signal seen within 0.1 s */
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&rn->put_cv, &rn->mu, &ts);
+	}
+	if (stop != NULL && *stop)
+		r = lc_error(err, LC_EFAIL, "interrupted");
+	else if (sp->state == PUT_DONE) {
+		snprintf(what, sizeof what, "the code is in S3 already (put "
+		    "there for %s)", sp->by);
+		r = 0;
+	} else {
+		sp->state = PUT_RUNNING;
+		sp->by = u->fn;
+	}
+	pthread_mutex_unlock(&rn->mu);
+	if (r == 0)
+		step(u, what);
+	return r;
+}
+
+/* The put of where by this job ended (ok: the object is there). */
+static void
+put_release(struct deploy_runner *rn, const char *where, int ok)
+{
+	struct s3_put *sp;
+
+	if (rn == NULL)
+		return;
+	pthread_mutex_lock(&rn->mu);
+	for (sp = rn->puts; sp != NULL; sp = sp->next)
+		if (strcmp(sp->where, where) == 0)
+			sp->state = ok ? PUT_DONE : PUT_FAILED;
+	pthread_cond_broadcast(&rn->put_cv);
+	pthread_mutex_unlock(&rn->mu);
+}
 
 /* Plans and applies one job. */
 static void
-run_job(struct aws_client *c, struct runner *rn, struct deploy_job *j)
+run_job(struct aws_client *c, struct deploy_runner *rn, struct deploy_job *j)
 {
 	lc_error_clear(&j->err);
 	if (deploy_plan(c, j->fn, j->role_arn, j->pkg, rn->o, &j->plan,
@@ -702,7 +807,7 @@ run_job(struct aws_client *c, struct runner *rn, struct deploy_job *j)
 static void *
 worker(void *arg)
 {
-	struct runner *rn = arg;
+	struct deploy_runner *rn = arg;
 	struct aws_client c = *rn->tmpl;
 	struct deploy_job *j;
 	size_t i;
@@ -734,25 +839,36 @@ deploy_run(const struct aws_client *c, const struct http_opts *ho,
     const struct deploy_opts *o, const struct deploy_hooks *h,
     void (*done)(void *arg, struct deploy_job *job), void *done_arg)
 {
-	struct runner rn = { c, ho, jobs, n, 0, 0, o, h, done, done_arg,
-	    PTHREAD_MUTEX_INITIALIZER };
-	pthread_t *t;
+	struct deploy_runner rn = { c, ho, jobs, n, 0, 0, NULL, h, done,
+	    done_arg, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
+	    NULL };
+	struct deploy_opts oo = *o;
+	struct s3_put *sp;
+	pthread_t *t = NULL;
 	size_t i, nt;
 
+	oo.runner = &rn;
+	rn.o = &oo;
 	nt = concurrency < 1 ? 1 : (size_t)concurrency;
 	if (nt > n)
 		nt = n;
-	if (nt <= 1) {
+	if (nt <= 1)
 		worker(&rn);
-		return rn.failed;
+	else {
+		t = xcalloc(nt, sizeof *t);
+		for (i = 0; i < nt; i++)
+			if (pthread_create(&t[i], NULL, worker, &rn) != 0)
+				die("cannot start a thread");
+		for (i = 0; i < nt; i++)
+			pthread_join(t[i], NULL);
+		free(t);
 	}
-	t = xcalloc(nt, sizeof *t);
-	for (i = 0; i < nt; i++)
-		if (pthread_create(&t[i], NULL, worker, &rn) != 0)
-			die("cannot start a thread");
-	for (i = 0; i < nt; i++)
-		pthread_join(t[i], NULL);
-	free(t);
+	while ((sp = rn.puts) != NULL) {
+		rn.puts = sp->next;
+		free(sp->where);
+		free(sp);
+	}
+	pthread_cond_destroy(&rn.put_cv);
 	pthread_mutex_destroy(&rn.mu);
 	return rn.failed;
 }

@@ -35,6 +35,9 @@ struct deploy_opts {
 	 * signal sets to abort them (NULL: none). */
 	const struct http_opts	*http;
 	const volatile sig_atomic_t *stop;
+	/* Set by deploy_run (leave it NULL): its jobs share S3 uploads,
+	 * one per object. */
+	struct deploy_runner	*runner;
 };
 
 /* One line of a plan; text never shows an environment value. */
@@ -142,7 +145,10 @@ struct deploy_job {
  * threads, each with its own HTTP connection (c is the template: its
  * credentials, region and endpoint are shared, its http client is not).
  * One failure does not stop the others.  done (may be NULL) is called,
- * serialised, as each job finishes.  Returns the number of failed jobs.
+ * serialised, as each job finishes.  Jobs putting the same S3 object
+ * (region, bucket, key) put it once: the others wait for that upload and
+ * send nothing to S3; if it fails, each tries once itself in turn.
+ * Returns the number of failed jobs.
  */
 size_t deploy_run(const struct aws_client *c, const struct http_opts *ho,
     struct deploy_job *jobs, size_t n, int concurrency,

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include <zip.h>
+#include <zlib.h>
 
 #include "b64.h"
 #include "buf.h"
@@ -516,14 +517,16 @@ walk_dir(struct entries *es, const struct walk *w, const char *path,
 
 /*
  * Gives entry idx of za the fixed fields: the timestamp, Unix attributes
- * (mode, S_IF* included) and, if deflate, the method and level (data
- * copied compressed keeps its own).  Returns -1 with zip_strerror(za).
+ * (mode, S_IF* included) and the method (ZIP_CM_DEFLATE at the fixed
+ * level, or ZIP_CM_STORE; ZIP_CM_DEFAULT: data copied compressed keeps
+ * its own).  Returns -1 with zip_strerror(za).
  */
 static int
-entry_fix(zip_t *za, zip_int64_t idx, int deflate, zip_uint32_t mode)
+entry_fix(zip_t *za, zip_int64_t idx, zip_int32_t method, zip_uint32_t mode)
 {
-	if ((deflate && zip_set_file_compression(za, (zip_uint64_t)idx,
-	    ZIP_CM_DEFLATE, PACKAGE_ZIP_LEVEL) == -1) ||
+	if ((method != ZIP_CM_DEFAULT && zip_set_file_compression(za,
+	    (zip_uint64_t)idx, method, method == ZIP_CM_DEFLATE ?
+	    PACKAGE_ZIP_LEVEL : 0) == -1) ||
 	    zip_file_set_dostime(za, (zip_uint64_t)idx, PACKAGE_DOS_TIME,
 	    PACKAGE_DOS_DATE, 0) == -1 ||
 	    zip_file_set_external_attributes(za, (zip_uint64_t)idx, 0,
@@ -533,9 +536,51 @@ entry_fix(zip_t *za, zip_int64_t idx, int deflate, zip_uint32_t mode)
 }
 
 /*
+ * Whether deflate would not shrink the file at path (size bytes): at
+ * least PACKAGE_STORE_MIN bytes, and its first PACKAGE_STORE_MIN deflate
+ * (raw, level 1) to more than 31/32 of them.  A file that cannot be read
+ * is deflated (libzip then says why it cannot be added).
+ */
+static int
+incompressible(const char *path, uint64_t size)
+{
+	unsigned char *in, *out;
+	size_t n = 0, bound;
+	ssize_t r;
+	z_stream z;
+	int fd, store = 0;
+
+	if (size < PACKAGE_STORE_MIN ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	in = xmalloc(PACKAGE_STORE_MIN);
+	while (n < PACKAGE_STORE_MIN && ((r = read(fd, in + n,
+	    PACKAGE_STORE_MIN - n)) > 0 || (r == -1 && errno == EINTR)))
+		n += r > 0 ? (size_t)r : 0;
+	close(fd);
+	memset(&z, 0, sizeof z);
+	if (n == PACKAGE_STORE_MIN && deflateInit2(&z, 1, Z_DEFLATED, -15, 8,
+	    Z_DEFAULT_STRATEGY) == Z_OK) {
+		bound = deflateBound(&z, (uLong)n);
+		out = xmalloc(bound);
+		z.next_in = in;
+		z.avail_in = (uInt)n;
+		z.next_out = out;
+		z.avail_out = (uInt)bound;
+		if (deflate(&z, Z_FINISH) == Z_STREAM_END)
+			store = z.total_out > n - n / 32;
+		deflateEnd(&z);
+		free(out);
+	}
+	free(in);
+	return store;
+}
+
+/*
  * Adds one entry to za with the fixed timestamp, method and level, and
- * Unix attributes.  A file is read only at zip_close; a symlink's content
- * is its target, which must outlive za.
+ * Unix attributes: deflated, or stored when deflate would not shrink it
+ * (incompressible).  A file is read only at zip_close; a symlink's
+ * content is its target, which must outlive za.
  */
 static int
 zip_add_entry(zip_t *za, const struct entry *e, const char *zip_path,
@@ -543,11 +588,15 @@ zip_add_entry(zip_t *za, const struct entry *e, const char *zip_path,
 {
 	zip_source_t *src;
 	zip_int64_t idx;
+	zip_int32_t method = ZIP_CM_DEFLATE;
 
 	if (e->target != NULL)
 		src = zip_source_buffer(za, e->target, e->size, 0);
-	else
+	else {
 		src = zip_source_file(za, e->path, 0, -1);
+		if (incompressible(e->path, e->size))
+			method = ZIP_CM_STORE;
+	}
 	if (src == NULL)
 		return lc_error(err, LC_EFAIL, "cannot add '%s' to '%s': %s",
 		    e->path, zip_path, zip_strerror(za));
@@ -556,7 +605,7 @@ zip_add_entry(zip_t *za, const struct entry *e, const char *zip_path,
 		return lc_error(err, LC_EFAIL, "cannot add '%s' to '%s': %s",
 		    e->name, zip_path, zip_strerror(za));
 	}
-	if (entry_fix(za, idx, 1, (zip_uint32_t)e->mode) == -1)
+	if (entry_fix(za, idx, method, (zip_uint32_t)e->mode) == -1)
 		return lc_error(err, LC_EFAIL, "cannot add '%s' to '%s': %s",
 		    e->name, zip_path, zip_strerror(za));
 	return 0;
@@ -606,7 +655,8 @@ norm_add(zip_t *za, const void *arg, const char *zip_path,
 			return lc_error(err, LC_EFAIL, "cannot copy '%s' to "
 			    "'%s': %s", e->name, zip_path, zip_strerror(za));
 		}
-		if (entry_fix(za, idx, e->data != NULL, e->mode) == -1)
+		if (entry_fix(za, idx, e->data != NULL ? ZIP_CM_DEFLATE :
+		    ZIP_CM_DEFAULT, e->mode) == -1)
 			return lc_error(err, LC_EFAIL, "cannot copy '%s' to "
 			    "'%s': %s", e->name, zip_path, zip_strerror(za));
 	}

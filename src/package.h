@@ -33,6 +33,16 @@
 #define PACKAGE_DOS_DATE	0x21
 #define PACKAGE_ZIP_LEVEL	6
 
+/*
+ * A file of at least PACKAGE_STORE_MIN bytes whose first PACKAGE_STORE_MIN
+ * bytes deflate (level 1) to more than 31/32 of their size is stored
+ * (method 0), not deflated: already compressed data (a jar, an image, a
+ * native image's compressed sections, random bytes) would cost deflate's
+ * ~25 MB/s to save next to nothing.  Content alone decides, so the same
+ * input still gives the same zip and CodeSha256.
+ */
+#define PACKAGE_STORE_MIN	(64 * 1024)
+
 enum package_kind {
 	PACKAGE_FILE,	/* one file: "bootstrap" 0755 for provided.* */
 	PACKAGE_DIR,	/* a directory tree */

@@ -92,9 +92,8 @@ s3_complete_xml(struct buf *out, char *const *etags, char *const *sums,
 	buf_release(&e);
 }
 
-/* The request path of a key: "/" and the key, '/' kept. */
-static char *
-key_path(const char *key)
+char *
+s3_key_path(const char *key)
 {
 	struct buf b = BUF_INIT;
 
@@ -104,20 +103,48 @@ key_path(const char *key)
 }
 
 /*
- * An S3 error, made clear: a bucket in another region (S3 says so in
- * x-amz-bucket-region) is LC_ECONFIG naming both; a HEAD has no body, so
- * its 403/404 are named here.  (s3-notify.c's too.)
+ * The bucket's region when S3's answer names one other than c's: the
+ * x-amz-bucket-region header (a 301 PermanentRedirect, a 400
+ * AuthorizationHeaderMalformed, a HEAD's 403 or 404), else the <Region> of
+ * an error body (a 400 AuthorizationHeaderMalformed).  Into r; 0 when none.
+ */
+static int
+other_region(const struct aws_client *c, const struct aws_response *rs,
+    struct buf *r)
+{
+	const char *h = http_header_get(&rs->http, "x-amz-bucket-region");
+
+	buf_reset(r);
+	if (h != NULL)
+		buf_adds(r, h);
+	else if (rs->http.status >= 300 && rs->http.body.len > 0 &&
+	    aws_xml_leaf(rs->http.body.data, rs->http.body.len, "Region",
+	    r) == -1)
+		buf_reset(r);
+	return r->len > 0 && c->region != NULL && strcmp(r->data,
+	    c->region) != 0;
+}
+
+/*
+ * An S3 error, made clear: a bucket in another region (other_region) is
+ * LC_ECONFIG naming both, since Lambda takes code only from a bucket in
+ * the function's region (as S3 sends notifications only to one); a HEAD
+ * has no body, so its 403/404 are named here.  (s3-notify.c's too.)
  */
 int
 s3_error(const struct aws_client *c, const char *bucket,
     const struct aws_response *rs, struct lc_err *err)
 {
-	const char *r = http_header_get(&rs->http, "x-amz-bucket-region");
+	struct buf r = BUF_INIT;
 
-	if (r != NULL && c->region != NULL && strcmp(r, c->region) != 0)
-		return lc_error(err, LC_ECONFIG, "S3 bucket '%s' is in region "
-		    "%s, not %s (the function's region): use a bucket in %s",
-		    bucket, r, c->region, c->region);
+	if (other_region(c, rs, &r)) {
+		lc_error(err, LC_ECONFIG, "S3 bucket '%s' is in region %s, not "
+		    "%s (the function's region): use a bucket in %s", bucket,
+		    r.data, c->region, c->region);
+		buf_release(&r);
+		return -1;
+	}
+	buf_release(&r);
 	if (lc_error_is(err, "HTTP 403"))
 		lc_error_set_code(err, "AccessDenied");
 	if (lc_error_is(err, "HTTP 404"))
@@ -137,11 +164,11 @@ s3_error(const struct aws_client *c, const char *bucket,
 static int
 head_not_there(const struct aws_client *c, const struct aws_response *rs)
 {
-	const char *r = http_header_get(&rs->http, "x-amz-bucket-region");
+	struct buf r = BUF_INIT;
+	int other = other_region(c, rs, &r);
 
-	if (r != NULL && c->region != NULL && strcmp(r, c->region) != 0)
-		return 0;
-	return rs->http.status == 404 || rs->http.status == 403;
+	buf_release(&r);
+	return !other && (rs->http.status == 404 || rs->http.status == 403);
 }
 
 /* HeadObject: 1 there with size and hash, 0 not (or different, or not
@@ -432,7 +459,6 @@ mpu_call(struct mpu *m, const char *op, const char *method,
 	    .query = query };
 	struct aws_client c = *m->c;
 	struct aws_response rs;
-	char code[128], msg[512];
 	int ret = 0;
 
 	if (strcmp(op, "AbortMultipartUpload") == 0) {
@@ -451,16 +477,11 @@ mpu_call(struct mpu *m, const char *op, const char *method,
 		rq.body = body->data;
 		rq.body_len = body->len;
 	}
+	/* CompleteMultipartUpload may answer 200 with the error in the body. */
+	rq.error_in_200 = strcmp(op, "CompleteMultipartUpload") == 0;
 	if (aws_call(&c, &rq, &rs, err) == -1)
 		ret = s3_error(m->c, m->bucket, &rs, err);
-	else if (strstr(rs.http.body.data, "<Error>") != NULL) {
-		/* CompleteMultipartUpload: 200, and the error in the body. */
-		aws_parse_error(200, NULL, rs.http.body.data, rs.http.body.len,
-		    code, sizeof code, msg, sizeof msg);
-		lc_error(err, LC_EFAIL, "%s: %s: %s", op, code, msg);
-		lc_error_set_code(err, code);
-		ret = s3_error(m->c, m->bucket, &rs, err);
-	} else if (answer != NULL)
+	else if (answer != NULL)
 		buf_add(answer, rs.http.body.data, rs.http.body.len);
 	aws_response_release(&rs);
 	return ret;
@@ -582,7 +603,7 @@ s3_put_file(struct aws_client *c, const char *bucket, const char *key,
 {
 	static const struct s3_upload_opts dflt = { 0 };
 	struct stat sb;
-	char *kp = key_path(key);
+	char *kp = s3_key_path(key);
 	uint64_t thr;
 	int fd, ret = -1;
 

@@ -27,14 +27,23 @@ char *s3_artifact_key(const char *prefix, const char *name,
     const char *sha256_hex);
 
 /*
+ * The request path of key: "/" and the key percent-encoded once ('/'
+ * kept), as sent and signed.  On aws_s3_endpoint's endpoint for the
+ * bucket, ORIGIN BASE PATH is the object's URL.  Caller frees.
+ */
+char *s3_key_path(const char *key);
+
+/*
  * Puts the file at path (its SHA-256 hex given, as package computed it) in
  * bucket/key unless an object with its size and SHA-256 is already there
  * (HeadObject first; the hash is kept as user metadata x-amz-meta-sha256;
  * every body also carries its S3 checksum, x-amz-checksum-sha256).
  * c's region must be the bucket's.  Returns 1 uploaded, 0 already there,
  * -1 with err (a multipart upload begun is aborted; a bucket in another
- * region is a clear one-line error naming both regions, LC_ECONFIG;
- * NoSuchBucket, AccessDenied named).
+ * region -- S3's x-amz-bucket-region header or the <Region> of its error
+ * body -- is a clear one-line error naming the bucket and both regions,
+ * LC_ECONFIG, from the HEAD, before any upload; NoSuchBucket, AccessDenied
+ * named).
  */
 int s3_put_file(struct aws_client *c, const char *bucket, const char *key,
     const char *path, const char *sha256_hex,

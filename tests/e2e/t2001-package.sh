@@ -175,4 +175,43 @@ check_status 3 "over 250 MB unzipped is refused before zipping"
 check_err_has "^lambdactl: huge: artifact 'huge' unzips to 300\.0 MB, over Lambda's 250 MB limit$" "the unzipped limit is explained"
 check "nothing is left behind after failures" test -z "$(find .lambdactl -name 'nobs*' -o -name 'escape*' -o -name 'huge*' -o -name '*.tmp*' 2>/dev/null)"
 
+# Entries deflate would not shrink are stored (method 0), as their content
+# alone decides (the first 64 KiB of a file of 64 KiB or more): random
+# bytes stored, text deflated, a small file deflated whatever it holds; the
+# same input still gives the same bytes.
+mkdir mixed
+head -c 300000 /dev/urandom >mixed/random.bin
+yes 'a line of text for the zip' | head -c 300000 >mixed/text.txt
+head -c 1000 /dev/urandom >mixed/small.bin
+printf '#!/bin/sh\n' >mixed/bootstrap
+cat >mixed.yml <<'YML'
+role: lambda-exec
+runtime: provided.al2023
+functions:
+  mixed: { artifact: mixed }
+YML
+methods() {
+	python3 -c '
+import sys, zipfile
+for i in zipfile.ZipFile(sys.argv[1]).infolist():
+    print(i.filename, i.compress_type)
+' "$1"
+}
+lc -f mixed.yml package mixed
+check_status 0 "a tree of random and text files is packaged"
+zip=.lambdactl/mixed.zip
+check "random bytes stored (0), text and small files deflated (8)" \
+	test "$(methods "$zip" | tr '\n' ,)" = "bootstrap 8,random.bin 0,small.bin 8,text.txt 8,"
+check "unzip -t finds every entry sound" unzip -tq "$zip"
+check "the stored entry holds the file's bytes" sh -c 'unzip -p "$1" random.bin | cmp -s - mixed/random.bin' _ "$zip"
+check "the deflated text comes back whole" sh -c 'unzip -p "$1" text.txt | cmp -s - mixed/text.txt' _ "$zip"
+check "the stored entry takes its size, the text much less" python3 -c '
+import sys, zipfile
+z = {i.filename: i for i in zipfile.ZipFile(sys.argv[1]).infolist()}
+sys.exit(not (z["random.bin"].compress_size == 300000 and z["text.txt"].compress_size < 30000))' "$zip"
+cp "$zip" "$TMP/mixed-first.zip"
+touch mixed/random.bin mixed/text.txt
+lc -f mixed.yml package mixed
+check "stored or deflated, packaged again: byte-identical" cmp "$TMP/mixed-first.zip" "$zip"
+
 finish

@@ -2,7 +2,9 @@
 # Code through S3 (lambda.yml's s3_bucket): deploy puts the zip in the
 # bucket under PREFIX ARTIFACT/SHA256.zip and Lambda takes it from there (the
 # aws CLI as the oracle); a redeploy with nothing changed sends nothing to
-# S3 nor Lambda; an object already there is not uploaded again (HEAD); plan
+# S3 nor Lambda; an object already there is not uploaded again (HEAD); under
+# -j two functions shipping the same artifact upload it once; the progress
+# bar sums uploads in flight, on a terminal only; plan
 # says where the code comes from; without s3_bucket a zip over Lambda's
 # direct limit is refused before any request; NoSuchKey at CreateFunction
 # (a stub: moto accepts a missing key) and a missing bucket are one line.
@@ -14,7 +16,7 @@ ref_aws s3api create-bucket --bucket artifacts >/dev/null
 pkg_hex() { openssl dgst -sha256 -r ".lambdactl/$1.zip" | cut -d' ' -f1; }
 pkg_b64() { openssl dgst -sha256 -binary ".lambdactl/$1.zip" | base64 -w0; }
 ref_sha() { ref_aws lambda get-function --function-name "$1" --query Configuration.CodeSha256 --output text; }
-s3_count() { proxy_count "$1" "/artifacts.*"; }
+s3_count() { proxy_count "$1" "/artifacts${2:-.*}"; }	# METHOD [PATH_RE]
 
 provided_manifest lambda-exec <<'YML'
   app: {}
@@ -68,6 +70,76 @@ check_status 0 "deploy a second function with the same artifact"
 check "the second function uploaded nothing (HEAD only)" \
 	test "$(s3_count HEAD)" -ge 1 -a "$(s3_count 'PUT|POST')" -eq 0
 check "...and runs the same code" test "$(ref_sha twin)" = "$(pkg_b64 app)"
+
+# Under -j, two functions shipping the same (new) artifact at once: one
+# upload (a multipart one here), the other function waits for it and sends
+# nothing to S3, not even a HEAD.
+mkdir -p shared
+head -c 17000000 /dev/urandom >shared/bootstrap
+cat >lambda.yml <<'YML'
+role: lambda-exec
+runtime: provided.al2023
+s3_bucket: artifacts
+s3_prefix: j4/
+functions:
+  one: { artifact: shared/bootstrap }
+  two: { artifact: shared/bootstrap }
+YML
+proxy_reset
+lc deploy -j 4 one two
+check_status 0 "-j 4, one artifact for two functions: both deployed"
+check "-j 4: one HEAD for the two functions ($(s3_count HEAD))" test "$(s3_count HEAD)" -eq 1
+check "-j 4: one CreateMultipartUpload ($(s3_count POST '/.*[?]uploads='))" test "$(s3_count POST '/.*[?]uploads=')" -eq 1
+check "-j 4: each of the 3 parts sent once ($(s3_count PUT '/.*[?]partNumber=.*'))" test "$(s3_count PUT '/.*[?]partNumber=.*')" -eq 3
+check "-j 4: no PutObject beside the parts" test "$(s3_count PUT '/[^?]*')" -eq 0
+check "-j 4: both run the package's code" test "$(ref_sha one)" = "$(pkg_b64 one)" -a "$(ref_sha two)" = "$(pkg_b64 one)"
+# The upload failing: the function that waited tries once itself, and each
+# reports its own error.
+head -c 100000 /dev/urandom >shared/bootstrap
+cat >deny.json <<'JSON'
+{"routes": [{"method": "HEAD", "responses": [{"status": 404}]},
+ {"method": "PUT", "responses": [{"delay": 1, "status": 403, "body": "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>"}]}]}
+JSON
+start_stub deny.json
+AWS_ENDPOINT_URL_S3=$STUB_URL lc deploy -j 4 one two
+check_status 1 "-j 4, the shared upload refused: exit 1"
+check_err_has "^lambdactl: one: .*AccessDenied" "-j 4, refused: one says AccessDenied"
+check_err_has "^lambdactl: two: .*AccessDenied" "-j 4, refused: two says AccessDenied"
+check "-j 4, refused: one PUT each, one after the other" test "$(jq -s '[.[] | select(.method == "PUT")] | length' "$STUB_LOG")" -eq 2
+stop_stub
+rm -rf shared
+
+# The progress bar: on a terminal, one line for the uploads in flight, here
+# two at once (S3 holds each PUT 2 s); never when stderr is not a terminal.
+mkdir -p pa pb
+head -c 3000000 /dev/urandom >pa/bootstrap
+head -c 3000000 /dev/urandom >pb/bootstrap
+cat >lambda.yml <<'YML'
+role: lambda-exec
+runtime: provided.al2023
+s3_bucket: artifacts
+functions:
+  p1: { artifact: pa/bootstrap }
+  p2: { artifact: pb/bootstrap }
+  q1: { artifact: pa/bootstrap }
+  q2: { artifact: pb/bootstrap }
+YML
+cat >slow-put.json <<'JSON'
+{"routes": [{"method": "HEAD", "responses": [{"status": 404}]},
+ {"method": "PUT", "responses": [{"delay": 2, "headers": {"ETag": "\"e\""}}]}]}
+JSON
+start_stub slow-put.json
+AWS_ENDPOINT_URL_S3=$STUB_URL lc deploy -j 2 q1 q2
+check "not on a terminal: two uploads went ($(jq -s '[.[] | select(.method == "PUT")] | length' "$STUB_LOG"))" test "$(jq -s '[.[] | select(.method == "PUT")] | length' "$STUB_LOG")" -eq 2
+check_err_lacks "uploading|MB/s" "not on a terminal: no progress bar"
+: >"$STUB_LOG"
+AWS_ENDPOINT_URL_S3=$STUB_URL pty_run "$TMP/pty.out" "$LAMBDACTL" deploy -j 2 p1 p2
+check "on a terminal: two uploads went" test "$(jq -s '[.[] | select(.method == "PUT")] | length' "$STUB_LOG")" -eq 2
+check "on a terminal: one bar for both, with rate and ETA" grep -Eq 'lambdactl: 2 uploads: [0-9.]+/[0-9.]+ MB +[0-9]+%  [0-9.]+ MB/s  ETA [0-9]+s' "$TMP/pty.out"
+check "on a terminal: the bar sums both, up to 100%" grep -Eq 'lambdactl: 2 uploads: ([0-9.]+)/\1 MB  100%' "$TMP/pty.out"
+check "on a terminal: each total over 2.8 MB, the sum over 5.6" grep -Eq 'lambdactl: 2 uploads: [0-9.]+/5\.[6-9] MB' "$TMP/pty.out"
+stop_stub
+rm -rf pa pb
 
 # Without s3_bucket, over the direct limit: exit 3 before any request.
 mkdir -p big

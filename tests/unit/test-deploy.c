@@ -94,7 +94,8 @@ assert_lines(const struct deploy_plan *p, const char *const *want)
 		fail_msg("unexpected line '%s'", p->changes[i].text);
 }
 
-static const struct deploy_opts all = { DEPLOY_ANY, 1, 1, 0, NULL, 0, 0, 0, NULL, NULL };
+static const struct deploy_opts all = { .mode = DEPLOY_ANY, .code = 1,
+    .config = 1 };
 
 static void
 test_identical(void **state)
@@ -306,7 +307,8 @@ static void
 test_apply_conflict_by_code(void **state)
 {
 	const struct conflict_case *c;
-	struct deploy_opts o = { DEPLOY_ANY, 1, 1, 0, NULL, 0, 10, 1, NULL, NULL };
+	struct deploy_opts o = { .mode = DEPLOY_ANY, .code = 1, .config = 1,
+	    .wait_timeout = 10, .poll_ms = 1 };
 	struct manifest_fn fn;
 	struct deploy_plan p;
 	struct package_result pkg;
