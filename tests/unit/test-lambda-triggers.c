@@ -19,6 +19,7 @@
 #include <cjson/cJSON.h>
 
 #include "err.h"
+#include "lambda-private.h"
 #include "lambda-triggers.h"
 #include "testhttp.h"
 #include "testutil.h"
@@ -233,15 +234,21 @@ test_get_policy(void **state)
 static void
 test_add_remove_permission(void **state)
 {
-	const struct lambda_statement rule = { (char *)"lambdactl-rule-r",
-	    (char *)"events.amazonaws.com", (char *)"lambda:InvokeFunction",
-	    (char *)RULE_ARN, NULL, NULL };
-	const struct lambda_statement s3 = { (char *)"lambdactl-s3-fc.data",
-	    (char *)"s3.amazonaws.com", (char *)"lambda:InvokeFunction",
-	    (char *)"arn:aws:s3:::fc.data", (char *)ACCT, NULL };
-	const struct lambda_statement url = { (char *)"lambdactl-url-public",
-	    (char *)"*", (char *)"lambda:InvokeFunctionUrl", NULL, NULL,
-	    (char *)"NONE" };
+	const struct lambda_statement rule = {
+	    .sid = (char *)"lambdactl-rule-r",
+	    .principal = (char *)"events.amazonaws.com",
+	    .action = (char *)"lambda:InvokeFunction",
+	    .source_arn = (char *)RULE_ARN };
+	const struct lambda_statement s3 = {
+	    .sid = (char *)"lambdactl-s3-fc.data",
+	    .principal = (char *)"s3.amazonaws.com",
+	    .action = (char *)"lambda:InvokeFunction",
+	    .source_arn = (char *)"arn:aws:s3:::fc.data",
+	    .source_account = (char *)ACCT };
+	const struct lambda_statement url = {
+	    .sid = (char *)"lambdactl-url-public", .principal = (char *)"*",
+	    .action = (char *)"lambda:InvokeFunctionUrl",
+	    .url_auth_type = (char *)"NONE" };
 	struct testhttp h;
 	struct lc_err err = { 0 };
 	char v[128];
@@ -519,6 +526,24 @@ test_urls(void **state)
 	testhttp_stop_json(&h);
 }
 
+/* A public URL's second statement: lambda:InvokeFunction through the URL
+ * only (InvokedViaFunctionUrl), which Lambda requires since October 2025. */
+static void
+test_permission_via_url(void **state)
+{
+	const struct lambda_statement s = {
+	    .sid = (char *)"lambdactl-url-invoke", .principal = (char *)"*",
+	    .action = (char *)"lambda:InvokeFunction", .via_url = 1 };
+	char *body;
+
+	(void)state;
+	body = lambda_permission_json(&s);
+	assert_string_equal(body, "{\"StatementId\":\"lambdactl-url-invoke\","
+	    "\"Action\":\"lambda:InvokeFunction\",\"Principal\":\"*\","
+	    "\"InvokedViaFunctionUrl\":true}");
+	free(body);
+}
+
 static void
 test_tags(void **state)
 {
@@ -563,6 +588,7 @@ main(void)
 		cmocka_unit_test(test_list_esms),
 		cmocka_unit_test(test_esm_writes),
 		cmocka_unit_test(test_urls),
+		cmocka_unit_test(test_permission_via_url),
 		cmocka_unit_test(test_tags),
 	};
 
