@@ -223,6 +223,10 @@ mf_check_kv_name(struct ctx *c, const yaml_node_t *k, int is_env)
 	if (strncasecmp(name, "aws:", 4) == 0)
 		return mf_node_error(c, k, "tag '%s' is reserved (keys "
 		    "beginning with 'aws:' belong to AWS)", name);
+	if (strncmp(name, "lambdactl:", 10) == 0)
+		return mf_node_error(c, k, "tag '%s' is reserved (keys "
+		    "beginning with 'lambdactl:' record the triggers lambdactl "
+		    "wired)", name);
 	return 0;
 }
 
