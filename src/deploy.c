@@ -225,11 +225,12 @@ plan_s3(const struct manifest_fn *fn, const struct package_result *pkg,
 /* The triggers as lambda.yml has them against what fn's function has. */
 static void
 triggers_fn_init(struct triggers_fn *t, const struct aws_client *c,
-    const struct manifest_fn *fn, const struct lambda_config *have,
-    const struct deploy_opts *o)
+    const struct manifest_fn *fn, const char *role_arn,
+    const struct lambda_config *have, const struct deploy_opts *o)
 {
 	t->fn = fn;
 	t->region = c->region;
+	t->role_arn = role_arn;
 	t->arn = have != NULL ? have->arn : NULL;
 	t->qualifier = o->alias;
 	t->tags = have != NULL ? have->tags : NULL;
@@ -247,7 +248,8 @@ plan_triggers(struct aws_client *c, const struct deploy_opts *o,
 
 	if (!o->config)
 		return 0;
-	triggers_fn_init(&t, c, p->fn, p->exists ? &p->remote : NULL, o);
+	triggers_fn_init(&t, c, p->fn, p->role_arn, p->exists ? &p->remote :
+	    NULL, o);
 	if (triggers_plan(c, &t, &p->triggers, err) == -1)
 		return -1;
 	for (i = 0; i < p->triggers.nlines; i++)
@@ -283,7 +285,8 @@ deploy_plan(struct aws_client *c, const struct manifest_fn *fn,
 		    fn->architecture, pkg->sha256);
 		p->code_changed = p->config_changed = 1;
 		plan_s3(fn, pkg, p);
-		return plan_triggers(c, o, p, err);
+		return plan_triggers(c, o, p, err) == -1 ?
+		    lc_error_prefix(err, "%s", fn->name) : 0;
 	}
 	if (o->mode == DEPLOY_CREATE)
 		return lc_error(err, LC_EFAIL, "%s: the function already "
@@ -616,7 +619,7 @@ apply_triggers(struct aws_client *c, struct deploy_plan *p,
 
 	if (!o->config)
 		return 0;
-	triggers_fn_init(&t, c, p->fn, cur, o);
+	triggers_fn_init(&t, c, p->fn, p->role_arn, cur, o);
 	if (!p->exists) {
 		triggers_plan_release(&p->triggers);
 		if (triggers_plan(c, &t, &p->triggers, err) == -1)

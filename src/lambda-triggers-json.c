@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cjson/cJSON.h>
 
@@ -147,6 +148,38 @@ condition(const cJSON *st, const char *operator, const char *key)
 	    NULL;
 }
 
+/* Whether v says true: JSON true or the string "true" (any case), as IAM
+ * writes a Bool condition's value; a list of one such too. */
+static int
+loose_true(const cJSON *v)
+{
+	if (cJSON_IsArray(v) && cJSON_GetArraySize(v) == 1)
+		v = cJSON_GetArrayItem(v, 0);
+	return cJSON_IsTrue(v) || (cJSON_IsString(v) &&
+	    strcasecmp(v->valuestring, "true") == 0);
+}
+
+/* Whether statement st is limited to invocations through a function URL:
+ * a lambda:InvokedViaFunctionUrl condition under any operator (Lambda
+ * writes Bool), or moto's member beside the statement's. */
+static int
+via_url_read(const cJSON *st)
+{
+	const cJSON *c = cJSON_GetObjectItemCaseSensitive(st, "Condition");
+	const cJSON *op;
+
+	if (loose_true(cJSON_GetObjectItemCaseSensitive(st,
+	    "InvokedViaFunctionUrl")))
+		return 1;
+	if (!cJSON_IsObject(c))
+		return 0;
+	cJSON_ArrayForEach(op, c)
+		if (cJSON_IsObject(op) && loose_true(cJSON_GetObjectItem(op,
+		    "lambda:InvokedViaFunctionUrl")))
+			return 1;
+	return 0;
+}
+
 /* What can be read of one statement. */
 static void
 statement_read(const cJSON *st, struct lambda_statement *s)
@@ -176,6 +209,7 @@ statement_read(const cJSON *st, struct lambda_statement *s)
 		s->url_auth_type = loose_str(
 		    cJSON_GetObjectItemCaseSensitive(st,
 		    "FunctionUrlAuthType"));
+	s->via_url = via_url_read(st);
 }
 
 /* The statements of the policy document doc. */

@@ -32,7 +32,8 @@ struct lambda_statement {
 				 * lambda:FunctionUrlAuthType; NULL */
 	/* AddPermission's InvokedViaFunctionUrl (lambda:InvokeFunction for
 	 * function URLs only, which Lambda requires of URLs made since
-	 * October 2025); sent, not read back. */
+	 * October 2025); read back from a lambda:InvokedViaFunctionUrl
+	 * condition. */
 	int	 via_url;
 };
 

@@ -54,6 +54,7 @@ struct trigger_op {
 	char			*value;	/* tag value, schedule, auth, queue */
 	char			*input;	/* target input */
 	char			*qual;	/* the qualifier it acts on; "": none */
+	int			 late;	/* plan_move: after the second pass */
 	int			 enabled;
 	int			 create;	/* URL: create, not update */
 	long			 batch_size;
@@ -318,7 +319,8 @@ stmt_same(const struct lambda_statement *a, const struct lambda_statement *b)
 	    str_eq(a->action, b->action) &&
 	    str_eq(a->source_arn, b->source_arn) &&
 	    str_eq(a->source_account, b->source_account) &&
-	    str_eq(a->url_auth_type, b->url_auth_type);
+	    str_eq(a->url_auth_type, b->url_auth_type) &&
+	    a->via_url == b->via_url;
 }
 
 /*
@@ -564,7 +566,7 @@ moving(struct rc *r, const char *sid, int taken)
 		line = add_line(r, "permission", "- permission %s (of alias "
 		    "%s)", sid, r->t->qualifier != NULL ? r->t->qualifier :
 		    "(none)");
-		add_op(r, OP_REMOVE_PERM, line, sid, NULL);
+		add_op(r, OP_REMOVE_PERM, line, sid, NULL)->late = 1;
 	}
 	return 1;
 }
@@ -868,8 +870,10 @@ esm_for(struct lambda_esm *m, size_t n, const char *arn)
 {
 	size_t i;
 
+	/* One being deleted (listed a while as Deleting) is no longer one. */
 	for (i = 0; i < n; i++)
-		if (str_eq(m[i].source_arn, arn))
+		if (str_eq(m[i].source_arn, arn) &&
+		    !str_eq(m[i].state, "Deleting"))
 			return &m[i];
 	return NULL;
 }
@@ -1081,7 +1085,7 @@ plan_orphan_stmts(struct rc *r)
 /*
  * Before a function is created, its buckets are read: one that is missing
  * or refused, or entries S3 would refuse as overlapping, fail the plan
- * before anything is written.  r->target is then a stand-in ARN.
+ * before anything is written.  r->target is then the ARN it will have.
  */
 static int
 check_buckets(struct rc *r)
@@ -1237,6 +1241,37 @@ out:
 }
 
 /*
+ * A move's ops in their order: the first pass's removals, the second
+ * pass's ops (from first on), then the marker, naming the new alias once
+ * what calls it is wired, and last the former alias's statements for what
+ * the second pass re-pointed (each resource before its permission).
+ */
+static void
+move_order(struct triggers_plan *p, size_t first)
+{
+	struct trigger_op *v = xcalloc(p->nops + 1, sizeof *v), *marker = NULL;
+	size_t i, k = 0;
+
+	for (i = 0; i < first; i++)
+		if (!p->ops[i].late)
+			v[k++] = p->ops[i];
+	for (i = first; i < p->nops; i++) {
+		if (p->ops[i].kind == OP_TAG &&
+		    strcmp(p->ops[i].name, TRIGGERS_TAG) == 0)
+			marker = &p->ops[i];
+		else
+			v[k++] = p->ops[i];
+	}
+	if (marker != NULL)
+		v[k++] = *marker;
+	for (i = 0; i < first; i++)
+		if (p->ops[i].late)
+			v[k++] = p->ops[i];
+	free(p->ops);
+	p->ops = v;
+}
+
+/*
  * The triggers call another alias than t's (its marker says which): a
  * pass unwiring them there first, then t's own with the tags of what the
  * first removes (mappings, the URL) left out, the marker moved after.
@@ -1248,7 +1283,7 @@ plan_move(struct aws_client *c, const struct triggers_fn *t,
 	struct manifest_fn none = { .name = t->fn->name };
 	struct triggers_fn old = *t, cur = *t;
 	struct manifest_kv *kept;
-	size_t i;
+	size_t i, first;
 	int rv;
 
 	old.fn = &none;
@@ -1262,8 +1297,11 @@ plan_move(struct aws_client *c, const struct triggers_fn *t,
 		if (!starts(t->tags[i].key, TRIGGERS_TAG_SQS) &&
 		    strcmp(t->tags[i].key, TRIGGERS_TAG_URL) != 0)
 			kept[cur.ntags++] = t->tags[i];
-	rv = plan_pass(c, &cur, NULL, p, 1, p->nops, err);
+	first = p->nops;
+	rv = plan_pass(c, &cur, NULL, p, 1, first, err);
 	free(kept);
+	if (rv == 0)
+		move_order(p, first);
 	return rv;
 }
 
@@ -1279,11 +1317,19 @@ triggers_plan(struct aws_client *c, const struct triggers_fn *t,
 	if (!triggers_wanted(t))
 		return 0;
 	if (t->arn == NULL) {
-		r.target = xasprintf("arn:aws:lambda:%s:0:function:%s",
-		    t->region, t->fn->name);
+		/* Its ARN to be, so that entries a former function of that
+		 * name left in its buckets are seen as its own. */
+		r.part = arn_field(t->role_arn != NULL ? t->role_arn : "", 1);
+		r.account = arn_field(t->role_arn != NULL ? t->role_arn : "",
+		    4);
+		r.target = xasprintf("arn:%s:lambda:%s:%s:function:%s",
+		    *r.part != '\0' ? r.part : "aws", t->region,
+		    *r.account != '\0' ? r.account : "0", t->fn->name);
 		if ((rv = check_buckets(&r)) == 0)
 			plan_new(&r);
 		free(r.target);
+		free(r.account);
+		free(r.part);
 	} else if (from != NULL && strcmp(from, marker_of(t)) != 0)
 		rv = plan_move(c, t, from, p, err);
 	else

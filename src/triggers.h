@@ -39,6 +39,9 @@
 struct triggers_fn {
 	const struct manifest_fn	*fn;	 /* what lambda.yml wants */
 	const char			*region; /* the function's */
+	/* Its role's ARN: until the function exists, the partition and
+	 * account of its ARN (may be NULL). */
+	const char			*role_arn;
 	/* Its unqualified ARN; NULL when it does not exist yet (plan). */
 	const char			*arn;
 	const char			*qualifier; /* alias the triggers call */

@@ -238,6 +238,21 @@ lc deploy us-athena-updater
 check_status 0 "deploy after the bucket was deleted"
 check "the bucket's statement is gone" test "$(sids us-athena-updater)" = "lambdactl-rule-lambdactl-us-athena-updater-1 "
 
+# A function deleted behind lambdactl's back (its bucket entry left) is
+# created again: its former entry is its own, replaced, not an overlap.
+cat >>lambda.yml <<'YML'
+  reborn:
+    events:
+      - s3: { bucket: fc-data-team-us, prefix: reborn/ }
+YML
+lc deploy reborn
+check_status 0 "deploy reborn with an S3 trigger"
+ref_aws lambda delete-function --function-name reborn >/dev/null
+lc deploy reborn
+check_status 0 "deploy reborn again after the aws CLI deleted it"
+check "one notification entry for reborn" \
+	test "$(lambda_confs | jq --arg a "$FN_ARN:reborn" '[.[] | select(.LambdaFunctionArn == $a)] | length')" -eq 1
+
 # delete takes the function's triggers with it.
 lc delete us-athena-updater
 check_status 0 "delete us-athena-updater"

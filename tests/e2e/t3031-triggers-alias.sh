@@ -70,6 +70,7 @@ lc deploy --alias prod api
 check_status 0 "deploy --alias prod: two schedules, a mapping, a URL"
 esms() { ref_aws lambda list-event-source-mappings --query 'EventSourceMappings[].UUID' --output text | wc -w; }
 check "one mapping" test "$(esms)" -eq 1
+OLD_UUID=$(ref_aws lambda list-event-source-mappings --query 'EventSourceMappings[0].UUID' --output text)
 provided_manifest lambda-exec <<YML
   api:
     events:
@@ -81,12 +82,22 @@ check_status 5 "plan --alias staging shows the move"
 check_out_has "^  - schedule rate\(2 hours\) \(rule lambdactl-api-2\)\$" "plan: prod's second rule goes"
 check_out_has "^  - url " "plan: prod's URL goes"
 check_out_has "^  \+ sqs jobs " "plan: a mapping for staging"
+proxy_reset
 lc deploy --alias staging api
 check_status 0 "deploy --alias staging"
 check "rule lambdactl-api-2 is gone" rule_gone lambdactl-api-2
 check "rule lambdactl-api-1 calls staging" \
 	test "$(ref_aws events list-targets-by-rule --rule lambdactl-api-1 --query 'Targets[0].Arn' --output text)" = "$FN_ARN:api:staging"
 check "still one mapping (prod's deleted, staging's made)" test "$(esms)" -eq 1
+NEW_UUID=$(ref_aws lambda list-event-source-mappings --query 'EventSourceMappings[0].UUID' --output text)
+check "the mapping is a new one, and the tags name it, not prod's" \
+	eval '[ "$NEW_UUID" != "$OLD_UUID" ] && ref_aws lambda list-tags --resource "$FN_ARN:api" |
+	jq -e --arg n "lambdactl:sqs:$NEW_UUID" --arg o "lambdactl:sqs:$OLD_UUID" ".Tags[\$n] == \"jobs\" and (.Tags | has(\$o) | not)"'
+check "prod's rule statement went after the rule was re-pointed (resource before permission)" \
+	eval 'jq -rs "map(select(.method != \"GET\") | (.target // \"\") + \" \" + .method + \" \" + .path) | .[]" "$PROXY_LOG" >"$TMP/order" &&
+	t=$(grep -n "AWSEvents.PutTargets" "$TMP/order" | head -1 | cut -d: -f1) &&
+	d=$(grep -n "DELETE .*policy/lambdactl-rule-lambdactl-api-1?Qualifier=prod" "$TMP/order" | head -1 | cut -d: -f1) &&
+	[ -n "$t" ] && [ -n "$d" ] && [ "$t" -lt "$d" ]'
 check "prod's URL is gone" eval '! ref_aws lambda get-function-url-config --function-name api --qualifier prod >/dev/null 2>&1'
 check "the marker names staging" \
 	test "$(ref_aws lambda list-tags --resource "$FN_ARN:api" --query 'Tags."lambdactl:triggers"' --output text)" = staging

@@ -536,12 +536,43 @@ test_permission_via_url(void **state)
 	    .action = (char *)"lambda:InvokeFunction", .via_url = 1 };
 	char *body;
 
+	static const struct {
+		const char	*doc;
+		int		 via_url;
+	} read[] = {
+		/* As Lambda writes it, as moto keeps it, and without. */
+		{ "{\"Statement\":[{\"Sid\":\"s\",\"Condition\":{\"Bool\":"
+		    "{\"lambda:InvokedViaFunctionUrl\":\"true\"}}}]}", 1 },
+		{ "{\"Statement\":[{\"Sid\":\"s\",\"Condition\":{\"Bool\":"
+		    "{\"lambda:InvokedViaFunctionUrl\":[true]}}}]}", 1 },
+		{ "{\"Statement\":[{\"Sid\":\"s\",\"InvokedViaFunctionUrl\":"
+		    "true}]}", 1 },
+		{ "{\"Statement\":[{\"Sid\":\"s\",\"Condition\":{\"Bool\":"
+		    "{\"lambda:InvokedViaFunctionUrl\":\"false\"}}}]}", 0 },
+		{ "{\"Statement\":[{\"Sid\":\"s\",\"Action\":"
+		    "\"lambda:InvokeFunction\",\"Principal\":\"*\"}]}", 0 },
+	};
+	struct lambda_statement *st;
+	struct lc_err err = { 0 };
+	size_t i, n;
+
 	(void)state;
 	body = lambda_permission_json(&s);
 	assert_string_equal(body, "{\"StatementId\":\"lambdactl-url-invoke\","
 	    "\"Action\":\"lambda:InvokeFunction\",\"Principal\":\"*\","
 	    "\"InvokedViaFunctionUrl\":true}");
 	free(body);
+	/* Read back: a statement without the condition is not the one
+	 * lambdactl wants (it would let anyone invoke the function). */
+	for (i = 0; i < sizeof read / sizeof read[0]; i++) {
+		body = policy_body(read[i].doc);
+		assert_int_equal(lambda_policy_parse(body, strlen(body), &st,
+		    &n, &err), 0);
+		assert_int_equal(n, 1);
+		assert_int_equal(st[0].via_url, read[i].via_url);
+		lambda_statements_free(st, n);
+		free(body);
+	}
 }
 
 static void
