@@ -361,3 +361,18 @@ aws_response_release(struct aws_response *rs)
 {
 	http_response_release(&rs->http);
 }
+
+int
+aws_next_page(const char *op, const char *name, char **token, char **next,
+    struct lc_err *err)
+{
+	if (*next == NULL)
+		return 0;
+	if (*token != NULL && strcmp(*token, *next) == 0)
+		return lc_error(err, LC_EFAIL, "%s: the same %s came back twice",
+		    op, name);
+	free(*token);
+	*token = *next;
+	*next = NULL;
+	return 1;
+}

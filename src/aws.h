@@ -116,4 +116,14 @@ int aws_is_throttle(const char *code);
 int aws_xml_leaf(const char *xml, size_t len, const char *tag,
     struct buf *out);
 
+/*
+ * Moves a paginated call on: *next, the token of the page just read (the
+ * caller's), becomes *token for the next request.  Returns 1 when there is
+ * a next page; 0 when there is none (*next was NULL); -1 with err ("OP:
+ * the same NAME came back twice") when the server repeats a token, which
+ * would loop for ever (*next then still the caller's).
+ */
+int aws_next_page(const char *op, const char *name, char **token,
+    char **next, struct lc_err *err);
+
 #endif

@@ -335,19 +335,10 @@ eb_list_targets(struct aws_client *c, const char *rule,
 
 	*out = NULL;
 	*n = 0;
-	for (;;) {
-		if ((r = targets_page(c, rule, token, out, n, &next,
-		    err)) != 0 || next == NULL)
-			break;
-		if (token != NULL && strcmp(token, next) == 0) {
-			r = lc_error(err, LC_EFAIL, "ListTargetsByRule: the "
-			    "same NextToken came back twice");
-			break;
-		}
-		free(token);
-		token = next;
-		next = NULL;
-	}
+	while ((r = targets_page(c, rule, token, out, n, &next, err)) == 0 &&
+	    (r = aws_next_page("ListTargetsByRule", "NextToken", &token, &next,
+	    err)) == 1)
+		;
 	free(token);
 	free(next);
 	if (r == -1 || r == 1) {

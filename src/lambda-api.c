@@ -277,7 +277,7 @@ lambda_list_functions(struct aws_client *c, struct lambda_config **out,
 	struct buf query = BUF_INIT;
 	char *marker = NULL, *next = NULL;
 	size_t i;
-	int ret = -1;
+	int more, ret = -1;
 
 	*out = NULL;
 	*n = 0;
@@ -297,16 +297,11 @@ lambda_list_functions(struct aws_client *c, struct lambda_config **out,
 		    n, &next, err) == -1)
 			goto out;
 		response_wipe(&rs);
-		if (next == NULL)
-			break;
-		if (marker != NULL && strcmp(marker, next) == 0) {
-			lc_error(err, LC_EFAIL, "ListFunctions: the same "
-			    "NextMarker came back twice");
+		if ((more = aws_next_page("ListFunctions", "NextMarker",
+		    &marker, &next, err)) == -1)
 			goto out;
-		}
-		free(marker);
-		marker = next;
-		next = NULL;
+		if (!more)
+			break;
 	}
 	ret = 0;
 out:

@@ -156,7 +156,7 @@ lambda_list_esms(struct aws_client *c, const char *function,
 	struct aws_response rs;
 	struct buf query = BUF_INIT;
 	char *marker = NULL, *next = NULL;
-	int ret = -1;
+	int more, ret = -1;
 
 	*out = NULL;
 	*n = 0;
@@ -172,16 +172,11 @@ lambda_list_esms(struct aws_client *c, const char *function,
 		    n, &next, err) == -1)
 			goto out;
 		aws_response_release(&rs);
-		if (next == NULL)
-			break;
-		if (marker != NULL && strcmp(marker, next) == 0) {
-			lc_error(err, LC_EFAIL, "ListEventSourceMappings: the "
-			    "same NextMarker came back twice");
+		if ((more = aws_next_page("ListEventSourceMappings",
+		    "NextMarker", &marker, &next, err)) == -1)
 			goto out;
-		}
-		free(marker);
-		marker = next;
-		next = NULL;
+		if (!more)
+			break;
 	}
 	ret = 0;
 out:

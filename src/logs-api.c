@@ -222,17 +222,13 @@ logs_filter(struct aws_client *c, const struct logs_query *q,
 		ret = logs_filter_page(q, rs.http.body.data, rs.http.body.len,
 		    fn, arg, st, &next, err);
 		aws_response_release(&rs);
-		if (ret == 0 && next != NULL && token != NULL &&
-		    strcmp(next, token) == 0)
-			ret = lc_error(err, LC_EFAIL, "FilterLogEvents: the "
-			    "same nextToken came back twice");
-		free(token);
-		token = next;
-		if (ret == -1 || token == NULL)
+		if (ret == -1 || (ret = aws_next_page("FilterLogEvents",
+		    "nextToken", &token, &next, err)) != 1)
 			break;
 		ret = -1;
 	}
 	free(token);
+	free(next);
 	return ret;
 }
 
