@@ -12,7 +12,6 @@
  * When the marker says the triggers call another alias than this deploy's,
  * a first pass unwires them there (plan_move).
  */
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +23,7 @@
 #include "lambda-triggers.h"
 #include "s3-notify.h"
 #include "sha256.h"
-#include "triggers.h"
+#include "triggers-private.h"
 #include "xmalloc.h"
 
 #define RULE_PREFIX	"lambdactl-"
@@ -33,36 +32,10 @@
 #define SID_S3		"lambdactl-s3-"
 #define SID_URL		"lambdactl-url-public"
 #define SID_URL_INVOKE	"lambdactl-url-invoke"
-#define TARGET_ID	"lambdactl"
-static char target_id[] = TARGET_ID;
 #define EVENTS_PRINCIPAL "events.amazonaws.com"
 #define S3_PRINCIPAL	"s3.amazonaws.com"
 #define INVOKE		"lambda:InvokeFunction"
 #define INVOKE_URL	"lambda:InvokeFunctionUrl"
-
-enum op_kind {
-	OP_TAG, OP_UNTAG, OP_ADD_PERM, OP_REMOVE_PERM, OP_PUT_RULE,
-	OP_DELETE_RULE, OP_PUT_TARGET, OP_REMOVE_TARGET, OP_S3_SET,
-	OP_ESM_CREATE, OP_ESM_UPDATE, OP_ESM_DELETE, OP_URL_PUT, OP_URL_DELETE,
-};
-
-struct trigger_op {
-	enum op_kind		 kind;
-	int			 group;	/* 0: none; else undone together */
-	int			 line;	/* the plan line it serves; -1: none */
-	char			*name;	/* rule, bucket, sid, tag key, uuid */
-	char			*value;	/* tag value, schedule, auth, queue */
-	char			*input;	/* target input */
-	char			*qual;	/* the qualifier it acts on; "": none */
-	int			 late;	/* plan_move: after the second pass */
-	int			 enabled;
-	int			 create;	/* URL: create, not update */
-	long			 batch_size;
-	long			 batch_window;
-	struct lambda_statement	 stmt;	/* OP_ADD_PERM */
-	struct s3_notify_fn	*want;	/* OP_S3_SET */
-	size_t			 nwant;
-};
 
 /* What reconciling one function needs, on triggers_plan's stack. */
 struct rc {
@@ -200,8 +173,8 @@ s3_entry_id(const char *target, const struct manifest_event *e)
 	return xasprintf(S3_NOTIFY_ID_PREFIX "%.16s", hex);
 }
 
-static const char *
-tag_value(const struct triggers_fn *t, const char *key)
+const char *
+triggers_tag(const struct triggers_fn *t, const char *key)
 {
 	size_t i;
 
@@ -391,7 +364,7 @@ our_target(struct rc *r, const char *rule, struct eb_target *out)
 	if (eb_list_targets(r->c, rule, &t, &n, r->err) == -1)
 		return -1;
 	for (i = 0; i < n; i++)
-		if (str_eq(t[i].id, TARGET_ID) && !found) {
+		if (str_eq(t[i].id, TRIGGERS_TARGET_ID) && !found) {
 			*out = t[i];
 			memset(&t[i], 0, sizeof t[i]);
 			found = 1;
@@ -492,7 +465,7 @@ plan_unwanted_rule(struct rc *r, const char *rule)
 		if ((found = our_target(r, rule, &tg)) == -1)
 			goto out;
 		if (found)
-			add_op(r, OP_REMOVE_TARGET, line, rule, TARGET_ID);
+			add_op(r, OP_REMOVE_TARGET, line, rule, TRIGGERS_TARGET_ID);
 		add_op(r, OP_DELETE_RULE, line, rule, NULL);
 	}
 	sid = xasprintf(SID_RULE "%s", rule);
@@ -612,16 +585,6 @@ out:
 }
 
 /* S3. */
-
-/* c for S3: --endpoint-url is not S3's (AWS_ENDPOINT_URL_S3 is), as for
- * artifacts (deploy.c's put_s3). */
-static struct aws_client *
-s3_client(struct aws_client *c, struct aws_client *sc)
-{
-	*sc = *c;
-	sc->endpoint_flag = NULL;
-	return sc;
-}
 
 static char *
 s3_text(const char *bucket, const struct s3_notify_fn *f)
@@ -776,7 +739,7 @@ plan_bucket(struct rc *r, const char *bucket)
 
 	s3_wanted(r, bucket, &want, &nwant);
 	s3_stmt(r, bucket, &s);
-	if (s3_notify_get(s3_client(r->c, &sc), bucket, &doc, r->err) == -1) {
+	if (s3_notify_get(triggers_s3_client(r->c, &sc), bucket, &doc, r->err) == -1) {
 		/* A bucket only our statement names, gone: its statement
 		 * goes, or neither deploy nor delete could ever pass. */
 		if (nwant > 0 || !lc_error_is(r->err, "NoSuchBucket"))
@@ -892,11 +855,11 @@ plan_queue(struct rc *r, const struct manifest_event *e, struct lambda_esm *m,
 		line = add_line(r, field, "+ sqs %s (batch %ld, window %lds%s)",
 		    arn_tail(arn), e->batch_size, e->batch_window,
 		    e->enabled ? "" : ", disabled");
-		op = add_op(r, OP_ESM_CREATE, line, arn, NULL);
+		op = add_op(r, OP_ESM_CREATE, line, arn, arn_tail(arn));
 	} else {
 		used[have - m] = 1;
 		key = xasprintf(TRIGGERS_TAG_SQS "%s", have->uuid);
-		if (tag_value(r->t, key) == NULL) {
+		if (triggers_tag(r->t, key) == NULL) {
 			line = add_line(r, field, "~ sqs %s (made elsewhere; "
 			    "lambdactl's from now on)", arn_tail(arn));
 			add_op(r, OP_TAG, line, key, arn_tail(arn));
@@ -1034,7 +997,7 @@ plan_url_wanted(struct rc *r, const struct lambda_url *have, int found,
 static int
 plan_url(struct rc *r)
 {
-	int tagged = tag_value(r->t, TRIGGERS_TAG_URL) != NULL;
+	int tagged = triggers_tag(r->t, TRIGGERS_TAG_URL) != NULL;
 	struct lambda_statement s[2];
 	struct lambda_url have = { 0 };
 	int found, line = -1;
@@ -1105,7 +1068,7 @@ check_buckets(struct rc *r)
 			;
 		if (j < i)	/* seen */
 			continue;
-		if (s3_notify_get(s3_client(r->c, &sc), fn->events[i].bucket,
+		if (s3_notify_get(triggers_s3_client(r->c, &sc), fn->events[i].bucket,
 		    &doc,
 		    r->err) == -1)
 			return -1;
@@ -1182,7 +1145,7 @@ static void
 plan_marker(struct rc *r, size_t first_op)
 {
 	const struct manifest_fn *fn = r->t->fn;
-	const char *have = tag_value(r->t, TRIGGERS_TAG);
+	const char *have = triggers_tag(r->t, TRIGGERS_TAG);
 	struct triggers_plan *p = r->p;
 	struct trigger_op op;
 	int line = -1;
@@ -1310,7 +1273,7 @@ triggers_plan(struct aws_client *c, const struct triggers_fn *t,
     struct triggers_plan *p, struct lc_err *err)
 {
 	struct rc r = { .c = c, .t = t, .p = p, .err = err };
-	const char *from = tag_value(t, TRIGGERS_TAG);
+	const char *from = triggers_tag(t, TRIGGERS_TAG);
 	int rv;
 
 	memset(p, 0, sizeof *p);
@@ -1341,168 +1304,6 @@ triggers_plan(struct aws_client *c, const struct triggers_fn *t,
 	return rv;
 }
 
-/* Applying. */
-
-/* Several functions may wire the same bucket at once under -j: each
- * read-change-write of a bucket's configuration holds this. */
-static pthread_mutex_t s3_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static int
-s3_set(struct aws_client *c, const struct triggers_fn *t,
-    const struct trigger_op *op, struct lc_err *err)
-{
-	struct aws_client sc;
-	struct s3_notify *doc = NULL;
-	int rv = -1;
-
-	pthread_mutex_lock(&s3_lock);
-	c = s3_client(c, &sc);
-	if (s3_notify_get(c, op->name, &doc, err) == 0 &&
-	    s3_notify_set_owned(doc, t->arn, op->want, op->nwant, err) == 0 &&
-	    s3_notify_put(c, op->name, doc, err) == 0)
-		rv = 0;
-	pthread_mutex_unlock(&s3_lock);
-	s3_notify_free(doc);
-	return rv;
-}
-
-static int
-esm_create(struct aws_client *c, const struct triggers_fn *t,
-    const char *target, const struct trigger_op *op, struct lc_err *err)
-{
-	struct lambda_esm m = { 0 };
-	struct manifest_kv kv;
-	struct lc_err undo = { 0 };
-	int rv = -1;
-
-	if (lambda_create_esm(c, target, op->name, op->batch_size,
-	    op->batch_window, op->enabled, &m, err) == -1)
-		return -1;
-	kv.key = xasprintf(TRIGGERS_TAG_SQS "%s", m.uuid);
-	kv.value = (char *)arn_tail(op->name);
-	if (lambda_tag(c, t->arn, &kv, 1, err) == 0)
-		rv = 0;
-	else	/* Untagged, it would never be found again: undone. */
-		lambda_delete_esm(c, m.uuid, &undo);
-	free(kv.key);
-	lambda_esm_release(&m);
-	return rv;
-}
-
-static int
-run_op(struct aws_client *c, const struct triggers_fn *t, const char *target,
-    const struct trigger_op *op, struct lc_err *err)
-{
-	const char *name = t->fn->name;
-	const char *q = *op->qual != '\0' ? op->qual : NULL;
-	struct eb_target tg = { target_id, op->value, op->input };
-	struct manifest_kv kv = { op->name, op->value };
-	char *desc, *id = target_id;
-	int rv;
-
-	switch (op->kind) {
-	case OP_TAG:
-		return lambda_tag(c, t->arn, &kv, 1, err);
-	case OP_UNTAG:
-		return lambda_untag(c, t->arn, &op->name, 1, err);
-	case OP_ADD_PERM:
-		return lambda_add_permission(c, name, q, &op->stmt, err);
-	case OP_REMOVE_PERM:
-		return lambda_remove_permission(c, name, q, op->name, err);
-	case OP_PUT_RULE:
-		desc = xasprintf("lambdactl: a schedule of %s (lambda.yml)",
-		    name);
-		rv = eb_put_rule(c, op->name, op->value, op->enabled, desc,
-		    NULL, err);
-		free(desc);
-		return rv;
-	case OP_DELETE_RULE:
-		return eb_delete_rule(c, op->name, err);
-	case OP_PUT_TARGET:
-		return eb_put_target(c, op->name, &tg, err);
-	case OP_REMOVE_TARGET:
-		return eb_remove_targets(c, op->name, &id, 1, err);
-	case OP_S3_SET:
-		return s3_set(c, t, op, err);
-	case OP_ESM_CREATE:
-		return esm_create(c, t, target, op, err);
-	case OP_ESM_UPDATE:
-		return lambda_update_esm(c, op->name, op->batch_size,
-		    op->batch_window, op->enabled, err);
-	case OP_ESM_DELETE:
-		return lambda_delete_esm(c, op->name, err);
-	case OP_URL_PUT:
-		return lambda_put_url(c, name, q, op->value, op->create, NULL,
-		    err);
-	case OP_URL_DELETE:
-		return lambda_delete_url(c, name, q, err);
-	}
-	return 0;
-}
-
-/* Undoes op, done as part of a trigger being created (best effort). */
-static void
-undo_op(struct aws_client *c, const struct triggers_fn *t,
-    const struct trigger_op *op)
-{
-	const char *q = *op->qual != '\0' ? op->qual : NULL;
-	struct lc_err ignored = { 0 };
-	char *id = target_id;
-
-	switch (op->kind) {
-	case OP_ADD_PERM:
-		lambda_remove_permission(c, t->fn->name, q, op->name,
-		    &ignored);
-		break;
-	case OP_PUT_RULE:
-		eb_delete_rule(c, op->name, &ignored);
-		break;
-	case OP_PUT_TARGET:
-		eb_remove_targets(c, op->name, &id, 1, &ignored);
-		break;
-	case OP_URL_PUT:
-		if (op->create)
-			lambda_delete_url(c, t->fn->name, q, &ignored);
-		break;
-	default:
-		break;
-	}
-}
-
-int
-triggers_apply(struct aws_client *c, const struct triggers_fn *t,
-    const struct triggers_plan *p, void (*step)(void *, const char *),
-    void *arg, struct lc_err *err)
-{
-	const struct trigger_op *op;
-	char *target;
-	size_t i, j;
-	int line = -1, rv = 0;
-
-	if (p->nops == 0)
-		return 0;
-	target = t->qualifier != NULL ? xasprintf("%s:%s", t->arn,
-	    t->qualifier) : xstrdup(t->arn);
-	for (i = 0; i < p->nops; i++) {
-		op = &p->ops[i];
-		if (op->line >= 0 && op->line != line && step != NULL)
-			step(arg, p->lines[op->line].text);
-		line = op->line >= 0 ? op->line : line;
-		if (run_op(c, t, target, op, err) == 0)
-			continue;
-		for (j = i; op->group != 0 && j > 0 &&
-		    p->ops[j - 1].group == op->group; j--)
-			undo_op(c, t, &p->ops[j - 1]);
-		if (op->line >= 0)
-			lc_error_prefix(err, "%s%s", p->lines[op->line].text,
-			    op->group != 0 && j < i ? " (undone)" : "");
-		rv = -1;
-		break;
-	}
-	free(target);
-	return rv;
-}
-
 void
 triggers_plan_release(struct triggers_plan *p)
 {
@@ -1525,24 +1326,4 @@ triggers_plan_release(struct triggers_plan *p)
 	free(p->lines);
 	free(p->ops);
 	memset(p, 0, sizeof *p);
-}
-
-int
-triggers_unwire(struct aws_client *c, const struct lambda_config *have,
-    void (*step)(void *, const char *), void *arg, struct lc_err *err)
-{
-	struct manifest_fn none = { .name = have->name };
-	struct triggers_fn t = { .fn = &none, .region = c->region,
-	    .arn = have->arn, .tags = have->tags, .ntags = have->ntags };
-	struct triggers_plan p;
-	int rv;
-
-	t.qualifier = tag_value(&t, TRIGGERS_TAG);
-	if (t.qualifier != NULL && *t.qualifier == '\0')
-		t.qualifier = NULL;
-	if (triggers_plan(c, &t, &p, err) == -1)
-		return -1;
-	rv = triggers_apply(c, &t, &p, step, arg, err);
-	triggers_plan_release(&p);
-	return rv;
 }
