@@ -55,7 +55,9 @@ endif
 SRCS      := $(sort $(wildcard src/*.c))
 CMD_SRCS  := src/main.c src/cmd.c $(filter src/cmd-%.c,$(SRCS))
 LIB_SRCS  := $(filter-out $(CMD_SRCS),$(SRCS))
-LIB_OBJS  := $(LIB_SRCS:src/%.c=$(BUILD)/%.o)
+LIB_OBJS  := $(LIB_SRCS:src/%.c=$(BUILD)/%.o) $(BUILD)/gen/langrt-files.o
+# The runtime loops lambdactl carries inside itself (src/langrt.h).
+RT_FILES  := $(sort $(shell find runtimes -type f ! -name '*~' 2>/dev/null))
 CMD_OBJS  := $(CMD_SRCS:src/%.c=$(BUILD)/%.o)
 UNIT_SRCS := $(sort $(wildcard tests/unit/test-*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -75,6 +77,13 @@ $(BIN): $(CMD_OBJS) $(LIBLC)
 $(LIBLC): $(LIB_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $(LIB_OBJS)
+
+$(BUILD)/gen/langrt-files.c: $(RT_FILES) scripts/embed.sh
+	@mkdir -p $(@D)
+	scripts/embed.sh $(RT_FILES) >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/langrt-files.o: $(BUILD)/gen/langrt-files.c
+	$(CC) $(LC_CFLAGS) -Isrc $(SAN) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/%.o: src/%.c
 	@mkdir -p $(@D)

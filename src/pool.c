@@ -35,6 +35,7 @@ pool_init(struct pool *p, const struct manifest_fn *fn,
 	pthread_cond_init(&p->cv, NULL);
 	p->rc.name = fn->name;
 	p->rc.handler = fn->handler;
+	p->rc.runtime = fn->runtime;
 	p->rc.memory = fn->memory;
 	p->rc.timeout = fn->timeout;
 	p->rc.region = env->region;

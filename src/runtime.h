@@ -24,6 +24,9 @@
 struct rt_config {
 	const char		*name;		/* AWS_LAMBDA_FUNCTION_NAME */
 	const char		*task_root;	/* holds bootstrap (LAMBDA_TASK_ROOT) */
+	/* The function's runtime: NULL or provided.*: task_root/bootstrap
+	 * is run; java*, python3*, nodejs*: as langrt_prepare says. */
+	const char		*runtime;
 	const char		*handler;	/* _HANDLER; NULL: "" */
 	long			 memory;	/* MB */
 	long			 timeout;	/* seconds */
