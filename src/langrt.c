@@ -1,8 +1,17 @@
-/* langrt.c - the managed runtimes run locally: see langrt.h. */
+/* langrt.c - the managed runtimes run locally: see langrt.h; finding
+ * an interpreter and the cache of runtime loops (langrt-private.h). */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "langrt.h"
+#include "buf.h"
+#include "langrt-private.h"
+#include "sha256.h"
 #include "xmalloc.h"
 
 static int
@@ -43,12 +52,201 @@ langrt_prepare(const char *runtime, const char *handler,
     const char *task_root, long memory, struct langrt_launch *l,
     struct lc_err *err)
 {
-	(void)handler;
-	(void)task_root;
-	(void)memory;
+	int r;
+
 	memset(l, 0, sizeof *l);
-	return lc_error(err, LC_ECONFIG, "runtime '%s' is not run locally "
-	    "(yet)", runtime);
+	switch (langrt_kind(runtime)) {
+	case LANGRT_JAVA:
+		r = langrt_java(runtime, handler, task_root, memory, l, err);
+		break;
+	case LANGRT_PYTHON:
+		r = langrt_python(runtime, handler, task_root, memory, l, err);
+		break;
+	case LANGRT_NODE:
+		r = langrt_node(runtime, handler, task_root, memory, l, err);
+		break;
+	default:
+		return lc_error(err, LC_ECONFIG, "runtime '%s' is not one "
+		    "lambdactl runs locally (provided.*, java*, python3.*, "
+		    "nodejs*)", runtime != NULL ? runtime : "");
+	}
+	if (r == -1)
+		langrt_launch_release(l);
+	return r;
+}
+
+void
+langrt_arg(struct langrt_launch *l, char *s)
+{
+	size_t n = 0;
+
+	while (l->argv != NULL && l->argv[n] != NULL)
+		n++;
+	l->argv = xrealloc(l->argv, (n + 2) * sizeof *l->argv);
+	l->argv[n] = s;
+	l->argv[n + 1] = NULL;
+}
+
+void
+langrt_env(struct langrt_launch *l, char *s)
+{
+	l->env = xrealloc(l->env, (l->nenv + 1) * sizeof *l->env);
+	l->env[l->nenv++] = s;
+}
+
+static int
+executable(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    access(path, X_OK) == 0;
+}
+
+int
+langrt_find(const char *env_name, const char *prog, const char *hint,
+    char **path, struct lc_err *err)
+{
+	const char *v = getenv(env_name), *p, *e;
+	char *cand;
+
+	if (v != NULL && *v != '\0') {
+		if (!executable(v))
+			return lc_error(err, LC_ECONFIG, "%s='%s' is not an "
+			    "executable file", env_name, v);
+		*path = xstrdup(v);
+		return 0;
+	}
+	for (p = getenv("PATH"); p != NULL && *p != '\0'; p = *e ? e + 1 : e) {
+		e = p + strcspn(p, ":");
+		cand = e > p ? xasprintf("%.*s/%s", (int)(e - p), p, prog) :
+		    xasprintf("./%s", prog);
+		if (executable(cand)) {
+			*path = cand;
+			return 0;
+		}
+		free(cand);
+	}
+	return lc_error(err, LC_ECONFIG, "no '%s' on PATH: %s (or set %s)",
+	    prog, hint, env_name);
+}
+
+/* dir made (0700) when missing; 0, or -1 with err. */
+static int
+mkdir_one(const char *dir, struct lc_err *err)
+{
+	struct stat st;
+
+	if (mkdir(dir, 0700) == 0 || (errno == EEXIST && lstat(dir, &st) ==
+	    0 && S_ISDIR(st.st_mode)))
+		return 0;
+	return lc_error(err, LC_ECONFIG, "cannot make '%s': %s", dir,
+	    errno == EEXIST ? "not a directory" : strerror(errno));
+}
+
+/* The cache of runtime loops, made when missing; *dir the caller's. */
+static int
+cache_dir(char **dir, struct lc_err *err)
+{
+	const char *x = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	char *base;
+
+	if (x != NULL && *x == '/')
+		base = xstrdup(x);
+	else if (home != NULL && *home == '/')
+		base = xasprintf("%s/.cache", home);
+	else
+		return lc_error(err, LC_ECONFIG, "no cache directory for the "
+		    "runtime loops (set HOME or XDG_CACHE_HOME)");
+	*dir = xasprintf("%s/lambdactl", base);
+	if (mkdir_one(base, err) == -1 || mkdir_one(*dir, err) == -1)
+		goto fail;
+	free(base);
+	base = *dir;
+	*dir = xasprintf("%s/runtimes", base);
+	if (mkdir_one(*dir, err) == -1)
+		goto fail;
+	free(base);
+	return 0;
+fail:
+	free(base);
+	free(*dir);
+	*dir = NULL;
+	return -1;
+}
+
+/* Writes f to path through a temporary file, atomically. */
+static int
+write_atomic(const char *path, const struct langrt_file *f,
+    struct lc_err *err)
+{
+	char *tmp = xasprintf("%s.%ld.tmp", path, (long)getpid());
+	int fd, rv = -1;
+
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW,
+	    0644)) == -1) {
+		lc_error(err, LC_ECONFIG, "cannot write '%s': %s", tmp,
+		    strerror(errno));
+		goto out;
+	}
+	if (write_all(fd, f->data, f->len) == -1 || fsync(fd) == -1) {
+		lc_error(err, LC_ECONFIG, "cannot write '%s': %s", tmp,
+		    strerror(errno));
+		close(fd);
+		unlink(tmp);
+		goto out;
+	}
+	close(fd);
+	if (rename(tmp, path) == -1) {
+		lc_error(err, LC_ECONFIG, "cannot write '%s': %s", path,
+		    strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	rv = 0;
+out:
+	free(tmp);
+	return rv;
+}
+
+int
+langrt_cache_file(const char *name, char **path, char **dir,
+    struct lc_err *err)
+{
+	const struct langrt_file *f = langrt_file(name);
+	const char *base;
+	char hex[SHA256_HEX_LEN + 1], *top = NULL, *sub = NULL;
+	struct stat st;
+	int rv = -1;
+
+	*path = NULL;
+	if (f == NULL)
+		return lc_error(err, LC_EFAIL, "no embedded file '%s'", name);
+	sha256_hex(f->data, f->len, hex);
+	base = strrchr(name, '/') != NULL ? strrchr(name, '/') + 1 : name;
+	if (cache_dir(&top, err) == -1)
+		return -1;
+	sub = xasprintf("%s/%.16s", top, hex);
+	if (mkdir_one(sub, err) == -1)
+		goto out;
+	*path = xasprintf("%s/%s", sub, base);
+	if (lstat(*path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (size_t)st.st_size == f->len)
+		rv = 0;
+	else
+		rv = write_atomic(*path, f, err);
+out:
+	if (rv == 0 && dir != NULL) {
+		*dir = sub;
+		sub = NULL;
+	}
+	if (rv == -1) {
+		free(*path);
+		*path = NULL;
+	}
+	free(sub);
+	free(top);
+	return rv;
 }
 
 void

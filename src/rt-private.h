@@ -28,6 +28,7 @@
 
 #include "buf.h"
 #include "err.h"
+#include "langrt.h"
 #include "runtime.h"
 
 /* Lambda's limit on a synchronous response (and error), in bytes. */
@@ -54,7 +55,9 @@ struct rt_function {
 	/* The configuration, copied. */
 	char		*name;
 	char		*task_root;	/* absolute */
-	char		*bootstrap;
+	char		*bootstrap;	/* what is exec'd: launch.argv[0] */
+	/* A managed runtime's launch (langrt.h); argv NULL: bootstrap. */
+	struct langrt_launch launch;
 	char		*arn;
 	long		 memory;
 	long		 timeout;

@@ -87,6 +87,10 @@ rt_env_build(struct rt_function *f, const struct rt_config *cfg,
 	env_put(f, xasprintf("PATH=%s", path != NULL && *path != '\0' ?
 	    path : RT_PATH));
 	env_put(f, xstrdup("LANG=en_US.UTF-8"));
+	/* A managed runtime's own (AWS_EXECUTION_ENV, ...), before the
+	 * function's. */
+	for (i = 0; i < f->launch.nenv; i++)
+		env_put(f, xstrdup(f->launch.env[i]));
 	for (i = 0; i < cfg->nenv; i++) {
 		if (cfg->env[i].key == NULL || cfg->env[i].key[0] == '\0' ||
 		    strchr(cfg->env[i].key, '=') != NULL)
@@ -299,7 +303,8 @@ spawn_bootstrap(struct rt_function *f, int out, struct lc_err *err)
 	argv[1] = NULL;
 	proc_spawn_init(&sp);
 	sp.path = f->bootstrap;
-	sp.argv = argv;
+	sp.argv = f->launch.argv != NULL ? (const char **)f->launch.argv :
+	    argv;
 	sp.envp = f->envp;
 	sp.dir = f->task_root;
 	sp.fd[0] = PROC_DEVNULL;

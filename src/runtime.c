@@ -270,8 +270,21 @@ rt_start(struct rt_function **fp, const struct rt_config *cfg,
 	f->arn = xasprintf("arn:aws:lambda:%s:%s:function:%s",
 	    cfg->region != NULL ? cfg->region : "us-east-1", RT_ACCOUNT,
 	    f->name);
-	f->bootstrap = xasprintf("%s/bootstrap", root);
-	if (stat(f->bootstrap, &st) == -1 || !S_ISREG(st.st_mode)) {
+	switch (langrt_kind(cfg->runtime)) {
+	case LANGRT_JAVA:
+	case LANGRT_PYTHON:
+	case LANGRT_NODE:
+		if (langrt_prepare(cfg->runtime, cfg->handler, root, f->memory,
+		    &f->launch, err) == -1)
+			goto fail;
+		f->bootstrap = xstrdup(f->launch.argv[0]);
+		break;
+	default:
+		f->bootstrap = xasprintf("%s/bootstrap", root);
+		break;
+	}
+	if (f->launch.argv == NULL && (stat(f->bootstrap, &st) == -1 ||
+	    !S_ISREG(st.st_mode))) {
 		lc_error(err, LC_ECONFIG, "no bootstrap file in '%s' (a "
 		    "provided.* runtime runs LAMBDA_TASK_ROOT/bootstrap)",
 		    cfg->task_root);
@@ -669,6 +682,7 @@ rt_stop(struct rt_function *f)
 	free(f->name);
 	free(f->task_root);
 	free(f->bootstrap);
+	langrt_launch_release(&f->launch);
 	free(f->arn);
 	pthread_cond_destroy(&f->cv);
 	pthread_mutex_destroy(&f->mu);

@@ -1,0 +1,14 @@
+/* langrt-java.c - Java functions run locally (langrt-private.h). */
+#include "langrt-private.h"
+
+int
+langrt_java(const char *runtime, const char *handler, const char *task_root,
+    long memory, struct langrt_launch *l, struct lc_err *err)
+{
+	(void)handler;
+	(void)task_root;
+	(void)memory;
+	(void)l;
+	return lc_error(err, LC_ECONFIG, "runtime '%s' is not run locally yet",
+	    runtime);
+}
