@@ -488,7 +488,7 @@ run_bench(struct cmd_ctx *ctx, const struct aws_client *c,
 }
 
 /* --local's function: in lambda.yml, every ${env:...} set, a runtime
- * run here (langrt_kind). */
+ * that runs here (langrt_kind). */
 static const struct manifest_fn *
 local_fn(struct cmd_ctx *ctx, const char *name)
 {
@@ -506,8 +506,8 @@ local_fn(struct cmd_ctx *ctx, const char *name)
 		return NULL;
 	if (langrt_kind(fn->runtime) == LANGRT_NONE) {
 		lc_error(&ctx->err, LC_ECONFIG, "%s: --local runs provided.*, "
-		    "java*, python3.* and nodejs* functions; '%s' runs only "
-		    "in Lambda or its container image", name, fn->runtime);
+		    "java*, python3.* and nodejs* runtimes; '%s' runs only in "
+		    "Lambda or its container image", name, fn->runtime);
 		return NULL;
 	}
 	return fn;

@@ -96,9 +96,8 @@ select_fns(struct cmd_ctx *ctx, const struct cmd_args *a,
 		}
 		if (a->argc > 0) {
 			lc_error(&ctx->err, LC_ECONFIG, "%s: serve runs "
-			    "provided.*, java*, python3.* and nodejs* "
-			    "functions, not '%s'", fns[i]->name,
-			    fns[i]->runtime);
+			    "provided.*, java*, python3.* and nodejs* runtimes, "
+			    "not '%s'", fns[i]->name, fns[i]->runtime);
 			goto fail;
 		}
 		log_warn("%s: not served: runtime '%s' runs only in Lambda",
@@ -106,7 +105,7 @@ select_fns(struct cmd_ctx *ctx, const struct cmd_args *a,
 	}
 	if (*nout == 0) {
 		lc_error(&ctx->err, LC_ECONFIG, "no function of '%s' uses a "
-		    "runtime run here (provided.*, java*, python3.*, "
+		    "runtime that runs locally (provided.*, java*, python3.*, "
 		    "nodejs*): nothing to serve", ctx->manifest.path);
 		goto fail;
 	}

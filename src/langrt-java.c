@@ -62,14 +62,15 @@ langrt_java_target(const char *runtime)
 size_t
 langrt_java_flags(int target, long memory, char **out)
 {
-	long kib = memory * 1024;
+	long kib = memory * 1024, meta, code;
 	size_t n = 0;
 
-	out[n++] = xasprintf("-XX:MaxHeapSize=%ldk", (kib * 85 + 50) / 100);
-	out[n++] = xasprintf("-XX:MaxMetaspaceSize=%ldk",
-	    (kib * 10 + 50) / 100);
-	out[n++] = xasprintf("-XX:ReservedCodeCacheSize=%ldk",
-	    (kib * 5 + 50) / 100);
+	/* The heap is what is left: 222823k + 26214k + 13107k at 256 MB. */
+	meta = (kib * 10 + 50) / 100;
+	code = (kib * 5 + 50) / 100;
+	out[n++] = xasprintf("-XX:MaxHeapSize=%ldk", kib - meta - code);
+	out[n++] = xasprintf("-XX:MaxMetaspaceSize=%ldk", meta);
+	out[n++] = xasprintf("-XX:ReservedCodeCacheSize=%ldk", code);
 	out[n++] = xstrdup("-XX:+UseSerialGC");
 	if (target >= 17) {
 		out[n++] = xstrdup("-XX:+TieredCompilation");

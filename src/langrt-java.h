@@ -24,11 +24,11 @@ int langrt_java_target(const char *runtime);
 
 /*
  * The JVM flags for a function of Java version target with memory MB, as
- * Lambda's Java runtime sets them: of the memory, 85% heap, 10%
- * metaspace, 5% code cache (in KiB); the serial collector; tiered
- * compilation stopped at level 1 from java17 on; class data sharing when
- * the JVM has it; IPv4 preferred.  Fills out (LANGRT_JAVA_MAXFLAGS, the
- * caller frees each) and returns how many.
+ * Lambda's Java runtime sets them: of the memory, 10% metaspace, 5%
+ * code cache, the rest (about 85%) heap, in KiB; the serial collector;
+ * tiered compilation stopped at level 1 from java17 on; class data
+ * sharing when the JVM has it; IPv4 preferred.  Fills out (the caller
+ * frees each; LANGRT_JAVA_MAXFLAGS entries) and returns how many.
  */
 size_t langrt_java_flags(int target, long memory, char **out);
 
