@@ -549,58 +549,46 @@ public final class LambdaRuntime {
 			return number();
 		}
 
+		/* Whether c is next (after blanks): then it is taken. */
+		private boolean eat(char c) {
+			space();
+			if (i < s.length() && s.charAt(i) == c) {
+				i++;
+				return true;
+			}
+			return false;
+		}
+
 		private Map<String, Object> object() {
 			Map<String, Object> m = new LinkedHashMap<String, Object>();
 			i++;
-			space();
-			if (i < s.length() && s.charAt(i) == '}') {
-				i++;
+			if (eat('}'))
 				return m;
-			}
-			for (;;) {
+			do {
 				space();
 				if (i >= s.length() || s.charAt(i) != '"')
 					throw bad("expected a key");
 				String k = string();
-				space();
-				if (i >= s.length() || s.charAt(i) != ':')
+				if (!eat(':'))
 					throw bad("expected ':'");
-				i++;
 				m.put(k, value());
-				space();
-				if (i < s.length() && s.charAt(i) == ',') {
-					i++;
-					continue;
-				}
-				if (i < s.length() && s.charAt(i) == '}') {
-					i++;
-					return m;
-				}
+			} while (eat(','));
+			if (!eat('}'))
 				throw bad("expected ',' or '}'");
-			}
+			return m;
 		}
 
 		private List<Object> array() {
 			List<Object> l = new ArrayList<Object>();
 			i++;
-			space();
-			if (i < s.length() && s.charAt(i) == ']') {
-				i++;
+			if (eat(']'))
 				return l;
-			}
-			for (;;) {
+			do
 				l.add(value());
-				space();
-				if (i < s.length() && s.charAt(i) == ',') {
-					i++;
-					continue;
-				}
-				if (i < s.length() && s.charAt(i) == ']') {
-					i++;
-					return l;
-				}
+			while (eat(','));
+			if (!eat(']'))
 				throw bad("expected ',' or ']'");
-			}
+			return l;
 		}
 
 		private String string() {
