@@ -13,7 +13,11 @@
  */
 package lambdactl;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.reflect.Array;
@@ -29,15 +33,16 @@ import java.lang.reflect.Type;
 import java.lang.reflect.WildcardType;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.net.HttpURLConnection;
-import java.net.URL;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -46,7 +51,9 @@ public final class LambdaRuntime {
 	private static final String CONTEXT =
 	    "com.amazonaws.services.lambda.runtime.Context";
 
-	private final String api;
+	private final String api;	/* host:port, as given */
+	private final String host;
+	private final int port;
 	private Object target;		/* the handler's instance; null: static */
 	private Method method;
 	private int kind;		/* STREAM or VALUE */
@@ -57,14 +64,15 @@ public final class LambdaRuntime {
 	private static final int STREAM = 1, VALUE = 2;
 
 	private LambdaRuntime(String api) {
-		this.api = "http://" + api + "/2018-06-01/runtime";
+		int c = api.lastIndexOf(':');
+		this.api = api;
+		this.host = api.substring(0, c).replace("[", "").replace("]", "");
+		this.port = Integer.parseInt(api.substring(c + 1));
 	}
 
 	public static void main(String[] args) {
-		/* A POST is never sent twice (HttpURLConnection retries one). */
-		System.setProperty("sun.net.http.retryPost", "false");
 		String api = System.getenv("AWS_LAMBDA_RUNTIME_API");
-		if (api == null || api.isEmpty()) {
+		if (api == null || api.lastIndexOf(':') <= 0) {
 			System.err.println("lambdactl runtime: no AWS_LAMBDA_RUNTIME_API");
 			System.exit(1);
 		}
@@ -73,7 +81,7 @@ public final class LambdaRuntime {
 			rt.init(System.getenv("_HANDLER"));
 		} catch (Fault f) {
 			rt.report(f);
-			rt.postQuietly(rt.api + "/init/error", f);
+			rt.postQuietly("/init/error", f);
 			System.exit(1);
 		}
 		rt.loop();
@@ -215,12 +223,12 @@ public final class LambdaRuntime {
 			} catch (Fault f) {
 				flush();
 				report(f);
-				postQuietly(api + "/invocation/" + iv.id + "/error", f);
+				postQuietly("/invocation/" + iv.id + "/error", f);
 				continue;
 			}
 			flush();
 			try {
-				post(api + "/invocation/" + iv.id + "/response",
+				post("/invocation/" + iv.id + "/response",
 				    out, null);
 			} catch (Exception e) {
 				System.err.println("lambdactl runtime: " + e);
@@ -234,21 +242,18 @@ public final class LambdaRuntime {
 		System.err.flush();
 	}
 
-	private Invocation next() throws Exception {
-		HttpURLConnection c = (HttpURLConnection)
-		    new URL(api + "/invocation/next").openConnection();
-		c.setReadTimeout(0);
+	private Invocation next() throws IOException {
+		Reply r = exchange("GET", "/invocation/next", null, null);
+		if (r.code != 200)
+			throw new IOException("invocation/next: HTTP " + r.code);
 		Invocation iv = new Invocation();
-		iv.event = readAll(c.getInputStream());
-		if (c.getResponseCode() != 200)
-			throw new IllegalStateException("invocation/next: HTTP " +
-			    c.getResponseCode());
-		iv.id = c.getHeaderField("Lambda-Runtime-Aws-Request-Id");
-		iv.arn = c.getHeaderField("Lambda-Runtime-Invoked-Function-Arn");
-		iv.trace = c.getHeaderField("Lambda-Runtime-Trace-Id");
-		String d = c.getHeaderField("Lambda-Runtime-Deadline-Ms");
+		iv.event = r.body;
+		iv.id = r.header("Lambda-Runtime-Aws-Request-Id");
+		iv.arn = r.header("Lambda-Runtime-Invoked-Function-Arn");
+		iv.trace = r.header("Lambda-Runtime-Trace-Id");
+		String d = r.header("Lambda-Runtime-Deadline-Ms");
 		try {
-			iv.deadline = d != null ? Long.parseLong(d.trim()) : 0;
+			iv.deadline = d != null ? Long.parseLong(d) : 0;
 		} catch (NumberFormatException e) {
 			iv.deadline = 0;
 		}
@@ -451,9 +456,9 @@ public final class LambdaRuntime {
 		return Json.write(m);
 	}
 
-	private void postQuietly(String url, Fault f) {
+	private void postQuietly(String path, Fault f) {
 		try {
-			post(url, errorBody(f).getBytes(StandardCharsets.UTF_8),
+			post(path, errorBody(f).getBytes(StandardCharsets.UTF_8),
 			    f.type);
 		} catch (Exception e) {
 			System.err.println("lambdactl runtime: " + e);
@@ -461,27 +466,109 @@ public final class LambdaRuntime {
 		}
 	}
 
-	private static void post(String url, byte[] body, String errorType)
-	    throws Exception {
-		HttpURLConnection c = (HttpURLConnection)
-		    new URL(url).openConnection();
-		c.setRequestMethod("POST");
-		c.setDoOutput(true);
-		c.setFixedLengthStreamingMode(body.length);
-		c.setRequestProperty("Content-Type", "application/json");
-		if (errorType != null)
-			c.setRequestProperty("Lambda-Runtime-Function-Error-Type",
-			    errorType);
-		OutputStream o = c.getOutputStream();
-		o.write(body);
-		o.close();
-		int code = c.getResponseCode();
-		InputStream in = code >= 400 ? c.getErrorStream() :
-		    c.getInputStream();
-		if (in != null)
-			readAll(in);
-		if (code / 100 != 2)
-			throw new IllegalStateException(url + ": HTTP " + code);
+	private void post(String path, byte[] body, String errorType)
+	    throws IOException {
+		Reply r = exchange("POST", path, body, errorType);
+		if (r.code / 100 != 2)
+			throw new IOException(path + ": HTTP " + r.code);
+	}
+
+	/* An answer of the Runtime API: status, headers (by lower-case
+	 * name), body. */
+	static final class Reply {
+		int code;
+		final Map<String, String> headers = new HashMap<String, String>();
+		byte[] body;
+
+		String header(String name) {
+			return headers.get(name.toLowerCase(Locale.ROOT));
+		}
+	}
+
+	/*
+	 * One HTTP/1.1 exchange on a connection of its own (loopback: cheap),
+	 * over a plain socket: java.net's HTTP client costs a cold start some
+	 * 30 ms of class loading.
+	 */
+	private Reply exchange(String method, String path, byte[] body,
+	    String errorType) throws IOException {
+		Socket s = new Socket(host, port);
+		try {
+			s.setTcpNoDelay(true);
+			StringBuilder h = new StringBuilder();
+			h.append(method).append(" /2018-06-01/runtime").append(path)
+			    .append(" HTTP/1.1\r\nHost: ").append(api)
+			    .append("\r\nConnection: close\r\n");
+			if (body != null)
+				h.append("Content-Type: application/json\r\n"
+				    + "Content-Length: ").append(body.length)
+				    .append("\r\n");
+			if (errorType != null)
+				h.append("Lambda-Runtime-Function-Error-Type: ")
+				    .append(errorType.replaceAll("[^\\x21-\\x7e]", ""))
+				    .append("\r\n");
+			h.append("\r\n");
+			OutputStream o = new BufferedOutputStream(
+			    s.getOutputStream());
+			o.write(h.toString().getBytes(StandardCharsets.ISO_8859_1));
+			if (body != null)
+				o.write(body);
+			o.flush();
+			return reply(new BufferedInputStream(s.getInputStream()));
+		} finally {
+			s.close();
+		}
+	}
+
+	private static Reply reply(InputStream in) throws IOException {
+		Reply r = new Reply();
+		String[] status = line(in).split(" ", 3);
+		try {
+			r.code = Integer.parseInt(status.length > 1 ? status[1] : "");
+		} catch (NumberFormatException e) {
+			throw new IOException("not an HTTP answer");
+		}
+		for (String l = line(in); !l.isEmpty(); l = line(in)) {
+			int c = l.indexOf(':');
+			if (c > 0)
+				r.headers.put(l.substring(0, c).trim()
+				    .toLowerCase(Locale.ROOT), l.substring(c + 1).trim());
+		}
+		String te = r.headers.get("transfer-encoding");
+		String cl = r.headers.get("content-length");
+		if (te != null && te.equalsIgnoreCase("chunked")) {
+			ByteArrayOutputStream b = new ByteArrayOutputStream();
+			for (int n; (n = Integer.parseInt(line(in).split(";")[0]
+			    .trim(), 16)) > 0; line(in))
+				b.write(readN(in, n));
+			r.body = b.toByteArray();
+		} else if (cl != null) {
+			r.body = readN(in, Integer.parseInt(cl));
+		} else {
+			r.body = readAll(in);
+		}
+		return r;
+	}
+
+	/* A header line, without its CRLF. */
+	private static String line(InputStream in) throws IOException {
+		ByteArrayOutputStream b = new ByteArrayOutputStream();
+		int c;
+		while ((c = in.read()) != '\n') {
+			if (c < 0)
+				throw new EOFException("the Runtime API closed");
+			b.write(c);
+		}
+		String l = new String(b.toByteArray(), StandardCharsets.ISO_8859_1);
+		return l.endsWith("\r") ? l.substring(0, l.length() - 1) : l;
+	}
+
+	private static byte[] readN(InputStream in, int n) throws IOException {
+		byte[] b = new byte[n];
+		for (int off = 0, r; off < n; off += r)
+			if ((r = in.read(b, off, n - off)) < 0)
+				throw new EOFException("the Runtime API closed");
+		return b;
 	}
 
 	private static byte[] readAll(InputStream in) throws java.io.IOException {
