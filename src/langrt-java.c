@@ -5,6 +5,8 @@
  * (runtimes/java/LambdaRuntime.java).  The loop is compiled once with the
  * JDK's javac into the cache, by its content and the JVM's version; with
  * no javac a Java 11+ JVM runs the source file itself (slower to start).
+ * The -XX flags go in a settings file of the cache (-XX:Flags=), which
+ * JAVA_TOOL_OPTIONS overrides.
  */
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -24,6 +26,7 @@
 #include "langrt-java.h"
 #include "langrt-private.h"
 #include "proc.h"
+#include "sha256.h"
 #include "xmalloc.h"
 
 #define LOOP_FILE	"java/LambdaRuntime.java"
@@ -284,14 +287,64 @@ java_classes(const char *java, int major, int target, const char *src,
 	    major);
 }
 
+/*
+ * The -XX flags among flags[0..n) written (without "-XX:", one a line) to
+ * a file of dir named by its content, taken out of flags (freed, NULL),
+ * for -XX:Flags=: a settings file is the JVM's lowest precedence, so that
+ * JAVA_TOOL_OPTIONS in the function's environment overrides them, as it
+ * does Lambda's (the tiered compilation level, the heap).  *path the
+ * caller's.
+ */
+static int
+flags_file(char **flags, size_t n, const char *dir, char **path,
+    struct lc_err *err)
+{
+	char hex[SHA256_HEX_LEN + 1], *tmp;
+	struct buf b = BUF_INIT;
+	struct stat st;
+	size_t i;
+	int fd, rv = -1;
+
+	for (i = 0; i < n; i++) {
+		if (strncmp(flags[i], "-XX:", 4) != 0)
+			continue;
+		buf_addf(&b, "%s\n", flags[i] + 4);
+		free(flags[i]);
+		flags[i] = NULL;
+	}
+	sha256_hex(b.data, b.len, hex);
+	*path = xasprintf("%s/jvm-%.16s.flags", dir, hex);
+	if (lstat(*path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (size_t)st.st_size == b.len) {
+		buf_release(&b);
+		return 0;
+	}
+	tmp = xasprintf("%s.%ld.tmp", *path, (long)getpid());
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW,
+	    0644)) == -1 || write_all(fd, b.data, b.len) == -1 ||
+	    close(fd) == -1 || rename(tmp, *path) == -1)
+		lc_error(err, LC_ECONFIG, "cannot write '%s': %s", *path,
+		    strerror(errno));
+	else
+		rv = 0;
+	if (rv == -1) {
+		unlink(tmp);
+		free(*path);
+		*path = NULL;
+	}
+	free(tmp);
+	buf_release(&b);
+	return rv;
+}
+
 int
 langrt_java(const char *runtime, const char *handler, const char *task_root,
     long memory, struct langrt_launch *l, struct lc_err *err)
 {
 	char *java = NULL, *src = NULL, *dir = NULL, *classes = NULL;
-	char *flags[LANGRT_JAVA_MAXFLAGS];
+	char *flags[LANGRT_JAVA_MAXFLAGS], *ff = NULL;
 	int major, target = langrt_java_target(runtime), rv = -1;
-	size_t i, n;
+	size_t i, n = 0;
 
 	(void)handler;		/* the loop reads $_HANDLER */
 	if (langrt_find("LAMBDACTL_JAVA", "java", "install a JDK or JRE "
@@ -301,11 +354,17 @@ langrt_java(const char *runtime, const char *handler, const char *task_root,
 	    (major = java_major(java, err)) == -1 ||
 	    java_classes(java, major, target, src, dir, &classes, err) == -1)
 		goto out;
+	n = langrt_java_flags(target > 0 ? target : major, memory, flags);
+	if (flags_file(flags, n, dir, &ff, err) == -1)
+		goto out;
 	langrt_arg(l, java);
 	java = NULL;
-	n = langrt_java_flags(target > 0 ? target : major, memory, flags);
+	langrt_arg(l, xasprintf("-XX:Flags=%s", ff));
 	for (i = 0; i < n; i++)
-		langrt_arg(l, flags[i]);
+		if (flags[i] != NULL) {
+			langrt_arg(l, flags[i]);
+			flags[i] = NULL;
+		}
 	langrt_arg(l, xstrdup("-cp"));
 	if (classes != NULL) {
 		langrt_arg(l, xasprintf("%s:%s:%s/lib/*", classes, task_root,
@@ -319,6 +378,9 @@ langrt_java(const char *runtime, const char *handler, const char *task_root,
 	langrt_env(l, xasprintf("AWS_EXECUTION_ENV=AWS_Lambda_%s", runtime));
 	rv = 0;
 out:
+	for (i = 0; i < n; i++)
+		free(flags[i]);
+	free(ff);
 	free(java);
 	free(src);
 	free(dir);

@@ -213,7 +213,11 @@ functions:
   slow: { artifact: app.jar, handler: example.Sleepy, timeout: 1 }
   initfail: { artifact: app.jar, handler: example.InitFail }
   nosuch: { artifact: app.jar, handler: example.Nope }
-  zipped: { artifact: bundle.zip, handler: example.MapHandler, runtime: java11 }
+  zipped:
+    artifact: bundle.zip
+    handler: example.MapHandler
+    runtime: java11
+    environment: { JAVA_TOOL_OPTIONS: "-Xmx64m" }
 YML
 
 lc invoke --local s3 --payload s3.json --log
@@ -249,6 +253,7 @@ check "the POJO is read (setters any case, public fields, unknown keys left) and
 lc invoke --local zipped --payload '{"name": "lib"}'
 check_status 0 "a zip with the code in lib/*.jar runs (lib/*.jar is on the class path)"
 check "its answer" jq -e '.echo == "lib" and .execEnv == "AWS_Lambda_java11"' "$OUT"
+check "JAVA_TOOL_OPTIONS overrides Lambda's heap size, as in Lambda" jq -e '.maxHeapMB <= 64' "$OUT"
 
 lc invoke --local boom --log
 check_status 4 "an exception is a function error: exit 4"
