@@ -99,6 +99,7 @@ package example;
 import com.amazonaws.services.lambda.runtime.*;
 import java.util.*;
 public class MapHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+	private int calls;
 	public Map<String, Object> handleRequest(Map<String, Object> in, Context ctx) {
 		System.out.println("map: stdout line");
 		ctx.getLogger().log("map: handling " + ctx.getAwsRequestId());
@@ -117,6 +118,7 @@ public class MapHandler implements RequestHandler<Map<String, Object>, Map<Strin
 		m.put("prop", System.getProperty("lc.test"));
 		m.put("execEnv", System.getenv("AWS_EXECUTION_ENV"));
 		m.put("maxHeapMB", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+		m.put("calls", ++calls);
 		return m;
 	}
 }
@@ -213,6 +215,7 @@ functions:
   slow: { artifact: app.jar, handler: example.Sleepy, timeout: 1 }
   initfail: { artifact: app.jar, handler: example.InitFail }
   nosuch: { artifact: app.jar, handler: example.Nope }
+  nomethod: { artifact: app.jar, handler: "example.MapHandler::nope" }
   zipped:
     artifact: bundle.zip
     handler: example.MapHandler
@@ -276,6 +279,9 @@ lc invoke --local nosuch
 check_status 4 "a handler class that is not there is an init error"
 check_err_has 'java\.lang\.ClassNotFoundException' "ClassNotFoundException"
 check_err_has 'Class not found: example\.Nope' "naming the class"
+lc invoke --local nomethod
+check_status 4 "a handler method that is not there is an init error"
+check_err_has 'java\.lang\.NoSuchMethodException: No public method named nope' "NoSuchMethodException, naming the method"
 
 # The unpacked task root is the jar's tree: classes at its root.
 lc package map
@@ -290,6 +296,7 @@ lc --endpoint-url "$URL" invoke map --payload '{"name": "w2"}'
 pid2=$(jq -r .pid "$OUT")
 check "serve: both invokes answer" test "$(jq -r .echo "$OUT")" = w2
 check "serve: the same JVM answers both ($pid1, $pid2)" test -n "$pid1" -a "$pid1" = "$pid2"
+check "serve: the handler's instance is made once and reused" jq -e '.calls == 2' "$OUT"
 check "serve: one cold start" test "$(grep -c 'Init Duration' "$TMP/serve.err")" -eq 1
 stop_serve
 check "serve exits 0" test "$serve_status" -eq 0
@@ -316,6 +323,14 @@ XDG_CACHE_HOME=$TMP/cache2 LAMBDACTL_JAVA=$TMP/jre/bin/java PATH=$TMP/empty lc i
 check_status 0 "a JRE with no javac runs the loop from source"
 check "its answer" jq -e '.message == "hello jre null" and .adult == false' "$OUT"
 check "nothing was compiled into the cache" sh -c '! find "$0" -name "*.class" | grep -q .' "$TMP/cache2"
+# A Java 8 JVM (as `java -version` tells) with no javac: one line.
+mkdir -p jre8/bin
+printf '#!/bin/sh\n[ "$1" = -version ] && { echo '"'"'openjdk version "1.8.0_392"'"'"' >&2; exit 0; }\nexit 1\n' >jre8/bin/java
+chmod 0755 jre8/bin/java
+XDG_CACHE_HOME=$TMP/cache3 LAMBDACTL_JAVA=$TMP/jre8/bin/java PATH=$TMP/empty lc invoke --local pojo
+check_status 3 "a Java 8 JVM with no javac: exit 3"
+check_err_eq "lambdactl: pojo: '$TMP/jre8/bin/java' is Java 8 and has no javac to compile lambdactl's runtime loop with: install its JDK (Debian: openjdk-8-jdk-headless) or use Java 11 or later" \
+	"one line saying what to install"
 check "the loop was compiled once into the first cache" sh -c 'find "$0" -name LambdaRuntime.class | grep -q .' "$HOME/.cache"
 
 finish
