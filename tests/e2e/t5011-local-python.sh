@@ -4,9 +4,7 @@
 # its output, Lambda's error documents, timeouts, warm reuse, and a
 # missing interpreter.
 . "$(dirname "$0")/lib.sh"
-export TMPDIR=$TMP
-export AWS_ACCESS_KEY_ID=AKIDLOCAL AWS_SECRET_ACCESS_KEY=local-secret-0000 AWS_REGION=us-east-1
-EVENT=$SRC_DIR/examples/events/s3-put.json
+. "$E2E_DIR/langrt-lib.sh"
 PYVER=$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 
 mkdir -p py/pkg
@@ -130,36 +128,15 @@ check "Runtime.ImportModuleError with Lambda's message" \
 	jq -e ".errorType == \"Runtime.ImportModuleError\" and .errorMessage == \"Unable to import module 'broken': No module named 'no_such_module_here'\"" "$OUT"
 check_err_has "^\[ERROR\] Runtime.ImportModuleError: Unable to import module 'broken'" "the init error is in the log"
 
-start=$(date +%s%N)
-lc invoke --local slow --log
-elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
-check_status 4 "a timeout is a function error"
-check "Sandbox.Timedout" jq -e '.errorType == "Sandbox.Timedout"' "$OUT"
-check "stopped at about its 1 s timeout (${elapsed} ms)" test "$elapsed" -lt 5000
-check_err_has '^slow: sleeping$' "what it printed before is in the log"
-check "no Python process is left" sh -c '! pgrep -f "$0/lambdactl-task" >/dev/null' "$TMP"
+check_timeout slow '^slow: sleeping$'
 
 # Warm reuse through serve: one process, module state kept.
-start_serve ok
-lc --endpoint-url "$URL" invoke ok --payload "$(cat "$EVENT")"
-cp "$OUT" first.json
-lc --endpoint-url "$URL" invoke ok --payload "$(cat "$EVENT")"
-check_status 0 "serve: the second invoke answers"
-check "serve: the same process answers both" test "$(jq .pid first.json)" = "$(jq .pid "$OUT")"
-check "serve: module-level state survives (calls 1 then 2)" \
-	test "$(jq .calls first.json),$(jq .calls "$OUT")" = "1,2"
-stop_serve
-check "serve: exits 0" test "$serve_status" -eq 0
-check "serve: one cold start" test "$(grep -c 'Init Duration' "$TMP/serve.err")" -eq 1
+check_warm ok "$EVENT"
 
 # No python3 on PATH, LAMBDACTL_PYTHON unset: exit 3, one line.
-mkdir -p nopy
-for t in jq sh; do ln -sf "$(command -v $t)" nopy/$t; done
-PATH=$TMP/nopy:$TMP/bin lc invoke --local ok
-check_status 3 "no python3: exit 3"
-check_err_eq "lambdactl: ok: no 'python3' on PATH: install Python 3 (Debian: python3) (or set LAMBDACTL_PYTHON)" "one line says what to install"
+check_no_interpreter python3 LAMBDACTL_PYTHON "install Python 3 (Debian: python3)" ok
 py3=$(python3 -c "import sys; print(sys.executable)")
-PATH=$TMP/nopy:$TMP/bin LAMBDACTL_PYTHON=$py3 lc invoke --local nested --payload '{"b": 2}'
+PATH=$TMP/no-python3:$TMP/bin LAMBDACTL_PYTHON=$py3 lc invoke --local nested --payload '{"b": 2}'
 check_out_eq '{"nested": {"b": 2}}' "LAMBDACTL_PYTHON names the interpreter"
 LAMBDACTL_PYTHON=$TMP/nosuch lc invoke --local ok
 check_status 3 "a LAMBDACTL_PYTHON that is not there: exit 3"

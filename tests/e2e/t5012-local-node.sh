@@ -4,9 +4,7 @@
 # or "type": "module"), .mjs and .cjs, the context, the log, Lambda's
 # error documents, timeouts, warm reuse, and a missing interpreter.
 . "$(dirname "$0")/lib.sh"
-export TMPDIR=$TMP
-export AWS_ACCESS_KEY_ID=AKIDLOCAL AWS_SECRET_ACCESS_KEY=local-secret-0000 AWS_REGION=us-east-1
-EVENT=$SRC_DIR/examples/events/s3-put.json
+. "$E2E_DIR/langrt-lib.sh"
 NODEVER=$(node -p 'process.versions.node.split(".")[0]')
 
 mkdir -p nd esm
@@ -142,39 +140,21 @@ lc invoke --local broken
 check_status 4 "an ES module importing a missing package fails init"
 check "... with the import's error" jq -e '.errorMessage | test("no-such-package-here")' "$OUT"
 
-start=$(date +%s%N)
-lc invoke --local slow --log
-elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
-check_status 4 "a timeout is a function error"
-check "Sandbox.Timedout" jq -e '.errorType == "Sandbox.Timedout"' "$OUT"
-check "stopped at about its 1 s timeout (${elapsed} ms)" test "$elapsed" -lt 5000
-check_err_has '	INFO	slow: waiting$' "what it logged before is in the log"
-check "no node process is left" sh -c '! pgrep -f "$0/lambdactl-task" >/dev/null' "$TMP"
+check_timeout slow '	INFO	slow: waiting$'
 
-# Warm reuse through serve: one process, module state kept.
-start_serve ok waits
-lc --endpoint-url "$URL" invoke ok --payload "$(cat "$EVENT")"
-cp "$OUT" first.json
-lc --endpoint-url "$URL" invoke ok --payload "$(cat "$EVENT")"
-check_status 0 "serve: the second invoke answers"
-check "serve: the same process answers both" test "$(jq .pid first.json)" = "$(jq .pid "$OUT")"
-check "serve: module-level state survives (calls 1 then 2)" \
-	test "$(jq .calls first.json),$(jq .calls "$OUT")" = "1,2"
+# Warm reuse through serve: one process, module state kept; a callback
+# handler answers warm too.
+check_warm ok "$EVENT"
+start_serve waits
 lc --endpoint-url "$URL" invoke waits
 lc --endpoint-url "$URL" invoke waits
 check_out_eq '{"style":"callback","waits":true}' "serve: a warm callback handler answers again"
 stop_serve
-check "serve: exits 0" test "$serve_status" -eq 0
-check "serve: one cold start per function" test "$(grep -c 'Init Duration' "$TMP/serve.err")" -eq 2
 
 # No node on PATH, LAMBDACTL_NODE unset: exit 3, one line.
-mkdir -p nonode
-for t in jq sh; do ln -sf "$(command -v $t)" nonode/$t; done
-PATH=$TMP/nonode:$TMP/bin lc invoke --local ok
-check_status 3 "no node: exit 3"
-check_err_eq "lambdactl: ok: no 'node' on PATH: install Node.js 18 or later (Debian: nodejs) (or set LAMBDACTL_NODE)" "one line says what to install"
+check_no_interpreter node LAMBDACTL_NODE "install Node.js 18 or later (Debian: nodejs)" ok
 node=$(node -p process.execPath)
-PATH=$TMP/nonode:$TMP/bin LAMBDACTL_NODE=$node lc invoke --local cjs --payload '{"b": 2}'
+PATH=$TMP/no-node:$TMP/bin LAMBDACTL_NODE=$node lc invoke --local cjs --payload '{"b": 2}'
 check_out_eq '{"kind":"cjs","e":{"b":2}}' "LAMBDACTL_NODE names the interpreter"
 
 finish
