@@ -48,6 +48,12 @@ def unserialisable(event, context):
     return {"s": {1, 2}}
 
 
+def client(event, context):
+    cc = context.client_context
+    return {"custom": cc.custom, "title": cc.client.app_title,
+            "identity": context.identity.cognito_identity_id}
+
+
 def slow(event, context):
     print("slow: sleeping")
     time.sleep(30)
@@ -66,6 +72,7 @@ functions:
   missing: { handler: app.nosuch }
   broken: { handler: broken.handler }
   slow: { handler: app.slow, timeout: 1 }
+  client: { handler: app.client }
   single: { handler: one.handler, artifact: one.py }
   unicode: { handler: app.handler, runtime: python3.12 }
 YML
@@ -101,6 +108,10 @@ lc invoke --local nested --payload '{"a": 1}'
 check_out_eq '{"nested": {"a": 1}}' "a handler in a subdirectory (pkg/mod.run)"
 lc invoke --local single
 check_out_eq '"single single"' "a single .py artifact is the task root's one.py"
+
+lc invoke --local client --client-context '{"custom": {"k": "v"}, "client": {"app_title": "t"}}'
+check "context.client_context: custom, and client as an object" \
+	jq -e '.custom.k == "v" and .title == "t" and .identity == null' "$OUT"
 
 lc invoke --local boom --payload "$(cat "$EVENT")" --log
 check_status 4 "an exception exits 4"

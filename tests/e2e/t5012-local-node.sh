@@ -35,6 +35,7 @@ export const slow = async () => {
   console.log('slow: waiting');
   await new Promise((r) => setTimeout(r, 30000));
 };
+export const client = async (event, context) => context.clientContext;
 export const nested = { deeper: async () => 'nested' };
 JS
 cat >nd/cb.js <<'JS'
@@ -66,6 +67,7 @@ functions:
   boom: { handler: index.boom }
   slow: { handler: index.slow, timeout: 1 }
   nested: { handler: index.nested.deeper }
+  client: { handler: index.client }
   waits: { handler: cb.waits }
   nowait: { handler: cb.nowait }
   fails: { handler: cb.fails }
@@ -94,6 +96,8 @@ check_err_lacks 'function run by the host' "no version warning when the versions
 
 lc invoke --local nested
 check_out_eq '"nested"' "a nested export (index.nested.deeper)"
+lc invoke --local client --client-context '{"custom": {"k": "v"}}'
+check_out_eq '{"custom":{"k":"v"}}' "context.clientContext is the parsed client context"
 lc invoke --local cjs --payload '{"a": 1}'
 check_out_eq '{"kind":"cjs","e":{"a":1}}' "a .cjs handler"
 lc invoke --local esm
