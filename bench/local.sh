@@ -1,7 +1,8 @@
 #!/bin/bash
 # Local runtime latency: a cold 'invoke --local' (package, unpack, start the
 # bootstrap, invoke) and warm invokes through 'serve' (the bootstrap kept
-# running), with a shell and, when it builds, the C example's bootstrap.
+# running), with a shell and, when it builds, the C example's bootstrap;
+# a Python and a Node handler when python3 and node are on PATH.
 . "$(dirname "$0")/lib.sh"
 M="python3 $BENCH_DIR/measure.py"
 export AWS_ACCESS_KEY_ID=AKIDBENCH AWS_SECRET_ACCESS_KEY=bench-secret-key-0000
@@ -28,6 +29,18 @@ if [ -f "$C/Makefile" ] && make -s -C "$C" >/dev/null 2>&1 && [ -x "$C/bootstrap
 	fns="hello-sh hello-c"
 else
 	fns="hello-sh"
+fi
+# Python and Node, with the host's interpreters (langrt-script.c).
+mkdir -p py node
+printf 'def handler(event, context):\n    return event\n' >py/app.py
+printf 'export const handler = async (event) => event;\n' >node/index.mjs
+if command -v python3 >/dev/null; then
+	printf '  hello-py: { runtime: python3.12, handler: app.handler, artifact: py }\n' >>lambda.yml
+	fns="$fns hello-py"
+fi
+if command -v node >/dev/null; then
+	printf '  hello-node: { runtime: nodejs20.x, handler: index.handler, artifact: node }\n' >>lambda.yml
+	fns="$fns hello-node"
 fi
 echo '{"bench": true}' >event.json
 # Java: a stream handler in a small jar, and a main() doing the same work

@@ -47,7 +47,7 @@ AWS_ACCESS_KEY_ID=AKIDLOCAL AWS_SECRET_ACCESS_KEY=local-secret-key-0000 AWS_REGI
 check "--pass-credentials passes them, and the region" jq -e '.secret == "local-secret-key-0000" and .region == "eu-west-3"' "$OUT"
 
 lc invoke --local ruby
-check_status 3 "a runtime not run here (ruby3.3) cannot run locally"
+check_status 3 "a runtime lambdactl does not run (ruby3.3) cannot run locally"
 check_err_has "^lambdactl: ruby: --local runs provided\.\*, java\*, python3\.\* and nodejs\* runtimes; 'ruby3\.3' runs only in Lambda" "the runtime restriction is explained"
 lc invoke --local nosuch
 check_status 3 "a function not in lambda.yml cannot run locally"
