@@ -57,7 +57,7 @@ CMD_SRCS  := src/main.c src/cmd.c $(filter src/cmd-%.c,$(SRCS))
 LIB_SRCS  := $(filter-out $(CMD_SRCS),$(SRCS))
 LIB_OBJS  := $(LIB_SRCS:src/%.c=$(BUILD)/%.o) $(BUILD)/gen/langrt-files.o
 # The runtime loops lambdactl carries inside itself (src/langrt.h).
-RT_FILES  := $(sort $(shell find runtimes -type f ! -name '*~' 2>/dev/null))
+RT_FILES  := $(sort $(shell find runtimes -type f ! -name '*~' ! -name '*.pyc' ! -path '*/__pycache__/*' 2>/dev/null))
 CMD_OBJS  := $(CMD_SRCS:src/%.c=$(BUILD)/%.o)
 UNIT_SRCS := $(sort $(wildcard tests/unit/test-*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)

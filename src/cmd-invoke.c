@@ -41,7 +41,7 @@ static const struct cmd_opt invoke_opts[] = {
 	{ "verbose", 'v', NULL, "print status, version and request id" },
 	{ "repeat", 0, "N", "invoke N times and report latencies" },
 	{ "concurrency", 0, "C", "with --repeat: C invokes at once" },
-	{ "local", 0, NULL, "run the bootstrap here, not in Lambda" },
+	{ "local", 0, NULL, "run the function here, not in Lambda" },
 	{ "pass-credentials", 0, NULL, "with --local: give it our AWS keys" },
 	{ "no-build", 0, NULL, "with --local: skip the build command" },
 	{ "build-timeout", 0, "DURATION",
