@@ -25,8 +25,7 @@
 struct pool_ops {
 	int	(*start)(struct rt_function **f, const struct rt_config *cfg,
 		    struct lc_err *err);
-	int	(*invoke)(struct rt_function *f, const void *payload,
-		    size_t len, const char *client_context,
+	int	(*invoke)(struct rt_function *f, const struct rt_request *rq,
 		    struct rt_result *res, struct lc_err *err);
 	void	(*stop)(struct rt_function *f);
 };
@@ -38,9 +37,11 @@ struct pool {
 	const struct pool_ops		*ops;
 	struct rt_config		 rc;	/* task_root: root */
 	char				*root;	/* unpacked task root */
+	int				 lock;	/* root's fd, locked shared */
 	long				 gen;	/* bumped by each reload */
 	struct timespec			 mtime;	/* newest in the artifact */
 	char				**old_roots;	/* until release */
+	int				*old_locks;
 	size_t				 nold;
 	struct rt_function		**idle;
 	long				*idle_gen;	/* the gen each runs */
@@ -96,8 +97,8 @@ int pool_reload(struct pool *p, const char *dir, struct lc_err *err);
  * initialised (rt_result_release it); returns what ops->invoke returns, or
  * -1 with err when no instance could be started.
  */
-int pool_invoke(struct pool *p, const void *payload, size_t len,
-    const char *client_context, struct rt_result *res, struct lc_err *err);
+int pool_invoke(struct pool *p, const struct rt_request *rq,
+    struct rt_result *res, struct lc_err *err);
 
 /* Stops every idle instance (at exit, when none is busy any more). */
 void pool_stop(struct pool *p);

@@ -103,10 +103,12 @@ fake_start(struct rt_function **fp, const struct rt_config *cfg,
 }
 
 static int
-fake_invoke(struct rt_function *f, const void *payload, size_t len,
-    const char *client_context, struct rt_result *res, struct lc_err *err)
+fake_invoke(struct rt_function *f, const struct rt_request *rq,
+    struct rt_result *res, struct lc_err *err)
 {
-	(void)client_context;
+	const void *payload = rq->payload;
+	size_t len = rq->len;
+
 	(void)err;
 	pthread_mutex_lock(&fake.mu);
 	fake.busy++;
@@ -347,8 +349,10 @@ invoke(struct fixture *fx, size_t fn, const char *payload)
 	struct lc_err err;
 	int id = 0;
 
-	if (serve_invoke(fx->sv, fn, payload, strlen(payload), NULL, &res,
-	    &err) == -1)
+	struct rt_request rq = { payload, strlen(payload), NULL, NULL, NULL,
+	    NULL };
+
+	if (serve_invoke(fx->sv, fn, &rq, &res, &err) == -1)
 		fail_msg("serve_invoke: %s", err.msg);
 	assert_int_equal(sscanf(res.payload.data, "{\"instance\": %d}", &id),
 	    1);
@@ -510,8 +514,9 @@ test_start_failure(void **state)
 
 	serve_fns(fx, 1, names, 1, NULL, 0);
 	fake.fail_start = 1;
-	assert_int_equal(serve_invoke(fx->sv, 0, "{}", 2, NULL, &res, &err),
-	    -1);
+	struct rt_request rq = { "{}", 2, NULL, NULL, NULL, NULL };
+
+	assert_int_equal(serve_invoke(fx->sv, 0, &rq, &res, &err), -1);
 	assert_string_equal(err.msg, "cannot start the bootstrap");
 	assert_int_equal(res.payload.len, 0);
 	rt_result_release(&res);
@@ -632,6 +637,7 @@ test_event_order(void **state)
 	struct fixture *fx = *state;
 	struct lc_err err;
 	char p[8];
+	struct rt_request rq = { NULL, 0, NULL, NULL, NULL, NULL };
 	int i;
 
 	serve_fns(fx, 2, names, 2, NULL, 0);
@@ -640,7 +646,9 @@ test_event_order(void **state)
 	assert_int_equal(serve_port(fx->sv), 0);
 	for (i = 1; i <= 8; i++) {
 		snprintf(p, sizeof p, "%d", i);
-		serve_enqueue(fx->sv, (size_t)(i % 2), p, strlen(p));
+		rq.payload = p;
+		rq.len = strlen(p);
+		serve_enqueue(fx->sv, (size_t)(i % 2), &rq);
 	}
 	/* The first is running: the others wait for it, not beside it. */
 	await_busy(1);
