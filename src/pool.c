@@ -141,10 +141,12 @@ artifact_stat(const struct manifest_fn *fn, const char *dir,
 		walk_cb(path, &st, FTW_F, NULL);
 	else
 		nftw(path, walk_cb, 16, FTW_PHYS);
-	qsort(walk.lines, walk.n, sizeof *walk.lines, line_cmp);
+	if (walk.n > 0)
+		qsort(walk.lines, walk.n, sizeof *walk.lines, line_cmp);
 	sha256_init(&h);
 	sha256_update(&h, TASK_FORMAT, strlen(TASK_FORMAT) + 1);
-	sha256_update(&h, fn->runtime, strlen(fn->runtime) + 1);
+	sha256_update(&h, fn->runtime != NULL ? fn->runtime : "",
+	    fn->runtime != NULL ? strlen(fn->runtime) + 1 : 1);
 	for (i = 0; i < walk.n; i++) {
 		sha256_update(&h, walk.lines[i], strlen(walk.lines[i]) + 1);
 		free(walk.lines[i]);

@@ -199,9 +199,8 @@ route_payload(const struct serve_request *rq, const char *type,
 		r->status = 400;
 		r->error_type = "InvalidRequestContentException";
 		snprintf(r->message, sizeof r->message, "Could not parse "
-		    "request body into json: Could not parse payload into "
-		    "json: %s: line %zu, column %zu", je.reason, je.line,
-		    je.col);
+		    "request body into json: line %zu, column %zu: %s",
+		    je.line, je.col, je.reason);
 		return -1;
 	}
 	return 0;

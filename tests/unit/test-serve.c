@@ -183,6 +183,7 @@ on_build(void *arg, const struct manifest_fn *fn)
 struct fixture {
 	char		 dir[128];
 	char		*oldtmp;
+	char		*oldcache;
 	struct manifest	 m;
 	struct heard	 heard;
 	struct serve	*sv;
@@ -219,19 +220,42 @@ rm_cb(const char *path, const struct stat *st, int flag, struct FTW *f)
 	return flag == FTW_DP ? rmdir(path) : unlink(path);
 }
 
-/* The number of task roots (lambdactl-task.*) left in dir. */
+/*
+ * The number of task roots cached under dir (XDG_CACHE_HOME is dir/cache):
+ * trees named by their key (tmp 0), or half-made ones (tmp 1).
+ */
+static int
+count_in_cache(const char *dir, int tmp)
+{
+	char *tasks = xasprintf("%s/cache/lambdactl/tasks", dir);
+	struct dirent *de;
+	DIR *d = opendir(tasks);
+	int n = 0;
+
+	free(tasks);
+	if (d == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL)
+		n += tmp ? strncmp(de->d_name, "lambdactl-task.", 15) == 0 :
+		    strlen(de->d_name) == 64;
+	closedir(d);
+	return n;
+}
+
 static int
 count_roots(const char *dir)
 {
-	struct dirent *de;
-	DIR *d = opendir(dir);
-	int n = 0;
+	return count_in_cache(dir, 0);
+}
 
-	assert_non_null(d);
-	while ((de = readdir(d)) != NULL)
-		n += strncmp(de->d_name, "lambdactl-task.", 15) == 0;
-	closedir(d);
-	return n;
+/* Cached task roots are read-only: writable again, to be removed. */
+static int
+rw_cb(const char *path, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)f;
+	if (flag == FTW_D)
+		chmod(path, (st->st_mode & 07777) | 0700);
+	return 0;
 }
 
 static const char manifest_text[] =
@@ -265,6 +289,11 @@ setup(void **state)
 	/* Task roots in the fixture, to be counted. */
 	fx->oldtmp = tmp != NULL ? xstrdup(tmp) : NULL;
 	setenv("TMPDIR", fx->dir, 1);
+	tmp = getenv("XDG_CACHE_HOME");
+	fx->oldcache = tmp != NULL ? xstrdup(tmp) : NULL;
+	path = xasprintf("%s/cache", fx->dir);
+	setenv("XDG_CACHE_HOME", path, 1);
+	free(path);
 	make_dir(fx->dir, "task");
 	make_dir(fx->dir, "task/a");
 	make_dir(fx->dir, "task/a/lib");
@@ -294,8 +323,10 @@ teardown(void **state)
 
 	serve_free(fx->sv);
 	assert_int_equal(fake.started, fake.stopped);
-	assert_int_equal(count_roots(fx->dir), 0);
+	/* The task roots stay cached; nothing half-made is left. */
+	assert_int_equal(count_in_cache(fx->dir, 1), 0);
 	assert_int_equal(count_fds(), fx->nfds);
+	nftw(fx->dir, rw_cb, 16, FTW_PHYS);
 	nftw(fx->dir, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
 	manifest_release(&fx->m);
 	buf_release(&fx->heard.events);
@@ -305,7 +336,12 @@ teardown(void **state)
 		setenv("TMPDIR", fx->oldtmp, 1);
 	else
 		unsetenv("TMPDIR");
+	if (fx->oldcache != NULL)
+		setenv("XDG_CACHE_HOME", fx->oldcache, 1);
+	else
+		unsetenv("XDG_CACHE_HOME");
 	free(fx->oldtmp);
+	free(fx->oldcache);
 	free(fx);
 	buf_release(&fake.ran);
 	return 0;
@@ -383,7 +419,7 @@ test_config(void **state)
 	assert_int_equal(f->rc.nextra, 1);
 	assert_string_equal(f->rc.extra_env[0], "AWS_ACCESS_KEY_ID=AKID");
 	assert_string_equal(f->code, "#!/bin/sh\n# b\n");
-	assert_non_null(strstr(f->root, "/lambdactl-task."));
+	assert_non_null(strstr(f->root, "/cache/lambdactl/tasks/"));
 	invoke(fx, 0, "{}");
 	f = fake.last;
 	assert_string_equal(f->rc.name, "a");
