@@ -30,6 +30,8 @@
 #define TASK_FORMAT	"lambdactl-task-1"
 /* Task roots kept in the cache, the most recently used (and any in use). */
 #define TASK_KEEP	8
+/* Seconds after which a half-made (or half-removed) tree is stale. */
+#define TASK_STALE	86400
 
 const struct pool_ops pool_rt_ops = { rt_start, rt_invoke, rt_stop };
 
@@ -95,6 +97,14 @@ walk_cb(const char *path, const struct stat *st, int flag, struct FTW *f)
 	    st->st_mtim.tv_nsec > walk.newest.tv_nsec))
 		walk.newest = st->st_mtim;
 	walk.lines = xrealloc(walk.lines, (walk.n + 1) * sizeof *walk.lines);
+	/* A directory's own times change with its entries, which have
+	 * their lines: its path and mode are enough (and creating
+	 * dir/.lambdactl in it changes nothing). */
+	if (S_ISDIR(st->st_mode)) {
+		walk.lines[walk.n++] = xasprintf("%s\t%o", len > walk.skip ?
+		    path + walk.skip : "", (unsigned)st->st_mode);
+		return 0;
+	}
 	walk.lines[walk.n++] = xasprintf("%s\t%o\t%lld\t%lld.%09ld\t"
 	    "%lld.%09ld\t%llu\t%llu", len > walk.skip ? path + walk.skip : "",
 	    (unsigned)st->st_mode, (long long)st->st_size,
@@ -211,10 +221,19 @@ rw_cb(const char *path, const struct stat *st, int flag, struct FTW *f)
 	return 0;
 }
 
+/* Removes a tree of the cache, read-only as it is. */
+static void
+remove_cached(const char *path)
+{
+	nftw(path, rw_cb, 16, FTW_PHYS);
+	unzip_remove_tree(path);
+}
+
 /*
  * Drops the least recently used task roots past TASK_KEEP, but for those
  * in use (locked shared by a pool, here or in another lambdactl): each
- * goes under a name no lookup finds before it is removed.
+ * goes under a name no lookup finds before it is removed.  What a killed
+ * lambdactl left half made or half removed goes after TASK_STALE seconds.
  */
 static void
 prune(const char *tasks)
@@ -230,8 +249,16 @@ prune(const char *tasks)
 	if ((d = opendir(tasks)) == NULL)
 		return;
 	while ((de = readdir(d)) != NULL) {
-		if (strlen(de->d_name) != SHA256_HEX_LEN)
+		if (strlen(de->d_name) != SHA256_HEX_LEN) {
+			gone = xasprintf("%s/%s", tasks, de->d_name);
+			if ((strncmp(de->d_name, "lambdactl-task.", 15) == 0 ||
+			    strstr(de->d_name, ".gone.") != NULL) &&
+			    lstat(gone, &st) == 0 && S_ISDIR(st.st_mode) &&
+			    st.st_mtime < time(NULL) - TASK_STALE)
+				remove_cached(gone);
+			free(gone);
 			continue;
+		}
 		v = xrealloc(v, (n + 1) * sizeof *v);
 		v[n].path = xasprintf("%s/%s", tasks, de->d_name);
 		v[n].t = stat(v[n].path, &st) == 0 ? st.st_mtime : 0;
@@ -250,10 +277,8 @@ prune(const char *tasks)
 			gone = xasprintf("%s.gone.%ld", v[i].path,
 			    (long)getpid());
 			if (flock(fd, LOCK_EX | LOCK_NB) == 0 &&
-			    rename(v[i].path, gone) == 0) {
-				nftw(gone, rw_cb, 16, FTW_PHYS);
-				unzip_remove_tree(gone);
-			}
+			    rename(v[i].path, gone) == 0)
+				remove_cached(gone);
 			free(gone);
 			close(fd);
 		}
@@ -316,10 +341,8 @@ unpack_code(const struct manifest_fn *fn, const char *dir, const char *key,
 	r = -1;
 	nftw(tmp, ro_cb, 16, FTW_PHYS);
 	/* Another lambdactl may have made the same tree meanwhile. */
-	if (rename(tmp, *root) == -1) {
-		nftw(tmp, rw_cb, 16, FTW_PHYS);
-		unzip_remove_tree(tmp);
-	}
+	if (rename(tmp, *root) == -1)
+		remove_cached(tmp);
 	if ((*lock = lock_root(*root)) == -1) {
 		lc_error(err, LC_EFAIL, "cannot use task root '%s': %s",
 		    *root, strerror(errno));
