@@ -553,9 +553,10 @@ local_qualifier(struct cmd_ctx *ctx, const struct lambda_invoke_req *rq,
 /*
  * --local: serves the function alone, with one instance (serve.h), as
  * 'lambdactl serve' would: its code packaged as 'package' does and
- * unpacked into a private task root, its bootstrap run through the local
- * Runtime API; fills rs as a remote invoke would.  An Event invocation
- * runs at once, once (no retry), without the client context.
+ * unpacked into a cached, read-only task root (pool.h), its bootstrap run
+ * through the local Runtime API; fills rs as a remote invoke would.  An
+ * Event invocation runs at once, once (no retry), without the client
+ * context.
  */
 static int
 invoke_local(struct cmd_ctx *ctx, const struct cmd_args *a,
@@ -602,7 +603,7 @@ invoke_local(struct cmd_ctx *ctx, const struct cmd_args *a,
 	ret = 0;
 out:
 	rt_result_release(&res);
-	/* The bootstrap, what it left running, the task root. */
+	/* The bootstrap and what it left running (the task root stays). */
 	serve_free(sv);
 	for (i = 0; i < 3; i++)
 		free_secret(env[i]);
@@ -773,8 +774,8 @@ invoke_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	 * --local: the bootstrap runs in its own process group, which a
 	 * terminal's Ctrl-C does not reach; a SIGINT or SIGTERM stops the
 	 * build or the invocation, and we unwind: the bootstrap and what it
-	 * started are killed, the task root and --out's temporary file
-	 * removed, and we exit 128 + the signal (proc.h).
+	 * started are killed, --out's temporary file removed, and we exit
+	 * 128 + the signal (proc.h).
 	 */
 	if (local)
 		proc_catch_signals(0);

@@ -188,7 +188,8 @@ int serve_wait(struct serve *sv, int watch);
  * server stops.  The queue's worker runs or (on a signal) drops what is
  * queued and ends.  Then every instance is stopped, what they left
  * running outside their process groups is killed (proc_kill_strays), the
- * task roots are removed and sv freed.  NULL: no-op.
+ * task roots let go of (they stay cached: pool.h) and sv freed.  NULL:
+ * no-op.
  */
 void serve_free(struct serve *sv);
 

@@ -60,8 +60,10 @@ static struct {
 	int			 max_busy;
 	struct buf		 ran;		/* "payload@id " per invocation */
 	struct rt_function	*last;		/* the last one started */
+	int			 fail_invoke;	/* invocations fail while set */
+	struct buf		 ids;		/* "request id " per invocation */
 } fake = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, 0,
-    0, 0, BUF_INIT, NULL };
+    0, 0, BUF_INIT, NULL, 0, BUF_INIT };
 
 /* The first bytes of task_root/bootstrap, into code. */
 static void
@@ -116,12 +118,19 @@ fake_invoke(struct rt_function *f, const struct rt_request *rq,
 		fake.max_busy = fake.busy;
 	buf_add(&fake.ran, payload, len);
 	buf_addf(&fake.ran, "@%d ", f->id);
+	buf_addf(&fake.ids, "%s ", rq->request_id != NULL ? rq->request_id :
+	    "-");
 	pthread_cond_broadcast(&fake.cv);
 	while (fake.hold)
 		pthread_cond_wait(&fake.cv, &fake.mu);
 	fake.busy--;
 	pthread_mutex_unlock(&fake.mu);
 	snprintf(res->request_id, sizeof res->request_id, "req-%d", f->id);
+	if (fake.fail_invoke) {
+		res->outcome = RT_FUNCTION_ERROR;
+		res->function_error = "Unhandled";
+		snprintf(res->error_type, sizeof res->error_type, "Boom");
+	}
 	buf_addf(&res->payload, "{\"instance\": %d}", f->id);
 	buf_addf(&res->log, "START %s\nEND\n", f->rc.name);
 	return 0;
@@ -310,7 +319,8 @@ setup(void **state)
 	pthread_mutex_init(&fx->heard.mu, NULL);
 	buf_release(&fake.ran);
 	fake.started = fake.stopped = fake.busy = fake.max_busy = 0;
-	fake.hold = fake.fail_start = 0;
+	fake.hold = fake.fail_start = fake.fail_invoke = 0;
+	buf_release(&fake.ids);
 	fx->nfds = count_fds();
 	*state = fx;
 	return 0;
@@ -344,6 +354,7 @@ teardown(void **state)
 	free(fx->oldcache);
 	free(fx);
 	buf_release(&fake.ran);
+	buf_release(&fake.ids);
 	return 0;
 }
 
@@ -697,6 +708,128 @@ test_event_order(void **state)
 	assert_non_null(strstr(fx->heard.logs.data, "b: START b\n"));
 }
 
+/* A failed Event runs twice more, with its request id, and is told. */
+static void
+test_event_retry(void **state)
+{
+	static const char *const names[] = { "a" };
+	struct fixture *fx = *state;
+	struct rt_request rq = { "{}", 2, NULL, "evt-1", NULL, NULL };
+	struct timespec ts;
+	struct lc_err err;
+
+	serve_fns(fx, 1, names, 1, NULL, 0);
+	fake.fail_invoke = 1;
+	assert_int_equal(serve_start(fx->sv, NULL, &err), 0);
+	serve_enqueue(fx->sv, 0, &rq);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += 30;
+	pthread_mutex_lock(&fake.mu);
+	while (strstr(fake.ran.data != NULL ? fake.ran.data : "",
+	    "{}@1 {}@1 {}@1 ") == NULL)
+		if (pthread_cond_timedwait(&fake.cv, &fake.mu, &ts) != 0)
+			break;
+	pthread_mutex_unlock(&fake.mu);
+	serve_free(fx->sv);
+	fx->sv = NULL;
+	assert_string_equal(fake.ran.data, "{}@1 {}@1 {}@1 ");
+	assert_string_equal(fake.ids.data, "evt-1 evt-1 evt-1 ");
+	assert_string_equal(fx->heard.events.data,
+	    "W: a: Event evt-1 failed (Boom): retrying in 1000 ms (attempt 2 "
+	    "of 3)\n"
+	    "W: a: Event evt-1 failed (Boom): retrying in 2000 ms (attempt 3 "
+	    "of 3)\n"
+	    "W: a: Event evt-1 failed (Boom) after 3 attempts: dropped\n");
+}
+
+/* References and qualifiers, as serve_resolve takes them. */
+static void
+test_resolve(void **state)
+{
+	static const char *const names[] = { "a", "jobs" };
+	struct serve_route r;
+
+	(void)state;
+	memset(&r, 0, sizeof r);
+	assert_int_equal(serve_resolve("jobs", NULL, names, 2, "eu-west-1",
+	    &r), 0);
+	assert_int_equal(r.fn, 1);
+	assert_string_equal(r.qualifier, "");
+	assert_int_equal(serve_resolve("arn:aws:lambda:eu-west-1:"
+	    "123456789012:function:jobs:live", NULL, names, 2, "eu-west-1",
+	    &r), 0);
+	assert_string_equal(r.qualifier, "live");
+	assert_int_equal(serve_resolve("123456789012:function:a", "$LATEST",
+	    names, 2, "eu-west-1", &r), 0);
+	assert_int_equal(r.fn, 0);
+	assert_string_equal(r.qualifier, "$LATEST");
+	assert_int_equal(serve_resolve("jobs:live", "live", names, 2,
+	    "eu-west-1", &r), 0);
+	/* A version: none is published here. */
+	assert_int_equal(serve_resolve("jobs", "12", names, 2, "eu-west-1",
+	    &r), -1);
+	assert_int_equal(r.status, 404);
+	assert_string_equal(r.error_type, "ResourceNotFoundException");
+	assert_string_equal(r.message, "Function not found: "
+	    "arn:aws:lambda:eu-west-1:123456789012:function:jobs:12");
+	assert_int_equal(serve_resolve("jobs:bad/q", NULL, names, 2,
+	    "eu-west-1", &r), -1);
+	assert_int_equal(r.status, 404);
+	assert_int_equal(serve_resolve("jobs:a", "b", names, 2, "eu-west-1",
+	    &r), -1);
+	assert_int_equal(r.status, 400);
+	assert_string_equal(r.error_type, "InvalidParameterValueException");
+	assert_int_equal(serve_resolve("job", NULL, names, 2, "eu-west-1",
+	    &r), -1);
+	assert_string_equal(r.message, "Function not found: "
+	    "arn:aws:lambda:eu-west-1:123456789012:function:job");
+}
+
+/* Payload and client context checks, before anything runs. */
+static void
+test_route_checks(void **state)
+{
+	static const char *const names[] = { "a" };
+	struct serve_request rq;
+	struct serve_route *r = xmalloc(sizeof *r);
+	char *big = xmalloc(SERVE_MAX_EVENT + 3);
+
+	(void)state;
+	memset(&rq, 0, sizeof rq);
+	rq.method = "POST";
+	rq.url = SERVE_API_PREFIX "a/invocations";
+	rq.body = "{}";
+	rq.body_len = 2;
+	/* {"k":\n1}, its line break kept: a header takes it as a space. */
+	rq.client_context = "eyJrIjoKMX0=";
+	serve_route(&rq, names, 1, "us-east-1", r);
+	assert_int_equal(r->action, SERVE_INVOKE);
+	assert_string_equal(r->client_context, "{\"k\":\n1}");
+	rq.client_context = "WzFd";	/* [1]: JSON, no object */
+	serve_route(&rq, names, 1, "us-east-1", r);
+	assert_int_equal(r->status, 400);
+	assert_string_equal(r->message, "Client context must be a valid "
+	    "Base64-encoded JSON object.");
+	rq.client_context = NULL;
+	memset(big, ' ', SERVE_MAX_EVENT + 1);
+	big[0] = '1';
+	big[SERVE_MAX_EVENT + 1] = '\0';
+	rq.body = big;
+	rq.body_len = SERVE_MAX_EVENT + 1;
+	serve_route(&rq, names, 1, "us-east-1", r);
+	assert_int_equal(r->action, SERVE_INVOKE);
+	rq.invocation_type = "Event";
+	serve_route(&rq, names, 1, "us-east-1", r);
+	assert_int_equal(r->status, 413);
+	assert_string_equal(r->message, "1048577 byte payload is too large "
+	    "for the Event invocation type (limit 1048576 bytes)");
+	rq.body_len = SERVE_MAX_EVENT;
+	serve_route(&rq, names, 1, "us-east-1", r);
+	assert_int_equal(r->action, SERVE_EVENT);
+	free(big);
+	free(r);
+}
+
 /* One HTTP/1.1 exchange with 127.0.0.1:port; the whole answer. */
 static char *
 http(unsigned port, const char *request)
@@ -783,6 +916,10 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_event_order, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_event_retry, setup,
+		    teardown),
+		cmocka_unit_test(test_resolve),
+		cmocka_unit_test(test_route_checks),
 		/* Last: stopping a server marks the process signalled. */
 		cmocka_unit_test_setup_teardown(test_invoke_api, setup,
 		    teardown),
