@@ -19,6 +19,7 @@
 #include "cmd.h"
 #include "json.h"
 #include "lambda-api.h"
+#include "langrt.h"
 #include "log.h"
 #include "proc.h"
 #include "serve.h"
@@ -486,7 +487,8 @@ run_bench(struct cmd_ctx *ctx, const struct aws_client *c,
 	return b.errors > 0 ? LC_EFAIL : LC_OK;
 }
 
-/* --local's function: in lambda.yml, every ${env:...} set, provided.*. */
+/* --local's function: in lambda.yml, every ${env:...} set, a runtime
+ * that runs here (langrt_kind). */
 static const struct manifest_fn *
 local_fn(struct cmd_ctx *ctx, const char *name)
 {
@@ -502,10 +504,10 @@ local_fn(struct cmd_ctx *ctx, const char *name)
 	/* A local run uses every value: each ${env:...} must be set. */
 	if (manifest_require_env(m, &ctx->err) == -1)
 		return NULL;
-	if (!manifest_is_provided(fn->runtime)) {
-		lc_error(&ctx->err, LC_ECONFIG, "%s: --local runs custom "
-		    "runtimes (provided.*) with a bootstrap; '%s' runs only "
-		    "in Lambda or its container image", name, fn->runtime);
+	if (langrt_kind(fn->runtime) == LANGRT_NONE) {
+		lc_error(&ctx->err, LC_ECONFIG, "%s: --local runs provided.*, "
+		    "java*, python3.* and nodejs* runtimes; '%s' runs only in "
+		    "Lambda or its container image", name, fn->runtime);
 		return NULL;
 	}
 	return fn;

@@ -12,6 +12,7 @@
 
 #include "cmd.h"
 #include "httpd.h"
+#include "langrt.h"
 #include "log.h"
 #include "proc.h"
 #include "serve.h"
@@ -89,14 +90,14 @@ select_fns(struct cmd_ctx *ctx, const struct cmd_args *a,
 		return -1;
 	sf = xcalloc(n, sizeof *sf);
 	for (i = 0, *nout = 0; i < n; i++) {
-		if (manifest_is_provided(fns[i]->runtime)) {
+		if (langrt_kind(fns[i]->runtime) != LANGRT_NONE) {
 			sf[(*nout)++].fn = fns[i];
 			continue;
 		}
 		if (a->argc > 0) {
-			lc_error(&ctx->err, LC_ECONFIG, "%s: serve runs custom "
-			    "runtimes (provided.*) with a bootstrap, not '%s'",
-			    fns[i]->name, fns[i]->runtime);
+			lc_error(&ctx->err, LC_ECONFIG, "%s: serve runs "
+			    "provided.*, java*, python3.* and nodejs* runtimes, "
+			    "not '%s'", fns[i]->name, fns[i]->runtime);
 			goto fail;
 		}
 		log_warn("%s: not served: runtime '%s' runs only in Lambda",
@@ -104,8 +105,8 @@ select_fns(struct cmd_ctx *ctx, const struct cmd_args *a,
 	}
 	if (*nout == 0) {
 		lc_error(&ctx->err, LC_ECONFIG, "no function of '%s' uses a "
-		    "custom runtime (provided.*): nothing to serve",
-		    ctx->manifest.path);
+		    "runtime that runs locally (provided.*, java*, python3.*, "
+		    "nodejs*): nothing to serve", ctx->manifest.path);
 		goto fail;
 	}
 	free(fns);

@@ -53,8 +53,8 @@ functions:
     memory: 256
     environment: { GREETING: hello }
   once: { artifact: task/once }
-  python:
-    runtime: python3.12
+  ruby:
+    runtime: ruby3.3
     handler: app.main
     artifact: task/echo
 YML

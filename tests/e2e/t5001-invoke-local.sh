@@ -46,9 +46,9 @@ check "the caller's AWS secret is not passed by default" jq -e '.secret == "none
 AWS_ACCESS_KEY_ID=AKIDLOCAL AWS_SECRET_ACCESS_KEY=local-secret-key-0000 AWS_REGION=eu-west-3 lc invoke --local env --pass-credentials
 check "--pass-credentials passes them, and the region" jq -e '.secret == "local-secret-key-0000" and .region == "eu-west-3"' "$OUT"
 
-lc invoke --local python
-check_status 3 "a non-custom runtime cannot run locally"
-check_err_has "^lambdactl: python: --local runs custom runtimes \(provided\.\*\)" "the runtime restriction is explained"
+lc invoke --local ruby
+check_status 3 "a runtime not run here (ruby3.3) cannot run locally"
+check_err_has "^lambdactl: ruby: --local runs provided\.\*, java\*, python3\.\* and nodejs\* runtimes; 'ruby3\.3' runs only in Lambda" "the runtime restriction is explained"
 lc invoke --local nosuch
 check_status 3 "a function not in lambda.yml cannot run locally"
 lc invoke --local echo --repeat 3

@@ -143,7 +143,7 @@ unset AWS_CONFIG_FILE
 
 # --build-timeout is checked before the functions are chosen: a usage
 # error (2) before "nothing to serve" (3).
-printf 'role: r\nruntime: python3.12\nfunctions:\n  p: { handler: a.b, artifact: task/echo }\n' >py.yml
+printf 'role: r\nruntime: ruby3.3\nfunctions:\n  p: { handler: a.b, artifact: task/echo }\n' >py.yml
 lc -f py.yml serve --build-timeout 0
 check_status 2 "serve --build-timeout 0 with nothing to serve: the usage error first"
 lc -f py.yml serve
