@@ -522,7 +522,9 @@ local_result(const struct lambda_invoke_req *rq, struct rt_result *res,
     struct lambda_invoke_res *rs)
 {
 	rs->status = strcmp(rq->type, "Event") == 0 ? 202 : 200;
-	rs->executed_version = xstrdup("$LATEST");
+	/* Lambda names the version on a synchronous answer only. */
+	if (rs->status == 200)
+		rs->executed_version = xstrdup("$LATEST");
 	rs->request_id = xstrdup(res->request_id);
 	if (res->outcome == RT_FUNCTION_ERROR)
 		rs->function_error = xstrdup(res->function_error);
@@ -532,11 +534,31 @@ local_result(const struct lambda_invoke_req *rq, struct rt_result *res,
 }
 
 /*
+ * --local's qualifier, as serve takes it (serve_resolve): "" for none;
+ * -1 with the error Lambda would answer (exit 1, as a remote invoke's).
+ */
+static int
+local_qualifier(struct cmd_ctx *ctx, const struct lambda_invoke_req *rq,
+    const struct serve_fn *sf, struct serve_route *route)
+{
+	const char *names[1];
+
+	names[0] = sf->fn->name;
+	memset(route, 0, sizeof *route);
+	if (serve_resolve(rq->name, rq->qualifier, names, 1, sf->region,
+	    route) == 0)
+		return 0;
+	return lc_error(&ctx->err, LC_EFAIL, "Invoke: %s: %s",
+	    route->error_type, route->message);
+}
+
+/*
  * --local: serves the function alone, with one instance (serve.h), as
  * 'lambdactl serve' would: its code packaged as 'package' does and
- * unpacked into a private task root, its bootstrap run through the local
- * Runtime API; fills rs as a remote invoke would.  An Event invocation
- * runs at once, too.
+ * unpacked into a cached, read-only task root (pool.h), its bootstrap run
+ * through the local Runtime API; fills rs as a remote invoke would.  An
+ * Event invocation runs at once, once (no retry), without the client
+ * context.
  */
 static int
 invoke_local(struct cmd_ctx *ctx, const struct cmd_args *a,
@@ -544,7 +566,9 @@ invoke_local(struct cmd_ctx *ctx, const struct cmd_args *a,
 {
 	struct serve_opts so;
 	struct serve_fn sf;
+	struct serve_route route;
 	struct serve *sv = NULL;
+	struct rt_request rr;
 	struct rt_result res;
 	char *name, *env[3] = { 0 };
 	int ret = -1, sig;
@@ -556,7 +580,8 @@ invoke_local(struct cmd_ctx *ctx, const struct cmd_args *a,
 	buf_init(&res.log);
 	if (cmd_local_opts(ctx, a, &so) == -1 ||
 	    (sf.fn = local_fn(ctx, name)) == NULL ||
-	    cmd_local_prepare(ctx, a, &so, &sf, 1, env) == -1)
+	    cmd_local_prepare(ctx, a, &so, &sf, 1, env) == -1 ||
+	    local_qualifier(ctx, rq, &sf, &route) == -1)
 		goto out;
 	if (serve_new(&sv, &so, &sf, 1, &ctx->err) == -1)
 		goto out;
@@ -566,8 +591,13 @@ invoke_local(struct cmd_ctx *ctx, const struct cmd_args *a,
 		    "the function ran", name, proc_signame(sig));
 		goto out;
 	}
-	if (serve_invoke(sv, 0, rq->payload, rq->len, rq->client_context,
-	    &res, &ctx->err) == -1) {
+	memset(&rr, 0, sizeof rr);
+	rr.payload = rq->payload;
+	rr.len = rq->len;
+	if (strcmp(rq->type, "Event") != 0)
+		rr.client_context = rq->client_context;
+	rr.qualifier = route.qualifier[0] != '\0' ? route.qualifier : NULL;
+	if (serve_invoke(sv, 0, &rr, &res, &ctx->err) == -1) {
 		lc_error_prefix(&ctx->err, "%s", name);
 		goto out;
 	}
@@ -575,7 +605,7 @@ invoke_local(struct cmd_ctx *ctx, const struct cmd_args *a,
 	ret = 0;
 out:
 	rt_result_release(&res);
-	/* The bootstrap, what it left running, the task root. */
+	/* The bootstrap and what it left running (the task root stays). */
 	serve_free(sv);
 	for (i = 0; i < 3; i++)
 		free_secret(env[i]);
@@ -746,8 +776,8 @@ invoke_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	 * --local: the bootstrap runs in its own process group, which a
 	 * terminal's Ctrl-C does not reach; a SIGINT or SIGTERM stops the
 	 * build or the invocation, and we unwind: the bootstrap and what it
-	 * started are killed, the task root and --out's temporary file
-	 * removed, and we exit 128 + the signal (proc.h).
+	 * started are killed, --out's temporary file removed, and we exit
+	 * 128 + the signal (proc.h).
 	 */
 	if (local)
 		proc_catch_signals(0);

@@ -233,6 +233,13 @@ httpd_header(const struct httpd_request *rq, const char *name)
 	    name);
 }
 
+const char *
+httpd_query(const struct httpd_request *rq, const char *name)
+{
+	return MHD_lookup_connection_value(rq->conn->con,
+	    MHD_GET_ARGUMENT_KIND, name);
+}
+
 int
 httpd_alive(const struct httpd_request *rq)
 {

@@ -68,6 +68,8 @@ void httpd_stop(struct httpd *h);
 
 /* A request header's value, or NULL. */
 const char *httpd_header(const struct httpd_request *rq, const char *name);
+/* A query parameter's value as sent (still percent-encoded), or NULL. */
+const char *httpd_query(const struct httpd_request *rq, const char *name);
 /* Whether the client is still connected (has not closed its end). */
 int httpd_alive(const struct httpd_request *rq);
 

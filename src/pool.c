@@ -1,23 +1,37 @@
 /* pool.c - one function's warm local instances: see pool.h. */
 #define _XOPEN_SOURCE 700	/* nftw */
 
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "buf.h"
 #include "package.h"
 #include "pool.h"
 #include "proc.h"
+#include "sha256.h"
 #include "unzip.h"
 #include "xmalloc.h"
 
 /* How often, in ms, a wait for a free instance checks for a signal. */
 #define POOL_TICK_MS	100
+/* What a cached task root's key hashes first: bumped if the key changes. */
+#define TASK_FORMAT	"lambdactl-task-1"
+/* Task roots kept in the cache, the most recently used (and any in use). */
+#define TASK_KEEP	8
+/* Seconds after which a half-made (or half-removed) tree is stale. */
+#define TASK_STALE	86400
 
 const struct pool_ops pool_rt_ops = { rt_start, rt_invoke, rt_stop };
 
@@ -29,6 +43,7 @@ pool_init(struct pool *p, const struct manifest_fn *fn,
 	p->fn = fn;
 	p->ops = ops != NULL ? ops : &pool_rt_ops;
 	p->max = max;
+	p->lock = -1;
 	p->idle = xcalloc(max, sizeof *p->idle);
 	p->idle_gen = xcalloc(max, sizeof *p->idle_gen);
 	pthread_mutex_init(&p->mu, NULL);
@@ -46,57 +61,305 @@ pool_init(struct pool *p, const struct manifest_fn *fn,
 }
 
 /*
- * nftw passes no argument to its callback: the walk's result is per
+ * nftw passes no argument to its callback: the walk's state is per
  * thread, so walks on two threads at once do not mix (nftw calls back on
  * the thread that called it, and never into a second walk of ours).
  */
-static _Thread_local struct timespec newest;
+struct walk {
+	struct timespec	 newest;	/* the newest modification time */
+	char		**lines;	/* one per entry, for the key */
+	size_t		 n;
+	size_t		 skip;		/* the path length of the root */
+	dev_t		 out_dev;	/* dir/.lambdactl: not the code's */
+	ino_t		 out_ino;
+	char		*out_path;	/* once seen: what it holds is skipped */
+};
+static _Thread_local struct walk walk;
 
 static int
-newest_cb(const char *path, const struct stat *st, int flag, struct FTW *f)
+walk_cb(const char *path, const struct stat *st, int flag, struct FTW *f)
 {
-	(void)path;
+	size_t len = strlen(path);
+
 	(void)flag;
 	(void)f;
-	if (st->st_mtim.tv_sec > newest.tv_sec ||
-	    (st->st_mtim.tv_sec == newest.tv_sec &&
-	    st->st_mtim.tv_nsec > newest.tv_nsec))
-		newest = st->st_mtim;
+	if (walk.out_path != NULL && strncmp(path, walk.out_path,
+	    strlen(walk.out_path)) == 0 && (path[strlen(walk.out_path)] ==
+	    '/' || path[strlen(walk.out_path)] == '\0'))
+		return 0;
+	if (S_ISDIR(st->st_mode) && st->st_dev == walk.out_dev &&
+	    st->st_ino == walk.out_ino) {
+		walk.out_path = xstrdup(path);
+		return 0;
+	}
+	if (st->st_mtim.tv_sec > walk.newest.tv_sec ||
+	    (st->st_mtim.tv_sec == walk.newest.tv_sec &&
+	    st->st_mtim.tv_nsec > walk.newest.tv_nsec))
+		walk.newest = st->st_mtim;
+	walk.lines = xrealloc(walk.lines, (walk.n + 1) * sizeof *walk.lines);
+	/* A directory's own times change with its entries, which have
+	 * their lines: its path and mode are enough (and creating
+	 * dir/.lambdactl in it changes nothing). */
+	if (S_ISDIR(st->st_mode)) {
+		walk.lines[walk.n++] = xasprintf("%s\t%o", len > walk.skip ?
+		    path + walk.skip : "", (unsigned)st->st_mode);
+		return 0;
+	}
+	walk.lines[walk.n++] = xasprintf("%s\t%o\t%lld\t%lld.%09ld\t"
+	    "%lld.%09ld\t%llu\t%llu", len > walk.skip ? path + walk.skip : "",
+	    (unsigned)st->st_mode, (long long)st->st_size,
+	    (long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec,
+	    (long long)st->st_ctim.tv_sec, st->st_ctim.tv_nsec,
+	    (unsigned long long)st->st_ino, (unsigned long long)st->st_dev);
 	return 0;
 }
 
-/* The newest modification time in fn's artifact (a file or a tree). */
-static struct timespec
-artifact_mtime(const struct manifest_fn *fn, const char *dir)
+static int
+line_cmp(const void *a, const void *b)
 {
-	char *path = fn->artifact[0] == '/' ? xstrdup(fn->artifact) :
-	    xasprintf("%s/%s", dir, fn->artifact);
-
-	memset(&newest, 0, sizeof newest);
-	nftw(path, newest_cb, 16, FTW_PHYS);
-	free(path);
-	return newest;
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /*
- * fn's artifact (relative to dir) packaged into dir/.lambdactl as
- * 'package' does and unpacked into a new task root *root.
+ * fn's artifact (a file or a tree, relative to dir) as stat sees it: its
+ * newest modification time (for --watch) and, in key, the hex SHA-256 of
+ * every entry's path, mode, size, times, inode and device, sorted, with
+ * the runtime (which decides how it is packaged): what changes whenever
+ * the content may have, found without reading it.  dir/.lambdactl, where
+ * the zips go, is left out.  (Unreadable, it has a key that packaging,
+ * which then fails, never gives a tree.)
+ */
+static struct timespec
+artifact_stat(const struct manifest_fn *fn, const char *dir,
+    char key[SHA256_HEX_LEN + 1])
+{
+	char *path = fn->artifact[0] == '/' ? xstrdup(fn->artifact) :
+	    xasprintf("%s/%s", dir, fn->artifact);
+	char *out = xasprintf("%s/.lambdactl", dir);
+	struct sha256_ctx h;
+	struct timespec t;
+	struct stat st;
+	size_t i;
+
+	memset(&walk, 0, sizeof walk);
+	walk.skip = strlen(path);
+	if (stat(out, &st) == 0) {
+		walk.out_dev = st.st_dev;
+		walk.out_ino = st.st_ino;
+	}
+	if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode))
+		walk_cb(path, &st, FTW_F, NULL);
+	else
+		nftw(path, walk_cb, 16, FTW_PHYS);
+	if (walk.n > 0)
+		qsort(walk.lines, walk.n, sizeof *walk.lines, line_cmp);
+	sha256_init(&h);
+	sha256_update(&h, TASK_FORMAT, strlen(TASK_FORMAT) + 1);
+	sha256_update(&h, fn->runtime != NULL ? fn->runtime : "",
+	    fn->runtime != NULL ? strlen(fn->runtime) + 1 : 1);
+	for (i = 0; i < walk.n; i++) {
+		sha256_update(&h, walk.lines[i], strlen(walk.lines[i]) + 1);
+		free(walk.lines[i]);
+	}
+	sha256_final_hex(&h, key);
+	t = walk.newest;
+	free(walk.lines);
+	free(walk.out_path);
+	memset(&walk, 0, sizeof walk);
+	free(out);
+	free(path);
+	return t;
+}
+
+/* The cache of task roots, made when missing; the caller frees it. */
+static int
+tasks_dir(char **dir, struct lc_err *err)
+{
+	const char *x = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	const char *parts[] = { NULL, "lambdactl", "tasks" };
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	if (x != NULL && *x == '/')
+		buf_adds(&b, x);
+	else if (home != NULL && *home == '/')
+		buf_addf(&b, "%s/.cache", home);
+	else
+		return lc_error(err, LC_ECONFIG, "no cache directory for task "
+		    "roots (set HOME or XDG_CACHE_HOME)");
+	for (i = 0; i < 3; i++) {
+		if (parts[i] != NULL)
+			buf_addf(&b, "/%s", parts[i]);
+		if (mkdir(b.data, 0700) == -1 && errno != EEXIST) {
+			lc_error(err, LC_ECONFIG, "cannot make '%s': %s",
+			    b.data, strerror(errno));
+			buf_release(&b);
+			return -1;
+		}
+	}
+	*dir = buf_detach(&b, NULL);
+	return 0;
+}
+
+/* nftw's callback: a-w on every file and directory (links have none). */
+static int
+ro_cb(const char *path, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)f;
+	if (flag != FTW_SL)
+		chmod(path, st->st_mode & 07555);
+	return 0;
+}
+
+/* ... and u+w on directories again, so that a tree can be removed. */
+static int
+rw_cb(const char *path, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)f;
+	if (flag == FTW_D)
+		chmod(path, (st->st_mode & 07777) | 0700);
+	return 0;
+}
+
+/* Removes a tree of the cache, read-only as it is. */
+static void
+remove_cached(const char *path)
+{
+	nftw(path, rw_cb, 16, FTW_PHYS);
+	unzip_remove_tree(path);
+}
+
+/*
+ * Drops the least recently used task roots past TASK_KEEP, but for those
+ * in use (locked shared by a pool, here or in another lambdactl): each
+ * goes under a name no lookup finds before it is removed.  What a killed
+ * lambdactl left half made or half removed goes after TASK_STALE seconds.
+ */
+static void
+prune(const char *tasks)
+{
+	struct dirent *de;
+	struct stat st;
+	struct { char *path; time_t t; } *v = NULL, tmp;
+	size_t n = 0, i, j;
+	char *gone;
+	DIR *d;
+	int fd;
+
+	if ((d = opendir(tasks)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (strlen(de->d_name) != SHA256_HEX_LEN) {
+			gone = xasprintf("%s/%s", tasks, de->d_name);
+			if ((strncmp(de->d_name, "lambdactl-task.", 15) == 0 ||
+			    strstr(de->d_name, ".gone.") != NULL) &&
+			    lstat(gone, &st) == 0 && S_ISDIR(st.st_mode) &&
+			    st.st_mtime < time(NULL) - TASK_STALE)
+				remove_cached(gone);
+			free(gone);
+			continue;
+		}
+		v = xrealloc(v, (n + 1) * sizeof *v);
+		v[n].path = xasprintf("%s/%s", tasks, de->d_name);
+		v[n].t = stat(v[n].path, &st) == 0 ? st.st_mtime : 0;
+		n++;
+	}
+	closedir(d);
+	for (i = 1; i < n; i++)		/* newest first */
+		for (j = i; j > 0 && v[j].t > v[j - 1].t; j--) {
+			tmp = v[j];
+			v[j] = v[j - 1];
+			v[j - 1] = tmp;
+		}
+	for (i = 0; i < n; i++) {
+		if (i >= TASK_KEEP && (fd = open(v[i].path, O_RDONLY |
+		    O_DIRECTORY | O_CLOEXEC)) != -1) {
+			gone = xasprintf("%s.gone.%ld", v[i].path,
+			    (long)getpid());
+			if (flock(fd, LOCK_EX | LOCK_NB) == 0 &&
+			    rename(v[i].path, gone) == 0)
+				remove_cached(gone);
+			free(gone);
+			close(fd);
+		}
+		free(v[i].path);
+	}
+	free(v);
+}
+
+/*
+ * Opens and locks (shared) the task root at path; -1 when there is none
+ * (or it was being pruned meanwhile).
  */
 static int
-unpack_code(const struct manifest_fn *fn, const char *dir, char **root,
-    struct lc_err *err)
+lock_root(const char *path)
+{
+	struct stat a, b;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	if (flock(fd, LOCK_SH) == -1 || fstat(fd, &a) == -1 ||
+	    stat(path, &b) == -1 || a.st_ino != b.st_ino ||
+	    a.st_dev != b.st_dev) {
+		close(fd);
+		return -1;
+	}
+	futimens(fd, NULL);	/* recently used */
+	return fd;
+}
+
+/*
+ * fn's task root for key, locked (*lock): the cached tree when there is
+ * one; else fn's artifact (relative to dir) packaged into dir/.lambdactl
+ * as 'package' does, unpacked beside the cache, made read-only as
+ * Lambda's /var/task is, and renamed into place.
+ */
+static int
+unpack_code(const struct manifest_fn *fn, const char *dir, const char *key,
+    char **root, int *lock, struct lc_err *err)
 {
 	struct package_result pkg;
-	char *outdir = xasprintf("%s/.lambdactl", dir);
-	int r;
+	char *outdir = NULL, *tasks = NULL, *tmp = NULL;
+	int r = -1;
 
-	r = package_build(fn, dir, outdir, &pkg, err);
-	free(outdir);
-	if (r == -1)
-		return lc_error_prefix(err, "%s", fn->name);
-	r = unzip_extract(pkg.path, root, err);
+	*root = NULL;
+	if (tasks_dir(&tasks, err) == -1)
+		goto out;
+	*root = xasprintf("%s/%s", tasks, key);
+	if ((*lock = lock_root(*root)) != -1) {
+		r = 0;
+		goto out;
+	}
+	outdir = xasprintf("%s/.lambdactl", dir);
+	if (package_build(fn, dir, outdir, &pkg, err) == -1)
+		goto out;
+	r = unzip_extract_in(pkg.path, tasks, &tmp, err);
 	package_result_release(&pkg);
-	return r == -1 ? lc_error_prefix(err, "%s", fn->name) : 0;
+	if (r == -1)
+		goto out;
+	r = -1;
+	nftw(tmp, ro_cb, 16, FTW_PHYS);
+	/* Another lambdactl may have made the same tree meanwhile. */
+	if (rename(tmp, *root) == -1)
+		remove_cached(tmp);
+	if ((*lock = lock_root(*root)) == -1) {
+		lc_error(err, LC_EFAIL, "cannot use task root '%s': %s",
+		    *root, strerror(errno));
+		goto out;
+	}
+	prune(tasks);
+	r = 0;
+out:
+	if (r == -1) {
+		free(*root);
+		*root = NULL;
+		lc_error_prefix(err, "%s", fn->name);
+	}
+	free(tmp);
+	free(tasks);
+	free(outdir);
+	return r;
 }
 
 int
@@ -107,9 +370,11 @@ pool_load(struct pool *p, const char *dir, struct build_set *builds,
 	if (builds != NULL && build_set_run(builds, p->fn, dir, announce, arg,
 	    err) == -1)
 		return lc_error_prefix(err, "%s", p->fn->name);
+	char key[SHA256_HEX_LEN + 1];
+
 	/* After the build, which writes the artifact. */
-	p->mtime = artifact_mtime(p->fn, dir);
-	if (unpack_code(p->fn, dir, &p->root, err) == -1)
+	p->mtime = artifact_stat(p->fn, dir, key);
+	if (unpack_code(p->fn, dir, key, &p->root, &p->lock, err) == -1)
 		return -1;
 	p->rc.task_root = p->root;
 	return 0;
@@ -118,24 +383,31 @@ pool_load(struct pool *p, const char *dir, struct build_set *builds,
 int
 pool_reload(struct pool *p, const char *dir, struct lc_err *err)
 {
-	struct timespec t = artifact_mtime(p->fn, dir);
+	char key[SHA256_HEX_LEN + 1];
+	struct timespec t = artifact_stat(p->fn, dir, key);
 	char *root, *old;
+	int lock, old_lock;
 
 	if (t.tv_sec == p->mtime.tv_sec && t.tv_nsec == p->mtime.tv_nsec)
 		return 0;
 	/* A broken change is tried again only once it changes again. */
 	p->mtime = t;
-	if (unpack_code(p->fn, dir, &root, err) == -1)
+	if (unpack_code(p->fn, dir, key, &root, &lock, err) == -1)
 		return -1;
 	pthread_mutex_lock(&p->mu);
 	old = p->root;
+	old_lock = p->lock;
 	p->root = root;
+	p->lock = lock;
 	p->rc.task_root = root;
 	p->gen++;
 	pthread_mutex_unlock(&p->mu);
-	/* A busy instance may still read the old tree: it goes at exit. */
+	/* A busy instance may still read the old tree: kept till exit. */
 	p->old_roots = xrealloc(p->old_roots, (p->nold + 1) *
 	    sizeof *p->old_roots);
+	p->old_locks = xrealloc(p->old_locks, (p->nold + 1) *
+	    sizeof *p->old_locks);
+	p->old_locks[p->nold] = old_lock;
 	p->old_roots[p->nold++] = old;
 	return 1;
 }
@@ -219,8 +491,8 @@ give_back(struct pool *p, struct rt_function *f, long gen)
 }
 
 int
-pool_invoke(struct pool *p, const void *payload, size_t len,
-    const char *client_context, struct rt_result *res, struct lc_err *err)
+pool_invoke(struct pool *p, const struct rt_request *rq,
+    struct rt_result *res, struct lc_err *err)
 {
 	struct rt_function *f;
 	long gen;
@@ -231,7 +503,7 @@ pool_invoke(struct pool *p, const void *payload, size_t len,
 	buf_init(&res->log);
 	if ((f = take(p, &gen, err)) == NULL)
 		return -1;
-	r = p->ops->invoke(f, payload, len, client_context, res, err);
+	r = p->ops->invoke(f, rq, res, err);
 	give_back(p, f, gen);
 	return r;
 }
@@ -255,15 +527,16 @@ pool_release(struct pool *p)
 	pool_stop(p);
 	free(p->idle);
 	free(p->idle_gen);
-	if (p->root != NULL) {
-		unzip_remove_tree(p->root);
-		free(p->root);
-	}
+	/* The task roots stay cached: only their locks go. */
+	if (p->lock != -1)
+		close(p->lock);
+	free(p->root);
 	while (p->nold > 0) {
-		unzip_remove_tree(p->old_roots[--p->nold]);
+		close(p->old_locks[--p->nold]);
 		free(p->old_roots[p->nold]);
 	}
 	free(p->old_roots);
+	free(p->old_locks);
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->cv);
 	memset(p, 0, sizeof *p);

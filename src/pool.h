@@ -4,10 +4,17 @@
  * root as 'package' would ship it; the rt_config it runs with; and up to
  * max bootstraps (runtime.h), started on demand and reused while warm.
  *
+ * Task roots are cached, read-only (no write bits, as Lambda's /var/task),
+ * under $XDG_CACHE_HOME/lambdactl/tasks (~/.cache/...) by a key: the
+ * SHA-256 of the artifact as stat sees it (each entry's path, mode, size,
+ * times, inode; a directory's path and mode) and the runtime.  A key found
+ * there is used as it is, without packaging; the 8 most recently used are
+ * kept, and any a pool holds (flock, shared; pruning takes it exclusive).
+ *
  * --watch swaps the code (pool_reload): new invocations get the new task
  * root, instances still running the old code are retired when they come
- * back, and the old trees stay until pool_release (a busy instance may
- * still read them).
+ * back, and the old trees stay held until pool_release (a busy instance
+ * may still read them).
  */
 #ifndef LC_POOL_H
 #define LC_POOL_H
@@ -25,8 +32,7 @@
 struct pool_ops {
 	int	(*start)(struct rt_function **f, const struct rt_config *cfg,
 		    struct lc_err *err);
-	int	(*invoke)(struct rt_function *f, const void *payload,
-		    size_t len, const char *client_context,
+	int	(*invoke)(struct rt_function *f, const struct rt_request *rq,
 		    struct rt_result *res, struct lc_err *err);
 	void	(*stop)(struct rt_function *f);
 };
@@ -38,9 +44,11 @@ struct pool {
 	const struct pool_ops		*ops;
 	struct rt_config		 rc;	/* task_root: root */
 	char				*root;	/* unpacked task root */
+	int				 lock;	/* root's fd, locked shared */
 	long				 gen;	/* bumped by each reload */
 	struct timespec			 mtime;	/* newest in the artifact */
 	char				**old_roots;	/* until release */
+	int				*old_locks;
 	size_t				 nold;
 	struct rt_function		**idle;
 	long				*idle_gen;	/* the gen each runs */
@@ -72,9 +80,10 @@ void pool_init(struct pool *p, const struct manifest_fn *fn,
 
 /*
  * Runs fn's build command through builds (NULL: none; announce, which may
- * be NULL, is called with arg just before it runs), then packages the artifact
- * (relative to dir, into dir/.lambdactl) and unpacks it into p's task
- * root.  Errors are prefixed with the function's name.
+ * be NULL, is called with arg just before it runs), then takes the cached
+ * task root of the artifact (relative to dir) or packages it (into
+ * dir/.lambdactl) and unpacks it into the cache.  Errors are prefixed with
+ * the function's name.
  */
 int pool_load(struct pool *p, const char *dir, struct build_set *builds,
     void (*announce)(void *, const struct manifest_fn *), void *arg,
@@ -96,12 +105,12 @@ int pool_reload(struct pool *p, const char *dir, struct lc_err *err);
  * initialised (rt_result_release it); returns what ops->invoke returns, or
  * -1 with err when no instance could be started.
  */
-int pool_invoke(struct pool *p, const void *payload, size_t len,
-    const char *client_context, struct rt_result *res, struct lc_err *err);
+int pool_invoke(struct pool *p, const struct rt_request *rq,
+    struct rt_result *res, struct lc_err *err);
 
 /* Stops every idle instance (at exit, when none is busy any more). */
 void pool_stop(struct pool *p);
-/* pool_stop, then removes the task roots and frees what p holds. */
+/* pool_stop, then lets go of the task roots (cached) and frees p's. */
 void pool_release(struct pool *p);
 
 #endif

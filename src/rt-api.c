@@ -92,13 +92,30 @@ api_next_begin(struct rt_function *f, struct httpd_reply *r)
 }
 
 /*
+ * A header value as sent, but for line breaks, which JSON allows only as
+ * whitespace (never raw inside a string): spaces, so that the value
+ * stays one header line and the same JSON.
+ */
+static char *
+one_line(const char *s)
+{
+	char *v = xstrdup(s), *p;
+
+	for (p = v; *p != '\0'; p++)
+		if (*p == '\r' || *p == '\n')
+			*p = ' ';
+	return v;
+}
+
+/*
  * Hands the pending invocation out (f->mu held, state INV_PENDING): its
- * payload, and Lambda's headers.
+ * payload, and Lambda's headers: the ARN as invoked (with its qualifier),
+ * the caller's trace header or a new one, the client context's JSON.
  */
 static void
 api_next_reply(struct rt_function *f, struct httpd_reply *r)
 {
-	char s[128], root[32], parent[24];
+	char s[128], root[32], parent[24], *v;
 
 	f->state = INV_RUNNING;
 	f->claimed = clock_ms();
@@ -112,15 +129,24 @@ api_next_reply(struct rt_function *f, struct httpd_reply *r)
 	httpd_reply_header(r, "Lambda-Runtime-Aws-Request-Id", f->id);
 	snprintf(s, sizeof s, "%lld", wall_ms() + f->timeout * 1000);
 	httpd_reply_header(r, "Lambda-Runtime-Deadline-Ms", s);
-	httpd_reply_header(r, "Lambda-Runtime-Invoked-Function-Arn", f->arn);
-	rt_random_hex(root, 12);
-	rt_random_hex(parent, 8);
-	snprintf(s, sizeof s, "Root=1-%08lx-%s;Parent=%s;Sampled=0",
-	    (unsigned long)time(NULL), root, parent);
-	httpd_reply_header(r, "Lambda-Runtime-Trace-Id", s);
-	if (f->client_context != NULL)
-		httpd_reply_header(r, "Lambda-Runtime-Client-Context",
-		    f->client_context);
+	v = f->qualifier != NULL ? xasprintf("%s:%s", f->arn, f->qualifier) :
+	    xstrdup(f->arn);
+	httpd_reply_header(r, "Lambda-Runtime-Invoked-Function-Arn", v);
+	free(v);
+	if (f->trace_id != NULL && *f->trace_id != '\0')
+		httpd_reply_header(r, "Lambda-Runtime-Trace-Id", f->trace_id);
+	else {
+		rt_random_hex(root, 12);
+		rt_random_hex(parent, 8);
+		snprintf(s, sizeof s, "Root=1-%08lx-%s;Parent=%s;Sampled=0",
+		    (unsigned long)time(NULL), root, parent);
+		httpd_reply_header(r, "Lambda-Runtime-Trace-Id", s);
+	}
+	if (f->client_context != NULL) {
+		v = one_line(f->client_context);
+		httpd_reply_header(r, "Lambda-Runtime-Client-Context", v);
+		free(v);
+	}
 }
 
 /* POST .../invocation/ID/response and .../error: the invocation's answer. */
@@ -347,14 +373,18 @@ rt_api_fake(void)
 void
 rt_api_fake_invoke(struct rt_function *f)
 {
+	struct rt_request rq;
 	char id[40];
 
+	memset(&rq, 0, sizeof rq);
+	rq.payload = "{}";
+	rq.len = 2;
 	rt_lock(f);
 	f->ninvoked++;
 	/* Deterministic ids: the fuzzer replays them. */
 	snprintf(id, sizeof id, "00000000-0000-4000-8000-%012lu",
 	    (unsigned long)f->ninvoked % 1000000000000UL);
-	rt_pend(f, id, "{}", 2, NULL);
+	rt_pend(f, id, &rq);
 	rt_unlock(f);
 }
 

@@ -94,13 +94,15 @@ struct rt_function {
 	struct buf	 log;		/* output not yet handed out */
 	int		 log_full;
 
-	/* The invocation; payload and client context are rt_invoke's. */
+	/* The invocation; what rq points to is rt_invoke's. */
 	enum inv_state	 state;
 	char		 id[40];
 	char		 prev_id[40];	/* the one before: answered or over */
 	const void	*payload;
 	size_t		 len;
 	const char	*client_context;
+	const char	*trace_id;	/* NULL: a new one */
+	const char	*qualifier;	/* NULL: the unqualified ARN */
 	double		 claimed;	/* monotonic ms when handed out; 0 */
 	unsigned long	 nready;	/* GET .../next requests so far */
 	unsigned long	 ready_claim;	/* nready when it was handed out */
@@ -128,11 +130,12 @@ struct rt_function *rt_function_new(void);
 /* Waits on f->cv (f->mu held) until woken or the monotonic ms until. */
 int rt_wait_until(struct rt_function *f, double until);
 /*
- * Makes an invocation pending (f->mu held): id, payload and client
- * context (borrowed until it is over), no answer yet.
+ * Makes an invocation pending (f->mu held): id, and rq's payload, client
+ * context, trace id and qualifier (borrowed until it is over), no answer
+ * yet.
  */
-void rt_pend(struct rt_function *f, const char *id, const void *payload,
-    size_t len, const char *client_context);
+void rt_pend(struct rt_function *f, const char *id,
+    const struct rt_request *rq);
 /* Appends a framing line (START, END, ...) to f->log, on its own line. */
 void rt_log_frame(struct rt_function *f, const char *fmt, ...)
     LC_PRINTF(2, 3);

@@ -87,6 +87,16 @@ rt_env_build(struct rt_function *f, const struct rt_config *cfg,
 	env_put(f, xasprintf("PATH=%s", path != NULL && *path != '\0' ?
 	    path : RT_PATH));
 	env_put(f, xstrdup("LANG=en_US.UTF-8"));
+	env_put(f, xstrdup("AWS_LAMBDA_INITIALIZATION_TYPE=on-demand"));
+	/*
+	 * Lambda's list is /var/lang/lib:/lib64:/usr/lib64:/var/runtime:
+	 * /var/runtime/lib:/var/task:/var/task/lib:/opt/lib.  Here the task
+	 * root's two entries, in Lambda's order; the rest name Lambda's own
+	 * runtime, layers (/opt, not unpacked here) or this host's system,
+	 * which the loader searches anyway, after them.
+	 */
+	env_put(f, xasprintf("LD_LIBRARY_PATH=%s:%s/lib", f->task_root,
+	    f->task_root));
 	/* A managed runtime's own (AWS_EXECUTION_ENV, ...), before the
 	 * function's. */
 	for (i = 0; i < f->launch.nenv; i++)

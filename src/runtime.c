@@ -129,8 +129,8 @@ rt_random_hex(char *s, size_t n)
 }
 
 /* A random (version 4) UUID, as Lambda's request ids. */
-static void
-new_uuid(char s[40])
+void
+rt_new_request_id(char s[40])
 {
 	unsigned char b[16];
 
@@ -222,14 +222,15 @@ rt_function_new(void)
 }
 
 void
-rt_pend(struct rt_function *f, const char *id, const void *payload,
-    size_t len, const char *client_context)
+rt_pend(struct rt_function *f, const char *id, const struct rt_request *rq)
 {
 	memcpy(f->prev_id, f->id, sizeof f->prev_id);
 	snprintf(f->id, sizeof f->id, "%s", id);
-	f->payload = payload;
-	f->len = len;
-	f->client_context = client_context;
+	f->payload = rq->payload;
+	f->len = rq->len;
+	f->client_context = rq->client_context;
+	f->trace_id = rq->trace_id;
+	f->qualifier = rq->qualifier;
 	f->claimed = 0;
 	f->answer = ANS_NONE;
 	f->answer_type[0] = '\0';
@@ -309,8 +310,7 @@ fail:
  */
 static int
 inv_begin(struct rt_function *f, struct inv *iv, const char *id,
-    const void *payload, size_t len, const char *client_context,
-    struct lc_err *err)
+    const struct rt_request *rq, struct lc_err *err)
 {
 	int restart;
 
@@ -324,7 +324,7 @@ inv_begin(struct rt_function *f, struct inv *iv, const char *id,
 	iv->t0 = clock_ms();
 	rt_lock(f);
 	iv->cold = f->ninvoked++ == 0;
-	rt_pend(f, id, payload, len, client_context);
+	rt_pend(f, id, rq);
 	return 0;
 }
 
@@ -411,6 +411,16 @@ inv_await(struct rt_function *f, struct inv *iv, struct lc_err *err)
 	return 0;
 }
 
+/* The invocation's borrowed request is over (f->mu held). */
+static void
+rt_forget(struct rt_function *f)
+{
+	f->payload = NULL;
+	f->client_context = NULL;
+	f->trace_id = NULL;
+	f->qualifier = NULL;
+}
+
 /*
  * Nothing of an interrupted invocation is kept: the bootstrap goes, with
  * its log (f->mu held, then released).  Returns -1 with err.
@@ -419,8 +429,7 @@ static int
 inv_interrupted(struct rt_function *f, const struct inv *iv,
     struct lc_err *err)
 {
-	f->payload = NULL;
-	f->client_context = NULL;
+	rt_forget(f);
 	rt_unlock(f);
 	rt_proc_kill(f);
 	rt_lock(f);
@@ -470,8 +479,7 @@ inv_harvest(struct rt_function *f, struct inv *iv, struct rt_result *res)
 		buf_init(&f->init_body);
 		snprintf(iv->type, sizeof iv->type, "%s", f->init_type);
 	}
-	f->payload = NULL;
-	f->client_context = NULL;
+	rt_forget(f);
 	rt_unlock(f);
 
 	iv->mem = iv->end == END_EXIT ? 0 : rt_max_memory_mb(iv->pid);
@@ -531,8 +539,8 @@ inv_outcome(const struct rt_function *f, const struct inv *iv,
 		res->billed_ms = 1;
 	res->max_memory_mb = iv->mem;
 	res->outcome = iv->end == END_OK ? RT_OK : RT_FUNCTION_ERROR;
-	res->function_error = iv->end == END_OK ? NULL :
-	    iv->end == END_HANDLED ? "Handled" : "Unhandled";
+	/* Lambda says Unhandled for a posted error too (no longer Handled). */
+	res->function_error = iv->end == END_OK ? NULL : "Unhandled";
 	switch (iv->end) {
 	case END_OK:
 	case END_INTERRUPTED:
@@ -607,8 +615,8 @@ inv_log(struct rt_function *f, const struct inv *iv, struct rt_result *res)
 }
 
 int
-rt_invoke(struct rt_function *f, const void *payload, size_t len,
-    const char *client_context, struct rt_result *res, struct lc_err *err)
+rt_invoke(struct rt_function *f, const struct rt_request *rq,
+    struct rt_result *res, struct lc_err *err)
 {
 	struct inv iv;
 	int sig;
@@ -616,13 +624,17 @@ rt_invoke(struct rt_function *f, const void *payload, size_t len,
 	memset(res, 0, sizeof *res);
 	buf_init(&res->payload);
 	buf_init(&res->log);
-	new_uuid(res->request_id);
+	if (rq->request_id != NULL)
+		snprintf(res->request_id, sizeof res->request_id, "%s",
+		    rq->request_id);
+	else
+		rt_new_request_id(res->request_id);
 	if ((sig = proc_interrupted()) != 0)
 		return lc_error(err, 128 + sig, "interrupted by %s",
 		    proc_signame(sig));
 	memset(&iv, 0, sizeof iv);
-	if (inv_begin(f, &iv, res->request_id, payload, len, client_context,
-	    err) == -1 || inv_await(f, &iv, err) == -1)
+	if (inv_begin(f, &iv, res->request_id, rq, err) == -1 ||
+	    inv_await(f, &iv, err) == -1)
 		return -1;
 	if (iv.end == END_INTERRUPTED)
 		return inv_interrupted(f, &iv, err);

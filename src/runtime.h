@@ -45,8 +45,8 @@ enum rt_outcome {
 
 struct rt_result {
 	enum rt_outcome	 outcome;
-	/* For RT_FUNCTION_ERROR: "Handled" (posted by the function) or
-	 * "Unhandled" (timeout, crash, init error), as X-Amz-Function-Error. */
+	/* For RT_FUNCTION_ERROR: "Unhandled", as X-Amz-Function-Error says
+	 * for any error of a function (posted, timeout, crash, init error). */
 	const char	*function_error;
 	char		 error_type[128];	/* e.g. Runtime.ExitError */
 	char		 request_id[40];
@@ -62,6 +62,23 @@ struct rt_result {
 	long		 max_memory_mb;
 };
 
+/* One invocation as rt_invoke runs it; NULL for what it does not have. */
+struct rt_request {
+	const void	*payload;
+	size_t		 len;
+	/* The client context's JSON (decoded from X-Amz-Client-Context). */
+	const char	*client_context;
+	/* A request id (an Event's, answered already); NULL: a new one. */
+	const char	*request_id;
+	/* The caller's X-Amzn-Trace-Id; NULL: a new trace. */
+	const char	*trace_id;
+	/* The qualifier invoked ($LATEST, an alias): the invoked ARN's. */
+	const char	*qualifier;
+};
+
+/* A new request id (a random UUID, as Lambda's) into s. */
+void rt_new_request_id(char s[40]);
+
 struct rt_function;
 
 /*
@@ -70,25 +87,27 @@ struct rt_function;
  * Lambda's environment: AWS_LAMBDA_RUNTIME_API, _HANDLER, LAMBDA_TASK_ROOT,
  * LAMBDA_RUNTIME_DIR, AWS_LAMBDA_FUNCTION_NAME, AWS_LAMBDA_FUNCTION_VERSION
  * ($LATEST), AWS_LAMBDA_FUNCTION_MEMORY_SIZE, AWS_LAMBDA_LOG_GROUP_NAME,
- * AWS_LAMBDA_LOG_STREAM_NAME, AWS_REGION, AWS_DEFAULT_REGION, TZ=:UTC,
- * PATH, LANG, the function's environment and extra_env (nothing else of
+ * AWS_LAMBDA_LOG_STREAM_NAME, AWS_LAMBDA_INITIALIZATION_TYPE (on-demand),
+ * AWS_REGION, AWS_DEFAULT_REGION, TZ=:UTC, PATH, LANG, LD_LIBRARY_PATH
+ * (TASK_ROOT:TASK_ROOT/lib, Lambda's /var/task entries), the function's environment and extra_env (nothing else of
  * ours: no AWS credentials unless passed).  The configuration is copied.
  */
 int rt_start(struct rt_function **f, const struct rt_config *cfg,
     struct lc_err *err);
 
 /*
- * Runs one invocation: hands payload to the bootstrap's next
+ * Runs one invocation: hands rq->payload to the bootstrap's next
  * GET /runtime/invocation/next (with Lambda-Runtime-Aws-Request-Id,
- * -Deadline-Ms, -Invoked-Function-Arn, -Trace-Id, -Client-Context when
- * client_context is set) and waits for its response or error, the timeout
+ * -Deadline-Ms, -Invoked-Function-Arn (ARN:QUALIFIER when qualified),
+ * -Trace-Id (rq->trace_id or a new one), -Client-Context when
+ * rq->client_context is set) and waits for its response or error, the timeout
  * (the process group is killed: "Task timed out after N.00 seconds",
  * errorType Sandbox.Timedout), or its exit (Runtime.ExitError).  Returns
  * 0 with res filled whatever the function did, -1 with err when the
  * environment itself failed (cannot start the process, ...).
  */
-int rt_invoke(struct rt_function *f, const void *payload, size_t len,
-    const char *client_context, struct rt_result *res, struct lc_err *err);
+int rt_invoke(struct rt_function *f, const struct rt_request *rq,
+    struct rt_result *res, struct lc_err *err);
 void rt_result_release(struct rt_result *res);
 
 /* The bootstrap's pid (0 when not running): for tests of warm reuse. */

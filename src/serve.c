@@ -18,6 +18,7 @@
 #include "build.h"
 #include "json.h"
 #include "proc.h"
+#include "runtime.h"
 #include "serve.h"
 #include "xmalloc.h"
 
@@ -34,6 +35,11 @@
 struct event {
 	size_t		 fn;
 	struct buf	 payload;
+	char		 request_id[40];
+	char		*trace_id;	/* NULL: none */
+	char		*qualifier;	/* NULL: none */
+	int		 attempt;	/* 1, then 2 and 3: retries */
+	double		 due;		/* realtime ms: not before */
 	struct event	*next;
 };
 
@@ -56,21 +62,23 @@ struct serve {
 	struct httpd		*httpd;
 };
 
-/* The index of "name", "name:qualifier" or an ARN among names; -1. */
-static long
-find_fn(const char *ref, const char *const *names, size_t nfn)
+/*
+ * The name and qualifier of a reference: "name", "name:q", an ARN
+ * "arn:PARTITION:lambda:REGION:ACCOUNT:function:name[:q]" or a partial
+ * one "ACCOUNT:function:name[:q]".  *q is NULL without a qualifier.
+ */
+static void
+split_ref(const char *ref, const char **name, size_t *len, const char **q)
 {
-	const char *name = ref, *p;
-	size_t i, len;
+	const char *p;
 
-	if (strncmp(ref, "arn:", 4) == 0 &&
-	    (p = strstr(ref, ":function:")) != NULL)
-		name = p + 10;
-	len = strcspn(name, ":");
-	for (i = 0; i < nfn; i++)
-		if (strlen(names[i]) == len && strncmp(names[i], name, len) == 0)
-			return (long)i;
-	return -1;
+	*name = ref;
+	if ((p = strstr(ref, ":function:")) != NULL &&
+	    (strncmp(ref, "arn:", 4) == 0 || strspn(ref, "0123456789") ==
+	    (size_t)(p - ref)))
+		*name = p + 10;
+	*len = strcspn(*name, ":");
+	*q = (*name)[*len] == ':' ? *name + *len + 1 : NULL;
 }
 
 static void
@@ -83,6 +91,121 @@ route_error(struct serve_route *r, unsigned status, const char *type,
 	snprintf(r->message, sizeof r->message, "%s", msg);
 }
 
+/* Whether q names what serve runs: $LATEST or an alias (not a version). */
+static int
+qualifier_ok(const char *q)
+{
+	size_t n = strlen(q);
+
+	if (strcmp(q, "$LATEST") == 0)
+		return 1;
+	return n > 0 && n <= SERVE_MAX_QUALIFIER &&
+	    strspn(q, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789-_") == n && strspn(q, "0123456789") != n;
+}
+
+int
+serve_resolve(const char *ref, const char *qualifier,
+    const char *const *names, size_t nfn, const char *region,
+    struct serve_route *r)
+{
+	const char *name, *q;
+	size_t i, len;
+
+	split_ref(ref, &name, &len, &q);
+	if (q != NULL && qualifier != NULL && strcmp(q, qualifier) != 0) {
+		route_error(r, 400, "InvalidParameterValueException", "The "
+		    "derived qualifier from the function name does not match "
+		    "the specified qualifier.");
+		return -1;
+	}
+	if (q == NULL)
+		q = qualifier;
+	for (i = 0; i < nfn; i++)
+		if (strlen(names[i]) == len && strncmp(names[i], name,
+		    len) == 0)
+			break;
+	if (i == nfn || (q != NULL && !qualifier_ok(q))) {
+		r->action = SERVE_REPLY;
+		r->status = 404;
+		r->error_type = "ResourceNotFoundException";
+		snprintf(r->message, sizeof r->message, "Function not found: "
+		    "arn:aws:lambda:%s:" SERVE_ACCOUNT ":function:%.*s%s%.*s",
+		    region, (int)(len > 200 ? 200 : len), name, q ? ":" : "",
+		    q ? SERVE_MAX_QUALIFIER + 1 : 0, q ? q : "");
+		return -1;
+	}
+	r->fn = i;
+	snprintf(r->qualifier, sizeof r->qualifier, "%s", q ? q : "");
+	return 0;
+}
+
+/*
+ * X-Amz-Client-Context: base64 of a JSON object, decoded into
+ * r->client_context; -1 with r an error reply.
+ */
+static int
+route_context(const char *b64, struct serve_route *r)
+{
+	struct json_error je;
+	size_t n, len = strlen(b64);
+	char *json;
+
+	if (len > SERVE_MAX_CONTEXT_B64) {
+		route_error(r, 400, "InvalidRequestContentException", "Client "
+		    "context must be at most 3583 bytes of base64 (Lambda's "
+		    "limit)");
+		return -1;
+	}
+	json = b64_decode(b64, len, &n);
+	if (json == NULL || n > SERVE_MAX_CONTEXT ||
+	    json_check(json, n, &je) == -1 ||
+	    json[strspn(json, " \t\r\n")] != '{') {
+		free(json);
+		route_error(r, 400, "InvalidRequestContentException", "Client "
+		    "context must be a valid Base64-encoded JSON object.");
+		return -1;
+	}
+	memcpy(r->client_context, json, n + 1);
+	free(json);
+	return 0;
+}
+
+/* What the invocation type and the payload allow; -1: r an error reply. */
+static int
+route_payload(const struct serve_request *rq, const char *type,
+    struct serve_route *r)
+{
+	struct json_error je;
+
+	if (rq->too_large) {
+		route_error(r, 413, "RequestEntityTooLargeException", "Request "
+		    "must be smaller than 6291456 bytes for the InvokeFunction "
+		    "operation");
+		return -1;
+	}
+	if (strcmp(type, "Event") == 0 && rq->body_len > SERVE_MAX_EVENT) {
+		r->action = SERVE_REPLY;
+		r->status = 413;
+		r->error_type = "RequestEntityTooLargeException";
+		snprintf(r->message, sizeof r->message, "%zu byte payload is "
+		    "too large for the Event invocation type (limit %d bytes)",
+		    rq->body_len, SERVE_MAX_EVENT);
+		return -1;
+	}
+	/* Lambda refuses what is not strictly JSON before running anything. */
+	if (rq->body_len > 0 && json_check(rq->body, rq->body_len, &je) == -1) {
+		r->action = SERVE_REPLY;
+		r->status = 400;
+		r->error_type = "InvalidRequestContentException";
+		snprintf(r->message, sizeof r->message, "Could not parse "
+		    "request body into json: line %zu, column %zu: %s",
+		    je.line, je.col, je.reason);
+		return -1;
+	}
+	return 0;
+}
+
 void
 serve_route(const struct serve_request *rq, const char *const *names,
     size_t nfn, const char *region, struct serve_route *r)
@@ -90,10 +213,9 @@ serve_route(const struct serve_request *rq, const char *const *names,
 	size_t plen = strlen(SERVE_API_PREFIX), slen = strlen(SERVE_SUFFIX);
 	size_t ulen = strlen(rq->url);
 	const char *type = rq->invocation_type;
-	struct json_error je;
 	struct buf nb = BUF_INIT;
 	char *name;
-	long i;
+	int bad;
 
 	memset(r, 0, sizeof *r);
 	if (strncmp(rq->url, SERVE_API_PREFIX, plen) != 0 ||
@@ -110,48 +232,31 @@ serve_route(const struct serve_request *rq, const char *const *names,
 	}
 	pct_decode(&nb, rq->url + plen, ulen - slen - plen, PCT_LENIENT);
 	name = buf_detach(&nb, NULL);
-	if ((i = find_fn(name, names, nfn)) == -1) {
-		r->action = SERVE_REPLY;
-		r->status = 404;
-		r->error_type = "ResourceNotFoundException";
-		snprintf(r->message, sizeof r->message, "Function not found: "
-		    "arn:aws:lambda:%s:" SERVE_ACCOUNT ":function:%.200s",
-		    region, name);
-		free(name);
-		return;
-	}
+	bad = serve_resolve(name, rq->qualifier, names, nfn, region, r);
 	free(name);
-	r->fn = (size_t)i;
-	if (rq->too_large) {
-		route_error(r, 413, "RequestEntityTooLargeException", "Request "
-		    "must be smaller than 6291456 bytes for the InvokeFunction "
-		    "operation");
+	if (bad)
 		return;
-	}
-	/* Lambda refuses what is not strictly JSON before running anything. */
-	if (rq->body_len > 0 && json_check(rq->body, rq->body_len, &je) == -1) {
-		r->action = SERVE_REPLY;
-		r->status = 400;
-		r->error_type = "InvalidRequestContentException";
-		snprintf(r->message, sizeof r->message, "Could not parse request "
-		    "body into json: line %zu, column %zu: %s", je.line, je.col,
-		    je.reason);
-		return;
-	}
 	if (type == NULL)
 		type = "RequestResponse";
+	if (strcmp(type, "RequestResponse") != 0 &&
+	    strcmp(type, "Event") != 0 && strcmp(type, "DryRun") != 0) {
+		route_error(r, 400, "InvalidParameterValueException",
+		    "X-Amz-Invocation-Type must be RequestResponse, Event or "
+		    "DryRun");
+		return;
+	}
+	if (route_payload(rq, type, r) == -1 || (rq->client_context != NULL &&
+	    route_context(rq->client_context, r) == -1))
+		return;
 	if (strcmp(type, "DryRun") == 0)
 		r->action = SERVE_DRY_RUN;
 	else if (strcmp(type, "Event") == 0)
 		r->action = SERVE_EVENT;
-	else if (strcmp(type, "RequestResponse") == 0) {
+	else {
 		r->action = SERVE_INVOKE;
 		r->tail = rq->log_type != NULL &&
 		    strcmp(rq->log_type, "Tail") == 0;
-	} else
-		route_error(r, 400, "InvalidParameterValueException",
-		    "X-Amz-Invocation-Type must be RequestResponse, Event or "
-		    "DryRun");
+	}
 }
 
 /* Tells the caller one line, "NAME: ..." (on_event). */
@@ -207,11 +312,10 @@ serve_new(struct serve **svp, const struct serve_opts *o,
 }
 
 int
-serve_invoke(struct serve *sv, size_t fn, const void *payload, size_t len,
-    const char *client_context, struct rt_result *res, struct lc_err *err)
+serve_invoke(struct serve *sv, size_t fn, const struct rt_request *rq,
+    struct rt_result *res, struct lc_err *err)
 {
-	if (pool_invoke(&sv->pools[fn], payload, len, client_context, res,
-	    err) == -1)
+	if (pool_invoke(&sv->pools[fn], rq, res, err) == -1)
 		return -1;
 	if (sv->hooks.on_log != NULL) {
 		pthread_mutex_lock(&sv->log_mu);
@@ -221,37 +325,53 @@ serve_invoke(struct serve *sv, size_t fn, const void *payload, size_t len,
 	return 0;
 }
 
-/* The headers Lambda's Invoke answers carry. */
+/*
+ * The headers Lambda's Invoke answers carry: a request id on every one
+ * (NULL: a new one), the executed version on a synchronous one's only.
+ */
 static void
 reply_headers(struct httpd_reply *rp, const char *error_type,
-    const char *function_error, const char *request_id, const char *log_tail)
+    const char *function_error, const char *request_id, const char *log_tail,
+    int executed)
 {
+	char id[40];
+
+	if (request_id == NULL) {
+		rt_new_request_id(id);
+		request_id = id;
+	}
 	if (error_type != NULL)
 		httpd_reply_header(rp, "x-amzn-ErrorType", error_type);
 	if (function_error != NULL)
 		httpd_reply_header(rp, "X-Amz-Function-Error", function_error);
-	if (request_id != NULL)
-		httpd_reply_header(rp, "x-amzn-RequestId", request_id);
+	httpd_reply_header(rp, "x-amzn-RequestId", request_id);
 	if (log_tail != NULL)
 		httpd_reply_header(rp, "X-Amz-Log-Result", log_tail);
-	httpd_reply_header(rp, "X-Amz-Executed-Version", "$LATEST");
+	if (executed)
+		httpd_reply_header(rp, "X-Amz-Executed-Version", "$LATEST");
 }
 
-/* An AWS-style error: {"Type": "User", "message": ...} + x-amzn-ErrorType. */
+/*
+ * An AWS-style error: {"Type": ..., "message": ...} and x-amzn-ErrorType,
+ * "Message" for the errors whose shape in Lambda's model spells it so.
+ */
 static int
 reply_error(struct httpd_reply *rp, unsigned status, const char *type,
     const char *msg)
 {
 	cJSON *o = cJSON_CreateObject();
+	int big = strcmp(type, "ResourceNotFoundException") == 0 ||
+	    strcmp(type, "ServiceException") == 0;
 	char *s;
 
-	cJSON_AddStringToObject(o, "Type", "User");
-	cJSON_AddStringToObject(o, "message", msg);
+	cJSON_AddStringToObject(o, "Type", status >= 500 ? "Service" :
+	    "User");
+	cJSON_AddStringToObject(o, big ? "Message" : "message", msg);
 	if ((s = cJSON_PrintUnformatted(o)) == NULL)
 		die("out of memory");
 	rp->status = status;
 	buf_adds(&rp->body, s);
-	reply_headers(rp, type, NULL, NULL, NULL);
+	reply_headers(rp, type, NULL, NULL, NULL, 0);
 	free(s);
 	cJSON_Delete(o);
 	return 0;
@@ -272,12 +392,19 @@ reply_invoke(struct serve *sv, const struct httpd_request *hr,
     const struct serve_route *route, const struct buf *payload,
     struct httpd_reply *rp)
 {
+	struct rt_request rq;
 	struct rt_result res;
 	struct lc_err err;
 	char *tail64 = NULL;
 
-	if (serve_invoke(sv, route->fn, payload->data, payload->len,
-	    httpd_header(hr, "X-Amz-Client-Context"), &res, &err) == -1) {
+	memset(&rq, 0, sizeof rq);
+	rq.payload = payload->data;
+	rq.len = payload->len;
+	rq.client_context = route->client_context[0] != '\0' ?
+	    route->client_context : NULL;
+	rq.trace_id = httpd_header(hr, "X-Amzn-Trace-Id");
+	rq.qualifier = route->qualifier[0] != '\0' ? route->qualifier : NULL;
+	if (serve_invoke(sv, route->fn, &rq, &res, &err) == -1) {
 		rt_result_release(&res);
 		if (err.status < 128)
 			return reply_error(rp, 500, "ServiceException",
@@ -292,10 +419,31 @@ reply_invoke(struct serve *sv, const struct httpd_request *hr,
 		tail64 = log_tail64(&res.log);
 	buf_add(&rp->body, res.payload.data, res.payload.len);
 	reply_headers(rp, NULL, res.outcome == RT_FUNCTION_ERROR ?
-	    res.function_error : NULL, res.request_id, tail64);
+	    res.function_error : NULL, res.request_id, tail64, 1);
 	free(tail64);
 	rt_result_release(&res);
 	return 0;
+}
+
+/* An Event invocation of route->fn queued: 202 with its request id. */
+static void
+reply_event(struct serve *sv, const struct httpd_request *hr,
+    const struct serve_route *route, const struct buf *payload,
+    struct httpd_reply *rp)
+{
+	struct rt_request rq;
+	char id[40];
+
+	rt_new_request_id(id);
+	memset(&rq, 0, sizeof rq);
+	rq.payload = payload->data;
+	rq.len = payload->len;
+	rq.request_id = id;
+	rq.trace_id = httpd_header(hr, "X-Amzn-Trace-Id");
+	rq.qualifier = route->qualifier[0] != '\0' ? route->qualifier : NULL;
+	serve_enqueue(sv, route->fn, &rq);
+	rp->status = 202;
+	reply_headers(rp, NULL, NULL, id, NULL, 0);
 }
 
 /* The Invoke API's handler (httpd.h). */
@@ -304,79 +452,181 @@ on_request(void *arg, const struct httpd_request *hr, struct httpd_reply *rp)
 {
 	struct serve *sv = arg;
 	struct serve_request sr;
-	struct serve_route route;
-	struct buf payload = BUF_INIT;
-	int r;
+	struct serve_route *route = xmalloc(sizeof *route);
+	struct buf payload = BUF_INIT, q = BUF_INIT;
+	const char *qv = httpd_query(hr, "Qualifier");
+	int r = 0;
 
 	memset(&sr, 0, sizeof sr);
+	if (qv != NULL) {
+		pct_decode(&q, qv, strlen(qv), PCT_LENIENT);
+		sr.qualifier = q.data;
+	}
 	sr.method = hr->method;
 	sr.url = hr->url;
 	sr.invocation_type = httpd_header(hr, "X-Amz-Invocation-Type");
 	sr.log_type = httpd_header(hr, "X-Amz-Log-Type");
+	sr.client_context = httpd_header(hr, "X-Amz-Client-Context");
 	sr.body = hr->body;
 	sr.body_len = hr->len;
 	sr.too_large = hr->too_large;
-	serve_route(&sr, sv->names, sv->npools, sv->region, &route);
-	switch (route.action) {
-	case SERVE_REPLY:
-		return reply_error(rp, route.status, route.error_type,
-		    route.message);
-	case SERVE_DRY_RUN:
+	serve_route(&sr, sv->names, sv->npools, sv->region, route);
+	if (route->action == SERVE_REPLY)
+		r = reply_error(rp, route->status, route->error_type,
+		    route->message);
+	else if (route->action == SERVE_DRY_RUN) {
 		rp->status = 204;
-		reply_headers(rp, NULL, NULL, NULL, NULL);
-		return 0;
-	case SERVE_EVENT:
-	case SERVE_INVOKE:
-		break;
-	}
-	if (proc_interrupted() != 0)
-		return reply_error(rp, 503, "ServiceException", "lambdactl "
+		reply_headers(rp, NULL, NULL, NULL, NULL, 0);
+	} else if (proc_interrupted() != 0)
+		r = reply_error(rp, 503, "ServiceException", "lambdactl "
 		    "serve is stopping");
-	buf_add(&payload, hr->body, hr->len);
-	if (payload.len == 0)
-		buf_adds(&payload, "{}");
-	if (route.action == SERVE_EVENT) {
-		serve_enqueue(sv, route.fn, payload.data, payload.len);
-		rp->status = 202;
-		reply_headers(rp, NULL, NULL, NULL, NULL);
-		r = 0;
-	} else
-		r = reply_invoke(sv, hr, &route, &payload, rp);
-	buf_release(&payload);
+	else {
+		buf_add(&payload, hr->body, hr->len);
+		if (payload.len == 0)
+			buf_adds(&payload, "{}");
+		if (route->action == SERVE_EVENT)
+			reply_event(sv, hr, route, &payload, rp);
+		else
+			r = reply_invoke(sv, hr, route, &payload, rp);
+		buf_release(&payload);
+	}
+	free(route);
+	buf_release(&q);
 	return r;
 }
 
-void
-serve_enqueue(struct serve *sv, size_t fn, const void *payload, size_t len)
+/* The realtime clock in ms, as the queue's condition waits on it. */
+static double
+now_ms(void)
 {
-	struct event *e = xcalloc(1, sizeof *e);
+	struct timespec ts;
 
-	e->fn = fn;
-	buf_init(&e->payload);
-	buf_add(&e->payload, payload, len);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Appends e to the queue and wakes the worker. */
+static void
+queue_put(struct serve *sv, struct event *e)
+{
 	pthread_mutex_lock(&sv->q_mu);
+	e->next = NULL;
 	*sv->q_tail = e;
 	sv->q_tail = &e->next;
 	pthread_cond_signal(&sv->q_cv);
 	pthread_mutex_unlock(&sv->q_mu);
 }
 
-/* The next queued Event invocation; NULL once stopping and none is left. */
+void
+serve_enqueue(struct serve *sv, size_t fn, const struct rt_request *rq)
+{
+	struct event *e = xcalloc(1, sizeof *e);
+
+	e->fn = fn;
+	buf_init(&e->payload);
+	buf_add(&e->payload, rq->payload, rq->len);
+	if (rq->request_id != NULL)
+		snprintf(e->request_id, sizeof e->request_id, "%s",
+		    rq->request_id);
+	else
+		rt_new_request_id(e->request_id);
+	e->trace_id = rq->trace_id != NULL ? xstrdup(rq->trace_id) : NULL;
+	e->qualifier = rq->qualifier != NULL ? xstrdup(rq->qualifier) : NULL;
+	e->attempt = 1;
+	queue_put(sv, e);
+}
+
+static void
+event_free(struct event *e)
+{
+	buf_release(&e->payload);
+	free(e->trace_id);
+	free(e->qualifier);
+	free(e);
+}
+
+/*
+ * The next queued Event invocation that is due (a retry waits for its
+ * time, but not once stopping); NULL once stopping and none is left.
+ */
 static struct event *
 dequeue(struct serve *sv)
 {
-	struct event *e;
+	struct event *e, **pp;
+	struct timespec ts;
+	double now, first;
 
 	pthread_mutex_lock(&sv->q_mu);
-	while (sv->q_head == NULL && !sv->stopping)
-		pthread_cond_wait(&sv->q_cv, &sv->q_mu);
-	if ((e = sv->q_head) != NULL) {
-		sv->q_head = e->next;
-		if (sv->q_head == NULL)
-			sv->q_tail = &sv->q_head;
+	for (;;) {
+		now = now_ms();
+		first = -1;
+		for (pp = &sv->q_head; (e = *pp) != NULL; pp = &e->next) {
+			if (sv->stopping || e->due <= now)
+				break;
+			if (first < 0 || e->due < first)
+				first = e->due;
+		}
+		if (e != NULL) {
+			*pp = e->next;
+			if (sv->q_tail == &e->next)
+				sv->q_tail = pp;
+			break;
+		}
+		if (sv->stopping)
+			break;
+		if (first < 0)
+			pthread_cond_wait(&sv->q_cv, &sv->q_mu);
+		else {
+			ts.tv_sec = (time_t)(first / 1e3);
+			ts.tv_nsec = (long)((first - (double)ts.tv_sec * 1e3) *
+			    1e6);
+			pthread_cond_timedwait(&sv->q_cv, &sv->q_mu, &ts);
+		}
 	}
 	pthread_mutex_unlock(&sv->q_mu);
 	return e;
+}
+
+/*
+ * One attempt at a queued Event invocation; a function error is queued
+ * again for a retry (SERVE_RETRY_*_MS), twice: 1 when e was requeued.
+ */
+static int
+event_run(struct serve *sv, struct event *e)
+{
+	static const int delay_ms[] = { SERVE_RETRY_1_MS, SERVE_RETRY_2_MS };
+	const char *name = sv->names[e->fn];
+	struct rt_request rq;
+	struct rt_result res;
+	struct lc_err err;
+	int failed, requeued = 0;
+
+	memset(&rq, 0, sizeof rq);
+	rq.payload = e->payload.data;
+	rq.len = e->payload.len;
+	rq.request_id = e->request_id;
+	rq.trace_id = e->trace_id;
+	rq.qualifier = e->qualifier;
+	if (serve_invoke(sv, e->fn, &rq, &res, &err) == -1) {
+		tell(sv, SERVE_WARNING, "%s: %s", name, err.msg);
+		rt_result_release(&res);
+		return 0;
+	}
+	failed = res.outcome == RT_FUNCTION_ERROR;
+	if (failed && e->attempt <= 2) {
+		tell(sv, SERVE_WARNING, "%s: Event %s failed (%s): retrying in "
+		    "%d ms (attempt %d of 3)", name, e->request_id,
+		    res.error_type, delay_ms[e->attempt - 1], e->attempt + 1);
+		e->due = now_ms() + delay_ms[e->attempt - 1];
+		e->attempt++;
+		requeued = 1;
+	} else if (failed)
+		tell(sv, SERVE_WARNING, "%s: Event %s failed (%s) after 3 "
+		    "attempts: dropped", name, e->request_id, res.error_type);
+	rt_result_release(&res);
+	if (requeued)
+		queue_put(sv, e);
+	return requeued;
 }
 
 /* Runs queued Event invocations one after another until stopping. */
@@ -384,23 +634,15 @@ static void *
 event_worker(void *arg)
 {
 	struct serve *sv = arg;
-	struct rt_result res;
-	struct lc_err err;
 	struct event *e;
 
 	while ((e = dequeue(sv)) != NULL) {
 		if (proc_interrupted() != 0)
 			tell(sv, SERVE_WARNING, "%s: stopping: a queued Event "
 			    "invocation is dropped", sv->names[e->fn]);
-		else {
-			if (serve_invoke(sv, e->fn, e->payload.data,
-			    e->payload.len, NULL, &res, &err) == -1)
-				tell(sv, SERVE_WARNING, "%s: %s",
-				    sv->names[e->fn], err.msg);
-			rt_result_release(&res);
-		}
-		buf_release(&e->payload);
-		free(e);
+		else if (event_run(sv, e))
+			continue;
+		event_free(e);
 	}
 	return NULL;
 }

@@ -22,6 +22,20 @@
 
 /* Lambda's limit on a synchronous request body, in bytes. */
 #define SERVE_MAX_PAYLOAD	(6 * 1024 * 1024)
+/* ... on an Event's (1 MB since 2025, 256 KB before). */
+#define SERVE_MAX_EVENT		(1024 * 1024)
+/* ... on X-Amz-Client-Context, base64 (and its JSON, decoded). */
+#define SERVE_MAX_CONTEXT_B64	3583
+#define SERVE_MAX_CONTEXT	2688
+/* A qualifier: $LATEST, or an alias name (1-128 of [A-Za-z0-9_-]). */
+#define SERVE_MAX_QUALIFIER	128
+/*
+ * A failed Event invocation is run twice more, as Lambda does, after
+ * these many ms (Lambda waits about 1 and then 2 minutes; serve, which is
+ * for trying things out, 1 and 2 seconds).
+ */
+#define SERVE_RETRY_1_MS	1000
+#define SERVE_RETRY_2_MS	2000
 #define SERVE_API_PREFIX	"/2015-03-31/functions/"
 
 enum serve_action {
@@ -37,6 +51,8 @@ struct serve_request {
 	const char	*url;
 	const char	*invocation_type;	/* X-Amz-Invocation-Type */
 	const char	*log_type;		/* X-Amz-Log-Type */
+	const char	*client_context;	/* X-Amz-Client-Context */
+	const char	*qualifier;		/* ?Qualifier= (decoded) */
 	const char	*body;			/* body_len bytes */
 	size_t		 body_len;
 	int		 too_large;		/* body over SERVE_MAX_PAYLOAD */
@@ -49,15 +65,34 @@ struct serve_route {
 	char			 message[512];	/* SERVE_REPLY: its message */
 	size_t			 fn;		/* index into names */
 	int			 tail;		/* X-Amz-Log-Type: Tail */
+	/* The qualifier invoked ("$LATEST", an alias), "" for none. */
+	char			 qualifier[SERVE_MAX_QUALIFIER + 1];
+	/* The client context's JSON, decoded; "" for none. */
+	char			 client_context[SERVE_MAX_CONTEXT + 1];
 };
 
 /*
- * Routes rq to one of the nfn function names (as "name", "name:qualifier"
- * or a function ARN, percent-encoded) and fills r.  region names the
- * function in the ResourceNotFoundException message.  Never fails.
+ * Routes rq to one of the nfn function names (as "name", "name:qualifier",
+ * a function ARN or a partial one "ACCOUNT:function:NAME", percent-
+ * encoded) and fills r.  region names the function in the
+ * ResourceNotFoundException message.  Never fails.
  */
 void serve_route(const struct serve_request *rq, const char *const *names,
     size_t nfn, const char *region, struct serve_route *r);
+
+/*
+ * The function and qualifier that ref (as serve_route takes it, decoded)
+ * and qualifier (the Qualifier parameter, NULL: none) name, as serve
+ * accepts them: no qualifier, $LATEST or any alias name run the code
+ * served (version $LATEST); a version number (none is published here) or
+ * anything else is ResourceNotFoundException, as is an unknown function;
+ * a qualifier in ref and another in the parameter are
+ * InvalidParameterValueException.  Fills r->fn and r->qualifier, and
+ * returns 0; or -1 with r an error reply (SERVE_REPLY).
+ */
+int serve_resolve(const char *ref, const char *qualifier,
+    const char *const *names, size_t nfn, const char *region,
+    struct serve_route *r);
 
 enum serve_level {
 	SERVE_INFO,	/* "NAME: reloaded" */
@@ -126,11 +161,16 @@ unsigned serve_port(const struct serve *sv);
  * name) when the instance could not start or run: 128 + the signal when a
  * SIGINT or SIGTERM cut it short.
  */
-int serve_invoke(struct serve *sv, size_t fn, const void *payload, size_t len,
-    const char *client_context, struct rt_result *res, struct lc_err *err);
-/* Queues an Event invocation of fn (payload copied) for the worker. */
-void serve_enqueue(struct serve *sv, size_t fn, const void *payload,
-    size_t len);
+int serve_invoke(struct serve *sv, size_t fn, const struct rt_request *rq,
+    struct rt_result *res, struct lc_err *err);
+/*
+ * Queues an Event invocation of fn for the worker (rq's payload, request
+ * id, trace id and qualifier copied; no client context, which Lambda
+ * passes to synchronous invocations only).  A function error is retried
+ * twice (SERVE_RETRY_*_MS), with the same request id, and told
+ * (on_event); a stop drops what is queued.
+ */
+void serve_enqueue(struct serve *sv, size_t fn, const struct rt_request *rq);
 
 /* --watch: reloads each function whose artifact changed (on_event). */
 void serve_reload_changed(struct serve *sv);
@@ -148,7 +188,8 @@ int serve_wait(struct serve *sv, int watch);
  * server stops.  The queue's worker runs or (on a signal) drops what is
  * queued and ends.  Then every instance is stopped, what they left
  * running outside their process groups is killed (proc_kill_strays), the
- * task roots are removed and sv freed.  NULL: no-op.
+ * task roots let go of (they stay cached: pool.h) and sv freed.  NULL:
+ * no-op.
  */
 void serve_free(struct serve *sv);
 

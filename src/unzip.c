@@ -818,14 +818,14 @@ links_inside(zip_t *za, const char *dir, const char *zip_path,
 	return rv;
 }
 
-/* A new private directory under TMPDIR for a task root; caller frees. */
+/* A new private directory under tmp (NULL: TMPDIR) for a task root. */
 static char *
-task_dir(struct lc_err *err)
+task_dir(const char *tmp, struct lc_err *err)
 {
-	const char *tmp;
 	char *dir;
 
-	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0')
+	if (tmp == NULL && ((tmp = getenv("TMPDIR")) == NULL ||
+	    *tmp == '\0'))
 		tmp = "/tmp";
 	dir = xasprintf("%s/lambdactl-task.XXXXXX", tmp);
 	if (mkdtemp(dir) == NULL) {
@@ -839,6 +839,13 @@ task_dir(struct lc_err *err)
 
 int
 unzip_extract(const char *zip_path, char **dirp, struct lc_err *err)
+{
+	return unzip_extract_in(zip_path, NULL, dirp, err);
+}
+
+int
+unzip_extract_in(const char *zip_path, const char *parent, char **dirp,
+    struct lc_err *err)
 {
 	struct unpack u = { NULL, zip_path, -1, 0 };
 	zip_stat_t zs;
@@ -861,7 +868,7 @@ unzip_extract(const char *zip_path, char **dirp, struct lc_err *err)
 		over_limit(err, zip_path);
 		goto out;
 	}
-	if ((dir = task_dir(err)) == NULL)
+	if ((dir = task_dir(parent, err)) == NULL)
 		goto out;
 	if ((u.rootfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
 	    -1) {

@@ -114,6 +114,9 @@ void unzip_norm_release(struct unzip_norm *nz);
  * unzip_remove_tree.  Nothing is left behind on failure.
  */
 int unzip_extract(const char *zip_path, char **dir, struct lc_err *err);
+/* As unzip_extract, under parent (NULL: TMPDIR). */
+int unzip_extract_in(const char *zip_path, const char *parent, char **dir,
+    struct lc_err *err);
 
 /* Removes the tree at dir (following no symlink); NULL is a no-op. */
 void unzip_remove_tree(const char *dir);

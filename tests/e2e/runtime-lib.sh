@@ -3,7 +3,7 @@
 # with curl, and a lambda.yml naming them.
 #
 #   echo      answers with the event
-#   fail      posts an error (HelloError, Handled)
+#   fail      posts an error (HelloError; Unhandled, as Lambda says)
 #   slow      sleeps past its 1 s timeout
 #   crash     exits 3 during init
 #   env       answers with parts of its environment

@@ -15,7 +15,7 @@ for e in s3-put scheduled apigw-proxy; do
 done
 lc -f ex/hello-sh/lambda.yml invoke --local hello-sh --payload '{"fail": true}'
 check_status 4 "hello-sh asked to fail exits 4"
-check_err_eq "lambdactl: hello-sh: function error (Handled): HelloError: asked to fail" "hello-sh's errorType and message"
+check_err_eq "lambdactl: hello-sh: function error (Unhandled): HelloError: asked to fail" "hello-sh's errorType and message"
 
 lc -f ex/hello-c/lambda.yml invoke --local hello-c --payload "$EV/s3-put.json" --log
 check_status 0 "hello-c builds and runs on the S3 put event"
@@ -31,6 +31,6 @@ check "hello-c on an API Gateway event lists its keys" \
 	jq -e '.received | index("httpMethod") != null and index("requestContext") != null' "$OUT"
 lc -f ex/hello-c/lambda.yml invoke --local --no-build hello-c --payload '{"Records": [{"eventSource": "aws:s3", "eventName": "ObjectCreated:Put", "s3": {"bucket": {"name": "b"}, "object": {}}}]}'
 check_status 4 "hello-c on an S3 event without bucket or key exits 4"
-check_err_has "^lambdactl: hello-c: function error \(Handled\): InvalidEvent: " "hello-c names the InvalidEvent error"
+check_err_has "^lambdactl: hello-c: function error \(Unhandled\): InvalidEvent: " "hello-c names the InvalidEvent error"
 
 finish

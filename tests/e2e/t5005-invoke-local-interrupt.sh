@@ -1,7 +1,8 @@
 #!/bin/bash
 # invoke --local stopped by SIGTERM or SIGINT: the bootstrap and everything
-# it started (also in a session of its own) are killed, the task root and
-# --out's temporary file removed, the exit status is 128 + the signal and
+# it started (also in a session of its own) are killed, no task root is
+# left in TMPDIR (they are cached), --out's temporary file is removed,
+# the exit status is 128 + the signal and
 # stderr says what was interrupted.
 . "$(dirname "$0")/lib.sh"
 . "$E2E_DIR/runtime-lib.sh"

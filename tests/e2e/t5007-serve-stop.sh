@@ -1,7 +1,7 @@
 #!/bin/bash
 # serve stops promptly on SIGINT/SIGTERM while an invocation runs: the
 # client gets an error at once, the bootstrap and everything it started
-# (setsid'd and orphaned processes too) are killed, the task roots removed,
+# (setsid'd and orphaned processes too) are killed, none left in TMPDIR,
 # stderr says what was interrupted; a hung build at start is stopped too.
 . "$(dirname "$0")/lib.sh"
 . "$E2E_DIR/runtime-lib.sh"
@@ -51,7 +51,7 @@ for sig in INT TERM; do
 		sh -c "[ $status -ne 0 ] && [ $elapsed -lt 3000 ]"
 	check_err_has "lambdactl serve is stopping: the invocation was interrupted" \
 		"SIG$sig: the client was answered (503), not dropped"
-	check "SIG$sig: no process of the bootstrap survives" sh -c '! pgrep -fa "sleep 5007[.]|$0/lambdactl-tas[k]"' "$TMPDIR"
+	check "SIG$sig: no process of the bootstrap survives" sh -c '! pgrep -fa "sleep 5007[.]|$0/.cache/lambdactl/task[s]/"' "$HOME"
 	check "SIG$sig: the task roots are removed" sh -c '[ -z "$(ls -A "$0")" ]' "$TMPDIR"
 	pkill -KILL -f 'sleep 5007\.' 2>/dev/null
 done

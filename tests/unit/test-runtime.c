@@ -217,7 +217,9 @@ invoke(struct rt_function *f, const char *payload, size_t len,
 {
 	struct lc_err err = { 0 };
 
-	if (rt_invoke(f, payload, len, cc, res, &err) == -1)
+	struct rt_request rq = { payload, len, cc, NULL, NULL, NULL };
+
+	if (rt_invoke(f, &rq, res, &err) == -1)
 		fail_msg("rt_invoke: %s", err.msg);
 }
 
@@ -383,7 +385,8 @@ test_environment(void **state)
 	check_fds(fx);
 }
 
-/* A posted error: Handled, its type from the header; the process stays. */
+/* A posted error: Unhandled (as Lambda says now), its type from the
+ * header; the process stays. */
 static void
 test_posted_error(void **state)
 {
@@ -416,7 +419,7 @@ test_posted_error(void **state)
 	pid = rt_pid(f);
 	invoke(f, "{}", 2, NULL, &res);
 	assert_int_equal(res.outcome, RT_FUNCTION_ERROR);
-	assert_string_equal(res.function_error, "Handled");
+	assert_string_equal(res.function_error, "Unhandled");
 	assert_string_equal(res.error_type, "MyError");
 	assert_string_equal(res.payload.data, doc);
 	assert_non_null(strstr(res.log.data, "END RequestId: "));
@@ -425,7 +428,7 @@ test_posted_error(void **state)
 	/* no header, not JSON: Runtime.Unknown, wrapped; still warm */
 	invoke(f, "plain", 5, NULL, &res);
 	assert_int_equal(res.outcome, RT_FUNCTION_ERROR);
-	assert_string_equal(res.function_error, "Handled");
+	assert_string_equal(res.function_error, "Unhandled");
 	assert_string_equal(res.error_type, "Runtime.Unknown");
 	assert_string_equal(res.payload.data, "{\"errorType\":"
 	    "\"Runtime.Unknown\",\"errorMessage\":\"not json\"}");
@@ -889,8 +892,10 @@ worker_main(void *arg)
 	for (i = 0; i < 5; i++) {
 		snprintf(payload, sizeof payload, "{\"w\":%d,\"i\":%d}", w->n,
 		    i);
-		if (rt_invoke(w->f, payload, strlen(payload), NULL, &res,
-		    &err) == -1) {
+		struct rt_request rq = { payload, strlen(payload), NULL, NULL,
+		    NULL, NULL };
+
+		if (rt_invoke(w->f, &rq, &res, &err) == -1) {
 			w->ok = 0;
 			return NULL;
 		}

@@ -60,8 +60,10 @@ static struct {
 	int			 max_busy;
 	struct buf		 ran;		/* "payload@id " per invocation */
 	struct rt_function	*last;		/* the last one started */
+	int			 fail_invoke;	/* invocations fail while set */
+	struct buf		 ids;		/* "request id " per invocation */
 } fake = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, 0,
-    0, 0, BUF_INIT, NULL };
+    0, 0, BUF_INIT, NULL, 0, BUF_INIT };
 
 /* The first bytes of task_root/bootstrap, into code. */
 static void
@@ -103,10 +105,12 @@ fake_start(struct rt_function **fp, const struct rt_config *cfg,
 }
 
 static int
-fake_invoke(struct rt_function *f, const void *payload, size_t len,
-    const char *client_context, struct rt_result *res, struct lc_err *err)
+fake_invoke(struct rt_function *f, const struct rt_request *rq,
+    struct rt_result *res, struct lc_err *err)
 {
-	(void)client_context;
+	const void *payload = rq->payload;
+	size_t len = rq->len;
+
 	(void)err;
 	pthread_mutex_lock(&fake.mu);
 	fake.busy++;
@@ -114,12 +118,19 @@ fake_invoke(struct rt_function *f, const void *payload, size_t len,
 		fake.max_busy = fake.busy;
 	buf_add(&fake.ran, payload, len);
 	buf_addf(&fake.ran, "@%d ", f->id);
+	buf_addf(&fake.ids, "%s ", rq->request_id != NULL ? rq->request_id :
+	    "-");
 	pthread_cond_broadcast(&fake.cv);
 	while (fake.hold)
 		pthread_cond_wait(&fake.cv, &fake.mu);
 	fake.busy--;
 	pthread_mutex_unlock(&fake.mu);
 	snprintf(res->request_id, sizeof res->request_id, "req-%d", f->id);
+	if (fake.fail_invoke) {
+		res->outcome = RT_FUNCTION_ERROR;
+		res->function_error = "Unhandled";
+		snprintf(res->error_type, sizeof res->error_type, "Boom");
+	}
 	buf_addf(&res->payload, "{\"instance\": %d}", f->id);
 	buf_addf(&res->log, "START %s\nEND\n", f->rc.name);
 	return 0;
@@ -181,6 +192,7 @@ on_build(void *arg, const struct manifest_fn *fn)
 struct fixture {
 	char		 dir[128];
 	char		*oldtmp;
+	char		*oldcache;
 	struct manifest	 m;
 	struct heard	 heard;
 	struct serve	*sv;
@@ -217,19 +229,42 @@ rm_cb(const char *path, const struct stat *st, int flag, struct FTW *f)
 	return flag == FTW_DP ? rmdir(path) : unlink(path);
 }
 
-/* The number of task roots (lambdactl-task.*) left in dir. */
+/*
+ * The number of task roots cached under dir (XDG_CACHE_HOME is dir/cache):
+ * trees named by their key (tmp 0), or half-made ones (tmp 1).
+ */
+static int
+count_in_cache(const char *dir, int tmp)
+{
+	char *tasks = xasprintf("%s/cache/lambdactl/tasks", dir);
+	struct dirent *de;
+	DIR *d = opendir(tasks);
+	int n = 0;
+
+	free(tasks);
+	if (d == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL)
+		n += tmp ? strncmp(de->d_name, "lambdactl-task.", 15) == 0 :
+		    strlen(de->d_name) == 64;
+	closedir(d);
+	return n;
+}
+
 static int
 count_roots(const char *dir)
 {
-	struct dirent *de;
-	DIR *d = opendir(dir);
-	int n = 0;
+	return count_in_cache(dir, 0);
+}
 
-	assert_non_null(d);
-	while ((de = readdir(d)) != NULL)
-		n += strncmp(de->d_name, "lambdactl-task.", 15) == 0;
-	closedir(d);
-	return n;
+/* Cached task roots are read-only: writable again, to be removed. */
+static void
+make_writable(const char *dir)
+{
+	char *cmd = xasprintf("chmod -R u+w '%s'", dir);
+
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
 }
 
 static const char manifest_text[] =
@@ -263,6 +298,11 @@ setup(void **state)
 	/* Task roots in the fixture, to be counted. */
 	fx->oldtmp = tmp != NULL ? xstrdup(tmp) : NULL;
 	setenv("TMPDIR", fx->dir, 1);
+	tmp = getenv("XDG_CACHE_HOME");
+	fx->oldcache = tmp != NULL ? xstrdup(tmp) : NULL;
+	path = xasprintf("%s/cache", fx->dir);
+	setenv("XDG_CACHE_HOME", path, 1);
+	free(path);
 	make_dir(fx->dir, "task");
 	make_dir(fx->dir, "task/a");
 	make_dir(fx->dir, "task/a/lib");
@@ -279,7 +319,8 @@ setup(void **state)
 	pthread_mutex_init(&fx->heard.mu, NULL);
 	buf_release(&fake.ran);
 	fake.started = fake.stopped = fake.busy = fake.max_busy = 0;
-	fake.hold = fake.fail_start = 0;
+	fake.hold = fake.fail_start = fake.fail_invoke = 0;
+	buf_release(&fake.ids);
 	fx->nfds = count_fds();
 	*state = fx;
 	return 0;
@@ -292,8 +333,10 @@ teardown(void **state)
 
 	serve_free(fx->sv);
 	assert_int_equal(fake.started, fake.stopped);
-	assert_int_equal(count_roots(fx->dir), 0);
+	/* The task roots stay cached; nothing half-made is left. */
+	assert_int_equal(count_in_cache(fx->dir, 1), 0);
 	assert_int_equal(count_fds(), fx->nfds);
+	make_writable(fx->dir);
 	nftw(fx->dir, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
 	manifest_release(&fx->m);
 	buf_release(&fx->heard.events);
@@ -303,9 +346,15 @@ teardown(void **state)
 		setenv("TMPDIR", fx->oldtmp, 1);
 	else
 		unsetenv("TMPDIR");
+	if (fx->oldcache != NULL)
+		setenv("XDG_CACHE_HOME", fx->oldcache, 1);
+	else
+		unsetenv("XDG_CACHE_HOME");
 	free(fx->oldtmp);
+	free(fx->oldcache);
 	free(fx);
 	buf_release(&fake.ran);
+	buf_release(&fake.ids);
 	return 0;
 }
 
@@ -347,8 +396,10 @@ invoke(struct fixture *fx, size_t fn, const char *payload)
 	struct lc_err err;
 	int id = 0;
 
-	if (serve_invoke(fx->sv, fn, payload, strlen(payload), NULL, &res,
-	    &err) == -1)
+	struct rt_request rq = { payload, strlen(payload), NULL, NULL, NULL,
+	    NULL };
+
+	if (serve_invoke(fx->sv, fn, &rq, &res, &err) == -1)
 		fail_msg("serve_invoke: %s", err.msg);
 	assert_int_equal(sscanf(res.payload.data, "{\"instance\": %d}", &id),
 	    1);
@@ -379,7 +430,7 @@ test_config(void **state)
 	assert_int_equal(f->rc.nextra, 1);
 	assert_string_equal(f->rc.extra_env[0], "AWS_ACCESS_KEY_ID=AKID");
 	assert_string_equal(f->code, "#!/bin/sh\n# b\n");
-	assert_non_null(strstr(f->root, "/lambdactl-task."));
+	assert_non_null(strstr(f->root, "/cache/lambdactl/tasks/"));
 	invoke(fx, 0, "{}");
 	f = fake.last;
 	assert_string_equal(f->rc.name, "a");
@@ -510,8 +561,9 @@ test_start_failure(void **state)
 
 	serve_fns(fx, 1, names, 1, NULL, 0);
 	fake.fail_start = 1;
-	assert_int_equal(serve_invoke(fx->sv, 0, "{}", 2, NULL, &res, &err),
-	    -1);
+	struct rt_request rq = { "{}", 2, NULL, NULL, NULL, NULL };
+
+	assert_int_equal(serve_invoke(fx->sv, 0, &rq, &res, &err), -1);
 	assert_string_equal(err.msg, "cannot start the bootstrap");
 	assert_int_equal(res.payload.len, 0);
 	rt_result_release(&res);
@@ -632,6 +684,7 @@ test_event_order(void **state)
 	struct fixture *fx = *state;
 	struct lc_err err;
 	char p[8];
+	struct rt_request rq = { NULL, 0, NULL, NULL, NULL, NULL };
 	int i;
 
 	serve_fns(fx, 2, names, 2, NULL, 0);
@@ -640,7 +693,9 @@ test_event_order(void **state)
 	assert_int_equal(serve_port(fx->sv), 0);
 	for (i = 1; i <= 8; i++) {
 		snprintf(p, sizeof p, "%d", i);
-		serve_enqueue(fx->sv, (size_t)(i % 2), p, strlen(p));
+		rq.payload = p;
+		rq.len = strlen(p);
+		serve_enqueue(fx->sv, (size_t)(i % 2), &rq);
 	}
 	/* The first is running: the others wait for it, not beside it. */
 	await_busy(1);
@@ -651,6 +706,128 @@ test_event_order(void **state)
 	    "1@1 2@2 3@1 4@2 5@1 6@2 7@1 8@2 ");
 	assert_int_equal(fake.max_busy, 1);
 	assert_non_null(strstr(fx->heard.logs.data, "b: START b\n"));
+}
+
+/* A failed Event runs twice more, with its request id, and is told. */
+static void
+test_event_retry(void **state)
+{
+	static const char *const names[] = { "a" };
+	struct fixture *fx = *state;
+	struct rt_request rq = { "{}", 2, NULL, "evt-1", NULL, NULL };
+	struct timespec ts;
+	struct lc_err err;
+
+	serve_fns(fx, 1, names, 1, NULL, 0);
+	fake.fail_invoke = 1;
+	assert_int_equal(serve_start(fx->sv, NULL, &err), 0);
+	serve_enqueue(fx->sv, 0, &rq);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += 30;
+	pthread_mutex_lock(&fake.mu);
+	while (strstr(fake.ran.data != NULL ? fake.ran.data : "",
+	    "{}@1 {}@1 {}@1 ") == NULL)
+		if (pthread_cond_timedwait(&fake.cv, &fake.mu, &ts) != 0)
+			break;
+	pthread_mutex_unlock(&fake.mu);
+	serve_free(fx->sv);
+	fx->sv = NULL;
+	assert_string_equal(fake.ran.data, "{}@1 {}@1 {}@1 ");
+	assert_string_equal(fake.ids.data, "evt-1 evt-1 evt-1 ");
+	assert_string_equal(fx->heard.events.data,
+	    "W: a: Event evt-1 failed (Boom): retrying in 1000 ms (attempt 2 "
+	    "of 3)\n"
+	    "W: a: Event evt-1 failed (Boom): retrying in 2000 ms (attempt 3 "
+	    "of 3)\n"
+	    "W: a: Event evt-1 failed (Boom) after 3 attempts: dropped\n");
+}
+
+/* References and qualifiers, as serve_resolve takes them. */
+static void
+test_resolve(void **state)
+{
+	static const char *const names[] = { "a", "jobs" };
+	struct serve_route r;
+
+	(void)state;
+	memset(&r, 0, sizeof r);
+	assert_int_equal(serve_resolve("jobs", NULL, names, 2, "eu-west-1",
+	    &r), 0);
+	assert_int_equal(r.fn, 1);
+	assert_string_equal(r.qualifier, "");
+	assert_int_equal(serve_resolve("arn:aws:lambda:eu-west-1:"
+	    "123456789012:function:jobs:live", NULL, names, 2, "eu-west-1",
+	    &r), 0);
+	assert_string_equal(r.qualifier, "live");
+	assert_int_equal(serve_resolve("123456789012:function:a", "$LATEST",
+	    names, 2, "eu-west-1", &r), 0);
+	assert_int_equal(r.fn, 0);
+	assert_string_equal(r.qualifier, "$LATEST");
+	assert_int_equal(serve_resolve("jobs:live", "live", names, 2,
+	    "eu-west-1", &r), 0);
+	/* A version: none is published here. */
+	assert_int_equal(serve_resolve("jobs", "12", names, 2, "eu-west-1",
+	    &r), -1);
+	assert_int_equal(r.status, 404);
+	assert_string_equal(r.error_type, "ResourceNotFoundException");
+	assert_string_equal(r.message, "Function not found: "
+	    "arn:aws:lambda:eu-west-1:123456789012:function:jobs:12");
+	assert_int_equal(serve_resolve("jobs:bad/q", NULL, names, 2,
+	    "eu-west-1", &r), -1);
+	assert_int_equal(r.status, 404);
+	assert_int_equal(serve_resolve("jobs:a", "b", names, 2, "eu-west-1",
+	    &r), -1);
+	assert_int_equal(r.status, 400);
+	assert_string_equal(r.error_type, "InvalidParameterValueException");
+	assert_int_equal(serve_resolve("job", NULL, names, 2, "eu-west-1",
+	    &r), -1);
+	assert_string_equal(r.message, "Function not found: "
+	    "arn:aws:lambda:eu-west-1:123456789012:function:job");
+}
+
+/* Payload and client context checks, before anything runs. */
+static void
+test_route_checks(void **state)
+{
+	static const char *const names[] = { "a" };
+	struct serve_request rq;
+	struct serve_route *r = xmalloc(sizeof *r);
+	char *big = xmalloc(SERVE_MAX_EVENT + 3);
+
+	(void)state;
+	memset(&rq, 0, sizeof rq);
+	rq.method = "POST";
+	rq.url = SERVE_API_PREFIX "a/invocations";
+	rq.body = "{}";
+	rq.body_len = 2;
+	/* {"k":\n1}, its line break kept: a header takes it as a space. */
+	rq.client_context = "eyJrIjoKMX0=";
+	serve_route(&rq, names, 1, "us-east-1", r);
+	assert_int_equal(r->action, SERVE_INVOKE);
+	assert_string_equal(r->client_context, "{\"k\":\n1}");
+	rq.client_context = "WzFd";	/* [1]: JSON, no object */
+	serve_route(&rq, names, 1, "us-east-1", r);
+	assert_int_equal(r->status, 400);
+	assert_string_equal(r->message, "Client context must be a valid "
+	    "Base64-encoded JSON object.");
+	rq.client_context = NULL;
+	memset(big, ' ', SERVE_MAX_EVENT + 1);
+	big[0] = '1';
+	big[SERVE_MAX_EVENT + 1] = '\0';
+	rq.body = big;
+	rq.body_len = SERVE_MAX_EVENT + 1;
+	serve_route(&rq, names, 1, "us-east-1", r);
+	assert_int_equal(r->action, SERVE_INVOKE);
+	rq.invocation_type = "Event";
+	serve_route(&rq, names, 1, "us-east-1", r);
+	assert_int_equal(r->status, 413);
+	assert_string_equal(r->message, "1048577 byte payload is too large "
+	    "for the Event invocation type (limit 1048576 bytes)");
+	rq.body_len = SERVE_MAX_EVENT;
+	serve_route(&rq, names, 1, "us-east-1", r);
+	assert_int_equal(r->action, SERVE_EVENT);
+	free(big);
+	free(r);
 }
 
 /* One HTTP/1.1 exchange with 127.0.0.1:port; the whole answer. */
@@ -739,6 +916,10 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_event_order, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_event_retry, setup,
+		    teardown),
+		cmocka_unit_test(test_resolve),
+		cmocka_unit_test(test_route_checks),
 		/* Last: stopping a server marks the process signalled. */
 		cmocka_unit_test_setup_teardown(test_invoke_api, setup,
 		    teardown),
