@@ -44,5 +44,6 @@ check_timeout() {
 	check "Sandbox.Timedout" jq -e '.errorType == "Sandbox.Timedout"' "$OUT"
 	check "stopped at about its 1 s timeout (${elapsed} ms)" test "$elapsed" -lt 5000
 	check_err_has "$2" "what it printed before is in the log"
-	check "no process of it is left" sh -c '! pgrep -f "$0/lambdactl-task" >/dev/null' "$TMP"
+	# The runtime loop's path, in its command line, is under the cache.
+	check "no process of it is left" sh -c '! pgrep -f "$0/.cache/lambdactl/" >/dev/null' "$HOME"
 }

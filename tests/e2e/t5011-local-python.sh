@@ -89,7 +89,7 @@ check "context: ARN and log group" \
 check "AWS_EXECUTION_ENV names the runtime" jq -e --arg v "AWS_Lambda_python$PYVER" '.exec_env == $v' "$OUT"
 rid=$(jq -r .request_id "$OUT")
 check "context: the request id is the REPORT line's" grep -q "^REPORT RequestId: $rid	" "$ERR"
-check "the cwd is the task root" jq -e '.cwd | test("lambdactl-task")' "$OUT"
+check "the cwd is the task root (cached)" jq -e --arg h "$HOME" '.cwd | startswith($h + "/.cache/lambdactl/tasks/")' "$OUT"
 check_err_has '^app: loaded$' "module-level print is in the log"
 check_err_has '^app: got events/dt=2026-11-21/part-0001.parquet$' "the handler's print is in the log"
 check_err_has "^\[WARNING\]	[0-9T:.-]+Z	$rid	app: warned$" "logging as Lambda formats it, with the request id"
