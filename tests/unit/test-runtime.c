@@ -90,17 +90,46 @@ setup(void **state)
 	return 0;
 }
 
+/* What child pid is, for a message: its /proc/PID/stat's "(comm) S". */
+static void
+describe_child(pid_t pid, char *out, size_t len)
+{
+	char path[64], buf[256];
+	ssize_t n;
+	int fd;
+
+	snprintf(out, len, "pid %ld", (long)pid);
+	snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+	if ((fd = open(path, O_RDONLY)) == -1)
+		return;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n > 0) {
+		buf[n] = '\0';
+		buf[strcspn(buf, ")") + (strchr(buf, ')') != NULL ? 3 : 0)] =
+		    '\0';
+		snprintf(out, len, "%s", buf);
+	}
+}
+
 static int
 teardown(void **state)
 {
 	struct fixture *fx = *state;
-	pid_t left;
+	siginfo_t si;
+	char what[300];
 
 	unzip_remove_tree(fx->dir);
 	free(fx);
-	left = waitpid(-1, NULL, WNOHANG);
-	if (left != -1 || errno != ECHILD)
-		fail_msg("a child process was left behind");
+	/* Looked at, not reaped (WNOWAIT), so that the message says which. */
+	memset(&si, 0, sizeof si);
+	if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+	    si.si_pid != 0) {
+		describe_child(si.si_pid, what, sizeof what);
+		fail_msg("a child process was left behind: %s", what);
+	}
+	if (waitpid(-1, NULL, WNOHANG) != -1 || errno != ECHILD)
+		fail_msg("a child process was left behind, still running");
 	return 0;
 }
 
