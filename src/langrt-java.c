@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -205,22 +206,33 @@ remove_classes(const char *dir)
 	free(pkg);
 }
 
-/* Runs javac [--release N] -d out src; 0 when it succeeded. */
+/*
+ * Runs javac -d out src, for Java release (0: javac's own): --release N,
+ * or -source N -target N when javac has no --release (JDK 8's); 0 when it
+ * succeeded.
+ */
 static int
-run_javac(const char *javac, int release, const char *out, const char *src)
+run_javac(const char *javac, int release, int old_flags, const char *out,
+    const char *src)
 {
-	const char *argv[9];
+	const char *argv[12];
 	char rel[16];
 	struct proc_spawn sp;
 	int n = 0, status = -1;
 
 	argv[n++] = javac;
-	if (release > 0) {
-		snprintf(rel, sizeof rel, "%d", release);
+	snprintf(rel, sizeof rel, "%d", release);
+	if (release > 0 && !old_flags) {
 		argv[n++] = "--release";
 		argv[n++] = rel;
-		argv[n++] = "-Xlint:-options";
+	} else if (release > 0) {
+		argv[n++] = "-source";
+		argv[n++] = rel;
+		argv[n++] = "-target";
+		argv[n++] = rel;
 	}
+	if (release > 0)
+		argv[n++] = "-Xlint:-options";
 	argv[n++] = "-nowarn";
 	argv[n++] = "-d";
 	argv[n++] = out;
@@ -237,6 +249,64 @@ run_javac(const char *javac, int release, const char *out, const char *src)
 		continue;
 	proc_live_remove(sp.pid);
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+/* What javac wrote into dir (lambdactl/\*.class) and dir made durable. */
+static int
+sync_classes(const char *dir)
+{
+	char *pkg = xasprintf("%s/lambdactl", dir), *f;
+	struct dirent *de;
+	DIR *d;
+	int fd, rv = -1;
+
+	if ((d = opendir(pkg)) == NULL)
+		goto out;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		f = xasprintf("%s/%s", pkg, de->d_name);
+		fd = open(f, O_RDONLY | O_NOFOLLOW);
+		free(f);
+		if (fd == -1 || fsync(fd) == -1) {
+			if (fd != -1)
+				close(fd);
+			closedir(d);
+			goto out;
+		}
+		close(fd);
+	}
+	closedir(d);
+	if ((fd = open(pkg, O_RDONLY | O_DIRECTORY)) == -1)
+		goto out;
+	rv = fsync(fd);
+	close(fd);
+out:
+	free(pkg);
+	return rv;
+}
+
+/* The tmp.XXXXXX dirs of dir a killed compile left, over a day old. */
+static void
+remove_stale_tmp(const char *dir)
+{
+	struct dirent *de;
+	struct stat st;
+	char *p;
+	DIR *d;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, "tmp.", 4) != 0)
+			continue;
+		p = xasprintf("%s/%s", dir, de->d_name);
+		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode) &&
+		    st.st_mtime < time(NULL) - 86400)
+			remove_classes(p);
+		free(p);
+	}
+	closedir(d);
 }
 
 /*
@@ -257,17 +327,25 @@ java_classes(const char *java, int major, int target, const char *src,
 	*classes = xasprintf("%s/classes-%d%s", dir, major,
 	    target == 8 && major >= 9 ? "-r8" : "");
 	probe = xasprintf("%s/lambdactl/LambdaRuntime.class", *classes);
-	ok = lstat(probe, &st) == 0 && S_ISREG(st.st_mode);
+	/* An empty class file is a compile a crash cut short. */
+	ok = lstat(probe, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
 	free(probe);
 	if (ok)
 		return 0;
-	/* PATH's javac may be another JDK's: compile for this JVM. */
+	remove_classes(*classes);	/* a broken one, else nothing */
+	remove_stale_tmp(dir);
+	/*
+	 * PATH's javac may be another JDK's: compile for this JVM (for Java
+	 * 8, --release 8, or -source/-target 8 for a javac without it).
+	 */
 	javac = find_javac(java, &from_path);
-	release = target == 8 && major >= 9 ? 8 : from_path && major >= 9 ?
-	    major : 0;
+	release = target == 8 && major >= 9 ? 8 : from_path ? major : 0;
 	tmp = xasprintf("%s/tmp.XXXXXX", dir);
 	ok = javac != NULL && mkdtemp(tmp) != NULL &&
-	    run_javac(javac, release, tmp, src) == 0;
+	    (run_javac(javac, release, 0, tmp, src) == 0 ||
+	    (release > 0 && release < 9 &&
+	    run_javac(javac, release, 1, tmp, src) == 0)) &&
+	    sync_classes(tmp) == 0;
 	if (ok && rename(tmp, *classes) == -1 && errno != EEXIST &&
 	    errno != ENOTEMPTY)
 		ok = 0;

@@ -103,6 +103,24 @@ executable(const char *path)
 	    access(path, X_OK) == 0;
 }
 
+/*
+ * path made absolute (the launch runs in the task root): the cwd's
+ * prefixed (not realpath's: a venv's python3 is a symlink whose name
+ * counts).
+ */
+static char *
+absolute(const char *path)
+{
+	char *cwd;
+	char *p;
+
+	if (path[0] == '/' || (cwd = getcwd(NULL, 0)) == NULL)
+		return xstrdup(path);
+	p = xasprintf("%s/%s", cwd, path);
+	free(cwd);
+	return p;
+}
+
 int
 langrt_find(const char *env_name, const char *prog, const char *hint,
     char **path, struct lc_err *err)
@@ -114,7 +132,7 @@ langrt_find(const char *env_name, const char *prog, const char *hint,
 		if (!executable(v))
 			return lc_error(err, LC_ECONFIG, "%s='%s' is not an "
 			    "executable file", env_name, v);
-		*path = xstrdup(v);
+		*path = absolute(v);
 		return 0;
 	}
 	for (p = getenv("PATH"); p != NULL && *p != '\0'; p = *e ? e + 1 : e) {
@@ -122,7 +140,8 @@ langrt_find(const char *env_name, const char *prog, const char *hint,
 		cand = e > p ? xasprintf("%.*s/%s", (int)(e - p), p, prog) :
 		    xasprintf("./%s", prog);
 		if (executable(cand)) {
-			*path = cand;
+			*path = absolute(cand);
+			free(cand);
 			return 0;
 		}
 		free(cand);
@@ -144,32 +163,74 @@ mkdir_one(const char *dir, struct lc_err *err)
 	    errno == EEXIST ? "not a directory" : strerror(errno));
 }
 
-/* The cache of runtime loops, made when missing; *dir the caller's. */
-static int
-cache_dir(char **dir, struct lc_err *err)
+/*
+ * $TMPDIR/lambdactl-UID (else /tmp's), 0700 and ours, for when HOME and
+ * XDG_CACHE_HOME are unusable; NULL with err.
+ */
+static char *
+tmp_cache_dir(struct lc_err *err)
+{
+	const char *t = getenv("TMPDIR");
+	char *dir;
+	struct stat st;
+
+	dir = xasprintf("%s/lambdactl-%ld", t != NULL && *t == '/' ? t :
+	    "/tmp", (long)getuid());
+	if (mkdir_one(dir, err) == -1)
+		goto fail;
+	if (lstat(dir, &st) == -1 || st.st_uid != getuid() ||
+	    (st.st_mode & 077) != 0) {
+		lc_error(err, LC_ECONFIG, "'%s' is not a private directory of "
+		    "this user", dir);
+		goto fail;
+	}
+	return dir;
+fail:
+	free(dir);
+	return NULL;
+}
+
+/* XDG_CACHE_HOME's (else HOME/.cache's) lambdactl, made; else NULL. */
+static char *
+home_cache_dir(void)
 {
 	const char *x = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-	char *base;
+	struct lc_err ignored;
+	char *base, *dir = NULL;
 
 	if (x != NULL && *x == '/')
 		base = xstrdup(x);
 	else if (home != NULL && *home == '/')
 		base = xasprintf("%s/.cache", home);
 	else
-		return lc_error(err, LC_ECONFIG, "no cache directory for the "
-		    "runtime loops (set HOME or XDG_CACHE_HOME)");
-	*dir = xasprintf("%s/lambdactl", base);
-	if (mkdir_one(base, err) == -1 || mkdir_one(*dir, err) == -1)
-		goto fail;
+		return NULL;
+	memset(&ignored, 0, sizeof ignored);
+	if (mkdir_one(base, &ignored) == 0) {
+		dir = xasprintf("%s/lambdactl", base);
+		if (mkdir_one(dir, &ignored) == -1) {
+			free(dir);
+			dir = NULL;
+		}
+	}
 	free(base);
-	base = *dir;
+	return dir;
+}
+
+/*
+ * The cache of runtime loops, made when missing; *dir the caller's.  The
+ * first two lines become cachedir.h's lc_cache_dir("runtimes", ...).
+ */
+static int
+cache_dir(char **dir, struct lc_err *err)
+{
+	char *base = home_cache_dir();
+
+	if (base == NULL && (base = tmp_cache_dir(err)) == NULL)
+		return -1;
 	*dir = xasprintf("%s/runtimes", base);
-	if (mkdir_one(*dir, err) == -1)
-		goto fail;
 	free(base);
-	return 0;
-fail:
-	free(base);
+	if (mkdir_one(*dir, err) == 0)
+		return 0;
 	free(*dir);
 	*dir = NULL;
 	return -1;
@@ -183,6 +244,8 @@ write_atomic(const char *path, const struct langrt_file *f,
 	char *tmp = xasprintf("%s.%ld.tmp", path, (long)getpid());
 	int fd, rv = -1;
 
+	/* A killed run of the same pid may have left tmp. */
+	unlink(tmp);
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW,
 	    0644)) == -1) {
 		lc_error(err, LC_ECONFIG, "cannot write '%s': %s", tmp,

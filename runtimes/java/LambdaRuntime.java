@@ -202,7 +202,7 @@ public final class LambdaRuntime {
 
 	/* One invocation's headers. */
 	static final class Invocation {
-		String id, arn, trace;
+		String id, arn, trace, clientContext, identity;
 		long deadline;
 		byte[] event;
 	}
@@ -251,6 +251,8 @@ public final class LambdaRuntime {
 		iv.id = r.header("Lambda-Runtime-Aws-Request-Id");
 		iv.arn = r.header("Lambda-Runtime-Invoked-Function-Arn");
 		iv.trace = r.header("Lambda-Runtime-Trace-Id");
+		iv.clientContext = utf8(r.header("Lambda-Runtime-Client-Context"));
+		iv.identity = utf8(r.header("Lambda-Runtime-Cognito-Identity"));
 		String d = r.header("Lambda-Runtime-Deadline-Ms");
 		try {
 			iv.deadline = d != null ? Long.parseLong(d) : 0;
@@ -263,6 +265,12 @@ public final class LambdaRuntime {
 		else
 			System.clearProperty("com.amazonaws.xray.traceHeader");
 		return iv;
+	}
+
+	/* A header (read as ISO-8859-1) as the UTF-8 it was sent as. */
+	private static String utf8(String h) {
+		return h == null ? null : new String(
+		    h.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
 	}
 
 	private byte[] handle(Invocation iv) throws Fault {
@@ -342,11 +350,95 @@ public final class LambdaRuntime {
 					return memory();
 				if (n.equals("getLogger"))
 					return logger;
+				if (n.equals("getClientContext"))
+					return fromJson(iv.clientContext,
+					    m.getReturnType());
+				if (n.equals("getIdentity"))
+					return fromJson(iv.identity,
+					    m.getReturnType());
 				return objectMethod(p, m, a, "Context " + iv.id);
 			}
 		};
 		return Proxy.newProxyInstance(contextType.getClassLoader(),
 		    new Class<?>[] { contextType }, h);
+	}
+
+	/*
+	 * The client context or Cognito identity header (JSON) as the user's
+	 * interface type (ClientContext, CognitoIdentity); null when there is
+	 * none or it is not an object.
+	 */
+	private static Object fromJson(String json, Class<?> type) {
+		if (json == null || json.isEmpty() || !type.isInterface())
+			return null;
+		Object v;
+		try {
+			v = Json.read(json);
+		} catch (RuntimeException e) {
+			return null;
+		}
+		return v instanceof Map ? view((Map<?, ?>)v, type) : null;
+	}
+
+	/* getFoo of the names Lambda's JSON gives the getters. */
+	private static final String[][] KEYS = {
+		{ "getEnvironment", "env" },
+		{ "getIdentityId", "cognitoIdentityId" },
+		{ "getIdentityPoolId", "cognitoIdentityPoolId" },
+	};
+
+	/*
+	 * An interface over a JSON object: getFooBar reads "fooBar" or
+	 * "foo_bar" (client.app_title); an interface-typed value is viewed
+	 * the same way, a Map's values are strings (Map<String, String>).
+	 */
+	private static Object view(final Map<?, ?> obj, Class<?> type) {
+		InvocationHandler h = new InvocationHandler() {
+			public Object invoke(Object p, Method m, Object[] a) {
+				String n = m.getName();
+				if (!n.startsWith("get") || n.length() < 4 ||
+				    m.getParameterTypes().length != 0)
+					return objectMethod(p, m, a, obj.toString());
+				String key = null;
+				for (String[] k : KEYS)
+					if (k[0].equals(n))
+						key = k[1];
+				if (key == null)
+					key = Character.toLowerCase(n.charAt(3)) +
+					    n.substring(4);
+				Object v = obj.containsKey(key) ? obj.get(key) :
+				    obj.get(key.replaceAll("([A-Z])", "_$1")
+				    .toLowerCase(Locale.ROOT));
+				Class<?> r = m.getReturnType();
+				if (v == null)
+					return objectMethod(p, m, a, "");
+				if (r.isInterface() && !Map.class.isAssignableFrom(r))
+					return v instanceof Map ?
+					    view((Map<?, ?>)v, r) : null;
+				if (Map.class.isAssignableFrom(r)) {
+					if (!(v instanceof Map))
+						return null;
+					Map<String, String> out =
+					    new LinkedHashMap<String, String>();
+					for (Map.Entry<?, ?> e :
+					    ((Map<?, ?>)v).entrySet())
+						out.put(String.valueOf(e.getKey()),
+						    e.getValue() == null ? null :
+						    String.valueOf(e.getValue()));
+					return out;
+				}
+				if (r == String.class)
+					return v instanceof String ? v :
+					    Json.write(v);
+				try {
+					return Json.convert(v, r);
+				} catch (RuntimeException e) {
+					return objectMethod(p, m, a, "");
+				}
+			}
+		};
+		return Proxy.newProxyInstance(type.getClassLoader(),
+		    new Class<?>[] { type }, h);
 	}
 
 	private static int memory() {
@@ -469,8 +561,12 @@ public final class LambdaRuntime {
 	private void post(String path, byte[] body, String errorType)
 	    throws IOException {
 		Reply r = exchange("POST", path, body, errorType);
+		/* A refusal (413: over 6 MB) ends this invocation, not the
+		 * loop: Lambda's runtime API reported it. */
 		if (r.code / 100 != 2)
-			throw new IOException(path + ": HTTP " + r.code);
+			System.err.println("lambdactl runtime: POST " + path +
+			    ": HTTP " + r.code + " " + new String(r.body != null ?
+			    r.body : new byte[0], StandardCharsets.UTF_8));
 	}
 
 	/* An answer of the Runtime API: status, headers (by lower-case

@@ -130,7 +130,8 @@ function postError(where, e) {
   const doc = errorDoc(e);
   return call('POST', where, JSON.stringify(doc), {
     'Content-Type': 'application/json',
-    [ERROR_TYPE]: doc.errorType,
+    // A header is ASCII: the body keeps the real type.
+    [ERROR_TYPE]: String(doc.errorType).replace(/[^\x20-\x7e]/g, ''),
   });
 }
 
@@ -226,47 +227,65 @@ function parseHeader(headers, name, what) {
   if (v === undefined)
     return undefined;
   try {
-    return JSON.parse(v);
+    // Node reads headers as latin-1; the JSON was sent as UTF-8.
+    return JSON.parse(Buffer.from(v, 'latin1').toString('utf8'));
   } catch (e) {
     throw new Error(`Cannot parse ${what} as json: ${e.toString()}`);
   }
 }
 
-// The context and the callback of one invocation; next() goes on.
+// The context and the callback of one invocation; next() goes on.  The
+// first of the callback, succeed/fail/done and the handler's promise
+// answers; later ones are logged and ignored.
 function contextFor(id, headers, next) {
-  let done = false;
+  let settled = false;
   let waits = true;
   const deadline = Number(headers['lambda-runtime-deadline-ms']);
   const where = `/invocation/${id}`;
+  const settle = () => {
+    if (settled) {
+      console.error('Invocation has already been reported as done. ' +
+        'Cannot call complete more than once per invocation.');
+      return false;
+    }
+    settled = true;
+    onEmpty = () => {};
+    return true;
+  };
   const fail = (e) => {
     console.error('Invoke Error', formatted(e));
     postError(`${where}/error`, e).then(next, fatal);
   };
   const complete = (result) => {
-    if (done) {
-      console.error('Invocation has already been reported as done. ' +
-        'Cannot call complete more than once per invocation.');
-      return;
+    let body;
+    try {
+      body = serialise(result);
+    } catch (e) {
+      return fail(e);
     }
-    done = true;
-    call('POST', `${where}/response`, serialise(result),
+    call('POST', `${where}/response`, body,
       { 'Content-Type': 'application/json' }).then(next, fatal);
   };
   const finish = (e, result) => {
-    onEmpty = () => {};
+    if (!settle())
+      return;
     if (e !== undefined && e !== null)
       fail(e);
     else
       complete(result);
   };
   const callback = (e, result) => {
-    onEmpty = () => {};
+    if (!settle())
+      return;
     if (e !== undefined && e !== null)
       fail(e);
     else if (!waits)
       complete(result);
     else
-      onEmpty = () => setImmediate(() => complete(result));
+      onEmpty = () => {
+        onEmpty = () => {};
+        setImmediate(() => complete(result));
+      };
   };
   const env = process.env;
   const context = {
@@ -292,7 +311,7 @@ function contextFor(id, headers, next) {
   // A handler that neither returns a promise nor calls back answers null
   // once nothing is left to do.
   onEmpty = () => {
-    done = true;
+    settled = true;
     onEmpty = () => {};
     call('POST', `${where}/response`, 'null').then(next, fatal);
   };

@@ -149,7 +149,9 @@ class Api:
     def post(self, path, doc, kind=None):
         headers = {"Content-Type": "application/json"}
         if kind is not None:
-            headers[ERROR_TYPE] = kind
+            # A header is ASCII: the body keeps the real type.
+            headers[ERROR_TYPE] = "".join(
+                c for c in str(kind) if " " <= c <= "~")
         data = doc if isinstance(doc, bytes) else to_json(doc).encode()
         self.call("POST", path, data, headers)
 
@@ -303,7 +305,8 @@ def parse_json_header(headers, name, what):
     if not value:
         return None
     try:
-        return json.loads(value)
+        # Headers are read as latin-1; the JSON was sent as UTF-8.
+        return json.loads(value.encode("latin-1").decode("utf-8", "replace"))
     except ValueError as e:
         raise Fault("Runtime.LambdaContextUnmarshalError",
                     "Unable to parse %s JSON: %s" % (what, e))

@@ -40,8 +40,19 @@ EOF
 cat >"$core/ClientContext.java" <<'EOF'
 package com.amazonaws.services.lambda.runtime;
 public interface ClientContext {
+	Client getClient();
 	java.util.Map<String, String> getCustom();
 	java.util.Map<String, String> getEnvironment();
+}
+EOF
+cat >"$core/Client.java" <<'EOF'
+package com.amazonaws.services.lambda.runtime;
+public interface Client {
+	String getInstallationId();
+	String getAppTitle();
+	String getAppVersionName();
+	String getAppVersionCode();
+	String getAppPackageName();
 }
 EOF
 cat >"$core/LambdaLogger.java" <<'EOF'
@@ -119,6 +130,36 @@ public class MapHandler implements RequestHandler<Map<String, Object>, Map<Strin
 		m.put("execEnv", System.getenv("AWS_EXECUTION_ENV"));
 		m.put("maxHeapMB", Runtime.getRuntime().maxMemory() / (1024 * 1024));
 		m.put("calls", ++calls);
+		return m;
+	}
+}
+EOF
+# The client context and identity through the Context; a 7 MB answer.
+cat >src/example/Ctx.java <<'EOF'
+package example;
+import com.amazonaws.services.lambda.runtime.*;
+import java.util.*;
+public class Ctx implements RequestHandler<Map<String, Object>, Object> {
+	private int calls;
+	public Object handleRequest(Map<String, Object> in, Context ctx) {
+		calls++;
+		if (in != null && in.get("big") != null) {
+			char[] c = new char[7 * 1024 * 1024];
+			Arrays.fill(c, 'x');
+			return new String(c);
+		}
+		Map<String, Object> m = new LinkedHashMap<>();
+		ClientContext cc = ctx.getClientContext();
+		if (cc != null) {
+			String k = cc.getCustom() != null ? cc.getCustom().get("k") : null;
+			m.put("k", k);
+			m.put("env", cc.getEnvironment());
+			m.put("title", cc.getClient() != null ? cc.getClient().getAppTitle() : null);
+			m.put("version", cc.getClient() != null ? cc.getClient().getAppVersionName() : null);
+		}
+		m.put("identity", ctx.getIdentity());
+		m.put("pid", java.lang.management.ManagementFactory.getRuntimeMXBean().getName());
+		m.put("calls", calls);
 		return m;
 	}
 }
@@ -213,6 +254,7 @@ functions:
   pojo: { artifact: app.jar, handler: "example.PojoHandler::greet", runtime: java8.al2 }
   boom: { artifact: app.jar, handler: example.Boom, runtime: java17 }
   slow: { artifact: app.jar, handler: example.Sleepy, timeout: 1 }
+  ctx: { artifact: app.jar, handler: example.Ctx }
   initfail: { artifact: app.jar, handler: example.InitFail }
   nosuch: { artifact: app.jar, handler: example.Nope }
   nomethod: { artifact: app.jar, handler: "example.MapHandler::nope" }
@@ -301,6 +343,26 @@ stop_serve
 check "serve exits 0" test "$serve_status" -eq 0
 check "no JVM is left running" sh -c '! pgrep -f "$0/.cache/lambdactl/tasks/" >/dev/null' "$HOME"
 
+lc invoke --local ctx --client-context '{"custom": {"k": "déjà"}, "env": {"e": 1}, "client": {"app_title": "t"}}'
+check_status 0 "a client context reaches the handler"
+check "Context.getClientContext(): getCustom (UTF-8), getEnvironment, getClient().getAppTitle()" \
+	jq -e '.k == "déjà" and .env == {"e": "1"} and .title == "t" and .version == null and .identity == null' "$OUT"
+lc invoke --local ctx
+check "no client context: getClientContext() is null" jq -e 'has("k") | not' "$OUT"
+
+# An answer the Runtime API refuses (over 6 MB): the JVM goes on.
+start_serve ctx
+lc --endpoint-url "$URL" invoke ctx --payload '{}'
+cp "$OUT" "$TMP/ctx-first.json"
+lc --endpoint-url "$URL" invoke ctx --payload '{"big": true}'
+check "serve: a 7 MB answer is an error" test "$status" -ne 0
+lc --endpoint-url "$URL" invoke ctx --payload '{}'
+check_status 0 "serve: the next invoke answers"
+check "serve: the same JVM answers, its state kept (calls 3)" \
+	test "$(jq -r .pid "$TMP/ctx-first.json"),$(jq .calls "$OUT")" = "$(jq -r .pid "$OUT"),3"
+stop_serve
+check "serve: one cold start" test "$(grep -c 'Init Duration' "$TMP/serve.err")" -eq 1
+
 # Finding java.
 mkdir -p empty
 PATH=$TMP/empty lc invoke --local map
@@ -322,6 +384,28 @@ XDG_CACHE_HOME=$TMP/cache2 LAMBDACTL_JAVA=$TMP/jre/bin/java PATH=$TMP/empty lc i
 check_status 0 "a JRE with no javac runs the loop from source"
 check "its answer" jq -e '.message == "hello jre null" and .adult == false' "$OUT"
 check "nothing was compiled into the cache" sh -c '! find "$0" -name "*.class" | grep -q .' "$TMP/cache2/lambdactl/runtimes"
+# A Java 8 JVM (as `java -version` tells; the JDK 17 under it runs Java 8
+# classes) with JDK 17's javac on PATH: the loop is compiled for Java 8.
+mkdir -p jdk8/bin
+printf '#!/bin/sh\n[ "$1" = -version ] && { echo '"'"'openjdk version "1.8.0_392"'"'"' >&2; exit 0; }\nexec %s "$@"\n' "$JAVA_REAL" >jdk8/bin/java
+chmod 0755 jdk8/bin/java
+XDG_CACHE_HOME=$TMP/cache4 LAMBDACTL_JAVA=$TMP/jdk8/bin/java lc invoke --local pojo --payload '{"name": "j8", "age": 30}'
+check_status 0 "a Java 8 JVM with a newer javac on PATH runs the loop"
+class=$(find "$TMP/cache4" -path '*/classes-8/lambdactl/LambdaRuntime.class' | head -1)
+check "the loop's classes are Java 8's (class file major version 52)" \
+	test "$(od -An -tu1 -j7 -N1 "$class" 2>/dev/null | tr -d ' ')" = 52
+# A compile cut short: an empty class file; temporary dirs of killed
+# compiles, one over a day old (removed), one fresh (perhaps running: kept).
+: >"$class"
+cdir=$(dirname "$(dirname "$(dirname "$class")")")
+mkdir -p "$cdir/tmp.old123/lambdactl" "$cdir/tmp.new123/lambdactl"
+: >"$cdir/tmp.old123/lambdactl/A.class"
+touch -d '2 days ago' "$cdir/tmp.old123"
+XDG_CACHE_HOME=$TMP/cache4 LAMBDACTL_JAVA=$TMP/jdk8/bin/java lc invoke --local pojo --payload '{"name": "j8", "age": 30}'
+check_status 0 "an empty class file in the cache (a compile cut short) is compiled again"
+check "the class file is whole again" test -s "$class"
+check "a javac dir left over a day ago is removed, a fresh one kept" \
+	test ! -e "$cdir/tmp.old123" -a -d "$cdir/tmp.new123"
 # A Java 8 JVM (as `java -version` tells) with no javac: one line.
 mkdir -p jre8/bin
 printf '#!/bin/sh\n[ "$1" = -version ] && { echo '"'"'openjdk version "1.8.0_392"'"'"' >&2; exit 0; }\nexit 1\n' >jre8/bin/java

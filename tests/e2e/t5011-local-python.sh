@@ -54,6 +54,21 @@ def client(event, context):
             "identity": context.identity.cognito_identity_id}
 
 
+class Ошибка(Exception):
+    pass
+
+
+MIXED = 0
+
+
+def mixed(event, context):
+    global MIXED
+    MIXED += 1
+    if event.get("bad"):
+        raise Ошибка("по-русски")
+    return {"pid": os.getpid(), "calls": MIXED}
+
+
 def slow(event, context):
     print("slow: sleeping")
     time.sleep(30)
@@ -73,6 +88,7 @@ functions:
   broken: { handler: broken.handler }
   slow: { handler: app.slow, timeout: 1 }
   client: { handler: app.client }
+  mixed: { handler: app.mixed }
   single: { handler: one.handler, artifact: one.py }
   unicode: { handler: app.handler, runtime: python3.12 }
 YML
@@ -112,6 +128,8 @@ check_out_eq '"single single"' "a single .py artifact is the task root's one.py"
 lc invoke --local client --client-context '{"custom": {"k": "v"}, "client": {"app_title": "t"}}'
 check "context.client_context: custom, and client as an object" \
 	jq -e '.custom.k == "v" and .title == "t" and .identity == null' "$OUT"
+lc invoke --local client --client-context '{"custom": {"k": "déjà"}, "client": {"app_title": "t"}}'
+check "a UTF-8 client context arrives as UTF-8" jq -e '.custom.k == "déjà"' "$OUT"
 
 lc invoke --local boom --payload "$(cat "$EVENT")" --log
 check_status 4 "an exception exits 4"
@@ -144,11 +162,42 @@ check_timeout slow '^slow: sleeping$'
 # Warm reuse through serve: one process, module state kept.
 check_warm ok "$EVENT"
 
+# A non-ASCII exception class: a function error, the process kept.
+start_serve mixed
+lc --endpoint-url "$URL" invoke mixed --payload '{}'
+cp "$OUT" "$TMP/mixed-first.json"
+lc --endpoint-url "$URL" invoke mixed --payload '{"bad": true}'
+check_status 4 "an exception of class Ошибка exits 4"
+check "... errorType Ошибка in the body" jq -e '.errorType == "Ошибка" and .errorMessage == "по-русски"' "$OUT"
+lc --endpoint-url "$URL" invoke mixed --payload '{}'
+check "the same process answers next, its state kept (calls 3)" \
+	test "$(jq .pid "$TMP/mixed-first.json"),$(jq .calls "$OUT")" = "$(jq .pid "$OUT"),3"
+stop_serve
+check "serve: one cold start" test "$(grep -c 'Init Duration' "$TMP/serve.err")" -eq 1
+
 # No python3 on PATH, LAMBDACTL_PYTHON unset: exit 3, one line.
 check_no_interpreter python3 LAMBDACTL_PYTHON "install Python 3 (Debian: python3)" ok
 py3=$(python3 -c "import sys; print(sys.executable)")
 PATH=$TMP/no-python3:$TMP/bin LAMBDACTL_PYTHON=$py3 lc invoke --local nested --payload '{"b": 2}'
 check_out_eq '{"nested": {"b": 2}}' "LAMBDACTL_PYTHON names the interpreter"
+# A relative interpreter (a venv's), a relative or empty PATH entry: the
+# launch runs in the task root, so the path is made absolute.
+mkdir -p venv/bin
+ln -sf "$py3" venv/bin/python3
+PATH=$TMP/no-python3:$TMP/bin LAMBDACTL_PYTHON=venv/bin/python3 lc invoke --local nested --payload '{"c": 3}'
+check_out_eq '{"nested": {"c": 3}}' "LAMBDACTL_PYTHON=venv/bin/python3 (relative) runs"
+PATH=venv/bin:$TMP/no-python3:$TMP/bin lc invoke --local nested --payload '{"d": 4}'
+check_out_eq '{"nested": {"d": 4}}' "a relative PATH entry (venv/bin) runs"
+ln -sf "$py3" python3
+PATH=:$TMP/no-python3:$TMP/bin lc invoke --local nested --payload '{"e": 5}'
+check_out_eq '{"nested": {"e": 5}}' "an empty PATH entry (the cwd) runs"
+rm -f python3
+# A temporary file a killed run of the same pid left in the cache.
+hash=$(sha256sum "$SRC_DIR/runtimes/python/bootstrap.py" | cut -c1-16)
+mkdir -p "$TMP/cache-tmp/lambdactl/runtimes/$hash"
+XDG_CACHE_HOME=$TMP/cache-tmp sh -c 'echo partial >"$1/bootstrap.py.$$.tmp"; exec "$2" invoke --local nested --payload "{\"f\": 6}"' \
+	sh "$TMP/cache-tmp/lambdactl/runtimes/$hash" "$LAMBDACTL" >"$OUT" 2>"$ERR" </dev/null
+check_out_eq '{"nested": {"f": 6}}' "a leftover bootstrap.py.PID.tmp of the same pid is replaced"
 LAMBDACTL_PYTHON=$TMP/nosuch lc invoke --local ok
 check_status 3 "a LAMBDACTL_PYTHON that is not there: exit 3"
 

@@ -53,6 +53,30 @@ exports.fails = function (event, context, callback) {
 };
 exports.silent = function () {};
 JS
+cat >nd/tw.js <<'JS'
+let calls = 0;
+exports.twice = function (event, context, callback) {
+  calls++;
+  const r = { pid: process.pid, calls };
+  context.callbackWaitsForEmptyEventLoop = false;
+  if (event.mode === 'errfirst') {
+    callback(new Error('first'));
+    callback(null, r);
+  } else if (event.mode === 'okfirst') {
+    callback(null, r);
+    callback(new Error('second'));
+  } else if (event.mode === 'succeed') {
+    context.succeed(r);
+    callback(null, { late: true });
+  } else if (event.mode === 'cyrillic') {
+    const e = new Error('по-русски');
+    e.name = 'Ошибка';
+    callback(e);
+  } else {
+    callback(null, r);
+  }
+};
+JS
 printf 'module.exports.handler = async (e) => ({ kind: "cjs", e });\n' >nd/c.cjs
 printf '{"type": "module"}\n' >esm/package.json
 printf 'export const handler = async () => ({ kind: "esm .js" });\n' >esm/app.js
@@ -72,6 +96,7 @@ functions:
   nowait: { handler: cb.nowait }
   fails: { handler: cb.fails }
   silent: { handler: cb.silent }
+  twice: { handler: tw.twice }
   cjs: { handler: c.handler }
   esm: { handler: app.handler, artifact: esm }
   broken: { handler: broken.handler, artifact: esm }
@@ -98,6 +123,8 @@ lc invoke --local nested
 check_out_eq '"nested"' "a nested export (index.nested.deeper)"
 lc invoke --local client --client-context '{"custom": {"k": "v"}}'
 check_out_eq '{"custom":{"k":"v"}}' "context.clientContext is the parsed client context"
+lc invoke --local client --client-context '{"custom": {"k": "déjà"}}'
+check_out_eq '{"custom":{"k":"déjà"}}' "a UTF-8 client context arrives as UTF-8"
 lc invoke --local cjs --payload '{"a": 1}'
 check_out_eq '{"kind":"cjs","e":{"a":1}}' "a .cjs handler"
 lc invoke --local esm
@@ -154,6 +181,30 @@ lc --endpoint-url "$URL" invoke waits
 lc --endpoint-url "$URL" invoke waits
 check_out_eq '{"style":"callback","waits":true}' "serve: a warm callback handler answers again"
 stop_serve
+
+# The first of callback/succeed/fail answers, later ones are ignored: the
+# loop goes on (one GET next), the process and its state kept; a
+# non-ASCII error name leaves the header ASCII and the process alive.
+start_serve twice
+lc --endpoint-url "$URL" invoke twice --payload '{"mode": "okfirst"}'
+check_status 0 "callback(null, x) then callback(err): the first answers"
+cp "$OUT" "$TMP/twice-first.json"
+lc --endpoint-url "$URL" invoke twice --payload '{"mode": "errfirst"}'
+check_status 4 "callback(err) then callback(null, x) (not waiting): the error answers"
+check "... the first error" jq -e '.errorMessage == "first"' "$OUT"
+lc --endpoint-url "$URL" invoke twice --payload '{"mode": "succeed"}'
+check_status 0 "context.succeed then callback: the first answers"
+check "... succeed's result" jq -e '.calls == 3 and .late == null' "$OUT"
+lc --endpoint-url "$URL" invoke twice --payload '{"mode": "cyrillic"}'
+check_status 4 "an error named Ошибка is a function error"
+check "... errorType Ошибка in the body" jq -e '.errorType == "Ошибка" and .errorMessage == "по-русски"' "$OUT"
+lc --endpoint-url "$URL" invoke twice --payload '{}'
+check_status 0 "the next invoke answers"
+check "the same process answers, its state kept (calls 5)" \
+	test "$(jq .pid "$TMP/twice-first.json"),$(jq .calls "$OUT")" = "$(jq .pid "$OUT"),5"
+stop_serve
+_check_has "$TMP/serve.err" 'Invocation has already been reported as done' "the ignored calls are logged"
+check "serve: one cold start" test "$(grep -c 'Init Duration' "$TMP/serve.err")" -eq 1
 
 # No node on PATH, LAMBDACTL_NODE unset: exit 3, one line.
 check_no_interpreter node LAMBDACTL_NODE "install Node.js 18 or later (Debian: nodejs)" ok

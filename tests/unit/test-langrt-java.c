@@ -3,18 +3,26 @@
  * (langrt-java.h): the Java version in what `java -version` prints and in
  * a JDK's release file, a runtime's Java version, the JVM flags Lambda's
  * Java runtime sets (85/10/5% of the memory; tiered compilation from
- * java17 on).
+ * java17 on).  And the cache of the embedded runtime loops
+ * (langrt-private.h): under $TMPDIR/lambdactl-UID when HOME is unusable,
+ * a temporary file left by a killed run of the same pid replaced.
  */
+#include <sys/stat.h>
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "langrt-java.h"
+#include "langrt-private.h"
+#include "xmalloc.h"
 
 static void
 test_major(void **state)
@@ -111,6 +119,59 @@ test_flags(void **state)
 	free(s);
 }
 
+static void
+test_cache_file(void **state)
+{
+	char top[] = "/tmp/test-langrt-XXXXXX", *home, *want, *path, *dir;
+	char *tmp, *cmd;
+	const struct langrt_file *f = langrt_file("python/bootstrap.py");
+	struct lc_err err;
+	struct stat st;
+	FILE *fp;
+
+	(void)state;
+	assert_non_null(f);
+	assert_non_null(mkdtemp(top));
+	/* HOME a file, no XDG_CACHE_HOME: $TMPDIR/lambdactl-UID, 0700. */
+	home = xasprintf("%s/home-file", top);
+	assert_non_null(fp = fopen(home, "w"));
+	fclose(fp);
+	setenv("HOME", home, 1);
+	unsetenv("XDG_CACHE_HOME");
+	setenv("TMPDIR", top, 1);
+	memset(&err, 0, sizeof err);
+	assert_int_equal(langrt_cache_file("python/bootstrap.py", &path, &dir,
+	    &err), 0);
+	want = xasprintf("%s/lambdactl-%ld/runtimes/", top, (long)getuid());
+	assert_true(strncmp(path, want, strlen(want)) == 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal((size_t)st.st_size, f->len);
+	want[strlen(want) - strlen("/runtimes/")] = '\0';
+	assert_int_equal(stat(want, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	/* A leftover PATH.PID.tmp of a killed run with our pid. */
+	assert_int_equal(unlink(path), 0);
+	tmp = xasprintf("%s.%ld.tmp", path, (long)getpid());
+	assert_non_null(fp = fopen(tmp, "w"));
+	fputs("partial", fp);
+	fclose(fp);
+	free(path);
+	free(dir);
+	assert_int_equal(langrt_cache_file("python/bootstrap.py", &path, &dir,
+	    &err), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal((size_t)st.st_size, f->len);
+	assert_int_equal(access(tmp, F_OK), -1);
+	cmd = xasprintf("rm -rf '%s'", top);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(tmp);
+	free(path);
+	free(dir);
+	free(want);
+	free(home);
+}
+
 int
 main(void)
 {
@@ -118,6 +179,7 @@ main(void)
 		cmocka_unit_test(test_major),
 		cmocka_unit_test(test_target),
 		cmocka_unit_test(test_flags),
+		cmocka_unit_test(test_cache_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
