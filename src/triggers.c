@@ -484,6 +484,16 @@ out:
 	return rv;
 }
 
+static void
+strv_free(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 static int
 name_in(char *const *v, size_t n, const char *s)
 {
@@ -578,9 +588,7 @@ plan_schedules(struct rc *r)
 	}
 	rv = 0;
 out:
-	for (i = 0; i < nwant; i++)
-		free(want[i]);
-	free(want);
+	strv_free(want, nwant);
 	return rv;
 }
 
@@ -819,9 +827,7 @@ plan_s3(struct rc *r)
 	}
 	rv = 0;
 out:
-	for (i = 0; i < n; i++)
-		free(buckets[i]);
-	free(buckets);
+	strv_free(buckets, n);
 	return rv;
 }
 
