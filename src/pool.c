@@ -135,22 +135,29 @@ artifact_stat(const struct manifest_fn *fn, const char *dir,
 {
 	char *path = fn->artifact[0] == '/' ? xstrdup(fn->artifact) :
 	    xasprintf("%s/%s", dir, fn->artifact);
-	char *out = xasprintf("%s/.lambdactl", dir);
+	char *out = xasprintf("%s/.lambdactl", dir), *real;
 	struct sha256_ctx h;
 	struct timespec t;
 	struct stat st;
 	size_t i;
 
 	memset(&walk, 0, sizeof walk);
-	walk.skip = strlen(path);
 	if (stat(out, &st) == 0) {
 		walk.out_dev = st.st_dev;
 		walk.out_ino = st.st_ino;
 	}
-	if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode))
+	if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		walk.skip = strlen(path);
 		walk_cb(path, &st, FTW_F, NULL);
-	else
-		nftw(path, walk_cb, 16, FTW_PHYS);
+	} else {
+		/* A link to the directory: nftw(FTW_PHYS) would not enter
+		 * it, and what it leads to is what gets packaged. */
+		if ((real = realpath(path, NULL)) == NULL)
+			real = xstrdup(path);
+		walk.skip = strlen(real);
+		nftw(real, walk_cb, 16, FTW_PHYS);
+		free(real);
+	}
 	if (walk.n > 0)
 		qsort(walk.lines, walk.n, sizeof *walk.lines, line_cmp);
 	sha256_init(&h);
