@@ -27,7 +27,7 @@
 /* How often, in ms, a wait for a free instance checks for a signal. */
 #define POOL_TICK_MS	100
 /* What a cached task root's key hashes first: bumped if the key changes. */
-#define TASK_FORMAT	"lambdactl-task-1"
+#define TASK_FORMAT	"lambdactl-task-2"
 /* Task roots kept in the cache, the most recently used (and any in use). */
 #define TASK_KEEP	8
 /* Seconds after which a half-made (or half-removed) tree is stale. */
@@ -43,7 +43,7 @@ pool_init(struct pool *p, const struct manifest_fn *fn,
 	p->fn = fn;
 	p->ops = ops != NULL ? ops : &pool_rt_ops;
 	p->max = max;
-	p->lock = -1;
+	p->root.lock = -1;
 	p->idle = xcalloc(max, sizeof *p->idle);
 	p->idle_gen = xcalloc(max, sizeof *p->idle_gen);
 	pthread_mutex_init(&p->mu, NULL);
@@ -73,8 +73,31 @@ struct walk {
 	dev_t		 out_dev;	/* dir/.lambdactl: not the code's */
 	ino_t		 out_ino;
 	char		*out_path;	/* once seen: what it holds is skipped */
+	int		 tree;		/* a task root's listing, not a key */
 };
 static _Thread_local struct walk walk;
+
+static void
+walk_add(char *line)
+{
+	walk.lines = xrealloc(walk.lines, (walk.n + 1) * sizeof *walk.lines);
+	walk.lines[walk.n++] = line;
+}
+
+/* A task root's entry, as lstat sees it: what writes into it change. */
+static int
+tree_cb(const char *path, const struct stat *st)
+{
+	const char *rel = strlen(path) > walk.skip ? path + walk.skip : "";
+
+	if (S_ISDIR(st->st_mode))
+		walk_add(xasprintf("%s\t%o", rel, (unsigned)st->st_mode));
+	else
+		walk_add(xasprintf("%s\t%o\t%lld\t%lld.%09ld", rel,
+		    (unsigned)st->st_mode, (long long)st->st_size,
+		    (long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec));
+	return 0;
+}
 
 static int
 walk_cb(const char *path, const struct stat *st, int flag, struct FTW *f)
@@ -83,6 +106,8 @@ walk_cb(const char *path, const struct stat *st, int flag, struct FTW *f)
 
 	(void)flag;
 	(void)f;
+	if (walk.tree)
+		return tree_cb(path, st);
 	if (walk.out_path != NULL && strncmp(path, walk.out_path,
 	    strlen(walk.out_path)) == 0 && (path[strlen(walk.out_path)] ==
 	    '/' || path[strlen(walk.out_path)] == '\0'))
@@ -120,6 +145,24 @@ line_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Hashes the walk's lines, sorted, into h, then forgets the walk. */
+static void
+walk_hash(struct sha256_ctx *h, char hex[SHA256_HEX_LEN + 1])
+{
+	size_t i;
+
+	if (walk.n > 0)
+		qsort(walk.lines, walk.n, sizeof *walk.lines, line_cmp);
+	for (i = 0; i < walk.n; i++) {
+		sha256_update(h, walk.lines[i], strlen(walk.lines[i]) + 1);
+		free(walk.lines[i]);
+	}
+	sha256_final_hex(h, hex);
+	free(walk.lines);
+	free(walk.out_path);
+	memset(&walk, 0, sizeof walk);
+}
+
 /*
  * fn's artifact (a file or a tree, relative to dir) as stat sees it: its
  * newest modification time (for --watch) and, in key, the hex SHA-256 of
@@ -139,7 +182,6 @@ artifact_stat(const struct manifest_fn *fn, const char *dir,
 	struct sha256_ctx h;
 	struct timespec t;
 	struct stat st;
-	size_t i;
 
 	memset(&walk, 0, sizeof walk);
 	if (stat(out, &st) == 0) {
@@ -158,24 +200,29 @@ artifact_stat(const struct manifest_fn *fn, const char *dir,
 		nftw(real, walk_cb, 16, FTW_PHYS);
 		free(real);
 	}
-	if (walk.n > 0)
-		qsort(walk.lines, walk.n, sizeof *walk.lines, line_cmp);
 	sha256_init(&h);
 	sha256_update(&h, TASK_FORMAT, strlen(TASK_FORMAT) + 1);
 	sha256_update(&h, fn->runtime != NULL ? fn->runtime : "",
 	    fn->runtime != NULL ? strlen(fn->runtime) + 1 : 1);
-	for (i = 0; i < walk.n; i++) {
-		sha256_update(&h, walk.lines[i], strlen(walk.lines[i]) + 1);
-		free(walk.lines[i]);
-	}
-	sha256_final_hex(&h, key);
 	t = walk.newest;
-	free(walk.lines);
-	free(walk.out_path);
-	memset(&walk, 0, sizeof walk);
+	walk_hash(&h, key);
 	free(out);
 	free(path);
 	return t;
+}
+
+/* The digest of a task root's listing (tree_cb), made or found. */
+static void
+tree_digest(const char *task, char hex[SHA256_HEX_LEN + 1])
+{
+	struct sha256_ctx h;
+
+	memset(&walk, 0, sizeof walk);
+	walk.tree = 1;
+	walk.skip = strlen(task);
+	nftw(task, walk_cb, 16, FTW_PHYS);
+	sha256_init(&h);
+	walk_hash(&h, hex);
 }
 
 /* The cache of task roots, made when missing; the caller frees it. */
@@ -294,79 +341,187 @@ prune(const char *tasks)
 	free(v);
 }
 
+/* Gives a cache entry up: renamed where no lookup finds it, removed. */
+static void
+discard(const char *entry)
+{
+	char *gone = xasprintf("%s.gone.%ld", entry, (long)getpid());
+
+	if (rename(entry, gone) == 0)
+		remove_cached(gone);
+	free(gone);
+}
+
 /*
- * Opens and locks (shared) the task root at path; -1 when there is none
- * (or it was being pruned meanwhile).
+ * Opens and locks (shared) the cache entry at path; -1 when there is none,
+ * when it is being pruned (locked exclusive: never waited for), or when
+ * its tree is no longer as made (a write into it, which only root can
+ * do): then it is discarded unless another lambdactl uses it.
  */
 static int
 lock_root(const char *path)
 {
+	char *task = xasprintf("%s/task", path), *files = NULL;
+	char want[SHA256_HEX_LEN + 1], have[SHA256_HEX_LEN + 1] = "";
 	struct stat a, b;
-	int fd;
+	int fd, ffd;
 
 	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
-		return -1;
-	if (flock(fd, LOCK_SH) == -1 || fstat(fd, &a) == -1 ||
+		goto fail;
+	if (flock(fd, LOCK_SH | LOCK_NB) == -1 || fstat(fd, &a) == -1 ||
 	    stat(path, &b) == -1 || a.st_ino != b.st_ino ||
-	    a.st_dev != b.st_dev) {
-		close(fd);
-		return -1;
+	    a.st_dev != b.st_dev)
+		goto fail;
+	files = xasprintf("%s/files", path);
+	if ((ffd = open(files, O_RDONLY | O_CLOEXEC)) != -1) {
+		if (read(ffd, have, SHA256_HEX_LEN) != SHA256_HEX_LEN)
+			have[0] = '\0';
+		close(ffd);
+	}
+	tree_digest(task, want);
+	if (strcmp(want, have) != 0) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			discard(path);
+		goto fail;
 	}
 	futimens(fd, NULL);	/* recently used */
+	free(files);
+	free(task);
 	return fd;
+fail:
+	if (fd != -1)
+		close(fd);
+	free(files);
+	free(task);
+	return -1;
 }
 
 /*
- * fn's task root for key, locked (*lock): the cached tree when there is
- * one; else fn's artifact (relative to dir) packaged into dir/.lambdactl
- * as 'package' does, unpacked beside the cache, made read-only as
- * Lambda's /var/task is, and renamed into place.
+ * Makes a cache entry in a new directory under tasks (*wrap) from the zip
+ * at zip: the tree, read-only as Lambda's /var/task is, and its digest.
+ */
+static int
+make_entry(const char *tasks, const char *zip, char **wrap,
+    struct lc_err *err)
+{
+	char hex[SHA256_HEX_LEN + 1], *tmp = NULL, *task, *files;
+	int fd, r = -1;
+
+	*wrap = xasprintf("%s/lambdactl-task.XXXXXX", tasks);
+	if (mkdtemp(*wrap) == NULL) {
+		lc_error(err, LC_EFAIL, "cannot make a directory in '%s': %s",
+		    tasks, strerror(errno));
+		free(*wrap);
+		*wrap = NULL;
+		return -1;
+	}
+	task = xasprintf("%s/task", *wrap);
+	files = xasprintf("%s/files", *wrap);
+	if (unzip_extract_in(zip, *wrap, &tmp, err) == -1)
+		goto out;
+	if (rename(tmp, task) == -1) {
+		lc_error(err, LC_EFAIL, "cannot rename '%s': %s", tmp,
+		    strerror(errno));
+		goto out;
+	}
+	nftw(task, ro_cb, 16, FTW_PHYS);
+	tree_digest(task, hex);
+	if ((fd = open(files, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0400)) == -1 || write(fd, hex, SHA256_HEX_LEN) != SHA256_HEX_LEN) {
+		lc_error(err, LC_EFAIL, "cannot write '%s': %s", files,
+		    strerror(errno));
+		if (fd != -1)
+			close(fd);
+		goto out;
+	}
+	close(fd);
+	r = 0;
+out:
+	if (r == -1) {
+		remove_cached(*wrap);
+		free(*wrap);
+		*wrap = NULL;
+	}
+	free(tmp);
+	free(task);
+	free(files);
+	return r;
+}
+
+/*
+ * fn's task root for key (*root): the cached entry when there is one;
+ * else fn's artifact (relative to dir) packaged into dir/.lambdactl as
+ * 'package' does, made into an entry and renamed into place.  When that
+ * cannot be (a tree in use by another lambdactl was written into), the
+ * new one is used privately.
  */
 static int
 unpack_code(const struct manifest_fn *fn, const char *dir, const char *key,
-    char **root, int *lock, struct lc_err *err)
+    struct pool_root *root, struct lc_err *err)
 {
 	struct package_result pkg;
-	char *outdir = NULL, *tasks = NULL, *tmp = NULL;
+	char *outdir = NULL, *tasks = NULL, *wrap = NULL;
 	int r = -1;
 
-	*root = NULL;
+	memset(root, 0, sizeof *root);
+	root->lock = -1;
 	if (tasks_dir(&tasks, err) == -1)
 		goto out;
-	*root = xasprintf("%s/%s", tasks, key);
-	if ((*lock = lock_root(*root)) != -1) {
+	root->entry = xasprintf("%s/%s", tasks, key);
+	if ((root->lock = lock_root(root->entry)) != -1) {
 		r = 0;
 		goto out;
 	}
 	outdir = xasprintf("%s/.lambdactl", dir);
 	if (package_build(fn, dir, outdir, &pkg, err) == -1)
 		goto out;
-	r = unzip_extract_in(pkg.path, tasks, &tmp, err);
+	r = make_entry(tasks, pkg.path, &wrap, err);
 	package_result_release(&pkg);
 	if (r == -1)
 		goto out;
-	r = -1;
-	nftw(tmp, ro_cb, 16, FTW_PHYS);
 	/* Another lambdactl may have made the same tree meanwhile. */
-	if (rename(tmp, *root) == -1)
-		remove_cached(tmp);
-	if ((*lock = lock_root(*root)) == -1) {
-		lc_error(err, LC_EFAIL, "cannot use task root '%s': %s",
-		    *root, strerror(errno));
-		goto out;
+	if (rename(wrap, root->entry) == 0 || (root->lock =
+	    lock_root(root->entry)) != -1) {
+		remove_cached(wrap);	/* gone when renamed */
+		if (root->lock == -1 && (root->lock =
+		    lock_root(root->entry)) == -1) {
+			r = lc_error(err, LC_EFAIL, "cannot use task root "
+			    "'%s': %s", root->entry, strerror(errno));
+			goto out;
+		}
+	} else {
+		free(root->entry);
+		root->entry = wrap;
+		wrap = NULL;
+		root->priv = 1;
 	}
 	prune(tasks);
-	r = 0;
 out:
-	if (r == -1) {
-		free(*root);
-		*root = NULL;
+	if (r == 0)
+		root->task = xasprintf("%s/task", root->entry);
+	else {
+		free(root->entry);
+		root->entry = NULL;
 		lc_error_prefix(err, "%s", fn->name);
 	}
-	free(tmp);
+	free(wrap);
 	free(tasks);
 	free(outdir);
 	return r;
+}
+
+/* Lets go of a task root: unlocked, and removed when private. */
+static void
+root_release(struct pool_root *root)
+{
+	if (root->lock != -1)
+		close(root->lock);
+	if (root->priv)
+		remove_cached(root->entry);
+	free(root->entry);
+	free(root->task);
+	memset(root, 0, sizeof *root);
+	root->lock = -1;
 }
 
 int
@@ -381,9 +536,9 @@ pool_load(struct pool *p, const char *dir, struct build_set *builds,
 
 	/* After the build, which writes the artifact. */
 	p->mtime = artifact_stat(p->fn, dir, key);
-	if (unpack_code(p->fn, dir, key, &p->root, &p->lock, err) == -1)
+	if (unpack_code(p->fn, dir, key, &p->root, err) == -1)
 		return -1;
-	p->rc.task_root = p->root;
+	p->rc.task_root = p->root.task;
 	return 0;
 }
 
@@ -392,30 +547,23 @@ pool_reload(struct pool *p, const char *dir, struct lc_err *err)
 {
 	char key[SHA256_HEX_LEN + 1];
 	struct timespec t = artifact_stat(p->fn, dir, key);
-	char *root, *old;
-	int lock, old_lock;
+	struct pool_root root, old;
 
 	if (t.tv_sec == p->mtime.tv_sec && t.tv_nsec == p->mtime.tv_nsec)
 		return 0;
 	/* A broken change is tried again only once it changes again. */
 	p->mtime = t;
-	if (unpack_code(p->fn, dir, key, &root, &lock, err) == -1)
+	if (unpack_code(p->fn, dir, key, &root, err) == -1)
 		return -1;
 	pthread_mutex_lock(&p->mu);
 	old = p->root;
-	old_lock = p->lock;
 	p->root = root;
-	p->lock = lock;
-	p->rc.task_root = root;
+	p->rc.task_root = root.task;
 	p->gen++;
 	pthread_mutex_unlock(&p->mu);
 	/* A busy instance may still read the old tree: kept till exit. */
-	p->old_roots = xrealloc(p->old_roots, (p->nold + 1) *
-	    sizeof *p->old_roots);
-	p->old_locks = xrealloc(p->old_locks, (p->nold + 1) *
-	    sizeof *p->old_locks);
-	p->old_locks[p->nold] = old_lock;
-	p->old_roots[p->nold++] = old;
+	p->old = xrealloc(p->old, (p->nold + 1) * sizeof *p->old);
+	p->old[p->nold++] = old;
 	return 1;
 }
 
@@ -535,15 +683,10 @@ pool_release(struct pool *p)
 	free(p->idle);
 	free(p->idle_gen);
 	/* The task roots stay cached: only their locks go. */
-	if (p->lock != -1)
-		close(p->lock);
-	free(p->root);
-	while (p->nold > 0) {
-		close(p->old_locks[--p->nold]);
-		free(p->old_roots[p->nold]);
-	}
-	free(p->old_roots);
-	free(p->old_locks);
+	root_release(&p->root);
+	while (p->nold > 0)
+		root_release(&p->old[--p->nold]);
+	free(p->old);
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->cv);
 	memset(p, 0, sizeof *p);

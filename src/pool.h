@@ -39,16 +39,28 @@ struct pool_ops {
 
 extern const struct pool_ops pool_rt_ops;
 
+/*
+ * A task root: entry is the cache's directory KEY (locked shared by lock),
+ * holding the read-only tree task and, beside it, "files": the digest of
+ * the tree's listing when made (paths, modes, sizes, times), checked when
+ * it is used again.  A private one (priv) is no cache entry: removed at
+ * pool_release.
+ */
+struct pool_root {
+	char	*task;
+	char	*entry;
+	int	 lock;
+	int	 priv;
+};
+
 struct pool {
 	const struct manifest_fn	*fn;
 	const struct pool_ops		*ops;
-	struct rt_config		 rc;	/* task_root: root */
-	char				*root;	/* unpacked task root */
-	int				 lock;	/* root's fd, locked shared */
+	struct rt_config		 rc;	/* task_root: root.task */
+	struct pool_root		 root;
 	long				 gen;	/* bumped by each reload */
 	struct timespec			 mtime;	/* newest in the artifact */
-	char				**old_roots;	/* until release */
-	int				*old_locks;
+	struct pool_root		*old;	/* until release */
 	size_t				 nold;
 	struct rt_function		**idle;
 	long				*idle_gen;	/* the gen each runs */

@@ -15,8 +15,14 @@ bootstrap app 'jq -n --arg app "$(cat "$LAMBDA_TASK_ROOT/app")" --arg root "$LAM
 	curl -sS -o /dev/null -X POST --data-binary @/tmp/lc-rt-o.$$ "$api/invocation/$ID/response"'
 echo one >task/app/app
 ln -s app task/applink
+# scribble: appends to a file in its task root (only root can: the tree
+# has no w bits) and answers with how many lines it holds.
+bootstrap scribble 'echo x >>"$LAMBDA_TASK_ROOT/state.txt" 2>/dev/null
+	printf "{\"lines\":%s}" "$(cat "$LAMBDA_TASK_ROOT/state.txt" 2>/dev/null | wc -l)" >/tmp/lc-rt-o.$$
+	curl -sS -o /dev/null -X POST --data-binary @/tmp/lc-rt-o.$$ "$api/invocation/$ID/response"'
 cat >>lambda.yml <<YML
   applink: { artifact: task/applink }
+  scribble: { artifact: task/scribble }
 YML
 
 # 1. A symlinked artifact directory: its target's content is what counts.
@@ -25,5 +31,15 @@ check "a symlinked artifact directory runs" jq -e '.app == "one"' "$OUT"
 echo two >task/app/app
 lc invoke --local applink
 check "... and a change behind the link is seen" jq -e '.app == "two"' "$OUT"
+
+# 2. A write into a cached task root (root can) never reaches the next
+# cold invoke: each starts from the tree as packaged.
+want=1
+[ "$(id -u)" = 0 ] || want=0
+for i in 1 2 3; do
+	lc invoke --local scribble
+	check "cold invoke $i of a function writing into its task root: a fresh tree" \
+		jq -e --argjson w "$want" '.lines == $w' "$OUT"
+done
 
 finish
