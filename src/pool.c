@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "cachedir.h"
 #include "package.h"
 #include "pool.h"
 #include "proc.h"
@@ -223,36 +224,6 @@ tree_digest(const char *task, char hex[SHA256_HEX_LEN + 1])
 	nftw(task, walk_cb, 16, FTW_PHYS);
 	sha256_init(&h);
 	walk_hash(&h, hex);
-}
-
-/* The cache of task roots, made when missing; the caller frees it. */
-static int
-tasks_dir(char **dir, struct lc_err *err)
-{
-	const char *x = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-	const char *parts[] = { NULL, "lambdactl", "tasks" };
-	struct buf b = BUF_INIT;
-	size_t i;
-
-	if (x != NULL && *x == '/')
-		buf_adds(&b, x);
-	else if (home != NULL && *home == '/')
-		buf_addf(&b, "%s/.cache", home);
-	else
-		return lc_error(err, LC_ECONFIG, "no cache directory for task "
-		    "roots (set HOME or XDG_CACHE_HOME)");
-	for (i = 0; i < 3; i++) {
-		if (parts[i] != NULL)
-			buf_addf(&b, "/%s", parts[i]);
-		if (mkdir(b.data, 0700) == -1 && errno != EEXIST) {
-			lc_error(err, LC_ECONFIG, "cannot make '%s': %s",
-			    b.data, strerror(errno));
-			buf_release(&b);
-			return -1;
-		}
-	}
-	*dir = buf_detach(&b, NULL);
-	return 0;
 }
 
 /* nftw's callback: a-w on every file and directory (links have none). */
@@ -465,7 +436,7 @@ unpack_code(const struct manifest_fn *fn, const char *dir, const char *key,
 
 	memset(root, 0, sizeof *root);
 	root->lock = -1;
-	if (tasks_dir(&tasks, err) == -1)
+	if (lc_cache_dir("tasks", &tasks, err) == -1)
 		goto out;
 	root->entry = xasprintf("%s/%s", tasks, key);
 	if ((root->lock = lock_root(root->entry)) != -1) {

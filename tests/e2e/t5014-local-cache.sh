@@ -42,4 +42,16 @@ for i in 1 2 3; do
 		jq -e --argjson w "$want" '.lines == $w' "$OUT"
 done
 
+# 4. No usable HOME: the cache falls back to $TMPDIR/lambdactl-UID (0700).
+uid=$(id -u)
+(unset XDG_CACHE_HOME; HOME=/nonexistent lc invoke --local applink; echo "$status" >"$TMP/st")
+check "HOME=/nonexistent: invoke --local still runs" jq -e '.app == "two"' "$OUT"
+check "... its task root under \$TMPDIR/lambdactl-UID" \
+	jq -e --arg d "$TMP/lambdactl-$uid/lambdactl/tasks/" '.root | startswith($d)' "$OUT"
+check "... made 0700" test "$(stat -c %a "$TMP/lambdactl-$uid")" = 700
+mkdir -p "$TMP/open/lambdactl-$uid" && chmod 0777 "$TMP/open/lambdactl-$uid"
+(unset XDG_CACHE_HOME; HOME=/nonexistent TMPDIR=$TMP/open lc invoke --local applink; echo "$status" >"$TMP/st")
+check "a fallback open to others is refused" test "$(cat "$TMP/st")" != 0
+check "... in one clear line" test "$(cat "$ERR")" = "lambdactl: applink: refusing cache directory '$TMP/open/lambdactl-$uid': open to other users (mode not 0700)"
+
 finish
