@@ -71,9 +71,12 @@ struct walk {
 	char		**lines;	/* one per entry, for the key */
 	size_t		 n;
 	size_t		 skip;		/* the path length of the root */
-	dev_t		 out_dev;	/* dir/.lambdactl: not the code's */
-	ino_t		 out_ino;
-	char		*out_path;	/* once seen: what it holds is skipped */
+	/* dir/.lambdactl and the caches: not the code's (the cache of
+	 * task roots inside an artifact would nest each tree in the next) */
+	struct lc_cache_id caches[LC_CACHE_ROOTS + 1];
+	size_t		 ncaches;
+	char		**skipped;	/* once seen: what they hold is skipped */
+	size_t		 nskipped;
 	int		 tree;		/* a task root's listing, not a key */
 };
 static _Thread_local struct walk walk;
@@ -103,19 +106,22 @@ tree_cb(const char *path, const struct stat *st)
 static int
 walk_cb(const char *path, const struct stat *st, int flag, struct FTW *f)
 {
-	size_t len = strlen(path);
+	size_t len = strlen(path), i, n;
 
 	(void)flag;
 	(void)f;
 	if (walk.tree)
 		return tree_cb(path, st);
-	if (walk.out_path != NULL && strncmp(path, walk.out_path,
-	    strlen(walk.out_path)) == 0 && (path[strlen(walk.out_path)] ==
-	    '/' || path[strlen(walk.out_path)] == '\0'))
-		return 0;
-	if (S_ISDIR(st->st_mode) && st->st_dev == walk.out_dev &&
-	    st->st_ino == walk.out_ino) {
-		walk.out_path = xstrdup(path);
+	for (i = 0; i < walk.nskipped; i++) {
+		n = strlen(walk.skipped[i]);
+		if (strncmp(path, walk.skipped[i], n) == 0 && path[n] == '/')
+			return 0;
+	}
+	if (S_ISDIR(st->st_mode) && lc_cache_is_root(walk.caches, walk.ncaches,
+	    st)) {
+		walk.skipped = xrealloc(walk.skipped, (walk.nskipped + 1) *
+		    sizeof *walk.skipped);
+		walk.skipped[walk.nskipped++] = xstrdup(path);
 		return 0;
 	}
 	if (st->st_mtim.tv_sec > walk.newest.tv_sec ||
@@ -160,7 +166,9 @@ walk_hash(struct sha256_ctx *h, char hex[SHA256_HEX_LEN + 1])
 	}
 	sha256_final_hex(h, hex);
 	free(walk.lines);
-	free(walk.out_path);
+	while (walk.nskipped > 0)
+		free(walk.skipped[--walk.nskipped]);
+	free(walk.skipped);
 	memset(&walk, 0, sizeof walk);
 }
 
@@ -170,7 +178,8 @@ walk_hash(struct sha256_ctx *h, char hex[SHA256_HEX_LEN + 1])
  * every entry's path, mode, size, times, inode and device, sorted, with
  * the runtime (which decides how it is packaged): what changes whenever
  * the content may have, found without reading it.  dir/.lambdactl, where
- * the zips go, is left out.  (Unreadable, it has a key that packaging,
+ * the zips go, and lambdactl's caches (cachedir.h) are left out, as
+ * package leaves them out.  (Unreadable, it has a key that packaging,
  * which then fails, never gives a tree.)
  */
 static struct timespec
@@ -185,9 +194,10 @@ artifact_stat(const struct manifest_fn *fn, const char *dir,
 	struct stat st;
 
 	memset(&walk, 0, sizeof walk);
+	walk.ncaches = lc_cache_roots(walk.caches);
 	if (stat(out, &st) == 0) {
-		walk.out_dev = st.st_dev;
-		walk.out_ino = st.st_ino;
+		walk.caches[walk.ncaches].dev = st.st_dev;
+		walk.caches[walk.ncaches++].ino = st.st_ino;
 	}
 	if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode)) {
 		walk.skip = strlen(path);

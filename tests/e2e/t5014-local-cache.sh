@@ -27,9 +27,11 @@ YML
 
 # 1. A symlinked artifact directory: its target's content is what counts.
 lc invoke --local applink
-check "a symlinked artifact directory runs" jq -e '.app == "one"' "$OUT"
+check_status 0 "a symlinked artifact directory runs"
+check "... the function's answer" jq -e '.app == "one"' "$OUT"
 echo two >task/app/app
 lc invoke --local applink
+check_status 0 "... again"
 check "... and a change behind the link is seen" jq -e '.app == "two"' "$OUT"
 
 # 2. A write into a cached task root (root can) never reaches the next
@@ -38,20 +40,40 @@ want=1
 [ "$(id -u)" = 0 ] || want=0
 for i in 1 2 3; do
 	lc invoke --local scribble
+	check_status 0 "cold invoke $i runs"
 	check "cold invoke $i of a function writing into its task root: a fresh tree" \
 		jq -e --argjson w "$want" '.lines == $w' "$OUT"
 done
 
+# 3. A cache inside the artifact (artifact: . with HOME=$PWD, as in
+# docker -v $PWD:/w -e HOME=/w) is never packaged: each new tree would
+# hold all the earlier ones.
+mkdir -p self && cp task/app/bootstrap self/ && echo self >self/app
+printf 'role: lambda-exec\nruntime: provided.al2023\nfunctions:\n  self: { artifact: . }\n' >self/lambda.yml
+cd self
+HOME=$PWD XDG_CACHE_HOME= lc invoke --local self
+check_status 0 "artifact: . with HOME inside it runs"
+check "... the function's answer" jq -e '.app == "self"' "$OUT"
+echo self2 >app
+HOME=$PWD XDG_CACHE_HOME= lc invoke --local self
+check_status 0 "... again"
+check "... a change is seen" jq -e '.app == "self2"' "$OUT"
+check "... and the cache is not in the new task root" test ! -e "$(jq -r .root "$OUT")/.cache"
+HOME=$PWD XDG_CACHE_HOME= lc package self
+cd "$TMP"
+check "package leaves the cache out too" sh -c 'unzip -l self/.lambdactl/self.zip | grep -q bootstrap && ! unzip -l self/.lambdactl/self.zip | grep -q "[.]cache/lambdactl"'
+
 # 4. No usable HOME: the cache falls back to $TMPDIR/lambdactl-UID (0700).
 uid=$(id -u)
-(unset XDG_CACHE_HOME; HOME=/nonexistent lc invoke --local applink; echo "$status" >"$TMP/st")
-check "HOME=/nonexistent: invoke --local still runs" jq -e '.app == "two"' "$OUT"
+HOME=/nonexistent XDG_CACHE_HOME= lc invoke --local applink
+check_status 0 "HOME=/nonexistent: invoke --local still runs"
+check "... the function's answer" jq -e '.app == "two"' "$OUT"
 check "... its task root under \$TMPDIR/lambdactl-UID" \
 	jq -e --arg d "$TMP/lambdactl-$uid/lambdactl/tasks/" '.root | startswith($d)' "$OUT"
 check "... made 0700" test "$(stat -c %a "$TMP/lambdactl-$uid")" = 700
 mkdir -p "$TMP/open/lambdactl-$uid" && chmod 0777 "$TMP/open/lambdactl-$uid"
-(unset XDG_CACHE_HOME; HOME=/nonexistent TMPDIR=$TMP/open lc invoke --local applink; echo "$status" >"$TMP/st")
-check "a fallback open to others is refused" test "$(cat "$TMP/st")" != 0
+HOME=/nonexistent XDG_CACHE_HOME= TMPDIR=$TMP/open lc invoke --local applink
+check_status 3 "a fallback open to others is refused"
 check "... in one clear line" test "$(cat "$ERR")" = "lambdactl: applink: refusing cache directory '$TMP/open/lambdactl-$uid': open to other users (mode not 0700)"
 
 finish
