@@ -67,7 +67,9 @@ pool_init(struct pool *p, const struct manifest_fn *fn,
  * the thread that called it, and never into a second walk of ours).
  */
 struct walk {
-	struct timespec	 newest;	/* the newest modification time */
+	time_t		 racy_after;	/* changed since: read (pool.h) */
+	char		**racy;
+	size_t		 nracy;
 	char		**lines;	/* one per entry, for the key */
 	size_t		 n;
 	size_t		 skip;		/* the path length of the root */
@@ -124,10 +126,12 @@ walk_cb(const char *path, const struct stat *st, int flag, struct FTW *f)
 		walk.skipped[walk.nskipped++] = xstrdup(path);
 		return 0;
 	}
-	if (st->st_mtim.tv_sec > walk.newest.tv_sec ||
-	    (st->st_mtim.tv_sec == walk.newest.tv_sec &&
-	    st->st_mtim.tv_nsec > walk.newest.tv_nsec))
-		walk.newest = st->st_mtim;
+	if (S_ISREG(st->st_mode) && (st->st_mtim.tv_sec >= walk.racy_after ||
+	    st->st_ctim.tv_sec >= walk.racy_after)) {
+		walk.racy = xrealloc(walk.racy, (walk.nracy + 1) *
+		    sizeof *walk.racy);
+		walk.racy[walk.nracy++] = xstrdup(path);
+	}
 	walk.lines = xrealloc(walk.lines, (walk.n + 1) * sizeof *walk.lines);
 	/* A directory's own times change with its entries, which have
 	 * their lines: its path and mode are enough (and creating
@@ -172,34 +176,75 @@ walk_hash(struct sha256_ctx *h, char hex[SHA256_HEX_LEN + 1])
 	memset(&walk, 0, sizeof walk);
 }
 
+/* The digest of the content of the files at paths (pool.h). */
+static void
+racy_digest(char *const *paths, size_t n, char hex[SHA256_HEX_LEN + 1])
+{
+	unsigned char md[SHA256_LEN];
+	struct sha256_ctx h;
+	struct lc_err e;
+	size_t i;
+
+	sha256_init(&h);
+	for (i = 0; i < n; i++) {
+		sha256_update(&h, paths[i], strlen(paths[i]) + 1);
+		if (sha256_file(paths[i], md, NULL, &e) == 0)
+			sha256_update(&h, md, sizeof md);
+		else
+			sha256_update(&h, "-", 1);
+	}
+	sha256_final_hex(&h, hex);
+}
+
+static void
+look_release(struct pool_look *lk)
+{
+	while (lk->nracy > 0)
+		free(lk->racy[--lk->nracy]);
+	free(lk->racy);
+	memset(lk, 0, sizeof *lk);
+}
+
 /*
- * fn's artifact (a file or a tree, relative to dir) as stat sees it: its
- * newest modification time (for --watch) and, in key, the hex SHA-256 of
- * every entry's path, mode, size, times, inode and device, sorted, with
- * the runtime (which decides how it is packaged): what changes whenever
- * the content may have, found without reading it.  dir/.lambdactl, where
+ * fn's artifact (a file or a tree, relative to dir) as stat sees it: in
+ * lk->key, the hex SHA-256 of every entry's path, mode, size, times, inode
+ * and device, sorted, with the runtime (which decides how it is
+ * packaged): what changes whenever the content may have, found without
+ * reading it; and the racy files (pool.h), read.  dir/.lambdactl, where
  * the zips go, and lambdactl's caches (cachedir.h) are left out, as
- * package leaves them out.  (Unreadable, it has a key that packaging,
- * which then fails, never gives a tree.)
+ * package leaves them out.  -1 with err when there is no artifact.
  */
-static struct timespec
-artifact_stat(const struct manifest_fn *fn, const char *dir,
-    char key[SHA256_HEX_LEN + 1])
+static int
+artifact_look(const struct manifest_fn *fn, const char *dir,
+    struct pool_look *lk, struct lc_err *err)
 {
 	char *path = fn->artifact[0] == '/' ? xstrdup(fn->artifact) :
 	    xasprintf("%s/%s", dir, fn->artifact);
 	char *out = xasprintf("%s/.lambdactl", dir), *real;
 	struct sha256_ctx h;
-	struct timespec t;
-	struct stat st;
+	struct stat st, o;
 
-	memset(&walk, 0, sizeof walk);
-	walk.ncaches = lc_cache_roots(walk.caches);
-	if (stat(out, &st) == 0) {
-		walk.caches[walk.ncaches].dev = st.st_dev;
-		walk.caches[walk.ncaches++].ino = st.st_ino;
+	memset(lk, 0, sizeof *lk);
+	if (stat(path, &st) == -1) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			lc_error(err, LC_ECONFIG, "%s: artifact '%s' not found",
+			    fn->name, fn->artifact);
+		else
+			lc_error(err, LC_ECONFIG, "%s: cannot read artifact "
+			    "'%s': %s", fn->name, fn->artifact,
+			    strerror(errno));
+		free(out);
+		free(path);
+		return -1;
 	}
-	if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode)) {
+	memset(&walk, 0, sizeof walk);
+	walk.racy_after = time(NULL) - POOL_RACY;
+	walk.ncaches = lc_cache_roots(walk.caches);
+	if (stat(out, &o) == 0) {
+		walk.caches[walk.ncaches].dev = o.st_dev;
+		walk.caches[walk.ncaches++].ino = o.st_ino;
+	}
+	if (!S_ISDIR(st.st_mode)) {
 		walk.skip = strlen(path);
 		walk_cb(path, &st, FTW_F, NULL);
 	} else {
@@ -211,15 +256,19 @@ artifact_stat(const struct manifest_fn *fn, const char *dir,
 		nftw(real, walk_cb, 16, FTW_PHYS);
 		free(real);
 	}
+	lk->racy = walk.racy;
+	lk->nracy = walk.nracy;
 	sha256_init(&h);
 	sha256_update(&h, TASK_FORMAT, strlen(TASK_FORMAT) + 1);
 	sha256_update(&h, fn->runtime != NULL ? fn->runtime : "",
 	    fn->runtime != NULL ? strlen(fn->runtime) + 1 : 1);
-	t = walk.newest;
-	walk_hash(&h, key);
+	walk_hash(&h, lk->key);
+	if (lk->nracy > 0)
+		qsort(lk->racy, lk->nracy, sizeof *lk->racy, line_cmp);
+	racy_digest(lk->racy, lk->nracy, lk->racy_hex);
 	free(out);
 	free(path);
-	return t;
+	return 0;
 }
 
 /* The digest of a task root's listing (tree_cb), made or found. */
@@ -334,10 +383,51 @@ discard(const char *entry)
 }
 
 /*
+ * Whether the racy files an entry was made from (its file "racy": their
+ * digest, then each path, NUL-ended) still read as they did; 1 when it
+ * has none.
+ */
+static int
+racy_same(const char *entry)
+{
+	char *path = xasprintf("%s/racy", entry), **v = NULL, *p, *end;
+	char hex[SHA256_HEX_LEN + 1];
+	struct buf b = BUF_INIT;
+	char chunk[4096];
+	size_t n = 0;
+	ssize_t got;
+	int fd, same;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	free(path);
+	if (fd == -1)
+		return errno == ENOENT;
+	while ((got = read(fd, chunk, sizeof chunk)) > 0)
+		buf_add(&b, chunk, (size_t)got);
+	close(fd);
+	same = got == 0 && b.len > SHA256_HEX_LEN;
+	end = b.data + b.len;
+	for (p = b.data + SHA256_HEX_LEN; same && p < end; p += strlen(p) + 1) {
+		if (memchr(p, '\0', (size_t)(end - p)) == NULL)
+			break;
+		v = xrealloc(v, (n + 1) * sizeof *v);
+		v[n++] = p;
+	}
+	if (same) {
+		racy_digest(v, n, hex);
+		same = memcmp(hex, b.data, SHA256_HEX_LEN) == 0;
+	}
+	free(v);
+	buf_release(&b);
+	return same;
+}
+
+/*
  * Opens and locks (shared) the cache entry at path; -1 when there is none,
  * when it is being pruned (locked exclusive: never waited for), or when
  * its tree is no longer as made (a write into it, which only root can
- * do): then it is discarded unless another lambdactl uses it.
+ * do), or a file racy when it was made reads otherwise now: then it is
+ * discarded unless another lambdactl uses it.
  */
 static int
 lock_root(const char *path)
@@ -360,7 +450,7 @@ lock_root(const char *path)
 		close(ffd);
 	}
 	tree_digest(task, want);
-	if (strcmp(want, have) != 0) {
+	if (strcmp(want, have) != 0 || !racy_same(path)) {
 		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
 			discard(path);
 		goto fail;
@@ -377,13 +467,36 @@ fail:
 	return -1;
 }
 
+/* Writes wrap/racy (racy_same) for the racy files of lk. */
+static int
+write_racy(const char *wrap, const struct pool_look *lk, struct lc_err *err)
+{
+	char *path = xasprintf("%s/racy", wrap);
+	struct buf b = BUF_INIT;
+	size_t i;
+	int fd, r = 0;
+
+	buf_add(&b, lk->racy_hex, SHA256_HEX_LEN);
+	for (i = 0; i < lk->nracy; i++)
+		buf_add(&b, lk->racy[i], strlen(lk->racy[i]) + 1);
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0400)) == -1 || write(fd, b.data, b.len) != (ssize_t)b.len)
+		r = lc_error(err, LC_EFAIL, "cannot write '%s': %s", path,
+		    strerror(errno));
+	if (fd != -1)
+		close(fd);
+	buf_release(&b);
+	free(path);
+	return r;
+}
+
 /*
  * Makes a cache entry in a new directory under tasks (*wrap) from the zip
  * at zip: the tree, read-only as Lambda's /var/task is, and its digest.
  */
 static int
-make_entry(const char *tasks, const char *zip, char **wrap,
-    struct lc_err *err)
+make_entry(const char *tasks, const char *zip, const struct pool_look *lk,
+    char **wrap, struct lc_err *err)
 {
 	char hex[SHA256_HEX_LEN + 1], *tmp = NULL, *task, *files;
 	int fd, r = -1;
@@ -416,6 +529,8 @@ make_entry(const char *tasks, const char *zip, char **wrap,
 		goto out;
 	}
 	close(fd);
+	if (lk->nracy > 0 && write_racy(*wrap, lk, err) == -1)
+		goto out;
 	r = 0;
 out:
 	if (r == -1) {
@@ -437,8 +552,8 @@ out:
  * new one is used privately.
  */
 static int
-unpack_code(const struct manifest_fn *fn, const char *dir, const char *key,
-    struct pool_root *root, struct lc_err *err)
+unpack_code(const struct manifest_fn *fn, const char *dir,
+    const struct pool_look *lk, struct pool_root *root, struct lc_err *err)
 {
 	struct package_result pkg;
 	char *outdir = NULL, *tasks = NULL, *wrap = NULL;
@@ -448,7 +563,7 @@ unpack_code(const struct manifest_fn *fn, const char *dir, const char *key,
 	root->lock = -1;
 	if (lc_cache_dir("tasks", &tasks, err) == -1)
 		goto out;
-	root->entry = xasprintf("%s/%s", tasks, key);
+	root->entry = xasprintf("%s/%s", tasks, lk->key);
 	if ((root->lock = lock_root(root->entry)) != -1) {
 		r = 0;
 		goto out;
@@ -456,7 +571,7 @@ unpack_code(const struct manifest_fn *fn, const char *dir, const char *key,
 	outdir = xasprintf("%s/.lambdactl", dir);
 	if (package_build(fn, dir, outdir, &pkg, err) == -1)
 		goto out;
-	r = make_entry(tasks, pkg.path, &wrap, err);
+	r = make_entry(tasks, pkg.path, lk, &wrap, err);
 	package_result_release(&pkg);
 	if (r == -1)
 		goto out;
@@ -513,28 +628,42 @@ pool_load(struct pool *p, const char *dir, struct build_set *builds,
 	if (builds != NULL && build_set_run(builds, p->fn, dir, announce, arg,
 	    err) == -1)
 		return lc_error_prefix(err, "%s", p->fn->name);
-	char key[SHA256_HEX_LEN + 1];
-
 	/* After the build, which writes the artifact. */
-	p->mtime = artifact_stat(p->fn, dir, key);
-	if (unpack_code(p->fn, dir, key, &p->root, err) == -1)
+	if (artifact_look(p->fn, dir, &p->look, err) == -1)
+		return -1;
+	if (unpack_code(p->fn, dir, &p->look, &p->root, err) == -1)
 		return -1;
 	p->rc.task_root = p->root.task;
 	return 0;
 }
 
+/*
+ * --watch compares keys (whatever the times: cp -p, touch -r and rsync
+ * --inplace change a key too), then reads the files racy at the last look.
+ */
 int
 pool_reload(struct pool *p, const char *dir, struct lc_err *err)
 {
-	char key[SHA256_HEX_LEN + 1];
-	struct timespec t = artifact_stat(p->fn, dir, key);
+	struct pool_look lk;
 	struct pool_root root, old;
+	char hex[SHA256_HEX_LEN + 1];
+	int same;
 
-	if (t.tv_sec == p->mtime.tv_sec && t.tv_nsec == p->mtime.tv_nsec)
-		return 0;
+	if (artifact_look(p->fn, dir, &lk, err) == -1) {
+		/* Said once: a missing artifact is looked for again. */
+		same = p->look.key[0] == '\0';
+		look_release(&p->look);
+		return same ? 0 : -1;
+	}
+	racy_digest(p->look.racy, p->look.nracy, hex);
+	same = strcmp(lk.key, p->look.key) == 0 &&
+	    strcmp(hex, p->look.racy_hex) == 0;
 	/* A broken change is tried again only once it changes again. */
-	p->mtime = t;
-	if (unpack_code(p->fn, dir, key, &root, err) == -1)
+	look_release(&p->look);
+	p->look = lk;
+	if (same)
+		return 0;
+	if (unpack_code(p->fn, dir, &p->look, &root, err) == -1)
 		return -1;
 	pthread_mutex_lock(&p->mu);
 	old = p->root;
@@ -668,6 +797,7 @@ pool_release(struct pool *p)
 	while (p->nold > 0)
 		root_release(&p->old[--p->nold]);
 	free(p->old);
+	look_release(&p->look);
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->cv);
 	memset(p, 0, sizeof *p);

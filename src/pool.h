@@ -27,6 +27,7 @@
 #include "err.h"
 #include "manifest.h"
 #include "runtime.h"
+#include "sha256.h"
 
 /* How instances run: the local runtime (pool_rt_ops), or a fake in tests. */
 struct pool_ops {
@@ -53,13 +54,28 @@ struct pool_root {
 	int	 priv;
 };
 
+/*
+ * What a look at a function's artifact found: its key (pool.c), and the
+ * regular files whose mtime or ctime was within POOL_RACY seconds of the
+ * look (a same-size rewrite in the same timestamp tick keeps the key:
+ * git's racy index), with the digest of their content then, read again
+ * before a tree made from them is trusted.
+ */
+#define POOL_RACY	2
+struct pool_look {
+	char	 key[SHA256_HEX_LEN + 1];
+	char	**racy;
+	size_t	 nracy;
+	char	 racy_hex[SHA256_HEX_LEN + 1];
+};
+
 struct pool {
 	const struct manifest_fn	*fn;
 	const struct pool_ops		*ops;
 	struct rt_config		 rc;	/* task_root: root.task */
 	struct pool_root		 root;
 	long				 gen;	/* bumped by each reload */
-	struct timespec			 mtime;	/* newest in the artifact */
+	struct pool_look		 look;	/* the last, for --watch */
 	struct pool_root		*old;	/* until release */
 	size_t				 nold;
 	struct rt_function		**idle;
@@ -102,8 +118,9 @@ int pool_load(struct pool *p, const char *dir, struct build_set *builds,
     struct lc_err *err);
 
 /*
- * --watch: when the artifact's newest modification time changed since the
- * last look, packages and unpacks it anew and swaps it in.  Returns 1 when
+ * --watch: when the artifact's key changed since the last look (or a file
+ * then racy now reads otherwise), packages and unpacks it anew and swaps
+ * it in.  Returns 1 when
  * it did, 0 when nothing changed, -1 with err (prefixed with the name)
  * when the new code could not be loaded: the old code stays.  Not to be
  * called from two threads at once.

@@ -20,8 +20,11 @@ ln -s app task/applink
 bootstrap scribble 'echo x >>"$LAMBDA_TASK_ROOT/state.txt" 2>/dev/null
 	printf "{\"lines\":%s}" "$(cat "$LAMBDA_TASK_ROOT/state.txt" 2>/dev/null | wc -l)" >/tmp/lc-rt-o.$$
 	curl -sS -o /dev/null -X POST --data-binary @/tmp/lc-rt-o.$$ "$api/invocation/$ID/response"'
+mkdir -p task/watched && cp task/app/bootstrap task/watched/ && echo v1 >task/watched/app
 cat >>lambda.yml <<YML
   applink: { artifact: task/applink }
+  watched: { artifact: task/watched }
+  nothing: { artifact: task/nothing }
   scribble: { artifact: task/scribble }
 YML
 
@@ -75,5 +78,42 @@ mkdir -p "$TMP/open/lambdactl-$uid" && chmod 0777 "$TMP/open/lambdactl-$uid"
 HOME=/nonexistent XDG_CACHE_HOME= TMPDIR=$TMP/open lc invoke --local applink
 check_status 3 "a fallback open to others is refused"
 check "... in one clear line" test "$(cat "$ERR")" = "lambdactl: applink: refusing cache directory '$TMP/open/lambdactl-$uid': open to other users (mode not 0700)"
+
+# 5. A rewrite within one timestamp tick keeps the key (size and times the
+# same): the files racy when a tree was made (changed within 2 s) are
+# listed beside it with the digest of their content, read again before it
+# is used.  The tick cannot be hit from a shell: the digest is made stale.
+echo racy >task/app/app
+lc invoke --local applink
+root=$(jq -r .root "$OUT")
+entry=${root%/task}
+check "a tree made from just-changed files lists them" grep -q "task/app/app" "$entry/racy"
+lc invoke --local applink
+check "... reused while they read the same" test "$(jq -r .root "$OUT")" = "$root"
+zeros=$(printf '%064d' 0)
+printf '%s' "$zeros" | dd of="$entry/racy" conv=notrunc status=none
+echo scribbled >"$TMP/mark" && cp "$TMP/mark" "$entry/mark"
+lc invoke --local applink
+check_status 0 "... and when they read otherwise"
+check "... the tree is made again (a new entry, its digest true)" \
+	sh -c 'test ! -e "$0/mark" && test "$(head -c 64 "$0/racy")" != "$1"' "$entry" "$zeros"
+lc invoke --local nothing
+check_status 3 "a missing artifact is an error"
+check_err_has "nothing: artifact 'task/nothing' not found" "... saying so"
+
+# 6. serve --watch compares keys, not the newest mtime: cp -p of an older
+# file, whose content changed, reloads.
+start_serve --watch watched
+lc --endpoint-url "$URL" invoke watched
+check "serve --watch: the first code" jq -e '.app == "v1"' "$OUT"
+echo v2 >"$TMP/stage" && touch -d 2020-01-01 "$TMP/stage" && cp -p "$TMP/stage" task/watched/app
+for i in $(seq 200); do
+	grep -q 'watched: reloaded' "$TMP/serve.err" && break
+	sleep 0.1
+done
+check "cp -p of an older file reloads" grep -q 'watched: reloaded' "$TMP/serve.err"
+lc --endpoint-url "$URL" invoke watched
+check "... and the new code answers" jq -e '.app == "v2"' "$OUT"
+stop_serve
 
 finish
