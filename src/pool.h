@@ -5,11 +5,15 @@
  * max bootstraps (runtime.h), started on demand and reused while warm.
  *
  * Task roots are cached, read-only (no write bits, as Lambda's /var/task),
- * under $XDG_CACHE_HOME/lambdactl/tasks (~/.cache/...) by a key: the
- * SHA-256 of the artifact as stat sees it (each entry's path, mode, size,
- * times, inode; a directory's path and mode) and the runtime.  A key found
- * there is used as it is, without packaging; the 8 most recently used are
- * kept, and any a pool holds (flock, shared; pruning takes it exclusive).
+ * under lc_cache_dir("tasks") (cachedir.h) by a key: the SHA-256 of the
+ * artifact as stat sees it (each entry's path, mode, size, times, inode; a
+ * directory's path and mode; a symlinked artifact directory followed;
+ * dir/.lambdactl and the caches left out) and the runtime.  A key found
+ * there is used without packaging once its tree is checked against the
+ * listing recorded when it was made (root can write into it) and its racy
+ * files (struct pool_look) read the same; else it is made anew.  The 8
+ * most recently used are kept, and any a pool holds (flock, shared;
+ * pruning takes it exclusive, and a lookup never waits for that).
  *
  * --watch swaps the code (pool_reload): new invocations get the new task
  * root, instances still running the old code are retired when they come
