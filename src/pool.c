@@ -667,14 +667,39 @@ pool_reload(struct pool *p, const char *dir, struct lc_err *err)
 		return -1;
 	pthread_mutex_lock(&p->mu);
 	old = p->root;
+	root.gen = ++p->gen;
 	p->root = root;
 	p->rc.task_root = root.task;
-	p->gen++;
+	/* A busy instance may still read the old tree: kept while one of
+	 * its instances lives (idle ones are stopped when next looked at). */
+	if (old.live > 0) {
+		p->old = xrealloc(p->old, (p->nold + 1) * sizeof *p->old);
+		p->old[p->nold++] = old;
+	} else
+		root_release(&old);
 	pthread_mutex_unlock(&p->mu);
-	/* A busy instance may still read the old tree: kept till exit. */
-	p->old = xrealloc(p->old, (p->nold + 1) * sizeof *p->old);
-	p->old[p->nold++] = old;
 	return 1;
+}
+
+/*
+ * An instance of gen's code stopped (p->mu held): its tree is let go of
+ * when it was an old one's last.
+ */
+static void
+stopped(struct pool *p, long gen)
+{
+	size_t i;
+
+	if (gen == p->root.gen) {
+		p->root.live--;
+		return;
+	}
+	for (i = 0; i < p->nold; i++)
+		if (p->old[i].gen == gen && --p->old[i].live == 0) {
+			root_release(&p->old[i]);
+			p->old[i] = p->old[--p->nold];
+			return;
+		}
 }
 
 /* Waits on p->cv (held) for up to POOL_TICK_MS, so a signal is seen. */
@@ -709,6 +734,7 @@ take(struct pool *p, long *gen, struct lc_err *err)
 			else {
 				p->ops->stop(p->idle[p->nidle]);  /* old code */
 				p->running--;
+				stopped(p, p->idle_gen[p->nidle]);
 			}
 		}
 		if (f != NULL || p->running < p->max)
@@ -727,11 +753,13 @@ take(struct pool *p, long *gen, struct lc_err *err)
 		return f;
 	}
 	p->running++;
+	p->root.live++;
 	rc = p->rc;	/* this gen's task root, whatever a reload does */
 	pthread_mutex_unlock(&p->mu);
 	if (p->ops->start(&f, &rc, err) == -1) {
 		pthread_mutex_lock(&p->mu);
 		p->running--;
+		stopped(p, *gen);
 		pthread_cond_signal(&p->cv);
 		pthread_mutex_unlock(&p->mu);
 		return NULL;
@@ -750,6 +778,7 @@ give_back(struct pool *p, struct rt_function *f, long gen)
 	} else {
 		p->ops->stop(f);
 		p->running--;
+		stopped(p, gen);
 	}
 	pthread_cond_signal(&p->cv);
 	pthread_mutex_unlock(&p->mu);
@@ -780,6 +809,7 @@ pool_stop(struct pool *p)
 	while (p->nidle > 0) {
 		p->ops->stop(p->idle[--p->nidle]);
 		p->running--;
+		stopped(p, p->idle_gen[p->nidle]);
 	}
 	pthread_mutex_unlock(&p->mu);
 }

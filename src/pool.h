@@ -17,8 +17,8 @@
  *
  * --watch swaps the code (pool_reload): new invocations get the new task
  * root, instances still running the old code are retired when they come
- * back, and the old trees stay held until pool_release (a busy instance
- * may still read them).
+ * back, and an old tree is let go of once no instance of its code is left
+ * (a busy one may still read it).
  */
 #ifndef LC_POOL_H
 #define LC_POOL_H
@@ -56,6 +56,8 @@ struct pool_root {
 	char	*entry;
 	int	 lock;
 	int	 priv;
+	long	 gen;	/* the pool's gen it serves */
+	size_t	 live;	/* instances started on it, not yet stopped */
 };
 
 /*
@@ -80,7 +82,7 @@ struct pool {
 	struct pool_root		 root;
 	long				 gen;	/* bumped by each reload */
 	struct pool_look		 look;	/* the last, for --watch */
-	struct pool_root		*old;	/* until release */
+	struct pool_root		*old;	/* while instances use them */
 	size_t				 nold;
 	struct rt_function		**idle;
 	long				*idle_gen;	/* the gen each runs */

@@ -17,6 +17,7 @@
 
 #include "testutil.h"
 
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -631,11 +632,27 @@ test_reload_detects(void **state)
 	assert_string_equal(fake.last->code, "#!/bin/sh\n# one v2\n");
 }
 
+/* Whether a pool holds the cache entry of the task root at task. */
+static int
+root_held(const char *task)
+{
+	char *entry = xstrdup(task), *slash = strrchr(entry, '/');
+	int fd, held;
+
+	*slash = '\0';		/* KEY/task: the entry is KEY */
+	fd = open(entry, O_RDONLY | O_DIRECTORY);
+	assert_true(fd != -1);
+	held = flock(fd, LOCK_EX | LOCK_NB) == -1;
+	close(fd);
+	free(entry);
+	return held;
+}
+
 /*
  * New code: the idle instance running the old code is stopped, the next
  * invocation starts one on the new task root, and an instance busy during
- * the swap is retired when it comes back; the old roots stay until the
- * end, as a busy instance may still read them.
+ * the swap is retired when it comes back; an old root is held while an
+ * instance of its code is, as a busy instance may still read it.
  */
 static void
 test_reload_retires(void **state)
@@ -643,7 +660,7 @@ test_reload_retires(void **state)
 	static const char *const names[] = { "a" };
 	struct fixture *fx = *state;
 	struct call c = { NULL, "busy", 0 };
-	char *old_root;
+	char *old_root, *root2;
 	pthread_t t;
 
 	serve_fns(fx, 1, names, 1, NULL, 0);
@@ -653,11 +670,14 @@ test_reload_retires(void **state)
 	set_mtime(fx->dir, "task/a/bootstrap", time(NULL) + 100, 0);
 	serve_reload_changed(fx->sv);
 	assert_int_equal(fake.stopped, 0);
+	assert_true(root_held(old_root));	/* its idle instance */
 	assert_int_equal(invoke(fx, 0, "2"), 2);
 	assert_int_equal(fake.stopped, 1);
+	assert_false(root_held(old_root));
 	assert_string_not_equal(fake.last->root, old_root);
 	assert_string_equal(fake.last->code, "#!/bin/sh\n# a v2\n");
 	assert_int_equal(count_roots(fx->dir), 2);
+	root2 = xstrdup(fake.last->root);
 	/* Busy while the code changes again. */
 	c.fx = fx;
 	fake.hold = 1;
@@ -666,14 +686,17 @@ test_reload_retires(void **state)
 	write_file(fx->dir, "task/a/bootstrap", "#!/bin/sh\n# a v3\n");
 	set_mtime(fx->dir, "task/a/bootstrap", time(NULL) + 200, 0);
 	serve_reload_changed(fx->sv);
+	assert_true(root_held(root2));		/* busy on it */
 	release_hold();
 	pthread_join(t, NULL);
 	assert_int_equal(c.id, 2);
 	assert_int_equal(fake.stopped, 2);
+	assert_false(root_held(root2));
 	assert_int_equal(invoke(fx, 0, "3"), 3);
 	assert_string_equal(fake.last->code, "#!/bin/sh\n# a v3\n");
 	assert_int_equal(count_roots(fx->dir), 3);
 	free(old_root);
+	free(root2);
 }
 
 /* Event invocations run one after another, in the order queued. */
