@@ -38,6 +38,7 @@
 
 #include "manifest.h"
 #include "pool.h"
+#include "proc.h"
 #include "serve.h"
 #include "xmalloc.h"
 
@@ -731,6 +732,53 @@ test_event_order(void **state)
 	assert_non_null(strstr(fx->heard.logs.data, "b: START b\n"));
 }
 
+static char *http(unsigned port, const char *request);
+
+/* A full Event queue answers 429, as a throttled Lambda does. */
+static void
+test_event_queue_full(void **state)
+{
+	static const char *const names[] = { "a" };
+	struct fixture *fx = *state;
+	struct rt_request rq = { "{}", 2, NULL, NULL, NULL, NULL };
+	struct httpd_opts ho;
+	struct lc_err err;
+	unsigned port;
+	char *r;
+	int i;
+
+	serve_fns(fx, 1, names, 1, NULL, 0);
+	memset(&ho, 0, sizeof ho);
+	ho.addr.sin_family = AF_INET;
+	ho.addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ho.max_body = SERVE_MAX_PAYLOAD;
+	ho.idle_timeout = 10;
+	fake.hold = 1;
+	assert_int_equal(serve_start(fx->sv, &ho, &err), 0);
+	port = serve_port(fx->sv);
+	serve_enqueue(fx->sv, 0, &rq);
+	await_busy(1);		/* the first runs: the rest stay queued */
+	for (i = 0; i < SERVE_QUEUE_MAX - 1; i++)
+		serve_enqueue(fx->sv, 0, &rq);
+	r = http(port, "POST /2015-03-31/functions/a/invocations HTTP/1.1\r\n"
+	    "Host: x\r\nX-Amz-Invocation-Type: Event\r\nContent-Length: 2"
+	    "\r\nConnection: close\r\n\r\n{}");
+	assert_non_null(strstr(r, "HTTP/1.1 202"));	/* the last place */
+	free(r);
+	r = http(port, "POST /2015-03-31/functions/a/invocations HTTP/1.1\r\n"
+	    "Host: x\r\nX-Amz-Invocation-Type: Event\r\nContent-Length: 2"
+	    "\r\nConnection: close\r\n\r\n{}");
+	assert_non_null(strstr(r, "HTTP/1.1 429"));
+	assert_non_null(strstr(r, "x-amzn-ErrorType: TooManyRequestsException"));
+	assert_non_null(strstr(r, "\"message\":\"Rate Exceeded.\""));
+	free(r);
+	assert_non_null(strstr(fx->heard.events.data, "a: Event queue full"));
+	release_hold();
+	serve_free(fx->sv);	/* with the server: as if interrupted */
+	fx->sv = NULL;
+	proc_interrupt(0);	/* for the tests after this one */
+}
+
 /* A failed Event runs twice more, with its request id, and is told. */
 static void
 test_event_retry(void **state)
@@ -938,6 +986,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_reload_retires, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_event_order, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_event_queue_full, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_event_retry, setup,
 		    teardown),
