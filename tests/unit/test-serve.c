@@ -734,40 +734,49 @@ test_event_order(void **state)
 
 static char *http(unsigned port, const char *request);
 
+/* Starts fx's serve with the Invoke API on a loopback port: the port. */
+static unsigned
+start_api(struct fixture *fx)
+{
+	struct httpd_opts ho;
+	struct lc_err err;
+	unsigned port;
+
+	memset(&ho, 0, sizeof ho);
+	ho.addr.sin_family = AF_INET;
+	ho.addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ho.max_body = SERVE_MAX_PAYLOAD;
+	ho.idle_timeout = 10;
+	assert_int_equal(serve_start(fx->sv, &ho, &err), 0);
+	assert_true((port = serve_port(fx->sv)) > 0);
+	return port;
+}
+
 /* A full Event queue answers 429, as a throttled Lambda does. */
 static void
 test_event_queue_full(void **state)
 {
 	static const char *const names[] = { "a" };
 	struct fixture *fx = *state;
+	static const char event[] = "POST /2015-03-31/functions/a/invocations "
+	    "HTTP/1.1\r\nHost: x\r\nX-Amz-Invocation-Type: Event\r\n"
+	    "Content-Length: 2\r\nConnection: close\r\n\r\n{}";
 	struct rt_request rq = { "{}", 2, NULL, NULL, NULL, NULL };
-	struct httpd_opts ho;
-	struct lc_err err;
 	unsigned port;
 	char *r;
 	int i;
 
 	serve_fns(fx, 1, names, 1, NULL, 0);
-	memset(&ho, 0, sizeof ho);
-	ho.addr.sin_family = AF_INET;
-	ho.addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ho.max_body = SERVE_MAX_PAYLOAD;
-	ho.idle_timeout = 10;
 	fake.hold = 1;
-	assert_int_equal(serve_start(fx->sv, &ho, &err), 0);
-	port = serve_port(fx->sv);
+	port = start_api(fx);
 	serve_enqueue(fx->sv, 0, &rq);
 	await_busy(1);		/* the first runs: the rest stay queued */
 	for (i = 0; i < SERVE_QUEUE_MAX - 1; i++)
 		serve_enqueue(fx->sv, 0, &rq);
-	r = http(port, "POST /2015-03-31/functions/a/invocations HTTP/1.1\r\n"
-	    "Host: x\r\nX-Amz-Invocation-Type: Event\r\nContent-Length: 2"
-	    "\r\nConnection: close\r\n\r\n{}");
+	r = http(port, event);
 	assert_non_null(strstr(r, "HTTP/1.1 202"));	/* the last place */
 	free(r);
-	r = http(port, "POST /2015-03-31/functions/a/invocations HTTP/1.1\r\n"
-	    "Host: x\r\nX-Amz-Invocation-Type: Event\r\nContent-Length: 2"
-	    "\r\nConnection: close\r\n\r\n{}");
+	r = http(port, event);
 	assert_non_null(strstr(r, "HTTP/1.1 429"));
 	assert_non_null(strstr(r, "x-amzn-ErrorType: TooManyRequestsException"));
 	assert_non_null(strstr(r, "\"message\":\"Rate Exceeded.\""));
@@ -931,20 +940,12 @@ test_invoke_api(void **state)
 {
 	static const char *const names[] = { "a", "b" };
 	struct fixture *fx = *state;
-	struct httpd_opts ho;
-	struct lc_err err;
 	unsigned char tail[64];
 	char *r, want[128];
 	unsigned port;
 
 	serve_fns(fx, 1, names, 2, NULL, 0);
-	memset(&ho, 0, sizeof ho);
-	ho.addr.sin_family = AF_INET;
-	ho.addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ho.max_body = SERVE_MAX_PAYLOAD;
-	ho.idle_timeout = 10;
-	assert_int_equal(serve_start(fx->sv, &ho, &err), 0);
-	assert_true((port = serve_port(fx->sv)) > 0);
+	port = start_api(fx);
 	r = http(port, "POST /2015-03-31/functions/%62/invocations HTTP/1.1\r\n"
 	    "Host: x\r\nX-Amz-Log-Type: Tail\r\nContent-Length: 2\r\n"
 	    "Connection: close\r\n\r\n{}");
