@@ -382,10 +382,25 @@ discard(const char *entry)
 	free(gone);
 }
 
+/* Whether none of the files at paths is racy any more (pool.h). */
+static int
+settled(char *const *paths, size_t n)
+{
+	time_t after = time(NULL) - POOL_RACY;
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (stat(paths[i], &st) == 0 && (st.st_mtime >= after ||
+		    st.st_ctime >= after))
+			return 0;
+	return 1;
+}
+
 /*
  * Whether the racy files an entry was made from (its file "racy": their
  * digest, then each path, NUL-ended) still read as they did; 1 when it
- * has none.
+ * has none (or no more: it goes once they read the same and are settled).
  */
 static int
 racy_same(const char *entry)
@@ -398,10 +413,10 @@ racy_same(const char *entry)
 	ssize_t got;
 	int fd, same;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	free(path);
-	if (fd == -1)
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		free(path);
 		return errno == ENOENT;
+	}
 	while ((got = read(fd, chunk, sizeof chunk)) > 0)
 		buf_add(&b, chunk, (size_t)got);
 	close(fd);
@@ -417,7 +432,12 @@ racy_same(const char *entry)
 		racy_digest(v, n, hex);
 		same = memcmp(hex, b.data, SHA256_HEX_LEN) == 0;
 	}
+	/* Read the same and now settled: a rewrite from here on changes
+	 * the key, so the files need not be read again. */
+	if (same && settled(v, n))
+		unlink(path);
 	free(v);
+	free(path);
 	buf_release(&b);
 	return same;
 }

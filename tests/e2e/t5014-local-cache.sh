@@ -97,6 +97,12 @@ lc invoke --local applink
 check_status 0 "... and when they read otherwise"
 check "... the tree is made again (a new entry, its digest true)" \
 	sh -c 'test ! -e "$0/mark" && test "$(head -c 64 "$0/racy")" != "$1"' "$entry" "$zeros"
+root=$(jq -r .root "$OUT")
+entry=${root%/task}
+sleep 3		# time itself: the files settle (2 s past their change)
+lc invoke --local applink
+check "once the files settled and read the same, the same tree" test "$(jq -r .root "$OUT")" = "$root"
+check "... and its list of racy files is gone" test ! -e "$entry/racy"
 lc invoke --local nothing
 check_status 3 "a missing artifact is an error"
 check_err_has "nothing: artifact 'task/nothing' not found" "... saying so"
