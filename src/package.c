@@ -22,6 +22,7 @@
 
 #include "b64.h"
 #include "buf.h"
+#include "cachedir.h"
 #include "err.h"
 #include "package.h"
 #include "sha256.h"
@@ -53,6 +54,8 @@ struct walk {
 	int		 have_out;	/* skip the directory out_dev/ino */
 	dev_t		 out_dev;
 	ino_t		 out_ino;
+	struct lc_cache_id caches[LC_CACHE_ROOTS];	/* skipped too */
+	size_t		 ncaches;
 };
 
 /* A directory met by check_loops: grey while being walked, then black. */
@@ -483,6 +486,9 @@ walk_one(struct entries *es, const struct walk *w, const char *dir,
 		if (w->have_out && st.st_dev == w->out_dev &&
 		    st.st_ino == w->out_ino)
 			return 0;
+		/* lambdactl's caches (artifact: . with HOME=.): neither. */
+		if (lc_cache_is_root(w->caches, w->ncaches, &st))
+			return 0;
 		return walk_dir(es, w, path, name, err);
 	}
 	return lc_error(err, LC_ECONFIG, "'%s' in artifact directory '%s' is "
@@ -789,6 +795,7 @@ collect_dir(const struct manifest_fn *fn, const char *path,
 	}
 	w.root = root;
 	w.root_len = strlen(root);
+	w.ncaches = lc_cache_roots(w.caches);
 	if (stat(out_dir, &out) == 0 && stat(path, &st) == 0) {
 		if (st.st_dev == out.st_dev && st.st_ino == out.st_ino) {
 			lc_error(err, LC_EUSAGE, "output directory '%s' is "

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "cachedir.h"
 #include "package.h"
 #include "pool.h"
 #include "proc.h"
@@ -27,7 +28,7 @@
 /* How often, in ms, a wait for a free instance checks for a signal. */
 #define POOL_TICK_MS	100
 /* What a cached task root's key hashes first: bumped if the key changes. */
-#define TASK_FORMAT	"lambdactl-task-1"
+#define TASK_FORMAT	"lambdactl-task-2"
 /* Task roots kept in the cache, the most recently used (and any in use). */
 #define TASK_KEEP	8
 /* Seconds after which a half-made (or half-removed) tree is stale. */
@@ -43,7 +44,7 @@ pool_init(struct pool *p, const struct manifest_fn *fn,
 	p->fn = fn;
 	p->ops = ops != NULL ? ops : &pool_rt_ops;
 	p->max = max;
-	p->lock = -1;
+	p->root.lock = -1;
 	p->idle = xcalloc(max, sizeof *p->idle);
 	p->idle_gen = xcalloc(max, sizeof *p->idle_gen);
 	pthread_mutex_init(&p->mu, NULL);
@@ -66,36 +67,71 @@ pool_init(struct pool *p, const struct manifest_fn *fn,
  * the thread that called it, and never into a second walk of ours).
  */
 struct walk {
-	struct timespec	 newest;	/* the newest modification time */
+	time_t		 racy_after;	/* changed since: read (pool.h) */
+	char		**racy;
+	size_t		 nracy;
 	char		**lines;	/* one per entry, for the key */
 	size_t		 n;
 	size_t		 skip;		/* the path length of the root */
-	dev_t		 out_dev;	/* dir/.lambdactl: not the code's */
-	ino_t		 out_ino;
-	char		*out_path;	/* once seen: what it holds is skipped */
+	/* dir/.lambdactl and the caches: not the code's (the cache of
+	 * task roots inside an artifact would nest each tree in the next) */
+	struct lc_cache_id caches[LC_CACHE_ROOTS + 1];
+	size_t		 ncaches;
+	char		**skipped;	/* once seen: what they hold is skipped */
+	size_t		 nskipped;
+	int		 tree;		/* a task root's listing, not a key */
 };
 static _Thread_local struct walk walk;
+
+static void
+walk_add(char *line)
+{
+	walk.lines = xrealloc(walk.lines, (walk.n + 1) * sizeof *walk.lines);
+	walk.lines[walk.n++] = line;
+}
+
+/* A task root's entry, as lstat sees it: what writes into it change. */
+static int
+tree_cb(const char *path, const struct stat *st)
+{
+	const char *rel = strlen(path) > walk.skip ? path + walk.skip : "";
+
+	if (S_ISDIR(st->st_mode))
+		walk_add(xasprintf("%s\t%o", rel, (unsigned)st->st_mode));
+	else
+		walk_add(xasprintf("%s\t%o\t%lld\t%lld.%09ld", rel,
+		    (unsigned)st->st_mode, (long long)st->st_size,
+		    (long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec));
+	return 0;
+}
 
 static int
 walk_cb(const char *path, const struct stat *st, int flag, struct FTW *f)
 {
-	size_t len = strlen(path);
+	size_t len = strlen(path), i, n;
 
 	(void)flag;
 	(void)f;
-	if (walk.out_path != NULL && strncmp(path, walk.out_path,
-	    strlen(walk.out_path)) == 0 && (path[strlen(walk.out_path)] ==
-	    '/' || path[strlen(walk.out_path)] == '\0'))
-		return 0;
-	if (S_ISDIR(st->st_mode) && st->st_dev == walk.out_dev &&
-	    st->st_ino == walk.out_ino) {
-		walk.out_path = xstrdup(path);
+	if (walk.tree)
+		return tree_cb(path, st);
+	for (i = 0; i < walk.nskipped; i++) {
+		n = strlen(walk.skipped[i]);
+		if (strncmp(path, walk.skipped[i], n) == 0 && path[n] == '/')
+			return 0;
+	}
+	if (S_ISDIR(st->st_mode) && lc_cache_is_root(walk.caches, walk.ncaches,
+	    st)) {
+		walk.skipped = xrealloc(walk.skipped, (walk.nskipped + 1) *
+		    sizeof *walk.skipped);
+		walk.skipped[walk.nskipped++] = xstrdup(path);
 		return 0;
 	}
-	if (st->st_mtim.tv_sec > walk.newest.tv_sec ||
-	    (st->st_mtim.tv_sec == walk.newest.tv_sec &&
-	    st->st_mtim.tv_nsec > walk.newest.tv_nsec))
-		walk.newest = st->st_mtim;
+	if (S_ISREG(st->st_mode) && (st->st_mtim.tv_sec >= walk.racy_after ||
+	    st->st_ctim.tv_sec >= walk.racy_after)) {
+		walk.racy = xrealloc(walk.racy, (walk.nracy + 1) *
+		    sizeof *walk.racy);
+		walk.racy[walk.nracy++] = xstrdup(path);
+	}
 	walk.lines = xrealloc(walk.lines, (walk.n + 1) * sizeof *walk.lines);
 	/* A directory's own times change with its entries, which have
 	 * their lines: its path and mode are enough (and creating
@@ -120,85 +156,133 @@ line_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Hashes the walk's lines, sorted, into h, then forgets the walk. */
+static void
+walk_hash(struct sha256_ctx *h, char hex[SHA256_HEX_LEN + 1])
+{
+	size_t i;
+
+	if (walk.n > 0)
+		qsort(walk.lines, walk.n, sizeof *walk.lines, line_cmp);
+	for (i = 0; i < walk.n; i++) {
+		sha256_update(h, walk.lines[i], strlen(walk.lines[i]) + 1);
+		free(walk.lines[i]);
+	}
+	sha256_final_hex(h, hex);
+	free(walk.lines);
+	while (walk.nskipped > 0)
+		free(walk.skipped[--walk.nskipped]);
+	free(walk.skipped);
+	memset(&walk, 0, sizeof walk);
+}
+
+/* The digest of the content of the files at paths (pool.h). */
+static void
+racy_digest(char *const *paths, size_t n, char hex[SHA256_HEX_LEN + 1])
+{
+	unsigned char md[SHA256_LEN];
+	struct sha256_ctx h;
+	struct lc_err e;
+	size_t i;
+
+	sha256_init(&h);
+	for (i = 0; i < n; i++) {
+		sha256_update(&h, paths[i], strlen(paths[i]) + 1);
+		if (sha256_file(paths[i], md, NULL, &e) == 0)
+			sha256_update(&h, md, sizeof md);
+		else
+			sha256_update(&h, "-", 1);
+	}
+	sha256_final_hex(&h, hex);
+}
+
+static void
+look_release(struct pool_look *lk)
+{
+	while (lk->nracy > 0)
+		free(lk->racy[--lk->nracy]);
+	free(lk->racy);
+	memset(lk, 0, sizeof *lk);
+}
+
 /*
- * fn's artifact (a file or a tree, relative to dir) as stat sees it: its
- * newest modification time (for --watch) and, in key, the hex SHA-256 of
- * every entry's path, mode, size, times, inode and device, sorted, with
- * the runtime (which decides how it is packaged): what changes whenever
- * the content may have, found without reading it.  dir/.lambdactl, where
- * the zips go, is left out.  (Unreadable, it has a key that packaging,
- * which then fails, never gives a tree.)
+ * fn's artifact (a file or a tree, relative to dir) as stat sees it: in
+ * lk->key, the hex SHA-256 of every entry's path, mode, size, times, inode
+ * and device, sorted, with the runtime (which decides how it is
+ * packaged): what changes whenever the content may have, found without
+ * reading it; and the racy files (pool.h), read.  dir/.lambdactl, where
+ * the zips go, and lambdactl's caches (cachedir.h) are left out, as
+ * package leaves them out.  -1 with err when there is no artifact.
  */
-static struct timespec
-artifact_stat(const struct manifest_fn *fn, const char *dir,
-    char key[SHA256_HEX_LEN + 1])
+static int
+artifact_look(const struct manifest_fn *fn, const char *dir,
+    struct pool_look *lk, struct lc_err *err)
 {
 	char *path = fn->artifact[0] == '/' ? xstrdup(fn->artifact) :
 	    xasprintf("%s/%s", dir, fn->artifact);
-	char *out = xasprintf("%s/.lambdactl", dir);
+	char *out = xasprintf("%s/.lambdactl", dir), *real;
 	struct sha256_ctx h;
-	struct timespec t;
-	struct stat st;
-	size_t i;
+	struct stat st, o;
 
-	memset(&walk, 0, sizeof walk);
-	walk.skip = strlen(path);
-	if (stat(out, &st) == 0) {
-		walk.out_dev = st.st_dev;
-		walk.out_ino = st.st_ino;
+	memset(lk, 0, sizeof *lk);
+	if (stat(path, &st) == -1) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			lc_error(err, LC_ECONFIG, "%s: artifact '%s' not found",
+			    fn->name, fn->artifact);
+		else
+			lc_error(err, LC_ECONFIG, "%s: cannot read artifact "
+			    "'%s': %s", fn->name, fn->artifact,
+			    strerror(errno));
+		free(out);
+		free(path);
+		return -1;
 	}
-	if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode))
+	memset(&walk, 0, sizeof walk);
+	walk.racy_after = time(NULL) - POOL_RACY;
+	walk.ncaches = lc_cache_roots(walk.caches);
+	if (stat(out, &o) == 0) {
+		walk.caches[walk.ncaches].dev = o.st_dev;
+		walk.caches[walk.ncaches++].ino = o.st_ino;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		walk.skip = strlen(path);
 		walk_cb(path, &st, FTW_F, NULL);
-	else
-		nftw(path, walk_cb, 16, FTW_PHYS);
-	if (walk.n > 0)
-		qsort(walk.lines, walk.n, sizeof *walk.lines, line_cmp);
+	} else {
+		/* A link to the directory: nftw(FTW_PHYS) would not enter
+		 * it, and what it leads to is what gets packaged. */
+		if ((real = realpath(path, NULL)) == NULL)
+			real = xstrdup(path);
+		walk.skip = strlen(real);
+		nftw(real, walk_cb, 16, FTW_PHYS);
+		free(real);
+	}
+	lk->racy = walk.racy;
+	lk->nracy = walk.nracy;
 	sha256_init(&h);
 	sha256_update(&h, TASK_FORMAT, strlen(TASK_FORMAT) + 1);
 	sha256_update(&h, fn->runtime != NULL ? fn->runtime : "",
 	    fn->runtime != NULL ? strlen(fn->runtime) + 1 : 1);
-	for (i = 0; i < walk.n; i++) {
-		sha256_update(&h, walk.lines[i], strlen(walk.lines[i]) + 1);
-		free(walk.lines[i]);
-	}
-	sha256_final_hex(&h, key);
-	t = walk.newest;
-	free(walk.lines);
-	free(walk.out_path);
-	memset(&walk, 0, sizeof walk);
+	walk_hash(&h, lk->key);
+	if (lk->nracy > 0)
+		qsort(lk->racy, lk->nracy, sizeof *lk->racy, line_cmp);
+	racy_digest(lk->racy, lk->nracy, lk->racy_hex);
 	free(out);
 	free(path);
-	return t;
+	return 0;
 }
 
-/* The cache of task roots, made when missing; the caller frees it. */
-static int
-tasks_dir(char **dir, struct lc_err *err)
+/* The digest of a task root's listing (tree_cb), made or found. */
+static void
+tree_digest(const char *task, char hex[SHA256_HEX_LEN + 1])
 {
-	const char *x = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-	const char *parts[] = { NULL, "lambdactl", "tasks" };
-	struct buf b = BUF_INIT;
-	size_t i;
+	struct sha256_ctx h;
 
-	if (x != NULL && *x == '/')
-		buf_adds(&b, x);
-	else if (home != NULL && *home == '/')
-		buf_addf(&b, "%s/.cache", home);
-	else
-		return lc_error(err, LC_ECONFIG, "no cache directory for task "
-		    "roots (set HOME or XDG_CACHE_HOME)");
-	for (i = 0; i < 3; i++) {
-		if (parts[i] != NULL)
-			buf_addf(&b, "/%s", parts[i]);
-		if (mkdir(b.data, 0700) == -1 && errno != EEXIST) {
-			lc_error(err, LC_ECONFIG, "cannot make '%s': %s",
-			    b.data, strerror(errno));
-			buf_release(&b);
-			return -1;
-		}
-	}
-	*dir = buf_detach(&b, NULL);
-	return 0;
+	memset(&walk, 0, sizeof walk);
+	walk.tree = 1;
+	walk.skip = strlen(task);
+	nftw(task, walk_cb, 16, FTW_PHYS);
+	sha256_init(&h);
+	walk_hash(&h, hex);
 }
 
 /* nftw's callback: a-w on every file and directory (links have none). */
@@ -287,79 +371,273 @@ prune(const char *tasks)
 	free(v);
 }
 
+/* Gives a cache entry up: renamed where no lookup finds it, removed. */
+static void
+discard(const char *entry)
+{
+	char *gone = xasprintf("%s.gone.%ld", entry, (long)getpid());
+
+	if (rename(entry, gone) == 0)
+		remove_cached(gone);
+	free(gone);
+}
+
+/* Whether none of the files at paths is racy any more (pool.h). */
+static int
+settled(char *const *paths, size_t n)
+{
+	time_t after = time(NULL) - POOL_RACY;
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (stat(paths[i], &st) == 0 && (st.st_mtime >= after ||
+		    st.st_ctime >= after))
+			return 0;
+	return 1;
+}
+
 /*
- * Opens and locks (shared) the task root at path; -1 when there is none
- * (or it was being pruned meanwhile).
+ * Whether the racy files an entry was made from (its file "racy": their
+ * digest, then each path, NUL-ended) still read as they did; 1 when it
+ * has none (or no more: it goes once they read the same and are settled).
+ */
+static int
+racy_same(const char *entry)
+{
+	char *path = xasprintf("%s/racy", entry), **v = NULL, *p, *end;
+	char hex[SHA256_HEX_LEN + 1];
+	struct buf b = BUF_INIT;
+	char chunk[4096];
+	size_t n = 0;
+	ssize_t got;
+	int fd, same;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		free(path);
+		return errno == ENOENT;
+	}
+	while ((got = read(fd, chunk, sizeof chunk)) > 0)
+		buf_add(&b, chunk, (size_t)got);
+	close(fd);
+	same = got == 0 && b.len > SHA256_HEX_LEN;
+	end = b.data + b.len;
+	for (p = b.data + SHA256_HEX_LEN; same && p < end; p += strlen(p) + 1) {
+		if (memchr(p, '\0', (size_t)(end - p)) == NULL)
+			break;
+		v = xrealloc(v, (n + 1) * sizeof *v);
+		v[n++] = p;
+	}
+	if (same) {
+		racy_digest(v, n, hex);
+		same = memcmp(hex, b.data, SHA256_HEX_LEN) == 0;
+	}
+	/* Read the same and now settled: a rewrite from here on changes
+	 * the key, so the files need not be read again. */
+	if (same && settled(v, n))
+		unlink(path);
+	free(v);
+	free(path);
+	buf_release(&b);
+	return same;
+}
+
+/*
+ * Opens and locks (shared) the cache entry at path; -1 when there is none,
+ * when it is being pruned (locked exclusive: never waited for), or when
+ * its tree is no longer as made (a write into it, which only root can
+ * do), or a file racy when it was made reads otherwise now: then it is
+ * discarded unless another lambdactl uses it.
  */
 static int
 lock_root(const char *path)
 {
+	char *task = xasprintf("%s/task", path), *files = NULL;
+	char want[SHA256_HEX_LEN + 1], have[SHA256_HEX_LEN + 1] = "";
 	struct stat a, b;
-	int fd;
+	int fd, ffd;
 
 	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
-		return -1;
-	if (flock(fd, LOCK_SH) == -1 || fstat(fd, &a) == -1 ||
+		goto fail;
+	if (flock(fd, LOCK_SH | LOCK_NB) == -1 || fstat(fd, &a) == -1 ||
 	    stat(path, &b) == -1 || a.st_ino != b.st_ino ||
-	    a.st_dev != b.st_dev) {
-		close(fd);
-		return -1;
+	    a.st_dev != b.st_dev)
+		goto fail;
+	files = xasprintf("%s/files", path);
+	if ((ffd = open(files, O_RDONLY | O_CLOEXEC)) != -1) {
+		if (read(ffd, have, SHA256_HEX_LEN) != SHA256_HEX_LEN)
+			have[0] = '\0';
+		close(ffd);
+	}
+	tree_digest(task, want);
+	if (strcmp(want, have) != 0 || !racy_same(path)) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			discard(path);
+		goto fail;
 	}
 	futimens(fd, NULL);	/* recently used */
+	free(files);
+	free(task);
 	return fd;
+fail:
+	if (fd != -1)
+		close(fd);
+	free(files);
+	free(task);
+	return -1;
+}
+
+/* Writes wrap/racy (racy_same) for the racy files of lk. */
+static int
+write_racy(const char *wrap, const struct pool_look *lk, struct lc_err *err)
+{
+	char *path = xasprintf("%s/racy", wrap);
+	struct buf b = BUF_INIT;
+	size_t i;
+	int fd, r = 0;
+
+	buf_add(&b, lk->racy_hex, SHA256_HEX_LEN);
+	for (i = 0; i < lk->nracy; i++)
+		buf_add(&b, lk->racy[i], strlen(lk->racy[i]) + 1);
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0400)) == -1 || write(fd, b.data, b.len) != (ssize_t)b.len)
+		r = lc_error(err, LC_EFAIL, "cannot write '%s': %s", path,
+		    strerror(errno));
+	if (fd != -1)
+		close(fd);
+	buf_release(&b);
+	free(path);
+	return r;
 }
 
 /*
- * fn's task root for key, locked (*lock): the cached tree when there is
- * one; else fn's artifact (relative to dir) packaged into dir/.lambdactl
- * as 'package' does, unpacked beside the cache, made read-only as
- * Lambda's /var/task is, and renamed into place.
+ * Makes a cache entry in a new directory under tasks (*wrap) from the zip
+ * at zip: the tree, read-only as Lambda's /var/task is, and its digest.
  */
 static int
-unpack_code(const struct manifest_fn *fn, const char *dir, const char *key,
-    char **root, int *lock, struct lc_err *err)
+make_entry(const char *tasks, const char *zip, const struct pool_look *lk,
+    char **wrap, struct lc_err *err)
+{
+	char hex[SHA256_HEX_LEN + 1], *tmp = NULL, *task, *files;
+	int fd, r = -1;
+
+	*wrap = xasprintf("%s/lambdactl-task.XXXXXX", tasks);
+	if (mkdtemp(*wrap) == NULL) {
+		lc_error(err, LC_EFAIL, "cannot make a directory in '%s': %s",
+		    tasks, strerror(errno));
+		free(*wrap);
+		*wrap = NULL;
+		return -1;
+	}
+	task = xasprintf("%s/task", *wrap);
+	files = xasprintf("%s/files", *wrap);
+	if (unzip_extract_in(zip, *wrap, &tmp, err) == -1)
+		goto out;
+	if (rename(tmp, task) == -1) {
+		lc_error(err, LC_EFAIL, "cannot rename '%s': %s", tmp,
+		    strerror(errno));
+		goto out;
+	}
+	nftw(task, ro_cb, 16, FTW_PHYS);
+	tree_digest(task, hex);
+	if ((fd = open(files, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0400)) == -1 || write(fd, hex, SHA256_HEX_LEN) != SHA256_HEX_LEN) {
+		lc_error(err, LC_EFAIL, "cannot write '%s': %s", files,
+		    strerror(errno));
+		if (fd != -1)
+			close(fd);
+		goto out;
+	}
+	close(fd);
+	if (lk->nracy > 0 && write_racy(*wrap, lk, err) == -1)
+		goto out;
+	r = 0;
+out:
+	if (r == -1) {
+		remove_cached(*wrap);
+		free(*wrap);
+		*wrap = NULL;
+	}
+	free(tmp);
+	free(task);
+	free(files);
+	return r;
+}
+
+/*
+ * fn's task root for key (*root): the cached entry when there is one;
+ * else fn's artifact (relative to dir) packaged into dir/.lambdactl as
+ * 'package' does, made into an entry and renamed into place.  When that
+ * cannot be (a tree in use by another lambdactl was written into), the
+ * new one is used privately.
+ */
+static int
+unpack_code(const struct manifest_fn *fn, const char *dir,
+    const struct pool_look *lk, struct pool_root *root, struct lc_err *err)
 {
 	struct package_result pkg;
-	char *outdir = NULL, *tasks = NULL, *tmp = NULL;
+	char *outdir = NULL, *tasks = NULL, *wrap = NULL;
 	int r = -1;
 
-	*root = NULL;
-	if (tasks_dir(&tasks, err) == -1)
+	memset(root, 0, sizeof *root);
+	root->lock = -1;
+	if (lc_cache_dir("tasks", &tasks, err) == -1)
 		goto out;
-	*root = xasprintf("%s/%s", tasks, key);
-	if ((*lock = lock_root(*root)) != -1) {
+	root->entry = xasprintf("%s/%s", tasks, lk->key);
+	if ((root->lock = lock_root(root->entry)) != -1) {
 		r = 0;
 		goto out;
 	}
 	outdir = xasprintf("%s/.lambdactl", dir);
 	if (package_build(fn, dir, outdir, &pkg, err) == -1)
 		goto out;
-	r = unzip_extract_in(pkg.path, tasks, &tmp, err);
+	r = make_entry(tasks, pkg.path, lk, &wrap, err);
 	package_result_release(&pkg);
 	if (r == -1)
 		goto out;
-	r = -1;
-	nftw(tmp, ro_cb, 16, FTW_PHYS);
 	/* Another lambdactl may have made the same tree meanwhile. */
-	if (rename(tmp, *root) == -1)
-		remove_cached(tmp);
-	if ((*lock = lock_root(*root)) == -1) {
-		lc_error(err, LC_EFAIL, "cannot use task root '%s': %s",
-		    *root, strerror(errno));
-		goto out;
+	if (rename(wrap, root->entry) == 0 || (root->lock =
+	    lock_root(root->entry)) != -1) {
+		remove_cached(wrap);	/* gone when renamed */
+		if (root->lock == -1 && (root->lock =
+		    lock_root(root->entry)) == -1) {
+			r = lc_error(err, LC_EFAIL, "cannot use task root "
+			    "'%s': %s", root->entry, strerror(errno));
+			goto out;
+		}
+	} else {
+		free(root->entry);
+		root->entry = wrap;
+		wrap = NULL;
+		root->priv = 1;
 	}
 	prune(tasks);
-	r = 0;
 out:
-	if (r == -1) {
-		free(*root);
-		*root = NULL;
+	if (r == 0)
+		root->task = xasprintf("%s/task", root->entry);
+	else {
+		free(root->entry);
+		root->entry = NULL;
 		lc_error_prefix(err, "%s", fn->name);
 	}
-	free(tmp);
+	free(wrap);
 	free(tasks);
 	free(outdir);
 	return r;
+}
+
+/* Lets go of a task root: unlocked, and removed when private. */
+static void
+root_release(struct pool_root *root)
+{
+	if (root->lock != -1)
+		close(root->lock);
+	if (root->priv)
+		remove_cached(root->entry);
+	free(root->entry);
+	free(root->task);
+	memset(root, 0, sizeof *root);
+	root->lock = -1;
 }
 
 int
@@ -370,46 +648,78 @@ pool_load(struct pool *p, const char *dir, struct build_set *builds,
 	if (builds != NULL && build_set_run(builds, p->fn, dir, announce, arg,
 	    err) == -1)
 		return lc_error_prefix(err, "%s", p->fn->name);
-	char key[SHA256_HEX_LEN + 1];
-
 	/* After the build, which writes the artifact. */
-	p->mtime = artifact_stat(p->fn, dir, key);
-	if (unpack_code(p->fn, dir, key, &p->root, &p->lock, err) == -1)
+	if (artifact_look(p->fn, dir, &p->look, err) == -1)
 		return -1;
-	p->rc.task_root = p->root;
+	if (unpack_code(p->fn, dir, &p->look, &p->root, err) == -1)
+		return -1;
+	p->rc.task_root = p->root.task;
 	return 0;
 }
 
+/*
+ * --watch compares keys (whatever the times: cp -p, touch -r and rsync
+ * --inplace change a key too), then reads the files racy at the last look.
+ */
 int
 pool_reload(struct pool *p, const char *dir, struct lc_err *err)
 {
-	char key[SHA256_HEX_LEN + 1];
-	struct timespec t = artifact_stat(p->fn, dir, key);
-	char *root, *old;
-	int lock, old_lock;
+	struct pool_look lk;
+	struct pool_root root, old;
+	char hex[SHA256_HEX_LEN + 1];
+	int same;
 
-	if (t.tv_sec == p->mtime.tv_sec && t.tv_nsec == p->mtime.tv_nsec)
-		return 0;
+	if (artifact_look(p->fn, dir, &lk, err) == -1) {
+		/* Said once: a missing artifact is looked for again. */
+		same = p->look.key[0] == '\0';
+		look_release(&p->look);
+		return same ? 0 : -1;
+	}
+	racy_digest(p->look.racy, p->look.nracy, hex);
+	same = strcmp(lk.key, p->look.key) == 0 &&
+	    strcmp(hex, p->look.racy_hex) == 0;
 	/* A broken change is tried again only once it changes again. */
-	p->mtime = t;
-	if (unpack_code(p->fn, dir, key, &root, &lock, err) == -1)
+	look_release(&p->look);
+	p->look = lk;
+	if (same)
+		return 0;
+	if (unpack_code(p->fn, dir, &p->look, &root, err) == -1)
 		return -1;
 	pthread_mutex_lock(&p->mu);
 	old = p->root;
-	old_lock = p->lock;
+	root.gen = ++p->gen;
 	p->root = root;
-	p->lock = lock;
-	p->rc.task_root = root;
-	p->gen++;
+	p->rc.task_root = root.task;
+	/* A busy instance may still read the old tree: kept while one of
+	 * its instances lives (idle ones are stopped when next looked at). */
+	if (old.live > 0) {
+		p->old = xrealloc(p->old, (p->nold + 1) * sizeof *p->old);
+		p->old[p->nold++] = old;
+	} else
+		root_release(&old);
 	pthread_mutex_unlock(&p->mu);
-	/* A busy instance may still read the old tree: kept till exit. */
-	p->old_roots = xrealloc(p->old_roots, (p->nold + 1) *
-	    sizeof *p->old_roots);
-	p->old_locks = xrealloc(p->old_locks, (p->nold + 1) *
-	    sizeof *p->old_locks);
-	p->old_locks[p->nold] = old_lock;
-	p->old_roots[p->nold++] = old;
 	return 1;
+}
+
+/*
+ * An instance of gen's code stopped (p->mu held): its tree is let go of
+ * when it was an old one's last.
+ */
+static void
+stopped(struct pool *p, long gen)
+{
+	size_t i;
+
+	if (gen == p->root.gen) {
+		p->root.live--;
+		return;
+	}
+	for (i = 0; i < p->nold; i++)
+		if (p->old[i].gen == gen && --p->old[i].live == 0) {
+			root_release(&p->old[i]);
+			p->old[i] = p->old[--p->nold];
+			return;
+		}
 }
 
 /* Waits on p->cv (held) for up to POOL_TICK_MS, so a signal is seen. */
@@ -444,6 +754,7 @@ take(struct pool *p, long *gen, struct lc_err *err)
 			else {
 				p->ops->stop(p->idle[p->nidle]);  /* old code */
 				p->running--;
+				stopped(p, p->idle_gen[p->nidle]);
 			}
 		}
 		if (f != NULL || p->running < p->max)
@@ -462,11 +773,13 @@ take(struct pool *p, long *gen, struct lc_err *err)
 		return f;
 	}
 	p->running++;
+	p->root.live++;
 	rc = p->rc;	/* this gen's task root, whatever a reload does */
 	pthread_mutex_unlock(&p->mu);
 	if (p->ops->start(&f, &rc, err) == -1) {
 		pthread_mutex_lock(&p->mu);
 		p->running--;
+		stopped(p, *gen);
 		pthread_cond_signal(&p->cv);
 		pthread_mutex_unlock(&p->mu);
 		return NULL;
@@ -485,6 +798,7 @@ give_back(struct pool *p, struct rt_function *f, long gen)
 	} else {
 		p->ops->stop(f);
 		p->running--;
+		stopped(p, gen);
 	}
 	pthread_cond_signal(&p->cv);
 	pthread_mutex_unlock(&p->mu);
@@ -515,6 +829,7 @@ pool_stop(struct pool *p)
 	while (p->nidle > 0) {
 		p->ops->stop(p->idle[--p->nidle]);
 		p->running--;
+		stopped(p, p->idle_gen[p->nidle]);
 	}
 	pthread_mutex_unlock(&p->mu);
 }
@@ -528,15 +843,11 @@ pool_release(struct pool *p)
 	free(p->idle);
 	free(p->idle_gen);
 	/* The task roots stay cached: only their locks go. */
-	if (p->lock != -1)
-		close(p->lock);
-	free(p->root);
-	while (p->nold > 0) {
-		close(p->old_locks[--p->nold]);
-		free(p->old_roots[p->nold]);
-	}
-	free(p->old_roots);
-	free(p->old_locks);
+	root_release(&p->root);
+	while (p->nold > 0)
+		root_release(&p->old[--p->nold]);
+	free(p->old);
+	look_release(&p->look);
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->cv);
 	memset(p, 0, sizeof *p);

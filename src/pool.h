@@ -5,16 +5,20 @@
  * max bootstraps (runtime.h), started on demand and reused while warm.
  *
  * Task roots are cached, read-only (no write bits, as Lambda's /var/task),
- * under $XDG_CACHE_HOME/lambdactl/tasks (~/.cache/...) by a key: the
- * SHA-256 of the artifact as stat sees it (each entry's path, mode, size,
- * times, inode; a directory's path and mode) and the runtime.  A key found
- * there is used as it is, without packaging; the 8 most recently used are
- * kept, and any a pool holds (flock, shared; pruning takes it exclusive).
+ * under lc_cache_dir("tasks") (cachedir.h) by a key: the SHA-256 of the
+ * artifact as stat sees it (each entry's path, mode, size, times, inode; a
+ * directory's path and mode; a symlinked artifact directory followed;
+ * dir/.lambdactl and the caches left out) and the runtime.  A key found
+ * there is used without packaging once its tree is checked against the
+ * listing recorded when it was made (root can write into it) and its racy
+ * files (struct pool_look) read the same; else it is made anew.  The 8
+ * most recently used are kept, and any a pool holds (flock, shared;
+ * pruning takes it exclusive, and a lookup never waits for that).
  *
  * --watch swaps the code (pool_reload): new invocations get the new task
  * root, instances still running the old code are retired when they come
- * back, and the old trees stay held until pool_release (a busy instance
- * may still read them).
+ * back, and an old tree is let go of once no instance of its code is left
+ * (a busy one may still read it).
  */
 #ifndef LC_POOL_H
 #define LC_POOL_H
@@ -27,6 +31,7 @@
 #include "err.h"
 #include "manifest.h"
 #include "runtime.h"
+#include "sha256.h"
 
 /* How instances run: the local runtime (pool_rt_ops), or a fake in tests. */
 struct pool_ops {
@@ -39,16 +44,45 @@ struct pool_ops {
 
 extern const struct pool_ops pool_rt_ops;
 
+/*
+ * A task root: entry is the cache's directory KEY (locked shared by lock),
+ * holding the read-only tree task and, beside it, "files": the digest of
+ * the tree's listing when made (paths, modes, sizes, times), checked when
+ * it is used again.  A private one (priv) is no cache entry: removed at
+ * pool_release.
+ */
+struct pool_root {
+	char	*task;
+	char	*entry;
+	int	 lock;
+	int	 priv;
+	long	 gen;	/* the pool's gen it serves */
+	size_t	 live;	/* instances started on it, not yet stopped */
+};
+
+/*
+ * What a look at a function's artifact found: its key (pool.c), and the
+ * regular files whose mtime or ctime was within POOL_RACY seconds of the
+ * look (a same-size rewrite in the same timestamp tick keeps the key:
+ * git's racy index), with the digest of their content then, read again
+ * before a tree made from them is trusted.
+ */
+#define POOL_RACY	2
+struct pool_look {
+	char	 key[SHA256_HEX_LEN + 1];
+	char	**racy;
+	size_t	 nracy;
+	char	 racy_hex[SHA256_HEX_LEN + 1];
+};
+
 struct pool {
 	const struct manifest_fn	*fn;
 	const struct pool_ops		*ops;
-	struct rt_config		 rc;	/* task_root: root */
-	char				*root;	/* unpacked task root */
-	int				 lock;	/* root's fd, locked shared */
+	struct rt_config		 rc;	/* task_root: root.task */
+	struct pool_root		 root;
 	long				 gen;	/* bumped by each reload */
-	struct timespec			 mtime;	/* newest in the artifact */
-	char				**old_roots;	/* until release */
-	int				*old_locks;
+	struct pool_look		 look;	/* the last, for --watch */
+	struct pool_root		*old;	/* while instances use them */
 	size_t				 nold;
 	struct rt_function		**idle;
 	long				*idle_gen;	/* the gen each runs */
@@ -90,8 +124,9 @@ int pool_load(struct pool *p, const char *dir, struct build_set *builds,
     struct lc_err *err);
 
 /*
- * --watch: when the artifact's newest modification time changed since the
- * last look, packages and unpacks it anew and swaps it in.  Returns 1 when
+ * --watch: when the artifact's key changed since the last look (or a file
+ * then racy now reads otherwise), packages and unpacks it anew and swaps
+ * it in.  Returns 1 when
  * it did, 0 when nothing changed, -1 with err (prefixed with the name)
  * when the new code could not be loaded: the old code stays.  Not to be
  * called from two threads at once.

@@ -56,6 +56,8 @@ struct serve {
 	pthread_cond_t		 q_cv;
 	struct event		*q_head;
 	struct event		**q_tail;
+	size_t			 q_n;	/* queued: how many, their bytes */
+	size_t			 q_bytes;
 	int			 stopping;	/* the worker ends when idle */
 	pthread_t		 worker;
 	int			 worker_up;
@@ -433,7 +435,21 @@ reply_event(struct serve *sv, const struct httpd_request *hr,
 {
 	struct rt_request rq;
 	char id[40];
+	int full;
 
+	/* Lambda's queue is unbounded for a client, but its intake is
+	 * throttled: a bounded queue here answers as a throttle does. */
+	pthread_mutex_lock(&sv->q_mu);
+	full = sv->q_n >= SERVE_QUEUE_MAX ||
+	    sv->q_bytes + payload->len > SERVE_QUEUE_BYTES;
+	pthread_mutex_unlock(&sv->q_mu);
+	if (full) {
+		tell(sv, SERVE_WARNING, "%s: Event queue full (%d queued at "
+		    "most): 429", sv->names[route->fn], SERVE_QUEUE_MAX);
+		reply_error(rp, 429, "TooManyRequestsException",
+		    "Rate Exceeded.");
+		return;
+	}
 	rt_new_request_id(id);
 	memset(&rq, 0, sizeof rq);
 	rq.payload = payload->data;
@@ -513,6 +529,8 @@ queue_put(struct serve *sv, struct event *e)
 	e->next = NULL;
 	*sv->q_tail = e;
 	sv->q_tail = &e->next;
+	sv->q_n++;
+	sv->q_bytes += e->payload.len;
 	pthread_cond_signal(&sv->q_cv);
 	pthread_mutex_unlock(&sv->q_mu);
 }
@@ -570,6 +588,8 @@ dequeue(struct serve *sv)
 			*pp = e->next;
 			if (sv->q_tail == &e->next)
 				sv->q_tail = pp;
+			sv->q_n--;
+			sv->q_bytes -= e->payload.len;
 			break;
 		}
 		if (sv->stopping)

@@ -24,6 +24,9 @@
 #define SERVE_MAX_PAYLOAD	(6 * 1024 * 1024)
 /* ... on an Event's (1 MB since 2025, 256 KB before). */
 #define SERVE_MAX_EVENT		(1024 * 1024)
+/* Event invocations queued at most (count, payload bytes): 429 past it. */
+#define SERVE_QUEUE_MAX		1000
+#define SERVE_QUEUE_BYTES	(128 * 1024 * 1024)
 /* ... on X-Amz-Client-Context, base64 (and its JSON, decoded). */
 #define SERVE_MAX_CONTEXT_B64	3583
 #define SERVE_MAX_CONTEXT	2688

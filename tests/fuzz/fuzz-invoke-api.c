@@ -1,11 +1,14 @@
 /*
  * fuzz-invoke-api.c - the Invoke API requests lambdactl serve routes
- * (serve_route): any method, path, X-Amz-Invocation-Type and
- * X-Amz-Log-Type and body, against three served functions.
+ * (serve_route): any method, path, X-Amz-Invocation-Type,
+ * X-Amz-Log-Type, ?Qualifier=, X-Amz-Client-Context and body, against
+ * three served functions.
  *
  * Input: a flags byte (bit 0: the body was over 6 MB; bit 1: no
- * X-Amz-Invocation-Type; bit 2: no X-Amz-Log-Type), then
- * "METHOD\nPATH\nINVOCATION-TYPE\nLOG-TYPE\nBODY".
+ * X-Amz-Invocation-Type; bit 2: no X-Amz-Log-Type; bit 3: a QUALIFIER
+ * line follows LOG-TYPE; bit 4: then a CLIENT-CONTEXT line), then
+ * "METHOD\nPATH\nINVOCATION-TYPE\nLOG-TYPE\n[QUALIFIER\n]
+ * [CLIENT-CONTEXT\n]BODY".
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -38,7 +41,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    size;
 	struct serve_request rq;
 	struct serve_route r;
-	char *method, *url, *itype, *ltype;
+	char *method, *url, *itype, *ltype, *qual = NULL, *cc = NULL;
 
 	if (size < 1 || size > 65536)
 		return 0;
@@ -46,7 +49,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	url = field(&p, end);
 	itype = field(&p, end);
 	ltype = field(&p, end);
+	if (data[0] & 8)
+		qual = field(&p, end);
+	if (data[0] & 16)
+		cc = field(&p, end);
 	memset(&rq, 0, sizeof rq);
+	rq.qualifier = qual;
+	rq.client_context = cc;
 	rq.method = method;
 	rq.url = url;
 	rq.invocation_type = data[0] & 2 ? NULL : itype;
@@ -64,7 +73,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case SERVE_DRY_RUN:
 	case SERVE_EVENT:
 	case SERVE_INVOKE:
-		if (r.fn >= 3 || rq.too_large)
+		if (r.fn >= 3 || rq.too_large ||
+		    memchr(r.qualifier, '\0', sizeof r.qualifier) == NULL ||
+		    memchr(r.client_context, '\0',
+		    sizeof r.client_context) == NULL)
 			abort();
 		break;
 	default:
@@ -74,5 +86,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(url);
 	free(itype);
 	free(ltype);
+	free(qual);
+	free(cc);
 	return 0;
 }

@@ -17,6 +17,7 @@
 
 #include "testutil.h"
 
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -37,6 +38,7 @@
 
 #include "manifest.h"
 #include "pool.h"
+#include "proc.h"
 #include "serve.h"
 #include "xmalloc.h"
 
@@ -631,11 +633,27 @@ test_reload_detects(void **state)
 	assert_string_equal(fake.last->code, "#!/bin/sh\n# one v2\n");
 }
 
+/* Whether a pool holds the cache entry of the task root at task. */
+static int
+root_held(const char *task)
+{
+	char *entry = xstrdup(task), *slash = strrchr(entry, '/');
+	int fd, held;
+
+	*slash = '\0';		/* KEY/task: the entry is KEY */
+	fd = open(entry, O_RDONLY | O_DIRECTORY);
+	assert_true(fd != -1);
+	held = flock(fd, LOCK_EX | LOCK_NB) == -1;
+	close(fd);
+	free(entry);
+	return held;
+}
+
 /*
  * New code: the idle instance running the old code is stopped, the next
  * invocation starts one on the new task root, and an instance busy during
- * the swap is retired when it comes back; the old roots stay until the
- * end, as a busy instance may still read them.
+ * the swap is retired when it comes back; an old root is held while an
+ * instance of its code is, as a busy instance may still read it.
  */
 static void
 test_reload_retires(void **state)
@@ -643,7 +661,7 @@ test_reload_retires(void **state)
 	static const char *const names[] = { "a" };
 	struct fixture *fx = *state;
 	struct call c = { NULL, "busy", 0 };
-	char *old_root;
+	char *old_root, *root2;
 	pthread_t t;
 
 	serve_fns(fx, 1, names, 1, NULL, 0);
@@ -653,11 +671,14 @@ test_reload_retires(void **state)
 	set_mtime(fx->dir, "task/a/bootstrap", time(NULL) + 100, 0);
 	serve_reload_changed(fx->sv);
 	assert_int_equal(fake.stopped, 0);
+	assert_true(root_held(old_root));	/* its idle instance */
 	assert_int_equal(invoke(fx, 0, "2"), 2);
 	assert_int_equal(fake.stopped, 1);
+	assert_false(root_held(old_root));
 	assert_string_not_equal(fake.last->root, old_root);
 	assert_string_equal(fake.last->code, "#!/bin/sh\n# a v2\n");
 	assert_int_equal(count_roots(fx->dir), 2);
+	root2 = xstrdup(fake.last->root);
 	/* Busy while the code changes again. */
 	c.fx = fx;
 	fake.hold = 1;
@@ -666,14 +687,17 @@ test_reload_retires(void **state)
 	write_file(fx->dir, "task/a/bootstrap", "#!/bin/sh\n# a v3\n");
 	set_mtime(fx->dir, "task/a/bootstrap", time(NULL) + 200, 0);
 	serve_reload_changed(fx->sv);
+	assert_true(root_held(root2));		/* busy on it */
 	release_hold();
 	pthread_join(t, NULL);
 	assert_int_equal(c.id, 2);
 	assert_int_equal(fake.stopped, 2);
+	assert_false(root_held(root2));
 	assert_int_equal(invoke(fx, 0, "3"), 3);
 	assert_string_equal(fake.last->code, "#!/bin/sh\n# a v3\n");
 	assert_int_equal(count_roots(fx->dir), 3);
 	free(old_root);
+	free(root2);
 }
 
 /* Event invocations run one after another, in the order queued. */
@@ -706,6 +730,62 @@ test_event_order(void **state)
 	    "1@1 2@2 3@1 4@2 5@1 6@2 7@1 8@2 ");
 	assert_int_equal(fake.max_busy, 1);
 	assert_non_null(strstr(fx->heard.logs.data, "b: START b\n"));
+}
+
+static char *http(unsigned port, const char *request);
+
+/* Starts fx's serve with the Invoke API on a loopback port: the port. */
+static unsigned
+start_api(struct fixture *fx)
+{
+	struct httpd_opts ho;
+	struct lc_err err;
+	unsigned port;
+
+	memset(&ho, 0, sizeof ho);
+	ho.addr.sin_family = AF_INET;
+	ho.addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ho.max_body = SERVE_MAX_PAYLOAD;
+	ho.idle_timeout = 10;
+	assert_int_equal(serve_start(fx->sv, &ho, &err), 0);
+	assert_true((port = serve_port(fx->sv)) > 0);
+	return port;
+}
+
+/* A full Event queue answers 429, as a throttled Lambda does. */
+static void
+test_event_queue_full(void **state)
+{
+	static const char *const names[] = { "a" };
+	struct fixture *fx = *state;
+	static const char event[] = "POST /2015-03-31/functions/a/invocations "
+	    "HTTP/1.1\r\nHost: x\r\nX-Amz-Invocation-Type: Event\r\n"
+	    "Content-Length: 2\r\nConnection: close\r\n\r\n{}";
+	struct rt_request rq = { "{}", 2, NULL, NULL, NULL, NULL };
+	unsigned port;
+	char *r;
+	int i;
+
+	serve_fns(fx, 1, names, 1, NULL, 0);
+	fake.hold = 1;
+	port = start_api(fx);
+	serve_enqueue(fx->sv, 0, &rq);
+	await_busy(1);		/* the first runs: the rest stay queued */
+	for (i = 0; i < SERVE_QUEUE_MAX - 1; i++)
+		serve_enqueue(fx->sv, 0, &rq);
+	r = http(port, event);
+	assert_non_null(strstr(r, "HTTP/1.1 202"));	/* the last place */
+	free(r);
+	r = http(port, event);
+	assert_non_null(strstr(r, "HTTP/1.1 429"));
+	assert_non_null(strstr(r, "x-amzn-ErrorType: TooManyRequestsException"));
+	assert_non_null(strstr(r, "\"message\":\"Rate Exceeded.\""));
+	free(r);
+	assert_non_null(strstr(fx->heard.events.data, "a: Event queue full"));
+	release_hold();
+	serve_free(fx->sv);	/* with the server: as if interrupted */
+	fx->sv = NULL;
+	proc_interrupt(0);	/* for the tests after this one */
 }
 
 /* A failed Event runs twice more, with its request id, and is told. */
@@ -860,20 +940,12 @@ test_invoke_api(void **state)
 {
 	static const char *const names[] = { "a", "b" };
 	struct fixture *fx = *state;
-	struct httpd_opts ho;
-	struct lc_err err;
 	unsigned char tail[64];
 	char *r, want[128];
 	unsigned port;
 
 	serve_fns(fx, 1, names, 2, NULL, 0);
-	memset(&ho, 0, sizeof ho);
-	ho.addr.sin_family = AF_INET;
-	ho.addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ho.max_body = SERVE_MAX_PAYLOAD;
-	ho.idle_timeout = 10;
-	assert_int_equal(serve_start(fx->sv, &ho, &err), 0);
-	assert_true((port = serve_port(fx->sv)) > 0);
+	port = start_api(fx);
 	r = http(port, "POST /2015-03-31/functions/%62/invocations HTTP/1.1\r\n"
 	    "Host: x\r\nX-Amz-Log-Type: Tail\r\nContent-Length: 2\r\n"
 	    "Connection: close\r\n\r\n{}");
@@ -915,6 +987,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_reload_retires, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_event_order, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_event_queue_full, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_event_retry, setup,
 		    teardown),
