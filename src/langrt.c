@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "cachedir.h"
 #include "langrt-private.h"
 #include "sha256.h"
 #include "xmalloc.h"
@@ -163,79 +164,6 @@ mkdir_one(const char *dir, struct lc_err *err)
 	    errno == EEXIST ? "not a directory" : strerror(errno));
 }
 
-/*
- * $TMPDIR/lambdactl-UID (else /tmp's), 0700 and ours, for when HOME and
- * XDG_CACHE_HOME are unusable; NULL with err.
- */
-static char *
-tmp_cache_dir(struct lc_err *err)
-{
-	const char *t = getenv("TMPDIR");
-	char *dir;
-	struct stat st;
-
-	dir = xasprintf("%s/lambdactl-%ld", t != NULL && *t == '/' ? t :
-	    "/tmp", (long)getuid());
-	if (mkdir_one(dir, err) == -1)
-		goto fail;
-	if (lstat(dir, &st) == -1 || st.st_uid != getuid() ||
-	    (st.st_mode & 077) != 0) {
-		lc_error(err, LC_ECONFIG, "'%s' is not a private directory of "
-		    "this user", dir);
-		goto fail;
-	}
-	return dir;
-fail:
-	free(dir);
-	return NULL;
-}
-
-/* XDG_CACHE_HOME's (else HOME/.cache's) lambdactl, made; else NULL. */
-static char *
-home_cache_dir(void)
-{
-	const char *x = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-	struct lc_err ignored;
-	char *base, *dir = NULL;
-
-	if (x != NULL && *x == '/')
-		base = xstrdup(x);
-	else if (home != NULL && *home == '/')
-		base = xasprintf("%s/.cache", home);
-	else
-		return NULL;
-	memset(&ignored, 0, sizeof ignored);
-	if (mkdir_one(base, &ignored) == 0) {
-		dir = xasprintf("%s/lambdactl", base);
-		if (mkdir_one(dir, &ignored) == -1) {
-			free(dir);
-			dir = NULL;
-		}
-	}
-	free(base);
-	return dir;
-}
-
-/*
- * The cache of runtime loops, made when missing; *dir the caller's.  The
- * first two lines become cachedir.h's lc_cache_dir("runtimes", ...).
- */
-static int
-cache_dir(char **dir, struct lc_err *err)
-{
-	char *base = home_cache_dir();
-
-	if (base == NULL && (base = tmp_cache_dir(err)) == NULL)
-		return -1;
-	*dir = xasprintf("%s/runtimes", base);
-	free(base);
-	if (mkdir_one(*dir, err) == 0)
-		return 0;
-	free(*dir);
-	*dir = NULL;
-	return -1;
-}
-
 /* Writes f to path through a temporary file, atomically. */
 static int
 write_atomic(const char *path, const struct langrt_file *f,
@@ -287,7 +215,7 @@ langrt_cache_file(const char *name, char **path, char **dir,
 		return lc_error(err, LC_EFAIL, "no embedded file '%s'", name);
 	sha256_hex(f->data, f->len, hex);
 	base = strrchr(name, '/') != NULL ? strrchr(name, '/') + 1 : name;
-	if (cache_dir(&top, err) == -1)
+	if (lc_cache_dir("runtimes", &top, err) == -1)
 		return -1;
 	sub = xasprintf("%s/%.16s", top, hex);
 	if (mkdir_one(sub, err) == -1)

@@ -132,7 +132,8 @@ test_cache_file(void **state)
 	(void)state;
 	assert_non_null(f);
 	assert_non_null(mkdtemp(top));
-	/* HOME a file, no XDG_CACHE_HOME: $TMPDIR/lambdactl-UID, 0700. */
+	/* HOME a file, no XDG_CACHE_HOME: under $TMPDIR/lambdactl-UID, 0700
+	 * (cachedir.h's rule, the task roots' too). */
 	home = xasprintf("%s/home-file", top);
 	assert_non_null(fp = fopen(home, "w"));
 	fclose(fp);
@@ -142,11 +143,12 @@ test_cache_file(void **state)
 	memset(&err, 0, sizeof err);
 	assert_int_equal(langrt_cache_file("python/bootstrap.py", &path, &dir,
 	    &err), 0);
-	want = xasprintf("%s/lambdactl-%ld/runtimes/", top, (long)getuid());
+	want = xasprintf("%s/lambdactl-%ld/lambdactl/runtimes/", top,
+	    (long)getuid());
 	assert_true(strncmp(path, want, strlen(want)) == 0);
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal((size_t)st.st_size, f->len);
-	want[strlen(want) - strlen("/runtimes/")] = '\0';
+	want[strlen(want) - strlen("/lambdactl/runtimes/")] = '\0';
 	assert_int_equal(stat(want, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0700);
 	/* A leftover PATH.PID.tmp of a killed run with our pid. */
