@@ -108,6 +108,18 @@ _check_lacks() {
 }
 check_out_lacks() { _check_lacks "$OUT" "$1" "$2"; }
 check_err_lacks() { _check_lacks "$ERR" "$1" "$2"; }
+# jq -e exits 0 on an empty input: a check on a file a failed command left
+# empty would pass.  Here jq -e on an empty (or missing) last-argument file
+# fails instead.
+jq() {
+	local last="${!#}"
+	if [ "$1" = "-e" ] && [ "$#" -ge 3 ] && [ ! -s "$last" ] &&
+		[[ "$last" == /* || -e "$last" ]]; then
+		echo "jq: '$last' is empty: nothing to check" >&2
+		return 1
+	fi
+	command jq "$@"
+}
 check() {
 	desc=$1
 	shift

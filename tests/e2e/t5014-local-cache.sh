@@ -109,8 +109,10 @@ check_err_has "nothing: artifact 'task/nothing' not found" "... saying so"
 
 # 6. serve --watch compares keys, not the newest mtime: cp -p of an older
 # file, whose content changed, reloads.
+use_env_creds
 start_serve --watch watched
 lc --endpoint-url "$URL" invoke watched
+check_status 0 "serve --watch: an invoke"
 check "serve --watch: the first code" jq -e '.app == "v1"' "$OUT"
 echo v2 >"$TMP/stage" && touch -d 2020-01-01 "$TMP/stage" && cp -p "$TMP/stage" task/watched/app
 for i in $(seq 200); do
