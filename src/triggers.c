@@ -215,6 +215,26 @@ add_line(struct rc *r, const char *field, const char *fmt, ...)
 	return (int)p->nlines++;
 }
 
+/* The plan line of a schedule to be made: rule for e. */
+static int
+line_schedule_new(struct rc *r, const char *field,
+    const struct manifest_event *e, const char *rule)
+{
+	return add_line(r, field, "+ schedule %s%s%s (rule %s)", e->schedule,
+	    e->input != NULL ? " with input" : "", e->enabled ? "" :
+	    ", disabled", rule);
+}
+
+/* The plan line of a mapping to be made from queue (a name or an ARN). */
+static int
+line_sqs_new(struct rc *r, const char *field, const struct manifest_event *e,
+    const char *queue)
+{
+	return add_line(r, field, "+ sqs %s (batch %ld, window %lds%s)",
+	    arn_tail(queue), e->batch_size, e->batch_window,
+	    e->enabled ? "" : ", disabled");
+}
+
 static struct trigger_op *
 add_op(struct rc *r, enum op_kind kind, int line, const char *name,
     const char *value)
@@ -409,8 +429,7 @@ plan_schedule(struct rc *r, const struct manifest_event *e, const char *rule)
 		goto out;
 	if (!found) {
 		r->group = ++r->ngroups;
-		line = add_line(r, field, "+ schedule %s%s%s (rule %s)",
-		    e->schedule, with, e->enabled ? "" : ", disabled", rule);
+		line = line_schedule_new(r, field, e, rule);
 		want_stmt(r, &s, line);
 		add_op(r, OP_PUT_RULE, line, rule, e->schedule)->enabled =
 		    e->enabled;
@@ -594,20 +613,22 @@ out:
 
 /* S3. */
 
+/* "s3 BUCKET prefix P suffix S (EVENT, ...)", for plan lines. */
 static char *
-s3_text(const char *bucket, const struct s3_notify_fn *f)
+s3_text(const char *bucket, const char *prefix, const char *suffix,
+    char *const *events, size_t nevents)
 {
 	struct buf b = BUF_INIT;
 	size_t i;
 
 	buf_addf(&b, "s3 %s", bucket);
-	if (f->prefix != NULL)
-		buf_addf(&b, " prefix %s", f->prefix);
-	if (f->suffix != NULL)
-		buf_addf(&b, " suffix %s", f->suffix);
+	if (prefix != NULL)
+		buf_addf(&b, " prefix %s", prefix);
+	if (suffix != NULL)
+		buf_addf(&b, " suffix %s", suffix);
 	buf_adds(&b, " (");
-	for (i = 0; i < f->nevents; i++)
-		buf_addf(&b, "%s%s", i ? ", " : "", f->events[i]);
+	for (i = 0; i < nevents; i++)
+		buf_addf(&b, "%s%s", i ? ", " : "", events[i]);
 	buf_addch(&b, ')');
 	return buf_detach(&b, NULL);
 }
@@ -724,7 +745,8 @@ s3_lines(struct rc *r, const char *bucket, const struct s3_notify_fn *have,
 
 		if (gone ? s3_in(f, want, nwant) : s3_in(f, have, nhave))
 			continue;
-		s = s3_text(bucket, f);
+		s = s3_text(bucket, f->prefix, f->suffix, f->events,
+		    f->nevents);
 		line = add_line(r, field, "%c %s", gone ? '-' : '+', s);
 		free(s);
 		if (first < 0)
@@ -792,20 +814,30 @@ out:
 	return rv;
 }
 
+/* The buckets fn's s3 triggers name, each once, in the order written. */
+static void
+wanted_buckets(const struct manifest_fn *fn, char ***v, size_t *n)
+{
+	size_t i;
+
+	*v = NULL;
+	*n = 0;
+	for (i = 0; i < fn->nevents; i++)
+		if (fn->events[i].kind == MANIFEST_EVENT_S3 &&
+		    !name_in(*v, *n, fn->events[i].bucket)) {
+			*v = xrealloc(*v, (*n + 1) * sizeof **v);
+			(*v)[(*n)++] = xstrdup(fn->events[i].bucket);
+		}
+}
+
 static int
 plan_s3(struct rc *r)
 {
-	const struct manifest_fn *fn = r->t->fn;
-	char **buckets = NULL;
-	size_t n = 0, i;
+	char **buckets;
+	size_t n, i;
 	int rv = -1;
 
-	for (i = 0; i < fn->nevents; i++)
-		if (fn->events[i].kind == MANIFEST_EVENT_S3 &&
-		    !name_in(buckets, n, fn->events[i].bucket)) {
-			buckets = xrealloc(buckets, (n + 1) * sizeof *buckets);
-			buckets[n++] = xstrdup(fn->events[i].bucket);
-		}
+	wanted_buckets(r->t->fn, &buckets, &n);
 	/* Buckets lambdactl wired are named by their statements. */
 	for (i = 0; i < r->nstmts; i++) {
 		char *b = sid_bucket(r->stmts[i].sid);
@@ -858,9 +890,7 @@ plan_queue(struct rc *r, const struct manifest_event *e, struct lambda_esm *m,
 
 	field = xasprintf("events.sqs.%s", arn_tail(arn));
 	if (have == NULL) {
-		line = add_line(r, field, "+ sqs %s (batch %ld, window %lds%s)",
-		    arn_tail(arn), e->batch_size, e->batch_window,
-		    e->enabled ? "" : ", disabled");
+		line = line_sqs_new(r, field, e, arn);
 		op = add_op(r, OP_ESM_CREATE, line, arn, arn_tail(arn));
 	} else {
 		used[have - m] = 1;
@@ -1060,32 +1090,24 @@ static int
 check_buckets(struct rc *r)
 {
 	struct aws_client sc;
-	const struct manifest_fn *fn = r->t->fn;
 	struct s3_notify *doc;
 	struct s3_notify_fn *want;
-	size_t i, j, n;
-	int rv;
+	char **buckets;
+	size_t i, n, nb;
+	int rv = 0;
 
-	for (i = 0; i < fn->nevents; i++) {
-		if (fn->events[i].kind != MANIFEST_EVENT_S3)
-			continue;
-		for (j = 0; j < i && (fn->events[j].kind != MANIFEST_EVENT_S3 ||
-		    strcmp(fn->events[j].bucket, fn->events[i].bucket)); j++)
-			;
-		if (j < i)	/* seen */
-			continue;
-		if (s3_notify_get(triggers_s3_client(r->c, &sc), fn->events[i].bucket,
-		    &doc,
-		    r->err) == -1)
-			return -1;
-		s3_wanted(r, fn->events[i].bucket, &want, &n);
+	wanted_buckets(r->t->fn, &buckets, &nb);
+	for (i = 0; i < nb && rv == 0; i++) {
+		if ((rv = s3_notify_get(triggers_s3_client(r->c, &sc),
+		    buckets[i], &doc, r->err)) == -1)
+			break;
+		s3_wanted(r, buckets[i], &want, &n);
 		rv = s3_notify_set_owned(doc, r->target, want, n, r->err);
 		s3_notify_fns_free(want, n);
 		s3_notify_free(doc);
-		if (rv == -1)
-			return -1;
 	}
-	return 0;
+	strv_free(buckets, nb);
+	return rv;
 }
 
 /* A function that does not exist yet: everything lambda.yml lists is new. */
@@ -1094,45 +1116,31 @@ plan_new(struct rc *r)
 {
 	const struct manifest_fn *fn = r->t->fn;
 	const struct manifest_event *e;
-	size_t i, j, nsched = 0;
-	struct buf b = BUF_INIT;
-	char *rule;
+	size_t i, nsched = 0;
+	char *rule, *text;
 
 	for (i = 0; i < fn->nevents; i++) {
 		e = &fn->events[i];
-		buf_reset(&b);
 		switch (e->kind) {
 		case MANIFEST_EVENT_SCHEDULE:
 			rule = rule_name(fn->name, ++nsched);
-			add_line(r, "events.schedule", "+ schedule %s%s%s "
-			    "(rule %s)", e->schedule, e->input != NULL ?
-			    " with input" : "", e->enabled ? "" :
-			    ", disabled", rule);
+			line_schedule_new(r, "events.schedule", e, rule);
 			free(rule);
 			break;
 		case MANIFEST_EVENT_S3:
-			buf_addf(&b, "+ s3 %s", e->bucket);
-			if (e->prefix != NULL)
-				buf_addf(&b, " prefix %s", e->prefix);
-			if (e->suffix != NULL)
-				buf_addf(&b, " suffix %s", e->suffix);
-			buf_adds(&b, " (");
-			for (j = 0; j < e->ns3_events; j++)
-				buf_addf(&b, "%s%s", j ? ", " : "",
-				    e->s3_events[j]);
-			add_line(r, "events.s3", "%s)", b.data);
+			text = s3_text(e->bucket, e->prefix, e->suffix,
+			    e->s3_events, e->ns3_events);
+			add_line(r, "events.s3", "+ %s", text);
+			free(text);
 			break;
 		case MANIFEST_EVENT_SQS:
-			add_line(r, "events.sqs", "+ sqs %s (batch %ld, window "
-			    "%lds%s)", arn_tail(e->queue), e->batch_size,
-			    e->batch_window, e->enabled ? "" : ", disabled");
+			line_sqs_new(r, "events.sqs", e, e->queue);
 			break;
 		}
 	}
 	if (fn->url.auth != NULL)
 		add_line(r, "url", "+ url %s%s", fn->url.auth,
 		    fn->url.public ? " (public)" : "");
-	buf_release(&b);
 }
 
 /* The marker's value for t: the alias its triggers call, "" for none. */
