@@ -232,7 +232,7 @@ triggers_fn_init(struct triggers_fn *t, const struct aws_client *c,
 	t->region = c->region;
 	t->role_arn = role_arn;
 	t->arn = have != NULL ? have->arn : NULL;
-	t->qualifier = o->alias;
+	t->qualifier = deploy_alias(o, fn);
 	t->tags = have != NULL ? have->tags : NULL;
 	t->ntags = have != NULL ? have->ntags : 0;
 }
@@ -255,6 +255,29 @@ plan_triggers(struct aws_client *c, const struct deploy_opts *o,
 	for (i = 0; i < p->triggers.nlines; i++)
 		add_change(p, p->triggers.lines[i].field, "%s",
 		    p->triggers.lines[i].text);
+	return 0;
+}
+
+const char *
+deploy_alias(const struct deploy_opts *o, const struct manifest_fn *fn)
+{
+	return o->alias != NULL ? o->alias : fn->alias;
+}
+
+/* Plans publishing, the alias and pruning; their lines join the plan's. */
+static int
+plan_release(struct aws_client *c, const struct deploy_opts *o,
+    struct deploy_plan *p, struct lc_err *err)
+{
+	size_t i;
+
+	if (release_plan(c, p->fn, o, p->exists, p->code_changed ||
+	    p->config_changed || p->triggers.nops > 0, &p->release,
+	    err) == -1)
+		return -1;
+	for (i = 0; i < p->release.nlines; i++)
+		add_change(p, p->release.lines[i].field, "%s",
+		    p->release.lines[i].text);
 	return 0;
 }
 
@@ -285,7 +308,8 @@ deploy_plan(struct aws_client *c, const struct manifest_fn *fn,
 		    fn->architecture, pkg->sha256);
 		p->code_changed = p->config_changed = 1;
 		plan_s3(fn, pkg, p);
-		return plan_triggers(c, o, p, err) == -1 ?
+		return plan_triggers(c, o, p, err) == -1 ||
+		    plan_release(c, o, p, err) == -1 ?
 		    lc_error_prefix(err, "%s", fn->name) : 0;
 	}
 	if (o->mode == DEPLOY_CREATE)
@@ -294,7 +318,8 @@ deploy_plan(struct aws_client *c, const struct manifest_fn *fn,
 		    "deploy')", fn->name);
 	deploy_compare(fn, role_arn, pkg, o, p);
 	plan_s3(fn, pkg, p);
-	return plan_triggers(c, o, p, err) == -1 ?
+	return plan_triggers(c, o, p, err) == -1 ||
+	    plan_release(c, o, p, err) == -1 ?
 	    lc_error_prefix(err, "%s", fn->name) : 0;
 }
 
@@ -310,6 +335,7 @@ deploy_plan_release(struct deploy_plan *p)
 	free(p->changes);
 	free(p->s3_key);
 	triggers_plan_release(&p->triggers);
+	release_plan_release(&p->release);
 	lambda_config_release(&p->remote);
 	memset(p, 0, sizeof *p);
 }
@@ -639,13 +665,12 @@ deploy_apply(struct aws_client *c, struct deploy_plan *p,
 	struct lambda_config cur = { 0 };
 	int changed = p->code_changed || p->config_changed ||
 	    p->triggers.nops > 0;
-	int publish = o->publish || o->alias != NULL;
 	int ret = -1;
 
 	memset(r, 0, sizeof *r);
 	if (o->stop != NULL && *o->stop)
 		return lc_error(err, LC_EFAIL, "%s: interrupted", fn->name);
-	if (p->exists && !changed && !publish) {
+	if (p->exists && !changed && !p->release.publish) {
 		r->arn = xstrdup(p->remote.arn);
 		r->version = xstrdup("$LATEST");
 		r->code_sha256 = xstrdup(p->remote.code_sha256);
@@ -665,19 +690,8 @@ deploy_apply(struct aws_client *c, struct deploy_plan *p,
 	}
 	r->arn = xstrdup(cur.arn);
 	r->code_sha256 = xstrdup(cur.code_sha256);
-	if (publish) {
-		step(&u, "publishing a version");
-		if (lambda_publish_version(c, fn->name, cur.code_sha256,
-		    cur.revision_id, NULL, &r->version, err) == -1)
-			goto out;
-		if (o->alias != NULL) {
-			step(&u, "moving the alias");
-			if (lambda_set_alias(c, fn->name, o->alias, r->version,
-			    NULL, err) == -1)
-				goto out;
-		}
-	} else
-		r->version = xstrdup("$LATEST");
+	if (release_apply(c, fn, &cur, o, &p->release, h, r, err) == -1)
+		goto out;
 	if (apply_triggers(c, p, &u, o, &cur, err) == -1)
 		goto out;
 	ret = 0;
@@ -693,10 +707,15 @@ out:
 void
 deploy_result_release(struct deploy_result *r)
 {
+	size_t i;
+
 	free(r->arn);
 	free(r->version);
 	free(r->code_sha256);
 	free(r->status);
+	for (i = 0; i < r->npruned; i++)
+		free(r->pruned[i]);
+	free(r->pruned);
 	memset(r, 0, sizeof *r);
 }
 

@@ -14,6 +14,7 @@
 #include "lambda-api.h"
 #include "manifest.h"
 #include "package.h"
+#include "release.h"
 #include "triggers.h"
 
 enum deploy_mode {
@@ -27,7 +28,14 @@ struct deploy_opts {
 	int			 code;		/* consider the code */
 	int			 config;	/* consider the configuration */
 	int			 publish;	/* publish a version afterwards */
-	const char		*alias;		/* move this alias (implies publish) */
+	/* Move this alias (implies publish); NULL: each function's own
+	 * (lambda.yml's alias:), see deploy_alias. */
+	const char		*alias;
+	/* --weight: the percentage of invokes (1-99) the new version gets
+	 * through the alias (a canary); 0: all of them. */
+	int			 weight;
+	/* --keep-versions; 0: each function's keep_versions. */
+	long			 keep_versions;
 	int			 dry_run;	/* plan only */
 	long			 wait_timeout;	/* seconds */
 	long			 poll_ms;	/* GetFunction polling interval */
@@ -62,6 +70,9 @@ struct deploy_plan {
 	/* The triggers' part (when o->config): its lines are in changes
 	 * too; for a function not created yet, lines only. */
 	struct triggers_plan		 triggers;
+	/* Publishing, the alias and pruning (release.h): its lines are in
+	 * changes too. */
+	struct release_plan		 release;
 };
 
 /*
@@ -110,7 +121,13 @@ struct deploy_result {
 	char	*version;	/* published version, or "$LATEST" */
 	char	*code_sha256;
 	char	*status;	/* "created", "updated", "unchanged" */
+	char	**pruned;	/* versions deleted by pruning */
+	size_t	 npruned;
 };
+
+/* The alias a deploy of fn moves: --alias, else lambda.yml's; NULL. */
+const char *deploy_alias(const struct deploy_opts *o,
+    const struct manifest_fn *fn);
 
 /*
  * Carries out plan p: waits first if an update is still in progress,

@@ -370,6 +370,17 @@ wait_check(const struct lambda_config *cfg, struct lc_err *err)
 	return !is(cfg->last_update_status, "InProgress");
 }
 
+long
+lambda_poll_next(long prev_ms, long max_ms)
+{
+	long next;
+
+	if (max_ms <= 0)
+		max_ms = 1000;
+	next = prev_ms <= 0 ? LAMBDA_POLL_FIRST_MS : prev_ms + prev_ms / 2;
+	return next < max_ms ? next : max_ms;
+}
+
 int
 lambda_wait(struct aws_client *c, const char *name, long timeout_s,
     long poll_ms, void (*on_change)(void *, const char *, const char *),

@@ -39,6 +39,21 @@ struct lambda_config {
 	char			*last_update_status;	/* InProgress, Successful, Failed */
 	char			*last_update_status_reason;
 	char			*log_group;	/* LoggingConfig.LogGroup; NULL */
+	/* Issue 15's settings, as the table (fnsettings.c) reads them. */
+	char			**subnets;	/* VpcConfig.SubnetIds */
+	size_t			 nsubnets;
+	char			**security_groups;	/* VpcConfig.SecurityGroupIds */
+	size_t			 nsecurity_groups;
+	char			*tracing;	/* TracingConfig.Mode */
+	char			*kms_key;	/* KMSKeyArn */
+	char			*dead_letter;	/* DeadLetterConfig.TargetArn */
+	char			*log_format;	/* LoggingConfig.LogFormat */
+	char			*log_level;	/* LoggingConfig.ApplicationLogLevel */
+	char			*system_log_level;	/* LoggingConfig.SystemLogLevel */
+	char			*snap_start;	/* SnapStart.ApplyOn */
+	/* GetFunction's Concurrency.ReservedConcurrentExecutions;
+	 * MANIFEST_NO_CONCURRENCY when absent (and from other calls). */
+	long			 reserved_concurrency;
 	/* GetFunction's "Tags" (sorted by key); none from other calls. */
 	struct manifest_kv	*tags;
 	size_t			 ntags;
@@ -119,6 +134,15 @@ int lambda_delete_function(struct aws_client *c, const char *name,
  * lambda_config_release, then the array. */
 int lambda_list_functions(struct aws_client *c, struct lambda_config **out,
     size_t *n, struct lc_err *err);
+
+/*
+ * The waits' polling interval after one of prev_ms (0: none yet): the
+ * first poll comes LAMBDA_POLL_FIRST_MS after the request, each next one
+ * later by half again, at most max_ms (0: 1000).  lambda_wait and
+ * lambda_wait_version (lambda-versions.h) poll this way.
+ */
+#define LAMBDA_POLL_FIRST_MS	250
+long lambda_poll_next(long prev_ms, long max_ms);
 
 /*
  * Polls GetFunction every poll_ms until State is Active (or Inactive) and

@@ -318,6 +318,7 @@ config_from_json(const char *op, const cJSON *o, struct lambda_config *cfg,
 	size_t i;
 
 	memset(cfg, 0, sizeof *cfg);
+	cfg->reserved_concurrency = MANIFEST_NO_CONCURRENCY;
 	if (!cJSON_IsObject(o)) {
 		lc_error(err, LC_EFAIL, "%s: unexpected response: the function "
 		    "configuration is not a JSON object", op);
@@ -575,6 +576,27 @@ lambda_alias_json(const char *alias, const char *version)
 
 /* Responses. */
 
+/* GetFunction's Concurrency.ReservedConcurrentExecutions (0 or more; the
+ * member absent: none reserved). */
+static int
+get_concurrency(const cJSON *o, struct lambda_config *cfg, struct lc_err *err)
+{
+	const cJSON *cc;
+	int64_t v;
+
+	if (json_get_obj("GetFunction", o, "Concurrency", &cc, 0, err) == -1)
+		return -1;
+	if (cc == NULL || cJSON_GetObjectItemCaseSensitive(cc,
+	    "ReservedConcurrentExecutions") == NULL)
+		return 0;
+	if (json_get_int("GetFunction", cc, "ReservedConcurrentExecutions",
+	    "Concurrency.ReservedConcurrentExecutions", 0, 1000000, &v,
+	    err) == -1)
+		return -1;
+	cfg->reserved_concurrency = (long)v;
+	return 0;
+}
+
 int
 lambda_function_parse(const char *json, size_t len,
     struct lambda_config *cfg, struct lc_err *err)
@@ -592,8 +614,9 @@ lambda_function_parse(const char *json, size_t len,
 		lc_error(err, LC_EFAIL, "GetFunction: unexpected response: no "
 		    "Configuration");
 	else if ((ret = config_from_json("GetFunction", conf, cfg, err)) == 0 &&
-	    (ret = get_map("GetFunction", o, "Tags", "tag", &cfg->tags,
-	    &cfg->ntags, err)) == -1)
+	    ((ret = get_map("GetFunction", o, "Tags", "tag", &cfg->tags,
+	    &cfg->ntags, err)) == -1 ||
+	    (ret = get_concurrency(o, cfg, err)) == -1))
 		lambda_config_release(cfg);
 	json_wipe_delete(o);
 	return ret;

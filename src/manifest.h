@@ -65,6 +65,9 @@
  */
 #define MANIFEST_DEFAULT_BUILD_TIMEOUT 600	/* seconds */
 
+/* reserved_concurrency when lambda.yml does not set it. */
+#define MANIFEST_NO_CONCURRENCY (-1L)
+
 /* Bounds on what is read (lambda.yml needs 4 levels and a few KB). */
 #define MANIFEST_MAX_SIZE (1024 * 1024)		/* bytes */
 #define MANIFEST_MAX_DEPTH 32			/* nested maps and lists */
@@ -169,6 +172,43 @@ struct manifest_fn {
 	struct manifest_event	*events;	/* in the order written */
 	size_t			 nevents;
 	struct manifest_url	 url;		/* auth NULL: no function URL */
+	/*
+	 * Issue 15 (the reading of each is manifest-*.c's; the table rows
+	 * of those Lambda's configuration carries are fnsettings.c's):
+	 *
+	 *   alias: live                       # deploy's --alias by default
+	 *   keep_versions: 5                  # prune after publishing
+	 *   vpc: { subnets: [subnet-1], security_groups: [sg-1] }
+	 *   tracing: Active                   # or PassThrough (default)
+	 *   kms_key: arn:aws:kms:...          # environment encryption
+	 *   dead_letter: arn:aws:sqs:...      # DeadLetterConfig (SQS, SNS)
+	 *   on_failure: arn:aws:sqs:...       # async invoke destination
+	 *   logging: { format: JSON, level: INFO, system_level: WARN,
+	 *              group: /custom/group }
+	 *   snap_start: true                  # ApplyOn PublishedVersions
+	 *   reserved_concurrency: 10          # 0 throttles every invoke
+	 */
+	char			*alias;		/* NULL: none */
+	long			 keep_versions;	/* 0: keep every version */
+	char			**subnets;	/* vpc.subnets */
+	size_t			 nsubnets;
+	char			**security_groups;	/* vpc.security_groups */
+	size_t			 nsecurity_groups;
+	char			*tracing;	/* "Active", "PassThrough" */
+	char			*kms_key;	/* NULL: none (Lambda's key) */
+	char			*dead_letter;	/* NULL: none */
+	char			*on_failure;	/* NULL: none */
+	char			*log_format;	/* logging.format: Text, JSON */
+	char			*log_level;	/* logging.level (JSON only) */
+	char			*system_log_level;	/* logging.system_level */
+	char			*log_group;	/* logging.group; NULL: Lambda's
+						 * /aws/lambda/NAME */
+	/* snap_start: true is "PublishedVersions", false "None"; NULL:
+	 * not set (the default, None). */
+	char			*snap_start;
+	/* MANIFEST_NO_CONCURRENCY: not set (no reserved concurrency);
+	 * otherwise 0 or more. */
+	long			 reserved_concurrency;
 	/*
 	 * Under MANIFEST_DEFER_ENV, the settings holding an unset variable,
 	 * named as deploy_change fields: "environment.KEY", "tags.KEY",
