@@ -19,6 +19,8 @@
  *                     MANIFEST_DEFER_ENV lets wait
  * manifest-events.c   the triggers: the "events" list (schedule, s3, sqs
  *                     items; input as JSON) and the "url" map
+ * manifest-settings.c the "vpc" and "logging" maps and "snap_start", their
+ *                     inheritance, and the checks on the merged function
  *
  * Every message quotes values as written in the file, never as
  * interpolated: ${env:...} may hold secrets.
@@ -291,7 +293,8 @@ struct mf_list {
 	const char	*item;
 	const char	*must;
 	int		 unique;
-	int		(*check)(struct ctx *, const yaml_node_t *, const char *);
+	int		(*check)(struct ctx *, const yaml_node_t *,
+			    const char *);
 };
 /* Reads list (the value of key) by spec into *out and *n; -1 with the
  * error set. */

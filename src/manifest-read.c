@@ -177,7 +177,8 @@ mf_read_list(struct ctx *c, const yaml_node_t *key, const yaml_node_t *list,
 	if (is_null(list))
 		return mf_node_error(c, key, "'%s' has no value", spec->name);
 	if (list->type != YAML_SEQUENCE_NODE)
-		return mf_node_error(c, list, "'%s' must be a list", spec->name);
+		return mf_node_error(c, list, "'%s' must be a list",
+		    spec->name);
 	len = (size_t)(list->data.sequence.items.top -
 	    list->data.sequence.items.start);
 	if (len > spec->max)

@@ -1729,7 +1729,8 @@ test_release_settings(void **state)
 	manifest_release(&m);
 	load_ok(&m, scratch(JOBS "    on_failure: arn:aws:events:eu-west-1:"
 	    "123456789012:event-bus/default\n"
-	    "    dead_letter: arn:aws-cn:sns:cn-north-1:123456789012:t.fifo\n"));
+	    "    dead_letter: arn:aws-cn:sns:cn-north-1:123456789012:"
+	    "t.fifo\n"));
 	manifest_release(&m);
 	load_fails(scratch(JOBS "    on_failure: arn:aws:s3:::Bad_Bucket\n"),
 	    "7:17: 'on_failure' must be the ARN of an SQS queue, SNS topic, "
