@@ -254,8 +254,9 @@ print_plan(const struct deploy_job *j)
 }
 
 /*
- * "jobs: updated (code), version 3, alias live" (a canary: "alias live at
- * 10% (the rest on version 2)"), then "jobs: pruned versions 1, 2".
+ * "jobs: updated (code), version 3, alias live" (a canary, as rollback and
+ * promote show it: "alias live: 2 (+3 at 10%)"), then "jobs: pruned
+ * versions 1, 2".
  */
 static void
 print_result(const struct deploy_job *j)
@@ -277,8 +278,8 @@ print_result(const struct deploy_job *j)
 		if (p->release.alias != NULL)
 			buf_addf(&b, ", alias %s", p->release.alias);
 		if ((stays = release_stays(&p->release, v)) != NULL)
-			buf_addf(&b, " at %d%% (the rest on version %s)",
-			    p->release.weight, stays);
+			buf_addf(&b, ": %s (+%s at %d%%)", stays, v,
+			    p->release.weight);
 	}
 	printf("%s\n", b.data);
 	buf_release(&b);
