@@ -24,11 +24,11 @@
 #define OPT_ALIAS \
 	{ "alias", 0, "NAME", "point alias NAME at the new version" }
 #define OPT_WEIGHT \
-	{ "weight", 0, "P", "a canary: the alias stays on its version and " \
-	    "gives the new one P% (1-99) of the invokes" }
+	{ "weight", 0, "PERCENT", "a canary: the new version gets PERCENT% " \
+	    "(1-99) of the alias" }
 #define OPT_KEEP \
-	{ "keep-versions", 0, "N", "then delete all but the newest N " \
-	    "versions (never an aliased one)" }
+	{ "keep-versions", 0, "N", "then delete versions but the newest N " \
+	    "and aliased ones" }
 #define OPT_DRY_RUN \
 	{ "dry-run", 0, NULL, "show what would change; change nothing" }
 #define OPT_WAIT \
@@ -58,9 +58,9 @@ static const struct cmd_opt plan_opts[] = {
 	{ "jobs", 'j', "N", "look at N functions at once (default 4)" },
 	{ "alias", 0, "NAME", "compare triggers as deploy --alias NAME wires "
 	    "them, and show where the alias would go" },
-	{ "weight", 0, "P", "show the canary deploy --weight P would make" },
+	{ "weight", 0, "PERCENT", "show the canary deploy --weight would make" },
 	{ "keep-versions", 0, "N", "show the versions deploy --keep-versions "
-	    "N would delete" },
+	    "would delete" },
 	OPT_NO_BUILD, OPT_END,
 };
 

@@ -129,19 +129,48 @@ test_stays(void **state)
 	assert_null(release_stays(&rp, "3"));
 }
 
-/* A function api with $LATEST's code "sha-<sha>". */
-static void
-fixture(struct manifest_fn *fn, struct deploy_opts *o,
-    struct lambda_config *remote, const char *sha)
+/* What a test of the plan or the apply holds. */
+struct fx {
+	struct manifest_fn	fn;
+	struct deploy_opts	o;
+	struct lambda_config	remote;	/* $LATEST, its code "sha-N" */
+	struct release_plan	rp;
+	struct deploy_result	r;
+	struct testhttp		h;	/* started by the test */
+	struct lc_err		err;
+};
+
+/* Function api, --alias live, $LATEST's code sha. */
+static struct fx *
+fx_new(const char *sha)
 {
-	memset(fn, 0, sizeof *fn);
-	memset(o, 0, sizeof *o);
-	memset(remote, 0, sizeof *remote);
-	fn->name = (char *)"api";
-	o->alias = "live";
-	o->wait_timeout = 10;
-	remote->code_sha256 = (char *)sha;
-	remote->revision_id = (char *)"rev-latest";
+	struct fx *f = xcalloc(1, sizeof *f);
+
+	f->fn.name = (char *)"api";
+	f->o.alias = "live";
+	f->o.wait_timeout = 10;
+	f->remote.code_sha256 = (char *)sha;
+	f->remote.revision_id = (char *)"rev-latest";
+	return f;
+}
+
+/* Ends the test: every answer used. */
+static void
+fx_free(struct fx *f)
+{
+	release_plan_release(&f->rp);
+	deploy_result_release(&f->r);
+	testhttp_stop_json(&f->h);
+	free(f);
+}
+
+/* release_plan (changed or not) into f->rp, the previous one released. */
+static int
+plan(struct fx *f, int changed)
+{
+	release_plan_release(&f->rp);
+	return release_plan(&f->h.client, &f->fn, &f->o, &f->remote, changed,
+	    &f->rp, &f->err);
 }
 
 /* Nothing changed, the alias wholly on the newest version, which has
@@ -149,26 +178,18 @@ fixture(struct manifest_fn *fn, struct deploy_opts *o,
 static void
 test_plan_nothing_to_do(void **state)
 {
-	struct release_plan rp;
-	struct manifest_fn fn;
-	struct deploy_opts o;
-	struct lambda_config remote;
-	struct testhttp h;
-	struct lc_err err = { 0 };
+	struct fx *f = fx_new("sha-3");
 
 	(void)state;
-	fixture(&fn, &o, &remote, "sha-3");
-	testhttp_start_json(&h, 2, 200, ALIAS("live", "3", ""), 200,
+	testhttp_start_json(&f->h, 2, 200, ALIAS("live", "3", ""), 200,
 	    VERSIONS_1_2_3);
-	assert_int_equal(release_plan(&h.client, &fn, &o, &remote, 0, &rp,
-	    &err), 0);
-	assert_int_equal(rp.publish, 0);
-	assert_string_equal(rp.at, "3");
-	assert_int_equal(rp.nlines, 0);
-	assert_string_equal(h.reqs[0], "GET " PATH "/aliases/live");
-	assert_string_equal(h.reqs[1], "GET " PATH "/versions?MaxItems=50");
-	release_plan_release(&rp);
-	testhttp_stop_json(&h);
+	assert_int_equal(plan(f, 0), 0);
+	assert_int_equal(f->rp.publish, 0);
+	assert_string_equal(f->rp.at, "3");
+	assert_int_equal(f->rp.nlines, 0);
+	assert_string_equal(f->h.reqs[0], "GET " PATH "/aliases/live");
+	assert_string_equal(f->h.reqs[1], "GET " PATH "/versions?MaxItems=50");
+	fx_free(f);
 }
 
 /* Nothing changed but the alias is elsewhere (an older version; or a
@@ -177,38 +198,26 @@ test_plan_nothing_to_do(void **state)
 static void
 test_plan_alias_behind(void **state)
 {
-	struct release_plan rp;
-	struct manifest_fn fn;
-	struct deploy_opts o;
-	struct lambda_config remote;
-	struct testhttp h;
-	struct lc_err err = { 0 };
+	struct fx *f = fx_new("sha-3");
 
 	(void)state;
-	fixture(&fn, &o, &remote, "sha-3");
-	testhttp_start_json(&h, 5, 200, ALIAS("live", "2", ""), 200,
+	testhttp_start_json(&f->h, 5, 200, ALIAS("live", "2", ""), 200,
 	    VERSIONS_1_2_3, 200, ALIAS("live", "2", CANARY("3", "0.1")), 200,
 	    VERSIONS_1_2_3, 404, NOT_FOUND);
-	assert_int_equal(release_plan(&h.client, &fn, &o, &remote, 0, &rp,
-	    &err), 0);
-	assert_int_equal(rp.publish, 1);
-	assert_null(rp.at);
-	assert_int_equal(rp.nlines, 1);
-	assert_string_equal(rp.lines[0].text, "~ alias live -> 3");
-	release_plan_release(&rp);
-	assert_int_equal(release_plan(&h.client, &fn, &o, &remote, 0, &rp,
-	    &err), 0);
-	assert_int_equal(rp.publish, 1);
-	assert_string_equal(rp.lines[0].text, "~ alias live -> 3");
-	release_plan_release(&rp);
+	assert_int_equal(plan(f, 0), 0);
+	assert_int_equal(f->rp.publish, 1);
+	assert_null(f->rp.at);
+	assert_int_equal(f->rp.nlines, 1);
+	assert_string_equal(f->rp.lines[0].text, "~ alias live -> 3");
+	assert_int_equal(plan(f, 0), 0);
+	assert_int_equal(f->rp.publish, 1);
+	assert_string_equal(f->rp.lines[0].text, "~ alias live -> 3");
 	/* No alias yet: no need to read the versions. */
-	assert_int_equal(release_plan(&h.client, &fn, &o, &remote, 0, &rp,
-	    &err), 0);
-	assert_int_equal(rp.publish, 1);
-	assert_string_equal(rp.lines[0].text, "+ publish a version, alias "
+	assert_int_equal(plan(f, 0), 0);
+	assert_int_equal(f->rp.publish, 1);
+	assert_string_equal(f->rp.lines[0].text, "+ publish a version, alias "
 	    "live -> new");
-	release_plan_release(&rp);
-	testhttp_stop_json(&h);
+	fx_free(f);
 }
 
 /* The same canary asked again, nothing changed: nothing to do; another
@@ -216,33 +225,23 @@ test_plan_alias_behind(void **state)
 static void
 test_plan_canary_again(void **state)
 {
-	struct release_plan rp;
-	struct manifest_fn fn;
-	struct deploy_opts o;
-	struct lambda_config remote;
-	struct testhttp h;
-	struct lc_err err = { 0 };
+	struct fx *f = fx_new("sha-3");
 
 	(void)state;
-	fixture(&fn, &o, &remote, "sha-3");
-	o.weight = 10;
-	testhttp_start_json(&h, 4, 200, ALIAS("live", "2", CANARY("3", "0.1")),
-	    200, VERSIONS_1_2_3, 200, ALIAS("live", "2", CANARY("3", "0.1")),
-	    200, VERSIONS_1_2_3);
-	assert_int_equal(release_plan(&h.client, &fn, &o, &remote, 0, &rp,
-	    &err), 0);
-	assert_int_equal(rp.publish, 0);
-	assert_string_equal(rp.at, "3");
-	assert_string_equal(release_stays(&rp, rp.at), "2");
-	release_plan_release(&rp);
-	o.weight = 20;
-	assert_int_equal(release_plan(&h.client, &fn, &o, &remote, 0, &rp,
-	    &err), 0);
-	assert_int_equal(rp.publish, 1);
-	assert_string_equal(rp.lines[0].text, "~ alias live -> 3 (20%)");
-	assert_string_equal(rp.alias_revision, "rev-live");
-	release_plan_release(&rp);
-	testhttp_stop_json(&h);
+	f->o.weight = 10;
+	testhttp_start_json(&f->h, 4, 200, ALIAS("live", "2",
+	    CANARY("3", "0.1")), 200, VERSIONS_1_2_3, 200, ALIAS("live", "2",
+	    CANARY("3", "0.1")), 200, VERSIONS_1_2_3);
+	assert_int_equal(plan(f, 0), 0);
+	assert_int_equal(f->rp.publish, 0);
+	assert_string_equal(f->rp.at, "3");
+	assert_string_equal(release_stays(&f->rp, f->rp.at), "2");
+	f->o.weight = 20;
+	assert_int_equal(plan(f, 0), 0);
+	assert_int_equal(f->rp.publish, 1);
+	assert_string_equal(f->rp.lines[0].text, "~ alias live -> 3 (20%)");
+	assert_string_equal(f->rp.alias_revision, "rev-live");
+	fx_free(f);
 }
 
 /* A change, an alias, no weight nor keep_versions: nothing is read. A
@@ -250,73 +249,55 @@ test_plan_canary_again(void **state)
 static void
 test_plan_changed_reads_nothing(void **state)
 {
-	struct release_plan rp;
-	struct manifest_fn fn;
-	struct deploy_opts o;
-	struct lambda_config remote;
-	struct testhttp h;
-	struct lc_err err = { 0 };
+	struct fx *f = fx_new("sha-9");
 
 	(void)state;
-	fixture(&fn, &o, &remote, "sha-9");
-	testhttp_start_json(&h, 0);
-	assert_int_equal(release_plan(&h.client, &fn, &o, &remote, 1, &rp,
-	    &err), 0);
-	assert_int_equal(rp.publish, 1);
-	assert_int_equal(rp.nlines, 1);
-	assert_string_equal(rp.lines[0].field, "alias");
-	assert_string_equal(rp.lines[0].text, "+ publish a version, alias "
+	testhttp_start_json(&f->h, 0);
+	assert_int_equal(plan(f, 1), 0);
+	assert_int_equal(f->rp.publish, 1);
+	assert_int_equal(f->rp.nlines, 1);
+	assert_string_equal(f->rp.lines[0].field, "alias");
+	assert_string_equal(f->rp.lines[0].text, "+ publish a version, alias "
 	    "live -> new");
-	release_plan_release(&rp);
-	assert_int_equal(release_plan(&h.client, &fn, &o, NULL, 1, &rp,
-	    &err), 0);
-	assert_int_equal(rp.publish, 1);
-	assert_int_equal(rp.nlines, 1);
-	release_plan_release(&rp);
+	release_plan_release(&f->rp);
+	assert_int_equal(release_plan(&f->h.client, &f->fn, &f->o, NULL, 1,
+	    &f->rp, &f->err), 0);
+	assert_int_equal(f->rp.publish, 1);
+	assert_int_equal(f->rp.nlines, 1);
 	/* --publish alone: a version, no line. */
-	o.alias = NULL;
-	o.publish = 1;
-	assert_int_equal(release_plan(&h.client, &fn, &o, &remote, 1, &rp,
-	    &err), 0);
-	assert_int_equal(rp.publish, 1);
-	assert_int_equal(rp.nlines, 0);
-	release_plan_release(&rp);
+	f->o.alias = NULL;
+	f->o.publish = 1;
+	assert_int_equal(plan(f, 1), 0);
+	assert_int_equal(f->rp.publish, 1);
+	assert_int_equal(f->rp.nlines, 0);
 	/* Nothing at all, nothing changed: no release. */
-	o.publish = 0;
-	assert_int_equal(release_plan(&h.client, &fn, &o, &remote, 0, &rp,
-	    &err), 0);
-	assert_int_equal(rp.publish, 0);
-	assert_int_equal(rp.nlines, 0);
-	release_plan_release(&rp);
-	testhttp_stop_json(&h);
+	f->o.publish = 0;
+	assert_int_equal(plan(f, 0), 0);
+	assert_int_equal(f->rp.publish, 0);
+	assert_int_equal(f->rp.nlines, 0);
+	fx_free(f);
 }
+
+#define NO_CANARY_ALIAS "alias live does not exist: --weight needs it on " \
+	"a version to stay on (deploy --alias live first)"
 
 /* --weight with no such alias: one read, an error naming the way out; a
  * function to create has none either (nothing read). */
 static void
 test_plan_weight_needs_alias(void **state)
 {
-	struct release_plan rp;
-	struct manifest_fn fn;
-	struct deploy_opts o;
-	struct lambda_config remote;
-	struct testhttp h;
-	struct lc_err err = { 0 };
+	struct fx *f = fx_new("sha-9");
 
 	(void)state;
-	fixture(&fn, &o, &remote, "sha-9");
-	o.weight = 10;
-	testhttp_start_json(&h, 1, 404, NOT_FOUND);
-	assert_int_equal(release_plan(&h.client, &fn, &o, &remote, 1, &rp,
-	    &err), -1);
-	assert_string_equal(err.msg, "alias live does not exist: --weight "
-	    "needs it on a version to stay on (deploy --alias live first)");
-	assert_int_equal(rp.nlines, 0);
-	assert_int_equal(release_plan(&h.client, &fn, &o, NULL, 1, &rp,
-	    &err), -1);
-	assert_string_equal(err.msg, "alias live does not exist: --weight "
-	    "needs it on a version to stay on (deploy --alias live first)");
-	testhttp_stop_json(&h);
+	f->o.weight = 10;
+	testhttp_start_json(&f->h, 1, 404, NOT_FOUND);
+	assert_int_equal(plan(f, 1), -1);
+	assert_string_equal(f->err.msg, NO_CANARY_ALIAS);
+	assert_int_equal(f->rp.nlines, 0);
+	assert_int_equal(release_plan(&f->h.client, &f->fn, &f->o, NULL, 1,
+	    &f->rp, &f->err), -1);
+	assert_string_equal(f->err.msg, NO_CANARY_ALIAS);
+	fx_free(f);
 }
 
 /* keep_versions: the versions and aliases read; the version to publish
@@ -328,43 +309,35 @@ test_plan_prune(void **state)
 	    "," ALIAS("old", "1", "") "]}";
 	static const char canary[] = "{\"Aliases\":[" ALIAS("live", "2",
 	    CANARY("3", "0.1")) "]}";
-	struct release_plan rp;
-	struct manifest_fn fn;
-	struct deploy_opts o;
-	struct lambda_config remote;
-	struct testhttp h;
-	struct lc_err err = { 0 };
+	struct fx *f = fx_new("sha-9");
 
 	(void)state;
-	fixture(&fn, &o, &remote, "sha-9");
-	fn.keep_versions = 5;
-	o.keep_versions = 2;		/* the option wins */
-	testhttp_start_json(&h, 4, 200, aliases, 200, VERSIONS_1_2_3, 200,
+	f->fn.keep_versions = 5;
+	f->o.keep_versions = 2;		/* the option wins */
+	testhttp_start_json(&f->h, 4, 200, aliases, 200, VERSIONS_1_2_3, 200,
 	    canary, 200, VERSIONS_1_2_3);
-	assert_int_equal(release_plan(&h.client, &fn, &o, &remote, 1, &rp,
-	    &err), 0);
-	assert_int_equal(rp.keep, 2);
-	assert_int_equal(rp.nlines, 2);
-	assert_string_equal(rp.lines[0].text, "+ publish a version, alias "
+	assert_int_equal(plan(f, 1), 0);
+	assert_int_equal(f->rp.keep, 2);
+	assert_int_equal(f->rp.nlines, 2);
+	assert_string_equal(f->rp.lines[0].text, "+ publish a version, alias "
 	    "live -> new");
-	assert_string_equal(rp.lines[1].field, "prune.2");
-	assert_string_equal(rp.lines[1].text, "- version 2 (keep_versions 2)");
-	assert_int_equal(rp.nprune, 1);
-	assert_string_equal(rp.prune[0], "2");
-	assert_string_equal(h.reqs[0], "GET " PATH "/aliases?MaxItems=50");
-	assert_string_equal(h.reqs[1], "GET " PATH "/versions?MaxItems=50");
-	release_plan_release(&rp);
+	assert_string_equal(f->rp.lines[1].field, "prune.2");
+	assert_string_equal(f->rp.lines[1].text, "- version 2 "
+	    "(keep_versions 2)");
+	assert_int_equal(f->rp.nprune, 1);
+	assert_string_equal(f->rp.prune[0], "2");
+	assert_string_equal(f->h.reqs[0], "GET " PATH "/aliases?MaxItems=50");
+	assert_string_equal(f->h.reqs[1], "GET " PATH "/versions?MaxItems=50");
 	/* A canary: live stays on 2, the new one replaces 3 as canary. */
-	o.weight = 10;
-	assert_int_equal(release_plan(&h.client, &fn, &o, &remote, 1, &rp,
-	    &err), 0);
-	assert_int_equal(rp.nlines, 2);
-	assert_string_equal(rp.lines[0].text, "+ publish a version, alias "
+	f->o.weight = 10;
+	assert_int_equal(plan(f, 1), 0);
+	assert_int_equal(f->rp.nlines, 2);
+	assert_string_equal(f->rp.lines[0].text, "+ publish a version, alias "
 	    "live -> new (10%)");
-	assert_string_equal(rp.lines[1].text, "- version 1 (keep_versions 2)");
-	assert_string_equal(rp.alias_version, "2");
-	release_plan_release(&rp);
-	testhttp_stop_json(&h);
+	assert_string_equal(f->rp.lines[1].text, "- version 1 "
+	    "(keep_versions 2)");
+	assert_string_equal(f->rp.alias_version, "2");
+	fx_free(f);
 }
 
 /* The waits' pauses, counted rather than slept. */
@@ -376,84 +349,70 @@ no_sleep(long ms)
 	slept_ms += ms;
 }
 
+/* f's plan: publish, move live (with weight, a canary on "2"). */
+static void
+plan_publish(struct fx *f, int weight)
+{
+	f->rp.alias = "live";
+	f->rp.publish = 1;
+	f->rp.weight = weight;
+	if (weight > 0) {
+		f->rp.alias_version = xstrdup("2");
+		f->rp.alias_revision = xstrdup("rev-live");
+	}
+}
+
 /* A version Pending after PublishVersion: waited for until Active, then
  * the alias moves (a canary: the old version stays, RevisionId sent). */
 static void
 test_apply_waits_then_moves(void **state)
 {
-	struct release_plan rp;
-	struct manifest_fn fn;
-	struct deploy_opts o;
-	struct lambda_config remote;
-	struct deploy_result r;
-	struct testhttp h;
-	struct lc_err err = { 0 };
+	struct fx *f = fx_new("sha-4");
 
 	(void)state;
-	fixture(&fn, &o, &remote, "sha-4");
-	memset(&rp, 0, sizeof rp);
-	memset(&r, 0, sizeof r);
-	rp.alias = "live";
-	rp.publish = 1;
-	rp.weight = 10;
-	rp.alias_version = xstrdup("2");
-	rp.alias_revision = xstrdup("rev-live");
-	testhttp_start_json(&h, 4,
+	plan_publish(f, 10);
+	testhttp_start_json(&f->h, 4,
 	    201, CONF4("Pending"), 200, CONF4("Pending"), 200, CONF4("Active"),
 	    200, ALIAS("live", "2", CANARY("4", "0.1")));
-	h.client.sleep_ms = no_sleep;
+	f->h.client.sleep_ms = no_sleep;
 	slept_ms = 0;
-	assert_int_equal(release_apply(&h.client, &fn, &remote, &o, &rp, NULL,
-	    &r, &err), 0);
-	assert_string_equal(r.version, "4");
+	assert_int_equal(release_apply(&f->h.client, &f->fn, &f->remote,
+	    &f->o, &f->rp, NULL, &f->r, &f->err), 0);
+	assert_string_equal(f->r.version, "4");
 	assert_int_equal(slept_ms, LAMBDA_POLL_FIRST_MS);
-	assert_string_equal(h.reqs[0], "POST " PATH "/versions");
-	assert_string_equal(h.reqs[1], "GET " PATH "/configuration?"
+	assert_string_equal(f->h.reqs[0], "POST " PATH "/versions");
+	assert_string_equal(f->h.reqs[1], "GET " PATH "/configuration?"
 	    "Qualifier=4");
-	assert_string_equal(h.reqs[2], "GET " PATH "/configuration?"
+	assert_string_equal(f->h.reqs[2], "GET " PATH "/configuration?"
 	    "Qualifier=4");
-	assert_string_equal(h.reqs[3], "PUT " PATH "/aliases/live");
-	assert_non_null(strstr(testhttp_body(&h, 0), "\"CodeSha256\":"
+	assert_string_equal(f->h.reqs[3], "PUT " PATH "/aliases/live");
+	assert_non_null(strstr(testhttp_body(&f->h, 0), "\"CodeSha256\":"
 	    "\"sha-4\""));
-	assert_non_null(strstr(testhttp_body(&h, 3), "\"FunctionVersion\":"
+	assert_non_null(strstr(testhttp_body(&f->h, 3), "\"FunctionVersion\":"
 	    "\"2\""));
-	assert_non_null(strstr(testhttp_body(&h, 3), "{\"4\":0.1}"));
-	assert_non_null(strstr(testhttp_body(&h, 3), "\"RevisionId\":"
+	assert_non_null(strstr(testhttp_body(&f->h, 3), "{\"4\":0.1}"));
+	assert_non_null(strstr(testhttp_body(&f->h, 3), "\"RevisionId\":"
 	    "\"rev-live\""));
-	deploy_result_release(&r);
-	release_plan_release(&rp);
-	testhttp_stop_json(&h);
+	fx_free(f);
 }
 
 /* Failed: the reason, and the alias not moved (nothing sent after). */
 static void
 test_apply_failed_version(void **state)
 {
-	struct release_plan rp;
-	struct manifest_fn fn;
-	struct deploy_opts o;
-	struct lambda_config remote;
-	struct deploy_result r;
-	struct testhttp h;
-	struct lc_err err = { 0 };
+	struct fx *f = fx_new("sha-4");
 
 	(void)state;
-	fixture(&fn, &o, &remote, "sha-4");
-	memset(&rp, 0, sizeof rp);
-	memset(&r, 0, sizeof r);
-	rp.alias = "live";
-	rp.publish = 1;
-	testhttp_start_json(&h, 2,
-	    201, CONF4("Pending"),
+	plan_publish(f, 0);
+	testhttp_start_json(&f->h, 2, 201, CONF4("Pending"),
 	    200, "{\"FunctionName\":\"api\",\"Version\":\"4\",\"State\":"
 	    "\"Failed\",\"StateReason\":\"snapshot: the init phase timed "
 	    "out\"}");
-	assert_int_equal(release_apply(&h.client, &fn, &remote, &o, &rp, NULL,
-	    &r, &err), -1);
-	assert_string_equal(err.msg, "version 4 failed: snapshot: the init "
+	assert_int_equal(release_apply(&f->h.client, &f->fn, &f->remote,
+	    &f->o, &f->rp, NULL, &f->r, &f->err), -1);
+	assert_string_equal(f->err.msg, "version 4 failed: snapshot: the init "
 	    "phase timed out (alias live not moved)");
-	deploy_result_release(&r);
-	testhttp_stop_json(&h);
+	fx_free(f);
 }
 
 /* Pruning after the release: read again, deleted oldest first; a failure
@@ -463,50 +422,41 @@ test_prune_apply(void **state)
 {
 	static const char aliases[] = "{\"Aliases\":[" ALIAS("live", "3", "")
 	    "]}";
-	struct release_plan rp;
-	struct manifest_fn fn;
-	struct deploy_result r;
-	struct testhttp h;
-	struct lc_err err = { 0 };
+	struct fx *f = fx_new("sha-3");
 
 	(void)state;
-	memset(&fn, 0, sizeof fn);
-	memset(&rp, 0, sizeof rp);
-	memset(&r, 0, sizeof r);
-	fn.name = (char *)"api";
-	rp.alias = "live";
-	rp.publish = 1;
-	rp.keep = 1;
-	r.version = xstrdup("3");
-	testhttp_start_json(&h, 8, 200, VERSIONS_1_2_3, 200, aliases, 204, "",
-	    204, "", 200, VERSIONS_1_2_3, 200, aliases, 204, "", 500,
+	plan_publish(f, 0);
+	f->rp.keep = 1;
+	f->r.version = xstrdup("3");
+	testhttp_start_json(&f->h, 8, 200, VERSIONS_1_2_3, 200, aliases, 204,
+	    "", 204, "", 200, VERSIONS_1_2_3, 200, aliases, 204, "", 500,
 	    "{\"__type\":\"ServiceException\",\"message\":\"boom\"}");
-	assert_int_equal(release_prune(&h.client, &fn, &rp, NULL, &r, &err),
-	    0);
-	assert_int_equal(r.npruned, 2);
-	assert_string_equal(r.pruned[0], "1");
-	assert_string_equal(r.pruned[1], "2");
-	assert_string_equal(h.reqs[2], "DELETE " PATH "?Qualifier=1");
-	assert_string_equal(h.reqs[3], "DELETE " PATH "?Qualifier=2");
-	deploy_result_release(&r);
-	r.version = xstrdup("3");
-	assert_int_equal(release_prune(&h.client, &fn, &rp, NULL, &r, &err),
-	    -1);
-	assert_non_null(strstr(err.msg, "the deploy itself succeeded (version "
-	    "3, alias live; pruned 1), but pruning failed: version 2"));
-	deploy_result_release(&r);
+	assert_int_equal(release_prune(&f->h.client, &f->fn, &f->rp, NULL,
+	    &f->r, &f->err), 0);
+	assert_int_equal(f->r.npruned, 2);
+	assert_string_equal(f->r.pruned[0], "1");
+	assert_string_equal(f->r.pruned[1], "2");
+	assert_string_equal(f->h.reqs[2], "DELETE " PATH "?Qualifier=1");
+	assert_string_equal(f->h.reqs[3], "DELETE " PATH "?Qualifier=2");
+	deploy_result_release(&f->r);
+	f->r.version = xstrdup("3");
+	assert_int_equal(release_prune(&f->h.client, &f->fn, &f->rp, NULL,
+	    &f->r, &f->err), -1);
+	assert_non_null(strstr(f->err.msg, "the deploy itself succeeded "
+	    "(version 3, alias live; pruned 1), but pruning failed: version "
+	    "2"));
 	/* Nothing to prune: nothing sent. */
-	rp.keep = 0;
-	r.version = xstrdup("3");
-	assert_int_equal(release_prune(&h.client, &fn, &rp, NULL, &r, &err),
-	    0);
-	rp.keep = 2;
-	rp.publish = 0;
-	assert_int_equal(release_prune(&h.client, &fn, &rp, NULL, &r, &err),
-	    0);
-	assert_int_equal(r.npruned, 0);
-	deploy_result_release(&r);
-	testhttp_stop_json(&h);
+	deploy_result_release(&f->r);
+	f->r.version = xstrdup("3");
+	f->rp.keep = 0;
+	assert_int_equal(release_prune(&f->h.client, &f->fn, &f->rp, NULL,
+	    &f->r, &f->err), 0);
+	f->rp.keep = 2;
+	f->rp.publish = 0;
+	assert_int_equal(release_prune(&f->h.client, &f->fn, &f->rp, NULL,
+	    &f->r, &f->err), 0);
+	assert_int_equal(f->r.npruned, 0);
+	fx_free(f);
 }
 
 int
