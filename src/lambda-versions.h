@@ -66,7 +66,10 @@ int lambda_get_alias(struct aws_client *c, const char *fn, const char *alias,
  * < 1) when extra_version is set, and no routing otherwise (an update
  * sends an empty RoutingConfig, which removes a canary).  UpdateAlias
  * (with RevisionId when revision_id is set) when the alias exists, else
- * CreateAlias; *created (may be NULL) says which.
+ * CreateAlias; *created (may be NULL) says which.  A revision_id comes
+ * from reading the alias, so with one UpdateAlias is sent at once: an
+ * alias changed (or deleted) since fails (PreconditionFailedException,
+ * ResourceNotFoundException) rather than being overwritten or made anew.
  */
 int lambda_put_alias(struct aws_client *c, const char *fn, const char *alias,
     const char *version, const char *extra_version, double weight,
@@ -89,6 +92,11 @@ int lambda_wait_version(struct aws_client *c, const char *fn,
     struct lc_err *err);
 
 /* ---- pure, for unit tests and fuzzing ---- */
+
+/* Whether s is a published version's number ("1", "42": digits, no sign,
+ * no leading zero, at most 18 of them; never "$LATEST"): 0 with *out (may
+ * be NULL) its value, else -1. */
+int lambda_version_number(const char *s, long *out);
 
 /* One ListVersionsByFunction page appended to *out (*n), $LATEST left
  * out; *next its NextMarker or NULL.  0, or -1 with err. */
