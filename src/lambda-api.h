@@ -145,8 +145,11 @@ int lambda_list_functions(struct aws_client *c, struct lambda_config **out,
 long lambda_poll_next(long prev_ms, long max_ms);
 
 /*
- * Polls GetFunction every poll_ms until State is Active (or Inactive) and
- * LastUpdateStatus is not InProgress.  State or LastUpdateStatus Failed:
+ * Polls GetFunction until State is Active (or Inactive) and
+ * LastUpdateStatus is not InProgress: first LAMBDA_POLL_FIRST_MS after the
+ * call (the request that made the function busy has just been answered),
+ * then each time half as long again, at most poll_ms apart
+ * (lambda_poll_next).  State or LastUpdateStatus Failed:
  * -1 with the reason ("the update failed: <LastUpdateStatusReason>").
  * timeout_s reached: -1 naming what it was waiting for and the last state.
  * AccessDeniedException: -1 at once, with a hint about the missing
