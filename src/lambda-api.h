@@ -38,7 +38,8 @@ struct lambda_config {
 	char			*state_reason;
 	char			*last_update_status;	/* InProgress, Successful, Failed */
 	char			*last_update_status_reason;
-	char			*log_group;	/* LoggingConfig.LogGroup; NULL */
+	char			*log_group;	/* LoggingConfig.LogGroup (the
+						 * table's logging.group); NULL */
 	/* Issue 15's settings, as the table (fnsettings.c) reads them. */
 	char			**subnets;	/* VpcConfig.SubnetIds */
 	size_t			 nsubnets;
