@@ -308,7 +308,7 @@ static struct manifest_kv want_tags[] = {
 	{ (char *)"team", (char *)"data" },
 	{ (char *)"tier", (char *)"gold" },
 };
-/* The triggers' markers and on_failure's sort among the others. */
+/* The triggers' markers (never compared) sort among the others. */
 static struct manifest_kv have_tags[] = {
 	{ (char *)"cost", (char *)"x" },
 	{ (char *)"lambdactl:sqs:1b2c", (char *)"jobs" },
