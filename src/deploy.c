@@ -10,6 +10,7 @@
 #include "deploy.h"
 #include "fnsettings.h"
 #include "http.h"
+#include "lambda-triggers.h"
 #include "s3.h"
 
 static int
@@ -101,6 +102,19 @@ diff_list(struct deploy_plan *p, const struct fnsetting *s,
 	free(h);
 }
 
+/* Walking two key-sorted maps together: <0 want[i] alone, >0 have[j]
+ * alone, 0 both have the key. */
+static int
+kv_step(const struct manifest_kv *want, size_t i, size_t nwant,
+    const struct manifest_kv *have, size_t j, size_t nhave)
+{
+	if (i == nwant)
+		return 1;
+	if (j == nhave)
+		return -1;
+	return strcmp(want[i].key, have[j].key);
+}
+
 /* Keys added, removed, changed (both sorted): names only, never values
  * (the environment's are secrets). */
 static void
@@ -113,12 +127,7 @@ diff_map(struct deploy_plan *p, const struct fnsetting *s,
 	int c;
 
 	while (i < nwant || j < nhave) {
-		if (i == nwant)
-			c = 1;
-		else if (j == nhave)
-			c = -1;
-		else
-			c = strcmp(want[i].key, have[j].key);
+		c = kv_step(want, i, nwant, have, j, nhave);
 		field = xasprintf("%s.%s", s->key, c > 0 ? have[j].key :
 		    want[i].key);
 		if (c < 0)
@@ -187,6 +196,182 @@ compare_settings(const struct manifest_fn *fn, const char *role_arn,
 		*(code ? &p->code_changed : &p->config_changed) = 1;
 }
 
+/*
+ * Beside the configuration: reserved concurrency, the on-failure
+ * destination and tags (struct deploy_extras), each its own API.
+ */
+
+static int
+starts(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* The value of tag key among the function's (sorted), or NULL. */
+static const char *
+remote_tag(const struct lambda_config *r, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < r->ntags; i++)
+		if (strcmp(r->tags[i].key, key) == 0)
+			return r->tags[i].value;
+	return NULL;
+}
+
+static void
+extras_tag(struct deploy_extras *x, const char *key, const char *value)
+{
+	x->tag = xrealloc(x->tag, (x->ntag + 1) * sizeof *x->tag);
+	x->tag[x->ntag].key = xstrdup(key);
+	x->tag[x->ntag++].value = xstrdup(value);
+}
+
+static void
+extras_untag(struct deploy_extras *x, const char *key)
+{
+	x->untag = xrealloc(x->untag, (x->nuntag + 1) * sizeof *x->untag);
+	x->untag[x->nuntag++] = xstrdup(key);
+}
+
+/* "(none)" for MANIFEST_NO_CONCURRENCY, else the number, in buf. */
+static const char *
+concurrency_text(char buf[24], long n)
+{
+	if (n == MANIFEST_NO_CONCURRENCY)
+		return "(none)";
+	snprintf(buf, 24, "%ld", n);
+	return buf;
+}
+
+/* lambda.yml's reserved concurrency against have's (the function's, or
+ * MANIFEST_NO_CONCURRENCY for one to be created). */
+static void
+compare_concurrency(const struct manifest_fn *fn, long have,
+    struct deploy_plan *p)
+{
+	char a[24], b[24];
+
+	if (fn->reserved_concurrency == have)
+		return;
+	add_change(p, "reserved_concurrency", "~ reserved_concurrency %s -> %s",
+	    concurrency_text(a, have),
+	    concurrency_text(b, fn->reserved_concurrency));
+	p->extras.concurrency_changed = 1;
+}
+
+/*
+ * lambda.yml's on_failure against the destination Lambda has, when it is
+ * lambdactl's to keep: lambda.yml names one, or the marker tag says
+ * lambdactl set the one there.  The marker goes on with a destination
+ * lambdactl sets and comes off once lambda.yml has none.
+ */
+static void
+compare_on_failure(const struct manifest_fn *fn, struct deploy_plan *p)
+{
+	struct deploy_extras *x = &p->extras;
+	const char *have = x->invoke.on_failure;
+	int marked = remote_tag(&p->remote, DEPLOY_TAG_ON_FAILURE) != NULL;
+
+	if (!x->invoke_known || (fn->on_failure == NULL && !marked))
+		return;
+	if ((fn->on_failure == NULL) != (have == NULL) ||
+	    (have != NULL && strcmp(fn->on_failure, have) != 0)) {
+		add_change(p, "on_failure", "~ on_failure %s -> %s",
+		    have != NULL ? have : "(none)",
+		    fn->on_failure != NULL ? fn->on_failure : "(none)");
+		x->invoke_changed = 1;
+		if (fn->on_failure != NULL && !marked)
+			extras_tag(x, DEPLOY_TAG_ON_FAILURE, "");
+	}
+	if (fn->on_failure == NULL) {
+		if (!x->invoke_changed)	/* gone already: the marker alone */
+			add_change(p, "tags", "- tag " DEPLOY_TAG_ON_FAILURE);
+		extras_untag(x, DEPLOY_TAG_ON_FAILURE);
+	}
+}
+
+/* A tag value as plan shows it ("" when empty). */
+static const char *
+tag_text(const char *v)
+{
+	return *v != '\0' ? v : "\"\"";
+}
+
+/* A tag lambda.yml has (want) against the function's (have; NULL: none). */
+static void
+diff_tag(struct deploy_plan *p, const char *field,
+    const struct manifest_kv *want, const struct manifest_kv *have)
+{
+	if (have == NULL)
+		add_change(p, field, "+ %s = %s", field,
+		    tag_text(want->value));
+	else if (strcmp(want->value, have->value) != 0)
+		add_change(p, field, "~ %s %s -> %s", field,
+		    tag_text(have->value), tag_text(want->value));
+	else
+		return;
+	extras_tag(&p->extras, want->key, want->value);
+}
+
+/*
+ * lambda.yml's tags against the function's, but the "lambdactl:" ones
+ * (the triggers' and the markers': never compared) and those whose value
+ * holds an unset ${env:} (MANIFEST_DEFER_ENV: not known here).  Tag values
+ * are no secrets: plan shows them.
+ */
+static void
+compare_tags(const struct manifest_fn *fn, struct deploy_plan *p)
+{
+	const struct manifest_kv *want = fn->tags, *have = p->remote.tags;
+	size_t i = 0, j = 0, nwant = fn->ntags, nhave = p->remote.ntags;
+	char *field;
+	int c;
+
+	while (i < nwant || j < nhave) {
+		if (j < nhave && starts(have[j].key, "lambdactl:")) {
+			j++;
+			continue;
+		}
+		c = kv_step(want, i, nwant, have, j, nhave);
+		field = xasprintf("tags.%s", c > 0 ? have[j].key :
+		    want[i].key);
+		if (c > 0) {
+			add_change(p, field, "- %s", field);
+			extras_untag(&p->extras, have[j].key);
+		} else if (!manifest_fn_unresolved(fn, field))
+			diff_tag(p, field, &want[i], c == 0 ? &have[j] : NULL);
+		free(field);
+		i += c <= 0;
+		j += c >= 0;
+	}
+}
+
+/* Whether the plan has writes of its extras. */
+static int
+extras_changed(const struct deploy_extras *x)
+{
+	return x->concurrency_changed || x->invoke_changed || x->ntag > 0 ||
+	    x->nuntag > 0;
+}
+
+static void
+extras_release(struct deploy_extras *x)
+{
+	size_t i;
+
+	lambda_invoke_config_release(&x->invoke);
+	for (i = 0; i < x->ntag; i++) {
+		free(x->tag[i].key);
+		free(x->tag[i].value);
+	}
+	free(x->tag);
+	for (i = 0; i < x->nuntag; i++)
+		free(x->untag[i]);
+	free(x->untag);
+	memset(x, 0, sizeof *x);
+}
+
 void
 deploy_compare(const struct manifest_fn *fn, const char *role_arn,
     const struct package_result *pkg, const struct deploy_opts *o,
@@ -205,6 +390,11 @@ deploy_compare(const struct manifest_fn *fn, const char *role_arn,
 	}
 	if (o->config)
 		compare_settings(fn, role_arn, p, 0);
+	if (o->config && p->extras.known) {
+		compare_concurrency(fn, r->reserved_concurrency, p);
+		compare_on_failure(fn, p);
+		compare_tags(fn, p);
+	}
 }
 
 /* Where the code goes in S3, when fn has s3_bucket and code is sent. */
@@ -282,6 +472,37 @@ plan_release(struct aws_client *c, const struct deploy_opts *o,
 	return 0;
 }
 
+/*
+ * Reads the function's asynchronous invocation configuration when its
+ * on-failure destination is lambdactl's to keep (lambda.yml names one, or
+ * the marker tag is there): one GET, and none for any other function.
+ */
+static int
+read_invoke(struct aws_client *c, struct deploy_plan *p, struct lc_err *err)
+{
+	struct deploy_extras *x = &p->extras;
+
+	lambda_invoke_config_init(&x->invoke);
+	if (p->fn->on_failure == NULL &&
+	    remote_tag(&p->remote, DEPLOY_TAG_ON_FAILURE) == NULL)
+		return 0;
+	if (lambda_get_invoke_config(c, p->fn->name, &x->invoke, err) == -1)
+		return -1;
+	x->invoke_known = 1;
+	return 0;
+}
+
+/* The extras of a function to be created: its tags go with
+ * CreateFunction, its concurrency and destination are set after. */
+static void
+plan_extras_new(struct deploy_plan *p)
+{
+	lambda_invoke_config_init(&p->extras.invoke);
+	p->extras.known = p->extras.invoke_known = 1;
+	compare_concurrency(p->fn, MANIFEST_NO_CONCURRENCY, p);
+	compare_on_failure(p->fn, p);
+}
+
 int
 deploy_plan(struct aws_client *c, const struct manifest_fn *fn,
     const char *role_arn, const struct package_result *pkg,
@@ -308,6 +529,7 @@ deploy_plan(struct aws_client *c, const struct manifest_fn *fn,
 		    "code %s)", fn->runtime, fn->memory, fn->timeout,
 		    fn->architecture, pkg->sha256);
 		p->code_changed = p->config_changed = 1;
+		plan_extras_new(p);
 		plan_s3(fn, pkg, p);
 		return plan_triggers(c, o, p, err) == -1 ||
 		    plan_release(c, o, p, err) == -1 ?
@@ -317,6 +539,11 @@ deploy_plan(struct aws_client *c, const struct manifest_fn *fn,
 		return lc_error(err, LC_EFAIL, "%s: the function already "
 		    "exists (change it with 'lambdactl update' or 'lambdactl "
 		    "deploy')", fn->name);
+	if (o->config) {
+		p->extras.known = 1;
+		if (read_invoke(c, p, err) == -1)
+			return lc_error_prefix(err, "%s", fn->name);
+	}
 	deploy_compare(fn, role_arn, pkg, o, p);
 	plan_s3(fn, pkg, p);
 	return plan_triggers(c, o, p, err) == -1 ||
@@ -337,6 +564,7 @@ deploy_plan_release(struct deploy_plan *p)
 	free(p->s3_key);
 	triggers_plan_release(&p->triggers);
 	release_plan_release(&p->release);
+	extras_release(&p->extras);
 	lambda_config_release(&p->remote);
 	memset(p, 0, sizeof *p);
 }
@@ -627,6 +855,57 @@ apply_update(struct aws_client *c, const struct deploy_plan *p,
 	return 0;
 }
 
+/*
+ * lambda.yml's on-failure destination, the rest of the asynchronous
+ * invocation configuration kept as read (PutFunctionEventInvokeConfig
+ * replaces it whole); with nothing left, the configuration goes.
+ */
+static int
+apply_on_failure(struct aws_client *c, const struct deploy_plan *p,
+    const struct ui *u, struct lc_err *err)
+{
+	struct lambda_invoke_config want = p->extras.invoke;	/* borrowed */
+
+	want.on_failure = p->fn->on_failure;
+	if (want.on_failure == NULL) {
+		step(u, "removing the on-failure destination");
+		if (lambda_invoke_config_empty(&want))
+			return lambda_delete_invoke_config(c, p->fn->name,
+			    err);
+	} else
+		step(u, "setting the on-failure destination");
+	return lambda_put_invoke_config(c, p->fn->name, &want, err);
+}
+
+/* Writes the plan's extras, in order: concurrency, the on-failure
+ * destination, tags (on arn, the unqualified function's). */
+static int
+apply_extras(struct aws_client *c, const struct deploy_plan *p,
+    const struct ui *u, const char *arn, struct lc_err *err)
+{
+	const struct deploy_extras *x = &p->extras;
+	long n = p->fn->reserved_concurrency;
+
+	if (x->concurrency_changed) {
+		step(u, "setting the reserved concurrency");
+		if ((n == MANIFEST_NO_CONCURRENCY ?
+		    lambda_delete_concurrency(c, p->fn->name, err) :
+		    lambda_put_concurrency(c, p->fn->name, n, err)) == -1)
+			return -1;
+	}
+	if (x->invoke_changed && apply_on_failure(c, p, u, err) == -1)
+		return -1;
+	if (x->ntag == 0 && x->nuntag == 0)
+		return 0;
+	if (arn == NULL)
+		return lc_error(err, LC_EFAIL, "tags: Lambda did not say the "
+		    "function's ARN");
+	step(u, "updating tags");
+	/* Removals first: a function holds at most 50 tags. */
+	return lambda_untag(c, arn, x->untag, x->nuntag, err) == -1 ||
+	    lambda_tag(c, arn, x->tag, x->ntag, err) == -1 ? -1 : 0;
+}
+
 static void
 on_trigger(void *arg, const char *what)
 {
@@ -665,7 +944,7 @@ deploy_apply(struct aws_client *c, struct deploy_plan *p,
 	struct ui u = { h, fn->name };
 	struct lambda_config cur = { 0 };
 	int changed = p->code_changed || p->config_changed ||
-	    p->triggers.nops > 0;
+	    p->triggers.nops > 0 || extras_changed(&p->extras);
 	int ret = -1;
 
 	memset(r, 0, sizeof *r);
@@ -690,6 +969,8 @@ deploy_apply(struct aws_client *c, struct deploy_plan *p,
 			goto out;
 		r->status = xstrdup(changed ? "updated" : "unchanged");
 	}
+	if (apply_extras(c, p, &u, cur.arn, err) == -1)
+		goto out;
 	r->arn = xstrdup(cur.arn);
 	r->code_sha256 = xstrdup(cur.code_sha256);
 	if (release_apply(c, fn, &cur, o, &p->release, h, r, err) == -1)

@@ -54,6 +54,40 @@ struct deploy_change {
 	char	*text;		/* "~ memory 128 -> 360" */
 };
 
+/*
+ * The marker tag saying that lambdactl set the function's on-failure
+ * destination: while lambda.yml has on_failure it is kept; once lambda.yml
+ * drops the key, the destination goes with the marker.  A destination
+ * without the marker (set by hand, or by another tool) is never touched
+ * unless lambda.yml names one.
+ */
+#define DEPLOY_TAG_ON_FAILURE	"lambdactl:on_failure"
+
+/*
+ * What a deploy keeps in sync beside the configuration, in the order it
+ * writes them: reserved concurrency, the on-failure destination, tags
+ * (lambda.yml's; the "lambdactl:" ones are the triggers' and the markers',
+ * never compared).  deploy_plan reads them: GetFunction's Tags and
+ * Concurrency, and GetFunctionEventInvokeConfig when lambda.yml has
+ * on_failure or the function the marker (one GET, else none).
+ */
+struct deploy_extras {
+	/* Tags and concurrency are known (GetFunction; ListFunctions
+	 * reports neither): deploy_compare compares them only then. */
+	int				 known;
+	/* invoke is what Lambda has (empty: none); deploy_compare
+	 * compares on_failure only then. */
+	int				 invoke_known;
+	struct lambda_invoke_config	 invoke;
+	/* The differences, filled by deploy_compare. */
+	int				 concurrency_changed;
+	int				 invoke_changed;
+	struct manifest_kv		*tag;		/* TagResource */
+	size_t				 ntag;
+	char				**untag;	/* UntagResource */
+	size_t				 nuntag;
+};
+
 struct deploy_plan {
 	const struct manifest_fn	*fn;
 	const char			*role_arn;	/* resolved, borrowed */
@@ -73,6 +107,8 @@ struct deploy_plan {
 	/* Publishing, the alias and pruning (release.h): its lines are in
 	 * changes too. */
 	struct release_plan		 release;
+	/* Concurrency, on_failure, tags (their lines are in changes). */
+	struct deploy_extras		 extras;
 };
 
 /*
@@ -91,7 +127,8 @@ void deploy_plan_release(struct deploy_plan *p);
 /*
  * The comparison alone: fills p's changes from fn against p->remote (which
  * the caller set, e.g. from ListFunctions).  pkg NULL: the code is not
- * compared.
+ * compared.  The extras (p->extras) only as far as they are known: tags
+ * and concurrency with p->extras.known, on_failure with invoke_known too.
  */
 void deploy_compare(const struct manifest_fn *fn, const char *role_arn,
     const struct package_result *pkg, const struct deploy_opts *o,
@@ -135,11 +172,12 @@ const char *deploy_alias(const struct deploy_opts *o,
  * when the object is there already; o->stop aborts it), creates the
  * function (and waits until Active) or updates its code and
  * then its configuration (waiting for each to finish, with RevisionId
- * preconditions), publishes a version and moves the alias when o asks
- * (release_apply).  Makes no write request when nothing changed and
- * nothing is to be published nor pruned.  Then wires the triggers
- * (triggers_apply; for a function it just created, planned now that it
- * exists), and prunes (release_prune).  Takes over p->remote.
+ * preconditions), then writes the extras (concurrency, the on-failure
+ * destination, tags: struct deploy_extras), publishes a version and moves
+ * the alias when o asks (release_apply).  Makes no write request when
+ * nothing changed and nothing is to be published nor pruned.  Then wires
+ * the triggers (triggers_apply; for a function it just created, planned
+ * now that it exists), and prunes (release_prune).  Takes over p->remote.
  */
 int deploy_apply(struct aws_client *c, struct deploy_plan *p,
     const struct deploy_opts *o, const struct deploy_hooks *h,

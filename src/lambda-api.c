@@ -388,6 +388,26 @@ lambda_poll_next(long prev_ms, long max_ms)
 	return next < max_ms ? next : max_ms;
 }
 
+/* The next wait before a poll (lambda_poll_next), cut short so that the
+ * last poll comes just after the deadline; 0 once it has passed. */
+static long
+wait_next(long *prev, long poll_ms, double deadline)
+{
+	double left = deadline - clock_ms() / 1e3;
+	long ms = lambda_poll_next(*prev, poll_ms);
+
+	*prev = ms;
+	if (left <= 0)
+		return 0;
+	return (double)ms > left * 1000 ? (long)(left * 1000) + 1 : ms;
+}
+
+/*
+ * The first poll comes LAMBDA_POLL_FIRST_MS after the request that made
+ * the function busy (Lambda takes longer than that to create or update
+ * one), the next ones later and later up to poll_ms: a short change is
+ * seen soon after it ends, a long one without hammering GetFunction.
+ */
 int
 lambda_wait(struct aws_client *c, const char *name, long timeout_s,
     long poll_ms, void (*on_change)(void *, const char *, const char *),
@@ -395,14 +415,14 @@ lambda_wait(struct aws_client *c, const char *name, long timeout_s,
 {
 	struct lambda_config cfg, last;
 	double deadline = clock_ms() / 1e3 + (double)(timeout_s > 0 ? timeout_s : 0);
-	double left;
 	int seen = 0, r;
-	long ms;
+	long prev = 0;
 
 	memset(&last, 0, sizeof last);
 	if (out != NULL)
 		memset(out, 0, sizeof *out);
 	for (;;) {
+		sleep_ms(wait_next(&prev, poll_ms, deadline));
 		r = lambda_get_function(c, name, &cfg, err);
 		if (r == -1) {
 			if (lc_error_is(err, "AccessDeniedException")) {
@@ -429,8 +449,7 @@ lambda_wait(struct aws_client *c, const char *name, long timeout_s,
 		last = cfg;
 		if ((r = wait_check(&last, err)) != 0)
 			goto out;
-		left = deadline - clock_ms() / 1e3;
-		if (left <= 0) {
+		if (deadline - clock_ms() / 1e3 <= 0) {
 			r = lc_error(err, LC_EFAIL, "timed out after %ld s "
 			    "waiting for the function to settle (State %s, "
 			    "LastUpdateStatus %s)", timeout_s,
@@ -439,10 +458,6 @@ lambda_wait(struct aws_client *c, const char *name, long timeout_s,
 			    last.last_update_status : "none");
 			goto out;
 		}
-		ms = poll_ms > 0 ? poll_ms : 1000;
-		if ((double)ms > left * 1000)
-			ms = (long)(left * 1000) + 1;
-		sleep_ms(ms);
 	}
 out:
 	if (out != NULL && seen) {

@@ -149,8 +149,11 @@ int lambda_list_functions(struct aws_client *c, struct lambda_config **out,
 long lambda_poll_next(long prev_ms, long max_ms);
 
 /*
- * Polls GetFunction every poll_ms until State is Active (or Inactive) and
- * LastUpdateStatus is not InProgress.  State or LastUpdateStatus Failed:
+ * Polls GetFunction until State is Active (or Inactive) and
+ * LastUpdateStatus is not InProgress: first LAMBDA_POLL_FIRST_MS after the
+ * call (the request that made the function busy has just been answered),
+ * then each time half as long again, at most poll_ms apart
+ * (lambda_poll_next).  State or LastUpdateStatus Failed:
  * -1 with the reason ("the update failed: <LastUpdateStatusReason>").
  * timeout_s reached: -1 naming what it was waiting for and the last state.
  * AccessDeniedException: -1 at once, with a hint about the missing
@@ -161,6 +164,53 @@ long lambda_poll_next(long prev_ms, long max_ms);
 int lambda_wait(struct aws_client *c, const char *name, long timeout_s,
     long poll_ms, void (*on_change)(void *, const char *, const char *),
     void *arg, struct lambda_config *out, struct lc_err *err);
+
+/* ---- lambda-settings.c: what a function has outside its configuration ---- */
+
+/* PutFunctionConcurrency: n (0 or more) reserved concurrent executions. */
+int lambda_put_concurrency(struct aws_client *c, const char *name, long n,
+    struct lc_err *err);
+/* DeleteFunctionConcurrency: none reserved (none there is no error). */
+int lambda_delete_concurrency(struct aws_client *c, const char *name,
+    struct lc_err *err);
+
+/*
+ * A function's asynchronous invocation configuration
+ * (FunctionEventInvokeConfig of the unqualified function): every member
+ * PutFunctionEventInvokeConfig takes, so that what is read can be sent
+ * back whole.
+ */
+struct lambda_invoke_config {
+	char	*on_success;	/* DestinationConfig.OnSuccess.Destination */
+	char	*on_failure;	/* DestinationConfig.OnFailure.Destination */
+	long	 max_retries;	/* MaximumRetryAttempts; -1: not set */
+	long	 max_age;	/* MaximumEventAgeInSeconds; -1: not set */
+};
+
+/* An empty configuration (nothing set). */
+void lambda_invoke_config_init(struct lambda_invoke_config *ic);
+void lambda_invoke_config_release(struct lambda_invoke_config *ic);
+/* Whether ic sets nothing at all. */
+int lambda_invoke_config_empty(const struct lambda_invoke_config *ic);
+
+/* GetFunctionEventInvokeConfig: 1 with ic filled, 0 when there is none
+ * (ResourceNotFoundException; ic empty), -1 with err. */
+int lambda_get_invoke_config(struct aws_client *c, const char *name,
+    struct lambda_invoke_config *ic, struct lc_err *err);
+/* PutFunctionEventInvokeConfig with ic: it replaces the whole
+ * configuration (a member ic leaves unset is removed). */
+int lambda_put_invoke_config(struct aws_client *c, const char *name,
+    const struct lambda_invoke_config *ic, struct lc_err *err);
+/* DeleteFunctionEventInvokeConfig; none there is not an error. */
+int lambda_delete_invoke_config(struct aws_client *c, const char *name,
+    struct lc_err *err);
+
+/* Pure, for unit tests and fuzzing: a FunctionEventInvokeConfig body
+ * (0, or -1 with err naming op) and PutFunctionEventInvokeConfig's body
+ * (the caller frees it). */
+int lambda_invoke_config_parse(const char *op, const char *json, size_t len,
+    struct lambda_invoke_config *ic, struct lc_err *err);
+char *lambda_invoke_config_json(const struct lambda_invoke_config *ic);
 
 struct lambda_invoke_req {
 	const char	*name;

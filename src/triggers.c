@@ -191,8 +191,11 @@ triggers_wanted(const struct triggers_fn *t)
 
 	if (t->fn->nevents > 0 || t->fn->url.auth != NULL)
 		return 1;
+	/* The triggers' own markers (not deploy's lambdactl:on_failure). */
 	for (i = 0; i < t->ntags; i++)
-		if (starts(t->tags[i].key, "lambdactl:"))
+		if (strcmp(t->tags[i].key, TRIGGERS_TAG) == 0 ||
+		    strcmp(t->tags[i].key, TRIGGERS_TAG_URL) == 0 ||
+		    starts(t->tags[i].key, TRIGGERS_TAG_SQS))
 			return 1;
 	return 0;
 }

@@ -96,7 +96,7 @@ int triggers_unwire(struct aws_client *c, const struct lambda_config *have,
     struct lc_err *err);
 
 /* Whether t needs any request: lambda.yml lists a trigger or the
- * function carries a lambdactl: tag. */
+ * function carries one of the triggers' marker tags. */
 int triggers_wanted(const struct triggers_fn *t);
 
 #endif

@@ -9,6 +9,11 @@ SCRIPT.json is a list of responses served in order (the last one repeats):
 A "body" that is not a string is sent as its JSON text.  "drop" closes
 the connection without answering.  "echo": true answers with the request's
 own body, byte for byte, in place of "body" (status and headers as given).
+Steps in time, for waits (bench/wait.sh):
+  "mark": true       serving this step starts the clock of "until"
+  "until": S         this step is served (without moving on) while less
+                     than S seconds have passed since the last "mark" (or
+                     the server's start); afterwards the next one is
 More step keys, for transport tests:
   "close": true      close the connection after answering (no
                      "Connection: close" header: the client learns late)
@@ -33,7 +38,8 @@ The first route whose method (a regex matching the whole method) and path
 order, the last step repeating; a request no route matches gets "default"
 (a 404 when there is none).
 
-Every request is logged to LOGFILE as one JSON line: method, path (with
+Every request is logged to LOGFILE as one JSON line: "t" (when it came,
+time.time()), method, path (with
 its query), query (the part after "?", "" when none), headers (all of
 them, X-Amz-* included, as received), body length, and the status
 answered (null for a drop) and the connection's number ("conn", from 1,
@@ -64,20 +70,37 @@ else:
     routes = None
 
 
+mark = time.monotonic()
+
+
+def next_step(steps, at):
+    """steps[at] and the index to serve next: an "until" step stays until
+    its time is up, then gives way to the one after it."""
+    global mark
+    while True:
+        step = steps[min(at, len(steps) - 1)]
+        if "until" not in step or at >= len(steps) - 1:
+            break
+        if time.monotonic() - mark < step["until"]:
+            return step, at
+        at += 1
+    if step.get("mark"):
+        mark = time.monotonic()
+    return step, at + 1
+
+
 def pick(method, path):
     """The next step for this request, and its route index (or None)."""
     global count
     if routes is None:
-        step = script[min(count, len(script) - 1)]
-        count += 1
+        step, count = next_step(script, count)
         return step, None
     for i, (m, p, steps) in enumerate(routes):
         if m.fullmatch(method) and p.search(path):
             break
     else:
         i, steps = len(routes), default
-    step = steps[min(route_count[i], len(steps) - 1)]
-    route_count[i] += 1
+    step, route_count[i] = next_step(steps, route_count[i])
     return step, (i if i < len(routes) else "default")
 
 
@@ -137,7 +160,8 @@ class Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(n) if n else b""
         with lock:
             step, route = pick(self.command, self.path)
-            entry = {"method": self.command, "path": self.path,
+            entry = {"t": time.time(), "method": self.command,
+                     "path": self.path,
                      "query": self.path.partition("?")[2],
                      "headers": dict(self.headers.items()),
                      "body_len": len(body),

@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "clock.h"
 #include "deploy.h"
 #include "testhttp.h"
 
@@ -61,6 +62,9 @@ twins(struct manifest_fn *fn, struct deploy_plan *p, struct package_result *pkg)
 	p->remote.env = have_env;
 	p->remote.nenv = 3;
 	p->remote.code_sha256 = (char *)SHA_A;
+	fn->reserved_concurrency = MANIFEST_NO_CONCURRENCY;
+	p->remote.reserved_concurrency = MANIFEST_NO_CONCURRENCY;
+	lambda_invoke_config_init(&p->extras.invoke);
 	strcpy(pkg->sha256, SHA_A);
 }
 
@@ -96,6 +100,9 @@ assert_lines(const struct deploy_plan *p, const char *const *want)
 
 static const struct deploy_opts all = { .mode = DEPLOY_ANY, .code = 1,
     .config = 1 };
+/* For deploy_apply: waits that poll every millisecond. */
+static const struct deploy_opts fast = { .mode = DEPLOY_ANY, .code = 1,
+    .config = 1, .wait_timeout = 10, .poll_ms = 1 };
 
 static void
 test_identical(void **state)
@@ -254,6 +261,316 @@ test_check_existing(void **state)
 	assert_null(strstr(err.msg, "secret"));
 }
 
+/* Frees what deploy_compare put in the plan's extras. */
+static void
+release_extras(struct deploy_plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->extras.ntag; i++) {
+		free(p->extras.tag[i].key);
+		free(p->extras.tag[i].value);
+	}
+	free(p->extras.tag);
+	for (i = 0; i < p->extras.nuntag; i++)
+		free(p->extras.untag[i]);
+	free(p->extras.untag);
+	p->extras.tag = NULL;
+	p->extras.untag = NULL;
+	p->extras.ntag = p->extras.nuntag = 0;
+	p->extras.concurrency_changed = p->extras.invoke_changed = 0;
+	release_changes(p);
+}
+
+/* "KEY=VALUE ..." of the plan's TagResource, and "KEY ..." of its
+ * UntagResource. */
+static void
+assert_tag_ops(const struct deploy_plan *p, const char *tag,
+    const char *untag)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < p->extras.ntag; i++)
+		buf_addf(&b, "%s%s=%s", i ? " " : "", p->extras.tag[i].key,
+		    p->extras.tag[i].value);
+	assert_string_equal(b.data, tag);
+	buf_reset(&b);
+	for (i = 0; i < p->extras.nuntag; i++)
+		buf_addf(&b, "%s%s", i ? " " : "", p->extras.untag[i]);
+	assert_string_equal(b.data, untag);
+	buf_release(&b);
+}
+
+static struct manifest_kv want_tags[] = {
+	{ (char *)"commit", (char *)"abc123" },
+	{ (char *)"owner", (char *)"" },
+	{ (char *)"team", (char *)"data" },
+	{ (char *)"tier", (char *)"gold" },
+};
+/* The triggers' markers (never compared) sort among the others. */
+static struct manifest_kv have_tags[] = {
+	{ (char *)"cost", (char *)"x" },
+	{ (char *)"lambdactl:sqs:1b2c", (char *)"jobs" },
+	{ (char *)"lambdactl:triggers", (char *)"" },
+	{ (char *)"owner", (char *)"ops" },
+	{ (char *)"team", (char *)"data" },
+	{ (char *)"tier", (char *)"silver" },
+};
+
+/*
+ * Tags: exactly the difference, with values (no secrets); the "lambdactl:"
+ * keys never compared; a value holding an unset ${env:} left alone; and
+ * nothing at all when the function's tags are not known (ListFunctions).
+ */
+static void
+test_tags(void **state)
+{
+	struct manifest_fn fn;
+	struct deploy_plan p;
+	struct package_result pkg;
+	char *unresolved[] = { (char *)"tags.commit" };
+	static const char *const want[] = {
+		"+ tags.commit = abc123",
+		"- tags.cost",
+		"~ tags.owner ops -> \"\"",
+		"~ tags.tier silver -> gold",
+		NULL,
+	};
+	static const char *const none[] = { NULL };
+	static const char *const drop_all[] = {
+		"- tags.cost", "- tags.owner", "- tags.team", "- tags.tier",
+		NULL,
+	};
+
+	(void)state;
+	twins(&fn, &p, &pkg);
+	fn.tags = want_tags;
+	fn.ntags = 4;
+	p.remote.tags = have_tags;
+	p.remote.ntags = 6;
+	p.extras.known = 1;
+	deploy_compare(&fn, ROLE, &pkg, &all, &p);
+	assert_lines(&p, want);
+	assert_string_equal(p.changes[0].field, "tags.commit");
+	assert_tag_ops(&p, "commit=abc123 owner= tier=gold", "cost");
+	/* Nothing else changed: only the extras. */
+	assert_false(p.config_changed);
+	assert_false(p.code_changed);
+	release_extras(&p);
+
+	/* Under MANIFEST_DEFER_ENV, commit's value is not known. */
+	fn.unresolved = unresolved;
+	fn.nunresolved = 1;
+	deploy_compare(&fn, ROLE, &pkg, &all, &p);
+	assert_lines(&p, want + 1);
+	assert_tag_ops(&p, "owner= tier=gold", "cost");
+	release_extras(&p);
+	fn.unresolved = NULL;
+	fn.nunresolved = 0;
+
+	/* No tags in lambda.yml: every tag of the function's goes, but
+	 * the markers. */
+	fn.ntags = 0;
+	deploy_compare(&fn, ROLE, &pkg, &all, &p);
+	assert_lines(&p, drop_all);
+	assert_tag_ops(&p, "", "cost owner team tier");
+	release_extras(&p);
+
+	/* Not known (ListFunctions), or --code-only: not compared. */
+	fn.ntags = 4;
+	p.extras.known = 0;
+	deploy_compare(&fn, ROLE, &pkg, &all, &p);
+	assert_lines(&p, none);
+	assert_tag_ops(&p, "", "");
+	p.extras.known = 1;
+	{
+		struct deploy_opts code = all;
+
+		code.config = 0;
+		deploy_compare(&fn, ROLE, &pkg, &code, &p);
+		assert_lines(&p, none);
+	}
+	/* The same tags: nothing. */
+	p.remote.tags = want_tags;
+	p.remote.ntags = 4;
+	deploy_compare(&fn, ROLE, &pkg, &all, &p);
+	assert_lines(&p, none);
+	assert_tag_ops(&p, "", "");
+}
+
+static void
+test_concurrency(void **state)
+{
+	static const struct {
+		long		 want, have;
+		const char	*line;
+	} cases[] = {
+		{ 10, MANIFEST_NO_CONCURRENCY,
+		    "~ reserved_concurrency (none) -> 10" },
+		{ 5, 10, "~ reserved_concurrency 10 -> 5" },
+		{ MANIFEST_NO_CONCURRENCY, 10,
+		    "~ reserved_concurrency 10 -> (none)" },
+		/* 0 throttles every invoke: a value, not none. */
+		{ 0, MANIFEST_NO_CONCURRENCY,
+		    "~ reserved_concurrency (none) -> 0" },
+		{ MANIFEST_NO_CONCURRENCY, 0,
+		    "~ reserved_concurrency 0 -> (none)" },
+		{ 0, 0, NULL },
+		{ 7, 7, NULL },
+		{ MANIFEST_NO_CONCURRENCY, MANIFEST_NO_CONCURRENCY, NULL },
+	};
+	struct manifest_fn fn;
+	struct deploy_plan p;
+	struct package_result pkg;
+	const char *want[2];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		twins(&fn, &p, &pkg);
+		p.extras.known = 1;
+		fn.reserved_concurrency = cases[i].want;
+		p.remote.reserved_concurrency = cases[i].have;
+		deploy_compare(&fn, ROLE, &pkg, &all, &p);
+		want[0] = cases[i].line;
+		want[1] = NULL;
+		assert_lines(&p, want);
+		assert_int_equal(p.extras.concurrency_changed,
+		    cases[i].line != NULL);
+		assert_false(p.config_changed);
+		if (cases[i].line != NULL)
+			assert_string_equal(p.changes[0].field,
+			    "reserved_concurrency");
+		release_extras(&p);
+	}
+	/* Not known (ListFunctions): not compared. */
+	twins(&fn, &p, &pkg);
+	fn.reserved_concurrency = 10;
+	deploy_compare(&fn, ROLE, &pkg, &all, &p);
+	assert_int_equal(p.nchanges, 0);
+}
+
+#define DLQ_A "arn:aws:sqs:us-east-1:123456789012:failed"
+#define DLQ_B "arn:aws:sqs:us-east-1:123456789012:failed-2"
+
+static struct manifest_kv marker_tag[] = {
+	{ (char *)"lambdactl:on_failure", (char *)"" },
+};
+
+/*
+ * on_failure: lambdactl's to keep when lambda.yml names a destination
+ * (the marker tag goes on with one lambdactl sets) or the marker says
+ * lambdactl set the one there (lambda.yml without the key: it goes, and
+ * the marker); anyone else's is left alone.
+ */
+static void
+test_on_failure(void **state)
+{
+	static const struct {
+		const char	*name;
+		const char	*want;
+		const char	*have;
+		int		 marked;
+		const char	*line;
+		const char	*tag, *untag;
+	} cases[] = {
+		{ "set", DLQ_A, NULL, 0, "~ on_failure (none) -> " DLQ_A,
+		    "lambdactl:on_failure=", "" },
+		{ "changed", DLQ_B, DLQ_A, 1, "~ on_failure " DLQ_A " -> "
+		    DLQ_B, "", "" },
+		{ "someone's changed by lambda.yml", DLQ_B, DLQ_A, 0,
+		    "~ on_failure " DLQ_A " -> " DLQ_B,
+		    "lambdactl:on_failure=", "" },
+		{ "removed", NULL, DLQ_A, 1, "~ on_failure " DLQ_A " -> (none)",
+		    "", "lambdactl:on_failure" },
+		{ "removed by hand, then from lambda.yml", NULL, NULL, 1,
+		    "- tag lambdactl:on_failure", "", "lambdactl:on_failure" },
+		{ "someone else's", NULL, DLQ_A, 0, NULL, "", "" },
+		{ "the same, ours", DLQ_A, DLQ_A, 1, NULL, "", "" },
+		/* Named by lambda.yml as it is (imported): left unmarked. */
+		{ "the same, not marked", DLQ_A, DLQ_A, 0, NULL, "", "" },
+	};
+	struct manifest_fn fn;
+	struct deploy_plan p;
+	struct package_result pkg;
+	const char *want[2];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		print_message("# %s\n", cases[i].name);
+		twins(&fn, &p, &pkg);
+		p.extras.known = p.extras.invoke_known = 1;
+		fn.on_failure = (char *)cases[i].want;
+		p.extras.invoke.on_failure = (char *)cases[i].have;
+		if (cases[i].marked) {
+			p.remote.tags = marker_tag;
+			p.remote.ntags = 1;
+		}
+		deploy_compare(&fn, ROLE, &pkg, &all, &p);
+		want[0] = cases[i].line;
+		want[1] = NULL;
+		assert_lines(&p, want);
+		assert_int_equal(p.extras.invoke_changed,
+		    cases[i].line != NULL && cases[i].line[0] == '~');
+		assert_tag_ops(&p, cases[i].tag, cases[i].untag);
+		release_extras(&p);
+	}
+	/* Not read (invoke_known 0): not compared. */
+	twins(&fn, &p, &pkg);
+	p.extras.known = 1;
+	fn.on_failure = (char *)DLQ_A;
+	deploy_compare(&fn, ROLE, &pkg, &all, &p);
+	assert_int_equal(p.nchanges, 0);
+	/* Created with neither concurrency nor a destination elsewhere:
+	 * deploy_check_existing compares none of them. */
+	fn.reserved_concurrency = 3;
+	{
+		struct lc_err err;
+
+		memset(&err, 0, sizeof err);
+		assert_int_equal(deploy_check_existing(&fn, ROLE, &pkg,
+		    &p.remote, &err), 0);
+	}
+}
+
+/* In the order plan shows them and apply writes them: the configuration,
+ * concurrency, on_failure, tags. */
+static void
+test_extras_order(void **state)
+{
+	struct manifest_fn fn;
+	struct deploy_plan p;
+	struct package_result pkg;
+	static const char *const want[] = {
+		"~ memory 360 -> 512",
+		"~ reserved_concurrency (none) -> 10",
+		"~ on_failure (none) -> " DLQ_A,
+		"+ tags.commit = abc123",
+		"- tags.cost",
+		"~ tags.owner ops -> \"\"",
+		"~ tags.tier silver -> gold",
+		NULL,
+	};
+
+	(void)state;
+	twins(&fn, &p, &pkg);
+	p.extras.known = p.extras.invoke_known = 1;
+	fn.memory = 512;
+	fn.reserved_concurrency = 10;
+	fn.on_failure = (char *)DLQ_A;
+	fn.tags = want_tags;
+	fn.ntags = 4;
+	p.remote.tags = have_tags;
+	p.remote.ntags = 6;
+	deploy_compare(&fn, ROLE, &pkg, &all, &p);
+	assert_lines(&p, want);
+	assert_tag_ops(&p, "lambdactl:on_failure= commit=abc123 owner= "
+	    "tier=gold", "cost");
+	release_extras(&p);
+}
+
 #define FN_PATH "/2015-03-31/functions/jobs"
 #define GOT_CONFIG "{\"FunctionName\":\"jobs\",\"FunctionArn\":" \
     "\"arn:aws:lambda:us-east-1:123456789012:function:jobs\"," \
@@ -307,8 +624,6 @@ static void
 test_apply_conflict_by_code(void **state)
 {
 	const struct conflict_case *c;
-	struct deploy_opts o = { .mode = DEPLOY_ANY, .code = 1, .config = 1,
-	    .wait_timeout = 10, .poll_ms = 1 };
 	struct manifest_fn fn;
 	struct deploy_plan p;
 	struct package_result pkg;
@@ -355,7 +670,7 @@ test_apply_conflict_by_code(void **state)
 		n = c->ret == -1 ? 1 : c->create ? 3 : 4;
 		testhttp_start(&h, (const char *const *)answers, n);
 		lc_error_clear(&err);
-		assert_int_equal(deploy_apply(&h.client, &p, &o, NULL, &r,
+		assert_int_equal(deploy_apply(&h.client, &p, &fast, NULL, &r,
 		    &err), c->ret);
 		assert_int_equal(testhttp_stop(&h), n);
 		assert_string_equal(h.reqs[0], c->create ?
@@ -379,6 +694,237 @@ test_apply_conflict_by_code(void **state)
 	unlink(zip);
 }
 
+/* The body of request i of h (after the head). */
+static const char *
+body_of(const struct testhttp *h, size_t i)
+{
+	const char *b = strstr(h->raw[i], "\r\n\r\n");
+
+	assert_non_null(b);
+	return b + 4;
+}
+
+#define ARN_PATH "arn%3Aaws%3Alambda%3Aus-east-1%3A123456789012%3Afunction%3Ajobs"
+#define SNS "arn:aws:sns:us-east-1:123456789012:done"
+
+/* fn and the plan of its deployed twin, as GetFunction body got has it,
+ * its extras known (the invoke configuration empty). */
+static void
+existing(struct manifest_fn *fn, struct deploy_plan *p,
+    struct package_result *pkg, const char *got)
+{
+	struct lc_err err;
+
+	twins(fn, p, pkg);
+	memset(p, 0, sizeof *p);
+	p->fn = fn;
+	p->role_arn = ROLE;
+	p->exists = 1;
+	assert_int_equal(lambda_function_parse(got, strlen(got), &p->remote,
+	    &err), 0);
+	p->extras.known = p->extras.invoke_known = 1;
+	lambda_invoke_config_init(&p->extras.invoke);
+}
+
+/*
+ * Only the extras changed: deploy_apply writes them alone, in order
+ * (concurrency, the destination, tags: removals first), the rest of the
+ * asynchronous invocation configuration sent back as read; then the same
+ * with the removals (nothing else left in the configuration: deleted).
+ */
+static void
+test_apply_extras(void **state)
+{
+	struct manifest_fn fn;
+	struct deploy_plan p;
+	struct package_result pkg;
+	struct deploy_result r;
+	struct testhttp h;
+	struct lc_err err;
+	struct manifest_kv one_tag[] = { { (char *)"team", (char *)"data" } };
+	static const char got[] = "{\"Configuration\":" GOT_CONFIG ","
+	    "\"Tags\":{\"cost\":\"x\",\"lambdactl:on_failure\":\"\","
+	    "\"team\":\"ops\"},\"Concurrency\":"
+	    "{\"ReservedConcurrentExecutions\":3}}";
+	static const char got_marker[] = "{\"Configuration\":" GOT_CONFIG ","
+	    "\"Tags\":{\"lambdactl:on_failure\":\"\"},\"Concurrency\":"
+	    "{\"ReservedConcurrentExecutions\":3}}";
+	static const char *const want[] = {
+		"~ reserved_concurrency 3 -> 10",
+		"~ on_failure " DLQ_A " -> " DLQ_B,
+		"- tags.cost",
+		"~ tags.team ops -> data",
+		NULL,
+	};
+
+	(void)state;
+	existing(&fn, &p, &pkg, got);
+	p.extras.invoke.on_failure = xstrdup(DLQ_A);
+	p.extras.invoke.on_success = xstrdup(SNS);
+	p.extras.invoke.max_retries = 1;
+	fn.reserved_concurrency = 10;
+	fn.on_failure = (char *)DLQ_B;
+	fn.tags = one_tag;
+	fn.ntags = 1;
+	deploy_compare(&fn, ROLE, NULL, &fast, &p);
+	assert_lines(&p, want);
+	testhttp_start_json(&h, 4, 200, "{\"ReservedConcurrentExecutions\":10}",
+	    200, "{}", 204, "", 204, "");
+	assert_int_equal(deploy_apply(&h.client, &p, &fast, NULL, &r, &err), 0);
+	assert_string_equal(r.status, "updated");
+	assert_string_equal(h.reqs[0],
+	    "PUT /2017-10-31/functions/jobs/concurrency");
+	assert_string_equal(body_of(&h, 0),
+	    "{\"ReservedConcurrentExecutions\":10}");
+	assert_string_equal(h.reqs[1],
+	    "PUT /2019-09-25/functions/jobs/event-invoke-config");
+	assert_string_equal(body_of(&h, 1), "{\"MaximumRetryAttempts\":1,"
+	    "\"DestinationConfig\":{\"OnSuccess\":{\"Destination\":\"" SNS
+	    "\"},\"OnFailure\":{\"Destination\":\"" DLQ_B "\"}}}");
+	assert_string_equal(h.reqs[2], "DELETE /2017-03-31/tags/" ARN_PATH
+	    "?tagKeys=cost");
+	assert_string_equal(h.reqs[3], "POST /2017-03-31/tags/" ARN_PATH);
+	assert_string_equal(body_of(&h, 3), "{\"Tags\":{\"team\":\"data\"}}");
+	testhttp_stop_json(&h);
+	deploy_result_release(&r);
+	deploy_plan_release(&p);
+
+	/* lambda.yml drops both: the concurrency and the configuration
+	 * (nothing else in it) are deleted, the marker comes off. */
+	existing(&fn, &p, &pkg, got_marker);
+	p.extras.invoke.on_failure = xstrdup(DLQ_A);
+	deploy_compare(&fn, ROLE, NULL, &fast, &p);
+	testhttp_start_json(&h, 3, 204, "", 204, "", 204, "");
+	assert_int_equal(deploy_apply(&h.client, &p, &fast, NULL, &r, &err), 0);
+	assert_string_equal(h.reqs[0],
+	    "DELETE /2017-10-31/functions/jobs/concurrency");
+	assert_string_equal(h.reqs[1],
+	    "DELETE /2019-09-25/functions/jobs/event-invoke-config");
+	assert_string_equal(h.reqs[2], "DELETE /2017-03-31/tags/" ARN_PATH
+	    "?tagKeys=lambdactl%3Aon_failure");
+	testhttp_stop_json(&h);
+	deploy_result_release(&r);
+	deploy_plan_release(&p);
+}
+
+/*
+ * A new function: its tags go with CreateFunction; the concurrency and
+ * the destination (and its marker) are set once it is Active.
+ */
+static void
+test_apply_create_extras(void **state)
+{
+	struct manifest_fn fn;
+	struct deploy_plan p;
+	struct package_result pkg;
+	struct deploy_result r;
+	struct testhttp h;
+	struct lc_err err;
+	char zip[] = "/tmp/test-deploy.XXXXXX";
+	struct manifest_kv one_tag[] = { { (char *)"team", (char *)"data" } };
+	static const char *const want[] = {
+		"+ create (java21, 360 MB, 10 s, x86_64, code " SHA_A ")",
+		"~ reserved_concurrency (none) -> 0",
+		"~ on_failure (none) -> " DLQ_A,
+		NULL,
+	};
+	int fd;
+
+	(void)state;
+	fd = mkstemp(zip);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "PK", 2), 2);
+	close(fd);
+	twins(&fn, &p, &pkg);
+	pkg.path = zip;
+	fn.reserved_concurrency = 0;
+	fn.on_failure = (char *)DLQ_A;
+	fn.tags = one_tag;
+	fn.ntags = 1;
+	testhttp_start_json(&h, 6,
+	    404, "{\"__type\":\"ResourceNotFoundException\",\"message\":\"no\"}",
+	    201, GOT_CONFIG,
+	    200, "{\"Configuration\":" GOT_CONFIG "}",
+	    200, "{\"ReservedConcurrentExecutions\":0}",
+	    200, "{}",
+	    204, "");
+	assert_int_equal(deploy_plan(&h.client, &fn, ROLE, &pkg, &fast, &p,
+	    &err), 0);
+	assert_lines(&p, want);
+	assert_int_equal(deploy_apply(&h.client, &p, &fast, NULL, &r, &err), 0);
+	assert_string_equal(r.status, "created");
+	assert_string_equal(h.reqs[1], "POST /2015-03-31/functions");
+	assert_non_null(strstr(body_of(&h, 1),
+	    "\"Tags\":{\"team\":\"data\"}"));
+	assert_string_equal(h.reqs[2], "GET " FN_PATH);
+	assert_string_equal(h.reqs[3],
+	    "PUT /2017-10-31/functions/jobs/concurrency");
+	assert_string_equal(body_of(&h, 3),
+	    "{\"ReservedConcurrentExecutions\":0}");
+	assert_string_equal(h.reqs[4],
+	    "PUT /2019-09-25/functions/jobs/event-invoke-config");
+	assert_string_equal(body_of(&h, 4), "{\"DestinationConfig\":{"
+	    "\"OnFailure\":{\"Destination\":\"" DLQ_A "\"}}}");
+	assert_string_equal(h.reqs[5], "POST /2017-03-31/tags/" ARN_PATH);
+	assert_string_equal(body_of(&h, 5),
+	    "{\"Tags\":{\"lambdactl:on_failure\":\"\"}}");
+	testhttp_stop_json(&h);
+	deploy_result_release(&r);
+	deploy_plan_release(&p);
+	unlink(zip);
+}
+
+/* The waits' schedule: 250 ms, half as long again each time, capped. */
+static void
+test_poll_schedule(void **state)
+{
+	static const long want[] = { 250, 375, 562, 843, 1000, 1000 };
+	long ms = 0;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof want / sizeof want[0]; i++) {
+		ms = lambda_poll_next(ms, 1000);
+		assert_int_equal(ms, want[i]);
+	}
+	assert_int_equal(lambda_poll_next(0, 0), 250);
+	assert_int_equal(lambda_poll_next(843, 0), 1000);
+	assert_int_equal(lambda_poll_next(0, 1), 1);
+	assert_int_equal(lambda_poll_next(375, 400), 400);
+}
+
+#define GF(state, status) "{\"Configuration\":{\"FunctionName\":\"jobs\"," \
+    "\"State\":\"" state "\",\"LastUpdateStatus\":\"" status "\"}}"
+
+/*
+ * lambda_wait polls on that schedule: the first GetFunction 250 ms after
+ * the call, then 375 ms later, then (capped by poll_ms 400) 400 ms later;
+ * it returns at the first settled answer.
+ */
+static void
+test_wait_schedule(void **state)
+{
+	struct lambda_config cfg;
+	struct testhttp h;
+	struct lc_err err;
+	double t0, elapsed;
+
+	(void)state;
+	testhttp_start_json(&h, 3, 200, GF("Pending", "InProgress"), 200,
+	    GF("Active", "InProgress"), 200, GF("Active", "Successful"));
+	t0 = clock_ms();
+	assert_int_equal(lambda_wait(&h.client, "jobs", 30, 400, NULL, NULL,
+	    &cfg, &err), 0);
+	elapsed = clock_ms() - t0;
+	testhttp_stop_json(&h);
+	assert_string_equal(cfg.last_update_status, "Successful");
+	lambda_config_release(&cfg);
+	/* 250 + 375 + 400 ms of sleeps, and a loaded machine's slack. */
+	if (elapsed < 1025 || elapsed > 10000)
+		fail_msg("lambda_wait took %.0f ms, not 1025 ms and the "
+		    "requests", elapsed);
+}
+
 int
 main(void)
 {
@@ -388,7 +934,15 @@ main(void)
 		cmocka_unit_test(test_code_only_and_config_only),
 		cmocka_unit_test(test_unset_handler_and_no_package),
 		cmocka_unit_test(test_check_existing),
+		cmocka_unit_test(test_tags),
+		cmocka_unit_test(test_concurrency),
+		cmocka_unit_test(test_on_failure),
+		cmocka_unit_test(test_extras_order),
 		cmocka_unit_test(test_apply_conflict_by_code),
+		cmocka_unit_test(test_apply_extras),
+		cmocka_unit_test(test_apply_create_extras),
+		cmocka_unit_test(test_poll_schedule),
+		cmocka_unit_test(test_wait_schedule),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
