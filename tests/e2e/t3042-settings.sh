@@ -46,7 +46,7 @@ YML
 proxy_reset
 lc deploy
 check_status 0 "deploy creates a function with every new setting"
-body POST "$FN"
+jq -s '[.[] | select(.method == "POST" and .path == "'"$FN"'") | .body | fromjson | select(.FunctionName == "jobs")] | last' "$PROXY_LOG" >"$TMP/body.json"
 check "CreateFunction sends the VPC (sorted), tracing, key, target, logging and SnapStart" \
 	jq -e --arg k "$KMS" --arg d "$DLQ" '.FunctionName == "jobs" and
 		.VpcConfig == {"SubnetIds": ["subnet-0a1b2c3d", "subnet-1a2b3c4d"], "SecurityGroupIds": ["sg-0a1b2c3d"]} and
