@@ -81,9 +81,9 @@ needs_quotes(const char *s)
 }
 
 /*
- * A scalar: plain when YAML reads it back as the same string.  libyaml
- * refuses to make the event of a value that is not UTF-8 (or when out of
- * memory).
+ * A scalar: plain when YAML reads it back as the same string; one with a
+ * line break double-quoted ("one\ntwo": on one line).  libyaml refuses to
+ * make the event of a value that is not UTF-8 (or when out of memory).
  */
 static int
 scalar(struct out *o, const char *s, int plain)
@@ -94,6 +94,7 @@ scalar(struct out *o, const char *s, int plain)
 		return -1;
 	if (!yaml_scalar_event_initialize(&ev, NULL, NULL,
 	    (yaml_char_t *)(uintptr_t)s, (int)strlen(s), plain, 1,
+	    strpbrk(s, "\n\r") != NULL ? YAML_DOUBLE_QUOTED_SCALAR_STYLE :
 	    YAML_ANY_SCALAR_STYLE)) {
 		o->failed = 1;
 		return lc_error(o->err, LC_EFAIL, "%s%scannot write a value "

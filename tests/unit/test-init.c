@@ -143,6 +143,7 @@ test_two_functions_text(void **state)
 	    "    memory: 512\n"
 	    "    description: Nightly jobs\n"
 	    "    environment:\n"
+	    "      LINES: \"one\\ntwo\"\n"
 	    "      STAGE: prod\n"
 	    "    architecture: arm64\n"
 	    "    tags:\n"
@@ -163,6 +164,7 @@ test_two_functions_text(void **state)
 	c[0].description = xstrdup("Nightly jobs");
 	free(c[0].architecture);
 	c[0].architecture = xstrdup("arm64");
+	add_kv(&c[0].env, &c[0].nenv, "LINES", "one\ntwo");
 	add_kv(&c[0].env, &c[0].nenv, "STAGE", "prod");
 	add_kv(&c[0].tags, &c[0].ntags, "team", "data");
 	add_kv(&c[0].tags, &c[0].ntags, "lambdactl:triggers", "x");
