@@ -93,8 +93,9 @@ stage_open(struct staged *st, const char *dir, const char *name,
 }
 
 /*
- * Finishes the file of fd: its mode, on disk, closed.  -1 with err
- * (the temporary file stays for stage_drop).
+ * Finishes the file of fd: its mode, on disk, closed (fd is closed
+ * whatever happens).  -1 with err (the temporary file stays for
+ * stage_drop).
  */
 static int
 stage_close(struct staged *st, int fd, mode_t mode, struct lc_err *err)
@@ -182,7 +183,7 @@ code_url_ok(const char *url)
 	static const char *const loopback[] = { "127.0.0.1", "localhost",
 	    "[::1]" };
 	const char *host;
-	size_t i, n;
+	size_t i, n, len;
 
 	if (strncasecmp(url, "https://", 8) == 0)
 		host = url + 8;
@@ -195,11 +196,12 @@ code_url_ok(const char *url)
 		return 0;
 	if (host == url + 8)
 		return 1;
-	for (i = 0; i < sizeof loopback / sizeof loopback[0]; i++)
-		if (strncasecmp(host, loopback[i], strlen(loopback[i])) == 0 &&
-		    (host + strlen(loopback[i]) == host + n ||
-		    host[strlen(loopback[i])] == ':'))
+	for (i = 0; i < sizeof loopback / sizeof loopback[0]; i++) {
+		len = strlen(loopback[i]);
+		if (len <= n && strncasecmp(host, loopback[i], len) == 0 &&
+		    (len == n || host[len] == ':'))
 			return 1;
+	}
 	return 0;
 }
 
@@ -284,18 +286,16 @@ fetch_code(struct http_client *hc, struct job *j, const char *dir,
 		lc_error_prefix(err, "%s: fetching the code", j->cfg.name);
 		sha256_final(&s.h, md);
 		close(s.fd);
+		http_response_release(&rs);
 		return -1;
 	}
 	sha256_final(&s.h, md);
 	sha256_to_b64(md, b64);
-	if (check_code(j, rs.status, &s, b64, err) == 0 &&
-	    stage_close(&j->zip, s.fd, umasked(0666), err) == 0) {
-		s.fd = -1;
-		j->size = s.n;
-		rv = 0;
-	}
-	if (s.fd != -1)
+	if (check_code(j, rs.status, &s, b64, err) == 0)
+		rv = stage_close(&j->zip, s.fd, umasked(0666), err);
+	else
 		close(s.fd);
+	j->size = s.n;
 	http_response_release(&rs);
 	return rv;
 }
@@ -492,11 +492,17 @@ init_run(struct cmd_ctx *ctx, struct aws_client *c, const char *path,
 		goto out;
 	self_check(path, &res);
 	if (stage_text(&yml, dir, slash != NULL ? slash + 1 : path, &res,
-	    &ctx->err) == -1 || place_all(jobs, n, &yml, force,
 	    &ctx->err) == -1)
 		goto out;
-	report(ctx, yml.path, jobs, n);
-	notes(yml.path, &res);
+	/* Interrupted (the transfers stop by themselves): nothing placed. */
+	if (init_stop) {
+		lc_error(&ctx->err, LC_EFAIL, "interrupted: nothing written");
+		goto out;
+	}
+	if (place_all(jobs, n, &yml, force, &ctx->err) == -1)
+		goto out;
+	report(ctx, path, jobs, n);
+	notes(path, &res);
 	rv = 0;
 out:
 	for (i = 0; i < n; i++)

@@ -181,6 +181,20 @@ check_err_has "^lambdactl: jobs: the code fetched has SHA-256 [A-Za-z0-9+/]{43}=
 	"the mismatch named"
 check "no file left" test "$(files)" = ""
 
+stub_getfn '.Code.Location = $u | .Configuration.CodeSize += 1'
+AWS_ENDPOINT_URL_LAMBDA=$STUB_URL lc init --from jobs --download
+check_status 1 "fewer bytes than CodeSize: refused"
+check_err_eq "lambdactl: jobs: the code fetched is $size bytes, not the $((size + 1)) Lambda reports" \
+	"the sizes named"
+check "no file left after the short download" test "$(files)" = ""
+stub_getfn '.Code.Location = $u | .Configuration.CodeSize = 1'
+AWS_ENDPOINT_URL_LAMBDA=$STUB_URL lc --debug init --from jobs --download
+check_status 1 "more bytes than CodeSize: refused"
+check_err_has "^lambdactl: jobs: fetching the code: GET .*: response larger than 1 bytes" "the limit named"
+check_err_lacks "Signature=[^<]" "the URL's signature is not shown (--debug either)"
+check_err_has "[?&]Signature=<redacted>" "it is redacted"
+check "no file left after the long download" test "$(files)" = ""
+
 # The proxy in front of moto answers the code's GET with a 403.
 echo '[{"method": "GET", "path": "^/gone/", "status": 403, "body": "<Error><Code>AccessDenied</Code></Error>"}]' >"$PROXY_FAULTS"
 stub_getfn ".Code.Location = \"$PROXY_URL/gone/jobs.zip?X-Amz-Signature=abc\""
@@ -194,7 +208,8 @@ check "the code was asked for once" test "$(proxy_count GET '/gone/jobs.zip.*')"
 check "no file left after the 403" test "$(files)" = ""
 
 for loc in file:///etc/passwd ftp://127.0.0.1/x "http://127.0.0.1@example.invalid/x" \
-    "http://example.invalid/x"; do
+    "http://127.0.0.1:1@example.invalid/x" "http://localhost.example.invalid/x" \
+    "http://example.invalid/x" "127.0.0.1/x"; do
 	stub_getfn ".Code.Location = \"$loc\""
 	AWS_ENDPOINT_URL_LAMBDA=$STUB_URL lc init --from jobs --download
 	check_status 1 "Location $loc: refused"
