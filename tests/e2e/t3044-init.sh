@@ -172,54 +172,47 @@ check_status 0 "--force overwrites jobs.zip"
 check "jobs.zip is still the deployed zip" cmp jobs.zip deployed-jobs.zip
 rm jobs.zip lambda.yml
 
-# What must leave no file: a CodeSha256 that does not match, an HTTP
-# error, a location that is not https (never fetched).
-stub_getfn '.Code.Location = $u | .Configuration.CodeSha256 = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="'
-AWS_ENDPOINT_URL_LAMBDA=$STUB_URL lc init --from jobs --download
-check_status 1 "a CodeSha256 mismatch: refused"
+# What must leave no file: a CodeSha256 or CodeSize that does not match,
+# an HTTP error, a location that is not https (never fetched).
+# refused JQ DESC [GLOBAL-OPTIONS...]: with GetFunction's answer changed by
+# JQ, init --download exits 1 and leaves no file (the caller checks $ERR).
+refused() {
+	local prog=$1 desc=$2
+	shift 2
+	stub_getfn "$prog"
+	AWS_ENDPOINT_URL_LAMBDA=$STUB_URL lc "$@" init --from jobs --download
+	check_status 1 "$desc: refused"
+	check "$desc: no file left" test "$(files)" = ""
+}
+refused '.Code.Location = $u | .Configuration.CodeSha256 = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="' \
+	"a CodeSha256 mismatch"
 check_err_has "^lambdactl: jobs: the code fetched has SHA-256 [A-Za-z0-9+/]{43}=, not the CodeSha256 A{43}= Lambda reports$" \
 	"the mismatch named"
-check "no file left" test "$(files)" = ""
-
-stub_getfn '.Code.Location = $u | .Configuration.CodeSize += 1'
-AWS_ENDPOINT_URL_LAMBDA=$STUB_URL lc init --from jobs --download
-check_status 1 "fewer bytes than CodeSize: refused"
+refused '.Code.Location = $u | .Configuration.CodeSize += 1' "fewer bytes than CodeSize"
 check_err_eq "lambdactl: jobs: the code fetched is $size bytes, not the $((size + 1)) Lambda reports" \
 	"the sizes named"
-check "no file left after the short download" test "$(files)" = ""
-stub_getfn '.Code.Location = $u | .Configuration.CodeSize = 1'
-AWS_ENDPOINT_URL_LAMBDA=$STUB_URL lc --debug init --from jobs --download
-check_status 1 "more bytes than CodeSize: refused"
+refused '.Code.Location = $u | .Configuration.CodeSize = 1' "more bytes than CodeSize" --debug
 check_err_has "^lambdactl: jobs: fetching the code: GET .*: response larger than 1 bytes" "the limit named"
 check_err_lacks "Signature=[^<]" "the URL's signature is not shown (--debug either)"
 check_err_has "[?&]Signature=<redacted>" "it is redacted"
-check "no file left after the long download" test "$(files)" = ""
 
 # The proxy in front of moto answers the code's GET with a 403.
 echo '[{"method": "GET", "path": "^/gone/", "status": 403, "body": "<Error><Code>AccessDenied</Code></Error>"}]' >"$PROXY_FAULTS"
-stub_getfn ".Code.Location = \"$PROXY_URL/gone/jobs.zip?X-Amz-Signature=abc\""
 proxy_reset
-AWS_ENDPOINT_URL_LAMBDA=$STUB_URL lc init --from jobs --download
+refused ".Code.Location = \"$PROXY_URL/gone/jobs.zip?X-Amz-Signature=abc\"" "HTTP 403 from the code's location"
 rm -f "$PROXY_FAULTS"
-check_status 1 "HTTP 403 from the code's location: refused"
 check_err_has "^lambdactl: jobs: fetching the code: HTTP 403 \(the link GetFunction gives is valid for minutes: try again\)$" \
 	"the status named"
 check "the code was asked for once" test "$(proxy_count GET '/gone/jobs.zip.*')" -eq 1
-check "no file left after the 403" test "$(files)" = ""
 
 for loc in file:///etc/passwd ftp://127.0.0.1/x "http://127.0.0.1@example.invalid/x" \
     "http://127.0.0.1:1@example.invalid/x" "http://localhost.example.invalid/x" \
     "http://example.invalid/x" "127.0.0.1/x"; do
-	stub_getfn ".Code.Location = \"$loc\""
-	AWS_ENDPOINT_URL_LAMBDA=$STUB_URL lc init --from jobs --download
-	check_status 1 "Location $loc: refused"
+	refused ".Code.Location = \"$loc\"" "Location $loc"
 	check_err_eq "lambdactl: jobs: not fetching the code from a location that is not https" \
 		"Location $loc: one line"
-	check "Location $loc: no file" test "$(files)" = ""
 done
-stub_getfn 'del(.Code)'
-AWS_ENDPOINT_URL_LAMBDA=$STUB_URL lc init --from jobs --download
-check_status 1 "no Code.Location: refused"
+refused 'del(.Code)' "no Code.Location"
 check_err_eq "lambdactl: jobs: GetFunction gives no Code.Location to fetch the code from" "no location: one line"
 stop_stub
 
