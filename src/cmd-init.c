@@ -42,13 +42,14 @@ static const struct cmd_opt init_opts[] = {
 	{ NULL, 0, NULL, NULL },
 };
 
+/* The SIGINT or SIGTERM that came: the transfers stop, nothing is
+ * written, and the exit status is 128 + it. */
 static volatile sig_atomic_t init_stop;
 
 static void
 on_stop(int sig)
 {
-	(void)sig;
-	init_stop = 1;
+	init_stop = sig;
 }
 
 /* A file being written under a temporary name in its directory. */
@@ -477,7 +478,7 @@ init_run(struct cmd_ctx *ctx, struct aws_client *c, const char *path,
 	dir = slash == NULL ? xstrdup(".") : slash == path ? xstrdup("/") :
 	    xstrndup(path, (size_t)(slash - path));
 	if (check_free(path, force, &ctx->err) == -1 ||
-	    get_functions(c, names, jobs, n, &ctx->err) == -1)
+	    get_functions(c, names, jobs, n, &ctx->err) == -1 || init_stop)
 		goto out;
 	for (i = 0; i < n; i++) {
 		if (download)
@@ -494,12 +495,7 @@ init_run(struct cmd_ctx *ctx, struct aws_client *c, const char *path,
 	if (stage_text(&yml, dir, slash != NULL ? slash + 1 : path, &res,
 	    &ctx->err) == -1)
 		goto out;
-	/* Interrupted (the transfers stop by themselves): nothing placed. */
-	if (init_stop) {
-		lc_error(&ctx->err, LC_EFAIL, "interrupted: nothing written");
-		goto out;
-	}
-	if (place_all(jobs, n, &yml, force, &ctx->err) == -1)
+	if (init_stop || place_all(jobs, n, &yml, force, &ctx->err) == -1)
 		goto out;
 	report(ctx, path, jobs, n);
 	notes(path, &res);
@@ -540,7 +536,9 @@ init_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	status = init_run(ctx, &c, manifest_path(ctx->manifest_flag), names,
 	    jobs, n, cmd_has(a, "download"), cmd_has(a, "force"));
 	if (init_stop && status == -1)
-		lc_error(&ctx->err, LC_EFAIL, "interrupted: nothing written");
+		lc_error(&ctx->err, 128 + init_stop, "interrupted by %s: "
+		    "nothing written", init_stop == SIGINT ? "SIGINT" :
+		    "SIGTERM");
 	for (i = 0; i < n; i++) {
 		lambda_config_release(&jobs[i].cfg);
 		free(jobs[i].artifact);

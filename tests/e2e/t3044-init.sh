@@ -214,6 +214,33 @@ for loc in file:///etc/passwd ftp://127.0.0.1/x "http://127.0.0.1@example.invali
 done
 refused 'del(.Code)' "no Code.Location"
 check_err_eq "lambdactl: jobs: GetFunction gives no Code.Location to fetch the code from" "no location: one line"
+
+# Interrupted while the code comes (a server sending a byte every 0.2 s):
+# the temporary zip goes, nothing is written, exit 128 + the signal.
+printf '[{"status": 200, "body": "%s", "trickle": 0.2}]' "$(printf '%0100d' 0)" >slow.json
+start_py_server slowcode stub.py slow.json
+SLOW_PID=$SERVER_PID
+trap 'stop_pid SLOW_PID; stop_proxy; cleanup' EXIT
+stub_getfn ".Code.Location = \"$SERVER_URL/code.zip\""
+for sig in INT TERM; do
+	: >"$TMP/slowcode.log"
+	set -m	# a background job keeps SIGINT
+	AWS_ENDPOINT_URL_LAMBDA=$STUB_URL "$LAMBDACTL" init --from jobs --download \
+		>"$OUT" 2>"$ERR" </dev/null &
+	pid=$!
+	set +m
+	for _ in $(seq 400); do
+		[ -s "$TMP/slowcode.log" ] && break
+		sleep 0.05
+	done
+	check "SIG$sig: the temporary zip is there while the code comes" sh -c 'ls .jobs.zip.*'
+	kill -"$sig" "$pid"
+	wait_bounded "$pid" 10
+	check_status $((128 + $(kill -l $sig))) "SIG$sig: exit 128 + the signal"
+	check_err_eq "lambdactl: interrupted by SIG$sig: nothing written" "SIG$sig: said in one line"
+	check "SIG$sig: no file left" test "$(files)" = ""
+done
+stop_pid SLOW_PID
 stop_stub
 
 # Reserved concurrency (GetFunction's Concurrency), in a directory of its own.
