@@ -420,7 +420,8 @@ notes(const char *path, const struct init_result *res)
 		    "--download)", path);
 }
 
-/* The files staged and placed: the zips, then lambda.yml; all or none. */
+/* The files staged and placed: the zips, then lambda.yml; all or none
+ * (an old zip that --force replaced is gone all the same). */
 static int
 place_all(struct job *jobs, size_t n, struct staged *yml, int force,
     struct lc_err *err)
