@@ -100,6 +100,7 @@ struct cmd_entry {
 extern const struct cmd_entry cmd_delete_entry;
 extern const struct cmd_entry cmd_deploy_entry;
 extern const struct cmd_entry cmd_help_entry;
+extern const struct cmd_entry cmd_init_entry;
 extern const struct cmd_entry cmd_invoke_entry;
 extern const struct cmd_entry cmd_list_entry;
 extern const struct cmd_entry cmd_login_entry;

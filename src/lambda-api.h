@@ -58,6 +58,9 @@ struct lambda_config {
 	/* GetFunction's "Tags" (sorted by key); none from other calls. */
 	struct manifest_kv	*tags;
 	size_t			 ntags;
+	/* GetFunction's Code.Location: a presigned URL of the code zip,
+	 * valid for minutes (a secret: wiped); NULL from other calls. */
+	char			*code_location;
 };
 
 void lambda_config_release(struct lambda_config *cfg);

@@ -408,6 +408,7 @@ lambda_config_release(struct lambda_config *cfg)
 		free(cfg->tags[i].value);
 	}
 	free(cfg->tags);
+	free_secret(cfg->code_location);
 	memset(cfg, 0, sizeof *cfg);
 }
 
@@ -617,6 +618,19 @@ get_concurrency(const cJSON *o, struct lambda_config *cfg, struct lc_err *err)
 	return 0;
 }
 
+/* GetFunction's Code.Location (none for a container image). */
+static int
+get_code_location(const cJSON *o, struct lambda_config *cfg,
+    struct lc_err *err)
+{
+	const cJSON *code;
+
+	if (json_get_obj("GetFunction", o, "Code", &code, 0, err) == -1)
+		return -1;
+	return code == NULL ? 0 : json_get_str("GetFunction", code,
+	    "Location", &cfg->code_location, err);
+}
+
 int
 lambda_function_parse(const char *json, size_t len,
     struct lambda_config *cfg, struct lc_err *err)
@@ -636,7 +650,8 @@ lambda_function_parse(const char *json, size_t len,
 	else if ((ret = config_from_json("GetFunction", conf, cfg, err)) == 0 &&
 	    ((ret = get_map("GetFunction", o, "Tags", "tag", &cfg->tags,
 	    &cfg->ntags, err)) == -1 ||
-	    (ret = get_concurrency(o, cfg, err)) == -1))
+	    (ret = get_concurrency(o, cfg, err)) == -1 ||
+	    (ret = get_code_location(o, cfg, err)) == -1))
 		lambda_config_release(cfg);
 	json_wipe_delete(o);
 	return ret;
