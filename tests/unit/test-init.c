@@ -422,6 +422,7 @@ static void
 test_nested_and_snap_start(void **state)
 {
 	const struct fnsetting *vpc = fnset_find("vpc.subnets");
+	const struct fnsetting *sg = fnset_find("vpc.security_groups");
 	const struct fnsetting *snap = fnset_find("snap_start");
 	struct lambda_config c;
 	struct init_result res;
@@ -435,10 +436,15 @@ test_nested_and_snap_start(void **state)
 	cfg_init(&c, "f", "java21", "a.b::c");
 	if (vpc != NULL) {
 		list = xcalloc(2, sizeof *list);
-		list[0] = xstrdup("subnet-1");
-		list[1] = xstrdup("subnet-2");
+		list[0] = xstrdup("subnet-0a1b2c3d");
+		list[1] = xstrdup("subnet-1a2b3c4d");
 		*(char ***)((char *)&c + vpc->cfg_off) = list;
 		*(size_t *)((char *)&c + vpc->cfg_count) = 2;
+		/* (a VPC needs both lists) */
+		list = xcalloc(1, sizeof *list);
+		list[0] = xstrdup("sg-0a1b2c3d");
+		*(char ***)((char *)&c + sg->cfg_off) = list;
+		*(size_t *)((char *)&c + sg->cfg_count) = 1;
 	}
 	if (snap != NULL)
 		*(char **)((char *)&c + snap->cfg_off) =
@@ -446,7 +452,8 @@ test_nested_and_snap_start(void **state)
 	yaml_of(&c, 1, NULL, &res);
 	if (vpc != NULL)
 		assert_non_null(strstr(res.yaml, "\n    vpc:\n      subnets:\n"
-		    "      - subnet-1\n      - subnet-2\n"));
+		    "      - subnet-0a1b2c3d\n      - subnet-1a2b3c4d\n"
+		    "      security_groups:\n      - sg-0a1b2c3d\n"));
 	if (snap != NULL)
 		assert_non_null(strstr(res.yaml, "\n    snap_start: true\n"));
 	load_text(&m, res.yaml);
