@@ -16,12 +16,16 @@
 #include "term.h"
 
 /* The share of the invokes of version v that alias a sends: 1 for a
- * plain alias, 1 - w and w for a canary's two versions, 0: none. */
+ * plain alias, 1 - w and w for a canary's two versions, 0: none.  1 - w
+ * is rounded to 9 places, so that 1 - 0.7 shows as 0.3, not
+ * 0.30000000000000004. */
 static double
 share(const struct lambda_alias *a, const char *v)
 {
 	if (strcmp(a->version, v) == 0)
-		return a->extra_version != NULL ? 1 - a->extra_weight : 1;
+		return a->extra_version == NULL ? 1 :
+		    (double)(long long)((1 - a->extra_weight) * 1e9 + 0.5) /
+		    1e9;
 	if (a->extra_version != NULL && strcmp(a->extra_version, v) == 0)
 		return a->extra_weight;
 	return 0;

@@ -164,6 +164,17 @@ lc promote app --alias live
 check_status 1 "promote without a canary exits 1"
 check_err_eq "lambdactl: app: live has no canary: nothing to promote" "promote without a canary says so"
 
+# 1 - 0.7 is shown as 0.3 (and 30%), not 0.30000000000000004.
+ref_aws lambda update-alias --function-name app --name live --function-version 2 \
+    --routing-config '{"AdditionalVersionWeights":{"3":0.7}}' >/dev/null
+lc -o json versions app
+check "versions -o json: the weights 0.7 and 0.3" \
+    jq -e '[.[0:2][] | .aliases[0].weight] == [0.7, 0.3]' "$OUT"
+check "versions -o json: 0.3 printed as such" grep -q '"weight":[[:space:]]*0.3$' "$OUT"
+lc versions app
+check "versions: live (70%) and live (30%)" \
+    test "$(grep -oE 'live \([0-9]+%\)' "$OUT" | tr '\n' ' ')" = "live (70%) live (30%) "
+
 # rollback of a canary: the routing goes, the primary stays.
 ref_aws lambda update-alias --function-name app --name live --function-version 2 \
     --routing-config '{"AdditionalVersionWeights":{"3":0.25}}' >/dev/null
