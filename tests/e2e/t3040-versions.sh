@@ -26,15 +26,16 @@ ref_versions() {
 		state: .State}] | sort_by(.version | tonumber) | reverse'
 }
 
+# manifest [ALIAS]: lambda.yml with function app (and its alias:).
+manifest() {
+	printf 'role: lambda-exec\nfunctions:\n  app:\n' >lambda.yml
+	printf '    runtime: provided.al2023\n    artifact: target/bootstrap\n' >>lambda.yml
+	[ -z "${1-}" ] || printf '    alias: %s\n' "$1" >>lambda.yml
+}
+
 mkdir -p target
 printf '#!/bin/sh\necho v0\n' >target/bootstrap
-cat >lambda.yml <<'YML'
-role: lambda-exec
-functions:
-  app:
-    runtime: provided.al2023
-    artifact: target/bootstrap
-YML
+manifest
 
 # No versions yet.
 lc deploy
@@ -195,14 +196,7 @@ check "all three versions are still there" \
 check "no DELETE was ever sent" test "$(proxy_count DELETE '.*')" -eq 0
 
 # The manifest's alias, once lambda.yml reads alias:.
-cat >lambda.yml <<'YML'
-role: lambda-exec
-functions:
-  app:
-    runtime: provided.al2023
-    artifact: target/bootstrap
-    alias: live
-YML
+manifest live
 if "$LAMBDACTL" validate >/dev/null 2>&1; then
 	lc rollback app --dry-run
 	check_status 5 "rollback without --alias moves lambda.yml's alias"
@@ -210,13 +204,7 @@ if "$LAMBDACTL" validate >/dev/null 2>&1; then
 else
 	ok "rollback without --alias moves lambda.yml's alias # SKIP lambda.yml's alias: is not read yet"
 fi
-cat >lambda.yml <<'YML'
-role: lambda-exec
-functions:
-  app:
-    runtime: provided.al2023
-    artifact: target/bootstrap
-YML
+manifest
 
 # Bad input.
 lc rollback app --bogus
