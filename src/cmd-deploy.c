@@ -23,6 +23,12 @@
 	{ "publish", 0, NULL, "publish a version after the change" }
 #define OPT_ALIAS \
 	{ "alias", 0, "NAME", "point alias NAME at the new version" }
+#define OPT_WEIGHT \
+	{ "weight", 0, "PERCENT", "a canary: the new version gets PERCENT% " \
+	    "(1-99) of the alias" }
+#define OPT_KEEP \
+	{ "keep-versions", 0, "N", "then delete versions but the newest N " \
+	    "and aliased ones" }
 #define OPT_DRY_RUN \
 	{ "dry-run", 0, NULL, "show what would change; change nothing" }
 #define OPT_WAIT \
@@ -39,19 +45,22 @@
 #define OPT_END { NULL, 0, NULL, NULL }
 
 static const struct cmd_opt new_opts[] = {
-	OPT_PUBLISH, OPT_ALIAS, OPT_DRY_RUN, OPT_WAIT, OPT_JOBS, OPT_NO_BUILD,
-	OPT_END,
+	OPT_PUBLISH, OPT_ALIAS, OPT_KEEP, OPT_DRY_RUN, OPT_WAIT, OPT_JOBS,
+	OPT_NO_BUILD, OPT_END,
 };
 static const struct cmd_opt update_opts[] = {
-	OPT_CODE_ONLY, OPT_CONFIG_ONLY, OPT_PUBLISH, OPT_ALIAS, OPT_DRY_RUN,
-	OPT_WAIT, OPT_JOBS, OPT_NO_BUILD, OPT_END,
+	OPT_CODE_ONLY, OPT_CONFIG_ONLY, OPT_PUBLISH, OPT_ALIAS, OPT_WEIGHT,
+	OPT_KEEP, OPT_DRY_RUN, OPT_WAIT, OPT_JOBS, OPT_NO_BUILD, OPT_END,
 };
 static const struct cmd_opt plan_opts[] = {
 	{ "code-only", 0, NULL, "compare the code only" },
 	{ "config-only", 0, NULL, "compare the configuration only" },
 	{ "jobs", 'j', "N", "look at N functions at once (default 4)" },
 	{ "alias", 0, "NAME", "compare triggers as deploy --alias NAME wires "
-	    "them" },
+	    "them, and show where the alias would go" },
+	{ "weight", 0, "PERCENT", "show the canary deploy --weight would make" },
+	{ "keep-versions", 0, "N", "show the versions deploy --keep-versions "
+	    "would delete" },
 	OPT_NO_BUILD, OPT_END,
 };
 
@@ -88,7 +97,6 @@ struct ui {
 	int			 tty;		/* stderr is a terminal */
 	struct cmd_bar		*bar;		/* uploads' progress (tty only) */
 	int			 dry_run;
-	const char		*alias;
 	cJSON			*json;		/* --output json: the results */
 	size_t			 pending;	/* functions with changes */
 	/* Results print in manifest order, each once those before it did. */
@@ -122,13 +130,23 @@ on_progress(void *arg, const char *fn, uint64_t sent, uint64_t total)
 	cmd_bar_update(u->bar, fn, sent, total);
 }
 
+/*
+ * The plan's lines; after a deploy (all 0), those of $LATEST and the
+ * triggers only: the release's (the alias, pruning) have keys of their own.
+ */
+static size_t
+nshown(const struct deploy_plan *p, int all)
+{
+	return all ? p->nchanges : p->nchanges - p->release.nlines;
+}
+
 static cJSON *
-changes_json(const struct deploy_plan *p)
+changes_json(const struct deploy_plan *p, int all)
 {
 	cJSON *a = cJSON_CreateArray();
 	size_t i;
 
-	for (i = 0; i < p->nchanges; i++)
+	for (i = 0; i < nshown(p, all); i++)
 		cJSON_AddItemToArray(a, cJSON_CreateString(p->changes[i].text));
 	return a;
 }
@@ -139,7 +157,7 @@ changed_fields(const struct deploy_plan *p, struct buf *b)
 {
 	size_t i;
 
-	for (i = 0; i < p->nchanges; i++)
+	for (i = 0; i < nshown(p, 0); i++)
 		buf_addf(b, "%s%s", i ? ", " : "", p->changes[i].field);
 }
 
@@ -154,68 +172,140 @@ add_s3_json(cJSON *o, const struct manifest_fn *fn,
 	free(url);
 }
 
-/* Prints the outcome of one finished function. */
+/* The version the deploy leaves: published, or the one the alias already
+ * served (nothing to publish), else "$LATEST". */
+static const char *
+result_version(const struct deploy_plan *p, const struct deploy_result *r)
+{
+	if (strcmp(r->version, "$LATEST") == 0 && p->release.at != NULL)
+		return p->release.at;
+	return r->version;
+}
+
+/* "alias": {"name", "version", "canary_version", "canary_weight"}. */
 static void
-print_job(struct ui *u, struct deploy_job *j)
+add_release_json(cJSON *o, const struct deploy_plan *p,
+    const struct deploy_result *r)
+{
+	const struct release_plan *rp = &p->release;
+	const char *v = result_version(p, r), *stays;
+	cJSON *al, *pr;
+	size_t i;
+
+	if (rp->alias != NULL && strcmp(v, "$LATEST") != 0) {
+		al = cJSON_AddObjectToObject(o, "alias");
+		cJSON_AddStringToObject(al, "name", rp->alias);
+		if ((stays = release_stays(rp, v)) != NULL) {
+			cJSON_AddStringToObject(al, "version", stays);
+			cJSON_AddStringToObject(al, "canary_version", v);
+			cJSON_AddNumberToObject(al, "canary_weight",
+			    rp->weight);
+		} else
+			cJSON_AddStringToObject(al, "version", v);
+	}
+	if (rp->keep < 1)
+		return;
+	pr = cJSON_AddArrayToObject(o, "pruned");
+	for (i = 0; i < r->npruned; i++)
+		cJSON_AddItemToArray(pr, cJSON_CreateString(r->pruned[i]));
+}
+
+static void
+print_json(struct ui *u, const struct deploy_job *j)
 {
 	const struct deploy_plan *p = &j->plan;
 	const struct deploy_result *r = &j->result;
-	struct buf b = BUF_INIT;
-	cJSON *o;
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "function", j->fn->name);
+	if (!j->failed && p->s3_key != NULL)
+		add_s3_json(o, j->fn, p);
+	if (j->failed)
+		cJSON_AddStringToObject(o, "error", j->err.msg);
+	else if (u->dry_run) {
+		cJSON_AddBoolToObject(o, "exists", p->exists);
+		cJSON_AddItemToObject(o, "changes", changes_json(p, 1));
+	} else {
+		cJSON_AddStringToObject(o, "status", r->status);
+		cJSON_AddStringToObject(o, "arn", r->arn);
+		cJSON_AddStringToObject(o, "version", result_version(p, r));
+		cJSON_AddStringToObject(o, "code_sha256", r->code_sha256);
+		cJSON_AddItemToObject(o, "changes", changes_json(p, 0));
+		add_release_json(o, p, r);
+	}
+	cJSON_AddItemToArray(u->json, o);
+}
+
+static void
+print_plan(const struct deploy_job *j)
+{
+	const struct deploy_plan *p = &j->plan;
 	size_t i;
 
-	if (!j->failed && p->nchanges > 0)
-		u->pending++;
-	if (u->json != NULL) {
-		o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "function", j->fn->name);
-		if (!j->failed && p->s3_key != NULL)
-			add_s3_json(o, j->fn, p);
-		if (j->failed)
-			cJSON_AddStringToObject(o, "error", j->err.msg);
-		else if (u->dry_run) {
-			cJSON_AddBoolToObject(o, "exists", p->exists);
-			cJSON_AddItemToObject(o, "changes", changes_json(p));
-		} else {
-			cJSON_AddStringToObject(o, "status", r->status);
-			cJSON_AddStringToObject(o, "arn", r->arn);
-			cJSON_AddStringToObject(o, "version", r->version);
-			cJSON_AddStringToObject(o, "code_sha256",
-			    r->code_sha256);
-			cJSON_AddItemToObject(o, "changes", changes_json(p));
-		}
-		cJSON_AddItemToArray(u->json, o);
+	if (p->nchanges == 0) {
+		printf("%s: no changes\n", j->fn->name);
 		return;
 	}
-	if (j->failed) {
-		log_error(j->err.msg);
-		return;
-	}
-	if (u->dry_run) {
-		if (p->nchanges == 0) {
-			printf("%s: no changes\n", j->fn->name);
-			return;
-		}
-		printf("%s:\n", j->fn->name);
-		for (i = 0; i < p->nchanges; i++)
-			printf("  %s\n", p->changes[i].text);
-		if (p->s3_key != NULL)
-			printf("  code via s3://%s/%s\n", j->fn->s3_bucket,
-			    p->s3_key);
-		return;
-	}
+	printf("%s:\n", j->fn->name);
+	for (i = 0; i < p->nchanges; i++)
+		printf("  %s\n", p->changes[i].text);
+	if (p->s3_key != NULL)
+		printf("  code via s3://%s/%s\n", j->fn->s3_bucket, p->s3_key);
+}
+
+/*
+ * "jobs: updated (code), version 3, alias live" (a canary, as rollback and
+ * promote show it: "alias live: 2 (+3 at 10%)"), then "jobs: pruned
+ * versions 1, 2".
+ */
+static void
+print_result(const struct deploy_job *j)
+{
+	const struct deploy_plan *p = &j->plan;
+	const struct deploy_result *r = &j->result;
+	const char *v = result_version(p, r), *stays;
+	struct buf b = BUF_INIT;
+	size_t i;
+
 	buf_addf(&b, "%s: %s", j->fn->name, r->status);
-	if (p->nchanges > 0 && strcmp(r->status, "updated") == 0) {
+	if (nshown(p, 0) > 0 && strcmp(r->status, "updated") == 0) {
 		buf_adds(&b, " (");
 		changed_fields(p, &b);
 		buf_addch(&b, ')');
 	}
-	if (strcmp(r->version, "$LATEST") != 0)
-		buf_addf(&b, ", version %s", r->version);
-	if (u->alias != NULL)
-		buf_addf(&b, ", alias %s", u->alias);
+	if (strcmp(v, "$LATEST") != 0) {
+		buf_addf(&b, ", version %s", v);
+		if (p->release.alias != NULL)
+			buf_addf(&b, ", alias %s", p->release.alias);
+		if ((stays = release_stays(&p->release, v)) != NULL)
+			buf_addf(&b, ": %s (+%s at %d%%)", stays, v,
+			    p->release.weight);
+	}
 	printf("%s\n", b.data);
 	buf_release(&b);
+	if (r->npruned == 0)
+		return;
+	printf("%s: pruned version%s ", j->fn->name, r->npruned > 1 ? "s" :
+	    "");
+	for (i = 0; i < r->npruned; i++)
+		printf("%s%s", i > 0 ? ", " : "", r->pruned[i]);
+	putchar('\n');
+}
+
+/* Prints the outcome of one finished function. */
+static void
+print_job(struct ui *u, struct deploy_job *j)
+{
+	if (!j->failed && j->plan.nchanges > 0)
+		u->pending++;
+	if (u->json != NULL)
+		print_json(u, j);
+	else if (j->failed)
+		log_error(j->err.msg);
+	else if (u->dry_run)
+		print_plan(j);
+	else
+		print_result(j);
 }
 
 /* Called, serialised, as each function finishes. */
@@ -287,6 +377,8 @@ static int
 read_opts(struct cmd_ctx *ctx, const struct cmd_args *a,
     enum deploy_mode mode, int plan_only, struct deploy_opts *o, long *jobs)
 {
+	long weight;
+
 	o->mode = mode;
 	o->code = !cmd_has(a, "config-only");
 	o->config = !cmd_has(a, "code-only");
@@ -299,9 +391,30 @@ read_opts(struct cmd_ctx *ctx, const struct cmd_args *a,
 		    "--config-only exclude each other");
 	/* A duration (lambdactl(1)) from 1s to 24h. */
 	if (cmd_duration(a, "wait-timeout", 300, 1, 86400, &o->wait_timeout,
+	    &ctx->err) == -1 ||
+	    cmd_number(a, "weight", 0, 1, 99, &weight, &ctx->err) == -1 ||
+	    cmd_number(a, "keep-versions", 0, 1, 1000000, &o->keep_versions,
 	    &ctx->err) == -1)
 		return -1;
+	o->weight = (int)weight;
 	return cmd_number(a, "jobs", 4, 1, 64, jobs, &ctx->err);
+}
+
+/* --weight moves an alias: --alias, or each function's own. */
+static int
+check_weight(struct cmd_ctx *ctx, const struct deploy_opts *o,
+    const struct manifest_fn **fns, size_t n)
+{
+	size_t i;
+
+	if (o->weight == 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (deploy_alias(o, fns[i]) == NULL)
+			return lc_error(&ctx->err, LC_EUSAGE, "--weight needs "
+			    "an alias: give --alias NAME (function '%s' has "
+			    "no alias: in lambda.yml)", fns[i]->name);
+	return 0;
 }
 
 /* What one run of new, update, deploy or plan holds for each function. */
@@ -398,7 +511,6 @@ apply(struct cmd_ctx *ctx, struct aws_client *c, const struct deploy_opts *o,
 	u.tty = isatty(STDERR_FILENO);
 	u.bar = cmd_bar_new(u.tty);
 	u.dry_run = o->dry_run;
-	u.alias = o->alias;
 	u.jobs = r->jobs;
 	u.njobs = r->n;
 	u.finished = xcalloc(r->n, 1);
@@ -440,6 +552,10 @@ run(struct cmd_ctx *ctx, struct cmd_args *a, enum deploy_mode mode,
 	if (read_opts(ctx, a, mode, plan_only, &o, &jn) == -1 ||
 	    cmd_select_functions(ctx, a, &r.fns, &r.n, &ctx->err) == -1)
 		return -1;
+	if (check_weight(ctx, &o, r.fns, r.n) == -1) {
+		free(r.fns);
+		return -1;
+	}
 	cmd_aws_init(ctx, &c);
 	r.regions = xcalloc(r.n, sizeof *r.regions);
 	r.roles = xcalloc(r.n, sizeof *r.roles);

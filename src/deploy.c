@@ -271,7 +271,8 @@ plan_release(struct aws_client *c, const struct deploy_opts *o,
 {
 	size_t i;
 
-	if (release_plan(c, p->fn, o, p->exists, p->code_changed ||
+	if (release_plan(c, p->fn, o, p->exists ? &p->remote : NULL,
+	    p->code_changed ||
 	    p->config_changed || p->triggers.nops > 0, &p->release,
 	    err) == -1)
 		return -1;
@@ -670,7 +671,8 @@ deploy_apply(struct aws_client *c, struct deploy_plan *p,
 	memset(r, 0, sizeof *r);
 	if (o->stop != NULL && *o->stop)
 		return lc_error(err, LC_EFAIL, "%s: interrupted", fn->name);
-	if (p->exists && !changed && !p->release.publish) {
+	if (p->exists && !changed && !p->release.publish &&
+	    p->release.nprune == 0) {
 		r->arn = xstrdup(p->remote.arn);
 		r->version = xstrdup("$LATEST");
 		r->code_sha256 = xstrdup(p->remote.code_sha256);
@@ -692,7 +694,8 @@ deploy_apply(struct aws_client *c, struct deploy_plan *p,
 	r->code_sha256 = xstrdup(cur.code_sha256);
 	if (release_apply(c, fn, &cur, o, &p->release, h, r, err) == -1)
 		goto out;
-	if (apply_triggers(c, p, &u, o, &cur, err) == -1)
+	if (apply_triggers(c, p, &u, o, &cur, err) == -1 ||
+	    release_prune(c, fn, &p->release, h, r, err) == -1)
 		goto out;
 	ret = 0;
 out:

@@ -135,10 +135,11 @@ const char *deploy_alias(const struct deploy_opts *o,
  * when the object is there already; o->stop aborts it), creates the
  * function (and waits until Active) or updates its code and
  * then its configuration (waiting for each to finish, with RevisionId
- * preconditions), publishes a version and moves the alias when o asks.
- * Makes no write request when nothing changed and nothing is to be
- * published.  Then wires the triggers (triggers_apply; for a function it
- * just created, planned now that it exists).  Takes over p->remote.
+ * preconditions), publishes a version and moves the alias when o asks
+ * (release_apply).  Makes no write request when nothing changed and
+ * nothing is to be published nor pruned.  Then wires the triggers
+ * (triggers_apply; for a function it just created, planned now that it
+ * exists), and prunes (release_prune).  Takes over p->remote.
  */
 int deploy_apply(struct aws_client *c, struct deploy_plan *p,
     const struct deploy_opts *o, const struct deploy_hooks *h,

@@ -56,6 +56,41 @@ const struct fnsetting fnsettings[] = {
 	    FNSET_CODE | FNSET_ONE_ITEM,
 	    FN(architecture), 0, CFG(architecture), 0, "x86_64", 0, 0, 0,
 	    NULL },
+	/* A VPC: both lists or neither (lambda.yml's check); an update
+	 * without one sends them empty, which is how Lambda leaves a VPC. */
+	{ "vpc.subnets", "VpcConfig.SubnetIds", FNSET_LIST,
+	    FNSET_CREATE_OMIT_UNSET | FNSET_SORTED,
+	    FN(subnets), FN(nsubnets), CFG(subnets), CFG(nsubnets), NULL, 0,
+	    0, 0, NULL },
+	{ "vpc.security_groups", "VpcConfig.SecurityGroupIds", FNSET_LIST,
+	    FNSET_CREATE_OMIT_UNSET | FNSET_SORTED,
+	    FN(security_groups), FN(nsecurity_groups), CFG(security_groups),
+	    CFG(nsecurity_groups), NULL, 0, 0, 0, NULL },
+	{ "tracing", "TracingConfig.Mode", FNSET_STRING, 0,
+	    FN(tracing), 0, CFG(tracing), 0, "PassThrough", 0, 0, 0, NULL },
+	/* "" on update: back to Lambda's own key, no dead-letter target. */
+	{ "kms_key", "KMSKeyArn", FNSET_STRING, FNSET_CREATE_OMIT_UNSET,
+	    FN(kms_key), 0, CFG(kms_key), 0, "", 0, 0, 0, NULL },
+	{ "dead_letter", "DeadLetterConfig.TargetArn", FNSET_STRING,
+	    FNSET_CREATE_OMIT_UNSET,
+	    FN(dead_letter), 0, CFG(dead_letter), 0, "", 0, 0, 0, NULL },
+	{ "logging.format", "LoggingConfig.LogFormat", FNSET_STRING, 0,
+	    FN(log_format), 0, CFG(log_format), 0, "Text", 0, 0, 0, NULL },
+	/* INFO is what Lambda applies to JSON logs that name no level. */
+	{ "logging.level", "LoggingConfig.ApplicationLogLevel", FNSET_STRING,
+	    FNSET_JSON_LOGS,
+	    FN(log_level), 0, CFG(log_level), 0, "INFO", 0, 0, 0, NULL },
+	{ "logging.system_level", "LoggingConfig.SystemLogLevel", FNSET_STRING,
+	    FNSET_JSON_LOGS,
+	    FN(system_log_level), 0, CFG(system_log_level), 0, "INFO", 0, 0, 0,
+	    NULL },
+	/* Unset: Lambda's /aws/lambda/NAME, neither sent nor compared. */
+	{ "logging.group", "LoggingConfig.LogGroup", FNSET_STRING, 0,
+	    FN(log_group), 0, CFG(log_group), 0, NULL, 0, 0, 0, NULL },
+	/* lambda.yml's true and false are PublishedVersions and None. */
+	{ "snap_start", "SnapStart.ApplyOn", FNSET_STRING,
+	    FNSET_CREATE_OMIT_UNSET,
+	    FN(snap_start), 0, CFG(snap_start), 0, "None", 0, 0, 0, NULL },
 	{ "tags", "Tags", FNSET_MAP,
 	    FNSET_CREATE_ONLY | FNSET_CREATE_OMIT_UNSET,
 	    FN(tags), FN(ntags), FNSET_NONE, 0, NULL, 0, 0, 0, NULL },
@@ -97,6 +132,13 @@ fnset_default_long(const char *key)
 	return s->ldef;
 }
 
+/* Whether fn's logs are JSON, which FNSET_JSON_LOGS settings need. */
+static int
+json_logs(const struct manifest_fn *fn)
+{
+	return fn->log_format != NULL && strcmp(fn->log_format, "JSON") == 0;
+}
+
 void
 fnset_defaults(struct manifest_fn *fn)
 {
@@ -107,7 +149,8 @@ fnset_defaults(struct manifest_fn *fn)
 
 	for (i = 0; i < fnsettings_count; i++) {
 		s = &fnsettings[i];
-		if (s->flags & FNSET_CREATE_OMIT_UNSET)
+		if ((s->flags & FNSET_CREATE_OMIT_UNSET) ||
+		    ((s->flags & FNSET_JSON_LOGS) && !json_logs(fn)))
 			continue;
 		if (s->type == FNSET_STRING && s->def != NULL &&
 		    *(str = at_mut(fn, s->fn_off)) == NULL)
@@ -126,6 +169,8 @@ fnset_str(const struct fnsetting *s, const struct manifest_fn *fn,
 
 	if ((s->flags & FNSET_ROLE) && role_arn != NULL)
 		return role_arn;
+	if (v == NULL && (s->flags & FNSET_JSON_LOGS) && !json_logs(fn))
+		return NULL;
 	return v != NULL ? v : s->def;
 }
 

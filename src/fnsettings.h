@@ -44,6 +44,13 @@ enum fnset_flags {
 	 * without it is an odd answer, read as unknown (NULL, 0) rather than
 	 * as the default, and plan shows it. */
 	FNSET_REPORTED = 1 << 5,
+	/* An unordered set of strings (subnets): lambda.yml's list is kept
+	 * sorted by its reader, Lambda's answer is sorted when read, so that
+	 * the order is no difference. */
+	FNSET_SORTED = 1 << 6,
+	/* Only with logging.format JSON (a log level): its default applies
+	 * then; under Text it is unset, neither sent nor compared. */
+	FNSET_JSON_LOGS = 1 << 7,
 };
 
 /* Not in struct lambda_config: never read back. */
@@ -73,7 +80,8 @@ struct fnsetting {
 	long		 ldef;
 	long		 lo, hi;	/* FNSET_LONG: the range read back */
 	/* FNSET_LIST: the member that holds each item in what Lambda
-	 * reports ({"Arn": ...}); sent as plain strings. */
+	 * reports ({"Arn": ...}), or NULL when the items are plain strings
+	 * (SubnetIds); always sent as plain strings. */
 	const char	*item;
 };
 
@@ -88,15 +96,17 @@ long fnset_default_long(const char *key);
 
 /*
  * Gives fn the table's default for each string or number setting it
- * leaves unset (NULL, 0), but FNSET_CREATE_OMIT_UNSET ones: the last
- * step of reading lambda.yml, after the top level is inherited.
+ * leaves unset (NULL, 0), but FNSET_CREATE_OMIT_UNSET ones (and
+ * FNSET_JSON_LOGS ones unless fn's logs are JSON): the last step of
+ * reading lambda.yml, after the top level is inherited.
  */
 void fnset_defaults(struct manifest_fn *fn);
 
 /*
  * The values of setting s in fn, defaults applied; role_arn (may be NULL)
  * stands for the role when given.  fnset_str is NULL for an unset string
- * with no default.  The lists and maps are borrowed, their count in *n.
+ * with no default (or a FNSET_JSON_LOGS one under Text logs).  The lists
+ * and maps are borrowed, their count in *n.
  */
 const char *fnset_str(const struct fnsetting *s, const struct manifest_fn *fn,
     const char *role_arn);

@@ -163,7 +163,8 @@ out:
 int
 lambda_publish_version(struct aws_client *c, const char *name,
     const char *code_sha256, const char *revision_id,
-    const char *description, char **version, struct lc_err *err)
+    const char *description, char **version, char **state,
+    struct lc_err *err)
 {
 	struct lambda_config cfg;
 	struct buf path = BUF_INIT;
@@ -172,6 +173,8 @@ lambda_publish_version(struct aws_client *c, const char *name,
 	int ret = -1;
 
 	*version = NULL;
+	if (state != NULL)
+		*state = NULL;
 	fn_path(&path, name, "/versions");
 	if (simple_call(c, "PublishVersion", "POST", path.data, json, &cfg,
 	    err) == -1)
@@ -182,6 +185,10 @@ lambda_publish_version(struct aws_client *c, const char *name,
 	else {
 		*version = cfg.version;
 		cfg.version = NULL;
+		if (state != NULL) {
+			*state = cfg.state;
+			cfg.state = NULL;
+		}
 		ret = 0;
 	}
 	lambda_config_release(&cfg);

@@ -38,7 +38,8 @@ struct lambda_config {
 	char			*state_reason;
 	char			*last_update_status;	/* InProgress, Successful, Failed */
 	char			*last_update_status_reason;
-	char			*log_group;	/* LoggingConfig.LogGroup; NULL */
+	char			*log_group;	/* LoggingConfig.LogGroup (the
+						 * table's logging.group); NULL */
 	/* Issue 15's settings, as the table (fnsettings.c) reads them. */
 	char			**subnets;	/* VpcConfig.SubnetIds */
 	size_t			 nsubnets;
@@ -115,10 +116,13 @@ int lambda_update_config(struct aws_client *c, const struct manifest_fn *fn,
     struct lc_err *err);
 
 /* PublishVersion with the CodeSha256 and RevisionId preconditions; *version
- * is the new version number, the caller's. */
+ * is the new version number, the caller's; *state (state may be NULL; NULL
+ * when the answer has none) the version's State, the caller's: Pending
+ * while Lambda readies it (SnapStart's snapshot), Active once done. */
 int lambda_publish_version(struct aws_client *c, const char *name,
     const char *code_sha256, const char *revision_id,
-    const char *description, char **version, struct lc_err *err);
+    const char *description, char **version, char **state,
+    struct lc_err *err);
 
 /* Points alias at version: UpdateAlias when it exists, else CreateAlias.
  * *created says which (may be NULL). */

@@ -190,13 +190,43 @@ get_setting_str(const char *op, const cJSON *p, const char *leaf,
 	return 0;
 }
 
-/* A list setting, each item the s->item member of an object in Lambda's
- * answer (Layers[].Arn). */
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* One item of a list setting into *dst: the s->item member of an object
+ * (Layers[].Arn), or a string when the row names no member (SubnetIds). */
+static int
+get_list_item(const char *op, const cJSON *v, const char *leaf,
+    const struct fnsetting *s, char **dst, struct lc_err *err)
+{
+	char name[96];
+
+	snprintf(name, sizeof name, "%s[]", leaf);
+	if (s->item == NULL) {
+		if (!cJSON_IsString(v))
+			return json_bad_member(op, name, "a string", err);
+		*dst = xstrdup(v->valuestring);
+		return 0;
+	}
+	if (!cJSON_IsObject(v))
+		return json_bad_member(op, name, "an object", err);
+	if (json_get_str(op, v, s->item, dst, err) == -1)
+		return -1;
+	snprintf(name, sizeof name, "%s[].%s", leaf, s->item);
+	if (*dst == NULL)
+		return json_bad_member(op, name, "present", err);
+	return 0;
+}
+
+/* A list setting, in Lambda's order, or sorted (FNSET_SORTED). */
 static int
 get_setting_list(const char *op, const cJSON *p, const char *leaf,
     const struct fnsetting *s, struct lambda_config *cfg, struct lc_err *err)
 {
-	char ***list = cfg_at(cfg, s->cfg_off), name[96];
+	char ***list = cfg_at(cfg, s->cfg_off);
 	size_t *n = cfg_at(cfg, s->cfg_count), cnt;
 	const cJSON *a, *v;
 
@@ -206,16 +236,12 @@ get_setting_list(const char *op, const cJSON *p, const char *leaf,
 		return 0;
 	*list = xcalloc(cnt, sizeof **list);
 	cJSON_ArrayForEach(v, a) {
-		snprintf(name, sizeof name, "%s[]", leaf);
-		if (!cJSON_IsObject(v))
-			return json_bad_member(op, name, "an object", err);
-		if (json_get_str(op, v, s->item, &(*list)[*n], err) == -1)
+		if (get_list_item(op, v, leaf, s, &(*list)[*n], err) == -1)
 			return -1;
-		snprintf(name, sizeof name, "%s[].%s", leaf, s->item);
-		if ((*list)[*n] == NULL)
-			return json_bad_member(op, name, "present", err);
 		(*n)++;
 	}
+	if (s->flags & FNSET_SORTED)
+		qsort(*list, *n, sizeof **list, str_cmp);
 	return 0;
 }
 
@@ -313,7 +339,6 @@ config_from_json(const char *op, const cJSON *o, struct lambda_config *cfg,
 		S("LastUpdateStatusReason", last_update_status_reason),
 #undef S
 	};
-	const cJSON *lc;
 	int64_t size = 0;
 	size_t i;
 
@@ -340,10 +365,6 @@ config_from_json(const char *op, const cJSON *o, struct lambda_config *cfg,
 	    &size, err) == -1)
 		goto fail;
 	cfg->code_size = size;
-	if (json_get_obj(op, o, "LoggingConfig", &lc, 0, err) == -1 ||
-	    (lc != NULL && json_get_str(op, lc, "LogGroup", &cfg->log_group,
-	    err) == -1))
-		goto fail;
 	return 0;
 fail:
 	lambda_config_release(cfg);
@@ -382,7 +403,6 @@ lambda_config_release(struct lambda_config *cfg)
 	free(cfg->state_reason);
 	free(cfg->last_update_status);
 	free(cfg->last_update_status_reason);
-	free(cfg->log_group);
 	for (i = 0; i < cfg->ntags; i++) {
 		free(cfg->tags[i].key);
 		free(cfg->tags[i].value);

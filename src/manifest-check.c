@@ -32,11 +32,33 @@ static const char *const reserved_env[] = {
 	"LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR",
 };
 
+static int check_release_key(struct ctx *c, enum key k, const yaml_node_t *v,
+    const char *s);
+
 /* Whether s is a function name: 1 to 64 of [A-Za-z0-9_-]. */
 static int
 valid_fn_name(const char *s)
 {
 	return skip_set(&s, ALNUM "_-", 1, FN_NAME_MAX) && *s == '\0';
+}
+
+/* Skips "arn:aws[-a-z]*:" (the partition) at *s; returns whether it was
+ * there. */
+static int
+skip_partition(const char **s)
+{
+	return skip_lit(s, "arn:aws") && skip_set(s, LOWER "-", 0, SIZE_MAX) &&
+	    skip_lit(s, ":");
+}
+
+/* Skips "arn:aws[-a-z]*:SERVICE:REGION:ACCOUNT:" at *s; returns whether
+ * it was there. */
+static int
+skip_arn(const char **s, const char *service)
+{
+	return skip_partition(s) && skip_lit(s, service) && skip_lit(s, ":") &&
+	    skip_set(s, LOWER DIGITS "-", 1, SIZE_MAX) && skip_lit(s, ":") &&
+	    skip_set(s, DIGITS, 12, 12) && skip_lit(s, ":");
 }
 
 /* Whether s is arn:aws[-a-z]*:iam::ACCOUNT:role/NAME or a bare role name. */
@@ -48,9 +70,8 @@ valid_role(const char *s)
 	if (skip_set(&p, ALNUM "+=,.@_-", 1, ROLE_NAME_MAX) && *p == '\0')
 		return 1;
 	p = s;
-	return skip_lit(&p, "arn:aws") &&
-	    skip_set(&p, LOWER "-", 0, SIZE_MAX) &&
-	    skip_lit(&p, ":iam::") && skip_set(&p, DIGITS, 12, 12) &&
+	return skip_partition(&p) &&
+	    skip_lit(&p, "iam::") && skip_set(&p, DIGITS, 12, 12) &&
 	    skip_lit(&p, ":role/") &&
 	    skip_set(&p, ALNUM "+=,.@_/-", 1, SIZE_MAX) && *p == '\0';
 }
@@ -59,12 +80,8 @@ valid_role(const char *s)
 static int
 valid_layer(const char *s)
 {
-	return skip_lit(&s, "arn:aws") &&
-	    skip_set(&s, LOWER "-", 0, SIZE_MAX) &&
-	    skip_lit(&s, ":lambda:") &&
-	    skip_set(&s, LOWER DIGITS "-", 1, SIZE_MAX) &&
-	    skip_lit(&s, ":") && skip_set(&s, DIGITS, 12, 12) &&
-	    skip_lit(&s, ":layer:") && skip_set(&s, ALNUM "_-", 1, 140) &&
+	return skip_arn(&s, "lambda") &&
+	    skip_lit(&s, "layer:") && skip_set(&s, ALNUM "_-", 1, 140) &&
 	    skip_lit(&s, ":") && skip_set(&s, DIGITS, 1, SIZE_MAX) &&
 	    *s == '\0';
 }
@@ -189,8 +206,8 @@ valid_env_name(const char *s)
 	    skip_set(&s, ALNUM "_", 0, SIZE_MAX) && *s == '\0';
 }
 
-static int
-in_list(const char *s, const char *const *list, size_t n)
+int
+mf_in_list(const char *s, const char *const *list, size_t n)
 {
 	size_t i;
 
@@ -208,7 +225,7 @@ mf_check_kv_name(struct ctx *c, const yaml_node_t *k, int is_env)
 	size_t len = utf8_len(name);
 
 	if (is_env) {
-		if (in_list(name, reserved_env, nitems(reserved_env)))
+		if (mf_in_list(name, reserved_env, nitems(reserved_env)))
 			return mf_node_error(c, k, "environment variable '%s' "
 			    "is reserved by Lambda", name);
 		if (!valid_env_name(name))
@@ -241,7 +258,7 @@ mf_check_string(struct ctx *c, enum key k, const yaml_node_t *v,
 
 	switch (k) {
 	case K_RUNTIME:
-		if (in_list(s, runtimes, nitems(runtimes)))
+		if (mf_in_list(s, runtimes, nitems(runtimes)))
 			return 0;
 		if (!expanded && (hint = suggest_key(s, runtimes,
 		    nitems(runtimes))) != NULL)
@@ -290,7 +307,7 @@ mf_check_string(struct ctx *c, enum key k, const yaml_node_t *v,
 			return 0;
 		return mf_node_error(c, v, "%s", why);
 	default:
-		return 0;
+		return check_release_key(c, k, v, s);
 	}
 }
 
@@ -319,16 +336,25 @@ const char *const mf_s3_events[] = {
 };
 const size_t mf_s3_nevents = nitems(mf_s3_events);
 
-/* Whether s is an SQS queue name: [A-Za-z0-9_-], ".fifo" at the end. */
+/*
+ * Whether s is an SQS queue's or an SNS topic's name: 1 to max of
+ * [A-Za-z0-9_-], ".fifo" at the end (counted) for a FIFO one.
+ */
 static int
-valid_queue_name(const char *s)
+valid_fifo_name(const char *s, size_t max)
 {
 	size_t n = strlen(s), body = n;
 
 	if (n > 5 && strcmp(s + n - 5, ".fifo") == 0)
 		body = n - 5;
-	return n >= 1 && n <= SQS_NAME_MAX && body > 0 &&
+	return n >= 1 && n <= max && body > 0 &&
 	    strspn(s, ALNUM "_-") == body;
+}
+
+static int
+valid_queue_name(const char *s)
+{
+	return valid_fifo_name(s, SQS_NAME_MAX);
 }
 
 int
@@ -337,13 +363,143 @@ mf_check_queue(struct ctx *c, const yaml_node_t *v, const char *s)
 	const char *p = s;
 
 	if (strncmp(s, "arn:", 4) != 0 ? valid_queue_name(s) :
-	    skip_lit(&p, "arn:aws") && skip_set(&p, LOWER "-", 0, SIZE_MAX) &&
-	    skip_lit(&p, ":sqs:") && skip_set(&p, LOWER DIGITS "-", 1,
-	    SIZE_MAX) && skip_lit(&p, ":") && skip_set(&p, DIGITS, 12, 12) &&
-	    skip_lit(&p, ":") && valid_queue_name(p))
+	    skip_arn(&p, "sqs") && valid_queue_name(p))
 		return 0;
 	return mf_node_error(c, v, "'queue' must be an SQS queue ARN "
 	    "(arn:aws:sqs:REGION:ACCOUNT:NAME) or a queue name (1 to %d "
 	    "letters, digits, '-' or '_', and '.fifo' at the end for a FIFO "
 	    "queue), not '%s'", SQS_NAME_MAX, text(v));
+}
+
+/* Issue 15's settings. */
+
+/* Whether s is 1 to 128 of [A-Za-z0-9_-]: an alias's name unless it is
+ * only digits (a version's). */
+static int
+valid_alias_chars(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n >= 1 && n <= ALIAS_MAX && strspn(s, ALNUM "_-") == n;
+}
+
+/* Whether s is arn:...:sqs:REGION:ACCOUNT:NAME (queue) or the same with
+ * sns (topic). */
+static int
+valid_queue_arn(const char *s)
+{
+	return skip_arn(&s, "sqs") && valid_fifo_name(s, SQS_NAME_MAX);
+}
+
+static int
+valid_topic_arn(const char *s)
+{
+	return skip_arn(&s, "sns") && valid_fifo_name(s, SNS_NAME_MAX);
+}
+
+/* Whether s is arn:...:kms:REGION:ACCOUNT:key/ID (not an alias: Lambda
+ * reports the key it was given, and an alias would never compare equal). */
+static int
+valid_kms_key(const char *s)
+{
+	return skip_arn(&s, "kms") && skip_lit(&s, "key/") &&
+	    skip_set(&s, ALNUM "-", 1, SIZE_MAX) && *s == '\0';
+}
+
+/* Whether s is arn:...:lambda:REGION:ACCOUNT:function:NAME, with an
+ * optional :QUALIFIER ($LATEST, a version or an alias). */
+static int
+valid_function_arn(const char *s)
+{
+	if (!skip_arn(&s, "lambda") || !skip_lit(&s, "function:") ||
+	    !skip_set(&s, ALNUM "_-", 1, FN_NAME_MAX))
+		return 0;
+	return *s == '\0' || (skip_lit(&s, ":") && (strcmp(s, "$LATEST") == 0 ||
+	    (skip_set(&s, ALNUM "_-", 1, ALIAS_MAX) && *s == '\0')));
+}
+
+/* An on-failure destination: an SQS queue, SNS topic, Lambda function,
+ * EventBridge event bus or S3 bucket ARN. */
+static int
+valid_destination(const char *s)
+{
+	const char *p = s;
+
+	if (valid_queue_arn(s) || valid_topic_arn(s) || valid_function_arn(s))
+		return 1;
+	if (skip_arn(&p, "events"))
+		return skip_lit(&p, "event-bus/") &&
+		    skip_set(&p, ALNUM "/._-", 1, 256) && *p == '\0';
+	p = s;
+	return skip_partition(&p) && skip_lit(&p, "s3:::") && valid_bucket(p);
+}
+
+/* Whether s is a subnet's ("subnet-0a1b2c3d") or a security group's
+ * ("sg-0a1b2c3d") id: the prefix, then 8 to 17 hexadecimal digits. */
+static int
+valid_vpc_id(const char *s, const char *prefix)
+{
+	return skip_lit(&s, prefix) && skip_set(&s, DIGITS "abcdef", 8, 17) &&
+	    *s == '\0';
+}
+
+int
+mf_check_subnet(struct ctx *c, const yaml_node_t *v, const char *s)
+{
+	if (valid_vpc_id(s, "subnet-"))
+		return 0;
+	return mf_node_error(c, v, "a subnet must be a subnet id such as "
+	    "'subnet-0a1b2c3d', not '%s'", text(v));
+}
+
+int
+mf_check_security_group(struct ctx *c, const yaml_node_t *v, const char *s)
+{
+	if (valid_vpc_id(s, "sg-"))
+		return 0;
+	return mf_node_error(c, v, "a security group must be a security group "
+	    "id such as 'sg-0a1b2c3d', not '%s'", text(v));
+}
+
+/* The string settings of issue 15: alias, tracing and the ARNs. */
+static int
+check_release_key(struct ctx *c, enum key k, const yaml_node_t *v,
+    const char *s)
+{
+	switch (k) {
+	case K_ALIAS:
+		if (!valid_alias_chars(s))
+			return mf_node_error(c, v, "'alias' must be 1 to %d "
+			    "letters, digits, '-' or '_', not '%s'", ALIAS_MAX,
+			    text(v));
+		if (strspn(s, DIGITS) == strlen(s))
+			return mf_node_error(c, v, "'alias' '%s' is a version "
+			    "number (an alias needs a letter, '-' or '_')",
+			    text(v));
+		return 0;
+	case K_TRACING:
+		if (strcmp(s, "Active") == 0 || strcmp(s, "PassThrough") == 0)
+			return 0;
+		return mf_node_error(c, v, "'tracing' must be 'Active' or "
+		    "'PassThrough', not '%s'", text(v));
+	case K_KMS_KEY:
+		if (valid_kms_key(s))
+			return 0;
+		return mf_node_error(c, v, "'kms_key' must be a KMS key ARN "
+		    "(arn:aws:kms:REGION:ACCOUNT:key/ID), not '%s'", text(v));
+	case K_DEAD_LETTER:
+		if (valid_queue_arn(s) || valid_topic_arn(s))
+			return 0;
+		return mf_node_error(c, v, "'dead_letter' must be an SQS queue "
+		    "or SNS topic ARN (arn:aws:sqs:REGION:ACCOUNT:NAME, "
+		    "arn:aws:sns:REGION:ACCOUNT:NAME), not '%s'", text(v));
+	case K_ON_FAILURE:
+		if (valid_destination(s))
+			return 0;
+		return mf_node_error(c, v, "'on_failure' must be the ARN of an "
+		    "SQS queue, SNS topic, Lambda function, EventBridge event "
+		    "bus or S3 bucket, not '%s'", text(v));
+	default:
+		return 0;
+	}
 }

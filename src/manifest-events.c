@@ -41,12 +41,6 @@ static const char *const url_keys[] = { "auth", "public" };
 
 #define S3_DEFAULT_EVENT	"s3:ObjectCreated:*"
 
-/* A key of a map and its value; NULL when the map lacks the key. */
-struct pair {
-	const yaml_node_t	*k;
-	const yaml_node_t	*v;
-};
-
 /*
  * Fails at the character chars into scalar n's value when that value is
  * s, written on one line as it reads (plain, or quoted without escapes);
@@ -119,13 +113,9 @@ unknown_key(struct ctx *c, const yaml_node_t *k, const char *const *list,
 	return rv;
 }
 
-/*
- * The pairs of map by their key's index in list (n keys).  A repeated key
- * is an error; so is an unknown one (in where), unless unknown is given:
- * then the first is put there.
- */
-static int
-collect(struct ctx *c, const yaml_node_t *map, const char *const *list,
+/* The pairs of map by their keys (manifest-private.h). */
+int
+mf_collect(struct ctx *c, const yaml_node_t *map, const char *const *list,
     size_t n, const char *where, struct pair *out,
     const yaml_node_t **unknown)
 {
@@ -156,8 +146,8 @@ out:
 }
 
 /* Checks that v, the value of key, is a map. */
-static int
-want_map(struct ctx *c, const yaml_node_t *key, const yaml_node_t *v,
+int
+mf_want_map(struct ctx *c, const yaml_node_t *key, const yaml_node_t *v,
     const char *example)
 {
 	if (is_null(v))
@@ -182,8 +172,8 @@ core_bool(const char *s)
 }
 
 /* A true/false setting. */
-static int
-bool_value(struct ctx *c, const struct pair *kv, int *out)
+int
+mf_bool_value(struct ctx *c, const struct pair *kv, int *out)
 {
 	char what[96], *s;
 	int b, expanded;
@@ -432,7 +422,7 @@ read_schedule(struct ctx *c, const struct pair *kv, struct manifest_event *e)
 	if (kv[I_INPUT].k != NULL && read_input(c, &kv[I_INPUT],
 	    &e->input) == -1)
 		return -1;
-	if (kv[I_ENABLED].k != NULL && bool_value(c, &kv[I_ENABLED],
+	if (kv[I_ENABLED].k != NULL && mf_bool_value(c, &kv[I_ENABLED],
 	    &e->enabled) == -1)
 		return -1;
 	return 0;
@@ -531,8 +521,8 @@ read_s3(struct ctx *c, const struct pair *item, struct manifest_event *e)
 	char why[512];
 	int expanded;
 
-	if (want_map(c, item->k, item->v, "{ bucket: NAME }") == -1 ||
-	    collect(c, item->v, s3_keys, S3_COUNT, "'s3'", kv, NULL) == -1)
+	if (mf_want_map(c, item->k, item->v, "{ bucket: NAME }") == -1 ||
+	    mf_collect(c, item->v, s3_keys, S3_COUNT, "'s3'", kv, NULL) == -1)
 		return -1;
 	if (kv[S3_BUCKET].k == NULL)
 		return mf_node_error(c, item->k, "'s3' needs a 'bucket'");
@@ -558,8 +548,8 @@ read_sqs(struct ctx *c, const struct pair *item, struct manifest_event *e)
 	struct pair kv[Q_COUNT];
 	int expanded;
 
-	if (want_map(c, item->k, item->v, "{ queue: ARN }") == -1 ||
-	    collect(c, item->v, sqs_keys, Q_COUNT, "'sqs'", kv, NULL) == -1)
+	if (mf_want_map(c, item->k, item->v, "{ queue: ARN }") == -1 ||
+	    mf_collect(c, item->v, sqs_keys, Q_COUNT, "'sqs'", kv, NULL) == -1)
 		return -1;
 	if (kv[Q_QUEUE].k == NULL)
 		return mf_node_error(c, item->k, "'sqs' needs a 'queue'");
@@ -573,7 +563,7 @@ read_sqs(struct ctx *c, const struct pair *item, struct manifest_event *e)
 	    -1) || (kv[Q_WINDOW].k != NULL && mf_number_value(c,
 	    kv[Q_WINDOW].k, kv[Q_WINDOW].v, "seconds", 0, SQS_WINDOW_MAX,
 	    &e->batch_window) == -1) || (kv[Q_ENABLED].k != NULL &&
-	    bool_value(c, &kv[Q_ENABLED], &e->enabled) == -1))
+	    mf_bool_value(c, &kv[Q_ENABLED], &e->enabled) == -1))
 		return -1;
 	if (e->batch_size > SQS_BATCH_DEFAULT && e->batch_window < 1)
 		return mf_node_error(c, kv[Q_BATCH].v, "a 'batch_size' over %d "
@@ -652,7 +642,7 @@ read_event(struct ctx *c, const yaml_node_t *item, struct manifest_event *e)
 		return mf_node_error(c, item, "an event must be a map with one "
 		    "of 'schedule', 's3' or 'sqs', not %s", is_null(item) ?
 		    "empty" : kind(item));
-	if (collect(c, item, item_keys, I_COUNT, NULL, kv, &unknown) == -1 ||
+	if (mf_collect(c, item, item_keys, I_COUNT, NULL, kv, &unknown) == -1 ||
 	    (k = item_kind(c, item, kv, unknown)) == -1)
 		return -1;
 	e->kind = (enum manifest_event_kind)k;
@@ -746,13 +736,14 @@ mf_read_url(struct ctx *c, struct settings *s, const yaml_node_t *key,
 	char *auth;
 	int expanded, pub = 0;
 
-	if (want_map(c, key, map, "{ auth: AWS_IAM }") == -1 ||
-	    collect(c, map, url_keys, U_COUNT, "'url'", kv, NULL) == -1)
+	if (mf_want_map(c, key, map, "{ auth: AWS_IAM }") == -1 ||
+	    mf_collect(c, map, url_keys, U_COUNT, "'url'", kv, NULL) == -1)
 		return -1;
 	if (kv[U_AUTH].k == NULL)
 		return mf_node_error(c, key, "'url' needs 'auth': AWS_IAM, or "
 		    "NONE with 'public: true'");
-	if (kv[U_PUBLIC].k != NULL && bool_value(c, &kv[U_PUBLIC], &pub) == -1)
+	if (kv[U_PUBLIC].k != NULL &&
+	    mf_bool_value(c, &kv[U_PUBLIC], &pub) == -1)
 		return -1;
 	if ((auth = mf_string_value(c, kv[U_AUTH].k, kv[U_AUTH].v, 0,
 	    &expanded)) == NULL)

@@ -19,6 +19,8 @@
  *                     MANIFEST_DEFER_ENV lets wait
  * manifest-events.c   the triggers: the "events" list (schedule, s3, sqs
  *                     items; input as JSON) and the "url" map
+ * manifest-settings.c the "vpc" and "logging" maps and "snap_start", their
+ *                     inheritance, and the checks on the merged function
  *
  * Every message quotes values as written in the file, never as
  * interpolated: ${env:...} may hold secrets.
@@ -68,6 +70,15 @@
 #define SQS_BATCH_DEFAULT 10
 #define SQS_WINDOW_MAX	300
 
+/* Issue 15's settings: Lambda's limits, and ours on keep_versions. */
+#define ALIAS_MAX	128
+#define VERSIONS_MAX	10000
+#define CONCURRENCY_MAX	10000
+#define SUBNETS_MAX	16
+#define SECURITY_GROUPS_MAX 5
+#define LOG_GROUP_MAX	512
+#define SNS_NAME_MAX	256
+
 #define LOWER		"abcdefghijklmnopqrstuvwxyz"
 #define UPPER		"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 #define DIGITS		"0123456789"
@@ -78,7 +89,9 @@ enum key {
 	K_RUNTIME, K_HANDLER, K_ROLE, K_MEMORY, K_TIMEOUT, K_ARCHITECTURE,
 	K_DESCRIPTION, K_ENVIRONMENT, K_ARTIFACT, K_BUILD, K_LAYERS, K_TAGS,
 	K_EPHEMERAL, K_REGION, K_PROFILE, K_BUILD_TIMEOUT, K_S3_BUCKET,
-	K_S3_PREFIX, K_EVENTS, K_URL, K_FUNCTIONS, K_COUNT
+	K_S3_PREFIX, K_EVENTS, K_URL, K_ALIAS, K_KEEP_VERSIONS, K_VPC,
+	K_TRACING, K_KMS_KEY, K_DEAD_LETTER, K_ON_FAILURE, K_LOGGING,
+	K_SNAP_START, K_RESERVED_CONCURRENCY, K_FUNCTIONS, K_COUNT
 };
 
 /* What one map sets: the top level or one function (unset: NULL, 0). */
@@ -86,8 +99,21 @@ struct settings {
 	struct manifest_fn	 fn;
 	int			 layers_set;
 	int			 events_set;	/* even to [] */
+	int			 vpc_set;	/* even to empty lists */
+	int			 concurrency_set;	/* even to 0 */
 	const yaml_node_t	*runtime;	/* the runtime's node */
 	const yaml_node_t	*key;		/* a function's key node */
+	/* Where values that the merged function is checked on were
+	 * written (a function's own, else the top level's), for errors. */
+	const yaml_node_t	*snap_start;
+	const yaml_node_t	*log_level;
+	const yaml_node_t	*system_log_level;
+};
+
+/* A key of a map and its value; NULL when the map lacks the key. */
+struct pair {
+	const yaml_node_t	*k;
+	const yaml_node_t	*v;
 };
 
 /* One manifest being read, on manifest_load_mem's stack. */
@@ -255,7 +281,42 @@ char *mf_string_value(struct ctx *c, const yaml_node_t *key,
 int mf_number_value(struct ctx *c, const yaml_node_t *key,
     const yaml_node_t *v, const char *unit, long min, long max, long *out);
 
+/*
+ * A list of strings (layers, subnets): its key, its most items, what an
+ * item is called and must be ("a layer", "a layer version ARN"), whether
+ * each may be there once only, and the check of an item's interpolated
+ * value s written at node v.
+ */
+struct mf_list {
+	const char	*name;
+	size_t		 max;
+	const char	*item;
+	const char	*must;
+	int		 unique;
+	int		(*check)(struct ctx *, const yaml_node_t *,
+			    const char *);
+};
+/* Reads list (the value of key) by spec into *out and *n; -1 with the
+ * error set. */
+int mf_read_list(struct ctx *c, const yaml_node_t *key,
+    const yaml_node_t *list, const struct mf_list *spec, char ***out,
+    size_t *n);
+
 /* manifest-events.c */
+/*
+ * The pairs of map by their key's index in list (n keys).  A repeated key
+ * is an error; so is an unknown one (in where), unless unknown is given:
+ * then the first is put there.
+ */
+int mf_collect(struct ctx *c, const yaml_node_t *map,
+    const char *const *list, size_t n, const char *where, struct pair *out,
+    const yaml_node_t **unknown);
+/* Checks that v, the value of key, is a map (example: "{ auth: ... }"). */
+int mf_want_map(struct ctx *c, const yaml_node_t *key, const yaml_node_t *v,
+    const char *example);
+/* A true/false setting into *out. */
+int mf_bool_value(struct ctx *c, const struct pair *kv, int *out);
+
 /* Reads "events" (a list of triggers) into s; -1 with the error set. */
 int mf_read_events(struct ctx *c, struct settings *s, const yaml_node_t *key,
     const yaml_node_t *list);
@@ -281,6 +342,12 @@ int mf_check_kv_name(struct ctx *c, const yaml_node_t *k, int is_env);
 int mf_check_fn_name(struct ctx *c, const yaml_node_t *k);
 /* A layer's value arn, interpolated from node v. */
 int mf_check_layer(struct ctx *c, const yaml_node_t *v, const char *arn);
+/* A subnet's or a security group's id, interpolated from node v. */
+int mf_check_subnet(struct ctx *c, const yaml_node_t *v, const char *s);
+int mf_check_security_group(struct ctx *c, const yaml_node_t *v,
+    const char *s);
+/* Whether s is one of the n strings of list. */
+int mf_in_list(const char *s, const char *const *list, size_t n);
 /*
  * An SQS queue, interpolated from node v: an ARN arn:aws[-a-z]*:sqs:
  * REGION:ACCOUNT:NAME or a bare NAME (1 to 80 of [A-Za-z0-9_-], ".fifo"
@@ -290,6 +357,26 @@ int mf_check_queue(struct ctx *c, const yaml_node_t *v, const char *s);
 /* S3's event types (s3:ObjectCreated:*, ...), for notifications. */
 extern const char *const mf_s3_events[];
 extern const size_t mf_s3_nevents;
+
+/* manifest-settings.c: issue 15's maps and what needs the merged
+ * function; each -1 with the error set. */
+/* vpc: { subnets: [...], security_groups: [...] } into s. */
+int mf_read_vpc(struct ctx *c, struct settings *s, const yaml_node_t *key,
+    const yaml_node_t *map);
+/* logging: { format, level, system_level, group } into s. */
+int mf_read_logging(struct ctx *c, struct settings *s,
+    const yaml_node_t *key, const yaml_node_t *map);
+/* snap_start: true or false into s. */
+int mf_read_snap_start(struct ctx *c, struct settings *s,
+    const yaml_node_t *key, const yaml_node_t *v);
+/* Gives function s what it inherits of these from the top level, and
+ * reserved_concurrency's unset value; before the table's defaults. */
+int mf_inherit_settings(struct ctx *c, struct settings *s);
+/* What only the merged function s shows: log levels without JSON logs,
+ * SnapStart on a runtime without it. */
+int mf_check_settings(struct ctx *c, const struct settings *s);
+/* Frees what these hold in f. */
+void mf_settings_release(struct manifest_fn *f);
 
 /* manifest-env.c */
 /*

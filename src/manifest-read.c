@@ -20,7 +20,9 @@ const char *const mf_key_names[K_COUNT] = {
 	"runtime", "handler", "role", "memory", "timeout", "architecture",
 	"description", "environment", "artifact", "build", "layers", "tags",
 	"ephemeral_storage", "region", "profile", "build_timeout", "s3_bucket",
-	"s3_prefix", "events", "url", "functions",
+	"s3_prefix", "events", "url", "alias", "keep_versions", "vpc",
+	"tracing", "kms_key", "dead_letter", "on_failure", "logging",
+	"snap_start", "reserved_concurrency", "functions",
 };
 
 /* The text of a scalar (manifest-private.h). */
@@ -161,46 +163,66 @@ out:
 	return rv;
 }
 
-/* Reads layers: a list of at most 5 layer version ARNs. */
-static int
-read_layers(struct ctx *c, const yaml_node_t *key, const yaml_node_t *list,
-    struct settings *s)
+/* A list of strings (manifest-private.h). */
+int
+mf_read_list(struct ctx *c, const yaml_node_t *key, const yaml_node_t *list,
+    const struct mf_list *spec, char ***out, size_t *n)
 {
 	const yaml_node_item_t *i;
 	const yaml_node_t *v;
-	char *arn;
-	size_t n;
+	char *s;
+	size_t k, len;
 	int expanded;
 
 	if (is_null(list))
-		return mf_node_error(c, key, "'layers' has no value");
+		return mf_node_error(c, key, "'%s' has no value", spec->name);
 	if (list->type != YAML_SEQUENCE_NODE)
-		return mf_node_error(c, list, "'layers' must be a list");
-	n = (size_t)(list->data.sequence.items.top -
+		return mf_node_error(c, list, "'%s' must be a list",
+		    spec->name);
+	len = (size_t)(list->data.sequence.items.top -
 	    list->data.sequence.items.start);
-	if (n > LAYERS_MAX)
-		return mf_node_error(c, list, "'layers' has %zu entries, over "
-		    "Lambda's limit of %d", n, LAYERS_MAX);
+	if (len > spec->max)
+		return mf_node_error(c, list, "'%s' has %zu entries, over "
+		    "Lambda's limit of %zu", spec->name, len, spec->max);
 	for (i = list->data.sequence.items.start;
 	    i < list->data.sequence.items.top; i++) {
 		v = node(c, *i);
 		if (mf_charge(c, v, 1) == -1)
 			return -1;
 		if (v->type != YAML_SCALAR_NODE || is_null(v))
-			return mf_node_error(c, v, "a layer must be a layer "
-			    "version ARN, not %s", is_null(v) ? "empty" :
+			return mf_node_error(c, v, "%s must be %s, not %s",
+			    spec->item, spec->must, is_null(v) ? "empty" :
 			    kind(v));
-		if ((arn = mf_scalar_value(c, v, v, "a layer", &expanded)) ==
+		if ((s = mf_scalar_value(c, v, v, spec->item, &expanded)) ==
 		    NULL)
 			return -1;
-		if (mf_check_layer(c, v, arn) == -1) {
-			free_secret(arn);
+		for (k = 0; spec->unique && k < *n; k++)
+			if (strcmp((*out)[k], s) == 0) {
+				free_secret(s);
+				return mf_node_error(c, v, "'%s' is in '%s' "
+				    "twice", text(v), spec->name);
+			}
+		if (spec->check(c, v, s) == -1) {
+			free_secret(s);
 			return -1;
 		}
-		s->fn.layers = xrealloc(s->fn.layers,
-		    (s->fn.nlayers + 1) * sizeof *s->fn.layers);
-		s->fn.layers[s->fn.nlayers++] = arn;
+		*out = xrealloc(*out, (*n + 1) * sizeof **out);
+		(*out)[(*n)++] = s;
 	}
+	return 0;
+}
+
+/* Reads layers: a list of at most 5 layer version ARNs. */
+static int
+read_layers(struct ctx *c, const yaml_node_t *key, const yaml_node_t *list,
+    struct settings *s)
+{
+	static const struct mf_list spec = { "layers", LAYERS_MAX,
+	    "a layer", "a layer version ARN", 0, mf_check_layer };
+
+	if (mf_read_list(c, key, list, &spec, &s->fn.layers,
+	    &s->fn.nlayers) == -1)
+		return -1;
 	s->layers_set = 1;
 	return 0;
 }
@@ -232,6 +254,18 @@ mf_string_slot(struct manifest_fn *fn, enum key k)
 		return &fn->s3_bucket;
 	case K_S3_PREFIX:
 		return &fn->s3_prefix;
+	case K_ALIAS:
+		return &fn->alias;
+	case K_TRACING:
+		return &fn->tracing;
+	case K_KMS_KEY:
+		return &fn->kms_key;
+	case K_DEAD_LETTER:
+		return &fn->dead_letter;
+	case K_ON_FAILURE:
+		return &fn->on_failure;
+	case K_SNAP_START:	/* read as true or false */
+		return &fn->snap_start;
 	default:
 		return NULL;
 	}
@@ -268,6 +302,19 @@ read_setting(struct ctx *c, struct settings *s, enum key k,
 		return mf_read_events(c, s, key, v);
 	case K_URL:
 		return mf_read_url(c, s, key, v);
+	case K_KEEP_VERSIONS:
+		return mf_number_value(c, key, v, "versions", 1, VERSIONS_MAX,
+		    &s->fn.keep_versions);
+	case K_RESERVED_CONCURRENCY:
+		s->concurrency_set = 1;
+		return mf_number_value(c, key, v, "executions", 0,
+		    CONCURRENCY_MAX, &s->fn.reserved_concurrency);
+	case K_VPC:
+		return mf_read_vpc(c, s, key, v);
+	case K_LOGGING:
+		return mf_read_logging(c, s, key, v);
+	case K_SNAP_START:
+		return mf_read_snap_start(c, s, key, v);
 	default:
 		break;
 	}

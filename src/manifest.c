@@ -79,6 +79,7 @@ fn_release(struct manifest_fn *f)
 		free_secret(f->layers[i]);
 	free(f->layers);
 	mf_events_release(f);
+	mf_settings_release(f);
 	for (i = 0; i < f->nunresolved; i++)
 		free(f->unresolved[i]);
 	free(f->unresolved);
@@ -146,6 +147,8 @@ inherit(struct ctx *c, struct settings *s)
 	if (f->build_timeout == 0)
 		f->build_timeout = top->build_timeout ? top->build_timeout :
 		    MANIFEST_DEFAULT_BUILD_TIMEOUT;
+	if (mf_inherit_settings(c, s) == -1)
+		return -1;
 	/* What neither sets: the table's defaults (build_timeout is ours). */
 	fnset_defaults(f);
 	if (!s->layers_set && c->top.layers_set) {
@@ -204,7 +207,7 @@ finish_function(struct ctx *c, struct settings *s)
 	if (f->ntags > TAGS_MAX)
 		return mf_node_error(c, s->key, "function '%s': %zu tags, over "
 		    "Lambda's limit of %d", f->name, f->ntags, TAGS_MAX);
-	return 0;
+	return mf_check_settings(c, s);
 }
 
 /* The error for a manifest over MANIFEST_MAX_SIZE. */

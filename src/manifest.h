@@ -32,7 +32,11 @@
  *      reader in read_setting (manifest-read.c; a string's field in
  *      mf_string_slot, which also inherits it from the top level), the
  *      checks on its value (manifest-check.c); a number, list or map also
- *      its inheritance from the top level in inherit (manifest.c);
+ *      its inheritance from the top level in inherit (manifest.c).  A
+ *      setting written in a map of settings (vpc.subnets, logging.format)
+ *      has the dotted row key, plan's name for it; the map is read, and
+ *      inherited, in manifest-settings.c, with the checks that need the
+ *      merged function;
  *   4. its entry in man/lambda.yml.5 (".It Cm KEY Pq TYPE" and its
  *      "Default") and a line in lambda.yml.example (test-manifest fails
  *      without one for a row);

@@ -1,27 +1,282 @@
 /*
- * release.c - publish, wait for the version, move the alias, prune.
- * (Today: publish and move the alias whole, as deploy did before issue 15.)
+ * release.c - what follows a deploy's change to $LATEST: publish a version,
+ * wait until it is Active, move the alias (wholly, or a canary's weight),
+ * prune the versions past keep_versions.  The plan reads versions and
+ * aliases only when they decide something, so that a deploy with nothing
+ * to do sends no more than it did before.
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "deploy.h"
 #include "release.h"
 #include "xmalloc.h"
 
+static int
+same(const char *a, const char *b)
+{
+	return a != NULL && b != NULL && strcmp(a, b) == 0;
+}
+
+static void LC_PRINTF(3, 4)
+add_line(struct release_plan *rp, const char *field, const char *fmt, ...)
+{
+	struct release_line *l;
+	struct buf b = BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	rp->lines = xrealloc(rp->lines, (rp->nlines + 1) * sizeof *rp->lines);
+	l = &rp->lines[rp->nlines++];
+	l->field = xstrdup(field);
+	l->text = buf_detach(&b, NULL);
+}
+
+/* Whether version is one an alias of a points at, canaries included. */
+static int
+aliased(const struct lambda_alias *a, size_t na, const char *version)
+{
+	size_t i;
+
+	for (i = 0; i < na; i++)
+		if (same(a[i].version, version) ||
+		    same(a[i].extra_version, version))
+			return 1;
+	return 0;
+}
+
+size_t *
+release_prune_choose(const struct lambda_version *v, size_t nv,
+    const struct lambda_alias *a, size_t na, long keep,
+    const char *new_version, size_t *n)
+{
+	size_t *out = NULL, i, kept_from, slots;
+
+	*n = 0;
+	if (keep < 1)
+		return NULL;
+	slots = (size_t)keep;
+	if (new_version != NULL) {
+		for (i = 0; i < nv; i++)
+			if (same(v[i].version, new_version))
+				break;
+		if (i == nv)
+			slots--;	/* the new one is the newest */
+	}
+	/* v[kept_from..nv) are the newest that stay. */
+	kept_from = nv > slots ? nv - slots : 0;
+	for (i = 0; i < kept_from; i++) {
+		if (same(v[i].version, new_version) ||
+		    aliased(a, na, v[i].version))
+			continue;
+		out = xrealloc(out, (*n + 1) * sizeof *out);
+		out[(*n)++] = i;
+	}
+	return out;
+}
+
+const char *
+release_stays(const struct release_plan *rp, const char *version)
+{
+	if (rp->weight == 0 || rp->alias_version == NULL ||
+	    same(rp->alias_version, version))
+		return NULL;
+	return rp->alias_version;
+}
+
+/* What the plan reads: the versions, the aliases (or just the one). */
+struct reads {
+	struct lambda_version	*v;
+	size_t			 nv;
+	struct lambda_alias	*a;
+	size_t			 na;
+	struct lambda_alias	 one;	/* GetAlias's, without keep */
+	const struct lambda_alias *cur;	/* rp->alias's; NULL: none */
+};
+
+static void
+reads_release(struct reads *rd)
+{
+	lambda_versions_release(rd->v, rd->nv);
+	lambda_aliases_release(rd->a, rd->na);
+	lambda_alias_release(&rd->one);
+	memset(rd, 0, sizeof *rd);
+}
+
+/*
+ * Reads what the release of fn depends on: with keep, every version and
+ * alias; else with --weight or nothing changed, the alias, then (nothing
+ * changed, the alias there) the versions, to see whether it serves the
+ * newest.  Nothing otherwise.
+ */
+static int
+read_state(struct aws_client *c, const struct manifest_fn *fn,
+    const struct release_plan *rp, int changed, struct reads *rd,
+    struct lc_err *err)
+{
+	size_t i;
+	int r;
+
+	if (rp->keep > 0) {
+		if (lambda_list_aliases(c, fn->name, &rd->a, &rd->na,
+		    err) == -1)
+			return -1;
+		for (i = 0; i < rd->na; i++)
+			if (same(rd->a[i].name, rp->alias))
+				rd->cur = &rd->a[i];
+	} else if (rp->alias != NULL && (rp->weight > 0 || !changed)) {
+		if ((r = lambda_get_alias(c, fn->name, rp->alias, &rd->one,
+		    err)) == -1)
+			return -1;
+		if (r == 1)
+			rd->cur = &rd->one;
+	}
+	if (rp->keep > 0 || (rp->alias != NULL && !changed &&
+	    rd->cur != NULL))
+		return lambda_list_versions(c, fn->name, &rd->v, &rd->nv,
+		    err);
+	return 0;
+}
+
+/* Whether alias a serves version (the newest) as asked already. */
+static int
+alias_done(const struct lambda_alias *a, const char *version, int weight)
+{
+	long pct;
+
+	if (same(a->version, version) && a->extra_version == NULL)
+		return 1;	/* wholly: nothing left for a canary either */
+	if (weight == 0 || !same(a->extra_version, version))
+		return 0;
+	pct = (long)(a->extra_weight * 100 + 0.5);
+	return pct == weight;
+}
+
+/* The line saying where the alias goes; version NULL: a new one. */
+static void
+alias_line(struct release_plan *rp, const struct lambda_alias *cur,
+    const char *version)
+{
+	char pct[16] = "";
+
+	if (rp->weight > 0)
+		snprintf(pct, sizeof pct, " (%d%%)", rp->weight);
+	if (version == NULL)
+		add_line(rp, "alias", "+ publish a version, alias %s -> "
+		    "new%s", rp->alias, pct);
+	else
+		add_line(rp, "alias", "%c alias %s -> %s%s", cur != NULL ?
+		    '~' : '+', rp->alias, version, pct);
+}
+
+/*
+ * The prune lines: release_prune_choose on what was read, the aliases as
+ * they will be once the release is done (ours on the version to be
+ * published, "new" when it is not one yet).
+ */
+static void
+plan_prune(struct release_plan *rp, const struct reads *rd,
+    const char *version)
+{
+	struct lambda_alias *after = NULL;
+	char fresh[] = "new", field[64];
+	size_t i, n, *del;
+
+	if (rp->publish && version == NULL)
+		version = fresh;
+	if (rd->na > 0) {
+		after = xcalloc(rd->na, sizeof *after);
+		memcpy(after, rd->a, rd->na * sizeof *after);
+	}
+	if (rp->publish && rd->cur != NULL) {
+		struct lambda_alias *ours = &after[rd->cur - rd->a];
+
+		if (release_stays(rp, version) != NULL)
+			ours->extra_version = (char *)version;
+		else {
+			ours->version = (char *)version;
+			ours->extra_version = NULL;
+		}
+	}
+	del = release_prune_choose(rd->v, rd->nv, after, rd->na, rp->keep,
+	    rp->publish ? version : NULL, &n);
+	for (i = 0; i < n; i++) {
+		const char *ver = rd->v[del[i]].version;
+
+		rp->prune = xrealloc(rp->prune, (rp->nprune + 1) *
+		    sizeof *rp->prune);
+		rp->prune[rp->nprune++] = xstrdup(ver);
+		snprintf(field, sizeof field, "prune.%s", ver);
+		add_line(rp, field, "- version %s (keep_versions %ld)", ver,
+		    rp->keep);
+	}
+	free(del);
+	free(after);
+}
+
+static int
+no_alias(const struct release_plan *rp, struct lc_err *err)
+{
+	return lc_error(err, LC_EFAIL, "alias %s does not exist: --weight "
+	    "needs it on a version to stay on (deploy --alias %s first)",
+	    rp->alias, rp->alias);
+}
+
 int
 release_plan(struct aws_client *c, const struct manifest_fn *fn,
-    const struct deploy_opts *o, int exists, int changed,
-    struct release_plan *rp, struct lc_err *err)
+    const struct deploy_opts *o, const struct lambda_config *remote,
+    int changed, struct release_plan *rp, struct lc_err *err)
 {
-	(void)c;
-	(void)exists;
-	(void)changed;
-	(void)err;
+	struct reads rd = { 0 };
+	const char *newest = NULL;	/* what publishing would give back */
+
 	memset(rp, 0, sizeof *rp);
 	rp->alias = deploy_alias(o, fn);
+	rp->weight = rp->alias != NULL ? o->weight : 0;
+	rp->keep = o->keep_versions > 0 ? o->keep_versions :
+	    fn->keep_versions;
 	rp->publish = o->publish || rp->alias != NULL;
+	if (remote == NULL) {		/* to be created: nothing to read */
+		if (rp->weight > 0)
+			return no_alias(rp, err);
+		if (rp->alias != NULL)
+			alias_line(rp, NULL, NULL);
+		return 0;
+	}
+	if (read_state(c, fn, rp, changed, &rd, err) == -1)
+		goto fail;
+	if (rp->weight > 0 && rd.cur == NULL) {
+		no_alias(rp, err);
+		goto fail;
+	}
+	if (rd.cur != NULL) {
+		rp->alias_version = xstrdup(rd.cur->version);
+		if (rd.cur->revision_id != NULL)
+			rp->alias_revision = xstrdup(rd.cur->revision_id);
+	}
+	/* Nothing changed since the newest version: publishing gives it. */
+	if (!changed && rd.nv > 0 && same(rd.v[rd.nv - 1].code_sha256,
+	    remote->code_sha256))
+		newest = rd.v[rd.nv - 1].version;
+	if (rp->alias != NULL && newest != NULL && rd.cur != NULL &&
+	    alias_done(rd.cur, newest, rp->weight)) {
+		rp->publish = 0;
+		rp->at = xstrdup(newest);
+	} else if (rp->alias != NULL)
+		alias_line(rp, rd.cur, newest);
+	if (rp->keep > 0)
+		plan_prune(rp, &rd, newest);
+	reads_release(&rd);
 	return 0;
+fail:
+	reads_release(&rd);
+	release_plan_release(rp);
+	return -1;
 }
 
 void
@@ -34,6 +289,12 @@ release_plan_release(struct release_plan *rp)
 		free(rp->lines[i].text);
 	}
 	free(rp->lines);
+	for (i = 0; i < rp->nprune; i++)
+		free(rp->prune[i]);
+	free(rp->prune);
+	free(rp->at);
+	free(rp->alias_version);
+	free(rp->alias_revision);
 	memset(rp, 0, sizeof *rp);
 }
 
@@ -44,26 +305,175 @@ step(const struct deploy_hooks *h, const char *fn, const char *what)
 		h->step(h->arg, fn, what);
 }
 
+/* What the version's wait tells its on_change. */
+struct wait_ui {
+	const struct deploy_hooks	*h;
+	const char			*fn;
+	const char			*version;
+};
+
+static void
+on_version(void *arg, const char *state, const char *update)
+{
+	const struct wait_ui *u = arg;
+	char what[160];
+
+	(void)update;
+	snprintf(what, sizeof what, "version %s: State %s", u->version,
+	    state != NULL ? state : "-");
+	step(u->h, u->fn, what);
+}
+
+/* Appends text to err's message, as far as it fits. */
+static void
+err_append(struct lc_err *err, const char *text)
+{
+	size_t len = strlen(err->msg);
+
+	snprintf(err->msg + len, sizeof err->msg - len, "%s", text);
+}
+
+/*
+ * PublishVersion, then (its State not Active: SnapStart makes the
+ * snapshot, any version may be Pending a while) the wait for the version.
+ */
+static int
+publish(struct aws_client *c, const struct manifest_fn *fn,
+    const struct lambda_config *cur, const struct deploy_opts *o,
+    const struct release_plan *rp, const struct deploy_hooks *h,
+    struct deploy_result *r, struct lc_err *err)
+{
+	struct wait_ui u = { h, fn->name, NULL };
+	char *state = NULL, what[160];
+	int ret = 0;
+
+	step(h, fn->name, "publishing a version");
+	if (lambda_publish_version(c, fn->name, cur->code_sha256,
+	    cur->revision_id, NULL, &r->version, &state, err) == -1)
+		return -1;
+	if (state != NULL && strcmp(state, "Active") != 0) {
+		u.version = r->version;
+		snprintf(what, sizeof what, "waiting for version %s to be "
+		    "Active (State %s)", r->version, state);
+		step(h, fn->name, what);
+		ret = lambda_wait_version(c, fn->name, r->version,
+		    o->wait_timeout, on_version, &u, err);
+		if (ret == -1 && rp->alias != NULL) {
+			snprintf(what, sizeof what, " (alias %s not moved)",
+			    rp->alias);
+			err_append(err, what);
+		}
+	}
+	free(state);
+	return ret;
+}
+
 int
 release_apply(struct aws_client *c, const struct manifest_fn *fn,
     const struct lambda_config *cur, const struct deploy_opts *o,
     const struct release_plan *rp, const struct deploy_hooks *h,
     struct deploy_result *r, struct lc_err *err)
 {
-	(void)o;
+	const char *stays;
+	char what[160];
+
 	if (!rp->publish) {
 		r->version = xstrdup("$LATEST");
 		return 0;
 	}
-	step(h, fn->name, "publishing a version");
-	if (lambda_publish_version(c, fn->name, cur->code_sha256,
-	    cur->revision_id, NULL, &r->version, err) == -1)
+	if (publish(c, fn, cur, o, rp, h, r, err) == -1)
 		return -1;
-	if (rp->alias != NULL) {
-		step(h, fn->name, "moving the alias");
-		if (lambda_set_alias(c, fn->name, rp->alias, r->version, NULL,
+	if (rp->alias == NULL)
+		return 0;
+	if ((stays = release_stays(rp, r->version)) != NULL) {
+		snprintf(what, sizeof what, "giving version %s %d%% of alias "
+		    "%s (the rest stays on %s)", r->version, rp->weight,
+		    rp->alias, stays);
+		step(h, fn->name, what);
+		return lambda_put_alias(c, fn->name, rp->alias, stays,
+		    r->version, rp->weight / 100.0, rp->alias_revision, NULL,
+		    err);
+	}
+	snprintf(what, sizeof what, "moving alias %s to version %s",
+	    rp->alias, r->version);
+	step(h, fn->name, what);
+	return lambda_put_alias(c, fn->name, rp->alias, r->version, NULL, 0,
+	    NULL, NULL, err);
+}
+
+/* Deletes v's versions at del (n of them), each into r->pruned. */
+static int
+delete_versions(struct aws_client *c, const struct manifest_fn *fn,
+    const struct lambda_version *v, const size_t *del, size_t n,
+    const struct deploy_hooks *h, struct deploy_result *r,
+    struct lc_err *err)
+{
+	char what[96];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(what, sizeof what, "deleting version %s",
+		    v[del[i]].version);
+		step(h, fn->name, what);
+		if (lambda_delete_version(c, fn->name, v[del[i]].version,
 		    err) == -1)
-			return -1;
+			return lc_error_prefix(err, "version %s",
+			    v[del[i]].version);
+		r->pruned = xrealloc(r->pruned, (r->npruned + 1) *
+		    sizeof *r->pruned);
+		r->pruned[r->npruned++] = xstrdup(v[del[i]].version);
 	}
 	return 0;
+}
+
+/* "the deploy itself succeeded (version 4, alias live; pruned 1, 2)". */
+static void
+pruning_failed(const struct release_plan *rp, const struct deploy_result *r,
+    struct lc_err *err)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	if (rp->publish) {
+		buf_addf(&b, " (version %s", r->version);
+		if (rp->alias != NULL)
+			buf_addf(&b, ", alias %s", rp->alias);
+	}
+	for (i = 0; i < r->npruned; i++)
+		buf_addf(&b, "%s%s", i > 0 ? ", " : b.len > 0 ?
+		    "; pruned " : " (pruned ", r->pruned[i]);
+	if (b.len > 0)
+		buf_addch(&b, ')');
+	lc_error_prefix(err, "the deploy itself succeeded%s, but pruning "
+	    "failed", b.len > 0 ? b.data : "");
+	buf_release(&b);
+}
+
+int
+release_prune(struct aws_client *c, const struct manifest_fn *fn,
+    const struct release_plan *rp, const struct deploy_hooks *h,
+    struct deploy_result *r, struct lc_err *err)
+{
+	struct lambda_version *v = NULL;
+	struct lambda_alias *a = NULL;
+	size_t nv = 0, na = 0, n = 0, *del = NULL;
+	int ret = -1;
+
+	if (rp->keep < 1 || (!rp->publish && rp->nprune == 0))
+		return 0;
+	step(h, fn->name, "looking for versions to prune");
+	/* Now, after the alias moved: who points where has changed. */
+	if (lambda_list_versions(c, fn->name, &v, &nv, err) == -1 ||
+	    lambda_list_aliases(c, fn->name, &a, &na, err) == -1)
+		goto out;
+	del = release_prune_choose(v, nv, a, na, rp->keep, rp->publish ?
+	    r->version : NULL, &n);
+	ret = delete_versions(c, fn, v, del, n, h, r, err);
+out:
+	if (ret == -1)
+		pruning_failed(rp, r, err);
+	free(del);
+	lambda_versions_release(v, nv);
+	lambda_aliases_release(a, na);
+	return ret;
 }

@@ -9,7 +9,9 @@ to UPSTREAM_URL (http://HOST:PORT), relaying the answer.  Each request is
 logged to LOGFILE, once answered, as one JSON line:
   {"method": "PUT", "path": "/2015-03-31/functions/f/code", "status": 200,
    "target": "", "body_len": 1234}
-(target: the X-Amz-Target header of a JSON 1.0/1.1 call, "AWSEvents.PutRule").
+(target: the X-Amz-Target header of a JSON 1.0/1.1 call, "AWSEvents.PutRule";
+body: the request body as text when it is UTF-8 and at most 64 KiB, else
+null, for what an emulator drops).
 An upstream that cannot be reached is answered 502 (and logged so).
 
 Faults: when the environment names a file in PROXY_FAULTS and it exists,
@@ -38,6 +40,13 @@ lock = threading.Lock()
 # Hop-by-hop headers: about one connection, not the message.
 HOP = {"connection", "keep-alive", "proxy-connection", "te", "trailer",
        "transfer-encoding", "upgrade"}
+
+
+def body_text(body):
+    try:
+        return body.decode() if len(body) <= 65536 else None
+    except UnicodeDecodeError:
+        return None
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -85,6 +94,7 @@ class Handler(BaseHTTPRequestHandler):
                                         "target": self.headers.get(
                                             "X-Amz-Target", ""),
                                         "body_len": len(body),
+                                        "body": body_text(body),
                                         "fault": True}) + "\n")
             self.send_response_only(rule["status"])
             for k, v in rule.get("headers", {}).items():
@@ -119,7 +129,8 @@ class Handler(BaseHTTPRequestHandler):
                                     "path": self.path, "status": status,
                                     "target": self.headers.get(
                                         "X-Amz-Target", ""),
-                                    "body_len": len(body)}) + "\n")
+                                    "body_len": len(body),
+                                    "body": body_text(body)}) + "\n")
         self.send_response_only(status, reason)
         # A HEAD answer's Content-Length is the object's: pass it on.
         length = str(len(data))

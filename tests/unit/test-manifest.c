@@ -1223,7 +1223,35 @@ test_example(void **state)
 	assert_int_equal(f->events[3].batch_size, 10);
 	assert_string_equal(f->url.auth, "AWS_IAM");
 
+	/* Issue 15's settings. */
+	assert_string_equal(f->alias, "live");
+	assert_int_equal(f->keep_versions, 5);
+	assert_string_equal(f->snap_start, "PublishedVersions");
+	assert_int_equal(f->nsubnets, 2);
+	assert_string_equal(f->subnets[0], "subnet-0a1b2c3d");
+	assert_int_equal(f->nsecurity_groups, 1);
+	assert_string_equal(f->tracing, "Active");
+	assert_string_equal(f->kms_key, "arn:aws:kms:eu-west-1:123456789012:"
+	    "key/1234abcd-12ab-34cd-56ef-1234567890ab");
+	assert_string_equal(f->dead_letter,
+	    "arn:aws:sqs:eu-west-1:123456789012:jobs-dlq");
+	assert_string_equal(f->on_failure,
+	    "arn:aws:sns:eu-west-1:123456789012:jobs-failures");
+	assert_string_equal(f->log_format, "JSON");
+	assert_string_equal(f->log_level, "INFO");
+	assert_string_equal(f->system_log_level, "WARN");
+	assert_string_equal(f->log_group, "/jobs/prod");
+	assert_int_equal(f->reserved_concurrency, 10);
+
 	f = find_ok(&m, "jobs-native");
+	assert_null(f->alias);
+	assert_null(f->snap_start);
+	assert_int_equal(f->nsubnets, 0);
+	assert_string_equal(f->tracing, "PassThrough");
+	assert_string_equal(f->log_format, "Text");
+	assert_null(f->log_level);
+	assert_null(f->log_group);
+	assert_int_equal(f->reserved_concurrency, MANIFEST_NO_CONCURRENCY);
 	assert_string_equal(f->runtime, "provided.al2023");
 	assert_null(f->handler);
 	assert_string_equal(f->architecture, "arm64");
@@ -1267,6 +1295,20 @@ sets_key(const char *text, const char *key)
 	return 0;
 }
 
+/* Whether text sets setting key: a dotted one ("vpc.subnets") as its map
+ * and its leaf ("vpc:", "subnets:"). */
+static int
+sets_setting(const char *text, const char *key)
+{
+	const char *dot = strchr(key, '.');
+	char map[64];
+
+	if (dot == NULL)
+		return sets_key(text, key);
+	snprintf(map, sizeof map, "%.*s", (int)(dot - key), key);
+	return sets_key(text, map) && sets_key(text, dot + 1);
+}
+
 /* The example shows every function setting (fnsettings.c) in use. */
 static void
 test_example_every_setting(void **state)
@@ -1284,10 +1326,16 @@ test_example_every_setting(void **state)
 	fclose(fp);
 	buf_addch(&b, '\0');
 	for (i = 0; i < fnsettings_count; i++)
-		if (!sets_key(b.data, fnsettings[i].key))
+		if (!sets_setting(b.data, fnsettings[i].key))
 			fail_msg(EXAMPLE " sets no '%s' (fnsettings.c): add a "
 			    "commented line for it", fnsettings[i].key);
 	assert_false(sets_key(b.data, "no_such_key"));
+	assert_false(sets_setting(b.data, "vpc.no_such_key"));
+	/* And issue 15's keys that are not rows. */
+	assert_true(sets_key(b.data, "alias"));
+	assert_true(sets_key(b.data, "keep_versions"));
+	assert_true(sets_key(b.data, "on_failure"));
+	assert_true(sets_key(b.data, "reserved_concurrency"));
 	buf_release(&b);
 }
 
@@ -1608,6 +1656,88 @@ test_defer_env(void **state)
 	    "'LCTEST_M' is not set (used as ${env:LCTEST_M})");
 }
 
+/*
+ * Issue 15's settings from the top level: strings and numbers when a
+ * function leaves them out, a 0 concurrency as a value; vpc as a whole
+ * (empty lists for none); logging key by key; the merged function checked
+ * (a level needs JSON logs, SnapStart its runtime), at the value's node.
+ */
+static void
+test_release_settings(void **state)
+{
+	struct manifest m;
+	const struct manifest_fn *f;
+
+	(void)state;
+	load_ok(&m, scratch("role: lambda-exec\nalias: live\n"
+	    "keep_versions: 3\nreserved_concurrency: 0\ntracing: Active\n"
+	    "vpc: { subnets: [subnet-0000000b, subnet-0000000a], "
+	    "security_groups: [sg-0000000a] }\n"
+	    "logging: { format: JSON, group: /top }\n"
+	    "functions:\n"
+	    "  a: { runtime: java21, handler: h::h, artifact: a.jar }\n"
+	    "  b:\n    runtime: java21\n    handler: h::h\n"
+	    "    artifact: a.jar\n    alias: blue\n    keep_versions: 9\n"
+	    "    reserved_concurrency: 7\n"
+	    "    vpc: { subnets: [], security_groups: [] }\n"
+	    "    logging: { level: ERROR }\n"));
+	f = find_ok(&m, "a");
+	assert_string_equal(f->alias, "live");
+	assert_int_equal(f->keep_versions, 3);
+	assert_int_equal(f->reserved_concurrency, 0);
+	assert_string_equal(f->tracing, "Active");
+	assert_int_equal(f->nsubnets, 2);
+	assert_string_equal(f->subnets[0], "subnet-0000000a");	/* sorted */
+	assert_string_equal(f->subnets[1], "subnet-0000000b");
+	assert_int_equal(f->nsecurity_groups, 1);
+	assert_string_equal(f->log_format, "JSON");
+	assert_string_equal(f->log_level, "INFO");
+	assert_string_equal(f->log_group, "/top");
+	f = find_ok(&m, "b");
+	assert_string_equal(f->alias, "blue");
+	assert_int_equal(f->keep_versions, 9);
+	assert_int_equal(f->reserved_concurrency, 7);
+	assert_int_equal(f->nsubnets, 0);
+	assert_int_equal(f->nsecurity_groups, 0);
+	assert_string_equal(f->log_format, "JSON");
+	assert_string_equal(f->log_level, "ERROR");
+	assert_string_equal(f->log_group, "/top");
+	manifest_release(&m);
+
+	/* A function's Text over the top level's level. */
+	load_fails(scratch("role: lambda-exec\nlogging: { level: DEBUG, "
+	    "format: JSON }\nfunctions:\n  a:\n    runtime: java21\n"
+	    "    handler: h::h\n    artifact: a.jar\n"
+	    "    logging: { format: Text }\n"),
+	    "2:19: 'level' needs 'format: JSON' under logging (only JSON "
+	    "logs have levels); function 'a' logs Text");
+	/* SnapStart where the runtime comes from the top level. */
+	load_fails(scratch("role: lambda-exec\nruntime: python3.11\n"
+	    "functions:\n  a:\n    handler: h.h\n    artifact: a.zip\n"
+	    "    snap_start: true\n"),
+	    "7:17: 'snap_start' needs a runtime that has SnapStart (java11, "
+	    "java17, java21, python3.12, python3.13 or dotnet8); function 'a' "
+	    "runs 'python3.11'");
+	load_ok(&m, scratch("role: lambda-exec\nruntime: python3.11\n"
+	    "functions:\n  a:\n    handler: h.h\n    artifact: a.zip\n"
+	    "    snap_start: false\n"));
+	assert_string_equal(m.fns[0].snap_start, "None");
+	manifest_release(&m);
+	/* ARNs of each kind on_failure takes; qualified functions. */
+	load_ok(&m, scratch(JOBS "    on_failure: arn:aws:lambda:eu-west-1:"
+	    "123456789012:function:retry:live\n"));
+	manifest_release(&m);
+	load_ok(&m, scratch(JOBS "    on_failure: arn:aws:events:eu-west-1:"
+	    "123456789012:event-bus/default\n"
+	    "    dead_letter: arn:aws-cn:sns:cn-north-1:123456789012:"
+	    "t.fifo\n"));
+	manifest_release(&m);
+	load_fails(scratch(JOBS "    on_failure: arn:aws:s3:::Bad_Bucket\n"),
+	    "7:17: 'on_failure' must be the ARN of an SQS queue, SNS topic, "
+	    "Lambda function, EventBridge event bus or S3 bucket, not "
+	    "'arn:aws:s3:::Bad_Bucket'");
+}
+
 int
 main(void)
 {
@@ -1637,6 +1767,7 @@ main(void)
 		cmocka_unit_test(test_nesting),
 		cmocka_unit_test(test_alias_bound),
 		cmocka_unit_test(test_defer_env),
+		cmocka_unit_test(test_release_settings),
 	};
 	struct CMUnitTest *tests;
 	size_t i, n;
