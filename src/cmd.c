@@ -34,9 +34,12 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_new_entry,
 	&cmd_package_entry,
 	&cmd_plan_entry,
+	&cmd_promote_entry,
+	&cmd_rollback_entry,
 	&cmd_serve_entry,
 	&cmd_update_entry,
 	&cmd_validate_entry,
+	&cmd_versions_entry,
 	&cmd_whoami_entry,
 	NULL,
 };

@@ -108,9 +108,12 @@ extern const struct cmd_entry cmd_logs_entry;
 extern const struct cmd_entry cmd_new_entry;
 extern const struct cmd_entry cmd_package_entry;
 extern const struct cmd_entry cmd_plan_entry;
+extern const struct cmd_entry cmd_promote_entry;
+extern const struct cmd_entry cmd_rollback_entry;
 extern const struct cmd_entry cmd_serve_entry;
 extern const struct cmd_entry cmd_update_entry;
 extern const struct cmd_entry cmd_validate_entry;
+extern const struct cmd_entry cmd_versions_entry;
 extern const struct cmd_entry cmd_whoami_entry;
 
 extern const struct cmd_entry *const cmd_table[];
