@@ -617,6 +617,15 @@ lambda_delete_version(struct aws_client *c, const char *fn,
 
 /* The version wait. */
 
+/* Appends text to err's message, as far as it fits. */
+static void
+err_append(struct lc_err *err, const char *text)
+{
+	size_t len = strlen(err->msg);
+
+	snprintf(err->msg + len, sizeof err->msg - len, "%s", text);
+}
+
 static const char *
 or_none(const char *s)
 {
@@ -642,9 +651,8 @@ pause_ms(struct aws_client *c, long ms)
 		;
 }
 
-/* GetFunctionConfiguration of fn's version into cfg. */
-static int
-version_config(struct aws_client *c, const char *fn, const char *version,
+int
+lambda_get_version(struct aws_client *c, const char *fn, const char *version,
     struct lambda_config *cfg, struct lc_err *err)
 {
 	static const char op[] = "GetFunctionConfiguration";
@@ -660,13 +668,6 @@ version_config(struct aws_client *c, const char *fn, const char *version,
 	    err)) == 0)
 		ret = lambda_config_parse(op, rs.http.body.data,
 		    rs.http.body.len, cfg, err);
-	else if (lc_error_is(err, "AccessDeniedException")) {
-		size_t len = strlen(err->msg);
-
-		snprintf(err->msg + len, sizeof err->msg - len, " (lambdactl "
-		    "waits by polling GetFunctionConfiguration: the "
-		    "credentials need lambda:GetFunctionConfiguration)");
-	}
 	response_wipe(&rs);
 	buf_release(&path);
 	buf_release(&query);
@@ -706,8 +707,11 @@ lambda_wait_version(struct aws_client *c, const char *fn,
 	int r, seen = 0;
 
 	for (;;) {
-		if (version_config(c, fn, version, &cfg, err) == -1) {
-			lambda_config_release(&cfg);
+		if (lambda_get_version(c, fn, version, &cfg, err) == -1) {
+			if (lc_error_is(err, "AccessDeniedException"))
+				err_append(err, " (lambdactl waits by polling "
+				    "GetFunctionConfiguration: the credentials "
+				    "need lambda:GetFunctionConfiguration)");
 			r = -1;
 			break;
 		}

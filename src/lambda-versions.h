@@ -14,6 +14,8 @@
 #include "aws.h"
 #include "err.h"
 
+struct lambda_config;
+
 /* One published version ($LATEST is never one). */
 struct lambda_version {
 	char	*version;	/* "1", "2", ... */
@@ -78,6 +80,15 @@ int lambda_put_alias(struct aws_client *c, const char *fn, const char *alias,
 /* DeleteFunction with Qualifier=version (never "$LATEST": refused here). */
 int lambda_delete_version(struct aws_client *c, const char *fn,
     const char *version, struct lc_err *err);
+
+/*
+ * GetFunctionConfiguration with Qualifier=version: the configuration the
+ * published version holds, into cfg (the caller's, lambda_config_release;
+ * left empty on failure).  A missing version: -1 with err->code
+ * ResourceNotFoundException.
+ */
+int lambda_get_version(struct aws_client *c, const char *fn,
+    const char *version, struct lambda_config *cfg, struct lc_err *err);
 
 /*
  * Waits until published version of fn is Active (GetFunctionConfiguration

@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "deploy.h"
+#include "fnsettings.h"
 #include "release.h"
 #include "xmalloc.h"
 
@@ -219,6 +220,29 @@ plan_prune(struct release_plan *rp, const struct reads *rd,
 	free(after);
 }
 
+/*
+ * Whether publishing $LATEST (remote, as lambda.yml has it) would give
+ * back version v: Lambda publishes anew when the code or the
+ * configuration changed since.  The code is in the listing; the
+ * configuration takes one read of the version's.  1, 0, or -1 with err.
+ */
+static int
+publish_gives(struct aws_client *c, const struct manifest_fn *fn,
+    const struct lambda_version *v, const struct lambda_config *remote,
+    struct lc_err *err)
+{
+	struct lambda_config cfg;
+	int r;
+
+	if (!same(v->code_sha256, remote->code_sha256))
+		return 0;
+	if (lambda_get_version(c, fn->name, v->version, &cfg, err) == -1)
+		return -1;
+	r = fnset_config_differs(&cfg, remote) == NULL;
+	lambda_config_release(&cfg);
+	return r;
+}
+
 static int
 no_alias(const struct release_plan *rp, struct lc_err *err)
 {
@@ -234,6 +258,7 @@ release_plan(struct aws_client *c, const struct manifest_fn *fn,
 {
 	struct reads rd = { 0 };
 	const char *newest = NULL;	/* what publishing would give back */
+	int r;
 
 	memset(rp, 0, sizeof *rp);
 	rp->alias = deploy_alias(o, fn);
@@ -260,9 +285,13 @@ release_plan(struct aws_client *c, const struct manifest_fn *fn,
 			rp->alias_revision = xstrdup(rd.cur->revision_id);
 	}
 	/* Nothing changed since the newest version: publishing gives it. */
-	if (!changed && rd.nv > 0 && same(rd.v[rd.nv - 1].code_sha256,
-	    remote->code_sha256))
-		newest = rd.v[rd.nv - 1].version;
+	if (rp->publish && !changed && rd.nv > 0) {
+		if ((r = publish_gives(c, fn, &rd.v[rd.nv - 1], remote,
+		    err)) == -1)
+			goto fail;
+		if (r == 1)
+			newest = rd.v[rd.nv - 1].version;
+	}
 	if (rp->alias != NULL && newest != NULL && rd.cur != NULL &&
 	    alias_done(rd.cur, newest, rp->weight)) {
 		rp->publish = 0;

@@ -53,8 +53,8 @@ struct release_plan {
  * Reads versions and aliases only when there is something to decide: with
  * keep_versions, with --weight (the alias must exist: an error otherwise),
  * and with an alias when nothing changed (publishing nothing when the alias
- * serves the newest version already, and it has $LATEST's code).  0, or -1
- * with err.
+ * serves the newest version already, and it has $LATEST's code and
+ * configuration: one more read, of that version's).  0, or -1 with err.
  */
 int release_plan(struct aws_client *c, const struct manifest_fn *fn,
     const struct deploy_opts *o, const struct lambda_config *remote,

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "lambda-api.h"
 #include "lambda-versions.h"
 #include "testhttp.h"
 #include "testutil.h"
@@ -567,6 +568,43 @@ test_wait_version(void **state)
 	testhttp_stop_json(&h);
 }
 
+/* GetFunctionConfiguration of one version: its configuration; a missing
+ * version is ResourceNotFoundException; AccessDenied while waiting says
+ * which permission the wait needs. */
+static void
+test_get_version(void **state)
+{
+	struct lambda_config cfg;
+	struct testhttp h;
+	struct lc_err err = { 0 };
+
+	(void)state;
+	testhttp_start_json(&h, 3, 200, "{\"FunctionName\":\"api\","
+	    "\"Version\":\"4\",\"MemorySize\":256,\"CodeSha256\":\"c4\"}",
+	    404, NOT_FOUND, 403, "{\"__type\":\"AccessDeniedException\","
+	    "\"message\":\"no\"}");
+	assert_int_equal(lambda_get_version(&h.client, "api", "4", &cfg, &err),
+	    0);
+	assert_string_equal(cfg.version, "4");
+	assert_int_equal(cfg.memory, 256);
+	assert_string_equal(cfg.code_sha256, "c4");
+	lambda_config_release(&cfg);
+	assert_int_equal(lambda_get_version(&h.client, "api", "9", &cfg, &err),
+	    -1);
+	assert_string_equal(err.code, "ResourceNotFoundException");
+	assert_null(cfg.name);
+	assert_int_equal(lambda_wait_version(&h.client, "api", "4", 60, NULL,
+	    NULL, &err), -1);
+	assert_non_null(strstr(err.msg, "no (lambdactl waits by polling "
+	    "GetFunctionConfiguration: the credentials need "
+	    "lambda:GetFunctionConfiguration)"));
+	assert_string_equal(h.reqs[0], "GET " PATH "/configuration?"
+	    "Qualifier=4");
+	assert_string_equal(h.reqs[1], "GET " PATH "/configuration?"
+	    "Qualifier=9");
+	testhttp_stop_json(&h);
+}
+
 int
 main(void)
 {
@@ -584,6 +622,7 @@ main(void)
 		cmocka_unit_test(test_put_alias),
 		cmocka_unit_test(test_delete_version),
 		cmocka_unit_test(test_wait_version),
+		cmocka_unit_test(test_get_version),
 	};
 
 	unsetenv_prefix("AWS_");

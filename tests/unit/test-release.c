@@ -31,6 +31,9 @@
  * GetFunctionConfiguration's with a Qualifier). */
 #define CONF4(state) "{\"FunctionName\":\"api\",\"Version\":\"4\"," \
 	"\"State\":\"" state "\"}"
+/* GetFunctionConfiguration of version v (Qualifier=v), mem MB. */
+#define CONF(v, mem) "{\"FunctionName\":\"api\",\"Version\":\"" v "\"," \
+	"\"CodeSha256\":\"sha-" v "\",\"MemorySize\":" mem "}"
 #define NOT_FOUND "{\"__type\":\"ResourceNotFoundException\"," \
 	"\"message\":\"Alias not found\"}"
 
@@ -140,17 +143,24 @@ struct fx {
 	struct lc_err		err;
 };
 
-/* Function api, --alias live, $LATEST's code sha. */
+/* Function api, --alias live, $LATEST's code sha (and 128 MB, as a
+ * version's CONF has it). */
 static struct fx *
 fx_new(const char *sha)
 {
 	struct fx *f = xcalloc(1, sizeof *f);
+	char *json;
 
 	f->fn.name = (char *)"api";
 	f->o.alias = "live";
 	f->o.wait_timeout = 10;
-	f->remote.code_sha256 = (char *)sha;
-	f->remote.revision_id = (char *)"rev-latest";
+	json = xasprintf("{\"FunctionName\":\"api\",\"Version\":\"$LATEST\","
+	    "\"CodeSha256\":\"%s\",\"RevisionId\":\"rev-latest\","
+	    "\"MemorySize\":128}", sha);
+	if (lambda_config_parse("GetFunction", json, strlen(json), &f->remote,
+	    &f->err) == -1)
+		fail_msg("%s", f->err.msg);
+	free(json);
 	return f;
 }
 
@@ -160,6 +170,7 @@ fx_free(struct fx *f)
 {
 	release_plan_release(&f->rp);
 	deploy_result_release(&f->r);
+	lambda_config_release(&f->remote);
 	testhttp_stop_json(&f->h);
 	free(f);
 }
@@ -174,21 +185,57 @@ plan(struct fx *f, int changed)
 }
 
 /* Nothing changed, the alias wholly on the newest version, which has
- * $LATEST's code: two reads, nothing to publish, no line. */
+ * $LATEST's code and configuration: three reads, nothing to publish, no
+ * line. */
 static void
 test_plan_nothing_to_do(void **state)
 {
 	struct fx *f = fx_new("sha-3");
 
 	(void)state;
-	testhttp_start_json(&f->h, 2, 200, ALIAS("live", "3", ""), 200,
-	    VERSIONS_1_2_3);
+	testhttp_start_json(&f->h, 3, 200, ALIAS("live", "3", ""), 200,
+	    VERSIONS_1_2_3, 200, CONF("3", "128"));
 	assert_int_equal(plan(f, 0), 0);
 	assert_int_equal(f->rp.publish, 0);
 	assert_string_equal(f->rp.at, "3");
 	assert_int_equal(f->rp.nlines, 0);
 	assert_string_equal(f->h.reqs[0], "GET " PATH "/aliases/live");
 	assert_string_equal(f->h.reqs[1], "GET " PATH "/versions?MaxItems=50");
+	assert_string_equal(f->h.reqs[2], "GET " PATH "/configuration?"
+	    "Qualifier=3");
+	fx_free(f);
+}
+
+/*
+ * Nothing changed in $LATEST, whose code is the newest version's, but its
+ * configuration is not (an UpdateFunctionConfiguration whose publish
+ * failed): publishing gives a new version, which the alias moves to and
+ * which takes one of keep_versions' places.
+ */
+static void
+test_plan_config_differs(void **state)
+{
+	static const char aliases[] = "{\"Aliases\":[" ALIAS("live", "3", "")
+	    "]}";
+	struct fx *f = fx_new("sha-3");
+
+	(void)state;
+	f->o.keep_versions = 2;
+	testhttp_start_json(&f->h, 3, 200, aliases, 200, VERSIONS_1_2_3, 200,
+	    CONF("3", "256"));
+	assert_int_equal(plan(f, 0), 0);
+	assert_int_equal(f->rp.publish, 1);
+	assert_null(f->rp.at);
+	assert_int_equal(f->rp.nlines, 3);
+	assert_string_equal(f->rp.lines[0].text, "+ publish a version, alias "
+	    "live -> new");
+	assert_string_equal(f->rp.lines[1].text, "- version 1 "
+	    "(keep_versions 2)");
+	assert_string_equal(f->rp.lines[2].text, "- version 2 "
+	    "(keep_versions 2)");
+	assert_int_equal(f->rp.nprune, 2);
+	assert_string_equal(f->h.reqs[2], "GET " PATH "/configuration?"
+	    "Qualifier=3");
 	fx_free(f);
 }
 
@@ -201,9 +248,10 @@ test_plan_alias_behind(void **state)
 	struct fx *f = fx_new("sha-3");
 
 	(void)state;
-	testhttp_start_json(&f->h, 5, 200, ALIAS("live", "2", ""), 200,
-	    VERSIONS_1_2_3, 200, ALIAS("live", "2", CANARY("3", "0.1")), 200,
-	    VERSIONS_1_2_3, 404, NOT_FOUND);
+	testhttp_start_json(&f->h, 7, 200, ALIAS("live", "2", ""), 200,
+	    VERSIONS_1_2_3, 200, CONF("3", "128"), 200, ALIAS("live", "2",
+	    CANARY("3", "0.1")), 200, VERSIONS_1_2_3, 200, CONF("3", "128"),
+	    404, NOT_FOUND);
 	assert_int_equal(plan(f, 0), 0);
 	assert_int_equal(f->rp.publish, 1);
 	assert_null(f->rp.at);
@@ -229,9 +277,10 @@ test_plan_canary_again(void **state)
 
 	(void)state;
 	f->o.weight = 10;
-	testhttp_start_json(&f->h, 4, 200, ALIAS("live", "2",
-	    CANARY("3", "0.1")), 200, VERSIONS_1_2_3, 200, ALIAS("live", "2",
-	    CANARY("3", "0.1")), 200, VERSIONS_1_2_3);
+	testhttp_start_json(&f->h, 6, 200, ALIAS("live", "2",
+	    CANARY("3", "0.1")), 200, VERSIONS_1_2_3, 200, CONF("3", "128"),
+	    200, ALIAS("live", "2", CANARY("3", "0.1")), 200, VERSIONS_1_2_3,
+	    200, CONF("3", "128"));
 	assert_int_equal(plan(f, 0), 0);
 	assert_int_equal(f->rp.publish, 0);
 	assert_string_equal(f->rp.at, "3");
@@ -466,6 +515,7 @@ main(void)
 		cmocka_unit_test(test_prune_choose),
 		cmocka_unit_test(test_stays),
 		cmocka_unit_test(test_plan_nothing_to_do),
+		cmocka_unit_test(test_plan_config_differs),
 		cmocka_unit_test(test_plan_alias_behind),
 		cmocka_unit_test(test_plan_canary_again),
 		cmocka_unit_test(test_plan_changed_reads_nothing),
