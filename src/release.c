@@ -430,27 +430,44 @@ release_apply(struct aws_client *c, const struct manifest_fn *fn,
 	    NULL, NULL, err);
 }
 
-/* Deletes v's versions at del (n of them), each into r->pruned. */
+/*
+ * Deletes v's versions at del (n of them), each into r->pruned.  One that
+ * an alias was moved onto since the listing (Lambda answers
+ * ResourceConflictException) is kept, one deleted meanwhile
+ * (ResourceNotFoundException) is gone: a step line each, and on.
+ */
 static int
 delete_versions(struct aws_client *c, const struct manifest_fn *fn,
     const struct lambda_version *v, const size_t *del, size_t n,
     const struct deploy_hooks *h, struct deploy_result *r,
     struct lc_err *err)
 {
+	const char *ver;
 	char what[96];
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		snprintf(what, sizeof what, "deleting version %s",
-		    v[del[i]].version);
+		ver = v[del[i]].version;
+		snprintf(what, sizeof what, "deleting version %s", ver);
 		step(h, fn->name, what);
-		if (lambda_delete_version(c, fn->name, v[del[i]].version,
-		    err) == -1)
-			return lc_error_prefix(err, "version %s",
-			    v[del[i]].version);
+		if (lambda_delete_version(c, fn->name, ver, err) == -1) {
+			if (lc_error_is(err, "ResourceConflictException"))
+				snprintf(what, sizeof what, "version %s is in "
+				    "use now: kept", ver);
+			else if (lc_error_is(err,
+			    "ResourceNotFoundException"))
+				snprintf(what, sizeof what, "version %s is "
+				    "gone already", ver);
+			else
+				return lc_error_prefix(err, "version %s",
+				    ver);
+			lc_error_clear(err);
+			step(h, fn->name, what);
+			continue;
+		}
 		r->pruned = xrealloc(r->pruned, (r->npruned + 1) *
 		    sizeof *r->pruned);
-		r->pruned[r->npruned++] = xstrdup(v[del[i]].version);
+		r->pruned[r->npruned++] = xstrdup(ver);
 	}
 	return 0;
 }

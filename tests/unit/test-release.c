@@ -508,6 +508,56 @@ test_prune_apply(void **state)
 	fx_free(f);
 }
 
+/* The steps a release reports, "what;" each. */
+static char steps[512];
+
+static void
+on_step(void *arg, const char *fn, const char *what)
+{
+	(void)arg;
+	assert_string_equal(fn, "api");
+	snprintf(steps + strlen(steps), sizeof steps - strlen(steps), "%s;",
+	    what);
+}
+
+/*
+ * Pruning races the world: an alias moved onto a version since the
+ * listing (409 ResourceConflictException) keeps it, a version deleted
+ * meanwhile (404) is gone; each says so and pruning goes on.
+ */
+static void
+test_prune_race(void **state)
+{
+	static const char listing[] = "{\"Versions\":[" VERSION("1") ","
+	    VERSION("2") "," VERSION("3") "," VERSION("4") "]}";
+	static const char aliases[] = "{\"Aliases\":[" ALIAS("live", "4", "")
+	    "]}";
+	static const struct deploy_hooks hooks = { on_step, NULL, NULL };
+	struct fx *f = fx_new("sha-4");
+
+	(void)state;
+	plan_publish(f, 0);
+	f->rp.keep = 1;
+	f->r.version = xstrdup("4");
+	testhttp_start_json(&f->h, 5, 200, listing, 200, aliases, 409,
+	    "{\"__type\":\"ResourceConflictException\",\"message\":\"Unable "
+	    "to delete version because the following aliases reference it: "
+	    "[canary]\"}", 404, "{\"__type\":\"ResourceNotFoundException\","
+	    "\"message\":\"Function not found\"}", 204, "");
+	steps[0] = '\0';
+	assert_int_equal(release_prune(&f->h.client, &f->fn, &f->rp, &hooks,
+	    &f->r, &f->err), 0);
+	assert_string_equal(f->err.msg, "");
+	assert_int_equal(f->r.npruned, 1);
+	assert_string_equal(f->r.pruned[0], "3");
+	assert_string_equal(steps, "looking for versions to prune;"
+	    "deleting version 1;version 1 is in use now: kept;"
+	    "deleting version 2;version 2 is gone already;"
+	    "deleting version 3;");
+	assert_string_equal(f->h.reqs[4], "DELETE " PATH "?Qualifier=3");
+	fx_free(f);
+}
+
 int
 main(void)
 {
@@ -524,6 +574,7 @@ main(void)
 		cmocka_unit_test(test_apply_waits_then_moves),
 		cmocka_unit_test(test_apply_failed_version),
 		cmocka_unit_test(test_prune_apply),
+		cmocka_unit_test(test_prune_race),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
