@@ -144,18 +144,27 @@ read_state(struct aws_client *c, const struct manifest_fn *fn,
 	return 0;
 }
 
-/* Whether alias a serves version (the newest) as asked already. */
+/* The percentage of the invokes alias a gives its canary. */
+static int
+canary_pct(const struct lambda_alias *a)
+{
+	return (int)(a->extra_weight * 100 + 0.5);
+}
+
+/*
+ * Whether alias a serves version (the newest, which publishing would give
+ * back: nothing to publish) as asked already.  Without a weight, a canary
+ * in progress on that version is left as it is: ending one is promote's
+ * (or rollback's) business, not that of a deploy that changes nothing.
+ */
 static int
 alias_done(const struct lambda_alias *a, const char *version, int weight)
 {
-	long pct;
-
 	if (same(a->version, version) && a->extra_version == NULL)
 		return 1;	/* wholly: nothing left for a canary either */
-	if (weight == 0 || !same(a->extra_version, version))
+	if (!same(a->extra_version, version))
 		return 0;
-	pct = (long)(a->extra_weight * 100 + 0.5);
-	return pct == weight;
+	return weight == 0 || canary_pct(a) == weight;
 }
 
 /* The line saying where the alias goes; version NULL: a new one. */
@@ -296,6 +305,8 @@ release_plan(struct aws_client *c, const struct manifest_fn *fn,
 	    alias_done(rd.cur, newest, rp->weight)) {
 		rp->publish = 0;
 		rp->at = xstrdup(newest);
+		if (same(rd.cur->extra_version, newest))
+			rp->weight = canary_pct(rd.cur);	/* as it is */
 	} else if (rp->alias != NULL)
 		alias_line(rp, rd.cur, newest);
 	if (rp->keep > 0)

@@ -30,7 +30,10 @@ struct release_plan {
 	const char		*alias;		/* deploy_alias(); NULL: none */
 	int			 publish;	/* a version is to be published */
 	long			 keep;		/* keep_versions; 0: no pruning */
-	int			 weight;	/* --weight (with an alias); 0 */
+	/* --weight (with an alias), else 0; but with nothing to publish
+	 * and the alias's canary on the newest version (at), that canary's
+	 * weight as it stays. */
+	int			 weight;
 	/* Nothing to publish: the newest version, which the alias already
 	 * serves as asked (a deploy with nothing changed); else NULL. */
 	char			*at;

@@ -157,11 +157,13 @@ check "JSON: the alias stays on 1, 3 at 20%" \
 	jq -e '.[0].alias == {"name": "live", "version": "1", "canary_version": "3", "canary_weight": 20}' "$OUT"
 check "get-alias: routing {3: 0.2}" \
 	eval 'alias_json | jq -e ".FunctionVersion == \"1\" and .RoutingConfig.AdditionalVersionWeights == {\"3\": 0.2}"'
+proxy_reset
 lc deploy --alias live cny
-check_status 0 "plain --alias moves the alias wholly"
-check_out_eq "cny: unchanged, version 3, alias live" "live -> 3"
-check "get-alias: live on 3, no routing" \
-	eval 'alias_json | jq -e ".FunctionVersion == \"3\" and ((.RoutingConfig.AdditionalVersionWeights // {}) == {})"'
+check_status 0 "plain --alias with nothing changed"
+check_out_eq "cny: unchanged, version 3, alias live: 1 (+3 at 20%)" "the canary in progress is left as it is"
+check "no write: promote, not deploy, ends a canary" test "$(proxy_writes)" -eq 0
+check "get-alias: still live on 1, routing {3: 0.2}" \
+	eval 'alias_json | jq -e ".FunctionVersion == \"1\" and .RoutingConfig.AdditionalVersionWeights == {\"3\": 0.2}"'
 
 # ---- $LATEST as lambda.yml has it, but configured otherwise than the
 # newest version (a deploy whose UpdateFunctionConfiguration landed and
@@ -175,6 +177,8 @@ check_out_eq "cny:
 lc deploy --alias live cny
 check_status 0 "deploy --alias live publishes the configuration"
 check_out_eq "cny: unchanged, version 4, alias live" "version 4, alias live (\$LATEST itself unchanged)"
+check "a new version: plain --alias moves live wholly, the canary gone" \
+	eval 'alias_json | jq -e ".FunctionVersion == \"4\" and ((.RoutingConfig.AdditionalVersionWeights // {}) == {})"'
 check "live is at 4, which has 256 MB" test "$(alias_of cny live) $(ref_aws lambda get-function-configuration \
 	--function-name cny --qualifier 4 --query MemorySize --output text)" = "4 256"
 proxy_reset

@@ -240,8 +240,8 @@ test_plan_config_differs(void **state)
 }
 
 /* Nothing changed but the alias is elsewhere (an older version; or a
- * canary when the deploy wants it whole; or missing): it moves to the
- * newest, which publishing gives back. */
+ * canary of an older one on it, when the deploy wants it whole; or
+ * missing): it moves to the newest, which publishing gives back. */
 static void
 test_plan_alias_behind(void **state)
 {
@@ -249,8 +249,8 @@ test_plan_alias_behind(void **state)
 
 	(void)state;
 	testhttp_start_json(&f->h, 7, 200, ALIAS("live", "2", ""), 200,
-	    VERSIONS_1_2_3, 200, CONF("3", "128"), 200, ALIAS("live", "2",
-	    CANARY("3", "0.1")), 200, VERSIONS_1_2_3, 200, CONF("3", "128"),
+	    VERSIONS_1_2_3, 200, CONF("3", "128"), 200, ALIAS("live", "3",
+	    CANARY("2", "0.1")), 200, VERSIONS_1_2_3, 200, CONF("3", "128"),
 	    404, NOT_FOUND);
 	assert_int_equal(plan(f, 0), 0);
 	assert_int_equal(f->rp.publish, 1);
@@ -268,8 +268,9 @@ test_plan_alias_behind(void **state)
 	fx_free(f);
 }
 
-/* The same canary asked again, nothing changed: nothing to do; another
- * weight: publish (gives the newest back) and reweigh. */
+/* The same canary asked again, nothing changed: nothing to do; no weight
+ * at all: nothing either (the canary goes on, as it is: promote ends it);
+ * another weight: publish (gives the newest back) and reweigh. */
 static void
 test_plan_canary_again(void **state)
 {
@@ -277,13 +278,21 @@ test_plan_canary_again(void **state)
 
 	(void)state;
 	f->o.weight = 10;
-	testhttp_start_json(&f->h, 6, 200, ALIAS("live", "2",
+	testhttp_start_json(&f->h, 9, 200, ALIAS("live", "2",
 	    CANARY("3", "0.1")), 200, VERSIONS_1_2_3, 200, CONF("3", "128"),
 	    200, ALIAS("live", "2", CANARY("3", "0.1")), 200, VERSIONS_1_2_3,
-	    200, CONF("3", "128"));
+	    200, CONF("3", "128"), 200, ALIAS("live", "2", CANARY("3", "0.1")),
+	    200, VERSIONS_1_2_3, 200, CONF("3", "128"));
 	assert_int_equal(plan(f, 0), 0);
 	assert_int_equal(f->rp.publish, 0);
 	assert_string_equal(f->rp.at, "3");
+	assert_string_equal(release_stays(&f->rp, f->rp.at), "2");
+	f->o.weight = 0;
+	assert_int_equal(plan(f, 0), 0);
+	assert_int_equal(f->rp.publish, 0);
+	assert_int_equal(f->rp.nlines, 0);
+	assert_string_equal(f->rp.at, "3");
+	assert_int_equal(f->rp.weight, 10);
 	assert_string_equal(release_stays(&f->rp, f->rp.at), "2");
 	f->o.weight = 20;
 	assert_int_equal(plan(f, 0), 0);
