@@ -408,6 +408,29 @@ publish(struct aws_client *c, const struct manifest_fn *fn,
 	return ret;
 }
 
+/*
+ * Points the alias at version (extra_version getting the weight, when
+ * set), with the RevisionId the plan read when it read one: an alias
+ * moved since (an operator's rollback during a long SnapStart wait), or
+ * deleted, fails the move rather than being overwritten.
+ */
+static int
+move_alias(struct aws_client *c, const struct manifest_fn *fn,
+    const struct release_plan *rp, const char *version,
+    const char *extra_version, struct lc_err *err)
+{
+	if (lambda_put_alias(c, fn->name, rp->alias, version, extra_version,
+	    rp->weight / 100.0, rp->alias_revision, NULL, err) == 0)
+		return 0;
+	if (rp->alias_revision != NULL &&
+	    (lc_error_is(err, "PreconditionFailedException") ||
+	    lc_error_is(err, "ResourceNotFoundException")))
+		lc_error_prefix(err, "alias %s changed since the plan, so it "
+		    "was not moved to version %s", rp->alias,
+		    extra_version != NULL ? extra_version : version);
+	return -1;
+}
+
 int
 release_apply(struct aws_client *c, const struct manifest_fn *fn,
     const struct lambda_config *cur, const struct deploy_opts *o,
@@ -430,15 +453,12 @@ release_apply(struct aws_client *c, const struct manifest_fn *fn,
 		    "%s (the rest stays on %s)", r->version, rp->weight,
 		    rp->alias, stays);
 		step(h, fn->name, what);
-		return lambda_put_alias(c, fn->name, rp->alias, stays,
-		    r->version, rp->weight / 100.0, rp->alias_revision, NULL,
-		    err);
+		return move_alias(c, fn, rp, stays, r->version, err);
 	}
 	snprintf(what, sizeof what, "moving alias %s to version %s",
 	    rp->alias, r->version);
 	step(h, fn->name, what);
-	return lambda_put_alias(c, fn->name, rp->alias, r->version, NULL, 0,
-	    NULL, NULL, err);
+	return move_alias(c, fn, rp, r->version, NULL, err);
 }
 
 /*

@@ -76,7 +76,9 @@ const char *release_stays(const struct release_plan *rp, const char *version);
  * (r->version; "$LATEST" when nothing is published), waits until the
  * version is Active when PublishVersion said otherwise (SnapStart; at most
  * o->wait_timeout, the reason on Failed), then moves the alias: wholly, or
- * with --weight the new version as its canary.  Steps go to h.
+ * with --weight the new version as its canary; with the RevisionId the
+ * plan read, if it read the alias, so that an alias changed since fails
+ * with "alias NAME changed since the plan ...".  Steps go to h.
  */
 int release_apply(struct aws_client *c, const struct manifest_fn *fn,
     const struct lambda_config *cur, const struct deploy_opts *o,

@@ -454,6 +454,40 @@ test_apply_waits_then_moves(void **state)
 	fx_free(f);
 }
 
+/*
+ * A whole move sends the RevisionId the plan read (and no GetAlias): an
+ * alias moved since (an operator's rollback during the wait) fails the
+ * move, saying so, rather than being overwritten.
+ */
+static void
+test_apply_whole_move_revision(void **state)
+{
+	struct fx *f = fx_new("sha-4");
+
+	(void)state;
+	plan_publish(f, 0);
+	f->rp.alias_version = xstrdup("3");
+	f->rp.alias_revision = xstrdup("rev-live");
+	testhttp_start_json(&f->h, 4, 201, CONF4("Active"), 200,
+	    ALIAS("live", "4", ""), 201, CONF4("Active"), 412,
+	    "{\"__type\":\"PreconditionFailedException\",\"message\":\"The "
+	    "Revision Id provided does not match the latest Revision Id.\"}");
+	assert_int_equal(release_apply(&f->h.client, &f->fn, &f->remote,
+	    &f->o, &f->rp, NULL, &f->r, &f->err), 0);
+	assert_string_equal(f->h.reqs[1], "PUT " PATH "/aliases/live");
+	assert_non_null(strstr(testhttp_body(&f->h, 1), "\"FunctionVersion\":"
+	    "\"4\""));
+	assert_non_null(strstr(testhttp_body(&f->h, 1), "\"RevisionId\":"
+	    "\"rev-live\""));
+	deploy_result_release(&f->r);
+	assert_int_equal(release_apply(&f->h.client, &f->fn, &f->remote,
+	    &f->o, &f->rp, NULL, &f->r, &f->err), -1);
+	assert_non_null(strstr(f->err.msg, "alias live changed since the "
+	    "plan, so it was not moved to version 4: "));
+	assert_string_equal(f->h.reqs[3], "PUT " PATH "/aliases/live");
+	fx_free(f);
+}
+
 /* Failed: the reason, and the alias not moved (nothing sent after). */
 static void
 test_apply_failed_version(void **state)
@@ -581,6 +615,7 @@ main(void)
 		cmocka_unit_test(test_plan_weight_needs_alias),
 		cmocka_unit_test(test_plan_prune),
 		cmocka_unit_test(test_apply_waits_then_moves),
+		cmocka_unit_test(test_apply_whole_move_revision),
 		cmocka_unit_test(test_apply_failed_version),
 		cmocka_unit_test(test_prune_apply),
 		cmocka_unit_test(test_prune_race),
