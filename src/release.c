@@ -109,11 +109,37 @@ reads_release(struct reads *rd)
 	memset(rd, 0, sizeof *rd);
 }
 
+static int
+no_alias(const struct release_plan *rp, struct lc_err *err)
+{
+	return lc_error(err, LC_EFAIL, "alias %s does not exist: --weight "
+	    "needs it on a version to stay on (deploy --alias %s first)",
+	    rp->alias, rp->alias);
+}
+
+/* With --weight, the alias read (cur; NULL: none) must be on a published
+ * version, which it stays on. */
+static int
+canary_base(const struct release_plan *rp, const struct lambda_alias *cur,
+    struct lc_err *err)
+{
+	if (rp->weight == 0)
+		return 0;
+	if (cur == NULL)
+		return no_alias(rp, err);
+	if (lambda_version_number(cur->version, NULL) == -1)
+		return lc_error(err, LC_EFAIL, "alias %s points at %s, not a "
+		    "published version: --weight needs one to stay on (deploy "
+		    "--alias %s first)", rp->alias, cur->version, rp->alias);
+	return 0;
+}
+
 /*
- * Reads what the release of fn depends on: with keep, every version and
- * alias; else with --weight or nothing changed, the alias, then (nothing
- * changed, the alias there) the versions, to see whether it serves the
- * newest.  Nothing otherwise.
+ * Reads what the release of fn depends on: with keep, every alias; else
+ * with --weight or nothing changed, the alias.  With --weight, refuses an
+ * alias missing or on $LATEST then (canary_base).  Then with keep, or
+ * nothing changed and the alias there, the versions, to see whether it
+ * serves the newest.  Nothing otherwise.
  */
 static int
 read_state(struct aws_client *c, const struct manifest_fn *fn,
@@ -137,6 +163,8 @@ read_state(struct aws_client *c, const struct manifest_fn *fn,
 		if (r == 1)
 			rd->cur = &rd->one;
 	}
+	if (canary_base(rp, rd->cur, err) == -1)
+		return -1;
 	if (rp->keep > 0 || (rp->alias != NULL && !changed &&
 	    rd->cur != NULL))
 		return lambda_list_versions(c, fn->name, &rd->v, &rd->nv,
@@ -252,14 +280,6 @@ publish_gives(struct aws_client *c, const struct manifest_fn *fn,
 	return r;
 }
 
-static int
-no_alias(const struct release_plan *rp, struct lc_err *err)
-{
-	return lc_error(err, LC_EFAIL, "alias %s does not exist: --weight "
-	    "needs it on a version to stay on (deploy --alias %s first)",
-	    rp->alias, rp->alias);
-}
-
 int
 release_plan(struct aws_client *c, const struct manifest_fn *fn,
     const struct deploy_opts *o, const struct lambda_config *remote,
@@ -284,10 +304,6 @@ release_plan(struct aws_client *c, const struct manifest_fn *fn,
 	}
 	if (read_state(c, fn, rp, changed, &rd, err) == -1)
 		goto fail;
-	if (rp->weight > 0 && rd.cur == NULL) {
-		no_alias(rp, err);
-		goto fail;
-	}
 	if (rd.cur != NULL) {
 		rp->alias_version = xstrdup(rd.cur->version);
 		if (rd.cur->revision_id != NULL)

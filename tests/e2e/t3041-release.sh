@@ -85,6 +85,14 @@ check_status 1 "--weight with an alias that does not exist fails"
 check_err_eq "lambdactl: app: alias canary does not exist: --weight needs it on a version to stay on (deploy --alias canary first)" \
 	"the message names the alias and the way out"
 check "before any write: not even the code was updated" test "$(proxy_writes)" -eq 0
+ref_aws lambda create-alias --function-name app --name head --function-version '$LATEST' >/dev/null
+proxy_reset
+lc deploy --alias head --weight 10 app
+check_status 1 "--weight with an alias on \$LATEST fails"
+check_err_eq "lambdactl: app: alias head points at \$LATEST, not a published version: --weight needs one to stay on (deploy --alias head first)" \
+	"one line: no published version to stay on"
+check "no write" test "$(proxy_writes)" -eq 0
+ref_aws lambda delete-alias --function-name app --name head
 
 lc plan --alias live --keep-versions 2 app
 check_status 5 "plan shows the release and the pruning (exit 5)"

@@ -358,6 +358,28 @@ test_plan_weight_needs_alias(void **state)
 	fx_free(f);
 }
 
+/* --weight with the alias on $LATEST: no version to stay on, refused
+ * after reading the alias alone (before any write), changed or not. */
+static void
+test_plan_weight_needs_version(void **state)
+{
+	struct fx *f = fx_new("sha-9");
+
+	(void)state;
+	f->o.weight = 10;
+	testhttp_start_json(&f->h, 2, 200, ALIAS("live", "$LATEST", ""), 200,
+	    ALIAS("live", "$LATEST", ""));
+	assert_int_equal(plan(f, 1), -1);
+	assert_string_equal(f->err.msg, "alias live points at $LATEST, not a "
+	    "published version: --weight needs one to stay on (deploy "
+	    "--alias live first)");
+	assert_int_equal(f->rp.nlines, 0);
+	assert_int_equal(plan(f, 0), -1);
+	assert_non_null(strstr(f->err.msg, "points at $LATEST"));
+	assert_string_equal(f->h.reqs[1], "GET " PATH "/aliases/live");
+	fx_free(f);
+}
+
 /* keep_versions: the versions and aliases read; the version to publish
  * counts as the newest, the alias as it will be once moved. */
 static void
@@ -613,6 +635,7 @@ main(void)
 		cmocka_unit_test(test_plan_canary_again),
 		cmocka_unit_test(test_plan_changed_reads_nothing),
 		cmocka_unit_test(test_plan_weight_needs_alias),
+		cmocka_unit_test(test_plan_weight_needs_version),
 		cmocka_unit_test(test_plan_prune),
 		cmocka_unit_test(test_apply_waits_then_moves),
 		cmocka_unit_test(test_apply_whole_move_revision),
