@@ -15,6 +15,7 @@
 #include "clock.h"
 #include "lambda-api.h"
 #include "lambda-private.h"
+#include "lambda-versions.h"
 #include "sigv4.h"
 #include "upload.h"
 
@@ -182,6 +183,9 @@ lambda_publish_version(struct aws_client *c, const char *name,
 	if (cfg.version == NULL)
 		lc_error(err, LC_EFAIL, "PublishVersion: unexpected response: "
 		    "no Version");
+	else if (lambda_version_number(cfg.version, NULL) == -1)
+		lc_error(err, LC_EFAIL, "PublishVersion: unexpected response: "
+		    "Version is not a published version number");
 	else {
 		*version = cfg.version;
 		cfg.version = NULL;

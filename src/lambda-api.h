@@ -119,7 +119,8 @@ int lambda_update_config(struct aws_client *c, const struct manifest_fn *fn,
     struct lc_err *err);
 
 /* PublishVersion with the CodeSha256 and RevisionId preconditions; *version
- * is the new version number, the caller's; *state (state may be NULL; NULL
+ * is the new version number (an answer whose Version is not one, such as
+ * "$LATEST", is an "unexpected response"), the caller's; *state (state may be NULL; NULL
  * when the answer has none) the version's State, the caller's: Pending
  * while Lambda readies it (SnapStart's snapshot), Active once done. */
 int lambda_publish_version(struct aws_client *c, const char *name,
