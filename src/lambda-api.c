@@ -202,69 +202,6 @@ out:
 	return ret;
 }
 
-/* CreateAlias (alias set) or UpdateAlias; no response parsed. */
-static int
-alias_call(struct aws_client *c, const char *op, const char *method,
-    const char *path, const char *alias, const char *version,
-    struct aws_response *rs, struct lc_err *err)
-{
-	struct aws_request rq;
-	char *json = lambda_alias_json(alias, version);
-	int ret;
-
-	rq_init(&rq, op, method, path);
-	rq_json(&rq, json);
-	ret = aws_call(c, &rq, rs, err);
-	free(json);
-	return ret;
-}
-
-int
-lambda_set_alias(struct aws_client *c, const char *name, const char *alias,
-    const char *version, int *created, struct lc_err *err)
-{
-	struct aws_request rq;
-	struct aws_response rs;
-	struct buf base = BUF_INIT, one = BUF_INIT;
-	int ret = -1, exists;
-
-	if (created != NULL)
-		*created = 0;
-	fn_path(&base, name, "/aliases");
-	buf_adds(&one, base.data);
-	buf_addch(&one, '/');
-	sigv4_uri_encode(&one, alias, strlen(alias), 0);
-	rq_init(&rq, "GetAlias", "GET", one.data);
-	if (aws_call(c, &rq, &rs, err) == 0)
-		exists = 1;
-	else if (lc_error_is(err, "ResourceNotFoundException"))
-		exists = 0;
-	else
-		goto out;
-	aws_response_release(&rs);
-	lc_error_clear(err);
-	if (!exists) {
-		if (alias_call(c, "CreateAlias", "POST", base.data, alias,
-		    version, &rs, err) == 0) {
-			if (created != NULL)
-				*created = 1;
-			ret = 0;
-			goto out;
-		}
-		/* Created by someone else since GetAlias: move it. */
-		if (!lc_error_is(err, "ResourceConflictException"))
-			goto out;
-		aws_response_release(&rs);
-	}
-	ret = alias_call(c, "UpdateAlias", "PUT", one.data, NULL, version,
-	    &rs, err);
-out:
-	aws_response_release(&rs);
-	buf_release(&base);
-	buf_release(&one);
-	return ret;
-}
-
 int
 lambda_delete_function(struct aws_client *c, const char *name,
     struct lc_err *err)

@@ -128,12 +128,6 @@ int lambda_publish_version(struct aws_client *c, const char *name,
     const char *description, char **version, char **state,
     struct lc_err *err);
 
-/* Points alias at version: UpdateAlias when it exists, else CreateAlias.
- * *created says which (may be NULL). */
-int lambda_set_alias(struct aws_client *c, const char *name,
-    const char *alias, const char *version, int *created,
-    struct lc_err *err);
-
 /* DeleteFunction.  Returns 0, or -1 (a missing function is an error). */
 int lambda_delete_function(struct aws_client *c, const char *name,
     struct lc_err *err);
@@ -287,10 +281,9 @@ char *lambda_code_s3_json(const struct manifest_fn *fn, const char *revision_id,
     const char *zipfile, const struct lambda_s3_code *s3);
 char *lambda_config_json(const struct manifest_fn *fn, const char *role_arn,
     const char *revision_id);
-/* PublishVersion's body (each member left out when NULL) and CreateAlias's
- * (alias set) or UpdateAlias's; the caller frees them. */
+/* PublishVersion's body (each member left out when NULL); the caller
+ * frees it.  (The aliases' bodies are lambda-versions.c's.) */
 char *lambda_publish_json(const char *code_sha256, const char *revision_id,
     const char *description);
-char *lambda_alias_json(const char *alias, const char *version);
 
 #endif
