@@ -147,7 +147,7 @@ int lambda_list_functions(struct aws_client *c, struct lambda_config **out,
 long lambda_poll_next(long prev_ms, long max_ms);
 
 /*
- * Polls GetFunction until State is Active (or Inactive) and
+ * Polls GetFunction (lambda_poll) until State is Active (or Inactive) and
  * LastUpdateStatus is not InProgress: first LAMBDA_POLL_FIRST_MS after the
  * call (the request that made the function busy has just been answered),
  * then each time half as long again, at most poll_ms apart
@@ -162,6 +162,40 @@ long lambda_poll_next(long prev_ms, long max_ms);
 int lambda_wait(struct aws_client *c, const char *name, long timeout_s,
     long poll_ms, void (*on_change)(void *, const char *, const char *),
     void *arg, struct lambda_config *out, struct lc_err *err);
+
+/*
+ * The waits' loop: what lambda_poll polls, and how it judges the answer.
+ * lambda_wait polls GetFunction, lambda_wait_version (lambda-versions.h)
+ * GetFunctionConfiguration of one version.
+ */
+struct lambda_poll_spec {
+	/* One read into cfg (the loop's): 0, or -1 with err. */
+	int	(*fetch)(struct aws_client *c, const void *arg,
+		    struct lambda_config *cfg, struct lc_err *err);
+	/* Whether cfg is what is awaited: 1, 0 not yet, -1 with err. */
+	int	(*ready)(const void *arg, const struct lambda_config *cfg,
+		    struct lc_err *err);
+	const void	*arg;	/* theirs */
+	/* The call fetch makes, named in the hint an AccessDeniedException
+	 * gets: "the credentials need lambda:OP". */
+	const char	*op;
+	/* "the function to settle": the timeout's "waiting for WHAT". */
+	const char	*what;
+	int		 with_update;	/* the timeout names LastUpdateStatus */
+};
+
+/*
+ * Polls p until p->ready says 1 (0 returned) or -1 (-1), for at most
+ * timeout_s: first LAMBDA_POLL_FIRST_MS after the call, then on
+ * lambda_poll_next's schedule up to poll_ms, pausing with c->sleep_ms
+ * when set.  on_change (may be NULL) gets each new (State,
+ * LastUpdateStatus) pair; out (may be NULL) the last configuration seen.
+ * The timeout: -1 with "timed out after N s waiting for WHAT (State S)".
+ */
+int lambda_poll(struct aws_client *c, const struct lambda_poll_spec *p,
+    long timeout_s, long poll_ms,
+    void (*on_change)(void *, const char *, const char *), void *arg,
+    struct lambda_config *out, struct lc_err *err);
 
 /* ---- lambda-settings.c: what a function has outside its configuration ---- */
 

@@ -91,11 +91,13 @@ int lambda_get_version(struct aws_client *c, const char *fn,
     const char *version, struct lambda_config *cfg, struct lc_err *err);
 
 /*
- * Waits until published version of fn is Active (GetFunctionConfiguration
- * with Qualifier, polled with lambda_wait's backoff): SnapStart's snapshot
- * is made then, and an alias must not move to it before.  State Failed:
- * -1 with "version N failed: <StateReason>"; timeout_s reached: -1 naming
- * the last state.  on_change as lambda_wait's.
+ * Waits until published version of fn is Active (lambda_get_version,
+ * polled by lambda_poll as lambda_wait polls: first LAMBDA_POLL_FIRST_MS
+ * after the PublishVersion that said Pending, then backing off to 1 s):
+ * SnapStart's snapshot is made then, and an alias must not move to it
+ * before.  State Failed: -1 with "version N failed: <StateReason>";
+ * timeout_s reached: -1 naming the last state; AccessDeniedException: a
+ * hint about lambda:GetFunctionConfiguration.  on_change as lambda_wait's.
  */
 int lambda_wait_version(struct aws_client *c, const char *fn,
     const char *version, long timeout_s,

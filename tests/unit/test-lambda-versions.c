@@ -547,11 +547,13 @@ test_wait_version(void **state)
 	changes[0] = '\0';
 	assert_int_equal(lambda_wait_version(&h.client, "api", "4", 600,
 	    on_change, (void *)" ", &err), 0);
-	/* 250 ms, then half again each time. */
-	assert_int_equal(nslept, 3);
+	/* 250 ms before the first poll (PublishVersion has just said
+	 * Pending), then half again each time. */
+	assert_int_equal(nslept, 4);
 	assert_int_equal(slept[0], 250);
 	assert_int_equal(slept[1], 375);
 	assert_int_equal(slept[2], 562);
+	assert_int_equal(slept[3], 843);
 	assert_string_equal(changes, " Pending Active");
 	assert_int_equal(lambda_wait_version(&h.client, "api", "4", 600, NULL,
 	    NULL, &err), -1);

@@ -459,7 +459,9 @@ test_apply_waits_then_moves(void **state)
 	assert_int_equal(release_apply(&f->h.client, &f->fn, &f->remote,
 	    &f->o, &f->rp, NULL, &f->r, &f->err), 0);
 	assert_string_equal(f->r.version, "4");
-	assert_int_equal(slept_ms, LAMBDA_POLL_FIRST_MS);
+	/* Before each poll: 250 ms, then half again. */
+	assert_int_equal(slept_ms, LAMBDA_POLL_FIRST_MS +
+	    lambda_poll_next(LAMBDA_POLL_FIRST_MS, 0));
 	assert_string_equal(f->h.reqs[0], "POST " PATH "/versions");
 	assert_string_equal(f->h.reqs[1], "GET " PATH "/configuration?"
 	    "Qualifier=4");
