@@ -124,15 +124,25 @@ alias_where(const struct lambda_alias *a, struct buf *out)
 	buf_addf(out, " (+%s at %s%%)", a->extra_version, pct);
 }
 
+static const char *
+kind_name(enum alias_move_kind kind)
+{
+	return kind == ALIAS_PROMOTE ? "promote" : "rollback";
+}
+
 const char *
-alias_move_name(const char *flag, const struct manifest *m, const char *fn)
+alias_move_name(const char *flag, const struct manifest *m, const char *fn,
+    enum alias_move_kind kind, struct lc_err *err)
 {
 	const struct manifest_fn *f;
 
 	if (flag != NULL)
 		return flag;
-	f = manifest_find(m, fn);
-	return f != NULL ? f->alias : NULL;
+	if ((f = manifest_find(m, fn)) != NULL && f->alias != NULL)
+		return f->alias;
+	lc_error(err, LC_EUSAGE, "%s: no alias to move: give --alias NAME (or "
+	    "set alias: for %s in lambda.yml)", kind_name(kind), fn);
+	return NULL;
 }
 
 int
@@ -161,6 +171,24 @@ alias_move(struct aws_client *c, const char *fn, const char *alias,
 			    mv->from.revision_id, NULL, err);
 	}
 	lambda_versions_release(v, n);
+	return ret;
+}
+
+int
+alias_move_text(struct aws_client *c, const char *fn, const char *alias,
+    enum alias_move_kind kind, const char *to, int dry_run, int json,
+    char **text, struct lc_err *err)
+{
+	struct alias_move mv;
+	int ret;
+
+	*text = NULL;
+	if ((ret = alias_move(c, fn, alias, kind, to, dry_run, &mv,
+	    err)) == 0)
+		*text = alias_move_render(&mv, json);
+	else
+		lc_error_prefix(err, "%s", fn);
+	alias_move_release(&mv);
 	return ret;
 }
 

@@ -28,9 +28,11 @@ struct alias_move {
 };
 
 /* The alias to move for function fn: flag (--alias), else lambda.yml's
- * alias of fn (m may hold no functions); NULL when neither is set. */
+ * alias of fn (m may hold no functions); when neither is set, NULL with
+ * a usage error (LC_EUSAGE) naming kind's command and the way to give
+ * one. */
 const char *alias_move_name(const char *flag, const struct manifest *m,
-    const char *fn);
+    const char *fn, enum alias_move_kind kind, struct lc_err *err);
 
 /*
  * Reads alias of fn and moves it as kind says (to: rollback's --to, or
@@ -43,6 +45,15 @@ int alias_move(struct aws_client *c, const char *fn, const char *alias,
     enum alias_move_kind kind, const char *to, int dry_run,
     struct alias_move *mv, struct lc_err *err);
 void alias_move_release(struct alias_move *mv);
+
+/*
+ * The commands' whole work once the client is ready: alias_move, then
+ * what they print (*text, alias_move_render's, the caller's; NULL on
+ * failure).  0, or -1 with err prefixed with fn.
+ */
+int alias_move_text(struct aws_client *c, const char *fn, const char *alias,
+    enum alias_move_kind kind, const char *to, int dry_run, int json,
+    char **text, struct lc_err *err);
 
 /*
  * What the commands print, ending in a newline; the caller frees it.

@@ -20,30 +20,21 @@ static int
 promote_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
 	const char *fn = a->argv[0], *alias;
-	struct alias_move mv;
 	struct aws_client c;
-	char *text;
+	char *text = NULL;
 	int dry = cmd_has(a, "dry-run"), status = -1;
 
-	if ((alias = alias_move_name(cmd_get(a, "alias"), &ctx->manifest,
-	    fn)) == NULL)
-		return lc_error(&ctx->err, LC_EUSAGE, "promote: no alias to "
-		    "move: give --alias NAME (or set alias: for %s in "
-		    "lambda.yml)", fn);
+	if ((alias = alias_move_name(cmd_get(a, "alias"), &ctx->manifest, fn,
+	    ALIAS_PROMOTE, &ctx->err)) == NULL)
+		return -1;
 	cmd_aws_init(ctx, &c);
-	if (cmd_region(ctx, fn, &c.region, &ctx->err) == -1)
-		goto out;
-	if (alias_move(&c, fn, alias, ALIAS_PROMOTE, NULL, dry, &mv,
-	    &ctx->err) == -1)
-		lc_error_prefix(&ctx->err, "%s", fn);
-	else {
-		text = alias_move_render(&mv, ctx->output == OUTPUT_JSON);
+	if (cmd_region(ctx, fn, &c.region, &ctx->err) == 0 &&
+	    alias_move_text(&c, fn, alias, ALIAS_PROMOTE, NULL, dry,
+	    ctx->output == OUTPUT_JSON, &text, &ctx->err) == 0) {
 		fputs(text, stdout);
-		free(text);
 		status = dry ? LC_ECHANGES : LC_OK;
 	}
-	alias_move_release(&mv);
-out:
+	free(text);
 	cmd_aws_release(&c);
 	return status;
 }

@@ -20,32 +20,24 @@ static int
 rollback_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
 	const char *fn = a->argv[0], *to = cmd_get(a, "to"), *alias;
-	struct alias_move mv;
 	struct aws_client c;
-	char *text;
+	char *text = NULL;
 	int dry = cmd_has(a, "dry-run"), status = -1;
 
 	if (to != NULL && lambda_version_number(to, NULL) == -1)
 		return lc_error(&ctx->err, LC_EUSAGE, "option '--to' wants a "
 		    "published version number (1, 2, ...), not '%s'", to);
-	if ((alias = alias_move_name(cmd_get(a, "alias"), &ctx->manifest,
-	    fn)) == NULL)
-		return lc_error(&ctx->err, LC_EUSAGE, "rollback: no alias to "
-		    "move: give --alias NAME (or set alias: for %s in "
-		    "lambda.yml)", fn);
+	if ((alias = alias_move_name(cmd_get(a, "alias"), &ctx->manifest, fn,
+	    ALIAS_ROLLBACK, &ctx->err)) == NULL)
+		return -1;
 	cmd_aws_init(ctx, &c);
-	if (cmd_region(ctx, fn, &c.region, &ctx->err) == 0) {
-		if (alias_move(&c, fn, alias, ALIAS_ROLLBACK, to, dry, &mv,
-		    &ctx->err) == 0) {
-			text = alias_move_render(&mv,
-			    ctx->output == OUTPUT_JSON);
-			fputs(text, stdout);
-			free(text);
-			status = dry ? LC_ECHANGES : LC_OK;
-		} else
-			lc_error_prefix(&ctx->err, "%s", fn);
-		alias_move_release(&mv);
+	if (cmd_region(ctx, fn, &c.region, &ctx->err) == 0 &&
+	    alias_move_text(&c, fn, alias, ALIAS_ROLLBACK, to, dry,
+	    ctx->output == OUTPUT_JSON, &text, &ctx->err) == 0) {
+		fputs(text, stdout);
+		status = dry ? LC_ECHANGES : LC_OK;
 	}
+	free(text);
 	cmd_aws_release(&c);
 	return status;
 }

@@ -454,7 +454,12 @@ deploy_alias(const struct deploy_opts *o, const struct manifest_fn *fn)
 	return o->alias != NULL ? o->alias : fn->alias;
 }
 
-/* Plans publishing, the alias and pruning; their lines join the plan's. */
+/*
+ * Plans publishing, the alias and pruning; their lines join the plan's.
+ * Only the code and the configuration are what a version holds: the
+ * triggers, tags, concurrency and destination are the function's, and a
+ * change to them alone publishes nothing new.
+ */
 static int
 plan_release(struct aws_client *c, const struct deploy_opts *o,
     struct deploy_plan *p, struct lc_err *err)
@@ -462,9 +467,7 @@ plan_release(struct aws_client *c, const struct deploy_opts *o,
 	size_t i;
 
 	if (release_plan(c, p->fn, o, p->exists ? &p->remote : NULL,
-	    p->code_changed ||
-	    p->config_changed || p->triggers.nops > 0, &p->release,
-	    err) == -1)
+	    p->code_changed || p->config_changed, &p->release, err) == -1)
 		return -1;
 	for (i = 0; i < p->release.nlines; i++)
 		add_change(p, p->release.lines[i].field, "%s",

@@ -224,6 +224,59 @@ fnset_unreported_long(const struct fnsetting *s)
 	return (s->flags & FNSET_REPORTED) ? 0 : s->ldef;
 }
 
+/* Whether two strings are the same, NULL only like NULL. */
+static int
+str_same(const char *a, const char *b)
+{
+	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
+}
+
+/* Whether a and b have the same value of row s (read back). */
+static int
+row_same(const struct fnsetting *s, const struct lambda_config *a,
+    const struct lambda_config *b)
+{
+	const void *va = at(a, s->cfg_off), *vb = at(b, s->cfg_off);
+	size_t i, n = 0;
+
+	if (s->type == FNSET_STRING)
+		return str_same(*(char *const *)va, *(char *const *)vb);
+	if (s->type == FNSET_LONG)
+		return *(const long *)va == *(const long *)vb;
+	if ((n = *(const size_t *)at(a, s->cfg_count)) !=
+	    *(const size_t *)at(b, s->cfg_count))
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (s->type == FNSET_LIST) {
+			if (!str_same((*(char **const *)va)[i],
+			    (*(char **const *)vb)[i]))
+				return 0;
+		} else {
+			const struct manifest_kv *x, *y;
+
+			x = &(*(struct manifest_kv *const *)va)[i];
+			y = &(*(struct manifest_kv *const *)vb)[i];
+			if (!str_same(x->key, y->key) ||
+			    !str_same(x->value, y->value))
+				return 0;
+		}
+	}
+	return 1;
+}
+
+const struct fnsetting *
+fnset_config_differs(const struct lambda_config *a,
+    const struct lambda_config *b)
+{
+	size_t i;
+
+	for (i = 0; i < fnsettings_count; i++)
+		if (fnsettings[i].cfg_off != FNSET_NONE &&
+		    !row_same(&fnsettings[i], a, b))
+			return &fnsettings[i];
+	return NULL;
+}
+
 void
 fnset_release(struct lambda_config *cfg)
 {

@@ -124,6 +124,18 @@ int fnset_unset(const struct fnsetting *s, const struct manifest_fn *fn);
 const char *fnset_unreported_str(const struct fnsetting *s);
 long fnset_unreported_long(const struct fnsetting *s);
 
+/*
+ * The first row (in the table's order) whose value differs between two
+ * configurations Lambda reported, or NULL when every row read back is the
+ * same: strings (NULL only like NULL), numbers, lists item by item in
+ * order (a FNSET_SORTED one is sorted when read), maps key and value.  A
+ * published version carries every row read back (tags, which are not, are
+ * the function's), so this says whether publishing $LATEST would give a
+ * version configured otherwise than another one.
+ */
+const struct fnsetting *fnset_config_differs(const struct lambda_config *a,
+    const struct lambda_config *b);
+
 /* Frees what the settings hold in cfg (a map's values wiped) and zeroes
  * them; the rest of cfg is the caller's. */
 void fnset_release(struct lambda_config *cfg);

@@ -15,6 +15,7 @@
 #include "clock.h"
 #include "lambda-api.h"
 #include "lambda-private.h"
+#include "lambda-versions.h"
 #include "sigv4.h"
 #include "upload.h"
 
@@ -182,6 +183,9 @@ lambda_publish_version(struct aws_client *c, const char *name,
 	if (cfg.version == NULL)
 		lc_error(err, LC_EFAIL, "PublishVersion: unexpected response: "
 		    "no Version");
+	else if (lambda_version_number(cfg.version, NULL) == -1)
+		lc_error(err, LC_EFAIL, "PublishVersion: unexpected response: "
+		    "Version is not a published version number");
 	else {
 		*version = cfg.version;
 		cfg.version = NULL;
@@ -195,69 +199,6 @@ lambda_publish_version(struct aws_client *c, const char *name,
 out:
 	free(json);
 	buf_release(&path);
-	return ret;
-}
-
-/* CreateAlias (alias set) or UpdateAlias; no response parsed. */
-static int
-alias_call(struct aws_client *c, const char *op, const char *method,
-    const char *path, const char *alias, const char *version,
-    struct aws_response *rs, struct lc_err *err)
-{
-	struct aws_request rq;
-	char *json = lambda_alias_json(alias, version);
-	int ret;
-
-	rq_init(&rq, op, method, path);
-	rq_json(&rq, json);
-	ret = aws_call(c, &rq, rs, err);
-	free(json);
-	return ret;
-}
-
-int
-lambda_set_alias(struct aws_client *c, const char *name, const char *alias,
-    const char *version, int *created, struct lc_err *err)
-{
-	struct aws_request rq;
-	struct aws_response rs;
-	struct buf base = BUF_INIT, one = BUF_INIT;
-	int ret = -1, exists;
-
-	if (created != NULL)
-		*created = 0;
-	fn_path(&base, name, "/aliases");
-	buf_adds(&one, base.data);
-	buf_addch(&one, '/');
-	sigv4_uri_encode(&one, alias, strlen(alias), 0);
-	rq_init(&rq, "GetAlias", "GET", one.data);
-	if (aws_call(c, &rq, &rs, err) == 0)
-		exists = 1;
-	else if (lc_error_is(err, "ResourceNotFoundException"))
-		exists = 0;
-	else
-		goto out;
-	aws_response_release(&rs);
-	lc_error_clear(err);
-	if (!exists) {
-		if (alias_call(c, "CreateAlias", "POST", base.data, alias,
-		    version, &rs, err) == 0) {
-			if (created != NULL)
-				*created = 1;
-			ret = 0;
-			goto out;
-		}
-		/* Created by someone else since GetAlias: move it. */
-		if (!lc_error_is(err, "ResourceConflictException"))
-			goto out;
-		aws_response_release(&rs);
-	}
-	ret = alias_call(c, "UpdateAlias", "PUT", one.data, NULL, version,
-	    &rs, err);
-out:
-	aws_response_release(&rs);
-	buf_release(&base);
-	buf_release(&one);
 	return ret;
 }
 
@@ -346,11 +287,18 @@ is(const char *s, const char *v)
 	return s != NULL && strcmp(s, v) == 0;
 }
 
+/* Sleeps ms, through c->sleep_ms when set (tests count the pauses). */
 static void
-sleep_ms(long ms)
+pause_ms(struct aws_client *c, long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 
+	if (ms <= 0)
+		return;
+	if (c->sleep_ms != NULL) {
+		c->sleep_ms(ms);
+		return;
+	}
 	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
 		;
 }
@@ -361,8 +309,10 @@ sleep_ms(long ms)
  * settled.
  */
 static int
-wait_check(const struct lambda_config *cfg, struct lc_err *err)
+wait_check(const void *arg, const struct lambda_config *cfg,
+    struct lc_err *err)
 {
+	(void)arg;
 	if (is(cfg->last_update_status, "Failed"))
 		return lc_error(err, LC_EFAIL, "the update failed: %s",
 		    cfg->last_update_status_reason != NULL ?
@@ -402,42 +352,53 @@ wait_next(long *prev, long poll_ms, double deadline)
 	return (double)ms > left * 1000 ? (long)(left * 1000) + 1 : ms;
 }
 
+/* The timeout's message: what was awaited and the last state seen. */
+static int
+poll_timed_out(const struct lambda_poll_spec *p, long timeout_s,
+    const struct lambda_config *last, struct lc_err *err)
+{
+	char update[96] = "";
+
+	if (p->with_update)
+		snprintf(update, sizeof update, ", LastUpdateStatus %s",
+		    last->last_update_status != NULL ?
+		    last->last_update_status : "none");
+	return lc_error(err, LC_EFAIL, "timed out after %ld s waiting for %s "
+	    "(State %s%s)", timeout_s, p->what, last->state != NULL ?
+	    last->state : "none", update);
+}
+
 /*
  * The first poll comes LAMBDA_POLL_FIRST_MS after the request that made
- * the function busy (Lambda takes longer than that to create or update
- * one), the next ones later and later up to poll_ms: a short change is
- * seen soon after it ends, a long one without hammering GetFunction.
+ * the function (or version) busy (Lambda takes longer than that to create
+ * or update one), the next ones later and later up to poll_ms: a short
+ * change is seen soon after it ends, a long one without hammering the API.
  */
 int
-lambda_wait(struct aws_client *c, const char *name, long timeout_s,
-    long poll_ms, void (*on_change)(void *, const char *, const char *),
-    void *arg, struct lambda_config *out, struct lc_err *err)
+lambda_poll(struct aws_client *c, const struct lambda_poll_spec *p,
+    long timeout_s, long poll_ms,
+    void (*on_change)(void *, const char *, const char *), void *arg,
+    struct lambda_config *out, struct lc_err *err)
 {
 	struct lambda_config cfg, last;
-	double deadline = clock_ms() / 1e3 + (double)(timeout_s > 0 ? timeout_s : 0);
+	double deadline = clock_ms() / 1e3 + (double)(timeout_s > 0 ?
+	    timeout_s : 0);
 	int seen = 0, r;
 	long prev = 0;
+	size_t len;
 
 	memset(&last, 0, sizeof last);
 	if (out != NULL)
 		memset(out, 0, sizeof *out);
 	for (;;) {
-		sleep_ms(wait_next(&prev, poll_ms, deadline));
-		r = lambda_get_function(c, name, &cfg, err);
-		if (r == -1) {
+		pause_ms(c, wait_next(&prev, poll_ms, deadline));
+		if ((r = p->fetch(c, p->arg, &cfg, err)) == -1) {
 			if (lc_error_is(err, "AccessDeniedException")) {
-				size_t len = strlen(err->msg);
-
+				len = strlen(err->msg);
 				snprintf(err->msg + len, sizeof err->msg - len,
-				    " (lambdactl waits by polling "
-				    "GetFunction: the credentials need "
-				    "lambda:GetFunction)");
+				    " (lambdactl waits by polling %s: the "
+				    "credentials need lambda:%s)", p->op, p->op);
 			}
-			goto out;
-		}
-		if (r == 0) {
-			r = lc_error(err, LC_EFAIL, "the function disappeared "
-			    "while lambdactl waited for it");
 			goto out;
 		}
 		if (on_change != NULL && (!seen ||
@@ -447,15 +408,10 @@ lambda_wait(struct aws_client *c, const char *name, long timeout_s,
 		seen = 1;
 		lambda_config_release(&last);
 		last = cfg;
-		if ((r = wait_check(&last, err)) != 0)
+		if ((r = p->ready(p->arg, &last, err)) != 0)
 			goto out;
 		if (deadline - clock_ms() / 1e3 <= 0) {
-			r = lc_error(err, LC_EFAIL, "timed out after %ld s "
-			    "waiting for the function to settle (State %s, "
-			    "LastUpdateStatus %s)", timeout_s,
-			    last.state != NULL ? last.state :
-			    "none", last.last_update_status != NULL ?
-			    last.last_update_status : "none");
+			r = poll_timed_out(p, timeout_s, &last, err);
 			goto out;
 		}
 	}
@@ -466,6 +422,31 @@ out:
 	}
 	lambda_config_release(&last);
 	return r == 1 ? 0 : -1;
+}
+
+/* GetFunction, a function that is gone being an error. */
+static int
+fetch_function(struct aws_client *c, const void *name,
+    struct lambda_config *cfg, struct lc_err *err)
+{
+	int r;
+
+	if ((r = lambda_get_function(c, name, cfg, err)) == 0)
+		return lc_error(err, LC_EFAIL, "the function disappeared "
+		    "while lambdactl waited for it");
+	return r == 1 ? 0 : -1;
+}
+
+int
+lambda_wait(struct aws_client *c, const char *name, long timeout_s,
+    long poll_ms, void (*on_change)(void *, const char *, const char *),
+    void *arg, struct lambda_config *out, struct lc_err *err)
+{
+	const struct lambda_poll_spec p = { fetch_function, wait_check, name,
+	    "GetFunction", "the function to settle", 1 };
+
+	return lambda_poll(c, &p, timeout_s, poll_ms, on_change, arg, out,
+	    err);
 }
 
 void

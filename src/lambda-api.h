@@ -119,18 +119,13 @@ int lambda_update_config(struct aws_client *c, const struct manifest_fn *fn,
     struct lc_err *err);
 
 /* PublishVersion with the CodeSha256 and RevisionId preconditions; *version
- * is the new version number, the caller's; *state (state may be NULL; NULL
+ * is the new version number (an answer whose Version is not one, such as
+ * "$LATEST", is an "unexpected response"), the caller's; *state (state may be NULL; NULL
  * when the answer has none) the version's State, the caller's: Pending
  * while Lambda readies it (SnapStart's snapshot), Active once done. */
 int lambda_publish_version(struct aws_client *c, const char *name,
     const char *code_sha256, const char *revision_id,
     const char *description, char **version, char **state,
-    struct lc_err *err);
-
-/* Points alias at version: UpdateAlias when it exists, else CreateAlias.
- * *created says which (may be NULL). */
-int lambda_set_alias(struct aws_client *c, const char *name,
-    const char *alias, const char *version, int *created,
     struct lc_err *err);
 
 /* DeleteFunction.  Returns 0, or -1 (a missing function is an error). */
@@ -152,7 +147,7 @@ int lambda_list_functions(struct aws_client *c, struct lambda_config **out,
 long lambda_poll_next(long prev_ms, long max_ms);
 
 /*
- * Polls GetFunction until State is Active (or Inactive) and
+ * Polls GetFunction (lambda_poll) until State is Active (or Inactive) and
  * LastUpdateStatus is not InProgress: first LAMBDA_POLL_FIRST_MS after the
  * call (the request that made the function busy has just been answered),
  * then each time half as long again, at most poll_ms apart
@@ -167,6 +162,40 @@ long lambda_poll_next(long prev_ms, long max_ms);
 int lambda_wait(struct aws_client *c, const char *name, long timeout_s,
     long poll_ms, void (*on_change)(void *, const char *, const char *),
     void *arg, struct lambda_config *out, struct lc_err *err);
+
+/*
+ * The waits' loop: what lambda_poll polls, and how it judges the answer.
+ * lambda_wait polls GetFunction, lambda_wait_version (lambda-versions.h)
+ * GetFunctionConfiguration of one version.
+ */
+struct lambda_poll_spec {
+	/* One read into cfg (the loop's): 0, or -1 with err. */
+	int	(*fetch)(struct aws_client *c, const void *arg,
+		    struct lambda_config *cfg, struct lc_err *err);
+	/* Whether cfg is what is awaited: 1, 0 not yet, -1 with err. */
+	int	(*ready)(const void *arg, const struct lambda_config *cfg,
+		    struct lc_err *err);
+	const void	*arg;	/* theirs */
+	/* The call fetch makes, named in the hint an AccessDeniedException
+	 * gets: "the credentials need lambda:OP". */
+	const char	*op;
+	/* "the function to settle": the timeout's "waiting for WHAT". */
+	const char	*what;
+	int		 with_update;	/* the timeout names LastUpdateStatus */
+};
+
+/*
+ * Polls p until p->ready says 1 (0 returned) or -1 (-1), for at most
+ * timeout_s: first LAMBDA_POLL_FIRST_MS after the call, then on
+ * lambda_poll_next's schedule up to poll_ms, pausing with c->sleep_ms
+ * when set.  on_change (may be NULL) gets each new (State,
+ * LastUpdateStatus) pair; out (may be NULL) the last configuration seen.
+ * The timeout: -1 with "timed out after N s waiting for WHAT (State S)".
+ */
+int lambda_poll(struct aws_client *c, const struct lambda_poll_spec *p,
+    long timeout_s, long poll_ms,
+    void (*on_change)(void *, const char *, const char *), void *arg,
+    struct lambda_config *out, struct lc_err *err);
 
 /* ---- lambda-settings.c: what a function has outside its configuration ---- */
 
@@ -286,10 +315,9 @@ char *lambda_code_s3_json(const struct manifest_fn *fn, const char *revision_id,
     const char *zipfile, const struct lambda_s3_code *s3);
 char *lambda_config_json(const struct manifest_fn *fn, const char *role_arn,
     const char *revision_id);
-/* PublishVersion's body (each member left out when NULL) and CreateAlias's
- * (alias set) or UpdateAlias's; the caller frees them. */
+/* PublishVersion's body (each member left out when NULL); the caller
+ * frees it.  (The aliases' bodies are lambda-versions.c's.) */
 char *lambda_publish_json(const char *code_sha256, const char *revision_id,
     const char *description);
-char *lambda_alias_json(const char *alias, const char *version);
 
 #endif

@@ -584,17 +584,6 @@ lambda_publish_json(const char *code_sha256, const char *revision_id,
 	return json_finish(o);
 }
 
-char *
-lambda_alias_json(const char *alias, const char *version)
-{
-	cJSON *o = jcheck(cJSON_CreateObject());
-
-	if (alias != NULL)
-		jstr(o, "Name", alias);
-	jstr(o, "FunctionVersion", version);
-	return json_finish(o);
-}
-
 /* Responses. */
 
 /* GetFunction's Concurrency.ReservedConcurrentExecutions (0 or more; the

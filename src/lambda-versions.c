@@ -11,18 +11,15 @@
  * A listing stops after LIST_MAX_PAGES pages rather than follow a server's
  * markers for ever.
  */
-#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <cjson/cJSON.h>
 #include <openssl/crypto.h>
 
-#include "clock.h"
 #include "json.h"
 #include "lambda-private.h"
 #include "lambda-versions.h"
@@ -617,34 +614,8 @@ lambda_delete_version(struct aws_client *c, const char *fn,
 
 /* The version wait. */
 
-static const char *
-or_none(const char *s)
-{
-	return s != NULL ? s : "none";
-}
-
-static int
-same_state(const char *a, const char *b)
-{
-	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
-}
-
-static void
-pause_ms(struct aws_client *c, long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	if (c->sleep_ms != NULL) {
-		c->sleep_ms(ms);
-		return;
-	}
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		;
-}
-
-/* GetFunctionConfiguration of fn's version into cfg. */
-static int
-version_config(struct aws_client *c, const char *fn, const char *version,
+int
+lambda_get_version(struct aws_client *c, const char *fn, const char *version,
     struct lambda_config *cfg, struct lc_err *err)
 {
 	static const char op[] = "GetFunctionConfiguration";
@@ -660,17 +631,25 @@ version_config(struct aws_client *c, const char *fn, const char *version,
 	    err)) == 0)
 		ret = lambda_config_parse(op, rs.http.body.data,
 		    rs.http.body.len, cfg, err);
-	else if (lc_error_is(err, "AccessDeniedException")) {
-		size_t len = strlen(err->msg);
-
-		snprintf(err->msg + len, sizeof err->msg - len, " (lambdactl "
-		    "waits by polling GetFunctionConfiguration: the "
-		    "credentials need lambda:GetFunctionConfiguration)");
-	}
 	response_wipe(&rs);
 	buf_release(&path);
 	buf_release(&query);
 	return ret;
+}
+
+/* What the wait polls: fn's version. */
+struct version_ref {
+	const char	*fn;
+	const char	*version;
+};
+
+static int
+fetch_version(struct aws_client *c, const void *arg,
+    struct lambda_config *cfg, struct lc_err *err)
+{
+	const struct version_ref *v = arg;
+
+	return lambda_get_version(c, v->fn, v->version, cfg, err);
 }
 
 /*
@@ -679,16 +658,18 @@ version_config(struct aws_client *c, const char *fn, const char *version,
  * yet, -1 Failed.
  */
 static int
-version_ready(const char *version, const struct lambda_config *cfg,
+version_ready(const void *arg, const struct lambda_config *cfg,
     struct lc_err *err)
 {
+	const struct version_ref *v = arg;
+
 	if (cfg->state == NULL || strcmp(cfg->state, "Active") == 0 ||
 	    strcmp(cfg->state, "Inactive") == 0)
 		return 1;
 	if (strcmp(cfg->state, "Failed") == 0)
 		return lc_error(err, LC_EFAIL, "version %s failed: %s",
-		    version, cfg->state_reason != NULL ? cfg->state_reason :
-		    "no reason given");
+		    v->version, cfg->state_reason != NULL ?
+		    cfg->state_reason : "no reason given");
 	return 0;
 }
 
@@ -698,40 +679,12 @@ lambda_wait_version(struct aws_client *c, const char *fn,
     void (*on_change)(void *, const char *, const char *), void *arg,
     struct lc_err *err)
 {
-	struct lambda_config cfg;
-	double deadline = clock_ms() + 1e3 * (double)(timeout_s > 0 ?
-	    timeout_s : 0), left;
-	char *last = NULL;
-	long poll = 0, ms;
-	int r, seen = 0;
+	struct version_ref v = { fn, version };
+	struct lambda_poll_spec p = { fetch_version, version_ready, &v,
+	    "GetFunctionConfiguration", NULL, 0 };
+	char what[96];
 
-	for (;;) {
-		if (version_config(c, fn, version, &cfg, err) == -1) {
-			lambda_config_release(&cfg);
-			r = -1;
-			break;
-		}
-		if (on_change != NULL && (!seen ||
-		    !same_state(last, cfg.state)))
-			on_change(arg, cfg.state, cfg.last_update_status);
-		seen = 1;
-		free(last);
-		last = cfg.state != NULL ? xstrdup(cfg.state) : NULL;
-		r = version_ready(version, &cfg, err);
-		lambda_config_release(&cfg);
-		if (r != 0)
-			break;
-		if ((left = deadline - clock_ms()) <= 0) {
-			r = lc_error(err, LC_EFAIL, "timed out after %ld s "
-			    "waiting for version %s to become Active (State "
-			    "%s)", timeout_s, version, or_none(last));
-			break;
-		}
-		ms = poll = lambda_poll_next(poll, 0);
-		if ((double)ms > left)
-			ms = (long)left + 1;
-		pause_ms(c, ms);
-	}
-	free(last);
-	return r == 1 ? 0 : -1;
+	snprintf(what, sizeof what, "version %s to become Active", version);
+	p.what = what;
+	return lambda_poll(c, &p, timeout_s, 0, on_change, arg, NULL, err);
 }

@@ -14,6 +14,8 @@
 #include "aws.h"
 #include "err.h"
 
+struct lambda_config;
+
 /* One published version ($LATEST is never one). */
 struct lambda_version {
 	char	*version;	/* "1", "2", ... */
@@ -80,11 +82,22 @@ int lambda_delete_version(struct aws_client *c, const char *fn,
     const char *version, struct lc_err *err);
 
 /*
- * Waits until published version of fn is Active (GetFunctionConfiguration
- * with Qualifier, polled with lambda_wait's backoff): SnapStart's snapshot
- * is made then, and an alias must not move to it before.  State Failed:
- * -1 with "version N failed: <StateReason>"; timeout_s reached: -1 naming
- * the last state.  on_change as lambda_wait's.
+ * GetFunctionConfiguration with Qualifier=version: the configuration the
+ * published version holds, into cfg (the caller's, lambda_config_release;
+ * left empty on failure).  A missing version: -1 with err->code
+ * ResourceNotFoundException.
+ */
+int lambda_get_version(struct aws_client *c, const char *fn,
+    const char *version, struct lambda_config *cfg, struct lc_err *err);
+
+/*
+ * Waits until published version of fn is Active (lambda_get_version,
+ * polled by lambda_poll as lambda_wait polls: first LAMBDA_POLL_FIRST_MS
+ * after the PublishVersion that said Pending, then backing off to 1 s):
+ * SnapStart's snapshot is made then, and an alias must not move to it
+ * before.  State Failed: -1 with "version N failed: <StateReason>";
+ * timeout_s reached: -1 naming the last state; AccessDeniedException: a
+ * hint about lambda:GetFunctionConfiguration.  on_change as lambda_wait's.
  */
 int lambda_wait_version(struct aws_client *c, const char *fn,
     const char *version, long timeout_s,

@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "deploy.h"
+#include "fnsettings.h"
 #include "release.h"
 #include "xmalloc.h"
 
@@ -108,11 +109,37 @@ reads_release(struct reads *rd)
 	memset(rd, 0, sizeof *rd);
 }
 
+static int
+no_alias(const struct release_plan *rp, struct lc_err *err)
+{
+	return lc_error(err, LC_EFAIL, "alias %s does not exist: --weight "
+	    "needs it on a version to stay on (deploy --alias %s first)",
+	    rp->alias, rp->alias);
+}
+
+/* With --weight, the alias read (cur; NULL: none) must be on a published
+ * version, which it stays on. */
+static int
+canary_base(const struct release_plan *rp, const struct lambda_alias *cur,
+    struct lc_err *err)
+{
+	if (rp->weight == 0)
+		return 0;
+	if (cur == NULL)
+		return no_alias(rp, err);
+	if (lambda_version_number(cur->version, NULL) == -1)
+		return lc_error(err, LC_EFAIL, "alias %s points at %s, not a "
+		    "published version: --weight needs one to stay on (deploy "
+		    "--alias %s first)", rp->alias, cur->version, rp->alias);
+	return 0;
+}
+
 /*
- * Reads what the release of fn depends on: with keep, every version and
- * alias; else with --weight or nothing changed, the alias, then (nothing
- * changed, the alias there) the versions, to see whether it serves the
- * newest.  Nothing otherwise.
+ * Reads what the release of fn depends on: with keep, every alias; else
+ * with --weight or nothing changed, the alias.  With --weight, refuses an
+ * alias missing or on $LATEST then (canary_base).  Then with keep, or
+ * nothing changed and the alias there, the versions, to see whether it
+ * serves the newest.  Nothing otherwise.
  */
 static int
 read_state(struct aws_client *c, const struct manifest_fn *fn,
@@ -136,6 +163,8 @@ read_state(struct aws_client *c, const struct manifest_fn *fn,
 		if (r == 1)
 			rd->cur = &rd->one;
 	}
+	if (canary_base(rp, rd->cur, err) == -1)
+		return -1;
 	if (rp->keep > 0 || (rp->alias != NULL && !changed &&
 	    rd->cur != NULL))
 		return lambda_list_versions(c, fn->name, &rd->v, &rd->nv,
@@ -143,18 +172,27 @@ read_state(struct aws_client *c, const struct manifest_fn *fn,
 	return 0;
 }
 
-/* Whether alias a serves version (the newest) as asked already. */
+/* The percentage of the invokes alias a gives its canary. */
+static int
+canary_pct(const struct lambda_alias *a)
+{
+	return (int)(a->extra_weight * 100 + 0.5);
+}
+
+/*
+ * Whether alias a serves version (the newest, which publishing would give
+ * back: nothing to publish) as asked already.  Without a weight, a canary
+ * in progress on that version is left as it is: ending one is promote's
+ * (or rollback's) business, not that of a deploy that changes nothing.
+ */
 static int
 alias_done(const struct lambda_alias *a, const char *version, int weight)
 {
-	long pct;
-
 	if (same(a->version, version) && a->extra_version == NULL)
 		return 1;	/* wholly: nothing left for a canary either */
-	if (weight == 0 || !same(a->extra_version, version))
+	if (!same(a->extra_version, version))
 		return 0;
-	pct = (long)(a->extra_weight * 100 + 0.5);
-	return pct == weight;
+	return weight == 0 || canary_pct(a) == weight;
 }
 
 /* The line saying where the alias goes; version NULL: a new one. */
@@ -219,12 +257,27 @@ plan_prune(struct release_plan *rp, const struct reads *rd,
 	free(after);
 }
 
+/*
+ * Whether publishing $LATEST (remote, as lambda.yml has it) would give
+ * back version v: Lambda publishes anew when the code or the
+ * configuration changed since.  The code is in the listing; the
+ * configuration takes one read of the version's.  1, 0, or -1 with err.
+ */
 static int
-no_alias(const struct release_plan *rp, struct lc_err *err)
+publish_gives(struct aws_client *c, const struct manifest_fn *fn,
+    const struct lambda_version *v, const struct lambda_config *remote,
+    struct lc_err *err)
 {
-	return lc_error(err, LC_EFAIL, "alias %s does not exist: --weight "
-	    "needs it on a version to stay on (deploy --alias %s first)",
-	    rp->alias, rp->alias);
+	struct lambda_config cfg;
+	int r;
+
+	if (!same(v->code_sha256, remote->code_sha256))
+		return 0;
+	if (lambda_get_version(c, fn->name, v->version, &cfg, err) == -1)
+		return -1;
+	r = fnset_config_differs(&cfg, remote) == NULL;
+	lambda_config_release(&cfg);
+	return r;
 }
 
 int
@@ -234,6 +287,7 @@ release_plan(struct aws_client *c, const struct manifest_fn *fn,
 {
 	struct reads rd = { 0 };
 	const char *newest = NULL;	/* what publishing would give back */
+	int r;
 
 	memset(rp, 0, sizeof *rp);
 	rp->alias = deploy_alias(o, fn);
@@ -250,23 +304,25 @@ release_plan(struct aws_client *c, const struct manifest_fn *fn,
 	}
 	if (read_state(c, fn, rp, changed, &rd, err) == -1)
 		goto fail;
-	if (rp->weight > 0 && rd.cur == NULL) {
-		no_alias(rp, err);
-		goto fail;
-	}
 	if (rd.cur != NULL) {
 		rp->alias_version = xstrdup(rd.cur->version);
 		if (rd.cur->revision_id != NULL)
 			rp->alias_revision = xstrdup(rd.cur->revision_id);
 	}
 	/* Nothing changed since the newest version: publishing gives it. */
-	if (!changed && rd.nv > 0 && same(rd.v[rd.nv - 1].code_sha256,
-	    remote->code_sha256))
-		newest = rd.v[rd.nv - 1].version;
+	if (rp->publish && !changed && rd.nv > 0) {
+		if ((r = publish_gives(c, fn, &rd.v[rd.nv - 1], remote,
+		    err)) == -1)
+			goto fail;
+		if (r == 1)
+			newest = rd.v[rd.nv - 1].version;
+	}
 	if (rp->alias != NULL && newest != NULL && rd.cur != NULL &&
 	    alias_done(rd.cur, newest, rp->weight)) {
 		rp->publish = 0;
 		rp->at = xstrdup(newest);
+		if (same(rd.cur->extra_version, newest))
+			rp->weight = canary_pct(rd.cur);	/* as it is */
 	} else if (rp->alias != NULL)
 		alias_line(rp, rd.cur, newest);
 	if (rp->keep > 0)
@@ -368,6 +424,29 @@ publish(struct aws_client *c, const struct manifest_fn *fn,
 	return ret;
 }
 
+/*
+ * Points the alias at version (extra_version getting the weight, when
+ * set), with the RevisionId the plan read when it read one: an alias
+ * moved since (an operator's rollback during a long SnapStart wait), or
+ * deleted, fails the move rather than being overwritten.
+ */
+static int
+move_alias(struct aws_client *c, const struct manifest_fn *fn,
+    const struct release_plan *rp, const char *version,
+    const char *extra_version, struct lc_err *err)
+{
+	if (lambda_put_alias(c, fn->name, rp->alias, version, extra_version,
+	    rp->weight / 100.0, rp->alias_revision, NULL, err) == 0)
+		return 0;
+	if (rp->alias_revision != NULL &&
+	    (lc_error_is(err, "PreconditionFailedException") ||
+	    lc_error_is(err, "ResourceNotFoundException")))
+		lc_error_prefix(err, "alias %s changed since the plan, so it "
+		    "was not moved to version %s", rp->alias,
+		    extra_version != NULL ? extra_version : version);
+	return -1;
+}
+
 int
 release_apply(struct aws_client *c, const struct manifest_fn *fn,
     const struct lambda_config *cur, const struct deploy_opts *o,
@@ -390,38 +469,52 @@ release_apply(struct aws_client *c, const struct manifest_fn *fn,
 		    "%s (the rest stays on %s)", r->version, rp->weight,
 		    rp->alias, stays);
 		step(h, fn->name, what);
-		return lambda_put_alias(c, fn->name, rp->alias, stays,
-		    r->version, rp->weight / 100.0, rp->alias_revision, NULL,
-		    err);
+		return move_alias(c, fn, rp, stays, r->version, err);
 	}
 	snprintf(what, sizeof what, "moving alias %s to version %s",
 	    rp->alias, r->version);
 	step(h, fn->name, what);
-	return lambda_put_alias(c, fn->name, rp->alias, r->version, NULL, 0,
-	    NULL, NULL, err);
+	return move_alias(c, fn, rp, r->version, NULL, err);
 }
 
-/* Deletes v's versions at del (n of them), each into r->pruned. */
+/*
+ * Deletes v's versions at del (n of them), each into r->pruned.  One that
+ * an alias was moved onto since the listing (Lambda answers
+ * ResourceConflictException) is kept, one deleted meanwhile
+ * (ResourceNotFoundException) is gone: a step line each, and on.
+ */
 static int
 delete_versions(struct aws_client *c, const struct manifest_fn *fn,
     const struct lambda_version *v, const size_t *del, size_t n,
     const struct deploy_hooks *h, struct deploy_result *r,
     struct lc_err *err)
 {
+	const char *ver;
 	char what[96];
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		snprintf(what, sizeof what, "deleting version %s",
-		    v[del[i]].version);
+		ver = v[del[i]].version;
+		snprintf(what, sizeof what, "deleting version %s", ver);
 		step(h, fn->name, what);
-		if (lambda_delete_version(c, fn->name, v[del[i]].version,
-		    err) == -1)
-			return lc_error_prefix(err, "version %s",
-			    v[del[i]].version);
+		if (lambda_delete_version(c, fn->name, ver, err) == -1) {
+			if (lc_error_is(err, "ResourceConflictException"))
+				snprintf(what, sizeof what, "version %s is in "
+				    "use now: kept", ver);
+			else if (lc_error_is(err,
+			    "ResourceNotFoundException"))
+				snprintf(what, sizeof what, "version %s is "
+				    "gone already", ver);
+			else
+				return lc_error_prefix(err, "version %s",
+				    ver);
+			lc_error_clear(err);
+			step(h, fn->name, what);
+			continue;
+		}
 		r->pruned = xrealloc(r->pruned, (r->npruned + 1) *
 		    sizeof *r->pruned);
-		r->pruned[r->npruned++] = xstrdup(v[del[i]].version);
+		r->pruned[r->npruned++] = xstrdup(ver);
 	}
 	return 0;
 }

@@ -30,7 +30,10 @@ struct release_plan {
 	const char		*alias;		/* deploy_alias(); NULL: none */
 	int			 publish;	/* a version is to be published */
 	long			 keep;		/* keep_versions; 0: no pruning */
-	int			 weight;	/* --weight (with an alias); 0 */
+	/* --weight (with an alias), else 0; but with nothing to publish
+	 * and the alias's canary on the newest version (at), that canary's
+	 * weight as it stays. */
+	int			 weight;
 	/* Nothing to publish: the newest version, which the alias already
 	 * serves as asked (a deploy with nothing changed); else NULL. */
 	char			*at;
@@ -53,8 +56,8 @@ struct release_plan {
  * Reads versions and aliases only when there is something to decide: with
  * keep_versions, with --weight (the alias must exist: an error otherwise),
  * and with an alias when nothing changed (publishing nothing when the alias
- * serves the newest version already, and it has $LATEST's code).  0, or -1
- * with err.
+ * serves the newest version already, and it has $LATEST's code and
+ * configuration: one more read, of that version's).  0, or -1 with err.
  */
 int release_plan(struct aws_client *c, const struct manifest_fn *fn,
     const struct deploy_opts *o, const struct lambda_config *remote,
@@ -73,7 +76,9 @@ const char *release_stays(const struct release_plan *rp, const char *version);
  * (r->version; "$LATEST" when nothing is published), waits until the
  * version is Active when PublishVersion said otherwise (SnapStart; at most
  * o->wait_timeout, the reason on Failed), then moves the alias: wholly, or
- * with --weight the new version as its canary.  Steps go to h.
+ * with --weight the new version as its canary; with the RevisionId the
+ * plan read, if it read the alias, so that an alias changed since fails
+ * with "alias NAME changed since the plan ...".  Steps go to h.
  */
 int release_apply(struct aws_client *c, const struct manifest_fn *fn,
     const struct lambda_config *cur, const struct deploy_opts *o,

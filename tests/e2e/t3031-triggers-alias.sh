@@ -39,6 +39,30 @@ check_status 0 "deploy --alias live again"
 check "nothing changed and live on the newest version: no write" \
 	test "$(proxy_writes)" -eq 0
 
+# A trigger alone changes nothing a version holds: no version to publish,
+# none to prune (live's version 1 stays the newest one kept).
+provided_manifest lambda-exec <<YML
+  api:
+    events:
+      - schedule: rate(1 hour)
+      - schedule: rate(3 hours)
+    url: { auth: NONE, public: true }
+  $LONG:
+    events:
+      - schedule: rate(2 hours)
+YML
+lc plan --alias live --keep-versions 1 api
+check_status 5 "plan: a new schedule"
+check_out_eq "api:
+  + schedule rate(3 hours) (rule lambdactl-api-2)" "plan: the schedule alone, no version published nor pruned"
+proxy_reset
+lc deploy --alias live --keep-versions 1 api
+check_status 0 "deploy --alias live --keep-versions 1 with a new schedule"
+check "no PublishVersion, no DeleteFunction, the alias not moved" \
+	test "$(proxy_count POST '.*/versions')$(proxy_count DELETE '.*')$(proxy_count PUT '.*/aliases/.*')" = 000
+check "live still on version 1" \
+	test "$(ref_aws lambda get-alias --function-name api --name live --query FunctionVersion --output text)" = 1
+
 lc deploy "$LONG"
 check_status 0 "deploy a function whose name leaves no room for a rule name"
 ref_aws events list-rules --name-prefix lambdactl- --query 'Rules[].Name' --output text >"$TMP/rules"

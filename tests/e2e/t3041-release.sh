@@ -85,6 +85,14 @@ check_status 1 "--weight with an alias that does not exist fails"
 check_err_eq "lambdactl: app: alias canary does not exist: --weight needs it on a version to stay on (deploy --alias canary first)" \
 	"the message names the alias and the way out"
 check "before any write: not even the code was updated" test "$(proxy_writes)" -eq 0
+ref_aws lambda create-alias --function-name app --name head --function-version '$LATEST' >/dev/null
+proxy_reset
+lc deploy --alias head --weight 10 app
+check_status 1 "--weight with an alias on \$LATEST fails"
+check_err_eq "lambdactl: app: alias head points at \$LATEST, not a published version: --weight needs one to stay on (deploy --alias head first)" \
+	"one line: no published version to stay on"
+check "no write" test "$(proxy_writes)" -eq 0
+ref_aws lambda delete-alias --function-name app --name head
 
 lc plan --alias live --keep-versions 2 app
 check_status 5 "plan shows the release and the pruning (exit 5)"
@@ -112,8 +120,8 @@ lc deploy --alias live app
 check_status 0 "a deploy with nothing changed and --alias live"
 check_out_eq "app: unchanged, version 4, alias live" "it reports the version live serves"
 check "no write at all" test "$(proxy_writes)" -eq 0
-check "three reads: the function, the alias, the versions" \
-	test "$(proxy_seq)" = "GET $FN/app;GET $FN/app/aliases/live;GET $FN/app/versions?MaxItems=50;"
+check "four reads: the function, the alias, the versions, the newest one's configuration" \
+	test "$(proxy_seq)" = "GET $FN/app;GET $FN/app/aliases/live;GET $FN/app/versions?MaxItems=50;GET $FN/app/configuration?Qualifier=4;"
 proxy_reset
 lc deploy app
 check "without an alias or keep_versions: GetFunction alone" test "$(proxy_seq)" = "GET $FN/app;"
@@ -157,11 +165,34 @@ check "JSON: the alias stays on 1, 3 at 20%" \
 	jq -e '.[0].alias == {"name": "live", "version": "1", "canary_version": "3", "canary_weight": 20}' "$OUT"
 check "get-alias: routing {3: 0.2}" \
 	eval 'alias_json | jq -e ".FunctionVersion == \"1\" and .RoutingConfig.AdditionalVersionWeights == {\"3\": 0.2}"'
+proxy_reset
 lc deploy --alias live cny
-check_status 0 "plain --alias moves the alias wholly"
-check_out_eq "cny: unchanged, version 3, alias live" "live -> 3"
-check "get-alias: live on 3, no routing" \
-	eval 'alias_json | jq -e ".FunctionVersion == \"3\" and ((.RoutingConfig.AdditionalVersionWeights // {}) == {})"'
+check_status 0 "plain --alias with nothing changed"
+check_out_eq "cny: unchanged, version 3, alias live: 1 (+3 at 20%)" "the canary in progress is left as it is"
+check "no write: promote, not deploy, ends a canary" test "$(proxy_writes)" -eq 0
+check "get-alias: still live on 1, routing {3: 0.2}" \
+	eval 'alias_json | jq -e ".FunctionVersion == \"1\" and .RoutingConfig.AdditionalVersionWeights == {\"3\": 0.2}"'
+
+# ---- $LATEST as lambda.yml has it, but configured otherwise than the
+# newest version (a deploy whose UpdateFunctionConfiguration landed and
+# whose PublishVersion did not): the rerun publishes and moves the alias. ----
+ref_aws lambda update-function-configuration --function-name cny --memory-size 256 >/dev/null
+sed -i 's|^    artifact: target/cny/bootstrap$|&\n    memory: 256|' lambda.yml
+lc plan --alias live cny
+check_status 5 "plan: a version to publish though \$LATEST has nothing to change"
+check_out_eq "cny:
+  + publish a version, alias live -> new" "plan: publish, live -> new"
+lc deploy --alias live cny
+check_status 0 "deploy --alias live publishes the configuration"
+check_out_eq "cny: unchanged, version 4, alias live" "version 4, alias live (\$LATEST itself unchanged)"
+check "a new version: plain --alias moves live wholly, the canary gone" \
+	eval 'alias_json | jq -e ".FunctionVersion == \"4\" and ((.RoutingConfig.AdditionalVersionWeights // {}) == {})"'
+check "live is at 4, which has 256 MB" test "$(alias_of cny live) $(ref_aws lambda get-function-configuration \
+	--function-name cny --qualifier 4 --query MemorySize --output text)" = "4 256"
+proxy_reset
+lc deploy --alias live cny
+check_out_eq "cny: unchanged, version 4, alias live" "then nothing is left to do"
+check "no write" test "$(proxy_writes)" -eq 0
 stop_proxy
 stop_moto
 

@@ -147,6 +147,7 @@ test_name(void **state)
 {
 	struct manifest_fn fns[2];
 	struct manifest m;
+	struct lc_err err = { 0 };
 
 	(void)state;
 	memset(&m, 0, sizeof m);
@@ -156,12 +157,20 @@ test_name(void **state)
 	fns[1].name = (char *)"jobs";
 	m.fns = fns;
 	m.nfns = 2;
-	assert_string_equal(alias_move_name("live", &m, "api"), "live");
-	assert_string_equal(alias_move_name(NULL, &m, "api"), "prod");
-	assert_null(alias_move_name(NULL, &m, "jobs"));
-	assert_null(alias_move_name(NULL, &m, "other"));
+	assert_string_equal(alias_move_name("live", &m, "api", ALIAS_ROLLBACK,
+	    &err), "live");
+	assert_string_equal(alias_move_name(NULL, &m, "api", ALIAS_ROLLBACK,
+	    &err), "prod");
+	assert_string_equal(err.msg, "");
+	assert_null(alias_move_name(NULL, &m, "jobs", ALIAS_ROLLBACK, &err));
+	assert_int_equal(err.status, LC_EUSAGE);
+	assert_string_equal(err.msg, "rollback: no alias to move: give --alias "
+	    "NAME (or set alias: for jobs in lambda.yml)");
+	assert_null(alias_move_name(NULL, &m, "other", ALIAS_PROMOTE, &err));
+	assert_string_equal(err.msg, "promote: no alias to move: give --alias "
+	    "NAME (or set alias: for other in lambda.yml)");
 	m.nfns = 0;
-	assert_null(alias_move_name(NULL, &m, "api"));
+	assert_null(alias_move_name(NULL, &m, "api", ALIAS_PROMOTE, &err));
 }
 
 #define ALIASES(routing) "{\"Aliases\":[{\"Name\":\"beta\"," \
@@ -231,6 +240,31 @@ test_move(void **state)
 	testhttp_stop_json(&h);
 }
 
+/* What the commands print, or the error naming the function. */
+static void
+test_move_text(void **state)
+{
+	struct testhttp h;
+	struct lc_err err = { 0 };
+	char *text;
+
+	(void)state;
+	testhttp_start_json(&h, 3, 200, ALIASES(""), 200, VERSIONS, 404,
+	    "{\"__type\":\"ResourceNotFoundException\",\"message\":"
+	    "\"Function not found\"}");
+	assert_int_equal(alias_move_text(&h.client, "api", "live",
+	    ALIAS_ROLLBACK, NULL, 1, 0, &text, &err), 0);
+	assert_string_equal(text, "live: 3 -> 2 (dry run: not moved)\n");
+	free(text);
+	assert_int_equal(alias_move_text(&h.client, "ghost", "live",
+	    ALIAS_PROMOTE, NULL, 0, 1, &text, &err), -1);
+	assert_null(text);
+	assert_string_equal(err.code, "ResourceNotFoundException");
+	assert_non_null(strstr(err.msg, "ghost: "));
+	assert_true(strstr(err.msg, "ghost: ") == err.msg);
+	testhttp_stop_json(&h);
+}
+
 int
 main(void)
 {
@@ -240,6 +274,7 @@ main(void)
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_name),
 		cmocka_unit_test(test_move),
+		cmocka_unit_test(test_move_text),
 	};
 
 	unsetenv_prefix("AWS_");

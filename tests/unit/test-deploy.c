@@ -925,6 +925,42 @@ test_wait_schedule(void **state)
 		    "requests", elapsed);
 }
 
+static void
+no_pause(long ms)
+{
+	(void)ms;
+}
+
+/* lambda_wait's failures: the function gone, the permission missing (a
+ * hint naming it), the timeout (the last state seen). */
+static void
+test_wait_errors(void **state)
+{
+	struct testhttp h;
+	struct lc_err err;
+
+	(void)state;
+	testhttp_start_json(&h, 3, 404, "{\"__type\":"
+	    "\"ResourceNotFoundException\",\"message\":\"gone\"}", 403,
+	    "{\"__type\":\"AccessDeniedException\",\"message\":\"no\"}",
+	    200, GF("Pending", "InProgress"));
+	h.client.sleep_ms = no_pause;
+	memset(&err, 0, sizeof err);
+	assert_int_equal(lambda_wait(&h.client, "jobs", 30, 0, NULL, NULL,
+	    NULL, &err), -1);
+	assert_string_equal(err.msg, "the function disappeared while "
+	    "lambdactl waited for it");
+	assert_int_equal(lambda_wait(&h.client, "jobs", 30, 0, NULL, NULL,
+	    NULL, &err), -1);
+	assert_non_null(strstr(err.msg, "no (lambdactl waits by polling "
+	    "GetFunction: the credentials need lambda:GetFunction)"));
+	assert_int_equal(lambda_wait(&h.client, "jobs", 0, 0, NULL, NULL,
+	    NULL, &err), -1);
+	assert_string_equal(err.msg, "timed out after 0 s waiting for the "
+	    "function to settle (State Pending, LastUpdateStatus InProgress)");
+	testhttp_stop_json(&h);
+}
+
 int
 main(void)
 {
@@ -943,6 +979,7 @@ main(void)
 		cmocka_unit_test(test_apply_create_extras),
 		cmocka_unit_test(test_poll_schedule),
 		cmocka_unit_test(test_wait_schedule),
+		cmocka_unit_test(test_wait_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

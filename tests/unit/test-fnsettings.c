@@ -947,6 +947,110 @@ test_rows_documented(void **state)
 	}
 }
 
+/* Changes row s of cfg (undone by calling it again with undo set): a
+ * string to another or to NULL (how), a number by one, a list's last item
+ * or its length, a map's first value or key. */
+static void
+cfg_mutate(const struct fnsetting *s, struct lambda_config *cfg, int how,
+    int undo)
+{
+	static char *saved, changed[] = "changed";
+	static long lsaved;
+	static size_t nsaved;
+	void *v = (char *)cfg + s->cfg_off;
+	size_t *n = (size_t *)((char *)cfg + s->cfg_count);
+	char **slot;
+
+	switch (s->type) {
+	case FNSET_STRING:
+		slot = v;
+		break;
+	case FNSET_LONG:
+		if (!undo)
+			lsaved = *(long *)v;
+		*(long *)v = undo ? lsaved : lsaved + 1;
+		return;
+	case FNSET_LIST:
+		if (how) {
+			if (!undo)
+				nsaved = *n;
+			*n = undo ? nsaved : nsaved - 1;
+			return;
+		}
+		slot = &(*(char ***)v)[*n - 1];
+		break;
+	case FNSET_MAP:
+	default:
+		slot = how ? &(*(struct manifest_kv **)v)[0].key :
+		    &(*(struct manifest_kv **)v)[0].value;
+		break;
+	}
+	if (!undo)
+		saved = *slot;
+	*slot = undo ? saved : how && s->type == FNSET_STRING ? NULL :
+	    changed;
+}
+
+/* Two configurations Lambda reported differ where a row read back does,
+ * and only there: what a version holds, not its number, code or
+ * revision. */
+static void
+test_configs_differ(void **state)
+{
+	struct manifest m;
+	struct lambda_config a, b;
+	struct lc_err err = { 0 };
+	const struct fnsetting *s;
+	char *doc, *keep[4];
+	cJSON *config, *code;
+	size_t i;
+	int how;
+
+	(void)state;
+	load_all(&m);
+	config = parse_body(lambda_config_json(&m.fns[0], NULL, NULL));
+	code = parse_body(lambda_code_json(&m.fns[0], NULL, "PH"));
+	doc = reported(config, code, NULL);
+	if (lambda_config_parse("GetFunction", doc, strlen(doc), &a,
+	    &err) == -1 || lambda_config_parse("GetFunctionConfiguration",
+	    doc, strlen(doc), &b, &err) == -1)
+		fail_msg("%s", err.msg);
+	assert_null(fnset_config_differs(&a, &b));
+	/* Beside the settings: the same configuration. */
+	keep[0] = b.version;
+	keep[1] = b.code_sha256;
+	keep[2] = b.revision_id;
+	keep[3] = b.last_modified;
+	b.version = (char *)"3";
+	b.code_sha256 = (char *)"another";
+	b.revision_id = (char *)"rev-3";
+	b.last_modified = (char *)"2024-01-01T00:00:00.000+0000";
+	assert_null(fnset_config_differs(&a, &b));
+	b.version = keep[0];
+	b.code_sha256 = keep[1];
+	b.revision_id = keep[2];
+	b.last_modified = keep[3];
+	for (i = 0; i < fnsettings_count; i++) {
+		s = &fnsettings[i];
+		if (s->cfg_off == FNSET_NONE)
+			continue;
+		for (how = 0; how < (s->type == FNSET_LONG ? 1 : 2); how++) {
+			print_message("# differ %s (%d)\n", s->key, how);
+			cfg_mutate(s, &b, how, 0);
+			assert_ptr_equal(fnset_config_differs(&a, &b), s);
+			assert_ptr_equal(fnset_config_differs(&b, &a), s);
+			cfg_mutate(s, &b, how, 1);
+		}
+	}
+	assert_null(fnset_config_differs(&a, &b));
+	lambda_config_release(&a);
+	lambda_config_release(&b);
+	cJSON_free(doc);
+	cJSON_Delete(config);
+	cJSON_Delete(code);
+	manifest_release(&m);
+}
+
 int
 main(void)
 {
@@ -959,6 +1063,7 @@ main(void)
 		cmocka_unit_test(test_rows_defaults),
 		cmocka_unit_test(test_rows_defaults_documented),
 		cmocka_unit_test(test_rows_documented),
+		cmocka_unit_test(test_configs_differ),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

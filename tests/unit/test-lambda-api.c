@@ -4,7 +4,9 @@
  * streamed upload body (upload.c) checked against a one-shot
  * EVP_EncodeBlock of the same file,
  * an independent SHA-256 and a cJSON parse of the whole body.  The HTTP
- * calls themselves are checked against moto outside the unit tests.
+ * calls themselves are checked against moto outside the unit tests, but
+ * for what moto cannot answer (a PublishVersion whose Version is not a
+ * number), which the scripted server (testhttp.h) does.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,6 +28,8 @@
 #include "err.h"
 #include "http.h"
 #include "lambda-api.h"
+#include "testhttp.h"
+#include "testutil.h"
 #include "upload.h"
 #include "xmalloc.h"
 
@@ -805,22 +809,6 @@ test_body_sizes(void **state)
 		check_body(sizes[i]);
 }
 
-/* Number of open file descriptors of this process. */
-static int
-count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *de;
-	int n = 0;
-
-	assert_non_null(d);
-	while ((de = readdir(d)) != NULL)
-		if (de->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n - 1;
-}
-
 static void
 test_body_open_errors(void **state)
 {
@@ -901,6 +889,46 @@ test_body_changed(void **state)
 	drop_zip(&t);
 }
 
+/* PublishVersion's answer must name a published version: a number, not
+ * $LATEST, nothing else. */
+static void
+test_publish_version(void **state)
+{
+	static const char *const bad[] = { "\"$LATEST\"", "\"03\"", "\"\"",
+	    "\"4a\"", "4" };
+	struct testhttp h;
+	struct lc_err err = { 0 };
+	char *version, *vstate, *body;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		body = xasprintf("{\"FunctionName\":\"api\",\"Version\":%s}",
+		    bad[i]);
+		testhttp_start_json(&h, 1, 201, body);
+		free(body);
+		print_message("# Version %s\n", bad[i]);
+		assert_int_equal(lambda_publish_version(&h.client, "api",
+		    "sha", "rev", NULL, &version, &vstate, &err), -1);
+		assert_null(version);
+		assert_null(vstate);
+		assert_non_null(strstr(err.msg, "PublishVersion: unexpected "
+		    "response: "));
+		testhttp_stop_json(&h);
+	}
+	testhttp_start_json(&h, 1, 201, "{\"FunctionName\":\"api\","
+	    "\"Version\":\"12\",\"State\":\"Pending\"}");
+	assert_int_equal(lambda_publish_version(&h.client, "api", "sha", "rev",
+	    NULL, &version, &vstate, &err), 0);
+	assert_string_equal(version, "12");
+	assert_string_equal(vstate, "Pending");
+	assert_string_equal(h.reqs[0], "POST /2015-03-31/functions/api/"
+	    "versions");
+	free(version);
+	free(vstate);
+	testhttp_stop_json(&h);
+}
+
 int
 main(void)
 {
@@ -919,7 +947,10 @@ main(void)
 		cmocka_unit_test(test_body_sizes),
 		cmocka_unit_test(test_body_open_errors),
 		cmocka_unit_test(test_body_changed),
+		cmocka_unit_test(test_publish_version),
 	};
 
+	unsetenv_prefix("AWS_");
+	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

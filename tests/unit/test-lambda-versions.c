@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "lambda-api.h"
 #include "lambda-versions.h"
 #include "testhttp.h"
 #include "testutil.h"
@@ -546,11 +547,13 @@ test_wait_version(void **state)
 	changes[0] = '\0';
 	assert_int_equal(lambda_wait_version(&h.client, "api", "4", 600,
 	    on_change, (void *)" ", &err), 0);
-	/* 250 ms, then half again each time. */
-	assert_int_equal(nslept, 3);
+	/* 250 ms before the first poll (PublishVersion has just said
+	 * Pending), then half again each time. */
+	assert_int_equal(nslept, 4);
 	assert_int_equal(slept[0], 250);
 	assert_int_equal(slept[1], 375);
 	assert_int_equal(slept[2], 562);
+	assert_int_equal(slept[3], 843);
 	assert_string_equal(changes, " Pending Active");
 	assert_int_equal(lambda_wait_version(&h.client, "api", "4", 600, NULL,
 	    NULL, &err), -1);
@@ -564,6 +567,43 @@ test_wait_version(void **state)
 	    NULL, &err), 0);
 	assert_string_equal(h.reqs[0], "GET " PATH "/configuration?"
 	    "Qualifier=4");
+	testhttp_stop_json(&h);
+}
+
+/* GetFunctionConfiguration of one version: its configuration; a missing
+ * version is ResourceNotFoundException; AccessDenied while waiting says
+ * which permission the wait needs. */
+static void
+test_get_version(void **state)
+{
+	struct lambda_config cfg;
+	struct testhttp h;
+	struct lc_err err = { 0 };
+
+	(void)state;
+	testhttp_start_json(&h, 3, 200, "{\"FunctionName\":\"api\","
+	    "\"Version\":\"4\",\"MemorySize\":256,\"CodeSha256\":\"c4\"}",
+	    404, NOT_FOUND, 403, "{\"__type\":\"AccessDeniedException\","
+	    "\"message\":\"no\"}");
+	assert_int_equal(lambda_get_version(&h.client, "api", "4", &cfg, &err),
+	    0);
+	assert_string_equal(cfg.version, "4");
+	assert_int_equal(cfg.memory, 256);
+	assert_string_equal(cfg.code_sha256, "c4");
+	lambda_config_release(&cfg);
+	assert_int_equal(lambda_get_version(&h.client, "api", "9", &cfg, &err),
+	    -1);
+	assert_string_equal(err.code, "ResourceNotFoundException");
+	assert_null(cfg.name);
+	assert_int_equal(lambda_wait_version(&h.client, "api", "4", 60, NULL,
+	    NULL, &err), -1);
+	assert_non_null(strstr(err.msg, "no (lambdactl waits by polling "
+	    "GetFunctionConfiguration: the credentials need "
+	    "lambda:GetFunctionConfiguration)"));
+	assert_string_equal(h.reqs[0], "GET " PATH "/configuration?"
+	    "Qualifier=4");
+	assert_string_equal(h.reqs[1], "GET " PATH "/configuration?"
+	    "Qualifier=9");
 	testhttp_stop_json(&h);
 }
 
@@ -584,6 +624,7 @@ main(void)
 		cmocka_unit_test(test_put_alias),
 		cmocka_unit_test(test_delete_version),
 		cmocka_unit_test(test_wait_version),
+		cmocka_unit_test(test_get_version),
 	};
 
 	unsetenv_prefix("AWS_");

@@ -31,6 +31,9 @@
  * GetFunctionConfiguration's with a Qualifier). */
 #define CONF4(state) "{\"FunctionName\":\"api\",\"Version\":\"4\"," \
 	"\"State\":\"" state "\"}"
+/* GetFunctionConfiguration of version v (Qualifier=v), mem MB. */
+#define CONF(v, mem) "{\"FunctionName\":\"api\",\"Version\":\"" v "\"," \
+	"\"CodeSha256\":\"sha-" v "\",\"MemorySize\":" mem "}"
 #define NOT_FOUND "{\"__type\":\"ResourceNotFoundException\"," \
 	"\"message\":\"Alias not found\"}"
 
@@ -140,17 +143,24 @@ struct fx {
 	struct lc_err		err;
 };
 
-/* Function api, --alias live, $LATEST's code sha. */
+/* Function api, --alias live, $LATEST's code sha (and 128 MB, as a
+ * version's CONF has it). */
 static struct fx *
 fx_new(const char *sha)
 {
 	struct fx *f = xcalloc(1, sizeof *f);
+	char *json;
 
 	f->fn.name = (char *)"api";
 	f->o.alias = "live";
 	f->o.wait_timeout = 10;
-	f->remote.code_sha256 = (char *)sha;
-	f->remote.revision_id = (char *)"rev-latest";
+	json = xasprintf("{\"FunctionName\":\"api\",\"Version\":\"$LATEST\","
+	    "\"CodeSha256\":\"%s\",\"RevisionId\":\"rev-latest\","
+	    "\"MemorySize\":128}", sha);
+	if (lambda_config_parse("GetFunction", json, strlen(json), &f->remote,
+	    &f->err) == -1)
+		fail_msg("%s", f->err.msg);
+	free(json);
 	return f;
 }
 
@@ -160,6 +170,7 @@ fx_free(struct fx *f)
 {
 	release_plan_release(&f->rp);
 	deploy_result_release(&f->r);
+	lambda_config_release(&f->remote);
 	testhttp_stop_json(&f->h);
 	free(f);
 }
@@ -174,36 +185,73 @@ plan(struct fx *f, int changed)
 }
 
 /* Nothing changed, the alias wholly on the newest version, which has
- * $LATEST's code: two reads, nothing to publish, no line. */
+ * $LATEST's code and configuration: three reads, nothing to publish, no
+ * line. */
 static void
 test_plan_nothing_to_do(void **state)
 {
 	struct fx *f = fx_new("sha-3");
 
 	(void)state;
-	testhttp_start_json(&f->h, 2, 200, ALIAS("live", "3", ""), 200,
-	    VERSIONS_1_2_3);
+	testhttp_start_json(&f->h, 3, 200, ALIAS("live", "3", ""), 200,
+	    VERSIONS_1_2_3, 200, CONF("3", "128"));
 	assert_int_equal(plan(f, 0), 0);
 	assert_int_equal(f->rp.publish, 0);
 	assert_string_equal(f->rp.at, "3");
 	assert_int_equal(f->rp.nlines, 0);
 	assert_string_equal(f->h.reqs[0], "GET " PATH "/aliases/live");
 	assert_string_equal(f->h.reqs[1], "GET " PATH "/versions?MaxItems=50");
+	assert_string_equal(f->h.reqs[2], "GET " PATH "/configuration?"
+	    "Qualifier=3");
+	fx_free(f);
+}
+
+/*
+ * Nothing changed in $LATEST, whose code is the newest version's, but its
+ * configuration is not (an UpdateFunctionConfiguration whose publish
+ * failed): publishing gives a new version, which the alias moves to and
+ * which takes one of keep_versions' places.
+ */
+static void
+test_plan_config_differs(void **state)
+{
+	static const char aliases[] = "{\"Aliases\":[" ALIAS("live", "3", "")
+	    "]}";
+	struct fx *f = fx_new("sha-3");
+
+	(void)state;
+	f->o.keep_versions = 2;
+	testhttp_start_json(&f->h, 3, 200, aliases, 200, VERSIONS_1_2_3, 200,
+	    CONF("3", "256"));
+	assert_int_equal(plan(f, 0), 0);
+	assert_int_equal(f->rp.publish, 1);
+	assert_null(f->rp.at);
+	assert_int_equal(f->rp.nlines, 3);
+	assert_string_equal(f->rp.lines[0].text, "+ publish a version, alias "
+	    "live -> new");
+	assert_string_equal(f->rp.lines[1].text, "- version 1 "
+	    "(keep_versions 2)");
+	assert_string_equal(f->rp.lines[2].text, "- version 2 "
+	    "(keep_versions 2)");
+	assert_int_equal(f->rp.nprune, 2);
+	assert_string_equal(f->h.reqs[2], "GET " PATH "/configuration?"
+	    "Qualifier=3");
 	fx_free(f);
 }
 
 /* Nothing changed but the alias is elsewhere (an older version; or a
- * canary when the deploy wants it whole; or missing): it moves to the
- * newest, which publishing gives back. */
+ * canary of an older one on it, when the deploy wants it whole; or
+ * missing): it moves to the newest, which publishing gives back. */
 static void
 test_plan_alias_behind(void **state)
 {
 	struct fx *f = fx_new("sha-3");
 
 	(void)state;
-	testhttp_start_json(&f->h, 5, 200, ALIAS("live", "2", ""), 200,
-	    VERSIONS_1_2_3, 200, ALIAS("live", "2", CANARY("3", "0.1")), 200,
-	    VERSIONS_1_2_3, 404, NOT_FOUND);
+	testhttp_start_json(&f->h, 7, 200, ALIAS("live", "2", ""), 200,
+	    VERSIONS_1_2_3, 200, CONF("3", "128"), 200, ALIAS("live", "3",
+	    CANARY("2", "0.1")), 200, VERSIONS_1_2_3, 200, CONF("3", "128"),
+	    404, NOT_FOUND);
 	assert_int_equal(plan(f, 0), 0);
 	assert_int_equal(f->rp.publish, 1);
 	assert_null(f->rp.at);
@@ -220,8 +268,9 @@ test_plan_alias_behind(void **state)
 	fx_free(f);
 }
 
-/* The same canary asked again, nothing changed: nothing to do; another
- * weight: publish (gives the newest back) and reweigh. */
+/* The same canary asked again, nothing changed: nothing to do; no weight
+ * at all: nothing either (the canary goes on, as it is: promote ends it);
+ * another weight: publish (gives the newest back) and reweigh. */
 static void
 test_plan_canary_again(void **state)
 {
@@ -229,12 +278,21 @@ test_plan_canary_again(void **state)
 
 	(void)state;
 	f->o.weight = 10;
-	testhttp_start_json(&f->h, 4, 200, ALIAS("live", "2",
-	    CANARY("3", "0.1")), 200, VERSIONS_1_2_3, 200, ALIAS("live", "2",
-	    CANARY("3", "0.1")), 200, VERSIONS_1_2_3);
+	testhttp_start_json(&f->h, 9, 200, ALIAS("live", "2",
+	    CANARY("3", "0.1")), 200, VERSIONS_1_2_3, 200, CONF("3", "128"),
+	    200, ALIAS("live", "2", CANARY("3", "0.1")), 200, VERSIONS_1_2_3,
+	    200, CONF("3", "128"), 200, ALIAS("live", "2", CANARY("3", "0.1")),
+	    200, VERSIONS_1_2_3, 200, CONF("3", "128"));
 	assert_int_equal(plan(f, 0), 0);
 	assert_int_equal(f->rp.publish, 0);
 	assert_string_equal(f->rp.at, "3");
+	assert_string_equal(release_stays(&f->rp, f->rp.at), "2");
+	f->o.weight = 0;
+	assert_int_equal(plan(f, 0), 0);
+	assert_int_equal(f->rp.publish, 0);
+	assert_int_equal(f->rp.nlines, 0);
+	assert_string_equal(f->rp.at, "3");
+	assert_int_equal(f->rp.weight, 10);
 	assert_string_equal(release_stays(&f->rp, f->rp.at), "2");
 	f->o.weight = 20;
 	assert_int_equal(plan(f, 0), 0);
@@ -297,6 +355,28 @@ test_plan_weight_needs_alias(void **state)
 	assert_int_equal(release_plan(&f->h.client, &f->fn, &f->o, NULL, 1,
 	    &f->rp, &f->err), -1);
 	assert_string_equal(f->err.msg, NO_CANARY_ALIAS);
+	fx_free(f);
+}
+
+/* --weight with the alias on $LATEST: no version to stay on, refused
+ * after reading the alias alone (before any write), changed or not. */
+static void
+test_plan_weight_needs_version(void **state)
+{
+	struct fx *f = fx_new("sha-9");
+
+	(void)state;
+	f->o.weight = 10;
+	testhttp_start_json(&f->h, 2, 200, ALIAS("live", "$LATEST", ""), 200,
+	    ALIAS("live", "$LATEST", ""));
+	assert_int_equal(plan(f, 1), -1);
+	assert_string_equal(f->err.msg, "alias live points at $LATEST, not a "
+	    "published version: --weight needs one to stay on (deploy "
+	    "--alias live first)");
+	assert_int_equal(f->rp.nlines, 0);
+	assert_int_equal(plan(f, 0), -1);
+	assert_non_null(strstr(f->err.msg, "points at $LATEST"));
+	assert_string_equal(f->h.reqs[1], "GET " PATH "/aliases/live");
 	fx_free(f);
 }
 
@@ -379,7 +459,9 @@ test_apply_waits_then_moves(void **state)
 	assert_int_equal(release_apply(&f->h.client, &f->fn, &f->remote,
 	    &f->o, &f->rp, NULL, &f->r, &f->err), 0);
 	assert_string_equal(f->r.version, "4");
-	assert_int_equal(slept_ms, LAMBDA_POLL_FIRST_MS);
+	/* Before each poll: 250 ms, then half again. */
+	assert_int_equal(slept_ms, LAMBDA_POLL_FIRST_MS +
+	    lambda_poll_next(LAMBDA_POLL_FIRST_MS, 0));
 	assert_string_equal(f->h.reqs[0], "POST " PATH "/versions");
 	assert_string_equal(f->h.reqs[1], "GET " PATH "/configuration?"
 	    "Qualifier=4");
@@ -393,6 +475,40 @@ test_apply_waits_then_moves(void **state)
 	assert_non_null(strstr(testhttp_body(&f->h, 3), "{\"4\":0.1}"));
 	assert_non_null(strstr(testhttp_body(&f->h, 3), "\"RevisionId\":"
 	    "\"rev-live\""));
+	fx_free(f);
+}
+
+/*
+ * A whole move sends the RevisionId the plan read (and no GetAlias): an
+ * alias moved since (an operator's rollback during the wait) fails the
+ * move, saying so, rather than being overwritten.
+ */
+static void
+test_apply_whole_move_revision(void **state)
+{
+	struct fx *f = fx_new("sha-4");
+
+	(void)state;
+	plan_publish(f, 0);
+	f->rp.alias_version = xstrdup("3");
+	f->rp.alias_revision = xstrdup("rev-live");
+	testhttp_start_json(&f->h, 4, 201, CONF4("Active"), 200,
+	    ALIAS("live", "4", ""), 201, CONF4("Active"), 412,
+	    "{\"__type\":\"PreconditionFailedException\",\"message\":\"The "
+	    "Revision Id provided does not match the latest Revision Id.\"}");
+	assert_int_equal(release_apply(&f->h.client, &f->fn, &f->remote,
+	    &f->o, &f->rp, NULL, &f->r, &f->err), 0);
+	assert_string_equal(f->h.reqs[1], "PUT " PATH "/aliases/live");
+	assert_non_null(strstr(testhttp_body(&f->h, 1), "\"FunctionVersion\":"
+	    "\"4\""));
+	assert_non_null(strstr(testhttp_body(&f->h, 1), "\"RevisionId\":"
+	    "\"rev-live\""));
+	deploy_result_release(&f->r);
+	assert_int_equal(release_apply(&f->h.client, &f->fn, &f->remote,
+	    &f->o, &f->rp, NULL, &f->r, &f->err), -1);
+	assert_non_null(strstr(f->err.msg, "alias live changed since the "
+	    "plan, so it was not moved to version 4: "));
+	assert_string_equal(f->h.reqs[3], "PUT " PATH "/aliases/live");
 	fx_free(f);
 }
 
@@ -459,6 +575,56 @@ test_prune_apply(void **state)
 	fx_free(f);
 }
 
+/* The steps a release reports, "what;" each. */
+static char steps[512];
+
+static void
+on_step(void *arg, const char *fn, const char *what)
+{
+	(void)arg;
+	assert_string_equal(fn, "api");
+	snprintf(steps + strlen(steps), sizeof steps - strlen(steps), "%s;",
+	    what);
+}
+
+/*
+ * Pruning races the world: an alias moved onto a version since the
+ * listing (409 ResourceConflictException) keeps it, a version deleted
+ * meanwhile (404) is gone; each says so and pruning goes on.
+ */
+static void
+test_prune_race(void **state)
+{
+	static const char listing[] = "{\"Versions\":[" VERSION("1") ","
+	    VERSION("2") "," VERSION("3") "," VERSION("4") "]}";
+	static const char aliases[] = "{\"Aliases\":[" ALIAS("live", "4", "")
+	    "]}";
+	static const struct deploy_hooks hooks = { on_step, NULL, NULL };
+	struct fx *f = fx_new("sha-4");
+
+	(void)state;
+	plan_publish(f, 0);
+	f->rp.keep = 1;
+	f->r.version = xstrdup("4");
+	testhttp_start_json(&f->h, 5, 200, listing, 200, aliases, 409,
+	    "{\"__type\":\"ResourceConflictException\",\"message\":\"Unable "
+	    "to delete version because the following aliases reference it: "
+	    "[canary]\"}", 404, "{\"__type\":\"ResourceNotFoundException\","
+	    "\"message\":\"Function not found\"}", 204, "");
+	steps[0] = '\0';
+	assert_int_equal(release_prune(&f->h.client, &f->fn, &f->rp, &hooks,
+	    &f->r, &f->err), 0);
+	assert_string_equal(f->err.msg, "");
+	assert_int_equal(f->r.npruned, 1);
+	assert_string_equal(f->r.pruned[0], "3");
+	assert_string_equal(steps, "looking for versions to prune;"
+	    "deleting version 1;version 1 is in use now: kept;"
+	    "deleting version 2;version 2 is gone already;"
+	    "deleting version 3;");
+	assert_string_equal(f->h.reqs[4], "DELETE " PATH "?Qualifier=3");
+	fx_free(f);
+}
+
 int
 main(void)
 {
@@ -466,14 +632,18 @@ main(void)
 		cmocka_unit_test(test_prune_choose),
 		cmocka_unit_test(test_stays),
 		cmocka_unit_test(test_plan_nothing_to_do),
+		cmocka_unit_test(test_plan_config_differs),
 		cmocka_unit_test(test_plan_alias_behind),
 		cmocka_unit_test(test_plan_canary_again),
 		cmocka_unit_test(test_plan_changed_reads_nothing),
 		cmocka_unit_test(test_plan_weight_needs_alias),
+		cmocka_unit_test(test_plan_weight_needs_version),
 		cmocka_unit_test(test_plan_prune),
 		cmocka_unit_test(test_apply_waits_then_moves),
+		cmocka_unit_test(test_apply_whole_move_revision),
 		cmocka_unit_test(test_apply_failed_version),
 		cmocka_unit_test(test_prune_apply),
+		cmocka_unit_test(test_prune_race),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
