@@ -679,11 +679,17 @@ rt_stop(struct rt_function *f)
 
 	if (f == NULL)
 		return;
+	/*
+	 * The bootstrap's tree is killed before the Runtime API's handlers
+	 * are told: a GET .../next answered first could let the bootstrap
+	 * exit on its own, and what it had setsid'd would then be our
+	 * orphan, out of the tree proc_kill_tree walks.
+	 */
+	rt_proc_kill(f);
 	rt_lock(f);
 	f->stopping = 1;
 	pthread_cond_broadcast(&f->cv);
 	rt_unlock(f);
-	rt_proc_kill(f);
 	rt_api_stop(f);
 	for (i = 0; i < f->nenvp; i++)
 		free_secret(f->envp[i]);

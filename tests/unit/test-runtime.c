@@ -112,6 +112,41 @@ describe_child(pid_t pid, char *out, size_t len)
 	}
 }
 
+/* Names a running child of ours (its /proc stat line), for a failure. */
+static void
+running_child(char *out, size_t len)
+{
+	char path[300], buf[512], *p;
+	struct dirent *de;
+	long ppid;
+	ssize_t n;
+	DIR *d;
+	int fd;
+
+	snprintf(out, len, "(not found in /proc)");
+	if ((d = opendir("/proc")) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		snprintf(path, sizeof path, "/proc/%s/stat", de->d_name);
+		if (de->d_name[0] < '1' || de->d_name[0] > '9' ||
+		    (fd = open(path, O_RDONLY)) == -1)
+			continue;
+		n = read(fd, buf, sizeof buf - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		buf[n] = '\0';
+		if ((p = strrchr(buf, ')')) != NULL &&
+		    sscanf(p + 1, " %*c %ld", &ppid) == 1 &&
+		    ppid == (long)getpid()) {
+			p[1] = '\0';
+			snprintf(out, len, "%.200s", buf);
+			break;
+		}
+	}
+	closedir(d);
+}
+
 static int
 teardown(void **state)
 {
@@ -128,8 +163,11 @@ teardown(void **state)
 		describe_child(si.si_pid, what, sizeof what);
 		fail_msg("a child process was left behind: %s", what);
 	}
-	if (waitpid(-1, NULL, WNOHANG) != -1 || errno != ECHILD)
-		fail_msg("a child process was left behind, still running");
+	if (waitpid(-1, NULL, WNOHANG) != -1 || errno != ECHILD) {
+		running_child(what, sizeof what);
+		fail_msg("a child process was left behind, still running: %s",
+		    what);
+	}
 	return 0;
 }
 
