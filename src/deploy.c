@@ -263,8 +263,9 @@ compare_concurrency(const struct manifest_fn *fn, long have,
 /*
  * lambda.yml's on_failure against the destination Lambda has, when it is
  * lambdactl's to keep: lambda.yml names one, or the marker tag says
- * lambdactl set the one there.  The marker goes on with a destination
- * lambdactl sets and comes off once lambda.yml has none.
+ * lambdactl set the one there.  The marker goes on whenever lambda.yml
+ * names a destination and it is missing (with the destination, or alone
+ * on one already there), and comes off once lambda.yml has none.
  */
 static void
 compare_on_failure(const struct manifest_fn *fn, struct deploy_plan *p)
@@ -281,13 +282,16 @@ compare_on_failure(const struct manifest_fn *fn, struct deploy_plan *p)
 		    have != NULL ? have : "(none)",
 		    fn->on_failure != NULL ? fn->on_failure : "(none)");
 		x->invoke_changed = 1;
-		if (fn->on_failure != NULL && !marked)
-			extras_tag(x, DEPLOY_TAG_ON_FAILURE, "");
+	}
+	if (fn->on_failure != NULL && !marked) {
+		if (!x->invoke_changed)	/* there already: the marker alone */
+			add_change(p, "tags", "+ tag " DEPLOY_TAG_ON_FAILURE);
+		extras_tag(x, DEPLOY_TAG_ON_FAILURE, "");
 	}
 	if (fn->on_failure == NULL) {
 		if (!x->invoke_changed)	/* gone already: the marker alone */
 			add_change(p, "tags", "- tag " DEPLOY_TAG_ON_FAILURE);
-		extras_untag(x, DEPLOY_TAG_ON_FAILURE);
+		x->unmark = 1;
 	}
 }
 
@@ -352,7 +356,7 @@ static int
 extras_changed(const struct deploy_extras *x)
 {
 	return x->concurrency_changed || x->invoke_changed || x->ntag > 0 ||
-	    x->nuntag > 0;
+	    x->nuntag > 0 || x->unmark;
 }
 
 static void
@@ -877,13 +881,20 @@ apply_on_failure(struct aws_client *c, const struct deploy_plan *p,
 	return lambda_put_invoke_config(c, p->fn->name, &want, err);
 }
 
-/* Writes the plan's extras, in order: concurrency, the on-failure
- * destination, tags (on arn, the unqualified function's). */
+/*
+ * Writes the plan's extras, in order: concurrency; tags (on arn, the
+ * unqualified function's), removals first (a function holds at most 50),
+ * the marker going on with them; the on-failure destination; the marker
+ * coming off.  So a failure never leaves lambdactl's destination without
+ * its marker (nor a marker without a destination for long: the next
+ * deploy takes it off).
+ */
 static int
 apply_extras(struct aws_client *c, const struct deploy_plan *p,
     const struct ui *u, const char *arn, struct lc_err *err)
 {
 	const struct deploy_extras *x = &p->extras;
+	char *marker = (char *)DEPLOY_TAG_ON_FAILURE;
 	long n = p->fn->reserved_concurrency;
 
 	if (x->concurrency_changed) {
@@ -893,17 +904,18 @@ apply_extras(struct aws_client *c, const struct deploy_plan *p,
 		    lambda_put_concurrency(c, p->fn->name, n, err)) == -1)
 			return -1;
 	}
-	if (x->invoke_changed && apply_on_failure(c, p, u, err) == -1)
-		return -1;
-	if (x->ntag == 0 && x->nuntag == 0)
-		return 0;
-	if (arn == NULL)
+	if (arn == NULL && (x->ntag > 0 || x->nuntag > 0 || x->unmark))
 		return lc_error(err, LC_EFAIL, "tags: Lambda did not say the "
 		    "function's ARN");
-	step(u, "updating tags");
-	/* Removals first: a function holds at most 50 tags. */
-	return lambda_untag(c, arn, x->untag, x->nuntag, err) == -1 ||
-	    lambda_tag(c, arn, x->tag, x->ntag, err) == -1 ? -1 : 0;
+	if (x->ntag > 0 || x->nuntag > 0) {
+		step(u, "updating tags");
+		if (lambda_untag(c, arn, x->untag, x->nuntag, err) == -1 ||
+		    lambda_tag(c, arn, x->tag, x->ntag, err) == -1)
+			return -1;
+	}
+	if (x->invoke_changed && apply_on_failure(c, p, u, err) == -1)
+		return -1;
+	return x->unmark ? lambda_untag(c, arn, &marker, 1, err) : 0;
 }
 
 static void
