@@ -152,7 +152,8 @@ diff_setting(struct deploy_plan *p, const struct fnsetting *s,
 	const struct manifest_kv *kv;
 	size_t n;
 
-	if (s->cfg_off == FNSET_NONE)	/* not read back: not compared */
+	/* Not read back, or left to Lambda by lambda.yml: not compared. */
+	if (s->cfg_off == FNSET_NONE || fnset_unmanaged(s, fn))
 		return;
 	r = (const char *)&p->remote + s->cfg_off;
 	nr = (const char *)&p->remote + s->cfg_count;
@@ -201,12 +202,6 @@ compare_settings(const struct manifest_fn *fn, const char *role_arn,
  * destination and tags (struct deploy_extras), each its own API.
  */
 
-static int
-starts(const char *s, const char *prefix)
-{
-	return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
 /* The value of tag key among the function's (sorted), or NULL. */
 static const char *
 remote_tag(const struct lambda_config *r, const char *key)
@@ -245,14 +240,16 @@ concurrency_text(char buf[24], long n)
 }
 
 /* lambda.yml's reserved concurrency against have's (the function's, or
- * MANIFEST_NO_CONCURRENCY for one to be created). */
+ * MANIFEST_NO_CONCURRENCY for one to be created); none when lambda.yml
+ * does not set it. */
 static void
 compare_concurrency(const struct manifest_fn *fn, long have,
     struct deploy_plan *p)
 {
 	char a[24], b[24];
 
-	if (fn->reserved_concurrency == have)
+	if (fn->reserved_concurrency == MANIFEST_CONCURRENCY_UNSET ||
+	    fn->reserved_concurrency == have)
 		return;
 	add_change(p, "reserved_concurrency", "~ reserved_concurrency %s -> %s",
 	    concurrency_text(a, have),
@@ -319,10 +316,12 @@ diff_tag(struct deploy_plan *p, const char *field,
 }
 
 /*
- * lambda.yml's tags against the function's, but the "lambdactl:" ones
- * (the triggers' and the markers': never compared) and those whose value
- * holds an unset ${env:} (MANIFEST_DEFER_ENV: not known here).  Tag values
- * are no secrets: plan shows them.
+ * lambda.yml's tags against the function's, when lambda.yml has tags for
+ * it (else they are not lambdactl's: the table's tags row unset), but the
+ * reserved ones (manifest_tag_reserved: the triggers' and the markers',
+ * AWS's own, which AWS will not let go: never compared) and those whose
+ * value holds an unset ${env:} (MANIFEST_DEFER_ENV: not known here).  Tag
+ * values are no secrets: plan shows them.
  */
 static void
 compare_tags(const struct manifest_fn *fn, struct deploy_plan *p)
@@ -332,8 +331,10 @@ compare_tags(const struct manifest_fn *fn, struct deploy_plan *p)
 	char *field;
 	int c;
 
+	if (fnset_unset(fnset_find("tags"), fn))
+		return;
 	while (i < nwant || j < nhave) {
-		if (j < nhave && starts(have[j].key, "lambdactl:")) {
+		if (j < nhave && manifest_tag_reserved(have[j].key) != NULL) {
 			j++;
 			continue;
 		}

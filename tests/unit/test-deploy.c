@@ -311,8 +311,11 @@ static struct manifest_kv want_tags[] = {
 	{ (char *)"team", (char *)"data" },
 	{ (char *)"tier", (char *)"gold" },
 };
-/* The triggers' markers (never compared) sort among the others. */
+/* The triggers' markers and AWS's own (never compared) sort among the
+ * others. */
 static struct manifest_kv have_tags[] = {
+	{ (char *)"AWS:CloudFormation:stack-id", (char *)"arn:x" },
+	{ (char *)"aws:cloudformation:stack-name", (char *)"jobs" },
 	{ (char *)"cost", (char *)"x" },
 	{ (char *)"lambdactl:sqs:1b2c", (char *)"jobs" },
 	{ (char *)"lambdactl:triggers", (char *)"" },
@@ -323,8 +326,9 @@ static struct manifest_kv have_tags[] = {
 
 /*
  * Tags: exactly the difference, with values (no secrets); the "lambdactl:"
- * keys never compared; a value holding an unset ${env:} left alone; and
- * nothing at all when the function's tags are not known (ListFunctions).
+ * and "aws:" keys never compared; a value holding an unset ${env:} left
+ * alone; and nothing at all when lambda.yml has no tags for the function,
+ * or the function's tags are not known (ListFunctions).
  */
 static void
 test_tags(void **state)
@@ -351,7 +355,7 @@ test_tags(void **state)
 	fn.tags = want_tags;
 	fn.ntags = 4;
 	p.remote.tags = have_tags;
-	p.remote.ntags = 6;
+	p.remote.ntags = 8;
 	p.extras.known = 1;
 	deploy_compare(&fn, ROLE, &pkg, &all, &p);
 	assert_lines(&p, want);
@@ -372,13 +376,18 @@ test_tags(void **state)
 	fn.unresolved = NULL;
 	fn.nunresolved = 0;
 
-	/* No tags in lambda.yml: every tag of the function's goes, but
-	 * the markers. */
+	/* No tags in lambda.yml: the function's are not lambdactl's. */
 	fn.ntags = 0;
+	deploy_compare(&fn, ROLE, &pkg, &all, &p);
+	assert_lines(&p, none);
+	assert_tag_ops(&p, "", "");
+	/* tags: {}: every tag of the function's goes, but the reserved. */
+	fn.tags_set = 1;
 	deploy_compare(&fn, ROLE, &pkg, &all, &p);
 	assert_lines(&p, drop_all);
 	assert_tag_ops(&p, "", "cost owner team tier");
 	release_extras(&p);
+	fn.tags_set = 0;
 
 	/* Not known (ListFunctions), or --code-only: not compared. */
 	fn.ntags = 4;
@@ -422,6 +431,10 @@ test_concurrency(void **state)
 		{ 0, 0, NULL },
 		{ 7, 7, NULL },
 		{ MANIFEST_NO_CONCURRENCY, MANIFEST_NO_CONCURRENCY, NULL },
+		/* Not set in lambda.yml: whatever the function has stays. */
+		{ MANIFEST_CONCURRENCY_UNSET, 10, NULL },
+		{ MANIFEST_CONCURRENCY_UNSET, 0, NULL },
+		{ MANIFEST_CONCURRENCY_UNSET, MANIFEST_NO_CONCURRENCY, NULL },
 	};
 	struct manifest_fn fn;
 	struct deploy_plan p;
@@ -568,7 +581,7 @@ test_extras_order(void **state)
 	fn.tags = want_tags;
 	fn.ntags = 4;
 	p.remote.tags = have_tags;
-	p.remote.ntags = 6;
+	p.remote.ntags = 8;
 	deploy_compare(&fn, ROLE, &pkg, &all, &p);
 	assert_lines(&p, want);
 	assert_tag_ops(&p, "lambdactl:on_failure= commit=abc123 owner= "
