@@ -7,7 +7,10 @@
  * (a missing function, a download cut short or not matching CodeSha256,
  * an interrupt) leaves no file behind and nothing half-written.
  */
+/* renameat2 and RENAME_NOREPLACE (glibc >= 2.28): rename_noreplace. */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -115,23 +118,69 @@ stage_close(struct staged *st, int fd, mode_t mode, struct lc_err *err)
 	return 0;
 }
 
+/* Whether link()'s errno e says the filesystem has no hard links (FAT,
+ * some FUSE and network mounts), rather than anything about the name. */
+static int
+no_hard_links(int e)
+{
+	return e == EPERM || e == ENOTSUP || e == EOPNOTSUPP || e == ENOSYS ||
+	    e == EXDEV || e == EMLINK;
+}
+
+/*
+ * Renames tmp to path only where nothing is, without hard links:
+ * renameat2's RENAME_NOREPLACE where the system and the filesystem have
+ * it; else the name is claimed with an O_EXCL create (which fails on an
+ * existing one) and the file renamed over that empty claim.  -1 with
+ * errno.
+ */
+static int
+rename_noreplace(const char *tmp, const char *path)
+{
+	int fd, e;
+
+#ifdef RENAME_NOREPLACE
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP &&
+	    errno != EOPNOTSUPP)
+		return -1;
+#endif
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600)) == -1)
+		return -1;
+	close(fd);
+	if (rename(tmp, path) == 0)
+		return 0;
+	e = errno;
+	unlink(path);	/* the empty claim */
+	errno = e;
+	return -1;
+}
+
 /*
  * Puts the file in place: over what is there (force), or only where
  * nothing is (a hard link fails on an existing name, even one made since
- * the first check).
+ * the first check; without hard links, rename_noreplace).
  */
 static int
 stage_place(struct staged *st, int force, struct lc_err *err)
 {
-	if (force ? rename(st->tmp, st->path) == -1 :
-	    link(st->tmp, st->path) == -1) {
+	int linked = 0, r;
+
+	if (force)
+		r = rename(st->tmp, st->path);
+	else if ((r = link(st->tmp, st->path)) == 0)
+		linked = 1;
+	else if (no_hard_links(errno))
+		r = rename_noreplace(st->tmp, st->path);
+	if (r == -1) {
 		if (errno == EEXIST)
 			return lc_error(err, LC_EFAIL, "'%s' exists (use "
 			    "--force to overwrite it)", st->path);
 		return lc_error(err, LC_EFAIL, "cannot write '%s': %s",
 		    st->path, strerror(errno));
 	}
-	if (!force)
+	if (linked)
 		unlink(st->tmp);
 	free(st->tmp);
 	st->tmp = NULL;

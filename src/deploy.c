@@ -152,7 +152,8 @@ diff_setting(struct deploy_plan *p, const struct fnsetting *s,
 	const struct manifest_kv *kv;
 	size_t n;
 
-	if (s->cfg_off == FNSET_NONE)	/* not read back: not compared */
+	/* Not read back, or left to Lambda by lambda.yml: not compared. */
+	if (s->cfg_off == FNSET_NONE || fnset_unmanaged(s, fn))
 		return;
 	r = (const char *)&p->remote + s->cfg_off;
 	nr = (const char *)&p->remote + s->cfg_count;
@@ -201,12 +202,6 @@ compare_settings(const struct manifest_fn *fn, const char *role_arn,
  * destination and tags (struct deploy_extras), each its own API.
  */
 
-static int
-starts(const char *s, const char *prefix)
-{
-	return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
 /* The value of tag key among the function's (sorted), or NULL. */
 static const char *
 remote_tag(const struct lambda_config *r, const char *key)
@@ -245,14 +240,16 @@ concurrency_text(char buf[24], long n)
 }
 
 /* lambda.yml's reserved concurrency against have's (the function's, or
- * MANIFEST_NO_CONCURRENCY for one to be created). */
+ * MANIFEST_NO_CONCURRENCY for one to be created); none when lambda.yml
+ * does not set it. */
 static void
 compare_concurrency(const struct manifest_fn *fn, long have,
     struct deploy_plan *p)
 {
 	char a[24], b[24];
 
-	if (fn->reserved_concurrency == have)
+	if (fn->reserved_concurrency == MANIFEST_CONCURRENCY_UNSET ||
+	    fn->reserved_concurrency == have)
 		return;
 	add_change(p, "reserved_concurrency", "~ reserved_concurrency %s -> %s",
 	    concurrency_text(a, have),
@@ -263,8 +260,9 @@ compare_concurrency(const struct manifest_fn *fn, long have,
 /*
  * lambda.yml's on_failure against the destination Lambda has, when it is
  * lambdactl's to keep: lambda.yml names one, or the marker tag says
- * lambdactl set the one there.  The marker goes on with a destination
- * lambdactl sets and comes off once lambda.yml has none.
+ * lambdactl set the one there.  The marker goes on whenever lambda.yml
+ * names a destination and it is missing (with the destination, or alone
+ * on one already there), and comes off once lambda.yml has none.
  */
 static void
 compare_on_failure(const struct manifest_fn *fn, struct deploy_plan *p)
@@ -281,13 +279,16 @@ compare_on_failure(const struct manifest_fn *fn, struct deploy_plan *p)
 		    have != NULL ? have : "(none)",
 		    fn->on_failure != NULL ? fn->on_failure : "(none)");
 		x->invoke_changed = 1;
-		if (fn->on_failure != NULL && !marked)
-			extras_tag(x, DEPLOY_TAG_ON_FAILURE, "");
+	}
+	if (fn->on_failure != NULL && !marked) {
+		if (!x->invoke_changed)	/* there already: the marker alone */
+			add_change(p, "tags", "+ tag " DEPLOY_TAG_ON_FAILURE);
+		extras_tag(x, DEPLOY_TAG_ON_FAILURE, "");
 	}
 	if (fn->on_failure == NULL) {
 		if (!x->invoke_changed)	/* gone already: the marker alone */
 			add_change(p, "tags", "- tag " DEPLOY_TAG_ON_FAILURE);
-		extras_untag(x, DEPLOY_TAG_ON_FAILURE);
+		x->unmark = 1;
 	}
 }
 
@@ -315,10 +316,12 @@ diff_tag(struct deploy_plan *p, const char *field,
 }
 
 /*
- * lambda.yml's tags against the function's, but the "lambdactl:" ones
- * (the triggers' and the markers': never compared) and those whose value
- * holds an unset ${env:} (MANIFEST_DEFER_ENV: not known here).  Tag values
- * are no secrets: plan shows them.
+ * lambda.yml's tags against the function's, when lambda.yml has tags for
+ * it (else they are not lambdactl's: the table's tags row unset), but the
+ * reserved ones (manifest_tag_reserved: the triggers' and the markers',
+ * AWS's own, which AWS will not let go: never compared) and those whose
+ * value holds an unset ${env:} (MANIFEST_DEFER_ENV: not known here).  Tag
+ * values are no secrets: plan shows them.
  */
 static void
 compare_tags(const struct manifest_fn *fn, struct deploy_plan *p)
@@ -328,8 +331,10 @@ compare_tags(const struct manifest_fn *fn, struct deploy_plan *p)
 	char *field;
 	int c;
 
+	if (fnset_unset(fnset_find("tags"), fn))
+		return;
 	while (i < nwant || j < nhave) {
-		if (j < nhave && starts(have[j].key, "lambdactl:")) {
+		if (j < nhave && manifest_tag_reserved(have[j].key) != NULL) {
 			j++;
 			continue;
 		}
@@ -352,7 +357,7 @@ static int
 extras_changed(const struct deploy_extras *x)
 {
 	return x->concurrency_changed || x->invoke_changed || x->ntag > 0 ||
-	    x->nuntag > 0;
+	    x->nuntag > 0 || x->unmark;
 }
 
 static void
@@ -880,13 +885,20 @@ apply_on_failure(struct aws_client *c, const struct deploy_plan *p,
 	return lambda_put_invoke_config(c, p->fn->name, &want, err);
 }
 
-/* Writes the plan's extras, in order: concurrency, the on-failure
- * destination, tags (on arn, the unqualified function's). */
+/*
+ * Writes the plan's extras, in order: concurrency; tags (on arn, the
+ * unqualified function's), removals first (a function holds at most 50),
+ * the marker going on with them; the on-failure destination; the marker
+ * coming off.  So a failure never leaves lambdactl's destination without
+ * its marker (nor a marker without a destination for long: the next
+ * deploy takes it off).
+ */
 static int
 apply_extras(struct aws_client *c, const struct deploy_plan *p,
     const struct ui *u, const char *arn, struct lc_err *err)
 {
 	const struct deploy_extras *x = &p->extras;
+	char *marker = (char *)DEPLOY_TAG_ON_FAILURE;
 	long n = p->fn->reserved_concurrency;
 
 	if (x->concurrency_changed) {
@@ -896,17 +908,18 @@ apply_extras(struct aws_client *c, const struct deploy_plan *p,
 		    lambda_put_concurrency(c, p->fn->name, n, err)) == -1)
 			return -1;
 	}
-	if (x->invoke_changed && apply_on_failure(c, p, u, err) == -1)
-		return -1;
-	if (x->ntag == 0 && x->nuntag == 0)
-		return 0;
-	if (arn == NULL)
+	if (arn == NULL && (x->ntag > 0 || x->nuntag > 0 || x->unmark))
 		return lc_error(err, LC_EFAIL, "tags: Lambda did not say the "
 		    "function's ARN");
-	step(u, "updating tags");
-	/* Removals first: a function holds at most 50 tags. */
-	return lambda_untag(c, arn, x->untag, x->nuntag, err) == -1 ||
-	    lambda_tag(c, arn, x->tag, x->ntag, err) == -1 ? -1 : 0;
+	if (x->ntag > 0 || x->nuntag > 0) {
+		step(u, "updating tags");
+		if (lambda_untag(c, arn, x->untag, x->nuntag, err) == -1 ||
+		    lambda_tag(c, arn, x->tag, x->ntag, err) == -1)
+			return -1;
+	}
+	if (x->invoke_changed && apply_on_failure(c, p, u, err) == -1)
+		return -1;
+	return x->unmark ? lambda_untag(c, arn, &marker, 1, err) : 0;
 }
 
 static void

@@ -56,18 +56,23 @@ struct deploy_change {
 
 /*
  * The marker tag saying that lambdactl set the function's on-failure
- * destination: while lambda.yml has on_failure it is kept; once lambda.yml
- * drops the key, the destination goes with the marker.  A destination
- * without the marker (set by hand, or by another tool) is never touched
- * unless lambda.yml names one.
+ * destination: while lambda.yml has on_failure it is kept (and put back
+ * on a destination lambda.yml names that lacks it); once lambda.yml drops
+ * the key, the destination goes with the marker.  It goes on before the
+ * destination and comes off after it, so that a failure in between never
+ * leaves lambdactl's destination unmarked.  A destination without the
+ * marker (set by hand, or by another tool) is never touched unless
+ * lambda.yml names one.
  */
 #define DEPLOY_TAG_ON_FAILURE	"lambdactl:on_failure"
 
 /*
  * What a deploy keeps in sync beside the configuration, in the order it
- * writes them: reserved concurrency, the on-failure destination, tags
- * (lambda.yml's; the "lambdactl:" ones are the triggers' and the markers',
- * never compared).  deploy_plan reads them: GetFunction's Tags and
+ * writes them: reserved concurrency (when lambda.yml sets it), tags
+ * (lambda.yml's when it has any, removals first, and the marker going on),
+ * the on-failure destination, the marker coming off.  The reserved tags
+ * (manifest_tag_reserved: the triggers' and the markers', AWS's own) are
+ * never compared.  deploy_plan reads them: GetFunction's Tags and
  * Concurrency, and GetFunctionEventInvokeConfig when lambda.yml has
  * on_failure or the function the marker (one GET, else none).
  */
@@ -82,10 +87,12 @@ struct deploy_extras {
 	/* The differences, filled by deploy_compare. */
 	int				 concurrency_changed;
 	int				 invoke_changed;
-	struct manifest_kv		*tag;		/* TagResource */
+	struct manifest_kv		*tag;		/* TagResource (with
+							 * the marker) */
 	size_t				 ntag;
 	char				**untag;	/* UntagResource */
 	size_t				 nuntag;
+	int				 unmark;	/* the marker comes off */
 };
 
 struct deploy_plan {
@@ -172,8 +179,8 @@ const char *deploy_alias(const struct deploy_opts *o,
  * when the object is there already; o->stop aborts it), creates the
  * function (and waits until Active) or updates its code and
  * then its configuration (waiting for each to finish, with RevisionId
- * preconditions), then writes the extras (concurrency, the on-failure
- * destination, tags: struct deploy_extras), publishes a version and moves
+ * preconditions), then writes the extras (concurrency, tags, the
+ * on-failure destination: struct deploy_extras), publishes a version and moves
  * the alias when o asks (release_apply).  Makes no write request when
  * nothing changed and nothing is to be published nor pruned.  Then wires
  * the triggers (triggers_apply; for a function it just created, planned

@@ -31,69 +31,77 @@
  */
 const struct fnsetting fnsettings[] = {
 	{ "runtime", "Runtime", FNSET_STRING, 0,
-	    FN(runtime), 0, CFG(runtime), 0, NULL, 0, 0, 0, NULL },
+	    FN(runtime), 0, CFG(runtime), 0, NULL, 0, 0, 0, NULL, 0 },
 	{ "handler", "Handler", FNSET_STRING, 0,
-	    FN(handler), 0, CFG(handler), 0, NULL, 0, 0, 0, NULL },
+	    FN(handler), 0, CFG(handler), 0, NULL, 0, 0, 0, NULL, 0 },
 	{ "role", "Role", FNSET_STRING, FNSET_ROLE,
-	    FN(role), 0, CFG(role), 0, NULL, 0, 0, 0, NULL },
+	    FN(role), 0, CFG(role), 0, NULL, 0, 0, 0, NULL, 0 },
 	{ "memory", "MemorySize", FNSET_LONG, FNSET_REPORTED,
 	    FN(memory), 0, CFG(memory), 0, NULL, 128,
-	    API_MEMORY_MIN, API_MEMORY_MAX, NULL },
+	    API_MEMORY_MIN, API_MEMORY_MAX, NULL, 0 },
 	{ "timeout", "Timeout", FNSET_LONG, FNSET_REPORTED,
 	    FN(timeout), 0, CFG(timeout), 0, NULL, 3,
-	    API_TIMEOUT_MIN, API_TIMEOUT_MAX, NULL },
+	    API_TIMEOUT_MIN, API_TIMEOUT_MAX, NULL, 0 },
 	{ "description", "Description", FNSET_STRING, FNSET_CREATE_OMIT_UNSET,
-	    FN(description), 0, CFG(description), 0, "", 0, 0, 0, NULL },
+	    FN(description), 0, CFG(description), 0, "", 0, 0, 0, NULL, 0 },
 	{ "layers", "Layers", FNSET_LIST, FNSET_CREATE_OMIT_UNSET,
 	    FN(layers), FN(nlayers), CFG(layers), CFG(nlayers), NULL, 0, 0, 0,
-	    "Arn" },
+	    "Arn", 0 },
 	{ "ephemeral_storage", "EphemeralStorage.Size", FNSET_LONG, 0,
 	    FN(ephemeral_storage), 0, CFG(ephemeral_storage), 0, NULL, 512,
-	    API_EPHEMERAL_MIN, API_EPHEMERAL_MAX, NULL },
+	    API_EPHEMERAL_MIN, API_EPHEMERAL_MAX, NULL, 0 },
 	{ "environment", "Environment.Variables", FNSET_MAP, 0,
-	    FN(env), FN(nenv), CFG(env), CFG(nenv), NULL, 0, 0, 0, NULL },
+	    FN(env), FN(nenv), CFG(env), CFG(nenv), NULL, 0, 0, 0, NULL, 0 },
 	{ "architecture", "Architectures", FNSET_STRING,
 	    FNSET_CODE | FNSET_ONE_ITEM,
 	    FN(architecture), 0, CFG(architecture), 0, "x86_64", 0, 0, 0,
-	    NULL },
-	/* A VPC: both lists or neither (lambda.yml's check); an update
-	 * without one sends them empty, which is how Lambda leaves a VPC. */
+	    NULL, 0 },
+	/*
+	 * Issue 15's, FNSET_UNSET_UNMANAGED: what a lambda.yml without the
+	 * key leaves as it is.  Their defs are what Lambda reports for none,
+	 * and what removes one: a VPC's lists both empty (vpc_set: both or
+	 * neither, lambda.yml's check), "" for the key (Lambda's own) and
+	 * the dead-letter target, PassThrough, Text, None.
+	 */
 	{ "vpc.subnets", "VpcConfig.SubnetIds", FNSET_LIST,
-	    FNSET_CREATE_OMIT_UNSET | FNSET_SORTED,
+	    FNSET_UNSET_UNMANAGED | FNSET_SORTED,
 	    FN(subnets), FN(nsubnets), CFG(subnets), CFG(nsubnets), NULL, 0,
-	    0, 0, NULL },
+	    0, 0, NULL, FN(vpc_set) },
 	{ "vpc.security_groups", "VpcConfig.SecurityGroupIds", FNSET_LIST,
-	    FNSET_CREATE_OMIT_UNSET | FNSET_SORTED,
+	    FNSET_UNSET_UNMANAGED | FNSET_SORTED,
 	    FN(security_groups), FN(nsecurity_groups), CFG(security_groups),
-	    CFG(nsecurity_groups), NULL, 0, 0, 0, NULL },
-	{ "tracing", "TracingConfig.Mode", FNSET_STRING, 0,
-	    FN(tracing), 0, CFG(tracing), 0, "PassThrough", 0, 0, 0, NULL },
-	/* "" on update: back to Lambda's own key, no dead-letter target. */
-	{ "kms_key", "KMSKeyArn", FNSET_STRING, FNSET_CREATE_OMIT_UNSET,
-	    FN(kms_key), 0, CFG(kms_key), 0, "", 0, 0, 0, NULL },
+	    CFG(nsecurity_groups), NULL, 0, 0, 0, NULL, FN(vpc_set) },
+	{ "tracing", "TracingConfig.Mode", FNSET_STRING, FNSET_UNSET_UNMANAGED,
+	    FN(tracing), 0, CFG(tracing), 0, "PassThrough", 0, 0, 0, NULL, 0 },
+	{ "kms_key", "KMSKeyArn", FNSET_STRING, FNSET_UNSET_UNMANAGED,
+	    FN(kms_key), 0, CFG(kms_key), 0, "", 0, 0, 0, NULL, 0 },
 	{ "dead_letter", "DeadLetterConfig.TargetArn", FNSET_STRING,
-	    FNSET_CREATE_OMIT_UNSET,
-	    FN(dead_letter), 0, CFG(dead_letter), 0, "", 0, 0, 0, NULL },
-	{ "logging.format", "LoggingConfig.LogFormat", FNSET_STRING, 0,
-	    FN(log_format), 0, CFG(log_format), 0, "Text", 0, 0, 0, NULL },
+	    FNSET_UNSET_UNMANAGED,
+	    FN(dead_letter), 0, CFG(dead_letter), 0, "", 0, 0, 0, NULL, 0 },
+	{ "logging.format", "LoggingConfig.LogFormat", FNSET_STRING,
+	    FNSET_UNSET_UNMANAGED,
+	    FN(log_format), 0, CFG(log_format), 0, "Text", 0, 0, 0, NULL, 0 },
 	/* INFO is what Lambda applies to JSON logs that name no level. */
 	{ "logging.level", "LoggingConfig.ApplicationLogLevel", FNSET_STRING,
 	    FNSET_JSON_LOGS,
-	    FN(log_level), 0, CFG(log_level), 0, "INFO", 0, 0, 0, NULL },
+	    FN(log_level), 0, CFG(log_level), 0, "INFO", 0, 0, 0, NULL, 0 },
 	{ "logging.system_level", "LoggingConfig.SystemLogLevel", FNSET_STRING,
 	    FNSET_JSON_LOGS,
 	    FN(system_log_level), 0, CFG(system_log_level), 0, "INFO", 0, 0, 0,
-	    NULL },
+	    NULL, 0 },
 	/* Unset: Lambda's /aws/lambda/NAME, neither sent nor compared. */
 	{ "logging.group", "LoggingConfig.LogGroup", FNSET_STRING, 0,
-	    FN(log_group), 0, CFG(log_group), 0, NULL, 0, 0, 0, NULL },
+	    FN(log_group), 0, CFG(log_group), 0, NULL, 0, 0, 0, NULL, 0 },
 	/* lambda.yml's true and false are PublishedVersions and None. */
 	{ "snap_start", "SnapStart.ApplyOn", FNSET_STRING,
-	    FNSET_CREATE_OMIT_UNSET,
-	    FN(snap_start), 0, CFG(snap_start), 0, "None", 0, 0, 0, NULL },
+	    FNSET_UNSET_UNMANAGED,
+	    FN(snap_start), 0, CFG(snap_start), 0, "None", 0, 0, 0, NULL, 0 },
+	/* Kept in sync by deploy.c, only when lambda.yml has tags
+	 * (tags_set). */
 	{ "tags", "Tags", FNSET_MAP,
 	    FNSET_CREATE_ONLY | FNSET_CREATE_OMIT_UNSET,
-	    FN(tags), FN(ntags), FNSET_NONE, 0, NULL, 0, 0, 0, NULL },
+	    FN(tags), FN(ntags), FNSET_NONE, 0, NULL, 0, 0, 0, NULL,
+	    FN(tags_set) },
 };
 
 const size_t fnsettings_count = sizeof fnsettings / sizeof fnsettings[0];
@@ -149,7 +157,8 @@ fnset_defaults(struct manifest_fn *fn)
 
 	for (i = 0; i < fnsettings_count; i++) {
 		s = &fnsettings[i];
-		if ((s->flags & FNSET_CREATE_OMIT_UNSET) ||
+		if ((s->flags & (FNSET_CREATE_OMIT_UNSET |
+		    FNSET_UNSET_UNMANAGED)) ||
 		    ((s->flags & FNSET_JSON_LOGS) && !json_logs(fn)))
 			continue;
 		if (s->type == FNSET_STRING && s->def != NULL &&
@@ -169,7 +178,7 @@ fnset_str(const struct fnsetting *s, const struct manifest_fn *fn,
 
 	if ((s->flags & FNSET_ROLE) && role_arn != NULL)
 		return role_arn;
-	if (v == NULL && (s->flags & FNSET_JSON_LOGS) && !json_logs(fn))
+	if (v == NULL && fnset_unmanaged(s, fn))
 		return NULL;
 	return v != NULL ? v : s->def;
 }
@@ -200,6 +209,8 @@ fnset_map(const struct fnsetting *s, const struct manifest_fn *fn, size_t *n)
 int
 fnset_unset(const struct fnsetting *s, const struct manifest_fn *fn)
 {
+	if (s->fn_set != 0 && *(const int *)at(fn, s->fn_set))
+		return 0;
 	switch (s->type) {
 	case FNSET_STRING:
 		return *(char *const *)at(fn, s->fn_off) == NULL;
@@ -210,6 +221,14 @@ fnset_unset(const struct fnsetting *s, const struct manifest_fn *fn)
 		return *(const size_t *)at(fn, s->fn_count) == 0;
 	}
 	return 1;
+}
+
+int
+fnset_unmanaged(const struct fnsetting *s, const struct manifest_fn *fn)
+{
+	if (s->flags & FNSET_JSON_LOGS)
+		return !json_logs(fn);
+	return (s->flags & FNSET_UNSET_UNMANAGED) && fnset_unset(s, fn);
 }
 
 const char *

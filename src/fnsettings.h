@@ -2,7 +2,8 @@
  * fnsettings.h - the table of function settings: one row for each setting
  * lambda.yml gives Lambda, saying what the manifest and the API call it,
  * where it lives in struct manifest_fn and struct lambda_config, how it is
- * sent, read back and compared, and its default.  Everything walks it:
+ * sent, read back and compared, and its default (or, for issue 15's
+ * settings, that an unset one is not lambdactl's).  Everything walks it:
  * the defaults a function gets for what lambda.yml leaves unset
  * (fnset_defaults, manifest.c), CreateFunction's,
  * UpdateFunctionConfiguration's and UpdateFunctionCode's bodies and the
@@ -49,8 +50,20 @@ enum fnset_flags {
 	 * the order is no difference. */
 	FNSET_SORTED = 1 << 6,
 	/* Only with logging.format JSON (a log level): its default applies
-	 * then; under Text it is unset, neither sent nor compared. */
+	 * then; under Text, or with the format not set, it is unset,
+	 * neither sent nor compared. */
 	FNSET_JSON_LOGS = 1 << 7,
+	/*
+	 * Not lambdactl's until lambda.yml sets it (the function or the top
+	 * level): unset, it is neither sent (CreateFunction leaves Lambda's
+	 * default, an update what the function has) nor compared, and gets
+	 * no default from fnset_defaults.  Removing it takes an explicit
+	 * value (the row's def, or empty lists under fn_set).  The row's
+	 * def remains what a FunctionConfiguration without the member
+	 * means.  For a string or list row (fnset_unset), so that a
+	 * lambda.yml written before the row was added changes nothing.
+	 */
+	FNSET_UNSET_UNMANAGED = 1 << 8,
 };
 
 /* Not in struct lambda_config: never read back. */
@@ -83,6 +96,11 @@ struct fnsetting {
 	 * reports ({"Arn": ...}), or NULL when the items are plain strings
 	 * (SubnetIds); always sent as plain strings. */
 	const char	*item;
+	/* The int in struct manifest_fn that says lambda.yml wrote the key,
+	 * even as an empty list or map (vpc_set, tags_set): set then, as
+	 * when not empty; 0 (the offset of name, never such a flag) when
+	 * the value alone says (NULL, 0, empty: unset). */
+	size_t		 fn_set;
 };
 
 extern const struct fnsetting fnsettings[];
@@ -96,17 +114,19 @@ long fnset_default_long(const char *key);
 
 /*
  * Gives fn the table's default for each string or number setting it
- * leaves unset (NULL, 0), but FNSET_CREATE_OMIT_UNSET ones (and
- * FNSET_JSON_LOGS ones unless fn's logs are JSON): the last step of
- * reading lambda.yml, after the top level is inherited.
+ * leaves unset (NULL, 0), but FNSET_CREATE_OMIT_UNSET and
+ * FNSET_UNSET_UNMANAGED ones (and FNSET_JSON_LOGS ones unless fn's logs
+ * are JSON): the last step of reading lambda.yml, after the top level is
+ * inherited.
  */
 void fnset_defaults(struct manifest_fn *fn);
 
 /*
  * The values of setting s in fn, defaults applied; role_arn (may be NULL)
  * stands for the role when given.  fnset_str is NULL for an unset string
- * with no default (or a FNSET_JSON_LOGS one under Text logs).  The lists
- * and maps are borrowed, their count in *n.
+ * with no default, an unset FNSET_UNSET_UNMANAGED one, and a
+ * FNSET_JSON_LOGS one without JSON logs.  The lists and maps are
+ * borrowed, their count in *n.
  */
 const char *fnset_str(const struct fnsetting *s, const struct manifest_fn *fn,
     const char *role_arn);
@@ -115,8 +135,12 @@ char *const *fnset_list(const struct fnsetting *s,
     const struct manifest_fn *fn, size_t *n);
 const struct manifest_kv *fnset_map(const struct fnsetting *s,
     const struct manifest_fn *fn, size_t *n);
-/* Whether fn leaves s unset: a NULL string, 0, an empty list or map. */
+/* Whether fn leaves s unset: a NULL string, 0, an empty list or map
+ * (and, for a row with fn_set, that flag 0). */
 int fnset_unset(const struct fnsetting *s, const struct manifest_fn *fn);
+/* Whether fn leaves s to Lambda: a FNSET_UNSET_UNMANAGED row unset, or a
+ * FNSET_JSON_LOGS one without JSON logs; never sent nor compared. */
+int fnset_unmanaged(const struct fnsetting *s, const struct manifest_fn *fn);
 /*
  * What s is when a FunctionConfiguration does not report it: its default,
  * or NULL and 0 (unknown) for a FNSET_REPORTED row.

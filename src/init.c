@@ -188,8 +188,20 @@ is_snap_start(const struct fnsetting *s)
 static int
 tag_kept(const char *k)
 {
-	return strncmp(k, "lambdactl:", 10) != 0 && strncasecmp(k, "aws:",
-	    4) != 0;
+	return manifest_tag_reserved(k) == NULL;
+}
+
+/* Whether v is cfg's logging.group by default: /aws/lambda/NAME, which
+ * a lambda.yml without the key leaves as it is. */
+static int
+default_log_group(const struct fnsetting *s, const struct lambda_config *cfg,
+    const char *v)
+{
+	static const char prefix[] = "/aws/lambda/";
+
+	return strcmp(s->key, "logging.group") == 0 && cfg->name != NULL &&
+	    strncmp(v, prefix, sizeof prefix - 1) == 0 &&
+	    strcmp(v + sizeof prefix - 1, cfg->name) == 0;
 }
 
 static size_t
@@ -220,6 +232,8 @@ row_set(const struct fnsetting *s, const struct lambda_config *cfg)
 			return 0;
 		if (is_snap_start(s))
 			return strcmp(v, "PublishedVersions") == 0;
+		if (default_log_group(s, cfg, v))
+			return 0;
 		return s->def == NULL || strcmp(v, s->def) != 0;
 	case FNSET_LONG:
 		l = *(const long *)cfg_at(cfg, s->cfg_off);
@@ -448,7 +462,7 @@ emit_function(struct out *o, const struct init_fn *f,
 		goto out;
 	/* Not (yet) a row of the table: GetFunction's Concurrency. */
 	if (fnset_find("reserved_concurrency") == NULL &&
-	    cfg->reserved_concurrency != MANIFEST_NO_CONCURRENCY &&
+	    cfg->reserved_concurrency >= 0 &&
 	    (key(o, "reserved_concurrency") == -1 ||
 	    number(o, cfg->reserved_concurrency) == -1))
 		goto out;

@@ -5,11 +5,13 @@
  * that lambda.yml(5) reads back to the same settings, so that plan finds
  * no difference.  The settings come from the table (fnsettings.h), walked
  * generically: a row's key names its place ("vpc.subnets" is "subnets:"
- * in a "vpc:" map); a value equal to the row's default is left out;
- * snap_start's "PublishedVersions" is written "snap_start: true".  With
+ * in a "vpc:" map); a value equal to the row's default is left out, and
+ * so is Lambda's own log group, /aws/lambda/NAME; snap_start's
+ * "PublishedVersions" is written "snap_start: true".  With
  * two functions or more, a scalar setting every function has alike is
- * written once at the top level.  Tags whose keys start "lambdactl:" or
- * "aws:" are not lambda.yml's and are left out.  The scalars go through
+ * written once at the top level.  Tags whose keys are reserved
+ * (manifest_tag_reserved: "lambdactl:", "aws:") are not lambda.yml's and
+ * are left out.  The scalars go through
  * libyaml's emitter, quoted where YAML would read them otherwise (null,
  * yes, 012, ': ', '#', newlines), and every "${" becomes "$${" (lambda.yml
  * expands ${env:...}).

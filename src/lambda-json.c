@@ -473,11 +473,14 @@ put_setting(cJSON *o, const struct fnsetting *s, const struct manifest_fn *fn,
 
 enum body_kind { FOR_CREATE, FOR_CONFIG, FOR_CODE };
 
-/* Whether a body of kind k carries setting s of fn. */
+/* Whether a body of kind k carries setting s of fn: never one lambda.yml
+ * leaves to Lambda (fnset_unmanaged). */
 static int
 carries(enum body_kind k, const struct fnsetting *s,
     const struct manifest_fn *fn)
 {
+	if (fnset_unmanaged(s, fn))
+		return 0;
 	switch (k) {
 	case FOR_CREATE:
 		return !(s->flags & FNSET_CREATE_OMIT_UNSET) ||

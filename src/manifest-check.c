@@ -221,7 +221,7 @@ mf_in_list(const char *s, const char *const *list, size_t n)
 int
 mf_check_kv_name(struct ctx *c, const yaml_node_t *k, int is_env)
 {
-	const char *name = text(k);
+	const char *name = text(k), *prefix;
 	size_t len = utf8_len(name);
 
 	if (is_env) {
@@ -237,14 +237,22 @@ mf_check_kv_name(struct ctx *c, const yaml_node_t *k, int is_env)
 	if (len == 0 || len > TAG_KEY_MAX)
 		return mf_node_error(c, k, "tag key '%s' must be 1 to %d "
 		    "characters", name, TAG_KEY_MAX);
-	if (strncasecmp(name, "aws:", 4) == 0)
+	if ((prefix = manifest_tag_reserved(name)) != NULL)
 		return mf_node_error(c, k, "tag '%s' is reserved (keys "
-		    "beginning with 'aws:' belong to AWS)", name);
-	if (strncmp(name, "lambdactl:", 10) == 0)
-		return mf_node_error(c, k, "tag '%s' is reserved (keys "
-		    "beginning with 'lambdactl:' record the triggers lambdactl "
-		    "wired)", name);
+		    "beginning with '%s' %s)", name, prefix,
+		    strcmp(prefix, "aws:") == 0 ? "belong to AWS" :
+		    "record the triggers lambdactl wired");
 	return 0;
+}
+
+const char *
+manifest_tag_reserved(const char *key)
+{
+	if (strncasecmp(key, "aws:", 4) == 0)
+		return "aws:";
+	if (strncmp(key, "lambdactl:", 10) == 0)
+		return "lambdactl:";
+	return NULL;
 }
 
 /* Checks a string setting's value; -1 with the error set. */
@@ -397,13 +405,23 @@ valid_topic_arn(const char *s)
 	return skip_arn(&s, "sns") && valid_fifo_name(s, SNS_NAME_MAX);
 }
 
-/* Whether s is arn:...:kms:REGION:ACCOUNT:key/ID (not an alias: Lambda
- * reports the key it was given, and an alias would never compare equal). */
+/*
+ * Whether s is arn:...:kms:REGION:ACCOUNT:key/ID.  Not an alias's ARN
+ * (alias/NAME): Lambda refuses one ("Key Aliases are not supported for
+ * this operation": it makes a KMS grant, which takes keys only).
+ */
 static int
 valid_kms_key(const char *s)
 {
 	return skip_arn(&s, "kms") && skip_lit(&s, "key/") &&
 	    skip_set(&s, ALNUM "-", 1, SIZE_MAX) && *s == '\0';
+}
+
+/* Whether s is arn:...:kms:REGION:ACCOUNT:alias/..., for the message. */
+static int
+kms_alias(const char *s)
+{
+	return skip_arn(&s, "kms") && skip_lit(&s, "alias/");
 }
 
 /* Whether s is arn:...:lambda:REGION:ACCOUNT:function:NAME, with an
@@ -483,16 +501,19 @@ check_release_key(struct ctx *c, enum key k, const yaml_node_t *v,
 		return mf_node_error(c, v, "'tracing' must be 'Active' or "
 		    "'PassThrough', not '%s'", text(v));
 	case K_KMS_KEY:
-		if (valid_kms_key(s))
+		if (*s == '\0' || valid_kms_key(s))
 			return 0;
 		return mf_node_error(c, v, "'kms_key' must be a KMS key ARN "
-		    "(arn:aws:kms:REGION:ACCOUNT:key/ID), not '%s'", text(v));
+		    "(arn:aws:kms:REGION:ACCOUNT:key/ID), or \"\" for Lambda's "
+		    "own key, not '%s'%s", text(v), kms_alias(s) ? " (Lambda "
+		    "refuses an alias: give the key it names)" : "");
 	case K_DEAD_LETTER:
-		if (valid_queue_arn(s) || valid_topic_arn(s))
+		if (*s == '\0' || valid_queue_arn(s) || valid_topic_arn(s))
 			return 0;
 		return mf_node_error(c, v, "'dead_letter' must be an SQS queue "
 		    "or SNS topic ARN (arn:aws:sqs:REGION:ACCOUNT:NAME, "
-		    "arn:aws:sns:REGION:ACCOUNT:NAME), not '%s'", text(v));
+		    "arn:aws:sns:REGION:ACCOUNT:NAME), or \"\" for none, not "
+		    "'%s'", text(v));
 	case K_ON_FAILURE:
 		if (valid_destination(s))
 			return 0;

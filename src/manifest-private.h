@@ -99,8 +99,7 @@ struct settings {
 	struct manifest_fn	 fn;
 	int			 layers_set;
 	int			 events_set;	/* even to [] */
-	int			 vpc_set;	/* even to empty lists */
-	int			 concurrency_set;	/* even to 0 */
+	int			 concurrency_set;	/* even to 0 or none */
 	const yaml_node_t	*runtime;	/* the runtime's node */
 	const yaml_node_t	*key;		/* a function's key node */
 	/* Where values that the merged function is checked on were
@@ -369,11 +368,13 @@ int mf_read_logging(struct ctx *c, struct settings *s,
 /* snap_start: true or false into s. */
 int mf_read_snap_start(struct ctx *c, struct settings *s,
     const yaml_node_t *key, const yaml_node_t *v);
-/* Gives function s what it inherits of these from the top level, and
- * reserved_concurrency's unset value; before the table's defaults. */
+/* Gives function s what it inherits of these from the top level (the
+ * log levels only with the format), and reserved_concurrency's unset
+ * value; before the table's defaults. */
 int mf_inherit_settings(struct ctx *c, struct settings *s);
 /* What only the merged function s shows: log levels without JSON logs,
- * SnapStart on a runtime without it. */
+ * SnapStart on a runtime without it or with over 512 MB of ephemeral
+ * storage. */
 int mf_check_settings(struct ctx *c, const struct settings *s);
 /* Frees what these hold in f. */
 void mf_settings_release(struct manifest_fn *f);

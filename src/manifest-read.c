@@ -227,6 +227,34 @@ read_layers(struct ctx *c, const yaml_node_t *key, const yaml_node_t *list,
 	return 0;
 }
 
+/*
+ * reserved_concurrency: executions from 0 to CONCURRENCY_MAX, or "none"
+ * (MANIFEST_NO_CONCURRENCY: the reservation goes).  Set even to 0, which
+ * throttles every invoke.
+ */
+static int
+read_concurrency(struct ctx *c, struct settings *s, const yaml_node_t *key,
+    const yaml_node_t *v)
+{
+	char *str;
+	int expanded, none;
+
+	s->concurrency_set = 1;
+	if (v->type == YAML_SCALAR_NODE && !is_null(v)) {
+		if ((str = mf_scalar_value(c, key, v, "'reserved_concurrency'",
+		    &expanded)) == NULL)
+			return -1;
+		none = strcmp(str, "none") == 0;
+		free_secret(str);
+		if (none) {
+			s->fn.reserved_concurrency = MANIFEST_NO_CONCURRENCY;
+			return 0;
+		}
+	}
+	return mf_number_value(c, key, v, "executions (or 'none')", 0,
+	    CONCURRENCY_MAX, &s->fn.reserved_concurrency);
+}
+
 /* Where a string setting is stored in fn. */
 char **
 mf_string_slot(struct manifest_fn *fn, enum key k)
@@ -295,6 +323,8 @@ read_setting(struct ctx *c, struct settings *s, enum key k,
 	case K_ENVIRONMENT:
 		return read_kv(c, s, key, v, 1);
 	case K_TAGS:
+		s->fn.tags_set = 1;	/* even {}: every tag but lambdactl's
+					 * and AWS's goes */
 		return read_kv(c, s, key, v, 0);
 	case K_LAYERS:
 		return read_layers(c, key, v, s);
@@ -306,9 +336,7 @@ read_setting(struct ctx *c, struct settings *s, enum key k,
 		return mf_number_value(c, key, v, "versions", 1, VERSIONS_MAX,
 		    &s->fn.keep_versions);
 	case K_RESERVED_CONCURRENCY:
-		s->concurrency_set = 1;
-		return mf_number_value(c, key, v, "executions", 0,
-		    CONCURRENCY_MAX, &s->fn.reserved_concurrency);
+		return read_concurrency(c, s, key, v);
 	case K_VPC:
 		return mf_read_vpc(c, s, key, v);
 	case K_LOGGING:
@@ -326,7 +354,9 @@ read_setting(struct ctx *c, struct settings *s, enum key k,
 		c->defer_to = s;
 		c->defer_field = mf_key_names[k];
 	}
-	str = mf_string_value(c, key, v, k == K_DESCRIPTION || k == K_S3_PREFIX,
+	/* "" is a value of these: none (kms_key: Lambda's own key). */
+	str = mf_string_value(c, key, v, k == K_DESCRIPTION ||
+	    k == K_S3_PREFIX || k == K_KMS_KEY || k == K_DEAD_LETTER,
 	    &expanded);
 	c->defer_to = NULL;
 	if (str == NULL)

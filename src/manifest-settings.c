@@ -3,8 +3,9 @@
  * one checked string (manifest-private.h): the "vpc" and "logging" maps,
  * "snap_start" (true or false), what a function inherits of them from the
  * top level, and the checks that need the merged function (log levels
- * need JSON logs, SnapStart a runtime that has it).  alias, tracing and
- * the ARNs are plain strings (manifest-read.c, manifest-check.c).
+ * need JSON logs, SnapStart a runtime that has it and no ephemeral
+ * storage over 512 MB).  alias, tracing and the ARNs are plain strings
+ * (manifest-read.c, manifest-check.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -88,7 +89,7 @@ mf_read_vpc(struct ctx *c, struct settings *s, const yaml_node_t *key,
 	if (f->nsecurity_groups > 1)
 		qsort(f->security_groups, f->nsecurity_groups,
 		    sizeof *f->security_groups, str_cmp);
-	s->vpc_set = 1;
+	f->vpc_set = 1;
 	return 0;
 }
 
@@ -190,8 +191,31 @@ inherit_str(char **dst, const char *src)
 }
 
 /*
+ * logging's keys are inherited one by one, but the levels go with the
+ * format: a function that sets its own format keeps only its own levels
+ * (a top level's JSON levels mean nothing under a function's Text).
+ */
+static void
+inherit_logging(struct settings *s, const struct settings *t)
+{
+	struct manifest_fn *f = &s->fn;
+
+	if (f->log_format == NULL) {
+		inherit_str(&f->log_format, t->fn.log_format);
+		inherit_str(&f->log_level, t->fn.log_level);
+		inherit_str(&f->system_log_level, t->fn.system_log_level);
+		if (s->log_level == NULL)
+			s->log_level = t->log_level;
+		if (s->system_log_level == NULL)
+			s->system_log_level = t->system_log_level;
+	}
+	inherit_str(&f->log_group, t->fn.log_group);
+}
+
+/*
  * The vpc map replaces as a whole (a VPC is its subnets and security
- * groups together); logging's keys are inherited one by one.
+ * groups together); logging: inherit_logging.  What neither sets stays
+ * unset: lambda.yml leaves it as it is (FNSET_UNSET_UNMANAGED).
  */
 int
 mf_inherit_settings(struct ctx *c, struct settings *s)
@@ -199,7 +223,7 @@ mf_inherit_settings(struct ctx *c, struct settings *s)
 	const struct settings *t = &c->top;
 	struct manifest_fn *f = &s->fn;
 
-	if (!s->vpc_set && t->vpc_set) {
+	if (!f->vpc_set && t->fn.vpc_set) {
 		if (mf_charge(c, s->key, t->fn.nsubnets +
 		    t->fn.nsecurity_groups) == -1)
 			return -1;
@@ -208,15 +232,9 @@ mf_inherit_settings(struct ctx *c, struct settings *s)
 		f->security_groups = copy_list(t->fn.security_groups,
 		    t->fn.nsecurity_groups);
 		f->nsecurity_groups = t->fn.nsecurity_groups;
+		f->vpc_set = 1;
 	}
-	inherit_str(&f->log_format, t->fn.log_format);
-	inherit_str(&f->log_level, t->fn.log_level);
-	inherit_str(&f->system_log_level, t->fn.system_log_level);
-	inherit_str(&f->log_group, t->fn.log_group);
-	if (s->log_level == NULL)
-		s->log_level = t->log_level;
-	if (s->system_log_level == NULL)
-		s->system_log_level = t->system_log_level;
+	inherit_logging(s, t);
 	if (s->snap_start == NULL)
 		s->snap_start = t->snap_start;
 	if (f->keep_versions == 0)
@@ -224,31 +242,40 @@ mf_inherit_settings(struct ctx *c, struct settings *s)
 	/* 0 is a value (every invoke throttled): only unset is unset. */
 	if (!s->concurrency_set)
 		f->reserved_concurrency = t->concurrency_set ?
-		    t->fn.reserved_concurrency : MANIFEST_NO_CONCURRENCY;
+		    t->fn.reserved_concurrency : MANIFEST_CONCURRENCY_UNSET;
 	return 0;
 }
 
-int
-mf_check_settings(struct ctx *c, const struct settings *s)
+/* Log levels need JSON logs: not Text, nor no format at all. */
+static int
+check_levels(struct ctx *c, const struct settings *s)
 {
 	const struct manifest_fn *f = &s->fn;
-	const yaml_node_t *level;
+	const char *fmt = f->log_format;
+
+	if ((fmt != NULL && strcmp(fmt, "JSON") == 0) ||
+	    (f->log_level == NULL && f->system_log_level == NULL))
+		return 0;
+	return mf_node_error(c, f->log_level != NULL ? s->log_level :
+	    s->system_log_level, "'%s' needs 'format: JSON' under logging "
+	    "(only JSON logs have levels); function '%s' %s%s",
+	    f->log_level != NULL ? "level" : "system_level", f->name,
+	    fmt != NULL ? "logs " : "sets no format", fmt != NULL ? fmt : "");
+}
+
+/* SnapStart needs a runtime that has it, and no ephemeral storage over
+ * 512 MB (which SnapStart does not support). */
+static int
+check_snap_start(struct ctx *c, const struct settings *s)
+{
+	const struct manifest_fn *f = &s->fn;
 	char *all;
 	int rv;
 
-	/* The levels a function has under Text logs are its own. */
-	if (f->log_format != NULL && strcmp(f->log_format, "JSON") != 0 &&
-	    (f->log_level != NULL || f->system_log_level != NULL)) {
-		level = f->log_level != NULL ? s->log_level :
-		    s->system_log_level;
-		return mf_node_error(c, level, "'%s' needs 'format: JSON' "
-		    "under logging (only JSON logs have levels); function "
-		    "'%s' logs %s", f->log_level != NULL ? "level" :
-		    "system_level", f->name, f->log_format);
-	}
-	if (f->snap_start != NULL &&
-	    strcmp(f->snap_start, "PublishedVersions") == 0 &&
-	    !mf_in_list(f->runtime, snap_runtimes, nitems(snap_runtimes))) {
+	if (f->snap_start == NULL ||
+	    strcmp(f->snap_start, "PublishedVersions") != 0)
+		return 0;
+	if (!mf_in_list(f->runtime, snap_runtimes, nitems(snap_runtimes))) {
 		all = join_or(snap_runtimes, nitems(snap_runtimes), "");
 		rv = mf_node_error(c, s->snap_start, "'snap_start' needs a "
 		    "runtime that has SnapStart (%s); function '%s' runs "
@@ -256,7 +283,19 @@ mf_check_settings(struct ctx *c, const struct settings *s)
 		free(all);
 		return rv;
 	}
+	if (f->ephemeral_storage > EPHEMERAL_MIN)
+		return mf_node_error(c, s->snap_start, "'snap_start' cannot "
+		    "go with ephemeral storage over %d MB (SnapStart does "
+		    "not support it); function '%s' has 'ephemeral_storage: "
+		    "%ld'", EPHEMERAL_MIN, f->name, f->ephemeral_storage);
 	return 0;
+}
+
+int
+mf_check_settings(struct ctx *c, const struct settings *s)
+{
+	return check_levels(c, s) == -1 || check_snap_start(c, s) == -1 ?
+	    -1 : 0;
 }
 
 void

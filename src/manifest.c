@@ -169,11 +169,50 @@ inherit(struct ctx *c, struct settings *s)
 		f->url.auth = xstrdup(top->url.auth);
 		f->url.public = top->url.public;
 	}
+	f->tags_set |= top->tags_set;
 	if (kv_merge(c, s->key, &f->env, &f->nenv, top->env,
 	    top->nenv) == -1 || kv_merge(c, s->key, &f->tags, &f->ntags,
 	    top->tags, top->ntags) == -1)
 		return -1;
 	return 0;
+}
+
+/*
+ * The tags lambdactl itself puts on function f, beside lambda.yml's: the
+ * marker of an on-failure destination (deploy.h), and the triggers'
+ * (triggers.h): lambdactl:triggers while it has any, lambdactl:url with
+ * a URL, one lambdactl:sqs:UUID per queue.
+ */
+static size_t
+marker_tags(const struct manifest_fn *f)
+{
+	size_t i, n = f->on_failure != NULL;
+
+	if (f->nevents > 0 || f->url.auth != NULL)
+		n++;
+	if (f->url.auth != NULL)
+		n++;
+	for (i = 0; i < f->nevents; i++)
+		n += f->events[i].kind == MANIFEST_EVENT_SQS;
+	return n;
+}
+
+/* Lambda's 50 tags hold lambda.yml's and lambdactl's own. */
+static int
+check_tag_count(struct ctx *c, const struct settings *s)
+{
+	const struct manifest_fn *f = &s->fn;
+	size_t own = marker_tags(f);
+
+	if (f->ntags + own <= TAGS_MAX)
+		return 0;
+	if (own == 0)
+		return mf_node_error(c, s->key, "function '%s': %zu tags, over "
+		    "Lambda's limit of %d", f->name, f->ntags, TAGS_MAX);
+	return mf_node_error(c, s->key, "function '%s': %zu tags, and %zu "
+	    "of lambdactl's own (its markers of on_failure and the "
+	    "triggers), over Lambda's limit of %d", f->name, f->ntags, own,
+	    TAGS_MAX);
 }
 
 /*
@@ -204,9 +243,8 @@ finish_function(struct ctx *c, struct settings *s)
 	if (size > ENV_MAX)
 		return mf_node_error(c, s->key, "function '%s': environment is "
 		    "%zu bytes, over Lambda's 4 KB limit", f->name, size);
-	if (f->ntags > TAGS_MAX)
-		return mf_node_error(c, s->key, "function '%s': %zu tags, over "
-		    "Lambda's limit of %d", f->name, f->ntags, TAGS_MAX);
+	if (check_tag_count(c, s) == -1)
+		return -1;
 	return mf_check_settings(c, s);
 }
 

@@ -26,7 +26,10 @@
  *      CreateFunction, UpdateFunctionConfiguration (or UpdateFunctionCode),
  *      the reading of a FunctionConfiguration and plan's comparison carry
  *      it, in the table's order, and gives its default to every function
- *      that leaves it unset (fnset_defaults): the one place it is written;
+ *      that leaves it unset (fnset_defaults): the one place it is written.
+ *      A new setting is FNSET_UNSET_UNMANAGED (fnsettings.h) unless every
+ *      function already has its default: lambda.yml files written before
+ *      it must not change what deploy sends;
  *   3. reading the key: its enum key (manifest-private.h) and name in
  *      mf_key_names (test-fnsettings fails if it is not the row's), its
  *      reader in read_setting (manifest-read.c; a string's field in
@@ -69,8 +72,14 @@
  */
 #define MANIFEST_DEFAULT_BUILD_TIMEOUT 600	/* seconds */
 
-/* reserved_concurrency when lambda.yml does not set it. */
+/*
+ * reserved_concurrency: none reserved (lambda.yml's "none", and what
+ * GetFunction says of a function without a reservation); and not set
+ * (neither the function nor the top level of lambda.yml has the key:
+ * lambdactl leaves the function's as it is).
+ */
 #define MANIFEST_NO_CONCURRENCY (-1L)
+#define MANIFEST_CONCURRENCY_UNSET (-2L)
 
 /* Bounds on what is read (lambda.yml needs 4 levels and a few KB). */
 #define MANIFEST_MAX_SIZE (1024 * 1024)		/* bytes */
@@ -167,6 +176,9 @@ struct manifest_fn {
 	size_t			 nenv;
 	struct manifest_kv	*tags;		/* sorted by key */
 	size_t			 ntags;
+	/* lambda.yml has tags for the function (its own or the top
+	 * level's, even {}): only then are they kept in sync. */
+	int			 tags_set;
 	char			**layers;	/* in the order written */
 	size_t			 nlayers;
 	/*
@@ -183,7 +195,7 @@ struct manifest_fn {
 	 *   alias: live                       # deploy's --alias by default
 	 *   keep_versions: 5                  # prune after publishing
 	 *   vpc: { subnets: [subnet-1], security_groups: [sg-1] }
-	 *   tracing: Active                   # or PassThrough (default)
+	 *   tracing: Active                   # or PassThrough
 	 *   kms_key: arn:aws:kms:...          # environment encryption
 	 *   dead_letter: arn:aws:sqs:...      # DeadLetterConfig (SQS, SNS)
 	 *   on_failure: arn:aws:sqs:...       # async invoke destination
@@ -191,6 +203,13 @@ struct manifest_fn {
 	 *              group: /custom/group }
 	 *   snap_start: true                  # ApplyOn PublishedVersions
 	 *   reserved_concurrency: 10          # 0 throttles every invoke
+	 *
+	 * Those lambda.yml does not set are not lambdactl's: neither sent
+	 * nor compared (FNSET_UNSET_UNMANAGED), so NULL (or vpc_set 0,
+	 * MANIFEST_CONCURRENCY_UNSET) is "leave it as it is".  Removing
+	 * one takes a value: vpc's empty lists, tracing: PassThrough,
+	 * kms_key: "", dead_letter: "", logging: { format: Text },
+	 * snap_start: false, reserved_concurrency: none.
 	 */
 	char			*alias;		/* NULL: none */
 	long			 keep_versions;	/* 0: keep every version */
@@ -198,20 +217,20 @@ struct manifest_fn {
 	size_t			 nsubnets;
 	char			**security_groups;	/* vpc.security_groups */
 	size_t			 nsecurity_groups;
+	int			 vpc_set;	/* even to empty lists */
 	char			*tracing;	/* "Active", "PassThrough" */
-	char			*kms_key;	/* NULL: none (Lambda's key) */
-	char			*dead_letter;	/* NULL: none */
+	char			*kms_key;	/* "": Lambda's own key */
+	char			*dead_letter;	/* "": none */
 	char			*on_failure;	/* NULL: none */
 	char			*log_format;	/* logging.format: Text, JSON */
 	char			*log_level;	/* logging.level (JSON only) */
 	char			*system_log_level;	/* logging.system_level */
 	char			*log_group;	/* logging.group; NULL: Lambda's
 						 * /aws/lambda/NAME */
-	/* snap_start: true is "PublishedVersions", false "None"; NULL:
-	 * not set (the default, None). */
+	/* snap_start: true is "PublishedVersions", false "None". */
 	char			*snap_start;
-	/* MANIFEST_NO_CONCURRENCY: not set (no reserved concurrency);
-	 * otherwise 0 or more. */
+	/* 0 or more; MANIFEST_NO_CONCURRENCY: none reserved;
+	 * MANIFEST_CONCURRENCY_UNSET: not set. */
 	long			 reserved_concurrency;
 	/*
 	 * Under MANIFEST_DEFER_ENV, the settings holding an unset variable,
@@ -275,6 +294,16 @@ const struct manifest_fn *manifest_find(const struct manifest *m,
  * Borrowed string.
  */
 const char *manifest_path(const char *flag);
+
+/*
+ * The reserved prefix tag key begins with, as a lambda.yml(5) message
+ * names it ("aws:" or "lambdactl:"), or NULL.  "aws:" in any case is
+ * AWS's own (CloudFormation's, SAM's: AWS refuses to let anyone add or
+ * remove one); "lambdactl:" is lambdactl's records of what it wired (the
+ * markers of triggers.h and deploy.h).  lambda.yml may not set such a
+ * tag, init leaves them out, and deploy never compares nor removes one.
+ */
+const char *manifest_tag_reserved(const char *key);
 
 /* Whether runtime is a custom runtime (provided, provided.al2, ...). */
 int manifest_is_provided(const char *runtime);

@@ -5,11 +5,13 @@
 # What moto keeps (VpcConfig, TracingConfig on create) is read back with
 # the aws CLI and plans clean; what it drops (SnapStart, DeadLetterConfig,
 # KMSKeyArn, LoggingConfig; TracingConfig on update) is asserted in the
-# request bodies the proxy logged.  A changed VPC lands in place; removing
-# the keys sends Lambda's reset values (empty VPC lists, "" for the key
-# and the target, ApplyOn None, PassThrough, Text logs without levels or
-# group); a function without them plans clean; bad values stop plan and
-# deploy with FILE:LINE:COL before any request.
+# request bodies the proxy logged.  A changed VPC lands in place.  A
+# lambda.yml without the keys leaves them to Lambda: no CreateFunction or
+# UpdateFunctionConfiguration carries them, and a VPC, key and target set
+# with the aws CLI survive a deploy that changes memory; the explicit
+# values remove them (empty VPC lists, "" for the key and the target,
+# snap_start false, PassThrough, Text logs without levels or group).  Bad
+# values stop plan and deploy with FILE:LINE:COL before any request.
 . "$(dirname "$0")/lib.sh"
 start_lambda_env
 KMS=arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
@@ -55,9 +57,10 @@ check "CreateFunction sends the VPC (sorted), tracing, key, target, logging and 
 		.LoggingConfig == {"LogFormat": "JSON", "ApplicationLogLevel": "DEBUG", "SystemLogLevel": "WARN", "LogGroup": "/custom/jobs"} and
 		.SnapStart == {"ApplyOn": "PublishedVersions"}' "$TMP/body.json"
 jq -s '[.[] | select(.method == "POST" and .path == "'"$FN"'") | .body | fromjson | select(.FunctionName == "plain")] | last' "$PROXY_LOG" >"$TMP/plain.json"
-check "a function without them: CreateFunction leaves out VPC, key, target and SnapStart; Lambda's defaults for the rest" \
-	jq -e '(has("VpcConfig") or has("KMSKeyArn") or has("DeadLetterConfig") or has("SnapStart") | not) and
-		.TracingConfig == {"Mode": "PassThrough"} and .LoggingConfig == {"LogFormat": "Text"}' "$TMP/plain.json"
+check "a function without them: CreateFunction carries none of them (Lambda's defaults)" \
+	jq -e '.FunctionName == "plain" and .MemorySize == 256 and
+		(has("VpcConfig") or has("KMSKeyArn") or has("DeadLetterConfig") or has("SnapStart") or
+		 has("TracingConfig") or has("LoggingConfig") | not)' "$TMP/plain.json"
 
 conf jobs
 check "the aws CLI sees the VPC's subnets and security group" \
@@ -105,14 +108,59 @@ conf jobs
 check "the aws CLI sees the new VPC" \
 	jq -e '(.VpcConfig.SubnetIds | sort) == ["subnet-0a1b2c3d", "subnet-2a2b3c4d"] and (.VpcConfig.SecurityGroupIds | sort) == ["sg-0a1b2c3d", "sg-9f8e7d6c"]' "$TMP/conf.json"
 
-# The keys removed: an update sends what takes each setting away.
+# The keys left out (a lambda.yml from before they existed): a deploy that
+# changes memory sends none of them, and the function keeps its VPC.
 head_of jobs >lambda.yml
-printf '    memory: 128\n' >>lambda.yml
+printf '    memory: 192\n' >>lambda.yml
+proxy_reset
+lc plan
+check_status 5 "plan without the keys: memory only"
+check_out_eq "jobs:
+  ~ memory 128 -> 192" "plan: nothing of the keys lambda.yml leaves out"
 proxy_reset
 lc deploy
 check_status 0 "deploy without the keys"
+check_out_eq "jobs: updated (memory)" "deploy changes memory alone"
 body PUT "$FN/jobs/configuration"
-check "removing the keys sends empty VPC lists, \"\" for key and target, ApplyOn None, PassThrough, Text logs alone" \
+check "UpdateFunctionConfiguration carries memory and none of the keys left out" \
+	jq -e '.MemorySize == 192 and (has("VpcConfig") or has("KMSKeyArn") or has("DeadLetterConfig") or
+		has("SnapStart") or has("TracingConfig") or has("LoggingConfig") | not)' "$TMP/body.json"
+conf jobs
+check "the aws CLI still sees the VPC and tracing Active" \
+	jq -e '(.VpcConfig.SubnetIds | sort) == ["subnet-0a1b2c3d", "subnet-2a2b3c4d"] and .TracingConfig.Mode == "Active"' "$TMP/conf.json"
+
+# Set by hand on a function lambda.yml never gave them: they survive a
+# memory-only deploy (moto keeps the VPC; the body shows the rest is not
+# sent).
+ref_aws lambda update-function-configuration --function-name plain \
+	--vpc-config SubnetIds=subnet-0a1b2c3d,SecurityGroupIds=sg-0a1b2c3d \
+	--kms-key-arn "$KMS" --dead-letter-config TargetArn="$DLQ" >/dev/null
+{ head_of plain; printf '    memory: 320\n'; } >plain.yml
+proxy_reset
+lc -f plain.yml deploy
+check_status 0 "deploy of plain, memory only"
+body PUT "$FN/plain/configuration"
+check "plain's update carries memory, no VPC, key or target" \
+	jq -e '.MemorySize == 320 and (has("VpcConfig") or has("KMSKeyArn") or has("DeadLetterConfig") | not)' "$TMP/body.json"
+conf plain
+check "the aws CLI still sees the VPC set by hand" \
+	jq -e '.VpcConfig.SubnetIds == ["subnet-0a1b2c3d"] and .VpcConfig.SecurityGroupIds == ["sg-0a1b2c3d"] and .MemorySize == 320' "$TMP/conf.json"
+
+# Taking them away takes the values that say so.
+{ head_of jobs; cat <<'YML'; } >lambda.yml
+    memory: 192
+    vpc: { subnets: [], security_groups: [] }
+    tracing: PassThrough
+    kms_key: ""
+    dead_letter: ""
+    logging: { format: Text }
+    snap_start: false
+YML
+proxy_reset
+lc deploy
+check_status 0 "deploy with the removal values"
+body PUT "$FN/jobs/configuration"
+check "the removal values send empty VPC lists, \"\" for key and target, ApplyOn None, PassThrough, Text logs alone" \
 	jq -e '.VpcConfig == {"SubnetIds": [], "SecurityGroupIds": []} and .KMSKeyArn == "" and
 		.DeadLetterConfig == {"TargetArn": ""} and .SnapStart == {"ApplyOn": "None"} and
 		.TracingConfig == {"Mode": "PassThrough"} and .LoggingConfig == {"LogFormat": "Text"}' "$TMP/body.json"
@@ -134,11 +182,13 @@ bad_case() {	# bad_case COMMAND WANT DESC (lambda.yml already written)
 { head_of jobs; printf '    vpc: { subnets: [subnet-0a1b2c3d], security_groups: [] }\n'; } >lambda.yml
 bad_case deploy "7:57: a VPC needs both subnets and security groups ([] for both: no VPC)" "a VPC without security groups"
 { head_of jobs; printf '    logging: { level: DEBUG }\n'; } >lambda.yml
-bad_case plan "7:23: 'level' needs 'format: JSON' under logging (only JSON logs have levels); function 'jobs' logs Text" "a level with Text logs"
+bad_case plan "7:23: 'level' needs 'format: JSON' under logging (only JSON logs have levels); function 'jobs' sets no format" "a level without a format"
+{ head_of jobs; printf '    logging: { format: Text, level: DEBUG }\n'; } >lambda.yml
+bad_case plan "7:37: 'level' needs 'format: JSON' under logging (only JSON logs have levels); function 'jobs' logs Text" "a level with Text logs"
 { head_of jobs; printf '    tracing: on\n'; } >lambda.yml
 bad_case deploy "7:14: 'tracing' must be 'Active' or 'PassThrough', not 'on'" "an unknown tracing mode"
 { head_of jobs; printf '    dead_letter: arn:aws:s3:::jobs-dlq\n'; } >lambda.yml
-bad_case plan "7:18: 'dead_letter' must be an SQS queue or SNS topic ARN (arn:aws:sqs:REGION:ACCOUNT:NAME, arn:aws:sns:REGION:ACCOUNT:NAME), not 'arn:aws:s3:::jobs-dlq'" "a bucket as dead-letter target"
+bad_case plan "7:18: 'dead_letter' must be an SQS queue or SNS topic ARN (arn:aws:sqs:REGION:ACCOUNT:NAME, arn:aws:sns:REGION:ACCOUNT:NAME), or \"\" for none, not 'arn:aws:s3:::jobs-dlq'" "a bucket as dead-letter target"
 { head_of jobs | sed 's/python3.12/nodejs20.x/'; printf '    snap_start: true\n'; } >lambda.yml
 bad_case deploy "7:17: 'snap_start' needs a runtime that has SnapStart (java11, java17, java21, python3.12, python3.13 or dotnet8); function 'jobs' runs 'nodejs20.x'" "SnapStart on Node.js"
 

@@ -1,9 +1,12 @@
 #!/bin/bash
 # What deploy keeps in sync beside the configuration (issue 15), with the
 # aws CLI as the oracle: tags (added, changed, removed exactly; a
-# "lambdactl:" tag set by hand survives; a value from ${env:}), reserved
-# concurrency (set, changed, removed) and the on-failure destination (set,
-# changed, removed; one lambdactl did not set is left alone).  plan shows
+# "lambdactl:" or "aws:" tag set by hand survives; a value from ${env:};
+# left alone while lambda.yml has none, all but those removed by
+# tags: {}), reserved concurrency (set, changed; left alone while
+# lambda.yml does not set it, removed by "none") and the on-failure
+# destination (set, changed, removed; its marker put back when lost; one
+# lambdactl did not set is left alone).  plan shows
 # each change and then says no changes; a deploy with nothing changed
 # writes nothing, and reads the asynchronous invocation configuration only
 # for a function that has on_failure (counted through the recording proxy).
@@ -133,27 +136,54 @@ check_out_eq "app: unchanged" "deploy reports unchanged"
 check "nothing changed: zero writes (got $(proxy_writes))" test "$(proxy_writes)" -eq 0
 check "nothing changed: GetFunctionEventInvokeConfig read once" test "$(invoke_config_gets)" -eq 1
 
-# Removed from lambda.yml: the tags go (but the lambdactl: ones), the
-# concurrency is deleted, the destination lambdactl set goes with its
-# marker (the retries set by hand stay).
+# Left out of lambda.yml: tags and concurrency are not lambdactl's then.
+# A tag and a concurrency set by hand, and AWS's own tag (CloudFormation's),
+# survive a deploy of a lambda.yml that names neither.
+ref_aws lambda tag-resource --resource "$FN_ARN" --tags owner=ops,aws:cloudformation:stack-name=app-stack
+ref_aws lambda put-function-concurrency --function-name app --reserved-concurrent-executions 7 >/dev/null
+manifest </dev/null
+cat >>lambda.yml <<YML
+    on_failure: $Q2
+YML
+proxy_reset
+lc plan
+check_status 0 "plan without tags or concurrency in lambda.yml exits 0"
+check_out_eq "app: no changes" "plan: the tags and concurrency set by hand are no change"
+lc deploy
+check_status 0 "deploy without tags or concurrency in lambda.yml"
+check_out_eq "app: unchanged" "deploy: unchanged"
+check "it wrote nothing (got $(proxy_writes))" test "$(proxy_writes)" -eq 0
+check "every tag is still there, the ones set by hand too" \
+	test "$(tags_of)" = '{"aws:cloudformation:stack-name":"app-stack","cost":"x","lambdactl:on_failure":"","lambdactl:other":"kept","owner":"ops","stage":"dev","team":"ml"}'
+check "the concurrency set by hand is still there" test "$(concurrency)" = 7
+
+# Taken away with the values that say so: tags: {} (every tag but
+# lambdactl's and AWS's goes), reserved_concurrency: none; on_failure left
+# out (the destination lambdactl set goes with its marker; the retries
+# set by hand stay).
 manifest <<'YML'
-    memory: 128
+    tags: {}
+    reserved_concurrency: none
 YML
 lc plan
 check_status 5 "plan with the extras removed exits 5"
 check_out_eq "app:
-  ~ reserved_concurrency 5 -> (none)
+  ~ reserved_concurrency 7 -> (none)
   ~ on_failure $Q2 -> (none)
   - tags.cost
+  - tags.owner
   - tags.stage
-  - tags.team" "plan shows the removals"
+  - tags.team" "plan shows the removals, AWS's tag left out"
 proxy_reset
 lc deploy
 check_status 0 "deploy of the removals"
-check "only the lambdactl: tag set by hand is left" test "$(tags_of)" = '{"lambdactl:other":"kept"}'
+check "only the lambdactl: tag set by hand and AWS's are left" \
+	test "$(tags_of)" = '{"aws:cloudformation:stack-name":"app-stack","lambdactl:other":"kept"}'
 check "no reserved concurrency left" test "$(concurrency)" = None
 check "DeleteFunctionConcurrency once" \
 	test "$(proxy_count DELETE '/2017-10-31/functions/app/concurrency')" = 1
+check "UntagResource: cost, owner, stage, team, then (after the destination) the marker; never the aws: tag" \
+	test "$(jq -r 'select(.method == "DELETE" and (.path | test("/tags/"))) | .path' "$PROXY_LOG" | grep -o 'tagKeys=[^&]*' | tr '\n' ' ')" = "tagKeys=cost tagKeys=owner tagKeys=stage tagKeys=team tagKeys=lambdactl%3Aon_failure "
 check "the configuration put back without the destination, the retries kept" \
 	test "$(put_body | jq -cS .)/$(proxy_count DELETE '/2019-09-25/.*')" = '{"MaximumRetryAttempts":1}/0'
 hold --maximum-retry-attempts 1
@@ -169,7 +199,24 @@ echo "    on_failure: $Q1" >>lambda.yml
 lc deploy
 check_status 0 "deploy setting the destination again"
 check "the destination is there again, with its marker" \
-	test "$(destination)/$(tags_of)" = "$Q1/"'{"lambdactl:on_failure":"","lambdactl:other":"kept"}'
+	test "$(destination)/$(tags_of)" = "$Q1/"'{"aws:cloudformation:stack-name":"app-stack","lambdactl:on_failure":"","lambdactl:other":"kept"}'
+
+# The marker lost (taken off by hand) while lambda.yml names the
+# destination there: the marker alone goes back on, one write.
+ref_aws lambda untag-resource --resource "$FN_ARN" --tag-keys lambdactl:on_failure
+lc plan
+check_status 5 "plan with the marker missing exits 5"
+check_out_eq "app:
+  + tag lambdactl:on_failure" "plan: the marker alone"
+proxy_reset
+lc deploy
+check_status 0 "deploy putting the marker back"
+check "one write, a TagResource of the marker" \
+	test "$(proxy_writes)/$(proxy_count POST '/2017-03-31/tags/.*')" = 1/1
+check "the marker is back, the destination as it was" \
+	test "$(destination)/$(tags_of)" = "$Q1/"'{"aws:cloudformation:stack-name":"app-stack","lambdactl:on_failure":"","lambdactl:other":"kept"}'
+lc plan
+check_out_eq "app: no changes" "plan: no changes once the marker is back"
 sed -i '/on_failure/d' lambda.yml
 proxy_reset
 lc deploy
@@ -177,7 +224,7 @@ check_status 0 "deploy removing the destination"
 check "DeleteFunctionEventInvokeConfig (nothing else was in it), no Put" \
 	test "$(proxy_count DELETE '/2019-09-25/functions/app/event-invoke-config')/$(proxy_count PUT '/2019-09-25/.*')" = 1/0
 check "no destination left, nor its marker" \
-	test "$(destination)/$(tags_of)" = 'none/{"lambdactl:other":"kept"}'
+	test "$(destination)/$(tags_of)" = 'none/{"aws:cloudformation:stack-name":"app-stack","lambdactl:other":"kept"}'
 
 # A destination set by hand (no marker) while lambda.yml has none: left
 # alone, and not even read.

@@ -279,11 +279,12 @@ release_extras(struct deploy_plan *p)
 	p->extras.untag = NULL;
 	p->extras.ntag = p->extras.nuntag = 0;
 	p->extras.concurrency_changed = p->extras.invoke_changed = 0;
+	p->extras.unmark = 0;
 	release_changes(p);
 }
 
 /* "KEY=VALUE ..." of the plan's TagResource, and "KEY ..." of its
- * UntagResource. */
+ * UntagResource (the marker last: it comes off after the destination). */
 static void
 assert_tag_ops(const struct deploy_plan *p, const char *tag,
     const char *untag)
@@ -298,6 +299,8 @@ assert_tag_ops(const struct deploy_plan *p, const char *tag,
 	buf_reset(&b);
 	for (i = 0; i < p->extras.nuntag; i++)
 		buf_addf(&b, "%s%s", i ? " " : "", p->extras.untag[i]);
+	if (p->extras.unmark)
+		buf_addf(&b, "%s" DEPLOY_TAG_ON_FAILURE, b.len ? " " : "");
 	assert_string_equal(b.data, untag);
 	buf_release(&b);
 }
@@ -308,8 +311,11 @@ static struct manifest_kv want_tags[] = {
 	{ (char *)"team", (char *)"data" },
 	{ (char *)"tier", (char *)"gold" },
 };
-/* The triggers' markers (never compared) sort among the others. */
+/* The triggers' markers and AWS's own (never compared) sort among the
+ * others. */
 static struct manifest_kv have_tags[] = {
+	{ (char *)"AWS:CloudFormation:stack-id", (char *)"arn:x" },
+	{ (char *)"aws:cloudformation:stack-name", (char *)"jobs" },
 	{ (char *)"cost", (char *)"x" },
 	{ (char *)"lambdactl:sqs:1b2c", (char *)"jobs" },
 	{ (char *)"lambdactl:triggers", (char *)"" },
@@ -320,8 +326,9 @@ static struct manifest_kv have_tags[] = {
 
 /*
  * Tags: exactly the difference, with values (no secrets); the "lambdactl:"
- * keys never compared; a value holding an unset ${env:} left alone; and
- * nothing at all when the function's tags are not known (ListFunctions).
+ * and "aws:" keys never compared; a value holding an unset ${env:} left
+ * alone; and nothing at all when lambda.yml has no tags for the function,
+ * or the function's tags are not known (ListFunctions).
  */
 static void
 test_tags(void **state)
@@ -348,7 +355,7 @@ test_tags(void **state)
 	fn.tags = want_tags;
 	fn.ntags = 4;
 	p.remote.tags = have_tags;
-	p.remote.ntags = 6;
+	p.remote.ntags = 8;
 	p.extras.known = 1;
 	deploy_compare(&fn, ROLE, &pkg, &all, &p);
 	assert_lines(&p, want);
@@ -369,13 +376,18 @@ test_tags(void **state)
 	fn.unresolved = NULL;
 	fn.nunresolved = 0;
 
-	/* No tags in lambda.yml: every tag of the function's goes, but
-	 * the markers. */
+	/* No tags in lambda.yml: the function's are not lambdactl's. */
 	fn.ntags = 0;
+	deploy_compare(&fn, ROLE, &pkg, &all, &p);
+	assert_lines(&p, none);
+	assert_tag_ops(&p, "", "");
+	/* tags: {}: every tag of the function's goes, but the reserved. */
+	fn.tags_set = 1;
 	deploy_compare(&fn, ROLE, &pkg, &all, &p);
 	assert_lines(&p, drop_all);
 	assert_tag_ops(&p, "", "cost owner team tier");
 	release_extras(&p);
+	fn.tags_set = 0;
 
 	/* Not known (ListFunctions), or --code-only: not compared. */
 	fn.ntags = 4;
@@ -419,6 +431,10 @@ test_concurrency(void **state)
 		{ 0, 0, NULL },
 		{ 7, 7, NULL },
 		{ MANIFEST_NO_CONCURRENCY, MANIFEST_NO_CONCURRENCY, NULL },
+		/* Not set in lambda.yml: whatever the function has stays. */
+		{ MANIFEST_CONCURRENCY_UNSET, 10, NULL },
+		{ MANIFEST_CONCURRENCY_UNSET, 0, NULL },
+		{ MANIFEST_CONCURRENCY_UNSET, MANIFEST_NO_CONCURRENCY, NULL },
 	};
 	struct manifest_fn fn;
 	struct deploy_plan p;
@@ -488,8 +504,10 @@ test_on_failure(void **state)
 		    "- tag lambdactl:on_failure", "", "lambdactl:on_failure" },
 		{ "someone else's", NULL, DLQ_A, 0, NULL, "", "" },
 		{ "the same, ours", DLQ_A, DLQ_A, 1, NULL, "", "" },
-		/* Named by lambda.yml as it is (imported): left unmarked. */
-		{ "the same, not marked", DLQ_A, DLQ_A, 0, NULL, "", "" },
+		/* Named by lambda.yml as it is (imported, or the marker
+		 * lost): the marker alone goes on. */
+		{ "the same, not marked", DLQ_A, DLQ_A, 0,
+		    "+ tag lambdactl:on_failure", "lambdactl:on_failure=", "" },
 	};
 	struct manifest_fn fn;
 	struct deploy_plan p;
@@ -563,7 +581,7 @@ test_extras_order(void **state)
 	fn.tags = want_tags;
 	fn.ntags = 4;
 	p.remote.tags = have_tags;
-	p.remote.ntags = 6;
+	p.remote.ntags = 8;
 	deploy_compare(&fn, ROLE, &pkg, &all, &p);
 	assert_lines(&p, want);
 	assert_tag_ops(&p, "lambdactl:on_failure= commit=abc123 owner= "
@@ -728,9 +746,10 @@ existing(struct manifest_fn *fn, struct deploy_plan *p,
 
 /*
  * Only the extras changed: deploy_apply writes them alone, in order
- * (concurrency, the destination, tags: removals first), the rest of the
+ * (concurrency, tags: removals first, the destination), the rest of the
  * asynchronous invocation configuration sent back as read; then the same
- * with the removals (nothing else left in the configuration: deleted).
+ * with the removals (nothing else left in the configuration: deleted),
+ * the marker coming off after the destination.
  */
 static void
 test_apply_extras(void **state)
@@ -742,6 +761,7 @@ test_apply_extras(void **state)
 	struct testhttp h;
 	struct lc_err err;
 	struct manifest_kv one_tag[] = { { (char *)"team", (char *)"data" } };
+	char *answers[2];
 	static const char got[] = "{\"Configuration\":" GOT_CONFIG ","
 	    "\"Tags\":{\"cost\":\"x\",\"lambdactl:on_failure\":\"\","
 	    "\"team\":\"ops\"},\"Concurrency\":"
@@ -769,29 +789,31 @@ test_apply_extras(void **state)
 	deploy_compare(&fn, ROLE, NULL, &fast, &p);
 	assert_lines(&p, want);
 	testhttp_start_json(&h, 4, 200, "{\"ReservedConcurrentExecutions\":10}",
-	    200, "{}", 204, "", 204, "");
+	    204, "", 204, "", 200, "{}");
 	assert_int_equal(deploy_apply(&h.client, &p, &fast, NULL, &r, &err), 0);
 	assert_string_equal(r.status, "updated");
 	assert_string_equal(h.reqs[0],
 	    "PUT /2017-10-31/functions/jobs/concurrency");
 	assert_string_equal(body_of(&h, 0),
 	    "{\"ReservedConcurrentExecutions\":10}");
-	assert_string_equal(h.reqs[1],
+	assert_string_equal(h.reqs[1], "DELETE /2017-03-31/tags/" ARN_PATH
+	    "?tagKeys=cost");
+	assert_string_equal(h.reqs[2], "POST /2017-03-31/tags/" ARN_PATH);
+	assert_string_equal(body_of(&h, 2), "{\"Tags\":{\"team\":\"data\"}}");
+	assert_string_equal(h.reqs[3],
 	    "PUT /2019-09-25/functions/jobs/event-invoke-config");
-	assert_string_equal(body_of(&h, 1), "{\"MaximumRetryAttempts\":1,"
+	assert_string_equal(body_of(&h, 3), "{\"MaximumRetryAttempts\":1,"
 	    "\"DestinationConfig\":{\"OnSuccess\":{\"Destination\":\"" SNS
 	    "\"},\"OnFailure\":{\"Destination\":\"" DLQ_B "\"}}}");
-	assert_string_equal(h.reqs[2], "DELETE /2017-03-31/tags/" ARN_PATH
-	    "?tagKeys=cost");
-	assert_string_equal(h.reqs[3], "POST /2017-03-31/tags/" ARN_PATH);
-	assert_string_equal(body_of(&h, 3), "{\"Tags\":{\"team\":\"data\"}}");
 	testhttp_stop_json(&h);
 	deploy_result_release(&r);
 	deploy_plan_release(&p);
 
-	/* lambda.yml drops both: the concurrency and the configuration
-	 * (nothing else in it) are deleted, the marker comes off. */
+	/* lambda.yml drops both ("none", no on_failure): the concurrency
+	 * and the configuration (nothing else in it) are deleted, the
+	 * marker comes off. */
 	existing(&fn, &p, &pkg, got_marker);
+	fn.reserved_concurrency = MANIFEST_NO_CONCURRENCY;
 	p.extras.invoke.on_failure = xstrdup(DLQ_A);
 	deploy_compare(&fn, ROLE, NULL, &fast, &p);
 	testhttp_start_json(&h, 3, 204, "", 204, "", 204, "");
@@ -805,11 +827,28 @@ test_apply_extras(void **state)
 	testhttp_stop_json(&h);
 	deploy_result_release(&r);
 	deploy_plan_release(&p);
+
+	/* The marker refused: no destination is set without it. */
+	existing(&fn, &p, &pkg, "{\"Configuration\":" GOT_CONFIG "}");
+	fn.on_failure = (char *)DLQ_A;
+	deploy_compare(&fn, ROLE, NULL, &fast, &p);
+	answers[0] = testhttp_answer(400, "", "{\"__type\":"
+	    "\"AccessDeniedException\",\"message\":\"no tagging\"}");
+	answers[1] = testhttp_answer(200, "", "{}");
+	testhttp_start(&h, (const char *const *)answers, 2);
+	assert_int_equal(deploy_apply(&h.client, &p, &fast, NULL, &r, &err),
+	    -1);
+	assert_string_equal(h.reqs[0], "POST /2017-03-31/tags/" ARN_PATH);
+	assert_non_null(strstr(err.msg, "AccessDeniedException"));
+	assert_int_equal(testhttp_stop(&h), 1);	/* no Put after it */
+	free(answers[0]);
+	free(answers[1]);
+	deploy_plan_release(&p);
 }
 
 /*
- * A new function: its tags go with CreateFunction; the concurrency and
- * the destination (and its marker) are set once it is Active.
+ * A new function: its tags go with CreateFunction; the concurrency, the
+ * destination's marker and the destination are set once it is Active.
  */
 static void
 test_apply_create_extras(void **state)
@@ -846,8 +885,8 @@ test_apply_create_extras(void **state)
 	    201, GOT_CONFIG,
 	    200, "{\"Configuration\":" GOT_CONFIG "}",
 	    200, "{\"ReservedConcurrentExecutions\":0}",
-	    200, "{}",
-	    204, "");
+	    204, "",
+	    200, "{}");
 	assert_int_equal(deploy_plan(&h.client, &fn, ROLE, &pkg, &fast, &p,
 	    &err), 0);
 	assert_lines(&p, want);
@@ -861,13 +900,13 @@ test_apply_create_extras(void **state)
 	    "PUT /2017-10-31/functions/jobs/concurrency");
 	assert_string_equal(body_of(&h, 3),
 	    "{\"ReservedConcurrentExecutions\":0}");
-	assert_string_equal(h.reqs[4],
-	    "PUT /2019-09-25/functions/jobs/event-invoke-config");
-	assert_string_equal(body_of(&h, 4), "{\"DestinationConfig\":{"
-	    "\"OnFailure\":{\"Destination\":\"" DLQ_A "\"}}}");
-	assert_string_equal(h.reqs[5], "POST /2017-03-31/tags/" ARN_PATH);
-	assert_string_equal(body_of(&h, 5),
+	assert_string_equal(h.reqs[4], "POST /2017-03-31/tags/" ARN_PATH);
+	assert_string_equal(body_of(&h, 4),
 	    "{\"Tags\":{\"lambdactl:on_failure\":\"\"}}");
+	assert_string_equal(h.reqs[5],
+	    "PUT /2019-09-25/functions/jobs/event-invoke-config");
+	assert_string_equal(body_of(&h, 5), "{\"DestinationConfig\":{"
+	    "\"OnFailure\":{\"Destination\":\"" DLQ_A "\"}}}");
 	testhttp_stop_json(&h);
 	deploy_result_release(&r);
 	deploy_plan_release(&p);

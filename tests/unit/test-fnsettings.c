@@ -27,7 +27,11 @@
 
 #define MAN_PAGE	"man/lambda.yml.5"
 
-/* What lambda.yml says for each setting: not its default. */
+/*
+ * What lambda.yml says for each setting: not its default (snap_start's
+ * false is a value: ApplyOn None, sent; true would not go with the
+ * ephemeral storage over 512 MB here).
+ */
 static const struct {
 	const char	*key, *yaml;
 } samples[] = {
@@ -52,7 +56,7 @@ static const struct {
 	{ "logging.level", "DEBUG" },
 	{ "logging.system_level", "WARN" },
 	{ "logging.group", "/custom/jobs" },
-	{ "snap_start", "true" },
+	{ "snap_start", "false" },
 	{ "tags", "{ team: core }" },
 };
 
@@ -439,25 +443,26 @@ test_defaults(void **state)
 	    "arn:aws:iam::123456789012:role/r"),
 	    "arn:aws:iam::123456789012:role/r");
 	assert_null(fnset_find("artifact"));	/* not a function setting */
-	/* Issue 15's: sent as Lambda's defaults, or (create) left out. */
-	assert_string_equal(fnset_str(fnset_find("tracing"), &m.fns[0], NULL),
-	    "PassThrough");
-	assert_string_equal(fnset_str(fnset_find("logging.format"), &m.fns[0],
-	    NULL), "Text");
+	/* Issue 15's: not set, not lambdactl's (no default, none sent). */
+	assert_null(fnset_str(fnset_find("tracing"), &m.fns[0], NULL));
+	assert_null(fnset_str(fnset_find("logging.format"), &m.fns[0], NULL));
 	assert_null(fnset_str(fnset_find("logging.level"), &m.fns[0], NULL));
 	assert_null(fnset_str(fnset_find("logging.group"), &m.fns[0], NULL));
-	assert_string_equal(fnset_str(fnset_find("kms_key"), &m.fns[0], NULL),
-	    "");
+	assert_null(fnset_str(fnset_find("kms_key"), &m.fns[0], NULL));
+	assert_null(fnset_str(fnset_find("dead_letter"), &m.fns[0], NULL));
+	assert_null(fnset_str(fnset_find("snap_start"), &m.fns[0], NULL));
+	assert_true(fnset_unmanaged(fnset_find("vpc.subnets"), &m.fns[0]));
+	assert_null(m.fns[0].tracing);
 	assert_null(m.fns[0].kms_key);
-	assert_string_equal(fnset_str(fnset_find("snap_start"), &m.fns[0],
-	    NULL), "None");
 	assert_null(m.fns[0].snap_start);
+	assert_false(m.fns[0].vpc_set);
+	assert_false(m.fns[0].tags_set);
 	/* Not rows: the manifest's own unset values. */
 	assert_null(m.fns[0].alias);
 	assert_null(m.fns[0].on_failure);
 	assert_int_equal(m.fns[0].keep_versions, 0);
 	assert_int_equal(m.fns[0].reserved_concurrency,
-	    MANIFEST_NO_CONCURRENCY);
+	    MANIFEST_CONCURRENCY_UNSET);
 	manifest_release(&m);
 }
 
@@ -480,35 +485,56 @@ str_at(cJSON *o, const char *path)
 	return v->valuestring;
 }
 
+/* Issue 15's members, which a lambda.yml without their keys never sends. */
+static const char *const issue15_members[] = {
+	"VpcConfig", "TracingConfig", "KMSKeyArn", "DeadLetterConfig",
+	"LoggingConfig", "SnapStart",
+};
+
 /*
- * A function that sets none of issue 15's settings: CreateFunction leaves
- * out what Lambda has no value for; an update sends the values that
- * remove a VPC, a KMS key, a dead-letter target and SnapStart; no log
- * level under Text logs, no log group unless set.
+ * A function that sets none of issue 15's settings leaves them to Lambda:
+ * neither CreateFunction nor UpdateFunctionConfiguration carries any of
+ * them (a lambda.yml from before they existed changes nothing of a
+ * function's VPC, key, target, tracing, logs or SnapStart).  The values
+ * that remove one are sent when written: empty VPC lists, "" for the key
+ * and the target, PassThrough, Text logs (no levels), SnapStart false.
  */
 static void
 test_unset_bodies(void **state)
 {
 	static const char y[] = "functions:\n  f:\n    runtime: java21\n"
 	    "    handler: h::h\n    role: r\n    artifact: f.zip\n";
+	static const char removal[] = "functions:\n  f:\n    runtime: java21\n"
+	    "    handler: h::h\n    role: r\n    artifact: f.zip\n"
+	    "    vpc: { subnets: [], security_groups: [] }\n"
+	    "    tracing: PassThrough\n    kms_key: \"\"\n"
+	    "    dead_letter: ''\n    logging: { format: Text }\n"
+	    "    snap_start: false\n";
 	struct manifest m;
 	struct lc_err err = { 0 };
 	cJSON *create, *config;
+	size_t i;
 
 	(void)state;
 	assert_int_equal(manifest_load_mem(&m, "t.yml", y, strlen(y), 0,
 	    &err), 0);
 	create = parse_body(lambda_create_json(&m.fns[0], NULL, 0, "PH"));
 	config = parse_body(lambda_config_json(&m.fns[0], NULL, NULL));
-	assert_absent(create, "VpcConfig");
-	assert_absent(create, "KMSKeyArn");
-	assert_absent(create, "DeadLetterConfig");
-	assert_absent(create, "SnapStart");
-	assert_string_equal(str_at(create, "TracingConfig.Mode"),
-	    "PassThrough");
-	assert_string_equal(str_at(create, "LoggingConfig.LogFormat"), "Text");
-	assert_int_equal(cJSON_GetArraySize(at_path(create, "LoggingConfig")),
-	    1);
+	for (i = 0; i < sizeof issue15_members / sizeof issue15_members[0];
+	    i++) {
+		assert_absent(create, issue15_members[i]);
+		assert_absent(config, issue15_members[i]);
+	}
+	/* The older settings still are: their defaults. */
+	assert_non_null(at_path(config, "MemorySize"));
+	assert_non_null(at_path(config, "EphemeralStorage.Size"));
+	cJSON_Delete(create);
+	cJSON_Delete(config);
+	manifest_release(&m);
+
+	assert_int_equal(manifest_load_mem(&m, "t.yml", removal,
+	    strlen(removal), 0, &err), 0);
+	config = parse_body(lambda_config_json(&m.fns[0], NULL, NULL));
 	assert_int_equal(cJSON_GetArraySize(at_path(config,
 	    "VpcConfig.SubnetIds")), 0);
 	assert_int_equal(cJSON_GetArraySize(at_path(config,
@@ -518,9 +544,9 @@ test_unset_bodies(void **state)
 	assert_string_equal(str_at(config, "SnapStart.ApplyOn"), "None");
 	assert_string_equal(str_at(config, "TracingConfig.Mode"),
 	    "PassThrough");
+	assert_string_equal(str_at(config, "LoggingConfig.LogFormat"), "Text");
 	assert_int_equal(cJSON_GetArraySize(at_path(config, "LoggingConfig")),
 	    1);
-	cJSON_Delete(create);
 	cJSON_Delete(config);
 	manifest_release(&m);
 }
@@ -579,8 +605,9 @@ plan_fields(const char *y, const char *doc, struct buf *b)
 /*
  * What Lambda reports for a function without issue 15's settings is no
  * difference (TracingConfig, LoggingConfig with its group, SnapStart, an
- * empty or null VpcConfig); a VPC's lists in another order are the same
- * VPC; a level that differs is one line, named by lambda.yml's keys.
+ * empty or null VpcConfig), nor is any value of them for a lambda.yml
+ * without their keys; a VPC's lists in another order are the same VPC; a
+ * level that differs is one line, named by lambda.yml's keys.
  */
 static void
 test_reported(void **state)
@@ -613,6 +640,18 @@ test_reported(void **state)
 	    "\"LogGroup\":\"/aws/lambda/f\"}}";
 	static const char bad_item[] = HEAD
 	    "\"VpcConfig\":{\"SubnetIds\":[7]}}";
+	/* Set by hand (the console, CloudFormation): not lambda.yml's. */
+	static const char by_hand[] = HEAD
+	    "\"TracingConfig\":{\"Mode\":\"Active\"},"
+	    "\"KMSKeyArn\":\"arn:aws:kms:us-east-1:123456789012:key/k-1\","
+	    "\"DeadLetterConfig\":{\"TargetArn\":"
+	    "\"arn:aws:sqs:us-east-1:123456789012:dlq\"},"
+	    "\"SnapStart\":{\"ApplyOn\":\"PublishedVersions\"},"
+	    "\"VpcConfig\":{\"SubnetIds\":[\"subnet-0000000a\"],"
+	    "\"SecurityGroupIds\":[\"sg-0000000a\"],\"VpcId\":\"vpc-1\"},"
+	    "\"LoggingConfig\":{\"LogFormat\":\"JSON\","
+	    "\"ApplicationLogLevel\":\"DEBUG\",\"SystemLogLevel\":\"WARN\","
+	    "\"LogGroup\":\"/custom/f\"}}";
 #undef HEAD
 	struct buf b = BUF_INIT;
 	struct lambda_config cfg;
@@ -621,6 +660,8 @@ test_reported(void **state)
 	(void)state;
 	plan_fields(bare, lambda, &b);
 	plan_fields(bare, moto, &b);
+	plan_fields(bare, by_hand, &b);
+	plan_fields(bare, in_vpc, &b);
 	assert_string_equal(b.data, "");
 	plan_fields(vpc, in_vpc, &b);
 	assert_string_equal(b.data, "~ logging.level INFO -> WARN\n");
@@ -666,7 +707,8 @@ load_without(struct manifest *m, const struct fnsetting *s)
 /*
  * Each row's default, in fn (a manifest without its key): what fnset_*
  * gives, and what lambda.yml leaves in the field (unset for a row whose
- * unset value CreateFunction leaves out).
+ * unset value CreateFunction leaves out, or that is not lambdactl's
+ * while unset).
  */
 static void
 check_default(const struct fnsetting *s, struct manifest_fn *fn)
@@ -677,7 +719,8 @@ check_default(const struct fnsetting *s, struct manifest_fn *fn)
 
 	switch (s->type) {
 	case FNSET_STRING:
-		if (s->def == NULL) {
+		/* No default, or not lambdactl's while unset: none. */
+		if (s->def == NULL || (s->flags & FNSET_UNSET_UNMANAGED)) {
 			assert_null(fnset_str(s, fn, NULL));
 			assert_null(str);
 			break;
@@ -761,6 +804,76 @@ test_rows_defaults(void **state)
 		cJSON_Delete(code);
 		manifest_release(&m);
 	}
+}
+
+/*
+ * A row not lambdactl's while unset (FNSET_UNSET_UNMANAGED): a manifest
+ * without its key finds no difference with a function that has any value
+ * of it (the samples, a string one changed besides), and its bodies do
+ * not carry it; nor do they a log level without the format.
+ */
+static void
+test_unset_unmanaged(void **state)
+{
+	struct manifest all, m;
+	struct lambda_config cfg;
+	struct deploy_plan p;
+	struct lc_err err = { 0 };
+	const struct fnsetting *s;
+	cJSON *config, *code, *create;
+	char *doc, **str, *saved = NULL, other[] = "PublishedVersions";
+	size_t i, k, n = 0;
+
+	(void)state;
+	load_all(&all);
+	config = parse_body(lambda_config_json(&all.fns[0], NULL, NULL));
+	code = parse_body(lambda_code_json(&all.fns[0], NULL, "PH"));
+	doc = reported(config, code, NULL);
+	if (lambda_config_parse("GetFunction", doc, strlen(doc), &cfg,
+	    &err) == -1)
+		fail_msg("%s", err.msg);
+	cJSON_Delete(config);
+	cJSON_Delete(code);
+	for (i = 0; i < fnsettings_count; i++) {
+		s = &fnsettings[i];
+		if (!(s->flags & FNSET_UNSET_UNMANAGED))
+			continue;
+		n++;
+		print_message("# without %s\n", s->key);
+		str = (char **)((char *)&cfg + s->cfg_off);
+		if (s->type == FNSET_STRING) {	/* another value, for once */
+			saved = *str;
+			*str = other;
+		}
+		load_without(&m, s);
+		assert_true(fnset_unset(s, &m.fns[0]));
+		assert_true(fnset_unmanaged(s, &m.fns[0]));
+		compare(&m.fns[0], &cfg, &p);
+		for (k = 0; k < p.nchanges; k++)
+			print_message("# unexpected: %s\n", p.changes[k].text);
+		assert_int_equal(p.nchanges, 0);
+		release_changes(&p);
+		if (s->type == FNSET_STRING)
+			*str = saved;
+		config = parse_body(lambda_config_json(&m.fns[0], NULL, NULL));
+		create = parse_body(lambda_create_json(&m.fns[0], NULL, 0,
+		    "PH"));
+		assert_absent(config, s->api);
+		assert_absent(create, s->api);
+		if (strcmp(s->key, "logging.format") == 0) {
+			assert_absent(config, "LoggingConfig.ApplicationLogLevel");
+			assert_absent(config, "LoggingConfig.SystemLogLevel");
+		}
+		cJSON_Delete(config);
+		cJSON_Delete(create);
+		manifest_release(&m);
+	}
+	/* vpc (two rows), tracing, kms_key, dead_letter, logging.format,
+	 * snap_start. */
+	assert_int_equal(n, 7);
+	lambda_config_release(&cfg);
+	cJSON_free(doc);
+	manifest_release(&all);
 }
 
 /*
@@ -882,10 +995,16 @@ doc_default(const struct fnsetting *s)
 	return *s->def ? s->def : "none";
 }
 
-/* lambda.yml(5) gives each row's default as the table has it. */
+/*
+ * lambda.yml(5) gives each row's default as the table has it; a row not
+ * lambdactl's while unset says so, and names its def (or lambda.yml's
+ * form of it) as the value that removes the setting.
+ */
 static void
 test_rows_defaults_documented(void **state)
 {
+	static const char unmanaged[] = "Default: not set: lambdactl leaves "
+	    "it as it is";
 	const struct fnsetting *s;
 	char want[128], *entry;
 	size_t i;
@@ -893,6 +1012,23 @@ test_rows_defaults_documented(void **state)
 	(void)state;
 	for (i = 0; i < fnsettings_count; i++) {
 		s = &fnsettings[i];
+		if (s->type == FNSET_STRING &&
+		    (s->flags & FNSET_UNSET_UNMANAGED)) {
+			/* "KEY: VALUE", as in .Li "tracing: PassThrough"
+			 * or "logging: { format: Text }". */
+			entry = man_entry(s->key);
+			snprintf(want, sizeof want, "%s: %s",
+			    strchr(s->key, '.') != NULL ?
+			    strchr(s->key, '.') + 1 : s->key,
+			    *s->def ? doc_default(s) : "\\(dq\\(dq");
+			if (strstr(entry, unmanaged) == NULL ||
+			    strstr(strstr(entry, unmanaged), want) == NULL)
+				fail_msg(MAN_PAGE ": the entry of '%s' does "
+				    "not say '%s', then '%s': '%s'", s->key,
+				    unmanaged, want, entry);
+			free(entry);
+			continue;
+		}
 		if (s->type == FNSET_STRING && s->def != NULL)
 			snprintf(want, sizeof want, "Default %s",
 			    doc_default(s));
@@ -1061,6 +1197,7 @@ main(void)
 		cmocka_unit_test(test_json_log_levels),
 		cmocka_unit_test(test_reported),
 		cmocka_unit_test(test_rows_defaults),
+		cmocka_unit_test(test_unset_unmanaged),
 		cmocka_unit_test(test_rows_defaults_documented),
 		cmocka_unit_test(test_rows_documented),
 		cmocka_unit_test(test_configs_differ),

@@ -103,8 +103,7 @@ no_difference(const struct manifest_fn *fn, const struct lambda_config *cfg)
 	assert_int_equal(p.nchanges, 0);
 	free(p.changes);
 	for (i = 0; i < cfg->ntags; i++) {
-		if (strncmp(cfg->tags[i].key, "lambdactl:", 10) == 0 ||
-		    strncmp(cfg->tags[i].key, "aws:", 4) == 0)
+		if (manifest_tag_reserved(cfg->tags[i].key) != NULL)
 			continue;
 		assert_true(k < fn->ntags);
 		assert_string_equal(fn->tags[k].key, cfg->tags[i].key);
@@ -168,6 +167,7 @@ test_two_functions_text(void **state)
 	add_kv(&c[0].env, &c[0].nenv, "STAGE", "prod");
 	add_kv(&c[0].tags, &c[0].ntags, "team", "data");
 	add_kv(&c[0].tags, &c[0].ntags, "lambdactl:triggers", "x");
+	add_kv(&c[1].tags, &c[1].ntags, "AWS:CloudFormation:stack-id", "i");
 	add_kv(&c[1].tags, &c[1].ntags, "aws:cloudformation:stack-name", "s");
 	assert_string_equal(yaml_of(c, 2, NULL, &res), want);
 	assert_int_equal(res.nenv, 1);
@@ -342,8 +342,10 @@ cfg_from_fn(struct lambda_config *c, const struct manifest_fn *fn)
 	}
 	c->tags = fn->tags;
 	c->ntags = fn->ntags;
-	c->reserved_concurrency = manifest_knows("reserved_concurrency") ?
-	    fn->reserved_concurrency : MANIFEST_NO_CONCURRENCY;
+	/* Not set (MANIFEST_CONCURRENCY_UNSET): a function without one. */
+	c->reserved_concurrency = manifest_knows("reserved_concurrency") &&
+	    fn->reserved_concurrency >= 0 ? fn->reserved_concurrency :
+	    MANIFEST_NO_CONCURRENCY;
 }
 
 /* Whether fn leaves scalar setting s at its default (or unset). */
@@ -464,6 +466,40 @@ test_nested_and_snap_start(void **state)
 }
 
 /* Reserved concurrency: written when set, 0 included; absent otherwise. */
+/* Lambda's own log group, /aws/lambda/NAME, is left out (with Text logs
+ * nothing of logging is written); another group, even another function's
+ * default, is written. */
+static void
+test_log_group(void **state)
+{
+	struct lambda_config c;
+	struct init_result res;
+	struct manifest m;
+
+	(void)state;
+	cfg_init(&c, "f", "java21", "a.b::c");
+	c.log_format = xstrdup("Text");
+	c.log_group = xstrdup("/aws/lambda/f");
+	yaml_of(&c, 1, NULL, &res);
+	assert_null(strstr(res.yaml, "logging"));
+	load_text(&m, res.yaml);
+	assert_null(m.fns[0].log_group);
+	no_difference(&m.fns[0], &c);
+	manifest_release(&m);
+	init_result_release(&res);
+
+	free(c.log_group);
+	c.log_group = xstrdup("/aws/lambda/f-old");
+	yaml_of(&c, 1, NULL, &res);
+	assert_non_null(strstr(res.yaml, "\n    logging:\n"
+	    "      group: /aws/lambda/f-old\n"));
+	load_text(&m, res.yaml);
+	no_difference(&m.fns[0], &c);
+	manifest_release(&m);
+	init_result_release(&res);
+	lambda_config_release(&c);
+}
+
 static void
 test_reserved_concurrency(void **state)
 {
@@ -553,6 +589,7 @@ main(void)
 		cmocka_unit_test(test_example_round_trip),
 		cmocka_unit_test(test_nested_and_snap_start),
 		cmocka_unit_test(test_reserved_concurrency),
+		cmocka_unit_test(test_log_group),
 		cmocka_unit_test(test_refused),
 	};
 

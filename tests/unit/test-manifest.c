@@ -429,6 +429,24 @@ test_other_limits(void **state)
 	assert_int_equal(m.fns[0].ntags, 50);
 	assert_string_equal(m.fns[0].tags[49].key, "t49");
 	manifest_release(&m);
+	/* lambdactl's own count: the on_failure marker, the triggers',
+	 * the URL's, one per queue. */
+	buf_adds(&b, "    on_failure: arn:aws:sqs:eu-west-1:123456789012:f\n");
+	load_fails(scratch(b.data), "3:3: function 'jobs': 50 tags, and 1 of "
+	    "lambdactl's own (its markers of on_failure and the triggers), "
+	    "over Lambda's limit of 50");
+	buf_adds(&b, "    url: { auth: AWS_IAM }\n    events:\n"
+	    "      - sqs: { queue: q1 }\n      - sqs: { queue: q2 }\n");
+	load_fails(scratch(b.data), "3:3: function 'jobs': 50 tags, and 5 of "
+	    "lambdactl's own (its markers of on_failure and the triggers), "
+	    "over Lambda's limit of 50");
+	buf_reset(&b);
+	buf_adds(&b, JOBS "    on_failure: arn:aws:sqs:eu-west-1:"
+	    "123456789012:f\n    tags:\n");
+	for (i = 0; i < 49; i++)
+		buf_addf(&b, "      t%02zu: v\n", i);
+	load_ok(&m, scratch(b.data));
+	manifest_release(&m);
 
 	buf_reset(&b);
 	buf_adds(&b, JOBS "    layers:\n");
@@ -1246,12 +1264,16 @@ test_example(void **state)
 	f = find_ok(&m, "jobs-native");
 	assert_null(f->alias);
 	assert_null(f->snap_start);
+	/* Not set: not lambdactl's, left as the function has them. */
 	assert_int_equal(f->nsubnets, 0);
-	assert_string_equal(f->tracing, "PassThrough");
-	assert_string_equal(f->log_format, "Text");
+	assert_false(f->vpc_set);
+	assert_null(f->tracing);
+	assert_null(f->kms_key);
+	assert_null(f->log_format);
 	assert_null(f->log_level);
 	assert_null(f->log_group);
-	assert_int_equal(f->reserved_concurrency, MANIFEST_NO_CONCURRENCY);
+	assert_int_equal(f->reserved_concurrency, MANIFEST_CONCURRENCY_UNSET);
+	assert_true(f->tags_set);	/* the top level's */
 	assert_string_equal(f->runtime, "provided.al2023");
 	assert_null(f->handler);
 	assert_string_equal(f->architecture, "arm64");
@@ -1659,8 +1681,10 @@ test_defer_env(void **state)
 /*
  * Issue 15's settings from the top level: strings and numbers when a
  * function leaves them out, a 0 concurrency as a value; vpc as a whole
- * (empty lists for none); logging key by key; the merged function checked
- * (a level needs JSON logs, SnapStart its runtime), at the value's node.
+ * (empty lists for none); logging key by key, the levels with the
+ * format; the values that take a setting away; the merged function
+ * checked (a level needs JSON logs, SnapStart its runtime and no more
+ * than 512 MB of /tmp), at the value's node.
  */
 static void
 test_release_settings(void **state)
@@ -1704,13 +1728,59 @@ test_release_settings(void **state)
 	assert_string_equal(f->log_group, "/top");
 	manifest_release(&m);
 
-	/* A function's Text over the top level's level. */
+	/* A function's own format takes no level from the top level:
+	 * Text has none, JSON Lambda's INFO; its own level is checked. */
+#define JAVA_A "    runtime: java21\n    handler: h::h\n    artifact: a.jar\n"
+	load_ok(&m, scratch("role: lambda-exec\nlogging: { level: DEBUG, "
+	    "format: JSON, group: /top }\nfunctions:\n"
+	    "  a:\n" JAVA_A "    logging: { format: Text }\n"
+	    "  b:\n" JAVA_A "    logging: { format: JSON }\n"
+	    "  c:\n" JAVA_A));
+	f = find_ok(&m, "a");
+	assert_string_equal(f->log_format, "Text");
+	assert_null(f->log_level);
+	assert_null(f->system_log_level);
+	assert_string_equal(f->log_group, "/top");
+	f = find_ok(&m, "b");
+	assert_string_equal(f->log_level, "INFO");
+	f = find_ok(&m, "c");
+	assert_string_equal(f->log_level, "DEBUG");
+	manifest_release(&m);
 	load_fails(scratch("role: lambda-exec\nlogging: { level: DEBUG, "
-	    "format: JSON }\nfunctions:\n  a:\n    runtime: java21\n"
-	    "    handler: h::h\n    artifact: a.jar\n"
-	    "    logging: { format: Text }\n"),
-	    "2:19: 'level' needs 'format: JSON' under logging (only JSON "
-	    "logs have levels); function 'a' logs Text");
+	    "format: JSON }\nfunctions:\n  a:\n" JAVA_A
+	    "    logging: { format: Text, system_level: WARN }\n"),
+	    "8:44: 'system_level' needs 'format: JSON' under logging (only "
+	    "JSON logs have levels); function 'a' logs Text");
+	/* The values that take a setting away. */
+	load_ok(&m, scratch(JOBS "    kms_key: \"\"\n    dead_letter: ''\n"
+	    "    reserved_concurrency: none\n    tags: {}\n"
+	    "    tracing: PassThrough\n"));
+	f = &m.fns[0];
+	assert_string_equal(f->kms_key, "");
+	assert_string_equal(f->dead_letter, "");
+	assert_int_equal(f->reserved_concurrency, MANIFEST_NO_CONCURRENCY);
+	assert_true(f->tags_set);
+	assert_int_equal(f->ntags, 0);
+	manifest_release(&m);
+	/* none at the top level, a number under a function. */
+	load_ok(&m, scratch("role: lambda-exec\nreserved_concurrency: none\n"
+	    "functions:\n  a: { runtime: java21, handler: h::h, "
+	    "artifact: a.jar }\n  b: { runtime: java21, handler: h::h, "
+	    "artifact: a.jar, reserved_concurrency: 3 }\n"));
+	assert_int_equal(find_ok(&m, "a")->reserved_concurrency,
+	    MANIFEST_NO_CONCURRENCY);
+	assert_int_equal(find_ok(&m, "b")->reserved_concurrency, 3);
+	manifest_release(&m);
+	load_fails(scratch(JOBS "    reserved_concurrency: None\n"),
+	    "7:27: 'reserved_concurrency' must be a whole number of "
+	    "executions (or 'none'), not 'None'");
+	/* SnapStart with more than 512 MB of /tmp. */
+	load_fails(scratch("role: lambda-exec\nephemeral_storage: 1024\n"
+	    "functions:\n  a:\n" JAVA_A "    snap_start: true\n"),
+	    "8:17: 'snap_start' cannot go with ephemeral storage over 512 MB "
+	    "(SnapStart does not support it); function 'a' has "
+	    "'ephemeral_storage: 1024'");
+#undef JAVA_A
 	/* SnapStart where the runtime comes from the top level. */
 	load_fails(scratch("role: lambda-exec\nruntime: python3.11\n"
 	    "functions:\n  a:\n    handler: h.h\n    artifact: a.zip\n"
