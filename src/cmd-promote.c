@@ -3,9 +3,6 @@
  * (--alias, else lambda.yml's) wholly at its canary's version, the routing
  * removed (alias-move.h).
  */
-#include <stdio.h>
-#include <stdlib.h>
-
 #include "alias-move.h"
 #include "cmd.h"
 
@@ -19,24 +16,7 @@ static const struct cmd_opt promote_opts[] = {
 static int
 promote_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
-	const char *fn = a->argv[0], *alias;
-	struct aws_client c;
-	char *text = NULL;
-	int dry = cmd_has(a, "dry-run"), status = -1;
-
-	if ((alias = alias_move_name(cmd_get(a, "alias"), &ctx->manifest, fn,
-	    ALIAS_PROMOTE, &ctx->err)) == NULL)
-		return -1;
-	cmd_aws_init(ctx, &c);
-	if (cmd_region(ctx, fn, &c.region, &ctx->err) == 0 &&
-	    alias_move_text(&c, fn, alias, ALIAS_PROMOTE, NULL, dry,
-	    ctx->output == OUTPUT_JSON, &text, &ctx->err) == 0) {
-		fputs(text, stdout);
-		status = dry ? LC_ECHANGES : LC_OK;
-	}
-	free(text);
-	cmd_aws_release(&c);
-	return status;
+	return cmd_alias_move(ctx, a, ALIAS_PROMOTE, NULL);
 }
 
 const struct cmd_entry cmd_promote_entry = {

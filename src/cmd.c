@@ -10,6 +10,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "alias-move.h"
 #include "clock.h"
 #include "cmd.h"
 #include "endpoint.h"
@@ -824,4 +825,28 @@ cmd_bar_printf(struct cmd_bar *b, const char *fmt, ...)
 	fflush(stderr);
 	if (b != NULL)
 		pthread_mutex_unlock(&b->mu);
+}
+
+int
+cmd_alias_move(struct cmd_ctx *ctx, const struct cmd_args *a, int kind,
+    const char *to)
+{
+	const char *fn = a->argv[0], *alias;
+	struct aws_client c;
+	char *text = NULL;
+	int dry = cmd_has(a, "dry-run"), status = -1;
+
+	if ((alias = alias_move_name(cmd_get(a, "alias"), &ctx->manifest, fn,
+	    (enum alias_move_kind)kind, &ctx->err)) == NULL)
+		return -1;
+	cmd_aws_init(ctx, &c);
+	if (cmd_region(ctx, fn, &c.region, &ctx->err) == 0 &&
+	    alias_move_text(&c, fn, alias, (enum alias_move_kind)kind, to, dry,
+	    ctx->output == OUTPUT_JSON, &text, &ctx->err) == 0) {
+		fputs(text, stdout);
+		status = dry ? LC_ECHANGES : LC_OK;
+	}
+	free(text);
+	cmd_aws_release(&c);
+	return status;
 }

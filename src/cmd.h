@@ -268,6 +268,15 @@ void cmd_bar_end(struct cmd_bar *b, const char *name);
 /* Prints a whole line on stderr above the bar, which is drawn again. */
 void cmd_bar_printf(struct cmd_bar *b, const char *fmt, ...) LC_PRINTF(2, 3);
 
+/*
+ * rollback's and promote's whole run (kind: enum alias_move_kind of
+ * alias-move.h; to: rollback's --to or NULL): the alias (--alias, else
+ * lambda.yml's), the function's region, the move (or with --dry-run the
+ * plan of it, exit LC_ECHANGES) printed as text or JSON.
+ */
+int cmd_alias_move(struct cmd_ctx *ctx, const struct cmd_args *a, int kind,
+    const char *to);
+
 /* Prints "usage: ..." and the option list of ce (or of lambdactl). */
 void cmd_usage(const struct cmd_entry *ce, FILE *fp);
 
