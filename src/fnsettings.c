@@ -42,7 +42,8 @@ const struct fnsetting fnsettings[] = {
 	{ "timeout", "Timeout", FNSET_LONG, FNSET_REPORTED,
 	    FN(timeout), 0, CFG(timeout), 0, NULL, 3,
 	    API_TIMEOUT_MIN, API_TIMEOUT_MAX, NULL, 0 },
-	{ "description", "Description", FNSET_STRING, FNSET_CREATE_OMIT_UNSET,
+	{ "description", "Description", FNSET_STRING,
+	    FNSET_CREATE_OMIT_UNSET | FNSET_VERSION_OWN,
 	    FN(description), 0, CFG(description), 0, "", 0, 0, 0, NULL, 0 },
 	{ "layers", "Layers", FNSET_LIST, FNSET_CREATE_OMIT_UNSET,
 	    FN(layers), FN(nlayers), CFG(layers), CFG(nlayers), NULL, 0, 0, 0,
@@ -287,12 +288,20 @@ const struct fnsetting *
 fnset_config_differs(const struct lambda_config *a,
     const struct lambda_config *b)
 {
+	const struct fnsetting *s;
 	size_t i;
 
-	for (i = 0; i < fnsettings_count; i++)
-		if (fnsettings[i].cfg_off != FNSET_NONE &&
-		    !row_same(&fnsettings[i], a, b))
-			return &fnsettings[i];
+	for (i = 0; i < fnsettings_count; i++) {
+		s = &fnsettings[i];
+		if (s->cfg_off == FNSET_NONE || (s->flags & FNSET_VERSION_OWN))
+			continue;
+		if (s->type == FNSET_STRING && s->def == NULL &&
+		    (*(char *const *)at(a, s->cfg_off) == NULL ||
+		    *(char *const *)at(b, s->cfg_off) == NULL))
+			continue;	/* not reported by one: unknown */
+		if (!row_same(s, a, b))
+			return s;
+	}
 	return NULL;
 }
 

@@ -64,6 +64,9 @@ enum fnset_flags {
 	 * lambda.yml written before the row was added changes nothing.
 	 */
 	FNSET_UNSET_UNMANAGED = 1 << 8,
+	/* A published version's own (Description: PublishVersion's, not
+	 * $LATEST's): not compared between a version and $LATEST. */
+	FNSET_VERSION_OWN = 1 << 9,
 };
 
 /* Not in struct lambda_config: never read back. */
@@ -155,7 +158,10 @@ long fnset_unreported_long(const struct fnsetting *s);
  * order (a FNSET_SORTED one is sorted when read), maps key and value.  A
  * published version carries every row read back (tags, which are not, are
  * the function's), so this says whether publishing $LATEST would give a
- * version configured otherwise than another one.
+ * version configured otherwise than another one; but a FNSET_VERSION_OWN
+ * row, and a string row without a default that one side does not report
+ * (logging.group of a version older than advanced logging), count as the
+ * same.
  */
 const struct fnsetting *fnset_config_differs(const struct lambda_config *a,
     const struct lambda_config *b);

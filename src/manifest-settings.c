@@ -192,15 +192,18 @@ inherit_str(char **dst, const char *src)
 
 /*
  * logging's keys are inherited one by one, but the levels go with the
- * format: a function that sets its own format keeps only its own levels
- * (a top level's JSON levels mean nothing under a function's Text).
+ * format: a function that sets another format than the top level's keeps
+ * only its own levels (a top level's JSON levels mean nothing under a
+ * function's Text); one that repeats JSON still inherits them.
  */
 static void
 inherit_logging(struct settings *s, const struct settings *t)
 {
 	struct manifest_fn *f = &s->fn;
 
-	if (f->log_format == NULL) {
+	if (f->log_format == NULL || (t->fn.log_format != NULL &&
+	    strcmp(f->log_format, "JSON") == 0 &&
+	    strcmp(t->fn.log_format, "JSON") == 0)) {
 		inherit_str(&f->log_format, t->fn.log_format);
 		inherit_str(&f->log_level, t->fn.log_level);
 		inherit_str(&f->system_log_level, t->fn.system_log_level);

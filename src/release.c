@@ -156,7 +156,9 @@ read_state(struct aws_client *c, const struct manifest_fn *fn,
 		for (i = 0; i < rd->na; i++)
 			if (same(rd->a[i].name, rp->alias))
 				rd->cur = &rd->a[i];
-	} else if (rp->alias != NULL && (rp->weight > 0 || !changed)) {
+	} else if (rp->alias != NULL) {
+		/* Always: its RevisionId guards the move against a change
+		 * made meanwhile (a rollback during a SnapStart wait). */
 		if ((r = lambda_get_alias(c, fn->name, rp->alias, &rd->one,
 		    err)) == -1)
 			return -1;
@@ -176,7 +178,9 @@ read_state(struct aws_client *c, const struct manifest_fn *fn,
 static int
 canary_pct(const struct lambda_alias *a)
 {
-	return (int)(a->extra_weight * 100 + 0.5);
+	int pct = (int)(a->extra_weight * 100 + 0.5);
+
+	return pct > 0 ? pct : 1;	/* under 0.5%: still a canary */
 }
 
 /*
@@ -273,8 +277,12 @@ publish_gives(struct aws_client *c, const struct manifest_fn *fn,
 
 	if (!same(v->code_sha256, remote->code_sha256))
 		return 0;
-	if (lambda_get_version(c, fn->name, v->version, &cfg, err) == -1)
-		return -1;
+	if (lambda_get_version(c, fn->name, v->version, &cfg, err) == -1) {
+		if (!lc_error_is(err, "ResourceNotFoundException"))
+			return -1;
+		lc_error_clear(err);	/* pruned meanwhile: publish */
+		return 0;
+	}
 	r = fnset_config_differs(&cfg, remote) == NULL;
 	lambda_config_release(&cfg);
 	return r;
@@ -500,7 +508,8 @@ delete_versions(struct aws_client *c, const struct manifest_fn *fn,
 		if (lambda_delete_version(c, fn->name, ver, err) == -1) {
 			if (lc_error_is(err, "ResourceConflictException"))
 				snprintf(what, sizeof what, "version %s is in "
-				    "use now: kept", ver);
+				    "use or busy now (ResourceConflictException):"
+				    " kept", ver);
 			else if (lc_error_is(err,
 			    "ResourceNotFoundException"))
 				snprintf(what, sizeof what, "version %s is "

@@ -1728,8 +1728,9 @@ test_release_settings(void **state)
 	assert_string_equal(f->log_group, "/top");
 	manifest_release(&m);
 
-	/* A function's own format takes no level from the top level:
-	 * Text has none, JSON Lambda's INFO; its own level is checked. */
+	/* A function's own other format takes no level from the top level
+	 * (Text has none); one repeating JSON inherits them; its own level
+	 * is checked. */
 #define JAVA_A "    runtime: java21\n    handler: h::h\n    artifact: a.jar\n"
 	load_ok(&m, scratch("role: lambda-exec\nlogging: { level: DEBUG, "
 	    "format: JSON, group: /top }\nfunctions:\n"
@@ -1742,7 +1743,7 @@ test_release_settings(void **state)
 	assert_null(f->system_log_level);
 	assert_string_equal(f->log_group, "/top");
 	f = find_ok(&m, "b");
-	assert_string_equal(f->log_level, "INFO");
+	assert_string_equal(f->log_level, "DEBUG");
 	f = find_ok(&m, "c");
 	assert_string_equal(f->log_level, "DEBUG");
 	manifest_release(&m);

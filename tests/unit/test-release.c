@@ -302,16 +302,20 @@ test_plan_canary_again(void **state)
 	fx_free(f);
 }
 
-/* A change, an alias, no weight nor keep_versions: nothing is read. A
- * function to create: nothing either. */
+/* A change, an alias, no weight nor keep_versions: the alias alone is
+ * read (its RevisionId guards the move), no version.  A function to
+ * create: nothing. */
 static void
 test_plan_changed_reads_nothing(void **state)
 {
 	struct fx *f = fx_new("sha-9");
 
 	(void)state;
-	testhttp_start_json(&f->h, 0);
+	testhttp_start_json(&f->h, 1, 200, ALIAS("live", "3", ""));
 	assert_int_equal(plan(f, 1), 0);
+	assert_int_equal(f->h.served, 1);
+	assert_string_equal(f->h.reqs[0], "GET " PATH "/aliases/live");
+	assert_string_equal(f->rp.alias_revision, "rev-live");
 	assert_int_equal(f->rp.publish, 1);
 	assert_int_equal(f->rp.nlines, 1);
 	assert_string_equal(f->rp.lines[0].field, "alias");
@@ -618,7 +622,8 @@ test_prune_race(void **state)
 	assert_int_equal(f->r.npruned, 1);
 	assert_string_equal(f->r.pruned[0], "3");
 	assert_string_equal(steps, "looking for versions to prune;"
-	    "deleting version 1;version 1 is in use now: kept;"
+	    "deleting version 1;version 1 is in use or busy now "
+	    "(ResourceConflictException): kept;"
 	    "deleting version 2;version 2 is gone already;"
 	    "deleting version 3;");
 	assert_string_equal(f->h.reqs[4], "DELETE " PATH "?Qualifier=3");
