@@ -13,7 +13,6 @@
 #include <time.h>
 
 #include <cjson/cJSON.h>
-#include <openssl/crypto.h>
 
 #include "aws.h"
 #include "awsconfig.h"
@@ -22,6 +21,7 @@
 #include "creds.h"
 #include "err.h"
 #include "http.h"
+#include "json.h"
 #include "log.h"
 #include "timeparse.h"
 #include "xmalloc.h"
@@ -231,28 +231,10 @@ creds_refused(const struct lc_err *e)
 	    !aws_is_throttle(e->code);
 }
 
-/* Wipes every string in o, at any depth. */
-static void
-json_wipe(cJSON *o)
-{
-	cJSON *item;
-
-	cJSON_ArrayForEach(item, o) {
-		if (cJSON_IsString(item))
-			OPENSSL_cleanse(item->valuestring,
-			    strlen(item->valuestring));
-		else if (cJSON_IsObject(item) || cJSON_IsArray(item))
-			json_wipe(item);
-	}
-}
-
 void
 creds_json_free(cJSON *o)
 {
-	if (o == NULL)
-		return;
-	json_wipe(o);
-	cJSON_Delete(o);
+	json_delete_wiped(o);
 }
 
 /*

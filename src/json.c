@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <cjson/cJSON.h>
+#include <openssl/crypto.h>
 
 #include "buf.h"
 #include "err.h"
@@ -688,4 +689,26 @@ json_get_obj(const char *op, const struct cJSON *o, const char *key,
 		    "an object", err);
 	*dst = v;
 	return 0;
+}
+
+/* Overwrites the string values of j, its siblings and their children. */
+static void
+wipe_strings(cJSON *j)
+{
+	for (; j != NULL; j = j->next) {
+		if (j->valuestring != NULL)
+			OPENSSL_cleanse(j->valuestring, strlen(j->valuestring));
+		wipe_strings(j->child);
+	}
+}
+
+void
+json_delete_wiped(cJSON *root)
+{
+	if (root == NULL)
+		return;
+	if (root->valuestring != NULL)
+		OPENSSL_cleanse(root->valuestring, strlen(root->valuestring));
+	wipe_strings(root->child);
+	cJSON_Delete(root);
 }

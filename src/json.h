@@ -93,6 +93,11 @@ int json_get_str(const char *op, const struct cJSON *o, const char *key,
 int json_get_int(const char *op, const struct cJSON *o, const char *key,
     const char *field, int64_t lo, int64_t hi, int64_t *dst,
     struct lc_err *err);
+/*
+ * Frees a parsed tree after overwriting every string value in it, at any
+ * depth (answers holding environment values or credentials).  NULL: no-op.
+ */
+void json_delete_wiped(struct cJSON *root);
 /* The object (array set: the array) member key of o in *dst. */
 int json_get_obj(const char *op, const struct cJSON *o, const char *key,
     const struct cJSON **dst, int array, struct lc_err *err);

@@ -66,30 +66,6 @@ jkv(cJSON *o, const struct manifest_kv *kv, size_t n)
 		jstr(o, kv[i].key, kv[i].value);
 }
 
-/* Overwrites the string values of j, its siblings and their children. */
-static void
-json_wipe(cJSON *j)
-{
-	for (; j != NULL; j = j->next) {
-		if (j->valuestring != NULL)
-			OPENSSL_cleanse(j->valuestring, strlen(j->valuestring));
-		json_wipe(j->child);
-	}
-}
-
-/* Frees a tree after wiping its string values (environment values are
- * secrets). */
-static void
-json_wipe_delete(cJSON *root)
-{
-	if (root == NULL)
-		return;
-	if (root->valuestring != NULL)
-		OPENSSL_cleanse(root->valuestring, strlen(root->valuestring));
-	json_wipe(root->child);
-	cJSON_Delete(root);
-}
-
 /*
  * Prints o unformatted into a buffer of our own, so that no copy of a
  * secret is freed without being wiped first (cJSON_Print reallocates).
@@ -120,7 +96,7 @@ json_finish(cJSON *o)
 {
 	char *s = json_print(o);
 
-	json_wipe_delete(o);
+	json_delete_wiped(o);
 	return s;
 }
 
@@ -383,7 +359,7 @@ lambda_config_parse(const char *op, const char *json, size_t len,
 		return lc_error(err, LC_EFAIL, "%s: the response is not valid "
 		    "JSON", op);
 	ret = config_from_json(op, o, cfg, err);
-	json_wipe_delete(o);
+	json_delete_wiped(o);
 	return ret;
 }
 
@@ -645,7 +621,7 @@ lambda_function_parse(const char *json, size_t len,
 	    (ret = get_concurrency(o, cfg, err)) == -1 ||
 	    (ret = get_code_location(o, cfg, err)) == -1))
 		lambda_config_release(cfg);
-	json_wipe_delete(o);
+	json_delete_wiped(o);
 	return ret;
 }
 
@@ -679,6 +655,6 @@ lambda_list_parse(const char *json, size_t len, struct lambda_config **out,
 		*next = xstrdup(m->valuestring);
 	ret = 0;
 out:
-	json_wipe_delete(o);
+	json_delete_wiped(o);
 	return ret;
 }

@@ -18,7 +18,6 @@
 #include <string.h>
 
 #include <cjson/cJSON.h>
-#include <openssl/crypto.h>
 
 #include "json.h"
 #include "lambda-private.h"
@@ -46,27 +45,6 @@ lambda_version_number(const char *s, long *out)
 	if (out != NULL)
 		*out = v;
 	return 0;
-}
-
-/* Frees a parsed answer after overwriting its strings: a version's
- * configuration holds its environment, whose values may be secrets. */
-static void
-wipe_strings(cJSON *j)
-{
-	for (; j != NULL; j = j->next) {
-		if (j->valuestring != NULL)
-			OPENSSL_cleanse(j->valuestring, strlen(j->valuestring));
-		wipe_strings(j->child);
-	}
-}
-
-static void
-delete_wiped(cJSON *root)
-{
-	if (root == NULL)
-		return;
-	wipe_strings(root);
-	cJSON_Delete(root);
 }
 
 /* "" for an absent description, so that callers need not test. */
@@ -182,7 +160,7 @@ lambda_versions_parse(const char *json, size_t len,
 	}
 	ret = next_marker(op, o, next, err);
 out:
-	delete_wiped(o);
+	json_delete_wiped(o);	/* a version's environment */
 	return ret;
 }
 
