@@ -21,8 +21,6 @@
 #include "manifest.h"
 #include "xmalloc.h"
 
-#define FN_NAME_MAX	64	/* Lambda's: 1 to 64 of [A-Za-z0-9_-] */
-
 /* The emitter, the buffer it writes into, and the first failure. */
 struct out {
 	yaml_emitter_t	 e;
@@ -475,16 +473,6 @@ out:
 	return rv;
 }
 
-/* Whether s is a function name: 1 to 64 of [A-Za-z0-9_-]. */
-static int
-valid_fn_name(const char *s)
-{
-	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
-
-	return n >= 1 && n <= FN_NAME_MAX && s[n] == '\0';
-}
-
 /* What lambda.yml cannot hold: a strange name, one twice, no runtime. */
 static int
 check_fns(const struct init_fn *fns, size_t n, struct lc_err *err)
@@ -494,7 +482,7 @@ check_fns(const struct init_fn *fns, size_t n, struct lc_err *err)
 
 	for (i = 0; i < n; i++) {
 		name = fns[i].cfg->name;
-		if (name == NULL || !valid_fn_name(name))
+		if (name == NULL || !manifest_valid_fn_name(name))
 			return lc_error(err, LC_EUSAGE, "'%s' is not a function "
 			    "name lambda.yml can hold", name != NULL ? name :
 			    "");

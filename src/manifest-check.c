@@ -35,9 +35,8 @@ static const char *const reserved_env[] = {
 static int check_release_key(struct ctx *c, enum key k, const yaml_node_t *v,
     const char *s);
 
-/* Whether s is a function name: 1 to 64 of [A-Za-z0-9_-]. */
-static int
-valid_fn_name(const char *s)
+int
+manifest_valid_fn_name(const char *s)
 {
 	return skip_set(&s, ALNUM "_-", 1, FN_NAME_MAX) && *s == '\0';
 }
@@ -183,7 +182,7 @@ manifest_check_s3_prefix(const char *what, const char *s, char *why,
 int
 mf_check_fn_name(struct ctx *c, const yaml_node_t *k)
 {
-	if (valid_fn_name(text(k)))
+	if (manifest_valid_fn_name(text(k)))
 		return 0;
 	return mf_node_error(c, k, "invalid function name '%s' (use 1 to %d "
 	    "letters, digits, '-' or '_')", text(k), FN_NAME_MAX);

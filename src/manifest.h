@@ -305,6 +305,10 @@ const char *manifest_path(const char *flag);
  */
 const char *manifest_tag_reserved(const char *key);
 
+/* Whether s is a function name lambda.yml takes: 1 to 64 of
+ * [A-Za-z0-9_-]. */
+int manifest_valid_fn_name(const char *s);
+
 /* Whether runtime is a custom runtime (provided, provided.al2, ...). */
 int manifest_is_provided(const char *runtime);
 
