@@ -339,14 +339,15 @@ check_artifact(struct state *st, const struct manifest_fn *fn)
 {
 	char *path = package_artifact_path(fn, st->m.dir);
 	struct stat sb;
+	int there = stat(path, &sb) == 0;
 
 	if (manifest_fn_unresolved(fn, "artifact"))
 		add(st, "artifact", DOCTOR_WARN, "%s: 'artifact' uses an unset "
 		    "variable", fn->name);
-	else if (stat(path, &sb) == -1 && fn->build != NULL)
+	else if (!there && fn->build != NULL)
 		add(st, "artifact", DOCTOR_WARN, "%s: %s missing; its build "
 		    "('%s') makes it", fn->name, path, fn->build);
-	else if (stat(path, &sb) == -1)
+	else if (!there)
 		add(st, "artifact", DOCTOR_FAIL, "%s: %s missing (and no "
 		    "'build' to make it)", fn->name, path);
 	else if (S_ISDIR(sb.st_mode) && manifest_is_provided(fn->runtime) &&

@@ -116,6 +116,14 @@ check_out_has "^warn artifact     hello: target/bootstrap missing; its build \\(
 cp good.yml lambda.yml
 mv target/gone target/bootstrap
 
+# An artifact named by an unset variable: only deploying needs it.
+sed -i 's|^artifact: target/bootstrap$|artifact: ${env:NOPE_ART}|' lambda.yml
+lc doctor --endpoint-url "$MOTO_URL"
+check_status 0 "artifact from an unset variable: exit 0"
+check_out_has "^warn manifest     lambda\\.yml: 1 function; deploying needs a variable: .*NOPE_ART" "unset variable: the manifest warns"
+check_out_has "^warn artifact     hello: 'artifact' uses an unset variable\$" "unset variable: the artifact warns"
+cp good.yml lambda.yml
+
 # 5. The server's clock off: 10 minutes (fail), 2 minutes (warn).
 # stub_date OFFSET: a stub answering ListFunctions with Date now+OFFSET.
 stub_date() {
