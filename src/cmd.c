@@ -26,6 +26,7 @@
 const struct cmd_entry *const cmd_table[] = {
 	&cmd_delete_entry,
 	&cmd_deploy_entry,
+	&cmd_doctor_entry,
 	&cmd_help_entry,
 	&cmd_init_entry,
 	&cmd_invoke_entry,

@@ -99,6 +99,7 @@ struct cmd_entry {
 
 extern const struct cmd_entry cmd_delete_entry;
 extern const struct cmd_entry cmd_deploy_entry;
+extern const struct cmd_entry cmd_doctor_entry;
 extern const struct cmd_entry cmd_help_entry;
 extern const struct cmd_entry cmd_init_entry;
 extern const struct cmd_entry cmd_invoke_entry;

@@ -123,11 +123,12 @@ java_version_text(const char *java, struct buf *b, struct lc_err *err)
 }
 
 /*
- * The JVM's major version: its JDK's release file (JAVA_VERSION=, next to
- * bin/), read at no cost, else what `java -version` says.
+ * The JVM's major version (langrt.h): its JDK's release file
+ * (JAVA_VERSION=, next to bin/), read at no cost, else what `java
+ * -version` says.
  */
-static int
-java_major(const char *java, struct lc_err *err)
+int
+langrt_java_version(const char *java, struct lc_err *err)
 {
 	char *real = realpath(java, NULL), *rel, *slash, line[256];
 	struct buf b;
@@ -425,11 +426,10 @@ langrt_java(const char *runtime, const char *handler, const char *task_root,
 	size_t i, n = 0;
 
 	(void)handler;		/* the loop reads $_HANDLER */
-	if (langrt_find("LAMBDACTL_JAVA", "java", "install a JDK or JRE "
-	    "(Debian: openjdk-17-jre-headless)", &java, err) == -1)
+	if (langrt_interpreter(LANGRT_JAVA, &java, err) == -1)
 		return -1;
 	if (langrt_cache_file(LOOP_FILE, &src, &dir, err) == -1 ||
-	    (major = java_major(java, err)) == -1 ||
+	    (major = langrt_java_version(java, err)) == -1 ||
 	    java_classes(java, major, target, src, dir, &classes, err) == -1)
 		goto out;
 	n = langrt_java_flags(target > 0 ? target : major, memory, flags);

@@ -24,12 +24,11 @@
 
 /* The interpreter and the loop's file in the cache; -1 with err. */
 static int
-find_parts(const char *env_name, const char *prog, const char *hint,
-    const char *loop, char **interp, char **file, char **dir,
-    struct lc_err *err)
+find_parts(enum langrt_kind kind, const char *loop, char **interp,
+    char **file, char **dir, struct lc_err *err)
 {
 	*interp = *file = *dir = NULL;
-	if (langrt_find(env_name, prog, hint, interp, err) == -1)
+	if (langrt_interpreter(kind, interp, err) == -1)
 		return -1;
 	if (langrt_cache_file(loop, file, dir, err) == -1) {
 		free(*interp);
@@ -56,9 +55,8 @@ langrt_python(const char *runtime, const char *handler, const char *task_root,
 	(void)handler;
 	(void)task_root;
 	(void)memory;
-	if (find_parts("LAMBDACTL_PYTHON", "python3", "install Python 3 "
-	    "(Debian: python3)", "python/bootstrap.py", &interp, &file, &dir,
-	    err) == -1)
+	if (find_parts(LANGRT_PYTHON, "python/bootstrap.py", &interp, &file,
+	    &dir, err) == -1)
 		return -1;
 	langrt_arg(l, interp);
 	langrt_arg(l, xstrdup("-u"));
@@ -78,8 +76,7 @@ langrt_node(const char *runtime, const char *handler, const char *task_root,
 	long young = memory / 10;
 
 	(void)handler;
-	if (find_parts("LAMBDACTL_NODE", "node", "install Node.js 18 or "
-	    "later (Debian: nodejs)", "node/bootstrap.mjs", &interp, &file,
+	if (find_parts(LANGRT_NODE, "node/bootstrap.mjs", &interp, &file,
 	    &dir, err) == -1)
 		return -1;
 	langrt_arg(l, interp);

@@ -151,6 +151,33 @@ langrt_find(const char *env_name, const char *prog, const char *hint,
 	    prog, hint, env_name);
 }
 
+/* Where each kind's interpreter is looked for, and what to install. */
+static const struct interp {
+	enum langrt_kind	 kind;
+	const char		*env_name;
+	const char		*prog;
+	const char		*hint;
+} interps[] = {
+	{ LANGRT_JAVA, "LAMBDACTL_JAVA", "java",
+	    "install a JDK or JRE (Debian: openjdk-17-jre-headless)" },
+	{ LANGRT_PYTHON, "LAMBDACTL_PYTHON", "python3",
+	    "install Python 3 (Debian: python3)" },
+	{ LANGRT_NODE, "LAMBDACTL_NODE", "node",
+	    "install Node.js 18 or later (Debian: nodejs)" },
+};
+
+int
+langrt_interpreter(enum langrt_kind kind, char **path, struct lc_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof interps / sizeof interps[0]; i++)
+		if (interps[i].kind == kind)
+			return langrt_find(interps[i].env_name,
+			    interps[i].prog, interps[i].hint, path, err);
+	return lc_error(err, LC_ECONFIG, "no interpreter for this runtime");
+}
+
 /* dir made (0700) when missing; 0, or -1 with err. */
 static int
 mkdir_one(const char *dir, struct lc_err *err)

@@ -46,6 +46,21 @@ int langrt_prepare(const char *runtime, const char *handler,
     struct lc_err *err);
 void langrt_launch_release(struct langrt_launch *l);
 
+/*
+ * The host interpreter functions of kind (LANGRT_JAVA, LANGRT_PYTHON,
+ * LANGRT_NODE) run on locally, found as langrt_prepare finds it
+ * (LAMBDACTL_JAVA, LAMBDACTL_PYTHON, LAMBDACTL_NODE, else PATH): *path
+ * the caller's.  LC_ECONFIG when it is missing, one line saying what to
+ * install or set; for any other kind, LC_ECONFIG too.
+ */
+int langrt_interpreter(enum langrt_kind kind, char **path, struct lc_err *err);
+/*
+ * The major version of the JVM java (17, 21, 8): its JDK's release file,
+ * else what `java -version` says.  -1 with err (LC_ECONFIG) when it
+ * cannot be told.
+ */
+int langrt_java_version(const char *java, struct lc_err *err);
+
 /* The embedded files (build/.../gen/langrt-files.c): name is the path
  * under runtimes/ ("python/bootstrap.py"); data NUL-terminated. */
 struct langrt_file {

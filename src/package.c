@@ -836,9 +836,8 @@ out:
 	return rv;
 }
 
-/* The artifact's path: as written if absolute, else under base_dir. */
-static char *
-artifact_path(const struct manifest_fn *fn, const char *base_dir)
+char *
+package_artifact_path(const struct manifest_fn *fn, const char *base_dir)
 {
 	if (fn->artifact[0] == '/' || base_dir == NULL || *base_dir == '\0')
 		return xstrdup(fn->artifact);
@@ -895,7 +894,7 @@ package_build(const struct manifest_fn *fn, const char *base_dir,
 	int written = 0, rv = -1;
 
 	memset(res, 0, sizeof *res);
-	path = artifact_path(fn, base_dir);
+	path = package_artifact_path(fn, base_dir);
 	if (stat(path, &st) == -1) {
 		artifact_error(fn, base_dir, err);
 		goto out;

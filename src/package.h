@@ -83,6 +83,10 @@ int package_build(const struct manifest_fn *fn, const char *base_dir,
 int package_check_direct(const struct manifest_fn *fn,
     const struct package_result *res, struct lc_err *err);
 void package_result_release(struct package_result *res);
+/* fn's artifact path: as written if absolute, else under base_dir; the
+ * caller frees it. */
+char *package_artifact_path(const struct manifest_fn *fn,
+    const char *base_dir);
 
 /*
  * Normalises the zip or jar at path into zip_path (written to a temporary
