@@ -9,6 +9,7 @@ MANDIR      ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+SCHEMADIR   ?= $(PREFIX)/share/lambdactl/schema
 INSTALL     ?= install
 
 PKGS      = libcurl libcrypto yaml-0.1 libcjson libzip libmicrohttpd libxml-2.0 zlib
@@ -157,11 +158,15 @@ install: all
 	$(INSTALL) -m 644 completions/lambdactl.bash $(DESTDIR)$(BASHCOMPDIR)/lambdactl
 	$(INSTALL) -m 644 completions/_lambdactl $(DESTDIR)$(ZSHCOMPDIR)/_lambdactl
 	$(INSTALL) -m 644 completions/lambdactl.fish $(DESTDIR)$(FISHCOMPDIR)/lambdactl.fish
+	$(if $(wildcard schema/*.json),$(INSTALL) -d $(DESTDIR)$(SCHEMADIR) && \
+	    $(INSTALL) -m 644 schema/*.json $(DESTDIR)$(SCHEMADIR)/)
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/lambdactl $(DESTDIR)$(MANDIR)/man1/lambdactl*.1 \
 	    $(DESTDIR)$(MANDIR)/man5/lambda.yml.5 $(DESTDIR)$(BASHCOMPDIR)/lambdactl \
-	    $(DESTDIR)$(ZSHCOMPDIR)/_lambdactl $(DESTDIR)$(FISHCOMPDIR)/lambdactl.fish
+	    $(DESTDIR)$(ZSHCOMPDIR)/_lambdactl $(DESTDIR)$(FISHCOMPDIR)/lambdactl.fish \
+	    $(DESTDIR)$(SCHEMADIR)/*.json
+	rmdir $(DESTDIR)$(SCHEMADIR) $(dir $(DESTDIR)$(SCHEMADIR)) 2>/dev/null || true
 
 clean:
 	rm -rf build lambdactl
