@@ -1,5 +1,5 @@
-# lambdactl - one GNU Makefile, no recursion but for `make test`.
-# Targets: all test unit e2e lint bench install uninstall clean deps.
+# lambdactl - one GNU Makefile, no recursion but for `make test` and `make deb`.
+# Targets: all test unit e2e lint bench install uninstall deb clean deps.
 
 VERSION = 0.1.0
 
@@ -41,7 +41,7 @@ BIN   = lambdactl
 endif
 
 # Goals that need no libraries: no pkg-config check for them.
-NODEP_GOALS = test deps clean uninstall fuzz
+NODEP_GOALS = test deps clean uninstall fuzz deb
 ifneq ($(filter-out $(NODEP_GOALS),$(or $(MAKECMDGOALS),all)),)
 missing := $(strip $(foreach p,$(PKGS) $(TEST_PKGS),$(if $(shell pkg-config --exists $(p) && echo y),,$(p))))
 ifneq ($(missing),)
@@ -168,8 +168,13 @@ uninstall:
 	    $(DESTDIR)$(SCHEMADIR)/*.json
 	rmdir $(DESTDIR)$(SCHEMADIR) $(dir $(DESTDIR)$(SCHEMADIR)) 2>/dev/null || true
 
+# build/deb/lambdactl_$(VERSION)_ARCH.deb, by dpkg-dev's own tools from
+# its own hardened build in build/deb/obj (scripts/deb.sh says how).
+deb:
+	+@MAKE='$(MAKE)' scripts/deb.sh $(VERSION)
+
 clean:
 	rm -rf build lambdactl
 
 .PHONY: all test check unit e2e fuzz fuzz-run deps lint bench install uninstall \
-	clean
+	deb clean
