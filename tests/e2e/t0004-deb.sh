@@ -104,7 +104,7 @@ done
 check "changelog.gz is debian/changelog, gzipped -n" gz_ok "$SRC_DIR/debian/changelog" "$x/usr/share/doc/lambdactl/changelog.gz"
 check "the changelog's newest entry is this version" \
 	grep -q "^lambdactl ($version) " <(zcat "$x/usr/share/doc/lambdactl/changelog.gz")
-check "copyright is DEP-5 and names no license" \
+check "copyright is in DEP-5 form" \
 	grep -qx 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/' "$x/usr/share/doc/lambdactl/copyright"
 check "copyright says no license is named yet" grep -qx 'License: none' "$x/usr/share/doc/lambdactl/copyright"
 
@@ -160,11 +160,12 @@ check "make deb again" mk_deb
 check "the package is reproducible (byte for byte)" cmp "$TMP/first.deb" "$deb"
 
 # A Makefile VERSION the changelog does not know is refused, nothing built.
+cp "$deb" "$TMP/before.deb"
 "$SRC_DIR/scripts/deb.sh" 99.0.0 >"$OUT" 2>"$ERR"
 status=$?
 check_status 1 "deb.sh refuses a version debian/changelog has no entry for"
 check_err_has "debian/changelog's newest entry is $version" "and says which entry it found"
-check "the package built before is left alone" cmp "$TMP/first.deb" "$deb"
+check "the package built before is left alone" cmp "$TMP/before.deb" "$deb"
 
 # --- lintian: no error, no warning; every override with its reason ---
 if command -v lintian >/dev/null 2>&1; then
