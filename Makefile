@@ -1,5 +1,5 @@
-# lambdactl - one GNU Makefile, no recursion but for `make test`.
-# Targets: all test unit e2e lint bench install uninstall clean deps.
+# lambdactl - one GNU Makefile, no recursion but for `make test` and `make deb`.
+# Targets: all test unit e2e lint bench install uninstall deb clean deps.
 
 VERSION = 0.1.0
 
@@ -9,6 +9,7 @@ MANDIR      ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+SCHEMADIR   ?= $(PREFIX)/share/lambdactl/schema
 INSTALL     ?= install
 
 PKGS      = libcurl libcrypto yaml-0.1 libcjson libzip libmicrohttpd libxml-2.0 zlib
@@ -40,7 +41,7 @@ BIN   = lambdactl
 endif
 
 # Goals that need no libraries: no pkg-config check for them.
-NODEP_GOALS = test deps clean uninstall fuzz
+NODEP_GOALS = test deps clean uninstall fuzz deb
 ifneq ($(filter-out $(NODEP_GOALS),$(or $(MAKECMDGOALS),all)),)
 missing := $(strip $(foreach p,$(PKGS) $(TEST_PKGS),$(if $(shell pkg-config --exists $(p) && echo y),,$(p))))
 ifneq ($(missing),)
@@ -157,14 +158,23 @@ install: all
 	$(INSTALL) -m 644 completions/lambdactl.bash $(DESTDIR)$(BASHCOMPDIR)/lambdactl
 	$(INSTALL) -m 644 completions/_lambdactl $(DESTDIR)$(ZSHCOMPDIR)/_lambdactl
 	$(INSTALL) -m 644 completions/lambdactl.fish $(DESTDIR)$(FISHCOMPDIR)/lambdactl.fish
+	$(if $(wildcard schema/*.json),$(INSTALL) -d $(DESTDIR)$(SCHEMADIR) && \
+	    $(INSTALL) -m 644 schema/*.json $(DESTDIR)$(SCHEMADIR)/)
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/lambdactl $(DESTDIR)$(MANDIR)/man1/lambdactl*.1 \
 	    $(DESTDIR)$(MANDIR)/man5/lambda.yml.5 $(DESTDIR)$(BASHCOMPDIR)/lambdactl \
-	    $(DESTDIR)$(ZSHCOMPDIR)/_lambdactl $(DESTDIR)$(FISHCOMPDIR)/lambdactl.fish
+	    $(DESTDIR)$(ZSHCOMPDIR)/_lambdactl $(DESTDIR)$(FISHCOMPDIR)/lambdactl.fish \
+	    $(DESTDIR)$(SCHEMADIR)/*.json
+	rmdir $(DESTDIR)$(SCHEMADIR) $(dir $(DESTDIR)$(SCHEMADIR)) 2>/dev/null || true
+
+# build/deb/lambdactl_$(VERSION)_ARCH.deb, by dpkg-dev's own tools from
+# its own hardened build in build/deb/obj (scripts/deb.sh says how).
+deb:
+	+@MAKE='$(MAKE)' scripts/deb.sh $(VERSION)
 
 clean:
 	rm -rf build lambdactl
 
 .PHONY: all test check unit e2e fuzz fuzz-run deps lint bench install uninstall \
-	clean
+	deb clean

@@ -12,6 +12,9 @@ libcurl4-openssl-dev libssl-dev libyaml-dev libcjson-dev libzip-dev
 libcmocka-dev libmicrohttpd-dev libxml2-dev mandoc bash-completion zsh
 fish"
 [ -n "$fuzz" ] && PKGS="$PKGS clang libclang-rt-dev"
+# make deb and its test (t0004-deb.sh): dpkg-dev's tools, strip and
+# readelf, lintian, man to render the packaged pages.
+PKGS="$PKGS dpkg-dev binutils lintian man-db"
 
 missing=
 for p in $PKGS; do

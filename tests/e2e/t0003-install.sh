@@ -1,6 +1,6 @@
 #!/bin/bash
 # make install / uninstall honour PREFIX and DESTDIR and install the binary,
-# every man page and the three completion scripts.
+# every man page, the three completion scripts and the JSON schemas.
 . "$(dirname "$0")/lib.sh"
 
 mk() {	# the binary under test is installed as it is: nothing is rebuilt
@@ -21,9 +21,14 @@ done
 check "bash completion is installed" cmp "$SRC_DIR/completions/lambdactl.bash" "$root/share/bash-completion/completions/lambdactl"
 check "zsh completion is installed" cmp "$SRC_DIR/completions/_lambdactl" "$root/share/zsh/site-functions/_lambdactl"
 check "fish completion is installed" cmp "$SRC_DIR/completions/lambdactl.fish" "$root/share/fish/vendor_completions.d/lambdactl.fish"
+for s in "$SRC_DIR"/schema/*.json; do	# the -o json schemas, once the tree has them
+	[ -e "$s" ] || continue
+	check "schema $(basename "$s") is installed" cmp "$s" "$root/share/lambdactl/schema/$(basename "$s")"
+done
 check "nothing is installed outside DESTDIR/PREFIX" test -z "$(find "$TMP/root" -mindepth 1 -maxdepth 1 ! -name opt)"
 
 check "make uninstall" mk uninstall PREFIX=/opt/lc
 check "uninstall removes every file it installed" test -z "$(find "$TMP/root" -type f)"
+check "uninstall removes lambdactl's own share directory" test ! -e "$root/share/lambdactl"
 
 finish
