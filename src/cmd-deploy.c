@@ -147,7 +147,7 @@ changes_json(const struct deploy_plan *p, int all)
 	size_t i;
 
 	for (i = 0; i < nshown(p, all); i++)
-		cJSON_AddItemToArray(a, cJSON_CreateString(p->changes[i].text));
+		cJSON_AddItemToArray(a, plan_line_json(&p->changes[i]));
 	return a;
 }
 

@@ -72,13 +72,7 @@ twins(struct manifest_fn *fn, struct deploy_plan *p, struct package_result *pkg)
 static void
 release_changes(struct deploy_plan *p)
 {
-	size_t i;
-
-	for (i = 0; i < p->nchanges; i++) {
-		free(p->changes[i].field);
-		free(p->changes[i].text);
-	}
-	free(p->changes);
+	plan_lines_free(p->changes, p->nchanges);
 	p->changes = NULL;
 	p->nchanges = 0;
 }
