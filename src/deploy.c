@@ -238,15 +238,14 @@ compare_on_failure(const struct manifest_fn *fn, struct deploy_plan *p)
 	}
 	if (fn->on_failure != NULL && !marked) {
 		if (!x->invoke_changed)	/* there already: the marker alone */
-			LINEF(p, PLAN_ADD, "tags", plan_none(),
-			    plan_str(DEPLOY_TAG_ON_FAILURE),
+			LINEF(p, PLAN_ADD, "tags", plan_none(), plan_str(""),
 			    "+ tag " DEPLOY_TAG_ON_FAILURE);
 		extras_tag(x, DEPLOY_TAG_ON_FAILURE, "");
 	}
 	if (fn->on_failure == NULL) {
 		if (!x->invoke_changed)	/* gone already: the marker alone */
-			LINEF(p, PLAN_REMOVE, "tags",
-			    plan_str(DEPLOY_TAG_ON_FAILURE), plan_none(),
+			LINEF(p, PLAN_REMOVE, "tags", plan_str(remote_tag(
+			    &p->remote, DEPLOY_TAG_ON_FAILURE)), plan_none(),
 			    "- tag " DEPLOY_TAG_ON_FAILURE);
 		x->unmark = 1;
 	}

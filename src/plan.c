@@ -294,7 +294,8 @@ plan_line_json(const struct plan_line *l)
  * Markdown.  Every ASCII punctuation character may be escaped with a
  * backslash (CommonMark); these are the ones that mean something inside a
  * table cell: the cell separator, code spans, emphasis and strikethrough,
- * links, HTML and entities, and GitHub's math.
+ * links, HTML and entities, and GitHub's math ('>' quotes only at the
+ * start of a line, which a cell never is).
  */
 void
 plan_md_escape(struct buf *b, const char *s)
@@ -304,7 +305,7 @@ plan_md_escape(struct buf *b, const char *s)
 			buf_addch(b, ' ');
 			continue;
 		}
-		if (strchr("\\|`*_~[]<>&$", *s) != NULL)
+		if (strchr("\\|`*_~[]<&$", *s) != NULL)
 			buf_addch(b, '\\');
 		buf_addch(b, *s);
 	}
