@@ -1,6 +1,5 @@
 /* deploy.c - plan and apply: compare, create or update, wait, publish. */
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

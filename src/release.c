@@ -5,7 +5,6 @@
  * aliases only when they decide something, so that a deploy with nothing
  * to do sends no more than it did before.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -12,7 +12,6 @@
  * When the marker says the triggers call another alias than this deploy's,
  * a first pass unwires them there (plan_move).
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
