@@ -225,16 +225,22 @@ plan_lines_append(struct plan_line **v, size_t *n,
 }
 
 void
+plan_line_release(struct plan_line *l)
+{
+	free(l->field);
+	owned_release(&l->from);
+	owned_release(&l->to);
+	free(l->text);
+	memset(l, 0, sizeof *l);
+}
+
+void
 plan_lines_free(struct plan_line *v, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		free(v[i].field);
-		owned_release(&v[i].from);
-		owned_release(&v[i].to);
-		free(v[i].text);
-	}
+	for (i = 0; i < n; i++)
+		plan_line_release(&v[i]);
 	free(v);
 }
 

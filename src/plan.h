@@ -101,6 +101,9 @@ size_t plan_line_hidden(struct plan_line **v, size_t *n, enum plan_action a,
 void plan_lines_append(struct plan_line **v, size_t *n,
     const struct plan_line *src, size_t ns);
 
+/* Frees what line l holds (not l itself); plan_lines_free: n lines and
+ * the array. */
+void plan_line_release(struct plan_line *l);
 void plan_lines_free(struct plan_line *v, size_t n);
 
 /* "add", "change", "remove". */
