@@ -63,8 +63,8 @@ static const struct cmd_opt plan_opts[] = {
 	{ "weight", 0, "PERCENT", "show the canary deploy --weight would make" },
 	{ "keep-versions", 0, "N", "show the versions deploy --keep-versions "
 	    "would delete" },
-	{ "summary", 0, "FILE", "append a Markdown summary of the plan to FILE "
-	    "(default under GitHub Actions: $GITHUB_STEP_SUMMARY)" },
+	{ "summary", 0, "FILE", "append a Markdown summary to FILE (GitHub "
+	    "Actions: $GITHUB_STEP_SUMMARY)" },
 	OPT_NO_BUILD, OPT_END,
 };
 
