@@ -3,8 +3,9 @@
 # moto: a create, a memory change (numbers as numbers), an environment
 # change (hidden: no value anywhere), a new schedule and the alias's move,
 # each as {field, action, from, to, text}; plan, deploy --dry-run, deploy,
-# update and new outputs valid against schema/lambdactl-*.json (and a
-# schema that does refuse an undocumented field); --summary FILE and
+# update and new outputs valid against schema/lambdactl-*.json (new's and
+# update's copies of deploy's), which do refuse an undocumented field, a
+# hidden value, an unknown action; --summary FILE and
 # $GITHUB_STEP_SUMMARY (under GITHUB_ACTIONS=true) append the summary,
 # escaped for Markdown, never overwriting what the file held.
 . "$(dirname "$0")/lib.sh"
@@ -93,6 +94,11 @@ lc -f next.yml plan
 jq -r '.[] | .function as $f | if .changes == [] then "\($f): no changes" else "\($f):", (.changes[] | "  \(.text)") end' "$TMP/plan.json" >"$TMP/from-json.txt"
 check "each change's text is the text output's line" diff -u "$TMP/from-json.txt" "$OUT"
 
+# new's and update's schemas are deploy's (copies, the title aside).
+for c in new update; do
+	check "lambdactl-$c.json is lambdactl-deploy.json but its title and description" \
+		test "$(jq -cS 'del(.title, .description)' "$SCHEMAS/lambdactl-$c.json")" = "$(jq -cS 'del(.title, .description)' "$SCHEMAS/lambdactl-deploy.json")"
+done
 # The schemas refuse what they do not document.
 jq '.[0].changes[0].extra = 1' "$TMP/plan.json" >"$TMP/bad1.json"
 check "lambdactl-plan.json refuses an undocumented field in a change" \
