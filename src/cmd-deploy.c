@@ -4,6 +4,8 @@
  * so they share this file.  Each packages the functions, resolves their
  * roles, then runs deploy.c's plan and apply on up to -j threads.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +63,8 @@ static const struct cmd_opt plan_opts[] = {
 	{ "weight", 0, "PERCENT", "show the canary deploy --weight would make" },
 	{ "keep-versions", 0, "N", "show the versions deploy --keep-versions "
 	    "would delete" },
+	{ "summary", 0, "FILE", "append a Markdown summary to FILE (GitHub "
+	    "Actions: $GITHUB_STEP_SUMMARY)" },
 	OPT_NO_BUILD, OPT_END,
 };
 
@@ -147,7 +151,7 @@ changes_json(const struct deploy_plan *p, int all)
 	size_t i;
 
 	for (i = 0; i < nshown(p, all); i++)
-		cJSON_AddItemToArray(a, cJSON_CreateString(p->changes[i].text));
+		cJSON_AddItemToArray(a, plan_line_json(&p->changes[i]));
 	return a;
 }
 
@@ -538,6 +542,70 @@ apply(struct cmd_ctx *ctx, struct aws_client *c, const struct deploy_opts *o,
 	return o->dry_run && u.pending > 0 ? LC_ECHANGES : LC_OK;
 }
 
+/*
+ * Where plan's Markdown summary goes: --summary, else under GitHub Actions
+ * the step's summary file; NULL: nowhere.
+ */
+static const char *
+summary_path(const struct cmd_args *a)
+{
+	const char *path = cmd_get(a, "summary"), *gha;
+
+	if (path != NULL)
+		return path;
+	gha = getenv("GITHUB_ACTIONS");
+	path = getenv("GITHUB_STEP_SUMMARY");
+	if (gha == NULL || strcmp(gha, "true") != 0 || path == NULL ||
+	    *path == '\0')
+		return NULL;
+	return path;
+}
+
+/*
+ * Appends the plan's Markdown summary (plan_markdown) to path in one
+ * write, so that a summary is there whole or not at all, after whatever
+ * the file holds (GitHub gathers each step's).  A failure is said on
+ * stderr and makes the status LC_EFAIL; the plan printed stays as it is.
+ */
+static int
+write_summary(const char *path, const struct batch *r, int status)
+{
+	struct plan_fn *fns = xcalloc(r->n + 1, sizeof *fns);
+	struct buf b = BUF_INIT;
+	char *msg;
+	ssize_t w = -1;
+	size_t i;
+	int fd, e = 0;
+
+	for (i = 0; i < r->n; i++) {
+		const struct deploy_job *j = &r->jobs[i];
+
+		fns[i].name = j->fn->name;
+		fns[i].exists = j->plan.exists;
+		fns[i].error = j->failed ? j->err.msg : NULL;
+		fns[i].lines = j->plan.changes;
+		fns[i].nlines = j->plan.nchanges;
+	}
+	plan_markdown(&b, fns, r->n);
+	free(fns);
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+	if (fd != -1) {
+		w = write(fd, b.data, b.len);
+		e = w == -1 ? errno : (size_t)w != b.len ? ENOSPC : 0;
+		if (close(fd) == -1 && e == 0)
+			e = errno;
+	} else
+		e = errno;
+	buf_release(&b);
+	if (e == 0)
+		return status;
+	msg = xasprintf("cannot write the summary to '%s': %s", path,
+	    strerror(e));
+	log_error(msg);
+	free(msg);
+	return LC_EFAIL;
+}
+
 /* new, update, deploy and plan: options, prepare, roles, apply. */
 static int
 run(struct cmd_ctx *ctx, struct cmd_args *a, enum deploy_mode mode,
@@ -564,6 +632,8 @@ run(struct cmd_ctx *ctx, struct cmd_args *a, enum deploy_mode mode,
 	if (prepare(ctx, a, &o, &r) == 0 &&
 	    resolve_roles(ctx, &c, r.fns, r.regions, r.n, r.roles) == 0)
 		status = apply(ctx, &c, &o, &r, jn);
+	if (plan_only && status != -1 && summary_path(a) != NULL)
+		status = write_summary(summary_path(a), &r, status);
 	batch_release(&r);
 	cmd_aws_release(&c);
 	return status;

@@ -25,10 +25,9 @@ drop_unresolved(const struct manifest_fn *fn, struct deploy_plan *p)
 	size_t i, j;
 
 	for (i = j = 0; i < p->nchanges; i++) {
-		if (manifest_fn_unresolved(fn, p->changes[i].field)) {
-			free(p->changes[i].field);
-			free(p->changes[i].text);
-		} else
+		if (manifest_fn_unresolved(fn, p->changes[i].field))
+			plan_line_release(&p->changes[i]);
+		else
 			p->changes[j++] = p->changes[i];
 	}
 	p->nchanges = j;

@@ -1,6 +1,5 @@
 /* deploy.c - plan and apply: compare, create or update, wait, publish. */
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,30 +18,14 @@ str_eq(const char *a, const char *b)
 	return strcmp(a != NULL ? a : "", b != NULL ? b : "") == 0;
 }
 
-static void LC_PRINTF(3, 4)
-add_change(struct deploy_plan *p, const char *field, const char *fmt, ...)
-{
-	struct deploy_change *ch;
-	struct buf b = BUF_INIT;
-	va_list ap;
-
-	va_start(ap, fmt);
-	buf_vaddf(&b, fmt, ap);
-	va_end(ap);
-	p->changes = xrealloc(p->changes, (p->nchanges + 1) *
-	    sizeof *p->changes);
-	ch = &p->changes[p->nchanges++];
-	ch->field = xstrdup(field);
-	ch->text = buf_detach(&b, NULL);
-}
+/* The plan's lines, built by plan.h. */
+#define LINE(p, a, field, from, to) \
+	plan_line(&(p)->changes, &(p)->nchanges, (a), (field), (from), (to))
+#define LINEF(p, a, field, from, to, ...) \
+	plan_linef(&(p)->changes, &(p)->nchanges, (a), (field), (from), \
+	    (to), __VA_ARGS__)
 
 /* Comparing by the table of settings: one plan line per difference. */
-
-static const char *
-none_if_empty(const char *s)
-{
-	return s != NULL && *s != '\0' ? s : "(none)";
-}
 
 static void
 diff_str(struct deploy_plan *p, const struct fnsetting *s, const char *want,
@@ -53,8 +36,8 @@ diff_str(struct deploy_plan *p, const struct fnsetting *s, const char *want,
 	if (have == NULL)
 		have = fnset_unreported_str(s);
 	if (!str_eq(want, have))
-		add_change(p, s->key, "~ %s %s -> %s", s->key,
-		    none_if_empty(have), none_if_empty(want));
+		LINE(p, PLAN_CHANGE, s->key, plan_str_or_none(have),
+		    plan_str_or_none(want));
 }
 
 static void
@@ -64,28 +47,13 @@ diff_long(struct deploy_plan *p, const struct fnsetting *s, long want,
 	if (have == 0)
 		have = fnset_unreported_long(s);
 	if (want != have)
-		add_change(p, s->key, "~ %s %ld -> %ld", s->key, have, want);
-}
-
-/* "[a, b]" for a list. */
-static char *
-join_list(char *const *v, size_t n)
-{
-	struct buf b = BUF_INIT;
-	size_t i;
-
-	buf_addch(&b, '[');
-	for (i = 0; i < n; i++)
-		buf_addf(&b, "%s%s", i ? ", " : "", v[i]);
-	buf_addch(&b, ']');
-	return buf_detach(&b, NULL);
+		LINE(p, PLAN_CHANGE, s->key, plan_num(have), plan_num(want));
 }
 
 static void
 diff_list(struct deploy_plan *p, const struct fnsetting *s,
     char *const *want, size_t nwant, char *const *have, size_t nhave)
 {
-	char *w, *h;
 	size_t i;
 
 	if (nwant == nhave) {
@@ -95,11 +63,8 @@ diff_list(struct deploy_plan *p, const struct fnsetting *s,
 		if (i == nwant)
 			return;
 	}
-	w = join_list(want, nwant);
-	h = join_list(have, nhave);
-	add_change(p, s->key, "~ %s %s -> %s", s->key, h, w);
-	free(w);
-	free(h);
+	LINE(p, PLAN_CHANGE, s->key, plan_list(have, nhave),
+	    plan_list(want, nwant));
 }
 
 /* Walking two key-sorted maps together: <0 want[i] alone, >0 have[j]
@@ -130,12 +95,9 @@ diff_map(struct deploy_plan *p, const struct fnsetting *s,
 		c = kv_step(want, i, nwant, have, j, nhave);
 		field = xasprintf("%s.%s", s->key, c > 0 ? have[j].key :
 		    want[i].key);
-		if (c < 0)
-			add_change(p, field, "+ %s", field);
-		else if (c > 0)
-			add_change(p, field, "- %s", field);
-		else if (strcmp(want[i].value, have[j].value) != 0)
-			add_change(p, field, "~ %s (value hidden)", field);
+		if (c != 0 || strcmp(want[i].value, have[j].value) != 0)
+			plan_line_hidden(&p->changes, &p->nchanges, c < 0 ?
+			    PLAN_ADD : c > 0 ? PLAN_REMOVE : PLAN_CHANGE, field);
 		free(field);
 		i += c <= 0;
 		j += c >= 0;
@@ -229,14 +191,11 @@ extras_untag(struct deploy_extras *x, const char *key)
 	x->untag[x->nuntag++] = xstrdup(key);
 }
 
-/* "(none)" for MANIFEST_NO_CONCURRENCY, else the number, in buf. */
-static const char *
-concurrency_text(char buf[24], long n)
+/* None for MANIFEST_NO_CONCURRENCY, else the number. */
+static struct plan_value
+concurrency_value(long n)
 {
-	if (n == MANIFEST_NO_CONCURRENCY)
-		return "(none)";
-	snprintf(buf, 24, "%ld", n);
-	return buf;
+	return n == MANIFEST_NO_CONCURRENCY ? plan_none() : plan_num(n);
 }
 
 /* lambda.yml's reserved concurrency against have's (the function's, or
@@ -246,14 +205,11 @@ static void
 compare_concurrency(const struct manifest_fn *fn, long have,
     struct deploy_plan *p)
 {
-	char a[24], b[24];
-
 	if (fn->reserved_concurrency == MANIFEST_CONCURRENCY_UNSET ||
 	    fn->reserved_concurrency == have)
 		return;
-	add_change(p, "reserved_concurrency", "~ reserved_concurrency %s -> %s",
-	    concurrency_text(a, have),
-	    concurrency_text(b, fn->reserved_concurrency));
+	LINE(p, PLAN_CHANGE, "reserved_concurrency", concurrency_value(have),
+	    concurrency_value(fn->reserved_concurrency));
 	p->extras.concurrency_changed = 1;
 }
 
@@ -275,28 +231,23 @@ compare_on_failure(const struct manifest_fn *fn, struct deploy_plan *p)
 		return;
 	if ((fn->on_failure == NULL) != (have == NULL) ||
 	    (have != NULL && strcmp(fn->on_failure, have) != 0)) {
-		add_change(p, "on_failure", "~ on_failure %s -> %s",
-		    have != NULL ? have : "(none)",
-		    fn->on_failure != NULL ? fn->on_failure : "(none)");
+		LINE(p, PLAN_CHANGE, "on_failure", plan_str(have),
+		    plan_str(fn->on_failure));
 		x->invoke_changed = 1;
 	}
 	if (fn->on_failure != NULL && !marked) {
 		if (!x->invoke_changed)	/* there already: the marker alone */
-			add_change(p, "tags", "+ tag " DEPLOY_TAG_ON_FAILURE);
+			LINEF(p, PLAN_ADD, "tags", plan_none(), plan_str(""),
+			    "+ tag " DEPLOY_TAG_ON_FAILURE);
 		extras_tag(x, DEPLOY_TAG_ON_FAILURE, "");
 	}
 	if (fn->on_failure == NULL) {
 		if (!x->invoke_changed)	/* gone already: the marker alone */
-			add_change(p, "tags", "- tag " DEPLOY_TAG_ON_FAILURE);
+			LINEF(p, PLAN_REMOVE, "tags", plan_str(remote_tag(
+			    &p->remote, DEPLOY_TAG_ON_FAILURE)), plan_none(),
+			    "- tag " DEPLOY_TAG_ON_FAILURE);
 		x->unmark = 1;
 	}
-}
-
-/* A tag value as plan shows it ("" when empty). */
-static const char *
-tag_text(const char *v)
-{
-	return *v != '\0' ? v : "\"\"";
 }
 
 /* A tag lambda.yml has (want) against the function's (have; NULL: none). */
@@ -305,11 +256,10 @@ diff_tag(struct deploy_plan *p, const char *field,
     const struct manifest_kv *want, const struct manifest_kv *have)
 {
 	if (have == NULL)
-		add_change(p, field, "+ %s = %s", field,
-		    tag_text(want->value));
+		LINE(p, PLAN_ADD, field, plan_none(), plan_str(want->value));
 	else if (strcmp(want->value, have->value) != 0)
-		add_change(p, field, "~ %s %s -> %s", field,
-		    tag_text(have->value), tag_text(want->value));
+		LINE(p, PLAN_CHANGE, field, plan_str(have->value),
+		    plan_str(want->value));
 	else
 		return;
 	extras_tag(&p->extras, want->key, want->value);
@@ -342,7 +292,8 @@ compare_tags(const struct manifest_fn *fn, struct deploy_plan *p)
 		field = xasprintf("tags.%s", c > 0 ? have[j].key :
 		    want[i].key);
 		if (c > 0) {
-			add_change(p, field, "- %s", field);
+			LINE(p, PLAN_REMOVE, field, plan_str(have[j].value),
+			    plan_none());
 			extras_untag(&p->extras, have[j].key);
 		} else if (!manifest_fn_unresolved(fn, field))
 			diff_tag(p, field, &want[i], c == 0 ? &have[j] : NULL);
@@ -387,9 +338,8 @@ deploy_compare(const struct manifest_fn *fn, const char *role_arn,
 	if (o->code) {
 		compare_settings(fn, role_arn, p, 1);
 		if (pkg != NULL && !str_eq(pkg->sha256, r->code_sha256)) {
-			add_change(p, "code", "~ code %s -> %s",
-			    r->code_sha256 != NULL ? r->code_sha256 : "(none)",
-			    pkg->sha256);
+			LINE(p, PLAN_CHANGE, "code", plan_str(r->code_sha256),
+			    plan_str(pkg->sha256));
 			p->code_changed = 1;
 		}
 	}
@@ -439,17 +389,14 @@ plan_triggers(struct aws_client *c, const struct deploy_opts *o,
     struct deploy_plan *p, struct lc_err *err)
 {
 	struct triggers_fn t;
-	size_t i;
-
 	if (!o->config)
 		return 0;
 	triggers_fn_init(&t, c, p->fn, p->role_arn, p->exists ? &p->remote :
 	    NULL, o);
 	if (triggers_plan(c, &t, &p->triggers, err) == -1)
 		return -1;
-	for (i = 0; i < p->triggers.nlines; i++)
-		add_change(p, p->triggers.lines[i].field, "%s",
-		    p->triggers.lines[i].text);
+	plan_lines_append(&p->changes, &p->nchanges, p->triggers.lines,
+	    p->triggers.nlines);
 	return 0;
 }
 
@@ -469,14 +416,11 @@ static int
 plan_release(struct aws_client *c, const struct deploy_opts *o,
     struct deploy_plan *p, struct lc_err *err)
 {
-	size_t i;
-
 	if (release_plan(c, p->fn, o, p->exists ? &p->remote : NULL,
 	    p->code_changed || p->config_changed, &p->release, err) == -1)
 		return -1;
-	for (i = 0; i < p->release.nlines; i++)
-		add_change(p, p->release.lines[i].field, "%s",
-		    p->release.lines[i].text);
+	plan_lines_append(&p->changes, &p->nchanges, p->release.lines,
+	    p->release.nlines);
 	return 0;
 }
 
@@ -533,7 +477,8 @@ deploy_plan(struct aws_client *c, const struct manifest_fn *fn,
 		if (pkg == NULL)
 			return lc_error(err, LC_EFAIL, "%s: no such function, "
 			    "and --config-only cannot create one", fn->name);
-		add_change(p, "create", "+ create (%s, %ld MB, %ld s, %s, "
+		LINEF(p, PLAN_ADD, "create", plan_absent(), plan_absent(),
+		    "+ create (%s, %ld MB, %ld s, %s, "
 		    "code %s)", fn->runtime, fn->memory, fn->timeout,
 		    fn->architecture, pkg->sha256);
 		p->code_changed = p->config_changed = 1;
@@ -562,13 +507,7 @@ deploy_plan(struct aws_client *c, const struct manifest_fn *fn,
 void
 deploy_plan_release(struct deploy_plan *p)
 {
-	size_t i;
-
-	for (i = 0; i < p->nchanges; i++) {
-		free(p->changes[i].field);
-		free(p->changes[i].text);
-	}
-	free(p->changes);
+	plan_lines_free(p->changes, p->nchanges);
 	free(p->s3_key);
 	triggers_plan_release(&p->triggers);
 	release_plan_release(&p->release);
@@ -761,12 +700,9 @@ deploy_check_existing(const struct manifest_fn *fn, const char *role_arn,
 	deploy_compare(fn, role_arn, pkg, &all, &q);
 	if (q.nchanges == 0)
 		return 0;
-	for (i = 0; i < q.nchanges; i++) {
+	for (i = 0; i < q.nchanges; i++)
 		buf_addf(&b, "%s%s", i ? "; " : "", q.changes[i].text);
-		free(q.changes[i].field);
-		free(q.changes[i].text);
-	}
-	free(q.changes);
+	plan_lines_free(q.changes, q.nchanges);
 	lc_error(err, LC_EFAIL, "CreateFunction: the function already exists, "
 	    "not as lambda.yml has it (%s): change it with 'lambdactl update' "
 	    "or 'lambdactl deploy'", b.data);

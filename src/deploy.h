@@ -14,6 +14,7 @@
 #include "lambda-api.h"
 #include "manifest.h"
 #include "package.h"
+#include "plan.h"
 #include "release.h"
 #include "triggers.h"
 
@@ -46,12 +47,6 @@ struct deploy_opts {
 	/* Set by deploy_run (leave it NULL): its jobs share S3 uploads,
 	 * one per object. */
 	struct deploy_runner	*runner;
-};
-
-/* One line of a plan; text never shows an environment value. */
-struct deploy_change {
-	char	*field;		/* "create", "code", "memory", "environment.KEY" */
-	char	*text;		/* "~ memory 128 -> 360" */
 };
 
 /*
@@ -106,7 +101,9 @@ struct deploy_plan {
 	/* The code's S3 key, when fn has s3_bucket and the code is sent:
 	 * s3://fn->s3_bucket/s3_key (s3_artifact_key); NULL otherwise. */
 	char				*s3_key;
-	struct deploy_change		*changes;
+	/* The plan's lines (plan.h): "create", "code", "memory",
+	 * "environment.KEY" (hidden)... */
+	struct plan_line		*changes;
 	size_t				 nchanges;
 	/* The triggers' part (when o->config): its lines are in changes
 	 * too; for a function not created yet, lines only. */

@@ -234,7 +234,7 @@ struct manifest_fn {
 	long			 reserved_concurrency;
 	/*
 	 * Under MANIFEST_DEFER_ENV, the settings holding an unset variable,
-	 * named as deploy_change fields: "environment.KEY", "tags.KEY",
+	 * named as plan lines' fields (plan.h): "environment.KEY", "tags.KEY",
 	 * "description", "build", "artifact".
 	 */
 	char			**unresolved;

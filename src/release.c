@@ -5,7 +5,6 @@
  * aliases only when they decide something, so that a deploy with nothing
  * to do sends no more than it did before.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,21 +21,10 @@ same(const char *a, const char *b)
 	return a != NULL && b != NULL && strcmp(a, b) == 0;
 }
 
-static void LC_PRINTF(3, 4)
-add_line(struct release_plan *rp, const char *field, const char *fmt, ...)
-{
-	struct release_line *l;
-	struct buf b = BUF_INIT;
-	va_list ap;
-
-	va_start(ap, fmt);
-	buf_vaddf(&b, fmt, ap);
-	va_end(ap);
-	rp->lines = xrealloc(rp->lines, (rp->nlines + 1) * sizeof *rp->lines);
-	l = &rp->lines[rp->nlines++];
-	l->field = xstrdup(field);
-	l->text = buf_detach(&b, NULL);
-}
+/* A line of the plan (plan.h), its text given. */
+#define LINEF(rp, a, field, from, to, ...) \
+	plan_linef(&(rp)->lines, &(rp)->nlines, (a), (field), (from), (to), \
+	    __VA_ARGS__)
 
 /* Whether version is one an alias of a points at, canaries included. */
 static int
@@ -209,10 +197,13 @@ alias_line(struct release_plan *rp, const struct lambda_alias *cur,
 	if (rp->weight > 0)
 		snprintf(pct, sizeof pct, " (%d%%)", rp->weight);
 	if (version == NULL)
-		add_line(rp, "alias", "+ publish a version, alias %s -> "
-		    "new%s", rp->alias, pct);
+		LINEF(rp, PLAN_ADD, "alias", plan_str(cur != NULL ?
+		    cur->version : NULL), plan_str("new"), "+ publish a "
+		    "version, alias %s -> new%s", rp->alias, pct);
 	else
-		add_line(rp, "alias", "%c alias %s -> %s%s", cur != NULL ?
+		LINEF(rp, cur != NULL ? PLAN_CHANGE : PLAN_ADD, "alias",
+		    plan_str(cur != NULL ? cur->version : NULL),
+		    plan_str(version), "%c alias %s -> %s%s", cur != NULL ?
 		    '~' : '+', rp->alias, version, pct);
 }
 
@@ -254,8 +245,8 @@ plan_prune(struct release_plan *rp, const struct reads *rd,
 		    sizeof *rp->prune);
 		rp->prune[rp->nprune++] = xstrdup(ver);
 		snprintf(field, sizeof field, "prune.%s", ver);
-		add_line(rp, field, "- version %s (keep_versions %ld)", ver,
-		    rp->keep);
+		LINEF(rp, PLAN_REMOVE, field, plan_str(ver), plan_none(),
+		    "- version %s (keep_versions %ld)", ver, rp->keep);
 	}
 	free(del);
 	free(after);
@@ -348,11 +339,7 @@ release_plan_release(struct release_plan *rp)
 {
 	size_t i;
 
-	for (i = 0; i < rp->nlines; i++) {
-		free(rp->lines[i].field);
-		free(rp->lines[i].text);
-	}
-	free(rp->lines);
+	plan_lines_free(rp->lines, rp->nlines);
 	for (i = 0; i < rp->nprune; i++)
 		free(rp->prune[i]);
 	free(rp->prune);

@@ -16,15 +16,11 @@
 #include "lambda-api.h"
 #include "lambda-versions.h"
 #include "manifest.h"
+#include "plan.h"
 
 struct deploy_opts;
 struct deploy_hooks;
 struct deploy_result;
-
-struct release_line {
-	char	*field;		/* "version", "alias", "prune.3" */
-	char	*text;		/* "- version 3 (keep_versions 2)" */
-};
 
 struct release_plan {
 	const char		*alias;		/* deploy_alias(); NULL: none */
@@ -44,8 +40,9 @@ struct release_plan {
 	/* The versions pruning would delete, as the plan sees them. */
 	char			**prune;
 	size_t			 nprune;
-	/* What plan shows (and deploy would do). */
-	struct release_line	*lines;
+	/* What plan shows (and deploy would do), plan.h's lines: "alias",
+	 * "prune.3" ("- version 3 (keep_versions 2)"). */
+	struct plan_line	*lines;
 	size_t			 nlines;
 };
 

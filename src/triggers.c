@@ -12,7 +12,6 @@
  * When the marker says the triggers call another alias than this deploy's,
  * a first pass unwires them there (plan_move).
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,28 +201,18 @@ triggers_wanted(const struct triggers_fn *t)
 
 /* Building the plan. */
 
-static int LC_PRINTF(3, 4)
-add_line(struct rc *r, const char *field, const char *fmt, ...)
-{
-	struct triggers_plan *p = r->p;
-	struct buf b = BUF_INIT;
-	va_list ap;
-
-	va_start(ap, fmt);
-	buf_vaddf(&b, fmt, ap);
-	va_end(ap);
-	p->lines = xrealloc(p->lines, (p->nlines + 1) * sizeof *p->lines);
-	p->lines[p->nlines].field = xstrdup(field);
-	p->lines[p->nlines].text = buf_detach(&b, NULL);
-	return (int)p->nlines++;
-}
+/* A line of the plan (plan.h): its index, which ops point at. */
+#define LINEF(r, a, field, from, to, ...) \
+	(int)plan_linef(&(r)->p->lines, &(r)->p->nlines, (a), (field), \
+	    (from), (to), __VA_ARGS__)
 
 /* The plan line of a schedule to be made: rule for e. */
 static int
 line_schedule_new(struct rc *r, const char *field,
     const struct manifest_event *e, const char *rule)
 {
-	return add_line(r, field, "+ schedule %s%s%s (rule %s)", e->schedule,
+	return LINEF(r, PLAN_ADD, field, plan_none(), plan_str(e->schedule),
+	    "+ schedule %s%s%s (rule %s)", e->schedule,
 	    e->input != NULL ? " with input" : "", e->enabled ? "" :
 	    ", disabled", rule);
 }
@@ -233,7 +222,8 @@ static int
 line_sqs_new(struct rc *r, const char *field, const struct manifest_event *e,
     const char *queue)
 {
-	return add_line(r, field, "+ sqs %s (batch %ld, window %lds%s)",
+	return LINEF(r, PLAN_ADD, field, plan_none(), plan_str(arn_tail(queue)),
+	    "+ sqs %s (batch %ld, window %lds%s)",
 	    arn_tail(queue), e->batch_size, e->batch_window,
 	    e->enabled ? "" : ", disabled");
 }
@@ -332,7 +322,9 @@ want_stmt(struct rc *r, const struct lambda_statement *want, int line)
 	if (have != NULL && stmt_same(have, want))
 		return;
 	if (line < 0)
-		line = add_line(r, "permission", "~ permission %s", want->sid);
+		line = LINEF(r, PLAN_CHANGE, "permission", plan_str(have !=
+		    NULL ? have->sid : NULL), plan_str(want->sid),
+		    "~ permission %s", want->sid);
 	if (have != NULL)
 		add_op(r, OP_REMOVE_PERM, line, want->sid, NULL);
 	op = add_op(r, OP_ADD_PERM, line, want->sid, NULL);
@@ -347,7 +339,8 @@ drop_stmt(struct rc *r, const char *sid, int line)
 	if (stmt_find(r, sid) == NULL)
 		return;
 	if (line < 0)
-		line = add_line(r, "permission", "- permission %s", sid);
+		line = LINEF(r, PLAN_REMOVE, "permission", plan_str(sid),
+		    plan_none(), "- permission %s", sid);
 	add_op(r, OP_REMOVE_PERM, line, sid, NULL);
 }
 
@@ -444,7 +437,8 @@ plan_schedule(struct rc *r, const struct manifest_event *e, const char *rule)
 	want_stmt(r, &s, -1);
 	if (!str_eq(have.schedule, e->schedule) ||
 	    !str_eq(have.state, state_of(e->enabled))) {
-		line = add_line(r, field, "~ schedule %s %s%s -> %s%s", rule,
+		line = LINEF(r, PLAN_CHANGE, field, plan_str(have.schedule),
+		    plan_str(e->schedule), "~ schedule %s %s%s -> %s%s", rule,
 		    have.schedule != NULL ? have.schedule : "(none)",
 		    str_eq(have.state, "DISABLED") ? " (disabled)" : "",
 		    e->schedule, e->enabled ? "" : " (disabled)");
@@ -455,8 +449,9 @@ plan_schedule(struct rc *r, const struct manifest_event *e, const char *rule)
 		goto out;
 	if (!found || !str_eq(tg.arn, r->target) ||
 	    !input_same(tg.input, e->input)) {
-		line = add_line(r, field, "~ schedule %s target %s%s", rule,
-		    r->target, with);
+		line = LINEF(r, PLAN_CHANGE, field, plan_str(found ? tg.arn :
+		    NULL), plan_str(r->target), "~ schedule %s target %s%s",
+		    rule, r->target, with);
 		put_target_op(r, line, rule, e);
 	}
 	rv = 0;
@@ -482,7 +477,8 @@ plan_unwanted_rule(struct rc *r, const char *rule)
 	if ((found = eb_describe_rule(r->c, rule, &have, r->err)) == -1)
 		goto out;
 	if (found) {
-		line = add_line(r, field, "- schedule %s (rule %s)",
+		line = LINEF(r, PLAN_REMOVE, field, plan_str(have.schedule),
+		    plan_none(), "- schedule %s (rule %s)",
 		    have.schedule != NULL ? have.schedule : "(none)", rule);
 		if ((found = our_target(r, rule, &tg)) == -1)
 			goto out;
@@ -492,8 +488,8 @@ plan_unwanted_rule(struct rc *r, const char *rule)
 	}
 	sid = xasprintf(SID_RULE "%s", rule);
 	if (line < 0 && stmt_find(r, sid) != NULL)
-		line = add_line(r, field, "- permission %s (its rule is gone)",
-		    sid);
+		line = LINEF(r, PLAN_REMOVE, field, plan_str(sid), plan_none(),
+		    "- permission %s (its rule is gone)", sid);
 	drop_stmt(r, sid, line);
 	free(sid);
 	rv = 0;
@@ -568,8 +564,8 @@ moving(struct rc *r, const char *sid, int taken)
 	if (r->moving_to == NULL || !taken)
 		return 0;
 	if (stmt_find(r, sid) != NULL) {
-		line = add_line(r, "permission", "- permission %s (of alias "
-		    "%s)", sid, r->t->qualifier != NULL ? r->t->qualifier :
+		line = LINEF(r, PLAN_REMOVE, "permission", plan_str(sid),
+		    plan_none(), "- permission %s (of alias %s)", sid, r->t->qualifier != NULL ? r->t->qualifier :
 		    "(none)");
 		add_op(r, OP_REMOVE_PERM, line, sid, NULL)->late = 1;
 	}
@@ -750,7 +746,9 @@ s3_lines(struct rc *r, const char *bucket, const struct s3_notify_fn *have,
 			continue;
 		s = s3_text(bucket, f->prefix, f->suffix, f->events,
 		    f->nevents);
-		line = add_line(r, field, "%c %s", gone ? '-' : '+', s);
+		line = LINEF(r, gone ? PLAN_REMOVE : PLAN_ADD, field,
+		    gone ? plan_str(s) : plan_none(), gone ? plan_none() :
+		    plan_str(s), "%c %s", gone ? '-' : '+', s);
 		free(s);
 		if (first < 0)
 			first = line;
@@ -778,8 +776,8 @@ plan_bucket(struct rc *r, const char *bucket)
 		if (nwant > 0 || !lc_error_is(r->err, "NoSuchBucket"))
 			goto out;
 		lc_error_clear(r->err);
-		line = add_line(r, "events.s3", "- s3 %s (the bucket is gone)",
-		    bucket);
+		line = LINEF(r, PLAN_REMOVE, "events.s3", plan_str(bucket),
+		    plan_none(), "- s3 %s (the bucket is gone)", bucket);
 		drop_stmt(r, s.sid, line);
 		rv = 0;
 		goto out;
@@ -882,6 +880,35 @@ esm_for(struct lambda_esm *m, size_t n, const char *arn)
 	return NULL;
 }
 
+/* "batch 10, window 0s, enabled": a mapping's settings, as a value. */
+static char *
+sqs_settings(long batch, long window, int enabled)
+{
+	return xasprintf("batch %ld, window %lds, %s", batch, window,
+	    enabled ? "enabled" : "disabled");
+}
+
+/* The line of a mapping of queue whose settings change from have's to
+ * e's; its values each side's settings. */
+static int
+sqs_change_line(struct rc *r, const char *field, const char *queue,
+    const struct lambda_esm *have, const struct manifest_event *e)
+{
+	char *from = sqs_settings(have->batch_size, have->batch_window,
+	    have->enabled);
+	char *to = sqs_settings(e->batch_size, e->batch_window, e->enabled);
+	int line;
+
+	line = LINEF(r, PLAN_CHANGE, field, plan_str(from), plan_str(to),
+	    "~ sqs %s batch %ld -> %ld, window %lds -> %lds, %s -> %s", queue,
+	    have->batch_size, e->batch_size, have->batch_window,
+	    e->batch_window, have->enabled ? "enabled" : "disabled",
+	    e->enabled ? "enabled" : "disabled");
+	free(from);
+	free(to);
+	return line;
+}
+
 static void
 plan_queue(struct rc *r, const struct manifest_event *e, struct lambda_esm *m,
     size_t n, char *used)
@@ -899,7 +926,8 @@ plan_queue(struct rc *r, const struct manifest_event *e, struct lambda_esm *m,
 		used[have - m] = 1;
 		key = xasprintf(TRIGGERS_TAG_SQS "%s", have->uuid);
 		if (triggers_tag(r->t, key) == NULL) {
-			line = add_line(r, field, "~ sqs %s (made elsewhere; "
+			line = LINEF(r, PLAN_CHANGE, field, plan_absent(),
+			    plan_absent(), "~ sqs %s (made elsewhere; "
 			    "lambdactl's from now on)", arn_tail(arn));
 			add_op(r, OP_TAG, line, key, arn_tail(arn));
 		}
@@ -908,11 +936,7 @@ plan_queue(struct rc *r, const struct manifest_event *e, struct lambda_esm *m,
 		    have->batch_window == e->batch_window &&
 		    have->enabled == e->enabled)
 			goto out;
-		line = add_line(r, field, "~ sqs %s batch %ld -> %ld, window "
-		    "%lds -> %lds, %s -> %s", arn_tail(arn), have->batch_size,
-		    e->batch_size, have->batch_window, e->batch_window,
-		    have->enabled ? "enabled" : "disabled",
-		    e->enabled ? "enabled" : "disabled");
+		line = sqs_change_line(r, field, arn_tail(arn), have, e);
 		op = add_op(r, OP_ESM_UPDATE, line, have->uuid, NULL);
 	}
 	op->batch_size = e->batch_size;
@@ -946,7 +970,9 @@ plan_unwanted_esms(struct rc *r, struct lambda_esm *m, size_t n,
 		field = xasprintf("events.sqs.%s", t->tags[i].value);
 		/* Not listed: gone, or another qualifier's; deleted by its
 		 * UUID either way ("already gone" is no error). */
-		line = add_line(r, field, "- sqs %s", j < n ?
+		line = LINEF(r, PLAN_REMOVE, field, plan_str(j < n ?
+		    arn_tail(m[j].source_arn) : t->tags[i].value),
+		    plan_none(), "- sqs %s", j < n ?
 		    arn_tail(m[j].source_arn) : t->tags[i].value);
 		add_op(r, OP_ESM_DELETE, line, uuid, NULL);
 		add_op(r, OP_UNTAG, line, t->tags[i].key, NULL);
@@ -1012,12 +1038,15 @@ plan_url_wanted(struct rc *r, const struct lambda_url *have, int found,
 	int line = -1, i;
 
 	if (!found)
-		line = add_line(r, "url", "+ url %s%s", want->auth, pub);
+		line = LINEF(r, PLAN_ADD, "url", plan_none(),
+		    plan_str(want->auth), "+ url %s%s", want->auth, pub);
 	else if (!str_eq(have->auth_type, want->auth))
-		line = add_line(r, "url", "~ url %s -> %s%s", have->auth_type,
+		line = LINEF(r, PLAN_CHANGE, "url", plan_str(have->auth_type),
+		    plan_str(want->auth), "~ url %s -> %s%s", have->auth_type,
 		    want->auth, pub);
 	else if (!tagged)
-		line = add_line(r, "url", "~ url %s (made elsewhere; "
+		line = LINEF(r, PLAN_CHANGE, "url", plan_absent(),
+		    plan_absent(), "~ url %s (made elsewhere; "
 		    "lambdactl's from now on)", have->url);
 	if (!found)
 		r->group = ++r->ngroups;
@@ -1052,9 +1081,12 @@ plan_url(struct rc *r)
 		plan_url_wanted(r, &have, found, tagged, s);
 	else {
 		if (found && tagged)
-			line = add_line(r, "url", "- url %s", have.url);
+			line = LINEF(r, PLAN_REMOVE, "url",
+			    plan_str(have.url), plan_none(), "- url %s",
+			    have.url);
 		else if (tagged)
-			line = add_line(r, "url", "- url (gone already)");
+			line = LINEF(r, PLAN_REMOVE, "url", plan_none(),
+			    plan_none(), "- url (gone already)");
 		if (found && tagged)
 			add_op(r, OP_URL_DELETE, line, NULL, NULL);
 		drop_stmt(r, SID_URL, line);
@@ -1078,7 +1110,8 @@ plan_orphan_stmts(struct rc *r)
 	for (i = 0; i < r->nstmts; i++) {
 		if (r->claimed[i] || !starts(r->stmts[i].sid, "lambdactl-"))
 			continue;
-		line = add_line(r, "permission", "- permission %s",
+		line = LINEF(r, PLAN_REMOVE, "permission",
+		    plan_str(r->stmts[i].sid), plan_none(), "- permission %s",
 		    r->stmts[i].sid);
 		add_op(r, OP_REMOVE_PERM, line, r->stmts[i].sid, NULL);
 	}
@@ -1133,7 +1166,8 @@ plan_new(struct rc *r)
 		case MANIFEST_EVENT_S3:
 			text = s3_text(e->bucket, e->prefix, e->suffix,
 			    e->s3_events, e->ns3_events);
-			add_line(r, "events.s3", "+ %s", text);
+			(void)LINEF(r, PLAN_ADD, "events.s3", plan_none(),
+			    plan_str(text), "+ %s", text);
 			free(text);
 			break;
 		case MANIFEST_EVENT_SQS:
@@ -1142,8 +1176,9 @@ plan_new(struct rc *r)
 		}
 	}
 	if (fn->url.auth != NULL)
-		add_line(r, "url", "+ url %s%s", fn->url.auth,
-		    fn->url.public ? " (public)" : "");
+		(void)LINEF(r, PLAN_ADD, "url", plan_none(), plan_str(fn->url.auth),
+		    "+ url %s%s", fn->url.auth, fn->url.public ? " (public)" :
+		    "");
 }
 
 /* The marker's value for t: the alias its triggers call, "" for none. */
@@ -1171,7 +1206,8 @@ plan_marker(struct rc *r, size_t first_op)
 		if (str_eq(have, marker_of(r->t)) && have != NULL)
 			return;
 		if (p->nlines == 0)
-			line = add_line(r, "tags", "~ tag " TRIGGERS_TAG);
+			line = LINEF(r, PLAN_CHANGE, "tags", plan_str(have),
+			    plan_str(marker_of(r->t)), "~ tag " TRIGGERS_TAG);
 		add_op(r, OP_TAG, line, TRIGGERS_TAG, marker_of(r->t));
 		op = p->ops[p->nops - 1];
 		memmove(&p->ops[first_op + 1], &p->ops[first_op],
@@ -1179,7 +1215,8 @@ plan_marker(struct rc *r, size_t first_op)
 		p->ops[first_op] = op;
 	} else if (have != NULL) {
 		if (p->nlines == 0)
-			line = add_line(r, "tags", "- tag " TRIGGERS_TAG);
+			line = LINEF(r, PLAN_REMOVE, "tags", plan_str(have),
+			    plan_none(), "- tag " TRIGGERS_TAG);
 		add_op(r, OP_UNTAG, line, TRIGGERS_TAG, NULL);
 	}
 }
@@ -1327,10 +1364,7 @@ triggers_plan_release(struct triggers_plan *p)
 	struct trigger_op *op;
 	size_t i;
 
-	for (i = 0; i < p->nlines; i++) {
-		free(p->lines[i].field);
-		free(p->lines[i].text);
-	}
+	plan_lines_free(p->lines, p->nlines);
 	for (i = 0; i < p->nops; i++) {
 		op = &p->ops[i];
 		free(op->name);
@@ -1340,7 +1374,6 @@ triggers_plan_release(struct triggers_plan *p)
 		stmt_release(&op->stmt);
 		s3_notify_fns_free(op->want, op->nwant);
 	}
-	free(p->lines);
 	free(p->ops);
 	memset(p, 0, sizeof *p);
 }

@@ -30,6 +30,7 @@
 #include "err.h"
 #include "lambda-api.h"
 #include "manifest.h"
+#include "plan.h"
 
 #define TRIGGERS_TAG		"lambdactl:triggers"
 #define TRIGGERS_TAG_URL	"lambdactl:url"
@@ -49,15 +50,12 @@ struct triggers_fn {
 	size_t				 ntags;
 };
 
-struct triggers_line {
-	char	*field;		/* "events.schedule.RULE", "url", ... */
-	char	*text;		/* "+ schedule rate(5 minutes) (rule ...)" */
-};
-
 struct trigger_op;
 
 struct triggers_plan {
-	struct triggers_line	*lines;
+	/* plan.h's lines: "events.schedule.RULE", "url", ...
+	 * ("+ schedule rate(5 minutes) (rule ...)"). */
+	struct plan_line	*lines;
 	size_t			 nlines;
 	struct trigger_op	*ops;	/* the writes, in order */
 	size_t			 nops;

@@ -117,7 +117,7 @@ check "JSON: version \$LATEST without --publish" jq -e '.[0].version == "$LATEST
 check "JSON: code_sha256 is the package's and the reference's" \
 	jq -e --arg s "$(pkg_sha later)" --arg r "$(ref_aws lambda get-function-configuration --function-name later --query CodeSha256 --output text)" \
 	'.[0].code_sha256 == $s and $s == $r' "$OUT"
-check "JSON: changes lists the create" jq -e '.[0].changes | length == 1 and (.[0] | startswith("+ create (python3.12, 512 MB, 3 s, x86_64, code "))' "$OUT"
+check "JSON: changes lists the create" jq -e '.[0].changes | length == 1 and .[0].field == "create" and .[0].action == "add" and (.[0].text | startswith("+ create (python3.12, 512 MB, 3 s, x86_64, code "))' "$OUT"
 check "get-function later: memory 512" test "$(ref_aws lambda get-function-configuration --function-name later --query MemorySize --output text)" = 512
 
 lc -o json new later native

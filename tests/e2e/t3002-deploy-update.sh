@@ -63,7 +63,7 @@ proxy_reset
 lc -o json update app
 check_status 0 "update with only the memory changed"
 check "JSON: updated, with the one change listed" \
-	jq -e 'length == 1 and .[0].function == "app" and .[0].status == "updated" and .[0].changes == ["~ memory 256 -> 512"]' "$OUT"
+	jq -e 'length == 1 and .[0].function == "app" and .[0].status == "updated" and .[0].changes == [{"field": "memory", "action": "change", "from": 256, "to": 512, "text": "~ memory 256 -> 512"}]' "$OUT"
 check_requests "memory only: no PUT .../code and exactly one PUT .../configuration" 0 1
 check "memory only: nothing else was written" test "$(proxy_writes)" -eq 1
 check "memory only: get-function shows MemorySize 512" test "$(ref_conf MemorySize)" = 512

@@ -50,7 +50,7 @@ sed -i 's/memory: 256/memory: 384/' lambda.yml
 lc -o json deploy --publish --alias live
 check_status 0 "a configuration change with --publish --alias live, -o json"
 check "JSON: status updated, version 3, the change listed" \
-	jq -e '.[0].function == "app" and .[0].status == "updated" and .[0].version == "3" and .[0].changes == ["~ memory 256 -> 384"]' "$OUT"
+	jq -e '.[0].function == "app" and .[0].status == "updated" and .[0].version == "3" and .[0].changes == [{"field": "memory", "action": "change", "from": 256, "to": 384, "text": "~ memory 256 -> 384"}]' "$OUT"
 check "get-alias live points at version 3" test "$(alias_version)" = 3
 check "version 3 has memory 384" \
 	test "$(ref_aws lambda get-function-configuration --function-name app --qualifier 3 --query MemorySize --output text)" = 384

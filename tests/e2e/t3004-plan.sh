@@ -116,7 +116,7 @@ check "nothing was created" test "$(ref_aws lambda list-functions --query 'lengt
 lc -f base.yml -o json plan
 check_status 5 "plan -o json with functions to create exits 5"
 check "plan -o json: exists false and the create line, per function" \
-	jq -e 'length == 2 and .[0].function == "api" and .[0].exists == false and (.[0].changes | length == 1 and (.[0] | startswith("+ create (provided.al2023, 256 MB, 10 s, x86_64, code "))) and .[1].function == "worker" and .[1].exists == false' "$OUT"
+	jq -e 'length == 2 and .[0].function == "api" and .[0].exists == false and (.[0].changes | length == 1 and (.[0].text | startswith("+ create (provided.al2023, 256 MB, 10 s, x86_64, code "))) and .[1].function == "worker" and .[1].exists == false' "$OUT"
 no_secrets "plan -o json shows no environment value"
 
 lc -f base.yml deploy
@@ -131,7 +131,7 @@ plan_case config config.yml 5 "memory, timeout, description, role"
 plan_case env env.yml 5 "environment added, removed, changed"
 lc -f env.yml -o json plan
 check "plan -o json: environment changes named, values hidden" \
-	jq -e '.[0].changes == ["~ environment.DB_PASSWORD (value hidden)", "+ environment.FEATURE_X", "- environment.LOG_LEVEL"]' "$OUT"
+	jq -e '[.[0].changes[] | [.action, .field, .text]] == [["change", "environment.DB_PASSWORD", "~ environment.DB_PASSWORD (value hidden)"], ["add", "environment.FEATURE_X", "+ environment.FEATURE_X"], ["remove", "environment.LOG_LEVEL", "- environment.LOG_LEVEL"]] and all(.[0].changes[]; .hidden == true and (has("from") or has("to") | not))' "$OUT"
 no_secrets "plan -o json (environment) shows no environment value"
 plan_case env-change env-change.yml 5 "one environment value changed"
 

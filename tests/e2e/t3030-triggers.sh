@@ -116,7 +116,7 @@ check_status 5 "plan after changing the schedule"
 check_out_has "^  ~ schedule lambdactl-us-athena-updater-1 cron\(0 6 \* \* \? \*\) -> cron\(0 7 \* \* \? \*\)\$" "plan shows the schedule's change"
 lc -o json plan
 check "plan -o json lists the change" \
-	jq -e '.[] | select(.function == "us-athena-updater") | .changes == ["~ schedule lambdactl-us-athena-updater-1 cron(0 6 * * ? *) -> cron(0 7 * * ? *)"]' "$OUT"
+	jq -e '.[] | select(.function == "us-athena-updater") | [.changes[].text] == ["~ schedule lambdactl-us-athena-updater-1 cron(0 6 * * ? *) -> cron(0 7 * * ? *)"]' "$OUT"
 proxy_reset
 lc deploy
 check_status 0 "deploy the changed schedule"

@@ -102,7 +102,7 @@ check_out_eq "app:
   - version 2 (keep_versions 2)" "plan: the new version counts as the newest; 1 (aliased) stays"
 lc -o json plan --alias live --keep-versions 2 app
 check "plan -o json lists the same lines" \
-	jq -e '.[0].changes[1:] == ["+ publish a version, alias live -> new", "- version 2 (keep_versions 2)"]' "$OUT"
+	jq -e '[.[0].changes[1:][].text] == ["+ publish a version, alias live -> new", "- version 2 (keep_versions 2)"]' "$OUT"
 
 proxy_reset
 lc deploy --alias live --keep-versions 2 app

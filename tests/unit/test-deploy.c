@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <cjson/cJSON.h>
 
 #include "clock.h"
 #include "deploy.h"
@@ -72,13 +73,7 @@ twins(struct manifest_fn *fn, struct deploy_plan *p, struct package_result *pkg)
 static void
 release_changes(struct deploy_plan *p)
 {
-	size_t i;
-
-	for (i = 0; i < p->nchanges; i++) {
-		free(p->changes[i].field);
-		free(p->changes[i].text);
-	}
-	free(p->changes);
+	plan_lines_free(p->changes, p->nchanges);
 	p->changes = NULL;
 	p->nchanges = 0;
 }
@@ -96,6 +91,50 @@ assert_lines(const struct deploy_plan *p, const char *const *want)
 	}
 	if (i != p->nchanges)
 		fail_msg("unexpected line '%s'", p->changes[i].text);
+}
+
+/* The structured parts of test_every_field's lines, as plan -o json
+ * shows them: typed values, and none at all for the environment. */
+static void
+assert_parts(const struct deploy_plan *p)
+{
+	static const char *const want[] = {
+		"{\"field\":\"architecture\",\"action\":\"change\","
+		    "\"from\":\"x86_64\",\"to\":\"arm64\"}",
+		"{\"field\":\"code\",\"action\":\"change\",\"from\":\""
+		    SHA_A "\",\"to\":\"" SHA_B "\"}",
+		NULL, NULL, NULL,
+		"{\"field\":\"memory\",\"action\":\"change\",\"from\":128,"
+		    "\"to\":360}",
+		NULL,
+		"{\"field\":\"description\",\"action\":\"change\","
+		    "\"from\":null,\"to\":\"nightly jobs\"}",
+		"{\"field\":\"layers\",\"action\":\"change\",\"from\":[],"
+		    "\"to\":[\"arn:aws:lambda:us-east-1:123456789012:layer:a:1\"]}",
+		NULL,
+		"{\"field\":\"environment.ADDED\",\"action\":\"add\","
+		    "\"hidden\":true}",
+		"{\"field\":\"environment.CHANGED\",\"action\":\"change\","
+		    "\"hidden\":true}",
+		"{\"field\":\"environment.REMOVED\",\"action\":\"remove\","
+		    "\"hidden\":true}",
+	};
+	cJSON *o;
+	char *s;
+	size_t i;
+
+	assert_int_equal(p->nchanges, sizeof want / sizeof want[0]);
+	for (i = 0; i < p->nchanges; i++) {
+		o = plan_line_json(&p->changes[i]);
+		cJSON_DeleteItemFromObject(o, "text");
+		s = cJSON_PrintUnformatted(o);
+		cJSON_Delete(o);
+		if (want[i] != NULL)
+			assert_string_equal(s, want[i]);
+		if (strstr(s, "secret") != NULL)
+			fail_msg("a value leaked: %s", s);
+		free(s);
+	}
 }
 
 static const struct deploy_opts all = { .mode = DEPLOY_ANY, .code = 1,
@@ -165,6 +204,7 @@ test_every_field(void **state)
 	for (i = 0; i < p.nchanges; i++)
 		if (strstr(p.changes[i].text, "secret") != NULL)
 			fail_msg("a value leaked: %s", p.changes[i].text);
+	assert_parts(&p);
 	release_changes(&p);
 }
 

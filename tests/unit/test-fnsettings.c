@@ -287,13 +287,18 @@ release_changes(struct deploy_plan *p)
 {
 	size_t i;
 
+	cJSON *o;
+	char *json;
+
 	for (i = 0; i < p->nchanges; i++) {
-		if (strstr(p->changes[i].text, "s3cr3t") != NULL)
-			fail_msg("a value leaked: %s", p->changes[i].text);
-		free(p->changes[i].field);
-		free(p->changes[i].text);
+		o = plan_line_json(&p->changes[i]);
+		json = cJSON_PrintUnformatted(o);
+		cJSON_Delete(o);
+		if (json == NULL || strstr(json, "s3cr3t") != NULL)
+			fail_msg("a value leaked: %s", json);
+		free(json);
 	}
-	free(p->changes);
+	plan_lines_free(p->changes, p->nchanges);
 }
 
 /*

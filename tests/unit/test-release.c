@@ -234,6 +234,12 @@ test_plan_config_differs(void **state)
 	assert_string_equal(f->rp.lines[2].text, "- version 2 "
 	    "(keep_versions 2)");
 	assert_int_equal(f->rp.nprune, 2);
+	assert_int_equal(f->rp.lines[0].action, PLAN_ADD);
+	assert_string_equal(f->rp.lines[0].to.str, "new");
+	assert_int_equal(f->rp.lines[2].action, PLAN_REMOVE);
+	assert_string_equal(f->rp.lines[2].field, "prune.2");
+	assert_string_equal(f->rp.lines[2].from.str, "2");
+	assert_int_equal(f->rp.lines[2].to.type, PLAN_NONE);
 	assert_string_equal(f->h.reqs[2], "GET " PATH "/configuration?"
 	    "Qualifier=3");
 	fx_free(f);
@@ -257,6 +263,11 @@ test_plan_alias_behind(void **state)
 	assert_null(f->rp.at);
 	assert_int_equal(f->rp.nlines, 1);
 	assert_string_equal(f->rp.lines[0].text, "~ alias live -> 3");
+	/* In parts: from the version the alias serves to the newest. */
+	assert_int_equal(f->rp.lines[0].action, PLAN_CHANGE);
+	assert_string_equal(f->rp.lines[0].field, "alias");
+	assert_string_equal(f->rp.lines[0].from.str, "2");
+	assert_string_equal(f->rp.lines[0].to.str, "3");
 	assert_int_equal(plan(f, 0), 0);
 	assert_int_equal(f->rp.publish, 1);
 	assert_string_equal(f->rp.lines[0].text, "~ alias live -> 3");
