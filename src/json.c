@@ -763,6 +763,41 @@ print_string(struct buf *b, const char *s)
 	buf_addch(b, '"');
 }
 
+/*
+ * d with the fewest digits that read back as d (what Python's repr, jq
+ * and JavaScript print: 0.1556269600018859 where cJSON's %.17g fallback
+ * gives 0.15562696000188589); a whole number below 10^16 without an
+ * exponent or a fraction; -0 as 0; NaN and infinities, which JSON lacks,
+ * as null (as cJSON prints them).
+ */
+static void
+print_number(struct buf *b, double d)
+{
+	char num[32];
+	int prec;
+
+	if (!isfinite(d)) {
+		buf_adds(b, "null");
+		return;
+	}
+	if (d == 0) {
+		buf_addch(b, '0');
+		return;
+	}
+	if (d > -1e16 && d < 1e16 && d == (double)(long long)d) {
+		buf_addf(b, "%.0f", d);
+		return;
+	}
+	for (prec = 1; prec < 17; prec++) {
+		snprintf(num, sizeof num, "%.*g", prec, d);
+		if (strtod(num, NULL) == d)
+			break;
+	}
+	if (prec == 17)
+		snprintf(num, sizeof num, "%.17g", d);
+	buf_adds(b, num);
+}
+
 /* A newline and depth levels of two spaces, when pretty. */
 static void
 print_break(struct buf *b, int pretty, size_t depth)
@@ -783,7 +818,6 @@ static void
 print_value(struct buf *b, const cJSON *v, int pretty, size_t depth)
 {
 	const cJSON *c;
-	char num[64];
 
 	switch (v->type & 0xff) {
 	case cJSON_False:
@@ -793,10 +827,7 @@ print_value(struct buf *b, const cJSON *v, int pretty, size_t depth)
 		buf_adds(b, "true");
 		return;
 	case cJSON_Number:
-		/* cJSON's own digits (null for NaN and infinities). */
-		if (!cJSON_PrintPreallocated((cJSON *)v, num, sizeof num, 0))
-			die("cannot print a number");
-		buf_adds(b, num);
+		print_number(b, v->valuedouble);
 		return;
 	case cJSON_String:
 		print_string(b, v->valuestring);

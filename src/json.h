@@ -113,8 +113,10 @@ int json_get_obj(const char *op, const struct cJSON *o, const char *key,
  * without blanks (jq -c).  Strings: '"', '\\' and the control characters
  * escaped (\b \f \n \r \t, the others \u00xx), everything else as its
  * UTF-8, but a byte that is not valid UTF-8 becomes U+FFFD so that the
- * text is always JSON.  Numbers with cJSON's digits (null for NaN and
- * infinities); cJSON_Raw members as they are.  Pure.
+ * text is always JSON.  Numbers with the fewest digits that read back
+ * as the same double (Python's repr; a whole number below 10^16 without
+ * exponent or fraction), null for NaN and infinities; cJSON_Raw members
+ * as they are.  Pure.
  */
 char *json_dump(const struct cJSON *v, int pretty);
 /* The same, appended to out. */

@@ -462,6 +462,34 @@ test_dump_like_python(void **state)
 	}
 }
 
+/* Every finite double json_dump prints reads back as itself. */
+static void
+test_dump_round_trip(void **state)
+{
+	uint64_t x = 0x9e3779b97f4a7c15u, bits;
+	cJSON *n;
+	double d;
+	char *s;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 20000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		bits = i % 2 ? x : x >> 12 | UINT64_C(0x3ff) << 52;
+		memcpy(&d, &bits, sizeof d);
+		if (!isfinite(d))
+			continue;
+		n = cJSON_CreateNumber(d);
+		s = json_dump(n, 0);
+		if (strtod(s, NULL) != d || json_check(s, strlen(s), NULL))
+			fail_msg("%.17g printed as %s", d, s);
+		free(s);
+		cJSON_Delete(n);
+	}
+}
+
 static void
 test_dump_edges(void **state)
 {
@@ -478,11 +506,19 @@ test_dump_edges(void **state)
 	cJSON_AddItemToArray(a, cJSON_CreateNumber(0.1));
 	cJSON_AddItemToArray(a, cJSON_CreateNumber(-1e-7));
 	cJSON_AddItemToArray(a, cJSON_CreateNumber(2147483648.0));
+	/* cJSON's %.17g: 0.15562696000188589; Python: the shortest. */
+	cJSON_AddItemToArray(a, cJSON_CreateNumber(0.1556269600018859));
+	cJSON_AddItemToArray(a, cJSON_CreateNumber(1e16));
+	cJSON_AddItemToArray(a, cJSON_CreateNumber(-0.0));
+	cJSON_AddItemToArray(a, cJSON_CreateNumber(-9007199254740991.0));
+	cJSON_AddItemToArray(a, cJSON_CreateNumber(5e-324));
+	cJSON_AddItemToArray(a, cJSON_CreateNumber(1.7976931348623157e308));
 	assert_dump(o, 0, "{\"bad\":\"a\xef\xbf\xbd" "b\xef\xbf\xbd"
 	    "\xef\xbf\xbd" "c\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
 	    "\xef\xbf\xbd\xef\xbf\xbd\xe2\x82\xac\",\"nan\":null,"
 	    "\"inf\":null,\"raw\":9007199254740993,"
-	    "\"a\":[0.1,-1e-07,2147483648]}");
+	    "\"a\":[0.1,-1e-07,2147483648,0.1556269600018859,1e+16,0,"
+	    "-9007199254740991,5e-324,1.7976931348623157e+308]}");
 	cJSON_Delete(o);
 	o = cJSON_CreateString("");
 	assert_dump(o, 1, "\"\"");
@@ -501,6 +537,7 @@ main(void)
 		cmocka_unit_test(test_json_int),
 		cmocka_unit_test(test_dump_like_python),
 		cmocka_unit_test(test_dump_edges),
+		cmocka_unit_test(test_dump_round_trip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
