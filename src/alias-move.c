@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 
 #include "alias-move.h"
+#include "json.h"
 
 int
 alias_move_read(struct aws_client *c, const char *fn, const char *name,
@@ -200,9 +201,10 @@ alias_move_release(struct alias_move *mv)
 	memset(mv, 0, sizeof *mv);
 }
 
-/* {function, alias, from, to, dry_run[, canary]}. */
+/* {function, alias, from, to, dry_run[, canary]}, indented when pretty
+ * (schema/lambdactl-rollback.json). */
 static char *
-move_json(const struct alias_move *mv)
+move_json(const struct alias_move *mv, int pretty)
 {
 	cJSON *o = cJSON_CreateObject(), *cn;
 	char *s;
@@ -217,8 +219,7 @@ move_json(const struct alias_move *mv)
 		cJSON_AddStringToObject(cn, "version", mv->from.extra_version);
 		cJSON_AddNumberToObject(cn, "weight", mv->from.extra_weight);
 	}
-	if ((s = cJSON_Print(o)) == NULL)
-		die("out of memory");
+	s = json_dump(o, pretty);
 	cJSON_Delete(o);
 	return s;
 }
@@ -230,7 +231,7 @@ alias_move_render(const struct alias_move *mv, int json)
 	char *s;
 
 	if (json) {
-		s = move_json(mv);
+		s = move_json(mv, json == ALIAS_JSON_PRETTY);
 		buf_adds(&out, s);
 		free(s);
 	} else {

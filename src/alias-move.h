@@ -46,6 +46,13 @@ int alias_move(struct aws_client *c, const char *fn, const char *alias,
     struct alias_move *mv, struct lc_err *err);
 void alias_move_release(struct alias_move *mv);
 
+/* What alias_move_text and alias_move_render print. */
+enum {
+	ALIAS_TEXT,
+	ALIAS_JSON,		/* one line (json_dump) */
+	ALIAS_JSON_PRETTY,	/* indented */
+};
+
 /*
  * The commands' whole work once the client is ready: alias_move, then
  * what they print (*text, alias_move_render's, the caller's; NULL on
@@ -56,10 +63,11 @@ int alias_move_text(struct aws_client *c, const char *fn, const char *alias,
     char **text, struct lc_err *err);
 
 /*
- * What the commands print, ending in a newline; the caller frees it.
- * Text: "live: 3 -> 2", "live: 3 (+4 at 10%) -> 3", with " (dry run: not
- * moved)" after it for a dry run.  JSON (json set): {function, alias,
- * from, to, dry_run}, and canary {version, weight} when the alias had one.
+ * What the commands print as json says (ALIAS_*), ending in a newline;
+ * the caller frees it.  Text: "live: 3 -> 2", "live: 3 (+4 at 10%) -> 3",
+ * with " (dry run: not moved)" after it for a dry run.  JSON: {function,
+ * alias, from, to, dry_run}, and canary {version, weight} when the alias
+ * had one (schema/lambdactl-rollback.json).
  */
 char *alias_move_render(const struct alias_move *mv, int json);
 

@@ -325,40 +325,41 @@ invoke_once(struct aws_client *c, struct lambda_invoke_req *rq,
 	return -1;
 }
 
+/* The -o json result (schema/lambdactl-invoke.json); the log tail
+ * redacted as --log's text is. */
 static cJSON *
 result_json(const struct lambda_invoke_res *rs)
 {
 	cJSON *o = cJSON_CreateObject(), *p;
+	struct buf log = BUF_INIT;
 
-	cJSON_AddNumberToObject(o, "StatusCode", (double)rs->status);
+	cJSON_AddNumberToObject(o, "status_code", (double)rs->status);
 	if (rs->executed_version != NULL)
-		cJSON_AddStringToObject(o, "ExecutedVersion",
+		cJSON_AddStringToObject(o, "executed_version",
 		    rs->executed_version);
 	if (rs->request_id != NULL)
-		cJSON_AddStringToObject(o, "RequestId", rs->request_id);
+		cJSON_AddStringToObject(o, "request_id", rs->request_id);
 	if (rs->function_error != NULL)
-		cJSON_AddStringToObject(o, "FunctionError", rs->function_error);
-	if (rs->log_tail != NULL)
-		cJSON_AddStringToObject(o, "LogResult", rs->log_tail);
-	p = cJSON_ParseWithLength(rs->payload.data, rs->payload.len);
+		cJSON_AddStringToObject(o, "function_error",
+		    rs->function_error);
+	if (rs->log_tail != NULL) {
+		buf_adds(&log, rs->log_tail);
+		log_redact(&log);
+		cJSON_AddStringToObject(o, "log_tail", log.data);
+		buf_wipe(&log);
+	}
+	/* The response as JSON when all of it is JSON as cJSON reads it (up
+	 * to the terminating NUL: not a JSON prefix followed by more), else
+	 * as a string; none (--event, --dry-run): null. */
+	if (rs->payload.len == 0)
+		p = cJSON_CreateNull();
+	else
+		p = cJSON_ParseWithLengthOpts(rs->payload.data,
+		    rs->payload.len + 1, NULL, 1);
 	if (p == NULL)
 		p = cJSON_CreateString(rs->payload.data);
-	cJSON_AddItemToObject(o, "Payload", p);
+	cJSON_AddItemToObject(o, "payload", p);
 	return o;
-}
-
-/* Prints o (and frees it) as cmd_print_json does, escaped when esc is set. */
-static void
-print_json(cJSON *o, int esc)
-{
-	char *s = cJSON_Print(o);
-
-	if (s == NULL)
-		die("out of memory");
-	term_write(stdout, s, strlen(s), esc, TERM_JSON);
-	putchar('\n');
-	free(s);
-	cJSON_Delete(o);
 }
 
 /* --repeat: the shared state of the load test's workers. */
@@ -724,7 +725,7 @@ print_result(struct cmd_ctx *ctx, const struct cmd_args *a,
 	    ctx->output != OUTPUT_JSON)
 		print_log(rq->name, rs->log_tail, cmd_has(a, "raw"));
 	if (ctx->output == OUTPUT_JSON)
-		print_json(result_json(rs), esc_out);
+		cmd_print_json_raw(result_json(rs), cmd_has(a, "raw"));
 	else if (cmd_has(a, "event"))
 		term_printf(stdout, esc_out, "%s\n", rs->request_id != NULL ?
 		    rs->request_id : "");

@@ -11,6 +11,7 @@
 
 #include "cmd.h"
 #include "deploy.h"
+#include "json.h"
 #include "lambda-api.h"
 #include "sts.h"
 #include "term.h"
@@ -148,7 +149,8 @@ print_header(const struct listing *l)
 		    "MEMORY", "LAST MODIFIED");
 }
 
-/* A deployed function as a JSON row; state and p when in the manifest. */
+/* A deployed function as a JSON row (schema/lambdactl-list.json); state
+ * and p when in the manifest. */
 static cJSON *
 deployed_json(const struct lambda_config *cfg, const char *region,
     const char *state, const struct deploy_plan *p)
@@ -158,14 +160,11 @@ deployed_json(const struct lambda_config *cfg, const char *region,
 
 	cJSON_AddStringToObject(o, "name", cfg->name);
 	cJSON_AddStringToObject(o, "region", region);
-	cJSON_AddStringToObject(o, "runtime",
-	    cfg->runtime != NULL ? cfg->runtime : "");
+	json_add_str_or_null(o, "runtime", cfg->runtime);	/* none: an image */
 	cJSON_AddNumberToObject(o, "memory", (double)cfg->memory);
 	cJSON_AddNumberToObject(o, "timeout", (double)cfg->timeout);
-	cJSON_AddStringToObject(o, "last_modified",
-	    cfg->last_modified != NULL ? cfg->last_modified : "");
-	cJSON_AddStringToObject(o, "code_sha256",
-	    cfg->code_sha256 != NULL ? cfg->code_sha256 : "");
+	json_add_str_or_null(o, "last_modified", cfg->last_modified);
+	json_add_str_or_null(o, "code_sha256", cfg->code_sha256);
 	if (state != NULL) {
 		cJSON_AddStringToObject(o, "manifest", state);
 		ch = cJSON_AddArrayToObject(o, "differences");

@@ -188,11 +188,13 @@ report(const struct cmd_ctx *ctx, const struct sso_profile *sp,
 	timeparse_format(&when, (int64_t)expires_at * 1000, TIMEPARSE_Z);
 	if (ctx->output == OUTPUT_JSON) {
 		o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "Profile", sp->profile);
+		/* schema/lambdactl-login.json */
+		cJSON_AddStringToObject(o, "profile", sp->profile);
 		if (sp->session != NULL)
-			cJSON_AddStringToObject(o, "SsoSession", sp->session);
-		cJSON_AddStringToObject(o, "StartUrl", sp->start_url);
-		cJSON_AddStringToObject(o, "ExpiresAt", when.data);
+			cJSON_AddStringToObject(o, "sso_session",
+			    sp->session);
+		cJSON_AddStringToObject(o, "start_url", sp->start_url);
+		cJSON_AddStringToObject(o, "expires_at", when.data);
 		cmd_print_json(o);
 	} else
 		term_printf(stdout, term_escaping(STDOUT_FILENO, 0),

@@ -62,7 +62,8 @@ validate_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	(void)a;
 	if (ctx->output == OUTPUT_JSON) {
 		o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "manifest", m->path);
+		/* schema/lambdactl-validate.json; "path" as init's. */
+		cJSON_AddStringToObject(o, "path", m->path);
 		arr = cJSON_AddArrayToObject(o, "functions");
 		for (i = 0; i < m->nfns; i++)
 			cJSON_AddItemToArray(arr, fn_json(&m->fns[i]));

@@ -12,6 +12,7 @@
 
 #include "alias-move.h"
 #include "cmd.h"
+#include "json.h"
 #include "lambda-versions.h"
 #include "term.h"
 
@@ -106,15 +107,6 @@ print_text(const struct lambda_version *v, size_t n,
 	buf_release(&row);
 }
 
-static void
-add_str_or_null(cJSON *o, const char *key, const char *v)
-{
-	if (v != NULL)
-		cJSON_AddStringToObject(o, key, v);
-	else
-		cJSON_AddNullToObject(o, key);
-}
-
 /* One version as a JSON object. */
 static cJSON *
 version_json(const struct lambda_version *v, const struct lambda_alias *a,
@@ -125,11 +117,11 @@ version_json(const struct lambda_version *v, const struct lambda_alias *a,
 	size_t i;
 
 	cJSON_AddStringToObject(o, "version", v->version);
-	add_str_or_null(o, "last_modified", v->last_modified);
-	add_str_or_null(o, "code_sha256", v->code_sha256);
+	json_add_str_or_null(o, "last_modified", v->last_modified);
+	json_add_str_or_null(o, "code_sha256", v->code_sha256);
 	cJSON_AddNumberToObject(o, "code_size", (double)v->code_size);
 	cJSON_AddStringToObject(o, "description", v->description);
-	add_str_or_null(o, "state", v->state);
+	json_add_str_or_null(o, "state", v->state);
 	arr = cJSON_AddArrayToObject(o, "aliases");
 	for (i = 0; i < na; i++) {
 		if ((w = share(&a[i], v->version)) == 0)

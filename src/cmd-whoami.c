@@ -24,11 +24,12 @@ whoami_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		goto out;
 	if (ctx->output == OUTPUT_JSON) {
 		o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "Account", id.account);
-		cJSON_AddStringToObject(o, "Arn", id.arn);
-		cJSON_AddStringToObject(o, "UserId", id.user_id);
-		cJSON_AddStringToObject(o, "Region", ctx->region);
-		cJSON_AddStringToObject(o, "CredentialSource",
+		/* schema/lambdactl-whoami.json: the text's names. */
+		cJSON_AddStringToObject(o, "account", id.account);
+		cJSON_AddStringToObject(o, "arn", id.arn);
+		cJSON_AddStringToObject(o, "user_id", id.user_id);
+		cJSON_AddStringToObject(o, "region", ctx->region);
+		cJSON_AddStringToObject(o, "credential_source",
 		    ctx->creds.source);
 		cmd_print_json(o);
 	} else {

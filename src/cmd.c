@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "cmd.h"
 #include "endpoint.h"
+#include "json.h"
 #include "log.h"
 #include "num.h"
 #include "serve.h"
@@ -536,16 +537,30 @@ cmd_aws_release(struct aws_client *c)
 	c->http = NULL;
 }
 
+int
+cmd_json_pretty(void)
+{
+	return isatty(STDOUT_FILENO);
+}
+
+void
+cmd_print_json_raw(cJSON *o, int raw)
+{
+	struct buf b = BUF_INIT;
+
+	json_dump_buf(&b, o, cmd_json_pretty());
+	buf_addch(&b, '\n');
+	term_write(stdout, b.data, b.len, term_escaping(STDOUT_FILENO, raw),
+	    TERM_JSON);
+	fflush(stdout);
+	buf_release(&b);
+	cJSON_Delete(o);
+}
+
 void
 cmd_print_json(cJSON *o)
 {
-	char *s = cJSON_Print(o);
-
-	if (s == NULL)
-		die("out of memory");
-	puts(s);
-	free(s);
-	cJSON_Delete(o);
+	cmd_print_json_raw(o, 0);
 }
 
 void
@@ -843,7 +858,8 @@ cmd_alias_move(struct cmd_ctx *ctx, const struct cmd_args *a, int kind,
 	cmd_aws_init(ctx, &c);
 	if (cmd_region(ctx, fn, &c.region, &ctx->err) == 0 &&
 	    alias_move_text(&c, fn, alias, (enum alias_move_kind)kind, to, dry,
-	    ctx->output == OUTPUT_JSON, &text, &ctx->err) == 0) {
+	    ctx->output != OUTPUT_JSON ? ALIAS_TEXT : cmd_json_pretty() ?
+	    ALIAS_JSON_PRETTY : ALIAS_JSON, &text, &ctx->err) == 0) {
 		fputs(text, stdout);
 		status = dry ? LC_ECHANGES : LC_OK;
 	}

@@ -239,9 +239,18 @@ int cmd_local_prepare(struct cmd_ctx *ctx, const struct cmd_args *a,
  */
 void cmd_print_log(const char *log, size_t len, int raw);
 
-/* Prints o, pretty, on stdout and frees it (--output json results). */
+/*
+ * The -o json result o on stdout, and frees it: json_dump's layout,
+ * indented when stdout is a terminal, on one line when it is not (a pipe,
+ * a file: gh's rule), escaped on a terminal as term.h's TERM_JSON says.
+ * Every command's result goes through it; streams (logs) print a line an
+ * object instead.  _raw: not escaped when raw is set (--raw).
+ */
 struct cJSON;
 void cmd_print_json(struct cJSON *o);
+void cmd_print_json_raw(struct cJSON *o, int raw);
+/* Whether -o json results are indented: stdout is a terminal. */
+int cmd_json_pretty(void);
 /*
  * Catches SIGINT and SIGTERM with handler (sigaction's flags: SA_RESETHAND
  * for "a second one kills as usual"; never SA_RESTART, so that a wait

@@ -2,7 +2,8 @@
  * json.c - the strict RFC 8259 checker: one state machine fed a byte at a
  * time, an explicit stack of open brackets instead of recursion; and
  * json_int, the one place a JSON number becomes an integer; and reading
- * the members of a parsed response, with messages naming what is wrong.
+ * the members of a parsed response, with messages naming what is wrong;
+ * and json_dump, the one layout of what -o json prints.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -17,6 +18,7 @@
 #include "buf.h"
 #include "err.h"
 #include "json.h"
+#include "term.h"
 #include "xmalloc.h"
 
 enum {
@@ -711,4 +713,171 @@ json_delete_wiped(cJSON *root)
 		OPENSSL_cleanse(root->valuestring, strlen(root->valuestring));
 	wipe_strings(root->child);
 	cJSON_Delete(root);
+}
+
+/* The printer. */
+
+/* The letter of c's two-character escape (\n ...), or 0 when it has none. */
+static int
+short_escape(unsigned char c)
+{
+	switch (c) {
+	case '"':	return '"';
+	case '\\':	return '\\';
+	case '\b':	return 'b';
+	case '\f':	return 'f';
+	case '\n':	return 'n';
+	case '\r':	return 'r';
+	case '\t':	return 't';
+	default:	return 0;
+	}
+}
+
+/* s as a JSON string: json_dump's rules (json.h). */
+static void
+print_string(struct buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
+	size_t left = strlen((const char *)p), n = 1;
+	int e;
+
+	buf_addch(b, '"');
+	for (; left > 0; p += n, left -= n) {
+		n = 1;
+		if (*p >= 0x80) {
+			/* Valid UTF-8 passes whole; a stray byte is U+FFFD. */
+			if ((n = utf8_seq_len(p, left)) > 0)
+				buf_add(b, p, n);
+			else {
+				buf_adds(b, "\xef\xbf\xbd");
+				n = 1;
+			}
+		} else if ((e = short_escape(*p)) != 0) {
+			buf_addch(b, '\\');
+			buf_addch(b, e);
+		} else if (*p < 0x20)
+			buf_addf(b, "\\u%04x", *p);
+		else
+			buf_addch(b, *p);
+	}
+	buf_addch(b, '"');
+}
+
+/*
+ * d with the fewest digits that read back as d (what Python's repr, jq
+ * and JavaScript print: 0.1556269600018859 where cJSON's %.17g fallback
+ * gives 0.15562696000188589); a whole number below 10^16 without an
+ * exponent or a fraction; -0 as 0; NaN and infinities, which JSON lacks,
+ * as null (as cJSON prints them).
+ */
+static void
+print_number(struct buf *b, double d)
+{
+	char num[32];
+	int prec;
+
+	if (!isfinite(d)) {
+		buf_adds(b, "null");
+		return;
+	}
+	if (d == 0) {
+		buf_addch(b, '0');
+		return;
+	}
+	if (d > -1e16 && d < 1e16 && d == (double)(long long)d) {
+		buf_addf(b, "%.0f", d);
+		return;
+	}
+	for (prec = 1; prec < 17; prec++) {
+		snprintf(num, sizeof num, "%.*g", prec, d);
+		if (strtod(num, NULL) == d)
+			break;
+	}
+	if (prec == 17)
+		snprintf(num, sizeof num, "%.17g", d);
+	buf_adds(b, num);
+}
+
+/* A newline and depth levels of two spaces, when pretty. */
+static void
+print_break(struct buf *b, int pretty, size_t depth)
+{
+	if (!pretty)
+		return;
+	buf_addch(b, '\n');
+	while (depth-- > 0)
+		buf_adds(b, "  ");
+}
+
+/*
+ * v at depth (its own lines indented by it).  Recursive: a tree cJSON
+ * parsed is at most CJSON_NESTING_LIMIT (1000) deep, and the ones
+ * lambdactl builds a few levels.
+ */
+static void
+print_value(struct buf *b, const cJSON *v, int pretty, size_t depth)
+{
+	const cJSON *c;
+
+	switch (v->type & 0xff) {
+	case cJSON_False:
+		buf_adds(b, "false");
+		return;
+	case cJSON_True:
+		buf_adds(b, "true");
+		return;
+	case cJSON_Number:
+		print_number(b, v->valuedouble);
+		return;
+	case cJSON_String:
+		print_string(b, v->valuestring);
+		return;
+	case cJSON_Raw:
+		buf_adds(b, v->valuestring != NULL ? v->valuestring : "null");
+		return;
+	case cJSON_Array:
+	case cJSON_Object:
+		break;
+	default:
+		buf_adds(b, "null");
+		return;
+	}
+	buf_addch(b, cJSON_IsArray(v) ? '[' : '{');
+	for (c = v->child; c != NULL; c = c->next) {
+		print_break(b, pretty, depth + 1);
+		if (cJSON_IsObject(v)) {
+			print_string(b, c->string);
+			buf_adds(b, pretty ? ": " : ":");
+		}
+		print_value(b, c, pretty, depth + 1);
+		if (c->next != NULL)
+			buf_addch(b, ',');
+	}
+	if (v->child != NULL)
+		print_break(b, pretty, depth);
+	buf_addch(b, cJSON_IsArray(v) ? ']' : '}');
+}
+
+void
+json_dump_buf(struct buf *out, const struct cJSON *v, int pretty)
+{
+	print_value(out, v, pretty, 0);
+}
+
+char *
+json_dump(const struct cJSON *v, int pretty)
+{
+	struct buf b = BUF_INIT;
+
+	print_value(&b, v, pretty, 0);
+	return buf_detach(&b, NULL);
+}
+
+void
+json_add_str_or_null(cJSON *o, const char *key, const char *v)
+{
+	if (v != NULL)
+		cJSON_AddStringToObject(o, key, v);
+	else
+		cJSON_AddNullToObject(o, key);
 }

@@ -11,6 +11,8 @@
  * its input in pieces of any size, so it can sit on a stream.  A refusal
  * says where (LINE:COL, both from 1, COL counting characters, a tab as
  * one) and why, in a few lowercase words.
+ *
+ * json_dump is the one layout of what lambdactl prints as JSON.
  */
 #ifndef LC_JSON_H
 #define LC_JSON_H
@@ -62,6 +64,7 @@ void json_checker_release(struct json_checker *c);
 int json_check(const void *data, size_t len, struct json_error *e);
 
 struct cJSON;
+struct buf;
 
 /*
  * Reads a parsed JSON number that must be a whole number from lo to hi
@@ -101,5 +104,24 @@ void json_delete_wiped(struct cJSON *root);
 /* The object (array set: the array) member key of o in *dst. */
 int json_get_obj(const char *op, const struct cJSON *o, const char *key,
     const struct cJSON **dst, int array, struct lc_err *err);
+
+/*
+ * v as JSON text, NUL-terminated (the caller frees it).  pretty: one
+ * member or element a line, indented two spaces a level, "key": value,
+ * empty containers as {} and [] -- Python's json.dumps(v, indent=2,
+ * ensure_ascii=False), jq's and the AWS CLI's layout; else one line
+ * without blanks (jq -c).  Strings: '"', '\\' and the control characters
+ * escaped (\b \f \n \r \t, the others \u00xx), everything else as its
+ * UTF-8, but a byte that is not valid UTF-8 becomes U+FFFD so that the
+ * text is always JSON.  Numbers with the fewest digits that read back
+ * as the same double (Python's repr; a whole number below 10^16 without
+ * exponent or fraction), null for NaN and infinities; cJSON_Raw members
+ * as they are.  Pure.
+ */
+char *json_dump(const struct cJSON *v, int pretty);
+/* The same, appended to out. */
+void json_dump_buf(struct buf *out, const struct cJSON *v, int pretty);
+/* Adds the member key to o: the string v, or null when v is NULL. */
+void json_add_str_or_null(struct cJSON *o, const char *key, const char *v);
 
 #endif

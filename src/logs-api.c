@@ -472,12 +472,12 @@ add_int64(cJSON *o, const char *key, int64_t n)
 	jcheck(cJSON_AddRawToObject(o, key, num));
 }
 
-/* Appends ev as one compact JSON object and a newline. */
+/* Appends ev as one compact JSON object (json_dump's) and a newline
+ * (schema/lambdactl-logs.json). */
 static void
 format_json(struct buf *b, const struct logs_event *ev)
 {
 	cJSON *o = jcheck(cJSON_CreateObject());
-	char *s;
 
 	add_int64(o, "timestamp", ev->timestamp);
 	if (ev->ingestion_time >= 0)
@@ -487,12 +487,9 @@ format_json(struct buf *b, const struct logs_event *ev)
 	jcheck(cJSON_AddStringToObject(o, "stream", ev->stream));
 	jcheck(cJSON_AddStringToObject(o, "event_id", ev->event_id));
 	jcheck(cJSON_AddStringToObject(o, "message", ev->message));
-	if ((s = cJSON_PrintUnformatted(o)) == NULL)
-		die("out of memory");
-	cJSON_Delete(o);
-	buf_adds(b, s);
+	json_dump_buf(b, o, 0);
 	buf_addch(b, '\n');
-	free(s);
+	cJSON_Delete(o);
 }
 
 #define DIM	"\033[2m"

@@ -12,6 +12,7 @@
 #include <openssl/opensslv.h>
 
 #include "cmd.h"
+#include "json.h"
 #include "log.h"
 #include "term.h"
 #include "xmalloc.h"
@@ -203,12 +204,17 @@ list_names(int argc, char **argv, struct cmd_ctx *ctx)
 	return status;
 }
 
-/* The one error reporter: a line on stderr, or a JSON object on stdout. */
+/*
+ * The one error reporter: a line on stderr, or under -o json an object on
+ * stdout ({"error": {"message", "code" (when AWS gave one), "status"}},
+ * schema/lambdactl-error.json) laid out as every result is (json_dump,
+ * indented on a terminal), the secrets we hold redacted.
+ */
 static void
 report(const struct cmd_ctx *ctx, int status)
 {
+	struct buf b = BUF_INIT;
 	cJSON *o, *e;
-	char *s;
 
 	if (ctx->err.msg[0] == '\0')
 		return;
@@ -222,21 +228,13 @@ report(const struct cmd_ctx *ctx, int status)
 	if (ctx->err.code[0] != '\0')
 		cJSON_AddStringToObject(e, "code", ctx->err.code);
 	cJSON_AddNumberToObject(e, "status", status);
-	s = cJSON_PrintUnformatted(o);
-	if (s == NULL)
-		die("out of memory");
-	{
-		struct buf b = BUF_INIT;
-
-		buf_adds(&b, s);
-		log_redact(&b);
-		/* The message may quote a server: no raw C1 controls. */
-		term_write(stdout, b.data, b.len,
-		    term_escaping(STDOUT_FILENO, 0), TERM_JSON);
-		putchar('\n');
-		buf_release(&b);
-	}
-	free(s);
+	json_dump_buf(&b, o, cmd_json_pretty());
+	log_redact(&b);
+	buf_addch(&b, '\n');
+	/* The message may quote a server: no raw C1 controls. */
+	term_write(stdout, b.data, b.len, term_escaping(STDOUT_FILENO, 0),
+	    TERM_JSON);
+	buf_release(&b);
 	cJSON_Delete(o);
 }
 

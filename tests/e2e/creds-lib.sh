@@ -116,7 +116,7 @@ check_oracle() {
 	check_status 0 "whoami with $src credentials"
 	check "whoami reports the aws CLI's ARN and account, source $src" \
 		jq -e --arg a "$ROLE_ARN" --arg c "$(jq -r .Account <<<"$ref")" --arg s "$src" \
-		'.Arn == $a and .Account == $c and .CredentialSource == $s' "$OUT"
+		'.arn == $a and .account == $c and .credential_source == $s' "$OUT"
 	check "moto saw lambdactl's call signed with the key $src handed out" \
 		test "$(rec_calls lambdactl/)" = "GetCallerIdentity $ROLE_AK"
 }

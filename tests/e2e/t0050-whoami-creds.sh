@@ -21,13 +21,13 @@ lc whoami --endpoint-url "$MOTO_URL" --output json --region eu-west-2
 check_status 0 "whoami --output json"
 check "JSON output has the reference account and ARN, region and source" \
 	jq -e --arg a "$ref_account" --arg r "$ref_arn" \
-	'.Account == $a and .Arn == $r and .Region == "eu-west-2" and .CredentialSource == "env"' "$OUT"
+	'.account == $a and .arn == $r and .region == "eu-west-2" and .credential_source == "env"' "$OUT"
 
 AWS_DEFAULT_REGION=ap-south-1 lc --endpoint-url "$MOTO_URL" -o json whoami
-check "AWS_REGION wins over AWS_DEFAULT_REGION" jq -e '.Region == "us-east-1"' "$OUT"
+check "AWS_REGION wins over AWS_DEFAULT_REGION" jq -e '.region == "us-east-1"' "$OUT"
 unset AWS_REGION
 AWS_DEFAULT_REGION=ap-south-1 lc --endpoint-url "$MOTO_URL" -o json whoami
-check "AWS_DEFAULT_REGION is used without AWS_REGION" jq -e '.Region == "ap-south-1"' "$OUT"
+check "AWS_DEFAULT_REGION is used without AWS_REGION" jq -e '.region == "ap-south-1"' "$OUT"
 
 lc --endpoint-url "$MOTO_URL" whoami
 check_status 3 "no region at all is a configuration error"
@@ -81,25 +81,25 @@ CRED
 
 lc -o json whoami
 check "the default profile gives credentials, region and endpoint" \
-	jq -e '.CredentialSource == "profile default" and .Region == "eu-central-1"' "$OUT"
+	jq -e '.credential_source == "profile default" and .region == "eu-central-1"' "$OUT"
 
 lc -o json whoami --profile ci
 check "--profile selects the profile" \
-	jq -e '.CredentialSource == "profile ci" and .Region == "eu-west-1"' "$OUT"
+	jq -e '.credential_source == "profile ci" and .region == "eu-west-1"' "$OUT"
 
 AWS_PROFILE=ci lc -o json whoami
-check "AWS_PROFILE selects the profile" jq -e '.CredentialSource == "profile ci"' "$OUT"
+check "AWS_PROFILE selects the profile" jq -e '.credential_source == "profile ci"' "$OUT"
 
 AWS_ACCESS_KEY_ID=AKIDENV AWS_SECRET_ACCESS_KEY=env-secret lc -o json whoami
-check "environment keys win over the default profile" jq -e '.CredentialSource == "env"' "$OUT"
+check "environment keys win over the default profile" jq -e '.credential_source == "env"' "$OUT"
 
 AWS_ACCESS_KEY_ID=AKIDENV AWS_SECRET_ACCESS_KEY=env-secret lc -o json whoami --profile ci
-check "--profile skips the environment's keys" jq -e '.CredentialSource == "profile ci"' "$OUT"
+check "--profile skips the environment's keys" jq -e '.credential_source == "profile ci"' "$OUT"
 
 lc -o json whoami --profile proc
 check_status 0 "credential_process credentials work"
 check "credential_process is named as the source" \
-	jq -e '.CredentialSource == "process (profile proc)" and .Region == "us-west-2"' "$OUT"
+	jq -e '.credential_source == "process (profile proc)" and .region == "us-west-2"' "$OUT"
 
 lc whoami --profile badproc
 check_status 3 "a failing credential_process is a configuration error"

@@ -14,7 +14,7 @@ SK=$(jq -r .AccessKey.SecretAccessKey "$TMP/key.json")
 
 AWS_ACCESS_KEY_ID=$AK AWS_SECRET_ACCESS_KEY=$SK lc --endpoint-url "$MOTO_URL" -o json whoami
 check_status 0 "a real IAM key passes moto's signature check"
-check "the identity is the IAM user" jq -e '.Arn == "arn:aws:iam::123456789012:user/ci"' "$OUT"
+check "the identity is the IAM user" jq -e '.arn == "arn:aws:iam::123456789012:user/ci"' "$OUT"
 
 AWS_ACCESS_KEY_ID=$AK AWS_SECRET_ACCESS_KEY=${SK}x lc --endpoint-url "$MOTO_URL" whoami
 check_status 1 "a wrong secret is an AWS error"
@@ -53,7 +53,7 @@ jq -n --arg ok "$sts_ok" '[{status: 503, body: "<ErrorResponse><Error><Code>Serv
 start_stub "$TMP/script.json"
 lc --endpoint-url "$STUB_URL" -o json whoami
 check_status 0 "two 5xx answers are retried and the third attempt succeeds"
-check "XML entities are decoded" jq -e '.Account == "210987654321" and .Arn == "arn:aws:iam::210987654321:user/stub&co"' "$OUT"
+check "XML entities are decoded" jq -e '.account == "210987654321" and .arn == "arn:aws:iam::210987654321:user/stub&co"' "$OUT"
 check "exactly three requests were sent" test "$(wc -l <"$STUB_LOG")" -eq 3
 stop_stub
 

@@ -117,7 +117,7 @@ rm -f "$TMP/credentials"
 # A prompt on the terminal: the command gets the terminal while it runs.
 LAMBDACTL_CREDENTIAL_PROCESS_TIMEOUT=10 pty_run "$TMP/tty" --answer "MFA code: " 123456 lambdactl -o json whoami --profile prompt
 check_status 0 "a credential_process prompting on the terminal gets its answer"
-check "whoami went on with its credentials" grep -qF '"CredentialSource":	"process (profile prompt)"' "$TMP/tty"
+check "whoami went on with its credentials" grep -qF '"credential_source": "process (profile prompt)"' "$TMP/tty"
 
 # The terminal is lent only on demand: the rest of a pipeline (a pager
 # setting the terminal's modes) is not disturbed by a quiet command.

@@ -104,8 +104,8 @@ cfg_line() {
 rec_reset
 lc whoami --profile deployer -o json
 check_status 0 "assume-role with a static source profile"
-check "whoami names the source" jq -e '.CredentialSource == "assume-role deployer via base"' "$OUT"
-lc_arn=$(jq -r .Arn "$OUT")
+check "whoami names the source" jq -e '.credential_source == "assume-role deployer via base"' "$OUT"
+lc_arn=$(jq -r .arn "$OUT")
 check "the ARN is the assumed role's, with lambdactl's session name" \
 	grep -Eqx 'arn:aws:sts::123456789012:assumed-role/deployer/lambdactl-[0-9]+' <<<"$lc_arn"
 # botocore's key: {"DurationSeconds": 1800, "ExternalId": "ext-1", "RoleArn": ...}
@@ -139,7 +139,7 @@ arn=$(aws_arn --profile deployer)
 check "the AWS CLI assumed the role itself" test "$(rec_count AssumeRole)" = 1
 rec_reset
 lc whoami --profile deployer -o json
-check "lambdactl reads the AWS CLI's cache file: the same ARN" jq -e --arg a "$arn" '.Arn == $a' "$OUT"
+check "lambdactl reads the AWS CLI's cache file: the same ARN" jq -e --arg a "$arn" '.arn == $a' "$OUT"
 check "lambdactl made no AssumeRole call after the AWS CLI" test "$(rec_count AssumeRole)" = 0
 
 # Near expiry (within 15 min) or corrupt: a miss, and the file is rewritten.
@@ -158,24 +158,24 @@ check "... and the file is rewritten" jq -e '.Credentials.AccessKeyId | startswi
 # --- a configured session name: both tools assume the role themselves ---
 rm -rf "$CLI_CACHE"
 lc whoami --profile named -o json
-check "role_session_name is used" jq -e '.Arn == "arn:aws:sts::123456789012:assumed-role/named/mysess"' "$OUT"
+check "role_session_name is used" jq -e '.arn == "arn:aws:sts::123456789012:assumed-role/named/mysess"' "$OUT"
 check "role_session_name is part of the cache key" \
 	test -f "$(cache_file "$CLI_CACHE" '{"RoleArn": "arn:aws:iam::123456789012:role/named", "RoleSessionName": "mysess"}')"
 rm -rf "$CLI_CACHE"
-check "the AWS CLI reports the same ARN on its own" test "$(aws_arn --profile named)" = "$(jq -r .Arn "$OUT")"
+check "the AWS CLI reports the same ARN on its own" test "$(aws_arn --profile named)" = "$(jq -r .arn "$OUT")"
 
 # --- a 2-hop chain ------------------------------------------------------
 rm -rf "$CLI_CACHE"
 rec_reset
 lc whoami --profile top -o json
 check_status 0 "a two-hop role chain"
-check "the chain's ARN and source" jq -e '.Arn == "arn:aws:sts::222222222222:assumed-role/top/topsess" and .CredentialSource == "assume-role top via mid"' "$OUT"
+check "the chain's ARN and source" jq -e '.arn == "arn:aws:sts::222222222222:assumed-role/top/topsess" and .credential_source == "assume-role top via mid"' "$OUT"
 mid_key=$(jq -r .Credentials.AccessKeyId "$(cache_file "$CLI_CACHE" '{"RoleArn": "arn:aws:iam::111111111111:role/mid"}')")
 top_key=$(jq -r .Credentials.AccessKeyId "$(cache_file "$CLI_CACHE" '{"RoleArn": "arn:aws:iam::222222222222:role/top", "RoleSessionName": "topsess"}')")
 check "each hop is signed with the key of the hop before" \
 	test "$(rec_calls | tr '\n' ,)" = "AssumeRole AKIDBASE,AssumeRole $mid_key,GetCallerIdentity $top_key,"
 rec_reset
-check "the AWS CLI reports the same ARN" test "$(aws_arn --profile top)" = "$(jq -r .Arn "$OUT")"
+check "the AWS CLI reports the same ARN" test "$(aws_arn --profile top)" = "$(jq -r .arn "$OUT")"
 check "... from the two cache files, without AssumeRole" test "$(rec_calls)" = "GetCallerIdentity $top_key"
 
 # --- credential_source = Environment, even under --profile --------------
@@ -183,11 +183,11 @@ rm -rf "$CLI_CACHE"
 rec_reset
 AWS_ACCESS_KEY_ID=AKIDENVSRC AWS_SECRET_ACCESS_KEY=$ENV_SECRET lc whoami --profile fromenv -o json
 check_status 0 "credential_source = Environment under --profile"
-check "... its ARN and source" jq -e '.Arn == "arn:aws:sts::123456789012:assumed-role/fromenv/envsess" and .CredentialSource == "assume-role fromenv via env"' "$OUT"
+check "... its ARN and source" jq -e '.arn == "arn:aws:sts::123456789012:assumed-role/fromenv/envsess" and .credential_source == "assume-role fromenv via env"' "$OUT"
 check "... AssumeRole signed with the environment's key" test "$(rec_calls | head -1)" = "AssumeRole AKIDENVSRC"
 rm -rf "$CLI_CACHE"
 arn=$(AWS_ACCESS_KEY_ID=AKIDENVSRC AWS_SECRET_ACCESS_KEY=$ENV_SECRET aws_arn --profile fromenv)
-check "the AWS CLI reports the same ARN" test "$arn" = "$(jq -r .Arn "$OUT")"
+check "the AWS CLI reports the same ARN" test "$arn" = "$(jq -r .arn "$OUT")"
 rm -rf "$CLI_CACHE"
 lc whoami --profile fromenv
 check_status 3 "credential_source = Environment without keys in it"
@@ -196,7 +196,7 @@ check_err_eq "lambdactl: profile 'fromenv': credential_source Environment gave n
 # --- self reference ------------------------------------------------------
 lc whoami --profile selfish -o json
 check_status 0 "a profile with keys may be its own source_profile (botocore)"
-check "... assuming the role with its keys" jq -e '.Arn == "arn:aws:sts::123456789012:assumed-role/selfish/self"' "$OUT"
+check "... assuming the role with its keys" jq -e '.arn == "arn:aws:sts::123456789012:assumed-role/selfish/self"' "$OUT"
 
 # --- MFA -------------------------------------------------------------------
 rm -rf "$CLI_CACHE"

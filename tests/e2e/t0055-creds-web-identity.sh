@@ -42,7 +42,7 @@ export AWS_ROLE_ARN=arn:aws:iam::123456789012:role/ci AWS_WEB_IDENTITY_TOKEN_FIL
 rec_reset
 lc whoami -o json
 check_status 0 "web identity from the environment"
-check "its ARN and source" jq -e '.Arn == "arn:aws:sts::123456789012:assumed-role/ci/cisess" and .CredentialSource == "web-identity (env)"' "$OUT"
+check "its ARN and source" jq -e '.arn == "arn:aws:sts::123456789012:assumed-role/ci/cisess" and .credential_source == "web-identity (env)"' "$OUT"
 # python3 -c 'import json; print(json.dumps({"RoleArn": "arn:aws:iam::123456789012:role/ci", "RoleSessionName": "cisess"}, sort_keys=True))'
 f=$(cache_file "$CLI_CACHE" '{"RoleArn": "arn:aws:iam::123456789012:role/ci", "RoleSessionName": "cisess"}')
 check "the credentials are cached under the AWS CLI's name, 0600" test "$(stat -c %a "$f" 2>&1)" = 600
@@ -51,12 +51,12 @@ check "AssumeRoleWithWebIdentity went unsigned, then GetCallerIdentity signed wi
 	test "$(rec_calls | tr '\n' ,)" = "AssumeRoleWithWebIdentity -,GetCallerIdentity $key,"
 check "the call carried the token as read" grep -qF "&WebIdentityToken=$(urlenc "$TOKEN")" <(rec_body AssumeRoleWithWebIdentity)
 rec_reset
-check "the AWS CLI reports the same ARN" test "$(aws_arn)" = "$(jq -r .Arn "$OUT")"
+check "the AWS CLI reports the same ARN" test "$(aws_arn)" = "$(jq -r .arn "$OUT")"
 check "... from lambdactl's cache, without a call of its own" test "$(rec_calls)" = "GetCallerIdentity $key"
 
 rm -rf "$CLI_CACHE"
 rec_reset
-check "the AWS CLI on its own reports the same ARN" test "$(aws_arn)" = "$(jq -r .Arn "$OUT")"
+check "the AWS CLI on its own reports the same ARN" test "$(aws_arn)" = "$(jq -r .arn "$OUT")"
 rec_reset
 lc whoami -o json
 check "lambdactl uses the AWS CLI's cache file" test "$(rec_count AssumeRoleWithWebIdentity)" = 0
@@ -73,7 +73,7 @@ printf '%s' "$TOKEN" >"$TMP/token"
 # A default session name stays out of the key.
 rm -rf "$CLI_CACHE"
 AWS_ROLE_SESSION_NAME= lc whoami -o json
-check "without a session name, lambdactl's own" jq -e '.Arn | test("^arn:aws:sts::123456789012:assumed-role/ci/lambdactl-[0-9]+$")' "$OUT"
+check "without a session name, lambdactl's own" jq -e '.arn | test("^arn:aws:sts::123456789012:assumed-role/ci/lambdactl-[0-9]+$")' "$OUT"
 check "... left out of the cache key" test -f "$(cache_file "$CLI_CACHE" '{"RoleArn": "arn:aws:iam::123456789012:role/ci"}')"
 
 # --debug shows neither the token nor the keys.
@@ -85,7 +85,7 @@ check_no_secret "--debug shows neither the token nor the secret key or session t
 
 # --profile turns the environment's web identity off, as in botocore.
 lc whoami --profile static -o json
-check "--profile ignores AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE" jq -e '.CredentialSource == "profile static"' "$OUT"
+check "--profile ignores AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE" jq -e '.credential_source == "profile static"' "$OUT"
 
 # --- the profile -----------------------------------------------------------
 unset AWS_ROLE_ARN AWS_WEB_IDENTITY_TOKEN_FILE AWS_ROLE_SESSION_NAME
@@ -93,24 +93,24 @@ rm -rf "$CLI_CACHE"
 rec_reset
 lc whoami --profile wi -o json
 check_status 0 "web identity from a profile"
-check "its ARN and source" jq -e '.Arn == "arn:aws:sts::123456789012:assumed-role/wi-profile/wisess" and .CredentialSource == "web-identity (profile wi)"' "$OUT"
+check "its ARN and source" jq -e '.arn == "arn:aws:sts::123456789012:assumed-role/wi-profile/wisess" and .credential_source == "web-identity (profile wi)"' "$OUT"
 key=$(jq -r .Credentials.AccessKeyId "$(cache_file "$CLI_CACHE" '{"RoleArn": "arn:aws:iam::123456789012:role/wi-profile", "RoleSessionName": "wisess"}')")
 check "unsigned, then signed with its key" test "$(rec_calls | tr '\n' ,)" = "AssumeRoleWithWebIdentity -,GetCallerIdentity $key,"
 rm -rf "$CLI_CACHE"
-check "the AWS CLI reports the same ARN" test "$(aws_arn --profile wi)" = "$(jq -r .Arn "$OUT")"
+check "the AWS CLI reports the same ARN" test "$(aws_arn --profile wi)" = "$(jq -r .arn "$OUT")"
 
 # As a source profile; the environment's variables do not apply to it.
 rm -rf "$CLI_CACHE"
 rec_reset
 AWS_ROLE_ARN=arn:aws:iam::123456789012:role/not-this AWS_WEB_IDENTITY_TOKEN_FILE=$TMP/none lc whoami --profile chained -o json
 check_status 0 "a web identity profile as a source_profile"
-check "its ARN and source" jq -e '.Arn == "arn:aws:sts::222222222222:assumed-role/chained/chainsess" and .CredentialSource == "assume-role chained via wi"' "$OUT"
+check "its ARN and source" jq -e '.arn == "arn:aws:sts::222222222222:assumed-role/chained/chainsess" and .credential_source == "assume-role chained via wi"' "$OUT"
 key=$(jq -r .Credentials.AccessKeyId "$(cache_file "$CLI_CACHE" '{"RoleArn": "arn:aws:iam::123456789012:role/wi-profile", "RoleSessionName": "wisess"}')")
 key2=$(jq -r .Credentials.AccessKeyId "$(cache_file "$CLI_CACHE" '{"RoleArn": "arn:aws:iam::222222222222:role/chained", "RoleSessionName": "chainsess"}')")
 check "the source's role, not the environment's; each hop signed by the one before" \
 	test "$(rec_calls | tr '\n' ,)" = "AssumeRoleWithWebIdentity -,AssumeRole $key,GetCallerIdentity $key2,"
 rm -rf "$CLI_CACHE"
-check "the AWS CLI reports the same ARN" test "$(aws_arn --profile chained)" = "$(jq -r .Arn "$OUT")"
+check "the AWS CLI reports the same ARN" test "$(aws_arn --profile chained)" = "$(jq -r .arn "$OUT")"
 
 # --- refusals -------------------------------------------------------------
 lc whoami --profile noarn

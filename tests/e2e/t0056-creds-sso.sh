@@ -103,8 +103,8 @@ check "the AWS CLI signed with the stub's key" test "$(rec_signers aws-cli/)" = 
 lc -o json whoami --profile dev
 check_status 0 "whoami with a cached SSO token"
 keep_output
-check "whoami's ARN is the AWS CLI's" jq -e --arg a "$(jq -r .Arn <<<"$ref")" '.Arn == $a' "$OUT"
-check "the source is sso (profile dev)" jq -e '.CredentialSource == "sso (profile dev)"' "$OUT"
+check "whoami's ARN is the AWS CLI's" jq -e --arg a "$(jq -r .Arn <<<"$ref")" '.arn == $a' "$OUT"
+check "the source is sso (profile dev)" jq -e '.credential_source == "sso (profile dev)"' "$OUT"
 check "lambdactl signed with the key the portal handed out" test "$(rec_signers lambdactl/)" = "ASIASSOSTUBKEYDEV "
 check "GetRoleCredentials carried the cached token" \
 	jq -se 'map(select(.route == "sso.credentials")) | last | .headers["x-amz-sso_bearer_token"] == "seeded-access-token-1" and .query == "role_name=Dev&account_id=111111111111"' "$CREDSTUB_LOG"
@@ -121,7 +121,7 @@ check "the AWS CLI uses the legacy profile" test "$(rec_signers aws-cli/)" = "AS
 lc -o json whoami --profile old
 check_status 0 "whoami with a legacy SSO profile"
 keep_output
-check "the legacy profile's ARN is the AWS CLI's" jq -e --slurpfile r "$TMP/ref-old" '.Arn == $r[0].Arn' "$OUT"
+check "the legacy profile's ARN is the AWS CLI's" jq -e --slurpfile r "$TMP/ref-old" '.arn == $r[0].Arn' "$OUT"
 check "lambdactl signed with the legacy role's key" test "$(rec_signers lambdactl/)" = "ASIASSOSTUBKEYOLD "
 
 # An expired token that can be refreshed: refreshed, written back.

@@ -89,14 +89,14 @@ check "the portal saw the token login got" \
 lc -o json whoami --profile dev
 check_status 0 "whoami after login"
 keep_output
-check "whoami's ARN is the AWS CLI's" jq -e --arg a "$(jq -r .Arn <<<"$ref")" '.Arn == $a and .CredentialSource == "sso (profile dev)"' "$OUT"
+check "whoami's ARN is the AWS CLI's" jq -e --arg a "$(jq -r .Arn <<<"$ref")" '.arn == $a and .credential_source == "sso (profile dev)"' "$OUT"
 check "lambdactl signed with the stub's key" test "$(rec_signers lambdactl/)" = "ASIASSOSTUBKEYDEV "
 
 # Again, through AWS_PROFILE and -o json: the registration is reused.
 AWS_PROFILE=dev lc -o json login
 check_status 0 "a second login"
 keep_output
-check "-o json gives the session and expiry" jq -e '.Profile == "dev" and .SsoSession == "corp" and .StartUrl == "https://corp.awsapps.com/start" and (.ExpiresAt | test("Z$"))' "$OUT"
+check "-o json gives the session and expiry" jq -e '.profile == "dev" and .sso_session == "corp" and .start_url == "https://corp.awsapps.com/start" and (.expires_at | test("Z$"))' "$OUT"
 check "the cached registration was reused" test "$(credstub_count oidc.register)" -eq 1
 check "the new token is cached" jq -e '.accessToken == "access-2"' "$CORP"
 

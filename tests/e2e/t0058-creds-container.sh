@@ -68,7 +68,7 @@ AWS_CONTAINER_CREDENTIALS_FULL_URI=http://u:pass-in-url@127.0.0.1:1/creds lc who
 check_status 3 "a user name and password in FULL_URI are refused"
 check_err_lacks 'pass-in-url' "... and never printed"
 AWS_CONTAINER_CREDENTIALS_FULL_URI=http://localhost:${CREDSTUB_URL##*:}/creds lc -o json whoami
-check "http to localhost is allowed" jq -e '.CredentialSource == "container"' "$OUT"
+check "http to localhost is allowed" jq -e '.credential_source == "container"' "$OUT"
 
 # The token goes to the endpoint alone, never through a proxy (botocore's
 # rule): with 127.0.0.1 proxied to a dead port (STS goes to moto by the
@@ -76,7 +76,7 @@ check "http to localhost is allowed" jq -e '.CredentialSource == "container"' "$
 http_proxy=http://127.0.0.1:9 no_proxy=localhost NO_PROXY=localhost \
 	AWS_ENDPOINT_URL_STS=http://localhost:${MOTO_URL##*:} \
 	AWS_CONTAINER_CREDENTIALS_FULL_URI=$CREDSTUB_URL/creds lc -o json whoami
-check "the container endpoint is never reached through http_proxy" jq -e '.CredentialSource == "container"' "$OUT"
+check "the container endpoint is never reached through http_proxy" jq -e '.credential_source == "container"' "$OUT"
 
 # RELATIVE_URI wins and goes to 169.254.170.2, directly: so it runs in a
 # network namespace of its own where no interface is up, the connection
@@ -114,7 +114,7 @@ stop_credstub
 start_credstub "$TMP/flaky.json"
 AWS_CONTAINER_CREDENTIALS_FULL_URI=$CREDSTUB_URL/flaky lc -o json whoami
 check "500, garbage, then credentials: the third attempt wins (as botocore)" \
-	jq -e '.CredentialSource == "container"' "$OUT"
+	jq -e '.credential_source == "container"' "$OUT"
 check "three requests" test "$(credstub_count container)" = 3
 
 finish

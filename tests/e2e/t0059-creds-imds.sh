@@ -100,14 +100,14 @@ jq '.faults = [{"method": "GET", "path": "ec2-role$", "status": 500}]' "$TMP/stu
 restub "$TMP/fault.json"
 AWS_METADATA_SERVICE_NUM_ATTEMPTS=2 imds lc -o json whoami
 check "AWS_METADATA_SERVICE_NUM_ATTEMPTS=2: a second attempt after a 500" \
-	jq -e '.CredentialSource == "imds (role ec2-role)"' "$OUT"
+	jq -e '.credential_source == "imds (role ec2-role)"' "$OUT"
 jq '.faults = [{"method": "GET", "path": "ec2-role$", "delay": 2}]' "$TMP/stub.json" >"$TMP/fault.json"
 restub "$TMP/fault.json"
 printf '[default]\nmetadata_service_timeout = 3\nec2_metadata_service_endpoint = %s/\n' \
 	"$CREDSTUB_URL" >"$AWS_CONFIG_FILE"
 IMDS_URL= imds env -u AWS_EC2_METADATA_SERVICE_ENDPOINT "$LAMBDACTL" -o json whoami >"$OUT" 2>"$ERR"
 check "the profile's endpoint and metadata_service_timeout = 3 outlast a 2 s delay" \
-	jq -e '.CredentialSource == "imds (role ec2-role)"' "$OUT"
+	jq -e '.credential_source == "imds (role ec2-role)"' "$OUT"
 printf '[default]\nec2_metadata_service_endpoint_mode = IPv5\n' >"$AWS_CONFIG_FILE"
 unset AWS_EC2_METADATA_DISABLED
 lc whoami

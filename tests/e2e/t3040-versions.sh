@@ -171,7 +171,7 @@ ref_aws lambda update-alias --function-name app --name live --function-version 2
 lc -o json versions app
 check "versions -o json: the weights 0.7 and 0.3" \
     jq -e '[.[0:2][] | .aliases[0].weight] == [0.7, 0.3]' "$OUT"
-check "versions -o json: 0.3 printed as such" grep -q '"weight":[[:space:]]*0.3$' "$OUT"
+check "versions -o json: 0.3 printed as such" grep -Eq '"weight":[[:space:]]*0\.3([,}]|$)' "$OUT"
 lc versions app
 check "versions: live (70%) and live (30%)" \
     test "$(grep -oE 'live \([0-9]+%\)' "$OUT" | tr '\n' ' ')" = "live (70%) live (30%) "

@@ -124,12 +124,12 @@ check "--out /absolute/path: written" test "$(cat sub/abs.json)" = '{"new": 1}'
 # ---- -o json ----
 lc -o json invoke echo --payload event.json
 check_status 0 "-o json: exit 0"
-check "-o json: one object with StatusCode 200, a RequestId and the payload as JSON" \
-	jq -e -s --slurpfile p event.json 'length == 1 and .[0].StatusCode == 200 and (.[0].RequestId | length > 0) and .[0].Payload == $p[0]' "$OUT"
-check "-o json: no FunctionError" jq -e 'has("FunctionError") | not' "$OUT"
+check "-o json: one object with status_code 200, a request_id and the payload as JSON" \
+	jq -e -s --slurpfile p event.json 'length == 1 and .[0].status_code == 200 and (.[0].request_id | length > 0) and .[0].payload == $p[0]' "$OUT"
+check "-o json: no function_error" jq -e 'has("function_error") | not' "$OUT"
 lc -o json invoke echo --event
 check_status 0 "-o json --event: exit 0"
-check "-o json --event: StatusCode 202 and a RequestId" jq -e '.StatusCode == 202 and (.RequestId | length > 0)' "$OUT"
+check "-o json --event: status_code 202 and a request_id" jq -e '.status_code == 202 and (.request_id | length > 0)' "$OUT"
 
 # ---- The aws CLI as the oracle ----
 ref_aws lambda invoke --function-name echo --payload fileb://event.json ref-out.json >ref-meta.json

@@ -136,8 +136,8 @@ check "Unhandled with --out: the error body in the file" test "$(cat err.json)" 
 check_out_eq "" "Unhandled with --out: nothing on stdout"
 li -o json invoke f
 check_status 4 "-o json, Unhandled: exit 4"
-check "-o json, Unhandled: the result object has FunctionError and the parsed Payload" \
-	jq -e -s '.[0].StatusCode == 200 and .[0].FunctionError == "Unhandled" and .[0].Payload.errorType == "Runtime.ExitError" and .[0].RequestId == "'$RID'"' "$OUT"
+check "-o json, Unhandled: the result object has function_error and the parsed payload" \
+	jq -e -s '.[0].status_code == 200 and .[0].function_error == "Unhandled" and .[0].payload.errorType == "Runtime.ExitError" and .[0].request_id == "'$RID'"' "$OUT"
 check "-o json, Unhandled: stdout is one JSON object (lambdactl-invoke(1): \"the result is one object\")" \
 	jq -e -s 'length == 1' "$OUT"
 stub '[{"headers": {"X-Amz-Function-Error": "Unhandled"}, "body": '"$(jq -Rn --arg b "$UNH" '$b')"'}]'
@@ -177,7 +177,7 @@ li invoke f --payload '{"g": 2}'
 check_err_eq "" "without --log, a X-Amz-Log-Result is not printed"
 li -o json invoke f --log --payload '{"g": 3}'
 check_status 0 "-o json --log: exit 0"
-check "-o json --log: LogResult is the decoded log" jq -e --rawfile t tail.txt '.LogResult == $t and .Payload == {"g": 3}' "$OUT"
+check "-o json --log: log_tail is the decoded log" jq -e --rawfile t tail.txt '.log_tail == $t and .payload == {"g": 3}' "$OUT"
 check_err_eq "" "-o json --log: nothing on stderr"
 
 stub '[{"headers": {"X-Amz-Function-Error": "Unhandled", "X-Amz-Log-Result": "'"$B64"'"}, "body": '"$(jq -Rn --arg b "$UNH" '$b')"'}]'

@@ -63,7 +63,7 @@ check "--raw prints the escape sequences as they are, even on a terminal" \
 pty_run "$TMP/tty-json" lambdactl -o json invoke ok
 check_status 0 "invoke -o json on a terminal exits 0"
 check "-o json on a terminal stays valid JSON with the same payload" \
-	bash -c "jq -e '.Payload.msg == \"hi \\u001b]0;pwned\\u0007 \\u001b[31mred\\u001b[0m \\u009b2J back\\rover\"' '$TMP/tty-json'"
+	bash -c "jq -e '.payload.msg == \"hi \\u001b]0;pwned\\u0007 \\u001b[31mred\\u001b[0m \\u009b2J back\\rover\"' '$TMP/tty-json'"
 check "-o json on a terminal holds no C1 CSI" \
 	bash -c "test -s '$TMP/tty-json' && ! grep -q \$'\\xc2\\x9b' '$TMP/tty-json'"
 

@@ -58,6 +58,6 @@ check_status 2 "--pass-credentials needs --local"
 
 lc invoke --local echo -o json --payload '{"k": 1}' --log
 check "-o json: StatusCode, Payload, LogResult" \
-	jq -e '.StatusCode == 200 and .Payload.k == 1 and (.LogResult | test("REPORT RequestId"))' "$OUT"
+	jq -e '.status_code == 200 and .payload.k == 1 and (.log_tail | test("REPORT RequestId"))' "$OUT"
 
 finish

@@ -61,7 +61,7 @@ no_secrets "invoke --local --log" "$OUT" "$ERR"
 lc invoke --local dump --pass-credentials --log --output json
 check_status 0 "invoke --local --output json runs"
 check "--output json: LogResult has the log, redacted" \
-	jq -e '.LogResult | test("AWS_SECRET_ACCESS_KEY=<redacted>")' "$OUT"
+	jq -e '.log_tail | test("AWS_SECRET_ACCESS_KEY=<redacted>")' "$OUT"
 no_secrets "invoke --local --output json" "$OUT" "$ERR"
 
 bash "$TMP/serve-once.sh" "$TMP/url" --pass-credentials >"$OUT" 2>"$ERR"

@@ -134,11 +134,16 @@ test_text(void **state)
 	assert_string_equal(s, "live: 3 (+4 at 10%) -> 3 (dry run: not "
 	    "moved)\n");
 	free(s);
-	s = alias_move_render(&mv, 1);
-	assert_string_equal(s, "{\n\t\"function\":\t\"api\",\n\t\"alias\":\t"
-	    "\"live\",\n\t\"from\":\t\"3\",\n\t\"to\":\t\"3\",\n\t"
-	    "\"dry_run\":\ttrue,\n\t\"canary\":\t{\n\t\t\"version\":\t\"4\","
-	    "\n\t\t\"weight\":\t0.1\n\t}\n}\n");
+	s = alias_move_render(&mv, ALIAS_JSON_PRETTY);
+	assert_string_equal(s, "{\n  \"function\": \"api\",\n  \"alias\": "
+	    "\"live\",\n  \"from\": \"3\",\n  \"to\": \"3\",\n  "
+	    "\"dry_run\": true,\n  \"canary\": {\n    \"version\": \"4\","
+	    "\n    \"weight\": 0.1\n  }\n}\n");
+	free(s);
+	s = alias_move_render(&mv, ALIAS_JSON);
+	assert_string_equal(s, "{\"function\":\"api\",\"alias\":\"live\","
+	    "\"from\":\"3\",\"to\":\"3\",\"dry_run\":true,\"canary\":"
+	    "{\"version\":\"4\",\"weight\":0.1}}\n");
 	free(s);
 }
 

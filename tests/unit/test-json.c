@@ -2,8 +2,14 @@
  * test-json.c - the strict RFC 8259 checker: every kind of text it refuses,
  * with the exact LINE:COL and reason; the edge cases it must accept; the
  * same verdict whatever pieces the text comes in; 100,000 levels of
- * nesting, quickly; and json_int's range check on hostile numbers.
+ * nesting, quickly; json_int's range check on hostile numbers; and
+ * json_dump, against what Python's json.dumps(v, indent=2,
+ * ensure_ascii=False) and json.dumps(v, separators=(',', ':'),
+ * ensure_ascii=False) print for the same values (the expected texts were
+ * made with Python 3.11), what it makes of bytes that are not UTF-8, NaN
+ * and raw members, every output checked by json_check.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +22,7 @@
 #include <cmocka.h>
 #include <cjson/cJSON.h>
 
+#include "buf.h"
 #include "json.h"
 #include "xmalloc.h"
 
@@ -371,6 +378,153 @@ test_json_int(void **state)
 	}
 }
 
+/* A JSON text, and json.dumps's indent=2 and compact texts of it. */
+struct dump_case {
+	const char	*in;
+	const char	*pretty;
+	const char	*compact;
+};
+
+static const struct dump_case dump_cases[] = {
+	{ "{\"a\": 1, \"b\": [1, 2.5, \"x\", -0.5, 1e300, 123456789012], \""
+	    "c\": {}, \"d\": [], \"e\": null, \"f\": true, \"g\": false, \"h"
+	    "\": {\"i\": [{}, []], \"j\": {\"k\": \"v\"}}}",
+	    "{\n  \"a\": 1,\n  \"b\": [\n    1,\n    2.5,\n    \"x\",\n    -0"
+	    ".5,\n    1e+300,\n    123456789012\n  ],\n  \"c\": {},\n  \"d\":"
+	    " [],\n  \"e\": null,\n  \"f\": true,\n  \"g\": false,\n  \"h\": "
+	    "{\n    \"i\": [\n      {},\n      []\n    ],\n    \"j\": {\n    "
+	    "  \"k\": \"v\"\n    }\n  }\n}",
+	    "{\"a\":1,\"b\":[1,2.5,\"x\",-0.5,1e+300,123456789012],\"c\":{},"
+	    "\"d\":[],\"e\":null,\"f\":true,\"g\":false,\"h\":{\"i\":[{},[]],"
+	    "\"j\":{\"k\":\"v\"}}}" },
+	{ "\"tab\\there\\nnl \\r cr \\\" q \\\\ bs \\u0001 \\u001f \\b \\f "
+	    "\\u007f \\u00e9 \\u20ac \\ud83d\\ude00 / end\"",
+	    "\"tab\\there\\nnl \\r cr \\\" q \\\\ bs \\u0001 \\u001f \\b \\f "
+	    "\x7f \xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 / end\"",
+	    "\"tab\\there\\nnl \\r cr \\\" q \\\\ bs \\u0001 \\u001f \\b \\f "
+	    "\x7f \xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 / end\"" },
+	{ "{\"\": \"\", \"k\\u00e9y\\n\": [true]}",
+	    "{\n  \"\": \"\",\n  \"k\xc3\xa9y\\n\": [\n    true\n  ]\n}",
+	    "{\"\":\"\",\"k\xc3\xa9y\\n\":[true]}" },
+	{ "[]",
+	    "[]",
+	    "[]" },
+	{ "{}",
+	    "{}",
+	    "{}" },
+	{ "[[[]]]",
+	    "[\n  [\n    []\n  ]\n]",
+	    "[[[]]]" },
+	{ "0",
+	    "0",
+	    "0" },
+	{ "\"x\"",
+	    "\"x\"",
+	    "\"x\"" },
+	{ "[{\"a\": [1, {\"b\": null}]}]",
+	    "[\n  {\n    \"a\": [\n      1,\n      {\n        \"b\": null\n  "
+	    "    }\n    ]\n  }\n]",
+	    "[{\"a\":[1,{\"b\":null}]}]" },
+};
+
+/* json_dump(v, pretty) is want, and JSON. */
+static void
+assert_dump(const cJSON *v, int pretty, const char *want)
+{
+	char *s = json_dump(v, pretty);
+	struct buf b = BUF_INIT;
+
+	assert_string_equal(s, want);
+	assert_int_equal(json_check(s, strlen(s), NULL), 0);
+	if (!pretty)
+		assert_null(strchr(s, '\n'));
+	buf_adds(&b, "[");
+	json_dump_buf(&b, v, pretty);
+	assert_string_equal(b.data + 1, want);
+	buf_release(&b);
+	free(s);
+}
+
+static void
+test_dump_like_python(void **state)
+{
+	size_t i;
+	cJSON *j;
+
+	(void)state;
+	for (i = 0; i < sizeof dump_cases / sizeof dump_cases[0]; i++) {
+		print_message("# %s\n", dump_cases[i].in);
+		j = cJSON_Parse(dump_cases[i].in);
+		assert_non_null(j);
+		assert_dump(j, 1, dump_cases[i].pretty);
+		assert_dump(j, 0, dump_cases[i].compact);
+		cJSON_Delete(j);
+	}
+}
+
+/* Every finite double json_dump prints reads back as itself. */
+static void
+test_dump_round_trip(void **state)
+{
+	uint64_t x = 0x9e3779b97f4a7c15u, bits;
+	cJSON *n;
+	double d;
+	char *s;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 20000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		bits = i % 2 ? x : x >> 12 | UINT64_C(0x3ff) << 52;
+		memcpy(&d, &bits, sizeof d);
+		if (!isfinite(d))
+			continue;
+		n = cJSON_CreateNumber(d);
+		s = json_dump(n, 0);
+		if (strtod(s, NULL) != d || json_check(s, strlen(s), NULL))
+			fail_msg("%.17g printed as %s", d, s);
+		free(s);
+		cJSON_Delete(n);
+	}
+}
+
+static void
+test_dump_edges(void **state)
+{
+	cJSON *o = cJSON_CreateObject(), *a;
+
+	(void)state;
+	/* Not UTF-8: each stray byte U+FFFD, valid sequences kept. */
+	cJSON_AddStringToObject(o, "bad", "a\xff" "b\xe2\x82" "c\xc0\xaf"
+	    "\xed\xa0\x80\xe2\x82\xac");
+	cJSON_AddNumberToObject(o, "nan", NAN);
+	cJSON_AddNumberToObject(o, "inf", INFINITY);
+	cJSON_AddRawToObject(o, "raw", "9007199254740993");
+	a = cJSON_AddArrayToObject(o, "a");
+	cJSON_AddItemToArray(a, cJSON_CreateNumber(0.1));
+	cJSON_AddItemToArray(a, cJSON_CreateNumber(-1e-7));
+	cJSON_AddItemToArray(a, cJSON_CreateNumber(2147483648.0));
+	/* cJSON's %.17g: 0.15562696000188589; Python: the shortest. */
+	cJSON_AddItemToArray(a, cJSON_CreateNumber(0.1556269600018859));
+	cJSON_AddItemToArray(a, cJSON_CreateNumber(1e16));
+	cJSON_AddItemToArray(a, cJSON_CreateNumber(-0.0));
+	cJSON_AddItemToArray(a, cJSON_CreateNumber(-9007199254740991.0));
+	cJSON_AddItemToArray(a, cJSON_CreateNumber(5e-324));
+	cJSON_AddItemToArray(a, cJSON_CreateNumber(1.7976931348623157e308));
+	assert_dump(o, 0, "{\"bad\":\"a\xef\xbf\xbd" "b\xef\xbf\xbd"
+	    "\xef\xbf\xbd" "c\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+	    "\xef\xbf\xbd\xef\xbf\xbd\xe2\x82\xac\",\"nan\":null,"
+	    "\"inf\":null,\"raw\":9007199254740993,"
+	    "\"a\":[0.1,-1e-07,2147483648,0.1556269600018859,1e+16,0,"
+	    "-9007199254740991,5e-324,1.7976931348623157e+308]}");
+	cJSON_Delete(o);
+	o = cJSON_CreateString("");
+	assert_dump(o, 1, "\"\"");
+	cJSON_Delete(o);
+}
+
 int
 main(void)
 {
@@ -381,6 +535,9 @@ main(void)
 		cmocka_unit_test(test_deep),
 		cmocka_unit_test(test_agrees_with_cjson),
 		cmocka_unit_test(test_json_int),
+		cmocka_unit_test(test_dump_like_python),
+		cmocka_unit_test(test_dump_edges),
+		cmocka_unit_test(test_dump_round_trip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
