@@ -18,10 +18,6 @@
 SCHEMA=$SRC_DIR/schema
 # Commands whose only JSON is the error object: no result of their own.
 NO_JSON="help serve"
-# PENDING: schemas that other branches of issue 16 write (plan and deploy:
-# helper "plan", with new and update; doctor: helper "doctor").  Skipped
-# with a note until merged -- the lead empties this list after the merge.
-PENDING="plan deploy new update doctor"
 # Objects with free keys (maps), allowed an additionalProperties schema.
 MAPS="validate:functions.tags"
 
@@ -166,8 +162,6 @@ for c in $commands; do
 		ok "$c has schema/lambdactl-$c.json"
 	elif [[ " $NO_JSON " == *" $c "* ]]; then
 		ok "$c has no JSON result of its own (NO_JSON)"
-	elif [[ " $PENDING " == *" $c "* ]]; then
-		ok "$c has schema/lambdactl-$c.json # SKIP PENDING: written on another branch of issue 16"
 	else
 		not_ok "$c has schema/lambdactl-$c.json" "a command with -o json output needs a schema (or belongs in NO_JSON)"
 	fi
@@ -248,28 +242,18 @@ check "list: in sync, differs, not deployed and a function lambda.yml lacks" \
 	jq -e '(map(.manifest) | sort) == [null, "differs", "in sync", "not deployed"] and
 	    (.[] | select(.name == "worker") | .differences == ["~ memory 256 -> 384"])' "$OUT"
 
-# The commands whose schemas other branches write (PENDING): always run,
-# so that what follows meets the same functions; validated once their
-# schema is here.  pending_run NAME DESC ARGS...
-pending_run() {
+# plan, update, new, deploy and doctor on the same functions.
+run_result() {
 	local n=$1 d=$2
 	shift 2
-	if [[ " $commands " != *[[:space:]]"$n"[[:space:]]* ]]; then
-		ok "$d # SKIP PENDING: no command $n on this branch"
-		return
-	fi
 	lc "$@" -o json
-	if [ -f "$SCHEMA/lambdactl-$n.json" ]; then
-		result "$n" "$d"
-	else
-		ok "$d # SKIP PENDING: no schema/lambdactl-$n.json on this branch"
-	fi
+	result "$n" "$d"
 }
-pending_run plan "plan (worker differs, cron is new)" plan
-pending_run update "update worker" update worker
-pending_run new "new cron" new cron
-pending_run deploy "deploy (nothing to change)" deploy worker cron
-pending_run doctor "doctor" doctor
+run_result plan "plan (worker differs, cron is new)" plan
+run_result update "update worker" update worker
+run_result new "new cron" new cron
+run_result deploy "deploy (nothing to change)" deploy worker cron
+run_result doctor "doctor" doctor
 manifest 256
 
 # versions, promote, rollback: live at 2 with a canary on 1.
@@ -415,8 +399,6 @@ check "an error on a terminal: the error schema's" schema_ok error "$TMP/tty-err
 for n in $(schemas); do
 	if [[ "$COVERED" == *" $n "* ]]; then
 		ok "schema $n exercised by a real output"
-	elif [[ " $PENDING " == *" $n "* ]]; then
-		ok "schema $n exercised # SKIP PENDING: not run here yet"
 	else
 		not_ok "schema $n exercised by a real output" "no command run here printed what $n describes"
 	fi
