@@ -13,6 +13,7 @@
 #include "deploy.h"
 #include "json.h"
 #include "lambda-api.h"
+#include "plan.h"
 #include "sts.h"
 #include "term.h"
 
@@ -170,7 +171,7 @@ deployed_json(const struct lambda_config *cfg, const char *region,
 		ch = cJSON_AddArrayToObject(o, "differences");
 		for (j = 0; j < p->nchanges; j++)
 			cJSON_AddItemToArray(ch,
-			    cJSON_CreateString(p->changes[j].text));
+			    plan_line_json(&p->changes[j]));
 	}
 	return o;
 }

@@ -240,7 +240,7 @@ check_status 0 "list -o json"
 result list "list"
 check "list: in sync, differs, not deployed and a function lambda.yml lacks" \
 	jq -e '(map(.manifest) | sort) == [null, "differs", "in sync", "not deployed"] and
-	    (.[] | select(.name == "worker") | .differences == ["~ memory 256 -> 384"])' "$OUT"
+	    (.[] | select(.name == "worker") | .differences == [{"field":"memory","action":"change","from":256,"to":384,"text":"~ memory 256 -> 384"}])' "$OUT"
 
 # plan, update, new, deploy and doctor on the same functions.
 run_result() {

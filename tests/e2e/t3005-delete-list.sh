@@ -69,7 +69,7 @@ lc -o json list
 check_status 0 "list -o json"
 check "JSON: four objects" jq -e 'length == 4' "$OUT"
 check "JSON: api: runtime, memory, timeout, differs with the difference" \
-	jq -e '.[] | select(.name == "api") | .runtime == "provided.al2023" and .memory == 256 and .timeout == 3 and .manifest == "differs" and .differences == ["~ memory 256 -> 384"]' "$OUT"
+	jq -e '.[] | select(.name == "api") | .runtime == "provided.al2023" and .memory == 256 and .timeout == 3 and .manifest == "differs" and .differences == [{"field":"memory","action":"change","from":256,"to":384,"text":"~ memory 256 -> 384"}]' "$OUT"
 check "JSON: api's code_sha256 and last_modified are the reference's" \
 	jq -e --arg s "$(ref_aws lambda get-function-configuration --function-name api --query CodeSha256 --output text)" --arg t "$(last_modified api)" \
 	'.[] | select(.name == "api") | .code_sha256 == $s and .last_modified == $t' "$OUT"

@@ -60,7 +60,7 @@ check_out_eq "hello" "logs reads the group"
 sed -i 's/STAGE: prod/STAGE: dev/' lambda.yml
 lc -o json list
 check "list: a difference in a known value is still reported" \
-	jq -e '.[0].manifest == "differs" and .[0].differences == ["~ environment.STAGE (value hidden)"]' "$OUT"
+	jq -e '.[0].manifest == "differs" and .[0].differences == [{"field":"environment.STAGE","action":"change","hidden":true,"text":"~ environment.STAGE (value hidden)"}]' "$OUT"
 sed -i 's/STAGE: dev/STAGE: prod/' lambda.yml
 
 # The commands that use every value refuse, naming the first unset one.
