@@ -36,7 +36,7 @@ struct progress {
 	double		 started;
 	size_t		 drawn;		/* board lines on screen */
 	double		 drawn_at;
-	int		 held;		/* progress_suspend */
+	int		 held;		/* progress_suspend: how often */
 	int		 finished;
 };
 
@@ -406,13 +406,16 @@ progress_suspend(struct progress *p)
 {
 	pthread_mutex_lock(&p->mu);
 	erase(p);
-	p->held = 1;
+	p->held++;
+	pthread_mutex_unlock(&p->mu);
 }
 
 void
 progress_resume(struct progress *p)
 {
-	p->held = 0;
+	pthread_mutex_lock(&p->mu);
+	if (p->held > 0)
+		p->held--;
 	draw(p);
 	pthread_mutex_unlock(&p->mu);
 }

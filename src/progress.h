@@ -86,10 +86,11 @@ void progress_end(struct progress *p, const char *name, enum progress_end how,
     const char *result, const char *version);
 
 /*
- * Erases the board and holds the display, so that the caller can print
- * lines of its own (to fp or stdout, the same terminal) above it;
- * progress_resume draws it again below them.  Nothing else is drawn in
- * between (other threads' updates wait).
+ * Erases the board and keeps it off the screen, so that the caller can
+ * print lines of its own (to fp or stdout, the same terminal; a build's
+ * output) where it was; progress_resume (harmless without a suspend)
+ * draws it again below them.  Meanwhile states change but nothing is
+ * drawn.
  */
 void progress_suspend(struct progress *p);
 void progress_resume(struct progress *p);
