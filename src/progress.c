@@ -22,6 +22,7 @@ struct pline {
 	double		 end;
 	/* The upload in flight (total 0: none shown). */
 	uint64_t	 sent, total;
+	uint64_t	 shown;		/* sent, when last drawn */
 	double		 up_start;
 };
 
@@ -377,8 +378,12 @@ progress_upload(struct progress *p, const char *name, uint64_t sent,
 		    (double)total / 1048576);
 		fflush(p->fp);
 	} else if (added || sent == total ||
-	    now - p->drawn_at >= PROGRESS_EVERY_MS)
+	    now - p->drawn_at >= PROGRESS_EVERY_MS ||
+	    (sent > l->shown ? sent - l->shown : l->shown - sent) >=
+	    PROGRESS_EVERY_BYTES) {
+		l->shown = sent;
 		draw(p);
+	}
 	pthread_mutex_unlock(&p->mu);
 }
 

@@ -8,14 +8,16 @@
  *   PROGRESS_LIVE   a board at the bottom of the output, one line per
  *                   function ("api  uploading 4.1/9.5 MB  43%  12.1 MB/s
  *                   ETA 1s"), redrawn in place (cursor up, erase line) on
- *                   every state change and at most every PROGRESS_EVERY_MS
- *                   for an upload's bytes; lines cut to the terminal's
+ *                   every state change, and for an upload's bytes every
+ *                   PROGRESS_EVERY_MS or PROGRESS_EVERY_BYTES; lines cut
+ *                   to the terminal's
  *                   width (TIOCGWINSZ, asked at each redraw) so that none
  *                   wraps; at the end (progress_finish) a summary table
  *                   (function, result, version, time) in its place.
  *   PROGRESS_LINES  no escape code at all: each progress_note is one line
  *                   "lambdactl: NAME: TEXT", each upload of over 1 MB one
- *                   line "lambdactl: NAME: uploading 19.1 MB" as it starts.
+ *                   line "lambdactl: NAME: uploading 19.1 MB" as it starts;
+ *                   the summary table at the end.
  *   PROGRESS_QUIET  nothing (stderr not a terminal: scripts see results
  *                   on stdout and errors on stderr, as ever).
  * Thread-safe: deploy -j's jobs and a multipart upload's parts feed it at
@@ -39,7 +41,8 @@ enum progress_end {
 	PROGRESS_STOPPED,	/* "stopped: WHAT WAS LEFT HALF-DONE" */
 };
 
-#define PROGRESS_EVERY_MS	100	/* bytes moving: redrawn this often */
+#define PROGRESS_EVERY_MS	100	/* bytes moving: redrawn this often, */
+#define PROGRESS_EVERY_BYTES	(1024 * 1024)	/* or as often as these move */
 #define PROGRESS_UPLOAD_MIN	(1024 * 1024)	/* smaller: not shown */
 
 struct progress;
