@@ -324,7 +324,12 @@ progress_set(struct progress *p, const char *name, const char *fmt, ...)
 	va_end(ap);
 	pthread_mutex_lock(&p->mu);
 	if ((l = find(p, name)) != NULL && !l->ended) {
-		touch(p, l);
+		/* Queued again (packaged, waiting for a thread): its time
+		 * counts from its next state. */
+		if (strcmp(b.data, "queued") == 0)
+			l->start = 0;
+		else
+			touch(p, l);
 		free(l->state);
 		l->state = buf_detach(&b, NULL);
 		l->total = l->sent = 0;
@@ -395,9 +400,8 @@ progress_end(struct progress *p, const char *name, enum progress_end how,
 
 	pthread_mutex_lock(&p->mu);
 	if ((l = find(p, name)) != NULL && !l->ended) {
-		touch(p, l);
 		l->ended = (int)how + 1;
-		l->end = p->now();
+		l->end = l->start > 0 ? p->now() : 0;	/* 0: never started */
 		l->result = xstrdup(result != NULL ? result : "");
 		l->version = version != NULL ? xstrdup(version) : NULL;
 		l->total = l->sent = 0;

@@ -66,7 +66,9 @@ void progress_add(struct progress *p, const char *name);
 
 /*
  * The function's state, shown on its line ("updating code", "published
- * v7"); an upload's bytes no longer shown.  Redraws at once.
+ * v7"); an upload's bytes no longer shown.  Redraws at once.  The line's
+ * time (in the summary) runs from its first state but "queued" (which
+ * stops it again: packaged, waiting for its turn) to its end.
  */
 void progress_set(struct progress *p, const char *name, const char *fmt, ...)
     LC_PRINTF(3, 4);
