@@ -118,7 +118,8 @@ echo "[{\"method\": \"PUT\", \"path\": \"functions/alpha/code\", \"hold\": \"$HA
  {\"method\": \"PUT\", \"path\": \"functions/bravo/code\", \"hold\": \"$HB\"}]" >"$PROXY_FAULTS"
 proxy_reset
 run_pane stop lambdactl deploy -j 2
-check "Ctrl-C: both code updates are held" sh -c 'while [ ! -e "$1.held" ] || [ ! -e "$2.held" ]; do sleep 0.1; done' _ "$HA" "$HB"
+check "Ctrl-C: alpha's code update is held" wait_file "$HA.held"
+check "Ctrl-C: bravo's code update is held" wait_file "$HB.held"
 check "Ctrl-C: the board shows them updating code" wait_pane stop '^bravo +updating code'
 check "Ctrl-C: charlie is queued" wait_pane stop '^charlie +queued$'
 tmx send-keys -t stop C-c
