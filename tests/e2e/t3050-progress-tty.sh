@@ -147,6 +147,20 @@ check "Ctrl-C: alpha's code did change (the call in flight finished)" \
 tmx kill-session -t stop
 rm -f "$PROXY_FAULTS"
 
+# package of many functions: the same board, a line each, the table.
+run_pane pkg lambdactl package
+check "package: ends" wait_file "$TMP/pkg.status"
+check "package: exit 0" test "$(cat "$TMP/pkg.status" 2>/dev/null)" = 0
+wait_pane pkg '^[0-9]+ functions in ' 10
+pane pkg >"$TMP/pkg"
+for f in alpha bravo charlie delta; do
+	check "package: $f once in the table, done with its size" \
+		test "$(grep -Ec "^$f +done: [0-9.]+ (B|KB|MB) +- +[0-9.]+s$" "$TMP/pkg")" -eq 1
+	check "package: $f's result line above it" grep -Eq "^$f  \.lambdactl/$f\.zip  " "$TMP/pkg"
+done
+check "package: the board was drawn (erase-line codes)" grep -aq $'\e\\[2K' "$TMP/pkg.raw"
+tmx kill-session -t pkg
+
 # Not a terminal: plain results on stdout, nothing on stderr, no ESC.
 printf '#!/bin/sh\necho v4\n' >target/bootstrap
 lc deploy -j 4
