@@ -161,9 +161,10 @@ add_cell(struct buf *b, const char *s, size_t width)
 
 static const char *const end_word[] = { "done", "failed", "stopped" };
 
-/* What line l says after its name. */
+/* What line l says after its name (the board's: with its version). */
 static void
-state_text(const struct progress *p, const struct pline *l, struct buf *b)
+state_text(const struct progress *p, const struct pline *l, int board,
+    struct buf *b)
 {
 	double secs, rate;
 
@@ -171,6 +172,8 @@ state_text(const struct progress *p, const struct pline *l, struct buf *b)
 		buf_adds(b, end_word[l->ended - 1]);
 		if (l->result != NULL && *l->result != '\0')
 			buf_addf(b, ": %s", l->result);
+		if (board && l->version != NULL)
+			buf_addf(b, ", version %s", l->version);
 	} else if (l->total > 0) {
 		secs = (p->now() - l->up_start) / 1e3;
 		rate = secs > 0 ? (double)l->sent / secs : 0;
@@ -205,7 +208,7 @@ add_line(const struct progress *p, const struct pline *l, size_t nw,
 
 	add_cell(&t, l->name, nw);
 	buf_adds(&t, "  ");
-	state_text(p, l, &t);
+	state_text(p, l, 1, &t);
 	buf_adds(b, "\033[2K");
 	add_cut(b, t.data, cols > 1 ? cols - 1 : 1);
 	buf_addch(b, '\n');
@@ -483,7 +486,7 @@ summary(struct progress *p, size_t cols, struct buf *b)
 
 	for (i = 0; i < p->n; i++) {
 		buf_reset(&r);
-		state_text(p, &p->v[i], &r);
+		state_text(p, &p->v[i], 0, &r);
 		if (r.len > w[1])
 			w[1] = r.len;
 		if (p->v[i].version != NULL && strlen(p->v[i].version) > w[2])
@@ -496,7 +499,7 @@ summary(struct progress *p, size_t cols, struct buf *b)
 	for (i = 0; i < p->n; i++) {
 		buf_reset(&r);
 		buf_reset(&t);
-		state_text(p, &p->v[i], &r);
+		state_text(p, &p->v[i], 0, &r);
 		if (p->v[i].end > 0)
 			add_secs(&t, p->v[i].end - p->v[i].start);
 		else

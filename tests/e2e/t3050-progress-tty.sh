@@ -79,7 +79,7 @@ echo "[{\"method\": \"PUT\", \"path\": \"functions/delta/configuration\", \"hold
 run_pane live lambdactl deploy -j 4 --publish
 check "live: delta's configuration update is held" wait_file "$H.held"
 check "live: the others show done with their version" \
-	wait_pane live '^alpha +done: updated \(code, memory\)'
+	wait_pane live '^alpha +done: updated \(code, memory\), version 1$'
 wait_pane live '^bravo +done' && wait_pane live '^charlie +done'
 pane live >"$TMP/during"
 check "live: delta shows updating configuration" grep -Eq '^delta +updating configuration$' "$TMP/during"

@@ -91,7 +91,8 @@ test_live_lines(void **state)
 	free(s);
 	progress_end(r.p, "alpha", PROGRESS_DONE, "updated (code)", "7");
 	s = since(&r);
-	assert_non_null(strstr(s, "\033[2Kalpha     done: updated (code)\n"));
+	assert_non_null(strstr(s, "\033[2Kalpha     done: updated (code), "
+	    "version 7\n"));
 	free(s);
 	rig_release(&r);
 }
