@@ -78,28 +78,21 @@ deploy_on_signal(int sig)
 }
 
 /*
- * When some function's code goes through S3: catches SIGINT and SIGTERM
- * once, so that an upload in flight is aborted cleanly (no multipart
- * upload left behind) and nothing more is changed; a second signal kills
- * as usual.  A SIGINT ignored on entry stays ignored.
+ * While functions deploy: catches SIGINT and SIGTERM once, so that no new
+ * request starts, an upload in flight is aborted cleanly (no multipart
+ * upload left behind), and each function says what it left half-done; a
+ * second signal kills as usual.  A SIGINT ignored on entry stays ignored.
  */
 static void
-catch_signals(struct deploy_job *jobs, size_t n)
+catch_signals(void)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (jobs[i].pkg != NULL && jobs[i].fn->s3_bucket != NULL)
-			break;
-	if (i < n)
-		cmd_catch_stop(deploy_on_signal, SA_RESETHAND);
+	cmd_catch_stop(deploy_on_signal, SA_RESETHAND);
 }
 
 /* What the hooks and the done callback share. */
 struct ui {
 	struct cmd_ctx		*ctx;
-	int			 tty;		/* stderr is a terminal */
-	struct cmd_bar		*bar;		/* uploads' progress (tty only) */
+	struct progress		*pg;		/* the display on stderr */
 	int			 dry_run;
 	cJSON			*json;		/* --output json: the results */
 	size_t			 pending;	/* functions with changes */
@@ -110,28 +103,50 @@ struct ui {
 	size_t			 next;
 };
 
-/*
- * A function's step; on a terminal only.  Its upload (if any) is over by
- * then: a step comes after the code went up.
- */
+/* A function's step: a line of its own without the live board. */
 static void
 on_step(void *arg, const char *fn, const char *what)
 {
 	const struct ui *u = arg;
 
-	if (!u->tty)
-		return;
-	cmd_bar_end(u->bar, fn);
-	cmd_bar_printf(u->bar, "lambdactl: %s: %s\n", fn, what);
+	progress_note(u->pg, fn, what);
 }
 
-/* Uploads (to S3 or in the request) feed the one progress bar. */
+/* A function's stage: its state on the board. */
+static void
+on_stage(void *arg, const char *fn, enum deploy_stage st, const char *detail)
+{
+	static const char *const text[] = {
+		[DEPLOY_STAGE_PLAN] = "checking",
+		[DEPLOY_STAGE_WAIT] = "waiting for update",
+		[DEPLOY_STAGE_UPLOAD] = "uploading",
+		[DEPLOY_STAGE_CREATE] = "creating",
+		[DEPLOY_STAGE_CODE] = "updating code",
+		[DEPLOY_STAGE_CONFIG] = "updating configuration",
+		[DEPLOY_STAGE_EXTRAS] = "updating settings",
+		[DEPLOY_STAGE_PUBLISH] = "publishing",
+		[DEPLOY_STAGE_PUBLISHED] = "published v",
+		[DEPLOY_STAGE_ALIAS] = "moving alias ",
+		[DEPLOY_STAGE_TRIGGERS] = "wiring triggers",
+		[DEPLOY_STAGE_PRUNE] = "pruning versions",
+	};
+	const struct ui *u = arg;
+
+	if (st == DEPLOY_STAGE_WAIT && detail != NULL)
+		progress_set(u->pg, fn, "waiting for version %s", detail);
+	else
+		progress_set(u->pg, fn, "%s%s", text[st],
+		    st == DEPLOY_STAGE_PUBLISHED || st == DEPLOY_STAGE_ALIAS ?
+		    detail : "");
+}
+
+/* Uploads (to S3 or in the request) show on the function's line. */
 static void
 on_progress(void *arg, const char *fn, uint64_t sent, uint64_t total)
 {
 	const struct ui *u = arg;
 
-	cmd_bar_update(u->bar, fn, sent, total);
+	progress_upload(u->pg, fn, sent, total);
 }
 
 /*
@@ -312,17 +327,64 @@ print_job(struct ui *u, struct deploy_job *j)
 		print_result(j);
 }
 
-/* Called, serialised, as each function finishes. */
+/*
+ * The function's line on the board ends: done (its result and version),
+ * failed (the error but the function's name), or stopped by a signal --
+ * what it left half-done then becomes its error too ("jobs: stopped: code
+ * updated, configuration not applied", "jobs: stopped: not started").
+ */
+static void
+end_line(struct ui *u, struct deploy_job *j)
+{
+	const char *name = j->fn->name, *msg = j->err.msg, *v;
+	struct buf b = BUF_INIT;
+	size_t len = strlen(name);
+
+	if (j->stopped) {
+		if (j->began)
+			deploy_left_text(&j->plan, &j->result, &b);
+		else
+			buf_adds(&b, "not started");
+		lc_error(&j->err, LC_EFAIL, "%s: stopped: %s", name, b.data);
+		progress_end(u->pg, name, PROGRESS_STOPPED, b.data, NULL);
+	} else if (j->failed) {
+		if (strncmp(msg, name, len) == 0 &&
+		    strncmp(msg + len, ": ", 2) == 0)
+			msg += len + 2;
+		progress_end(u->pg, name, PROGRESS_FAILED, msg, NULL);
+	} else if (!u->dry_run) {
+		buf_adds(&b, j->result.status);
+		if (nshown(&j->plan, 0) > 0 &&
+		    strcmp(j->result.status, "updated") == 0) {
+			buf_adds(&b, " (");
+			changed_fields(&j->plan, &b);
+			buf_addch(&b, ')');
+		}
+		v = result_version(&j->plan, &j->result);
+		progress_end(u->pg, name, PROGRESS_DONE, b.data,
+		    strcmp(v, "$LATEST") != 0 ? v : NULL);
+	}
+	buf_release(&b);
+}
+
+/*
+ * Called, serialised, as each function finishes: its line ends, and the
+ * results print in manifest order above the board.
+ */
 static void
 on_done(void *arg, struct deploy_job *j)
 {
 	struct ui *u = arg;
 
-	cmd_bar_end(u->bar, j->fn->name);
+	end_line(u, j);
 	u->finished[j - u->jobs] = 1;
+	if (u->next >= u->njobs || !u->finished[u->next])
+		return;
+	progress_suspend(u->pg);
 	while (u->next < u->njobs && u->finished[u->next])
 		print_job(u, &u->jobs[u->next++]);
 	fflush(stdout);
+	progress_resume(u->pg);
 }
 
 
@@ -430,6 +492,7 @@ struct batch {
 	struct package_result		 *pkgs;
 	struct deploy_job		 *jobs;
 	struct build_set		  builds;
+	struct progress			 *pg;		/* on stderr */
 };
 
 static void
@@ -449,6 +512,7 @@ batch_release(struct batch *r)
 	free(r->regions);
 	free(r->fns);
 	build_set_release(&r->builds);
+	progress_free(r->pg);
 }
 
 /*
@@ -463,7 +527,7 @@ prepare(struct cmd_ctx *ctx, const struct cmd_args *a,
 	const struct manifest *m = &ctx->manifest;
 	char *outdir = xasprintf("%s/.lambdactl", m->dir);
 	size_t i;
-	int rv = -1;
+	int rv = -1, built;
 
 	for (i = 0; i < r->n; i++) {
 		if (check_profile(ctx, r->fns[i]) == -1 ||
@@ -472,14 +536,19 @@ prepare(struct cmd_ctx *ctx, const struct cmd_args *a,
 			goto out;
 		if (!o->code)
 			continue;
-		if ((!cmd_has(a, "no-build") && build_set_run(&r->builds,
-		    r->fns[i], m->dir, cmd_announce_build, NULL,
-		    &ctx->err) == -1) ||
-		    package_build(r->fns[i], m->dir, outdir, &r->pkgs[i],
-		    &ctx->err) == -1) {
+		/* The board makes way for a build's output. */
+		built = cmd_has(a, "no-build") ? 0 : build_set_run(&r->builds,
+		    r->fns[i], m->dir, cmd_announce_build_progress, r->pg,
+		    &ctx->err);
+		progress_resume(r->pg);
+		if (built == 0)
+			progress_set(r->pg, r->fns[i]->name, "packaging");
+		if (built == -1 || package_build(r->fns[i], m->dir, outdir,
+		    &r->pkgs[i], &ctx->err) == -1) {
 			lc_error_prefix(&ctx->err, "%s", r->fns[i]->name);
 			goto out;
 		}
+		progress_set(r->pg, r->fns[i]->name, "queued");
 		/* Before any request: too big to send without S3. */
 		if (package_check_direct(r->fns[i], &r->pkgs[i],
 		    &ctx->err) == -1)
@@ -512,8 +581,7 @@ apply(struct cmd_ctx *ctx, struct aws_client *c, const struct deploy_opts *o,
 		r->jobs[i].pkg = o->code ? &r->pkgs[i] : NULL;
 	}
 	u.ctx = ctx;
-	u.tty = isatty(STDERR_FILENO);
-	u.bar = cmd_bar_new(u.tty);
+	u.pg = r->pg;
 	u.dry_run = o->dry_run;
 	u.jobs = r->jobs;
 	u.njobs = r->n;
@@ -521,6 +589,7 @@ apply(struct cmd_ctx *ctx, struct aws_client *c, const struct deploy_opts *o,
 	if (ctx->output == OUTPUT_JSON)
 		u.json = cJSON_CreateArray();
 	h.step = on_step;
+	h.stage = on_stage;
 	h.progress = on_progress;
 	h.arg = &u;
 	cmd_http_opts(ctx, &ho);
@@ -528,10 +597,10 @@ apply(struct cmd_ctx *ctx, struct aws_client *c, const struct deploy_opts *o,
 	oo.http = &ho;
 	oo.stop = &deploy_stop;
 	if (!o->dry_run)
-		catch_signals(r->jobs, r->n);
+		catch_signals();
 	failed = deploy_run(c, &ho, r->jobs, r->n, (int)jn, &oo, &h, on_done,
 	    &u);
-	cmd_bar_free(u.bar);
+	progress_finish(u.pg);
 	free(u.finished);
 	if (u.json != NULL)
 		cmd_print_json(u.json);
@@ -615,6 +684,7 @@ run(struct cmd_ctx *ctx, struct cmd_args *a, enum deploy_mode mode,
 	struct batch r = { 0 };
 	struct aws_client c;
 	long jn;
+	size_t i;
 	int status = -1;
 
 	if (read_opts(ctx, a, mode, plan_only, &o, &jn) == -1 ||
@@ -629,6 +699,11 @@ run(struct cmd_ctx *ctx, struct cmd_args *a, enum deploy_mode mode,
 	r.roles = xcalloc(r.n, sizeof *r.roles);
 	r.pkgs = xcalloc(r.n, sizeof *r.pkgs);
 	r.jobs = xcalloc(r.n, sizeof *r.jobs);
+	/* plan prints its plan: no board. */
+	r.pg = progress_new(stderr, o.dry_run ? PROGRESS_QUIET :
+	    cmd_progress_mode(ctx));
+	for (i = 0; i < r.n; i++)
+		progress_add(r.pg, r.fns[i]->name);
 	if (prepare(ctx, a, &o, &r) == 0 &&
 	    resolve_roles(ctx, &c, r.fns, r.regions, r.n, r.roles) == 0)
 		status = apply(ctx, &c, &o, &r, jn);

@@ -44,7 +44,7 @@ on_stop(int sig)
 /* What --upload needs: the bucket and prefix, the AWS setup. */
 struct upload {
 	int			 on;
-	struct cmd_bar		*bar;		/* progress on stderr */
+	struct progress		*pg;		/* progress on stderr */
 	const char		*bucket;	/* --s3-bucket, or NULL */
 	const char		*prefix;	/* --s3-prefix, or NULL */
 	struct http_opts	 ho;
@@ -59,9 +59,9 @@ upload_where(const struct upload *u, const struct manifest_fn *fn,
 	*prefix = u->prefix != NULL ? u->prefix : fn->s3_prefix;
 }
 
-/* One upload feeding the progress bar. */
+/* One upload feeding its function's line. */
 struct feed {
-	struct cmd_bar	*bar;
+	struct progress	*pg;
 	const char	*name;
 };
 
@@ -70,7 +70,7 @@ upload_progress(void *arg, uint64_t sent, uint64_t total)
 {
 	const struct feed *f = arg;
 
-	cmd_bar_update(f->bar, f->name, sent, total);
+	progress_upload(f->pg, f->name, sent, total);
 }
 
 /*
@@ -82,7 +82,7 @@ upload_one(struct cmd_ctx *ctx, const struct upload *u,
     const struct manifest_fn *fn, const struct package_result *res,
     const char **bucket, char **key, struct lc_err *err)
 {
-	struct feed feed = { u->bar, fn->name };
+	struct feed feed = { u->pg, fn->name };
 	struct s3_upload_opts so = { .http = &u->ho, .stop = &upload_stop,
 	    .progress = upload_progress, .progress_arg = &feed };
 	struct aws_client c;
@@ -101,8 +101,8 @@ upload_one(struct cmd_ctx *ctx, const struct upload *u,
 	cmd_aws_init(ctx, &c);
 	c.endpoint_flag = NULL;		/* --endpoint-url is Lambda's */
 	c.region = region;
+	progress_set(u->pg, fn->name, "uploading");
 	ret = s3_put_file(&c, *bucket, *key, res->path, hex, &so, err);
-	cmd_bar_end(u->bar, fn->name);
 	cmd_aws_release(&c);
 	if (ret == -1 && upload_stop)
 		err->status = 128 + upload_stop;
@@ -159,11 +159,59 @@ upload_prepare(struct cmd_ctx *ctx, const struct cmd_args *a,
 	if (cmd_prepare_aws(ctx, 1) == -1)
 		return -1;
 	cmd_http_opts(ctx, &u->ho);
-	u->bar = cmd_bar_new(isatty(STDERR_FILENO) &&
-	    ctx->output == OUTPUT_TEXT);
 	/* Once: the upload is aborted; a second one kills at once. */
 	cmd_catch_stop(on_stop, SA_RESETHAND);
 	return 0;
+}
+
+/*
+ * fn's build (unless --no-build), zip and (--upload) upload, its line on
+ * the board following; 0, or -1 with err; *put as upload_one's.
+ */
+static int
+package_one(struct cmd_ctx *ctx, const struct cmd_args *a,
+    const struct upload *up, struct build_set *builds,
+    const struct manifest_fn *fn, const char *outdir,
+    struct package_result *res, const char **bucket, char **key, int *put,
+    struct lc_err *err)
+{
+	const char *dir = ctx->manifest.dir;
+	int r = 0;
+
+	if (!cmd_has(a, "no-build")) {
+		/* The board makes way for the build's output. */
+		r = build_set_run(builds, fn, dir, cmd_announce_build_progress,
+		    up->pg, err);
+		progress_resume(up->pg);
+	}
+	if (r == -1)
+		return -1;
+	progress_set(up->pg, fn->name, "packaging");
+	if (package_build(fn, dir, outdir, res, err) == -1)
+		return -1;
+	if (up->on && (*put = upload_one(ctx, up, fn, res, bucket, key,
+	    err)) == -1)
+		return -1;
+	return 0;
+}
+
+/* The function's line ends: "done: 4.1 MB, uploaded", or failed. */
+static void
+end_line(const struct upload *up, const struct manifest_fn *fn,
+    const struct package_result *res, const char *key, int put,
+    const struct lc_err *err)
+{
+	char size[32], text[64];
+
+	if (err != NULL) {
+		progress_end(up->pg, fn->name, upload_stop ? PROGRESS_STOPPED :
+		    PROGRESS_FAILED, err->msg, NULL);
+		return;
+	}
+	human_size(size, sizeof size, res->size);
+	snprintf(text, sizeof text, "%s%s", size, key == NULL ? "" :
+	    put == 1 ? ", uploaded" : ", already in S3");
+	progress_end(up->pg, fn->name, PROGRESS_DONE, text, NULL);
 }
 
 static int
@@ -193,6 +241,9 @@ package_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		return -1;
 	}
 	outdir = out != NULL ? xstrdup(out) : xasprintf("%s/.lambdactl", m->dir);
+	up.pg = progress_new(stderr, cmd_progress_mode(ctx));
+	for (i = 0; i < n; i++)
+		progress_add(up.pg, fns[i]->name);
 	if (ctx->output == OUTPUT_JSON)
 		arr = cJSON_CreateArray();
 	for (i = 0; i < n; i++) {
@@ -203,14 +254,13 @@ package_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 			break;
 		lc_error_clear(&ferr);
 		memset(&res, 0, sizeof res);
-		if ((!cmd_has(a, "no-build") && build_set_run(&builds,
-		    fns[i], m->dir, cmd_announce_build, NULL, &ferr) == -1) ||
-		    package_build(fns[i], m->dir, outdir, &res, &ferr) == -1 ||
-		    (up.on && (put = upload_one(ctx, &up, fns[i], &res,
-		    &bucket, &key, &ferr)) == -1)) {
+		if (package_one(ctx, a, &up, &builds, fns[i], outdir, &res,
+		    &bucket, &key, &put, &ferr) == -1) {
 			package_result_release(&res);
 			free(key);
 			key = NULL;
+			end_line(&up, fns[i], NULL, NULL, 0, &ferr);
+			progress_suspend(up.pg);
 			lc_error_prefix(&ferr, "%s", fns[i]->name);
 			if (status == LC_OK || ferr.status > 128)
 				status = ferr.status;
@@ -222,8 +272,11 @@ package_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 				cJSON_AddItemToArray(arr, o);
 			} else
 				log_error(ferr.msg);
+			progress_resume(up.pg);
 			continue;
 		}
+		end_line(&up, fns[i], &res, key, put, NULL);
+		progress_suspend(up.pg);
 		if (arr != NULL) {
 			o = cJSON_CreateObject();
 			cJSON_AddStringToObject(o, "function", fns[i]->name);
@@ -251,16 +304,18 @@ package_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 				    "already there");
 		}
 		fflush(stdout);
+		progress_resume(up.pg);
 		package_result_release(&res);
 		free(key);
 		key = NULL;
 	}
+	progress_finish(up.pg);
 	if (upload_stop && status <= 128)
 		status = 128 + upload_stop;
 	if (arr != NULL) {
 		cmd_print_json(arr);
 	}
-	cmd_bar_free(up.bar);
+	progress_free(up.pg);
 	build_set_release(&builds);
 	free(fns);
 	free(outdir);

@@ -1,7 +1,5 @@
 /* cmd.c - the command table, the option parser and usage text. */
-#include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +9,6 @@
 #include <cjson/cJSON.h>
 
 #include "alias-move.h"
-#include "clock.h"
 #include "cmd.h"
 #include "endpoint.h"
 #include "json.h"
@@ -570,6 +567,15 @@ cmd_announce_build(void *arg, const struct manifest_fn *fn)
 	fprintf(stderr, "lambdactl: %s: running '%s'\n", fn->name, fn->build);
 }
 
+void
+cmd_announce_build_progress(void *arg, const struct manifest_fn *fn)
+{
+	struct progress *pg = arg;
+
+	progress_set(pg, fn->name, "building");
+	progress_suspend(pg);
+	cmd_announce_build(NULL, fn);
+}
 int
 cmd_local_opts(struct cmd_ctx *ctx, const struct cmd_args *a,
     struct serve_opts *so)
@@ -668,179 +674,18 @@ cmd_catch_stop(void (*handler)(int), int flags)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
-/* The upload progress bar: the uploads of the line being drawn. */
-struct bar_upload {
-	char		*name;
-	uint64_t	 sent, total;
-	int		 ended;
-};
-
-struct cmd_bar {
-	int			 on;
-	pthread_mutex_t		 mu;		/* what follows */
-	struct bar_upload	*v;		/* since the line began */
-	size_t			 n;
-	double			 start;		/* clock_ms of its first byte */
-	double			 drawn;		/* clock_ms of the last draw */
-	uint64_t		 shown;		/* bytes sent then */
-	int			 open;		/* a line drawn, not ended */
-};
-
-#define BAR_MIN		(1024 * 1024)	/* smaller uploads: no bar */
-#define BAR_EVERY_MS	100		/* redrawn this often, */
-#define BAR_EVERY_BYTES	(1024 * 1024)	/* or as often as this many move */
-
-struct cmd_bar *
-cmd_bar_new(int on)
+enum progress_mode
+cmd_progress_mode(const struct cmd_ctx *ctx)
 {
-	struct cmd_bar *b = xcalloc(1, sizeof *b);
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
 
-	b->on = on;
-	pthread_mutex_init(&b->mu, NULL);
-	return b;
-}
-
-/* Forgets the uploads of the line (with b->mu held). */
-static void
-bar_clear(struct cmd_bar *b)
-{
-	size_t i;
-
-	for (i = 0; i < b->n; i++)
-		free(b->v[i].name);
-	free(b->v);
-	b->v = NULL;
-	b->n = 0;
-	b->shown = 0;
-	b->open = 0;
-}
-
-void
-cmd_bar_free(struct cmd_bar *b)
-{
-	if (b == NULL)
-		return;
-	if (b->open)
-		fputc('\n', stderr);
-	bar_clear(b);
-	pthread_mutex_destroy(&b->mu);
-	free(b);
-}
-
-/*
- * Draws the line (with b->mu held): the sums of its uploads, those in
- * flight and those over since it began, and how many they are.
- */
-static void
-bar_draw(struct cmd_bar *b, double now)
-{
-	uint64_t sent = 0, total = 0;
-	double secs, rate;
-	char who[80];
-	size_t i;
-
-	for (i = 0; i < b->n; i++) {
-		sent += b->v[i].sent;
-		total += b->v[i].total;
-	}
-	if (total == 0)
-		return;
-	if (b->n == 1)
-		snprintf(who, sizeof who, "%s: uploading", b->v[0].name);
-	else
-		snprintf(who, sizeof who, "%zu uploads:", b->n);
-	secs = (now - b->start) / 1e3;
-	rate = secs > 0 ? (double)sent / secs : 0;
-	fprintf(stderr, "\r\033[Klambdactl: %s %.1f/%.1f MB  %3.0f%%  "
-	    "%.1f MB/s  ETA %.0fs", who, (double)sent / 1048576,
-	    (double)total / 1048576, 100.0 * (double)sent / (double)total,
-	    rate / 1048576, rate > 0 && total > sent ?
-	    (double)(total - sent) / rate : 0.0);
-	fflush(stderr);
-	b->drawn = now;
-	b->shown = sent;
-	b->open = 1;
-}
-
-void
-cmd_bar_update(struct cmd_bar *b, const char *name, uint64_t sent,
-    uint64_t total)
-{
-	struct bar_upload *u = NULL;
-	uint64_t sum, moved;
-	double now;
-	size_t i;
-	int added = 0;
-
-	if (b == NULL || !b->on || total < BAR_MIN)
-		return;
-	now = clock_ms();
-	pthread_mutex_lock(&b->mu);
-	for (i = 0; i < b->n && u == NULL; i++)
-		if (strcmp(b->v[i].name, name) == 0)
-			u = &b->v[i];
-	if (u == NULL) {
-		if (b->n == 0)
-			b->start = now;
-		b->v = xrealloc(b->v, (b->n + 1) * sizeof *b->v);
-		u = &b->v[b->n++];
-		memset(u, 0, sizeof *u);
-		u->name = xstrdup(name);
-		added = 1;
-	}
-	added |= u->ended;	/* sent again (a retry): in flight again */
-	u->ended = 0;
-	u->sent = sent;
-	u->total = total;
-	for (i = 0, sum = 0; i < b->n; i++)
-		sum += b->v[i].sent;
-	moved = sum > b->shown ? sum - b->shown : b->shown - sum;
-	if (added || now - b->drawn >= BAR_EVERY_MS ||
-	    moved >= BAR_EVERY_BYTES || sent == total)
-		bar_draw(b, now);
-	pthread_mutex_unlock(&b->mu);
-}
-
-void
-cmd_bar_end(struct cmd_bar *b, const char *name)
-{
-	size_t i, left = 0;
-
-	if (b == NULL || !b->on)
-		return;
-	pthread_mutex_lock(&b->mu);
-	for (i = 0; i < b->n; i++) {
-		if (strcmp(b->v[i].name, name) == 0 && !b->v[i].ended) {
-			b->v[i].ended = 1;
-			bar_draw(b, clock_ms());
-		}
-		left += !b->v[i].ended;
-	}
-	if (left == 0) {
-		if (b->open)
-			fputc('\n', stderr);
-		bar_clear(b);
-	}
-	pthread_mutex_unlock(&b->mu);
-}
-
-void
-cmd_bar_printf(struct cmd_bar *b, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (b != NULL)
-		pthread_mutex_lock(&b->mu);
-	if (b != NULL && b->open)
-		fputs("\r\033[K", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	if (b != NULL && b->open)
-		bar_draw(b, clock_ms());
-	fflush(stderr);
-	if (b != NULL)
-		pthread_mutex_unlock(&b->mu);
+	if (!isatty(STDERR_FILENO))
+		return PROGRESS_QUIET;
+	/* --debug's lines come from every thread: the board would eat them. */
+	if ((nc != NULL && *nc != '\0') || term == NULL ||
+	    strcmp(term, "dumb") == 0 || ctx->debug)
+		return PROGRESS_LINES;
+	return PROGRESS_LIVE;
 }
 
 int

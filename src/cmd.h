@@ -23,6 +23,7 @@
 #include "creds.h"
 #include "err.h"
 #include "manifest.h"
+#include "progress.h"
 
 struct serve_fn;
 struct serve_opts;
@@ -210,6 +211,12 @@ int cmd_select_functions(const struct cmd_ctx *ctx, const struct cmd_args *a,
  * announce; arg unused).
  */
 void cmd_announce_build(void *arg, const struct manifest_fn *fn);
+/*
+ * The same with arg the progress display (progress.h): the function shows
+ * "building", and the board makes way for the command's output (the
+ * caller's progress_resume after build_set_run draws it again).
+ */
+void cmd_announce_build_progress(void *arg, const struct manifest_fn *fn);
 
 /*
  * The options invoke --local and serve share, into so (cleared first;
@@ -260,23 +267,12 @@ int cmd_json_pretty(void);
 void cmd_catch_stop(void (*handler)(int), int flags);
 
 /*
- * The one upload progress bar (package --upload, deploy): one line on
- * stderr, redrawn, showing the sum of every upload in flight -- bytes sent
- * of the total, percentage, rate, ETA, and how many there are.  Shown only
- * when on (stderr a terminal) and for uploads of over 1 MB.  Thread-safe:
- * deploy -j's functions and a multipart upload's parts feed it at once.
- * Each upload is named by its function (the name borrowed until it ends).
+ * How progress.h's display shows on stderr: PROGRESS_LIVE on a terminal,
+ * PROGRESS_LINES (no escape code) on one with NO_COLOR set (not empty),
+ * TERM unset or "dumb", or --debug; PROGRESS_QUIET when stderr is no
+ * terminal.
  */
-struct cmd_bar;
-struct cmd_bar *cmd_bar_new(int on);
-void cmd_bar_free(struct cmd_bar *b);
-/* Upload name has sent of total bytes (sent may go back: a part resent). */
-void cmd_bar_update(struct cmd_bar *b, const char *name, uint64_t sent,
-    uint64_t total);
-/* Upload name is over, done or not; once none is left, the line ends. */
-void cmd_bar_end(struct cmd_bar *b, const char *name);
-/* Prints a whole line on stderr above the bar, which is drawn again. */
-void cmd_bar_printf(struct cmd_bar *b, const char *fmt, ...) LC_PRINTF(2, 3);
+enum progress_mode cmd_progress_mode(const struct cmd_ctx *ctx);
 
 /*
  * rollback's and promote's whole run (kind: enum alias_move_kind of

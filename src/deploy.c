@@ -519,6 +519,7 @@ deploy_plan_release(struct deploy_plan *p)
 struct ui {
 	const struct deploy_hooks	*h;
 	const char			*fn;
+	unsigned			*done;	/* enum deploy_did */
 };
 
 static void
@@ -526,6 +527,26 @@ step(const struct ui *u, const char *what)
 {
 	if (u->h != NULL && u->h->step != NULL)
 		u->h->step(u->h->arg, u->fn, what);
+}
+
+/* Stage st begins (and its line for people, what, when not NULL). */
+static void
+stage(const struct ui *u, enum deploy_stage st, const char *detail,
+    const char *what)
+{
+	if (u->h != NULL && u->h->stage != NULL)
+		u->h->stage(u->h->arg, u->fn, st, detail);
+	if (what != NULL)
+		step(u, what);
+}
+
+/* A signal asked us to stop (o->stop): -1 with err, before a step. */
+static int
+stopping(const struct deploy_opts *o, struct lc_err *err)
+{
+	if (o->stop == NULL || !*o->stop)
+		return 0;
+	return lc_error(err, LC_EFAIL, "interrupted");
 }
 
 static void
@@ -590,7 +611,7 @@ put_s3(struct aws_client *c, const struct deploy_plan *p, const struct ui *u,
 		package_sha256_hex(p->pkg, hex);
 		snprintf(what, sizeof what, "putting the code in s3://%s/",
 		    p->fn->s3_bucket);
-		step(u, what);
+		stage(u, DEPLOY_STAGE_UPLOAD, NULL, what);
 		sc.endpoint_flag = NULL;
 		r = s3_put_file(&sc, p->fn->s3_bucket, p->s3_key, p->pkg->path,
 		    hex, &so, err);
@@ -601,6 +622,7 @@ put_s3(struct aws_client *c, const struct deploy_plan *p, const struct ui *u,
 	free(where);
 	if (r == -1)
 		return -1;
+	*u->done |= DEPLOY_DID_UPLOAD;
 	if (o->stop != NULL && *o->stop)
 		return lc_error(err, LC_EFAIL, "interrupted");
 	*done = 1;
@@ -613,6 +635,7 @@ settle(struct aws_client *c, const struct ui *u, const struct deploy_opts *o,
     struct lambda_config *cfg, struct lc_err *err)
 {
 	lambda_config_release(cfg);
+	stage(u, DEPLOY_STAGE_WAIT, NULL, NULL);
 	return lambda_wait(c, u->fn, o->wait_timeout, o->poll_ms, on_change,
 	    (void *)u, cfg, err);
 }
@@ -662,9 +685,11 @@ update(struct aws_client *c, const struct deploy_plan *p, const struct ui *u,
 	int tries, r, put = 0;
 
 	for (tries = 0;; tries++) {
-		if (what == UPDATE_CODE && p->s3_key != NULL &&
-		    put_s3(c, p, u, o, &s3, &put, err) == -1)
-			return -1;
+		if (what == UPDATE_CODE && p->s3_key != NULL) {
+			if (put_s3(c, p, u, o, &s3, &put, err) == -1)
+				return -1;
+			stage(u, DEPLOY_STAGE_CODE, NULL, NULL);
+		}
 		if (what == UPDATE_CODE)
 			r = lambda_update_code(c, p->fn, p->pkg->path,
 			    p->s3_key != NULL ? &s3 : NULL, cur->revision_id,
@@ -672,6 +697,9 @@ update(struct aws_client *c, const struct deploy_plan *p, const struct ui *u,
 		else
 			r = lambda_update_config(c, p->fn, p->role_arn,
 			    cur->revision_id, NULL, err);
+		if (r == 0)
+			*u->done |= what == UPDATE_CODE ? DEPLOY_DID_CODE :
+			    DEPLOY_DID_CONFIG;
 		if (r == 0)
 			return settle(c, u, o, cur, err) == -1 ||
 			    (what == UPDATE_CODE && check_s3_code(p, cur,
@@ -758,13 +786,16 @@ apply_create(struct aws_client *c, const struct deploy_plan *p,
 
 	if (p->s3_key != NULL && put_s3(c, p, u, o, &s3, &put, err) == -1)
 		return -1;
-	step(u, "creating");
+	if (stopping(o, err) == -1)
+		return -1;
+	stage(u, DEPLOY_STAGE_CREATE, NULL, "creating");
 	if (lambda_create_function(c, p->fn, p->role_arn, p->pkg->path,
 	    p->s3_key != NULL ? &s3 : NULL, 0, on_progress, (void *)u, cur,
 	    err) == -1 &&
 	    (!lc_error_is(err, "ResourceConflictException") ||
 	    adopt(c, p, u, cur, err) == -1))
 		return -1;
+	*u->done |= DEPLOY_DID_CREATE;
 	if (settle(c, u, o, cur, err) == -1)
 		return -1;
 	return check_s3_code(p, cur, err);
@@ -787,12 +818,16 @@ apply_update(struct aws_client *c, const struct deploy_plan *p,
 			return -1;
 	}
 	if (p->code_changed) {
-		step(u, "updating code");
+		if (stopping(o, err) == -1)
+			return -1;
+		stage(u, DEPLOY_STAGE_CODE, NULL, "updating code");
 		if (update(c, p, u, o, cur, UPDATE_CODE, err) == -1)
 			return -1;
 	}
 	if (p->config_changed) {
-		step(u, "updating configuration");
+		if (stopping(o, err) == -1)
+			return -1;
+		stage(u, DEPLOY_STAGE_CONFIG, NULL, "updating configuration");
 		if (update(c, p, u, o, cur, UPDATE_CONFIG, err) == -1)
 			return -1;
 	}
@@ -837,6 +872,8 @@ apply_extras(struct aws_client *c, const struct deploy_plan *p,
 	char *marker = (char *)DEPLOY_TAG_ON_FAILURE;
 	long n = p->fn->reserved_concurrency;
 
+	if (extras_changed(x))
+		stage(u, DEPLOY_STAGE_EXTRAS, NULL, NULL);
 	if (x->concurrency_changed) {
 		step(u, "setting the reserved concurrency");
 		if ((n == MANIFEST_NO_CONCURRENCY ?
@@ -877,6 +914,7 @@ apply_triggers(struct aws_client *c, struct deploy_plan *p,
 
 	if (!o->config)
 		return 0;
+	stage(u, DEPLOY_STAGE_TRIGGERS, NULL, NULL);
 	triggers_fn_init(&t, c, p->fn, p->role_arn, cur, o);
 	if (!p->exists) {
 		triggers_plan_release(&p->triggers);
@@ -893,11 +931,12 @@ deploy_apply(struct aws_client *c, struct deploy_plan *p,
     struct deploy_result *r, struct lc_err *err)
 {
 	const struct manifest_fn *fn = p->fn;
-	struct ui u = { h, fn->name };
+	struct ui u = { h, fn->name, &r->done };
 	struct lambda_config cur = { 0 };
 	int changed = p->code_changed || p->config_changed ||
 	    p->triggers.nops > 0 || extras_changed(&p->extras);
 	int ret = -1;
+	unsigned done;
 
 	memset(r, 0, sizeof *r);
 	if (o->stop != NULL && *o->stop)
@@ -921,20 +960,31 @@ deploy_apply(struct aws_client *c, struct deploy_plan *p,
 			goto out;
 		r->status = xstrdup(changed ? "updated" : "unchanged");
 	}
-	if (apply_extras(c, p, &u, cur.arn, err) == -1)
+	if (stopping(o, err) == -1 ||
+	    apply_extras(c, p, &u, cur.arn, err) == -1)
 		goto out;
+	if (extras_changed(&p->extras))
+		r->done |= DEPLOY_DID_EXTRAS;
 	r->arn = xstrdup(cur.arn);
 	r->code_sha256 = xstrdup(cur.code_sha256);
-	if (release_apply(c, fn, &cur, o, &p->release, h, r, err) == -1)
+	if (stopping(o, err) == -1 ||
+	    release_apply(c, fn, &cur, o, &p->release, h, r, err) == -1)
 		goto out;
-	if (apply_triggers(c, p, &u, o, &cur, err) == -1 ||
+	if (stopping(o, err) == -1 ||
+	    apply_triggers(c, p, &u, o, &cur, err) == -1)
+		goto out;
+	if (o->config && p->triggers.nops > 0)
+		r->done |= DEPLOY_DID_TRIGGERS;
+	if (stopping(o, err) == -1 ||
 	    release_prune(c, fn, &p->release, h, r, err) == -1)
 		goto out;
 	ret = 0;
 out:
 	lambda_config_release(&cur);
 	if (ret == -1) {
+		done = r->done;
 		deploy_result_release(r);
+		r->done = done;
 		lc_error_prefix(err, "%s", fn->name);
 	}
 	return ret;
@@ -953,6 +1003,58 @@ deploy_result_release(struct deploy_result *r)
 		free(r->pruned[i]);
 	free(r->pruned);
 	memset(r, 0, sizeof *r);
+}
+
+void
+deploy_left_text(const struct deploy_plan *p, const struct deploy_result *r,
+    struct buf *b)
+{
+	const struct release_plan *rp = &p->release;
+	const char *alias = rp->alias != NULL ? rp->alias : "";
+	unsigned d = r->done;
+	struct {
+		int		 planned;
+		unsigned	 bit;
+		const char	*yes, *no;	/* after "alias NAME " */
+	} item[] = {
+		{ 0, DEPLOY_DID_UPLOAD, "code put in S3", NULL },
+		{ !p->exists, DEPLOY_DID_CREATE, "created", "not created" },
+		{ p->exists && p->code_changed, DEPLOY_DID_CODE,
+		    "code updated", "code not updated" },
+		{ p->exists && p->config_changed, DEPLOY_DID_CONFIG,
+		    "configuration updated", "configuration not applied" },
+		{ extras_changed(&p->extras), DEPLOY_DID_EXTRAS,
+		    "settings updated", "settings not applied" },
+		{ rp->publish, DEPLOY_DID_PUBLISH, "version published",
+		    "no version published" },
+		{ rp->publish && rp->alias != NULL, DEPLOY_DID_ALIAS,
+		    "moved", "not moved" },
+		{ p->triggers.nops > 0, DEPLOY_DID_TRIGGERS, "triggers wired",
+		    "triggers not wired" },
+		{ rp->nprune > 0, DEPLOY_DID_PRUNE, "versions pruned",
+		    "versions not pruned" },
+	};
+	size_t i, n = sizeof item / sizeof item[0], start = b->len;
+	int pass;
+
+	/* The code in S3 is worth saying only when nothing used it yet. */
+	if (d & (DEPLOY_DID_CREATE | DEPLOY_DID_CODE))
+		d &= ~(unsigned)DEPLOY_DID_UPLOAD;
+	if (d == 0) {
+		buf_adds(b, "nothing changed");
+		return;
+	}
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < n; i++) {
+			if (pass == 0 ? !(d & item[i].bit) :
+			    !item[i].planned || (d & item[i].bit))
+				continue;
+			if (b->len > start)
+				buf_adds(b, ", ");
+			if (item[i].bit == DEPLOY_DID_ALIAS)
+				buf_addf(b, "alias %s ", alias);
+			buf_adds(b, pass == 0 ? item[i].yes : item[i].no);
+		}
 }
 
 struct deploy_runner {
@@ -1049,17 +1151,32 @@ put_release(struct deploy_runner *rn, const char *where, int ok)
 	pthread_mutex_unlock(&rn->mu);
 }
 
-/* Plans and applies one job. */
+/*
+ * Plans and applies one job; none once o->stop is set (the job is then
+ * failed and stopped, never begun).
+ */
 static void
 run_job(struct aws_client *c, struct deploy_runner *rn, struct deploy_job *j)
 {
+	const volatile sig_atomic_t *stop = rn->o->stop;
+	struct ui u = { rn->h, j->fn->name, NULL };
+
 	lc_error_clear(&j->err);
+	if (stop != NULL && *stop) {
+		j->failed = j->stopped = 1;
+		lc_error(&j->err, LC_EFAIL, "%s: interrupted", j->fn->name);
+		return;
+	}
+	j->began = 1;
+	stage(&u, DEPLOY_STAGE_PLAN, NULL, NULL);
 	if (deploy_plan(c, j->fn, j->role_arn, j->pkg, rn->o, &j->plan,
 	    &j->err) == -1)
 		j->failed = 1;
 	else if (!rn->o->dry_run && deploy_apply(c, &j->plan, rn->o, rn->h,
 	    &j->result, &j->err) == -1)
 		j->failed = 1;
+	if (j->failed && stop != NULL && *stop)
+		j->stopped = 1;
 }
 
 static void *

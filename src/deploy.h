@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "aws.h"
+#include "buf.h"
 #include "err.h"
 #include "lambda-api.h"
 #include "manifest.h"
@@ -149,12 +150,46 @@ int deploy_check_existing(const struct manifest_fn *fn, const char *role_arn,
     const struct package_result *pkg, const struct lambda_config *have,
     struct lc_err *err);
 
+/* The stages of a function's deploy, in the order they come. */
+enum deploy_stage {
+	DEPLOY_STAGE_PLAN,	/* reading what Lambda has */
+	DEPLOY_STAGE_WAIT,	/* for an update (detail: NULL) or a version
+				 * (detail: it) to finish */
+	DEPLOY_STAGE_UPLOAD,	/* the code to S3 (progress follows) */
+	DEPLOY_STAGE_CREATE,
+	DEPLOY_STAGE_CODE,
+	DEPLOY_STAGE_CONFIG,
+	DEPLOY_STAGE_EXTRAS,	/* concurrency, tags, on-failure destination */
+	DEPLOY_STAGE_PUBLISH,
+	DEPLOY_STAGE_PUBLISHED,	/* detail: the version */
+	DEPLOY_STAGE_ALIAS,	/* detail: the alias */
+	DEPLOY_STAGE_TRIGGERS,
+	DEPLOY_STAGE_PRUNE,
+};
+
 /* What a UI is told while a function deploys; any member may be NULL. */
 struct deploy_hooks {
+	/* A line of text for people: "updating code", "deleting version 3". */
 	void	(*step)(void *arg, const char *fn, const char *what);
 	void	(*progress)(void *arg, const char *fn, uint64_t sent,
 		    uint64_t total);
 	void	 *arg;
+	/* A new stage begins (detail: see enum deploy_stage, or NULL). */
+	void	(*stage)(void *arg, const char *fn, enum deploy_stage st,
+		    const char *detail);
+};
+
+/* What deploy_apply has done (struct deploy_result's done). */
+enum deploy_did {
+	DEPLOY_DID_UPLOAD = 1 << 0,	/* the code is in S3 */
+	DEPLOY_DID_CREATE = 1 << 1,
+	DEPLOY_DID_CODE = 1 << 2,
+	DEPLOY_DID_CONFIG = 1 << 3,
+	DEPLOY_DID_EXTRAS = 1 << 4,
+	DEPLOY_DID_PUBLISH = 1 << 5,
+	DEPLOY_DID_ALIAS = 1 << 6,
+	DEPLOY_DID_TRIGGERS = 1 << 7,
+	DEPLOY_DID_PRUNE = 1 << 8,
 };
 
 struct deploy_result {
@@ -164,7 +199,19 @@ struct deploy_result {
 	char	*status;	/* "created", "updated", "unchanged" */
 	char	**pruned;	/* versions deleted by pruning */
 	size_t	 npruned;
+	/* enum deploy_did: what was done, kept when deploy_apply fails
+	 * (the rest of r is released then). */
+	unsigned done;
 };
+
+/*
+ * After a deploy stopped by o->stop (or failed) with r->done done of plan
+ * p: what was done and what was left undone, for people ("code updated,
+ * configuration not applied"; "nothing changed" when nothing was).
+ * Appended to b.
+ */
+void deploy_left_text(const struct deploy_plan *p,
+    const struct deploy_result *r, struct buf *b);
 
 /* The alias a deploy of fn moves: --alias, else lambda.yml's; NULL. */
 const char *deploy_alias(const struct deploy_opts *o,
@@ -182,6 +229,9 @@ const char *deploy_alias(const struct deploy_opts *o,
  * nothing changed and nothing is to be published nor pruned.  Then wires
  * the triggers (triggers_apply; for a function it just created, planned
  * now that it exists), and prunes (release_prune).  Takes over p->remote.
+ * o->stop set (a signal) before a step: that step and the rest are not
+ * started, -1 with err "interrupted" (an upload to S3 in flight is
+ * aborted; any other request in flight finishes, and so does its wait).
  */
 int deploy_apply(struct aws_client *c, struct deploy_plan *p,
     const struct deploy_opts *o, const struct deploy_hooks *h,
@@ -198,6 +248,8 @@ struct deploy_job {
 	struct deploy_result		 result;
 	struct lc_err			 err;
 	int				 failed;
+	int				 began;		/* taken by a thread */
+	int				 stopped;	/* by o->stop */
 };
 
 /*
@@ -208,6 +260,8 @@ struct deploy_job {
  * serialised, as each job finishes.  Jobs putting the same S3 object
  * (region, bucket, key) put it once: the others wait for that upload and
  * send nothing to S3; if it fails, each tries once itself in turn.
+ * o->stop set: no job is started any more (began stays 0, failed and
+ * stopped set); those under way stop as deploy_apply says (stopped set).
  * Returns the number of failed jobs.
  */
 size_t deploy_run(const struct aws_client *c, const struct http_opts *ho,

@@ -356,6 +356,15 @@ step(const struct deploy_hooks *h, const char *fn, const char *what)
 		h->step(h->arg, fn, what);
 }
 
+/* Stage st of deploy.h begins. */
+static void
+stage(const struct deploy_hooks *h, const char *fn, enum deploy_stage st,
+    const char *detail)
+{
+	if (h != NULL && h->stage != NULL)
+		h->stage(h->arg, fn, st, detail);
+}
+
 /* What the version's wait tells its on_change. */
 struct wait_ui {
 	const struct deploy_hooks	*h;
@@ -398,11 +407,15 @@ publish(struct aws_client *c, const struct manifest_fn *fn,
 	char *state = NULL, what[160];
 	int ret = 0;
 
+	stage(h, fn->name, DEPLOY_STAGE_PUBLISH, NULL);
 	step(h, fn->name, "publishing a version");
 	if (lambda_publish_version(c, fn->name, cur->code_sha256,
 	    cur->revision_id, NULL, &r->version, &state, err) == -1)
 		return -1;
+	r->done |= DEPLOY_DID_PUBLISH;
+	stage(h, fn->name, DEPLOY_STAGE_PUBLISHED, r->version);
 	if (state != NULL && strcmp(state, "Active") != 0) {
+		stage(h, fn->name, DEPLOY_STAGE_WAIT, r->version);
 		u.version = r->version;
 		snprintf(what, sizeof what, "waiting for version %s to be "
 		    "Active (State %s)", r->version, state);
@@ -459,17 +472,25 @@ release_apply(struct aws_client *c, const struct manifest_fn *fn,
 		return -1;
 	if (rp->alias == NULL)
 		return 0;
+	if (o->stop != NULL && *o->stop)
+		return lc_error(err, LC_EFAIL, "interrupted");
+	stage(h, fn->name, DEPLOY_STAGE_ALIAS, rp->alias);
 	if ((stays = release_stays(rp, r->version)) != NULL) {
 		snprintf(what, sizeof what, "giving version %s %d%% of alias "
 		    "%s (the rest stays on %s)", r->version, rp->weight,
 		    rp->alias, stays);
 		step(h, fn->name, what);
-		return move_alias(c, fn, rp, stays, r->version, err);
+		if (move_alias(c, fn, rp, stays, r->version, err) == -1)
+			return -1;
+	} else {
+		snprintf(what, sizeof what, "moving alias %s to version %s",
+		    rp->alias, r->version);
+		step(h, fn->name, what);
+		if (move_alias(c, fn, rp, r->version, NULL, err) == -1)
+			return -1;
 	}
-	snprintf(what, sizeof what, "moving alias %s to version %s",
-	    rp->alias, r->version);
-	step(h, fn->name, what);
-	return move_alias(c, fn, rp, r->version, NULL, err);
+	r->done |= DEPLOY_DID_ALIAS;
+	return 0;
 }
 
 /*
@@ -550,6 +571,7 @@ release_prune(struct aws_client *c, const struct manifest_fn *fn,
 
 	if (rp->keep < 1 || (!rp->publish && rp->nprune == 0))
 		return 0;
+	stage(h, fn->name, DEPLOY_STAGE_PRUNE, NULL);
 	step(h, fn->name, "looking for versions to prune");
 	/* Now, after the alias moved: who points where has changed. */
 	if (lambda_list_versions(c, fn->name, &v, &nv, err) == -1 ||
@@ -557,7 +579,8 @@ release_prune(struct aws_client *c, const struct manifest_fn *fn,
 		goto out;
 	del = release_prune_choose(v, nv, a, na, rp->keep, rp->publish ?
 	    r->version : NULL, &n);
-	ret = delete_versions(c, fn, v, del, n, h, r, err);
+	if ((ret = delete_versions(c, fn, v, del, n, h, r, err)) == 0)
+		r->done |= DEPLOY_DID_PRUNE;
 out:
 	if (ret == -1)
 		pruning_failed(rp, r, err);

@@ -21,7 +21,9 @@ it is read before each request: a JSON list of
 and the first whose method (a regex matching the whole method) and path
 (a regex searched in the path with its query) match is answered in place
 of the upstream (logged as any other request).  Tests write the file to
-start a fault and remove it to end it.
+start a fault and remove it to end it.  A rule {"method": ..., "path":
+..., "hold": FILE} answers nothing itself: the request is held (FILE.held
+created, saying so) while FILE exists, at most 120 s, then forwarded.
 Standard library only.
 """
 import http.client
@@ -30,6 +32,7 @@ import os
 import re
 import sys
 import threading
+import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -84,6 +87,12 @@ class Handler(BaseHTTPRequestHandler):
     def handle_any(self):
         body, chunked = self.read_body()
         rule = self.fault()
+        if rule is not None and "hold" in rule:
+            open(rule["hold"] + ".held", "a").close()
+            deadline = time.monotonic() + 120
+            while os.path.exists(rule["hold"]) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            rule = None
         if rule is not None:
             data = rule.get("body", "").encode()
             with lock:

@@ -123,8 +123,9 @@ check_out_has "^small  s3://art/$small_key  already there$" "--endpoint-url: S3 
 # On a terminal: the progress line, ending at 100%.
 pty_run "$TMP/pty.out" "$LAMBDACTL" package --upload --s3-bucket art --s3-prefix tty/ big
 check_status 0 "on a terminal: exit 0"
-check "on a terminal: progress shown up to 100%" grep -Eq 'big: uploading 19\.1/19\.1 MB  100%' "$TMP/pty.out"
-check "on a terminal: and in between, with rate and ETA" grep -Eq 'big: uploading [0-9.]+/19\.1 MB  +[1-9][0-9]?%  [0-9.]+ MB/s  ETA [0-9]+s' "$TMP/pty.out"
+check "on a terminal: progress shown up to 100%" grep -Eq 'big +uploading 19\.1/19\.1 MB  100%' "$TMP/pty.out"
+check "on a terminal: and in between, with rate and ETA" grep -Eq 'big +uploading [0-9.]+/19\.1 MB  +[1-9][0-9]?%  [0-9.]+ MB/s  ETA [0-9]+s' "$TMP/pty.out"
+check "on a terminal: the line ends done, uploaded" grep -Eq 'big +done: 19\.1 MB, uploaded' "$TMP/pty.out"
 check "not on a terminal: no progress" sh -c '! grep -q uploading "$1"' _ "$ERR"
 
 check "every S3 request passes botocore's S3SigV4Auth" python3 "$E2E_DIR/sigcheck.py" check "$SIG_LOG" us-east-1

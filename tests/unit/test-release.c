@@ -614,7 +614,7 @@ test_prune_race(void **state)
 	    VERSION("2") "," VERSION("3") "," VERSION("4") "]}";
 	static const char aliases[] = "{\"Aliases\":[" ALIAS("live", "4", "")
 	    "]}";
-	static const struct deploy_hooks hooks = { on_step, NULL, NULL };
+	static const struct deploy_hooks hooks = { .step = on_step };
 	struct fx *f = fx_new("sha-4");
 
 	(void)state;
