@@ -6,7 +6,8 @@
 # stdout keeps -o json clean).  Each case asserts the whole stderr: the
 # human line unchanged, the annotation exact (the message without its
 # "FILE:LINE:COL: ", '%' CR LF escaped, and in file= ':' ',' too).  The
-# cases: an unknown key, a bad value, a YAML syntax error, a payload file
+# cases: an unknown key, a bad value, a YAML syntax error, an unset
+# ${env:...} reported only when invoke --local needs it, a payload file
 # that is not JSON, init's warning for a lambda.yml that does not read back
 # (moto holds a function of a runtime lambdactl does not know); then that
 # nothing is printed without GITHUB_ACTIONS=true (unset, "false", "1"), nor
@@ -42,6 +43,14 @@ printf 'functions:\n  api: [\n' >syntax.yml
 annotated "a YAML syntax error" 3 "lambdactl: syntax.yml:3:1: did not find expected node content
 ::error file=syntax.yml,line=3,col=1::did not find expected node content" \
 	validate -f syntax.yml
+
+# An unset ${env:...} that only invoke --local needs (kept from the load
+# until the run asks for every value): where it is used.
+unset LC_T1004_UNSET
+printf 'role: arn:aws:iam::123456789012:role/r\nruntime: provided.al2023\nfunctions:\n  api:\n    artifact: a.zip\n    environment:\n      DB: ${env:LC_T1004_UNSET}\n' >deferred.yml
+annotated "an unset variable, reported later" 3 "lambdactl: deferred.yml:7:11: environment variable 'LC_T1004_UNSET' is not set (used as \${env:LC_T1004_UNSET})
+::error file=deferred.yml,line=7,col=11::environment variable 'LC_T1004_UNSET' is not set (used as \${env:LC_T1004_UNSET})" \
+	invoke api --local -f deferred.yml
 
 # The escaping: a directory whose name holds ',' ':' '%', a key holding '%'
 # and ',' (the message keeps ',' and ':'; '%' is %25 everywhere).
