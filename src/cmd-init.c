@@ -419,7 +419,7 @@ self_check(const char *path, const struct init_result *res)
 		manifest_release(&m);
 		return;
 	}
-	log_warn("%s (edit it before deploying)", err.msg);
+	log_warn_err(&err, " (edit it before deploying)");
 }
 
 /* What was written: text, or {path, functions, artifacts} as JSON. */

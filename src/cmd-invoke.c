@@ -142,6 +142,10 @@ check_json(const struct buf *b, const char *label, const char *arg,
 		return lc_error(err, LC_ECONFIG, "%s:%zu:%zu: invalid JSON: "
 		    "%s (and there is no file '%s')", where, e.line, e.col,
 		    e.reason, arg);
+	/* A file's error points at it (GitHub Actions annotates it). */
+	if (strcmp(label, "(stdin)") != 0 && strcmp(label, "(inline)") != 0)
+		return lc_error_at(err, LC_ECONFIG, where, e.line, e.col,
+		    "invalid JSON: %s", e.reason);
 	return lc_error(err, LC_ECONFIG, "%s:%zu:%zu: invalid JSON: %s",
 	    where, e.line, e.col, e.reason);
 }

@@ -10,6 +10,7 @@ lc_verror(struct lc_err *e, int status, const char *fmt, va_list ap)
 	e->status = status;
 	e->code[0] = '\0';
 	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+	e->loc_off = e->loc_len = e->file_len = e->line = e->col = 0;
 	return -1;
 }
 
@@ -25,6 +26,53 @@ lc_error(struct lc_err *e, int status, const char *fmt, ...)
 }
 
 int
+lc_error_at(struct lc_err *e, int status, const char *file, size_t line,
+    size_t col, const char *fmt, ...)
+{
+	int n;
+	va_list ap;
+
+	lc_error(e, status, "%s:%zu:%zu: ", file, line, col);
+	n = (int)strlen(e->msg);
+	va_start(ap, fmt);
+	vsnprintf(e->msg + n, sizeof e->msg - (size_t)n, fmt, ap);
+	va_end(ap);
+	/* A file name that filled the message points nowhere useful. */
+	if ((size_t)n + 1 < sizeof e->msg) {
+		e->loc_len = (size_t)n;
+		e->file_len = strlen(file);
+		e->line = line;
+		e->col = col;
+	}
+	return -1;
+}
+
+int
+lc_error_where(const struct lc_err *e, struct lc_where *w)
+{
+	char tail[64];
+	size_t len = strnlen(e->msg, sizeof e->msg), tn;
+
+	if (e->loc_len == 0 || e->loc_off > len || e->loc_len >
+	    len - e->loc_off || e->file_len >= e->loc_len)
+		return 0;
+	/* Still "FILE:LINE:COL: " where it was (msg is public). */
+	tn = (size_t)snprintf(tail, sizeof tail, ":%zu:%zu: ", e->line,
+	    e->col);
+	if (e->file_len + tn != e->loc_len || memcmp(e->msg + e->loc_off +
+	    e->file_len, tail, tn) != 0)
+		return 0;
+	w->file = e->msg + e->loc_off;
+	w->file_len = e->file_len;
+	w->line = e->line;
+	w->col = e->col;
+	w->before = e->msg;
+	w->before_len = e->loc_off;
+	w->after = e->msg + e->loc_off + e->loc_len;
+	return 1;
+}
+
+int
 lc_error_prefix(struct lc_err *e, const char *fmt, ...)
 {
 	char old[sizeof e->msg];
@@ -37,6 +85,9 @@ lc_error_prefix(struct lc_err *e, const char *fmt, ...)
 	va_end(ap);
 	n = strlen(e->msg);
 	snprintf(e->msg + n, sizeof e->msg - n, ": %s", old);
+	/* The location moves along (lc_error_where checks it fits). */
+	if (e->loc_len > 0)
+		e->loc_off += n + 2;
 	return -1;
 }
 
@@ -58,4 +109,5 @@ lc_error_clear(struct lc_err *e)
 	e->status = LC_OK;
 	e->code[0] = '\0';
 	e->msg[0] = '\0';
+	e->loc_off = e->loc_len = e->file_len = e->line = e->col = 0;
 }

@@ -25,6 +25,25 @@ struct lc_err {
 	 */
 	char	code[128];
 	char	msg[1024];
+	/*
+	 * Where the error points, when it does (lc_error_at): msg holds
+	 * "FILE:LINE:COL: " at byte loc_off, loc_len bytes long (0: the
+	 * error points nowhere), FILE being its first file_len bytes.
+	 * lc_error_prefix moves it along; lc_error_where checks it still
+	 * reads so before anyone uses it.
+	 */
+	size_t	loc_off, loc_len, file_len;
+	size_t	line, col;
+};
+
+/* Where an error points, as lc_error_where reads it out of the message. */
+struct lc_where {
+	const char	*file;	/* not NUL-terminated: file_len bytes */
+	size_t		 file_len;
+	size_t		 line, col;	/* 1-based */
+	/* The message without "FILE:LINE:COL: ": before, then after it. */
+	const char	*before, *after;
+	size_t		 before_len;
 };
 
 /* Sets the error's status and message, and clears its code; always returns
@@ -33,6 +52,15 @@ int lc_error(struct lc_err *e, int status, const char *fmt, ...)
     LC_PRINTF(3, 4);
 int lc_verror(struct lc_err *e, int status, const char *fmt, va_list ap)
     LC_PRINTF(3, 0);
+/*
+ * lc_error, the message being "FILE:LINE:COL: message" (line and col
+ * 1-based), and the error remembering that it points there.
+ */
+int lc_error_at(struct lc_err *e, int status, const char *file, size_t line,
+    size_t col, const char *fmt, ...) LC_PRINTF(6, 7);
+/* Whether e points at a file (lc_error_at), and where: 1 with *w filled
+ * in, else 0. */
+int lc_error_where(const struct lc_err *e, struct lc_where *w);
 /* Prefixes an existing message: "prefix: old message" (the status and code
  * stay); returns -1. */
 int lc_error_prefix(struct lc_err *e, const char *fmt, ...) LC_PRINTF(2, 3);

@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "gha.h"
 #include "log.h"
 #include "term.h"
 
@@ -186,4 +187,24 @@ void
 log_error(const char *msg)
 {
 	emit_plain("%s", msg);
+}
+
+void
+log_annotate(const char *level, const struct lc_err *e, const char *note)
+{
+	struct buf b = BUF_INIT;
+
+	if (!gha_on() || !gha_annotation(&b, level, e, note))
+		return;
+	log_redact(&b);
+	term_write(stderr, b.data, b.len, term_escaping(STDERR_FILENO, 0),
+	    TERM_TEXT);
+	buf_wipe(&b);
+}
+
+void
+log_warn_err(const struct lc_err *e, const char *note)
+{
+	log_warn("%s%s", e->msg, note != NULL ? note : "");
+	log_annotate("warning", e, note);
 }

@@ -3,6 +3,7 @@
 #define LC_LOG_H
 
 #include "buf.h"
+#include "err.h"
 
 /*
  * Registers a string (a secret key, a session token) that no output may
@@ -37,5 +38,15 @@ void log_debug(const char *fmt, ...) LC_PRINTF(1, 2);
 void log_warn(const char *fmt, ...) LC_PRINTF(1, 2);
 /* "lambdactl: ..." on stderr, redacted: the one error line. */
 void log_error(const char *msg);
+/*
+ * When GITHUB_ACTIONS is "true" and e points at a file (lc_error_at):
+ * its annotation on stderr, redacted ("::error file=F,line=L,col=C::..."
+ * for level "error", gha.h), which the runner reads on stderr as on stdout
+ * (stdout may carry -o json).  Else nothing.
+ */
+void log_annotate(const char *level, const struct lc_err *e,
+    const char *note);
+/* log_warn of e's message then note (NULL: none), and its annotation. */
+void log_warn_err(const struct lc_err *e, const char *note);
 
 #endif

@@ -218,10 +218,13 @@ report(const struct cmd_ctx *ctx, int status)
 
 	if (ctx->err.msg[0] == '\0')
 		return;
+	/* GitHub Actions: an error in a file also annotates it (stderr). */
 	if (ctx->output != OUTPUT_JSON) {
 		log_error(ctx->err.msg);
+		log_annotate("error", &ctx->err, NULL);
 		return;
 	}
+	log_annotate("error", &ctx->err, NULL);
 	o = cJSON_CreateObject();
 	e = cJSON_AddObjectToObject(o, "error");
 	cJSON_AddStringToObject(e, "message", ctx->err.msg);

@@ -35,18 +35,17 @@ static void
 defer(struct ctx *c, const yaml_node_t *n, const char *var, int len,
     const char *ref)
 {
-	struct lc_err tmp, *save = c->err;
+	struct lc_err *save = c->err;
 
 	c->deferred = 1;
 	add_unresolved(&c->defer_to->fn.unresolved,
 	    &c->defer_to->fn.nunresolved, c->defer_field);
-	if (c->unresolved_msg != NULL)
+	if (c->unresolved_err != NULL)
 		return;
-	c->err = &tmp;
+	c->err = c->unresolved_err = xmalloc(sizeof *c->unresolved_err);
 	mf_node_error(c, n, "environment variable '%s' is not set (used as "
 	    "%.*s)", var, len, ref);
 	c->err = save;
-	c->unresolved_msg = xstrdup(tmp.msg);
 }
 
 /*
@@ -145,9 +144,10 @@ mf_inherit_unresolved(struct manifest_fn *f, const struct manifest_fn *top)
 int
 manifest_require_env(const struct manifest *m, struct lc_err *err)
 {
-	if (m->unresolved_msg == NULL)
+	if (m->unresolved_err == NULL)
 		return 0;
-	return lc_error(err, LC_ECONFIG, "%s", m->unresolved_msg);
+	*err = *m->unresolved_err;	/* its location too */
+	return -1;
 }
 
 int

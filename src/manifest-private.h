@@ -130,7 +130,7 @@ struct ctx {
 	struct settings	*defer_to;
 	const char	*defer_field;
 	int		 deferred;	/* the value being read had one */
-	char		*unresolved_msg;
+	struct lc_err	*unresolved_err;
 };
 
 /* Nodes and character scanners, small enough to inline everywhere. */

@@ -27,8 +27,7 @@ mf_at_error(struct ctx *c, size_t line, size_t col, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	return lc_error(c->err, LC_ECONFIG, "%s:%zu:%zu: %s", c->path, line,
-	    col, msg);
+	return lc_error_at(c->err, LC_ECONFIG, c->path, line, col, "%s", msg);
 }
 
 /* Fails with a message at node n's position; returns -1. */

@@ -331,8 +331,8 @@ read_manifest(struct ctx *c, struct manifest *m)
 	m->nfns = c->nfns;
 	m->region = xstrdup(c->top.fn.region);
 	m->profile = xstrdup(c->top.fn.profile);
-	m->unresolved_msg = c->unresolved_msg;
-	c->unresolved_msg = NULL;
+	m->unresolved_err = c->unresolved_err;
+	c->unresolved_err = NULL;
 	return 0;
 }
 
@@ -366,7 +366,7 @@ out:
 		fn_release(&c.fns[i].fn);
 	free(c.fns);
 	fn_release(&c.top.fn);
-	free(c.unresolved_msg);
+	free(c.unresolved_err);
 	if (have_doc)
 		yaml_document_delete(&c.doc);
 	if (rv == -1)
@@ -411,7 +411,7 @@ manifest_release(struct manifest *m)
 	free(m->dir);
 	free_secret(m->region);
 	free_secret(m->profile);
-	free(m->unresolved_msg);
+	free(m->unresolved_err);
 	memset(m, 0, sizeof *m);
 }
 

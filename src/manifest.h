@@ -248,8 +248,9 @@ struct manifest {
 	char			*profile;	/* top level; NULL: not set */
 	struct manifest_fn	*fns;		/* in file order */
 	size_t			 nfns;
-	/* MANIFEST_DEFER_ENV: the first unset variable's error, or NULL. */
-	char			*unresolved_msg;
+	/* MANIFEST_DEFER_ENV: the first unset variable's error (where it
+	 * is used: lc_error_at), or NULL. */
+	struct lc_err		*unresolved_err;
 };
 
 /*

@@ -50,6 +50,8 @@ for v in $(env | sed -n 's/^\(AWS_[A-Za-z0-9_]*\)=.*/\1/p'); do
 	unset "$v"
 done
 unset LAMBDACTL_MANIFEST NO_COLOR
+# Nor GitHub Actions' (annotations, plan's summary), should the suite run there.
+unset GITHUB_ACTIONS GITHUB_STEP_SUMMARY
 # Nothing may leave loopback: no instance metadata, and a request that
 # would go to a real host (a test that forgot its endpoint) meets a dead
 # loopback proxy instead of DNS and the internet.  curl, botocore and
