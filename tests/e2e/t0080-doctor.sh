@@ -4,7 +4,10 @@
 # server clock 10 and 2 minutes off (tests/e2e/stub.py), a closed port,
 # credentials refused, no python3 on PATH -- each failing (exit 3) or
 # warning (exit 0) on its own line while the other checks still run; every
-# -o json output validated against schema/lambdactl-doctor.json.
+# -o json output validated against schema/lambdactl-doctor.json.  Also: a
+# missing file -f names, artifacts package refuses (empty, unreadable), a
+# Date missing or garbled, a refusal that is the clock's, a secret a server
+# quotes (redacted in text and JSON), a short key id, a java that hangs.
 . "$(dirname "$0")/lib.sh"
 SCHEMA=$SRC_DIR/schema/lambdactl-doctor.json
 
