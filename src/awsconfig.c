@@ -605,3 +605,11 @@ profile_names_release(struct profile_names *v)
 	free(v->names);
 	memset(v, 0, sizeof *v);
 }
+
+const char *
+aws_ca_bundle(const struct aws_config *cfg)
+{
+	const char *ca = aws_env("AWS_CA_BUNDLE");
+
+	return ca != NULL ? ca : aws_config_get(cfg, "ca_bundle");
+}

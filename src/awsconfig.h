@@ -137,4 +137,10 @@ char *aws_expand_home(const char *path);
 /* The environment's value for name, or NULL when it is unset or empty. */
 const char *aws_env(const char *name);
 
+/*
+ * The CA bundle requests trust: AWS_CA_BUNDLE when set and not empty,
+ * else the selected profile's ca_bundle, else NULL (the system's).
+ */
+const char *aws_ca_bundle(const struct aws_config *cfg);
+
 #endif

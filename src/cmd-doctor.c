@@ -13,17 +13,25 @@
 #include "doctor.h"
 #include "log.h"
 #include "term.h"
+#include "xmalloc.h"
 
-/* Colours on stdout: a terminal, NO_COLOR unset or empty, TERM not dumb. */
-static int
-want_colour(void)
+/*
+ * Redacts each check's detail (a server's message may quote a secret)
+ * once, before either printer, as log.c does: redact, then escape.
+ */
+static void
+redact_report(struct doctor_report *r)
 {
-	const char *nc = getenv("NO_COLOR"), *t = getenv("TERM");
+	struct buf b = BUF_INIT;
+	size_t i;
 
-	if ((nc != NULL && *nc != '\0') || (t != NULL && strcmp(t, "dumb") ==
-	    0))
-		return 0;
-	return isatty(STDOUT_FILENO);
+	for (i = 0; i < r->n; i++) {
+		buf_adds(&b, r->checks[i].detail);
+		log_redact(&b);
+		free_secret(r->checks[i].detail);
+		r->checks[i].detail = xstrdup(b.data);
+		buf_wipe(&b);
+	}
 }
 
 static void
@@ -36,7 +44,7 @@ print_text(const struct doctor_report *r)
 	for (i = 0; i < r->n; i++)
 		if ((int)strlen(r->checks[i].name) > namew)
 			namew = (int)strlen(r->checks[i].name);
-	if (want_colour())
+	if (term_colour(STDOUT_FILENO))
 		flags |= DOCTOR_LINE_COLOUR;
 	if (term_escaping(STDOUT_FILENO, 0))
 		flags |= DOCTOR_LINE_ESCAPE;
@@ -45,9 +53,8 @@ print_text(const struct doctor_report *r)
 		buf_addch(&b, '\n');
 		failed += r->checks[i].status == DOCTOR_FAIL;
 	}
-	log_redact(&b);
 	fwrite(b.data, 1, b.len, stdout);
-	buf_release(&b);
+	buf_wipe(&b);
 	if (failed > 0)
 		fprintf(stderr, "lambdactl: doctor: %zu check%s failed\n",
 		    failed, failed == 1 ? "" : "s");
@@ -89,6 +96,7 @@ doctor_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	o.http.read_timeout = ctx->read_timeout;
 	o.http.request_timeout = ctx->request_timeout;
 	doctor_run(&o, &r);
+	redact_report(&r);
 	if (ctx->output == OUTPUT_JSON)
 		print_json(&r);
 	else

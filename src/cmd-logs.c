@@ -299,17 +299,13 @@ get_time(const struct cmd_args *a, const char *opt, const char *def,
 	    "not '%s'", opt, v);
 }
 
-/* Whether colours go to stdout: a terminal, NO_COLOR unset or empty. */
+/* Whether colours go to stdout: text formats, and term_colour's rule. */
 static int
 want_colour(enum logs_format f)
 {
-	const char *nc = getenv("NO_COLOR");
-
 	if (f == LOGS_JSON || f == LOGS_RAW)
 		return 0;
-	if (nc != NULL && *nc != '\0')
-		return 0;
-	return isatty(STDOUT_FILENO);
+	return term_colour(STDOUT_FILENO);
 }
 
 /* Checks the options, finds the log group, then reads or follows it. */

@@ -419,18 +419,6 @@ cmd_usage(const struct cmd_entry *ce, FILE *fp)
 	    "see 'lambdactl -h'.\n", fp);
 }
 
-/* Whether a function of lambda.yml sets its own region. */
-static int
-fn_sets_region(const struct manifest *m)
-{
-	size_t i;
-
-	for (i = 0; i < m->nfns; i++)
-		if (m->fns[i].region != NULL)
-			return 1;
-	return 0;
-}
-
 /*
  * The credentials, for the providers that call out: STS, SSO, the
  * container endpoint and IMDS get the command's timeouts and CA bundle,
@@ -461,7 +449,7 @@ cmd_prepare_aws(struct cmd_ctx *ctx, int creds)
 	ctx->region = NULL;
 	/* Only the functions say where they are: cmd_region per function. */
 	if (region_lookup(ctx->region_flag, &ctx->cfg, ctx->manifest.region,
-	    src, sizeof src) != NULL || !fn_sets_region(&ctx->manifest)) {
+	    src, sizeof src) != NULL || manifest_fn_with_region(&ctx->manifest) == NULL) {
 		if (region_resolve(&ctx->region, ctx->region_flag, &ctx->cfg,
 		    ctx->manifest.region, &ctx->err) == -1)
 			return -1;
@@ -502,15 +490,11 @@ cmd_region(const struct cmd_ctx *ctx, const char *name, const char **out,
 void
 cmd_http_opts(const struct cmd_ctx *ctx, struct http_opts *ho)
 {
-	const char *ca = getenv("AWS_CA_BUNDLE");
-
-	if (ca == NULL || *ca == '\0')
-		ca = aws_config_get(&ctx->cfg, "ca_bundle");
 	memset(ho, 0, sizeof *ho);
 	ho->connect_timeout = ctx->connect_timeout;
 	ho->read_timeout = ctx->read_timeout;
 	ho->request_timeout = ctx->request_timeout;
-	ho->ca_bundle = ca;
+	ho->ca_bundle = aws_ca_bundle(&ctx->cfg);
 }
 
 void

@@ -8,7 +8,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +20,6 @@
 #include <openssl/crypto.h>
 
 #include "awsconfig.h"
-#include "clock.h"
 #include "creds-private.h"
 #include "creds.h"
 #include "err.h"
@@ -160,67 +158,20 @@ tty_take_back(struct tty_lend *t, int killed)
 }
 
 /*
- * Kills the command's whole process group, and the command itself (in case
- * its setpgid lost a race) unless it was reaped: its pid may be reused.
- */
-static void
-process_kill(pid_t pid, int reaped)
-{
-	(void)kill(-pid, SIGKILL);
-	if (!reaped)
-		(void)kill(pid, SIGKILL);
-}
-
-/*
- * Starts cmd with /bin/sh -c (proc_spawn) in a process group of its own,
- * its stdout into out_fd, the rest ours; its pid, or -1 with err.
- */
-static pid_t
-process_start(const char *cmd, const char *profile, int out_fd,
-    struct lc_err *err)
-{
-	const char *argv[] = { "sh", "-c", cmd, NULL };
-	struct proc_spawn sp;
-
-	proc_spawn_init(&sp);
-	sp.path = "/bin/sh";
-	sp.argv = argv;
-	sp.fd[1] = out_fd;
-	sp.flags = PROC_GROUP;
-	fflush(NULL);
-	if (proc_spawn(&sp) == -1)
-		return lc_error(err, LC_ECONFIG, "credential_process for "
-		    "profile '%s': cannot run command: %s", profile,
-		    strerror(sp.error));
-	return sp.pid;
-}
-
-/*
- * Checks on the command pid, not yet reaped: *reaped once it exited; when
- * it stopped to use the terminal (SIGTTIN, SIGTTOU), the terminal is lent
- * to it if we have it.  Returns 0, or -1 with err: kill it.
+ * proc_capture's on_stop: the command stopped to use the terminal
+ * (SIGTTIN, SIGTTOU); it gets the terminal if we have it to lend.
  */
 static int
-process_check(pid_t pid, struct tty_lend *tty, const char *profile,
-    int *status, int *reaped, struct lc_err *err)
+process_stopped(pid_t pid, void *arg)
 {
-	pid_t r = waitpid(pid, status, WNOHANG | WUNTRACED);
+	struct tty_lend *tty = arg;
 
-	if (r == pid && WIFSTOPPED(*status)) {
-		if (tty->fd == -1)
-			return lc_error(err, LC_ECONFIG, "credential_process "
-			    "for profile '%s': command stopped to use the "
-			    "terminal, which lambdactl does not have (in the "
-			    "background?)", profile);
-		if (!tty->lent)
-			tty_give(tty, pid);
-		tty->lent = 1;
-		(void)kill(-pid, SIGCONT);
-	} else if (r == pid)
-		*reaped = 1;
-	else if (r == -1 && errno != EINTR)
-		return lc_error(err, LC_ECONFIG, "credential_process for "
-		    "profile '%s': %s", profile, strerror(errno));
+	if (tty->fd == -1)
+		return -1;
+	if (!tty->lent)
+		tty_give(tty, pid);
+	tty->lent = 1;
+	(void)kill(-pid, SIGCONT);
 	return 0;
 }
 
@@ -237,81 +188,52 @@ static int
 process_run(const char *cmd, const char *profile, long timeout, char *out,
     size_t max, size_t *len, int *status, struct lc_err *err)
 {
+	const char *argv[] = { "sh", "-c", cmd, NULL };
+	struct proc_spawn sp;
+	struct proc_capture pc = { 0 };
 	struct tty_lend tty;
-	struct pollfd pfd;
-	double deadline, left;
-	pid_t pid;
-	ssize_t n;
-	int fds[2], killed = 0, eof = 0, reaped = 0, r;
 
-	*len = 0;
-	if (proc_pipe(fds) == -1)
+	proc_spawn_init(&sp);
+	sp.path = "/bin/sh";
+	sp.argv = argv;
+	sp.flags = PROC_GROUP;
+	pc.out = out;
+	pc.max = max;
+	pc.timeout_ms = (double)timeout * 1000;
+	pc.on_stop = process_stopped;
+	pc.arg = &tty;
+	tty_lend_open(&tty);
+	fflush(NULL);
+	if (proc_capture_run(&sp, &pc) == -1) {
+		tty_take_back(&tty, 0);
 		return lc_error(err, LC_ECONFIG, "credential_process for "
 		    "profile '%s': cannot run command: %s", profile,
-		    strerror(errno));
-	pid = process_start(cmd, profile, fds[1], err);
-	close(fds[1]);
-	if (pid == -1) {
-		close(fds[0]);
-		return -1;
+		    strerror(sp.error));
 	}
-	tty_lend_open(&tty);
-	deadline = clock_ms() + (double)timeout * 1000;
-	pfd.fd = fds[0];
-	pfd.events = POLLIN;
-	/* Until stdout's end and the exit, both within the deadline. */
-	while (!eof || !reaped) {
-		if ((left = deadline - clock_ms()) <= 0) {
-			lc_error(err, LC_ECONFIG, "credential_process for "
-			    "profile '%s': command did not finish within "
-			    "%ld s; killed it (%s sets the limit)", profile,
-			    timeout, CREDS_PROCESS_TIMEOUT_ENV);
-			killed = 1;
-			break;
-		}
-		if (!reaped && process_check(pid, &tty, profile, status,
-		    &reaped, err) == -1) {
-			killed = 1;
-			break;
-		}
-		if (eof) {
-			(void)poll(NULL, 0, left < 20 ? (int)left + 1 : 20);
-			continue;
-		}
-		r = poll(&pfd, 1, left < 50 ? (int)left + 1 : 50);
-		if (r == -1 && errno != EINTR) {
-			lc_error(err, LC_ECONFIG, "credential_process for "
-			    "profile '%s': %s", profile, strerror(errno));
-			killed = 1;
-			break;
-		}
-		if (r <= 0)
-			continue;
-		n = read(fds[0], out + *len, max + 1 - *len);
-		if (n == -1 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (n <= 0) {
-			eof = 1;
-			continue;
-		}
-		*len += (size_t)n;
-		if (*len > max) {
-			lc_error(err, LC_ECONFIG, "credential_process for "
-			    "profile '%s': output is larger than %zu bytes",
-			    profile, max);
-			killed = 1;
-			break;
-		}
+	tty_take_back(&tty, pc.end != PROC_CAPTURE_DONE);
+	*len = pc.len;
+	*status = pc.status;
+	switch (pc.end) {
+	case PROC_CAPTURE_DONE:
+		return 0;
+	case PROC_CAPTURE_TIMEOUT:
+		return lc_error(err, LC_ECONFIG, "credential_process for "
+		    "profile '%s': command did not finish within %ld s; "
+		    "killed it (%s sets the limit)", profile, timeout,
+		    CREDS_PROCESS_TIMEOUT_ENV);
+	case PROC_CAPTURE_FULL:
+		return lc_error(err, LC_ECONFIG, "credential_process for "
+		    "profile '%s': output is larger than %zu bytes", profile,
+		    max);
+	case PROC_CAPTURE_STOPPED:
+		return lc_error(err, LC_ECONFIG, "credential_process for "
+		    "profile '%s': command stopped to use the terminal, "
+		    "which lambdactl does not have (in the background?)",
+		    profile);
+	default:
+		return lc_error(err, LC_ECONFIG, "credential_process for "
+		    "profile '%s': %s", profile, strerror(pc.error));
 	}
-	close(fds[0]);
-	if (killed) {
-		process_kill(pid, reaped);
-		if (!reaped)
-			while (waitpid(pid, status, 0) == -1 && errno == EINTR)
-				continue;
-	}
-	tty_take_back(&tty, killed);
-	return killed ? -1 : 0;
 }
 
 /*

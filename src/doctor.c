@@ -79,9 +79,11 @@ static void
 check_manifest(struct state *st)
 {
 	const char *path = manifest_path(st->o->manifest_flag);
+	const char *env = getenv("LAMBDACTL_MANIFEST");
 	struct lc_err err = { 0 };
 
-	if (strcmp(path, MANIFEST_DEFAULT_PATH) == 0 &&
+	/* Only ./lambda.yml may be absent; a file named must be there. */
+	if (st->o->manifest_flag == NULL && (env == NULL || *env == '\0') &&
 	    access(path, F_OK) == -1) {
 		add(st, "manifest", DOCTOR_SKIP, "no %s here (-f FILE names "
 		    "one)", MANIFEST_DEFAULT_PATH);
@@ -103,23 +105,12 @@ check_manifest(struct state *st)
 		    st->m.nfns, st->m.nfns == 1 ? "" : "s");
 }
 
-/* The first function of lambda.yml that sets a region of its own. */
-static const struct manifest_fn *
-fn_with_region(const struct state *st)
-{
-	size_t i;
-
-	for (i = 0; st->manifest == 1 && i < st->m.nfns; i++)
-		if (st->m.fns[i].region != NULL && *st->m.fns[i].region)
-			return &st->m.fns[i];
-	return NULL;
-}
-
 /* The region, with cmd_region_of's rule, and where it came from. */
 static void
 check_region(struct state *st)
 {
-	const struct manifest_fn *fn = fn_with_region(st);
+	const struct manifest_fn *fn = st->manifest == 1 ?
+	    manifest_fn_with_region(&st->m) : NULL;
 	struct lc_err err = { 0 };
 	char src[160];
 
@@ -197,6 +188,23 @@ refused(const struct lc_err *err)
 	return 0;
 }
 
+/*
+ * Whether a refusal is the clock's: the server says the signature is too
+ * old or new (SigV4's 5 minutes), or its Date is that far from ours.
+ */
+static int
+clock_refused(const struct state *st, const struct lc_err *err)
+{
+	int64_t skew = st->server_date - st->local_date;
+
+	if (lc_error_is(err, "RequestExpired") ||
+	    strstr(err->msg, "Signature expired") != NULL ||
+	    strstr(err->msg, "Signature not yet current") != NULL)
+		return 1;
+	return st->no_date == NULL && (skew > DOCTOR_SKEW_FAIL ||
+	    skew < -DOCTOR_SKEW_FAIL);
+}
+
 /* What the endpoint answered (a response arrived; ok: a 2xx). */
 static void
 judge_answer(struct state *st, const char *url, int ok, double ms,
@@ -209,6 +217,9 @@ judge_answer(struct state *st, const char *url, int ok, double ms,
 		add(st, "endpoint", DOCTOR_OK, "%s answered in %.0f ms; "
 		    "credentials accepted (not allowed to list functions)",
 		    url, ms);
+	else if (refused(err) && clock_refused(st, err))
+		add(st, "endpoint", DOCTOR_FAIL, "%s refused the request: the "
+		    "local clock is off (see clock): %s", url, err->msg);
 	else if (refused(err))
 		add(st, "endpoint", DOCTOR_FAIL, "%s refused the credentials: "
 		    "%s", url, err->msg);
@@ -227,7 +238,7 @@ keep_date(struct state *st, const struct http_response *rs)
 	st->local_date = (int64_t)time(NULL);
 	if (d == NULL)
 		st->no_date = "the endpoint's answer has no Date header";
-	else if (doctor_parse_date(d, &st->server_date) == -1)
+	else if (timeparse_http(d, &st->server_date) == -1)
 		st->no_date = "the endpoint's Date header is not an HTTP date";
 }
 
@@ -306,18 +317,6 @@ check_clock(struct state *st)
 	buf_release(&b);
 }
 
-/* A directory artifact of a provided.* function needs a bootstrap. */
-static int
-has_bootstrap(const char *dir)
-{
-	char *p = xasprintf("%s/bootstrap", dir);
-	struct stat sb;
-	int rv = stat(p, &sb) == 0 && S_ISREG(sb.st_mode);
-
-	free(p);
-	return rv;
-}
-
 /* What kind of artifact path is (st its stat), for the line. */
 static const char *
 artifact_kind(const char *path, const struct stat *sb)
@@ -333,31 +332,39 @@ artifact_kind(const char *path, const struct stat *sb)
 	return "file";
 }
 
-/* One function's artifact: there, or made by its build step. */
+/*
+ * One function's artifact, as package_build would take it (missing,
+ * empty, no bootstrap...); when its build step makes it, a warning.
+ */
 static void
 check_artifact(struct state *st, const struct manifest_fn *fn)
 {
 	char *path = package_artifact_path(fn, st->m.dir);
+	struct lc_err err = { 0 };
 	struct stat sb;
-	int there = stat(path, &sb) == 0;
+	int rv;
 
-	if (manifest_fn_unresolved(fn, "artifact"))
+	if (manifest_fn_unresolved(fn, "artifact")) {
 		add(st, "artifact", DOCTOR_WARN, "%s: 'artifact' uses an unset "
 		    "variable", fn->name);
-	else if (!there && fn->build != NULL)
+		goto out;
+	}
+	rv = package_artifact_check(fn, st->m.dir, &sb, &err);
+	if (rv == 1 && fn->build != NULL)
 		add(st, "artifact", DOCTOR_WARN, "%s: %s missing; its build "
 		    "('%s') makes it", fn->name, path, fn->build);
-	else if (!there)
+	else if (rv == 1)
 		add(st, "artifact", DOCTOR_FAIL, "%s: %s missing (and no "
 		    "'build' to make it)", fn->name, path);
-	else if (S_ISDIR(sb.st_mode) && manifest_is_provided(fn->runtime) &&
-	    !has_bootstrap(path))
-		add(st, "artifact", DOCTOR_FAIL, "%s: %s has no 'bootstrap' "
-		    "at its root (runtime %s needs one)", fn->name, path,
-		    fn->runtime);
+	else if (rv == -1 && fn->build != NULL)
+		add(st, "artifact", DOCTOR_WARN, "%s: %s; its build ('%s') may "
+		    "make it right", fn->name, err.msg, fn->build);
+	else if (rv == -1)
+		add(st, "artifact", DOCTOR_FAIL, "%s: %s", fn->name, err.msg);
 	else
 		add(st, "artifact", DOCTOR_OK, "%s: %s (%s)", fn->name, path,
 		    artifact_kind(path, &sb));
+out:
 	free(path);
 }
 
@@ -446,7 +453,6 @@ void
 doctor_run(const struct doctor_opts *o, struct doctor_report *r)
 {
 	struct state st;
-	const char *ca = getenv("AWS_CA_BUNDLE");
 
 	memset(&st, 0, sizeof st);
 	memset(r, 0, sizeof *r);
@@ -456,9 +462,7 @@ doctor_run(const struct doctor_opts *o, struct doctor_report *r)
 	st.cfg_ok = aws_config_load(&st.cfg, o->profile_flag,
 	    st.manifest == 1 ? st.m.profile : NULL, &st.cfg_err) == 0;
 	st.http = o->http;
-	if (ca == NULL || *ca == '\0')
-		ca = aws_config_get(&st.cfg, "ca_bundle");
-	st.http.ca_bundle = ca;
+	st.http.ca_bundle = aws_ca_bundle(&st.cfg);
 	check_region(&st);
 	check_creds(&st);
 	check_endpoint(&st);
@@ -488,7 +492,7 @@ doctor_report_release(struct doctor_report *r)
 
 	for (i = 0; i < r->n; i++) {
 		free(r->checks[i].name);
-		free(r->checks[i].detail);
+		free_secret(r->checks[i].detail);
 	}
 	free(r->checks);
 	memset(r, 0, sizeof *r);
@@ -502,22 +506,38 @@ doctor_status_name(enum doctor_status s)
 	return (size_t)s < nitems(names) ? names[s] : "fail";
 }
 
-/* secs as "N s" under two minutes, else whole minutes ("N min"). */
+/*
+ * secs as "N s" under two minutes, "N min M s" under ten (so that 301 s is
+ * not "5 min", over 5 min), else whole minutes ("N min").
+ */
 static void
 span(struct buf *b, int64_t secs)
 {
 	if (secs < 120)
 		buf_addf(b, "%lld s", (long long)secs);
+	else if (secs < 600 && secs % 60 != 0)
+		buf_addf(b, "%lld min %lld s", (long long)secs / 60,
+		    (long long)secs % 60);
+	else if (secs < 600)
+		buf_addf(b, "%lld min", (long long)secs / 60);
 	else
 		buf_addf(b, "%lld min", (long long)(secs + 30) / 60);
 }
 
+/* Any skew past this (100 years) is shown as this: no overflow. */
+#define SKEW_MAX	(INT64_C(36500) * 86400)
+
 enum doctor_status
 doctor_skew(int64_t skew, struct buf *b)
 {
-	int64_t a = skew < 0 ? -skew : skew;
+	int64_t a;
 	const char *way = skew > 0 ? "behind" : "ahead of";
 
+	if (skew > SKEW_MAX)
+		skew = SKEW_MAX;
+	else if (skew < -SKEW_MAX)
+		skew = -SKEW_MAX;
+	a = skew < 0 ? -skew : skew;
 	if (a <= DOCTOR_SKEW_WARN) {
 		buf_adds(b, "local clock within ");
 		span(b, a);
@@ -535,60 +555,6 @@ doctor_skew(int64_t skew, struct buf *b)
 	buf_adds(b, ": AWS refuses requests signed over 5 min off (sync it, "
 	    "e.g. timedatectl set-ntp true)");
 	return DOCTOR_FAIL;
-}
-
-/* The index of the n-letter name at s in names (count of them), or -1. */
-static int
-name_index(const char *s, const char *const *names, int count)
-{
-	int i;
-
-	for (i = 0; i < count; i++)
-		if (strncmp(s, names[i], 3) == 0)
-			return i;
-	return -1;
-}
-
-/* Whether s[0..n) are digits. */
-static int
-digits(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
-}
-
-int
-doctor_parse_date(const char *s, int64_t *secs)
-{
-	static const char *const days[] = {
-		"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun",
-	};
-	static const char *const months[] = {
-		"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-		"Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-	};
-	char iso[32];
-	int64_t ms;
-	int mon;
-
-	/* "Sun, 06 Nov 1994 08:49:37 GMT": 29 characters, fixed places. */
-	if (strlen(s) != 29 || name_index(s, days, 7) == -1 ||
-	    strncmp(s + 3, ", ", 2) != 0 || !digits(s + 5, 2) || s[7] != ' ' ||
-	    (mon = name_index(s + 8, months, 12)) == -1 || s[11] != ' ' ||
-	    !digits(s + 12, 4) || s[16] != ' ' || !digits(s + 17, 2) ||
-	    s[19] != ':' || !digits(s + 20, 2) || s[22] != ':' ||
-	    !digits(s + 23, 2) || strcmp(s + 25, " GMT") != 0)
-		return -1;
-	snprintf(iso, sizeof iso, "%.4s-%02d-%.2sT%.8sZ", s + 12, mon + 1,
-	    s + 5, s + 17);
-	if (timeparse_iso(iso, &ms) == -1)
-		return -1;
-	*secs = ms / 1000;
-	return 0;
 }
 
 void

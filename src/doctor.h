@@ -63,12 +63,6 @@ const char *doctor_status_name(enum doctor_status s);
  */
 enum doctor_status doctor_skew(int64_t skew, struct buf *b);
 
-/*
- * An HTTP Date header (RFC 9110's IMF-fixdate, "Sun, 06 Nov 1994 08:49:37
- * GMT"; every field checked): 0 with *secs since the epoch, or -1.  Pure.
- */
-int doctor_parse_date(const char *s, int64_t *secs);
-
 #define DOCTOR_LINE_COLOUR	0x1	/* the status in colour (ANSI) */
 #define DOCTOR_LINE_ESCAPE	0x2	/* name and detail term_escape'd */
 

@@ -33,6 +33,10 @@
 #define LOOP_FILE	"java/LambdaRuntime.java"
 #define LOOP_CLASS	"lambdactl.LambdaRuntime"
 
+/* How long `java -version` may take, and how much it may print. */
+#define JAVA_VERSION_TIMEOUT	10
+#define JAVA_VERSION_MAX	65536
+
 int
 langrt_java_major(const char *text)
 {
@@ -85,41 +89,47 @@ langrt_java_flags(int target, long memory, char **out)
 	return n;
 }
 
-/* What `java -version` prints (on stderr), into b; 0, or -1 with err. */
+/*
+ * What `java -version` prints (on stderr), into b, within
+ * JAVA_VERSION_TIMEOUT seconds (a JVM that hangs is killed, with its
+ * tree); 0, or -1 with err.
+ */
 static int
 java_version_text(const char *java, struct buf *b, struct lc_err *err)
 {
 	const char *argv[] = { java, "-version", NULL };
 	struct proc_spawn sp;
-	char chunk[1024];
-	ssize_t r;
-	int p[2], status;
+	struct proc_capture pc = { 0 };
+	char *out = xmalloc(JAVA_VERSION_MAX + 1);
+	int rv = -1;
 
-	if (proc_pipe(p) == -1)
-		return lc_error(err, LC_EFAIL, "pipe: %s", strerror(errno));
 	proc_spawn_init(&sp);
 	sp.path = java;
 	sp.argv = argv;
 	sp.fd[0] = PROC_DEVNULL;
-	sp.fd[1] = p[1];
-	sp.fd[2] = p[1];
 	sp.flags = PROC_LIVE;
-	if (proc_spawn(&sp) == -1) {
-		close(p[0]);
-		close(p[1]);
-		return lc_error(err, LC_ECONFIG, "cannot run '%s': %s", java,
+	pc.out = out;
+	pc.max = JAVA_VERSION_MAX;
+	pc.timeout_ms = JAVA_VERSION_TIMEOUT * 1000.0;
+	pc.flags = PROC_CAPTURE_STDERR;
+	if (proc_capture_run(&sp, &pc) == -1)
+		lc_error(err, LC_ECONFIG, "cannot run '%s': %s", java,
 		    strerror(sp.error));
+	else if (pc.end == PROC_CAPTURE_TIMEOUT)
+		lc_error(err, LC_ECONFIG, "'%s -version' did not answer in %d "
+		    "s; killed it", java, JAVA_VERSION_TIMEOUT);
+	else if (pc.end == PROC_CAPTURE_FULL)
+		lc_error(err, LC_ECONFIG, "'%s -version' printed over %d "
+		    "bytes; killed it", java, JAVA_VERSION_MAX);
+	else if (pc.end != PROC_CAPTURE_DONE)
+		lc_error(err, LC_ECONFIG, "'%s -version': %s", java,
+		    strerror(pc.error));
+	else {
+		buf_add(b, out, pc.len);
+		rv = 0;
 	}
-	close(p[1]);
-	while (b->len < 65536 && ((r = read(p[0], chunk, sizeof chunk)) > 0 ||
-	    (r == -1 && errno == EINTR)))
-		if (r > 0)
-			buf_add(b, chunk, (size_t)r);
-	close(p[0]);
-	while (waitpid(sp.pid, &status, 0) == -1 && errno == EINTR)
-		continue;
-	proc_live_remove(sp.pid);
-	return 0;
+	free(out);
+	return rv;
 }
 
 /*

@@ -438,6 +438,17 @@ manifest_path(const char *flag)
 	return MANIFEST_DEFAULT_PATH;
 }
 
+const struct manifest_fn *
+manifest_fn_with_region(const struct manifest *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nfns; i++)
+		if (m->fns[i].region != NULL && *m->fns[i].region != '\0')
+			return &m->fns[i];
+	return NULL;
+}
+
 int
 manifest_is_provided(const char *runtime)
 {

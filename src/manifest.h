@@ -310,6 +310,12 @@ const char *manifest_tag_reserved(const char *key);
  * [A-Za-z0-9_-]. */
 int manifest_valid_fn_name(const char *s);
 
+/*
+ * The first function of m that sets a region of its own (not empty), or
+ * NULL: where only the functions say where they are.
+ */
+const struct manifest_fn *manifest_fn_with_region(const struct manifest *m);
+
 /* Whether runtime is a custom runtime (provided, provided.al2, ...). */
 int manifest_is_provided(const char *runtime);
 

@@ -796,7 +796,8 @@ collect_dir(const struct manifest_fn *fn, const char *path,
 	w.root = root;
 	w.root_len = strlen(root);
 	w.ncaches = lc_cache_roots(w.caches);
-	if (stat(out_dir, &out) == 0 && stat(path, &st) == 0) {
+	if (out_dir != NULL && stat(out_dir, &out) == 0 &&
+	    stat(path, &st) == 0) {
 		if (st.st_dev == out.st_dev && st.st_ino == out.st_ino) {
 			lc_error(err, LC_EUSAGE, "output directory '%s' is "
 			    "the artifact directory '%s'", out_dir, label);
@@ -864,6 +865,43 @@ artifact_error(const struct manifest_fn *fn, const char *base_dir,
 }
 
 /*
+ * stat(2)s fn's artifact at path into *st: 0 for a file or a directory,
+ * 1 when there is none (err says so), -1 for anything else (err).
+ */
+static int
+artifact_stat(const struct manifest_fn *fn, const char *base_dir,
+    const char *path, struct stat *st, struct lc_err *err)
+{
+	int e;
+
+	if (stat(path, st) == -1) {
+		e = errno;
+		artifact_error(fn, base_dir, err);
+		return e == ENOENT || e == ENOTDIR ? 1 : -1;
+	}
+	if (!S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode))
+		return lc_error(err, LC_ECONFIG, "artifact '%s' is %s, not a "
+		    "file or a directory", fn->artifact, mode_kind(st->st_mode));
+	return 0;
+}
+
+int
+package_artifact_check(const struct manifest_fn *fn, const char *base_dir,
+    struct stat *st, struct lc_err *err)
+{
+	struct entries es = { 0 };
+	char *path = package_artifact_path(fn, base_dir);
+	int rv = artifact_stat(fn, base_dir, path, st, err);
+
+	if (rv == 0 && S_ISDIR(st->st_mode) &&
+	    collect_dir(fn, path, NULL, &es, err) == -1)
+		rv = -1;
+	entries_release(&es);
+	free(path);
+	return rv;
+}
+
+/*
  * The one entry of a single-file artifact: "bootstrap" 0755 for provided.*
  * runtimes, else its own name and normalised mode.
  */
@@ -895,10 +933,8 @@ package_build(const struct manifest_fn *fn, const char *base_dir,
 
 	memset(res, 0, sizeof *res);
 	path = package_artifact_path(fn, base_dir);
-	if (stat(path, &st) == -1) {
-		artifact_error(fn, base_dir, err);
+	if (artifact_stat(fn, base_dir, path, &st, err) != 0)
 		goto out;
-	}
 	zip_name = xasprintf("%s.zip", fn->name);
 	zip_path = path_join(out_dir, zip_name);
 	if (S_ISREG(st.st_mode) && is_zip_name(path)) {
@@ -911,13 +947,9 @@ package_build(const struct manifest_fn *fn, const char *base_dir,
 		res->kind = PACKAGE_DIR;
 		if (collect_dir(fn, path, out_dir, &es, err) == -1)
 			goto out;
-	} else if (S_ISREG(st.st_mode)) {
+	} else {
 		res->kind = PACKAGE_FILE;
 		collect_file(fn, path, &st, &es);
-	} else {
-		lc_error(err, LC_ECONFIG, "artifact '%s' is %s, not a file or "
-		    "a directory", fn->artifact, mode_kind(st.st_mode));
-		goto out;
 	}
 	if (package_check_unzipped(fn->artifact, es.total, err) == -1 ||
 	    mkdir_p(out_dir, err) == -1)

@@ -18,6 +18,8 @@
 #include "sha256.h"
 #include "manifest.h"
 
+struct stat;
+
 /*
  * The most zip that goes inside CreateFunction/UpdateFunctionCode
  * (Code.ZipFile): its base64 must stay under Lambda's 69,905,067-byte
@@ -83,6 +85,15 @@ int package_build(const struct manifest_fn *fn, const char *base_dir,
 int package_check_direct(const struct manifest_fn *fn,
     const struct package_result *res, struct lc_err *err);
 void package_result_release(struct package_result *res);
+/*
+ * What package_build checks of fn's artifact before packaging it, without
+ * writing anything: it is there (stat(2) into *st), a file or a directory;
+ * a directory holds at least one file and, for provided.* runtimes, a
+ * 'bootstrap' at its root.  0 when package_build would take it, 1 when
+ * it does not exist, -1 for any other problem (err says which, both).
+ */
+int package_artifact_check(const struct manifest_fn *fn,
+    const char *base_dir, struct stat *st, struct lc_err *err);
 /* fn's artifact path: as written if absolute, else under base_dir; the
  * caller frees it. */
 char *package_artifact_path(const struct manifest_fn *fn,

@@ -9,6 +9,7 @@
 #endif
 
 #include <dirent.h>
+#include <poll.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -18,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "proc.h"
 #include "xmalloc.h"
 
@@ -570,3 +572,108 @@ proc_signame(int sig)
 	return s;
 }
 
+/*
+ * Checks on pc's child pid, not yet reaped: *reaped once it exited; a
+ * stop goes to on_stop.  Returns 0, or -1 with pc->end: kill it.
+ */
+static int
+capture_check(pid_t pid, struct proc_capture *pc, int *reaped)
+{
+	int opts = WNOHANG | (pc->on_stop != NULL ? WUNTRACED : 0);
+	pid_t r = waitpid(pid, &pc->status, opts);
+
+	if (r == pid && WIFSTOPPED(pc->status)) {
+		if (pc->on_stop(pid, pc->arg) == -1) {
+			pc->end = PROC_CAPTURE_STOPPED;
+			return -1;
+		}
+	} else if (r == pid)
+		*reaped = 1;
+	else if (r == -1 && errno != EINTR) {
+		pc->end = PROC_CAPTURE_ERROR;
+		pc->error = errno;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Reads what there is on fd into pc->out, waiting up to ms: 0, 1 at its
+ * end, or -1 with pc->end (too much, or poll failed).
+ */
+static int
+capture_read(int fd, struct proc_capture *pc, double ms)
+{
+	struct pollfd pfd = { fd, POLLIN, 0 };
+	ssize_t n;
+	int r = poll(&pfd, 1, ms < 50 ? (int)ms + 1 : 50);
+
+	if (r == -1 && errno != EINTR) {
+		pc->end = PROC_CAPTURE_ERROR;
+		pc->error = errno;
+		return -1;
+	}
+	if (r <= 0)
+		return 0;
+	n = read(fd, pc->out + pc->len, pc->max + 1 - pc->len);
+	if (n == -1 && (errno == EINTR || errno == EAGAIN))
+		return 0;
+	if (n <= 0)
+		return 1;
+	pc->len += (size_t)n;
+	if (pc->len > pc->max) {
+		pc->end = PROC_CAPTURE_FULL;
+		return -1;
+	}
+	return 0;
+}
+
+int
+proc_capture_run(struct proc_spawn *sp, struct proc_capture *pc)
+{
+	double deadline, left;
+	int fds[2], eof = 0, reaped = 0, killed = 0, r;
+
+	pc->len = 0;
+	pc->end = PROC_CAPTURE_DONE;
+	if (proc_pipe(fds) == -1) {
+		sp->step = PROC_STEP_PIPE;
+		sp->error = errno;
+		return -1;
+	}
+	sp->fd[1] = fds[1];
+	if (pc->flags & PROC_CAPTURE_STDERR)
+		sp->fd[2] = fds[1];
+	r = proc_spawn(sp);
+	close(fds[1]);
+	if (r == -1) {
+		close(fds[0]);
+		return -1;
+	}
+	deadline = clock_ms() + pc->timeout_ms;
+	/* Until the output's end and the exit, both within the deadline. */
+	while (!killed && (!eof || !reaped)) {
+		if ((left = deadline - clock_ms()) <= 0) {
+			pc->end = PROC_CAPTURE_TIMEOUT;
+			killed = 1;
+		} else if (!reaped && capture_check(sp->pid, pc, &reaped) == -1)
+			killed = 1;
+		else if (eof)
+			(void)poll(NULL, 0, left < 20 ? (int)left + 1 : 20);
+		else if ((r = capture_read(fds[0], pc, left)) == -1)
+			killed = 1;
+		else
+			eof = r;
+	}
+	close(fds[0]);
+	if (killed && reaped)
+		(void)kill(-sp->pid, SIGKILL);	/* what it left in its group */
+	else if (killed) {
+		proc_kill_tree(sp->pid);
+		while (waitpid(sp->pid, &pc->status, 0) == -1 && errno == EINTR)
+			continue;
+	}
+	if (sp->flags & PROC_LIVE)
+		proc_live_remove(sp->pid);
+	return 0;
+}

@@ -84,6 +84,51 @@ void proc_spawn_init(struct proc_spawn *sp);
  */
 int proc_spawn(struct proc_spawn *sp);
 
+/*
+ * Running a child within a time limit, its output captured: what
+ * credential_process and `java -version` need.
+ */
+enum proc_capture_end {
+	PROC_CAPTURE_DONE,	/* it exited: status says how */
+	PROC_CAPTURE_TIMEOUT,	/* killed: past the deadline */
+	PROC_CAPTURE_FULL,	/* killed: more than max bytes of output */
+	PROC_CAPTURE_STOPPED,	/* killed: on_stop refused */
+	PROC_CAPTURE_ERROR,	/* killed: poll or waitpid failed (error) */
+};
+
+#define PROC_CAPTURE_STDERR	0x1	/* stderr into out too */
+
+struct proc_capture {
+	char			*out;	/* room for max + 1 bytes */
+	size_t			 max;
+	double			 timeout_ms;
+	int			 flags;	/* PROC_CAPTURE_STDERR */
+	/*
+	 * When set, called when the child stops (SIGTTIN, SIGTTOU): 0 when
+	 * it handled that (continued it), -1 to kill it.  NULL: stops are
+	 * not watched (the deadline ends them).
+	 */
+	int			(*on_stop)(pid_t pid, void *arg);
+	void			*arg;
+
+	/* Filled by proc_capture_run. */
+	size_t			 len;	/* of out */
+	enum proc_capture_end	 end;
+	int			 status;	/* waitpid's, when DONE */
+	int			 error;	/* errno, when ERROR */
+};
+
+/*
+ * Starts sp (its stdout, and stderr with PROC_CAPTURE_STDERR, replaced by
+ * a pipe) and reads what it writes into pc->out until it closes it and
+ * exits, within pc->timeout_ms.  Past the deadline, past pc->max bytes or
+ * when on_stop refuses, its whole tree is killed (proc_kill_tree) and
+ * reaped.  A PROC_LIVE child is unregistered once reaped.  Returns 0 with
+ * pc->end (and status, len), or -1 when it could not start (sp->step,
+ * sp->error; PROC_STEP_PIPE for our pipe).
+ */
+int proc_capture_run(struct proc_spawn *sp, struct proc_capture *pc);
+
 /* A pipe whose two ends are close-on-exec; -1 with errno. */
 int proc_pipe(int p[2]);
 

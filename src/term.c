@@ -2,6 +2,8 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -73,6 +75,18 @@ term_escape(struct buf *out, const char *s, size_t len, enum term_style st)
 		run = p;
 	}
 	buf_add(out, run, (size_t)(p - run));
+}
+
+int
+term_colour(int fd)
+{
+	const char *nc = getenv("NO_COLOR"), *t = getenv("TERM");
+
+	if (nc != NULL && *nc != '\0')
+		return 0;
+	if (t == NULL || *t == '\0' || strcmp(t, "dumb") == 0)
+		return 0;
+	return isatty(fd);
 }
 
 int

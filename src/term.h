@@ -44,6 +44,13 @@ size_t utf8_seq_len(const unsigned char *s, size_t n);
 void term_escape(struct buf *out, const char *s, size_t len,
     enum term_style st);
 
+/*
+ * Whether output to fd may be coloured (ANSI SGR): fd is a terminal,
+ * NO_COLOR is unset or empty, and TERM is set and not "dumb".  The one
+ * rule of every command; lambdactl(1), ENVIRONMENT, documents it.
+ */
+int term_colour(int fd);
+
 /* Whether text for fd is escaped: fd is a terminal and raw is not set. */
 int term_escaping(int fd, int raw);
 /*

@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "timeparse.h"
@@ -264,4 +265,56 @@ timeparse_format(struct buf *b, int64_t ms, int flags)
 		buf_addf(b, ".%03d", frac);
 	if (flags & TIMEPARSE_Z)
 		buf_addch(b, 'Z');
+}
+
+/* The index of the 3-letter name at s in names (count of them), or -1. */
+static int
+name_index(const char *s, const char *const *names, int count)
+{
+	int i;
+
+	for (i = 0; i < count; i++)
+		if (strncmp(s, names[i], 3) == 0)
+			return i;
+	return -1;
+}
+
+int
+timeparse_http(const char *s, int64_t *secs)
+{
+	static const char *const days[] = {
+		"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun",
+	};
+	static const char *const months[] = {
+		"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+		"Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+	};
+	const char *p = s;
+	char iso[32];
+	int64_t ms;
+	int mon, day, year, v;
+
+	/* "Sun, 06 Nov 1994 08:49:37 GMT": 29 characters, fixed places. */
+	if (strlen(s) != 29 || name_index(s, days, 7) == -1 ||
+	    strncmp(s + 3, ", ", 2) != 0)
+		return -1;
+	p = s + 5;
+	if (digits(&p, 2, &day) == -1 || *p != ' ' ||
+	    (mon = name_index(s + 8, months, 12)) == -1 || s[11] != ' ')
+		return -1;
+	p = s + 12;
+	if (digits(&p, 4, &year) == -1 || *p != ' ' ||
+	    strcmp(s + 25, " GMT") != 0)
+		return -1;
+	/* The clock: timeparse_iso checks its fields and the date's. */
+	p = s + 17;
+	if (digits(&p, 2, &v) == -1 || *p++ != ':' || digits(&p, 2, &v) ==
+	    -1 || *p++ != ':' || digits(&p, 2, &v) == -1)
+		return -1;
+	snprintf(iso, sizeof iso, "%04d-%02d-%02dT%.8sZ", year, mon + 1, day,
+	    s + 17);
+	if (timeparse_iso(iso, &ms) == -1)
+		return -1;
+	*secs = ms / 1000;
+	return 0;
 }

@@ -54,4 +54,10 @@ int timeparse_time(const char *s, int64_t now_ms, int64_t *ms);
  */
 void timeparse_format(struct buf *b, int64_t ms, int flags);
 
+/*
+ * An HTTP Date header (RFC 9110's IMF-fixdate, "Sun, 06 Nov 1994 08:49:37
+ * GMT"; every field checked): 0 with *secs since the epoch, or -1.  Pure.
+ */
+int timeparse_http(const char *s, int64_t *secs);
+
 #endif

@@ -4,7 +4,10 @@
 # server clock 10 and 2 minutes off (tests/e2e/stub.py), a closed port,
 # credentials refused, no python3 on PATH -- each failing (exit 3) or
 # warning (exit 0) on its own line while the other checks still run; every
-# -o json output validated against schema/lambdactl-doctor.json.
+# -o json output validated against schema/lambdactl-doctor.json.  Also: a
+# missing file -f names, artifacts package refuses (empty, unreadable), a
+# Date missing or garbled, a refusal that is the clock's, a secret a server
+# quotes (redacted in text and JSON), a short key id, a java that hangs.
 . "$(dirname "$0")/lib.sh"
 SCHEMA=$SRC_DIR/schema/lambdactl-doctor.json
 
@@ -104,6 +107,17 @@ cd .. || exit 1
 check_status 0 "no lambda.yml: exit 0"
 check_out_has '^skip manifest     no lambda\.yml here' "no lambda.yml: manifest skipped"
 
+# A lambda.yml that -f or LAMBDACTL_MANIFEST names must be there, even
+# when it is ./lambda.yml.
+cd empty || exit 1
+lc doctor --endpoint-url "$MOTO_URL" -f lambda.yml
+check_status 3 "-f lambda.yml, missing: exit 3"
+check_out_has '^FAIL manifest     .*lambda\.yml' "-f lambda.yml, missing: FAIL, not skip"
+LAMBDACTL_MANIFEST=lambda.yml lc doctor --endpoint-url "$MOTO_URL"
+check_status 3 "LAMBDACTL_MANIFEST=lambda.yml, missing: exit 3"
+check_out_has '^FAIL manifest     .*lambda\.yml' "LAMBDACTL_MANIFEST=lambda.yml, missing: FAIL, not skip"
+cd .. || exit 1
+
 # 4. A missing artifact: FAIL; with a build step that makes it, a warning.
 mv target/bootstrap target/gone
 lc doctor --endpoint-url "$MOTO_URL"
@@ -115,6 +129,24 @@ check_status 0 "missing artifact with a build step: exit 0"
 check_out_has "^warn artifact     hello: target/bootstrap missing; its build \\('make bootstrap'\\) makes it\$" "missing artifact with a build: a warning"
 cp good.yml lambda.yml
 mv target/gone target/bootstrap
+
+# What deploy would refuse, doctor refuses: an empty directory, an
+# artifact stat(2) cannot read (a symlink loop) -- not "missing".
+mkdir emptydir
+sed -i 's|^artifact: target/bootstrap$|artifact: emptydir|' lambda.yml
+lc doctor --endpoint-url "$MOTO_URL"
+check_status 3 "empty artifact directory: exit 3"
+check_out_has "^FAIL artifact     hello: artifact directory 'emptydir' is empty\$" "empty artifact directory: FAIL, as package says"
+lc package
+check "package refuses it with the same words" grep -q "artifact directory 'emptydir' is empty" "$ERR"
+ln -s loop target/loop
+sed -i 's|^artifact: emptydir$|artifact: target/loop|' lambda.yml
+lc doctor --endpoint-url "$MOTO_URL"
+check_status 3 "unreadable artifact: exit 3"
+check_out_has "^FAIL artifact     hello: cannot read artifact 'target/loop': " "a symlink loop: cannot read it, not missing"
+check_out_lacks "missing" "a symlink loop is not called missing"
+cp good.yml lambda.yml
+rm target/loop
 
 # An artifact named by an unset variable: only deploying needs it.
 sed -i 's|^artifact: target/bootstrap$|artifact: ${env:NOPE_ART}|' lambda.yml
@@ -140,7 +172,7 @@ json.dump([{"raw": raw}], open(sys.argv[3], "w"))' "$d" "$body" "$TMP/stub.json"
 stub_date '+10 min'
 lc doctor --endpoint-url "$STUB_URL"
 check_status 3 "server 10 min ahead: exit 3"
-check_out_has "^FAIL clock        local clock (9|10) min behind the server's: AWS refuses" "server 10 min ahead: FAIL clock, local clock behind"
+check_out_has "^FAIL clock        local clock (9 min [0-9]+ s|10 min) behind the server's: AWS refuses" "server 10 min ahead: FAIL clock, local clock behind"
 check_out_has '^ok   endpoint     ' "server 10 min ahead: the endpoint still answered"
 lc doctor --endpoint-url "$STUB_URL" -o json
 valid_json "clock 10 min off"
@@ -149,17 +181,70 @@ check "JSON: the clock check fails" test "$(status_of clock)" = fail
 stub_date '-10 min'
 lc doctor --endpoint-url "$STUB_URL"
 check_status 3 "server 10 min behind: exit 3"
-check_out_has "^FAIL clock        local clock (9|10|11) min ahead of the server's" "server 10 min behind: local clock ahead"
+check_out_has "^FAIL clock        local clock (9 min [0-9]+ s|10 min|11 min) ahead of the server's" "server 10 min behind: local clock ahead"
 
 stub_date '+2 min'
 lc doctor --endpoint-url "$STUB_URL"
 check_status 0 "server 2 min ahead: exit 0 (a warning)"
-check_out_has "^warn clock        local clock (1[0-9][0-9] s|[23] min) behind the server's \\(" "server 2 min ahead: warn clock"
+check_out_has "^warn clock        local clock (1[0-9][0-9] s|[23] min( [0-9]+ s)?) behind the server's \\(" "server 2 min ahead: warn clock"
 lc doctor --endpoint-url "$STUB_URL" -o json
 check_status 0 "server 2 min ahead, -o json: exit 0"
 valid_json "clock 2 min off"
 check "JSON: clock warns, ok stays true" jq -e \
 	'.ok == true and ([.checks[] | select(.name == "clock")][0].status == "warn")' "$OUT"
+
+# stub_raw STATUS HEADERS BODY: a stub answering with exactly this
+# (HEADERS: lines joined by \r\n, no Date unless given).
+stub_raw() {
+	python3 -c 'import json, sys
+st, hd, body = sys.argv[1:4]
+raw = ("HTTP/1.1 %s\r\n%s%sContent-Type: application/json\r\n"
+       "Content-Length: %d\r\n\r\n%s" % (st, hd, "\r\n" if hd else "",
+                                          len(body), body))
+json.dump([{"raw": raw}], open(sys.argv[4], "w"))' "$1" "$2" "$3" "$TMP/stub.json"
+	stop_stub
+	start_stub "$TMP/stub.json"
+}
+stub_raw "200 OK" "" '{"Functions":[]}'
+lc doctor --endpoint-url "$STUB_URL"
+check_status 0 "no Date header: exit 0 (a warning)"
+check_out_has "^warn clock        the endpoint's answer has no Date header: cannot compare\$" "no Date header: warn, cannot compare"
+stub_raw "200 OK" "Date: yesterday" '{"Functions":[]}'
+lc doctor --endpoint-url "$STUB_URL"
+check_out_has "^warn clock        the endpoint's Date header is not an HTTP date: cannot compare\$" "a garbled Date: warn, cannot compare"
+
+# The clock over 5 min off and the request refused: the clock's fault,
+# not the credentials'.
+d=$(LC_ALL=C date -u -d '+10 min' '+%a, %d %b %Y %H:%M:%S GMT')
+stub_raw "403 Forbidden" "Date: $d"$'\r\n'"x-amzn-ErrorType: InvalidSignatureException" \
+	'{"message": "Signature expired: 20261130T100000Z is now earlier than 20261130T100500Z"}'
+lc doctor --endpoint-url "$STUB_URL"
+check_status 3 "signature expired: exit 3"
+check_out_has "^FAIL endpoint     $STUB_URL refused the request: the local clock is off \\(see clock\\)" "signature expired: the endpoint line blames the clock"
+check_out_lacks "refused the credentials" "signature expired: not blamed on the credentials"
+check_out_has "^FAIL clock        local clock " "signature expired: the clock fails"
+
+# A server quoting a secret: redacted in text and in JSON.
+printf '[{"status": 400, "headers": {"x-amzn-ErrorType": "InvalidParameterValueException"}, "body": {"message": "bad %s thing"}}]' \
+	"$AWS_SECRET_ACCESS_KEY" >"$TMP/stub.json"
+stop_stub
+start_stub "$TMP/stub.json"
+lc doctor --endpoint-url "$STUB_URL"
+check_out_has '^FAIL endpoint     .*bad <redacted> thing' "a quoted secret: redacted in text"
+check_out_lacks 'EXAMPLE0000' "a quoted secret: not in text"
+stop_stub
+start_stub "$TMP/stub.json"
+lc doctor --endpoint-url "$STUB_URL" -o json
+valid_json "a quoted secret"
+check_out_lacks 'EXAMPLE0000' "a quoted secret: not in -o json"
+check "JSON: the endpoint detail redacted" jq -e \
+	'[.checks[] | select(.name == "endpoint")][0].detail | test("bad <redacted> thing")' "$OUT"
+stop_stub
+
+# A key id shorter than 8 characters: none of it shown.
+AWS_ACCESS_KEY_ID=AKID7 lc doctor --endpoint-url "$MOTO_URL"
+check_out_has '^ok   credentials  from environment \(\*\*\*\*\)$' "a short key id: only the stars"
+check_out_lacks 'AKID7' "a short key id: not shown"
 
 # An endpoint refusing the credentials.
 printf '[{"status": 403, "headers": {"x-amzn-ErrorType": "UnrecognizedClientException"}, "body": {"message": "The security token included in the request is invalid."}}]' >"$TMP/stub.json"
@@ -187,6 +272,7 @@ valid_json "unreachable endpoint"
 
 # 7. A python function without python3 on PATH: FAIL; with it: ok.
 mkdir -p src nopy
+printf 'def handler(e, c):\n    return e\n' >src/app.py
 cat >>lambda.yml <<'YML'
   py:
     runtime: python3.12
@@ -205,6 +291,30 @@ check_out_lacks '^(java|node) ' "no java or node line without such functions"
 PATH=$TMP/nopy lc doctor --endpoint-url "$MOTO_URL" -o json
 valid_json "no python3"
 check "JSON: python3 fails" test "$(status_of python3)" = fail
+
+# A java that never answers 'java -version': a warning after 10 s, and
+# the process it started is killed with it.
+mkdir -p slowjava/bin
+printf '#!/bin/sh\nsleep 120 &\necho $! >%s/slowjava/child\nwait\n' "$TMP" >slowjava/bin/java
+chmod +x slowjava/bin/java
+printf 'PK' >target/app.jar
+cp lambda.yml pre-java.yml
+cat >>lambda.yml <<'YML'
+  jv:
+    runtime: java21
+    handler: example.Handler::handleRequest
+    artifact: target/app.jar
+YML
+start=$(date +%s)
+LAMBDACTL_JAVA=$TMP/slowjava/bin/java lc doctor --endpoint-url "$MOTO_URL"
+took=$(($(date +%s) - start))
+check_status 0 "java -version hangs: exit 0 (a warning)"
+check_out_has "^warn java         '$TMP/slowjava/bin/java -version' did not answer in 10 s; killed it\$" "java -version hangs: warn, saying so"
+check "java -version hangs: done within 10 to 40 s (took $took s)" test "$took" -ge 10 -a "$took" -lt 40
+# Gone, or a zombie that init has yet to reap: not running.
+check "java -version hangs: what it started was killed too" \
+	bash -c 's=$(ps -o stat= -p "$(cat "$1")"); [ -z "$s" ] || [ "${s#Z}" != "$s" ]' _ "$TMP/slowjava/child"
+cp pre-java.yml lambda.yml
 
 # On a terminal: the status in colour; a server's escape sequence shown,
 # not obeyed; NO_COLOR: no colour.

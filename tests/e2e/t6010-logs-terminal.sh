@@ -55,13 +55,17 @@ check "on a terminal, the stream name is escaped too (detailed format)" \
 check "on a terminal, no ESC or C1 byte reaches it" \
 	bash -c "test -s '$TMP/tty' && ! grep -q \$'\\e\\|\\xc2\\x9b' '$TMP/tty' '$TMP/tty-d'"
 
-# With colours: ours stay, theirs are escaped.
-pty_run "$TMP/tty-colour" lambdactl logs --group g
+# With colours (a terminal, TERM set, no NO_COLOR): ours stay, theirs are
+# escaped.
+TERM=xterm pty_run "$TMP/tty-colour" lambdactl logs --group g
 check_status 0 "logs on a terminal with colours exits 0"
 check "lambdactl's own dim timestamps still reach the terminal" \
 	grep -qF "${ESC}[2m" "$TMP/tty-colour"
 check "with colours, the event's escapes are still escaped" \
 	grep -qF 'title ^[]0;pwned^G and ^[[2Jclear' "$TMP/tty-colour"
+TERM=dumb pty_run "$TMP/tty-dumb" lambdactl logs --group g
+check "TERM=dumb: no colour (term_colour's rule)" \
+	bash -c "! grep -qF \$'\\e[' '$TMP/tty-dumb' && grep -qF 'clear' '$TMP/tty-dumb'"
 
 # JSON on a terminal: still JSON, same messages.
 pty_run "$TMP/tty-json" lambdactl logs --group g --format json

@@ -3,8 +3,8 @@
  * reported with their errno (and the child reaped), the working
  * directory, the environment, the process group and its registration,
  * the standard descriptors (also swapped, also /dev/null), none of ours
- * beyond them, signals at their defaults.  Each case leaves no child and
- * no descriptor behind.
+ * beyond them, signals at their defaults; proc_capture_run's output,
+ * deadline and limit.  Each case leaves no child and no descriptor behind.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -340,6 +341,68 @@ test_signals(void **state)
 	assert_int_equal(count_fds(), fx->nfds);
 }
 
+/* What proc_capture_run of script gives (stderr captured too). */
+static void
+capture(const char *script, double timeout_ms, size_t max,
+    struct proc_capture *pc, char *out)
+{
+	struct proc_spawn sp;
+	const char *argv[4];
+
+	sh_init(&sp, argv, script);
+	sp.flags = PROC_GROUP;
+	memset(pc, 0, sizeof *pc);
+	pc->out = out;
+	pc->max = max;
+	pc->timeout_ms = timeout_ms;
+	pc->flags = PROC_CAPTURE_STDERR;
+	assert_int_equal(proc_capture_run(&sp, pc), 0);
+}
+
+/*
+ * proc_capture_run: the output (stderr too) and the exit status; past
+ * the deadline or past max bytes, the child and what it started are
+ * killed and reaped, in time.
+ */
+static void
+test_capture(void **state)
+{
+	struct fixture *fx = *state;
+	struct proc_capture pc;
+	char out[65], *script, *pidfile, line[32];
+	double t0;
+	FILE *fp;
+	long pid;
+
+	capture("echo out; echo err >&2; exit 3", 10000, 64, &pc, out);
+	assert_int_equal(pc.end, PROC_CAPTURE_DONE);
+	assert_true(WIFEXITED(pc.status) && WEXITSTATUS(pc.status) == 3);
+	assert_int_equal(pc.len, 8);
+	assert_memory_equal(out, "out\nerr\n", 8);
+
+	/* A child that hangs, and its own child: both killed. */
+	proc_subreaper();	/* the grandchild comes back to us */
+	pidfile = xasprintf("%s/pid", fx->dir);
+	script = xasprintf("sleep 60 & echo $! >'%s'; wait", pidfile);
+	t0 = (double)time(NULL);
+	capture(script, 500, 64, &pc, out);
+	assert_int_equal(pc.end, PROC_CAPTURE_TIMEOUT);
+	assert_true((double)time(NULL) - t0 < 10);
+	assert_non_null(fp = fopen(pidfile, "r"));
+	assert_non_null(fgets(line, sizeof line, fp));
+	fclose(fp);
+	pid = strtol(line, NULL, 10);
+	/* Killed and reaped (ours, as the subreaper): gone. */
+	assert_int_equal(kill((pid_t)pid, 0), -1);
+	free(script);
+	free(pidfile);
+
+	/* More than max bytes: killed. */
+	capture("yes", 10000, 64, &pc, out);
+	assert_int_equal(pc.end, PROC_CAPTURE_FULL);
+	assert_int_equal(pc.len, 65);
+}
+
 int
 main(void)
 {
@@ -352,6 +415,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_descriptors, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_signals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_capture, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,16 +1,21 @@
 /*
  * test-term.c - escaping server and function text for a terminal: caret
- * notation, C1 controls, UTF-8 validity, the JSON style.
+ * notation, C1 controls, UTF-8 validity, the JSON style; the colour
+ * rule.
  */
+#define _XOPEN_SOURCE 700	/* posix_openpt */
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "term.h"
@@ -128,6 +133,36 @@ test_term_write(void **state)
 	assert_int_equal(term_escaping(-1, 1), 0);
 }
 
+/* term_colour's rule: a terminal, NO_COLOR unset or empty, TERM not dumb. */
+static void
+test_term_colour(void **state)
+{
+	int m, s;
+
+	(void)state;
+	assert_true((m = posix_openpt(O_RDWR | O_NOCTTY)) != -1);
+	assert_int_equal(grantpt(m), 0);
+	assert_int_equal(unlockpt(m), 0);
+	assert_true((s = open(ptsname(m), O_RDWR | O_NOCTTY)) != -1);
+	unsetenv("NO_COLOR");
+	setenv("TERM", "xterm", 1);
+	assert_int_equal(term_colour(s), 1);
+	assert_int_equal(term_colour(m == 0 ? 1 : -1), 0);	/* no tty */
+	setenv("NO_COLOR", "", 1);
+	assert_int_equal(term_colour(s), 1);
+	setenv("NO_COLOR", "1", 1);
+	assert_int_equal(term_colour(s), 0);
+	unsetenv("NO_COLOR");
+	setenv("TERM", "dumb", 1);
+	assert_int_equal(term_colour(s), 0);
+	setenv("TERM", "", 1);
+	assert_int_equal(term_colour(s), 0);
+	unsetenv("TERM");
+	assert_int_equal(term_colour(s), 0);
+	close(s);
+	close(m);
+}
+
 int
 main(void)
 {
@@ -135,6 +170,7 @@ main(void)
 		cmocka_unit_test(test_term_escape),
 		cmocka_unit_test(test_term_escape_appends),
 		cmocka_unit_test(test_term_write),
+		cmocka_unit_test(test_term_colour),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

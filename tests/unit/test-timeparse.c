@@ -1,7 +1,8 @@
 /*
  * test-timeparse.c - the one grammar for durations and times: durations
  * (bare seconds, units in order, limits), ISO-8601 (every field checked,
- * leap seconds, offsets), relative times, and the ISO form printed.
+ * leap seconds, offsets), relative times, the ISO form printed, and
+ * HTTP Date headers (RFC 9110's IMF-fixdate).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -257,6 +258,47 @@ test_format(void **state)
 	buf_release(&b);
 }
 
+/* Seconds of a Date header, or -1 when refused. */
+static int64_t
+date(const char *s)
+{
+	int64_t v = -42;
+
+	if (timeparse_http(s, &v) == -1) {
+		assert_int_equal(v, -42);	/* untouched */
+		return -1;
+	}
+	return v;
+}
+
+static void
+test_http_date(void **state)
+{
+	(void)state;
+	/* RFC 9110's example. */
+	assert_int_equal(date("Sun, 06 Nov 1994 08:49:37 GMT"), 784111777);
+	assert_int_equal(date("Thu, 01 Jan 1970 00:00:00 GMT"), 0);
+	assert_int_equal(date("Mon, 30 Nov 2026 18:34:28 GMT"), 1796063668);
+	assert_int_equal(date("Thu, 29 Feb 2024 23:59:59 GMT"), 1709251199);
+	/* Refused: other forms, bad fields, anything around it. */
+	assert_int_equal(date("Sunday, 06-Nov-94 08:49:37 GMT"), -1);
+	assert_int_equal(date("Sun Nov  6 08:49:37 1994"), -1);
+	assert_int_equal(date("Sun, 06 Nov 1994 08:49:37 UTC"), -1);
+	assert_int_equal(date("Sun, 06 Nov 1994 08:49:37 GMT "), -1);
+	assert_int_equal(date(" Sun, 06 Nov 1994 08:49:37 GMT"), -1);
+	assert_int_equal(date("Sun, 6 Nov 1994 08:49:37 GMT"), -1);
+	assert_int_equal(date("Xyz, 06 Nov 1994 08:49:37 GMT"), -1);
+	assert_int_equal(date("Sun, 06 Nob 1994 08:49:37 GMT"), -1);
+	assert_int_equal(date("Sun, 06 nov 1994 08:49:37 GMT"), -1);
+	assert_int_equal(date("Fri, 30 Feb 2024 12:00:00 GMT"), -1);
+	assert_int_equal(date("Sun, 06 Nov 1994 24:00:00 GMT"), -1);
+	assert_int_equal(date("Sun, 06 Nov 1994 08:60:37 GMT"), -1);
+	assert_int_equal(date("Sun, 06 Nov 1994 08:49:3x GMT"), -1);
+	assert_int_equal(date("Sun, 06 Nov 19a4 08:49:37 GMT"), -1);
+	assert_int_equal(date("Sun; 06 Nov 1994 08:49:37 GMT"), -1);
+	assert_int_equal(date(""), -1);
+}
+
 int
 main(void)
 {
@@ -266,6 +308,7 @@ main(void)
 		cmocka_unit_test(test_iso_times),
 		cmocka_unit_test(test_bad_times),
 		cmocka_unit_test(test_format),
+		cmocka_unit_test(test_http_date),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
