@@ -661,13 +661,11 @@ cmd_catch_stop(void (*handler)(int), int flags)
 enum progress_mode
 cmd_progress_mode(const struct cmd_ctx *ctx)
 {
-	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
-
 	if (!isatty(STDERR_FILENO))
 		return PROGRESS_QUIET;
-	/* --debug's lines come from every thread: the board would eat them. */
-	if ((nc != NULL && *nc != '\0') || term == NULL ||
-	    strcmp(term, "dumb") == 0 || ctx->debug)
+	/* --debug's lines come from every thread: the board would eat them.
+	 * Redrawing in place follows the colour rule (term_colour). */
+	if (!term_colour(STDERR_FILENO) || ctx->debug)
 		return PROGRESS_LINES;
 	return PROGRESS_LIVE;
 }

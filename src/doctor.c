@@ -96,10 +96,10 @@ check_manifest(struct state *st)
 		return;
 	}
 	st->manifest = 1;
-	if (st->m.unresolved_msg != NULL)
+	if (st->m.unresolved_err != NULL)
 		add(st, "manifest", DOCTOR_WARN, "%s: %zu function%s; "
 		    "deploying needs a variable: %s", path, st->m.nfns,
-		    st->m.nfns == 1 ? "" : "s", st->m.unresolved_msg);
+		    st->m.nfns == 1 ? "" : "s", st->m.unresolved_err->msg);
 	else
 		add(st, "manifest", DOCTOR_OK, "%s: %zu function%s", path,
 		    st->m.nfns, st->m.nfns == 1 ? "" : "s");
