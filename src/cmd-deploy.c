@@ -4,6 +4,8 @@
  * so they share this file.  Each packages the functions, resolves their
  * roles, then runs deploy.c's plan and apply on up to -j threads.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -229,6 +231,29 @@ add_release_json(cJSON *o, const struct deploy_plan *p,
 		cJSON_AddItemToArray(pr, cJSON_CreateString(r->pruned[i]));
 }
 
+/* A copy of s, the secrets we hold redacted (log_redact); NULL: NULL. */
+static char *
+redacted(const char *s)
+{
+	struct buf b = BUF_INIT;
+
+	if (s == NULL)
+		return NULL;
+	buf_adds(&b, s);
+	log_redact(&b);
+	return buf_detach(&b, NULL);
+}
+
+/* Member name of o: s redacted (as main.c does its error object). */
+static void
+add_redacted(cJSON *o, const char *name, const char *s)
+{
+	char *r = redacted(s);
+
+	cJSON_AddStringToObject(o, name, r);
+	free(r);
+}
+
 static void
 print_json(struct ui *u, const struct deploy_job *j)
 {
@@ -240,7 +265,7 @@ print_json(struct ui *u, const struct deploy_job *j)
 	if (!j->failed && p->s3_key != NULL)
 		add_s3_json(o, j->fn, p);
 	if (j->failed)
-		cJSON_AddStringToObject(o, "error", j->err.msg);
+		add_redacted(o, "error", j->err.msg);
 	else if (u->dry_run) {
 		cJSON_AddBoolToObject(o, "exists", p->exists);
 		cJSON_AddItemToObject(o, "changes", changes_json(p, 1));
@@ -631,48 +656,81 @@ summary_path(const struct cmd_args *a)
 }
 
 /*
- * Appends the plan's Markdown summary (plan_markdown) to path in one
- * write, so that a summary is there whole or not at all, after whatever
- * the file holds (GitHub gathers each step's).  A failure is said on
- * stderr and makes the status LC_EFAIL; the plan printed stays as it is.
+ * Appends the summary b to path: whole, or on a failure not at all (a
+ * regular file is cut back to the size it had), after whatever the file
+ * holds (GitHub gathers each step's).  0, or -1 with errno.
  */
 static int
-write_summary(const char *path, const struct batch *r, int status)
+append_whole(const char *path, const struct buf *b)
 {
-	struct plan_fn *fns = xcalloc(r->n + 1, sizeof *fns);
-	struct buf b = BUF_INIT;
-	char *msg;
-	ssize_t w = -1;
-	size_t i;
+	struct stat st;
 	int fd, e = 0;
 
-	for (i = 0; i < r->n; i++) {
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+	    0666)) == -1)
+		return -1;
+	if (fstat(fd, &st) == -1)
+		e = errno;
+	else if (write_all(fd, b->data, b->len) == -1) {
+		e = errno;
+		if (S_ISREG(st.st_mode))
+			(void)ftruncate(fd, st.st_size);
+	}
+	if (close(fd) == -1 && e == 0)
+		e = errno;
+	errno = e;
+	return e == 0 ? 0 : -1;
+}
+
+/*
+ * Appends the plan's Markdown summary to path (append_whole): the table
+ * of the functions' plans (plan_markdown), or when the run stopped before
+ * any (status -1) its error (plan_markdown_error); the secrets we hold
+ * redacted (the errors before they are escaped), since CI publishes it.
+ * A failure is said on stderr and makes the status LC_EFAIL; the plan
+ * printed stays as it is.
+ */
+static int
+write_summary(const char *path, const struct batch *r, const char *error,
+    int status)
+{
+	struct plan_fn *fns = xcalloc(r->n + 1, sizeof *fns);
+	char **errs = xcalloc(r->n + 1, sizeof *errs), *msg;
+	struct buf b = BUF_INIT;
+	size_t i;
+	int rv = status;
+
+	for (i = 0; status != -1 && i < r->n; i++) {
 		const struct deploy_job *j = &r->jobs[i];
 
 		fns[i].name = j->fn->name;
 		fns[i].exists = j->plan.exists;
-		fns[i].error = j->failed ? j->err.msg : NULL;
+		fns[i].error = errs[i] = redacted(j->failed ? j->err.msg :
+		    NULL);
 		fns[i].lines = j->plan.changes;
 		fns[i].nlines = j->plan.nchanges;
 	}
-	plan_markdown(&b, fns, r->n);
+	if (status != -1)
+		plan_markdown(&b, fns, r->n);
+	else {
+		msg = redacted(error);
+		plan_markdown_error(&b, msg);
+		free(msg);
+	}
+	for (i = 0; i < r->n; i++)
+		free(errs[i]);
+	free(errs);
 	free(fns);
-	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
-	if (fd != -1) {
-		w = write(fd, b.data, b.len);
-		e = w == -1 ? errno : (size_t)w != b.len ? ENOSPC : 0;
-		if (close(fd) == -1 && e == 0)
-			e = errno;
-	} else
-		e = errno;
+	log_redact(&b);	/* a secret in a change's text, as escaped */
+	if (append_whole(path, &b) == -1) {
+		msg = xasprintf("cannot write the summary to '%s': %s", path,
+		    strerror(errno));
+		log_error(msg);
+		free(msg);
+		rv = status == -1 ? -1 : LC_EFAIL;
+	}
 	buf_release(&b);
-	if (e == 0)
-		return status;
-	msg = xasprintf("cannot write the summary to '%s': %s", path,
-	    strerror(e));
-	log_error(msg);
-	free(msg);
-	return LC_EFAIL;
+	return rv;
 }
 
 /* new, update, deploy and plan: options, prepare, roles, apply. */
@@ -707,8 +765,9 @@ run(struct cmd_ctx *ctx, struct cmd_args *a, enum deploy_mode mode,
 	if (prepare(ctx, a, &o, &r) == 0 &&
 	    resolve_roles(ctx, &c, r.fns, r.regions, r.n, r.roles) == 0)
 		status = apply(ctx, &c, &o, &r, jn);
-	if (plan_only && status != -1 && summary_path(a) != NULL)
-		status = write_summary(summary_path(a), &r, status);
+	if (plan_only && summary_path(a) != NULL)
+		status = write_summary(summary_path(a), &r, ctx->err.msg,
+		    status);
 	batch_release(&r);
 	cmd_aws_release(&c);
 	return status;

@@ -96,8 +96,9 @@ diff_map(struct deploy_plan *p, const struct fnsetting *s,
 		field = xasprintf("%s.%s", s->key, c > 0 ? have[j].key :
 		    want[i].key);
 		if (c != 0 || strcmp(want[i].value, have[j].value) != 0)
-			plan_line_hidden(&p->changes, &p->nchanges, c < 0 ?
-			    PLAN_ADD : c > 0 ? PLAN_REMOVE : PLAN_CHANGE, field);
+			plan_line_hidden(&p->changes, &p->nchanges,
+			    c < 0 ? PLAN_ADD : c > 0 ? PLAN_REMOVE :
+			    PLAN_CHANGE, field);
 		free(field);
 		i += c <= 0;
 		j += c >= 0;
@@ -213,6 +214,9 @@ compare_concurrency(const struct manifest_fn *fn, long have,
 	p->extras.concurrency_changed = 1;
 }
 
+/* The field of on_failure's marker tag. */
+#define MARKER_FIELD	"tags." DEPLOY_TAG_ON_FAILURE
+
 /*
  * lambda.yml's on_failure against the destination Lambda has, when it is
  * lambdactl's to keep: lambda.yml names one, or the marker tag says
@@ -236,15 +240,18 @@ compare_on_failure(const struct manifest_fn *fn, struct deploy_plan *p)
 		x->invoke_changed = 1;
 	}
 	if (fn->on_failure != NULL && !marked) {
-		if (!x->invoke_changed)	/* there already: the marker alone */
-			LINEF(p, PLAN_ADD, "tags", plan_none(), plan_str(""),
-			    "+ tag " DEPLOY_TAG_ON_FAILURE);
+		/* there already: the marker alone */
+		if (!x->invoke_changed)
+			LINEF(p, PLAN_ADD, MARKER_FIELD, plan_none(),
+			    plan_str(""), "+ tag " DEPLOY_TAG_ON_FAILURE);
 		extras_tag(x, DEPLOY_TAG_ON_FAILURE, "");
 	}
 	if (fn->on_failure == NULL) {
-		if (!x->invoke_changed)	/* gone already: the marker alone */
-			LINEF(p, PLAN_REMOVE, "tags", plan_str(remote_tag(
-			    &p->remote, DEPLOY_TAG_ON_FAILURE)), plan_none(),
+		/* gone already: the marker alone */
+		if (!x->invoke_changed)
+			LINEF(p, PLAN_REMOVE, MARKER_FIELD,
+			    plan_str(remote_tag(&p->remote,
+			    DEPLOY_TAG_ON_FAILURE)), plan_none(),
 			    "- tag " DEPLOY_TAG_ON_FAILURE);
 		x->unmark = 1;
 	}

@@ -47,14 +47,6 @@ plan_str_or_none(const char *s)
 }
 
 struct plan_value
-plan_bool(int b)
-{
-	struct plan_value v = { .type = PLAN_BOOL, .num = b != 0 };
-
-	return v;
-}
-
-struct plan_value
 plan_list(char *const *list, size_t n)
 {
 	struct plan_value v = { .type = PLAN_LIST, .list = list, .nlist = n };
@@ -118,9 +110,6 @@ value_text(struct buf *b, const struct plan_value *v)
 		break;
 	case PLAN_STRING:
 		buf_adds(b, *v->str != '\0' ? v->str : "\"\"");
-		break;
-	case PLAN_BOOL:
-		buf_adds(b, v->num ? "true" : "false");
 		break;
 	case PLAN_LIST:
 		buf_addch(b, '[');
@@ -266,8 +255,6 @@ value_json(const struct plan_owned *o)
 		return cJSON_CreateNumber((double)o->num);
 	case PLAN_STRING:
 		return cJSON_CreateString(o->str);
-	case PLAN_BOOL:
-		return cJSON_CreateBool(o->num != 0);
 	case PLAN_LIST:
 		a = cJSON_CreateArray();
 		for (i = 0; i < o->nlist; i++)
@@ -364,4 +351,12 @@ plan_markdown(struct buf *b, const struct plan_fn *fns, size_t n)
 	for (i = 0; i < n; i++)
 		md_row(b, &fns[i]);
 	buf_addch(b, '\n');
+}
+
+void
+plan_markdown_error(struct buf *b, const char *error)
+{
+	buf_adds(b, "### lambdactl plan\n\nNo plan: ");
+	plan_md_escape(b, error);
+	buf_adds(b, "\n\n");
 }

@@ -32,14 +32,13 @@ enum plan_vtype {
 	PLAN_NONE,	/* none: JSON null, "(none)" in text */
 	PLAN_NUMBER,
 	PLAN_STRING,
-	PLAN_BOOL,
 	PLAN_LIST,	/* of strings: JSON array, "[a, b]" in text */
 };
 
 /* A value as given to the builder: borrowed, copied by it. */
 struct plan_value {
 	enum plan_vtype		 type;
-	long			 num;	/* PLAN_NUMBER; PLAN_BOOL: 0 or 1 */
+	long			 num;	/* PLAN_NUMBER */
 	const char		*str;	/* PLAN_STRING */
 	char *const		*list;	/* PLAN_LIST */
 	size_t			 nlist;
@@ -71,7 +70,6 @@ struct plan_value plan_num(long n);
 struct plan_value plan_str(const char *s);
 /* s NULL or "": none (a setting Lambda reports empty when unset). */
 struct plan_value plan_str_or_none(const char *s);
-struct plan_value plan_bool(int b);
 struct plan_value plan_list(char *const *v, size_t n);
 
 /*
@@ -135,6 +133,13 @@ struct plan_fn {
  * emphasis, HTML), each line break a space.
  */
 void plan_markdown(struct buf *b, const struct plan_fn *fns, size_t n);
+
+/*
+ * The summary of a plan that stopped before comparing any function (a
+ * build, a role, a package size failed), appended to b: the heading and
+ * "No plan: " the error, escaped.
+ */
+void plan_markdown_error(struct buf *b, const char *error);
 
 /* Appends s to b escaped for Markdown text in a table cell. */
 void plan_md_escape(struct buf *b, const char *s);

@@ -322,9 +322,8 @@ want_stmt(struct rc *r, const struct lambda_statement *want, int line)
 	if (have != NULL && stmt_same(have, want))
 		return;
 	if (line < 0)
-		line = LINEF(r, PLAN_CHANGE, "permission", plan_str(have !=
-		    NULL ? have->sid : NULL), plan_str(want->sid),
-		    "~ permission %s", want->sid);
+		line = LINEF(r, PLAN_CHANGE, "permission", plan_absent(),
+		    plan_absent(), "~ permission %s", want->sid);
 	if (have != NULL)
 		add_op(r, OP_REMOVE_PERM, line, want->sid, NULL);
 	op = add_op(r, OP_ADD_PERM, line, want->sid, NULL);
@@ -409,6 +408,54 @@ rule_stmt(struct rc *r, const char *rule, struct lambda_statement *s)
 	s->url_auth_type = NULL;
 }
 
+/*
+ * The line of schedule rule whose expression or state changes from have's
+ * to e's; its values the expressions, " (disabled)" after a disabled one,
+ * as the text shows them.
+ */
+static int
+line_schedule_change(struct rc *r, const char *field, const char *rule,
+    const struct eb_rule *have, const struct manifest_event *e)
+{
+	char *from = xasprintf("%s%s", have->schedule != NULL ?
+	    have->schedule : "(none)", str_eq(have->state, "DISABLED") ?
+	    " (disabled)" : "");
+	char *to = xasprintf("%s%s", e->schedule, e->enabled ? "" :
+	    " (disabled)");
+	int line;
+
+	line = LINEF(r, PLAN_CHANGE, field, plan_str(from), plan_str(to),
+	    "~ schedule %s %s -> %s", rule, from, to);
+	free(from);
+	free(to);
+	return line;
+}
+
+/*
+ * The line of rule's target, which becomes this function (arn: the one it
+ * has, NULL: none), or whose input alone changes (arn this function's): a
+ * field of its own, and no values when the input alone changes.
+ */
+static int
+line_target(struct rc *r, const char *field, const char *rule,
+    const char *arn, int input)
+{
+	char *tfield = xasprintf("%s.target", field);
+	const char *with = input ? " with input" : "";
+	int line;
+
+	if (str_eq(arn, r->target))
+		line = LINEF(r, PLAN_CHANGE, tfield, plan_absent(),
+		    plan_absent(), "~ schedule %s target %s%s", rule,
+		    r->target, with);
+	else
+		line = LINEF(r, PLAN_CHANGE, tfield, plan_str(arn),
+		    plan_str(r->target), "~ schedule %s target %s%s", rule,
+		    r->target, with);
+	free(tfield);
+	return line;
+}
+
 /* One wanted schedule, rule name rule. */
 static int
 plan_schedule(struct rc *r, const struct manifest_event *e, const char *rule)
@@ -417,7 +464,6 @@ plan_schedule(struct rc *r, const struct manifest_event *e, const char *rule)
 	struct eb_rule have = { 0 };
 	struct eb_target tg = { 0 };
 	char *field = xasprintf("events.schedule.%s", rule);
-	const char *with = e->input != NULL ? " with input" : "";
 	int found, line, rv = -1;
 
 	rule_stmt(r, rule, &s);
@@ -437,11 +483,7 @@ plan_schedule(struct rc *r, const struct manifest_event *e, const char *rule)
 	want_stmt(r, &s, -1);
 	if (!str_eq(have.schedule, e->schedule) ||
 	    !str_eq(have.state, state_of(e->enabled))) {
-		line = LINEF(r, PLAN_CHANGE, field, plan_str(have.schedule),
-		    plan_str(e->schedule), "~ schedule %s %s%s -> %s%s", rule,
-		    have.schedule != NULL ? have.schedule : "(none)",
-		    str_eq(have.state, "DISABLED") ? " (disabled)" : "",
-		    e->schedule, e->enabled ? "" : " (disabled)");
+		line = line_schedule_change(r, field, rule, &have, e);
 		add_op(r, OP_PUT_RULE, line, rule, e->schedule)->enabled =
 		    e->enabled;
 	}
@@ -449,9 +491,8 @@ plan_schedule(struct rc *r, const struct manifest_event *e, const char *rule)
 		goto out;
 	if (!found || !str_eq(tg.arn, r->target) ||
 	    !input_same(tg.input, e->input)) {
-		line = LINEF(r, PLAN_CHANGE, field, plan_str(found ? tg.arn :
-		    NULL), plan_str(r->target), "~ schedule %s target %s%s",
-		    rule, r->target, with);
+		line = line_target(r, field, rule, found ? tg.arn : NULL,
+		    e->input != NULL);
 		put_target_op(r, line, rule, e);
 	}
 	rv = 0;
@@ -483,7 +524,8 @@ plan_unwanted_rule(struct rc *r, const char *rule)
 		if ((found = our_target(r, rule, &tg)) == -1)
 			goto out;
 		if (found)
-			add_op(r, OP_REMOVE_TARGET, line, rule, TRIGGERS_TARGET_ID);
+			add_op(r, OP_REMOVE_TARGET, line, rule,
+			    TRIGGERS_TARGET_ID);
 		add_op(r, OP_DELETE_RULE, line, rule, NULL);
 	}
 	sid = xasprintf(SID_RULE "%s", rule);
@@ -565,8 +607,8 @@ moving(struct rc *r, const char *sid, int taken)
 		return 0;
 	if (stmt_find(r, sid) != NULL) {
 		line = LINEF(r, PLAN_REMOVE, "permission", plan_str(sid),
-		    plan_none(), "- permission %s (of alias %s)", sid, r->t->qualifier != NULL ? r->t->qualifier :
-		    "(none)");
+		    plan_none(), "- permission %s (of alias %s)", sid,
+		    r->t->qualifier != NULL ? r->t->qualifier : "(none)");
 		add_op(r, OP_REMOVE_PERM, line, sid, NULL)->late = 1;
 	}
 	return 1;
@@ -770,7 +812,8 @@ plan_bucket(struct rc *r, const char *bucket)
 
 	s3_wanted(r, bucket, &want, &nwant);
 	s3_stmt(r, bucket, &s);
-	if (s3_notify_get(triggers_s3_client(r->c, &sc), bucket, &doc, r->err) == -1) {
+	if (s3_notify_get(triggers_s3_client(r->c, &sc), bucket, &doc,
+	    r->err) == -1) {
 		/* A bucket only our statement names, gone: its statement
 		 * goes, or neither deploy nor delete could ever pass. */
 		if (nwant > 0 || !lc_error_is(r->err, "NoSuchBucket"))
@@ -1176,9 +1219,9 @@ plan_new(struct rc *r)
 		}
 	}
 	if (fn->url.auth != NULL)
-		(void)LINEF(r, PLAN_ADD, "url", plan_none(), plan_str(fn->url.auth),
-		    "+ url %s%s", fn->url.auth, fn->url.public ? " (public)" :
-		    "");
+		(void)LINEF(r, PLAN_ADD, "url", plan_none(),
+		    plan_str(fn->url.auth), "+ url %s%s", fn->url.auth,
+		    fn->url.public ? " (public)" : "");
 }
 
 /* The marker's value for t: the alias its triggers call, "" for none. */
@@ -1206,8 +1249,9 @@ plan_marker(struct rc *r, size_t first_op)
 		if (str_eq(have, marker_of(r->t)) && have != NULL)
 			return;
 		if (p->nlines == 0)
-			line = LINEF(r, PLAN_CHANGE, "tags", plan_str(have),
-			    plan_str(marker_of(r->t)), "~ tag " TRIGGERS_TAG);
+			line = LINEF(r, PLAN_CHANGE, "tags." TRIGGERS_TAG,
+			    plan_str(have), plan_str(marker_of(r->t)),
+			    "~ tag " TRIGGERS_TAG);
 		add_op(r, OP_TAG, line, TRIGGERS_TAG, marker_of(r->t));
 		op = p->ops[p->nops - 1];
 		memmove(&p->ops[first_op + 1], &p->ops[first_op],
@@ -1215,8 +1259,8 @@ plan_marker(struct rc *r, size_t first_op)
 		p->ops[first_op] = op;
 	} else if (have != NULL) {
 		if (p->nlines == 0)
-			line = LINEF(r, PLAN_REMOVE, "tags", plan_str(have),
-			    plan_none(), "- tag " TRIGGERS_TAG);
+			line = LINEF(r, PLAN_REMOVE, "tags." TRIGGERS_TAG,
+			    plan_str(have), plan_none(), "- tag " TRIGGERS_TAG);
 		add_op(r, OP_UNTAG, line, TRIGGERS_TAG, NULL);
 	}
 }

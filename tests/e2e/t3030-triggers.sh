@@ -11,6 +11,9 @@
 # takes back the permission added for it; dotted bucket names.
 . "$(dirname "$0")/lib.sh"
 start_lambda_env
+# Every plan here is checked for a change whose from equals its to.
+PLAN_SAME=$TMP/plan-same.json
+: >"$PLAN_SAME"
 export AWS_ENDPOINT_URL_S3=$PROXY_URL AWS_ENDPOINT_URL_EVENTBRIDGE=$PROXY_URL
 ACCT=123456789012
 REGION=us-east-1
@@ -123,6 +126,28 @@ check_status 0 "deploy the changed schedule"
 check "the rule now runs cron(0 7 * * ? *)" test "$(rule_expr lambdactl-us-athena-updater-1)" = "cron(0 7 * * ? *)"
 check "one EventBridge write (PutRule) and nothing else" \
 	test "$(proxy_writes)" -eq 1 -a "$(proxy_count POST '/' )" -ge 1
+
+# A schedule disabled alone, the warmer's input alone changed: values that
+# say what changes, on a field of their own for the target.
+provided_manifest lambda-exec <<'YML'
+  us-athena-updater:
+    events:
+      - s3: { bucket: fc-data-team-us, events: ["s3:ObjectCreated:*"], prefix: datalake/, suffix: .txt }
+      - schedule: cron(0 7 * * ? *)
+        enabled: false
+  api:
+    events:
+      - schedule: rate(5 minutes)
+        input: {"warmer": 2}
+      - sqs: { queue: jobs, batch_size: 5 }
+    url: { auth: AWS_IAM }
+YML
+lc -o json plan
+check_status 5 "plan of a schedule disabled and an input changed"
+check "the state is in the schedule's values, as in its text" \
+	jq -e '.[] | select(.function == "us-athena-updater") | .changes == [{"field": "events.schedule.lambdactl-us-athena-updater-1", "action": "change", "from": "cron(0 7 * * ? *)", "to": "cron(0 7 * * ? *) (disabled)", "text": "~ schedule lambdactl-us-athena-updater-1 cron(0 7 * * ? *) -> cron(0 7 * * ? *) (disabled)"}]' "$OUT"
+check "the target's input alone: its own field, no values" \
+	jq -e --arg arn "$FN_ARN:api" '.[] | select(.function == "api") | .changes == [{"field": "events.schedule.lambdactl-api-1.target", "action": "change", "text": ("~ schedule lambdactl-api-1 target " + $arn + " with input")}]' "$OUT"
 
 # Removing triggers removes exactly what lambdactl made.
 provided_manifest lambda-exec <<'YML'
@@ -257,4 +282,5 @@ check "one notification entry for reborn" \
 lc delete us-athena-updater
 check_status 0 "delete us-athena-updater"
 check "its rule is gone too" rule_gone lambdactl-us-athena-updater-1
+check "no plan had a change whose from equals its to" test ! -s "$PLAN_SAME"
 finish

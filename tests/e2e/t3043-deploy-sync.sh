@@ -208,6 +208,9 @@ lc plan
 check_status 5 "plan with the marker missing exits 5"
 check_out_eq "app:
   + tag lambdactl:on_failure" "plan: the marker alone"
+lc -o json plan
+check "plan -o json: the marker's field is tags.KEY" \
+	jq -e '.[0].changes == [{"field": "tags.lambdactl:on_failure", "action": "add", "from": null, "to": "", "text": "+ tag lambdactl:on_failure"}]' "$OUT"
 proxy_reset
 lc deploy
 check_status 0 "deploy putting the marker back"

@@ -10,6 +10,9 @@
 # escaped for Markdown, never overwriting what the file held.
 . "$(dirname "$0")/lib.sh"
 start_lambda_env
+# Every plan here is checked for a change whose from equals its to.
+PLAN_SAME=$TMP/plan-same.json
+: >"$PLAN_SAME"
 SCHEMAS=$SRC_DIR/schema
 SECRETS='s3cr3t-value-one|s3cr3t-value-two'
 
@@ -99,6 +102,10 @@ for c in new update; do
 	check "lambdactl-$c.json is lambdactl-deploy.json but its title and description" \
 		test "$(jq -cS 'del(.title, .description)' "$SCHEMAS/lambdactl-$c.json")" = "$(jq -cS 'del(.title, .description)' "$SCHEMAS/lambdactl-deploy.json")"
 done
+# plan's definitions of a plan, a change and an error are deploy's.
+defs() { jq -cS '.["$defs"] | {plan, error, change}' "$SCHEMAS/lambdactl-$1.json"; }
+check "lambdactl-plan.json's \$defs plan, error, change are lambdactl-deploy.json's" \
+	test "$(defs plan)" = "$(defs deploy)" -a "$(defs plan | jq '[.[] | select(. == null)] | length')" -eq 0
 # The schemas refuse what they do not document.
 jq '.[0].changes[0].extra = 1' "$TMP/plan.json" >"$TMP/bad1.json"
 check "lambdactl-plan.json refuses an undocumented field in a change" \
@@ -154,6 +161,21 @@ lc -f next.yml plan --summary "$TMP/no/such/dir/s.md"
 check_status 1 "a summary that cannot be written: exit 1"
 check_err_has "cannot write the summary to '.*/no/such/dir/s.md': No such file or directory" "and says why"
 check_out_has "^  ~ memory 128 -> 256\$" "the plan is printed all the same"
+# A write that fails part way (the file size limit) leaves the file as it
+# was, not a summary cut short.
+head -c 1000 /dev/zero | tr '\0' x >limited.md
+(ulimit -f 1 && trap "" XFSZ && { lc -f next.yml plan --summary limited.md; echo "$status" >limited.status; })
+check "a summary cut short by the size limit: exit 1" test "$(cat limited.status)" = 1
+check_err_has "cannot write the summary to 'limited.md': File too large" "and says why"
+check "the file is as it was, not a part summary" test "$(wc -c <limited.md)" -eq 1000 -a "$(tr -d x <limited.md | wc -c)" -eq 0
+# A run that stops before comparing (an artifact missing) still writes its
+# summary: the error, the secrets in it redacted.
+sed 's|artifact: target/bootstrap|artifact: target/AWS_SECRET_ACCESS_KEY=hunter2|' base.yml >gone.yml
+lc -f gone.yml plan --summary stopped.md
+check_status 3 "plan whose artifact is missing: exit 3"
+check "its summary: the heading and the error" \
+	test "$(cat stopped.md)" = "$(printf '%s\n\n%s' '### lambdactl plan' "No plan: api: artifact 'target/AWS\\_SECRET\\_ACCESS\\_KEY=\\<redacted>' not found (relative to '.')")"
+check "the secret is not in it" test "$(grep -c hunter2 stopped.md)" -eq 0
 
 # deploy, then update and new, each against its schema.
 lc -f next.yml -o json deploy
@@ -181,5 +203,7 @@ check_status 1 "new of an existing function fails"
 check "new -o json with a failed function is valid against lambdactl-new.json (function, error)" \
 	jq -e '.[0] | keys == ["error", "function"]' "$OUT"
 check "and valid against the schema" valid new "$OUT"
+
+check "no plan had a change whose from equals its to" test ! -s "$PLAN_SAME"
 
 finish

@@ -286,7 +286,6 @@ static void
 release_changes(struct deploy_plan *p)
 {
 	size_t i;
-
 	cJSON *o;
 	char *json;
 

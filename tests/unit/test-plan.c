@@ -72,10 +72,8 @@ test_text_from_parts(void **state)
 	    plan_str(""));
 	assert_int_equal(plan_line(&l.v, &l.n, PLAN_REMOVE, "tags.old",
 	    plan_str("x"), plan_none()), 6);
-	plan_line(&l.v, &l.n, PLAN_CHANGE, "snap", plan_bool(0),
-	    plan_bool(1));
 	plan_line(&l.v, &l.n, PLAN_ADD, "thing", plan_absent(), plan_absent());
-	assert_int_equal(l.n, 9);
+	assert_int_equal(l.n, 8);
 	assert_string_equal(l.v[0].text, "~ memory 128 -> 256");
 	assert_string_equal(l.v[1].text, "~ description (none) -> hello");
 	assert_string_equal(l.v[2].text, "~ on_failure arn:q -> (none)");
@@ -83,8 +81,7 @@ test_text_from_parts(void **state)
 	assert_string_equal(l.v[4].text, "+ tags.team = web");
 	assert_string_equal(l.v[5].text, "+ tags.empty = \"\"");
 	assert_string_equal(l.v[6].text, "- tags.old");
-	assert_string_equal(l.v[7].text, "~ snap false -> true");
-	assert_string_equal(l.v[8].text, "+ thing");
+	assert_string_equal(l.v[7].text, "+ thing");
 	assert_string_equal(l.v[3].field, "layers");
 	assert_int_equal(l.v[6].action, PLAN_REMOVE);
 	lines_free(&l);
@@ -167,8 +164,6 @@ test_json(void **state)
 	    plan_list(NULL, 0), plan_list(v, 1));
 	plan_linef(&l.v, &l.n, PLAN_ADD, "create", plan_absent(),
 	    plan_absent(), "+ create (x)");
-	plan_line(&l.v, &l.n, PLAN_CHANGE, "snap", plan_bool(1),
-	    plan_bool(0));
 	assert_json(&l, 0, "{\"field\":\"memory\",\"action\":\"change\","
 	    "\"from\":128,\"to\":256,\"text\":\"~ memory 128 -> 256\"}");
 	assert_json(&l, 1, "{\"field\":\"reserved_concurrency\",\"action\":"
@@ -179,8 +174,6 @@ test_json(void **state)
 	    "\"~ vpc.security_groups [] -> [sg-1]\"}");
 	assert_json(&l, 3, "{\"field\":\"create\",\"action\":\"add\","
 	    "\"text\":\"+ create (x)\"}");
-	assert_json(&l, 4, "{\"field\":\"snap\",\"action\":\"change\","
-	    "\"from\":true,\"to\":false,\"text\":\"~ snap true -> false\"}");
 	assert_string_equal(plan_action_name(PLAN_REMOVE), "remove");
 	lines_free(&l);
 }
@@ -239,6 +232,19 @@ test_markdown(void **state)
 	lines_free(&c);
 }
 
+/* A run stopped before any plan: the heading and the error, escaped. */
+static void
+test_markdown_error(void **state)
+{
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	plan_markdown_error(&b, "api: artifact 'a_b|c' not found");
+	assert_string_equal(b.data, "### lambdactl plan\n\nNo plan: api: "
+	    "artifact 'a\\_b\\|c' not found\n\n");
+	buf_release(&b);
+}
+
 int
 main(void)
 {
@@ -250,6 +256,7 @@ main(void)
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_md_escape),
 		cmocka_unit_test(test_markdown),
+		cmocka_unit_test(test_markdown_error),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
