@@ -106,6 +106,8 @@ done
 defs() { jq -cS '.["$defs"] | {plan, error, change}' "$SCHEMAS/lambdactl-$1.json"; }
 check "lambdactl-plan.json's \$defs plan, error, change are lambdactl-deploy.json's" \
 	test "$(defs plan)" = "$(defs deploy)" -a "$(defs plan | jq '[.[] | select(. == null)] | length')" -eq 0
+check "lambdactl-list.json's change (its differences) is lambdactl-plan.json's" \
+	test "$(jq -cS '.["$defs"].change' "$SCHEMAS/lambdactl-list.json")" = "$(jq -cS '.["$defs"].change' "$SCHEMAS/lambdactl-plan.json")"
 # The schemas refuse what they do not document.
 jq '.[0].changes[0].extra = 1' "$TMP/plan.json" >"$TMP/bad1.json"
 check "lambdactl-plan.json refuses an undocumented field in a change" \
