@@ -240,7 +240,7 @@ print_json(struct ui *u, const struct deploy_job *j)
 	if (!j->failed && p->s3_key != NULL)
 		add_s3_json(o, j->fn, p);
 	if (j->failed)
-		cJSON_AddStringToObject(o, "error", j->err.msg);
+		cmd_json_add_error(o, "error", j->err.msg);
 	else if (u->dry_run) {
 		cJSON_AddBoolToObject(o, "exists", p->exists);
 		cJSON_AddItemToObject(o, "changes", changes_json(p, 1));
