@@ -201,13 +201,10 @@ alias_move_release(struct alias_move *mv)
 	memset(mv, 0, sizeof *mv);
 }
 
-/* {function, alias, from, to, dry_run[, canary]}, indented when pretty
- * (schema/lambdactl-rollback.json). */
-static char *
-move_json(const struct alias_move *mv, int pretty)
+cJSON *
+alias_move_json(const struct alias_move *mv)
 {
 	cJSON *o = cJSON_CreateObject(), *cn;
-	char *s;
 
 	cJSON_AddStringToObject(o, "function", mv->function);
 	cJSON_AddStringToObject(o, "alias", mv->from.name);
@@ -219,21 +216,19 @@ move_json(const struct alias_move *mv, int pretty)
 		cJSON_AddStringToObject(cn, "version", mv->from.extra_version);
 		cJSON_AddNumberToObject(cn, "weight", mv->from.extra_weight);
 	}
-	s = json_dump(o, pretty);
-	cJSON_Delete(o);
-	return s;
+	return o;
 }
 
 char *
 alias_move_render(const struct alias_move *mv, int json)
 {
 	struct buf out = BUF_INIT;
-	char *s;
+	cJSON *o;
 
 	if (json) {
-		s = move_json(mv, json == ALIAS_JSON_PRETTY);
-		buf_adds(&out, s);
-		free(s);
+		o = alias_move_json(mv);
+		json_dump_buf(&out, o, json == ALIAS_JSON_PRETTY);
+		cJSON_Delete(o);
 	} else {
 		buf_addf(&out, "%s: ", mv->from.name);
 		alias_where(&mv->from, &out);

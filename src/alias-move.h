@@ -70,6 +70,9 @@ int alias_move_text(struct aws_client *c, const char *fn, const char *alias,
  * had one (schema/lambdactl-rollback.json).
  */
 char *alias_move_render(const struct alias_move *mv, int json);
+/* The JSON object alias_move_render prints (cJSON_Delete it), for
+ * cmd_print_json. */
+struct cJSON *alias_move_json(const struct alias_move *mv);
 
 /*
  * Alias name of fn into *out, read through ListAliases (so that a missing

@@ -48,7 +48,7 @@ delete_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 			o = cJSON_CreateObject();
 			cJSON_AddStringToObject(o, "function", a->argv[i]);
 			if (err.msg[0] != '\0')
-				cJSON_AddStringToObject(o, "error", err.msg);
+				cmd_json_add_error(o, "error", err.msg);
 			else
 				cJSON_AddStringToObject(o, "status", "deleted");
 			cJSON_AddItemToArray(arr, o);

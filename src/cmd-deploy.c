@@ -244,16 +244,6 @@ redacted(const char *s)
 	return buf_detach(&b, NULL);
 }
 
-/* Member name of o: s redacted (as main.c does its error object). */
-static void
-add_redacted(cJSON *o, const char *name, const char *s)
-{
-	char *r = redacted(s);
-
-	cJSON_AddStringToObject(o, name, r);
-	free(r);
-}
-
 static void
 print_json(struct ui *u, const struct deploy_job *j)
 {
@@ -265,7 +255,7 @@ print_json(struct ui *u, const struct deploy_job *j)
 	if (!j->failed && p->s3_key != NULL)
 		add_s3_json(o, j->fn, p);
 	if (j->failed)
-		add_redacted(o, "error", j->err.msg);
+		cmd_json_add_error(o, "error", j->err.msg);
 	else if (u->dry_run) {
 		cJSON_AddBoolToObject(o, "exists", p->exists);
 		cJSON_AddItemToObject(o, "changes", changes_json(p, 1));

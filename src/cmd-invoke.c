@@ -352,15 +352,18 @@ result_json(const struct lambda_invoke_res *rs)
 		cJSON_AddStringToObject(o, "log_tail", log.data);
 		buf_wipe(&log);
 	}
-	/* The response as JSON when all of it is JSON as cJSON reads it (up
-	 * to the terminating NUL: not a JSON prefix followed by more), else
-	 * as a string; none (--event, --dry-run): null. */
+	/*
+	 * The response as it came when all of it is one JSON text (json.h's
+	 * strict check), embedded untouched (json_dump only re-spaces it):
+	 * not parsed, which would round 9007199254740993, make 1e400 null
+	 * and stop a string at \u0000.  Else a string; none (--event,
+	 * --dry-run): null.
+	 */
 	if (rs->payload.len == 0)
 		p = cJSON_CreateNull();
+	else if (json_check(rs->payload.data, rs->payload.len, NULL) == 0)
+		p = cJSON_CreateRaw(rs->payload.data);
 	else
-		p = cJSON_ParseWithLengthOpts(rs->payload.data,
-		    rs->payload.len + 1, NULL, 1);
-	if (p == NULL)
 		p = cJSON_CreateString(rs->payload.data);
 	cJSON_AddItemToObject(o, "payload", p);
 	return o;
@@ -467,18 +470,22 @@ run_bench(struct cmd_ctx *ctx, const struct aws_client *c,
 		cJSON_AddNumberToObject(o, "errors", (double)b.errors);
 		cJSON_AddNumberToObject(o, "concurrency", (double)conc);
 		cJSON_AddNumberToObject(o, "seconds", secs);
-		cJSON_AddNumberToObject(o, "per_second", (double)n / secs);
+		/* A run too quick for the clock: no rate (JSON has no
+		 * infinity). */
+		cJSON_AddNumberToObject(o, "per_second", secs > 0 ?
+		    (double)n / secs : 0);
 		cJSON_AddNumberToObject(o, "p50_ms", percentile(b.ms, n, 50));
 		cJSON_AddNumberToObject(o, "p90_ms", percentile(b.ms, n, 90));
 		cJSON_AddNumberToObject(o, "p99_ms", percentile(b.ms, n, 99));
 		cJSON_AddNumberToObject(o, "max_ms", b.ms[n - 1]);
 		if (b.errors > 0)
-			cJSON_AddStringToObject(o, "first_error",
+			cmd_json_add_error(o, "first_error",
 			    b.first_error);
 		cmd_print_json(o);
 	} else {
 		printf("%ld invocations, %ld errors, concurrency %ld, %.2f s "
-		    "(%.1f/s)\n", n, b.errors, conc, secs, (double)n / secs);
+		    "(%.1f/s)\n", n, b.errors, conc, secs, secs > 0 ?
+		    (double)n / secs : 0);
 		printf("latency ms: p50 %.1f  p90 %.1f  p99 %.1f  max %.1f\n",
 		    percentile(b.ms, n, 50), percentile(b.ms, n, 90),
 		    percentile(b.ms, n, 99), b.ms[n - 1]);

@@ -268,7 +268,7 @@ package_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 				o = cJSON_CreateObject();
 				cJSON_AddStringToObject(o, "function",
 				    fns[i]->name);
-				cJSON_AddStringToObject(o, "error", ferr.msg);
+				cmd_json_add_error(o, "error", ferr.msg);
 				cJSON_AddItemToArray(arr, o);
 			} else
 				log_error(ferr.msg);

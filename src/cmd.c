@@ -545,6 +545,17 @@ cmd_print_json(cJSON *o)
 }
 
 void
+cmd_json_add_error(cJSON *o, const char *key, const char *msg)
+{
+	struct buf b = BUF_INIT;
+
+	buf_adds(&b, msg);
+	log_redact(&b);
+	cJSON_AddStringToObject(o, key, b.data);
+	buf_wipe(&b);
+}
+
+void
 cmd_announce_build(void *arg, const struct manifest_fn *fn)
 {
 	(void)arg;
@@ -676,21 +687,32 @@ cmd_alias_move(struct cmd_ctx *ctx, const struct cmd_args *a, int kind,
 {
 	const char *fn = a->argv[0], *alias;
 	struct aws_client c;
-	char *text = NULL;
+	struct alias_move mv;
+	char *text;
 	int dry = cmd_has(a, "dry-run"), status = -1;
 
 	if ((alias = alias_move_name(cmd_get(a, "alias"), &ctx->manifest, fn,
 	    (enum alias_move_kind)kind, &ctx->err)) == NULL)
 		return -1;
 	cmd_aws_init(ctx, &c);
-	if (cmd_region(ctx, fn, &c.region, &ctx->err) == 0 &&
-	    alias_move_text(&c, fn, alias, (enum alias_move_kind)kind, to, dry,
-	    ctx->output != OUTPUT_JSON ? ALIAS_TEXT : cmd_json_pretty() ?
-	    ALIAS_JSON_PRETTY : ALIAS_JSON, &text, &ctx->err) == 0) {
-		fputs(text, stdout);
+	memset(&mv, 0, sizeof mv);
+	if (cmd_region(ctx, fn, &c.region, &ctx->err) == -1)
+		;
+	else if (alias_move(&c, fn, alias, (enum alias_move_kind)kind, to,
+	    dry, &mv, &ctx->err) == -1)
+		lc_error_prefix(&ctx->err, "%s", fn);
+	else {
+		/* JSON as every command prints it (cmd_print_json). */
+		if (ctx->output == OUTPUT_JSON)
+			cmd_print_json(alias_move_json(&mv));
+		else {
+			text = alias_move_render(&mv, ALIAS_TEXT);
+			fputs(text, stdout);
+			free(text);
+		}
 		status = dry ? LC_ECHANGES : LC_OK;
 	}
-	free(text);
+	alias_move_release(&mv);
 	cmd_aws_release(&c);
 	return status;
 }

@@ -256,6 +256,9 @@ void cmd_print_log(const char *log, size_t len, int raw);
 struct cJSON;
 void cmd_print_json(struct cJSON *o);
 void cmd_print_json_raw(struct cJSON *o, int raw);
+/* Adds the member key to o: the error message msg, the secrets we hold
+ * redacted (as log_error redacts the text mode's line). */
+void cmd_json_add_error(struct cJSON *o, const char *key, const char *msg);
 /* Whether -o json results are indented: stdout is a terminal. */
 int cmd_json_pretty(void);
 /*

@@ -5,6 +5,7 @@
  * the members of a parsed response, with messages naming what is wrong;
  * and json_dump, the one layout of what -o json prints.
  */
+#include <float.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
@@ -788,7 +789,14 @@ print_number(struct buf *b, double d)
 		buf_addf(b, "%.0f", d);
 		return;
 	}
-	for (prec = 1; prec < 17; prec++) {
+	/*
+	 * A normal double's shortest form has at most 17 digits, and when
+	 * it has at most DBL_DIG (15), %.15g prints exactly it (that many
+	 * digits survive a round trip, and %g drops the trailing zeros), so
+	 * the search starts there.  A subnormal has fewer bits, and there
+	 * DBL_DIG promises nothing: from 1.
+	 */
+	for (prec = fabs(d) < DBL_MIN ? 1 : DBL_DIG; prec < 17; prec++) {
 		snprintf(num, sizeof num, "%.*g", prec, d);
 		if (strtod(num, NULL) == d)
 			break;
@@ -807,6 +815,70 @@ print_break(struct buf *b, int pretty, size_t depth)
 	buf_addch(b, '\n');
 	while (depth-- > 0)
 		buf_adds(b, "  ");
+}
+
+/* The end of the string token that starts at s ('"'): past its '"'. */
+static const char *
+raw_string_end(const char *s)
+{
+	for (s++; *s != '\0' && *s != '"'; s++)
+		if (*s == '\\' && s[1] != '\0')
+			s++;
+	return *s == '"' ? s + 1 : s;
+}
+
+/*
+ * A cJSON_Raw item's text, which must be JSON json_check accepted (its
+ * makers check it), laid out as the rest: the blanks between tokens
+ * dropped and json_dump's own put in, every token (a number's digits, a
+ * string's escapes) copied byte for byte, so that 9007199254740993 and
+ * 1e400 stay what they are.  Not recursive: depth counts the brackets.
+ */
+static void
+print_raw(struct buf *b, const char *s, int pretty, size_t depth)
+{
+	const char *t;
+
+	while (*s != '\0') {
+		switch (*s) {
+		case ' ': case '\t': case '\n': case '\r':
+			s++;
+			continue;
+		case '[': case '{':
+			buf_addch(b, *s);
+			for (s++; *s == ' ' || *s == '\t' || *s == '\n' ||
+			    *s == '\r'; s++)
+				;
+			if (*s == ']' || *s == '}')
+				buf_addch(b, *s++);	/* [] and {} */
+			else
+				print_break(b, pretty, ++depth);
+			continue;
+		case ']': case '}':
+			if (depth > 0)	/* never for checked JSON */
+				depth--;
+			print_break(b, pretty, depth);
+			buf_addch(b, *s++);
+			continue;
+		case ',':
+			buf_addch(b, ',');
+			print_break(b, pretty, depth);
+			s++;
+			continue;
+		case ':':
+			buf_adds(b, pretty ? ": " : ":");
+			s++;
+			continue;
+		case '"':
+			t = raw_string_end(s);
+			break;
+		default:	/* a number or a literal */
+			t = s + strcspn(s, " \t\n\r,:]}");
+			break;
+		}
+		buf_add(b, s, (size_t)(t - s));
+		s = t;
+	}
 }
 
 /*
@@ -833,7 +905,8 @@ print_value(struct buf *b, const cJSON *v, int pretty, size_t depth)
 		print_string(b, v->valuestring);
 		return;
 	case cJSON_Raw:
-		buf_adds(b, v->valuestring != NULL ? v->valuestring : "null");
+		print_raw(b, v->valuestring != NULL ? v->valuestring : "null",
+		    pretty, depth);
 		return;
 	case cJSON_Array:
 	case cJSON_Object:

@@ -115,8 +115,11 @@ int json_get_obj(const char *op, const struct cJSON *o, const char *key,
  * UTF-8, but a byte that is not valid UTF-8 becomes U+FFFD so that the
  * text is always JSON.  Numbers with the fewest digits that read back
  * as the same double (Python's repr; a whole number below 10^16 without
- * exponent or fraction), null for NaN and infinities; cJSON_Raw members
- * as they are.  Pure.
+ * exponent or fraction, from 10^16 up as Python prints a float: 1e+16,
+ * 1.2345678901234568e+19 -- a double holds no more digits), null for
+ * NaN and infinities.  cJSON_Raw members (JSON json_check accepted) token
+ * for token as they are, the blanks between tokens laid out as the rest:
+ * a number keeps every digit.  Pure.
  */
 char *json_dump(const struct cJSON *v, int pretty);
 /* The same, appended to out. */

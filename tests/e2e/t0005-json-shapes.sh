@@ -280,6 +280,20 @@ lc invoke api --payload event.json -o json
 check_status 0 "invoke -o json"
 result invoke "invoke"
 check "invoke: status_code 200, the payload parsed" jq -e '.status_code == 200 and .payload == {"k": "café"}' "$OUT"
+# A response cJSON would change (2^53 + 1 rounded, 1e400 made null):
+# embedded as it came, only its blanks laid out anew.
+printf '{\n  "id": 9007199254740993,\r\n\t"big": 1e400, "s": "a\\u0000b \\" ]"}' >big.json
+lc invoke api --payload big.json -o json
+check_status 0 "invoke -o json of a response with big numbers"
+check "invoke: big numbers: one line" test "$(wc -l <"$OUT")" -eq 1
+check "invoke: big numbers: matches schema/lambdactl-invoke.json" schema_ok invoke "$OUT"
+check "invoke: the payload's tokens byte for byte, compact" \
+	grep -qF '"payload":{"id":9007199254740993,"big":1e400,"s":"a\u0000b \" ]"}}' "$OUT"
+pty_run "$TMP/tty-invoke" lambdactl invoke api --payload big.json -o json
+check_status 0 "invoke -o json of big numbers on a terminal"
+check "invoke on a terminal: the payload indented as the rest" \
+	grep -qxF '    "id": 9007199254740993,' "$TMP/tty-invoke"
+check "invoke on a terminal: 1e400 as it came" grep -qxF '    "big": 1e400,' "$TMP/tty-invoke"
 lc invoke api --event -o json
 check_status 0 "invoke --event -o json"
 result invoke "invoke --event"
@@ -332,6 +346,12 @@ check "package with a failure: a non-zero exit" test "$status" -ne 0
 result package "package with a failure"
 check "package with a failure: good packaged, gone's error" \
 	jq -e '.[0].function == "good" and (.[0] | has("path") and (has("error") | not)) and .[1].function == "gone" and (.[1].error | length > 0)' "$OUT"
+# An error member is redacted as the text mode's line is.
+printf 'role: r\nruntime: provided.al2023\nfunctions:\n  gone:\n    artifact: target/AWS_SECRET_ACCESS_KEY=hush1234/x\n' >pk2.yml
+lc package -f pk2.yml -o json
+check "package: a failure's error: the schema's" schema_ok package "$OUT"
+check "package: a failure's error names the file" grep -q 'AWS_SECRET_ACCESS_KEY=' "$OUT"
+check "package: ... with the secret redacted" sh -c '! grep -q hush1234 "$0"' "$OUT"
 
 # init, in a directory of its own.
 mkdir -p initdir
@@ -382,6 +402,11 @@ lc validate -f nope.yml -o json
 error_result 3 "validate of a missing lambda.yml"
 lc rollback api --to 99 -o json
 error_result 1 "rollback to a version that does not exist"
+# Redacted before it is JSON: a '"' after a secret marker stays escaped.
+lc -o json 'AWS_SECRET_ACCESS_KEY=abc"d'
+error_result 2 "an unknown command holding a secret and a quote"
+check "... the secret redacted, the quote kept" \
+	jq -e '.error.message | test("AWS_SECRET_ACCESS_KEY=<redacted>") and (test("abc") | not) and test("\"d")' "$OUT"
 
 # ---- On a terminal: indented two spaces, exactly as Python indents ----
 pty_run "$TMP/tty-validate" lambdactl validate -o json

@@ -462,22 +462,41 @@ test_dump_like_python(void **state)
 	}
 }
 
-/* Every finite double json_dump prints reads back as itself. */
+/* d's shortest form the slow way: every precision from 1. */
+static void
+shortest(char *num, size_t len, double d)
+{
+	int prec;
+
+	for (prec = 1; prec < 17; prec++) {
+		snprintf(num, len, "%.*g", prec, d);
+		if (strtod(num, NULL) == d)
+			return;
+	}
+	snprintf(num, len, "%.17g", d);
+}
+
+/*
+ * Every finite double json_dump prints reads back as itself, and is the
+ * shortest form (what a search from one digit up finds): random bits,
+ * random numbers from 1 to 2, and subnormals.
+ */
 static void
 test_dump_round_trip(void **state)
 {
 	uint64_t x = 0x9e3779b97f4a7c15u, bits;
+	char *s, want[32];
 	cJSON *n;
 	double d;
-	char *s;
 	int i;
 
 	(void)state;
-	for (i = 0; i < 20000; i++) {
+	for (i = 0; i < 30000; i++) {
 		x ^= x << 13;
 		x ^= x >> 7;
 		x ^= x << 17;
-		bits = i % 2 ? x : x >> 12 | UINT64_C(0x3ff) << 52;
+		bits = i % 3 == 1 ? x : i % 3 == 2 ? x >> 12 |
+		    UINT64_C(0x3ff) << 52 : x >> 12 >> (i % 40);
 		memcpy(&d, &bits, sizeof d);
 		if (!isfinite(d))
 			continue;
@@ -485,6 +504,10 @@ test_dump_round_trip(void **state)
 		s = json_dump(n, 0);
 		if (strtod(s, NULL) != d || json_check(s, strlen(s), NULL))
 			fail_msg("%.17g printed as %s", d, s);
+		shortest(want, sizeof want, d);
+		if (d != 0 && !(fabs(d) < 1e16 && d == (double)(long long)d) &&
+		    strcmp(s, want) != 0)
+			fail_msg("%.17g printed as %s, not %s", d, s, want);
 		free(s);
 		cJSON_Delete(n);
 	}
@@ -525,6 +548,38 @@ test_dump_edges(void **state)
 	cJSON_Delete(o);
 }
 
+/*
+ * A cJSON_Raw item (checked JSON, as invoke embeds a response) keeps
+ * every token byte for byte, and takes the layout of the rest: its own
+ * blanks and line breaks dropped, json_dump's put in.
+ */
+static void
+test_dump_raw(void **state)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	(void)state;
+	cJSON_AddRawToObject(o, "p", "{ \"id\" :\t9007199254740993,\r\n"
+	    "  \"big\": 1e400, \"s\": \"a \\\" ], {\\u0000\\/\",\n"
+	    "  \"e\": [ ], \"f\": {\n}, \"n\": [-0.0E+1,true,null] }");
+	assert_dump(o, 0, "{\"p\":{\"id\":9007199254740993,\"big\":1e400,"
+	    "\"s\":\"a \\\" ], {\\u0000\\/\",\"e\":[],\"f\":{},"
+	    "\"n\":[-0.0E+1,true,null]}}");
+	assert_dump(o, 1, "{\n  \"p\": {\n    \"id\": 9007199254740993,\n"
+	    "    \"big\": 1e400,\n    \"s\": \"a \\\" ], {\\u0000\\/\",\n"
+	    "    \"e\": [],\n    \"f\": {},\n    \"n\": [\n      -0.0E+1,\n"
+	    "      true,\n      null\n    ]\n  }\n}");
+	cJSON_Delete(o);
+	/* A raw item on its own, and a scalar. */
+	o = cJSON_CreateRaw("[ 1 ,\n2 ]");
+	assert_dump(o, 0, "[1,2]");
+	assert_dump(o, 1, "[\n  1,\n  2\n]");
+	cJSON_Delete(o);
+	o = cJSON_CreateRaw(" \"x\" \n");
+	assert_dump(o, 1, "\"x\"");
+	cJSON_Delete(o);
+}
+
 int
 main(void)
 {
@@ -538,6 +593,7 @@ main(void)
 		cmocka_unit_test(test_dump_like_python),
 		cmocka_unit_test(test_dump_edges),
 		cmocka_unit_test(test_dump_round_trip),
+		cmocka_unit_test(test_dump_raw),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
