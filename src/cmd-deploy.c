@@ -663,8 +663,10 @@ append_whole(const char *path, const struct buf *b)
 		e = errno;
 	else if (write_all(fd, b->data, b->len) == -1) {
 		e = errno;
-		if (S_ISREG(st.st_mode))
-			(void)ftruncate(fd, st.st_size);
+		/* Should cutting back fail too, the write's error is still
+		 * the one said. */
+		if (S_ISREG(st.st_mode) && ftruncate(fd, st.st_size) == -1) {
+		}
 	}
 	if (close(fd) == -1 && e == 0)
 		e = errno;
