@@ -7,21 +7,8 @@
 # API) is in both lambdactl rows: their difference is the printer's.
 . "$(dirname "$0")/lib.sh"
 M="python3 $BENCH_DIR/measure.py"
-export AWS_ACCESS_KEY_ID=AKIDBENCH AWS_SECRET_ACCESS_KEY=bench-secret-key-0000
-export AWS_REGION=us-east-1 AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
-export XDG_CACHE_HOME=$BENCH_TMP/cache
-cd "$BENCH_TMP" || exit 1
-mkdir -p echo
-cat >echo/bootstrap <<'BOOT'
-#!/bin/sh
-api="http://$AWS_LAMBDA_RUNTIME_API/2018-06-01/runtime"
-while :; do
-	curl -sS -D h -o e "$api/invocation/next" || exit 1
-	id=$(tr -d '\r' <h | sed -n 's/^[Ll]ambda-[Rr]untime-[Aa]ws-[Rr]equest-[Ii]d: //p')
-	curl -sS -o /dev/null -X POST --data-binary @e "$api/invocation/$id/response"
-done
-BOOT
-chmod 0755 echo/bootstrap
+local_bench
+echo_bootstrap echo
 printf 'role: lambda-exec\nruntime: provided.al2023\nfunctions:\n  echo: { artifact: echo }\n' >lambda.yml
 python3 - <<'PY'
 import json, random

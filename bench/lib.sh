@@ -38,3 +38,27 @@ start_moto() {
 row() {	# label median min max
 	printf '%-44s %9s %9s %9s\n' "$1" "$2" "$3" "$4"
 }
+
+# local_bench: what the invoke --local benchmarks share: fake credentials
+# and a region (nothing is signed for AWS), a task-root cache of this run's
+# own, the working directory BENCH_TMP, and echo_bootstrap DIR: a
+# provided.* bootstrap in sh and curl answering each event with itself.
+local_bench() {
+	export AWS_ACCESS_KEY_ID=AKIDBENCH AWS_SECRET_ACCESS_KEY=bench-secret-key-0000
+	export AWS_REGION=us-east-1 AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
+	export XDG_CACHE_HOME=$BENCH_TMP/cache
+	cd "$BENCH_TMP" || exit 1
+}
+echo_bootstrap() {
+	mkdir -p "$1"
+	cat >"$1/bootstrap" <<'BOOT'
+#!/bin/sh
+api="http://$AWS_LAMBDA_RUNTIME_API/2018-06-01/runtime"
+while :; do
+	curl -sS -D h -o e "$api/invocation/next" || exit 1
+	id=$(tr -d '\r' <h | sed -n 's/^[Ll]ambda-[Rr]untime-[Aa]ws-[Rr]equest-[Ii]d: //p')
+	curl -sS -o /dev/null -X POST --data-binary @e "$api/invocation/$id/response"
+done
+BOOT
+	chmod 0755 "$1/bootstrap"
+}
