@@ -335,9 +335,9 @@ print_job(struct ui *u, struct deploy_job *j)
 
 /*
  * The function's line on the board ends: done (its result and version),
- * failed (the error but the function's name, and what it had done when
- * anything: "(code updated, configuration not applied)"), or stopped by
- * a signal refusing a step (lc_error_stopped) --
+ * failed (the error but the function's name; during a stop, and what
+ * it had done: "(code updated, configuration not applied)"), or stopped
+ * by a signal refusing a step (lc_error_stopped) --
  * what it left half-done then becomes its error too ("jobs: stopped: code
  * updated, configuration not applied", "jobs: stopped: not started").
  */
@@ -356,8 +356,9 @@ end_line(struct ui *u, struct deploy_job *j)
 		lc_error(&j->err, LC_EFAIL, "%s: stopped: %s", name, b.data);
 		progress_end(u->pg, name, PROGRESS_STOPPED, b.data, NULL);
 	} else if (j->failed) {
-		/* What it had done by then, when anything. */
-		if (j->began && j->result.done != 0) {
+		/* Failed while a signal stopped the others (not stopped by
+		 * it): what it had done by then, when anything. */
+		if (deploy_stop && j->began && j->result.done != 0) {
 			deploy_left_text(&j->plan, &j->result, &b);
 			len = strlen(j->err.msg);
 			snprintf(j->err.msg + len, sizeof j->err.msg - len,
