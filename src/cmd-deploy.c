@@ -148,6 +148,12 @@ on_progress(void *arg, const char *fn, uint64_t sent, uint64_t total)
 {
 	const struct ui *u = arg;
 
+	/* A signal: an upload not cut at once (one in the request to
+	 * Lambda) says it will stop. */
+	if (deploy_stop) {
+		progress_set(u->pg, fn, "stopping...");
+		return;
+	}
 	progress_upload(u->pg, fn, sent, total);
 }
 
@@ -344,7 +350,9 @@ print_job(struct ui *u, struct deploy_job *j)
 
 /*
  * The function's line on the board ends: done (its result and version),
- * failed (the error but the function's name), or stopped by a signal --
+ * failed (the error but the function's name; during a stop, and what
+ * it had done: "(code updated, configuration not applied)"), or stopped
+ * by a signal refusing a step (lc_error_stopped) --
  * what it left half-done then becomes its error too ("jobs: stopped: code
  * updated, configuration not applied", "jobs: stopped: not started").
  */
@@ -363,6 +371,15 @@ end_line(struct ui *u, struct deploy_job *j)
 		lc_error(&j->err, LC_EFAIL, "%s: stopped: %s", name, b.data);
 		progress_end(u->pg, name, PROGRESS_STOPPED, b.data, NULL);
 	} else if (j->failed) {
+		/* Failed while a signal stopped the others (not stopped by
+		 * it): what it had done by then, when anything. */
+		if (deploy_stop && j->began && j->result.done != 0) {
+			deploy_left_text(&j->plan, &j->result, &b);
+			len = strlen(j->err.msg);
+			snprintf(j->err.msg + len, sizeof j->err.msg - len,
+			    " (%s)", b.data);
+			len = strlen(name);
+		}
 		if (strncmp(msg, name, len) == 0 &&
 		    strncmp(msg + len, ": ", 2) == 0)
 			msg += len + 2;

@@ -104,9 +104,7 @@ upload_one(struct cmd_ctx *ctx, const struct upload *u,
 	progress_set(u->pg, fn->name, "uploading");
 	ret = s3_put_file(&c, *bucket, *key, res->path, hex, &so, err);
 	cmd_aws_release(&c);
-	if (ret == -1 && upload_stop)
-		err->status = 128 + upload_stop;
-	return ret;
+	return ret;	/* cut by the signal: status 128 + it (s3.c) */
 }
 
 /* "812 B", "4.0 KB", "12.3 MB". */
@@ -204,8 +202,10 @@ end_line(const struct upload *up, const struct manifest_fn *fn,
 	char size[32], text[64];
 
 	if (err != NULL) {
-		progress_end(up->pg, fn->name, upload_stop ? PROGRESS_STOPPED :
-		    PROGRESS_FAILED, err->msg, NULL);
+		/* Stopped: a build or an upload cut by the signal (status
+		 * above 128); any other failure is one, signal or not. */
+		progress_end(up->pg, fn->name, lc_error_stopped(err) ?
+		    PROGRESS_STOPPED : PROGRESS_FAILED, err->msg, NULL);
 		return;
 	}
 	human_size(size, sizeof size, res->size);

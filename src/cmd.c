@@ -571,6 +571,7 @@ cmd_announce_build_progress(void *arg, const struct manifest_fn *fn)
 	progress_suspend(pg);
 	cmd_announce_build(NULL, fn);
 }
+
 int
 cmd_local_opts(struct cmd_ctx *ctx, const struct cmd_args *a,
     struct serve_opts *so)

@@ -553,7 +553,7 @@ stopping(const struct deploy_opts *o, struct lc_err *err)
 {
 	if (o->stop == NULL || !*o->stop)
 		return 0;
-	return lc_error(err, LC_EFAIL, "interrupted");
+	return lc_error_interrupted(err, *o->stop);
 }
 
 static void
@@ -629,9 +629,10 @@ put_s3(struct aws_client *c, const struct deploy_plan *p, const struct ui *u,
 	free(where);
 	if (r == -1)
 		return -1;
-	*u->done |= DEPLOY_DID_UPLOAD;
-	if (o->stop != NULL && *o->stop)
-		return lc_error(err, LC_EFAIL, "interrupted");
+	if (r == 1)
+		*u->done |= DEPLOY_DID_UPLOAD;	/* this job put it */
+	if (stopping(o, err) == -1)
+		return -1;
 	*done = 1;
 	return 0;
 }
@@ -643,8 +644,8 @@ settle(struct aws_client *c, const struct ui *u, const struct deploy_opts *o,
 {
 	lambda_config_release(cfg);
 	stage(u, DEPLOY_STAGE_WAIT, NULL, NULL);
-	return lambda_wait(c, u->fn, o->wait_timeout, o->poll_ms, on_change,
-	    (void *)u, cfg, err);
+	return lambda_wait(c, u->fn, o->wait_timeout, o->poll_ms, o->stop,
+	    on_change, (void *)u, cfg, err);
 }
 
 /*
@@ -713,8 +714,10 @@ update(struct aws_client *c, const struct deploy_plan *p, const struct ui *u,
 			    err) == -1) ? -1 : 0;
 		if (tries > 0 || !conflict(err))
 			return -1;
-		step(u, "another update got in the way; waiting for it");
 		lc_error_clear(err);
+		if (stopping(o, err) == -1)
+			return -1;
+		step(u, "another update got in the way; waiting for it");
 		if (settle(c, u, o, cur, err) == -1)
 			return -1;
 	}
@@ -946,8 +949,8 @@ deploy_apply(struct aws_client *c, struct deploy_plan *p,
 	unsigned done;
 
 	memset(r, 0, sizeof *r);
-	if (o->stop != NULL && *o->stop)
-		return lc_error(err, LC_EFAIL, "%s: interrupted", fn->name);
+	if (stopping(o, err) == -1)
+		return lc_error_prefix(err, "%s", fn->name);
 	if (p->exists && !changed && !p->release.publish &&
 	    p->release.nprune == 0) {
 		r->arn = xstrdup(p->remote.arn);
@@ -1127,7 +1130,7 @@ put_claim(struct deploy_runner *rn, const char *where, const struct ui *u,
 		pthread_cond_timedwait(&rn->put_cv, &rn->mu, &ts);
 	}
 	if (stop != NULL && *stop)
-		r = lc_error(err, LC_EFAIL, "interrupted");
+		r = lc_error_interrupted(err, *stop);
 	else if (sp->state == PUT_DONE) {
 		snprintf(what, sizeof what, "the code is in S3 already (put "
 		    "there for %s)", sp->by);
@@ -1171,7 +1174,8 @@ run_job(struct aws_client *c, struct deploy_runner *rn, struct deploy_job *j)
 	lc_error_clear(&j->err);
 	if (stop != NULL && *stop) {
 		j->failed = j->stopped = 1;
-		lc_error(&j->err, LC_EFAIL, "%s: interrupted", j->fn->name);
+		lc_error_interrupted(&j->err, *stop);
+		lc_error_prefix(&j->err, "%s", j->fn->name);
 		return;
 	}
 	j->began = 1;
@@ -1182,7 +1186,9 @@ run_job(struct aws_client *c, struct deploy_runner *rn, struct deploy_job *j)
 	else if (!rn->o->dry_run && deploy_apply(c, &j->plan, rn->o, rn->h,
 	    &j->result, &j->err) == -1)
 		j->failed = 1;
-	if (j->failed && stop != NULL && *stop)
+	/* Stopped only when the signal refused a step; another failure
+	 * keeps its own message, whenever it came. */
+	if (j->failed && lc_error_stopped(&j->err))
 		j->stopped = 1;
 }
 

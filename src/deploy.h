@@ -181,7 +181,7 @@ struct deploy_hooks {
 
 /* What deploy_apply has done (struct deploy_result's done). */
 enum deploy_did {
-	DEPLOY_DID_UPLOAD = 1 << 0,	/* the code is in S3 */
+	DEPLOY_DID_UPLOAD = 1 << 0,	/* this job put the code in S3 */
 	DEPLOY_DID_CREATE = 1 << 1,
 	DEPLOY_DID_CODE = 1 << 2,
 	DEPLOY_DID_CONFIG = 1 << 3,
@@ -230,8 +230,10 @@ const char *deploy_alias(const struct deploy_opts *o,
  * the triggers (triggers_apply; for a function it just created, planned
  * now that it exists), and prunes (release_prune).  Takes over p->remote.
  * o->stop set (a signal) before a step: that step and the rest are not
- * started, -1 with err "interrupted" (an upload to S3 in flight is
- * aborted; any other request in flight finishes, and so does its wait).
+ * started, -1 with err "interrupted", lc_error_interrupted (status 128 +
+ * the signal: lc_error_stopped tells it from a failure); an upload to S3
+ * in flight is aborted, a wait cut; any other request in flight finishes
+ * (and fails or not as it would: such a failure is no stop).
  */
 int deploy_apply(struct aws_client *c, struct deploy_plan *p,
     const struct deploy_opts *o, const struct deploy_hooks *h,
@@ -249,7 +251,8 @@ struct deploy_job {
 	struct lc_err			 err;
 	int				 failed;
 	int				 began;		/* taken by a thread */
-	int				 stopped;	/* by o->stop */
+	/* by o->stop: err is lc_error_stopped (a signal refused a step) */
+	int				 stopped;
 };
 
 /*

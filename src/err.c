@@ -1,4 +1,5 @@
 /* err.c - filling in struct lc_err. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -89,6 +90,19 @@ lc_error_prefix(struct lc_err *e, const char *fmt, ...)
 	if (e->loc_len > 0)
 		e->loc_off += n + 2;
 	return -1;
+}
+
+int
+lc_error_interrupted(struct lc_err *e, int sig)
+{
+	return lc_error(e, 128 + (sig > 0 && sig < 128 ? sig : SIGINT),
+	    "interrupted");
+}
+
+int
+lc_error_stopped(const struct lc_err *e)
+{
+	return e->status > 128;
 }
 
 void

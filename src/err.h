@@ -68,6 +68,14 @@ int lc_error_prefix(struct lc_err *e, const char *fmt, ...) LC_PRINTF(2, 3);
 void lc_error_set_code(struct lc_err *e, const char *code);
 /* Whether e's AWS error code is code. */
 int lc_error_is(const struct lc_err *e, const char *code);
+/*
+ * A signal (number sig, as a stop flag holds it) stopped the work:
+ * "interrupted", status 128 + sig (what the exit status then says), so
+ * that callers tell it from a failure (lc_error_stopped); returns -1.
+ */
+int lc_error_interrupted(struct lc_err *e, int sig);
+/* Whether e is such an error (its status above 128). */
+int lc_error_stopped(const struct lc_err *e);
 /* No error: LC_OK, no code, no message. */
 void lc_error_clear(struct lc_err *e);
 

@@ -352,6 +352,28 @@ wait_next(long *prev, long poll_ms, double deadline)
 	return (double)ms > left * 1000 ? (long)(left * 1000) + 1 : ms;
 }
 
+/*
+ * pause_ms in slices of 0.1 s at most, so that stop (may be NULL) set by
+ * a signal is seen soon: then -1, lc_error_interrupted; else 0.
+ */
+static int
+pause_stop(struct aws_client *c, long ms, const volatile sig_atomic_t *stop,
+    struct lc_err *err)
+{
+	long slice;
+
+	do {
+		if (stop != NULL && *stop)
+			return lc_error_interrupted(err, *stop);
+		slice = stop != NULL && ms > 100 ? 100 : ms;
+		pause_ms(c, slice);
+		ms -= slice;
+	} while (ms > 0);
+	if (stop != NULL && *stop)
+		return lc_error_interrupted(err, *stop);
+	return 0;
+}
+
 /* The timeout's message: what was awaited and the last state seen. */
 static int
 poll_timed_out(const struct lambda_poll_spec *p, long timeout_s,
@@ -391,8 +413,9 @@ lambda_poll(struct aws_client *c, const struct lambda_poll_spec *p,
 	if (out != NULL)
 		memset(out, 0, sizeof *out);
 	for (;;) {
-		pause_ms(c, wait_next(&prev, poll_ms, deadline));
-		if ((r = p->fetch(c, p->arg, &cfg, err)) == -1) {
+		if ((r = pause_stop(c, wait_next(&prev, poll_ms, deadline),
+		    p->stop, err)) == -1 ||
+		    (r = p->fetch(c, p->arg, &cfg, err)) == -1) {
 			if (lc_error_is(err, "AccessDeniedException")) {
 				len = strlen(err->msg);
 				snprintf(err->msg + len, sizeof err->msg - len,
@@ -439,11 +462,12 @@ fetch_function(struct aws_client *c, const void *name,
 
 int
 lambda_wait(struct aws_client *c, const char *name, long timeout_s,
-    long poll_ms, void (*on_change)(void *, const char *, const char *),
+    long poll_ms, const volatile sig_atomic_t *stop,
+    void (*on_change)(void *, const char *, const char *),
     void *arg, struct lambda_config *out, struct lc_err *err)
 {
 	const struct lambda_poll_spec p = { fetch_function, wait_check, name,
-	    "GetFunction", "the function to settle", 1 };
+	    "GetFunction", "the function to settle", 1, stop };
 
 	return lambda_poll(c, &p, timeout_s, poll_ms, on_change, arg, out,
 	    err);

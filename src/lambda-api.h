@@ -7,6 +7,7 @@
 #define LC_LAMBDA_API_H
 
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
 
 #include "aws.h"
@@ -157,10 +158,13 @@ long lambda_poll_next(long prev_ms, long max_ms);
  * AccessDeniedException: -1 at once, with a hint about the missing
  * lambda:GetFunction permission.  on_change (may be NULL) is called with
  * each new (State, LastUpdateStatus) pair, for a TTY display.  out (may be
- * NULL) receives the last configuration seen.
+ * NULL) receives the last configuration seen.  stop (may be NULL) set
+ * (a signal): -1 within 0.1 s, lc_error_interrupted (the wait only reads:
+ * safe to cut).
  */
 int lambda_wait(struct aws_client *c, const char *name, long timeout_s,
-    long poll_ms, void (*on_change)(void *, const char *, const char *),
+    long poll_ms, const volatile sig_atomic_t *stop,
+    void (*on_change)(void *, const char *, const char *),
     void *arg, struct lambda_config *out, struct lc_err *err);
 
 /*
@@ -182,6 +186,8 @@ struct lambda_poll_spec {
 	/* "the function to settle": the timeout's "waiting for WHAT". */
 	const char	*what;
 	int		 with_update;	/* the timeout names LastUpdateStatus */
+	/* Set (a signal): the loop stops, lc_error_interrupted; NULL: none. */
+	const volatile sig_atomic_t *stop;
 };
 
 /*

@@ -653,13 +653,13 @@ version_ready(const void *arg, const struct lambda_config *cfg,
 
 int
 lambda_wait_version(struct aws_client *c, const char *fn,
-    const char *version, long timeout_s,
+    const char *version, long timeout_s, const volatile sig_atomic_t *stop,
     void (*on_change)(void *, const char *, const char *), void *arg,
     struct lc_err *err)
 {
 	struct version_ref v = { fn, version };
 	struct lambda_poll_spec p = { fetch_version, version_ready, &v,
-	    "GetFunctionConfiguration", NULL, 0 };
+	    "GetFunctionConfiguration", NULL, 0, stop };
 	char what[96];
 
 	snprintf(what, sizeof what, "version %s to become Active", version);

@@ -8,6 +8,7 @@
 #ifndef LC_LAMBDA_VERSIONS_H
 #define LC_LAMBDA_VERSIONS_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -97,10 +98,11 @@ int lambda_get_version(struct aws_client *c, const char *fn,
  * SnapStart's snapshot is made then, and an alias must not move to it
  * before.  State Failed: -1 with "version N failed: <StateReason>";
  * timeout_s reached: -1 naming the last state; AccessDeniedException: a
- * hint about lambda:GetFunctionConfiguration.  on_change as lambda_wait's.
+ * hint about lambda:GetFunctionConfiguration.  on_change and stop as
+ * lambda_wait's.
  */
 int lambda_wait_version(struct aws_client *c, const char *fn,
-    const char *version, long timeout_s,
+    const char *version, long timeout_s, const volatile sig_atomic_t *stop,
     void (*on_change)(void *, const char *, const char *), void *arg,
     struct lc_err *err);
 

@@ -38,6 +38,7 @@ struct progress {
 	size_t		 drawn;		/* board lines on screen */
 	double		 drawn_at;
 	int		 held;		/* progress_suspend: how often */
+	int		 resumed;	/* others' output since the board */
 	int		 finished;
 };
 
@@ -120,41 +121,97 @@ size_of(const struct progress *p, int *cols, int *rows)
 }
 
 /*
+ * The columns a character of n bytes at s takes on a terminal: 2 for the
+ * East Asian wide and emoji ranges, 0 for combining marks, else 1
+ * (lambdactl never calls setlocale, so wcwidth would not know UTF-8).
+ */
+static size_t
+char_cols(const unsigned char *s, size_t n)
+{
+	/* Unicode's East Asian Wide and Fullwidth, emoji among them. */
+	static const uint32_t wide[][2] = {
+		{ 0x1100, 0x115f }, { 0x231a, 0x231b }, { 0x23e9, 0x23ec },
+		{ 0x23f0, 0x23f0 }, { 0x23f3, 0x23f3 }, { 0x25fd, 0x25fe },
+		{ 0x2614, 0x2615 }, { 0x2648, 0x2653 }, { 0x267f, 0x267f },
+		{ 0x2693, 0x2693 }, { 0x26a1, 0x26a1 }, { 0x26aa, 0x26ab },
+		{ 0x26bd, 0x26be }, { 0x26c4, 0x26c5 }, { 0x26ce, 0x26ce },
+		{ 0x26d4, 0x26d4 }, { 0x26ea, 0x26ea }, { 0x26f2, 0x26f3 },
+		{ 0x26f5, 0x26f5 }, { 0x26fa, 0x26fa }, { 0x26fd, 0x26fd },
+		{ 0x2705, 0x2705 }, { 0x270a, 0x270b }, { 0x2728, 0x2728 },
+		{ 0x274c, 0x274c }, { 0x274e, 0x274e }, { 0x2753, 0x2755 },
+		{ 0x2757, 0x2757 }, { 0x2795, 0x2797 }, { 0x27b0, 0x27b0 },
+		{ 0x27bf, 0x27bf }, { 0x2b1b, 0x2b1c }, { 0x2b50, 0x2b50 },
+		{ 0x2b55, 0x2b55 }, { 0x2e80, 0x303e }, { 0x3041, 0xa4cf },
+		{ 0xac00, 0xd7a3 }, { 0xf900, 0xfaff }, { 0xfe30, 0xfe4f },
+		{ 0xff00, 0xff60 }, { 0xffe0, 0xffe6 }, { 0x1f004, 0x1f004 },
+		{ 0x1f0cf, 0x1f0cf }, { 0x1f18e, 0x1f18e }, { 0x1f191, 0x1f19a },
+		{ 0x1f200, 0x1f251 }, { 0x1f300, 0x1f64f }, { 0x1f680, 0x1f6ff },
+		{ 0x1f7e0, 0x1f7eb }, { 0x1f900, 0x1f9ff }, { 0x1fa70, 0x1faff },
+		{ 0x20000, 0x3fffd },
+	};
+	uint32_t c;
+	size_t i;
+
+	if (n <= 1)
+		return 1;
+	c = s[0] & (0x7f >> n);
+	for (i = 1; i < n; i++)
+		c = c << 6 | (s[i] & 0x3f);
+	if ((c >= 0x300 && c <= 0x36f) || c == 0x200d ||
+	    (c >= 0xfe00 && c <= 0xfe0f))
+		return 0;
+	for (i = 0; i < sizeof wide / sizeof wide[0]; i++)
+		if (c >= wide[i][0] && c <= wide[i][1])
+			return 2;
+	return 1;
+}
+
+/*
  * Appends s to b as one line safe for a terminal (newlines and tabs as
  * spaces, control characters escaped: term.h), cut to at most cols
- * characters (a UTF-8 sequence counting as one).
+ * columns (char_cols); returns the columns it takes.
  */
-static void
+static size_t
 add_cut(struct buf *b, const char *s, size_t cols)
 {
 	struct buf t = BUF_INIT, e = BUF_INIT;
-	size_t i, n, shown;
+	const unsigned char *u;
+	size_t i, n, w, shown;
 
 	for (i = 0; s[i] != '\0'; i++)
 		buf_addch(&t, s[i] == '\n' || s[i] == '\t' || s[i] == '\r' ?
 		    ' ' : s[i]);
 	term_escape(&e, t.data, t.len, TERM_TEXT);
-	for (i = 0, shown = 0; i < e.len && shown < cols; i += n, shown++) {
-		n = utf8_seq_len((const unsigned char *)e.data + i, e.len - i);
-		if (n == 0)
+	u = (const unsigned char *)e.data;
+	for (i = 0, shown = 0; i < e.len; i += n, shown += w) {
+		if ((n = utf8_seq_len(u + i, e.len - i)) == 0)
 			n = 1;
+		if (shown + (w = char_cols(u + i, n)) > cols)
+			break;
 	}
 	buf_add(b, e.data, i);
 	buf_release(&t);
 	buf_release(&e);
+	return shown;
 }
 
-/* add_cut, padded with spaces to width characters. */
+/* The columns s takes once add_cut made it safe. */
+static size_t
+text_cols(const char *s)
+{
+	struct buf b = BUF_INIT;
+	size_t w = add_cut(&b, s, (size_t)-1);
+
+	buf_release(&b);
+	return w;
+}
+
+/* add_cut, padded with spaces to width columns. */
 static void
 add_cell(struct buf *b, const char *s, size_t width)
 {
-	size_t from = b->len, i, shown = 0, n;
+	size_t shown = add_cut(b, s, width);
 
-	add_cut(b, s, width);
-	for (i = from; i < b->len; i += n, shown++)
-		if ((n = utf8_seq_len((const unsigned char *)b->data + i,
-		    b->len - i)) == 0)
-			n = 1;
 	for (; shown < width; shown++)
 		buf_addch(b, ' ');
 }
@@ -194,8 +251,8 @@ name_width(const struct progress *p)
 	size_t i, w = 8;
 
 	for (i = 0; i < p->n; i++)
-		if (strlen(p->v[i].name) > w)
-			w = strlen(p->v[i].name);
+		if (text_cols(p->v[i].name) > w)
+			w = text_cols(p->v[i].name);
 	return w > 32 ? 32 : w;
 }
 
@@ -218,11 +275,11 @@ add_line(const struct progress *p, const struct pline *l, size_t nw,
 /*
  * Which lines fit in rows - 1 (the board never scrolls what it must
  * redraw off the screen): all of them, or those under way and a last line
- * counting the others.  Returns how many of order[] to show, and
- * *more the line counting the rest (0: none).
+ * counting the others.  Returns how many of order[] to show; *more:
+ * whether the line counting the rest is needed.
  */
 static size_t
-visible(const struct progress *p, size_t rows, size_t *order, size_t *more)
+visible(const struct progress *p, size_t rows, size_t *order, int *more)
 {
 	size_t i, k = 0, max = rows > 2 ? rows - 2 : 1;
 
@@ -235,20 +292,38 @@ visible(const struct progress *p, size_t rows, size_t *order, size_t *more)
 	for (i = 0; i < p->n && k < max; i++)
 		if (!p->v[i].ended && p->v[i].start > 0)
 			order[k++] = i;
-	*more = p->n - k;
+	*more = 1;
 	return k;
 }
 
-/* "+ 12 more: 3 done, 1 failed, 8 queued". */
+/*
+ * The lines not shown (all but order[0..k)), counted: "... 6 more: 1
+ * done, 5 queued" (done, failed, stopped, under way, queued; none: left
+ * out).
+ */
 static void
-add_more(const struct progress *p, size_t cols, struct buf *b)
+add_more(const struct progress *p, const size_t *order, size_t k,
+    size_t cols, struct buf *b)
 {
-	size_t i, c[4] = { 0 };
+	static const char *const word[5] = { "done", "failed", "stopped",
+	    "under way", "queued" };
+	size_t i, j, c[5] = { 0 }, hidden = 0;
 	struct buf t = BUF_INIT;
 
-	for (i = 0; i < p->n; i++)
-		c[p->v[i].ended]++;
-	buf_addf(&t, "... %zu done, %zu failed, %zu stopped, %zu to come", c[1], c[2], c[3], c[0]);
+	for (i = 0, j = 0; i < p->n; i++) {
+		if (j < k && order[j] == i) {
+			j++;
+			continue;
+		}
+		hidden++;
+		c[p->v[i].ended ? p->v[i].ended - 1 :
+		    p->v[i].start > 0 ? 3 : 4]++;
+	}
+	buf_addf(&t, "... %zu more", hidden);
+	for (i = 0, j = 0; i < 5; i++)
+		if (c[i] > 0)
+			buf_addf(&t, "%s %zu %s", j++ ? "," : ":", c[i],
+			    word[i]);
 	buf_adds(b, "\033[2K");
 	add_cut(b, t.data, cols > 1 ? cols - 1 : 1);
 	buf_addch(b, '\n');
@@ -269,23 +344,37 @@ static void
 draw(struct progress *p)
 {
 	struct buf b = BUF_INIT;
-	size_t *order, k, i, more, nw = name_width(p);
-	int cols, rows;
+	size_t *order, k, i, nw;
+	int cols, rows, more;
 
 	if (p->mode != PROGRESS_LIVE || p->held || p->finished || p->n == 0)
 		return;
 	size_of(p, &cols, &rows);
+	if (rows < PROGRESS_MIN_ROWS)
+		return;		/* progress_note's plain lines instead */
+	nw = name_width(p);
 	order = xcalloc(p->n, sizeof *order);
 	k = visible(p, (size_t)rows, order, &more);
+	if (p->resumed) {
+		/*
+		 * After the caller's output (a build's), which may have
+		 * ended mid-line: a line of spaces wraps to a new line from
+		 * there, but not from the first column (the cursor waits in
+		 * the last one), so that the board never draws over it.
+		 */
+		for (i = 0; i < (size_t)cols; i++)
+			buf_addch(&b, ' ');
+		p->resumed = 0;
+	}
 	add_home(p, &b);
 	for (i = 0; i < k; i++)
 		add_line(p, &p->v[order[i]], nw, (size_t)cols, &b);
-	if (more > 0)
-		add_more(p, (size_t)cols, &b);
+	if (more)
+		add_more(p, order, k, (size_t)cols, &b);
 	buf_adds(&b, "\033[J");		/* what was below: a ^C echoed */
 	fwrite(b.data, 1, b.len, p->fp);
 	fflush(p->fp);
-	p->drawn = k + (more > 0);
+	p->drawn = k + (more != 0);
 	p->drawn_at = p->now();
 	free(order);
 	buf_release(&b);
@@ -329,6 +418,8 @@ progress_set(struct progress *p, const char *name, const char *fmt, ...)
 	if ((l = find(p, name)) != NULL && !l->ended) {
 		/* Queued again (packaged, waiting for a thread): its time
 		 * counts from its next state. */
+		int same = strcmp(l->state, b.data) == 0 && l->total == 0;
+
 		if (strcmp(b.data, "queued") == 0)
 			l->start = 0;
 		else
@@ -336,10 +427,24 @@ progress_set(struct progress *p, const char *name, const char *fmt, ...)
 		free(l->state);
 		l->state = buf_detach(&b, NULL);
 		l->total = l->sent = 0;
-		draw(p);
+		if (!same)
+			draw(p);
 	}
 	pthread_mutex_unlock(&p->mu);
 	buf_release(&b);
+}
+
+/* A live board on a terminal too short for one (under PROGRESS_MIN_ROWS
+ * rows): progress_note's plain lines instead. */
+static int
+too_short(const struct progress *p)
+{
+	int cols, rows;
+
+	if (p->mode != PROGRESS_LIVE)
+		return 0;
+	size_of(p, &cols, &rows);
+	return rows < PROGRESS_MIN_ROWS;
 }
 
 void
@@ -347,7 +452,7 @@ progress_note(struct progress *p, const char *name, const char *text)
 {
 	struct buf b = BUF_INIT;
 
-	if (p->mode != PROGRESS_LINES)
+	if (p->mode != PROGRESS_LINES && !too_short(p))
 		return;
 	buf_addf(&b, "lambdactl: %s: ", name);
 	add_cut(&b, text, (size_t)-1);
@@ -426,8 +531,8 @@ void
 progress_resume(struct progress *p)
 {
 	pthread_mutex_lock(&p->mu);
-	if (p->held > 0)
-		p->held--;
+	if (p->held > 0 && --p->held == 0)
+		p->resumed = 1;
 	draw(p);
 	pthread_mutex_unlock(&p->mu);
 }
@@ -487,10 +592,11 @@ summary(struct progress *p, size_t cols, struct buf *b)
 	for (i = 0; i < p->n; i++) {
 		buf_reset(&r);
 		state_text(p, &p->v[i], 0, &r);
-		if (r.len > w[1])
-			w[1] = r.len;
-		if (p->v[i].version != NULL && strlen(p->v[i].version) > w[2])
-			w[2] = strlen(p->v[i].version);
+		if (text_cols(r.data) > w[1])
+			w[1] = text_cols(r.data);
+		if (p->v[i].version != NULL &&
+		    text_cols(p->v[i].version) > w[2])
+			w[2] = text_cols(p->v[i].version);
 	}
 	fixed = w[0] + w[2] + w[3] + 6;
 	if (w[1] + fixed >= cols)

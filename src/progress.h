@@ -12,8 +12,13 @@
  *                   PROGRESS_EVERY_MS or PROGRESS_EVERY_BYTES; lines cut
  *                   to the terminal's
  *                   width (TIOCGWINSZ, asked at each redraw) so that none
- *                   wraps; at the end (progress_finish) a summary table
- *                   (function, result, version, time) in its place.
+ *                   wraps (widths in columns: a CJK character or an
+ *                   emoji takes two); more lines than rows: those under
+ *                   way and "... 6 more: 1 done, 5 queued"; under
+ *                   PROGRESS_MIN_ROWS rows, PROGRESS_LINES's notes
+ *                   instead of a board; at the end (progress_finish) a
+ *                   summary table (function, result, version, time) in
+ *                   its place.
  *   PROGRESS_LINES  no escape code at all: each progress_note is one line
  *                   "lambdactl: NAME: TEXT", each upload of over 1 MB one
  *                   line "lambdactl: NAME: uploading 19.1 MB" as it starts;
@@ -44,6 +49,8 @@ enum progress_end {
 #define PROGRESS_EVERY_MS	100	/* bytes moving: redrawn this often, */
 #define PROGRESS_EVERY_BYTES	(1024 * 1024)	/* or as often as these move */
 #define PROGRESS_UPLOAD_MIN	(1024 * 1024)	/* smaller: not shown */
+/* A terminal of fewer rows gets progress_note's plain lines, no board. */
+#define PROGRESS_MIN_ROWS	3
 
 struct progress;
 
@@ -94,16 +101,17 @@ void progress_end(struct progress *p, const char *name, enum progress_end how,
  * Erases the board and keeps it off the screen, so that the caller can
  * print lines of its own (to fp or stdout, the same terminal; a build's
  * output) where it was; progress_resume (harmless without a suspend)
- * draws it again below them.  Meanwhile states change but nothing is
- * drawn.
+ * draws it again below them (on a line of its own even when their last
+ * one did not end).  Meanwhile states change but nothing is drawn.
  */
 void progress_suspend(struct progress *p);
 void progress_resume(struct progress *p);
 
 /*
- * The end of the display: in PROGRESS_LIVE mode the board gives way to
- * the summary table; otherwise nothing.  Lines still unended count as
- * "not started" (queued) or "stopped" (under way).
+ * The end of the display: the summary table (in PROGRESS_LIVE mode in
+ * the board's place, in PROGRESS_LINES mode after the lines); nothing in
+ * PROGRESS_QUIET.  Lines still unended count as "not started" (queued)
+ * or "stopped" (under way).
  */
 void progress_finish(struct progress *p);
 

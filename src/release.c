@@ -421,7 +421,7 @@ publish(struct aws_client *c, const struct manifest_fn *fn,
 		    "Active (State %s)", r->version, state);
 		step(h, fn->name, what);
 		ret = lambda_wait_version(c, fn->name, r->version,
-		    o->wait_timeout, on_version, &u, err);
+		    o->wait_timeout, o->stop, on_version, &u, err);
 		if (ret == -1 && rp->alias != NULL) {
 			snprintf(what, sizeof what, " (alias %s not moved)",
 			    rp->alias);
@@ -473,7 +473,7 @@ release_apply(struct aws_client *c, const struct manifest_fn *fn,
 	if (rp->alias == NULL)
 		return 0;
 	if (o->stop != NULL && *o->stop)
-		return lc_error(err, LC_EFAIL, "interrupted");
+		return lc_error_interrupted(err, *o->stop);
 	stage(h, fn->name, DEPLOY_STAGE_ALIAS, rp->alias);
 	if ((stays = release_stays(rp, r->version)) != NULL) {
 		snprintf(what, sizeof what, "giving version %s %d%% of alias "

@@ -263,8 +263,9 @@ region_init(struct region *r, int fd, uint64_t off, uint64_t len,
 	r->st.arg = r;
 	r->st.len = (size_t)len;
 	if (sha256_reader(region_read, r, md, NULL) == -1)
-		return lc_error(err, LC_EFAIL, "cannot read the artifact: %s",
-		    r->stop != NULL && *r->stop ? "interrupted" :
+		return r->stop != NULL && *r->stop ?
+		    lc_error_interrupted(err, *r->stop) :
+		    lc_error(err, LC_EFAIL, "cannot read the artifact: %s",
 		    strerror(r->failed));
 	sha256_to_hex(md, hex);
 	sha256_to_b64(md, b64);
@@ -279,7 +280,7 @@ stream_error(const struct aws_client *c, const char *bucket,
     struct lc_err *err)
 {
 	if (r->stop != NULL && *r->stop)
-		return lc_error(err, LC_EFAIL, "interrupted");
+		return lc_error_interrupted(err, *r->stop);
 	if (r->failed)
 		return lc_error(err, LC_EFAIL, "cannot read the artifact: %s",
 		    strerror(r->failed));
@@ -520,12 +521,18 @@ mpu_parts(struct mpu *m, struct lc_err *err)
 	pthread_mutex_unlock(&m->mu);
 	for (i = 0; i < n; i++)
 		pthread_join(th[i], NULL);
-	if (m->failed) {
+	/* A part's own failure, else the signal (a part cut by it says
+	 * m->cancel's 1, not the signal's number). */
+	if (m->failed && !lc_error_stopped(&m->err)) {
 		*err = m->err;
 		return -1;
 	}
 	if (m->o->stop != NULL && *m->o->stop)
-		return lc_error(err, LC_EFAIL, "interrupted");
+		return lc_error_interrupted(err, *m->o->stop);
+	if (m->failed) {
+		*err = m->err;
+		return -1;
+	}
 	return 0;
 }
 

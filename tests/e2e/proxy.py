@@ -23,7 +23,9 @@ and the first whose method (a regex matching the whole method) and path
 of the upstream (logged as any other request).  Tests write the file to
 start a fault and remove it to end it.  A rule {"method": ..., "path":
 ..., "hold": FILE} answers nothing itself: the request is held (FILE.held
-created, saying so) while FILE exists, at most 120 s, then forwarded.
+created, saying so) while FILE exists, at most 120 s, then forwarded --
+unless the file's rules by then answer it (one matching it without
+"hold"): a held request can end in a fault.
 Standard library only.
 """
 import http.client
@@ -92,7 +94,9 @@ class Handler(BaseHTTPRequestHandler):
             deadline = time.monotonic() + 120
             while os.path.exists(rule["hold"]) and time.monotonic() < deadline:
                 time.sleep(0.05)
-            rule = None
+            rule = self.fault()
+            if rule is not None and "hold" in rule:
+                rule = None
         if rule is not None:
             data = rule.get("body", "").encode()
             with lock:

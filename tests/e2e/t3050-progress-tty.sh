@@ -76,7 +76,7 @@ sed -i 's/memory: 128/memory: 256/' lambda.yml
 H=$TMP/hold-delta
 : >"$H"
 echo "[{\"method\": \"PUT\", \"path\": \"functions/delta/configuration\", \"hold\": \"$H\"}]" >"$PROXY_FAULTS"
-run_pane live lambdactl deploy -j 4 --publish
+run_pane live lambdactl deploy -j 4 --publish --read-timeout 300
 check "live: delta's configuration update is held" wait_file "$H.held"
 check "live: the others show done with their version" \
 	wait_pane live '^alpha +done: updated \(code, memory\), version 1$'
@@ -117,7 +117,7 @@ rm -f "$HA.held" "$HB.held"
 echo "[{\"method\": \"PUT\", \"path\": \"functions/alpha/code\", \"hold\": \"$HA\"},
  {\"method\": \"PUT\", \"path\": \"functions/bravo/code\", \"hold\": \"$HB\"}]" >"$PROXY_FAULTS"
 proxy_reset
-run_pane stop lambdactl deploy -j 2
+run_pane stop lambdactl deploy -j 2 --read-timeout 300
 check "Ctrl-C: alpha's code update is held" wait_file "$HA.held"
 check "Ctrl-C: bravo's code update is held" wait_file "$HB.held"
 check "Ctrl-C: the board shows them updating code" wait_pane stop '^bravo +updating code'
@@ -145,6 +145,31 @@ check "Ctrl-C: alpha's configuration stayed (memory 256)" \
 check "Ctrl-C: alpha's code did change (the call in flight finished)" \
 	test "$(ref_aws lambda get-function-configuration --function-name alpha --query CodeSha256 --output text)" = "$(openssl dgst -sha256 -binary .lambdactl/alpha.zip | base64 -w0)"
 tmx kill-session -t stop
+
+# Ctrl-C while alpha's configuration update is held, which then fails:
+# the failure is reported as it is (not as "stopped"), with what alpha
+# had done by then.
+printf '#!/bin/sh\necho v3b\n' >target/bootstrap
+sed -i 's/memory: 384/memory: 512/' lambda.yml
+HC=$TMP/hold-c
+: >"$HC"
+rm -f "$HC.held"
+echo "[{\"method\": \"PUT\", \"path\": \"functions/alpha/configuration\", \"hold\": \"$HC\"}]" >"$PROXY_FAULTS"
+run_pane both lambdactl deploy alpha --read-timeout 300
+check "Ctrl-C and a failure: alpha's configuration update is held" wait_file "$HC.held"
+tmx send-keys -t both C-c
+wait_pane both '\^C' 10
+echo '[{"method": "PUT", "path": "functions/alpha/configuration", "status": 400, "headers": {"Content-Type": "application/json"}, "body": "{\"__type\": \"InvalidParameterValueException\", \"message\": \"no\"}"}]' >"$PROXY_FAULTS.tmp"
+mv "$PROXY_FAULTS.tmp" "$PROXY_FAULTS"
+rm -f "$HC"
+check "Ctrl-C and a failure: lambdactl ends" wait_file "$TMP/both.status"
+check "Ctrl-C and a failure: exit status 130" test "$(cat "$TMP/both.status" 2>/dev/null)" = 130
+# -J: the error line is wider than the pane.
+tmx capture-pane -p -J -t both >"$TMP/both"
+check "Ctrl-C and a failure: the error, and what was done" \
+	grep -Fxq "lambdactl: alpha: UpdateFunctionConfiguration: InvalidParameterValueException: no (code updated, configuration not applied)" "$TMP/both"
+check "Ctrl-C and a failure: not called stopped" sh -c '! grep -q "stopped" "$1"' _ "$TMP/both"
+tmx kill-session -t both
 rm -f "$PROXY_FAULTS"
 
 # package of many functions: the same board, a line each, the table.

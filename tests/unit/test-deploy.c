@@ -4,6 +4,7 @@
  * error code, against a scripted local server).
  */
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -673,6 +674,30 @@ static const struct conflict_case conflict_cases[] = {
 };
 
 /*
+ * A plan of fn (twins) with nothing in it, and, when exists, a
+ * configuration change of the function GOT_CONFIG describes.
+ */
+static void
+bare_plan(struct manifest_fn *fn, struct deploy_plan *p,
+    struct package_result *pkg, int exists)
+{
+	static const char cfg[] = GOT_CONFIG;
+	struct lc_err err;
+
+	twins(fn, p, pkg);
+	memset(p, 0, sizeof *p);
+	p->fn = fn;
+	p->role_arn = ROLE;
+	p->pkg = pkg;
+	if (!exists)
+		return;
+	p->exists = 1;
+	p->config_changed = 1;
+	assert_int_equal(lambda_config_parse("GetFunction", cfg, strlen(cfg),
+	    &p->remote, &err), 0);
+}
+
+/*
  * A conflict with another client (ResourceConflictException on an update,
  * PreconditionFailedException) makes deploy_apply wait and try again; on
  * CreateFunction, ResourceConflictException makes it look at what exists.
@@ -689,7 +714,6 @@ test_apply_conflict_by_code(void **state)
 	struct testhttp h;
 	struct lc_err err;
 	char *answers[4], zip[] = "/tmp/test-deploy.XXXXXX";
-	static const char cfg[] = GOT_CONFIG;
 	size_t i, k, n;
 	int fd;
 
@@ -702,18 +726,8 @@ test_apply_conflict_by_code(void **state)
 	    k++) {
 		c = &conflict_cases[k];
 		print_message("# %s\n", c->name);
-		twins(&fn, &p, &pkg);
-		memset(&p, 0, sizeof p);
-		p.fn = &fn;
-		p.role_arn = ROLE;
-		p.pkg = &pkg;
+		bare_plan(&fn, &p, &pkg, !c->create);
 		pkg.path = zip;
-		if (!c->create) {
-			p.exists = 1;
-			p.config_changed = 1;
-			assert_int_equal(lambda_config_parse("GetFunction", cfg,
-			    strlen(cfg), &p.remote, &err), 0);
-		}
 		answers[0] = testhttp_answer(c->create ? 409 : 400, c->headers,
 		    c->body);
 		/* The wait (GetFunction), the second try, the wait after it;
@@ -993,7 +1007,7 @@ test_wait_schedule(void **state)
 	    GF("Active", "InProgress"), 200, GF("Active", "Successful"));
 	t0 = clock_ms();
 	assert_int_equal(lambda_wait(&h.client, "jobs", 30, 400, NULL, NULL,
-	    &cfg, &err), 0);
+	    NULL, &cfg, &err), 0);
 	elapsed = clock_ms() - t0;
 	testhttp_stop_json(&h);
 	assert_string_equal(cfg.last_update_status, "Successful");
@@ -1026,17 +1040,140 @@ test_wait_errors(void **state)
 	h.client.sleep_ms = no_pause;
 	memset(&err, 0, sizeof err);
 	assert_int_equal(lambda_wait(&h.client, "jobs", 30, 0, NULL, NULL,
-	    NULL, &err), -1);
+	    NULL, NULL, &err), -1);
 	assert_string_equal(err.msg, "the function disappeared while "
 	    "lambdactl waited for it");
 	assert_int_equal(lambda_wait(&h.client, "jobs", 30, 0, NULL, NULL,
-	    NULL, &err), -1);
+	    NULL, NULL, &err), -1);
 	assert_non_null(strstr(err.msg, "no (lambdactl waits by polling "
 	    "GetFunction: the credentials need lambda:GetFunction)"));
 	assert_int_equal(lambda_wait(&h.client, "jobs", 0, 0, NULL, NULL,
-	    NULL, &err), -1);
+	    NULL, NULL, &err), -1);
 	assert_string_equal(err.msg, "timed out after 0 s waiting for the "
 	    "function to settle (State Pending, LastUpdateStatus InProgress)");
+	testhttp_stop_json(&h);
+}
+
+/* The stop flag: set by the hook as the configuration update begins. */
+static volatile sig_atomic_t stop_flag;
+
+static void
+stop_at_config(void *arg, const char *fn, enum deploy_stage st,
+    const char *detail)
+{
+	(void)arg;
+	(void)fn;
+	(void)detail;
+	if (st == DEPLOY_STAGE_CONFIG)
+		stop_flag = SIGINT;
+}
+
+/*
+ * A signal during a configuration update: a real failure of that update
+ * keeps its message (not lc_error_stopped: deploy_run does not call it
+ * stopped); a conflict is not retried (no wait); a success is not waited
+ * for (the wait is cut: lc_error_stopped, status 130); each makes one
+ * request only.
+ */
+static void
+test_apply_stop(void **state)
+{
+	static const struct {
+		const char	*name;
+		int		 status;
+		const char	*headers, *body;
+		int		 stopped;
+		unsigned	 done;
+		const char	*msg;
+	} cases[] = {
+		{ "a real failure", 400, "", "{\"__type\":"
+		    "\"InvalidParameterValueException\",\"message\":\"bad\"}",
+		    0, 0, "jobs: UpdateFunctionConfiguration: "
+		    "InvalidParameterValueException: bad" },
+		{ "a conflict: no retry", 409, "x-amzn-ErrorType: "
+		    "ResourceConflictException\r\n", "{\"message\":\"busy\"}",
+		    1, 0, "jobs: interrupted" },
+		{ "updated: the wait cut", 200, "", GOT_CONFIG, 1,
+		    DEPLOY_DID_CONFIG, "jobs: interrupted" },
+	};
+	const struct deploy_hooks hooks = { .stage = stop_at_config };
+	struct deploy_opts o = fast;
+	struct manifest_fn fn;
+	struct deploy_plan p;
+	struct package_result pkg;
+	struct deploy_result r;
+	struct testhttp h;
+	struct lc_err err;
+	char *answer;
+	size_t k;
+
+	(void)state;
+	o.stop = &stop_flag;
+	o.poll_ms = 5000;	/* a wait not cut would take seconds */
+	for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		print_message("# %s\n", cases[k].name);
+		stop_flag = 0;
+		bare_plan(&fn, &p, &pkg, 1);
+		answer = testhttp_answer(cases[k].status, cases[k].headers,
+		    cases[k].body);
+		testhttp_start(&h, (const char *const *)&answer, 1);
+		lc_error_clear(&err);
+		assert_int_equal(deploy_apply(&h.client, &p, &o, &hooks, &r,
+		    &err), -1);
+		assert_int_equal(testhttp_stop(&h), 1);
+		assert_string_equal(err.msg, cases[k].msg);
+		assert_int_equal(lc_error_stopped(&err), cases[k].stopped);
+		if (cases[k].stopped)
+			assert_int_equal(err.status, 128 + SIGINT);
+		assert_int_equal(r.done, cases[k].done);
+		deploy_plan_release(&p);
+		free(answer);
+	}
+}
+
+/*
+ * lambda_wait with the stop flag set while it pauses between polls (the
+ * pauses faked: slept counts them): -1 at once, lc_error_stopped, having
+ * paused in slices of 0.1 s at most; set before: no request at all.
+ */
+static long slept, max_slice;
+
+static void
+sleep_then_stop(long ms)
+{
+	slept += ms;
+	if (ms > max_slice)
+		max_slice = ms;
+	if (slept >= 700)
+		stop_flag = SIGTERM;
+}
+
+static void
+test_wait_stop(void **state)
+{
+	struct testhttp h;
+	struct lc_err err;
+
+	(void)state;
+	stop_flag = 0;
+	slept = max_slice = 0;
+	/* Polls after 250 and 625 ms; the stop 100 ms into the third
+	 * pause (562 ms, 30 s at most). */
+	testhttp_start_json(&h, 2, 200, GF("Pending", "InProgress"), 200,
+	    GF("Pending", "InProgress"));
+	h.client.sleep_ms = sleep_then_stop;
+	assert_int_equal(lambda_wait(&h.client, "jobs", 600, 30000,
+	    &stop_flag, NULL, NULL, NULL, &err), -1);
+	assert_string_equal(err.msg, "interrupted");
+	assert_int_equal(err.status, 128 + SIGTERM);
+	assert_true(lc_error_stopped(&err));
+	assert_int_equal(slept, 725);
+	assert_true(max_slice <= 100);
+	/* Set already: no request at all. */
+	assert_int_equal(lambda_wait(&h.client, "jobs", 600, 30000,
+	    &stop_flag, NULL, NULL, NULL, &err), -1);
+	assert_int_equal(err.status, 128 + SIGTERM);
+	assert_int_equal(slept, 725);
 	testhttp_stop_json(&h);
 }
 
@@ -1059,6 +1196,8 @@ main(void)
 		cmocka_unit_test(test_poll_schedule),
 		cmocka_unit_test(test_wait_schedule),
 		cmocka_unit_test(test_wait_errors),
+		cmocka_unit_test(test_apply_stop),
+		cmocka_unit_test(test_wait_stop),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -545,7 +545,7 @@ test_wait_version(void **state)
 	h.client.sleep_ms = fake_sleep;
 	nslept = 0;
 	changes[0] = '\0';
-	assert_int_equal(lambda_wait_version(&h.client, "api", "4", 600,
+	assert_int_equal(lambda_wait_version(&h.client, "api", "4", 600, NULL,
 	    on_change, (void *)" ", &err), 0);
 	/* 250 ms before the first poll (PublishVersion has just said
 	 * Pending), then half again each time. */
@@ -556,15 +556,15 @@ test_wait_version(void **state)
 	assert_int_equal(slept[3], 843);
 	assert_string_equal(changes, " Pending Active");
 	assert_int_equal(lambda_wait_version(&h.client, "api", "4", 600, NULL,
-	    NULL, &err), -1);
+	    NULL, NULL, &err), -1);
 	assert_string_equal(err.msg, "version 4 failed: snapshot failed");
 	assert_int_equal(lambda_wait_version(&h.client, "api", "4", 0, NULL,
-	    NULL, &err), -1);
+	    NULL, NULL, &err), -1);
 	assert_string_equal(err.msg, "timed out after 0 s waiting for version "
 	    "4 to become Active (State Pending)");
 	/* No State at all (an emulator): settled. */
 	assert_int_equal(lambda_wait_version(&h.client, "api", "4", 0, NULL,
-	    NULL, &err), 0);
+	    NULL, NULL, &err), 0);
 	assert_string_equal(h.reqs[0], "GET " PATH "/configuration?"
 	    "Qualifier=4");
 	testhttp_stop_json(&h);
@@ -596,7 +596,7 @@ test_get_version(void **state)
 	assert_string_equal(err.code, "ResourceNotFoundException");
 	assert_null(cfg.name);
 	assert_int_equal(lambda_wait_version(&h.client, "api", "4", 60, NULL,
-	    NULL, &err), -1);
+	    NULL, NULL, &err), -1);
 	assert_non_null(strstr(err.msg, "no (lambdactl waits by polling "
 	    "GetFunctionConfiguration: the credentials need "
 	    "lambda:GetFunctionConfiguration)"));

@@ -4,6 +4,7 @@
  * upload line, the summary table; the plain mode without an escape code;
  * the quiet mode printing nothing.
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -184,13 +185,12 @@ test_live_many(void **state)
 	progress_set(r.p, "a2", "creating");
 	progress_set(r.p, "a5", "creating");
 	s = since(&r);
-	/* The last draw: 2 under way, and the rest counted. */
+	/* The last draw: 2 under way, and the 6 others counted. */
 	p = strrchr(s, '\r');
 	assert_non_null(p);
 	assert_non_null(strstr(p, "a2        creating\n"));
 	assert_non_null(strstr(p, "a5        creating\n"));
-	assert_non_null(strstr(p, "... 1 done, 0 failed, 0 stopped, 7 to "
-	    "come\n"));
+	assert_non_null(strstr(p, "\033[2K... 6 more: 1 done, 5 queued\n"));
 	for (; (p = strchr(p, '\n')) != NULL; p++)
 		n++;
 	assert_int_equal(n, 3);
@@ -223,8 +223,17 @@ test_live_suspend(void **state)
 	free(since(&r));
 	progress_resume(r.p);
 	s = since(&r);
-	assert_string_equal(s, "\r\033[2Kalpha     packaging\n"
+	/* A line of spaces first (a new line after output that ended
+	 * mid-line; from the first column it does not wrap). */
+	assert_int_equal(strspn(s, " "), 60);
+	assert_string_equal(s + 60, "\r\033[2Kalpha     packaging\n"
 	    "\033[2Kbravo     queued\n\033[J");
+	free(s);
+	/* Only once: the next draw goes up over the board. */
+	progress_set(r.p, "bravo", "building");
+	s = since(&r);
+	assert_string_equal(s, "\r\033[2A\033[2Kalpha     packaging\n"
+	    "\033[2Kbravo     building\n\033[J");
 	free(s);
 	rig_release(&r);
 }
@@ -349,6 +358,142 @@ test_quiet_mode(void **state)
 	rig_release(&r);
 }
 
+/*
+ * Widths in columns: a CJK or emoji character takes two, a combining
+ * mark none; cut so that none goes past the width, padded so that the
+ * summary's columns line up.
+ */
+static void
+test_wide_chars(void **state)
+{
+	struct rig r;
+	char *s, *line, *t;
+
+	(void)state;
+	rig_init(&r, PROGRESS_LIVE, 17, 20);
+	progress_add(r.p, "alpha");
+	progress_add(r.p, "\xe6\x97\xa5\xe6\x9c\xac");	/* 2 x 2 columns */
+	/* 6 of the 16 columns left after "alpha     ": three wide. */
+	progress_set(r.p, "alpha", "\xe6\x97\xa5\xe6\x97\xa5\xe6\x97\xa5"
+	    "\xe6\x97\xa5");
+	s = since(&r);
+	line = strstr(s, "alpha");
+	assert_non_null(line);
+	*strchr(line, '\n') = '\0';
+	assert_string_equal(line, "alpha     \xe6\x97\xa5\xe6\x97\xa5"
+	    "\xe6\x97\xa5");
+	free(s);
+	/* The name padded by columns: 4 + 6 spaces, as "alpha" + 5. */
+	progress_set(r.p, "\xe6\x97\xa5\xe6\x9c\xac", "e\xcc\x81t\xc3\xa9");
+	s = since(&r);
+	assert_non_null(strstr(s, "\xe6\x97\xa5\xe6\x9c\xac      "
+	    "e\xcc\x81t\xc3\xa9\n"));
+	free(s);
+	rig_release(&r);
+
+	/* The summary: its columns measured as they are padded. */
+	rig_init(&r, PROGRESS_LINES, 80, 20);
+	progress_add(r.p, "alpha");
+	progress_add(r.p, "bravo");
+	progress_end(r.p, "alpha", PROGRESS_DONE, "\xe2\x9c\x85 \xe6\x97\xa5",
+	    NULL);
+	progress_end(r.p, "bravo", PROGRESS_DONE, "ok", NULL);
+	progress_finish(r.p);
+	s = since(&r);
+	t = strstr(s, "FUNCTION");
+	assert_non_null(t);
+	/* "done: ✅ 日": 11 columns (15 bytes). */
+	assert_non_null(strstr(t, "FUNCTION  RESULT       VERSION  TIME\n"));
+	assert_non_null(strstr(t, "alpha     done: \xe2\x9c\x85 \xe6\x97\xa5  "
+	    "-        -\n"));
+	assert_non_null(strstr(t, "bravo     done: ok     -        -\n"));
+	free(s);
+	rig_release(&r);
+}
+
+/* A terminal of under 3 rows: no board, plain lines as without one. */
+static void
+test_live_too_short(void **state)
+{
+	struct rig r;
+	char *s;
+
+	(void)state;
+	rig_init(&r, PROGRESS_LIVE, 80, 2);
+	progress_add(r.p, "alpha");
+	progress_set(r.p, "alpha", "updating code");
+	progress_note(r.p, "alpha", "updating code");
+	progress_end(r.p, "alpha", PROGRESS_DONE, "updated", NULL);
+	s = since(&r);
+	assert_null(strchr(s, '\033'));
+	assert_string_equal(s, "lambdactl: alpha: updating code\n");
+	free(s);
+	rig_release(&r);
+}
+
+/*
+ * Callers at once (deploy -j's threads): every line ends as its thread
+ * said, and the sanitizers (SANITIZE=1) see no race on the board.
+ */
+struct hammer {
+	struct progress	*p;
+	char		 name[8];
+};
+
+static void *
+hammer_one(void *arg)
+{
+	struct hammer *h = arg;
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		progress_set(h->p, h->name, "step %d", i);
+		progress_upload(h->p, h->name, (uint64_t)i << 16, 4 << 20);
+		progress_note(h->p, h->name, "note");
+	}
+	progress_end(h->p, h->name, PROGRESS_DONE, "ok", NULL);
+	return NULL;
+}
+
+static void
+test_concurrent(void **state)
+{
+	struct hammer h[6];
+	pthread_t t[6];
+	struct rig r;
+	size_t i;
+	char *s;
+
+	(void)state;
+	rig_init(&r, PROGRESS_LIVE, 80, 5);
+	for (i = 0; i < 6; i++) {
+		h[i].p = r.p;
+		snprintf(h[i].name, sizeof h[i].name, "fn%zu", i);
+		progress_add(r.p, h[i].name);
+	}
+	for (i = 0; i < 6; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, hammer_one,
+		    &h[i]), 0);
+	for (i = 0; i < 6; i++) {
+		if (i == 3) {
+			progress_suspend(r.p);
+			progress_resume(r.p);
+		}
+		pthread_join(t[i], NULL);
+	}
+	free(since(&r));
+	progress_finish(r.p);
+	s = since(&r);
+	for (i = 0; i < 6; i++) {
+		char want[32];
+
+		snprintf(want, sizeof want, "fn%zu       done: ok ", i);
+		assert_non_null(strstr(s, want));
+	}
+	free(s);
+	rig_release(&r);
+}
+
 /* deploy_left_text: what a stopped deploy did and left undone. */
 static void
 test_deploy_left_text(void **state)
@@ -402,6 +547,9 @@ main(void)
 		cmocka_unit_test(test_live_summary_narrow),
 		cmocka_unit_test(test_lines_mode),
 		cmocka_unit_test(test_quiet_mode),
+		cmocka_unit_test(test_wide_chars),
+		cmocka_unit_test(test_live_too_short),
+		cmocka_unit_test(test_concurrent),
 		cmocka_unit_test(test_deploy_left_text),
 	};
 
