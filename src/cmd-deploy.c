@@ -19,6 +19,7 @@
 #include "build.h"
 #include "cmd.h"
 #include "deploy.h"
+#include "gha.h"
 #include "log.h"
 #include "package.h"
 #include "sts.h"
@@ -650,16 +651,12 @@ apply(struct cmd_ctx *ctx, struct aws_client *c, const struct deploy_opts *o,
 static const char *
 summary_path(const struct cmd_args *a)
 {
-	const char *path = cmd_get(a, "summary"), *gha;
+	const char *path = cmd_get(a, "summary");
 
 	if (path != NULL)
 		return path;
-	gha = getenv("GITHUB_ACTIONS");
 	path = getenv("GITHUB_STEP_SUMMARY");
-	if (gha == NULL || strcmp(gha, "true") != 0 || path == NULL ||
-	    *path == '\0')
-		return NULL;
-	return path;
+	return gha_on() && path != NULL && *path != '\0' ? path : NULL;
 }
 
 /*

@@ -79,6 +79,27 @@ print_json(const struct doctor_report *r)
 	cmd_print_json(o);
 }
 
+/*
+ * Under GitHub Actions, lambda.yml's error (or the warning of a variable
+ * only deploying needs) as an annotation on stderr, as every command
+ * gives it.
+ */
+static void
+annotate_manifest(const struct doctor_report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		if (strcmp(r->checks[i].name, "manifest") != 0)
+			continue;
+		if (r->checks[i].status == DOCTOR_FAIL)
+			log_annotate("error", &r->manifest_err, NULL);
+		else if (r->checks[i].status == DOCTOR_WARN)
+			log_annotate("warning", &r->manifest_err,
+			    " (deploying needs it)");
+	}
+}
+
 static int
 doctor_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
@@ -101,6 +122,7 @@ doctor_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		print_json(&r);
 	else
 		print_text(&r);
+	annotate_manifest(&r);
 	/* A failed check is a problem of configuration or of the machine. */
 	status = doctor_failed(&r) ? LC_ECONFIG : LC_OK;
 	doctor_report_release(&r);

@@ -93,14 +93,16 @@ check_manifest(struct state *st)
 	    -1) {
 		st->manifest = -1;
 		add(st, "manifest", DOCTOR_FAIL, "%s", err.msg);
+		st->r->manifest_err = err;
 		return;
 	}
 	st->manifest = 1;
-	if (st->m.unresolved_err != NULL)
+	if (st->m.unresolved_err != NULL) {
+		st->r->manifest_err = *st->m.unresolved_err;
 		add(st, "manifest", DOCTOR_WARN, "%s: %zu function%s; "
 		    "deploying needs a variable: %s", path, st->m.nfns,
 		    st->m.nfns == 1 ? "" : "s", st->m.unresolved_err->msg);
-	else
+	} else
 		add(st, "manifest", DOCTOR_OK, "%s: %zu function%s", path,
 		    st->m.nfns, st->m.nfns == 1 ? "" : "s");
 }

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "err.h"
 #include "http.h"
 
 enum doctor_status { DOCTOR_OK, DOCTOR_WARN, DOCTOR_FAIL, DOCTOR_SKIP };
@@ -27,6 +28,13 @@ struct doctor_check {
 struct doctor_report {
 	struct doctor_check	*checks;	/* in the order they ran */
 	size_t			 n;
+	/*
+	 * Why the "manifest" check failed (DOCTOR_FAIL) or warned
+	 * (DOCTOR_WARN: a variable only deploying needs), as the loader
+	 * gave it, its location kept for an annotation; else status LC_OK
+	 * and no message.
+	 */
+	struct lc_err		 manifest_err;
 };
 
 /* What the command line says (each may be NULL), and its timeouts. */

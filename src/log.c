@@ -134,20 +134,50 @@ log_debug_on(void)
 	return debug_on;
 }
 
+/*
+ * Appends the len bytes at s to out on one line: the control characters
+ * (C0, but tab) that a message may quote (a YAML key, a file name, a
+ * server's text) shown, LF and CR as "\n" and "\r", the others in caret
+ * notation ("^[").  Nothing a message holds can then start a line of its
+ * own, such as a GitHub Actions workflow command ("::warning ...").
+ */
+static void
+one_line(struct buf *out, const char *s, size_t len)
+{
+	size_t i;
+	unsigned char c;
+
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)s[i];
+		if (c == '\n')
+			buf_adds(out, "\\n");
+		else if (c == '\r')
+			buf_adds(out, "\\r");
+		else if (c < 0x20 && c != '\t')
+			buf_addf(out, "^%c", c + 0x40);
+		else
+			buf_addch(out, (char)c);
+	}
+}
+
 static void LC_PRINTF(2, 0)
 emit(const char *prefix, const char *fmt, va_list ap)
 {
-	struct buf b = BUF_INIT;
+	struct buf m = BUF_INIT, b = BUF_INIT;
 
-	buf_adds(&b, "lambdactl: ");
-	buf_adds(&b, prefix);
-	buf_vaddf(&b, fmt, ap);
-	log_redact(&b);
-	if (b.len == 0 || b.data[b.len - 1] != '\n')
-		buf_addch(&b, '\n');
+	buf_adds(&m, "lambdactl: ");
+	buf_adds(&m, prefix);
+	buf_vaddf(&m, fmt, ap);
+	/* Redacted as it is: "\n" shown would not end a marker's value. */
+	log_redact(&m);
+	if (m.len > 0 && m.data[m.len - 1] == '\n')
+		m.len--;
+	one_line(&b, m.data, m.len);
+	buf_addch(&b, '\n');
 	/* Messages may quote a server or a function: no raw escapes. */
 	term_write(stderr, b.data, b.len, term_escaping(STDERR_FILENO, 0),
 	    TERM_TEXT);
+	buf_wipe(&m);
 	buf_wipe(&b);
 }
 
@@ -194,9 +224,9 @@ log_annotate(const char *level, const struct lc_err *e, const char *note)
 {
 	struct buf b = BUF_INIT;
 
-	if (!gha_on() || !gha_annotation(&b, level, e, note))
+	/* Redacted before it is escaped, which could break a match. */
+	if (!gha_on() || !gha_annotation(&b, level, e, note, log_redact))
 		return;
-	log_redact(&b);
 	term_write(stderr, b.data, b.len, term_escaping(STDERR_FILENO, 0),
 	    TERM_TEXT);
 	buf_wipe(&b);

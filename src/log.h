@@ -29,8 +29,11 @@ void log_redact(struct buf *b);
 void log_set_debug(int on);
 int log_debug_on(void);
 /*
- * These three print on stderr, redacted and, on a terminal, with control
- * characters escaped (term.h): messages may quote a server or a function.
+ * These three print one line on stderr, redacted: a message's line breaks
+ * and other control characters but tab shown as "\n", "\r", "^[" (so what
+ * a message quotes cannot start a line, a workflow command for one), and
+ * on a terminal the rest escaped too (term.h): messages may quote a server
+ * or a function.
  */
 /* "lambdactl: debug: ..." on stderr when --debug is on, redacted. */
 void log_debug(const char *fmt, ...) LC_PRINTF(1, 2);

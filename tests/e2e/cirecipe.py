@@ -12,8 +12,14 @@ puts in place of the CI's own: endpoints, token files, GITHUB_ENV...).
 What is not run: steps that install lambdactl (they name
 LAMBDACTL_DEB_URL or apt-get: the binary under test is on PATH already)
 and GitHub's 'uses:' steps (checkout).  GitHub's 'if:' conditions are not
-evaluated: every step runs.  Lines written to $GITHUB_ENV carry over to
-later steps, as on GitHub.
+evaluated: every step runs, until one fails (GitHub skips the steps after a
+failed one).  Lines written to $GITHUB_ENV carry over to later steps, as on
+GitHub.  A GitHub step runs as GitHub runs it on Linux: its script in a file
+{0}, run by its shell (the step's shell:, else the job's, else the
+workflow's defaults.run.shell): "bash -e {0}" when none is named,
+"bash --noprofile --norc -eo pipefail {0}" for "bash", "sh -e {0}" for
+"sh", a custom one containing {0} as given.  GitLab's and CodeBuild's
+scripts run in "bash --noprofile --norc -eo pipefail -c SCRIPT".
 
 Writes OUTDIR/steps: one line per step run, "RC<TAB>NAME"; and the step's
 stdout and stderr to OUTDIR/N.out, OUTDIR/N.err (N from 1).  Exits 2 when
@@ -54,11 +60,30 @@ def github_env(d):
     return {k: github_value(v) for k, v in (d or {}).items()}
 
 
+# GitHub's shells on Linux, {0} the step's script file.
+GITHUB_SHELLS = {None: "bash -e {0}",
+                 "bash": "bash --noprofile --norc -eo pipefail {0}",
+                 "sh": "sh -e {0}"}
+
+
+def default_shell(d):
+    return ((d.get("defaults") or {}).get("run") or {}).get("shell")
+
+
+def github_shell(name):
+    if name in GITHUB_SHELLS:
+        return GITHUB_SHELLS[name].split()
+    if "{0}" not in str(name):
+        die("unknown shell " + str(name))
+    return str(name).split()
+
+
 def github_steps(doc):
     jobs = doc.get("jobs") or die("no jobs")
     env = github_env(doc.get("env"))
     for job in jobs.values():
         jenv = dict(env, **github_env(job.get("env")))
+        jshell = default_shell(job) or default_shell(doc)
         for i, st in enumerate(job.get("steps") or []):
             if "uses" in st:
                 continue
@@ -66,7 +91,8 @@ def github_steps(doc):
             if installs(run):
                 continue
             yield (st.get("name", "step %d" % (i + 1)),
-                   dict(jenv, **github_env(st.get("env"))), run)
+                   dict(jenv, **github_env(st.get("env"))), run,
+                   github_shell(st.get("shell") or jshell))
 
 
 def gitlab_expand(v, env):
@@ -93,7 +119,7 @@ def gitlab_steps(doc, base):
             lines = [ln for ln in merged.get("before_script", [])
                      if not installs(ln)]
             lines += merged.get("script") or die(name + ": no script")
-            yield (name, dict(env), "\n".join(lines))
+            yield (name, dict(env), "\n".join(lines), None)
 
 
 def codebuild_steps(doc):
@@ -105,7 +131,19 @@ def codebuild_steps(doc):
         cmds = ((doc.get("phases") or {}).get(phase) or {}).get("commands")
         cmds = [c for c in cmds or [] if not installs(c)]
         if cmds:
-            yield (phase, dict(env), "\n".join(cmds))
+            yield (phase, dict(env), "\n".join(cmds), None)
+
+
+def command(outdir, n, script, shell):
+    """The argv running a step's script: shell (an argv naming {0}) with
+    the script in OUTDIR/N.sh, or bash -c as GitLab and CodeBuild."""
+    if shell is None:
+        return ["bash", "--noprofile", "--norc", "-eo", "pipefail",
+                "-c", script]
+    path = os.path.abspath(os.path.join(outdir, "%d.sh" % n))
+    with open(path, "w") as f:
+        f.write(script)
+    return [a.replace("{0}", path) for a in shell]
 
 
 def main():
@@ -124,18 +162,20 @@ def main():
         die("unknown kind " + kind)
     carried = {}
     with open(os.path.join(outdir, "steps"), "w") as log:
-        for n, (name, env, script) in enumerate(steps, 1):
+        for n, (name, env, script, shell) in enumerate(steps, 1):
             full = dict(os.environ, **env)
             full.update(carried)
             full.update(over)
             with open(os.path.join(outdir, "%d.out" % n), "w") as out, \
                     open(os.path.join(outdir, "%d.err" % n), "w") as err:
                 rc = subprocess.run(
-                    ["bash", "--noprofile", "--norc", "-eo", "pipefail",
-                     "-c", script], env=full, stdout=out, stderr=err,
-                    stdin=subprocess.DEVNULL, timeout=300).returncode
+                    command(outdir, n, script, shell), env=full, stdout=out,
+                    stderr=err, stdin=subprocess.DEVNULL,
+                    timeout=300).returncode
             log.write("%d\t%s\n" % (rc, name))
             log.flush()
+            if kind == "github" and rc != 0:
+                break
             ghenv = over.get("GITHUB_ENV")
             if kind == "github" and ghenv and os.path.exists(ghenv):
                 with open(ghenv) as f:

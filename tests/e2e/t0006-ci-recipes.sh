@@ -11,7 +11,10 @@
 #       in for GitHub's token service; lambdactl then trades the token with
 #       moto's STS (AssumeRoleWithWebIdentity) for the role the recipe names;
 #       the plan step writes its Markdown summary to $GITHUB_STEP_SUMMARY
-#       (when this lambdactl has plan --summary).
+#       (when this lambdactl has plan --summary).  The token file holds the
+#       token byte for byte (no newline for STS to take as part of it); a
+#       token service answering 500 fails the token step, the last to run
+#       (steps run in GitHub's shell: the workflow's bash, with pipefail).
 #   gitlab-ci.yml  GitLab's id_tokens token comes as $ID_TOKEN (a test-made
 #       token); the recipe's own line writes it to the token file, whose path
 #       the test moves from /tmp into its own directory.
@@ -87,19 +90,38 @@ assert yaml.safe_load(open(sys.argv[1]))["permissions"]["id-token"] == "write"' 
 check "github: the token was asked for with audience sts.amazonaws.com and the request token" \
 	jq -s -e 'length == 1 and (.[0].query | test("(^|&)audience=sts.amazonaws.com(&|$)")) and
 	(.[0].headers | to_entries | map(select(.key | ascii_downcase == "authorization")) | .[0].value == "bearer runtime-request-token")' "$STUB_LOG"
-check "github: the token file holds the token, 0600" \
-	test "$(cat "$TMP/runner/web-identity-token")" = "$GH_TOKEN" -a "$(stat -c %a "$TMP/runner/web-identity-token")" = 600
+check "github: the token file holds the token byte for byte (no newline after it)" \
+	cmp -s <(printf %s "$GH_TOKEN") "$TMP/runner/web-identity-token"
+check "github: the token file is 0600" test "$(stat -c %a "$TMP/runner/web-identity-token")" = 600
 check "github: \$GITHUB_ENV names it" grep -qx "AWS_WEB_IDENTITY_TOKEN_FILE=$TMP/runner/web-identity-token" "$TMP/github-env"
 check "github: lambdactl traded the token with STS (AssumeRoleWithWebIdentity)" \
 	test "$(rec_count AssumeRoleWithWebIdentity)" -ge 1
 check "github: ... for the recipe's role" grep -qF "RoleArn=$(jq -rn --arg s "$role" '$s | @uri')" <(rec_body AssumeRoleWithWebIdentity)
-check "github: ... with the token the OIDC step wrote" grep -qF "WebIdentityToken=$GH_TOKEN" <(rec_body AssumeRoleWithWebIdentity)
+check "github: ... with the token the OIDC step wrote" grep -qE "(^|&)WebIdentityToken=${GH_TOKEN//./\\.}(&|$)" <(rec_body AssumeRoleWithWebIdentity)
+check "github: ... and no newline after it (%0A)" \
+	test "$(rec_body AssumeRoleWithWebIdentity | grep -ciF "WebIdentityToken=$GH_TOKEN%0A")" -eq 0
 deployed gh-hello "$region" github
 if [ "$has_summary" -eq 1 ]; then
 	check "github: the plan step wrote its summary to \$GITHUB_STEP_SUMMARY, naming the function" grep -q 'gh-hello' "$TMP/summary.md"
 else
 	ok "github: plan summary # SKIP this lambdactl has no plan --summary"
 fi
+stop_stub
+
+# The token service failing: the token step fails (curl's failure is not
+# lost in its pipe: the workflow's shell is bash, with pipefail), and GitHub
+# runs no step after it.
+check "github: the workflow's default shell is bash (pipefail)" python3 -c 'import sys, yaml
+assert yaml.safe_load(open(sys.argv[1]))["defaults"]["run"]["shell"] == "bash"' "$RECIPES/github-actions.yml"
+printf '[{"status": 500, "headers": {"Content-Type": "application/json"}, "body": {"message": "down"}}]' >"$TMP/oidc-down.json"
+start_stub "$TMP/oidc-down.json"
+mkdir -p "$TMP/github-down/out" "$TMP/runner-down"
+jq --arg u "$STUB_URL/token?api-version=2.0" --arg r "$TMP/runner-down" --arg e "$TMP/github-env-down" \
+	'. + {ACTIONS_ID_TOKEN_REQUEST_URL: $u, RUNNER_TEMP: $r, GITHUB_ENV: $e}' "$TMP/github.json" >"$TMP/github-down.json"
+(cd "$TMP/github-down" && python3 "$E2E_DIR/cirecipe.py" github "$RECIPES/github-actions.yml" out "$TMP/github-down.json")
+check "github, token service down: the token step failed, and was the last to run" \
+	awk -F '\t' 'END { exit !(NR == 1 && $1 != 0 && $2 ~ /OIDC token/) }' "$TMP/github-down/out/steps"
+check "github, token service down: \$GITHUB_ENV names no token file" test ! -s "$TMP/github-env-down"
 stop_stub
 
 # --- GitLab CI/CD -----------------------------------------------------------

@@ -9,10 +9,15 @@
 # cases: an unknown key, a bad value, a YAML syntax error, an unset
 # ${env:...} reported only when invoke --local needs it, a payload file
 # that is not JSON, init's warning for a lambda.yml that does not read back
-# (moto holds a function of a runtime lambdactl does not know); then that
-# nothing is printed without GITHUB_ACTIONS=true (unset, "false", "1"), nor
-# for errors that point at no file (inline or stdin payloads).
+# (moto holds a function of a runtime lambdactl does not know), doctor's
+# manifest error and deferred-variable warning; then that nothing is
+# printed without GITHUB_ACTIONS=true (unset, "false", "1"), nor for errors
+# that point at no file (inline or stdin payloads).  A key or a file name
+# holding a line break cannot forge a workflow command: the human line
+# stays one line ("\n" shown, other controls as "^["), the annotation has
+# %0A.  Under GITHUB_WORKSPACE the annotation's file is relative to it.
 . "$(dirname "$0")/lib.sh"
+unset GITHUB_WORKSPACE GITHUB_STEP_SUMMARY
 
 # annotated DESC STATUS STDERR ARGS...: lambdactl ARGS under
 # GITHUB_ACTIONS=true exits STATUS with exactly STDERR; without it, with
@@ -60,6 +65,40 @@ annotated "escaping" 3 "lambdactl: d,x:50%/lambda.yml:3:5: unknown key 'a%b,c: d
 ::error file=d%2Cx%3A50%25/lambda.yml,line=3,col=5::unknown key 'a%25b,c: d'" \
 	validate -f 'd,x:50%/lambda.yml'
 
+# Forged workflow commands: a message quoting a line break (a YAML key, a
+# -f file name) stays one human line, "\n" shown, and the annotation has
+# it as %0A: no line the runner would run as a command of its own.
+printf 'functions:\n  api:\n    "x\\n::warning file=README.md,line=1::forged": 1\n' >forged.yml
+annotated "a key forging a command" 3 "lambdactl: forged.yml:3:5: unknown key 'x\\n::warning file=README.md,line=1::forged'
+::error file=forged.yml,line=3,col=5::unknown key 'x%0A::warning file=README.md,line=1::forged'" \
+	validate -f forged.yml
+forged_dir=$'n\r\n::warning file=x,line=1::f'
+mkdir -p "$forged_dir"
+printf 'functions:\n  api:\n    memroy: 1\n' >"$forged_dir/lambda.yml"
+annotated "a file name forging a command" 3 "lambdactl: n\\r\\n::warning file=x,line=1::f/lambda.yml:3:5: unknown key 'memroy' (did you mean 'memory'?)
+::error file=n%0D%0A%3A%3Awarning file=x%2Cline=1%3A%3Af/lambda.yml,line=3,col=5::unknown key 'memroy' (did you mean 'memory'?)" \
+	validate -f "$forged_dir/lambda.yml"
+printf 'functions:\n  api:\n    "a\\x1b]0;t\\x07\\tb": 1\n' >controls.yml
+lc validate -f controls.yml
+check_err_eq "lambdactl: controls.yml:3:5: unknown key 'a^[]0;t^G	b'" \
+	"other control characters in caret notation, tab as it is"
+
+# The file relative to GITHUB_WORKSPACE when it lies under it (the runner
+# reads it so), else as given; the human line keeps it as given.
+mkdir -p ws/svc
+cp unknown.yml ws/svc/lambda.yml
+(cd ws/svc && GITHUB_ACTIONS=true GITHUB_WORKSPACE=$TMP/ws "$LAMBDACTL" validate -f lambda.yml >"$OUT" 2>"$ERR")
+check_err_eq "lambdactl: lambda.yml:7:5: unknown key 'memroy' (did you mean 'memory'?)
+::error file=svc/lambda.yml,line=7,col=5::unknown key 'memroy' (did you mean 'memory'?)" \
+	"GITHUB_WORKSPACE above the working directory: the file relative to it"
+(cd ws/svc && GITHUB_ACTIONS=true GITHUB_WORKSPACE=$TMP/ws "$LAMBDACTL" validate -f "$TMP/ws/svc/lambda.yml" >"$OUT" 2>"$ERR")
+check_err_has "^::error file=svc/lambda.yml,line=7,col=5::" "GITHUB_WORKSPACE, an absolute -f under it: relative to it"
+ln -s ws ws-link
+(cd ws-link/svc && GITHUB_ACTIONS=true GITHUB_WORKSPACE=$TMP/ws-link "$LAMBDACTL" validate -f lambda.yml >"$OUT" 2>"$ERR")
+check_err_has "^::error file=svc/lambda.yml,line=7,col=5::" "GITHUB_WORKSPACE through a symbolic link: relative to it all the same"
+GITHUB_ACTIONS=true GITHUB_WORKSPACE=$TMP/ws lc validate -f unknown.yml
+check_err_has "^::error file=unknown.yml,line=7,col=5::" "GITHUB_WORKSPACE elsewhere: the file as given"
+
 # -o json: stdout holds the JSON error object only; the annotation is on stderr.
 GITHUB_ACTIONS=true lc validate -f unknown.yml -o json
 check_status 3 "-o json: exit 3"
@@ -87,6 +126,23 @@ GITHUB_ACTIONS=true "$LAMBDACTL" invoke api --payload - <<<'{' >"$OUT" 2>"$ERR"
 check_err_lacks '^::' "stdin payload: points at no file, no annotation"
 check_err_has '^lambdactl: \(stdin\):2:1: invalid JSON' "stdin payload: the human line"
 cd .. || exit 1
+unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_REGION AWS_ENDPOINT_URL
+
+# doctor: lambda.yml's error, or the warning of a variable only deploying
+# needs, annotated too (the endpoint a dead port: that check fails fast).
+export AWS_ACCESS_KEY_ID=AKIDANNOT AWS_SECRET_ACCESS_KEY=annot/secret/key/EXAMPLE0000 \
+	AWS_REGION=us-east-1 AWS_ENDPOINT_URL=http://127.0.0.1:9
+GITHUB_ACTIONS=true lc doctor -f unknown.yml
+check_status 3 "doctor, an unknown key: exit 3"
+check_err_has "^::error file=unknown.yml,line=7,col=5::unknown key 'memroy' \(did you mean 'memory'\?\)$" \
+	"doctor, an unknown key: the error annotation"
+check "doctor, an unknown key: one annotation" test "$(grep -c '^::' "$ERR")" -eq 1
+GITHUB_ACTIONS=true lc doctor -f deferred.yml
+check_err_has "^::warning file=deferred.yml,line=7,col=11::environment variable 'LC_T1004_UNSET' is not set \(used as \\\$\{env:LC_T1004_UNSET\}\) \(deploying needs it\)$" \
+	"doctor, a variable only deploying needs: the warning annotation"
+check "doctor, a variable only deploying needs: one annotation" test "$(grep -c '^::' "$ERR")" -eq 1
+lc doctor -f unknown.yml
+check_err_lacks '^::' "doctor without GITHUB_ACTIONS: no annotation"
 unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_REGION AWS_ENDPOINT_URL
 
 # A warning: init writes a lambda.yml that does not read back (a runtime

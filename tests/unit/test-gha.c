@@ -7,11 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "err.h"
 #include "gha.h"
+#include "log.h"
 
 /* The annotation of e at level, note, as a string ("" when none). */
 static char *
@@ -20,7 +22,7 @@ annotation(const char *level, const struct lc_err *e, const char *note)
 	struct buf b = BUF_INIT;
 	char *s;
 
-	if (!gha_annotation(&b, level, e, note)) {
+	if (!gha_annotation(&b, level, e, note, NULL)) {
 		assert_int_equal(b.len, 0);
 		buf_release(&b);
 		return xstrdup("");
@@ -138,6 +140,97 @@ test_location_checked(void **state)
 	assert_int_equal(lc_error_where(&e, &w), 0);
 }
 
+/* gha_path(file, workspace, cwd) gives want. */
+static void
+assert_path(const char *file, const char *ws, const char *cwd,
+    const char *want)
+{
+	struct buf b = BUF_INIT;
+
+	gha_path(&b, file, strlen(file), ws, cwd);
+	buf_addch(&b, '\0');
+	assert_string_equal(b.data, want);
+	buf_release(&b);
+}
+
+static void
+test_path(void **state)
+{
+	const char *ws = "/home/runner/work/api/api";
+
+	(void)state;
+	/* Relative to the workspace, from wherever lambdactl runs. */
+	assert_path("lambda.yml", ws, ws, "lambda.yml");
+	assert_path("lambda.yml", ws, "/home/runner/work/api/api/svc",
+	    "svc/lambda.yml");
+	assert_path("./svc/../svc/./lambda.yml", ws, ws, "svc/lambda.yml");
+	assert_path("../lambda.yml", ws, "/home/runner/work/api/api/svc",
+	    "lambda.yml");
+	assert_path("/home/runner/work/api/api/x/lambda.yml", ws, "/tmp",
+	    "x/lambda.yml");
+	assert_path("lambda.yml", "/home/runner/work/api/api/", ws,
+	    "lambda.yml");
+	assert_path("lambda.yml", "/", "/srv", "srv/lambda.yml");
+	/* Outside it (a neighbour sharing its prefix too), or no workspace:
+	 * as given. */
+	assert_path("lambda.yml", ws, "/tmp", "lambda.yml");
+	assert_path("../lambda.yml", ws, ws, "../lambda.yml");
+	assert_path("/home/runner/work/api/api2/lambda.yml", ws, "/",
+	    "/home/runner/work/api/api2/lambda.yml");
+	assert_path("/home/runner/work/api/api", ws, "/",
+	    "/home/runner/work/api/api");
+	assert_path("lambda.yml", NULL, ws, "lambda.yml");
+	assert_path("lambda.yml", "relative/ws", ws, "lambda.yml");
+	assert_path("lambda.yml", ws, NULL, "lambda.yml");
+}
+
+/* The annotation's file relative to $GITHUB_WORKSPACE, here the parent
+ * of the working directory. */
+static void
+test_annotation_workspace(void **state)
+{
+	char cwd[4096], *slash, want[4200];
+	struct lc_err e;
+
+	(void)state;
+	assert_non_null(getcwd(cwd, sizeof cwd));
+	slash = strrchr(cwd, '/');
+	assert_true(slash != NULL && slash != cwd);
+	snprintf(want, sizeof want, "::error file=%s/lambda.yml,line=2,"
+	    "col=3::bad\n", slash + 1);
+	*slash = '\0';
+	setenv("GITHUB_WORKSPACE", cwd, 1);
+	lc_error_at(&e, LC_ECONFIG, "lambda.yml", 2, 3, "bad");
+	assert_annotation("error", &e, NULL, want);
+	/* The message keeps the name as given. */
+	assert_string_equal(e.msg, "lambda.yml:2:3: bad");
+	lc_error_at(&e, LC_ECONFIG, "/elsewhere/lambda.yml", 2, 3, "bad");
+	assert_annotation("error", &e, NULL,
+	    "::error file=/elsewhere/lambda.yml,line=2,col=3::bad\n");
+	unsetenv("GITHUB_WORKSPACE");
+}
+
+/* clean (log.c's redaction) sees the pieces before they are escaped: a
+ * secret holding '%' or ',' still matches. */
+static void
+test_annotation_cleaned(void **state)
+{
+	struct buf b = BUF_INIT;
+	struct lc_err e;
+
+	(void)state;
+	log_secret("pa%ss,wo:rd-1234");
+	lc_error_at(&e, LC_ECONFIG, "pa%ss,wo:rd-1234.yml", 1, 2,
+	    "value 'pa%%ss,wo:rd-1234'");
+	assert_int_equal(gha_annotation(&b, "error", &e, " (pa%ss,wo:rd-1234)",
+	    log_redact), 1);
+	buf_addch(&b, '\0');
+	assert_string_equal(b.data, "::error file=<redacted>.yml,line=1,col=2::"
+	    "value '<redacted>' (<redacted>)\n");
+	buf_release(&b);
+	log_forget_secrets();
+}
+
 static void
 test_gha_on(void **state)
 {
@@ -161,8 +254,14 @@ main(void)
 		cmocka_unit_test(test_error_at),
 		cmocka_unit_test(test_annotation_escaped),
 		cmocka_unit_test(test_location_checked),
+		cmocka_unit_test(test_path),
+		cmocka_unit_test(test_annotation_workspace),
+		cmocka_unit_test(test_annotation_cleaned),
 		cmocka_unit_test(test_gha_on),
 	};
 
+	/* Run under GitHub Actions, names would be relative to its
+	 * workspace. */
+	unsetenv("GITHUB_WORKSPACE");
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
