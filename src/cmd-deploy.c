@@ -238,19 +238,6 @@ add_release_json(cJSON *o, const struct deploy_plan *p,
 		cJSON_AddItemToArray(pr, cJSON_CreateString(r->pruned[i]));
 }
 
-/* A copy of s, the secrets we hold redacted (log_redact); NULL: NULL. */
-static char *
-redacted(const char *s)
-{
-	struct buf b = BUF_INIT;
-
-	if (s == NULL)
-		return NULL;
-	buf_adds(&b, s);
-	log_redact(&b);
-	return buf_detach(&b, NULL);
-}
-
 static void
 print_json(struct ui *u, const struct deploy_job *j)
 {
@@ -692,7 +679,8 @@ append_whole(const char *path, const struct buf *b)
  * Appends the plan's Markdown summary to path (append_whole): the table
  * of the functions' plans (plan_markdown), or when the run stopped before
  * any (status -1) its error (plan_markdown_error); the secrets we hold
- * redacted (the errors before they are escaped), since CI publishes it.
+ * redacted (the errors and change lines before they are escaped), since
+ * CI publishes it.
  * A failure is said on stderr and makes the status LC_EFAIL; the plan
  * printed stays as it is.
  */
@@ -702,32 +690,45 @@ write_summary(const char *path, const struct batch *r, const char *error,
 {
 	struct plan_fn *fns = xcalloc(r->n + 1, sizeof *fns);
 	char **errs = xcalloc(r->n + 1, sizeof *errs), *msg;
+	struct plan_line **lines = xcalloc(r->n + 1, sizeof *lines);
 	struct buf b = BUF_INIT;
 	size_t i;
 	int rv = status;
 
 	for (i = 0; status != -1 && i < r->n; i++) {
 		const struct deploy_job *j = &r->jobs[i];
+		size_t k, nl = 0;
 
 		fns[i].name = j->fn->name;
 		fns[i].exists = j->plan.exists;
-		fns[i].error = errs[i] = redacted(j->failed ? j->err.msg :
+		fns[i].error = errs[i] = log_redacted(j->failed ? j->err.msg :
 		    NULL);
-		fns[i].lines = j->plan.changes;
-		fns[i].nlines = j->plan.nchanges;
+		/* Redacted before the Markdown escapes them ("\_"). */
+		plan_lines_append(&lines[i], &nl, j->plan.changes,
+		    j->plan.nchanges);
+		for (k = 0; k < nl; k++) {
+			char *t = log_redacted(lines[i][k].text);
+
+			free(lines[i][k].text);
+			lines[i][k].text = t;
+		}
+		fns[i].lines = lines[i];
+		fns[i].nlines = nl;
 	}
 	if (status != -1)
 		plan_markdown(&b, fns, r->n);
 	else {
-		msg = redacted(error);
+		msg = log_redacted(error);
 		plan_markdown_error(&b, msg);
 		free(msg);
 	}
-	for (i = 0; i < r->n; i++)
+	for (i = 0; i < r->n; i++) {
 		free(errs[i]);
+		plan_lines_free(lines[i], fns[i].nlines);
+	}
+	free(lines);
 	free(errs);
 	free(fns);
-	log_redact(&b);	/* a secret in a change's text, as escaped */
 	if (append_whole(path, &b) == -1) {
 		msg = xasprintf("cannot write the summary to '%s': %s", path,
 		    strerror(errno));

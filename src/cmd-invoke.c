@@ -489,9 +489,12 @@ run_bench(struct cmd_ctx *ctx, const struct aws_client *c,
 		printf("latency ms: p50 %.1f  p90 %.1f  p99 %.1f  max %.1f\n",
 		    percentile(b.ms, n, 50), percentile(b.ms, n, 90),
 		    percentile(b.ms, n, 99), b.ms[n - 1]);
-		if (b.errors > 0)
-			term_printf(stderr, term_escaping(STDERR_FILENO, 0),
-			    "lambdactl: first error: %s\n", b.first_error);
+		if (b.errors > 0) {
+			char *m = xasprintf("first error: %s", b.first_error);
+
+			log_error(m);	/* redacted, one line, escaped */
+			free(m);
+		}
 	}
 	pthread_mutex_destroy(&b.mu);
 	free(t);

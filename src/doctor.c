@@ -20,6 +20,7 @@
 #include "endpoint.h"
 #include "langrt-java.h"
 #include "langrt.h"
+#include "log.h"
 #include "manifest.h"
 #include "package.h"
 #include "term.h"
@@ -559,6 +560,23 @@ doctor_skew(int64_t skew, struct buf *b)
 	return DOCTOR_FAIL;
 }
 
+/*
+ * A part of a line: kept to one line whatever it quotes (a server's
+ * message, a YAML key: log_one_line), then escaped for a terminal.
+ */
+static void
+add_part(struct buf *b, const char *s, int flags)
+{
+	struct buf t = BUF_INIT;
+
+	log_one_line(&t, s, strlen(s));
+	if (flags & DOCTOR_LINE_ESCAPE)
+		term_escape(b, t.data != NULL ? t.data : "", t.len, TERM_TEXT);
+	else
+		buf_add(b, t.data, t.len);
+	buf_wipe(&t);
+}
+
 void
 doctor_format_line(struct buf *b, const struct doctor_check *c, int namew,
     int flags)
@@ -574,13 +592,7 @@ doctor_format_line(struct buf *b, const struct doctor_check *c, int namew,
 		buf_addf(b, "%s%-4s\033[0m ", colours[s], words[s]);
 	else
 		buf_addf(b, "%-4s ", words[s]);
-	if (flags & DOCTOR_LINE_ESCAPE)
-		term_escape(b, c->name, strlen(c->name), TERM_TEXT);
-	else
-		buf_adds(b, c->name);
+	add_part(b, c->name, flags);
 	buf_addf(b, "%*s  ", len < namew ? namew - len : 0, "");
-	if (flags & DOCTOR_LINE_ESCAPE)
-		term_escape(b, c->detail, strlen(c->detail), TERM_TEXT);
-	else
-		buf_adds(b, c->detail);
+	add_part(b, c->detail, flags);
 }

@@ -122,6 +122,18 @@ log_redact(struct buf *b)
 	}
 }
 
+char *
+log_redacted(const char *s)
+{
+	struct buf b = BUF_INIT;
+
+	if (s == NULL)
+		return NULL;
+	buf_adds(&b, s);
+	log_redact(&b);
+	return buf_detach(&b, NULL);
+}
+
 void
 log_set_debug(int on)
 {
@@ -141,8 +153,8 @@ log_debug_on(void)
  * notation ("^[").  Nothing a message holds can then start a line of its
  * own, such as a GitHub Actions workflow command ("::warning ...").
  */
-static void
-one_line(struct buf *out, const char *s, size_t len)
+void
+log_one_line(struct buf *out, const char *s, size_t len)
 {
 	size_t i;
 	unsigned char c;
@@ -172,7 +184,7 @@ emit(const char *prefix, const char *fmt, va_list ap)
 	log_redact(&m);
 	if (m.len > 0 && m.data[m.len - 1] == '\n')
 		m.len--;
-	one_line(&b, m.data, m.len);
+	log_one_line(&b, m.data, m.len);
 	buf_addch(&b, '\n');
 	/* Messages may quote a server or a function: no raw escapes. */
 	term_write(stderr, b.data, b.len, term_escaping(STDERR_FILENO, 0),

@@ -25,6 +25,16 @@ void log_forget_secrets(void);
  * as a function printing its environment shows them) with "<redacted>".
  */
 void log_redact(struct buf *b);
+/* A copy of s, redacted (log_redact); NULL for NULL.  The caller's to
+ * free (free_secret when it may hold what was not registered). */
+char *log_redacted(const char *s);
+/*
+ * Appends s[0..len) to out as one line: LF and CR shown as "\n" and "\r",
+ * the other control characters but tab in caret notation ("^["), so that
+ * nothing can start a line of its own (a CI runner's workflow command).
+ * Redact first: a marker's value would not end at a shown "\n".
+ */
+void log_one_line(struct buf *out, const char *s, size_t len);
 
 void log_set_debug(int on);
 int log_debug_on(void);

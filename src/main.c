@@ -213,7 +213,7 @@ list_names(int argc, char **argv, struct cmd_ctx *ctx)
 static void
 report(const struct cmd_ctx *ctx, int status)
 {
-	struct buf b = BUF_INIT, msg = BUF_INIT;
+	struct buf b = BUF_INIT;
 	cJSON *o, *e;
 
 	if (ctx->err.msg[0] == '\0')
@@ -225,15 +225,9 @@ report(const struct cmd_ctx *ctx, int status)
 		return;
 	}
 	log_annotate("error", &ctx->err, NULL);
-	/*
-	 * Redacted before it is a JSON string: afterwards a marker's value
-	 * would stop at the '"' of an escape and leave its '\\' dangling.
-	 */
-	buf_adds(&msg, ctx->err.msg);
-	log_redact(&msg);
 	o = cJSON_CreateObject();
 	e = cJSON_AddObjectToObject(o, "error");
-	cJSON_AddStringToObject(e, "message", msg.data);
+	cmd_json_add_error(e, "message", ctx->err.msg);
 	if (ctx->err.code[0] != '\0')
 		cJSON_AddStringToObject(e, "code", ctx->err.code);
 	cJSON_AddNumberToObject(e, "status", status);
@@ -243,7 +237,6 @@ report(const struct cmd_ctx *ctx, int status)
 	term_write(stdout, b.data, b.len, term_escaping(STDOUT_FILENO, 0),
 	    TERM_JSON);
 	buf_release(&b);
-	buf_release(&msg);
 	cJSON_Delete(o);
 }
 

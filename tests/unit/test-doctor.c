@@ -115,8 +115,12 @@ test_line(void **state)
 	/* A server's escape sequence, on a terminal: shown, not obeyed. */
 	assert_line("FAIL endpoint  x: ^[]0;owned^G", "endpoint",
 	    DOCTOR_FAIL, "x: \033]0;owned\a", 8, DOCTOR_LINE_ESCAPE);
-	assert_line("FAIL endpoint  x: \033]0;owned\a", "endpoint",
+	/* Off a terminal too: one line, its controls shown, so that a
+	 * quoted newline cannot start a line (a CI workflow command). */
+	assert_line("FAIL endpoint  x: ^[]0;owned^G", "endpoint",
 	    DOCTOR_FAIL, "x: \033]0;owned\a", 8, 0);
+	assert_line("FAIL manifest  k\\n::error::forged\\r", "manifest",
+	    DOCTOR_FAIL, "k\n::error::forged\r", 8, 0);
 	assert_string_equal(doctor_status_name(DOCTOR_OK), "ok");
 	assert_string_equal(doctor_status_name(DOCTOR_WARN), "warn");
 	assert_string_equal(doctor_status_name(DOCTOR_FAIL), "fail");
