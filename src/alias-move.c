@@ -9,7 +9,6 @@
 #include <cjson/cJSON.h>
 
 #include "alias-move.h"
-#include "json.h"
 
 int
 alias_move_read(struct aws_client *c, const char *fn, const char *name,
@@ -175,24 +174,6 @@ alias_move(struct aws_client *c, const char *fn, const char *alias,
 	return ret;
 }
 
-int
-alias_move_text(struct aws_client *c, const char *fn, const char *alias,
-    enum alias_move_kind kind, const char *to, int dry_run, int json,
-    char **text, struct lc_err *err)
-{
-	struct alias_move mv;
-	int ret;
-
-	*text = NULL;
-	if ((ret = alias_move(c, fn, alias, kind, to, dry_run, &mv,
-	    err)) == 0)
-		*text = alias_move_render(&mv, json);
-	else
-		lc_error_prefix(err, "%s", fn);
-	alias_move_release(&mv);
-	return ret;
-}
-
 void
 alias_move_release(struct alias_move *mv)
 {
@@ -220,21 +201,13 @@ alias_move_json(const struct alias_move *mv)
 }
 
 char *
-alias_move_render(const struct alias_move *mv, int json)
+alias_move_render(const struct alias_move *mv)
 {
 	struct buf out = BUF_INIT;
-	cJSON *o;
 
-	if (json) {
-		o = alias_move_json(mv);
-		json_dump_buf(&out, o, json == ALIAS_JSON_PRETTY);
-		cJSON_Delete(o);
-	} else {
-		buf_addf(&out, "%s: ", mv->from.name);
-		alias_where(&mv->from, &out);
-		buf_addf(&out, " -> %s%s", mv->to, mv->dry_run ?
-		    " (dry run: not moved)" : "");
-	}
-	buf_addch(&out, '\n');
+	buf_addf(&out, "%s: ", mv->from.name);
+	alias_where(&mv->from, &out);
+	buf_addf(&out, " -> %s%s\n", mv->to, mv->dry_run ?
+	    " (dry run: not moved)" : "");
 	return buf_detach(&out, NULL);
 }

@@ -46,32 +46,17 @@ int alias_move(struct aws_client *c, const char *fn, const char *alias,
     struct alias_move *mv, struct lc_err *err);
 void alias_move_release(struct alias_move *mv);
 
-/* What alias_move_text and alias_move_render print. */
-enum {
-	ALIAS_TEXT,
-	ALIAS_JSON,		/* one line (json_dump) */
-	ALIAS_JSON_PRETTY,	/* indented */
-};
-
 /*
- * The commands' whole work once the client is ready: alias_move, then
- * what they print (*text, alias_move_render's, the caller's; NULL on
- * failure).  0, or -1 with err prefixed with fn.
+ * What the commands print as text, ending in a newline; the caller frees
+ * it: "live: 3 -> 2", "live: 3 (+4 at 10%) -> 3", with " (dry run: not
+ * moved)" after it for a dry run.
  */
-int alias_move_text(struct aws_client *c, const char *fn, const char *alias,
-    enum alias_move_kind kind, const char *to, int dry_run, int json,
-    char **text, struct lc_err *err);
-
+char *alias_move_render(const struct alias_move *mv);
 /*
- * What the commands print as json says (ALIAS_*), ending in a newline;
- * the caller frees it.  Text: "live: 3 -> 2", "live: 3 (+4 at 10%) -> 3",
- * with " (dry run: not moved)" after it for a dry run.  JSON: {function,
+ * What they print as JSON (cmd_print_json; cJSON_Delete it): {function,
  * alias, from, to, dry_run}, and canary {version, weight} when the alias
  * had one (schema/lambdactl-rollback.json).
  */
-char *alias_move_render(const struct alias_move *mv, int json);
-/* The JSON object alias_move_render prints (cJSON_Delete it), for
- * cmd_print_json. */
 struct cJSON *alias_move_json(const struct alias_move *mv);
 
 /*

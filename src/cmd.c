@@ -547,12 +547,10 @@ cmd_print_json(cJSON *o)
 void
 cmd_json_add_error(cJSON *o, const char *key, const char *msg)
 {
-	struct buf b = BUF_INIT;
+	char *r = log_redacted(msg);
 
-	buf_adds(&b, msg);
-	log_redact(&b);
-	cJSON_AddStringToObject(o, key, b.data);
-	buf_wipe(&b);
+	cJSON_AddStringToObject(o, key, r);
+	free_secret(r);
 }
 
 void
@@ -707,7 +705,7 @@ cmd_alias_move(struct cmd_ctx *ctx, const struct cmd_args *a, int kind,
 		if (ctx->output == OUTPUT_JSON)
 			cmd_print_json(alias_move_json(&mv));
 		else {
-			text = alias_move_render(&mv, ALIAS_TEXT);
+			text = alias_move_render(&mv);
 			fputs(text, stdout);
 			free(text);
 		}
